@@ -1,0 +1,3 @@
+//! A typed client for the Bitrix24 REST API.
+
+pub mod method;

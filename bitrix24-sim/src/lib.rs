@@ -1,0 +1,1 @@
+//! A local simulated Bitrix24 portal.

@@ -1,0 +1,1 @@
+//! IR → Rust source for `bitrix24-api`.
