@@ -18,14 +18,18 @@ pub struct Spec {
 }
 
 /// Where a node was read from: a page path relative to the docs root and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub path: String,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PageKind {
     Method,
@@ -163,7 +167,12 @@ pub struct FieldName {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "parts", deny_unknown_fields)]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    content = "parts",
+    deny_unknown_fields
+)]
 pub enum NameKind {
     Plain,
     /// A placeholder standing for any key, such as `<messageId>`: the object is a map.
@@ -177,7 +186,12 @@ pub enum NameKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "marker", content = "note", deny_unknown_fields)]
+#[serde(
+    rename_all = "snake_case",
+    tag = "marker",
+    content = "note",
+    deny_unknown_fields
+)]
 pub enum Required {
     No,
     /// `**NAME***`
@@ -233,7 +247,11 @@ impl TypeExpr {
         match self {
             TypeExpr::Named { name, .. } => name.clone(),
             TypeExpr::Array { item } => format!("{}[]", item.render()),
-            TypeExpr::Union { members } => members.iter().map(TypeExpr::render).collect::<Vec<_>>().join("|"),
+            TypeExpr::Union { members } => members
+                .iter()
+                .map(TypeExpr::render)
+                .collect::<Vec<_>>()
+                .join("|"),
             TypeExpr::Unknown { raw } => format!("?{raw}"),
             TypeExpr::Missing => String::new(),
         }
@@ -242,7 +260,12 @@ impl TypeExpr {
 
 /// How a row's nested fields were found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "via", content = "target", deny_unknown_fields)]
+#[serde(
+    rename_all = "snake_case",
+    tag = "via",
+    content = "target",
+    deny_unknown_fields
+)]
 pub enum ChildLink {
     /// A link in the description to a local `{#anchor}`.
     Anchor(String),
@@ -285,7 +308,9 @@ pub enum Validity {
     Invalid,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Repair {
     StripComments,
@@ -310,7 +335,12 @@ pub struct ErrorCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", tag = "form", content = "value", deny_unknown_fields)]
+#[serde(
+    rename_all = "snake_case",
+    tag = "form",
+    content = "value",
+    deny_unknown_fields
+)]
 pub enum ErrorCode {
     /// A code in backticks or plain capitals, as sent in `error`.
     Code(String),
@@ -355,11 +385,20 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.source.path, self.source.line, self.kind.as_str(), self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.source.path,
+            self.source.line,
+            self.kind.as_str(),
+            self.message
+        )
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Something the parser could not read; the fact it carries is lost or doubtful.

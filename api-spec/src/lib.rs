@@ -4,11 +4,15 @@
 //! lossless block tree, [`sections`] (L1) groups it by heading and classifies each section, and
 //! [`page`] (L2) extracts the facts into the [`ir`] types.
 
+pub mod blocks;
+pub mod diag;
 pub mod ir;
+mod table;
 
 /// The committed IR of `api-spec/pages` (`api-spec/ir.json`), as written by `cargo xtask generate`.
 ///
 /// Consumers that must not depend on the parser at run time (the simulator, tests) read this.
 pub fn committed() -> ir::Spec {
-    serde_json::from_str(include_str!("../ir.json")).expect("api-spec/ir.json is written by `cargo xtask generate` and always valid")
+    serde_json::from_str(include_str!("../ir.json"))
+        .expect("api-spec/ir.json is written by `cargo xtask generate` and always valid")
 }
