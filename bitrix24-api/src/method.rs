@@ -1,5 +1,7 @@
 //! The contract between generated method types and the runtime.
 
+use std::fmt::{Debug, Display};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -19,9 +21,17 @@ pub trait Method: Serialize + Send + Sync {
 }
 
 /// A method's error enum: one variant per documented code plus a fallback that keeps what arrived.
-pub trait MethodError: std::fmt::Debug + std::fmt::Display + Send + Sync + 'static {
-    /// Builds the error from the envelope's `error`, `error_description` and the HTTP status.
-    fn from_wire(code: &str, description: &str, http_status: u16) -> Self;
+///
+/// `http_status` is 0 for an error reported inside a batch response, which carries no status of its own.
+pub trait MethodError: Debug + Display + Send + Sync + 'static {
+    /// A documented code of this method, or None.
+    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self>
+    where
+        Self: Sized;
+    /// The fallback variant that keeps code, description and status.
+    fn fallback(code: String, description: String, http_status: u16) -> Self
+    where
+        Self: Sized;
     /// The wire code (`error`).
     fn code(&self) -> &str;
 }
@@ -30,5 +40,37 @@ pub trait MethodError: std::fmt::Debug + std::fmt::Display + Send + Sync + 'stat
 pub trait Event: DeserializeOwned + Send + 'static {
     /// The event code as delivered, such as `"ONSESSIONSTART"`.
     const NAME: &'static str;
+    /// The permission scope the event belongs to.
     const SCOPE: &'static str;
+}
+
+/// The error type of a method without documented errors (such as `batch`): every code lands in the
+/// fallback, which keeps what arrived.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} (HTTP {http_status}): {description}")]
+pub struct UndocumentedError {
+    /// The wire code (`error`).
+    pub code: String,
+    /// The wire description (`error_description`).
+    pub description: String,
+    /// The HTTP status, or 0 inside a batch.
+    pub http_status: u16,
+}
+
+impl MethodError for UndocumentedError {
+    fn from_documented(_: &str, _: &str, _: u16) -> Option<Self> {
+        None
+    }
+
+    fn fallback(code: String, description: String, http_status: u16) -> Self {
+        Self {
+            code,
+            description,
+            http_status,
+        }
+    }
+
+    fn code(&self) -> &str {
+        &self.code
+    }
 }
