@@ -5,9 +5,18 @@
 //! [`page`] (L2) extracts the facts into the [`ir`] types.
 
 pub mod blocks;
+pub mod cells;
+pub mod corpus;
 pub mod diag;
+pub mod include;
 pub mod ir;
+mod json;
+pub mod page;
+pub mod sections;
 mod table;
+
+pub use corpus::parse_spec;
+pub use page::parse_page;
 
 /// The committed IR of `api-spec/pages` (`api-spec/ir.json`), as written by `cargo xtask generate`.
 ///

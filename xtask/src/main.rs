@@ -1,1 +1,53 @@
-fn main() {}
+//! `cargo xtask …`: the project's own commands.
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "bitrix24-api project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the IR of pages (files, or every page under a folder). Diagnostics go to stderr.
+    Parse {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON instead of a readable summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Parse every `.md` file under a docs folder and summarise what was found.
+    Corpus {
+        #[arg(long)]
+        docs: PathBuf,
+        /// Print exactly one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Add `pages_detail`, one object per file.
+        #[arg(long)]
+        pages: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse { paths, json } => corpus::parse(&paths, json),
+        Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Reading single table cells: field names with their required marker, type expressions,
+//! header cells, error-code cells and the links inside descriptions.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::ir::{FieldName, NameKind, Required, TypeExpr};
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(([^()\s]*)\)").expect("valid regex")
+});
+static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(`+)(.+?)(`+)").expect("valid regex"));
+static TYPE_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_./-]*$").expect("valid regex"));
+
+/// A Markdown link: its text and target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MdLink<'a> {
+    pub text: &'a str,
+    pub target: &'a str,
+}
+
+pub fn links(text: &str) -> Vec<MdLink<'_>> {
+    LINK.captures_iter(text)
+        .map(|c| MdLink {
+            text: c.get(1).map_or("", |m| m.as_str()),
+            target: c.get(2).map_or("", |m| m.as_str()),
+        })
+        .collect()
+}
+
+/// Removes Markdown backslash escapes (`\_`, `\<`, `\|`).
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What the first cell of a field row holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameCell {
+    pub name: Option<FieldName>,
+    pub required: Required,
+    /// The cell text after the name: the type, as written.
+    pub type_text: String,
+}
+
+pub fn name_cell(cell: &str) -> NameCell {
+    let cell = cell.trim();
+    let Some(after_open) = cell.strip_prefix("**") else {
+        return NameCell {
+            name: None,
+            required: Required::No,
+            type_text: cell.to_string(),
+        };
+    };
+    let Some(close) = after_open.find("**") else {
+        return NameCell {
+            name: None,
+            required: Required::No,
+            type_text: cell.to_string(),
+        };
+    };
+    let mut inner = after_open[..close].trim().to_string();
+    let mut rest = &after_open[close + 2..];
+    let mut aliases = Vec::new();
+    // `**A**\|**B**`: alternative names.
+    while let Some(next) = rest
+        .strip_prefix("\\|**")
+        .or_else(|| rest.strip_prefix("|**"))
+    {
+        let Some(end) = next.find("**") else { break };
+        aliases.push(unescape(next[..end].trim()));
+        rest = &next[end + 2..];
+    }
+    let mut required = Required::No;
+    if let Some(stripped) = inner.strip_suffix("^*^") {
+        inner = stripped.trim_end().to_string();
+        required = Required::Superscript;
+    }
+    let marker_len = rest.len() - rest.trim_start_matches(['*', ',', '^']).len();
+    let marker = &rest[..marker_len];
+    match marker {
+        "" => {}
+        "*" => required = Required::Star,
+        "^*^" => required = Required::Superscript,
+        m if m.starts_with("*,") => required = Required::Star,
+        m => required = Required::Footnote(m.to_string()),
+    }
+    rest = &rest[marker_len..];
+    let wire = unescape(&inner);
+    let name = if wire.is_empty() {
+        None
+    } else if !aliases.is_empty() {
+        aliases.insert(0, wire.clone());
+        Some(FieldName {
+            wire,
+            kind: NameKind::Aliases(aliases),
+        })
+    } else {
+        Some(FieldName {
+            kind: name_kind(&wire),
+            wire,
+        })
+    };
+    NameCell {
+        name,
+        required,
+        type_text: rest.trim().to_string(),
+    }
+}
+
+fn name_kind(wire: &str) -> NameKind {
+    if wire.contains('<') || (wire.contains('{') && wire.contains('}')) {
+        NameKind::Placeholder
+    } else if wire.contains("...") || wire.contains('…') || (wire.ends_with('*') && wire.len() > 1)
+    {
+        NameKind::Wildcard
+    } else if let Some((name, alias)) = wire.split_once(" (").filter(|(_, a)| a.ends_with(')')) {
+        NameKind::Aliases(vec![
+            name.to_string(),
+            alias.trim_end_matches(')').to_string(),
+        ])
+    } else if wire.contains('.') || wire.contains("[]") {
+        NameKind::Path(wire.split('.').map(str::to_string).collect())
+    } else {
+        NameKind::Plain
+    }
+}
+
+/// Parses the type part of a cell: links around code spans, bare code spans, and the union
+/// separators between them (`\|`, `|` inside triple backticks, newlines, "or").
+pub fn type_expr(text: &str) -> TypeExpr {
+    let text = text.trim();
+    if text.is_empty() {
+        return TypeExpr::Missing;
+    }
+    let mut members = Vec::new();
+    let mut outside = String::new();
+    let mut last = 0;
+    for cap in LINK.captures_iter(text) {
+        let whole = cap.get(0).expect("match");
+        outside.push_str(&text[last..whole.start()]);
+        last = whole.end();
+        let link = cap
+            .get(2)
+            .map(|m| m.as_str().to_string())
+            .filter(|s| !s.is_empty());
+        let inner = cap.get(1).map_or("", |m| m.as_str());
+        let before = members.len();
+        code_members(inner, &link, &mut members);
+        if members.len() == before {
+            members.push(member(inner, link));
+        }
+    }
+    outside.push_str(&text[last..]);
+    code_members(&outside, &None, &mut members);
+    let leftover = CODE.replace_all(&outside, "");
+    let leftover_words = leftover
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '\\' || c == ',')
+        .filter(|w| !w.is_empty() && *w != "or")
+        .count();
+    match members.len() {
+        0 => TypeExpr::Unknown {
+            raw: text.to_string(),
+        },
+        _ if leftover_words > 0
+            && members
+                .iter()
+                .all(|m| matches!(m, TypeExpr::Unknown { .. })) =>
+        {
+            TypeExpr::Unknown {
+                raw: text.to_string(),
+            }
+        }
+        1 => members.pop().expect("one member"),
+        _ => TypeExpr::Union { members },
+    }
+}
+
+fn code_members(text: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
+    for cap in CODE.captures_iter(text) {
+        let body = cap.get(2).map_or("", |m| m.as_str());
+        for part in body.split('|') {
+            let part = part.trim().trim_end_matches('\\').trim();
+            if !part.is_empty() {
+                out.push(member(part, link.clone()));
+            }
+        }
+    }
+}
+
+fn member(raw: &str, link: Option<String>) -> TypeExpr {
+    let name = unescape(raw.trim().trim_matches('`')).trim().to_string();
+    if let Some(item) = name.strip_suffix("[]") {
+        return TypeExpr::Array {
+            item: Box::new(member(item, link)),
+        };
+    }
+    if name.eq_ignore_ascii_case("unknown") || !TYPE_NAME.is_match(&name) {
+        return TypeExpr::Unknown {
+            raw: raw.trim().to_string(),
+        };
+    }
+    TypeExpr::Named { name, link }
+}
+
+/// Whether the type says the value holds nested fields.
+pub fn is_structured(ty: &TypeExpr) -> bool {
+    match ty {
+        TypeExpr::Named { name, link } => {
+            matches!(
+                name.to_ascii_lowercase().as_str(),
+                "object" | "array" | "result"
+            ) || link.as_deref().is_some_and(|l| l.starts_with('#'))
+        }
+        TypeExpr::Array { .. } => true,
+        TypeExpr::Union { members } => members.iter().any(is_structured),
+        TypeExpr::Unknown { .. } | TypeExpr::Missing => false,
+    }
+}
+
+/// A header cell's words: `**Name**\n`type`` gives `("name", true)` (the type sits in this column).
+pub fn header_cell(cell: &str) -> Option<(String, bool)> {
+    let mut words = Vec::new();
+    let mut holds_type = false;
+    for part in cell.split(['\n']) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if p.starts_with("**") && p.ends_with("**") && p.len() > 4 {
+            words.push(p.trim_matches('*').trim().to_string());
+        } else if p.starts_with('`')
+            && p.ends_with('`')
+            && p.trim_matches('`').eq_ignore_ascii_case("type")
+        {
+            holds_type = true;
+        } else if let Some((bold, ty)) = p.split_once("** ") {
+            // `**Name** `type`` on one line.
+            if !bold.starts_with("**") || !ty.trim_matches('`').eq_ignore_ascii_case("type") {
+                return None;
+            }
+            words.push(bold.trim_matches('*').trim().to_string());
+            holds_type = true;
+        } else if p.eq_ignore_ascii_case("/ `type`") || p.eq_ignore_ascii_case("/ **type**") {
+            holds_type = true;
+        } else {
+            return None;
+        }
+    }
+    let text = words.join(" ").to_lowercase();
+    if text.is_empty() && !holds_type {
+        return None;
+    }
+    Some((text, holds_type))
+}
+
+/// An error-code cell: `` `CODE` ``, a plain `CODE`, nothing, or prose. Several codes may sit
+/// in one cell as a list.
+pub fn error_codes(cell: &str) -> Vec<crate::ir::ErrorCode> {
+    use crate::ir::ErrorCode;
+    let first = cell.lines().next().unwrap_or("").trim();
+    let items: Vec<&str> = cell
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .collect();
+    let candidates = if items.len() > 1 { items } else { vec![first] };
+    candidates
+        .into_iter()
+        .map(|c| {
+            let c = c.trim();
+            let bare = c.trim_matches('`').trim_matches('*').trim();
+            if c.is_empty() || matches!(c, "-" | "—" | "–") {
+                ErrorCode::Empty
+            } else if !bare.is_empty()
+                && bare
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '-'))
+            {
+                ErrorCode::Code(bare.to_string())
+            } else {
+                ErrorCode::Prose(c.to_string())
+            }
+        })
+        .collect()
+}
+
+/// An HTTP status in a cell such as `` `400` `` or `400`.
+pub fn status(cell: &str) -> Option<u16> {
+    cell.trim()
+        .trim_matches('`')
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| (100..600).contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str, link: &str) -> TypeExpr {
+        TypeExpr::Named {
+            name: name.into(),
+            link: Some(link.into()),
+        }
+    }
+
+    #[test]
+    fn name_cells_in_every_marker_style() {
+        let c = name_cell("**USER_CODE***\n[`string`](../data-types.md)");
+        assert_eq!(c.name.unwrap().wire, "USER_CODE");
+        assert_eq!(c.required, Required::Star);
+        assert_eq!(type_expr(&c.type_text), named("string", "../data-types.md"));
+        assert_eq!(name_cell("**N**^*^\n`x`").required, Required::Superscript);
+        let c = name_cell("**CHAT_ID^*^**\n`x`");
+        assert_eq!(
+            (c.name.unwrap().wire.as_str(), c.required),
+            ("CHAT_ID", Required::Superscript)
+        );
+        assert_eq!(
+            name_cell("**price****\n`x`").required,
+            Required::Footnote("**".into())
+        );
+        assert_eq!(name_cell("**name***,**\n`x`").required, Required::Star);
+    }
+
+    #[test]
+    fn name_kinds() {
+        let kind = |s: &str| name_cell(s).name.unwrap().kind;
+        assert_eq!(kind("**<messageId>**"), NameKind::Placeholder);
+        assert_eq!(name_cell("**\\<chatId\\>**").name.unwrap().wire, "<chatId>");
+        assert_eq!(kind("**UF_...**"), NameKind::Wildcard);
+        assert_eq!(
+            kind("**result.bot**"),
+            NameKind::Path(vec!["result".into(), "bot".into()])
+        );
+        assert_eq!(
+            kind("**A**\\|**B**"),
+            NameKind::Aliases(vec!["A".into(), "B".into()])
+        );
+        assert_eq!(
+            kind("**LANGUAGE_ID (LANG)**"),
+            NameKind::Aliases(vec!["LANGUAGE_ID".into(), "LANG".into()])
+        );
+        assert_eq!(name_cell("[`entity[]`](#entity)").name, None);
+    }
+
+    #[test]
+    fn unions_in_all_five_syntaxes() {
+        let two = |a: &str, b: &str, l: &str| TypeExpr::Union {
+            members: vec![named(a, l), named(b, l)],
+        };
+        assert_eq!(
+            type_expr("[`string`](l) \\| [`integer`](l)"),
+            two("string", "integer", "l")
+        );
+        assert_eq!(
+            type_expr("[`string` \\| `integer`](l)"),
+            two("string", "integer", "l")
+        );
+        assert_eq!(
+            type_expr("[`string`](l)\n[`integer`](l)"),
+            two("string", "integer", "l")
+        );
+        assert_eq!(
+            type_expr("[```string|integer```](l)"),
+            two("string", "integer", "l")
+        );
+        assert_eq!(
+            type_expr("[`section[]`](#section)\\|`null`"),
+            TypeExpr::Union {
+                members: vec![
+                    TypeExpr::Array {
+                        item: Box::new(named("section", "#section"))
+                    },
+                    TypeExpr::Named {
+                        name: "null".into(),
+                        link: None
+                    },
+                ]
+            }
+        );
+        assert_eq!(type_expr("`a` or `b`").names(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn odd_types_are_kept_raw() {
+        assert_eq!(type_expr(""), TypeExpr::Missing);
+        assert_eq!(
+            type_expr("[`unknown`](l)"),
+            TypeExpr::Unknown {
+                raw: "unknown".into()
+            }
+        );
+        assert_eq!(
+            type_expr("some words"),
+            TypeExpr::Unknown {
+                raw: "some words".into()
+            }
+        );
+        assert_eq!(
+            type_expr("`sale_paysystem.ID`").names(),
+            vec!["sale_paysystem.ID"]
+        );
+    }
+
+    #[test]
+    fn header_cells() {
+        assert_eq!(header_cell("**Name**\n`type`"), Some(("name".into(), true)));
+        assert_eq!(
+            header_cell("**Description**"),
+            Some(("description".into(), false))
+        );
+        assert_eq!(
+            header_cell("**Code**\n**Error Message**"),
+            Some(("code error message".into(), false))
+        );
+        assert_eq!(header_cell("**result**\n[`array`](x)"), None);
+    }
+
+    #[test]
+    fn error_code_cells() {
+        use crate::ir::ErrorCode;
+        assert_eq!(
+            error_codes("`ACCESS_DENIED`"),
+            vec![ErrorCode::Code("ACCESS_DENIED".into())]
+        );
+        assert_eq!(
+            error_codes("`QUERY_LIMIT_EXCEEDED`\nToo many"),
+            vec![ErrorCode::Code("QUERY_LIMIT_EXCEEDED".into())]
+        );
+        assert_eq!(error_codes("—"), vec![ErrorCode::Empty]);
+        assert_eq!(
+            error_codes("Empty value"),
+            vec![ErrorCode::Prose("Empty value".into())]
+        );
+        assert_eq!(error_codes("- `A`\n- `B`").len(), 2);
+        assert_eq!(status("`400`"), Some(400));
+    }
+}

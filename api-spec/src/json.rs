@@ -1,0 +1,175 @@
+//! JSON examples: parsed strictly, else repaired in recorded steps, else kept raw.
+
+use serde_json::Value;
+
+use crate::ir::{Repair, Validity};
+
+pub struct Parsed {
+    pub validity: Validity,
+    pub repairs: Vec<Repair>,
+    pub value: Option<Value>,
+}
+
+pub fn parse(raw: &str) -> Parsed {
+    if let Ok(v) = serde_json::from_str::<Value>(raw) {
+        return Parsed {
+            validity: Validity::Valid,
+            repairs: Vec::new(),
+            value: Some(v),
+        };
+    }
+    let mut text = raw.to_string();
+    let mut repairs = Vec::new();
+    let steps: [(Repair, fn(&str) -> String); 3] = [
+        (Repair::StripComments, strip_comments),
+        (Repair::DropEllipsis, drop_ellipsis),
+        (Repair::DropTrailingCommas, drop_dangling_commas),
+    ];
+    for (repair, step) in steps {
+        let next = step(&text);
+        if next != text {
+            repairs.push(repair);
+            text = next;
+        }
+    }
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) if !repairs.is_empty() => Parsed {
+            validity: Validity::Repaired,
+            repairs,
+            value: Some(v),
+        },
+        _ => Parsed {
+            validity: Validity::Invalid,
+            repairs: Vec::new(),
+            value: None,
+        },
+    }
+}
+
+/// Calls `keep` for every character outside string literals, copying string literals as they are.
+fn outside_strings(text: &str, mut keep: impl FnMut(&mut String, &str, usize) -> usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(bytes.len());
+            out.push_str(&text[start..i]);
+        } else {
+            i += keep(&mut out, text, i).max(1);
+        }
+    }
+    out
+}
+
+/// Copies the character at `i` and returns its length in bytes.
+fn copy_char(out: &mut String, text: &str, i: usize) -> usize {
+    let c = text[i..].chars().next().unwrap_or(' ');
+    out.push(c);
+    c.len_utf8()
+}
+
+fn strip_comments(text: &str) -> String {
+    outside_strings(text, |out, text, i| {
+        let rest = &text[i..];
+        if rest.starts_with("//") || rest.starts_with('#') {
+            rest.find('\n').unwrap_or(rest.len())
+        } else if rest.starts_with("/*") {
+            rest.find("*/").map(|e| e + 2).unwrap_or(rest.len())
+        } else {
+            copy_char(out, text, i)
+        }
+    })
+}
+
+fn drop_ellipsis(text: &str) -> String {
+    outside_strings(text, |out, text, i| {
+        let rest = &text[i..];
+        if rest.starts_with("...") {
+            3
+        } else if rest.starts_with('…') {
+            '…'.len_utf8()
+        } else {
+            copy_char(out, text, i)
+        }
+    })
+}
+
+/// Drops commas that precede `}`/`]`, follow `{`/`[`, or repeat, as elided elements leave them.
+fn drop_dangling_commas(text: &str) -> String {
+    let mut last_significant = ' ';
+    let mut pending_comma = false;
+    outside_strings(text, |out, text, i| {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            out.push(c);
+            return c.len_utf8();
+        }
+        if c == ',' {
+            if !matches!(last_significant, '{' | '[' | ',') {
+                pending_comma = true;
+            }
+            last_significant = ',';
+            return 1;
+        }
+        if pending_comma && !matches!(c, '}' | ']') {
+            // Put the comma back before the whitespace that followed it.
+            let ws = out.len() - out.trim_end().len();
+            out.insert(out.len() - ws, ',');
+        }
+        pending_comma = false;
+        last_significant = c;
+        copy_char(out, text, i)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_json_is_untouched() {
+        let p = parse(r#"{"a": [1, 2], "b": "x, ]"}"#);
+        assert_eq!(p.validity, Validity::Valid);
+    }
+
+    #[test]
+    fn ellipsis_comments_and_trailing_commas_are_repaired_in_order() {
+        let raw = "{\n  \"a\": [\"1\", \"2\",],\n  ... // more entries\n  \"b\": {\"c\": 1, /* note */},\n}";
+        let p = parse(raw);
+        assert_eq!(p.validity, Validity::Repaired);
+        assert_eq!(
+            p.repairs,
+            vec![
+                Repair::StripComments,
+                Repair::DropEllipsis,
+                Repair::DropTrailingCommas
+            ]
+        );
+        assert_eq!(
+            p.value.unwrap(),
+            serde_json::json!({"a": ["1", "2"], "b": {"c": 1}})
+        );
+    }
+
+    #[test]
+    fn strings_keep_their_slashes_dots_and_commas() {
+        let p = parse("{\"u\": \"https://x/y...\", \"v\": \",]\", // c\n}");
+        assert_eq!(
+            p.value.unwrap(),
+            serde_json::json!({"u": "https://x/y...", "v": ",]"})
+        );
+    }
+
+    #[test]
+    fn hopeless_text_is_invalid() {
+        let p = parse("Array ( [0] => 1 )");
+        assert_eq!(p.validity, Validity::Invalid);
+        assert!(p.value.is_none());
+    }
+}

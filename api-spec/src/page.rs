@@ -1,0 +1,1214 @@
+//! L2: the facts of a page, read from its sections into the [`ir`](crate::ir) types.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::blocks::{Block, BlockKind, Table};
+use crate::cells::{self, NameCell};
+use crate::diag::Diagnostics;
+use crate::include::{self, Loader};
+use crate::ir::{
+    ChildLink, DiagnosticKind, ErrorCase, ErrorCode, ErrorEnvelope, EventPayload, Example, Field,
+    FieldName, Level, Link, NameKind, Page, PageKind, Response, Source, TypeExpr, Upstream,
+    Validity,
+};
+use crate::json;
+use crate::sections::{Item, Role, Sections, normalise};
+
+static METHOD_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(:`'\x22])([a-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+)")
+        .expect("regex")
+});
+static EVENT_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b([Oo]n[A-Z][A-Za-z0-9]+|ON[A-Z][A-Z0-9_]{3,}|[A-Z]+(?:\.[A-Z_]+)*\.ON\.[A-Z_.]+)\b",
+    )
+    .expect("regex")
+});
+static CODE_METHOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:callMethod|call|Call|callBatch|method)\s*[(:]\s*(?:ctx,\s*)?['"]([A-Za-z][\w.]*)['"]|/rest/(?:\d+/[^/\s'"]+/)?([A-Za-z][\w.]*?)(?:\.json|\.xml)?/?(?:['"\s?]|$)"#,
+    )
+    .expect("regex")
+});
+static HTTP_STATUS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)HTTP\s+status:?\s*\**\s*(\d{3})").expect("regex"));
+static CURL_BODY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)(?:-d|--data(?:-raw|-binary)?)\s+'(.*?)'").expect("regex"));
+
+/// Reads one page. `path` is relative to the docs root that `loader` reads from; includes and
+/// cross-page links resolve through it. Never fails: problems become diagnostics.
+pub fn parse_page(path: &str, src: &str, loader: &dyn Loader) -> Page {
+    let mut diags = Diagnostics::new(path);
+    let mut blocks = crate::blocks::parse(src, &mut diags);
+    include::resolve(&mut blocks, path, loader, &mut diags);
+    let sections = Sections::build(path, &blocks);
+    let mut reader = Reader {
+        path,
+        sections: &sections,
+        loader,
+        diags,
+        depth: 0,
+    };
+    reader.page(&blocks)
+}
+
+struct Reader<'a, 's> {
+    path: &'a str,
+    sections: &'s Sections<'a>,
+    loader: &'a dyn Loader,
+    diags: Diagnostics,
+    /// Cross-page nesting depth, to stop link cycles between pages.
+    depth: usize,
+}
+
+/// A field table found in a section, with its column layout.
+#[derive(Clone, Copy)]
+struct FieldTable<'a> {
+    section: usize,
+    path: &'a str,
+    table: &'a Table,
+    layout: Layout,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    /// Whether the first row is a header.
+    header: bool,
+    /// A separate type column, when the type is not under the name.
+    type_col: Option<usize>,
+    desc_col: Option<usize>,
+    /// Whether the header promises a type for every row.
+    typed: bool,
+}
+
+impl<'a> Reader<'a, '_> {
+    fn page(&mut self, blocks: &[Block]) -> Page {
+        let pre = self.sections.preamble();
+        let title = pre.title.clone();
+        let upstream = self.front_matter(blocks);
+        let (scopes, who_can) = scope_and_audience(&pre.blocks);
+        let names_in_title = title_names(&title);
+        let kind = self.kind(&title, &names_in_title);
+        let mut names = match kind {
+            PageKind::Method | PageKind::Event => names_in_title.clone(),
+            _ => Vec::new(),
+        };
+        let code_names = self.code_names();
+        if kind == PageKind::Method {
+            if names.is_empty() {
+                names = code_names.iter().take(1).cloned().collect();
+                if names.is_empty() {
+                    self.diags.warn(
+                        pre.line,
+                        DiagnosticKind::NoMethodName,
+                        "method page without a method name",
+                    );
+                }
+            } else if !code_names.is_empty()
+                && !code_names
+                    .iter()
+                    .any(|c| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+            {
+                self.diags.warn(
+                    pre.line,
+                    DiagnosticKind::NameMismatch,
+                    format!(
+                        "the title names `{}` but the examples call `{}`",
+                        names.join("`, `"),
+                        code_names[0]
+                    ),
+                );
+            }
+        }
+        let is_api = matches!(
+            kind,
+            PageKind::Method | PageKind::Event | PageKind::Fragment
+        );
+        let params = if kind == PageKind::Method {
+            self.params()
+        } else {
+            Vec::new()
+        };
+        let response = if kind == PageKind::Method {
+            self.response()
+        } else {
+            None
+        };
+        let event = if kind == PageKind::Event {
+            self.event()
+        } else {
+            None
+        };
+        let errors = if is_api { self.errors() } else { Vec::new() };
+        let error_examples = if is_api {
+            self.examples_in(Role::Errors)
+        } else {
+            Vec::new()
+        };
+        let error_envelope = if self.includes("error-info-v3.md") {
+            ErrorEnvelope::V3
+        } else {
+            ErrorEnvelope::Classic
+        };
+        let request_examples = if kind == PageKind::Method {
+            self.request_examples()
+        } else {
+            Vec::new()
+        };
+        Page {
+            path: self.path.to_string(),
+            kind,
+            title,
+            names,
+            upstream,
+            scopes,
+            who_can,
+            description: description(&pre.blocks),
+            deprecated: self.deprecated(blocks),
+            dev_only: any_block(blocks, &|b| matches!(b.kind, BlockKind::DevOnly(_))),
+            params,
+            request_examples,
+            response,
+            errors,
+            error_examples,
+            error_envelope,
+            event,
+            see_also: self.see_also(),
+            diagnostics: std::mem::replace(&mut self.diags, Diagnostics::new(self.path))
+                .into_sorted(),
+        }
+    }
+
+    fn front_matter(&mut self, blocks: &[Block]) -> Option<Upstream> {
+        let Some(Block {
+            kind: BlockKind::FrontMatter(text),
+            line,
+        }) = blocks.first()
+        else {
+            return None;
+        };
+        let value = |key: &str| {
+            text.lines().find_map(|l| {
+                l.strip_prefix(key)?
+                    .strip_prefix(':')
+                    .map(|v| v.trim().to_string())
+            })
+        };
+        match (value("upstream"), value("commit")) {
+            (Some(path), Some(commit)) => Some(Upstream { path, commit }),
+            (None, None) => None,
+            _ => {
+                self.diags.error(
+                    *line,
+                    DiagnosticKind::BadFrontMatter,
+                    "front matter needs both `upstream` and `commit`",
+                );
+                None
+            }
+        }
+    }
+
+    fn kind(&self, title: &str, names: &[String]) -> PageKind {
+        let path = self.path;
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let in_dir = |d: &str| path.split('/').any(|seg| seg == d);
+        let has = |role: Role| self.sections.top(role).next().is_some();
+        if in_dir("_includes") || in_dir("_include") {
+            return PageKind::Fragment;
+        }
+        if file == "index.md" || (title.contains("Overview") && names.is_empty()) {
+            return PageKind::Index;
+        }
+        // Widgets (placements, JS SDK calls, call-card events) are not REST, unless a page
+        // documents a REST method with parameters.
+        if in_dir("widgets") && !(has(Role::Params) && names.iter().any(|n| n.contains('.'))) {
+            return PageKind::Other;
+        }
+        if EVENT_NAME.is_match(title)
+            || (in_dir("events")
+                && (has(Role::EventPayload)
+                    || title.starts_with("Event")
+                    || title.starts_with("When")))
+        {
+            return PageKind::Event;
+        }
+        if !names.is_empty() || (has(Role::Examples) && (has(Role::Params) || has(Role::Response)))
+        {
+            return PageKind::Method;
+        }
+        PageKind::Other
+    }
+
+    /// Method names the code examples call.
+    fn code_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (i, _) in self.sections.top(Role::Examples) {
+            for idx in self.sections.subtree(i) {
+                for item in &self.sections.all[idx].blocks {
+                    walk_code(item.block, &mut |_, body| {
+                        for cap in CODE_METHOD.captures_iter(body) {
+                            let name = cap.get(1).or(cap.get(2)).map(|m| m.as_str().to_string());
+                            if let Some(n) = name.filter(|n| n.contains('.') || !n.is_empty()) {
+                                if !out.contains(&n) && n != "json" {
+                                    out.push(n);
+                                }
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn includes(&self, file: &str) -> bool {
+        self.sections
+            .all
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .any(|i| i.path.ends_with(file))
+    }
+
+    fn deprecated(&self, blocks: &[Block]) -> bool {
+        let in_dir = self
+            .path
+            .split('/')
+            .any(|s| s == "outdated" || s == "deprecated");
+        in_dir
+            || any_block(
+                blocks,
+                &|b| matches!(&b.kind, BlockKind::Note { title, .. } if title.to_lowercase().contains("deprecated")),
+            )
+    }
+
+    // ----- field tables -----
+
+    /// The field tables directly in a section (not in its subsections).
+    fn field_tables(&self, section: usize) -> Vec<FieldTable<'a>> {
+        let s = &self.sections.all[section];
+        s.blocks
+            .iter()
+            .filter_map(|item| match &item.block.kind {
+                BlockKind::Table(t) => layout(t).map(|layout| FieldTable {
+                    section,
+                    path: item.path,
+                    table: t,
+                    layout,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn first_table_in(&self, role: Role) -> Option<FieldTable<'a>> {
+        let (i, _) = self.sections.top(role).next()?;
+        self.sections
+            .subtree(i)
+            .into_iter()
+            .find_map(|s| self.field_tables(s).into_iter().next())
+    }
+
+    fn params(&mut self) -> Vec<Field> {
+        let Some(root) = self.first_table_in(Role::Params) else {
+            return Vec::new();
+        };
+        let mut chain = vec![root.table as *const Table];
+        let fields = self.read_fields(root, &mut chain);
+        self.report_unreached(Role::Params, &fields);
+        fields
+    }
+
+    fn response(&mut self) -> Option<Response> {
+        let examples = self.examples_in(Role::Response);
+        let http_status = examples.iter().find_map(|e| e.http_status);
+        let root = self
+            .first_table_in(Role::ReturnedData)
+            .or_else(|| self.first_table_in(Role::Response));
+        let fields = match root {
+            Some(root) => {
+                let mut chain = vec![root.table as *const Table];
+                let mut fields = self.read_fields(root, &mut chain);
+                nest_flattened(&mut fields);
+                self.report_unreached(Role::ReturnedData, &fields);
+                fields
+            }
+            None => Vec::new(),
+        };
+        if examples.is_empty() && fields.is_empty() && http_status.is_none() {
+            return None;
+        }
+        Some(Response {
+            http_status,
+            examples,
+            fields,
+        })
+    }
+
+    fn event(&mut self) -> Option<EventPayload> {
+        let examples = self.examples_in(Role::EventPayload);
+        let root = self
+            .first_table_in(Role::EventPayload)
+            .or_else(|| self.first_table_in(Role::Params));
+        let fields = match root {
+            Some(root) => {
+                let mut chain = vec![root.table as *const Table];
+                self.read_fields(root, &mut chain)
+            }
+            None => Vec::new(),
+        };
+        if examples.is_empty() && fields.is_empty() {
+            return None;
+        }
+        Some(EventPayload { examples, fields })
+    }
+
+    /// Reads the rows of a field table and resolves each row's nested fields.
+    fn read_fields(&mut self, table: FieldTable<'a>, chain: &mut Vec<*const Table>) -> Vec<Field> {
+        let rows = if table.layout.header {
+            &table.table.rows[1..]
+        } else {
+            &table.table.rows[..]
+        };
+        let header: Vec<String> = if table.layout.header {
+            table.table.rows[0]
+                .cells
+                .iter()
+                .map(|c| cells::header_cell(&c.text).map(|h| h.0).unwrap_or_default())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut fields: Vec<Field> = Vec::new();
+        for row in rows {
+            let Some(first) = row.cells.first() else {
+                continue;
+            };
+            if row.cells.iter().all(|c| c.text.is_empty()) {
+                continue;
+            }
+            let source = Source {
+                path: table.path.to_string(),
+                line: row.line,
+            };
+            let NameCell {
+                name,
+                required,
+                type_text,
+            } = cells::name_cell(&first.text);
+            let type_text = match table.layout.type_col {
+                Some(col) => row
+                    .cells
+                    .get(col)
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
+                None => type_text,
+            };
+            let ty = cells::type_expr(&type_text);
+            let Some(name) = name else {
+                self.diag_at(
+                    &source,
+                    DiagnosticKind::MissingName,
+                    format!(
+                        "row without a bold field name: `{}`",
+                        first_line(&first.text)
+                    ),
+                );
+                continue;
+            };
+            match &ty {
+                TypeExpr::Unknown { raw } => self.diag_at(
+                    &source,
+                    DiagnosticKind::UnknownType,
+                    format!(
+                        "`{}` has an unreadable type `{}`",
+                        name.wire,
+                        first_line(raw)
+                    ),
+                ),
+                TypeExpr::Missing if table.layout.typed => self.diag_at(
+                    &source,
+                    DiagnosticKind::MissingType,
+                    format!("`{}` has no type", name.wire),
+                ),
+                _ => {}
+            }
+            let description = table
+                .layout
+                .desc_col
+                .and_then(|c| row.cells.get(c))
+                .map(|c| c.text.clone())
+                .unwrap_or_default();
+            let mut extra = std::collections::BTreeMap::new();
+            for (i, cell) in row.cells.iter().enumerate().skip(1) {
+                if Some(i) != table.layout.desc_col && Some(i) != table.layout.type_col {
+                    let key = header
+                        .get(i)
+                        .filter(|h| !h.is_empty())
+                        .cloned()
+                        .unwrap_or_else(|| format!("column {}", i + 1));
+                    extra.insert(key, cell.text.clone());
+                }
+            }
+            let mut field = Field {
+                name,
+                required,
+                ty,
+                description,
+                extra,
+                children_via: None,
+                children: Vec::new(),
+                source,
+            };
+            self.resolve_children(&mut field, table, chain);
+            fields.push(field);
+        }
+        nest_dotted(&mut fields);
+        fields
+    }
+
+    fn diag_at(&mut self, source: &Source, kind: DiagnosticKind, message: String) {
+        self.diags
+            .push_at(source.clone(), Level::Warning, kind, message);
+    }
+
+    /// Finds a row's nested fields, by the routes the docs use, in order of reliability.
+    fn resolve_children(
+        &mut self,
+        field: &mut Field,
+        from: FieldTable<'a>,
+        chain: &mut Vec<*const Table>,
+    ) {
+        let structured = cells::is_structured(&field.ty);
+        let mut anchors: Vec<(String, bool)> = Vec::new();
+        for link in cells::links(&field.description) {
+            if let Some(a) = link.target.strip_prefix('#') {
+                anchors.push((a.to_string(), false));
+            }
+        }
+        let mut type_links = Vec::new();
+        collect_links(&field.ty, &mut type_links);
+        for l in type_links {
+            if let Some(a) = l.strip_prefix('#') {
+                anchors.push((a.to_string(), true));
+            }
+        }
+        for (anchor, via_type) in &anchors {
+            match self.section_by_anchor(anchor) {
+                Some(section) => {
+                    if let Some(t) = self.table_for(section, from.section) {
+                        let via = if *via_type {
+                            ChildLink::TypeLink(anchor.clone())
+                        } else {
+                            ChildLink::Anchor(anchor.clone())
+                        };
+                        if self.adopt(field, t, via, chain) {
+                            return;
+                        }
+                    }
+                }
+                None if structured || *via_type => {
+                    if self.by_heading(field, from, chain) {
+                        return;
+                    }
+                    let src = field.source.clone();
+                    self.diag_at(
+                        &src,
+                        DiagnosticKind::UnresolvedReference,
+                        format!(
+                            "`{}` links to `#{anchor}`, which is not on the page",
+                            field.name.wire
+                        ),
+                    );
+                    return;
+                }
+                None => {}
+            }
+        }
+        if structured && self.by_heading(field, from, chain) {
+            return;
+        }
+        if structured {
+            self.cross_page(field);
+        }
+    }
+
+    /// A heading that names the field ("Parameter X", "X Object", "Array Element X", ...).
+    fn by_heading(
+        &mut self,
+        field: &mut Field,
+        from: FieldTable<'a>,
+        chain: &mut Vec<*const Table>,
+    ) -> bool {
+        let name = normalise(field.name.wire.trim_end_matches("[]"));
+        if name.is_empty() {
+            return false;
+        }
+        let role = self.sections.all[from.section].role;
+        let candidates: Vec<usize> = (0..self.sections.all.len())
+            .filter(|&i| i != from.section && self.sections.all[i].role == role)
+            .filter(|&i| heading_names(&self.sections.all[i].title, &name))
+            .collect();
+        for section in candidates {
+            if let Some(t) = self.table_for(section, from.section) {
+                let title = self.sections.all[section].title.clone();
+                if self.adopt(field, t, ChildLink::Heading(title), chain) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// A link to a table on another page (`./other.md#anchor`).
+    fn cross_page(&mut self, field: &mut Field) {
+        if self.depth >= 3 {
+            return;
+        }
+        let targets: Vec<String> = cells::links(&field.description)
+            .into_iter()
+            .filter(|l| l.target.contains(".md#"))
+            .map(|l| l.target.to_string())
+            .collect();
+        for target in targets {
+            let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
+            let Some(path) = include::resolve_path(&field.source.path, file) else {
+                continue;
+            };
+            let Some(text) = self.loader.load(&path) else {
+                let src = field.source.clone();
+                self.diag_at(
+                    &src,
+                    DiagnosticKind::UnresolvedReference,
+                    format!(
+                        "`{}` refers to `{target}`, which cannot be read",
+                        field.name.wire
+                    ),
+                );
+                continue;
+            };
+            let mut other = Diagnostics::new(path.clone());
+            let mut blocks = crate::blocks::parse(&text, &mut other);
+            include::resolve(&mut blocks, &path, self.loader, &mut other);
+            let sections = Sections::build(&path, &blocks);
+            let mut reader = Reader {
+                path: &path,
+                sections: &sections,
+                loader: self.loader,
+                diags: other,
+                depth: self.depth + 1,
+            };
+            let Some(section) = reader.section_by_anchor(anchor) else {
+                let src = field.source.clone();
+                self.diag_at(
+                    &src,
+                    DiagnosticKind::UnresolvedReference,
+                    format!(
+                        "`{}` refers to `{target}`, which has no such anchor",
+                        field.name.wire
+                    ),
+                );
+                continue;
+            };
+            let Some(table) = reader.field_tables(section).into_iter().next() else {
+                continue;
+            };
+            let mut inner_chain = vec![table.table as *const Table];
+            let children = reader.read_fields(table, &mut inner_chain);
+            if !children.is_empty() {
+                field.children = children;
+                field.children_via = Some(ChildLink::CrossPage(target.clone()));
+                return;
+            }
+        }
+    }
+
+    /// Takes the table's rows as the field's children unless that would loop.
+    fn adopt(
+        &mut self,
+        field: &mut Field,
+        table: FieldTable<'a>,
+        via: ChildLink,
+        chain: &mut Vec<*const Table>,
+    ) -> bool {
+        let ptr = table.table as *const Table;
+        if chain.contains(&ptr) {
+            return false;
+        }
+        chain.push(ptr);
+        let children = self.read_fields(table, chain);
+        chain.pop();
+        if children.is_empty() {
+            return false;
+        }
+        field.children = children;
+        field.children_via = Some(via);
+        true
+    }
+
+    fn section_by_anchor(&self, anchor: &str) -> Option<usize> {
+        let all = &self.sections.all;
+        all.iter()
+            .position(|s| s.anchor.as_deref() == Some(anchor))
+            .or_else(|| {
+                all.iter()
+                    .position(|s| s.anchor.is_none() && slug(&s.title) == anchor)
+            })
+    }
+
+    /// The first field table in a section or, when it has none, in its subsections.
+    fn table_for(&self, section: usize, not: usize) -> Option<FieldTable<'a>> {
+        if section == not {
+            return None;
+        }
+        self.sections
+            .subtree(section)
+            .into_iter()
+            .filter(|&s| s != not)
+            .find_map(|s| self.field_tables(s).into_iter().next())
+    }
+
+    /// Nested tables that no row leads to: their fields would be lost silently.
+    fn report_unreached(&mut self, role: Role, roots: &[Field]) {
+        let mut reached: HashSet<(String, u32)> = HashSet::new();
+        for f in roots.iter().flat_map(Field::walk) {
+            reached.insert((f.source.path.clone(), f.source.line));
+        }
+        let mut missing = Vec::new();
+        for (top, _) in self.sections.top(role) {
+            for s in self.sections.subtree(top) {
+                for t in self.field_tables(s) {
+                    let rows = if t.layout.header {
+                        &t.table.rows[1..]
+                    } else {
+                        &t.table.rows[..]
+                    };
+                    if let Some(row) = rows.first() {
+                        if !reached.contains(&(t.path.to_string(), row.line)) {
+                            missing.push((
+                                t.path.to_string(),
+                                t.table_line(),
+                                self.sections.all[s].title.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for (path, line, title) in missing {
+            self.diags.push_at(
+                Source { path, line },
+                Level::Warning,
+                DiagnosticKind::UnresolvedReference,
+                format!("the table under \"{title}\" is not reached from any row"),
+            );
+        }
+    }
+
+    // ----- examples, errors, links -----
+
+    /// JSON code blocks of the sections with `role`, each with the HTTP status stated before it.
+    fn examples_in(&mut self, role: Role) -> Vec<Example> {
+        let mut out = Vec::new();
+        let tops: Vec<usize> = self.sections.top(role).map(|(i, _)| i).collect();
+        for top in tops {
+            let mut status = None;
+            for s in self.sections.subtree(top) {
+                let items = self.sections.all[s].blocks.clone();
+                for item in items {
+                    match &item.block.kind {
+                        BlockKind::Paragraph { text, .. } => {
+                            if let Some(c) = HTTP_STATUS.captures(text) {
+                                status = c[1].parse().ok();
+                            }
+                        }
+                        BlockKind::Code { info, body }
+                            if is_json_info(info) && item.path == self.path =>
+                        {
+                            out.push(self.example(item, body, status));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn example(&mut self, item: Item<'_>, body: &str, http_status: Option<u16>) -> Example {
+        let parsed = json::parse(body);
+        let source = Source {
+            path: item.path.to_string(),
+            line: item.block.line,
+        };
+        match parsed.validity {
+            Validity::Valid => {}
+            Validity::Repaired => self.diag_at(
+                &source,
+                DiagnosticKind::RepairedJson,
+                format!("example JSON parsed after repairs: {:?}", parsed.repairs),
+            ),
+            Validity::Invalid => self.diag_at(
+                &source,
+                DiagnosticKind::InvalidJson,
+                "example JSON cannot be read even after repairs".into(),
+            ),
+        }
+        let raw = (parsed.validity != Validity::Valid).then(|| body.to_string());
+        Example {
+            source,
+            http_status,
+            validity: parsed.validity,
+            repairs: parsed.repairs,
+            value: parsed.value,
+            raw,
+        }
+    }
+
+    /// Request bodies from the cURL examples, preferring the webhook form.
+    fn request_examples(&mut self) -> Vec<Example> {
+        let mut tabs: Vec<(String, Item<'a>, String)> = Vec::new();
+        for (i, _) in self.sections.top(Role::Examples) {
+            for s in self.sections.subtree(i) {
+                for item in &self.sections.all[s].blocks {
+                    if let BlockKind::Tabs(list) = &item.block.kind {
+                        for tab in list {
+                            for b in &tab.blocks {
+                                if let BlockKind::Code { body, .. } = &b.kind {
+                                    if tab.title.to_lowercase().contains("curl") {
+                                        tabs.push((
+                                            tab.title.clone(),
+                                            Item {
+                                                path: item.path,
+                                                block: b,
+                                            },
+                                            body.clone(),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tabs.sort_by_key(|(title, _, _)| !title.to_lowercase().contains("webhook"));
+        let Some((_, item, body)) = tabs.into_iter().next() else {
+            return Vec::new();
+        };
+        let Some(json_text) = CURL_BODY.captures(&body).map(|c| c[1].to_string()) else {
+            return Vec::new();
+        };
+        let mut example = self.example(item, &json_text, None);
+        if let Some(serde_json::Value::Object(map)) = example.value.as_mut() {
+            map.shift_remove("auth");
+        }
+        vec![example]
+    }
+
+    fn errors(&mut self) -> Vec<ErrorCase> {
+        let mut out = Vec::new();
+        let mut sections: Vec<usize> = Vec::new();
+        for role in [Role::Errors, Role::ErrorCodes] {
+            for (i, _) in self.sections.top(role) {
+                for s in self.sections.subtree(i) {
+                    if !sections.contains(&s) {
+                        sections.push(s);
+                    }
+                }
+            }
+        }
+        let fragment = matches!(self.path.split('/').next(), Some("_includes"));
+        for s in sections {
+            for item in self.sections.all[s].blocks.clone() {
+                if item.path != self.path && !fragment {
+                    continue;
+                }
+                if let BlockKind::Table(t) = &item.block.kind {
+                    out.extend(error_rows(item.path, t));
+                }
+            }
+        }
+        // The system-errors fragment has no Error Handling heading: read its tables directly.
+        if out.is_empty() && fragment {
+            for item in self.sections.all.iter().flat_map(|s| s.blocks.iter()) {
+                if let BlockKind::Table(t) = &item.block.kind {
+                    out.extend(error_rows(item.path, t));
+                }
+            }
+        }
+        out
+    }
+
+    fn see_also(&self) -> Vec<Link> {
+        let mut out = Vec::new();
+        for (i, _) in self.sections.top(Role::SeeAlso) {
+            for item in &self.sections.all[i].blocks {
+                if let BlockKind::List { items, .. } = &item.block.kind {
+                    for li in items {
+                        for b in &li.blocks {
+                            if let BlockKind::Paragraph { text, .. } = &b.kind {
+                                out.extend(cells::links(text).into_iter().map(|l| Link {
+                                    text: l.text.to_string(),
+                                    target: l.target.to_string(),
+                                }));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl FieldTable<'_> {
+    fn table_line(&self) -> u32 {
+        self.table.rows.first().map_or(0, |r| r.line)
+    }
+}
+
+/// Decides whether a table holds fields, and where its columns are.
+fn layout(t: &Table) -> Option<Layout> {
+    let first = t.rows.first()?;
+    let headers: Option<Vec<(String, bool)>> = first
+        .cells
+        .iter()
+        .map(|c| cells::header_cell(&c.text))
+        .collect();
+    match headers {
+        Some(h) if !h.is_empty() => {
+            let name = h[0].0.split_whitespace().next().unwrap_or("");
+            let field_like = matches!(
+                name,
+                "name" | "parameter" | "field" | "key" | "title" | "value" | ""
+            ) && !h.iter().any(|(w, _)| w == "code" || w.starts_with("code "));
+            if !field_like || (name == "value" && !h[0].1) {
+                return None;
+            }
+            let type_col = h.iter().position(|(w, _)| w == "type").filter(|&i| i > 0);
+            let desc_col = h
+                .iter()
+                .position(|(w, _)| w.contains("description"))
+                .or(if h.len() > 1 { Some(h.len() - 1) } else { None });
+            Some(Layout {
+                header: true,
+                type_col,
+                desc_col,
+                typed: h[0].1 || type_col.is_some(),
+            })
+        }
+        _ => {
+            // A headerless table: the first row is already a field.
+            let c = first.cells.first()?;
+            let looks_like_field =
+                cells::name_cell(&c.text).name.is_some() && first.cells.len() >= 2;
+            looks_like_field.then_some(Layout {
+                header: false,
+                type_col: None,
+                desc_col: Some(first.cells.len() - 1),
+                typed: true,
+            })
+        }
+    }
+}
+
+/// Reads an error table. Column meaning depends on the header (see the format survey §5).
+fn error_rows(path: &str, t: &Table) -> Vec<ErrorCase> {
+    let Some(first) = t.rows.first() else {
+        return Vec::new();
+    };
+    let Some(headers) = first
+        .cells
+        .iter()
+        .map(|c| cells::header_cell(&c.text).map(|h| h.0))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Vec::new();
+    };
+    let col = |pred: &dyn Fn(&str) -> bool| headers.iter().position(|h| pred(h));
+    let code = col(&|h| {
+        h == "code"
+            || h.starts_with("code ")
+            || h == "error text"
+            || h == "error message"
+            || h == "error"
+    });
+    let Some(code) = code else { return Vec::new() };
+    let status = col(&|h| h == "status");
+    let message_in_code = headers[code].contains("message") && headers[code].starts_with("code");
+    let message_col =
+        col(&|h| matches!(h, "error message" | "error text" | "message")).filter(|&c| c != code);
+    let has_value =
+        col(&|h| matches!(h, "value" | "when it occurs" | "additional information")).is_some();
+    let desc = col(&|h| h == "description");
+    let value = col(&|h| matches!(h, "value" | "when it occurs" | "additional information"));
+    let mut out = Vec::new();
+    for row in &t.rows[1..] {
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.cells.get(i))
+                .map(|c| c.text.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let code_cell = cell(Some(code)).unwrap_or_default();
+        let (message, description) = if message_in_code {
+            (
+                code_cell.lines().nth(1).map(|l| l.trim().to_string()),
+                cell(desc),
+            )
+        } else if message_col.is_some() {
+            (cell(message_col), cell(desc))
+        } else if has_value && desc.is_some() {
+            // "Code | Description | Value": the description is what the platform sends.
+            (cell(desc), cell(value))
+        } else {
+            (None, cell(desc).or(cell(value)))
+        };
+        let codes = if headers[code].starts_with("error") {
+            vec![ErrorCode::Empty]
+        } else {
+            cells::error_codes(&code_cell)
+        };
+        let message = if headers[code].starts_with("error") {
+            Some(code_cell.clone())
+        } else {
+            message
+        };
+        for c in codes {
+            out.push(ErrorCase {
+                http_status: cell(status).and_then(|s| cells::status(&s)),
+                code: c,
+                message: message.clone(),
+                description: description.clone(),
+                source: Source {
+                    path: path.to_string(),
+                    line: row.line,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Rows listed between `result` and `time` in a root "Returned Data" table belong to `result`.
+fn nest_flattened(fields: &mut Vec<Field>) {
+    let Some(r) = fields.iter().position(|f| f.name.wire == "result") else {
+        return;
+    };
+    let Some(t) = fields.iter().position(|f| f.name.wire == "time") else {
+        return;
+    };
+    if t <= r + 1 || !fields[r].children.is_empty() || !cells::is_structured(&fields[r].ty) {
+        return;
+    }
+    let moved: Vec<Field> = fields.drain(r + 1..t).collect();
+    fields[r].children = moved;
+    fields[r].children_via = Some(ChildLink::Flattened);
+}
+
+/// Rows named `parent.child` (or `parent[].child`) go under the row named `parent`.
+fn nest_dotted(fields: &mut Vec<Field>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let NameKind::Path(parts) = fields[i].name.kind.clone() else {
+            i += 1;
+            continue;
+        };
+        let parent_name = parts[..parts.len() - 1].join(".");
+        let parent_key = parent_name.trim_end_matches("[]").to_string();
+        let parent = fields[..i]
+            .iter()
+            .rposition(|f| f.name.wire == parent_key || f.name.wire == parent_name);
+        match parent {
+            Some(p) => {
+                let mut child = fields.remove(i);
+                let leaf = parts.last().cloned().unwrap_or_default();
+                child.name = FieldName {
+                    kind: NameKind::Plain,
+                    wire: leaf,
+                };
+                let parent = &mut fields[p];
+                if parent.children_via.is_none() {
+                    parent.children_via = Some(ChildLink::Dotted);
+                }
+                parent.children.push(child);
+            }
+            None => i += 1,
+        }
+    }
+    // A deeper path whose parent was itself dotted: nest again inside the children.
+    for f in fields.iter_mut() {
+        if !f.children.is_empty() {
+            nest_dotted(&mut f.children);
+        }
+    }
+}
+
+fn collect_links(ty: &TypeExpr, out: &mut Vec<String>) {
+    match ty {
+        TypeExpr::Named { link: Some(l), .. } => out.push(l.clone()),
+        TypeExpr::Array { item } => collect_links(item, out),
+        TypeExpr::Union { members } => members.iter().for_each(|m| collect_links(m, out)),
+        _ => {}
+    }
+}
+
+/// Whether a heading names the field: "Parameter X", "X Object", "Array Element X", "RESULT[] Object", ...
+fn heading_names(title: &str, name: &str) -> bool {
+    let t = normalise(&title.replace("[]", ""));
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let name_words: Vec<&str> = name.split_whitespace().collect();
+    if name_words.is_empty() {
+        return false;
+    }
+    let pos = words
+        .windows(name_words.len())
+        .position(|w| w == name_words.as_slice());
+    let Some(pos) = pos else { return false };
+    let rest: Vec<&str> = words[..pos]
+        .iter()
+        .chain(&words[pos + name_words.len()..])
+        .copied()
+        .collect();
+    let filler = [
+        "parameter",
+        "object",
+        "array",
+        "element",
+        "field",
+        "fields",
+        "of",
+        "the",
+        "item",
+        "structure",
+        "description",
+        "key",
+        "value",
+        "values",
+        "list",
+        "type",
+    ];
+    rest.iter().all(|w| filler.contains(w))
+}
+
+/// Diplodoc's automatic heading anchor: lower case, words joined by `-`.
+pub fn slug(title: &str) -> String {
+    normalise(title).replace(' ', "-")
+}
+
+fn is_json_info(info: &str) -> bool {
+    matches!(
+        info.split_whitespace().next().unwrap_or(""),
+        "json" | "jsonc" | "js" | "javascript" | "json5"
+    )
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").chars().take(80).collect()
+}
+
+fn title_names(title: &str) -> Vec<String> {
+    let plain = title.replace('`', " ");
+    let mut out: Vec<String> = Vec::new();
+    for cap in METHOD_NAME.captures_iter(&plain) {
+        let name = cap[1].trim_end_matches('.').to_string();
+        // `imbot.v2` names an API version, not a method.
+        let version = name.rsplit('.').next().is_some_and(|l| {
+            l.len() > 1 && l.starts_with('v') && l[1..].chars().all(|c| c.is_ascii_digit())
+        });
+        if !out.contains(&name) && !name.starts_with("BX24") && !version {
+            out.push(name);
+        }
+    }
+    for cap in EVENT_NAME.find_iter(&plain) {
+        let name = cap.as_str().to_string();
+        if !out.iter().any(|o| o == &name) {
+            out.push(name);
+        }
+    }
+    // An event token inside a method-looking name (CATALOG.X.ON.ADD) is one name, not two.
+    let all = out.clone();
+    out.retain(|n| !all.iter().any(|o| o != n && o.contains(n.as_str())));
+    out
+}
+
+/// The scopes and the "who can call" line from the blockquote at the top.
+fn scope_and_audience(blocks: &[Item<'_>]) -> (Vec<String>, Option<String>) {
+    let mut scopes = Vec::new();
+    let mut who = None;
+    for item in blocks {
+        let BlockKind::Quote(inner) = &item.block.kind else {
+            continue;
+        };
+        for b in inner {
+            let BlockKind::Paragraph { text, .. } = &b.kind else {
+                continue;
+            };
+            for line in text.lines() {
+                let l = line.trim();
+                if let Some(rest) = l.strip_prefix("Scope:") {
+                    let code = Regex::new(r"`([^`]+)`").expect("regex");
+                    for c in code.captures_iter(rest) {
+                        for s in c[1].split(',') {
+                            let s = s.trim().to_string();
+                            if !s.is_empty() && !scopes.contains(&s) {
+                                scopes.push(s);
+                            }
+                        }
+                    }
+                } else if l.starts_with("Who can") {
+                    who = l.split_once(':').map(|(_, w)| w.trim().to_string());
+                }
+            }
+        }
+    }
+    (scopes, who)
+}
+
+/// The paragraphs of the introduction.
+fn description(blocks: &[Item<'_>]) -> String {
+    blocks
+        .iter()
+        .filter_map(|i| match &i.block.kind {
+            BlockKind::Paragraph { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn any_block(blocks: &[Block], pred: &dyn Fn(&Block) -> bool) -> bool {
+    blocks.iter().any(|b| {
+        pred(b)
+            || match &b.kind {
+                BlockKind::Note { body, .. }
+                | BlockKind::Cut { body, .. }
+                | BlockKind::DevOnly(body)
+                | BlockKind::Conditional { body, .. }
+                | BlockKind::Quote(body) => any_block(body, pred),
+                BlockKind::List { items, .. } => items.iter().any(|i| any_block(&i.blocks, pred)),
+                BlockKind::Tabs(tabs) => tabs.iter().any(|t| any_block(&t.blocks, pred)),
+                _ => false,
+            }
+    })
+}
+
+fn walk_code(block: &Block, f: &mut dyn FnMut(&str, &str)) {
+    match &block.kind {
+        BlockKind::Code { info, body } => f(info, body),
+        BlockKind::Tabs(tabs) => tabs
+            .iter()
+            .flat_map(|t| &t.blocks)
+            .for_each(|b| walk_code(b, f)),
+        BlockKind::List { items, .. } => items
+            .iter()
+            .flat_map(|i| &i.blocks)
+            .for_each(|b| walk_code(b, f)),
+        BlockKind::Note { body, .. } | BlockKind::Cut { body, .. } => {
+            body.iter().for_each(|b| walk_code(b, f))
+        }
+        _ => {}
+    }
+}
