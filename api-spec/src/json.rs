@@ -102,20 +102,20 @@ fn drop_ellipsis(text: &str) -> String {
 
 /// Drops commas that precede `}`/`]`, follow `{`/`[`, or repeat, as elided elements leave them.
 fn drop_dangling_commas(text: &str) -> String {
-    let mut last_significant = ' ';
+    let mut out = String::with_capacity(text.len());
+    // The last significant character written: `"` stands for a whole string literal.
+    let mut last = ' ';
     let mut pending_comma = false;
-    outside_strings(text, |out, text, i| {
-        let c = text[i..].chars().next().unwrap_or(' ');
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
         if c.is_whitespace() {
             out.push(c);
-            return c.len_utf8();
+            continue;
         }
         if c == ',' {
-            if !matches!(last_significant, '{' | '[' | ',') {
-                pending_comma = true;
-            }
-            last_significant = ',';
-            return 1;
+            pending_comma |= !matches!(last, '{' | '[' | ',');
+            last = ',';
+            continue;
         }
         if pending_comma && !matches!(c, '}' | ']') {
             // Put the comma back before the whitespace that followed it.
@@ -123,9 +123,20 @@ fn drop_dangling_commas(text: &str) -> String {
             out.insert(out.len() - ws, ',');
         }
         pending_comma = false;
-        last_significant = c;
-        copy_char(out, text, i)
-    })
+        last = c;
+        out.push(c);
+        if c == '"' {
+            while let Some((_, s)) = chars.next() {
+                out.push(s);
+                if s == '\\' {
+                    out.extend(chars.next().map(|(_, e)| e));
+                } else if s == '"' {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
