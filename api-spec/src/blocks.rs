@@ -562,6 +562,8 @@ fn list(
             text: trimmed.get(marker.width..).unwrap_or("").to_string().into(),
         }];
         let mut in_fence = false;
+        // Tables and directives opened inside the item keep it going whatever the indentation.
+        let mut open_blocks = 0usize;
         let mut last_blank = false;
         i += 1;
         while i < lines.len() {
@@ -578,6 +580,7 @@ fn list(
                 continue;
             }
             let belongs = in_fence
+                || open_blocks > 0
                 || ind >= content_indent
                 || (ind > base && list_marker(tt).is_none())
                 || (!last_blank && ind == base && list_marker(tt).is_none() && !starts_block(tt));
@@ -586,6 +589,9 @@ fn list(
             }
             if fence_open(tt).is_some() || (in_fence && tt.starts_with("```")) {
                 in_fence = !in_fence;
+            }
+            if !in_fence {
+                open_blocks = open_blocks.saturating_add_signed(opens_or_closes(tt));
             }
             item_lines.push(Line {
                 no: lines[i].no,
@@ -610,6 +616,21 @@ fn list(
         },
         i,
     )
+}
+
+/// +1 for a line that opens a table or a paired directive, -1 for one that closes it.
+fn opens_or_closes(trimmed: &str) -> isize {
+    if trimmed.starts_with("#|") {
+        return 1;
+    }
+    if trimmed.trim_end().ends_with("|#") {
+        return -1;
+    }
+    match directive(trimmed).map(directive_word) {
+        Some("note" | "cut" | "list" | "if") => 1,
+        Some("endnote" | "endcut" | "endlist" | "endif") => -1,
+        _ => 0,
+    }
 }
 
 /// Whether a line at paragraph indentation starts a new block rather than continuing text.

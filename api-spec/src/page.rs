@@ -35,8 +35,8 @@ static CODE_METHOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HTTP_STATUS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)HTTP\s+status:?\s*\**\s*(\d{3})").expect("regex"));
-static CURL_BODY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)(?:-d|--data(?:-raw|-binary)?)\s+'(.*?)'").expect("regex"));
+static CURL_DATA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-d|--data(?:-raw|-binary)?)\s+").expect("regex"));
 
 /// Reads one page. `path` is relative to the docs root that `loader` reads from; includes and
 /// cross-page links resolve through it. Never fails: problems become diagnostics.
@@ -798,7 +798,10 @@ impl<'a> Reader<'a, '_> {
         let Some((_, item, body)) = tabs.into_iter().next() else {
             return Vec::new();
         };
-        let Some(json_text) = CURL_BODY.captures(&body).map(|c| c[1].to_string()) else {
+        let Some(json_text) = CURL_DATA
+            .find(&body)
+            .and_then(|m| shell_word(&body[m.end()..]))
+        else {
             return Vec::new();
         };
         let mut example = self.example(item, &json_text, None);
@@ -1096,6 +1099,37 @@ fn heading_names(title: &str, name: &str) -> bool {
 /// Diplodoc's automatic heading anchor: lower case, words joined by `-`.
 pub fn slug(title: &str) -> String {
     normalise(title).replace(' ', "-")
+}
+
+/// The value of one shell word: `'…'` and `"…"` segments joined, as the shell would pass them
+/// (`'{"d":"'"$(date)"'"}'` gives `{"d":"$(date)"}`; substitutions stay as written).
+fn shell_word(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            '\'' | '"' => {
+                chars.next();
+                let mut closed = false;
+                for q in chars.by_ref() {
+                    if q == c {
+                        closed = true;
+                        break;
+                    }
+                    out.push(q);
+                }
+                if !closed {
+                    return None;
+                }
+            }
+            c if c.is_whitespace() => break,
+            c => {
+                out.push(c);
+                chars.next();
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn is_json_info(info: &str) -> bool {

@@ -251,6 +251,11 @@ mod tests {
         );
         assert_eq!(s.all[5].anchor.as_deref(), Some("result"));
         assert_eq!(s.subtree(3), vec![3, 4, 5]);
-        assert_eq!(s.top(Role::ReturnedData).map(|(i, _)| i).collect::<Vec<_>>(), vec![4, 5]);
+        assert_eq!(
+            s.top(Role::ReturnedData)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            vec![4, 5]
+        );
     }
 }

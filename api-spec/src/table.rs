@@ -111,12 +111,23 @@ pub(crate) fn scan(
         return (None, start + 1);
     };
     report_orphan(&text, &mut orphan, end, no_at, diags);
-    if let Some((row_start, _)) = row {
-        diags.warn(
-            no_at(row_start),
-            DiagnosticKind::OrphanText,
-            "row is never closed with `||` before the table ends; the renderer drops it",
-        );
+    if let Some((row_start, mut cells)) = row {
+        if text[row_start + 2..end].trim().is_empty() {
+            diags.warn(
+                no_at(row_start),
+                DiagnosticKind::EmptyRow,
+                "`|| ||` at a row end opens an empty row",
+            );
+        } else {
+            // The author's last row, missing its `||`: keep it, but say the renderer drops it.
+            diags.warn(
+                no_at(row_start),
+                DiagnosticKind::OrphanText,
+                "last row is never closed with `||`; the renderer drops it, the parser keeps it",
+            );
+            cells.push((cell_start, end));
+            spans.push((row_start, cells));
+        }
     }
 
     let rows: Vec<Row> = spans
