@@ -1,0 +1,68 @@
+//! Who the client calls as: an incoming webhook or an OAuth application.
+
+mod oauth;
+mod webhook;
+
+pub(crate) use oauth::OAuthSession;
+pub use oauth::{OAuth, TokenCallback, Tokens};
+pub(crate) use webhook::Webhook;
+
+use reqwest::Url;
+
+use crate::client::BuildError;
+use crate::secret::Secret;
+
+/// The credentials of a running client.
+#[derive(Debug)]
+pub(crate) enum Auth {
+    Webhook(Webhook),
+    OAuth(Box<OAuthSession>),
+}
+
+/// What one attempt authenticates with.
+pub(crate) struct Credentials {
+    /// Where the method name is appended.
+    pub base: Url,
+    /// The access token for the body's `auth`, if any.
+    pub token: Option<Secret>,
+    /// The token generation, so that a refresh after `expired_token` is done once for all callers.
+    pub generation: u64,
+}
+
+impl Auth {
+    pub fn credentials(&self) -> Credentials {
+        match self {
+            Auth::Webhook(hook) => Credentials {
+                base: hook.base().clone(),
+                token: None,
+                generation: 0,
+            },
+            Auth::OAuth(session) => session.credentials(),
+        }
+    }
+
+    /// Every secret the client holds, for redacting server text.
+    pub fn secrets(&self) -> Vec<Secret> {
+        match self {
+            Auth::Webhook(hook) => vec![hook.code().clone()],
+            Auth::OAuth(session) => session.secrets(),
+        }
+    }
+}
+
+/// Parses an endpoint and enforces HTTPS unless plain HTTP was allowed.
+pub(crate) fn endpoint(what: &'static str, url: &str, allow_http: bool) -> Result<Url, BuildError> {
+    let url = Url::parse(url).map_err(|e| BuildError::InvalidUrl {
+        what,
+        reason: e.to_string(),
+    })?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_http => Ok(url),
+        "http" => Err(BuildError::HttpsRequired { what }),
+        other => Err(BuildError::InvalidUrl {
+            what,
+            reason: format!("unsupported scheme `{other}`"),
+        }),
+    }
+}

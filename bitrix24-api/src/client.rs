@@ -1,0 +1,206 @@
+//! The client: credentials, limits and an HTTP connection pool, shared by every clone.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::{Auth, OAuth, OAuthSession, Webhook};
+use crate::call::Call;
+use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
+use crate::method::Method;
+
+/// A Bitrix24 REST client. Cheap to clone; clones share the connection pool, the rate limiter, the
+/// operating-time figures and the OAuth tokens.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub auth: Auth,
+    pub bucket: Option<LeakyBucket>,
+    pub operating: Option<OperatingBudget>,
+    pub retry: RetryPolicy,
+    pub timeout: Duration,
+}
+
+impl Client {
+    /// A client for an incoming webhook, `https://{portal}/rest/{user_id}/{code}/`, with default limits.
+    pub fn from_webhook(url: &str) -> Result<Client, BuildError> {
+        Client::builder().webhook(url).build()
+    }
+
+    /// A client for an OAuth application, with default limits.
+    pub fn from_oauth(credentials: OAuth) -> Result<Client, BuildError> {
+        Client::builder().oauth(credentials).build()
+    }
+
+    /// Every setting, with the platform's defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Calls any method: `client.call(request).await`.
+    pub fn call<M: Method>(&self, request: M) -> Call<'_, M> {
+        Call::new(self, request)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("auth", &self.inner.auth)
+            .field("bucket", &self.inner.bucket)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+enum AuthChoice {
+    Webhook(String),
+    OAuth(OAuth),
+}
+
+/// Builds a [`Client`]. Defaults: the standard plan's rate limit (50 at once, 2 per second), a 480 s
+/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, HTTPS only.
+pub struct ClientBuilder {
+    auth: Option<AuthChoice>,
+    allow_http: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    rate_limit: Option<RateLimit>,
+    operating: Option<OperatingLimit>,
+    retry: RetryPolicy,
+    user_agent: String,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            auth: None,
+            allow_http: false,
+            // The portal interrupts a request after 60 s, so waiting longer gains nothing.
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            rate_limit: Some(RateLimit::STANDARD),
+            operating: Some(OperatingLimit::default()),
+            retry: RetryPolicy::default(),
+            user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Calls through an incoming webhook.
+    pub fn webhook(mut self, url: impl Into<String>) -> Self {
+        self.auth = Some(AuthChoice::Webhook(url.into()));
+        self
+    }
+
+    /// Calls as an OAuth application.
+    pub fn oauth(mut self, credentials: OAuth) -> Self {
+        self.auth = Some(AuthChoice::OAuth(credentials));
+        self
+    }
+
+    /// Allows plain `http://` endpoints. Only for a local portal or a simulator: over HTTP the webhook
+    /// code and the tokens travel in clear text.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The longest time one request may take, from sending to the last byte of the answer.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The longest time establishing a connection may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The portal's request-rate limit ([`RateLimit::STANDARD`] or [`RateLimit::ENTERPRISE`]), or
+    /// `None` to send without pacing.
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// The per-method operating-time budget, or `None` to ignore the portal's figures.
+    pub fn operating_limit(mut self, limit: Option<OperatingLimit>) -> Self {
+        self.operating = limit;
+        self
+    }
+
+    /// How failed calls are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent`, which the documentation asks to name the integration.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let auth = match self.auth.ok_or(BuildError::NoCredentials)? {
+            AuthChoice::Webhook(url) => Auth::Webhook(Webhook::parse(&url, self.allow_http)?),
+            AuthChoice::OAuth(config) => {
+                Auth::OAuth(Box::new(OAuthSession::new(config, self.allow_http)?))
+            }
+        };
+        let http = reqwest::Client::builder()
+            .https_only(!self.allow_http)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(self.user_agent)
+            // A redirect would carry the token or the webhook code to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| BuildError::Http(e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                bucket: self.rate_limit.and_then(LeakyBucket::new),
+                operating: self.operating.map(OperatingBudget::new),
+                retry: self.retry,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// Why a client could not be built. Never contains a credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Neither a webhook nor OAuth credentials were given.
+    #[error("no credentials: give a webhook URL or OAuth credentials")]
+    NoCredentials,
+    /// An endpoint is not a usable URL.
+    #[error("invalid {what}: {reason}")]
+    InvalidUrl {
+        /// Which endpoint.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An endpoint is `http://` and plain HTTP was not allowed.
+    #[error("the {what} must use https (allow plain http only for a local portal)")]
+    HttpsRequired {
+        /// Which endpoint.
+        what: &'static str,
+    },
+    /// The HTTP stack could not be set up.
+    #[error("HTTP client: {0}")]
+    Http(String),
+}

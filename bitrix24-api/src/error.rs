@@ -1,0 +1,215 @@
+//! Everything a call can end in, other than success.
+
+use std::fmt;
+
+use crate::generated::system::SystemError;
+use crate::method::MethodError;
+
+/// Why a call failed. `E` is the method's documented error enum.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The portal answered with one of the method's errors (documented, or its fallback variant).
+    #[error("{0}")]
+    Method(E),
+    /// The portal answered with an error any method may return (limits, authorization, …).
+    #[error("{0}")]
+    System(SystemError),
+    /// The request did not complete: connect, TLS, timeout or a connection dropped mid-way.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// An HTTP status without a JSON envelope, such as a proxy's HTML 502 page.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The body is not the JSON the method's types describe.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The OAuth tokens could not be refreshed.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// The request could not be encoded (for example a map with non-string keys).
+    #[error("the request could not be encoded: {0}")]
+    Encode(String),
+}
+
+impl<E: MethodError> Error<E> {
+    /// Resolves an error envelope: a documented code of the method first, then a system error, then the
+    /// method's fallback variant. An unknown code therefore never fails decoding.
+    pub fn from_envelope(code: &str, description: &str, http_status: u16) -> Self {
+        if let Some(e) = E::from_documented(code, description, http_status) {
+            return Error::Method(e);
+        }
+        match SystemError::from_wire(code, description, http_status) {
+            Some(s) => Error::System(s),
+            None => Error::Method(E::fallback(
+                code.to_owned(),
+                description.to_owned(),
+                http_status,
+            )),
+        }
+    }
+
+    /// The wire code when the portal answered with an error envelope.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Method(e) => Some(e.code()),
+            Error::System(s) => Some(s.code()),
+            _ => None,
+        }
+    }
+}
+
+/// How a request failed to complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection could be made; nothing was sent.
+    Connect,
+    /// The TLS handshake failed; nothing was sent.
+    Tls,
+    /// No complete response arrived within the timeout; the portal may have executed the call.
+    Timeout,
+    /// The connection broke after the request was sent (reset, closed early, body cut short).
+    Interrupted,
+    /// Anything else reported by the HTTP stack.
+    Other,
+}
+
+impl TransportKind {
+    /// True when the request certainly never reached the portal, so that repeating it cannot duplicate
+    /// an effect.
+    pub fn nothing_was_sent(self) -> bool {
+        matches!(self, TransportKind::Connect | TransportKind::Tls)
+    }
+}
+
+/// A request that did not complete. The message never contains the URL, which may hold a webhook code.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct TransportError {
+    /// What went wrong.
+    pub kind: TransportKind,
+    /// The HTTP stack's description, without the URL.
+    pub message: String,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "could not connect",
+            TransportKind::Tls => "TLS handshake failed",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Interrupted => "connection interrupted",
+            TransportKind::Other => "request failed",
+        })
+    }
+}
+
+/// The longest body excerpt kept in an [`HttpError`].
+pub const EXCERPT_LIMIT: usize = 512;
+
+/// An HTTP status that came without a JSON error envelope.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("HTTP {status} without a Bitrix24 envelope: {excerpt:?}")]
+pub struct HttpError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The first [`EXCERPT_LIMIT`] bytes of the body (cut at a character boundary), secrets redacted.
+    pub excerpt: String,
+    /// The `Location` header of a redirect. Redirects are not followed, so that a token never travels
+    /// to another host; a moved portal shows up here.
+    pub location: Option<String>,
+}
+
+/// A body that is not what the method's types describe.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("could not decode the response at `{path}`: {message}")]
+pub struct DecodeError {
+    /// The JSON path that failed, such as `result.session.id` (`.` for the whole body).
+    pub path: String,
+    /// What serde reported.
+    pub message: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The whole body as received, secrets redacted.
+    pub body: String,
+}
+
+/// The OAuth token refresh failed; the caller has to re-authorize or fix the credentials.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The authorization server refused, e.g. `invalid_grant` for a revoked refresh token.
+    #[error("token refresh refused: {code} (HTTP {http_status}): {description}")]
+    Refused {
+        /// The server's `error`.
+        code: String,
+        /// The server's `error_description`.
+        description: String,
+        /// The HTTP status.
+        http_status: u16,
+    },
+    /// The authorization server could not be reached.
+    #[error("token refresh failed: {0}")]
+    Transport(TransportError),
+    /// The authorization server's answer lacked the new tokens. Its body is not kept: it may hold them.
+    #[error("token refresh answer (HTTP {http_status}) is unusable: {reason}")]
+    BadAnswer {
+        /// The HTTP status.
+        http_status: u16,
+        /// What was missing or malformed.
+        reason: String,
+    },
+}
+
+/// Cuts `body` to at most [`EXCERPT_LIMIT`] bytes without splitting a character.
+pub(crate) fn excerpt(body: &str) -> String {
+    if body.len() <= EXCERPT_LIMIT {
+        return body.to_owned();
+    }
+    let mut end = EXCERPT_LIMIT;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &body[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::UndocumentedError;
+
+    #[test]
+    fn envelope_resolves_system_codes_before_the_fallback() {
+        let e = Error::<UndocumentedError>::from_envelope(
+            "QUERY_LIMIT_EXCEEDED",
+            "Too many requests",
+            503,
+        );
+        assert!(matches!(
+            e,
+            Error::System(SystemError::QueryLimitExceeded { .. })
+        ));
+        assert_eq!(e.code(), Some("QUERY_LIMIT_EXCEEDED"));
+        let e = Error::<UndocumentedError>::from_envelope(
+            "CHAT_ID_EMPTY",
+            "Chat ID can't be empty",
+            400,
+        );
+        match e {
+            Error::Method(m) => {
+                assert_eq!((m.code.as_str(), m.http_status), ("CHAT_ID_EMPTY", 400))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_keeps_characters_whole() {
+        let body = "я".repeat(400);
+        let cut = excerpt(&body);
+        assert!(cut.len() <= EXCERPT_LIMIT + '…'.len_utf8());
+        assert!(cut.ends_with('…') && cut.starts_with("яя"));
+        assert_eq!(excerpt("short"), "short");
+    }
+}

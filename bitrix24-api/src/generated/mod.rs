@@ -1,0 +1,3 @@
+//! Code generated from api-spec (placeholder until `cargo xtask generate` writes it).
+
+pub mod system;

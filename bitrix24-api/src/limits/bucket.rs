@@ -1,0 +1,184 @@
+//! The request-rate limit: a leaky bucket shared by every clone of a client.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// The portal's request-rate limit: `burst` requests at once, then `per_second` as the bucket drains.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// How many requests may be sent back to back from idle.
+    pub burst: u32,
+    /// How many requests per second the bucket drains.
+    pub per_second: f64,
+}
+
+impl RateLimit {
+    /// Every plan but Enterprise: 50 at once, then 2 per second.
+    pub const STANDARD: RateLimit = RateLimit {
+        burst: 50,
+        per_second: 2.0,
+    };
+    /// Enterprise: 250 at once, then 5 per second.
+    pub const ENTERPRISE: RateLimit = RateLimit {
+        burst: 250,
+        per_second: 5.0,
+    };
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit::STANDARD
+    }
+}
+
+/// The bucket as a virtual schedule (GCRA): each request reserves the next slot, so concurrent callers
+/// leave in order without polling, and the portal's bucket, which drains the same way, never overflows.
+#[derive(Debug)]
+pub(crate) struct LeakyBucket {
+    /// Time one request occupies: `1 / per_second`.
+    interval: Duration,
+    /// `burst * interval`: how far ahead of now the schedule may run.
+    depth: Duration,
+    /// When the bucket will be empty again given every reservation so far.
+    empty_at: Mutex<Instant>,
+}
+
+impl LeakyBucket {
+    /// `None` when the limit cannot pace anything (no burst or no drain).
+    pub fn new(limit: RateLimit) -> Option<Self> {
+        if limit.burst == 0 || !(limit.per_second.is_finite() && limit.per_second > 0.0) {
+            return None;
+        }
+        let interval = Duration::from_secs_f64(1.0 / limit.per_second);
+        Some(Self {
+            interval,
+            depth: interval * limit.burst,
+            empty_at: Mutex::new(Instant::now()),
+        })
+    }
+
+    /// Waits until one more request fits, and counts it.
+    pub async fn acquire(&self) {
+        let now = Instant::now();
+        let go_at = {
+            let mut empty_at = self.empty_at.lock().unwrap_or_else(|e| e.into_inner());
+            *empty_at = (*empty_at).max(now) + self.interval;
+            empty_at.checked_sub(self.depth).unwrap_or(now)
+        };
+        if go_at > now {
+            tokio::time::sleep_until(go_at).await;
+        }
+    }
+
+    /// The portal refused for rate: it counts more than we do (another client shares it), so behave
+    /// as if the bucket were full.
+    pub fn fill(&self) {
+        let full = Instant::now() + self.depth;
+        let mut empty_at = self.empty_at.lock().unwrap_or_else(|e| e.into_inner());
+        *empty_at = (*empty_at).max(full);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_that_cannot_drain_is_no_bucket() {
+        assert!(
+            LeakyBucket::new(RateLimit {
+                burst: 0,
+                per_second: 2.0
+            })
+            .is_none()
+        );
+        assert!(
+            LeakyBucket::new(RateLimit {
+                burst: 5,
+                per_second: 0.0
+            })
+            .is_none()
+        );
+        assert!(
+            LeakyBucket::new(RateLimit {
+                burst: 5,
+                per_second: f64::NAN
+            })
+            .is_none()
+        );
+    }
+
+    // Virtual time: the clock only moves when every task sleeps, so these are exact, not timed.
+    #[tokio::test(start_paused = true)]
+    async fn burst_goes_at_once_then_the_drain_rate_paces() {
+        let bucket = LeakyBucket::new(RateLimit {
+            burst: 3,
+            per_second: 2.0,
+        })
+        .unwrap();
+        let start = Instant::now();
+        let mut departures = Vec::new();
+        for _ in 0..6 {
+            bucket.acquire().await;
+            departures.push((Instant::now() - start).as_millis());
+        }
+        assert_eq!(departures, vec![0, 0, 0, 500, 1000, 1500]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_bucket_drains_back_to_a_full_burst() {
+        let bucket = LeakyBucket::new(RateLimit {
+            burst: 2,
+            per_second: 1.0,
+        })
+        .unwrap();
+        bucket.acquire().await;
+        bucket.acquire().await;
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let start = Instant::now();
+        bucket.acquire().await;
+        bucket.acquire().await;
+        assert_eq!(Instant::now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_fills_the_bucket() {
+        let bucket = LeakyBucket::new(RateLimit {
+            burst: 4,
+            per_second: 2.0,
+        })
+        .unwrap();
+        bucket.fill();
+        let start = Instant::now();
+        bucket.acquire().await;
+        assert_eq!((Instant::now() - start).as_millis(), 500);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_the_schedule() {
+        let bucket = std::sync::Arc::new(
+            LeakyBucket::new(RateLimit {
+                burst: 10,
+                per_second: 10.0,
+            })
+            .unwrap(),
+        );
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..30)
+            .map(|_| {
+                let bucket = bucket.clone();
+                tokio::spawn(async move {
+                    bucket.acquire().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        let mut last = start;
+        for t in tasks {
+            last = last.max(t.await.unwrap());
+        }
+        assert_eq!((last - start).as_millis(), 2000);
+    }
+}
