@@ -600,10 +600,10 @@ fn list(
             last_blank = false;
             i += 1;
         }
+        let line = item_lines[0].no;
         while item_lines.last().is_some_and(|l| l.text.trim().is_empty()) {
             item_lines.pop();
         }
-        let line = item_lines[0].no;
         items.push(ListItem {
             line,
             blocks: parse_lines(&item_lines, diags, depth + 1),
