@@ -1,1 +1,50 @@
 //! IR → Rust source for `bitrix24-api`.
+//!
+//! [`lower`] decides every name, type and doc ([`model`]); [`emit`] turns that into tokens; [`file`]
+//! formats them with prettyplease under the `@generated` header. Nothing here reads Markdown or touches the
+//! file system: the caller (`cargo xtask generate`) writes what [`generate`] returns.
+
+pub mod error;
+mod emit;
+mod file;
+mod lower;
+mod model;
+pub mod names;
+mod repeat;
+
+use bitrix24_spec::ir::Spec;
+
+pub use emit::GENERATED_DIR;
+pub use error::{Error, Result};
+pub use file::HEADER;
+
+/// A generated file: its path relative to the workspace root, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Every file of `bitrix24-api/src/generated`, in a fixed order.
+pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
+    let api = lower::api(spec)?;
+    emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
+        .into_iter()
+        .map(|f| Ok(GeneratedFile { contents: file::render(&f.path, f.tokens)?, path: f.path }))
+        .collect()
+}
+
+/// Fails when a codegen override (such as a `SAFE_TO_REPEAT` correction) names a method `spec` does not
+/// have, or no longer changes anything. Run on the whole spec; fixtures legitimately lack those methods.
+pub fn check_overrides(spec: &Spec) -> Result<()> {
+    lower::check_overrides(spec)
+}
+
+/// Each module of `spec` as one self-contained file (`(module name, text)`), its method and event files
+/// inlined. Used to generate and compile fixtures such as the cursed-names page; needs no system-errors page.
+pub fn generate_inline(spec: &Spec) -> Result<Vec<(String, String)>> {
+    lower::modules(spec)?
+        .iter()
+        .map(|m| Ok((m.name.clone(), file::render(&m.name, emit::inline_module(m))?)))
+        .collect()
+}

@@ -1,0 +1,105 @@
+//! One method's file: request, nested types, response, error enum and the `Method` impl.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{self, Uses};
+use super::{docs, errors};
+use crate::model::{MethodDef, ResponseBody, Role};
+use crate::names;
+
+/// The items of a method's module, with its imports first.
+pub fn file(method: &MethodDef) -> TokenStream {
+    let mut uses = Uses::default();
+    let page = method.doc.path.as_str();
+    let request = request(method, &mut uses);
+    let response = response(method, &mut uses);
+    let structs: Vec<TokenStream> = method.structs.iter().map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses)).collect();
+    let error = errors::method_error(method);
+    let imports = uses.items();
+    quote! {
+        #imports
+        #request
+        #response
+        #(#structs)*
+        #error
+    }
+}
+
+/// The method's docs: what it does, scope, who may call it, whether it is safe to repeat, its errors and
+/// the official page.
+fn method_doc(method: &MethodDef) -> String {
+    let page = method.doc.path.as_str();
+    let title = docs::markdown(page, method.doc.title.trim_end_matches('.'));
+    let mut doc = format!("{title} (`{}`).\n\n", method.wire);
+    if !method.doc.description.is_empty() {
+        doc.push_str(&docs::markdown(page, &method.doc.description));
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("- Scope: `{}`\n", method.scope));
+    if let Some(who) = &method.doc.who_can {
+        doc.push_str(&format!("- Who may call it: {}\n", docs::markdown(page, who.trim())));
+    }
+    let repeat = if method.safe_to_repeat { "yes" } else { "no" };
+    doc.push_str(&format!("- Safe to repeat after a transport failure: {repeat}\n"));
+    if method.doc.deprecated {
+        doc.push_str("- Deprecated.\n");
+    }
+    doc.push_str(&format!("\n# Errors\n\n[`{}`]", method.errors.name));
+    let codes: Vec<String> = method.errors.variants.iter().map(|v| format!("`{}`", v.code)).collect();
+    if !codes.is_empty() {
+        doc.push_str(&format!(": {}", codes.join(", ")));
+    }
+    doc.push_str("; and any method can fail with a `SystemError`.\n");
+    doc.push_str(&format!("\n[Official documentation]({})\n", method.doc.url));
+    doc
+}
+
+/// The request struct, documented as the method, and its `Method` impl.
+fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
+    let body = types::structure(&method.request, &method_doc(method), &method.doc.path, uses);
+    let name = names::type_ident(&method.request.name);
+    let wire = &method.wire;
+    let scope = &method.scope;
+    let safe = method.safe_to_repeat;
+    let response = names::type_ident(&method.response.name);
+    let error = names::type_ident(&method.errors.name);
+    quote! {
+        #body
+        impl crate::method::Method for #name {
+            const NAME: &'static str = #wire;
+            const SCOPE: &'static str = #scope;
+            const SAFE_TO_REPEAT: bool = #safe;
+            type Response = #response;
+            type Error = #error;
+        }
+    }
+}
+
+/// The type of `result`: the struct is among the method's structs; an alias or newtype is made here.
+fn response(method: &MethodDef, uses: &mut Uses) -> TokenStream {
+    let page = method.doc.path.as_str();
+    let response = &method.response;
+    let name = names::type_ident(&response.name);
+    let doc = docs::attrs(&docs::markdown(page, &response.doc));
+    match &response.body {
+        ResponseBody::Struct => TokenStream::new(),
+        ResponseBody::Alias(ty) => {
+            let ty = types::rust_type(ty, Role::Decoded, uses);
+            quote! { #doc pub type #name = #ty; }
+        }
+        ResponseBody::Newtype(ty) => {
+            uses.deserialize = true;
+            uses.serde_as = true;
+            uses.wire = true;
+            let rust = types::rust_type(ty, Role::Decoded, uses);
+            let adapter = types::adapter(ty);
+            quote! {
+                #doc
+                #[serde_as]
+                #[derive(Debug, Clone, PartialEq, Deserialize)]
+                pub struct #name(#[serde_as(as = #adapter)] pub #rust);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! A module's `mod.rs`: its files, its re-exports and its handle on the client (`client.imopenlines()`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::types::{self, Uses};
+use crate::model::{MethodDef, Module};
+use crate::names;
+
+/// The name of a method's or event's file (and module), with keywords escaped.
+pub fn file_stem(module: &str) -> String {
+    names::module_ident(module).to_string()
+}
+
+/// The handle type, such as `Imopenlines`.
+fn handle_name(module: &Module) -> String {
+    names::pascal(&module.name).unwrap_or_else(|| "Methods".to_owned())
+}
+
+/// The module's `mod.rs`. With `inline`, the files' contents go inside the `mod` items, which is how the
+/// cursed-names fixture compiles as one test file.
+pub fn file(module: &Module, inline: Option<&[(String, TokenStream)]>) -> TokenStream {
+    let doc = format!(" `{0}.*`: its methods and events, behind the `{0}` feature.", module.name);
+    let doc = quote!(#![doc = #doc]);
+    let mods = match inline {
+        Some(files) => files
+            .iter()
+            .map(|(stem, body)| {
+                let ident = names::type_ident(stem);
+                quote! { mod #ident { #body } }
+            })
+            .collect::<Vec<_>>(),
+        None => module
+            .methods
+            .iter()
+            .map(|m| file_stem(&m.module))
+            .chain(module.events.iter().map(|e| file_stem(&e.module)))
+            .map(|stem| {
+                let ident = names::type_ident(&stem);
+                quote! { mod #ident; }
+            })
+            .collect(),
+    };
+    let methods = module.methods.iter().map(|m| (&m.module, m.type_names()));
+    let events = module.events.iter().map(|e| (&e.module, e.type_names()));
+    let exports = methods.chain(events).map(|(module, mut items)| {
+        let stem = names::type_ident(&file_stem(module));
+        items.sort_unstable();
+        let items = items.into_iter().map(names::type_ident);
+        quote! { pub use #stem::{#(#items),*}; }
+    });
+    let mut uses = Uses::default();
+    let handle = handle(module, &mut uses);
+    let imports = uses.items();
+    quote! {
+        #doc
+        #imports
+        #(#mods)*
+        #(#exports)*
+        #handle
+    }
+}
+
+/// `client.imopenlines().session_open(user_code)`: one function per method, taking the required fields.
+fn handle(module: &Module, uses: &mut Uses) -> TokenStream {
+    let name = names::type_ident(&handle_name(module));
+    let accessor = names::value_ident(&module.name);
+    let doc = format!(" The `{}.*` methods.", module.name);
+    let functions: Vec<TokenStream> = module.methods.iter().map(|m| accessor_fn(m, uses)).collect();
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy)]
+        pub struct #name<'c> {
+            client: &'c crate::Client,
+        }
+
+        impl crate::Client {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #name<'_> {
+                #name { client: self }
+            }
+        }
+
+        impl<'c> #name<'c> {
+            #(#functions)*
+        }
+    }
+}
+
+fn accessor_fn(method: &MethodDef, uses: &mut Uses) -> TokenStream {
+    let ident = names::value_ident(&method.accessor);
+    let request = names::type_ident(&method.request.name);
+    let required: Vec<_> = method.request.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let ident = names::value_ident(&f.ident);
+        let ty = types::argument_type(f, uses);
+        quote!(#ident: #ty)
+    });
+    let args = required.iter().map(|f| names::value_ident(&f.ident));
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let title = docs::markdown(&method.doc.path, method.doc.title.trim_end_matches('.'));
+    let doc = docs::attrs(&format!("{title} (`{}`): see [`{}`].", method.wire, method.request.name));
+    quote! {
+        #doc
+        #many
+        pub fn #ident(&self, #(#params),*) -> crate::Call<'c, #request> {
+            crate::Call::new(self.client, #request::new(#(#args),*))
+        }
+    }
+}

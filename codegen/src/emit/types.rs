@@ -1,0 +1,246 @@
+//! Structs and their fields: Rust types, serde attributes with the wire adapters, constructors and setters.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use crate::model::{FieldDef, Role, StructDef, Ty};
+use crate::names;
+
+/// The imports one file needs, noted while its items are emitted.
+#[derive(Debug, Default)]
+pub struct Uses {
+    pub btree_map: bool,
+    pub serde_as: bool,
+    pub wire: bool,
+    pub deserialize: bool,
+    pub serialize: bool,
+}
+
+impl Uses {
+    /// The `use` items, in a fixed order.
+    pub fn items(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        if self.btree_map {
+            out.extend(quote! { use std::collections::BTreeMap; });
+        }
+        match (self.deserialize, self.serialize) {
+            (true, true) => out.extend(quote! { use serde::{Deserialize, Serialize}; }),
+            (true, false) => out.extend(quote! { use serde::Deserialize; }),
+            (false, true) => out.extend(quote! { use serde::Serialize; }),
+            (false, false) => {}
+        }
+        if self.serde_as {
+            out.extend(quote! { use serde_with::serde_as; });
+        }
+        if self.wire {
+            out.extend(quote! { use crate::wire; });
+        }
+        out
+    }
+}
+
+/// The Rust type of `ty`. Decoded dates are `Option<String>` (the adapter maps `false` and `""` to `None`).
+pub fn rust_type(ty: &Ty, role: Role, uses: &mut Uses) -> TokenStream {
+    match ty {
+        Ty::Int => quote!(i64),
+        Ty::Float => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::Str => quote!(String),
+        Ty::DateTime if role == Role::Decoded => quote!(Option<String>),
+        Ty::DateTime => quote!(String),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::List(item) => {
+            let item = rust_type(item, role, uses);
+            quote!(Vec<#item>)
+        }
+        Ty::Map(value) => {
+            uses.btree_map = true;
+            let value = rust_type(value, role, uses);
+            quote!(BTreeMap<String, #value>)
+        }
+        Ty::Struct(name) => {
+            let name = names::type_ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+/// The `serde_as` adapter that decodes `ty` leniently, or `None` when it decodes as it stands.
+pub fn adapter(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Int => Some("wire::Int".to_owned()),
+        Ty::Float => Some("wire::Float".to_owned()),
+        Ty::Bool => Some("wire::Bool".to_owned()),
+        Ty::Str => Some("wire::Str".to_owned()),
+        Ty::DateTime => Some("wire::DateTime".to_owned()),
+        Ty::Json => None,
+        Ty::List(item) => adapter(item).map(|a| format!("Vec<{a}>")),
+        Ty::Map(value) => Some(match adapter(value) {
+            Some(a) => format!("wire::EmptyAsDefault<BTreeMap<_, {a}>>"),
+            None => "wire::EmptyAsDefault".to_owned(),
+        }),
+        Ty::Struct(_) => Some("wire::EmptyAsDefault".to_owned()),
+    }
+}
+
+/// A struct with its derives, serde attributes and, for requests, `new` and setters. `doc` is the struct's
+/// finished rustdoc (a method's request carries the method's docs).
+pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> TokenStream {
+    let name = names::type_ident(&def.name);
+    let doc = docs::attrs(doc);
+    let fields: Vec<TokenStream> = def.fields.iter().map(|f| field(f, def.role, page, uses)).collect();
+    let rest = def.rest.as_ref().map(|rest| {
+        uses.btree_map = true;
+        let ident = names::value_ident(&rest.ident);
+        let doc = docs::attrs(&docs::markdown(page, &rest.doc));
+        quote! { #doc #[serde(flatten)] pub #ident: BTreeMap<String, serde_json::Value>, }
+    });
+    let serde_as = def.fields.iter().any(|f| field_adapter(f, def.role).is_some());
+    uses.serde_as |= serde_as;
+    let serde_as = serde_as.then(|| quote!(#[serde_as]));
+    match def.role {
+        Role::Request => {
+            uses.serialize = true;
+            let default = def.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+            let builder = builder(def, page, uses);
+            quote! {
+                #doc
+                #serde_as
+                #[derive(Debug, Clone, #default PartialEq, Serialize)]
+                #[non_exhaustive]
+                pub struct #name { #(#fields)* #rest }
+                #builder
+            }
+        }
+        Role::Decoded => {
+            uses.deserialize = true;
+            quote! {
+                #doc
+                #serde_as
+                #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+                #[serde(default)]
+                #[non_exhaustive]
+                pub struct #name { #(#fields)* #rest }
+            }
+        }
+    }
+}
+
+/// The adapter a field is declared with: requests send plain values, decoded fields are optional.
+fn field_adapter(field: &FieldDef, role: Role) -> Option<String> {
+    match (role, &field.ty) {
+        (Role::Request, _) => None,
+        (Role::Decoded, Ty::DateTime) => adapter(&field.ty),
+        (Role::Decoded, ty) => adapter(ty).map(|a| format!("Option<{a}>")),
+    }
+}
+
+/// The declared type of a field: `T` for a required request field, `Option<T>` otherwise.
+fn field_type(field: &FieldDef, role: Role, uses: &mut Uses) -> TokenStream {
+    let ty = rust_type(&field.ty, role, uses);
+    let optional = match role {
+        Role::Request => !field.required,
+        Role::Decoded => field.ty != Ty::DateTime,
+    };
+    if optional { quote!(Option<#ty>) } else { ty }
+}
+
+fn field(field: &FieldDef, role: Role, page: &str, uses: &mut Uses) -> TokenStream {
+    let ident = names::value_ident(&field.ident);
+    let doc = docs::attrs(&docs::markdown(page, &field.doc));
+    let ty = field_type(field, role, uses);
+    let adapter = field_adapter(field, role).map(|a| {
+        uses.wire = true;
+        quote!(#[serde_as(as = #a)])
+    });
+    let rename = (serde_name(&field.ident) != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    let aliases = field.aliases.iter().map(|a| quote!(alias = #a,));
+    let skip = (role == Role::Request && !field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
+    let has_serde = rename.is_some() || !field.aliases.is_empty() || skip.is_some();
+    let serde = has_serde.then(|| quote!(#[serde(#rename #(#aliases)* #skip)]));
+    quote! { #doc #adapter #serde pub #ident: #ty, }
+}
+
+/// The name serde sees for a field: its identifier without `r#`.
+fn serde_name(ident: &str) -> String {
+    let ident = names::value_ident(ident).to_string();
+    ident.strip_prefix("r#").map_or(ident.clone(), str::to_owned)
+}
+
+/// `new(required…)` and one setter per optional field (plus one for the flattened keys).
+fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
+    let name = names::type_ident(&def.name);
+    let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
+    let params: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let ident = names::value_ident(&f.ident);
+            let ty = argument_type(f, uses);
+            quote!(#ident: #ty)
+        })
+        .collect();
+    let inits = def.fields.iter().map(|f| {
+        let ident = names::value_ident(&f.ident);
+        match (f.required, &f.ty) {
+            (true, Ty::Str | Ty::DateTime) => quote!(#ident: #ident.into()),
+            (true, _) => quote!(#ident),
+            (false, _) => quote!(#ident: None),
+        }
+    });
+    let rest_init = def.rest.as_ref().map(|rest| {
+        let ident = names::value_ident(&rest.ident);
+        quote!(#ident: BTreeMap::new())
+    });
+    let inits = inits.chain(rest_init);
+    let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
+        let ident = names::value_ident(&f.ident);
+        let doc = docs::attrs(&docs::markdown(page, &f.doc));
+        let ty = argument_type(f, uses);
+        let value = match f.ty {
+            Ty::Str | Ty::DateTime => quote!(#ident.into()),
+            _ => quote!(#ident),
+        };
+        quote! {
+            #doc
+            pub fn #ident(mut self, #ident: #ty) -> Self {
+                self.#ident = Some(#value);
+                self
+            }
+        }
+    });
+    let rest_setter = def.rest.as_ref().map(|rest| {
+        let ident = names::value_ident(&rest.ident);
+        let doc = docs::attrs(&docs::markdown(page, &rest.doc));
+        quote! {
+            #doc
+            pub fn #ident(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+                self.#ident.insert(key.into(), value.into());
+                self
+            }
+        }
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            /// A request with the required fields; set the others with the methods below.
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+            #rest_setter
+        }
+    }
+}
+
+/// How a constructor or setter takes a field: strings as `impl Into<String>`, the rest as they are.
+pub fn argument_type(field: &FieldDef, uses: &mut Uses) -> TokenStream {
+    match field.ty {
+        Ty::Str | Ty::DateTime => quote!(impl Into<String>),
+        _ => rust_type(&field.ty, Role::Request, uses),
+    }
+}

@@ -1,0 +1,200 @@
+//! Field tables → structs and types, for one method or event.
+
+use bitrix24_spec::ir::{Field, NameKind, TypeExpr};
+
+use crate::error::{Error, Result};
+use crate::model::{FieldDef, RestDef, Role, StructDef, Ty};
+use crate::names::{self, Namespace};
+
+/// The types of one method or event module, named after `base` (`SessionOpen` → `SessionOpenChat`).
+pub struct Types<'a> {
+    page: &'a str,
+    base: String,
+    names: Namespace,
+    pub structs: Vec<StructDef>,
+}
+
+impl<'a> Types<'a> {
+    pub fn new(page: &'a str, base: &str) -> Self {
+        Types { page, base: base.to_owned(), names: Namespace::default(), structs: Vec::new() }
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::page(self.page, message)
+    }
+
+    /// Claims a type name in this module (`suffix` is appended to the base name).
+    pub fn claim(&mut self, suffix: &str, wire: &str) -> String {
+        let candidate = format!("{}{suffix}", self.base);
+        self.names.claim(&candidate, wire, "")
+    }
+
+    /// A struct named `name` (already claimed) from `fields`; its nested structs are added before it returns,
+    /// and the struct itself is placed ahead of them.
+    pub fn object(&mut self, name: &str, role: Role, doc: String, fields: &[Field]) -> Result<StructDef> {
+        let mut idents = Namespace::default();
+        if role == Role::Request {
+            idents.reserve("new");
+        }
+        let mut out = Vec::new();
+        let mut keyed = Vec::new();
+        for field in fields {
+            let (wire, aliases) = match &field.name.kind {
+                NameKind::Plain => (field.name.wire.clone(), Vec::new()),
+                NameKind::Aliases(all) => match all.split_first() {
+                    Some((first, rest)) => (first.clone(), rest.to_vec()),
+                    None => return Err(self.error(format!("field `{}` has an empty alias list", field.name.wire))),
+                },
+                NameKind::Placeholder | NameKind::Wildcard => {
+                    keyed.push(field);
+                    continue;
+                }
+                NameKind::Path(_) => {
+                    return Err(self.error(format!(
+                        "line {}: the dotted name `{}` was not nested under its parent",
+                        field.source.line, field.name.wire
+                    )));
+                }
+            };
+            if out.iter().any(|f: &FieldDef| f.wire == wire || f.aliases.contains(&wire)) {
+                return Err(self.error(format!("line {}: the field `{wire}` is listed twice", field.source.line)));
+            }
+            let snake = names::snake(&wire)
+                .ok_or_else(|| self.error(format!("line {}: `{wire}` gives no identifier", field.source.line)))?;
+            let ident = idents.claim(&snake, &wire, "_");
+            let (ty, note) = self.field_type(name, &wire, field, role)?;
+            let mut doc = field.description.trim().to_owned();
+            if ident != snake {
+                push_note(&mut doc, &format!("Named `{ident}` because `{snake}` is taken by another field or method."));
+            }
+            if let Some(note) = note {
+                push_note(&mut doc, &note);
+            }
+            out.push(FieldDef { ident, wire, aliases, ty, required: field.required.is_required(), doc });
+        }
+        let rest = match keyed.as_slice() {
+            [] => None,
+            keyed => {
+                let ident = idents.claim("extra", "", "_");
+                let keys: Vec<String> = keyed.iter().map(|f| format!("`{}`", f.name.wire)).collect();
+                let doc = format!("Keys documented as {}, and any other key the page does not name.", keys.join(", "));
+                Some(RestDef { ident, doc })
+            }
+        };
+        Ok(StructDef { name: name.to_owned(), role, doc, fields: out, rest })
+    }
+
+    /// The type of `field`, naming any struct it needs after `hint` (its wire name, or its parent's for a
+    /// placeholder). Returns a note for the docs when the type is less precise than one would like.
+    pub fn field_type(&mut self, owner: &str, hint: &str, field: &Field, role: Role) -> Result<(Ty, Option<String>)> {
+        if field.children.is_empty() {
+            return Ok(scalar(&field.ty));
+        }
+        let list = is_list(&field.ty);
+        let hint = if list { names::singular(hint) } else { hint };
+        let children: Vec<&Field> = field.children.iter().collect();
+        let inner = if children.iter().all(|c| is_keyed(c)) {
+            self.map_value(owner, hint, &children, role)?
+        } else {
+            let name = self.nested_name(owner, hint);
+            let described = field.description.trim();
+            let doc = if described.is_empty() { format!("The `{}` object.", field.name.wire) } else { described.to_owned() };
+            let idx = self.structs.len();
+            let def = self.object(&name, role, doc, &field.children)?;
+            self.structs.insert(idx, def);
+            (Ty::Struct(name), None)
+        };
+        Ok(if list { (Ty::List(Box::new(inner.0)), inner.1) } else { inner })
+    }
+
+    /// A map keyed by placeholders: its value type comes from the placeholder row.
+    fn map_value(&mut self, owner: &str, hint: &str, keyed: &[&Field], role: Role) -> Result<(Ty, Option<String>)> {
+        match keyed {
+            [one] => {
+                let (value, note) = self.field_type(owner, hint, one, role)?;
+                Ok((Ty::Map(Box::new(value)), note))
+            }
+            _ => Ok((Ty::Map(Box::new(Ty::Json)), Some("The page documents several kinds of keys here.".to_owned()))),
+        }
+    }
+
+    /// `SessionHistoryGet` + `message` → `SessionHistoryGetMessage`; when that is taken, the owner's name is
+    /// used as the prefix instead (`SendMessagesResultMessage`), then a number.
+    fn nested_name(&mut self, owner: &str, hint: &str) -> String {
+        let word = names::pascal(hint).unwrap_or_else(|| "Item".to_owned());
+        let first = format!("{}{word}", self.base);
+        if self.names.owner(&first).is_none() {
+            return self.names.claim(&first, hint, "");
+        }
+        self.names.claim(&format!("{owner}{word}"), hint, "")
+    }
+}
+
+fn push_note(doc: &mut String, note: &str) {
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(note);
+}
+
+pub fn is_keyed(field: &Field) -> bool {
+    matches!(field.name.kind, NameKind::Placeholder | NameKind::Wildcard)
+}
+
+pub fn is_list(ty: &TypeExpr) -> bool {
+    match ty {
+        TypeExpr::Array { .. } => true,
+        TypeExpr::Named { name, .. } => name.eq_ignore_ascii_case("array"),
+        _ => false,
+    }
+}
+
+/// A type without nested fields, with a note when the page does not say enough.
+fn scalar(ty: &TypeExpr) -> (Ty, Option<String>) {
+    match ty {
+        TypeExpr::Named { name, .. } => named(name),
+        TypeExpr::Array { item } => {
+            let (item, note) = scalar(item);
+            (Ty::List(Box::new(item)), note)
+        }
+        TypeExpr::Union { members } => union(ty, members),
+        TypeExpr::Unknown { raw } => (Ty::Json, Some(format!("Any JSON: the page's type `{raw}` is not one we know."))),
+        TypeExpr::Missing => (Ty::Json, Some("Any JSON: the page gives no type.".to_owned())),
+    }
+}
+
+fn named(name: &str) -> (Ty, Option<String>) {
+    let ty = match name.to_ascii_lowercase().as_str() {
+        "integer" | "int" | "timestamp" => Ty::Int,
+        "double" | "float" | "number" => Ty::Float,
+        "boolean" | "bool" => Ty::Bool,
+        "string" | "char" | "text" => Ty::Str,
+        "datetime" | "date" => Ty::DateTime,
+        "object" => return (Ty::Json, Some("Any JSON: the page does not describe this object.".to_owned())),
+        "array" => {
+            let note = "A list of any JSON: the page does not describe its items.".to_owned();
+            return (Ty::List(Box::new(Ty::Json)), Some(note));
+        }
+        other => return (Ty::Json, Some(format!("Any JSON: the page's type `{other}` is not one we know."))),
+    };
+    (ty, None)
+}
+
+/// `string|integer` is a string that may arrive as a number; `integer|double` a number. Other unions stay JSON.
+fn union(whole: &TypeExpr, members: &[TypeExpr]) -> (Ty, Option<String>) {
+    let tys: Vec<Ty> = members.iter().map(|m| scalar(m).0).collect();
+    let scalars = [Ty::Int, Ty::Float, Ty::Bool, Ty::Str];
+    let ty = if tys.windows(2).all(|w| w[0] == w[1]) && !tys.is_empty() {
+        Some(tys[0].clone())
+    } else if tys.contains(&Ty::Str) && tys.iter().all(|t| scalars.contains(t)) {
+        Some(Ty::Str)
+    } else if tys.iter().all(|t| matches!(t, Ty::Int | Ty::Float)) {
+        Some(Ty::Float)
+    } else {
+        None
+    };
+    match ty {
+        Some(ty) => (ty, None),
+        None => (Ty::Json, Some(format!("Any JSON: the page allows `{}`, which no one Rust type covers.", whole.render()))),
+    }
+}

@@ -1,0 +1,199 @@
+//! What the generator emits, decided: Rust names, Rust types and docs, with no tokens yet.
+//!
+//! [`crate::lower`] builds this from the IR; [`crate::emit`] turns it into tokens. Keeping the two apart means
+//! every naming and typing decision is made once, before any code is written.
+
+/// Everything generated from one spec.
+#[derive(Debug)]
+pub struct Api {
+    pub modules: Vec<Module>,
+    pub system: SystemErrorDef,
+}
+
+/// One Cargo feature and one module: the methods and events whose names start with `name`.
+#[derive(Debug)]
+pub struct Module {
+    /// Module and feature name, such as `imopenlines`.
+    pub name: String,
+    pub methods: Vec<MethodDef>,
+    pub events: Vec<EventDef>,
+}
+
+/// What the docs page says, for rustdoc.
+#[derive(Debug)]
+pub struct PageDoc {
+    /// Page path relative to the docs root.
+    pub path: String,
+    /// The official page, such as `https://apidocs.bitrix24.com/api-reference/…/x.html`.
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub who_can: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug)]
+pub struct MethodDef {
+    /// The wire name, such as `imopenlines.session.open`.
+    pub wire: String,
+    /// The permission scope as documented.
+    pub scope: String,
+    pub doc: PageDoc,
+    /// The file and module holding the method's types, such as `session_open`.
+    pub module: String,
+    /// The accessor on the module's client handle, such as `session_open`.
+    pub accessor: String,
+    pub safe_to_repeat: bool,
+    pub request: StructDef,
+    pub response: ResponseDef,
+    pub errors: ErrorDef,
+    /// Nested types of the request and the response, in the order they were found.
+    pub structs: Vec<StructDef>,
+}
+
+impl MethodDef {
+    /// Every type the method's module defines, in order.
+    pub fn type_names(&self) -> Vec<&str> {
+        let mut names = vec![self.request.name.as_str()];
+        if !matches!(self.response.body, ResponseBody::Struct) {
+            names.push(&self.response.name);
+        }
+        names.extend(self.structs.iter().map(|s| s.name.as_str()));
+        names.push(&self.errors.name);
+        names
+    }
+}
+
+#[derive(Debug)]
+pub struct EventDef {
+    /// The event name as the page writes it, such as `OnSessionStart`.
+    pub wire: String,
+    pub scope: String,
+    pub doc: PageDoc,
+    pub module: String,
+    /// The payload type.
+    pub payload: StructDef,
+    pub structs: Vec<StructDef>,
+}
+
+impl EventDef {
+    /// Every type the event's module defines, in order.
+    pub fn type_names(&self) -> Vec<&str> {
+        std::iter::once(self.payload.name.as_str()).chain(self.structs.iter().map(|s| s.name.as_str())).collect()
+    }
+}
+
+/// How a method's `result` is typed.
+#[derive(Debug)]
+pub struct ResponseDef {
+    pub name: String,
+    pub body: ResponseBody,
+    pub doc: String,
+}
+
+#[derive(Debug)]
+pub enum ResponseBody {
+    /// `result` is an object: a struct of that name is in [`MethodDef::structs`].
+    Struct,
+    /// `result` is a value that decodes as it stands: a type alias.
+    Alias(Ty),
+    /// `result` is a value that needs a wire adapter: a newtype.
+    Newtype(Ty),
+}
+
+/// Request structs serialize exactly what the caller set; decoded structs (responses, events) accept
+/// whatever the platform sends, with every field optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Request,
+    Decoded,
+}
+
+#[derive(Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub role: Role,
+    pub doc: String,
+    pub fields: Vec<FieldDef>,
+    /// Keys documented only as a family (`UF_…`) or a placeholder next to named fields: kept in a map.
+    pub rest: Option<RestDef>,
+}
+
+/// A flattened map of the keys a page documents only as a family or placeholder. Values stay JSON, because
+/// the map also receives every key the page does not name.
+#[derive(Debug)]
+pub struct RestDef {
+    pub ident: String,
+    pub doc: String,
+}
+
+#[derive(Debug)]
+pub struct FieldDef {
+    /// The Rust name, unescaped (`type`, not `r#type`).
+    pub ident: String,
+    pub wire: String,
+    /// Other wire names accepted when decoding.
+    pub aliases: Vec<String>,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: String,
+}
+
+/// A field's type, before wire leniency is added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    Int,
+    Float,
+    Bool,
+    Str,
+    /// A date-time string, possibly sent as `false` or `""` for "none".
+    DateTime,
+    /// Any JSON: the page does not say enough to type it.
+    Json,
+    List(Box<Ty>),
+    /// An object keyed by ids or other placeholders.
+    Map(Box<Ty>),
+    /// A generated struct.
+    Struct(String),
+}
+
+impl Ty {
+    /// Whether the type decodes from what the platform sends without a wire adapter.
+    pub fn decodes_plainly(&self) -> bool {
+        match self {
+            Ty::Json | Ty::Struct(_) => true,
+            Ty::List(item) => item.decodes_plainly(),
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::DateTime | Ty::Map(_) => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ErrorDef {
+    pub name: String,
+    pub variants: Vec<ErrorVariant>,
+    /// Documented cases without a code to match on, kept for the docs.
+    pub uncoded: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct ErrorVariant {
+    pub name: String,
+    pub code: String,
+    /// One line of docs per documented case of this code (status, message, meaning).
+    pub cases: Vec<String>,
+}
+
+/// The platform-level errors any method can return, from `_includes/system-errors.md`.
+#[derive(Debug)]
+pub struct SystemErrorDef {
+    pub doc: String,
+    pub variants: Vec<SystemVariant>,
+}
+
+#[derive(Debug)]
+pub struct SystemVariant {
+    pub name: String,
+    pub code: String,
+    pub doc: String,
+}
