@@ -22,7 +22,7 @@ pub(crate) struct RawSuccess {
 }
 
 /// Why an attempt did not produce a success envelope, before the method's error type is known.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum RawFailure {
     /// `{"error": …, "error_description": …}`; `code` may be empty.
     Envelope {

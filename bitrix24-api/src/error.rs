@@ -30,6 +30,9 @@ pub enum Error<E> {
     /// The request could not be encoded (for example a map with non-string keys).
     #[error("the request could not be encoded: {0}")]
     Encode(String),
+    /// A batch command that did not run, because an earlier one failed and the batch halts on errors.
+    #[error("not executed: the batch halted at an earlier command")]
+    NotExecuted,
 }
 
 impl<E: MethodError> Error<E> {

@@ -9,10 +9,13 @@
 //! ```
 
 mod auth;
+pub mod batch;
 mod call;
 mod client;
 mod envelope;
 mod error;
+pub mod events;
+mod form;
 pub mod generated;
 pub mod limits;
 pub mod method;
@@ -23,6 +26,7 @@ mod transport;
 pub mod wire;
 
 pub use auth::{OAuth, TokenCallback, Tokens};
+pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{

@@ -148,6 +148,22 @@ impl Client {
         }
     }
 
+    /// Pauses while `method` is over its operating-time budget, unless the pause would be longer than
+    /// the retry policy allows (then the portal's refusal is the better answer).
+    pub(crate) async fn pause_for_budget(&self, method: &str) {
+        let inner = &self.inner;
+        if let Some(wait) = inner.operating.as_ref().and_then(|b| b.wait(method))
+            && wait <= inner.retry.max_operating_wait
+        {
+            tracing::info!(
+                method,
+                wait_ms = wait.as_millis() as u64,
+                "pausing for the method's operating-time budget"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
     /// One HTTP exchange.
     async fn attempt(
         &self,

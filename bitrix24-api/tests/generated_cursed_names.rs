@@ -19,7 +19,10 @@ pub struct Call<'c, M> {
 
 impl<'c, M: method::Method> Call<'c, M> {
     pub fn new(client: &'c Client, request: M) -> Self {
-        Call { _client: client, request }
+        Call {
+            _client: client,
+            request,
+        }
     }
 }
 
@@ -30,8 +33,22 @@ use method::{Method, MethodError};
 
 #[test]
 fn requests_keep_every_wire_name() {
-    let fields = crm::TypeAddFields::new().crate_("c").self_("s").r#async("2024-01-01T00:00:00+00:00");
-    let request = Client.crm().type_add("t").request.self_(1).r#ref("r")._1c_field("1c").uf_crm_x(true).id(2).id_2(3).new_2("n").fields(fields);
+    let fields = crm::TypeAddFields::new()
+        .crate_("c")
+        .self_("s")
+        .r#async("2024-01-01T00:00:00+00:00");
+    let request = Client
+        .crm()
+        .type_add("t")
+        .request
+        .self_(1)
+        .r#ref("r")
+        ._1c_field("1c")
+        .uf_crm_x(true)
+        .id(2)
+        .id_2(3)
+        .new_2("n")
+        .fields(fields);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({
@@ -39,18 +56,30 @@ fn requests_keep_every_wire_name() {
             "fields": {"crate": "c", "Self": "s", "async": "2024-01-01T00:00:00+00:00"}
         })
     );
-    assert_eq!((crm::TypeAdd::NAME, crm::TypeAdd::SCOPE, crm::TypeAdd::SAFE_TO_REPEAT), ("crm.type.add", "crm", false));
+    assert_eq!(
+        (
+            crm::TypeAdd::NAME,
+            crm::TypeAdd::SCOPE,
+            crm::TypeAdd::SAFE_TO_REPEAT
+        ),
+        ("crm.type.add", "crm", false)
+    );
 }
 
 #[test]
 fn optional_request_fields_are_left_out() {
-    assert_eq!(serde_json::to_value(crm::TypeAdd::new("t")).unwrap(), json!({"type": "t"}));
+    assert_eq!(
+        serde_json::to_value(crm::TypeAdd::new("t")).unwrap(),
+        json!({"type": "t"})
+    );
 }
 
 #[test]
 fn responses_decode_names_that_differ_only_in_case() {
-    let r: crm::TypeAddResponse =
-        serde_json::from_value(json!({"type": "t", "TYPE": {"ref": 5}, "self": "7", "ID": 1, "id": "2"})).unwrap();
+    let r: crm::TypeAddResponse = serde_json::from_value(
+        json!({"type": "t", "TYPE": {"ref": 5}, "self": "7", "ID": 1, "id": "2"}),
+    )
+    .unwrap();
     assert_eq!(r.self_, Some(7));
     assert_eq!(r.r#type.as_deref(), Some("t"));
     assert_eq!((r.id.as_deref(), r.id_2.as_deref()), (Some("1"), Some("2")));
@@ -68,7 +97,12 @@ fn error_codes_differing_only_in_case_stay_apart() {
     assert!(crm::TypeAddError::from_documented("NOPE", "x", 500).is_none());
     let other = crm::TypeAddError::fallback("NOPE".into(), "x".into(), 500);
     assert_eq!(other.to_string(), "NOPE (HTTP 500): x");
-    assert_eq!(crm::TypeAddError::from_documented("Other", "d", 400).unwrap().code(), "Other");
+    assert_eq!(
+        crm::TypeAddError::from_documented("Other", "d", 400)
+            .unwrap()
+            .code(),
+        "Other"
+    );
     let _: &dyn std::error::Error = &other;
     let _ = wire::Int;
 }

@@ -41,12 +41,23 @@ async fn tokened(refresh_answer: Option<Answer>) -> Tokened {
 }
 
 fn oauth(portal: &Portal, access: &str) -> OAuth {
-    OAuth::new(format!("http://{}", portal.addr), "app.1", "app-secret-1", access, "r0")
-        .token_endpoint(format!("http://{}/oauth/token/", portal.addr))
+    OAuth::new(
+        format!("http://{}", portal.addr),
+        "app.1",
+        "app-secret-1",
+        access,
+        "r0",
+    )
+    .token_endpoint(format!("http://{}/oauth/token/", portal.addr))
 }
 
 fn client(oauth: OAuth) -> Client {
-    Client::builder().oauth(oauth).allow_http(true).retry(fast_retries()).build().unwrap()
+    Client::builder()
+        .oauth(oauth)
+        .allow_http(true)
+        .retry(fast_retries())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -65,20 +76,39 @@ async fn concurrent_expired_calls_share_one_refresh_and_the_callback_stores_the_
     for call in calls {
         assert_eq!(call.await.unwrap().unwrap().result.chat_id, 3);
     }
-    assert_eq!(*t.generation.lock().unwrap(), 1, "one refresh for all callers");
+    assert_eq!(
+        *t.generation.lock().unwrap(),
+        1,
+        "one refresh for all callers"
+    );
     let stored = stored.lock().unwrap();
     assert_eq!(stored.len(), 1);
-    assert_eq!((stored[0].access_token.expose(), stored[0].refresh_token.expose()), ("a1", "r1"));
+    assert_eq!(
+        (
+            stored[0].access_token.expose(),
+            stored[0].refresh_token.expose()
+        ),
+        ("a1", "r1")
+    );
     let first = &t.portal.seen()[0];
     assert_eq!(first.path, "/rest/imopenlines.session.open");
-    assert_eq!(first.body["USER_CODE"].as_str().map(|s| s.starts_with("user")), Some(true));
+    assert_eq!(
+        first.body["USER_CODE"]
+            .as_str()
+            .map(|s| s.starts_with("user")),
+        Some(true)
+    );
 }
 
 #[tokio::test]
 async fn a_second_expiry_after_the_refresh_is_reported_not_looped() {
     let portal = Portal::start(|seen| match seen.path.as_str() {
         "/oauth/token/" => Answer::Json(200, json!({"access_token": "a9", "refresh_token": "r9"})),
-        _ => error(401, "expired_token", "The access token provided has expired"),
+        _ => error(
+            401,
+            "expired_token",
+            "The access token provided has expired",
+        ),
     })
     .await;
     match client(oauth(&portal, "stale")).call(open("x")).await {
@@ -94,7 +124,9 @@ async fn a_refused_refresh_is_an_auth_error() {
     let refusal = error(400, "invalid_grant", "Invalid refresh token");
     let t = tokened(Some(refusal)).await;
     match client(oauth(&t.portal, "stale")).call(open("x")).await {
-        Err(Error::Auth(AuthError::Refused { code, http_status, .. })) => {
+        Err(Error::Auth(AuthError::Refused {
+            code, http_status, ..
+        })) => {
             assert_eq!((code.as_str(), http_status), ("invalid_grant", 400));
         }
         other => panic!("{other:?}"),
@@ -105,7 +137,9 @@ async fn a_refused_refresh_is_an_auth_error() {
 async fn an_invalid_token_is_final_and_not_refreshed() {
     let t = tokened(None).await;
     match client(oauth(&t.portal, "garbage")).call(open("x")).await {
-        Err(Error::System(SystemError::InvalidToken { http_status: 401, .. })) => {}
+        Err(Error::System(SystemError::InvalidToken {
+            http_status: 401, ..
+        })) => {}
         other => panic!("{other:?}"),
     }
     assert_eq!(*t.generation.lock().unwrap(), 0);

@@ -43,25 +43,50 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
 
     let portal = Portal::start(|seen| {
         if seen.path == "/oauth/token/" {
-            return Answer::Json(200, json!({"access_token": FRESH_ACCESS, "refresh_token": NEXT_REFRESH}));
+            return Answer::Json(
+                200,
+                json!({"access_token": FRESH_ACCESS, "refresh_token": NEXT_REFRESH}),
+            );
         }
         if seen.body["auth"] == STALE_ACCESS {
-            return error(401, "expired_token", "The access token provided has expired");
+            return error(
+                401,
+                "expired_token",
+                "The access token provided has expired",
+            );
         }
         match seen.body["USER_CODE"].as_str() {
-            Some("echo") => Answer::Raw(500, "text/html", format!("<p>{} failed: {}</p>", seen.path, seen.body)),
-            Some("truncated") => Answer::Raw(200, "application/json", format!(r#"{{"result": "{}"#, seen.path)),
+            Some("echo") => Answer::Raw(
+                500,
+                "text/html",
+                format!("<p>{} failed: {}</p>", seen.path, seen.body),
+            ),
+            Some("truncated") => Answer::Raw(
+                200,
+                "application/json",
+                format!(r#"{{"result": "{}"#, seen.path),
+            ),
             Some("slow") => Answer::Slow(Duration::from_secs(5), Box::new(ok(json!(1)))),
             Some("limit") => error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
             _ => ok(json!({"CHAT_ID": 1})),
         }
     })
     .await;
-    let webhook = portal.builder().timeout(Duration::from_millis(300)).build().unwrap();
+    let webhook = portal
+        .builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let oauth = Client::builder()
         .oauth(
-            OAuth::new(format!("http://{}", portal.addr), "app.1", CLIENT_SECRET, STALE_ACCESS, REFRESH)
-                .token_endpoint(format!("http://{}/oauth/token/", portal.addr)),
+            OAuth::new(
+                format!("http://{}", portal.addr),
+                "app.1",
+                CLIENT_SECRET,
+                STALE_ACCESS,
+                REFRESH,
+            )
+            .token_endpoint(format!("http://{}/oauth/token/", portal.addr)),
         )
         .allow_http(true)
         .retry(fast_retries())
@@ -69,7 +94,11 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
         .build()
         .unwrap();
 
-    let mut shown = vec![format!("{webhook:?}"), format!("{oauth:?}"), format!("{:?}", webhook.call(open("x")))];
+    let mut shown = vec![
+        format!("{webhook:?}"),
+        format!("{oauth:?}"),
+        format!("{:?}", webhook.call(open("x"))),
+    ];
     for client in [&webhook, &oauth] {
         for code in ["echo", "truncated", "slow", "limit", "fine"] {
             let outcome = client.call(open(code)).await;
@@ -80,17 +109,38 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
         }
     }
     let (addr, _) = resetting_server().await;
-    let reset = Client::builder().webhook(format!("http://{addr}/rest/1/{CODE}/")).allow_http(true).build().unwrap();
+    let reset = Client::builder()
+        .webhook(format!("http://{addr}/rest/1/{CODE}/"))
+        .allow_http(true)
+        .build()
+        .unwrap();
     let err = reset.call(open("x")).await.unwrap_err();
     shown.push(format!("{err} {err:?}"));
-    shown.push(Client::from_webhook(&format!("http://x/rest/1/{CODE}/")).unwrap_err().to_string());
+    shown.push(
+        Client::from_webhook(&format!("http://x/rest/1/{CODE}/"))
+            .unwrap_err()
+            .to_string(),
+    );
     shown.push(format!("{oauth:?}"));
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("bitrix24.call") && logs.contains("retrying"), "tracing was captured: {logs}");
+    assert!(
+        logs.contains("bitrix24.call") && logs.contains("retrying"),
+        "tracing was captured: {logs}"
+    );
     let everything = format!("{logs}\n{}", shown.join("\n"));
     assert!(everything.contains("***"), "redaction happened");
-    for secret in [CODE, CLIENT_SECRET, STALE_ACCESS, FRESH_ACCESS, REFRESH, NEXT_REFRESH] {
-        assert!(!everything.contains(secret), "{secret} leaked:\n{everything}");
+    for secret in [
+        CODE,
+        CLIENT_SECRET,
+        STALE_ACCESS,
+        FRESH_ACCESS,
+        REFRESH,
+        NEXT_REFRESH,
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked:\n{everything}"
+        );
     }
 }
