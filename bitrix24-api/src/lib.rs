@@ -19,6 +19,7 @@ mod form;
 pub mod generated;
 pub mod limits;
 pub mod method;
+pub mod paging;
 mod pipeline;
 mod reply;
 mod secret;

@@ -25,6 +25,13 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Generated types may hold tokens (the `auth` block of an event) as `Secret`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Self(value)
@@ -59,6 +66,18 @@ mod tests {
         let s = Secret::new("8g9l071eismy9q2l");
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(s.expose(), "8g9l071eismy9q2l");
+    }
+
+    #[test]
+    fn deserializes_from_a_string_and_still_hides_it() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Auth {
+            access_token: Secret,
+        }
+        let auth: Auth = serde_json::from_str(r#"{"access_token": "tok-0123456789"}"#).unwrap();
+        assert_eq!(auth.access_token.expose(), "tok-0123456789");
+        assert!(!format!("{auth:?}").contains("tok-0123456789"));
     }
 
     #[test]
