@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's own commands.
 
 mod corpus;
+mod drift;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,13 @@ enum Command {
         #[arg(long)]
         pages: bool,
     },
+    /// Compare the facts of api-spec/pages with the upstream pages they mirror.
+    Drift {
+        #[arg(long)]
+        docs: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,6 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse { paths, json } => corpus::parse(&paths, json),
         Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
+        Command::Drift { docs, json } => drift::run(&docs, json),
     };
     match result {
         Ok(code) => code,

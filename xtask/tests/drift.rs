@@ -1,0 +1,75 @@
+//! `cargo xtask drift` reports a fact changed upstream, naming the field, and fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("B24_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs"));
+    dir.is_dir().then_some(dir)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn drift(docs: &Path) -> (bool, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["drift", "--json", "--docs"])
+        .arg(docs)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        serde_json::from_slice(&out.stdout).expect("one JSON object"),
+    )
+}
+
+#[test]
+fn an_altered_upstream_page_is_reported_by_field() {
+    let Some(upstream) = corpus() else {
+        println!(
+            "skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)"
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&upstream.join("_includes"), &tmp.path().join("_includes"));
+    copy_tree(
+        &upstream.join("api-reference/imopenlines"),
+        &tmp.path().join("api-reference/imopenlines"),
+    );
+
+    let (ok, report) = drift(tmp.path());
+    assert!(ok, "an unaltered copy has no drift: {report}");
+    assert_eq!(report["unexplained"], 0);
+
+    let page = tmp
+        .path()
+        .join("api-reference/imopenlines/openlines/sessions/imopenlines-session-open.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let altered = text.replacen(
+        "|| **USER_CODE***\n[`string`]",
+        "|| **USER_CODE***\n[`integer`]",
+        1,
+    );
+    assert_ne!(text, altered, "the page still has the row this test alters");
+    std::fs::write(&page, altered).unwrap();
+
+    let (ok, report) = drift(tmp.path());
+    assert!(!ok, "drift must fail the command");
+    let diffs = report["differences"].as_array().unwrap();
+    assert_eq!(diffs.len(), 1, "{report}");
+    assert_eq!(diffs[0]["fact"], "params.USER_CODE.type");
+    assert_eq!(diffs[0]["ours"], "string");
+    assert_eq!(diffs[0]["upstream"], "integer");
+}
