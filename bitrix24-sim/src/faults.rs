@@ -1,0 +1,157 @@
+//! Injected failures: what a flaky network, proxy or overloaded portal does to a call.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// What goes wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer with this status and body instead of calling the method.
+    Status {
+        status: u16,
+        body: String,
+        #[serde(default = "json_content_type")]
+        content_type: String,
+    },
+    /// An HTML error page from a proxy in front of the portal.
+    Html { status: u16 },
+    /// The method runs, but only the first half of the response body arrives (with a matching length).
+    Truncated,
+    /// Wait, then answer normally.
+    Delay { millis: u64 },
+    /// Drop the connection without a response. With `after_execution` the method runs first, so the
+    /// client cannot know whether it took effect.
+    ConnectionReset {
+        #[serde(default)]
+        after_execution: bool,
+    },
+    /// 503 `QUERY_LIMIT_EXCEEDED`, as if the request-rate limit were hit.
+    QueryLimit,
+    /// 429 `OPERATION_TIME_LIMIT`; for a specific method it also hits that method inside a batch.
+    OperationTimeLimit,
+}
+
+fn json_content_type() -> String {
+    "application/json; charset=utf-8".into()
+}
+
+/// A fault and when it applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    /// The method it applies to (any case); `None` applies to every request.
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    /// How many requests it affects; `None` until cleared.
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+impl Fault {
+    pub fn new(kind: FaultKind) -> Self {
+        Fault {
+            method: None,
+            kind,
+            times: None,
+        }
+    }
+
+    pub fn status(status: u16, body: impl Into<String>) -> Self {
+        Fault::new(FaultKind::Status {
+            status,
+            body: body.into(),
+            content_type: json_content_type(),
+        })
+    }
+
+    pub fn html(status: u16) -> Self {
+        Fault::new(FaultKind::Html { status })
+    }
+
+    pub fn truncated() -> Self {
+        Fault::new(FaultKind::Truncated)
+    }
+
+    pub fn delay(by: Duration) -> Self {
+        Fault::new(FaultKind::Delay {
+            millis: by.as_millis() as u64,
+        })
+    }
+
+    pub fn connection_reset() -> Self {
+        Fault::new(FaultKind::ConnectionReset {
+            after_execution: false,
+        })
+    }
+
+    pub fn connection_reset_after_execution() -> Self {
+        Fault::new(FaultKind::ConnectionReset {
+            after_execution: true,
+        })
+    }
+
+    pub fn query_limit() -> Self {
+        Fault::new(FaultKind::QueryLimit)
+    }
+
+    pub fn operation_time_limit() -> Self {
+        Fault::new(FaultKind::OperationTimeLimit)
+    }
+
+    /// Only for calls of this method.
+    pub fn for_method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_ascii_lowercase());
+        self
+    }
+
+    /// Only for the next `n` matching requests.
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct FaultBook {
+    faults: Vec<Fault>,
+}
+
+impl FaultBook {
+    pub fn add(&mut self, mut fault: Fault) {
+        fault.method = fault.method.map(|m| m.to_ascii_lowercase());
+        self.faults.push(fault);
+    }
+
+    pub fn clear(&mut self) {
+        self.faults.clear();
+    }
+
+    /// The first fault for a request of `method` (or for a request whose method is unknown), used up once.
+    pub fn take(&mut self, method: Option<&str>) -> Option<FaultKind> {
+        self.take_where(|fault| fault.method.is_none() || fault.method.as_deref() == method)
+    }
+
+    /// A method-specific operating-time fault, for a command inside a batch.
+    pub fn take_for_batch_command(&mut self, method: &str) -> bool {
+        self.take_where(|f| {
+            f.kind == FaultKind::OperationTimeLimit && f.method.as_deref() == Some(method)
+        })
+        .is_some()
+    }
+
+    fn take_where(&mut self, applies: impl Fn(&Fault) -> bool) -> Option<FaultKind> {
+        let at = self.faults.iter().position(applies)?;
+        let kind = self.faults[at].kind.clone();
+        match &mut self.faults[at].times {
+            Some(1) => {
+                self.faults.remove(at);
+            }
+            Some(n) => *n -= 1,
+            None => {}
+        }
+        Some(kind)
+    }
+}

@@ -1,0 +1,4 @@
+//! The two limits a cloud portal enforces.
+
+pub mod operating;
+pub mod rate;

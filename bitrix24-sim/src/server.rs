@@ -1,0 +1,325 @@
+//! The HTTP front: `/rest/...` calls, the OAuth token endpoint, and how faults change a response.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::serve::IncomingStream;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::auth;
+use crate::events::delivery;
+use crate::faults::FaultKind;
+use crate::observe::RequestRecord;
+use crate::sim::{Scope, Shared, refused};
+use crate::wire::envelope::{ApiError, json_response, success_body};
+use crate::wire::params;
+use crate::wire::route::{self, PathAuth};
+
+/// Per-connection information: the peer, and a handle on the socket so a fault can reset it.
+#[derive(Clone)]
+pub struct Conn {
+    pub peer: SocketAddr,
+    socket: Option<Arc<socket2::Socket>>,
+}
+
+impl Connected<IncomingStream<'_, TcpListener>> for Conn {
+    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+        let socket = socket2::SockRef::from(stream.io())
+            .try_clone()
+            .ok()
+            .map(Arc::new);
+        Conn {
+            peer: *stream.remote_addr(),
+            socket,
+        }
+    }
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/rest/{*path}", any(rest))
+        .route("/oauth/token", any(oauth_token))
+        .route("/oauth/token/", any(oauth_token))
+        .nest("/_sim", crate::admin::router())
+        .fallback(|| async { ApiError::method_not_found() })
+        .with_state(shared)
+}
+
+/// What the request carried, read once.
+struct Incoming {
+    http_method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+async fn rest(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    Path(path): Path<String>,
+    http_method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let incoming = Incoming {
+        http_method,
+        uri,
+        headers,
+        body,
+    };
+    let route = route::parse(&path);
+    let method = route.as_ref().ok().map(|r| r.method.clone());
+    let mut record = RequestRecord {
+        http_method: incoming.http_method.to_string(),
+        path: masked_path(&path, route.as_ref().ok().map(|r| &r.auth)),
+        method: method.clone(),
+        auth: match route.as_ref().map(|r| &r.auth) {
+            Ok(PathAuth::Webhook { .. }) => "webhook",
+            Ok(PathAuth::OAuth) => "oauth",
+            Err(_) => "none",
+        },
+        status: 200,
+        error: None,
+    };
+    let fault = {
+        let mut sim = shared.lock();
+        sim.observed.counters.requests += 1;
+        let fault = sim.faults.take(method.as_deref());
+        if fault.is_some() {
+            sim.observed.counters.faults_injected += 1;
+        }
+        fault
+    };
+    if let Some(FaultKind::Delay { millis }) = fault {
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+    }
+    let response = match fault
+        .as_ref()
+        .and_then(|f| early_fault(&shared, f, method.as_deref(), &conn))
+    {
+        Some(response) => response,
+        None => {
+            let (response, deliveries) = {
+                let mut sim = shared.lock();
+                let response = handle(&shared, &mut sim, &conn, route, &incoming);
+                (response, sim.take_deliveries(&shared.base_url))
+            };
+            spawn_deliveries(&shared, deliveries);
+            match fault {
+                Some(FaultKind::Truncated) => truncate(response).await,
+                Some(FaultKind::ConnectionReset {
+                    after_execution: true,
+                }) => reset(&conn),
+                _ => response,
+            }
+        }
+    };
+    let mut response = response;
+    record.status = response.status().as_u16();
+    record.error = response
+        .headers_mut()
+        .remove(ERROR_HEADER)
+        .and_then(|v| v.to_str().ok().map(str::to_owned));
+    shared.lock().observed.record(record);
+    response
+}
+
+/// Faults that answer before the method runs.
+fn early_fault(
+    shared: &Shared,
+    fault: &FaultKind,
+    method: Option<&str>,
+    conn: &Conn,
+) -> Option<Response> {
+    let limit_error = |error: ApiError| {
+        let mut sim = shared.lock();
+        with_error_header(refused(&mut sim, method.unwrap_or(""), error))
+    };
+    match fault {
+        FaultKind::Status {
+            status,
+            body,
+            content_type,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, body.clone()).into_response();
+            let content_type = HeaderValue::from_str(content_type)
+                .unwrap_or(HeaderValue::from_static("text/plain"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, content_type);
+            Some(response)
+        }
+        FaultKind::Html { status } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let page = format!(
+                "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+            );
+            Some((status, [(header::CONTENT_TYPE, "text/html")], page).into_response())
+        }
+        FaultKind::ConnectionReset {
+            after_execution: false,
+        } => Some(reset(conn)),
+        FaultKind::QueryLimit => Some(limit_error(ApiError::query_limit())),
+        FaultKind::OperationTimeLimit => Some(limit_error(ApiError::operation_time_limit())),
+        FaultKind::Truncated
+        | FaultKind::Delay { .. }
+        | FaultKind::ConnectionReset {
+            after_execution: true,
+        } => None,
+    }
+}
+
+/// The platform's order: rate limit, method lookup (before auth), auth, then the call.
+fn handle(
+    shared: &Shared,
+    sim: &mut crate::sim::Sim,
+    conn: &Conn,
+    route: Result<route::RestPath, ApiError>,
+    incoming: &Incoming,
+) -> Response {
+    let now = sim.clock.now();
+    if let Some(limit) = sim.config.rate_limit
+        && !sim.buckets.admit(&limit, conn.peer.ip(), now)
+    {
+        let method = route.as_ref().map(|r| r.method.clone()).unwrap_or_default();
+        return with_error_header(refused(sim, &method, ApiError::query_limit()));
+    }
+    let route = match route {
+        Ok(route) if shared.knows(&route.method) => route,
+        Ok(_) => return with_error_header(ApiError::method_not_found()),
+        Err(error) => return with_error_header(error),
+    };
+    let query = params::parse_form(incoming.uri.query().unwrap_or("").as_bytes());
+    let content_type = incoming
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let mut params = params::merge(query, params::parse_body(content_type, &incoming.body));
+    let caller = match auth::authenticate(
+        &sim.config,
+        &sim.tokens,
+        &route.auth,
+        &params,
+        &incoming.headers,
+        now,
+    ) {
+        Ok(caller) => caller,
+        Err(error) => return with_error_header(error),
+    };
+    for reserved in auth::RESERVED_PARAMS {
+        params.remove(reserved);
+    }
+    match shared.execute(sim, &caller, &route.method, &params, Scope::Request) {
+        Ok((reply, timing)) => json_response(200, &success_body(&reply, timing)),
+        Err(error) => with_error_header(error),
+    }
+}
+
+/// Carries an error code from the handler to the request log; removed before the response leaves.
+const ERROR_HEADER: &str = "x-sim-error";
+
+/// An error response that also tells the request log its code.
+fn with_error_header(error: ApiError) -> Response {
+    let code = HeaderValue::from_str(&error.code).ok();
+    let mut response = error.into_response();
+    if let Some(code) = code {
+        response.headers_mut().insert(ERROR_HEADER, code);
+    }
+    response
+}
+
+/// `/rest/1/***/method`: the log never sees a webhook secret.
+fn masked_path(path: &str, auth: Option<&PathAuth>) -> String {
+    match auth {
+        Some(PathAuth::Webhook { user, .. }) => {
+            let method = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            format!("/rest/{user}/***/{method}")
+        }
+        _ => format!("/rest/{path}"),
+    }
+}
+
+/// Cut the body in half, keeping a consistent `Content-Length`.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
+}
+
+/// Abort the connection: linger 0 makes the close a TCP reset, and a failing body makes hyper close it.
+fn reset(conn: &Conn) -> Response {
+    if let Some(socket) = &conn.socket {
+        // Best effort: without linger the client still sees the connection close mid-response.
+        let _ = socket.set_linger(Some(Duration::ZERO));
+    }
+    let failing = futures::stream::once(async {
+        Err::<Bytes, io::Error>(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "simulated reset",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+pub fn spawn_deliveries(shared: &Arc<Shared>, deliveries: Vec<delivery::Delivery>) {
+    for item in deliveries {
+        let shared = Arc::clone(shared);
+        tokio::spawn(async move {
+            let record = delivery::send(&shared.http, item).await;
+            tracing::debug!(event = %record.event, status = ?record.status, "event delivered");
+            shared.lock().observed.deliveries.push(record);
+        });
+    }
+}
+
+/// `/oauth/token/`: the refresh grant, with parameters in the query or a form body.
+async fn oauth_token(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = params::parse_form(uri.query().unwrap_or("").as_bytes());
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let params = params::merge(query, params::parse_body(content_type, &body));
+    let mut sim = shared.lock();
+    let now = sim.clock.now();
+    let sim = &mut *sim;
+    match sim.tokens.refresh(&sim.config.app, &params, now) {
+        Ok(issued) => {
+            let endpoint = format!("{}/rest/", shared.base_url);
+            let body = json!({
+                "access_token": issued.access_token,
+                "expires": issued.expires_at,
+                "expires_in": issued.expires_in,
+                "scope": "imopenlines,imconnector,im,crm,user",
+                "domain": shared.base_url.split("://").nth(1).unwrap_or(""),
+                "server_endpoint": endpoint,
+                "status": "L",
+                "client_endpoint": endpoint,
+                "member_id": delivery::MEMBER_ID,
+                "user_id": issued.user_id,
+                "refresh_token": issued.refresh_token,
+            });
+            json_response(200, &body)
+        }
+        Err(error) => error.into_response(),
+    }
+}
