@@ -1098,7 +1098,14 @@ fn heading_names(title: &str, name: &str) -> bool {
 
 /// Diplodoc's automatic heading anchor: lower case, words joined by `-`.
 pub fn slug(title: &str) -> String {
-    normalise(title).replace(' ', "-")
+    let kept: String = title
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '_' | '-'))
+        .collect();
+    kept.split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase()
 }
 
 /// The value of one shell word: `'…'` and `"…"` segments joined, as the shell would pass them
