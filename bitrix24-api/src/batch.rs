@@ -155,6 +155,16 @@ impl<'c> Batch<'c> {
         }
     }
 
+    /// Adds an already serialized command without references (the auto-batcher's calls).
+    pub(crate) fn push_params(&mut self, method: &'static str, params: Params, safe: bool) {
+        self.commands.push(Command {
+            method,
+            params: Ok(params),
+            safe,
+            refs: Vec::new(),
+        });
+    }
+
     /// How many commands were pushed.
     pub fn len(&self) -> usize {
         self.commands.len()
@@ -324,7 +334,7 @@ struct CommandError {
     error_description: String,
 }
 
-enum Outcome {
+pub(crate) enum Outcome {
     Done {
         result: Value,
         time: Option<Time>,
@@ -339,34 +349,13 @@ enum Outcome {
 
 /// The outcome of every command of a batch.
 pub struct BatchReply {
-    outcomes: Vec<Outcome>,
+    pub(crate) outcomes: Vec<Outcome>,
 }
 
 impl BatchReply {
     /// The typed outcome of one command: its result, its error, or [`Error::NotExecuted`].
     pub fn get<M: Method>(&self, cmd: &Cmd<M>) -> Result<Reply<M::Response>, Error<M::Error>> {
-        match self.outcomes.get(cmd.index) {
-            Some(Outcome::Done {
-                result,
-                time,
-                next,
-                total,
-            }) => match serde_path_to_error::deserialize::<_, M::Response>(result) {
-                Ok(typed) => Ok(Reply::new(typed, time.clone(), *next, *total)),
-                Err(e) => Err(Error::Decode(DecodeError {
-                    path: under(
-                        &format!("result.result.{}", key(cmd.index)),
-                        &e.path().to_string(),
-                    ),
-                    message: e.inner().to_string(),
-                    status: 200,
-                    body: result.to_string(),
-                })),
-            },
-            Some(Outcome::Failed(failure)) => Err(failure.clone().into_error()),
-            Some(Outcome::Unsent(message)) => Err(Error::Encode(message.clone())),
-            Some(Outcome::NotExecuted) | None => Err(Error::NotExecuted),
-        }
+        typed::<M>(self.outcomes.get(cmd.index), cmd.index)
     }
 
     /// How many commands failed or did not run.
@@ -375,5 +364,34 @@ impl BatchReply {
             .iter()
             .filter(|o| !matches!(o, Outcome::Done { .. }))
             .count()
+    }
+}
+
+/// Types the outcome of the command at `index`: its result, its error, or [`Error::NotExecuted`].
+pub(crate) fn typed<M: Method>(
+    outcome: Option<&Outcome>,
+    index: usize,
+) -> Result<Reply<M::Response>, Error<M::Error>> {
+    match outcome {
+        Some(Outcome::Done {
+            result,
+            time,
+            next,
+            total,
+        }) => match serde_path_to_error::deserialize::<_, M::Response>(result) {
+            Ok(typed) => Ok(Reply::new(typed, time.clone(), *next, *total)),
+            Err(e) => Err(Error::Decode(DecodeError {
+                path: under(
+                    &format!("result.result.{}", key(index)),
+                    &e.path().to_string(),
+                ),
+                message: e.inner().to_string(),
+                status: 200,
+                body: result.to_string(),
+            })),
+        },
+        Some(Outcome::Failed(failure)) => Err(failure.clone().into_error()),
+        Some(Outcome::Unsent(message)) => Err(Error::Encode(message.clone())),
+        Some(Outcome::NotExecuted) | None => Err(Error::NotExecuted),
     }
 }

@@ -3,6 +3,8 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
+use crate::autobatch::Answer;
+use crate::batch;
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::Method;
@@ -53,6 +55,18 @@ impl Client {
         request: &M,
     ) -> Result<Reply<M::Response>, Error<M::Error>> {
         let params = params_of(request).map_err(Error::Encode)?;
+        if let Some(batcher) = self.inner.batcher.as_ref().filter(|_| M::NAME != "batch") {
+            return match batcher
+                .submit(self, M::NAME, params, M::SAFE_TO_REPEAT)
+                .await
+            {
+                Answer::Alone(raw) => raw
+                    .map_err(|f| f.into_error())?
+                    .decode()
+                    .map_err(Error::Decode),
+                Answer::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
+            };
+        }
         let raw = self
             .send_raw(M::NAME, &params, M::SAFE_TO_REPEAT)
             .await

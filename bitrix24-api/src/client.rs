@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{Auth, OAuth, OAuthSession, Webhook};
+use crate::autobatch::AutoBatcher;
 use crate::call::Call;
 use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
 use crate::method::Method;
@@ -23,6 +24,7 @@ pub(crate) struct Inner {
     pub operating: Option<OperatingBudget>,
     pub retry: RetryPolicy,
     pub timeout: Duration,
+    pub batcher: Option<AutoBatcher>,
 }
 
 impl Client {
@@ -74,6 +76,7 @@ pub struct ClientBuilder {
     operating: Option<OperatingLimit>,
     retry: RetryPolicy,
     user_agent: String,
+    auto_batch: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -88,6 +91,7 @@ impl Default for ClientBuilder {
             operating: Some(OperatingLimit::default()),
             retry: RetryPolicy::default(),
             user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
+            auto_batch: None,
         }
     }
 }
@@ -149,6 +153,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Coalesces concurrent calls into `batch` requests: calls made within `window` of each other (up to
+    /// 50) leave together, each still getting its own typed outcome. Fewer requests means more calls
+    /// within the rate limit, for a little latency. Off by default.
+    pub fn auto_batch(mut self, window: Duration) -> Self {
+        self.auto_batch = Some(window);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let auth = match self.auth.ok_or(BuildError::NoCredentials)? {
@@ -174,6 +186,7 @@ impl ClientBuilder {
                 operating: self.operating.map(OperatingBudget::new),
                 retry: self.retry,
                 timeout: self.timeout,
+                batcher: self.auto_batch.map(AutoBatcher::new),
             }),
         })
     }

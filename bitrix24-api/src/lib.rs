@@ -9,6 +9,7 @@
 //! ```
 
 mod auth;
+mod autobatch;
 pub mod batch;
 mod call;
 mod client;

@@ -3,56 +3,8 @@
 mod support;
 
 use bitrix24_api::{Error, batch::MAX_COMMANDS};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use support::*;
-
-/// Runs each `imopenlines.session.open?USER_CODE=…` command: a code starting with `bad` fails, any
-/// other opens chat 100 + its position. `imopenlines.dialog.get` echoes its CHAT_ID.
-fn run_batch(seen: &Seen) -> Answer {
-    let halt = seen.body["halt"] == json!(1);
-    let mut result = Map::new();
-    let mut errors = Map::new();
-    let mut times = Map::new();
-    for (i, (key, line)) in seen.body["cmd"].as_object().unwrap().iter().enumerate() {
-        let (method, query) = line.as_str().unwrap().split_once('?').unwrap();
-        let params: Map<String, Value> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-            .unwrap()
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        match (method, params.get("USER_CODE").and_then(Value::as_str)) {
-            (_, Some(code)) if code.starts_with("bad") => {
-                errors.insert(
-                    key.clone(),
-                    json!({"error": "CHAT_ID_EMPTY", "error_description": "no chat"}),
-                );
-                if halt {
-                    break;
-                }
-                continue;
-            }
-            ("imopenlines.session.open", _) => {
-                result.insert(key.clone(), json!({"CHAT_ID": 100 + i}));
-            }
-            _ => {
-                result.insert(key.clone(), json!({"echo": params.get("CHAT_ID")}));
-            }
-        }
-        times.insert(key.clone(), json!({"start": 1, "operating": 0}));
-    }
-    let empty_as_php = |m: Map<String, Value>| {
-        if m.is_empty() {
-            json!([])
-        } else {
-            Value::Object(m)
-        }
-    };
-    Answer::Json(
-        200,
-        json!({"result": {"result": empty_as_php(result), "result_error": empty_as_php(errors),
-                          "result_total": [], "result_next": [], "result_time": empty_as_php(times)}}),
-    )
-}
 
 #[tokio::test]
 async fn each_command_gets_its_typed_outcome() {

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use bitrix24_api::{Client, ClientBuilder, Method, MethodError, RetryPolicy};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 pub const CODE: &str = "s3cr3tw3bh00kc0de";
 
@@ -249,4 +249,52 @@ pub async fn resetting_server() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsi
         }
     });
     (addr, received)
+}
+
+/// Runs each `imopenlines.session.open?USER_CODE=…` command: a code starting with `bad` fails, any
+/// other opens chat 100 + its position. `imopenlines.dialog.get` echoes its CHAT_ID.
+pub fn run_batch(seen: &Seen) -> Answer {
+    let halt = seen.body["halt"] == json!(1);
+    let mut result = Map::new();
+    let mut errors = Map::new();
+    let mut times = Map::new();
+    for (i, (key, line)) in seen.body["cmd"].as_object().unwrap().iter().enumerate() {
+        let (method, query) = line.as_str().unwrap().split_once('?').unwrap();
+        let params: Map<String, Value> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        match (method, params.get("USER_CODE").and_then(Value::as_str)) {
+            (_, Some(code)) if code.starts_with("bad") => {
+                errors.insert(
+                    key.clone(),
+                    json!({"error": "CHAT_ID_EMPTY", "error_description": "no chat"}),
+                );
+                if halt {
+                    break;
+                }
+                continue;
+            }
+            ("imopenlines.session.open", _) => {
+                result.insert(key.clone(), json!({"CHAT_ID": 100 + i}));
+            }
+            _ => {
+                result.insert(key.clone(), json!({"echo": params.get("CHAT_ID")}));
+            }
+        }
+        times.insert(key.clone(), json!({"start": 1, "operating": 0}));
+    }
+    let empty_as_php = |m: Map<String, Value>| {
+        if m.is_empty() {
+            json!([])
+        } else {
+            Value::Object(m)
+        }
+    };
+    Answer::Json(
+        200,
+        json!({"result": {"result": empty_as_php(result), "result_error": empty_as_php(errors),
+                          "result_total": [], "result_next": [], "result_time": empty_as_php(times)}}),
+    )
 }
