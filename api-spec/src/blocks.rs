@@ -332,11 +332,11 @@ fn heading(no: u32, trimmed: &str) -> Option<Block> {
     }
     let mut text = rest.trim().trim_end_matches('#').trim_end().to_string();
     let mut anchor = None;
-    if let Some(open) = text.rfind("{#") {
-        if text.ends_with('}') {
-            anchor = Some(text[open + 2..text.len() - 1].trim().to_string());
-            text = text[..open].trim_end().to_string();
-        }
+    if let Some(open) = text.rfind("{#")
+        && text.ends_with('}')
+    {
+        anchor = Some(text[open + 2..text.len() - 1].trim().to_string());
+        text = text[..open].trim_end().to_string();
     }
     Some(Block {
         line: no,

@@ -80,13 +80,12 @@ fn resolve_at(
                 let mut inner_diags = Diagnostics::new(target.clone());
                 let mut inner = blocks::parse(&text, &mut inner_diags);
                 inner.retain(|b| !matches!(b.kind, BlockKind::FrontMatter(_)));
-                if inc.notitle {
-                    if let Some(i) = inner
+                if inc.notitle
+                    && let Some(i) = inner
                         .iter()
                         .position(|b| matches!(b.kind, BlockKind::Heading { .. }))
-                    {
-                        inner.remove(i);
-                    }
+                {
+                    inner.remove(i);
                 }
                 resolve_at(&mut inner, &target, loader, &mut inner_diags, depth + 1);
                 for d in inner_diags.into_sorted() {

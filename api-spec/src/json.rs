@@ -20,7 +20,8 @@ pub fn parse(raw: &str) -> Parsed {
     }
     let mut text = raw.to_string();
     let mut repairs = Vec::new();
-    let steps: [(Repair, fn(&str) -> String); 3] = [
+    type Step = fn(&str) -> String;
+    let steps: [(Repair, Step); 3] = [
         (Repair::StripComments, strip_comments),
         (Repair::DropEllipsis, drop_ellipsis),
         (Repair::DropTrailingCommas, drop_dangling_commas),

@@ -33,6 +33,7 @@ static CODE_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
+static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`").expect("regex"));
 static HTTP_STATUS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)HTTP\s+status:?\s*\**\s*(\d{3})").expect("regex"));
 static CURL_DATA: LazyLock<Regex> =
@@ -251,10 +252,11 @@ impl<'a> Reader<'a, '_> {
                     walk_code(item.block, &mut |_, body| {
                         for cap in CODE_METHOD.captures_iter(body) {
                             let name = cap.get(1).or(cap.get(2)).map(|m| m.as_str().to_string());
-                            if let Some(n) = name.filter(|n| n.contains('.') || !n.is_empty()) {
-                                if !out.contains(&n) && n != "json" {
-                                    out.push(n);
-                                }
+                            if let Some(n) = name.filter(|n| n.contains('.') || !n.is_empty())
+                                && !out.contains(&n)
+                                && n != "json"
+                            {
+                                out.push(n);
                             }
                         }
                     });
@@ -685,14 +687,14 @@ impl<'a> Reader<'a, '_> {
                     } else {
                         &t.table.rows[..]
                     };
-                    if let Some(row) = rows.first() {
-                        if !reached.contains(&(t.path.to_string(), row.line)) {
-                            missing.push((
-                                t.path.to_string(),
-                                t.table_line(),
-                                self.sections.all[s].title.clone(),
-                            ));
-                        }
+                    if let Some(row) = rows.first()
+                        && !reached.contains(&(t.path.to_string(), row.line))
+                    {
+                        missing.push((
+                            t.path.to_string(),
+                            t.table_line(),
+                            self.sections.all[s].title.clone(),
+                        ));
                     }
                 }
             }
@@ -776,17 +778,17 @@ impl<'a> Reader<'a, '_> {
                     if let BlockKind::Tabs(list) = &item.block.kind {
                         for tab in list {
                             for b in &tab.blocks {
-                                if let BlockKind::Code { body, .. } = &b.kind {
-                                    if tab.title.to_lowercase().contains("curl") {
-                                        tabs.push((
-                                            tab.title.clone(),
-                                            Item {
-                                                path: item.path,
-                                                block: b,
-                                            },
-                                            body.clone(),
-                                        ));
-                                    }
+                                if let BlockKind::Code { body, .. } = &b.kind
+                                    && tab.title.to_lowercase().contains("curl")
+                                {
+                                    tabs.push((
+                                        tab.title.clone(),
+                                        Item {
+                                            path: item.path,
+                                            block: b,
+                                        },
+                                        body.clone(),
+                                    ));
                                 }
                             }
                         }
@@ -1190,8 +1192,7 @@ fn scope_and_audience(blocks: &[Item<'_>]) -> (Vec<String>, Option<String>) {
             for line in text.lines() {
                 let l = line.trim();
                 if let Some(rest) = l.strip_prefix("Scope:") {
-                    let code = Regex::new(r"`([^`]+)`").expect("regex");
-                    for c in code.captures_iter(rest) {
+                    for c in CODE_SPAN.captures_iter(rest) {
                         for s in c[1].split(',') {
                             let s = s.trim().to_string();
                             if !s.is_empty() && !scopes.contains(&s) {

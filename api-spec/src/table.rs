@@ -49,11 +49,11 @@ pub(crate) fn scan(
             pos += 1;
             continue;
         }
-        if rest.starts_with(b"{{") {
-            if let Some(close) = text[pos + 2..].find("}}") {
-                pos += close + 4;
-                continue;
-            }
+        if rest.starts_with(b"{{")
+            && let Some(close) = text[pos + 2..].find("}}")
+        {
+            pos += close + 4;
+            continue;
         }
         match rest[0] {
             b'\\' => {
