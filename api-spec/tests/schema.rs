@@ -10,7 +10,9 @@ fn committed_schema_is_fresh() {
         if std::env::var_os("UPDATE_SCHEMA").is_some() {
             std::fs::write(path, &fresh).expect("schema.json is writable");
         } else {
-            panic!("api-spec/schema.json is stale: run `cargo xtask generate` (or UPDATE_SCHEMA=1 cargo test -p bitrix24-spec --test schema)");
+            panic!(
+                "api-spec/schema.json is stale: run `cargo xtask generate` (or UPDATE_SCHEMA=1 cargo test -p bitrix24-spec --test schema)"
+            );
         }
     }
 }

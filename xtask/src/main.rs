@@ -2,6 +2,7 @@
 
 mod corpus;
 mod drift;
+mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Parse api-spec/pages into the IR and regenerate bitrix24-api/src/generated.
+    Generate {
+        /// Change nothing; print a diff and fail when a committed file is stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the IR of pages (files, or every page under a folder). Diagnostics go to stderr.
     Parse {
         #[arg(required = true)]
@@ -48,6 +55,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Generate { check } => generate::run(check).map(|()| ExitCode::SUCCESS),
         Command::Parse { paths, json } => corpus::parse(&paths, json),
         Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
         Command::Drift { docs, json } => drift::run(&docs, json),
