@@ -1,0 +1,102 @@
+//! `cargo xtask generate [--check]`: `api-spec/pages` → IR (`api-spec/ir.json`, `api-spec/schema.json`) →
+//! `bitrix24-api/src/generated/` and the generated example tests.
+//!
+//! Files are written only when their content changed. With `check`, nothing is written: every stale file is
+//! shown as a unified diff and the command fails (rust-analyzer's `ensure_file_contents`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use similar::TextDiff;
+
+/// The workspace root, wherever the command is run from.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Every file `generate` owns, relative to the workspace root, with its wanted content.
+fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
+    let pages = root.join("api-spec/pages");
+    let spec = bitrix24_spec::parse_spec(&pages).with_context(|| format!("reading {}", pages.display()))?;
+    bitrix24_codegen::check_overrides(&spec)?;
+    let mut files = vec![
+        ("api-spec/ir.json".to_owned(), json(&spec)?),
+        ("api-spec/schema.json".to_owned(), json(&schemars::schema_for!(bitrix24_spec::ir::Spec))?),
+    ];
+    let generated = bitrix24_codegen::generate(&spec)?;
+    files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
+    Ok(files)
+}
+
+/// Pretty JSON with a final newline; key order is the types' field order, so the text is deterministic.
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
+}
+
+/// Files under the generated directory that no longer correspond to anything (a method that was removed).
+fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
+    let dir = root.join(bitrix24_codegen::GENERATED_DIR);
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        if !wanted.contains(rel.as_str()) {
+            out.push(rel);
+        }
+    }
+    Ok(out)
+}
+
+/// Regenerates everything; with `check`, fails with a diff instead of writing.
+pub fn run(check: bool) -> Result<()> {
+    let root = workspace_root();
+    let files = outputs(&root)?;
+    let mut stale = Vec::new();
+    for (rel, wanted) in &files {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+        if current == *wanted {
+            continue;
+        }
+        if check {
+            let diff = TextDiff::from_lines(&current, wanted);
+            print!("{}", diff.unified_diff().context_radius(3).header(rel, rel));
+        } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, wanted).with_context(|| format!("writing {rel}"))?;
+            eprintln!("updated {rel}");
+        }
+        stale.push(rel.clone());
+    }
+    let wanted: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+    for rel in orphans(&root, &wanted)? {
+        if check {
+            println!("--- {rel}\n(no longer generated)");
+        } else {
+            std::fs::remove_file(root.join(&rel)).with_context(|| format!("removing {rel}"))?;
+            eprintln!("removed {rel}");
+        }
+        stale.push(rel);
+    }
+    if check && !stale.is_empty() {
+        bail!("{} generated file(s) are stale; run `cargo xtask generate` and commit the result", stale.len());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A plain `cargo test` catches generated code that is out of date with api-spec.
+    #[test]
+    fn generated_files_are_fresh() {
+        if let Err(e) = super::run(true) {
+            panic!("{e:#}");
+        }
+    }
+}
