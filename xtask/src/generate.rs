@@ -18,7 +18,9 @@ fn workspace_root() -> PathBuf {
 /// Every file `generate` owns, relative to the workspace root, with its wanted content.
 fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
     let pages = root.join("api-spec/pages");
-    let spec = bitrix24_spec::parse_spec(&pages).with_context(|| format!("reading {}", pages.display()))?;
+    let mut spec = bitrix24_spec::parse_spec(&pages).with_context(|| format!("reading {}", pages.display()))?;
+    let overrides = bitrix24_spec::overrides::Overrides::committed().map_err(anyhow::Error::msg)?;
+    overrides.apply(&mut spec).map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
     bitrix24_codegen::check_overrides(&spec)?;
     let mut files = vec![
         ("api-spec/ir.json".to_owned(), json(&spec)?),
