@@ -195,13 +195,18 @@ impl Portal {
             ));
         };
         let next = self.next_operator(line_id, &[user_id]);
-        self.hand_over(chat_id, next, status::SKIP, now);
+        self.hand_over(chat_id, next, status::SKIP);
+        let name = self.user_name(user_id);
+        self.system_message(chat_id, &format!("{name} passed the dialog on"), now);
         Ok(())
     }
 
-    /// `operator.transfer` to a user: the target becomes the operator.
+    /// `operator.transfer` to a user: the target becomes the responsible operator.
     pub fn transfer_to_user(&mut self, chat_id: i64, target: i64, now: f64) {
-        self.hand_over(chat_id, Some(target), status::SKIP, now);
+        self.hand_over(chat_id, Some(target), status::ANSWER);
+        if let Some(chat) = self.chats.get_mut(&chat_id) {
+            chat.owner = target;
+        }
         let name = self.user_name(target);
         self.system_message(
             chat_id,
@@ -219,7 +224,7 @@ impl Portal {
             chat.line_id = line_id;
         }
         let next = self.next_operator(line_id, &[]);
-        self.hand_over(chat_id, next, status::SKIP, now);
+        self.hand_over(chat_id, next, status::SKIP);
         let line = self
             .lines
             .get(&line_id)
@@ -249,7 +254,7 @@ impl Portal {
             .min_by_key(|user| load(*user))
     }
 
-    fn hand_over(&mut self, chat_id: i64, operator: Option<i64>, new_status: i64, _now: f64) {
+    fn hand_over(&mut self, chat_id: i64, operator: Option<i64>, new_status: i64) {
         if let Some(session) = self.open_session_mut(chat_id) {
             session.operator_id = operator.unwrap_or(0);
             session.status = new_status;
