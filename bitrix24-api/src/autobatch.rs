@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::batch::{MAX_COMMANDS, Outcome};
 use crate::client::{Client, Inner};
 use crate::envelope::{RawFailure, RawSuccess};
+use crate::error::{TransportError, TransportKind};
 use crate::pipeline::Params;
 
 /// A call waiting for its batch.
@@ -67,17 +68,17 @@ impl AutoBatcher {
             safe,
             answer,
         };
-        // The task ends only when the client is gone, which cannot happen while `client` is borrowed.
-        let lost = || {
-            Answer::Alone(Err(RawFailure::Transport(crate::error::TransportError {
-                kind: crate::error::TransportKind::Other,
-                message: "the auto-batching task stopped".to_owned(),
-            })))
-        };
-        if jobs.send(job).is_err() {
-            return lost();
+        // The task ends only when the runtime shuts down; then the call goes out on its own.
+        if let Err(mpsc::error::SendError(job)) = jobs.send(job) {
+            return Answer::Alone(client.send_raw(job.method, &job.params, job.safe).await);
         }
-        receive.await.unwrap_or_else(|_| lost())
+        receive.await.unwrap_or_else(|_| {
+            // The batch task ended without answering: the call may or may not have run.
+            Answer::Alone(Err(RawFailure::Transport(TransportError {
+                kind: TransportKind::Other,
+                message: "the batch carrying this call was abandoned".to_owned(),
+            })))
+        })
     }
 }
 

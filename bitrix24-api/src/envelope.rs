@@ -34,6 +34,8 @@ pub(crate) enum RawFailure {
     Decode(DecodeError),
     Transport(TransportError),
     Auth(AuthError),
+    /// The request could not be put on the wire.
+    Encode(String),
 }
 
 impl RawFailure {
@@ -46,7 +48,7 @@ impl RawFailure {
             },
             RawFailure::Http(e) => Failure::Http(e.status),
             RawFailure::Transport(e) => Failure::Transport(e.kind),
-            RawFailure::Decode(_) | RawFailure::Auth(_) => Failure::Final,
+            RawFailure::Decode(_) | RawFailure::Auth(_) | RawFailure::Encode(_) => Failure::Final,
         }
     }
 
@@ -58,6 +60,7 @@ impl RawFailure {
             RawFailure::Decode(_) => "decode".to_owned(),
             RawFailure::Transport(e) => e.kind.to_string(),
             RawFailure::Auth(_) => "token refresh".to_owned(),
+            RawFailure::Encode(_) => "encode".to_owned(),
         }
     }
 
@@ -73,6 +76,7 @@ impl RawFailure {
             RawFailure::Decode(e) => Error::Decode(e),
             RawFailure::Transport(e) => Error::Transport(e),
             RawFailure::Auth(e) => Error::Auth(e),
+            RawFailure::Encode(message) => Error::Encode(message),
         }
     }
 }

@@ -173,21 +173,13 @@ impl Client {
     ) -> Result<RawSuccess, RawFailure> {
         let inner = &self.inner;
         let url = credentials.base.join(method).map_err(|e| {
-            RawFailure::Transport(crate::error::TransportError {
-                kind: crate::error::TransportKind::Other,
-                message: format!("method name `{method}` does not form a URL: {e}"),
-            })
+            RawFailure::Encode(format!("method name `{method}` does not form a URL: {e}"))
         })?;
         let body = Body {
             params,
             auth: credentials.token.as_ref().map(|t| t.expose()),
         };
-        let body = serde_json::to_vec(&body).map_err(|e| {
-            RawFailure::Transport(crate::error::TransportError {
-                kind: crate::error::TransportKind::Other,
-                message: format!("the body could not be encoded: {e}"),
-            })
-        })?;
+        let body = serde_json::to_vec(&body).map_err(|e| RawFailure::Encode(e.to_string()))?;
         let request = inner
             .http
             .post(url)
