@@ -873,6 +873,7 @@ async fn a_bot_hands_its_dialog_to_an_operator() {
             json!({"CHAT_ID": chat}),
         )
         .await;
+    let bot_id = BOT.to_string();
     assert!(
         history["users"]
             .as_object()
@@ -890,6 +891,6 @@ async fn a_bot_hands_its_dialog_to_an_operator() {
             .as_object()
             .unwrap()
             .values()
-            .any(|m| m["text"] == "I am a bot" && m["senderid"] == BOT.to_string())
+            .any(|m| m["text"] == "I am a bot" && m["senderid"] == bot_id.as_str())
     );
 }
