@@ -27,6 +27,7 @@ impl<'c, M: method::Method> Call<'c, M> {
 }
 
 #[path = "generated_cursed/crm.rs"]
+#[rustfmt::skip]
 mod crm;
 
 use method::{Method, MethodError};

@@ -49,6 +49,8 @@ pub struct MethodDef {
     pub errors: ErrorDef,
     /// Nested types of the request and the response, in the order they were found.
     pub structs: Vec<StructDef>,
+    /// The request bodies the page shows, for the generated encoding test.
+    pub request_examples: Vec<serde_json::Value>,
 }
 
 impl MethodDef {

@@ -3,9 +3,9 @@
 //! `crm.*`: its methods and events, behind the `crm` feature.
 
 mod type_add {
-    use crate::wire;
     use serde::{Deserialize, Serialize};
     use serde_with::serde_as;
+    use crate::wire;
     /// A test page (`crm.type.add`).
     ///
     /// - Scope: `crm`
@@ -178,48 +178,45 @@ mod type_add {
         /// `type`.
         ///
         /// - HTTP 400 “Type is wrong”
-        Type {
-            description: String,
-            http_status: u16,
-        },
+        Type { description: String, http_status: u16 },
         /// `TYPE`.
         ///
         /// - HTTP 400 “TYPE is wrong”
-        Type2 {
-            description: String,
-            http_status: u16,
-        },
+        Type2 { description: String, http_status: u16 },
         /// `Other`.
         ///
         /// - HTTP 400 “Other is documented”
-        Other2 {
-            description: String,
-            http_status: u16,
-        },
+        Other2 { description: String, http_status: u16 },
         /// An error the page does not document, as it arrived.
-        Other {
-            code: String,
-            description: String,
-            http_status: u16,
-        },
+        Other { code: String, description: String, http_status: u16 },
     }
 
     impl crate::method::MethodError for TypeAddError {
-        fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
+        fn from_documented(
+            code: &str,
+            description: &str,
+            http_status: u16,
+        ) -> Option<Self> {
             let description = description.to_owned();
             match code {
-                "type" => Some(Self::Type {
-                    description,
-                    http_status,
-                }),
-                "TYPE" => Some(Self::Type2 {
-                    description,
-                    http_status,
-                }),
-                "Other" => Some(Self::Other2 {
-                    description,
-                    http_status,
-                }),
+                "type" => {
+                    Some(Self::Type {
+                        description,
+                        http_status,
+                    })
+                }
+                "TYPE" => {
+                    Some(Self::Type2 {
+                        description,
+                        http_status,
+                    })
+                }
+                "Other" => {
+                    Some(Self::Other2 {
+                        description,
+                        http_status,
+                    })
+                }
                 _ => None,
             }
         }
@@ -243,29 +240,16 @@ mod type_add {
     impl std::fmt::Display for TypeAddError {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             match self {
-                Self::Type {
-                    description,
-                    http_status,
-                } => {
+                Self::Type { description, http_status } => {
                     write!(f, "type (HTTP {http_status}): {description}")
                 }
-                Self::Type2 {
-                    description,
-                    http_status,
-                } => {
+                Self::Type2 { description, http_status } => {
                     write!(f, "TYPE (HTTP {http_status}): {description}")
                 }
-                Self::Other2 {
-                    description,
-                    http_status,
-                } => {
+                Self::Other2 { description, http_status } => {
                     write!(f, "Other (HTTP {http_status}): {description}")
                 }
-                Self::Other {
-                    code,
-                    description,
-                    http_status,
-                } => {
+                Self::Other { code, description, http_status } => {
                     write!(f, "{code} (HTTP {http_status}): {description}")
                 }
             }

@@ -3,6 +3,7 @@
 mod docs;
 mod errors;
 mod event;
+mod examples;
 mod method;
 mod scope;
 mod types;
@@ -27,6 +28,7 @@ pub fn api(api: &Api, system_page: &str) -> Vec<FileTokens> {
         FileTokens { path: format!("{GENERATED_DIR}/mod.rs"), tokens: root(&api.modules) },
         FileTokens { path: format!("{GENERATED_DIR}/system.rs"), tokens: errors::system_error(&api.system, system_page) },
     ];
+    files.push(FileTokens { path: examples::PATH.to_owned(), tokens: examples::file(api) });
     for module in &api.modules {
         let dir = format!("{GENERATED_DIR}/{}", scope::file_stem(&module.name));
         files.push(FileTokens { path: format!("{dir}/mod.rs"), tokens: scope::file(module, None) });
@@ -56,11 +58,13 @@ fn root(modules: &[Module]) -> TokenStream {
         let ident = crate::names::type_ident(&scope::file_stem(&m.name));
         quote! {
             #[cfg(feature = #feature)]
+            #[rustfmt::skip]
             pub mod #ident;
         }
     });
     quote! {
         //! Generated from api-spec: the system errors, and one module per scope behind its Cargo feature.
+        #[rustfmt::skip]
         pub mod system;
         #(#mods)*
     }

@@ -114,6 +114,7 @@ fn method(page: &Page) -> Result<MethodDef> {
         response,
         errors: errors::method_errors(page, error_name)?,
         structs: types.structs,
+        request_examples: page.request_examples.iter().filter_map(|e| e.value.clone()).collect(),
         wire,
     })
 }
