@@ -132,9 +132,6 @@ pub struct Tokens {
     refresh: HashMap<String, Grant>,
 }
 
-/// The token endpoint's errors: `{"error", "error_description"}` with a status.
-pub type OAuthError = ApiError;
-
 impl Tokens {
     pub fn issue(&mut self, app: &OAuthApp, user_id: i64, now: f64) -> IssuedTokens {
         let access_token = random_token();
@@ -184,7 +181,7 @@ impl Tokens {
         app: &OAuthApp,
         params: &Map<String, Value>,
         now: f64,
-    ) -> Result<IssuedTokens, OAuthError> {
+    ) -> Result<IssuedTokens, ApiError> {
         let text = |name: &str| {
             params
                 .get(name)

@@ -46,3 +46,4 @@ pub use observe::{Counters, MethodCounters, RequestRecord};
 pub use portal::demo;
 pub use portal::dialog::{ClientMessage, Delivered};
 pub use simulator::{OAuthTokens, Simulator, SimulatorBuilder};
+pub use wire::envelope::ApiError;

@@ -14,7 +14,7 @@ use crate::fallback::Fallback;
 use crate::faults::FaultBook;
 use crate::limits::operating::OperatingLedger;
 use crate::limits::rate::LeakyBuckets;
-use crate::methods::{self, Args, Call, Table};
+use crate::methods::{Args, Call, Table};
 use crate::observe::Observations;
 use crate::portal::{Portal, demo};
 use crate::wire::envelope::{ApiError, Reply, Timing};
@@ -196,9 +196,4 @@ pub fn refused(sim: &mut Sim, method: &str, error: ApiError) -> ApiError {
     sim.observed.counters.limit_refusals += 1;
     sim.observed.counters.method(method).limit_refusals += 1;
     error
-}
-
-/// The method table, built once per simulator.
-pub fn method_table() -> Table {
-    methods::table()
 }

@@ -16,7 +16,7 @@ use crate::faults::Fault;
 use crate::observe::{Counters, RequestRecord};
 use crate::portal::dialog::{ClientMessage, Delivered};
 use crate::server::{self, Conn};
-use crate::sim::{Shared, Sim, method_table};
+use crate::sim::{Shared, Sim};
 use crate::wire::envelope::ApiError;
 
 /// Configures a [`Simulator`]. Start from [`Simulator::builder`].
@@ -117,7 +117,7 @@ impl SimulatorBuilder {
             .map_err(io::Error::other)?;
         let shared = Arc::new(Shared {
             sim: Mutex::new(Sim::new(self.config)),
-            methods: method_table(),
+            methods: crate::methods::table(),
             fallback: Fallback::from_spec(&spec),
             base_url,
             http,

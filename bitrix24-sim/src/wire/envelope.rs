@@ -77,13 +77,6 @@ impl ApiError {
         )
     }
 
-    pub fn is_limit(&self) -> bool {
-        matches!(
-            self.code.as_str(),
-            "QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT"
-        )
-    }
-
     /// The body, as it appears both on the wire and inside a batch's `result_error`.
     pub fn body(&self) -> Value {
         let mut body = Map::new();
