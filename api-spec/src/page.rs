@@ -497,8 +497,17 @@ impl<'a> Reader<'a, '_> {
                 anchors.push((a.to_string(), true));
             }
         }
+        let family = |role: Role| match role {
+            Role::Params => 0,
+            Role::Response | Role::ReturnedData => 1,
+            Role::EventPayload => 2,
+            _ => 3,
+        };
+        let from_family = family(self.sections.all[from.section].role);
         for (anchor, via_type) in &anchors {
             match self.section_by_anchor(anchor) {
+                // A parameter that links to the result table names fields to pick; it does not nest them.
+                Some(section) if family(self.sections.all[section].role) != from_family => {}
                 Some(section) => {
                     if let Some(t) = self.table_for(section, from.section) {
                         let via = if *via_type {
@@ -529,7 +538,13 @@ impl<'a> Reader<'a, '_> {
                 None => {}
             }
         }
-        if structured && self.by_heading(field, from, chain) {
+        // A bare `array` says nothing of its items: only a heading it points at ("below") may describe them.
+        let points_below = ["below", "described", "structure"]
+            .iter()
+            .any(|w| field.description.to_lowercase().contains(w));
+        let bare_array =
+            matches!(&field.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("array"));
+        if structured && (!bare_array || points_below) && self.by_heading(field, from, chain) {
             return;
         }
         if structured {
