@@ -287,16 +287,29 @@ async fn a_reset_connection_is_repeated_only_for_a_method_safe_to_repeat() {
 /// The portal reports the method over budget until `reset_at`, and refuses it until then.
 fn over_budget_until(reset_at: u64) -> impl Fn(&Seen) -> Answer + Send + Sync + 'static {
     move |seen| {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
         if seen.number > 1 && now < reset_at as f64 {
-            return error(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.");
+            return error(
+                429,
+                "OPERATION_TIME_LIMIT",
+                "Method is blocked due to operation time limit.",
+            );
         }
-        Answer::Json(200, json!({"result": {"CHAT_ID": 1}, "time": {"operating": 500.0, "operating_reset_at": reset_at}}))
+        Answer::Json(
+            200,
+            json!({"result": {"CHAT_ID": 1}, "time": {"operating": 500.0, "operating_reset_at": reset_at}}),
+        )
     }
 }
 
 fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 #[tokio::test]
@@ -306,14 +319,21 @@ async fn a_method_over_its_operating_budget_pauses_until_the_reset() {
     let client = portal.client();
     client.call(open("first")).await.unwrap();
     client.call(open("second")).await.unwrap();
-    assert_eq!(portal.count("imopenlines.session.open"), 2, "the pause avoided a refusal");
+    assert_eq!(
+        portal.count("imopenlines.session.open"),
+        2,
+        "the pause avoided a refusal"
+    );
 }
 
 #[tokio::test]
 async fn a_pause_longer_than_allowed_ends_in_the_portals_refusal() {
     let reset_at = unix_now() + 600;
     let portal = Portal::start(over_budget_until(reset_at)).await;
-    let policy = bitrix24_api::RetryPolicy { max_operating_wait: Duration::from_secs(5), ..fast_retries() };
+    let policy = bitrix24_api::RetryPolicy {
+        max_operating_wait: Duration::from_secs(5),
+        ..fast_retries()
+    };
     let client = portal.builder().retry(policy).build().unwrap();
     client.call(open("first")).await.unwrap();
     let err = client.call(open("second")).await.unwrap_err();

@@ -137,7 +137,10 @@ async fn a_refused_refresh_is_an_auth_error() {
 async fn an_invalid_token_is_final_and_not_refreshed() {
     let t = tokened(None).await;
     // Not on the system-errors page, so it may arrive as the method's fallback; the code is what counts.
-    let err = client(oauth(&t.portal, "garbage")).call(open("x")).await.unwrap_err();
+    let err = client(oauth(&t.portal, "garbage"))
+        .call(open("x"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("invalid_token"), "{err:?}");
     assert_eq!(*t.generation.lock().unwrap(), 0);
     assert_eq!(t.portal.seen().len(), 1);
