@@ -35,8 +35,8 @@ impl Default for RateLimit {
 
 /// The bucket as a virtual schedule (GCRA): each request reserves the next slot, so concurrent callers
 /// leave in order without polling, and the portal's bucket, which drains the same way, never overflows.
-#[derive(Debug)]
 pub(crate) struct LeakyBucket {
+    limit: RateLimit,
     /// Time one request occupies: `1 / per_second`.
     interval: Duration,
     /// `burst * interval`: how far ahead of now the schedule may run.
@@ -53,6 +53,7 @@ impl LeakyBucket {
         }
         let interval = Duration::from_secs_f64(1.0 / limit.per_second);
         Some(Self {
+            limit,
             interval,
             depth: interval * limit.burst,
             empty_at: Mutex::new(Instant::now()),
@@ -78,6 +79,16 @@ impl LeakyBucket {
         let full = Instant::now() + self.depth;
         let mut empty_at = self.empty_at.lock().unwrap_or_else(|e| e.into_inner());
         *empty_at = (*empty_at).max(full);
+    }
+}
+
+impl std::fmt::Debug for LeakyBucket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at once, then {}/s",
+            self.limit.burst, self.limit.per_second
+        )
     }
 }
 
