@@ -1,12 +1,33 @@
-//! A typed client for the Bitrix24 REST API.
+//! A typed client for the Bitrix24 REST API, generated from the official documentation.
 //!
 //! ```no_run
+//! # #[cfg(feature = "imopenlines")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = bitrix24_api::Client::from_webhook("https://example.bitrix24.com/rest/1/code/")?;
-//! # let _ = client;
+//! use bitrix24_api::Client;
+//!
+//! let client = Client::from_webhook("https://example.bitrix24.com/rest/1/webhook-code/")?;
+//! let opened = client.imopenlines().session_open("livechat|1|2|1002").await?;
+//! println!("chat {:?}", opened.result.chat_id);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! - **Calls**: per-scope accessors (`client.imopenlines()`), or [`Client::call`] with any generated
+//!   request type. A call answers a [`Reply`] (the typed `result`, the `time` block, `next`/`total`) or an
+//!   [`Error`]: the method's own error enum, a [`SystemError`], or a transport, HTTP or decode failure.
+//! - **Credentials**: a webhook URL, or [`OAuth`] with one shared refresh on `expired_token` and a
+//!   callback that stores the new tokens. HTTPS is required unless allowed; no credential appears in
+//!   `Debug`, `Display`, errors or logs.
+//! - **Limits** ([`limits`]): a leaky bucket shared by all clones, the per-method operating-time budget,
+//!   and retries that never repeat a call that may already have taken effect, unless it is safe to.
+//! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
+//!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
+//! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
+//!   incoming event post.
+//! - **Wire types** ([`wire`]): what generated code uses to read the portal's lenient JSON.
+//!
+//! Every call runs in a `bitrix24.call` tracing span with the method, the attempt, the outcome and the
+//! duration.
 
 mod auth;
 mod autobatch;
