@@ -7,7 +7,10 @@
 use serde::Deserialize;
 
 use crate::cells::type_expr;
-use crate::ir::{ChildLink, Field, FieldName, NameKind, Page, Required, Source, Spec, TypeExpr};
+use crate::ir::{
+    ChildLink, ErrorCase, ErrorCode, Field, FieldName, NameKind, Page, Required, Source, Spec,
+    TypeExpr,
+};
 
 /// The committed corrections.
 pub const COMMITTED: &str = include_str!("../overrides.toml");
@@ -38,7 +41,18 @@ pub struct Correction {
     /// The root rows sit inside `result` on the wire although the table lists them at the top.
     #[serde(default)]
     pub wrap_in_result: bool,
+    /// Errors the platform sends that the page's table leaves out (`field = "errors"`).
+    #[serde(default)]
+    pub add_errors: Vec<NewError>,
     pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewError {
+    pub code: String,
+    pub status: u16,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -98,12 +112,15 @@ impl Correction {
         let page = spec
             .pages
             .iter_mut()
-            .find(|p| p.names.iter().any(|n| n == &self.target))
+            .find(|p| p.names.iter().any(|n| n == &self.target) || p.path == self.target)
             .ok_or_else(|| fail("no page has this name any more".into()))?;
         let source = Source {
             path: "api-spec/overrides.toml".into(),
             line: 0,
         };
+        if self.field == "errors" {
+            return add_errors(page, &self.expect, &self.add_errors, source).map_err(fail);
+        }
         if self.wrap_in_result {
             return wrap_in_result(page, &self.expect, source).map_err(fail);
         }
@@ -185,6 +202,32 @@ fn find_in<'f>(fields: &'f mut [Field], path: &str) -> Option<&'f mut Field> {
         Some(rest) => find_in(&mut field.children, rest),
         None => Some(field),
     }
+}
+
+/// `expect` lists codes that must stay absent from the table: once the docs add one, the override goes.
+fn add_errors(
+    page: &mut Page,
+    expect: &str,
+    new: &[NewError],
+    source: Source,
+) -> Result<(), String> {
+    for code in expect.split(',').map(str::trim) {
+        if page.errors.iter().any(|e| e.code.code() == Some(code)) {
+            return Err(format!(
+                "the docs list `{code}` now; drop it from the override"
+            ));
+        }
+    }
+    for e in new {
+        page.errors.push(ErrorCase {
+            http_status: Some(e.status),
+            code: ErrorCode::Code(e.code.clone()),
+            message: Some(e.message.clone()),
+            description: None,
+            source: source.clone(),
+        });
+    }
+    Ok(())
 }
 
 fn wrap_in_result(page: &mut Page, expect: &str, source: Source) -> Result<(), String> {

@@ -4,8 +4,8 @@
 //! formats them with prettyplease under the `@generated` header. Nothing here reads Markdown or touches the
 //! file system: the caller (`cargo xtask generate`) writes what [`generate`] returns.
 
-pub mod error;
 mod emit;
+pub mod error;
 mod file;
 mod lower;
 mod model;
@@ -30,7 +30,12 @@ pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
     let api = lower::api(spec)?;
     emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
         .into_iter()
-        .map(|f| Ok(GeneratedFile { contents: file::render(&f.path, f.tokens)?, path: f.path }))
+        .map(|f| {
+            Ok(GeneratedFile {
+                contents: file::render(&f.path, f.tokens)?,
+                path: f.path,
+            })
+        })
         .collect()
 }
 
@@ -45,6 +50,11 @@ pub fn check_overrides(spec: &Spec) -> Result<()> {
 pub fn generate_inline(spec: &Spec) -> Result<Vec<(String, String)>> {
     lower::modules(spec)?
         .iter()
-        .map(|m| Ok((m.name.clone(), file::render(&m.name, emit::inline_module(m))?)))
+        .map(|m| {
+            Ok((
+                m.name.clone(),
+                file::render(&m.name, emit::inline_module(m))?,
+            ))
+        })
         .collect()
 }

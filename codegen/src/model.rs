@@ -81,7 +81,9 @@ pub struct EventDef {
 impl EventDef {
     /// Every type the event's module defines, in order.
     pub fn type_names(&self) -> Vec<&str> {
-        std::iter::once(self.payload.name.as_str()).chain(self.structs.iter().map(|s| s.name.as_str())).collect()
+        std::iter::once(self.payload.name.as_str())
+            .chain(self.structs.iter().map(|s| s.name.as_str()))
+            .collect()
     }
 }
 
@@ -139,6 +141,8 @@ pub struct FieldDef {
     pub ty: Ty,
     pub required: bool,
     pub doc: String,
+    /// A request boolean the page sends as JSON `true`/`false` rather than `Y`/`N`.
+    pub json_bool: bool,
 }
 
 /// A field's type, before wire leniency is added.

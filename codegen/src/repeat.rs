@@ -6,8 +6,16 @@
 /// Methods whose verb misleads the rule: `(wire name, safe, why)`. An override for a method that is not in
 /// the spec, or one that agrees with the rule, is an error (see `lower`), so that a stale entry cannot linger.
 pub const OVERRIDES: &[(&str, bool, &str)] = &[
-    ("imconnector.connector.data.set", true, "stores the same settings again; nothing is created"),
-    ("imconnector.chat.name.set", true, "sets the same name again; nothing is created"),
+    (
+        "imconnector.connector.data.set",
+        true,
+        "stores the same settings again; nothing is created",
+    ),
+    (
+        "imconnector.chat.name.set",
+        true,
+        "sets the same name again; nothing is created",
+    ),
 ];
 
 /// The verb rule, without overrides.
@@ -18,7 +26,10 @@ pub fn by_verb(wire: &str) -> bool {
 
 /// Whether `wire` is safe to repeat.
 pub fn safe_to_repeat(wire: &str) -> bool {
-    OVERRIDES.iter().find(|(name, ..)| *name == wire).map_or_else(|| by_verb(wire), |(_, safe, _)| *safe)
+    OVERRIDES
+        .iter()
+        .find(|(name, ..)| *name == wire)
+        .map_or_else(|| by_verb(wire), |(_, safe, _)| *safe)
 }
 
 #[cfg(test)]

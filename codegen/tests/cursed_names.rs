@@ -14,11 +14,15 @@ fn cursed_names_generate_and_are_fresh() {
     assert_eq!(name, "crm");
     insta::assert_snapshot!("cursed_names", text);
 
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bitrix24-api/tests/generated_cursed/crm.rs");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../bitrix24-api/tests/generated_cursed/crm.rs");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed.replace("\r\n", "\n") != *text {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
-        panic!("{} was stale and has been rewritten; run the tests again and commit it", path.display());
+        panic!(
+            "{} was stale and has been rewritten; run the tests again and commit it",
+            path.display()
+        );
     }
 }

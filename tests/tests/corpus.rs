@@ -17,16 +17,45 @@ fn corpus() -> Option<PathBuf> {
 
 /// Method, event and index pages per top-level folder, from the format survey's table (§1.3).
 const SURVEY: &[(&str, usize, usize, usize)] = &[
-    ("ai", 3, 0, 1), ("biconnector", 19, 0, 4), ("bizproc", 21, 0, 5), ("booking", 38, 12, 14),
-    ("calendar", 21, 6, 5), ("catalog", 149, 15, 34), ("chat-bots", 64, 8, 22), ("chats", 67, 0, 12),
-    ("common", 15, 6, 5), ("crm", 436, 98, 112), ("departments", 29, 0, 5), ("disk", 38, 0, 7),
-    ("document-generator", 29, 0, 6), ("entity", 17, 0, 5), ("event-log", 5, 0, 1), ("events", 8, 1, 1),
-    ("files", 0, 0, 1), ("imopenlines", 50, 12, 10), ("landing", 99, 0, 18), ("lists", 19, 0, 5),
-    ("log", 9, 3, 3), ("mail", 24, 0, 4), ("mailservice", 6, 0, 1), ("messageservice", 5, 0, 1),
-    ("note", 25, 0, 4), ("outdated", 30, 0, 9), ("pay-system", 14, 0, 2), ("sale", 140, 10, 30),
-    ("scopes", 0, 0, 1), ("sign", 16, 3, 3), ("sonet-group", 44, 6, 10), ("tasks", 140, 6, 18),
-    ("telephony", 34, 5, 8), ("timeman", 18, 0, 6), ("user", 11, 0, 2), ("user-consent", 3, 0, 1),
-    ("vibe", 4, 0, 1), ("vote", 10, 0, 1), ("widgets", 8, 0, 15),
+    ("ai", 3, 0, 1),
+    ("biconnector", 19, 0, 4),
+    ("bizproc", 21, 0, 5),
+    ("booking", 38, 12, 14),
+    ("calendar", 21, 6, 5),
+    ("catalog", 149, 15, 34),
+    ("chat-bots", 64, 8, 22),
+    ("chats", 67, 0, 12),
+    ("common", 15, 6, 5),
+    ("crm", 436, 98, 112),
+    ("departments", 29, 0, 5),
+    ("disk", 38, 0, 7),
+    ("document-generator", 29, 0, 6),
+    ("entity", 17, 0, 5),
+    ("event-log", 5, 0, 1),
+    ("events", 8, 1, 1),
+    ("files", 0, 0, 1),
+    ("imopenlines", 50, 12, 10),
+    ("landing", 99, 0, 18),
+    ("lists", 19, 0, 5),
+    ("log", 9, 3, 3),
+    ("mail", 24, 0, 4),
+    ("mailservice", 6, 0, 1),
+    ("messageservice", 5, 0, 1),
+    ("note", 25, 0, 4),
+    ("outdated", 30, 0, 9),
+    ("pay-system", 14, 0, 2),
+    ("sale", 140, 10, 30),
+    ("scopes", 0, 0, 1),
+    ("sign", 16, 3, 3),
+    ("sonet-group", 44, 6, 10),
+    ("tasks", 140, 6, 18),
+    ("telephony", 34, 5, 8),
+    ("timeman", 18, 0, 6),
+    ("user", 11, 0, 2),
+    ("user-consent", 3, 0, 1),
+    ("vibe", 4, 0, 1),
+    ("vote", 10, 0, 1),
+    ("widgets", 8, 0, 15),
 ];
 
 struct Parsed {
@@ -53,15 +82,25 @@ fn parse_all(root: &Path) -> (Vec<Parsed>, Vec<String>) {
 #[test]
 fn the_corpus_parses_and_matches_the_survey() {
     let Some(root) = corpus() else {
-        println!("skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)");
+        println!(
+            "skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)"
+        );
         return;
     };
     let (pages, failed) = parse_all(&root);
-    assert!(failed.is_empty(), "pages the parser could not process: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "pages the parser could not process: {failed:?}"
+    );
 
     let mut ours: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for p in &pages {
-        let folder = p.rel.split('/').nth(1).filter(|_| p.rel.matches('/').count() > 1).unwrap_or("");
+        let folder = p
+            .rel
+            .split('/')
+            .nth(1)
+            .filter(|_| p.rel.matches('/').count() > 1)
+            .unwrap_or("");
         let e = ours.entry(folder).or_default();
         match p.page.kind {
             PageKind::Method => e.0 += 1,
@@ -78,15 +117,32 @@ fn the_corpus_parses_and_matches_the_survey() {
         }
     }
     let within = |a: usize, b: usize| a.abs_diff(b) as f64 <= (b as f64 * 0.01).max(1.0);
-    assert!(within(mine.0, theirs.0), "methods: {} parsed, survey {}", mine.0, theirs.0);
-    assert!(within(mine.1, theirs.1), "events: {} parsed, survey {}", mine.1, theirs.1);
-    assert!(within(mine.2, theirs.2), "index pages: {} parsed, survey {}", mine.2, theirs.2);
+    assert!(
+        within(mine.0, theirs.0),
+        "methods: {} parsed, survey {}",
+        mine.0,
+        theirs.0
+    );
+    assert!(
+        within(mine.1, theirs.1),
+        "events: {} parsed, survey {}",
+        mine.1,
+        theirs.1
+    );
+    assert!(
+        within(mine.2, theirs.2),
+        "index pages: {} parsed, survey {}",
+        mine.2,
+        theirs.2
+    );
     println!("methods {mine:?} vs survey {theirs:?} (method, event, index)");
 }
 
 /// The text of the `## Method Parameters` section, when the page has one.
 fn params_section(text: &str) -> Option<&str> {
-    let start = text.find("\n## Method Parameters").or_else(|| text.find("\n## Method parameters"))?;
+    let start = text
+        .find("\n## Method Parameters")
+        .or_else(|| text.find("\n## Method parameters"))?;
     let body = &text[start + 3..];
     let end = body.find("\n## ").unwrap_or(body.len());
     Some(&body[..end])
@@ -103,7 +159,9 @@ fn every_parameter_table_yields_typed_fields() {
     let mut untyped = Vec::new();
     let mut checked = 0;
     for p in pages.iter().filter(|p| p.page.kind == PageKind::Method) {
-        let Some(section) = params_section(&p.text) else { continue };
+        let Some(section) = params_section(&p.text) else {
+            continue;
+        };
         if !section.contains("#|") || !section.contains("`type`") {
             continue;
         }
@@ -119,7 +177,10 @@ fn every_parameter_table_yields_typed_fields() {
     }
     println!("{checked} method pages with a typed parameter table");
     assert!(checked > 800, "only {checked} pages checked");
-    assert!(empty.is_empty(), "parameter tables that yielded no fields: {empty:?}");
+    assert!(
+        empty.is_empty(),
+        "parameter tables that yielded no fields: {empty:?}"
+    );
     // A few rows really have no type (`UF_...` wildcards); each is a diagnostic, never silent.
     for row in &untyped {
         let (rel, name) = row.split_once(": ").unwrap();

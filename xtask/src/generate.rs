@@ -12,19 +12,27 @@ use similar::TextDiff;
 
 /// The workspace root, wherever the command is run from.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Every file `generate` owns, relative to the workspace root, with its wanted content.
 fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
     let pages = root.join("api-spec/pages");
-    let mut spec = bitrix24_spec::parse_spec(&pages).with_context(|| format!("reading {}", pages.display()))?;
+    let mut spec = bitrix24_spec::parse_spec(&pages)
+        .with_context(|| format!("reading {}", pages.display()))?;
     let overrides = bitrix24_spec::overrides::Overrides::committed().map_err(anyhow::Error::msg)?;
-    overrides.apply(&mut spec).map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
+    overrides
+        .apply(&mut spec)
+        .map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
     bitrix24_codegen::check_overrides(&spec)?;
     let mut files = vec![
         ("api-spec/ir.json".to_owned(), json(&spec)?),
-        ("api-spec/schema.json".to_owned(), json(&schemars::schema_for!(bitrix24_spec::ir::Spec))?),
+        (
+            "api-spec/schema.json".to_owned(),
+            json(&schemars::schema_for!(bitrix24_spec::ir::Spec))?,
+        ),
     ];
     let generated = bitrix24_codegen::generate(&spec)?;
     files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
@@ -45,7 +53,11 @@ fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(root)?
+            .to_string_lossy()
+            .replace('\\', "/");
         if !wanted.contains(rel.as_str()) {
             out.push(rel);
         }
@@ -60,7 +72,9 @@ pub fn run(check: bool) -> Result<()> {
     let mut stale = Vec::new();
     for (rel, wanted) in &files {
         let path = root.join(rel);
-        let current = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+        let current = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
         if current == *wanted {
             continue;
         }
@@ -87,7 +101,10 @@ pub fn run(check: bool) -> Result<()> {
         stale.push(rel);
     }
     if check && !stale.is_empty() {
-        bail!("{} generated file(s) are stale; run `cargo xtask generate` and commit the result", stale.len());
+        bail!(
+            "{} generated file(s) are stale; run `cargo xtask generate` and commit the result",
+            stale.len()
+        );
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the project's own commands.
 
+mod bench;
 mod corpus;
 mod drift;
 mod generate;
@@ -43,6 +44,13 @@ enum Command {
         #[arg(long)]
         pages: bool,
     },
+    /// Time the parser against a bare pulldown-cmark pass over the same files.
+    Bench {
+        #[arg(long, default_value = "../shared/b24restdocs")]
+        docs: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Compare the facts of api-spec/pages with the upstream pages they mirror.
     Drift {
         #[arg(long)]
@@ -58,6 +66,7 @@ fn main() -> ExitCode {
         Command::Generate { check } => generate::run(check).map(|()| ExitCode::SUCCESS),
         Command::Parse { paths, json } => corpus::parse(&paths, json),
         Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
+        Command::Bench { docs, runs } => bench::run(&docs, runs).map(|()| ExitCode::SUCCESS),
         Command::Drift { docs, json } => drift::run(&docs, json),
     };
     match result {

@@ -34,6 +34,12 @@ pub enum SystemError {
     UserAccessError { description: String, http_status: u16 },
     /// `PORTAL_DELETED`: HTTP 500 “Portal was deleted”: The public part of the site is closed. On an on-premise installation, turn off the "Temporary closure of the public part of the site" option, found at *Desktop \> Settings \> Product Settings \> Module Settings \> Main Module \> Temporary closure of the public part of the site*
     PortalDeleted { description: String, http_status: u16 },
+    /// `OPERATION_TIME_LIMIT`: HTTP 429 “Method is blocked due to operation time limit.”
+    OperationTimeLimit { description: String, http_status: u16 },
+    /// `invalid_token`: HTTP 401 “The access token provided is invalid”
+    InvalidToken { description: String, http_status: u16 },
+    /// `ERROR_METHOD_NOT_FOUND`: HTTP 404 “Method not found!”
+    ErrorMethodNotFound { description: String, http_status: u16 },
 }
 
 impl SystemError {
@@ -131,6 +137,24 @@ impl SystemError {
                     http_status,
                 })
             }
+            "OPERATION_TIME_LIMIT" => {
+                Some(Self::OperationTimeLimit {
+                    description,
+                    http_status,
+                })
+            }
+            "invalid_token" => {
+                Some(Self::InvalidToken {
+                    description,
+                    http_status,
+                })
+            }
+            "ERROR_METHOD_NOT_FOUND" => {
+                Some(Self::ErrorMethodNotFound {
+                    description,
+                    http_status,
+                })
+            }
             _ => None,
         }
     }
@@ -153,6 +177,9 @@ impl SystemError {
             Self::ExpiredToken { .. } => "expired_token",
             Self::UserAccessError { .. } => "user_access_error",
             Self::PortalDeleted { .. } => "PORTAL_DELETED",
+            Self::OperationTimeLimit { .. } => "OPERATION_TIME_LIMIT",
+            Self::InvalidToken { .. } => "invalid_token",
+            Self::ErrorMethodNotFound { .. } => "ERROR_METHOD_NOT_FOUND",
         }
     }
 
@@ -173,7 +200,10 @@ impl SystemError {
             | Self::InsufficientScope { http_status, .. }
             | Self::ExpiredToken { http_status, .. }
             | Self::UserAccessError { http_status, .. }
-            | Self::PortalDeleted { http_status, .. } => *http_status,
+            | Self::PortalDeleted { http_status, .. }
+            | Self::OperationTimeLimit { http_status, .. }
+            | Self::InvalidToken { http_status, .. }
+            | Self::ErrorMethodNotFound { http_status, .. } => *http_status,
         }
     }
 
@@ -194,7 +224,10 @@ impl SystemError {
             | Self::InsufficientScope { description, .. }
             | Self::ExpiredToken { description, .. }
             | Self::UserAccessError { description, .. }
-            | Self::PortalDeleted { description, .. } => description,
+            | Self::PortalDeleted { description, .. }
+            | Self::OperationTimeLimit { description, .. }
+            | Self::InvalidToken { description, .. }
+            | Self::ErrorMethodNotFound { description, .. } => description,
         }
     }
 }

@@ -17,6 +17,7 @@ mod type_add {
     /// [`TypeAddError`]: `type`, `TYPE`, `Other`; and any method can fail with a `SystemError`.
     ///
     /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
+    #[serde_as]
     #[derive(Debug, Clone, PartialEq, Serialize)]
     #[non_exhaustive]
     pub struct TypeAdd {
@@ -27,6 +28,7 @@ mod type_add {
         pub r#ref: Option<String>,
         #[serde(rename = "1C_FIELD", skip_serializing_if = "Option::is_none")]
         pub _1c_field: Option<String>,
+        #[serde_as(as = "Option<wire::Bool>")]
         #[serde(rename = "UF_CRM_X", skip_serializing_if = "Option::is_none")]
         pub uf_crm_x: Option<bool>,
         #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]

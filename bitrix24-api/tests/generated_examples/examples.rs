@@ -723,7 +723,13 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "imconnector")]
     out.push((
         "imconnector.status",
-        Err("`LINE` is typed `integer` but the example sends \"12\""),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imconnector::Status::new("myconnector")
+                        .line("12"),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str("{\"CONNECTOR\":\"myconnector\",\"LINE\":\"12\"}").unwrap(),
     ));
     #[cfg(feature = "imconnector")]
@@ -814,7 +820,15 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "imopenlines")]
     out.push((
         "imopenlines.bot.session.transfer",
-        Err("`LEAVE` is typed `boolean` but the example sends \"N\""),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imopenlines::BotSessionTransfer::new(112)
+                        .user_id(12)
+                        .leave(false)
+                        .client_id("**put_your_client_id_or_bot_token_here**"),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"CHAT_ID\":112,\"USER_ID\":12,\"LEAVE\":\"N\",\"CLIENT_ID\":\"**put_your_client_id_or_bot_token_here**\"}",
             )
@@ -974,7 +988,42 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "imopenlines")]
     out.push((
         "imopenlines.config.list.get",
-        Err("`ConfigListGetSelect` is sent as \"ID\", not an object"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imopenlines::ConfigListGet::new()
+                        .params(
+                            bitrix24_api::generated::imopenlines::ConfigListGetParams::new()
+                                .select(
+                                    vec![
+                                        serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                        ("\"LINE_NAME\"").unwrap(), serde_json::from_str:: <
+                                        serde_json::Value > ("\"ACTIVE\"").unwrap()
+                                    ],
+                                )
+                                .order(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"ID\":\"ASC\"}")
+                                        .unwrap(),
+                                )
+                                .filter(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"ACTIVE\":\"Y\"}")
+                                        .unwrap(),
+                                )
+                                .limit(50)
+                                .offset(0),
+                        )
+                        .options(
+                            bitrix24_api::generated::imopenlines::ConfigListGetOptions::new()
+                                .queue("Y")
+                                .config_queue("Y"),
+                        ),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"PARAMS\":{\"select\":[\"ID\",\"LINE_NAME\",\"ACTIVE\"],\"order\":{\"ID\":\"ASC\"},\"filter\":{\"ACTIVE\":\"Y\"},\"limit\":50,\"offset\":0},\"OPTIONS\":{\"QUEUE\":\"Y\",\"CONFIG_QUEUE\":\"Y\"}}",
             )

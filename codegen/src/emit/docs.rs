@@ -11,7 +11,13 @@ const SITE: &str = "https://apidocs.bitrix24.com";
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn attrs(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| if line.is_empty() { String::new() } else { format!(" {}", line.trim_end()) });
+    let lines = text.trim_end().lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -37,7 +43,9 @@ pub fn markdown(page: &str, text: &str) -> String {
                 rest = &rest[1..];
             }
         } else if rest.starts_with("https://") || rest.starts_with("http://") {
-            let end = rest.find(|c: char| c.is_whitespace() || c == ')' || c == '>').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';']);
             out.push('<');
             out.push_str(url);
@@ -121,7 +129,9 @@ fn resolve(page: &str, target: &str) -> String {
         }
         parts.join("/")
     };
-    let path = path.strip_suffix(".md").map_or(path.clone(), |p| format!("{p}.html"));
+    let path = path
+        .strip_suffix(".md")
+        .map_or(path.clone(), |p| format!("{p}.html"));
     format!("{SITE}/{path}{anchor}")
 }
 
@@ -134,21 +144,33 @@ mod tests {
     #[test]
     fn relative_links_become_absolute() {
         assert_eq!(
-            markdown(PAGE, "see [imopenlines.dialog.get](./imopenlines-dialog-get.md)"),
+            markdown(
+                PAGE,
+                "see [imopenlines.dialog.get](./imopenlines-dialog-get.md)"
+            ),
             "see [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)"
         );
         assert_eq!(
             markdown(PAGE, "[types](../../../data-types.md#time)"),
             "[types](https://apidocs.bitrix24.com/api-reference/data-types.html#time)"
         );
-        assert_eq!(markdown(PAGE, "[limits](/limits.html)"), "[limits](https://apidocs.bitrix24.com/limits.html)");
+        assert_eq!(
+            markdown(PAGE, "[limits](/limits.html)"),
+            "[limits](https://apidocs.bitrix24.com/limits.html)"
+        );
     }
 
     #[test]
     fn html_and_brackets_are_escaped_outside_code() {
-        assert_eq!(markdown(PAGE, "key <userId> and `<userId>`"), "key \\<userId\\> and `<userId>`");
+        assert_eq!(
+            markdown(PAGE, "key <userId> and `<userId>`"),
+            "key \\<userId\\> and `<userId>`"
+        );
         assert_eq!(markdown(PAGE, "data[FIELD][0]"), "data\\[FIELD\\]\\[0\\]");
         assert_eq!(markdown(PAGE, "```a|b```"), "```a|b```");
-        assert_eq!(markdown(PAGE, "at https://x.test/a."), "at <https://x.test/a>.");
+        assert_eq!(
+            markdown(PAGE, "at https://x.test/a."),
+            "at <https://x.test/a>."
+        );
     }
 }

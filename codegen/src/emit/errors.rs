@@ -13,7 +13,10 @@ pub fn method_error(method: &MethodDef) -> TokenStream {
     let def = &method.errors;
     let page = method.doc.path.as_str();
     let name = names::type_ident(&def.name);
-    let mut doc = format!("The errors `{}` documents; `Other` keeps any other error as it arrived.", method.wire);
+    let mut doc = format!(
+        "The errors `{}` documents; `Other` keeps any other error as it arrived.",
+        method.wire
+    );
     if !def.uncoded.is_empty() {
         doc.push_str("\n\nThe page also documents these cases without a code to tell them by:\n");
         for case in &def.uncoded {
@@ -30,9 +33,18 @@ pub fn method_error(method: &MethodDef) -> TokenStream {
         let doc = docs::attrs(&docs::markdown(page, &text));
         quote! { #doc #ident { description: String, http_status: u16 }, }
     });
-    let idents: Vec<_> = def.variants.iter().map(|v| names::type_ident(&v.name)).collect();
+    let idents: Vec<_> = def
+        .variants
+        .iter()
+        .map(|v| names::type_ident(&v.name))
+        .collect();
     let codes: Vec<&str> = def.variants.iter().map(|v| v.code.as_str()).collect();
-    let formats = codes.iter().map(|code| format!("{} (HTTP {{http_status}}): {{description}}", code.replace('{', "{{").replace('}', "}}")));
+    let formats = codes.iter().map(|code| {
+        format!(
+            "{} (HTTP {{http_status}}): {{description}}",
+            code.replace('{', "{{").replace('}', "}}")
+        )
+    });
     let from_documented = if idents.is_empty() {
         quote! {
             fn from_documented(_code: &str, _description: &str, _http_status: u16) -> Option<Self> {
@@ -97,7 +109,11 @@ pub fn system_error(def: &SystemErrorDef, page: &str) -> TokenStream {
         doc.push('\n');
     }
     let doc = docs::attrs(&docs::markdown(page, &doc));
-    let idents: Vec<_> = def.variants.iter().map(|v| names::type_ident(&v.name)).collect();
+    let idents: Vec<_> = def
+        .variants
+        .iter()
+        .map(|v| names::type_ident(&v.name))
+        .collect();
     let codes: Vec<&str> = def.variants.iter().map(|v| v.code.as_str()).collect();
     let variants = def.variants.iter().map(|v| {
         let ident = names::type_ident(&v.name);

@@ -19,7 +19,10 @@ fn event_doc(event: &EventDef) -> String {
     }
     doc.push_str(&format!("- Scope: `{}`\n", event.scope));
     if let Some(who) = &event.doc.who_can {
-        doc.push_str(&format!("- Who may subscribe: {}\n", docs::markdown(page, who.trim())));
+        doc.push_str(&format!(
+            "- Who may subscribe: {}\n",
+            docs::markdown(page, who.trim())
+        ));
     }
     doc.push_str(&format!("\n[Official documentation]({})\n", event.doc.url));
     doc
@@ -30,7 +33,11 @@ pub fn file(event: &EventDef) -> TokenStream {
     let mut uses = Uses::default();
     let page = event.doc.path.as_str();
     let payload = types::structure(&event.payload, &event_doc(event), page, &mut uses);
-    let structs: Vec<TokenStream> = event.structs.iter().map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses)).collect();
+    let structs: Vec<TokenStream> = event
+        .structs
+        .iter()
+        .map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses))
+        .collect();
     let imports = uses.items();
     let name = names::type_ident(&event.payload.name);
     let code = event.wire.to_ascii_uppercase();

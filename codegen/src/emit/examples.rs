@@ -18,39 +18,51 @@ use crate::names;
 pub const PATH: &str = "bitrix24-api/tests/generated_examples/examples.rs";
 
 pub fn file(api: &Api) -> TokenStream {
-    let results = api.modules.iter().flat_map(|m| m.methods.iter().map(move |x| (m, x))).map(|(m, method)| {
-        let feature = &m.name;
-        let wire = &method.wire;
-        let ty = type_path(m, &method.response.name);
-        quote! {
-            #[cfg(feature = #feature)]
-            #wire => Some(decode::<#ty>(result)),
-        }
-    });
-    let events = api.modules.iter().flat_map(|m| m.events.iter().map(move |e| (m, e))).map(|(m, event)| {
-        let feature = &m.name;
-        let code = event.wire.to_ascii_uppercase();
-        let ty = type_path(m, &event.payload.name);
-        quote! {
-            #[cfg(feature = #feature)]
-            #code => Some(decode::<#ty>(payload)),
-        }
-    });
-    let requests = api.modules.iter().flat_map(|m| m.methods.iter().map(move |x| (m, x))).flat_map(|(m, method)| {
-        method.request_examples.iter().map(move |example| {
+    let results = api
+        .modules
+        .iter()
+        .flat_map(|m| m.methods.iter().map(move |x| (m, x)))
+        .map(|(m, method)| {
             let feature = &m.name;
             let wire = &method.wire;
-            let expected = example.to_string();
-            let built = match build_request(m, method, example) {
-                Ok(expr) => quote!(Ok(serde_json::to_value(#expr).unwrap())),
-                Err(reason) => quote!(Err(#reason)),
-            };
+            let ty = type_path(m, &method.response.name);
             quote! {
                 #[cfg(feature = #feature)]
-                out.push((#wire, #built, serde_json::from_str(#expected).unwrap()));
+                #wire => Some(decode::<#ty>(result)),
             }
-        })
-    });
+        });
+    let events = api
+        .modules
+        .iter()
+        .flat_map(|m| m.events.iter().map(move |e| (m, e)))
+        .map(|(m, event)| {
+            let feature = &m.name;
+            let code = event.wire.to_ascii_uppercase();
+            let ty = type_path(m, &event.payload.name);
+            quote! {
+                #[cfg(feature = #feature)]
+                #code => Some(decode::<#ty>(payload)),
+            }
+        });
+    let requests = api
+        .modules
+        .iter()
+        .flat_map(|m| m.methods.iter().map(move |x| (m, x)))
+        .flat_map(|(m, method)| {
+            method.request_examples.iter().map(move |example| {
+                let feature = &m.name;
+                let wire = &method.wire;
+                let expected = example.to_string();
+                let built = match build_request(m, method, example) {
+                    Ok(expr) => quote!(Ok(serde_json::to_value(#expr).unwrap())),
+                    Err(reason) => quote!(Err(#reason)),
+                };
+                quote! {
+                    #[cfg(feature = #feature)]
+                    out.push((#wire, #built, serde_json::from_str(#expected).unwrap()));
+                }
+            })
+        });
     quote! {
         //! Every JSON example of api-spec against the generated types: responses and events decode, and each
         //! request example is what the generated builder sends. Response and event examples come from
@@ -152,7 +164,11 @@ fn type_path(module: &Module, name: &str) -> TokenStream {
 }
 
 /// The builder expression for one request example, or why the types cannot express it.
-fn build_request(module: &Module, method: &MethodDef, example: &Value) -> Result<TokenStream, String> {
+fn build_request(
+    module: &Module,
+    method: &MethodDef,
+    example: &Value,
+) -> Result<TokenStream, String> {
     let cx = Cx { module, method };
     cx.structure(&method.request, example)
 }
@@ -169,14 +185,22 @@ impl Cx<'_> {
         };
         let path = type_path(self.module, &def.name);
         for key in map.keys() {
-            let known = def.fields.iter().any(|f| &f.wire == key || f.aliases.contains(key));
+            let known = def
+                .fields
+                .iter()
+                .any(|f| &f.wire == key || f.aliases.contains(key));
             if !known && def.rest.is_none() {
-                return Err(format!("the example sends `{key}`, which `{}` does not have", def.name));
+                return Err(format!(
+                    "the example sends `{key}`, which `{}` does not have",
+                    def.name
+                ));
             }
         }
         let mut args = Vec::new();
         for field in def.fields.iter().filter(|f| f.required) {
-            let value = map.get(&field.wire).ok_or_else(|| format!("the example leaves out the required `{}`", field.wire))?;
+            let value = map
+                .get(&field.wire)
+                .ok_or_else(|| format!("the example leaves out the required `{}`", field.wire))?;
             args.push(self.value(field, &field.ty, value, true)?);
         }
         let mut setters = Vec::new();
@@ -189,7 +213,10 @@ impl Cx<'_> {
         }
         if let Some(rest) = &def.rest {
             let ident = names::value_ident(&rest.ident);
-            for (key, value) in map.iter().filter(|(k, _)| !def.fields.iter().any(|f| &f.wire == *k)) {
+            for (key, value) in map
+                .iter()
+                .filter(|(k, _)| !def.fields.iter().any(|f| &f.wire == *k))
+            {
                 let value = json(value);
                 setters.push(quote!(.#ident(#key, #value)));
             }
@@ -198,28 +225,62 @@ impl Cx<'_> {
     }
 
     /// `value` as an expression of type `ty`; `top` when it is an argument, where strings go in as `&str`.
-    fn value(&self, field: &FieldDef, ty: &Ty, value: &Value, top: bool) -> Result<TokenStream, String> {
-        let mismatch = || format!("`{}` is typed `{}` but the example sends {value}", field.wire, describe(ty));
+    fn value(
+        &self,
+        field: &FieldDef,
+        ty: &Ty,
+        value: &Value,
+        top: bool,
+    ) -> Result<TokenStream, String> {
+        let mismatch = || {
+            format!(
+                "`{}` is typed `{}` but the example sends {value}",
+                field.wire,
+                describe(ty)
+            )
+        };
         match (ty, value) {
-            (Ty::Int, Value::Number(n)) => n.as_i64().map(|n| Literal::i64_unsuffixed(n).into_token_stream()).ok_or_else(mismatch),
-            (Ty::Float, Value::Number(n)) => n.as_f64().map(|n| Literal::f64_unsuffixed(n).into_token_stream()).ok_or_else(mismatch),
+            (Ty::Int, Value::Number(n)) => n
+                .as_i64()
+                .map(|n| Literal::i64_unsuffixed(n).into_token_stream())
+                .ok_or_else(mismatch),
+            (Ty::Float, Value::Number(n)) => n
+                .as_f64()
+                .map(|n| Literal::f64_unsuffixed(n).into_token_stream())
+                .ok_or_else(mismatch),
             (Ty::Bool, Value::Bool(b)) => Ok(quote!(#b)),
+            // Booleans go over the wire as `Y`/`N`, which is what `wire::Bool` sends back.
+            (Ty::Bool, Value::String(s)) if s == "Y" || s == "N" => {
+                let b = s == "Y";
+                Ok(quote!(#b))
+            }
             (Ty::Str | Ty::DateTime, Value::String(s)) if top => Ok(quote!(#s)),
             (Ty::Str | Ty::DateTime, Value::String(s)) => Ok(quote!(#s.to_owned())),
             (Ty::Json, value) => Ok(json(value)),
             (Ty::List(item), Value::Array(items)) => {
-                let items = items.iter().map(|v| self.value(field, item, v, false)).collect::<Result<Vec<_>, _>>()?;
+                let items = items
+                    .iter()
+                    .map(|v| self.value(field, item, v, false))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(quote!(vec![#(#items),*]))
             }
             (Ty::Map(item), Value::Object(map)) => {
                 let entries = map
                     .iter()
-                    .map(|(k, v)| self.value(field, item, v, false).map(|v| quote!((#k.to_owned(), #v))))
+                    .map(|(k, v)| {
+                        self.value(field, item, v, false)
+                            .map(|v| quote!((#k.to_owned(), #v)))
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(quote!([#(#entries),*].into_iter().collect()))
             }
             (Ty::Struct(name), value) => {
-                let def = self.method.structs.iter().find(|s| &s.name == name).ok_or_else(|| format!("no struct `{name}`"))?;
+                let def = self
+                    .method
+                    .structs
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .ok_or_else(|| format!("no struct `{name}`"))?;
                 self.structure(def, value)
             }
             _ => Err(mismatch()),

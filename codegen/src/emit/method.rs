@@ -14,7 +14,11 @@ pub fn file(method: &MethodDef) -> TokenStream {
     let page = method.doc.path.as_str();
     let request = request(method, &mut uses);
     let response = response(method, &mut uses);
-    let structs: Vec<TokenStream> = method.structs.iter().map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses)).collect();
+    let structs: Vec<TokenStream> = method
+        .structs
+        .iter()
+        .map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses))
+        .collect();
     let error = errors::method_error(method);
     let imports = uses.items();
     quote! {
@@ -38,15 +42,25 @@ fn method_doc(method: &MethodDef) -> String {
     }
     doc.push_str(&format!("- Scope: `{}`\n", method.scope));
     if let Some(who) = &method.doc.who_can {
-        doc.push_str(&format!("- Who may call it: {}\n", docs::markdown(page, who.trim())));
+        doc.push_str(&format!(
+            "- Who may call it: {}\n",
+            docs::markdown(page, who.trim())
+        ));
     }
     let repeat = if method.safe_to_repeat { "yes" } else { "no" };
-    doc.push_str(&format!("- Safe to repeat after a transport failure: {repeat}\n"));
+    doc.push_str(&format!(
+        "- Safe to repeat after a transport failure: {repeat}\n"
+    ));
     if method.doc.deprecated {
         doc.push_str("- Deprecated.\n");
     }
     doc.push_str(&format!("\n# Errors\n\n[`{}`]", method.errors.name));
-    let codes: Vec<String> = method.errors.variants.iter().map(|v| format!("`{}`", v.code)).collect();
+    let codes: Vec<String> = method
+        .errors
+        .variants
+        .iter()
+        .map(|v| format!("`{}`", v.code))
+        .collect();
     if !codes.is_empty() {
         doc.push_str(&format!(": {}", codes.join(", ")));
     }

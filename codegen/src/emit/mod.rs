@@ -25,15 +25,30 @@ pub struct FileTokens {
 /// Every file of the generated tree.
 pub fn api(api: &Api, system_page: &str) -> Vec<FileTokens> {
     let mut files = vec![
-        FileTokens { path: format!("{GENERATED_DIR}/mod.rs"), tokens: root(&api.modules) },
-        FileTokens { path: format!("{GENERATED_DIR}/system.rs"), tokens: errors::system_error(&api.system, system_page) },
+        FileTokens {
+            path: format!("{GENERATED_DIR}/mod.rs"),
+            tokens: root(&api.modules),
+        },
+        FileTokens {
+            path: format!("{GENERATED_DIR}/system.rs"),
+            tokens: errors::system_error(&api.system, system_page),
+        },
     ];
-    files.push(FileTokens { path: examples::PATH.to_owned(), tokens: examples::file(api) });
+    files.push(FileTokens {
+        path: examples::PATH.to_owned(),
+        tokens: examples::file(api),
+    });
     for module in &api.modules {
         let dir = format!("{GENERATED_DIR}/{}", scope::file_stem(&module.name));
-        files.push(FileTokens { path: format!("{dir}/mod.rs"), tokens: scope::file(module, None) });
+        files.push(FileTokens {
+            path: format!("{dir}/mod.rs"),
+            tokens: scope::file(module, None),
+        });
         for (stem, tokens) in module_files(module) {
-            files.push(FileTokens { path: format!("{dir}/{stem}.rs"), tokens });
+            files.push(FileTokens {
+                path: format!("{dir}/{stem}.rs"),
+                tokens,
+            });
         }
     }
     files
@@ -46,8 +61,14 @@ pub fn inline_module(module: &Module) -> TokenStream {
 
 /// The files of a module's methods and events: `(file stem, items)`.
 fn module_files(module: &Module) -> Vec<(String, TokenStream)> {
-    let methods = module.methods.iter().map(|m| (scope::file_stem(&m.module), method::file(m)));
-    let events = module.events.iter().map(|e| (scope::file_stem(&e.module), event::file(e)));
+    let methods = module
+        .methods
+        .iter()
+        .map(|m| (scope::file_stem(&m.module), method::file(m)));
+    let events = module
+        .events
+        .iter()
+        .map(|e| (scope::file_stem(&e.module), event::file(e)));
     methods.chain(events).collect()
 }
 

@@ -21,7 +21,10 @@ fn handle_name(module: &Module) -> String {
 /// The module's `mod.rs`. With `inline`, the files' contents go inside the `mod` items, which is how the
 /// cursed-names fixture compiles as one test file.
 pub fn file(module: &Module, inline: Option<&[(String, TokenStream)]>) -> TokenStream {
-    let doc = format!(" `{0}.*`: its methods and events, behind the `{0}` feature.", module.name);
+    let doc = format!(
+        " `{0}.*`: its methods and events, behind the `{0}` feature.",
+        module.name
+    );
     let doc = quote!(#![doc = #doc]);
     let mods = match inline {
         Some(files) => files
@@ -67,7 +70,11 @@ fn handle(module: &Module, uses: &mut Uses) -> TokenStream {
     let name = names::type_ident(&handle_name(module));
     let accessor = names::value_ident(&module.name);
     let doc = format!(" The `{}.*` methods.", module.name);
-    let functions: Vec<TokenStream> = module.methods.iter().map(|m| accessor_fn(m, uses)).collect();
+    let functions: Vec<TokenStream> = module
+        .methods
+        .iter()
+        .map(|m| accessor_fn(m, uses))
+        .collect();
     quote! {
         #[doc = #doc]
         #[derive(Clone, Copy)]
@@ -91,7 +98,12 @@ fn handle(module: &Module, uses: &mut Uses) -> TokenStream {
 fn accessor_fn(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let ident = names::value_ident(&method.accessor);
     let request = names::type_ident(&method.request.name);
-    let required: Vec<_> = method.request.fields.iter().filter(|f| f.required).collect();
+    let required: Vec<_> = method
+        .request
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .collect();
     let params = required.iter().map(|f| {
         let ident = names::value_ident(&f.ident);
         let ty = types::argument_type(f, uses);
@@ -100,7 +112,10 @@ fn accessor_fn(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let args = required.iter().map(|f| names::value_ident(&f.ident));
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let title = docs::markdown(&method.doc.path, method.doc.title.trim_end_matches('.'));
-    let doc = docs::attrs(&format!("{title} (`{}`): see [`{}`].", method.wire, method.request.name));
+    let doc = docs::attrs(&format!(
+        "{title} (`{}`): see [`{}`].",
+        method.wire, method.request.name
+    ));
     quote! {
         #doc
         #many

@@ -89,20 +89,31 @@ pub fn adapter(ty: &Ty) -> Option<String> {
 pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> TokenStream {
     let name = names::type_ident(&def.name);
     let doc = docs::attrs(doc);
-    let fields: Vec<TokenStream> = def.fields.iter().map(|f| field(f, def.role, page, uses)).collect();
+    let fields: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .map(|f| field(f, def.role, page, uses))
+        .collect();
     let rest = def.rest.as_ref().map(|rest| {
         uses.btree_map = true;
         let ident = names::value_ident(&rest.ident);
         let doc = docs::attrs(&docs::markdown(page, &rest.doc));
         quote! { #doc #[serde(flatten)] pub #ident: BTreeMap<String, serde_json::Value>, }
     });
-    let serde_as = def.fields.iter().any(|f| field_adapter(f, def.role).is_some());
+    let serde_as = def
+        .fields
+        .iter()
+        .any(|f| field_adapter(f, def.role).is_some());
     uses.serde_as |= serde_as;
     let serde_as = serde_as.then(|| quote!(#[serde_as]));
     match def.role {
         Role::Request => {
             uses.serialize = true;
-            let default = def.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+            let default = def
+                .fields
+                .iter()
+                .all(|f| !f.required)
+                .then(|| quote!(Default,));
             let builder = builder(def, page, uses);
             quote! {
                 #doc
@@ -127,10 +138,22 @@ pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> Tok
     }
 }
 
-/// The adapter a field is declared with: requests send plain values, decoded fields are optional.
+/// The adapter that encodes `ty` as the platform expects: booleans go as `Y`/`N`; the rest as they are.
+fn encoding_adapter(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Bool => Some("wire::Bool".to_owned()),
+        Ty::List(item) => encoding_adapter(item).map(|a| format!("Vec<{a}>")),
+        Ty::Map(value) => encoding_adapter(value).map(|a| format!("BTreeMap<_, {a}>")),
+        _ => None,
+    }
+}
+
+/// The adapter a field is declared with: requests encode `Y`/`N` booleans, decoded fields are lenient.
 fn field_adapter(field: &FieldDef, role: Role) -> Option<String> {
     match (role, &field.ty) {
-        (Role::Request, _) => None,
+        (Role::Request, _) if field.json_bool => None,
+        (Role::Request, ty) if field.required => encoding_adapter(ty),
+        (Role::Request, ty) => encoding_adapter(ty).map(|a| format!("Option<{a}>")),
         (Role::Decoded, Ty::DateTime) => adapter(&field.ty),
         (Role::Decoded, ty) => adapter(ty).map(|a| format!("Option<{a}>")),
     }
@@ -159,7 +182,8 @@ fn field(field: &FieldDef, role: Role, page: &str, uses: &mut Uses) -> TokenStre
         quote!(rename = #wire,)
     });
     let aliases = field.aliases.iter().map(|a| quote!(alias = #a,));
-    let skip = (role == Role::Request && !field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
+    let skip = (role == Role::Request && !field.required)
+        .then(|| quote!(skip_serializing_if = "Option::is_none",));
     let has_serde = rename.is_some() || !field.aliases.is_empty() || skip.is_some();
     let serde = has_serde.then(|| quote!(#[serde(#rename #(#aliases)* #skip)]));
     quote! { #doc #adapter #serde pub #ident: #ty, }
@@ -168,7 +192,9 @@ fn field(field: &FieldDef, role: Role, page: &str, uses: &mut Uses) -> TokenStre
 /// The name serde sees for a field: its identifier without `r#`.
 fn serde_name(ident: &str) -> String {
     let ident = names::value_ident(ident).to_string();
-    ident.strip_prefix("r#").map_or(ident.clone(), str::to_owned)
+    ident
+        .strip_prefix("r#")
+        .map_or(ident.clone(), str::to_owned)
 }
 
 /// `new(required…)` and one setter per optional field (plus one for the flattened keys).

@@ -11,15 +11,29 @@ pub const SYSTEM_ERRORS_PAGE: &str = "_includes/system-errors.md";
 
 /// One line of docs for a documented case.
 fn case_line(case: &ErrorCase) -> String {
-    let status = case.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "HTTP status not given".to_owned());
-    let message = case.message.as_deref().map(|m| format!(" “{}”", m.trim())).unwrap_or_default();
-    let meaning = case.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| format!(": {d}")).unwrap_or_default();
+    let status = case
+        .http_status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_else(|| "HTTP status not given".to_owned());
+    let message = case
+        .message
+        .as_deref()
+        .map(|m| format!(" “{}”", m.trim()))
+        .unwrap_or_default();
+    let meaning = case
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
     format!("{status}{message}{meaning}")
 }
 
 /// The variant name for a code, or an error naming the page when the code has no letters or digits.
 fn variant_name(page: &str, ns: &mut Namespace, code: &str) -> Result<String> {
-    let pascal = names::pascal(code).ok_or_else(|| Error::page(page, format!("error code `{code}` gives no name")))?;
+    let pascal = names::pascal(code)
+        .ok_or_else(|| Error::page(page, format!("error code `{code}` gives no name")))?;
     Ok(ns.claim(&pascal, code, ""))
 }
 
@@ -29,20 +43,32 @@ pub fn method_errors(page: &Page, name: String) -> Result<ErrorDef> {
     ns.reserve("Other");
     let mut variants: Vec<ErrorVariant> = Vec::new();
     let mut uncoded = Vec::new();
-    for case in page.errors.iter().filter(|c| c.source.path != SYSTEM_ERRORS_PAGE) {
+    for case in page
+        .errors
+        .iter()
+        .filter(|c| c.source.path != SYSTEM_ERRORS_PAGE)
+    {
         match &case.code {
             ErrorCode::Code(code) => match variants.iter_mut().find(|v| &v.code == code) {
                 Some(v) => v.cases.push(case_line(case)),
                 None => {
                     let name = variant_name(&page.path, &mut ns, code)?;
-                    variants.push(ErrorVariant { name, code: code.clone(), cases: vec![case_line(case)] });
+                    variants.push(ErrorVariant {
+                        name,
+                        code: code.clone(),
+                        cases: vec![case_line(case)],
+                    });
                 }
             },
             ErrorCode::Prose(words) => uncoded.push(format!("{words}: {}", case_line(case))),
             ErrorCode::Empty => uncoded.push(case_line(case)),
         }
     }
-    Ok(ErrorDef { name, variants, uncoded })
+    Ok(ErrorDef {
+        name,
+        variants,
+        uncoded,
+    })
 }
 
 /// `SystemError`, from the system-errors page.
@@ -51,13 +77,26 @@ pub fn system_errors(page: &Page) -> Result<SystemErrorDef> {
     let mut variants: Vec<SystemVariant> = Vec::new();
     for case in &page.errors {
         let ErrorCode::Code(code) = &case.code else {
-            return Err(Error::page(&page.path, format!("line {}: a system error without a code", case.source.line)));
+            return Err(Error::page(
+                &page.path,
+                format!("line {}: a system error without a code", case.source.line),
+            ));
         };
         if variants.iter().any(|v| &v.code == code) {
-            return Err(Error::page(&page.path, format!("line {}: `{code}` is listed twice", case.source.line)));
+            return Err(Error::page(
+                &page.path,
+                format!("line {}: `{code}` is listed twice", case.source.line),
+            ));
         }
         let name = variant_name(&page.path, &mut ns, code)?;
-        variants.push(SystemVariant { name, code: code.clone(), doc: case_line(case) });
+        variants.push(SystemVariant {
+            name,
+            code: code.clone(),
+            doc: case_line(case),
+        });
     }
-    Ok(SystemErrorDef { doc: page.description.trim().to_owned(), variants })
+    Ok(SystemErrorDef {
+        doc: page.description.trim().to_owned(),
+        variants,
+    })
 }

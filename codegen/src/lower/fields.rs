@@ -16,7 +16,12 @@ pub struct Types<'a> {
 
 impl<'a> Types<'a> {
     pub fn new(page: &'a str, base: &str) -> Self {
-        Types { page, base: base.to_owned(), names: Namespace::default(), structs: Vec::new() }
+        Types {
+            page,
+            base: base.to_owned(),
+            names: Namespace::default(),
+            structs: Vec::new(),
+        }
     }
 
     pub fn error(&self, message: impl Into<String>) -> Error {
@@ -31,7 +36,13 @@ impl<'a> Types<'a> {
 
     /// A struct named `name` (already claimed) from `fields`; its nested structs are added before it returns,
     /// and the struct itself is placed ahead of them.
-    pub fn object(&mut self, name: &str, role: Role, doc: String, fields: &[Field]) -> Result<StructDef> {
+    pub fn object(
+        &mut self,
+        name: &str,
+        role: Role,
+        doc: String,
+        fields: &[Field],
+    ) -> Result<StructDef> {
         let mut idents = Namespace::default();
         if role == Role::Request {
             idents.reserve("new");
@@ -43,7 +54,12 @@ impl<'a> Types<'a> {
                 NameKind::Plain => (field.name.wire.clone(), Vec::new()),
                 NameKind::Aliases(all) => match all.split_first() {
                     Some((first, rest)) => (first.clone(), rest.to_vec()),
-                    None => return Err(self.error(format!("field `{}` has an empty alias list", field.name.wire))),
+                    None => {
+                        return Err(self.error(format!(
+                            "field `{}` has an empty alias list",
+                            field.name.wire
+                        )));
+                    }
                 },
                 NameKind::Placeholder | NameKind::Wildcard => {
                     keyed.push(field);
@@ -56,37 +72,76 @@ impl<'a> Types<'a> {
                     )));
                 }
             };
-            if out.iter().any(|f: &FieldDef| f.wire == wire || f.aliases.contains(&wire)) {
-                return Err(self.error(format!("line {}: the field `{wire}` is listed twice", field.source.line)));
+            if out
+                .iter()
+                .any(|f: &FieldDef| f.wire == wire || f.aliases.contains(&wire))
+            {
+                return Err(self.error(format!(
+                    "line {}: the field `{wire}` is listed twice",
+                    field.source.line
+                )));
             }
-            let snake = names::snake(&wire)
-                .ok_or_else(|| self.error(format!("line {}: `{wire}` gives no identifier", field.source.line)))?;
+            let snake = names::snake(&wire).ok_or_else(|| {
+                self.error(format!(
+                    "line {}: `{wire}` gives no identifier",
+                    field.source.line
+                ))
+            })?;
             let ident = idents.claim(&snake, &wire, "_");
             let (ty, note) = self.field_type(name, &wire, field, role)?;
             let mut doc = field.description.trim().to_owned();
             if ident != snake {
-                push_note(&mut doc, &format!("Named `{ident}` because `{snake}` is taken by another field or method."));
+                push_note(
+                    &mut doc,
+                    &format!(
+                        "Named `{ident}` because `{snake}` is taken by another field or method."
+                    ),
+                );
             }
             if let Some(note) = note {
                 push_note(&mut doc, &note);
             }
-            out.push(FieldDef { ident, wire, aliases, ty, required: field.required.is_required(), doc });
+            out.push(FieldDef {
+                ident,
+                wire,
+                aliases,
+                ty,
+                required: field.required.is_required(),
+                doc,
+                json_bool: false,
+            });
         }
         let rest = match keyed.as_slice() {
             [] => None,
             keyed => {
                 let ident = idents.claim("extra", "", "_");
-                let keys: Vec<String> = keyed.iter().map(|f| format!("`{}`", f.name.wire)).collect();
-                let doc = format!("Keys documented as {}, and any other key the page does not name.", keys.join(", "));
+                let keys: Vec<String> =
+                    keyed.iter().map(|f| format!("`{}`", f.name.wire)).collect();
+                let doc = format!(
+                    "Keys documented as {}, and any other key the page does not name.",
+                    keys.join(", ")
+                );
                 Some(RestDef { ident, doc })
             }
         };
-        Ok(StructDef { name: name.to_owned(), role, doc, fields: out, rest })
+        Ok(StructDef {
+            name: name.to_owned(),
+            role,
+            doc,
+            fields: out,
+            rest,
+        })
     }
 
     /// The type of `field`, naming any struct it needs after `hint` (its wire name, or its parent's for a
     /// placeholder). Returns a note for the docs when the type is less precise than one would like.
-    pub fn field_type(&mut self, owner: &str, hint: &str, field: &Field, role: Role) -> Result<(Ty, Option<String>)> {
+    pub fn field_type(
+        &mut self,
+        owner: &str,
+        hint: &str,
+        field: &Field,
+        role: Role,
+    ) -> Result<(Ty, Option<String>)> {
         if field.children.is_empty() {
             return Ok(scalar(&field.ty));
         }
@@ -98,23 +153,40 @@ impl<'a> Types<'a> {
         } else {
             let name = self.nested_name(owner, hint);
             let described = field.description.trim();
-            let doc = if described.is_empty() { format!("The `{}` object.", field.name.wire) } else { described.to_owned() };
+            let doc = if described.is_empty() {
+                format!("The `{}` object.", field.name.wire)
+            } else {
+                described.to_owned()
+            };
             let idx = self.structs.len();
             let def = self.object(&name, role, doc, &field.children)?;
             self.structs.insert(idx, def);
             (Ty::Struct(name), None)
         };
-        Ok(if list { (Ty::List(Box::new(inner.0)), inner.1) } else { inner })
+        Ok(if list {
+            (Ty::List(Box::new(inner.0)), inner.1)
+        } else {
+            inner
+        })
     }
 
     /// A map keyed by placeholders: its value type comes from the placeholder row.
-    fn map_value(&mut self, owner: &str, hint: &str, keyed: &[&Field], role: Role) -> Result<(Ty, Option<String>)> {
+    fn map_value(
+        &mut self,
+        owner: &str,
+        hint: &str,
+        keyed: &[&Field],
+        role: Role,
+    ) -> Result<(Ty, Option<String>)> {
         match keyed {
             [one] => {
                 let (value, note) = self.field_type(owner, hint, one, role)?;
                 Ok((Ty::Map(Box::new(value)), note))
             }
-            _ => Ok((Ty::Map(Box::new(Ty::Json)), Some("The page documents several kinds of keys here.".to_owned()))),
+            _ => Ok((
+                Ty::Map(Box::new(Ty::Json)),
+                Some("The page documents several kinds of keys here.".to_owned()),
+            )),
         }
     }
 
@@ -158,8 +230,16 @@ fn scalar(ty: &TypeExpr) -> (Ty, Option<String>) {
             (Ty::List(Box::new(item)), note)
         }
         TypeExpr::Union { members } => union(ty, members),
-        TypeExpr::Unknown { raw } => (Ty::Json, Some(format!("Any JSON: the page's type `{raw}` is not one we know."))),
-        TypeExpr::Missing => (Ty::Json, Some("Any JSON: the page gives no type.".to_owned())),
+        TypeExpr::Unknown { raw } => (
+            Ty::Json,
+            Some(format!(
+                "Any JSON: the page's type `{raw}` is not one we know."
+            )),
+        ),
+        TypeExpr::Missing => (
+            Ty::Json,
+            Some("Any JSON: the page gives no type.".to_owned()),
+        ),
     }
 }
 
@@ -170,12 +250,24 @@ fn named(name: &str) -> (Ty, Option<String>) {
         "boolean" | "bool" => Ty::Bool,
         "string" | "char" | "text" => Ty::Str,
         "datetime" | "date" => Ty::DateTime,
-        "object" => return (Ty::Json, Some("Any JSON: the page does not describe this object.".to_owned())),
+        "object" => {
+            return (
+                Ty::Json,
+                Some("Any JSON: the page does not describe this object.".to_owned()),
+            );
+        }
         "array" => {
             let note = "A list of any JSON: the page does not describe its items.".to_owned();
             return (Ty::List(Box::new(Ty::Json)), Some(note));
         }
-        other => return (Ty::Json, Some(format!("Any JSON: the page's type `{other}` is not one we know."))),
+        other => {
+            return (
+                Ty::Json,
+                Some(format!(
+                    "Any JSON: the page's type `{other}` is not one we know."
+                )),
+            );
+        }
     };
     (ty, None)
 }
@@ -195,6 +287,12 @@ fn union(whole: &TypeExpr, members: &[TypeExpr]) -> (Ty, Option<String>) {
     };
     match ty {
         Some(ty) => (ty, None),
-        None => (Ty::Json, Some(format!("Any JSON: the page allows `{}`, which no one Rust type covers.", whole.render()))),
+        None => (
+            Ty::Json,
+            Some(format!(
+                "Any JSON: the page allows `{}`, which no one Rust type covers.",
+                whole.render()
+            )),
+        ),
     }
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use bitrix24_spec::ir::{Page, PageKind, Spec};
 
 use crate::error::{Error, Result};
-use crate::model::{Api, EventDef, MethodDef, Module, PageDoc, ResponseBody, ResponseDef, Role, Ty};
+use crate::model::{
+    Api, EventDef, MethodDef, Module, PageDoc, ResponseBody, ResponseDef, Role, StructDef, Ty,
+};
 use crate::names;
 use crate::repeat;
 
@@ -21,15 +23,27 @@ pub fn api(spec: &Spec) -> Result<Api> {
         .pages
         .iter()
         .find(|p| p.path == SYSTEM_ERRORS_PAGE)
-        .ok_or_else(|| Error::page(SYSTEM_ERRORS_PAGE, "the system-errors page is missing from the spec"))?;
+        .ok_or_else(|| {
+            Error::page(
+                SYSTEM_ERRORS_PAGE,
+                "the system-errors page is missing from the spec",
+            )
+        })?;
     let system = errors::system_errors(system_page)?;
-    Ok(Api { modules: modules(spec)?, system })
+    Ok(Api {
+        modules: modules(spec)?,
+        system,
+    })
 }
 
 /// The methods and events of `spec`, grouped into modules by the first segment of the method name.
 pub fn modules(spec: &Spec) -> Result<Vec<Module>> {
     let mut by_name: BTreeMap<String, Module> = BTreeMap::new();
-    let method_pages: Vec<&Page> = spec.pages.iter().filter(|p| p.kind == PageKind::Method).collect();
+    let method_pages: Vec<&Page> = spec
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Method)
+        .collect();
     for page in &method_pages {
         let method = method(page)?;
         let module = module_of(&method.wire, &page.path)?;
@@ -45,12 +59,18 @@ pub fn modules(spec: &Spec) -> Result<Vec<Module>> {
 }
 
 fn entry<'m>(by_name: &'m mut BTreeMap<String, Module>, name: &str) -> &'m mut Module {
-    by_name.entry(name.to_owned()).or_insert_with(|| Module { name: name.to_owned(), methods: Vec::new(), events: Vec::new() })
+    by_name.entry(name.to_owned()).or_insert_with(|| Module {
+        name: name.to_owned(),
+        methods: Vec::new(),
+        events: Vec::new(),
+    })
 }
 
 /// `imconnector.send.messages` → `imconnector` (even where the documented scope is `imopenlines`).
 fn module_of(wire: &str, page: &str) -> Result<String> {
-    let (first, _) = wire.split_once('.').ok_or_else(|| Error::page(page, format!("`{wire}` has no scope prefix")))?;
+    let (first, _) = wire
+        .split_once('.')
+        .ok_or_else(|| Error::page(page, format!("`{wire}` has no scope prefix")))?;
     names::snake(first).ok_or_else(|| Error::page(page, format!("`{wire}` gives no module name")))
 }
 
@@ -66,13 +86,26 @@ fn event_module(page: &Page, methods: &[&Page]) -> Result<String> {
             return module_of(wire, &method.path);
         }
     }
-    let scope = page.scopes.first().ok_or_else(|| Error::page(&page.path, "an event page with no method pages near it and no scope"))?;
-    names::snake(scope).ok_or_else(|| Error::page(&page.path, format!("scope `{scope}` gives no module name")))
+    let scope = page.scopes.first().ok_or_else(|| {
+        Error::page(
+            &page.path,
+            "an event page with no method pages near it and no scope",
+        )
+    })?;
+    names::snake(scope)
+        .ok_or_else(|| Error::page(&page.path, format!("scope `{scope}` gives no module name")))
 }
 
 fn page_doc(page: &Page) -> PageDoc {
-    let path = page.upstream.as_ref().map_or(page.path.as_str(), |u| u.path.as_str());
-    let url = format!("https://apidocs.bitrix24.com/{}", path.strip_suffix(".md").map_or_else(|| path.to_owned(), |p| format!("{p}.html")));
+    let path = page
+        .upstream
+        .as_ref()
+        .map_or(page.path.as_str(), |u| u.path.as_str());
+    let url = format!(
+        "https://apidocs.bitrix24.com/{}",
+        path.strip_suffix(".md")
+            .map_or_else(|| path.to_owned(), |p| format!("{p}.html"))
+    );
     PageDoc {
         path: page.path.clone(),
         url,
@@ -84,25 +117,41 @@ fn page_doc(page: &Page) -> PageDoc {
 }
 
 fn first_name(page: &Page) -> Result<&str> {
-    page.names.first().map(String::as_str).ok_or_else(|| Error::page(&page.path, "the page names no method or event"))
+    page.names
+        .first()
+        .map(String::as_str)
+        .ok_or_else(|| Error::page(&page.path, "the page names no method or event"))
 }
 
 fn scope(page: &Page) -> Result<String> {
-    page.scopes.first().cloned().ok_or_else(|| Error::page(&page.path, "the page gives no scope"))
+    page.scopes
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::page(&page.path, "the page gives no scope"))
 }
 
 fn method(page: &Page) -> Result<MethodDef> {
     let wire = first_name(page)?.to_owned();
     let rest = wire.split_once('.').map_or("", |(_, rest)| rest);
-    let base = names::pascal(rest).ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
-    let snake = names::snake(rest).ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no function name")))?;
+    let base = names::pascal(rest)
+        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
+    let snake = names::snake(rest)
+        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no function name")))?;
     let mut types = Types::new(&page.path, &base);
     let request_name = types.claim("", &wire);
     let response_name = types.claim("Response", "result");
     let error_name = types.claim("Error", "error");
     let doc = page_doc(page);
     let request_doc = format!("The request of `{wire}`.");
-    let request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
+    let mut request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
+    let request_examples: Vec<serde_json::Value> = page
+        .request_examples
+        .iter()
+        .filter_map(|e| e.value.clone())
+        .collect();
+    for example in &request_examples {
+        mark_json_bools(&mut request, &mut types.structs, example);
+    }
     let response = response(page, &mut types, response_name)?;
     Ok(MethodDef {
         safe_to_repeat: repeat::safe_to_repeat(&wire),
@@ -114,49 +163,124 @@ fn method(page: &Page) -> Result<MethodDef> {
         response,
         errors: errors::method_errors(page, error_name)?,
         structs: types.structs,
-        request_examples: page.request_examples.iter().filter_map(|e| e.value.clone()).collect(),
+        request_examples,
         wire,
     })
+}
+
+/// Booleans go as `Y`/`N` unless the page's own request example sends JSON `true`/`false` for them.
+fn mark_json_bools(root: &mut StructDef, nested: &mut [StructDef], example: &serde_json::Value) {
+    let mut work = mark_fields(root, example);
+    while let Some((name, value)) = work.pop() {
+        if let Some(def) = nested.iter_mut().find(|s| s.name == name) {
+            work.extend(mark_fields(def, &value));
+        }
+    }
+}
+
+/// Marks the struct's JSON booleans; returns the nested structs to visit with their example values.
+fn mark_fields(
+    def: &mut StructDef,
+    example: &serde_json::Value,
+) -> Vec<(String, serde_json::Value)> {
+    let mut next = Vec::new();
+    let serde_json::Value::Object(map) = example else {
+        return next;
+    };
+    for field in &mut def.fields {
+        let Some(value) = map.get(&field.wire) else {
+            continue;
+        };
+        match (&field.ty, value) {
+            (Ty::Bool, value) => field.json_bool |= value.is_boolean(),
+            (Ty::Struct(name), value) => next.push((name.clone(), value.clone())),
+            (Ty::List(item), serde_json::Value::Array(items)) => {
+                if let Ty::Struct(name) = item.as_ref() {
+                    next.extend(items.iter().map(|v| (name.clone(), v.clone())));
+                }
+            }
+            _ => {}
+        }
+    }
+    next
 }
 
 /// The type of the envelope's `result`: from the `result` row, or from the rows beside `time` when the page
 /// lists the result's fields flat.
 fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef> {
-    let rows = page.response.as_ref().map(|r| r.fields.as_slice()).unwrap_or_default();
+    let rows = page
+        .response
+        .as_ref()
+        .map(|r| r.fields.as_slice())
+        .unwrap_or_default();
     let doc = format!("The `result` of `{}`.", first_name(page)?);
     let Some(result) = rows.iter().find(|f| f.name.wire == "result") else {
-        let flat: Vec<_> = rows.iter().filter(|f| f.name.wire != "time").cloned().collect();
+        let flat: Vec<_> = rows
+            .iter()
+            .filter(|f| f.name.wire != "time")
+            .cloned()
+            .collect();
         if flat.is_empty() {
             let doc = format!("{doc}\n\nAny JSON: the page does not describe the result.");
-            return Ok(ResponseDef { name, body: ResponseBody::Alias(Ty::Json), doc });
+            return Ok(ResponseDef {
+                name,
+                body: ResponseBody::Alias(Ty::Json),
+                doc,
+            });
         }
         let def = types.object(&name, Role::Decoded, doc.clone(), &flat)?;
         types.structs.insert(0, def);
-        return Ok(ResponseDef { name, body: ResponseBody::Struct, doc });
+        return Ok(ResponseDef {
+            name,
+            body: ResponseBody::Struct,
+            doc,
+        });
     };
     let described = result.description.trim();
-    let doc = if described.is_empty() { doc } else { format!("{doc}\n\n{described}") };
-    let plain_object = !result.children.is_empty() && !fields::is_list(&result.ty) && !result.children.iter().all(fields::is_keyed);
+    let doc = if described.is_empty() {
+        doc
+    } else {
+        format!("{doc}\n\n{described}")
+    };
+    let plain_object = !result.children.is_empty()
+        && !fields::is_list(&result.ty)
+        && !result.children.iter().all(fields::is_keyed);
     if plain_object {
         let def = types.object(&name, Role::Decoded, doc.clone(), &result.children)?;
         types.structs.insert(0, def);
-        return Ok(ResponseDef { name, body: ResponseBody::Struct, doc });
+        return Ok(ResponseDef {
+            name,
+            body: ResponseBody::Struct,
+            doc,
+        });
     }
     let (ty, note) = types.field_type(&name, "item", result, Role::Decoded)?;
     let doc = match note {
         Some(note) => format!("{doc}\n\n{note}"),
         None => doc,
     };
-    let body = if ty.decodes_plainly() { ResponseBody::Alias(ty) } else { ResponseBody::Newtype(ty) };
+    let body = if ty.decodes_plainly() {
+        ResponseBody::Alias(ty)
+    } else {
+        ResponseBody::Newtype(ty)
+    };
     Ok(ResponseDef { name, body, doc })
 }
 
 fn event(page: &Page) -> Result<EventDef> {
     let wire = first_name(page)?.to_owned();
-    let base = names::pascal(&wire).ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
-    let payload = page.event.as_ref().map(|e| e.fields.as_slice()).unwrap_or_default();
+    let base = names::pascal(&wire)
+        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
+    let payload = page
+        .event
+        .as_ref()
+        .map(|e| e.fields.as_slice())
+        .unwrap_or_default();
     if payload.is_empty() {
-        return Err(Error::page(&page.path, "the event page describes no payload"));
+        return Err(Error::page(
+            &page.path,
+            "the event page describes no payload",
+        ));
     }
     let mut types = Types::new(&page.path, &base);
     let name = types.claim("", &wire);
@@ -165,7 +289,8 @@ fn event(page: &Page) -> Result<EventDef> {
     Ok(EventDef {
         scope: scope(page)?,
         doc: page_doc(page),
-        module: names::snake(&wire).ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no module name")))?,
+        module: names::snake(&wire)
+            .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no module name")))?,
         payload,
         structs: types.structs,
         wire,
@@ -175,12 +300,27 @@ fn event(page: &Page) -> Result<EventDef> {
 /// Each name a module re-exports, and each accessor, must be unique within the module.
 fn check_module(module: &Module) -> Result<()> {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let methods = module.methods.iter().flat_map(|m| m.type_names().into_iter().chain([m.module.as_str()]).map(|n| (n, m.doc.path.as_str())));
-    let events = module.events.iter().flat_map(|e| e.type_names().into_iter().chain([e.module.as_str()]).map(|n| (n, e.doc.path.as_str())));
+    let methods = module.methods.iter().flat_map(|m| {
+        m.type_names()
+            .into_iter()
+            .chain([m.module.as_str()])
+            .map(|n| (n, m.doc.path.as_str()))
+    });
+    let events = module.events.iter().flat_map(|e| {
+        e.type_names()
+            .into_iter()
+            .chain([e.module.as_str()])
+            .map(|n| (n, e.doc.path.as_str()))
+    });
     let items = methods.chain(events);
     for (name, page) in items {
         if let Some(first) = seen.insert(name, page) {
-            return Err(Error::Collision { scope: module.name.clone(), name: name.to_owned(), first: first.to_owned(), second: page.to_owned() });
+            return Err(Error::Collision {
+                scope: module.name.clone(),
+                name: name.to_owned(),
+                first: first.to_owned(),
+                second: page.to_owned(),
+            });
         }
     }
     Ok(())
@@ -189,11 +329,22 @@ fn check_module(module: &Module) -> Result<()> {
 /// Every SAFE_TO_REPEAT override must name a method of the spec and change the rule's answer.
 pub fn check_overrides(spec: &Spec) -> Result<()> {
     for (wire, safe, _) in repeat::OVERRIDES {
-        let page = spec.pages.iter().find(|p| p.kind == PageKind::Method && p.names.first().is_some_and(|n| n == wire));
+        let page = spec
+            .pages
+            .iter()
+            .find(|p| p.kind == PageKind::Method && p.names.first().is_some_and(|n| n == wire));
         match page {
-            None => return Err(Error::page("codegen/src/repeat.rs", format!("the override for `{wire}` names no method of the spec"))),
+            None => {
+                return Err(Error::page(
+                    "codegen/src/repeat.rs",
+                    format!("the override for `{wire}` names no method of the spec"),
+                ));
+            }
             Some(_) if repeat::by_verb(wire) == *safe => {
-                return Err(Error::page("codegen/src/repeat.rs", format!("the override for `{wire}` agrees with the rule; remove it")));
+                return Err(Error::page(
+                    "codegen/src/repeat.rs",
+                    format!("the override for `{wire}` agrees with the rule; remove it"),
+                ));
             }
             Some(_) => {}
         }

@@ -17,6 +17,7 @@ use crate::wire;
 /// [`BotSessionTransferError`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `BOT_ID_ERROR`, `OPERATOR_WRONG`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotSessionTransfer {
@@ -51,6 +52,7 @@ pub struct BotSessionTransfer {
     /// - `N` — the bot remains until the new assignee confirms the transfer
     ///
     /// When omitted, `N` applies
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "LEAVE", skip_serializing_if = "Option::is_none")]
     pub leave: Option<bool>,
     /// Identifies the bot; it has to be sent only when calling through a webhook.

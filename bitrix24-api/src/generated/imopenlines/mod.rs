@@ -73,12 +73,9 @@ pub use config_get::{
     ConfigGetResponse,
 };
 pub use config_list_get::{
-    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetFilter,
-    ConfigListGetFilterConfigQueue, ConfigListGetFilterQueueUsersFields,
-    ConfigListGetItem, ConfigListGetItemConfigQueue, ConfigListGetItemQueueUsersFields,
-    ConfigListGetOptions, ConfigListGetOrder, ConfigListGetOrderConfigQueue,
-    ConfigListGetOrderQueueUsersFields, ConfigListGetParams,
-    ConfigListGetQueueUsersFields, ConfigListGetResponse, ConfigListGetSelect,
+    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetItem,
+    ConfigListGetOptions, ConfigListGetParams, ConfigListGetQueueUsersFields,
+    ConfigListGetResponse,
 };
 pub use config_path_get::{ConfigPathGet, ConfigPathGetError, ConfigPathGetResponse};
 pub use config_update::{
@@ -118,8 +115,7 @@ pub use session_head_vote::{
 pub use session_history_get::{
     SessionHistoryGet, SessionHistoryGetChat, SessionHistoryGetError,
     SessionHistoryGetFiles, SessionHistoryGetMessage, SessionHistoryGetOpenlines,
-    SessionHistoryGetResponse, SessionHistoryGetUser, SessionHistoryGetUserInGroup,
-    SessionHistoryGetUsers,
+    SessionHistoryGetResponse, SessionHistoryGetUserInGroup, SessionHistoryGetUsers,
 };
 pub use session_intercept::{
     SessionIntercept, SessionInterceptError, SessionInterceptResponse,

@@ -292,75 +292,9 @@ pub struct SessionHistoryGetUserInGroup {
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// IDs of the users in this department
-    #[serde_as(
-        as = "Option<Vec<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>>"
-    )]
-    pub users: Option<Vec<BTreeMap<String, SessionHistoryGetUser>>>,
-}
-
-/// One participant; the key is the user ID.
-///
-/// See the user fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-item)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct SessionHistoryGetUser {
-    /// User ID
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// First and last name together
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// Given name
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "firstName")]
-    pub first_name: Option<String>,
-    /// Family name
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "lastName")]
-    pub last_name: Option<String>,
-    /// Job title; may be `null`
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "workPosition")]
-    pub work_position: Option<String>,
-    /// Address of the profile picture
-    #[serde_as(as = "Option<wire::Str>")]
-    pub avatar: Option<String>,
-    /// File ID of the profile picture; may be `null`
-    #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "avatarId")]
-    pub avatar_id: Option<i64>,
-    /// Gender code
-    #[serde_as(as = "Option<wire::Str>")]
-    pub gender: Option<String>,
-    /// Whether the user is an extranet user
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub extranet: Option<bool>,
-    /// Whether the user comes from a connector (external channel)
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub connector: Option<bool>,
-    /// Address of the user's profile page
-    #[serde_as(as = "Option<wire::Str>")]
-    pub profile: Option<String>,
-    /// How the user authenticates externally
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "externalAuthId")]
-    pub external_auth_id: Option<String>,
-    /// Presence status; may be `null`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
-    /// Time of the user's latest activity, as an ISO 8601 (RFC3339) timestamp
-    #[serde_as(as = "wire::DateTime")]
-    #[serde(rename = "lastActivityDate")]
-    pub last_activity_date: Option<String>,
-    /// IDs of the departments the user belongs to
     ///
     /// A list of any JSON: the page does not describe its items.
-    pub departments: Option<Vec<serde_json::Value>>,
-    /// Kind of account
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
+    pub users: Option<Vec<serde_json::Value>>,
 }
 
 /// The chat; the key is its ID.
