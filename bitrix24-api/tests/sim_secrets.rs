@@ -1,0 +1,148 @@
+//! Across faults against the simulated portal, no credential shows up in tracing output or in the
+//! `Debug`/`Display` of clients, requests, replies and errors.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bitrix24_api::{Client, Method, OAuth, RetryPolicy, UndocumentedError};
+use bitrix24_sim::demo::users::OPERATOR;
+use bitrix24_sim::{Fault, Simulator};
+use serde::Serialize;
+
+const HOOK: &str = "operator-webhook-secret-0123";
+
+#[derive(Debug, Clone, Serialize)]
+struct SessionStart {
+    #[serde(rename = "CHAT_ID")]
+    chat_id: i64,
+}
+
+impl Method for SessionStart {
+    const NAME: &'static str = "imopenlines.session.start";
+    const SCOPE: &'static str = "imopenlines";
+    const SAFE_TO_REPEAT: bool = false;
+    type Response = serde_json::Value;
+    type Error = UndocumentedError;
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_credential_leaks_across_the_fault_matrix() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = Simulator::builder()
+        .webhook(OPERATOR, HOOK)
+        .start()
+        .await
+        .unwrap();
+    let tokens = sim.issue_tokens(OPERATOR);
+    let fresh: Arc<Mutex<Vec<String>>> = Arc::default();
+    let store = fresh.clone();
+    let policy = RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    };
+    let oauth = Client::builder()
+        .oauth(
+            OAuth::new(
+                sim.base_url(),
+                tokens.client_id.clone(),
+                tokens.client_secret.expose(),
+                tokens.access_token.clone(),
+                tokens.refresh_token.clone(),
+            )
+            .token_endpoint(sim.token_url())
+            .on_refresh(move |t| {
+                store.lock().unwrap().extend([
+                    t.access_token.expose().to_owned(),
+                    t.refresh_token.expose().to_owned(),
+                ]);
+                async {}
+            }),
+        )
+        .allow_http(true)
+        .retry(policy)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let webhook = Client::builder()
+        .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", sim.base_url()))
+        .allow_http(true)
+        .retry(policy)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+
+    let mut shown = vec![
+        format!("{webhook:?}"),
+        format!("{oauth:?}"),
+        format!("{:?}", webhook.call(SessionStart { chat_id: 1 })),
+    ];
+    let faults = [
+        Fault::query_limit(),
+        Fault::operation_time_limit(),
+        Fault::html(500),
+        Fault::truncated(),
+        Fault::status(200, ""),
+        Fault::connection_reset(),
+        Fault::connection_reset_after_execution(),
+        Fault::delay(Duration::from_secs(1)),
+    ];
+    for fault in faults {
+        for client in [&webhook, &oauth] {
+            sim.inject(fault.clone().times(1));
+            let outcome = client.call(SessionStart { chat_id: 1 }).await;
+            if let Err(e) = &outcome {
+                shown.push(e.to_string());
+            }
+            shown.push(format!("{outcome:?}"));
+        }
+    }
+    sim.advance_clock(Duration::from_secs(2 * 3600));
+    let outcome = oauth.call(SessionStart { chat_id: 1 }).await;
+    shown.push(format!("{outcome:?}"));
+    shown.push(format!("{oauth:?}"));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("bitrix24.call") && logs.contains("refreshing"),
+        "tracing was captured"
+    );
+    let everything = format!("{logs}\n{}", shown.join("\n"));
+    let fresh = fresh.lock().unwrap().clone();
+    assert_eq!(fresh.len(), 2, "the expired token was refreshed");
+    let secrets = [
+        HOOK.to_owned(),
+        tokens.access_token,
+        tokens.refresh_token,
+        tokens.client_secret.expose().to_owned(),
+    ];
+    for secret in secrets.iter().chain(&fresh) {
+        assert!(
+            !everything.contains(secret.as_str()),
+            "{secret} leaked:\n{everything}"
+        );
+    }
+}
