@@ -53,7 +53,7 @@ fn requests_keep_every_wire_name() {
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({
-            "type": "t", "self": 1, "ref": "r", "1C_FIELD": "1c", "UF_CRM_X": true, "ID": 2, "id": 3, "new": "n",
+            "type": "t", "self": 1, "ref": "r", "1C_FIELD": "1c", "UF_CRM_X": "Y", "ID": 2, "id": 3, "new": "n",
             "fields": {"crate": "c", "Self": "s", "async": "2024-01-01T00:00:00+00:00"}
         })
     );
