@@ -2,7 +2,7 @@
 //!
 //! Markdown blocks plus the YFM extensions the docs use: `#|` tables, `{% note %}`, `{% cut %}`,
 //! `{% list tabs %}`, `{% if %}` and `{% include %}`. Every block keeps its 1-based source line.
-//! The parser never fails: what it cannot read becomes a [`Diagnostic`] and the rest goes on.
+//! The parser never fails: what it cannot read becomes a [`Diagnostic`](crate::ir::Diagnostic) and the rest goes on.
 
 use std::sync::Arc;
 

@@ -18,6 +18,44 @@ pub(crate) fn scan(
     diags: &mut Diagnostics,
     depth: usize,
 ) -> (Option<Block>, usize) {
+    // Scanning to the end of the page for every table would be quadratic: try the lines up to
+    // where the `#|`/`|#` counts balance first, and the rest of the page only if that fails.
+    if let Some(end) = likely_end(&lines[start..]) {
+        if let Some(found) = scan_upto(&lines[..=start + end], start, diags, depth) {
+            return found;
+        }
+    }
+    match scan_upto(lines, start, diags, depth) {
+        Some(found) => found,
+        None => {
+            diags.warn(
+                lines[start].no,
+                DiagnosticKind::UnclosedTable,
+                "`#|` table is never closed with `|#`; read as text",
+            );
+            (None, start + 1)
+        }
+    }
+}
+
+/// The offset of the line where as many `|#` as `#|` have been seen.
+fn likely_end(lines: &[Line<'_>]) -> Option<usize> {
+    let mut open = 0isize;
+    for (i, l) in lines.iter().enumerate() {
+        open += l.text.matches("#|").count() as isize - l.text.matches("|#").count() as isize;
+        if open <= 0 {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn scan_upto(
+    lines: &[Line<'_>],
+    start: usize,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<(Option<Block>, usize)> {
     let indent = lines[start].text.len() - lines[start].text.trim_start().len();
     let mut text = String::new();
     let mut starts = Vec::with_capacity(lines.len() - start);
@@ -102,14 +140,7 @@ pub(crate) fn scan(
         }
         pos += 1;
     }
-    let Some(end) = end else {
-        diags.warn(
-            lines[start].no,
-            DiagnosticKind::UnclosedTable,
-            "`#|` table is never closed with `|#`; read as text",
-        );
-        return (None, start + 1);
-    };
+    let end = end?;
     report_orphan(&text, &mut orphan, end, no_at, diags);
     if let Some((row_start, mut cells)) = row {
         if text[row_start + 2..end].trim().is_empty() {
@@ -142,13 +173,11 @@ pub(crate) fn scan(
         .collect();
     check_shape(&rows, diags);
     let next = start + line_at(end) + 1;
-    (
-        Some(Block {
-            line: lines[start].no,
-            kind: BlockKind::Table(Table { rows, indent }),
-        }),
-        next,
-    )
+    let table = Block {
+        line: lines[start].no,
+        kind: BlockKind::Table(Table { rows, indent }),
+    };
+    Some((Some(table), next))
 }
 
 /// Text between rows never reaches the rendered page.

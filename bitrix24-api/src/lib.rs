@@ -55,6 +55,12 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{
     AuthError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError, TransportKind,
 };
+/// The `imconnector.*` methods and connector events.
+#[cfg(feature = "imconnector")]
+pub use generated::imconnector;
+/// The `imopenlines.*` methods and open-line events.
+#[cfg(feature = "imopenlines")]
+pub use generated::imopenlines;
 pub use generated::system::SystemError;
 pub use limits::{OperatingLimit, RateLimit, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};

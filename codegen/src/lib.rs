@@ -1,6 +1,6 @@
 //! IR → Rust source for `bitrix24-api`.
 //!
-//! [`lower`] decides every name, type and doc ([`model`]); [`emit`] turns that into tokens; [`file`]
+//! `lower` decides every name, type and doc (`model`); `emit` turns that into tokens; `file`
 //! formats them with prettyplease under the `@generated` header. Nothing here reads Markdown or touches the
 //! file system: the caller (`cargo xtask generate`) writes what [`generate`] returns.
 

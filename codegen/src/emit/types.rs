@@ -150,6 +150,9 @@ fn encoding_adapter(ty: &Ty) -> Option<String> {
 
 /// The adapter a field is declared with: requests encode `Y`/`N` booleans, decoded fields are lenient.
 fn field_adapter(field: &FieldDef, role: Role) -> Option<String> {
+    if is_credential(field, role) {
+        return None;
+    }
     match (role, &field.ty) {
         (Role::Request, _) if field.json_bool => None,
         (Role::Request, ty) if field.required => encoding_adapter(ty),
@@ -159,8 +162,23 @@ fn field_adapter(field: &FieldDef, role: Role) -> Option<String> {
     }
 }
 
+/// Credentials that arrive in payloads (the `auth` block of events): typed as `Secret`, so that
+/// printing a decoded event never shows them.
+fn is_credential(field: &FieldDef, role: Role) -> bool {
+    const CREDENTIALS: [&str; 4] = [
+        "access_token",
+        "refresh_token",
+        "application_token",
+        "client_secret",
+    ];
+    role == Role::Decoded && field.ty == Ty::Str && CREDENTIALS.contains(&field.wire.as_str())
+}
+
 /// The declared type of a field: `T` for a required request field, `Option<T>` otherwise.
 fn field_type(field: &FieldDef, role: Role, uses: &mut Uses) -> TokenStream {
+    if is_credential(field, role) {
+        return quote!(Option<crate::Secret>);
+    }
     let ty = rust_type(&field.ty, role, uses);
     let optional = match role {
         Role::Request => !field.required,

@@ -70,8 +70,7 @@ pub struct OnImConnectorStatusDeleteData {
 #[non_exhaustive]
 pub struct OnImConnectorStatusDeleteAuth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    #[serde_as(as = "Option<wire::Str>")]
-    pub access_token: Option<String>,
+    pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
     #[serde_as(as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
@@ -100,9 +99,7 @@ pub struct OnImConnectorStatusDeleteAuth {
     #[serde_as(as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    #[serde_as(as = "Option<wire::Str>")]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<crate::Secret>,
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    #[serde_as(as = "Option<wire::Str>")]
-    pub application_token: Option<String>,
+    pub application_token: Option<crate::Secret>,
 }
