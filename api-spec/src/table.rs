@@ -20,10 +20,10 @@ pub(crate) fn scan(
 ) -> (Option<Block>, usize) {
     // Scanning to the end of the page for every table would be quadratic: try the lines up to
     // where the `#|`/`|#` counts balance first, and the rest of the page only if that fails.
-    if let Some(end) = likely_end(&lines[start..]) {
-        if let Some(found) = scan_upto(&lines[..=start + end], start, diags, depth) {
-            return found;
-        }
+    if let Some(end) = likely_end(&lines[start..])
+        && let Some(found) = scan_upto(&lines[..=start + end], start, diags, depth)
+    {
+        return found;
     }
     match scan_upto(lines, start, diags, depth) {
         Some(found) => found,
