@@ -95,7 +95,8 @@ fn scan_upto(
         }
         match rest[0] {
             b'\\' => {
-                pos += 2;
+                // Skip the escaped character whole, which may be more than one byte.
+                pos += 1 + text[pos + 1..].chars().next().map_or(0, char::len_utf8);
                 continue;
             }
             b'#' if rest.starts_with(b"#|") => {
@@ -371,6 +372,15 @@ mod tests {
         assert!(kinds.contains(&DiagnosticKind::OrphanText), "{kinds:?}");
         let (_, d) = table("#|\n|| h | d ||\n|| x ||\n|#\n");
         assert_eq!(d.items()[0].kind, DiagnosticKind::RaggedRow);
+    }
+
+    #[test]
+    fn an_escaped_multibyte_character_is_skipped_whole() {
+        let (t, _) = table("#|\n|| a\\é | b ||\n|#\n");
+        assert_eq!(texts(&t)[0], vec!["a\\é", "b"]);
+        // Found by the fuzzer: a backslash before a multibyte character outside any row.
+        let mut d = Diagnostics::new("t.md");
+        parse("#|\n\\é x\n|| a ||\n|#\n", &mut d);
     }
 
     #[test]
