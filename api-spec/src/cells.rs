@@ -213,6 +213,47 @@ fn member(raw: &str, link: Option<String>) -> TypeExpr {
     TypeExpr::Named { name, link }
 }
 
+/// The values a description lists after a line that announces them ("Possible values:"), as
+/// `` - `VALUE` — meaning `` items. Lists of keys or examples are not values and are left alone.
+pub fn documented_values(description: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut announced = false;
+    for line in description.lines() {
+        let l = line.trim();
+        if let Some(item) = l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")) {
+            if !announced {
+                continue;
+            }
+            let Some(rest) = item.strip_prefix('`') else {
+                return Vec::new();
+            };
+            let Some((value, after)) = rest.split_once('`') else {
+                return Vec::new();
+            };
+            let after = after.trim_start();
+            let explained = after.is_empty() || after.starts_with(['—', '–', '-', ':', '(']);
+            if value.is_empty() || value.contains('|') || !explained {
+                return Vec::new();
+            }
+            values.push(value.to_string());
+        } else if !l.is_empty() {
+            if !values.is_empty() {
+                break;
+            }
+            announced = l.ends_with(':') && l.to_lowercase().contains("value");
+        }
+    }
+    // "`string` — when set, `null` — otherwise" describes types, not values.
+    const TYPES: [&str; 8] = [
+        "string", "null", "array", "object", "false", "true", "integer", "boolean",
+    ];
+    if values.len() < 2 || values.iter().any(|v| TYPES.contains(&v.as_str())) {
+        return Vec::new();
+    }
+    values.dedup();
+    values
+}
+
 /// Whether the type says the value holds nested fields.
 pub fn is_structured(ty: &TypeExpr) -> bool {
     match ty {
@@ -412,6 +453,21 @@ mod tests {
             type_expr("`sale_paysystem.ID`").names(),
             vec!["sale_paysystem.ID"]
         );
+    }
+
+    #[test]
+    fn documented_values_follow_an_announcement() {
+        let d = "How conversations are handed out. Possible values:\n- `evenly` — spread\n- `strictly` — in order\n- `all` — everyone";
+        assert_eq!(documented_values(d), vec!["evenly", "strictly", "all"]);
+        assert!(
+            documented_values("Meaning of the keys:\n- `ENTITY_TYPE` — kind\n- `ENTITY_ID` — id")
+                .is_empty()
+        );
+        assert!(
+            documented_values("Possible values:\n- `Y` — yes").is_empty(),
+            "one value is no list"
+        );
+        assert!(documented_values("Possible values:\n- `A` — a\n- plain words").is_empty());
     }
 
     #[test]

@@ -140,6 +140,9 @@ pub struct Field {
     pub ty: TypeExpr,
     /// The description cell, as Markdown.
     pub description: String,
+    /// The values the description lists as the only ones possible (`Y`/`N`, `evenly`/`strictly`/...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
     /// Further columns by their header (`Example`, `Default`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,

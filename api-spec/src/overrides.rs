@@ -173,6 +173,7 @@ fn new_field(name: &str, ty: TypeExpr, source: Source) -> Field {
         },
         required: Required::No,
         ty,
+        values: Vec::new(),
         description: String::new(),
         extra: Default::default(),
         children_via: None,

@@ -458,6 +458,7 @@ impl<'a> Reader<'a, '_> {
                 name,
                 required,
                 ty,
+                values: cells::documented_values(&description),
                 description,
                 extra,
                 children_via: None,

@@ -49,6 +49,8 @@ pub struct MethodDef {
     pub errors: ErrorDef,
     /// Nested types of the request and the response, in the order they were found.
     pub structs: Vec<StructDef>,
+    /// Enums of documented values used by the request and the response.
+    pub enums: Vec<EnumDef>,
     /// The request bodies the page shows, for the generated encoding test.
     pub request_examples: Vec<serde_json::Value>,
 }
@@ -61,6 +63,7 @@ impl MethodDef {
             names.push(&self.response.name);
         }
         names.extend(self.structs.iter().map(|s| s.name.as_str()));
+        names.extend(self.enums.iter().map(|e| e.name.as_str()));
         names.push(&self.errors.name);
         names
     }
@@ -76,6 +79,7 @@ pub struct EventDef {
     /// The payload type.
     pub payload: StructDef,
     pub structs: Vec<StructDef>,
+    pub enums: Vec<EnumDef>,
 }
 
 impl EventDef {
@@ -83,6 +87,7 @@ impl EventDef {
     pub fn type_names(&self) -> Vec<&str> {
         std::iter::once(self.payload.name.as_str())
             .chain(self.structs.iter().map(|s| s.name.as_str()))
+            .chain(self.enums.iter().map(|e| e.name.as_str()))
             .collect()
     }
 }
@@ -123,6 +128,15 @@ pub struct StructDef {
     pub rest: Option<RestDef>,
 }
 
+/// The values a field may take, as the page lists them; anything else decodes as `Unknown`.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: String,
+    /// `(variant, wire value)` pairs in the page's order.
+    pub variants: Vec<(String, String)>,
+}
+
 /// A flattened map of the keys a page documents only as a family or placeholder. Values stay JSON, because
 /// the map also receives every key the page does not name.
 #[derive(Debug)]
@@ -159,6 +173,8 @@ pub enum Ty {
     List(Box<Ty>),
     /// An object keyed by ids or other placeholders.
     Map(Box<Ty>),
+    /// A generated enum of the values the page documents.
+    Enum(String),
     /// A generated struct.
     Struct(String),
 }
@@ -167,7 +183,7 @@ impl Ty {
     /// Whether the type decodes from what the platform sends without a wire adapter.
     pub fn decodes_plainly(&self) -> bool {
         match self {
-            Ty::Json | Ty::Struct(_) => true,
+            Ty::Json | Ty::Struct(_) | Ty::Enum(_) => true,
             Ty::List(item) => item.decodes_plainly(),
             Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::DateTime | Ty::Map(_) => false,
         }

@@ -30,6 +30,7 @@ mod boolean;
 mod empty;
 mod number;
 mod text;
+mod values;
 
 pub use boolean::Bool;
 pub use empty::EmptyAsDefault;

@@ -796,7 +796,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::BotSessionMessageSend::new(112)
-                        .name("DEFAULT")
+                        .name(
+                            bitrix24_api::generated::imopenlines::BotSessionMessageSendName::from(
+                                "DEFAULT",
+                            ),
+                        )
                         .message("Hello! How can I assist you?"),
                 )
                 .unwrap(),
@@ -855,7 +859,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::CrmChatGet::new("lead", 1205)
-                        .active_only("N"),
+                        .active_only(false),
                 )
                 .unwrap(),
         ),
@@ -921,31 +925,42 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                         ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"23\"}").unwrap()
                                     ],
                                 )
-                                .queue_type("strictly")
+                                .queue_type(
+                                    bitrix24_api::generated::imopenlines::ConfigAddQueueType::from(
+                                        "strictly",
+                                    ),
+                                )
                                 .queue_time(45)
                                 .no_answer_time(120)
-                                .welcome_message("Y")
+                                .welcome_message(true)
                                 .welcome_message_text(
                                     "Hello! We will respond within a couple of minutes",
                                 )
-                                .worktime_enable("Y")
+                                .worktime_enable(true)
                                 .worktime_from("09:00")
                                 .worktime_to("21:00")
                                 .worktime_timezone("Europe/Berlin")
-                                .crm("Y")
+                                .crm(true)
                                 .crm_create("deal")
-                                .crm_forward("Y")
+                                .crm_forward(true)
                                 .crm_source("openline_web")
                                 .max_chat(4)
-                                .type_max_chat("answered_new")
+                                .type_max_chat(
+                                    bitrix24_api::generated::imopenlines::ConfigAddTypeMaxChat::from(
+                                        "answered_new",
+                                    ),
+                                )
                                 .worktime_dayoff(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value > ("\"SA\"")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("\"SU\"").unwrap()
+                                        bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoff::from("SA"),
+                                        bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoff::from("SU")
                                     ],
                                 )
-                                .worktime_dayoff_rule("text")
+                                .worktime_dayoff_rule(
+                                    bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoffRule::from(
+                                        "text",
+                                    ),
+                                )
                                 .worktime_dayoff_text(
                                     "The line is currently closed. Please write, and we will respond during working hours",
                                 ),
@@ -975,8 +990,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::ConfigGet::new(15)
-                        .with_queue("Y")
-                        .show_offline("Y"),
+                        .with_queue(true)
+                        .show_offline(true),
                 )
                 .unwrap(),
         ),
@@ -1018,8 +1033,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         )
                         .options(
                             bitrix24_api::generated::imopenlines::ConfigListGetOptions::new()
-                                .queue("Y")
-                                .config_queue("Y"),
+                                .queue(true)
+                                .config_queue(true),
                         ),
                 )
                 .unwrap(),
@@ -1048,14 +1063,18 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                         ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"23\"}").unwrap()
                                     ],
                                 )
-                                .queue_type("strictly")
+                                .queue_type(
+                                    bitrix24_api::generated::imopenlines::ConfigUpdateQueueType::from(
+                                        "strictly",
+                                    ),
+                                )
                                 .queue_time(45)
                                 .no_answer_time(120)
-                                .welcome_message("Y")
+                                .welcome_message(true)
                                 .welcome_message_text(
                                     "Hello! We will respond within a couple of minutes",
                                 )
-                                .worktime_enable("Y")
+                                .worktime_enable(true)
                                 .worktime_from("09:00")
                                 .worktime_to("21:00")
                                 .worktime_timezone("Europe/Berlin"),

@@ -38,6 +38,11 @@ pub fn file(event: &EventDef) -> TokenStream {
         .iter()
         .map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses))
         .collect();
+    let enums: Vec<TokenStream> = event
+        .enums
+        .iter()
+        .map(|e| types::values_enum(e, page))
+        .collect();
     let imports = uses.items();
     let name = names::type_ident(&event.payload.name);
     let code = event.wire.to_ascii_uppercase();
@@ -50,5 +55,6 @@ pub fn file(event: &EventDef) -> TokenStream {
             const SCOPE: &'static str = #scope;
         }
         #(#structs)*
+        #(#enums)*
     }
 }

@@ -274,6 +274,10 @@ impl Cx<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(quote!([#(#entries),*].into_iter().collect()))
             }
+            (Ty::Enum(name), Value::String(s)) => {
+                let path = type_path(self.module, name);
+                Ok(quote!(#path::from(#s)))
+            }
             (Ty::Struct(name), value) => {
                 let def = self
                     .method
@@ -303,6 +307,6 @@ fn describe(ty: &Ty) -> String {
         Ty::Json => "any".to_owned(),
         Ty::List(item) => format!("{}[]", describe(item)),
         Ty::Map(item) => format!("map of {}", describe(item)),
-        Ty::Struct(name) => name.clone(),
+        Ty::Struct(name) | Ty::Enum(name) => name.clone(),
     }
 }

@@ -19,6 +19,11 @@ pub fn file(method: &MethodDef) -> TokenStream {
         .iter()
         .map(|s| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses))
         .collect();
+    let enums: Vec<TokenStream> = method
+        .enums
+        .iter()
+        .map(|e| types::values_enum(e, page))
+        .collect();
     let error = errors::method_error(method);
     let imports = uses.items();
     quote! {
@@ -26,6 +31,7 @@ pub fn file(method: &MethodDef) -> TokenStream {
         #request
         #response
         #(#structs)*
+        #(#enums)*
         #error
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use crate::model::{FieldDef, Role, StructDef, Ty};
+use crate::model::{EnumDef, FieldDef, Role, StructDef, Ty};
 use crate::names;
 
 /// The imports one file needs, noted while its items are emitted.
@@ -59,10 +59,35 @@ pub fn rust_type(ty: &Ty, role: Role, uses: &mut Uses) -> TokenStream {
             let value = rust_type(value, role, uses);
             quote!(BTreeMap<String, #value>)
         }
-        Ty::Struct(name) => {
+        Ty::Struct(name) | Ty::Enum(name) => {
             let name = names::type_ident(name);
             quote!(#name)
         }
+    }
+}
+
+/// An enum of documented values: the type here, its wire side from the runtime's `documented_values!`.
+pub fn values_enum(def: &EnumDef, page: &str) -> TokenStream {
+    let name = names::type_ident(&def.name);
+    let doc = docs::attrs(&docs::markdown(page, &def.doc));
+    let variants: Vec<_> = def
+        .variants
+        .iter()
+        .map(|(v, _)| names::type_ident(v))
+        .collect();
+    let docs = def.variants.iter().map(|(_, wire)| format!(" `{wire}`"));
+    let wires = def.variants.iter().map(|(_, wire)| wire);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #docs] #variants,)*
+            /// A value the page does not list, kept as sent.
+            Unknown(String),
+        }
+
+        crate::documented_values!(#name { #(#variants = #wires),* });
     }
 }
 
@@ -81,6 +106,7 @@ pub fn adapter(ty: &Ty) -> Option<String> {
             None => "wire::EmptyAsDefault".to_owned(),
         }),
         Ty::Struct(_) => Some("wire::EmptyAsDefault".to_owned()),
+        Ty::Enum(_) => None,
     }
 }
 

@@ -3,7 +3,7 @@
 use bitrix24_spec::ir::{Field, NameKind, TypeExpr};
 
 use crate::error::{Error, Result};
-use crate::model::{FieldDef, RestDef, Role, StructDef, Ty};
+use crate::model::{EnumDef, FieldDef, RestDef, Role, StructDef, Ty};
 use crate::names::{self, Namespace};
 
 /// The types of one method or event module, named after `base` (`SessionOpen` → `SessionOpenChat`).
@@ -12,6 +12,7 @@ pub struct Types<'a> {
     base: String,
     names: Namespace,
     pub structs: Vec<StructDef>,
+    pub enums: Vec<EnumDef>,
 }
 
 impl<'a> Types<'a> {
@@ -21,6 +22,7 @@ impl<'a> Types<'a> {
             base: base.to_owned(),
             names: Namespace::default(),
             structs: Vec::new(),
+            enums: Vec::new(),
         }
     }
 
@@ -143,6 +145,9 @@ impl<'a> Types<'a> {
         role: Role,
     ) -> Result<(Ty, Option<String>)> {
         if field.children.is_empty() {
+            if let Some(ty) = self.documented_values(owner, hint, field) {
+                return Ok((ty, None));
+            }
             return Ok(scalar(&field.ty));
         }
         let list = is_list(&field.ty);
@@ -165,6 +170,62 @@ impl<'a> Types<'a> {
         };
         Ok(if list {
             (Ty::List(Box::new(inner.0)), inner.1)
+        } else {
+            inner
+        })
+    }
+
+    /// A string field whose values the page lists: `Y`/`N` is a boolean, other lists an enum (with
+    /// `Unknown` for values the page does not name). `None` when the values do not make an enum.
+    fn documented_values(&mut self, owner: &str, hint: &str, field: &Field) -> Option<Ty> {
+        if field.values.is_empty() {
+            return None;
+        }
+        let (base, list) = match &field.ty {
+            TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("array") => {
+                ("string".to_owned(), true)
+            }
+            TypeExpr::Named { name, .. } => (name.to_ascii_lowercase(), false),
+            TypeExpr::Array { item } => match item.as_ref() {
+                TypeExpr::Named { name, .. } => (name.to_ascii_lowercase(), true),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !matches!(base.as_str(), "string" | "char" | "text") {
+            return None;
+        }
+        let mut sorted = field.values.clone();
+        sorted.sort();
+        let inner = if sorted == ["N", "Y"] {
+            Ty::Bool
+        } else {
+            let variants: Vec<(String, String)> = field
+                .values
+                .iter()
+                .map(|v| names::pascal(v).map(|p| (p, v.clone())))
+                .collect::<Option<_>>()?;
+            let mut seen = std::collections::BTreeSet::new();
+            if !variants
+                .iter()
+                .all(|(p, _)| p != "Unknown" && seen.insert(p.clone()))
+            {
+                return None;
+            }
+            let name = self.nested_name(owner, hint);
+            let doc = format!(
+                "The values of `{}` the page lists; others arrive as `Unknown`.",
+                field.name.wire
+            );
+            self.enums.push(EnumDef {
+                name: name.clone(),
+                doc,
+                variants,
+            });
+            Ty::Enum(name)
+        };
+        Some(if list {
+            Ty::List(Box::new(inner))
         } else {
             inner
         })

@@ -163,6 +163,7 @@ fn method(page: &Page) -> Result<MethodDef> {
         response,
         errors: errors::method_errors(page, error_name)?,
         structs: types.structs,
+        enums: types.enums,
         request_examples,
         wire,
     })
@@ -293,6 +294,7 @@ fn event(page: &Page) -> Result<EventDef> {
             .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no module name")))?,
         payload,
         structs: types.structs,
+        enums: types.enums,
         wire,
     })
 }

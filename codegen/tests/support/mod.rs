@@ -37,6 +37,7 @@ pub fn f(name: &str, ty: TypeExpr, description: &str, children: Vec<Field>) -> F
         },
         required,
         ty,
+        values: Vec::new(),
         description: description.to_owned(),
         extra: Default::default(),
         children_via: None,

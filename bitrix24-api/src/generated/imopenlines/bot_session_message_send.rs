@@ -31,7 +31,7 @@ pub struct BotSessionMessageSend {
     /// - `WELCOME` — post the greeting configured in the open line settings; whatever is in `MESSAGE` is disregarded
     /// - `DEFAULT` — post the text given in `MESSAGE`
     #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<BotSessionMessageSendName>,
     /// Text to post when `NAME=DEFAULT`; if omitted, it is an empty string.
     ///
     /// Sending `NAME=DEFAULT` with an empty `MESSAGE` adds nothing to the chat
@@ -54,8 +54,8 @@ impl BotSessionMessageSend {
     /// Accepted values:
     /// - `WELCOME` — post the greeting configured in the open line settings; whatever is in `MESSAGE` is disregarded
     /// - `DEFAULT` — post the text given in `MESSAGE`
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+    pub fn name(mut self, name: BotSessionMessageSendName) -> Self {
+        self.name = Some(name);
         self
     }
 
@@ -82,6 +82,22 @@ impl crate::method::Method for BotSessionMessageSend {
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BotSessionMessageSendResponse(#[serde_as(as = "wire::Bool")] pub bool);
+
+/// The values of `NAME` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BotSessionMessageSendName {
+    /// `WELCOME`
+    Welcome,
+    /// `DEFAULT`
+    Default,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    BotSessionMessageSendName { Welcome = "WELCOME", Default = "DEFAULT" }
+);
 
 /// The errors `imopenlines.bot.session.message.send` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,7 @@ use crate::wire;
 /// [`ConfigGetError`]: `CONFIG_ID_EMPTY`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigGet {
@@ -28,13 +29,15 @@ pub struct ConfigGet {
     /// Whether the response should also carry the operator queue. Possible values:
     /// - `Y` — include the queue
     /// - `N` — leave the queue out
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WITH_QUEUE", skip_serializing_if = "Option::is_none")]
-    pub with_queue: Option<String>,
+    pub with_queue: Option<bool>,
     /// Whether operators who are currently offline are listed in the queue as well. Possible values:
     /// - `Y` — list offline operators too
     /// - `N` — omit offline operators
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "SHOW_OFFLINE", skip_serializing_if = "Option::is_none")]
-    pub show_offline: Option<String>,
+    pub show_offline: Option<bool>,
 }
 
 impl ConfigGet {
@@ -50,16 +53,16 @@ impl ConfigGet {
     /// Whether the response should also carry the operator queue. Possible values:
     /// - `Y` — include the queue
     /// - `N` — leave the queue out
-    pub fn with_queue(mut self, with_queue: impl Into<String>) -> Self {
-        self.with_queue = Some(with_queue.into());
+    pub fn with_queue(mut self, with_queue: bool) -> Self {
+        self.with_queue = Some(with_queue);
         self
     }
 
     /// Whether operators who are currently offline are listed in the queue as well. Possible values:
     /// - `Y` — list offline operators too
     /// - `N` — omit offline operators
-    pub fn show_offline(mut self, show_offline: impl Into<String>) -> Self {
-        self.show_offline = Some(show_offline.into());
+    pub fn show_offline(mut self, show_offline: bool) -> Self {
+        self.show_offline = Some(show_offline);
         self
     }
 }
@@ -93,15 +96,15 @@ pub struct ConfigGetResponse {
     /// Whether the line is switched on. Possible values:
     /// - `Y` — the line works
     /// - `N` — the line is switched off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "ACTIVE")]
-    pub active: Option<String>,
+    pub active: Option<bool>,
     /// Whether the line works with CRM. Possible values:
     /// - `Y` — CRM integration on
     /// - `N` — CRM integration off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM")]
-    pub crm: Option<String>,
+    pub crm: Option<bool>,
     /// Which CRM record is created for a new client
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "CRM_CREATE")]
@@ -113,27 +116,27 @@ pub struct ConfigGetResponse {
     /// Further CRM creation mode flag. Possible values:
     /// - `Y` — enabled
     /// - `N` — disabled
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_CREATE_THIRD")]
-    pub crm_create_third: Option<String>,
+    pub crm_create_third: Option<bool>,
     /// Whether conversations are routed to the client's responsible person in CRM. Possible values:
     /// - `Y` — routing on
     /// - `N` — routing off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_FORWARD")]
-    pub crm_forward: Option<String>,
+    pub crm_forward: Option<bool>,
     /// Whether conversations are passed to the CRM chat tracker. Possible values:
     /// - `Y` — tracker on
     /// - `N` — tracker off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_CHAT_TRACKER")]
-    pub crm_chat_tracker: Option<String>,
+    pub crm_chat_tracker: Option<bool>,
     /// Whether the CRM responsible person changes together with a transfer to another operator. Possible values:
     /// - `Y` — reassign on transfer
     /// - `N` — keep the responsible person
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_TRANSFER_CHANGE")]
-    pub crm_transfer_change: Option<String>,
+    pub crm_transfer_change: Option<bool>,
     /// How the CRM source of created records is chosen
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "CRM_SOURCE")]
@@ -153,27 +156,27 @@ pub struct ConfigGetResponse {
     /// Whether operator availability is verified before assignment. Possible values:
     /// - `Y` — verify availability
     /// - `N` — assign without checking
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CHECK_AVAILABLE")]
-    pub check_available: Option<String>,
+    pub check_available: Option<bool>,
     /// Whether the operator's typing is shown. Possible values:
     /// - `Y` — typing is visible
     /// - `N` — typing is hidden
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WATCH_TYPING")]
-    pub watch_typing: Option<String>,
+    pub watch_typing: Option<bool>,
     /// Whether a greeting chatbot is used. Possible values:
     /// - `Y` — bot on
     /// - `N` — bot off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_BOT_ENABLE")]
-    pub welcome_bot_enable: Option<String>,
+    pub welcome_bot_enable: Option<bool>,
     /// Whether an automatic greeting is sent. Possible values:
     /// - `Y` — greeting on
     /// - `N` — greeting off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_MESSAGE")]
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "WELCOME_MESSAGE_TEXT")]
@@ -181,9 +184,9 @@ pub struct ConfigGetResponse {
     /// Whether the client is asked to rate the service. Possible values:
     /// - `Y` — rating requested
     /// - `N` — no rating request
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_MESSAGE")]
-    pub vote_message: Option<String>,
+    pub vote_message: Option<bool>,
     /// How long the client may still submit a rating
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "VOTE_TIME_LIMIT")]
@@ -191,15 +194,15 @@ pub struct ConfigGetResponse {
     /// Whether the rating is requested before the conversation ends. Possible values:
     /// - `Y` — ask before the end
     /// - `N` — do not ask beforehand
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_BEFORE_FINISH")]
-    pub vote_before_finish: Option<String>,
+    pub vote_before_finish: Option<bool>,
     /// Whether closing is postponed after the client rates. Possible values:
     /// - `Y` — postpone closing
     /// - `N` — no postponement
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_CLOSING_DELAY")]
-    pub vote_closing_delay: Option<String>,
+    pub vote_closing_delay: Option<bool>,
     /// Rating prompt of the first rating scenario
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "VOTE_MESSAGE_1_TEXT")]
@@ -227,9 +230,9 @@ pub struct ConfigGetResponse {
     /// Whether the client is shown a consent (agreement) message. Possible values:
     /// - `Y` — message shown
     /// - `N` — message not shown
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "AGREEMENT_MESSAGE")]
-    pub agreement_message: Option<String>,
+    pub agreement_message: Option<bool>,
     /// ID of the agreement text
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "AGREEMENT_ID")]
@@ -237,9 +240,9 @@ pub struct ConfigGetResponse {
     /// Whether categories are used. Possible values:
     /// - `Y` — categories on
     /// - `N` — categories off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CATEGORY_ENABLE")]
-    pub category_enable: Option<String>,
+    pub category_enable: Option<bool>,
     /// ID of the assigned category
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "CATEGORY_ID")]
@@ -279,9 +282,9 @@ pub struct ConfigGetResponse {
     /// Whether a business-hours schedule applies. Possible values:
     /// - `Y` — schedule applied
     /// - `N` — schedule ignored
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WORKTIME_ENABLE")]
-    pub worktime_enable: Option<String>,
+    pub worktime_enable: Option<bool>,
     /// Time the line opens
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "WORKTIME_FROM")]
@@ -381,9 +384,9 @@ pub struct ConfigGetResponse {
     /// Whether the line is temporary. Possible values:
     /// - `Y` — temporary
     /// - `N` — permanent
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "TEMPORARY")]
-    pub temporary: Option<String>,
+    pub temporary: Option<bool>,
     /// External ID of the line. Possible values:
     /// - `string` — an external ID has been assigned
     /// - `null` — no external ID
@@ -430,9 +433,9 @@ pub struct ConfigGetResponse {
     /// Whether the operators' online status is checked. Possible values:
     /// - `Y` — checked
     /// - `N` — not checked
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "QUEUE_ONLINE")]
-    pub queue_online: Option<String>,
+    pub queue_online: Option<bool>,
     /// Fallback operator details shown to clients
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -445,9 +448,9 @@ pub struct ConfigGetResponse {
     /// Whether an alert is raised when the first reply is late. Possible values:
     /// - `Y` — alert on
     /// - `N` — alert off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "KPI_FIRST_ANSWER_ALERT")]
-    pub kpi_first_answer_alert: Option<String>,
+    pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert. Possible values:
     /// - `array` — recipients are configured
     /// - `null` — no recipients configured
@@ -466,9 +469,9 @@ pub struct ConfigGetResponse {
     /// Whether an alert is raised when a later reply is late. Possible values:
     /// - `Y` — alert on
     /// - `N` — alert off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "KPI_FURTHER_ANSWER_ALERT")]
-    pub kpi_further_answer_alert: Option<String>,
+    pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert. Possible values:
     /// - `array` — recipients are configured
     /// - `null` — no recipients configured
@@ -483,21 +486,21 @@ pub struct ConfigGetResponse {
     /// Whether operator activity is tracked. Possible values:
     /// - `Y` — tracking on
     /// - `N` — tracking off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "KPI_CHECK_OPERATOR_ACTIVITY")]
-    pub kpi_check_operator_activity: Option<String>,
+    pub kpi_check_operator_activity: Option<bool>,
     /// Whether a notification goes out when the queue has nobody in it. Possible values:
     /// - `Y` — notify
     /// - `N` — do not notify
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "SEND_NOTIFICATION_EMPTY_QUEUE")]
-    pub send_notification_empty_queue: Option<String>,
+    pub send_notification_empty_queue: Option<bool>,
     /// Whether a greeting form is shown. Possible values:
     /// - `Y` — form shown
     /// - `N` — form not shown
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "USE_WELCOME_FORM")]
-    pub use_welcome_form: Option<String>,
+    pub use_welcome_form: Option<bool>,
     /// ID of the greeting form
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "WELCOME_FORM_ID")]
@@ -505,27 +508,27 @@ pub struct ConfigGetResponse {
     /// Whether the greeting form appears after a pause. Possible values:
     /// - `Y` — delayed
     /// - `N` — immediate
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_FORM_DELAY")]
-    pub welcome_form_delay: Option<String>,
+    pub welcome_form_delay: Option<bool>,
     /// Whether the greeting is repeated in every session. Possible values:
     /// - `Y` — every session
     /// - `N` — not repeated
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "SEND_WELCOME_EACH_SESSION")]
-    pub send_welcome_each_session: Option<String>,
+    pub send_welcome_each_session: Option<bool>,
     /// Whether closing has to be confirmed. Possible values:
     /// - `Y` — confirmation required
     /// - `N` — no confirmation
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CONFIRM_CLOSE")]
-    pub confirm_close: Option<String>,
+    pub confirm_close: Option<bool>,
     /// Whether the responsible person from the greeting form is disregarded. Possible values:
     /// - `Y` — disregarded
     /// - `N` — taken into account
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE")]
-    pub ignore_welcome_form_responsible: Option<String>,
+    pub ignore_welcome_form_responsible: Option<bool>,
 }
 
 /// Queue entries keyed by user ID; each value describes one entry [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-full-item)

@@ -61,6 +61,7 @@ impl crate::method::Method for ConfigUpdate {
 pub struct ConfigUpdateResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
 /// New values for the line's settings. It accepts the same keys as the [PARAMS](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params) object of `imopenlines.config.add`
+#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigUpdateParams {
@@ -70,8 +71,9 @@ pub struct ConfigUpdateParams {
     /// Whether the line is switched on. Possible values:
     /// - `Y` — the line works
     /// - `N` — the line is switched off
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "ACTIVE", skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    pub active: Option<bool>,
     /// Who handles incoming conversations. Pass a list of objects, each carrying `ENTITY_TYPE` and `ENTITY_ID`.
     ///
     /// Meaning of the keys:
@@ -100,7 +102,7 @@ pub struct ConfigUpdateParams {
     /// - `strictly` — offer each conversation to operators in the fixed queue order
     /// - `all` — offer each conversation to every operator of the queue at once
     #[serde(rename = "QUEUE_TYPE", skip_serializing_if = "Option::is_none")]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<ConfigUpdateQueueType>,
     /// Number of seconds an operator has before the conversation moves on to the next one in the queue
     #[serde(rename = "QUEUE_TIME", skip_serializing_if = "Option::is_none")]
     pub queue_time: Option<i64>,
@@ -110,16 +112,18 @@ pub struct ConfigUpdateParams {
     /// Whether clients get an automatic greeting. Possible values:
     /// - `Y` — greet the client
     /// - `N` — no greeting
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_MESSAGE", skip_serializing_if = "Option::is_none")]
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
     #[serde(rename = "WELCOME_MESSAGE_TEXT", skip_serializing_if = "Option::is_none")]
     pub welcome_message_text: Option<String>,
     /// Whether the line follows a business-hours schedule. Possible values:
     /// - `Y` — schedule is applied
     /// - `N` — schedule is ignored
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WORKTIME_ENABLE", skip_serializing_if = "Option::is_none")]
-    pub worktime_enable: Option<String>,
+    pub worktime_enable: Option<bool>,
     /// Opening time of the line, written as `HH:MM`
     #[serde(rename = "WORKTIME_FROM", skip_serializing_if = "Option::is_none")]
     pub worktime_from: Option<String>,
@@ -132,16 +136,18 @@ pub struct ConfigUpdateParams {
     /// Whether the line looks up the client in CRM. Possible values:
     /// - `Y` — look the client up
     /// - `N` — skip the CRM lookup
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM", skip_serializing_if = "Option::is_none")]
-    pub crm: Option<String>,
+    pub crm: Option<bool>,
     /// Kind of CRM record that is created when an unknown client writes in
     #[serde(rename = "CRM_CREATE", skip_serializing_if = "Option::is_none")]
     pub crm_create: Option<String>,
     /// Whether the client is asked to rate the service. Possible values:
     /// - `Y` — ask for a rating
     /// - `N` — do not ask
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_MESSAGE", skip_serializing_if = "Option::is_none")]
-    pub vote_message: Option<String>,
+    pub vote_message: Option<bool>,
     /// Language used by the line, such as `de`
     #[serde(rename = "LANGUAGE_ID", skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
@@ -151,23 +157,27 @@ pub struct ConfigUpdateParams {
     /// Whether a third CRM record is created as well. Possible values:
     /// - `Y` — create it
     /// - `N` — do not create it
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_CREATE_THIRD", skip_serializing_if = "Option::is_none")]
-    pub crm_create_third: Option<String>,
+    pub crm_create_third: Option<bool>,
     /// Whether conversations are passed to the CRM chat tracker. Possible values:
     /// - `Y` — tracker on
     /// - `N` — tracker off
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_CHAT_TRACKER", skip_serializing_if = "Option::is_none")]
-    pub crm_chat_tracker: Option<String>,
+    pub crm_chat_tracker: Option<bool>,
     /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values:
     /// - `Y` — route to the responsible person
     /// - `N` — use the normal queue
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_FORWARD", skip_serializing_if = "Option::is_none")]
-    pub crm_forward: Option<String>,
+    pub crm_forward: Option<bool>,
     /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values:
     /// - `Y` — reassign
     /// - `N` — keep the current responsible person
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CRM_TRANSFER_CHANGE", skip_serializing_if = "Option::is_none")]
-    pub crm_transfer_change: Option<String>,
+    pub crm_transfer_change: Option<bool>,
     /// Source value written into CRM records created by the line
     #[serde(rename = "CRM_SOURCE", skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
@@ -179,12 +189,13 @@ pub struct ConfigUpdateParams {
     /// - `answered_new` — replied conversations plus new, not yet answered ones
     /// - `closed` — closed conversations are taken into account
     #[serde(rename = "TYPE_MAX_CHAT", skip_serializing_if = "Option::is_none")]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<ConfigUpdateTypeMaxChat>,
     /// Whether conversation categories are used. Possible values:
     /// - `Y` — categories on
     /// - `N` — categories off
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CATEGORY_ENABLE", skip_serializing_if = "Option::is_none")]
-    pub category_enable: Option<String>,
+    pub category_enable: Option<bool>,
     /// ID of the category assigned to the line
     #[serde(rename = "CATEGORY_ID", skip_serializing_if = "Option::is_none")]
     pub category_id: Option<i64>,
@@ -194,13 +205,14 @@ pub struct ConfigUpdateParams {
     /// Whether a greeting chatbot meets the client first. Possible values:
     /// - `Y` — use the bot
     /// - `N` — no bot
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_BOT_ENABLE", skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_enable: Option<String>,
+    pub welcome_bot_enable: Option<bool>,
     /// In which conversations the greeting bot joins. Possible values:
     /// - `first` — only when a client contacts the line for the first time
     /// - `always` — in every conversation
     #[serde(rename = "WELCOME_BOT_JOIN", skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<ConfigUpdateWelcomeBotJoin>,
     /// ID of the greeting chatbot
     #[serde(rename = "WELCOME_BOT_ID", skip_serializing_if = "Option::is_none")]
     pub welcome_bot_id: Option<i64>,
@@ -211,31 +223,34 @@ pub struct ConfigUpdateParams {
     /// - `queue` — as soon as the conversation goes to the operator queue
     /// - `close` — only when the conversation is closed
     #[serde(rename = "WELCOME_BOT_LEFT", skip_serializing_if = "Option::is_none")]
-    pub welcome_bot_left: Option<String>,
+    pub welcome_bot_left: Option<ConfigUpdateWelcomeBotLeft>,
     /// Whether operator availability is verified before a conversation is assigned. Possible values:
     /// - `Y` — verify availability
     /// - `N` — assign without checking
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CHECK_AVAILABLE", skip_serializing_if = "Option::is_none")]
-    pub check_available: Option<String>,
+    pub check_available: Option<bool>,
     /// Whether the operator can watch what the client is typing. Possible values:
     /// - `Y` — typing is visible
     /// - `N` — typing is hidden
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WATCH_TYPING", skip_serializing_if = "Option::is_none")]
-    pub watch_typing: Option<String>,
+    pub watch_typing: Option<bool>,
     /// Whether the greeting is repeated at the start of every session. Possible values:
     /// - `Y` — greet in every session
     /// - `N` — do not repeat
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(
         rename = "SEND_WELCOME_EACH_SESSION",
         skip_serializing_if = "Option::is_none",
     )]
-    pub send_welcome_each_session: Option<String>,
+    pub send_welcome_each_session: Option<bool>,
     /// Which operator details the client sees. Possible values:
     /// - `profile` — details from the operator's own profile
     /// - `queue` — details configured in the queue
     /// - `hide` — operator details are not shown
     #[serde(rename = "OPERATOR_DATA", skip_serializing_if = "Option::is_none")]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<ConfigUpdateOperatorData>,
     /// Fallback operator details shown to clients. Possible fields:
     /// - `NAME` — displayed operator name
     /// - `AVATAR` — URL of the avatar picture
@@ -248,7 +263,7 @@ pub struct ConfigUpdateParams {
     /// - `none` — take no action
     /// - `text` — post a text message
     #[serde(rename = "NO_ANSWER_RULE", skip_serializing_if = "Option::is_none")]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<ConfigUpdateNoAnswerRule>,
     /// ID of the CRM form used by the "no answer" action
     #[serde(rename = "NO_ANSWER_FORM_ID", skip_serializing_if = "Option::is_none")]
     pub no_answer_form_id: Option<i64>,
@@ -266,10 +281,8 @@ pub struct ConfigUpdateParams {
     /// - `FR` — Friday
     /// - `SA` — Saturday
     /// - `SU` — Sunday
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(rename = "WORKTIME_DAYOFF", skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff: Option<Vec<serde_json::Value>>,
+    pub worktime_dayoff: Option<Vec<ConfigUpdateWorktimeDayoff>>,
     /// Public holidays as one string of dates in the form `DD.MM,DD.MM`
     #[serde(rename = "WORKTIME_HOLIDAYS", skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,
@@ -277,7 +290,7 @@ pub struct ConfigUpdateParams {
     /// - `none` — take no action
     /// - `text` — post a text message
     #[serde(rename = "WORKTIME_DAYOFF_RULE", skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<ConfigUpdateWorktimeDayoffRule>,
     /// ID of the CRM form used outside business hours
     #[serde(rename = "WORKTIME_DAYOFF_FORM_ID", skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_form_id: Option<i64>,
@@ -291,7 +304,7 @@ pub struct ConfigUpdateParams {
     /// - `none` — take no action
     /// - `text` — post a text message
     #[serde(rename = "CLOSE_RULE", skip_serializing_if = "Option::is_none")]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<ConfigUpdateCloseRule>,
     /// ID of the CRM form used when a conversation is closed
     #[serde(rename = "CLOSE_FORM_ID", skip_serializing_if = "Option::is_none")]
     pub close_form_id: Option<i64>,
@@ -307,13 +320,15 @@ pub struct ConfigUpdateParams {
     /// Whether the session ends right after the client rates it. Possible values:
     /// - `Y` — end at once
     /// - `N` — do not end at once
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_CLOSING_DELAY", skip_serializing_if = "Option::is_none")]
-    pub vote_closing_delay: Option<String>,
+    pub vote_closing_delay: Option<bool>,
     /// Whether the rating is requested before the conversation is finished. Possible values:
     /// - `Y` — ask before finishing
     /// - `N` — do not ask beforehand
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "VOTE_BEFORE_FINISH", skip_serializing_if = "Option::is_none")]
-    pub vote_before_finish: Option<String>,
+    pub vote_before_finish: Option<bool>,
     /// Rating prompt shown in the web widget
     #[serde(rename = "VOTE_MESSAGE_1_TEXT", skip_serializing_if = "Option::is_none")]
     pub vote_message_1_text: Option<String>,
@@ -336,7 +351,7 @@ pub struct ConfigUpdateParams {
     /// - `none` — take no action
     /// - `text` — post a text message
     #[serde(rename = "AUTO_CLOSE_RULE", skip_serializing_if = "Option::is_none")]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<ConfigUpdateAutoCloseRule>,
     /// Delay after an operator closes a conversation until it is closed for good
     #[serde(rename = "FULL_CLOSE_TIME", skip_serializing_if = "Option::is_none")]
     pub full_close_time: Option<i64>,
@@ -358,8 +373,9 @@ pub struct ConfigUpdateParams {
     /// Whether the line is temporary. Possible values:
     /// - `Y` — the line is temporary
     /// - `N` — the line is permanent
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "TEMPORARY", skip_serializing_if = "Option::is_none")]
-    pub temporary: Option<String>,
+    pub temporary: Option<bool>,
     /// ID of the information block that stores canned replies
     #[serde(rename = "QUICK_ANSWERS_IBLOCK_ID", skip_serializing_if = "Option::is_none")]
     pub quick_answers_iblock_id: Option<i64>,
@@ -369,8 +385,9 @@ pub struct ConfigUpdateParams {
     /// Whether an alert is raised when the first reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "KPI_FIRST_ANSWER_ALERT", skip_serializing_if = "Option::is_none")]
-    pub kpi_first_answer_alert: Option<String>,
+    pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -385,11 +402,12 @@ pub struct ConfigUpdateParams {
     /// Whether an alert is raised when a later reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(
         rename = "KPI_FURTHER_ANSWER_ALERT",
         skip_serializing_if = "Option::is_none",
     )]
-    pub kpi_further_answer_alert: Option<String>,
+    pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -401,37 +419,42 @@ pub struct ConfigUpdateParams {
     /// Whether operator activity is tracked. Possible values:
     /// - `Y` — track activity
     /// - `N` — do not track
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(
         rename = "KPI_CHECK_OPERATOR_ACTIVITY",
         skip_serializing_if = "Option::is_none",
     )]
-    pub kpi_check_operator_activity: Option<String>,
+    pub kpi_check_operator_activity: Option<bool>,
     /// Whether a CRM greeting form is shown to the client. Possible values:
     /// - `Y` — show the form
     /// - `N` — no form
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "USE_WELCOME_FORM", skip_serializing_if = "Option::is_none")]
-    pub use_welcome_form: Option<String>,
+    pub use_welcome_form: Option<bool>,
     /// ID of the CRM greeting form
     #[serde(rename = "WELCOME_FORM_ID", skip_serializing_if = "Option::is_none")]
     pub welcome_form_id: Option<i64>,
     /// Whether the greeting form appears after a pause. Possible values:
     /// - `Y` — show it delayed
     /// - `N` — show it immediately
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "WELCOME_FORM_DELAY", skip_serializing_if = "Option::is_none")]
-    pub welcome_form_delay: Option<String>,
+    pub welcome_form_delay: Option<bool>,
     /// Whether closing a conversation has to be confirmed. Possible values:
     /// - `Y` — confirmation required
     /// - `N` — no confirmation
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "CONFIRM_CLOSE", skip_serializing_if = "Option::is_none")]
-    pub confirm_close: Option<String>,
+    pub confirm_close: Option<bool>,
     /// Whether the responsible person taken from the greeting form is disregarded. Possible values:
     /// - `Y` — disregard it
     /// - `N` — take it into account
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(
         rename = "IGNORE_WELCOME_FORM_RESPONSIBLE",
         skip_serializing_if = "Option::is_none",
     )]
-    pub ignore_welcome_form_responsible: Option<String>,
+    pub ignore_welcome_form_responsible: Option<bool>,
 }
 
 impl ConfigUpdateParams {
@@ -533,8 +556,8 @@ impl ConfigUpdateParams {
     /// Whether the line is switched on. Possible values:
     /// - `Y` — the line works
     /// - `N` — the line is switched off
-    pub fn active(mut self, active: impl Into<String>) -> Self {
-        self.active = Some(active.into());
+    pub fn active(mut self, active: bool) -> Self {
+        self.active = Some(active);
         self
     }
 
@@ -568,8 +591,8 @@ impl ConfigUpdateParams {
     /// - `evenly` — spread conversations uniformly across the operators
     /// - `strictly` — offer each conversation to operators in the fixed queue order
     /// - `all` — offer each conversation to every operator of the queue at once
-    pub fn queue_type(mut self, queue_type: impl Into<String>) -> Self {
-        self.queue_type = Some(queue_type.into());
+    pub fn queue_type(mut self, queue_type: ConfigUpdateQueueType) -> Self {
+        self.queue_type = Some(queue_type);
         self
     }
 
@@ -588,8 +611,8 @@ impl ConfigUpdateParams {
     /// Whether clients get an automatic greeting. Possible values:
     /// - `Y` — greet the client
     /// - `N` — no greeting
-    pub fn welcome_message(mut self, welcome_message: impl Into<String>) -> Self {
-        self.welcome_message = Some(welcome_message.into());
+    pub fn welcome_message(mut self, welcome_message: bool) -> Self {
+        self.welcome_message = Some(welcome_message);
         self
     }
 
@@ -605,8 +628,8 @@ impl ConfigUpdateParams {
     /// Whether the line follows a business-hours schedule. Possible values:
     /// - `Y` — schedule is applied
     /// - `N` — schedule is ignored
-    pub fn worktime_enable(mut self, worktime_enable: impl Into<String>) -> Self {
-        self.worktime_enable = Some(worktime_enable.into());
+    pub fn worktime_enable(mut self, worktime_enable: bool) -> Self {
+        self.worktime_enable = Some(worktime_enable);
         self
     }
 
@@ -631,8 +654,8 @@ impl ConfigUpdateParams {
     /// Whether the line looks up the client in CRM. Possible values:
     /// - `Y` — look the client up
     /// - `N` — skip the CRM lookup
-    pub fn crm(mut self, crm: impl Into<String>) -> Self {
-        self.crm = Some(crm.into());
+    pub fn crm(mut self, crm: bool) -> Self {
+        self.crm = Some(crm);
         self
     }
 
@@ -645,8 +668,8 @@ impl ConfigUpdateParams {
     /// Whether the client is asked to rate the service. Possible values:
     /// - `Y` — ask for a rating
     /// - `N` — do not ask
-    pub fn vote_message(mut self, vote_message: impl Into<String>) -> Self {
-        self.vote_message = Some(vote_message.into());
+    pub fn vote_message(mut self, vote_message: bool) -> Self {
+        self.vote_message = Some(vote_message);
         self
     }
 
@@ -665,35 +688,32 @@ impl ConfigUpdateParams {
     /// Whether a third CRM record is created as well. Possible values:
     /// - `Y` — create it
     /// - `N` — do not create it
-    pub fn crm_create_third(mut self, crm_create_third: impl Into<String>) -> Self {
-        self.crm_create_third = Some(crm_create_third.into());
+    pub fn crm_create_third(mut self, crm_create_third: bool) -> Self {
+        self.crm_create_third = Some(crm_create_third);
         self
     }
 
     /// Whether conversations are passed to the CRM chat tracker. Possible values:
     /// - `Y` — tracker on
     /// - `N` — tracker off
-    pub fn crm_chat_tracker(mut self, crm_chat_tracker: impl Into<String>) -> Self {
-        self.crm_chat_tracker = Some(crm_chat_tracker.into());
+    pub fn crm_chat_tracker(mut self, crm_chat_tracker: bool) -> Self {
+        self.crm_chat_tracker = Some(crm_chat_tracker);
         self
     }
 
     /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values:
     /// - `Y` — route to the responsible person
     /// - `N` — use the normal queue
-    pub fn crm_forward(mut self, crm_forward: impl Into<String>) -> Self {
-        self.crm_forward = Some(crm_forward.into());
+    pub fn crm_forward(mut self, crm_forward: bool) -> Self {
+        self.crm_forward = Some(crm_forward);
         self
     }
 
     /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values:
     /// - `Y` — reassign
     /// - `N` — keep the current responsible person
-    pub fn crm_transfer_change(
-        mut self,
-        crm_transfer_change: impl Into<String>,
-    ) -> Self {
-        self.crm_transfer_change = Some(crm_transfer_change.into());
+    pub fn crm_transfer_change(mut self, crm_transfer_change: bool) -> Self {
+        self.crm_transfer_change = Some(crm_transfer_change);
         self
     }
 
@@ -713,16 +733,16 @@ impl ConfigUpdateParams {
     /// - `answered` — only conversations the operator has already replied in
     /// - `answered_new` — replied conversations plus new, not yet answered ones
     /// - `closed` — closed conversations are taken into account
-    pub fn type_max_chat(mut self, type_max_chat: impl Into<String>) -> Self {
-        self.type_max_chat = Some(type_max_chat.into());
+    pub fn type_max_chat(mut self, type_max_chat: ConfigUpdateTypeMaxChat) -> Self {
+        self.type_max_chat = Some(type_max_chat);
         self
     }
 
     /// Whether conversation categories are used. Possible values:
     /// - `Y` — categories on
     /// - `N` — categories off
-    pub fn category_enable(mut self, category_enable: impl Into<String>) -> Self {
-        self.category_enable = Some(category_enable.into());
+    pub fn category_enable(mut self, category_enable: bool) -> Self {
+        self.category_enable = Some(category_enable);
         self
     }
 
@@ -741,16 +761,19 @@ impl ConfigUpdateParams {
     /// Whether a greeting chatbot meets the client first. Possible values:
     /// - `Y` — use the bot
     /// - `N` — no bot
-    pub fn welcome_bot_enable(mut self, welcome_bot_enable: impl Into<String>) -> Self {
-        self.welcome_bot_enable = Some(welcome_bot_enable.into());
+    pub fn welcome_bot_enable(mut self, welcome_bot_enable: bool) -> Self {
+        self.welcome_bot_enable = Some(welcome_bot_enable);
         self
     }
 
     /// In which conversations the greeting bot joins. Possible values:
     /// - `first` — only when a client contacts the line for the first time
     /// - `always` — in every conversation
-    pub fn welcome_bot_join(mut self, welcome_bot_join: impl Into<String>) -> Self {
-        self.welcome_bot_join = Some(welcome_bot_join.into());
+    pub fn welcome_bot_join(
+        mut self,
+        welcome_bot_join: ConfigUpdateWelcomeBotJoin,
+    ) -> Self {
+        self.welcome_bot_join = Some(welcome_bot_join);
         self
     }
 
@@ -769,35 +792,35 @@ impl ConfigUpdateParams {
     /// Moment at which the greeting bot leaves. Possible values:
     /// - `queue` — as soon as the conversation goes to the operator queue
     /// - `close` — only when the conversation is closed
-    pub fn welcome_bot_left(mut self, welcome_bot_left: impl Into<String>) -> Self {
-        self.welcome_bot_left = Some(welcome_bot_left.into());
+    pub fn welcome_bot_left(
+        mut self,
+        welcome_bot_left: ConfigUpdateWelcomeBotLeft,
+    ) -> Self {
+        self.welcome_bot_left = Some(welcome_bot_left);
         self
     }
 
     /// Whether operator availability is verified before a conversation is assigned. Possible values:
     /// - `Y` — verify availability
     /// - `N` — assign without checking
-    pub fn check_available(mut self, check_available: impl Into<String>) -> Self {
-        self.check_available = Some(check_available.into());
+    pub fn check_available(mut self, check_available: bool) -> Self {
+        self.check_available = Some(check_available);
         self
     }
 
     /// Whether the operator can watch what the client is typing. Possible values:
     /// - `Y` — typing is visible
     /// - `N` — typing is hidden
-    pub fn watch_typing(mut self, watch_typing: impl Into<String>) -> Self {
-        self.watch_typing = Some(watch_typing.into());
+    pub fn watch_typing(mut self, watch_typing: bool) -> Self {
+        self.watch_typing = Some(watch_typing);
         self
     }
 
     /// Whether the greeting is repeated at the start of every session. Possible values:
     /// - `Y` — greet in every session
     /// - `N` — do not repeat
-    pub fn send_welcome_each_session(
-        mut self,
-        send_welcome_each_session: impl Into<String>,
-    ) -> Self {
-        self.send_welcome_each_session = Some(send_welcome_each_session.into());
+    pub fn send_welcome_each_session(mut self, send_welcome_each_session: bool) -> Self {
+        self.send_welcome_each_session = Some(send_welcome_each_session);
         self
     }
 
@@ -805,8 +828,8 @@ impl ConfigUpdateParams {
     /// - `profile` — details from the operator's own profile
     /// - `queue` — details configured in the queue
     /// - `hide` — operator details are not shown
-    pub fn operator_data(mut self, operator_data: impl Into<String>) -> Self {
-        self.operator_data = Some(operator_data.into());
+    pub fn operator_data(mut self, operator_data: ConfigUpdateOperatorData) -> Self {
+        self.operator_data = Some(operator_data);
         self
     }
 
@@ -827,8 +850,8 @@ impl ConfigUpdateParams {
     /// Action taken when no operator replies in time. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    pub fn no_answer_rule(mut self, no_answer_rule: impl Into<String>) -> Self {
-        self.no_answer_rule = Some(no_answer_rule.into());
+    pub fn no_answer_rule(mut self, no_answer_rule: ConfigUpdateNoAnswerRule) -> Self {
+        self.no_answer_rule = Some(no_answer_rule);
         self
     }
 
@@ -858,9 +881,10 @@ impl ConfigUpdateParams {
     /// - `FR` — Friday
     /// - `SA` — Saturday
     /// - `SU` — Sunday
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn worktime_dayoff(mut self, worktime_dayoff: Vec<serde_json::Value>) -> Self {
+    pub fn worktime_dayoff(
+        mut self,
+        worktime_dayoff: Vec<ConfigUpdateWorktimeDayoff>,
+    ) -> Self {
         self.worktime_dayoff = Some(worktime_dayoff);
         self
     }
@@ -876,9 +900,9 @@ impl ConfigUpdateParams {
     /// - `text` — post a text message
     pub fn worktime_dayoff_rule(
         mut self,
-        worktime_dayoff_rule: impl Into<String>,
+        worktime_dayoff_rule: ConfigUpdateWorktimeDayoffRule,
     ) -> Self {
-        self.worktime_dayoff_rule = Some(worktime_dayoff_rule.into());
+        self.worktime_dayoff_rule = Some(worktime_dayoff_rule);
         self
     }
 
@@ -906,8 +930,8 @@ impl ConfigUpdateParams {
     /// Action taken when a conversation is closed. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    pub fn close_rule(mut self, close_rule: impl Into<String>) -> Self {
-        self.close_rule = Some(close_rule.into());
+    pub fn close_rule(mut self, close_rule: ConfigUpdateCloseRule) -> Self {
+        self.close_rule = Some(close_rule);
         self
     }
 
@@ -938,16 +962,16 @@ impl ConfigUpdateParams {
     /// Whether the session ends right after the client rates it. Possible values:
     /// - `Y` — end at once
     /// - `N` — do not end at once
-    pub fn vote_closing_delay(mut self, vote_closing_delay: impl Into<String>) -> Self {
-        self.vote_closing_delay = Some(vote_closing_delay.into());
+    pub fn vote_closing_delay(mut self, vote_closing_delay: bool) -> Self {
+        self.vote_closing_delay = Some(vote_closing_delay);
         self
     }
 
     /// Whether the rating is requested before the conversation is finished. Possible values:
     /// - `Y` — ask before finishing
     /// - `N` — do not ask beforehand
-    pub fn vote_before_finish(mut self, vote_before_finish: impl Into<String>) -> Self {
-        self.vote_before_finish = Some(vote_before_finish.into());
+    pub fn vote_before_finish(mut self, vote_before_finish: bool) -> Self {
+        self.vote_before_finish = Some(vote_before_finish);
         self
     }
 
@@ -1008,8 +1032,11 @@ impl ConfigUpdateParams {
     /// Action taken when a conversation is closed automatically. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    pub fn auto_close_rule(mut self, auto_close_rule: impl Into<String>) -> Self {
-        self.auto_close_rule = Some(auto_close_rule.into());
+    pub fn auto_close_rule(
+        mut self,
+        auto_close_rule: ConfigUpdateAutoCloseRule,
+    ) -> Self {
+        self.auto_close_rule = Some(auto_close_rule);
         self
     }
 
@@ -1052,8 +1079,8 @@ impl ConfigUpdateParams {
     /// Whether the line is temporary. Possible values:
     /// - `Y` — the line is temporary
     /// - `N` — the line is permanent
-    pub fn temporary(mut self, temporary: impl Into<String>) -> Self {
-        self.temporary = Some(temporary.into());
+    pub fn temporary(mut self, temporary: bool) -> Self {
+        self.temporary = Some(temporary);
         self
     }
 
@@ -1072,11 +1099,8 @@ impl ConfigUpdateParams {
     /// Whether an alert is raised when the first reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
-    pub fn kpi_first_answer_alert(
-        mut self,
-        kpi_first_answer_alert: impl Into<String>,
-    ) -> Self {
-        self.kpi_first_answer_alert = Some(kpi_first_answer_alert.into());
+    pub fn kpi_first_answer_alert(mut self, kpi_first_answer_alert: bool) -> Self {
+        self.kpi_first_answer_alert = Some(kpi_first_answer_alert);
         self
     }
 
@@ -1109,11 +1133,8 @@ impl ConfigUpdateParams {
     /// Whether an alert is raised when a later reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
-    pub fn kpi_further_answer_alert(
-        mut self,
-        kpi_further_answer_alert: impl Into<String>,
-    ) -> Self {
-        self.kpi_further_answer_alert = Some(kpi_further_answer_alert.into());
+    pub fn kpi_further_answer_alert(mut self, kpi_further_answer_alert: bool) -> Self {
+        self.kpi_further_answer_alert = Some(kpi_further_answer_alert);
         self
     }
 
@@ -1142,17 +1163,17 @@ impl ConfigUpdateParams {
     /// - `N` — do not track
     pub fn kpi_check_operator_activity(
         mut self,
-        kpi_check_operator_activity: impl Into<String>,
+        kpi_check_operator_activity: bool,
     ) -> Self {
-        self.kpi_check_operator_activity = Some(kpi_check_operator_activity.into());
+        self.kpi_check_operator_activity = Some(kpi_check_operator_activity);
         self
     }
 
     /// Whether a CRM greeting form is shown to the client. Possible values:
     /// - `Y` — show the form
     /// - `N` — no form
-    pub fn use_welcome_form(mut self, use_welcome_form: impl Into<String>) -> Self {
-        self.use_welcome_form = Some(use_welcome_form.into());
+    pub fn use_welcome_form(mut self, use_welcome_form: bool) -> Self {
+        self.use_welcome_form = Some(use_welcome_form);
         self
     }
 
@@ -1165,16 +1186,16 @@ impl ConfigUpdateParams {
     /// Whether the greeting form appears after a pause. Possible values:
     /// - `Y` — show it delayed
     /// - `N` — show it immediately
-    pub fn welcome_form_delay(mut self, welcome_form_delay: impl Into<String>) -> Self {
-        self.welcome_form_delay = Some(welcome_form_delay.into());
+    pub fn welcome_form_delay(mut self, welcome_form_delay: bool) -> Self {
+        self.welcome_form_delay = Some(welcome_form_delay);
         self
     }
 
     /// Whether closing a conversation has to be confirmed. Possible values:
     /// - `Y` — confirmation required
     /// - `N` — no confirmation
-    pub fn confirm_close(mut self, confirm_close: impl Into<String>) -> Self {
-        self.confirm_close = Some(confirm_close.into());
+    pub fn confirm_close(mut self, confirm_close: bool) -> Self {
+        self.confirm_close = Some(confirm_close);
         self
     }
 
@@ -1183,14 +1204,184 @@ impl ConfigUpdateParams {
     /// - `N` — take it into account
     pub fn ignore_welcome_form_responsible(
         mut self,
-        ignore_welcome_form_responsible: impl Into<String>,
+        ignore_welcome_form_responsible: bool,
     ) -> Self {
-        self.ignore_welcome_form_responsible = Some(
-            ignore_welcome_form_responsible.into(),
-        );
+        self.ignore_welcome_form_responsible = Some(ignore_welcome_form_responsible);
         self
     }
 }
+
+/// The values of `QUEUE_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateQueueType {
+    /// `evenly`
+    Evenly,
+    /// `strictly`
+    Strictly,
+    /// `all`
+    All,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateQueueType { Evenly = "evenly", Strictly = "strictly", All = "all" }
+);
+
+/// The values of `TYPE_MAX_CHAT` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateTypeMaxChat {
+    /// `answered`
+    Answered,
+    /// `answered_new`
+    AnsweredNew,
+    /// `closed`
+    Closed,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateTypeMaxChat { Answered = "answered", AnsweredNew = "answered_new", Closed
+    = "closed" }
+);
+
+/// The values of `WELCOME_BOT_JOIN` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateWelcomeBotJoin {
+    /// `first`
+    First,
+    /// `always`
+    Always,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateWelcomeBotJoin { First = "first", Always = "always" }
+);
+
+/// The values of `WELCOME_BOT_LEFT` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateWelcomeBotLeft {
+    /// `queue`
+    Queue,
+    /// `close`
+    Close,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateWelcomeBotLeft { Queue = "queue", Close = "close" }
+);
+
+/// The values of `OPERATOR_DATA` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateOperatorData {
+    /// `profile`
+    Profile,
+    /// `queue`
+    Queue,
+    /// `hide`
+    Hide,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateOperatorData { Profile = "profile", Queue = "queue", Hide = "hide" }
+);
+
+/// The values of `NO_ANSWER_RULE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateNoAnswerRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(ConfigUpdateNoAnswerRule { None = "none", Text = "text" });
+
+/// The values of `WORKTIME_DAYOFF` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateWorktimeDayoff {
+    /// `MO`
+    Mo,
+    /// `TU`
+    Tu,
+    /// `WE`
+    We,
+    /// `TH`
+    Th,
+    /// `FR`
+    Fr,
+    /// `SA`
+    Sa,
+    /// `SU`
+    Su,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateWorktimeDayoff { Mo = "MO", Tu = "TU", We = "WE", Th = "TH", Fr = "FR",
+    Sa = "SA", Su = "SU" }
+);
+
+/// The values of `WORKTIME_DAYOFF_RULE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateWorktimeDayoffRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ConfigUpdateWorktimeDayoffRule { None = "none", Text = "text" }
+);
+
+/// The values of `CLOSE_RULE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateCloseRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(ConfigUpdateCloseRule { None = "none", Text = "text" });
+
+/// The values of `AUTO_CLOSE_RULE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigUpdateAutoCloseRule {
+    /// `none`
+    None,
+    /// `text`
+    Text,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(ConfigUpdateAutoCloseRule { None = "none", Text = "text" });
 
 /// The errors `imopenlines.config.update` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,7 @@ use crate::wire;
 /// [`CrmChatGetError`]: `ACCESS_DENIED`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CrmChatGet {
@@ -37,8 +38,9 @@ pub struct CrmChatGet {
     /// - `N` — every linked chat
     ///
     /// If not sent, `Y` is assumed
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "ACTIVE_ONLY", skip_serializing_if = "Option::is_none")]
-    pub active_only: Option<String>,
+    pub active_only: Option<bool>,
 }
 
 impl CrmChatGet {
@@ -56,8 +58,8 @@ impl CrmChatGet {
     /// - `N` — every linked chat
     ///
     /// If not sent, `Y` is assumed
-    pub fn active_only(mut self, active_only: impl Into<String>) -> Self {
-        self.active_only = Some(active_only.into());
+    pub fn active_only(mut self, active_only: bool) -> Self {
+        self.active_only = Some(active_only);
         self
     }
 }

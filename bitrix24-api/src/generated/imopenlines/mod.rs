@@ -50,7 +50,8 @@ pub use bot_session_finish::{
     BotSessionFinish, BotSessionFinishError, BotSessionFinishResponse,
 };
 pub use bot_session_message_send::{
-    BotSessionMessageSend, BotSessionMessageSendError, BotSessionMessageSendResponse,
+    BotSessionMessageSend, BotSessionMessageSendError, BotSessionMessageSendName,
+    BotSessionMessageSendResponse,
 };
 pub use bot_session_operator::{
     BotSessionOperator, BotSessionOperatorError, BotSessionOperatorResponse,
@@ -66,7 +67,12 @@ pub use crm_chat_user_add::{CrmChatUserAdd, CrmChatUserAddError, CrmChatUserAddR
 pub use crm_chat_user_delete::{
     CrmChatUserDelete, CrmChatUserDeleteError, CrmChatUserDeleteResponse,
 };
-pub use config_add::{ConfigAdd, ConfigAddError, ConfigAddParams, ConfigAddResponse};
+pub use config_add::{
+    ConfigAdd, ConfigAddAutoCloseRule, ConfigAddCloseRule, ConfigAddError,
+    ConfigAddNoAnswerRule, ConfigAddOperatorData, ConfigAddParams, ConfigAddQueueType,
+    ConfigAddResponse, ConfigAddTypeMaxChat, ConfigAddWelcomeBotJoin,
+    ConfigAddWelcomeBotLeft, ConfigAddWorktimeDayoff, ConfigAddWorktimeDayoffRule,
+};
 pub use config_delete::{ConfigDelete, ConfigDeleteError, ConfigDeleteResponse};
 pub use config_get::{
     ConfigGet, ConfigGetError, ConfigGetQueueFull, ConfigGetQueueUsersFields,
@@ -79,7 +85,11 @@ pub use config_list_get::{
 };
 pub use config_path_get::{ConfigPathGet, ConfigPathGetError, ConfigPathGetResponse};
 pub use config_update::{
-    ConfigUpdate, ConfigUpdateError, ConfigUpdateParams, ConfigUpdateResponse,
+    ConfigUpdate, ConfigUpdateAutoCloseRule, ConfigUpdateCloseRule, ConfigUpdateError,
+    ConfigUpdateNoAnswerRule, ConfigUpdateOperatorData, ConfigUpdateParams,
+    ConfigUpdateQueueType, ConfigUpdateResponse, ConfigUpdateTypeMaxChat,
+    ConfigUpdateWelcomeBotJoin, ConfigUpdateWelcomeBotLeft, ConfigUpdateWorktimeDayoff,
+    ConfigUpdateWorktimeDayoffRule,
 };
 pub use network_join::{NetworkJoin, NetworkJoinError, NetworkJoinResponse};
 pub use network_message_add::{
