@@ -162,7 +162,7 @@ impl<'a> Reader<'a, '_> {
         Page {
             path: self.path.to_string(),
             kind,
-            title,
+            title: title_without_name(&title, &names),
             names,
             upstream,
             scopes,
@@ -1191,6 +1191,23 @@ fn title_names(title: &str) -> Vec<String> {
     let all = out.clone();
     out.retain(|n| !all.iter().any(|o| o != n && o.contains(n.as_str())));
     out
+}
+
+/// The H1 without the method or event name that ends it ("Get Chat by User Code imopenlines.session.open"
+/// gives "Get Chat by User Code"); a name in mid-sentence stays, since the sentence needs it.
+fn title_without_name(title: &str, names: &[String]) -> String {
+    let plain = title.trim();
+    for name in names {
+        for form in [format!("`{name}`"), name.clone()] {
+            if let Some(rest) = plain.strip_suffix(form.as_str()) {
+                let rest = rest.trim_end().trim_end_matches(':').trim_end();
+                if !rest.is_empty() {
+                    return rest.to_string();
+                }
+            }
+        }
+    }
+    plain.to_string()
 }
 
 /// The scopes and the "who can call" line from the blockquote at the top.

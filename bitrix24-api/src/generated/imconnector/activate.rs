@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Switch a Connector On or Off for an Open Line imconnector.activate (`imconnector.activate`).
+/// Switch a Connector On or Off for an Open Line (`imconnector.activate`).
 ///
 /// Use `imconnector.activate` to enable or disable a custom connector on one particular open line. The same call handles both directions; the value of `ACTIVE` decides which one happens.
 ///

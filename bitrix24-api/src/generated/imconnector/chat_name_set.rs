@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Rename a Connector Chat imconnector.chat.name.set (`imconnector.chat.name.set`).
+/// Rename a Connector Chat (`imconnector.chat.name.set`).
 ///
 /// `imconnector.chat.name.set` gives an open line chat a new title. The chat is addressed by the identifier it has in the external messenger, so you can keep the Bitrix24 side in sync when a conversation is renamed over there.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Store External Channel Settings for a Connector imconnector.connector.data.set (`imconnector.connector.data.set`).
+/// Store External Channel Settings for a Connector (`imconnector.connector.data.set`).
 ///
 /// `imconnector.connector.data.set` saves, for one custom connector on one open line, the description of the channel it is bound to in the outside messenger: its identifier, links and display name.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Remove Messages Previously Delivered by a Connector imconnector.delete.messages (`imconnector.delete.messages`).
+/// Remove Messages Previously Delivered by a Connector (`imconnector.delete.messages`).
 ///
 /// `imconnector.delete.messages` takes back messages that the external system had pushed into an open line, so they disappear from the Bitrix24 conversation as well.
 ///

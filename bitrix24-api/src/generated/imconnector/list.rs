@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// List Available Connectors imconnector.list (`imconnector.list`).
+/// List Available Connectors (`imconnector.list`).
 ///
 /// `imconnector.list` reports every connector known to the Bitrix24 account, both the built-in ones and those registered by applications, as a map from connector code to its display name.
 ///

@@ -113,7 +113,7 @@ impl crate::Client {
 }
 
 impl<'c> Imconnector<'c> {
-    /// Switch a Connector On or Off for an Open Line imconnector.activate (`imconnector.activate`): see [`Activate`].
+    /// Switch a Connector On or Off for an Open Line (`imconnector.activate`): see [`Activate`].
     pub fn activate(
         &self,
         connector: impl Into<String>,
@@ -123,7 +123,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, Activate::new(connector, line, active))
     }
 
-    /// Rename a Connector Chat imconnector.chat.name.set (`imconnector.chat.name.set`): see [`ChatNameSet`].
+    /// Rename a Connector Chat (`imconnector.chat.name.set`): see [`ChatNameSet`].
     pub fn chat_name_set(
         &self,
         connector: impl Into<String>,
@@ -134,7 +134,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, ChatNameSet::new(connector, line, chat_id, name))
     }
 
-    /// Store External Channel Settings for a Connector imconnector.connector.data.set (`imconnector.connector.data.set`): see [`ConnectorDataSet`].
+    /// Store External Channel Settings for a Connector (`imconnector.connector.data.set`): see [`ConnectorDataSet`].
     pub fn connector_data_set(
         &self,
         connector: impl Into<String>,
@@ -144,7 +144,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, ConnectorDataSet::new(connector, line, data))
     }
 
-    /// Remove Messages Previously Delivered by a Connector imconnector.delete.messages (`imconnector.delete.messages`): see [`DeleteMessages`].
+    /// Remove Messages Previously Delivered by a Connector (`imconnector.delete.messages`): see [`DeleteMessages`].
     pub fn delete_messages(
         &self,
         connector: impl Into<String>,
@@ -154,12 +154,12 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, DeleteMessages::new(connector, line, messages))
     }
 
-    /// List Available Connectors imconnector.list (`imconnector.list`): see [`List`].
+    /// List Available Connectors (`imconnector.list`): see [`List`].
     pub fn list(&self) -> crate::Call<'c, List> {
         crate::Call::new(self.client, List::new())
     }
 
-    /// Add a Custom Connector to Open Channels imconnector.register (`imconnector.register`): see [`Register`].
+    /// Add a Custom Connector to Open Channels (`imconnector.register`): see [`Register`].
     pub fn register(
         &self,
         id: impl Into<String>,
@@ -170,7 +170,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, Register::new(id, name, icon, placement_handler))
     }
 
-    /// Deliver Incoming Messages into an Open Line imconnector.send.messages (`imconnector.send.messages`): see [`SendMessages`].
+    /// Deliver Incoming Messages into an Open Line (`imconnector.send.messages`): see [`SendMessages`].
     pub fn send_messages(
         &self,
         connector: impl Into<String>,
@@ -180,7 +180,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, SendMessages::new(connector, line, messages))
     }
 
-    /// Report an Outgoing Message as "Delivered" imconnector.send.status.delivery (`imconnector.send.status.delivery`): see [`SendStatusDelivery`].
+    /// Report an Outgoing Message as "Delivered" (`imconnector.send.status.delivery`): see [`SendStatusDelivery`].
     pub fn send_status_delivery(
         &self,
         connector: impl Into<String>,
@@ -190,7 +190,7 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, SendStatusDelivery::new(connector, line, messages))
     }
 
-    /// Report an Outgoing Message as "Read" imconnector.send.status.reading (`imconnector.send.status.reading`): see [`SendStatusReading`].
+    /// Report an Outgoing Message as "Read" (`imconnector.send.status.reading`): see [`SendStatusReading`].
     pub fn send_status_reading(
         &self,
         connector: impl Into<String>,
@@ -200,17 +200,17 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, SendStatusReading::new(connector, line, messages))
     }
 
-    /// Check Whether a Connector Is Ready on a Line imconnector.status (`imconnector.status`): see [`Status`].
+    /// Check Whether a Connector Is Ready on a Line (`imconnector.status`): see [`Status`].
     pub fn status(&self, connector: impl Into<String>) -> crate::Call<'c, Status> {
         crate::Call::new(self.client, Status::new(connector))
     }
 
-    /// Remove a Custom Connector imconnector.unregister (`imconnector.unregister`): see [`Unregister`].
+    /// Remove a Custom Connector (`imconnector.unregister`): see [`Unregister`].
     pub fn unregister(&self, id: impl Into<String>) -> crate::Call<'c, Unregister> {
         crate::Call::new(self.client, Unregister::new(id))
     }
 
-    /// Edit Messages Already Delivered by a Connector with imconnector.update.messages (`imconnector.update.messages`): see [`UpdateMessages`].
+    /// Edit Messages Already Delivered by a Connector with (`imconnector.update.messages`): see [`UpdateMessages`].
     pub fn update_messages(
         &self,
         connector: impl Into<String>,

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
-/// Open Channel Conversation Opened OnImConnectorDialogStart (`OnImConnectorDialogStart`).
+/// Open Channel Conversation Opened (`OnImConnectorDialogStart`).
 ///
 /// Bitrix24 fires `OnImConnectorDialogStart` at the moment a new conversation (dialog) comes into being in an Open Channel served by a connector.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Add a Custom Connector to Open Channels imconnector.register (`imconnector.register`).
+/// Add a Custom Connector to Open Channels (`imconnector.register`).
 ///
 /// `imconnector.register` makes your application's own messenger integration available as a connector in Open Channels.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Deliver Incoming Messages into an Open Line imconnector.send.messages (`imconnector.send.messages`).
+/// Deliver Incoming Messages into an Open Line (`imconnector.send.messages`).
 ///
 /// `imconnector.send.messages` is how a custom connector hands over messages that arrived in the external messenger: they are posted into the chosen Bitrix24 open line.
 ///

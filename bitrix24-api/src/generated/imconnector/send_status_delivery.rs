@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Report an Outgoing Message as "Delivered" imconnector.send.status.delivery (`imconnector.send.status.delivery`).
+/// Report an Outgoing Message as "Delivered" (`imconnector.send.status.delivery`).
 ///
 /// `imconnector.send.status.delivery` tells Bitrix24 that a message an operator sent from an open line has reached the external messenger. Nothing is re-sent by this call; it merely stores the delivery outcome.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Report an Outgoing Message as "Read" imconnector.send.status.reading (`imconnector.send.status.reading`).
+/// Report an Outgoing Message as "Read" (`imconnector.send.status.reading`).
 ///
 /// `imconnector.send.status.reading` tells Bitrix24 that a message an operator sent from an open line has been seen by the recipient in the external messenger. Nothing is re-sent by this call; it only stores the "read" mark.
 ///

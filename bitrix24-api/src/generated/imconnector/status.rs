@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Check Whether a Connector Is Ready on a Line imconnector.status (`imconnector.status`).
+/// Check Whether a Connector Is Ready on a Line (`imconnector.status`).
 ///
 /// `imconnector.status` tells you how a connector stands on a given open line: whether it is configured, whether it reports an error, and whether it is usable overall.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Remove a Custom Connector imconnector.unregister (`imconnector.unregister`).
+/// Remove a Custom Connector (`imconnector.unregister`).
 ///
 /// `imconnector.unregister` deletes the registration of a custom connector, the counterpart of `imconnector.register`.
 ///

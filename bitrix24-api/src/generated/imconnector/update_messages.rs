@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Edit Messages Already Delivered by a Connector with imconnector.update.messages (`imconnector.update.messages`).
+/// Edit Messages Already Delivered by a Connector with (`imconnector.update.messages`).
 ///
 /// `imconnector.update.messages` changes messages that the external system had earlier pushed into an open line, for example after the client edited them in the messenger.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Close an Open Line Dialog from a Chatbot imopenlines.bot.session.finish (`imopenlines.bot.session.finish`).
+/// Close an Open Line Dialog from a Chatbot (`imopenlines.bot.session.finish`).
 ///
 /// `imopenlines.bot.session.finish` lets an application's chatbot close the open line dialog it is currently taking part in.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Hand a Bot Dialog to an Available Operator imopenlines.bot.session.operator (`imopenlines.bot.session.operator`).
+/// Hand a Bot Dialog to an Available Operator (`imopenlines.bot.session.operator`).
 ///
 /// `imopenlines.bot.session.operator` takes an open line dialog away from the chatbot and gives it to whichever operator of the line is free.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Move a Bot Dialogue to a Specific Operator or Queue with imopenlines.bot.session.transfer (`imopenlines.bot.session.transfer`).
+/// Move a Bot Dialogue to a Specific Operator or Queue with (`imopenlines.bot.session.transfer`).
 ///
 /// `imopenlines.bot.session.transfer` lets the application's chatbot pass an open line dialogue it is handling to a chosen employee or to the queue of a line.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Create a new open line: imopenlines.config.add (`imopenlines.config.add`).
+/// Create a new open line (`imopenlines.config.add`).
 ///
 /// Call `imopenlines.config.add` to register a fresh open channel and receive its numeric ID back.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Remove an open line imopenlines.config.delete (`imopenlines.config.delete`).
+/// Remove an open line (`imopenlines.config.delete`).
 ///
 /// `imopenlines.config.delete` permanently removes one open channel, identified by its ID.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Read the settings of one open line imopenlines.config.get (`imopenlines.config.get`).
+/// Read the settings of one open line (`imopenlines.config.get`).
 ///
 /// `imopenlines.config.get` returns the full configuration of a single open line, looked up by its ID. On request it also includes the operator queue.
 ///

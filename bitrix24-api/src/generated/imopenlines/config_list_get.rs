@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// List the account's open lines imopenlines.config.list.get (`imopenlines.config.list.get`).
+/// List the account's open lines (`imopenlines.config.list.get`).
 ///
 /// `imopenlines.config.list.get` returns open lines of the account as an array. You can choose the fields, filter and sort the set, page through it, and optionally attach queue data to every line.
 ///

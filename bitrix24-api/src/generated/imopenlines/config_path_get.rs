@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Find the public open lines page imopenlines.config.path.get (`imopenlines.config.path.get`).
+/// Find the public open lines page (`imopenlines.config.path.get`).
 ///
 /// `imopenlines.config.path.get` tells you where the account's public open lines page lives: it returns the account's base URL and the page path separately, so joining the two gives the full address.
 ///

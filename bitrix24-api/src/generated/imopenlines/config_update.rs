@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Change the settings of an open line imopenlines.config.update (`imopenlines.config.update`).
+/// Change the settings of an open line (`imopenlines.config.update`).
 ///
 /// `imopenlines.config.update` changes the configuration of an existing open channel. Send the line's ID together with the settings you want to change.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// List the Open Line Chats of a CRM Record imopenlines.crm.chat.get (`imopenlines.crm.chat.get`).
+/// List the Open Line Chats of a CRM Record (`imopenlines.crm.chat.get`).
 ///
 /// `imopenlines.crm.chat.get` returns the open line chats that are linked to a CRM record, together with the connector each chat came through.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Find the Most Recent Chat of a CRM Record imopenlines.crm.chat.getLastId (`imopenlines.crm.chat.getLastId`).
+/// Find the Most Recent Chat of a CRM Record (`imopenlines.crm.chat.getLastId`).
 ///
 /// `imopenlines.crm.chat.getLastId` returns the ID of the newest open line chat linked to a given CRM record.
 ///

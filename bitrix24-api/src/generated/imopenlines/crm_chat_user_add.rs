@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Invite a User into a CRM-Linked Chat imopenlines.crm.chat.user.add (`imopenlines.crm.chat.user.add`).
+/// Invite a User into a CRM-Linked Chat (`imopenlines.crm.chat.user.add`).
 ///
 /// `imopenlines.crm.chat.user.add` makes an employee or a bot a participant of an open line chat that is linked to a CRM record.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Take a User out of a CRM-Linked Chat imopenlines.crm.chat.user.delete (`imopenlines.crm.chat.user.delete`).
+/// Take a User out of a CRM-Linked Chat (`imopenlines.crm.chat.user.delete`).
 ///
 /// `imopenlines.crm.chat.user.delete` removes an employee or a bot from an open line chat that is linked to a CRM record.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Turn a Conversation into a CRM Lead imopenlines.crm.lead.create (`imopenlines.crm.lead.create`).
+/// Turn a Conversation into a CRM Lead (`imopenlines.crm.lead.create`).
 ///
 /// `imopenlines.crm.lead.create` registers a new lead in CRM using the open channel chat you point it at as the source.
 ///

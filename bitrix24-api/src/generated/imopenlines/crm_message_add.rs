@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Post a Message into an Open Channel Chat imopenlines.crm.message.add (`imopenlines.crm.message.add`).
+/// Post a Message into an Open Channel Chat (`imopenlines.crm.message.add`).
 ///
 /// `imopenlines.crm.message.add` writes a message into an open channel chat that is linked to a CRM record; the message is authored by the employee or bot you name in `USER_ID`.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Fetch the Details of an Open Line Conversation imopenlines.dialog.get (`imopenlines.dialog.get`).
+/// Fetch the Details of an Open Line Conversation (`imopenlines.dialog.get`).
 ///
 /// `imopenlines.dialog.get` returns the full description of an open line chat: its identity, counters, CRM binding strings, the caller's rights and read markers. Identify the chat with any single one of the parameters below; you do not have to send more than one.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Turn a Chat Message into a Quick Answer imopenlines.message.quick.save (`imopenlines.message.quick.save`).
+/// Turn a Chat Message into a Quick Answer (`imopenlines.message.quick.save`).
 ///
 /// `imopenlines.message.quick.save` copies a message from an open line chat into the quick answers list, so operators can reuse the text later.
 ///

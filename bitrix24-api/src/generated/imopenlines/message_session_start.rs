@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Split Off a New Session Starting from a Message imopenlines.message.session.start (`imopenlines.message.session.start`).
+/// Split Off a New Session Starting from a Message (`imopenlines.message.session.start`).
 ///
 /// `imopenlines.message.session.start` starts a new session in an open line chat and moves the chosen message into that session.
 ///

@@ -182,7 +182,7 @@ impl crate::Client {
 }
 
 impl<'c> Imopenlines<'c> {
-    /// Close an Open Line Dialog from a Chatbot imopenlines.bot.session.finish (`imopenlines.bot.session.finish`): see [`BotSessionFinish`].
+    /// Close an Open Line Dialog from a Chatbot (`imopenlines.bot.session.finish`): see [`BotSessionFinish`].
     pub fn bot_session_finish(&self, chat_id: i64) -> crate::Call<'c, BotSessionFinish> {
         crate::Call::new(self.client, BotSessionFinish::new(chat_id))
     }
@@ -195,7 +195,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, BotSessionMessageSend::new(chat_id))
     }
 
-    /// Hand a Bot Dialog to an Available Operator imopenlines.bot.session.operator (`imopenlines.bot.session.operator`): see [`BotSessionOperator`].
+    /// Hand a Bot Dialog to an Available Operator (`imopenlines.bot.session.operator`): see [`BotSessionOperator`].
     pub fn bot_session_operator(
         &self,
         chat_id: i64,
@@ -203,7 +203,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, BotSessionOperator::new(chat_id))
     }
 
-    /// Move a Bot Dialogue to a Specific Operator or Queue with imopenlines.bot.session.transfer (`imopenlines.bot.session.transfer`): see [`BotSessionTransfer`].
+    /// Move a Bot Dialogue to a Specific Operator or Queue with (`imopenlines.bot.session.transfer`): see [`BotSessionTransfer`].
     pub fn bot_session_transfer(
         &self,
         chat_id: i64,
@@ -211,7 +211,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, BotSessionTransfer::new(chat_id))
     }
 
-    /// Find the Most Recent Chat of a CRM Record imopenlines.crm.chat.getLastId (`imopenlines.crm.chat.getLastId`): see [`CrmChatGetLastId`].
+    /// Find the Most Recent Chat of a CRM Record (`imopenlines.crm.chat.getLastId`): see [`CrmChatGetLastId`].
     pub fn crm_chat_get_last_id(
         &self,
         crm_entity_type: impl Into<String>,
@@ -220,7 +220,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, CrmChatGetLastId::new(crm_entity_type, crm_entity))
     }
 
-    /// List the Open Line Chats of a CRM Record imopenlines.crm.chat.get (`imopenlines.crm.chat.get`): see [`CrmChatGet`].
+    /// List the Open Line Chats of a CRM Record (`imopenlines.crm.chat.get`): see [`CrmChatGet`].
     pub fn crm_chat_get(
         &self,
         crm_entity_type: impl Into<String>,
@@ -229,7 +229,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, CrmChatGet::new(crm_entity_type, crm_entity))
     }
 
-    /// Invite a User into a CRM-Linked Chat imopenlines.crm.chat.user.add (`imopenlines.crm.chat.user.add`): see [`CrmChatUserAdd`].
+    /// Invite a User into a CRM-Linked Chat (`imopenlines.crm.chat.user.add`): see [`CrmChatUserAdd`].
     pub fn crm_chat_user_add(
         &self,
         crm_entity_type: impl Into<String>,
@@ -242,7 +242,7 @@ impl<'c> Imopenlines<'c> {
         )
     }
 
-    /// Take a User out of a CRM-Linked Chat imopenlines.crm.chat.user.delete (`imopenlines.crm.chat.user.delete`): see [`CrmChatUserDelete`].
+    /// Take a User out of a CRM-Linked Chat (`imopenlines.crm.chat.user.delete`): see [`CrmChatUserDelete`].
     pub fn crm_chat_user_delete(
         &self,
         crm_entity_type: impl Into<String>,
@@ -255,42 +255,42 @@ impl<'c> Imopenlines<'c> {
         )
     }
 
-    /// Create a new open line: imopenlines.config.add (`imopenlines.config.add`): see [`ConfigAdd`].
+    /// Create a new open line (`imopenlines.config.add`): see [`ConfigAdd`].
     pub fn config_add(&self) -> crate::Call<'c, ConfigAdd> {
         crate::Call::new(self.client, ConfigAdd::new())
     }
 
-    /// Remove an open line imopenlines.config.delete (`imopenlines.config.delete`): see [`ConfigDelete`].
+    /// Remove an open line (`imopenlines.config.delete`): see [`ConfigDelete`].
     pub fn config_delete(&self, config_id: i64) -> crate::Call<'c, ConfigDelete> {
         crate::Call::new(self.client, ConfigDelete::new(config_id))
     }
 
-    /// Read the settings of one open line imopenlines.config.get (`imopenlines.config.get`): see [`ConfigGet`].
+    /// Read the settings of one open line (`imopenlines.config.get`): see [`ConfigGet`].
     pub fn config_get(&self, config_id: i64) -> crate::Call<'c, ConfigGet> {
         crate::Call::new(self.client, ConfigGet::new(config_id))
     }
 
-    /// List the account's open lines imopenlines.config.list.get (`imopenlines.config.list.get`): see [`ConfigListGet`].
+    /// List the account's open lines (`imopenlines.config.list.get`): see [`ConfigListGet`].
     pub fn config_list_get(&self) -> crate::Call<'c, ConfigListGet> {
         crate::Call::new(self.client, ConfigListGet::new())
     }
 
-    /// Find the public open lines page imopenlines.config.path.get (`imopenlines.config.path.get`): see [`ConfigPathGet`].
+    /// Find the public open lines page (`imopenlines.config.path.get`): see [`ConfigPathGet`].
     pub fn config_path_get(&self) -> crate::Call<'c, ConfigPathGet> {
         crate::Call::new(self.client, ConfigPathGet::new())
     }
 
-    /// Change the settings of an open line imopenlines.config.update (`imopenlines.config.update`): see [`ConfigUpdate`].
+    /// Change the settings of an open line (`imopenlines.config.update`): see [`ConfigUpdate`].
     pub fn config_update(&self, config_id: i64) -> crate::Call<'c, ConfigUpdate> {
         crate::Call::new(self.client, ConfigUpdate::new(config_id))
     }
 
-    /// Attach an open line from another Bitrix24 imopenlines.network.join (`imopenlines.network.join`): see [`NetworkJoin`].
+    /// Attach an open line from another Bitrix24 (`imopenlines.network.join`): see [`NetworkJoin`].
     pub fn network_join(&self, code: impl Into<String>) -> crate::Call<'c, NetworkJoin> {
         crate::Call::new(self.client, NetworkJoin::new(code))
     }
 
-    /// Message a user in the name of an open line imopenlines.network.message.add (`imopenlines.network.message.add`): see [`NetworkMessageAdd`].
+    /// Message a user in the name of an open line (`imopenlines.network.message.add`): see [`NetworkMessageAdd`].
     pub fn network_message_add(
         &self,
         code: impl Into<String>,
@@ -300,12 +300,12 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, NetworkMessageAdd::new(code, user_id, message))
     }
 
-    /// Check the open lines API revision numbers imopenlines.revision.get (`imopenlines.revision.get`): see [`RevisionGet`].
+    /// Check the open lines API revision numbers (`imopenlines.revision.get`): see [`RevisionGet`].
     pub fn revision_get(&self) -> crate::Call<'c, RevisionGet> {
         crate::Call::new(self.client, RevisionGet::new())
     }
 
-    /// Post a Message into an Open Channel Chat imopenlines.crm.message.add (`imopenlines.crm.message.add`): see [`CrmMessageAdd`].
+    /// Post a Message into an Open Channel Chat (`imopenlines.crm.message.add`): see [`CrmMessageAdd`].
     pub fn crm_message_add(
         &self,
         crm_entity_type: impl Into<String>,
@@ -320,7 +320,7 @@ impl<'c> Imopenlines<'c> {
         )
     }
 
-    /// Turn a Chat Message into a Quick Answer imopenlines.message.quick.save (`imopenlines.message.quick.save`): see [`MessageQuickSave`].
+    /// Turn a Chat Message into a Quick Answer (`imopenlines.message.quick.save`): see [`MessageQuickSave`].
     pub fn message_quick_save(
         &self,
         chat_id: i64,
@@ -329,7 +329,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, MessageQuickSave::new(chat_id, message_id))
     }
 
-    /// Close a Dialog Owned by a Different Operator imopenlines.operator.another.finish (`imopenlines.operator.another.finish`): see [`OperatorAnotherFinish`].
+    /// Close a Dialog Owned by a Different Operator (`imopenlines.operator.another.finish`): see [`OperatorAnotherFinish`].
     pub fn operator_another_finish(
         &self,
         chat_id: i64,
@@ -337,42 +337,42 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, OperatorAnotherFinish::new(chat_id))
     }
 
-    /// Claim an Open Line Dialog as the Current Operator imopenlines.operator.answer (`imopenlines.operator.answer`): see [`OperatorAnswer`].
+    /// Claim an Open Line Dialog as the Current Operator (`imopenlines.operator.answer`): see [`OperatorAnswer`].
     pub fn operator_answer(&self, chat_id: i64) -> crate::Call<'c, OperatorAnswer> {
         crate::Call::new(self.client, OperatorAnswer::new(chat_id))
     }
 
-    /// Close Your Own Open Line Dialogue imopenlines.operator.finish (`imopenlines.operator.finish`): see [`OperatorFinish`].
+    /// Close Your Own Open Line Dialogue (`imopenlines.operator.finish`): see [`OperatorFinish`].
     pub fn operator_finish(&self, chat_id: i64) -> crate::Call<'c, OperatorFinish> {
         crate::Call::new(self.client, OperatorFinish::new(chat_id))
     }
 
-    /// Pass a Dialog On imopenlines.operator.skip (`imopenlines.operator.skip`): see [`OperatorSkip`].
+    /// Pass a Dialog On (`imopenlines.operator.skip`): see [`OperatorSkip`].
     pub fn operator_skip(&self, chat_id: i64) -> crate::Call<'c, OperatorSkip> {
         crate::Call::new(self.client, OperatorSkip::new(chat_id))
     }
 
-    /// Flag a Conversation as Spam imopenlines.operator.spam (`imopenlines.operator.spam`): see [`OperatorSpam`].
+    /// Flag a Conversation as Spam (`imopenlines.operator.spam`): see [`OperatorSpam`].
     pub fn operator_spam(&self, chat_id: i64) -> crate::Call<'c, OperatorSpam> {
         crate::Call::new(self.client, OperatorSpam::new(chat_id))
     }
 
-    /// Hand a Dialog Over to Another Operator or Open Line imopenlines.operator.transfer (`imopenlines.operator.transfer`): see [`OperatorTransfer`].
+    /// Hand a Dialog Over to Another Operator or Open Line (`imopenlines.operator.transfer`): see [`OperatorTransfer`].
     pub fn operator_transfer(&self, chat_id: i64) -> crate::Call<'c, OperatorTransfer> {
         crate::Call::new(self.client, OperatorTransfer::new(chat_id))
     }
 
-    /// Turn a Conversation into a CRM Lead imopenlines.crm.lead.create (`imopenlines.crm.lead.create`): see [`CrmLeadCreate`].
+    /// Turn a Conversation into a CRM Lead (`imopenlines.crm.lead.create`): see [`CrmLeadCreate`].
     pub fn crm_lead_create(&self, chat_id: i64) -> crate::Call<'c, CrmLeadCreate> {
         crate::Call::new(self.client, CrmLeadCreate::new(chat_id))
     }
 
-    /// Fetch the Details of an Open Line Conversation imopenlines.dialog.get (`imopenlines.dialog.get`): see [`DialogGet`].
+    /// Fetch the Details of an Open Line Conversation (`imopenlines.dialog.get`): see [`DialogGet`].
     pub fn dialog_get(&self) -> crate::Call<'c, DialogGet> {
         crate::Call::new(self.client, DialogGet::new())
     }
 
-    /// Split Off a New Session Starting from a Message imopenlines.message.session.start (`imopenlines.message.session.start`): see [`MessageSessionStart`].
+    /// Split Off a New Session Starting from a Message (`imopenlines.message.session.start`): see [`MessageSessionStart`].
     pub fn message_session_start(
         &self,
         chat_id: i64,
@@ -389,32 +389,32 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, SessionHeadVote::new(session_id))
     }
 
-    /// Read the Message Log of an Open Line Session imopenlines.session.history.get (`imopenlines.session.history.get`): see [`SessionHistoryGet`].
+    /// Read the Message Log of an Open Line Session (`imopenlines.session.history.get`): see [`SessionHistoryGet`].
     pub fn session_history_get(&self) -> crate::Call<'c, SessionHistoryGet> {
         crate::Call::new(self.client, SessionHistoryGet::new())
     }
 
-    /// Claim a Conversation Handled by Another Operator imopenlines.session.intercept (`imopenlines.session.intercept`): see [`SessionIntercept`].
+    /// Claim a Conversation Handled by Another Operator (`imopenlines.session.intercept`): see [`SessionIntercept`].
     pub fn session_intercept(&self, chat_id: i64) -> crate::Call<'c, SessionIntercept> {
         crate::Call::new(self.client, SessionIntercept::new(chat_id))
     }
 
-    /// Enter an Active Conversation as Operator imopenlines.session.join (`imopenlines.session.join`): see [`SessionJoin`].
+    /// Enter an Active Conversation as Operator (`imopenlines.session.join`): see [`SessionJoin`].
     pub fn session_join(&self, chat_id: i64) -> crate::Call<'c, SessionJoin> {
         crate::Call::new(self.client, SessionJoin::new(chat_id))
     }
 
-    /// Pin Every Available Conversation to Yourself imopenlines.session.mode.pinAll (`imopenlines.session.mode.pinAll`): see [`SessionModePinAll`].
+    /// Pin Every Available Conversation to Yourself (`imopenlines.session.mode.pinAll`): see [`SessionModePinAll`].
     pub fn session_mode_pin_all(&self) -> crate::Call<'c, SessionModePinAll> {
         crate::Call::new(self.client, SessionModePinAll::new())
     }
 
-    /// Attach a Conversation to the Operator or Release It imopenlines.session.mode.pin (`imopenlines.session.mode.pin`): see [`SessionModePin`].
+    /// Attach a Conversation to the Operator or Release It (`imopenlines.session.mode.pin`): see [`SessionModePin`].
     pub fn session_mode_pin(&self, chat_id: i64) -> crate::Call<'c, SessionModePin> {
         crate::Call::new(self.client, SessionModePin::new(chat_id))
     }
 
-    /// Turn Silent Mode On or Off for a Conversation imopenlines.session.mode.silent (`imopenlines.session.mode.silent`): see [`SessionModeSilent`].
+    /// Turn Silent Mode On or Off for a Conversation (`imopenlines.session.mode.silent`): see [`SessionModeSilent`].
     pub fn session_mode_silent(
         &self,
         chat_id: i64,
@@ -422,12 +422,12 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, SessionModeSilent::new(chat_id))
     }
 
-    /// Release All of an Operator's Pinned Conversations imopenlines.session.mode.unpinAll (`imopenlines.session.mode.unpinAll`): see [`SessionModeUnpinAll`].
+    /// Release All of an Operator's Pinned Conversations (`imopenlines.session.mode.unpinAll`): see [`SessionModeUnpinAll`].
     pub fn session_mode_unpin_all(&self) -> crate::Call<'c, SessionModeUnpinAll> {
         crate::Call::new(self.client, SessionModeUnpinAll::new())
     }
 
-    /// Look Up the Open Line Chat for a Client Code imopenlines.session.open (`imopenlines.session.open`): see [`SessionOpen`].
+    /// Look Up the Open Line Chat for a Client Code (`imopenlines.session.open`): see [`SessionOpen`].
     pub fn session_open(
         &self,
         user_code: impl Into<String>,
@@ -435,7 +435,7 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, SessionOpen::new(user_code))
     }
 
-    /// Begin a Fresh Session in an Open Line Chat imopenlines.session.start (`imopenlines.session.start`): see [`SessionStart`].
+    /// Begin a Fresh Session in an Open Line Chat (`imopenlines.session.start`): see [`SessionStart`].
     pub fn session_start(&self, chat_id: i64) -> crate::Call<'c, SessionStart> {
         crate::Call::new(self.client, SessionStart::new(chat_id))
     }

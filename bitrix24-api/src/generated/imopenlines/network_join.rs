@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Attach an open line from another Bitrix24 imopenlines.network.join (`imopenlines.network.join`).
+/// Attach an open line from another Bitrix24 (`imopenlines.network.join`).
 ///
 /// `imopenlines.network.join` links an open channel published in Bitrix24 Network by a different Bitrix24 account to the account you are calling, so that its users can reach that line.
 ///

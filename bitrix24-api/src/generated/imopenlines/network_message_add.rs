@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Message a user in the name of an open line imopenlines.network.message.add (`imopenlines.network.message.add`).
+/// Message a user in the name of an open line (`imopenlines.network.message.add`).
 ///
 /// `imopenlines.network.message.add` delivers a message to a user, with the open channel that is connected through Bitrix24 Network shown as the sender.
 ///

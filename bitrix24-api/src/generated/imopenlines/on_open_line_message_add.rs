@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
-/// New Message Posted in an Open Line Chat OnOpenLineMessageAdd (`OnOpenLineMessageAdd`).
+/// New Message Posted in an Open Line Chat (`OnOpenLineMessageAdd`).
 ///
 /// Bitrix24 fires `OnOpenLineMessageAdd` whenever a new message shows up in an open line chat.
 ///

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
-/// Open Channel Session Closed OnSessionFinish (`OnSessionFinish`).
+/// Open Channel Session Closed (`OnSessionFinish`).
 ///
 /// Bitrix24 fires `OnSessionFinish` at the moment an Open Channel session is closed.
 ///

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
-/// Open Channel Session Opened OnSessionStart (`OnSessionStart`).
+/// Open Channel Session Opened (`OnSessionStart`).
 ///
 /// Bitrix24 fires `OnSessionStart` at the moment a new Open Channel session is created.
 ///

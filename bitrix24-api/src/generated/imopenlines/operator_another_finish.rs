@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Close a Dialog Owned by a Different Operator imopenlines.operator.another.finish (`imopenlines.operator.another.finish`).
+/// Close a Dialog Owned by a Different Operator (`imopenlines.operator.another.finish`).
 ///
 /// Use `imopenlines.operator.another.finish` to close an open line conversation no matter which operator it is currently assigned to — handy when a supervisor needs to wrap up someone else's dialog.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Claim an Open Line Dialog as the Current Operator imopenlines.operator.answer (`imopenlines.operator.answer`).
+/// Claim an Open Line Dialog as the Current Operator (`imopenlines.operator.answer`).
 ///
 /// Call `imopenlines.operator.answer` to accept an open line conversation: the dialog gets assigned to the operator whose credentials make the request.
 ///

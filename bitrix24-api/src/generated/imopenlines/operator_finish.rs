@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Close Your Own Open Line Dialogue imopenlines.operator.finish (`imopenlines.operator.finish`).
+/// Close Your Own Open Line Dialogue (`imopenlines.operator.finish`).
 ///
 /// `imopenlines.operator.finish` lets the calling operator close the open line dialogue they are handling.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Pass a Dialog On imopenlines.operator.skip (`imopenlines.operator.skip`).
+/// Pass a Dialog On (`imopenlines.operator.skip`).
 ///
 /// With `imopenlines.operator.skip` the calling operator declines the current dialog, and the open line hands it to whoever is next in the queue.
 ///

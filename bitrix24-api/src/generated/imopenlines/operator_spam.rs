@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Flag a Conversation as Spam imopenlines.operator.spam (`imopenlines.operator.spam`).
+/// Flag a Conversation as Spam (`imopenlines.operator.spam`).
 ///
 /// `imopenlines.operator.spam` tags an open line conversation as spam and closes it in the same step.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Hand a Dialog Over to Another Operator or Open Line imopenlines.operator.transfer (`imopenlines.operator.transfer`).
+/// Hand a Dialog Over to Another Operator or Open Line (`imopenlines.operator.transfer`).
 ///
 /// `imopenlines.operator.transfer` moves an open line dialog either to a specific employee or into the queue of a different open line.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Check the open lines API revision numbers imopenlines.revision.get (`imopenlines.revision.get`).
+/// Check the open lines API revision numbers (`imopenlines.revision.get`).
 ///
 /// `imopenlines.revision.get` reports the current revision numbers of the Open Lines API, one per client type (REST, web, mobile). Compare them with the values your integration was built against to detect changes.
 ///

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Read the Message Log of an Open Line Session imopenlines.session.history.get (`imopenlines.session.history.get`).
+/// Read the Message Log of an Open Line Session (`imopenlines.session.history.get`).
 ///
 /// `imopenlines.session.history.get` returns everything needed to render one open line session: its messages, the people and departments involved, the chat itself and any attached files.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Claim a Conversation Handled by Another Operator imopenlines.session.intercept (`imopenlines.session.intercept`).
+/// Claim a Conversation Handled by Another Operator (`imopenlines.session.intercept`).
 ///
 /// With `imopenlines.session.intercept` the calling operator takes over an ongoing conversation: responsibility moves from whoever currently handles it to the caller.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Enter an Active Conversation as Operator imopenlines.session.join (`imopenlines.session.join`).
+/// Enter an Active Conversation as Operator (`imopenlines.session.join`).
 ///
 /// Call `imopenlines.session.join` to bring the calling operator into a conversation that is currently running in an open channel, making them a participant of that chat.
 ///

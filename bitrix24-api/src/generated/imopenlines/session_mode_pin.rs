@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Attach a Conversation to the Operator or Release It imopenlines.session.mode.pin (`imopenlines.session.mode.pin`).
+/// Attach a Conversation to the Operator or Release It (`imopenlines.session.mode.pin`).
 ///
 /// `imopenlines.session.mode.pin` fixes a conversation to the calling operator, or lifts that pin again, depending on the `ACTIVATE` flag.
 ///

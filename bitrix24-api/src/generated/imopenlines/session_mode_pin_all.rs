@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Pin Every Available Conversation to Yourself imopenlines.session.mode.pinAll (`imopenlines.session.mode.pinAll`).
+/// Pin Every Available Conversation to Yourself (`imopenlines.session.mode.pinAll`).
 ///
 /// `imopenlines.session.mode.pinAll` pins, in one call, every active conversation the calling operator can reach, and reports which sessions were affected.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Turn Silent Mode On or Off for a Conversation imopenlines.session.mode.silent (`imopenlines.session.mode.silent`).
+/// Turn Silent Mode On or Off for a Conversation (`imopenlines.session.mode.silent`).
 ///
 /// `imopenlines.session.mode.silent` switches the silent messaging mode of a conversation on or off.
 ///

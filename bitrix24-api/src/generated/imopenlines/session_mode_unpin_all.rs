@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Release All of an Operator's Pinned Conversations imopenlines.session.mode.unpinAll (`imopenlines.session.mode.unpinAll`).
+/// Release All of an Operator's Pinned Conversations (`imopenlines.session.mode.unpinAll`).
 ///
 /// `imopenlines.session.mode.unpinAll` is the bulk counterpart of unpinning: it releases every conversation currently pinned to the calling operator and lists the sessions it touched.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Look Up the Open Line Chat for a Client Code imopenlines.session.open (`imopenlines.session.open`).
+/// Look Up the Open Line Chat for a Client Code (`imopenlines.session.open`).
 ///
 /// Use `imopenlines.session.open` to resolve a client's channel code (`USER_CODE`) into the numeric ID of the matching open line chat. That chat ID is what most other session methods expect as input.
 ///

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Begin a Fresh Session in an Open Line Chat imopenlines.session.start (`imopenlines.session.start`).
+/// Begin a Fresh Session in an Open Line Chat (`imopenlines.session.start`).
 ///
 /// `imopenlines.session.start` opens a brand-new session inside an existing open line chat, so the next exchange with the client is tracked separately from the previous one.
 ///
