@@ -4,6 +4,7 @@
 //! `{% list tabs %}`, `{% if %}` and `{% include %}`. Every block keeps its 1-based source line.
 //! The parser never fails: what it cannot read becomes a [`Diagnostic`](crate::ir::Diagnostic) and the rest goes on.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diag::Diagnostics;
@@ -82,7 +83,7 @@ pub struct Include {
     pub target: String,
     pub notitle: bool,
     /// Filled by [`crate::include`] when the target exists: its path and blocks.
-    pub resolved: Option<(Arc<str>, Vec<Block>)>,
+    pub resolved: Option<(Arc<str>, Arc<Vec<Block>>)>,
 }
 
 /// A YFM table, split as Diplodoc splits it.
@@ -113,7 +114,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub(crate) struct Line<'a> {
     pub no: u32,
-    pub text: std::borrow::Cow<'a, str>,
+    pub text: Cow<'a, str>,
 }
 
 /// Reads a whole page.
@@ -316,9 +317,9 @@ fn code_block(
 }
 
 /// Removes up to `n` leading spaces.
-pub(crate) fn dedent(text: &str, n: usize) -> String {
+pub(crate) fn dedent(text: &str, n: usize) -> &str {
     let spaces = text.len() - text.trim_start_matches(' ').len();
-    text[spaces.min(n)..].to_string()
+    &text[spaces.min(n)..]
 }
 
 fn heading(no: u32, trimmed: &str) -> Option<Block> {
@@ -417,7 +418,7 @@ fn directive_block(
         .iter()
         .map(|l| Line {
             no: l.no,
-            text: dedent(&l.text, indent).into(),
+            text: Cow::Borrowed(dedent(&l.text, indent)),
         })
         .collect();
     let body = parse_lines(&inner, diags, depth + 1);
@@ -559,7 +560,7 @@ fn list(
         let content_indent = base + marker.width;
         let mut item_lines = vec![Line {
             no: lines[i].no,
-            text: trimmed.get(marker.width..).unwrap_or("").to_string().into(),
+            text: Cow::Borrowed(trimmed.get(marker.width..).unwrap_or("")),
         }];
         let mut in_fence = false;
         // Tables and directives opened inside the item keep it going whatever the indentation.
@@ -595,7 +596,7 @@ fn list(
             }
             item_lines.push(Line {
                 no: lines[i].no,
-                text: dedent(t, content_indent).into(),
+                text: Cow::Borrowed(dedent(t, content_indent)),
             });
             last_blank = false;
             i += 1;

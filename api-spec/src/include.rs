@@ -1,11 +1,13 @@
 //! `{% include %}` resolution: the target is read relative to the including file, parsed, and
 //! attached to the include block, so the tree stays lossless and knows where each part came from.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::blocks::{self, Block, BlockKind};
 use crate::diag::Diagnostics;
-use crate::ir::DiagnosticKind;
+use crate::ir::{Diagnostic, DiagnosticKind};
 
 /// Reads files of a docs tree by their path relative to its root.
 pub trait Loader {
@@ -45,6 +47,35 @@ pub fn resolve_path(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+type Parsed = (Arc<Vec<Block>>, Arc<Vec<Diagnostic>>);
+
+thread_local! {
+    /// The same fragments (system errors, the `auth` table) are included by most pages: each is
+    /// read once per thread, keyed by its path, its text and `notitle`.
+    static CACHE: RefCell<HashMap<(String, String, bool), Parsed>> = RefCell::new(HashMap::new());
+}
+
+fn parse_included(
+    target: &str,
+    text: &str,
+    notitle: bool,
+    loader: &dyn Loader,
+    depth: usize,
+) -> Parsed {
+    let mut diags = Diagnostics::new(target);
+    let mut inner = blocks::parse(text, &mut diags);
+    inner.retain(|b| !matches!(b.kind, BlockKind::FrontMatter(_)));
+    if notitle
+        && let Some(i) = inner
+            .iter()
+            .position(|b| matches!(b.kind, BlockKind::Heading { .. }))
+    {
+        inner.remove(i);
+    }
+    resolve_at(&mut inner, target, loader, &mut diags, depth + 1);
+    (Arc::new(inner), Arc::new(diags.into_sorted()))
+}
+
 /// Guards against include cycles and runaway nesting.
 const MAX_INCLUDE_DEPTH: usize = 4;
 
@@ -77,21 +108,20 @@ fn resolve_at(
                     );
                     continue;
                 };
-                let mut inner_diags = Diagnostics::new(target.clone());
-                let mut inner = blocks::parse(&text, &mut inner_diags);
-                inner.retain(|b| !matches!(b.kind, BlockKind::FrontMatter(_)));
-                if inc.notitle
-                    && let Some(i) = inner
-                        .iter()
-                        .position(|b| matches!(b.kind, BlockKind::Heading { .. }))
-                {
-                    inner.remove(i);
+                let key = (target, text, inc.notitle);
+                let cached = CACHE.with(|c| c.borrow().get(&key).cloned());
+                let (blocks, found) = match cached {
+                    Some(hit) => hit,
+                    None => {
+                        let parsed = parse_included(&key.0, &key.1, key.2, loader, depth);
+                        CACHE.with(|c| c.borrow_mut().insert(key.clone(), parsed.clone()));
+                        parsed
+                    }
+                };
+                for d in found.iter() {
+                    diags.push_at(d.source.clone(), d.level, d.kind, d.message.clone());
                 }
-                resolve_at(&mut inner, &target, loader, &mut inner_diags, depth + 1);
-                for d in inner_diags.into_sorted() {
-                    diags.push_at(d.source, d.level, d.kind, d.message);
-                }
-                inc.resolved = Some((Arc::from(target.as_str()), inner));
+                inc.resolved = Some((Arc::from(key.0.as_str()), blocks));
             }
             BlockKind::Note { body, .. }
             | BlockKind::Cut { body, .. }

@@ -218,7 +218,7 @@ fn cell(
     for (i, l) in raw.trim().split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
-            out.push_str(&dedent(l, indent));
+            out.push_str(dedent(l, indent));
         } else {
             out.push_str(l);
         }
