@@ -657,10 +657,10 @@ fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
     let mut joined = text.join("\n");
     let mut attrs = Vec::new();
     // `Text {.b24-info}`: an attribute list at the end of the paragraph.
-    while let Some(open) = joined.rfind("{.") {
-        if !joined.trim_end().ends_with('}') {
+    while joined.ends_with('}') {
+        let Some(open) = joined.rfind("{.") else {
             break;
-        }
+        };
         let inner = joined[open + 1..joined.trim_end().len() - 1].to_string();
         attrs.insert(0, inner);
         joined.truncate(open);

@@ -10,7 +10,6 @@ use crate::ir::{FieldName, NameKind, Required, TypeExpr};
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(([^()\s]*)\)").expect("valid regex")
 });
-static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(`+)(.+?)(`+)").expect("valid regex"));
 static TYPE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_./-]*$").expect("valid regex"));
 
@@ -22,6 +21,9 @@ pub struct MdLink<'a> {
 }
 
 pub fn links(text: &str) -> Vec<MdLink<'_>> {
+    if !text.contains("](") {
+        return Vec::new();
+    }
     LINK.captures_iter(text)
         .map(|c| MdLink {
             text: c.get(1).map_or("", |m| m.as_str()),
@@ -163,7 +165,13 @@ pub fn type_expr(text: &str) -> TypeExpr {
     }
     outside.push_str(&text[last..]);
     code_members(&outside, &None, &mut members);
-    let leftover = CODE.replace_all(&outside, "");
+    let mut leftover = String::new();
+    let mut from = 0;
+    for (start, end, _) in code_spans(&outside) {
+        leftover.push_str(&outside[from..start]);
+        from = end;
+    }
+    leftover.push_str(&outside[from..]);
     let leftover_words = leftover
         .split(|c: char| c.is_whitespace() || c == '|' || c == '\\' || c == ',')
         .filter(|w| !w.is_empty() && *w != "or")
@@ -186,9 +194,34 @@ pub fn type_expr(text: &str) -> TypeExpr {
     }
 }
 
+/// Code spans as `(start, end, body)`: a run of backticks, the shortest text, and the next run.
+fn code_spans(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(open) = text[i..].find('`').map(|p| p + i) {
+        let body_start = open + bytes[open..].iter().take_while(|&&b| b == b'`').count();
+        // The body holds at least one character, as with a lazy `.+?`.
+        let Some(first) = text[body_start..].chars().next() else {
+            break;
+        };
+        let search_from = body_start + first.len_utf8();
+        let Some(close) = text[search_from..].find('`').map(|p| p + search_from) else {
+            break;
+        };
+        if text[body_start..close].contains('\n') {
+            i = body_start;
+            continue;
+        }
+        let end = close + bytes[close..].iter().take_while(|&&b| b == b'`').count();
+        out.push((open, end, &text[body_start..close]));
+        i = end;
+    }
+    out
+}
+
 fn code_members(text: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
-    for cap in CODE.captures_iter(text) {
-        let body = cap.get(2).map_or("", |m| m.as_str());
+    for (_, _, body) in code_spans(text) {
         for part in body.split('|') {
             let part = part.trim().trim_end_matches('\\').trim();
             if !part.is_empty() {
