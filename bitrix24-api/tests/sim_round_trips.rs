@@ -56,7 +56,7 @@ async fn session_open_finds_the_chat_of_a_user_code() {
         .session_open("livechat|1|1|1001")
         .await
         .unwrap();
-    assert_eq!(reply.result.chat_id.as_deref(), Some("1"));
+    assert_eq!(reply.result.chat_id, Some(1));
     let err = p
         .as_user(OUTSIDER)
         .imopenlines()

@@ -59,9 +59,9 @@ impl crate::method::Method for SessionOpen {
 #[non_exhaustive]
 pub struct SessionOpenResponse {
     /// Numeric ID of the open line chat that belongs to the given client code
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "chatId")]
-    pub chat_id: Option<String>,
+    pub chat_id: Option<i64>,
 }
 
 /// The errors `imopenlines.session.open` documents; `Other` keeps any other error as it arrived.
