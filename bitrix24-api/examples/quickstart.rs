@@ -37,7 +37,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .imopenlines()
         .session_open("livechat|1|2|1002")
         .await?;
-    let chat_id = opened.result.chat_id.ok_or("session.open returned no chat id")?;
+    let chat_id = opened
+        .result
+        .chat_id
+        .ok_or("session.open returned no chat id")?;
     println!("1. imopenlines.session.open    → chat {chat_id}");
 
     let waiting = admin
