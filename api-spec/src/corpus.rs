@@ -58,3 +58,13 @@ pub fn parse_spec(root: &Path) -> std::io::Result<Spec> {
         .collect::<Result<_, _>>()?;
     Ok(Spec { pages })
 }
+
+/// The upstream docs checkout that tests compare against: `$B24_DOCS`, else `../shared/b24restdocs`
+/// beside the workspace (`crate_dir` is a workspace member's manifest folder). `None` when absent,
+/// as on a user's fresh clone.
+pub fn upstream_docs(crate_dir: &Path) -> Option<PathBuf> {
+    let dir = std::env::var_os("B24_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_dir.join("../../shared/b24restdocs"));
+    dir.is_dir().then_some(dir)
+}

@@ -3,7 +3,7 @@
 //! Descriptions, titles and other prose are redacted, so no upstream sentence lands in the
 //! repository; what remains is structure and facts. Skips when the corpus is absent.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use bitrix24_spec::corpus::read_page;
 
@@ -44,12 +44,7 @@ const GOLDEN: &[&str] = &[
 ];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("B24_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs")
-        });
-    dir.is_dir().then_some(dir)
+    bitrix24_spec::corpus::upstream_docs(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Replaces upstream prose (descriptions, titles, extra columns, diagnostic quotes) with markers,

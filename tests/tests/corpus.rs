@@ -9,10 +9,7 @@ use bitrix24_spec::corpus::{markdown_files, read_page};
 use bitrix24_spec::ir::{Page, PageKind, TypeExpr};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("B24_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs"));
-    dir.is_dir().then_some(dir)
+    bitrix24_spec::corpus::upstream_docs(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Method, event and index pages per top-level folder, from the format survey's table (§1.3).

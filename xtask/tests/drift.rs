@@ -4,10 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("B24_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs"));
-    dir.is_dir().then_some(dir)
+    bitrix24_spec::corpus::upstream_docs(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 fn copy_tree(from: &Path, to: &Path) {
