@@ -14,6 +14,7 @@ pub mod ir;
 mod json;
 pub mod overrides;
 pub mod page;
+pub mod scaffold;
 pub mod sections;
 mod table;
 

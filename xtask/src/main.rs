@@ -4,6 +4,7 @@ mod bench;
 mod corpus;
 mod drift;
 mod generate;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,21 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Scaffold an api-spec page for a method or event from an upstream docs checkout: structure and
+    /// facts kept, descriptions left as TODO.
+    Import {
+        #[arg(long)]
+        docs: PathBuf,
+        /// The method or event name, such as `imopenlines.session.open`.
+        #[arg(long)]
+        method: String,
+        /// Where api-spec pages live.
+        #[arg(long, default_value = "api-spec/pages")]
+        out: PathBuf,
+        /// Overwrite an existing page.
+        #[arg(long)]
+        force: bool,
+    },
     /// Compare the facts of api-spec/pages with the upstream pages they mirror.
     Drift {
         #[arg(long)]
@@ -67,6 +83,15 @@ fn main() -> ExitCode {
         Command::Parse { paths, json } => corpus::parse(&paths, json),
         Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
         Command::Bench { docs, runs } => bench::run(&docs, runs).map(|()| ExitCode::SUCCESS),
+        Command::Import {
+            docs,
+            method,
+            out,
+            force,
+        } => import::run(&docs, &method, &out, force).map(|path| {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
         Command::Drift { docs, json } => drift::run(&docs, json),
     };
     match result {
