@@ -97,8 +97,8 @@ impl<'a> Reader<'a, '_> {
             PageKind::Method | PageKind::Event => names_in_title.clone(),
             _ => Vec::new(),
         };
-        let code_names = self.code_names();
         if kind == PageKind::Method {
+            let code_names = self.code_names(&names);
             if names.is_empty() {
                 names = code_names.iter().take(1).cloned().collect();
                 if names.is_empty() {
@@ -244,17 +244,27 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// Method names the code examples call.
-    fn code_names(&self) -> Vec<String> {
+    /// Method names the code examples call, stopping at the first that confirms one of `known`
+    /// (or at the first name at all when `known` is empty): examples are a large part of a page.
+    fn code_names(&self, known: &[String]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let confirmed = |out: &[String]| match known {
+            [] => !out.is_empty(),
+            _ => out
+                .iter()
+                .any(|c| known.iter().any(|n| n.eq_ignore_ascii_case(c))),
+        };
         for (i, _) in self.sections.top(Role::Examples) {
             for idx in self.sections.subtree(i) {
                 for item in &self.sections.all[idx].blocks {
                     walk_code(item.block, &mut |_, body| {
+                        if confirmed(&out) {
+                            return;
+                        }
                         for cap in CODE_METHOD.captures_iter(body) {
                             let name = cap.get(1).or(cap.get(2)).map(|m| m.as_str().to_string());
-                            if let Some(n) = name.filter(|n| n.contains('.') || !n.is_empty())
+                            if let Some(n) = name.filter(|n| !n.is_empty() && n != "json")
                                 && !out.contains(&n)
-                                && n != "json"
                             {
                                 out.push(n);
                             }
