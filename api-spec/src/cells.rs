@@ -287,6 +287,32 @@ pub fn documented_values(description: &str) -> Vec<String> {
     values
 }
 
+/// Whether a description points at a structure described further down the page ("below").
+/// Only then may a heading describe the items of a bare `array`.
+pub fn points_below(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    ["below", "described", "structure"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Whether an error-table column explains the error (so the `Description` beside it is the
+/// literal message the platform sends).
+pub fn is_explanation_column(header: &str) -> bool {
+    matches!(
+        header,
+        "value" | "when it occurs" | "additional information"
+    )
+}
+
+/// Whether a code fence's info string marks JSON (as the docs label their examples).
+pub fn is_json_info(info: &str) -> bool {
+    matches!(
+        info.split_whitespace().next().unwrap_or(""),
+        "json" | "jsonc" | "js" | "javascript" | "json5"
+    )
+}
+
 /// Whether the type says the value holds nested fields.
 pub fn is_structured(ty: &TypeExpr) -> bool {
     match ty {

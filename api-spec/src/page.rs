@@ -550,9 +550,7 @@ impl<'a> Reader<'a, '_> {
             }
         }
         // A bare `array` says nothing of its items: only a heading it points at ("below") may describe them.
-        let points_below = ["below", "described", "structure"]
-            .iter()
-            .any(|w| field.description.to_lowercase().contains(w));
+        let points_below = cells::points_below(&field.description);
         let bare_array =
             matches!(&field.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("array"));
         if structured && (!bare_array || points_below) && self.by_heading(field, from, chain) {
@@ -753,7 +751,7 @@ impl<'a> Reader<'a, '_> {
                             }
                         }
                         BlockKind::Code { info, body }
-                            if is_json_info(info) && item.path == self.path =>
+                            if cells::is_json_info(info) && item.path == self.path =>
                         {
                             out.push(self.example(item, body, status));
                         }
@@ -972,10 +970,9 @@ fn error_rows(path: &str, t: &Table) -> Vec<ErrorCase> {
     let message_in_code = headers[code].contains("message") && headers[code].starts_with("code");
     let message_col =
         col(&|h| matches!(h, "error message" | "error text" | "message")).filter(|&c| c != code);
-    let has_value =
-        col(&|h| matches!(h, "value" | "when it occurs" | "additional information")).is_some();
+    let value = col(&|h| cells::is_explanation_column(h));
+    let has_value = value.is_some();
     let desc = col(&|h| h == "description");
-    let value = col(&|h| matches!(h, "value" | "when it occurs" | "additional information"));
     let mut out = Vec::new();
     for row in &t.rows[1..] {
         let cell = |i: Option<usize>| {
@@ -1165,13 +1162,6 @@ fn shell_word(text: &str) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
-}
-
-fn is_json_info(info: &str) -> bool {
-    matches!(
-        info.split_whitespace().next().unwrap_or(""),
-        "json" | "jsonc" | "js" | "javascript" | "json5"
-    )
 }
 
 fn first_line(text: &str) -> String {

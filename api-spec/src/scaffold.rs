@@ -49,9 +49,7 @@ impl Writer<'_> {
         match &block.kind {
             BlockKind::FrontMatter(_) | BlockKind::Html(_) => {}
             // Example JSON is a fact and stays as written, even where it is not valid JSON.
-            BlockKind::Code { info, body }
-                if matches!(info.as_str(), "json" | "jsonc" | "js" | "javascript") =>
-            {
+            BlockKind::Code { info, body } if cells::is_json_info(info) => {
                 self.push(&format!("```{info}\n{body}\n```"));
             }
             BlockKind::Code { .. } => {}
@@ -192,12 +190,7 @@ impl Writer<'_> {
 /// What a cell keeps: codes, statuses, literal messages, defaults and examples stay; a description
 /// becomes a TODO that keeps its links to nested tables and the values it lists.
 fn keep_cell(head: &str, heads: &[String], text: &str) -> String {
-    let has_value = heads.iter().any(|h| {
-        matches!(
-            h.as_str(),
-            "value" | "when it occurs" | "additional information"
-        )
-    });
+    let has_value = heads.iter().any(|h| cells::is_explanation_column(h));
     let errors = heads.iter().any(|h| h == "code" || h.starts_with("code "));
     match head {
         "status" | "code" | "error message" | "error text" | "message" | "default"
@@ -210,12 +203,8 @@ fn keep_cell(head: &str, heads: &[String], text: &str) -> String {
                     out.push_str(&format!(" [details]({})", link.target));
                 }
             }
-            // The parser lets a heading describe a bare array only when the text points at it.
-            let lower = text.to_lowercase();
-            if ["below", "described", "structure"]
-                .iter()
-                .any(|w| lower.contains(w))
-            {
+            // Keep the pointer the parser needs to nest a bare array's items.
+            if cells::points_below(text) {
                 out.push_str(" The structure is below.");
             }
             let values = cells::documented_values(text);
