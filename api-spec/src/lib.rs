@@ -10,7 +10,6 @@ pub mod corpus;
 pub mod diag;
 pub mod drift;
 pub mod include;
-pub mod ir;
 mod json;
 pub mod overrides;
 pub mod page;
@@ -18,13 +17,6 @@ pub mod scaffold;
 pub mod sections;
 mod table;
 
+pub use bitrix24_ir as ir;
 pub use corpus::parse_spec;
 pub use page::parse_page;
-
-/// The committed IR of `api-spec/pages` (`api-spec/ir.json`), as written by `cargo xtask generate`.
-///
-/// Consumers that must not depend on the parser at run time (the simulator, tests) read this.
-pub fn committed() -> ir::Spec {
-    serde_json::from_str(include_str!("../ir.json"))
-        .expect("api-spec/ir.json is written by `cargo xtask generate` and always valid")
-}

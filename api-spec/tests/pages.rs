@@ -1,25 +1,12 @@
-//! IR snapshots of our own pages in `api-spec/pages`, one per page.
+//! Our own pages in `api-spec/pages` parse cleanly. Their IR is pinned by the committed `ir/spec/*.json`
+//! (`cargo xtask generate --check`), so they need no snapshots of their own.
 
 use std::path::Path;
 
-use bitrix24_spec::corpus::{markdown_files, read_page};
 use bitrix24_spec::ir::{Level, PageKind};
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/pages"))
-}
-
-#[test]
-fn every_page_matches_its_snapshot() {
-    let files = markdown_files(root(), root());
-    assert!(!files.is_empty());
-    for rel in files {
-        let page = read_page(root(), &rel).expect("page is readable");
-        let name = rel.trim_end_matches(".md").replace('/', "__");
-        insta::with_settings!({ snapshot_path => "snapshots/pages", prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_json_snapshot!(name, page);
-        });
-    }
 }
 
 #[test]

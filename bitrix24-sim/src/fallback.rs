@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use bitrix24_spec::ir::{NameKind, PageKind, Spec};
+use bitrix24_ir::{NameKind, PageKind, Spec};
 use serde_json::Value;
 
 use crate::methods::Args;

@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bitrix24_spec::ir::Spec;
+use bitrix24_ir::Spec;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -40,7 +40,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The schema the fallback answers from; defaults to `bitrix24_spec::committed()`.
+    /// The schema the fallback answers from; defaults to `bitrix24_ir::committed()`.
     pub fn spec(mut self, spec: Spec) -> Self {
         self.spec = Some(spec);
         self
@@ -111,7 +111,7 @@ impl SimulatorBuilder {
             TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
-        let spec = self.spec.unwrap_or_else(bitrix24_spec::committed);
+        let spec = self.spec.unwrap_or_else(bitrix24_ir::committed);
         let http = reqwest::Client::builder()
             .build()
             .map_err(io::Error::other)?;

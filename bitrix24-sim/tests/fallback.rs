@@ -2,8 +2,8 @@
 
 mod common;
 
+use bitrix24_ir::Spec;
 use bitrix24_sim::Simulator;
-use bitrix24_spec::ir::Spec;
 use common::{call, code};
 use serde_json::json;
 
@@ -60,10 +60,10 @@ async fn documented_methods_check_required_params_and_answer_the_example() {
 async fn the_committed_spec_is_the_default() {
     // Whatever the committed IR holds, every method page it names is known to a default simulator.
     let sim = Simulator::builder().no_rate_limit().start().await.unwrap();
-    for page in bitrix24_spec::committed()
+    for page in bitrix24_ir::committed()
         .pages
         .iter()
-        .filter(|p| p.kind == bitrix24_spec::ir::PageKind::Method)
+        .filter(|p| p.kind == bitrix24_ir::PageKind::Method)
     {
         for name in &page.names {
             let (status, body) = call(&sim.webhook_url(), name, json!({})).await;

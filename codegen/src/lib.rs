@@ -12,7 +12,7 @@ mod model;
 pub mod names;
 mod repeat;
 
-use bitrix24_spec::ir::Spec;
+use bitrix24_ir::Spec;
 
 pub use emit::GENERATED_DIR;
 pub use error::{Error, Result};

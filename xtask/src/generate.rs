@@ -1,4 +1,4 @@
-//! `cargo xtask generate [--check]`: `api-spec/pages` → IR (`api-spec/ir.json`, `api-spec/schema.json`) →
+//! `cargo xtask generate [--check]`: `api-spec/pages` → IR (`ir/spec/*.json`, `ir/schema.json`) →
 //! `bitrix24-api/src/generated/` and the generated example tests.
 //!
 //! Files are written only when their content changed. With `check`, nothing is written: every stale file is
@@ -27,16 +27,38 @@ fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
         .apply(&mut spec)
         .map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
     bitrix24_codegen::check_overrides(&spec)?;
-    let mut files = vec![
-        ("api-spec/ir.json".to_owned(), json(&spec)?),
-        (
-            "api-spec/schema.json".to_owned(),
-            json(&schemars::schema_for!(bitrix24_spec::ir::Spec))?,
-        ),
-    ];
+    let mut files = vec![(
+        "ir/schema.json".to_owned(),
+        json(&schemars::schema_for!(bitrix24_ir::Spec))?,
+    )];
+    let parts = spec.partitions();
+    for (name, part) in &parts {
+        files.push((format!("{IR_DIR}/{name}.json"), json(part)?));
+    }
+    files.push((
+        "ir/src/committed.rs".to_owned(),
+        committed_index(parts.keys()),
+    ));
     let generated = bitrix24_codegen::generate(&spec)?;
     files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
     Ok(files)
+}
+
+/// Where the committed IR lives, one file per [`bitrix24_ir::Page::partition`].
+const IR_DIR: &str = "ir/spec";
+
+/// `ir/src/committed.rs`: the IR files, compiled into the IR crate so that readers need no file system.
+fn committed_index<'a>(parts: impl Iterator<Item = &'a String>) -> String {
+    let mut out = format!("{}\n\n", bitrix24_codegen::HEADER);
+    out.push_str("/// Each committed IR file: its partition and its JSON.\n");
+    out.push_str("pub(crate) const PARTS: &[(&str, &str)] = &[\n");
+    for name in parts {
+        out.push_str(&format!(
+            "    (\"{name}\", include_str!(\"../spec/{name}.json\")),\n"
+        ));
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// Pretty JSON with a final newline; key order is the types' field order, so the text is deterministic.
@@ -46,9 +68,12 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 
 /// Files under the generated directory that no longer correspond to anything (a method that was removed).
 fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
-    let dir = root.join(bitrix24_codegen::GENERATED_DIR);
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    let dirs = [bitrix24_codegen::GENERATED_DIR, IR_DIR].map(|d| root.join(d));
+    for entry in dirs
+        .iter()
+        .flat_map(|d| walkdir::WalkDir::new(d).sort_by_file_name())
+    {
         let entry = entry?;
         if !entry.file_type().is_file() {
             continue;

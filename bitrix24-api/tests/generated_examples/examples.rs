@@ -2,7 +2,7 @@
 
 //! Every JSON example of api-spec against the generated types: responses and events decode, and each
 //! request example is what the generated builder sends. Response and event examples come from
-//! `api-spec/ir.json`; run with `--nocapture` to see the counts.
+//! the committed IR; run with `--nocapture` to see the counts.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -1377,7 +1377,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
 }
 
 fn spec() -> Value {
-    serde_json::from_str(include_str!("../../../api-spec/ir.json")).unwrap()
+    serde_json::to_value(bitrix24_ir::committed()).unwrap()
 }
 
 fn examples(section: Option<&Value>) -> impl Iterator<Item = &Value> {

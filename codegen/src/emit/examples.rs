@@ -1,6 +1,6 @@
 //! `bitrix24-api/tests/generated_examples/examples.rs`: every JSON example of the spec against the generated types.
 //!
-//! Response and event examples are read from `api-spec/ir.json` when the test runs and decoded through a
+//! Response and event examples are read from the committed IR (`bitrix24_ir::committed`) when the test runs and decoded through a
 //! generated name → type table. Request examples are turned into code here: each one is built with the
 //! generated constructor and setters, so the test shows that the builder reaches exactly the JSON the page
 //! sends. An example the types cannot express becomes a failing entry with the reason.
@@ -66,7 +66,7 @@ pub fn file(api: &Api) -> TokenStream {
     quote! {
         //! Every JSON example of api-spec against the generated types: responses and events decode, and each
         //! request example is what the generated builder sends. Response and event examples come from
-        //! `api-spec/ir.json`; run with `--nocapture` to see the counts.
+        //! the committed IR; run with `--nocapture` to see the counts.
 
         use serde::de::DeserializeOwned;
         use serde_json::Value;
@@ -100,7 +100,7 @@ pub fn file(api: &Api) -> TokenStream {
         }
 
         fn spec() -> Value {
-            serde_json::from_str(include_str!("../../../api-spec/ir.json")).unwrap()
+            serde_json::to_value(bitrix24_ir::committed()).unwrap()
         }
 
         fn examples(section: Option<&Value>) -> impl Iterator<Item = &Value> {

@@ -1,6 +1,6 @@
 //! Error tables → a method's error enum, and the system-errors page → `SystemError`.
 
-use bitrix24_spec::ir::{ErrorCase, ErrorCode, Page};
+use bitrix24_ir::{ErrorCase, ErrorCode, Page};
 
 use crate::error::{Error, Result};
 use crate::model::{ErrorDef, ErrorVariant, SystemErrorDef, SystemVariant};

@@ -1,6 +1,6 @@
 //! Field tables → structs and types, for one method or event.
 
-use bitrix24_spec::ir::{Field, NameKind, TypeExpr};
+use bitrix24_ir::{Field, NameKind, TypeExpr};
 
 use crate::error::{Error, Result};
 use crate::model::{EnumDef, FieldDef, RestDef, Role, StructDef, Ty};

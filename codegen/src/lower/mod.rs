@@ -5,7 +5,7 @@ mod fields;
 
 use std::collections::BTreeMap;
 
-use bitrix24_spec::ir::{Page, PageKind, Spec};
+use bitrix24_ir::{Page, PageKind, Spec};
 
 use crate::error::{Error, Result};
 use crate::model::{

@@ -2,9 +2,15 @@
 //!
 //! Every type here is serde with `deny_unknown_fields` and ordered containers, so that the JSON
 //! form is deterministic and a stale or hand-edited IR file fails loudly. `schemars` derives the
-//! JSON Schema committed as `api-spec/schema.json`.
+//! JSON Schema committed as `ir/schema.json`.
+//!
+//! The parser (`bitrix24-spec`) writes this; codegen and the simulator read it, and neither needs the
+//! parser. The IR of `api-spec/pages` is committed under `ir/spec/`, one file per scope, so that a
+//! docs change shows up as a small diff in the scope it touches.
 
 use std::collections::BTreeMap;
+
+mod committed;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -99,7 +105,63 @@ pub struct Page {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Spec {
+    /// The pages split by the file they are committed in ([`Page::partition`]), each part in path order.
+    pub fn partitions(&self) -> BTreeMap<String, Spec> {
+        let mut parts: BTreeMap<String, Spec> = BTreeMap::new();
+        for page in &self.pages {
+            parts
+                .entry(page.partition())
+                .or_insert_with(|| Spec { pages: Vec::new() })
+                .pages
+                .push(page.clone());
+        }
+        parts
+    }
+
+    /// Parts joined back into one spec, pages ordered by path.
+    pub fn joined(parts: impl IntoIterator<Item = Spec>) -> Spec {
+        let mut pages: Vec<Page> = parts.into_iter().flat_map(|p| p.pages).collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Spec { pages }
+    }
+}
+
+/// The committed IR of `api-spec/pages`, as `cargo xtask generate` wrote it under `ir/spec/`.
+pub fn committed() -> Spec {
+    Spec::joined(committed::PARTS.iter().map(|(name, text)| {
+        serde_json::from_str(text).unwrap_or_else(|e| {
+            panic!("ir/spec/{name}.json is written by `cargo xtask generate`: {e}")
+        })
+    }))
+}
+
 impl Page {
+    /// The file stem this page's IR is committed under: its first scope, or `common` for pages that
+    /// name none (shared fragments).
+    pub fn partition(&self) -> String {
+        let scope: String = self
+            .scopes
+            .first()
+            .map(|s| {
+                s.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if scope.is_empty() {
+            "common".to_owned()
+        } else {
+            scope
+        }
+    }
+
     /// Every field of the page (parameters, result, event payload), depth first.
     pub fn all_fields(&self) -> impl Iterator<Item = &Field> {
         let roots = self
