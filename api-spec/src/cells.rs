@@ -120,7 +120,8 @@ pub fn name_cell(cell: &str) -> NameCell {
     }
 }
 
-fn name_kind(wire: &str) -> NameKind {
+/// How a field name reads: plain, a placeholder (`<userId>`), a family (`UF_...`), aliases or a path.
+pub fn name_kind(wire: &str) -> NameKind {
     if wire.contains('<') || (wire.contains('{') && wire.contains('}')) {
         NameKind::Placeholder
     } else if wire.contains("...") || wire.contains('…') || (wire.ends_with('*') && wire.len() > 1)

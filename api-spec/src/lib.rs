@@ -13,6 +13,7 @@ pub mod include;
 mod json;
 pub mod overrides;
 pub mod page;
+pub mod rules;
 pub mod scaffold;
 pub mod sections;
 mod table;

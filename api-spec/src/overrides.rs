@@ -8,8 +8,7 @@ use serde::Deserialize;
 
 use crate::cells::type_expr;
 use crate::ir::{
-    ChildLink, ErrorCase, ErrorCode, Field, FieldName, NameKind, Page, Required, Source, Spec,
-    TypeExpr,
+    ChildLink, ErrorCase, ErrorCode, Field, FieldName, Page, Required, Source, Spec, TypeExpr,
 };
 
 /// The committed corrections.
@@ -169,13 +168,15 @@ fn new_field(name: &str, ty: TypeExpr, source: Source) -> Field {
     Field {
         name: FieldName {
             wire: name.into(),
-            kind: NameKind::Plain,
+            kind: crate::cells::name_kind(name),
         },
         required: Required::No,
         ty,
         values: Vec::new(),
         description: String::new(),
         extra: Default::default(),
+        prose_type: None,
+        keyed_by: None,
         children_via: None,
         children: Vec::new(),
         source,

@@ -11,10 +11,11 @@ use crate::diag::Diagnostics;
 use crate::include::{self, Loader};
 use crate::ir::{
     ChildLink, DiagnosticKind, ErrorCase, ErrorCode, ErrorEnvelope, EventPayload, Example, Field,
-    FieldName, Level, Link, NameKind, Page, PageKind, Response, Source, TypeExpr, Upstream,
-    Validity,
+    FieldName, Level, Link, NameKind, Page, PageKind, ParamGroup, Response, Source, TypeExpr,
+    Upstream, Validity,
 };
 use crate::json;
+use crate::rules;
 use crate::sections::{Item, Role, Sections, normalise};
 
 static METHOD_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -133,6 +134,7 @@ impl<'a> Reader<'a, '_> {
         } else {
             Vec::new()
         };
+        let param_groups = self.param_groups(&params);
         let response = if kind == PageKind::Method {
             self.response()
         } else {
@@ -171,6 +173,7 @@ impl<'a> Reader<'a, '_> {
             deprecated: self.deprecated(blocks),
             dev_only: any_block(blocks, &|b| matches!(b.kind, BlockKind::DevOnly(_))),
             params,
+            param_groups,
             request_examples,
             response,
             errors,
@@ -333,6 +336,39 @@ impl<'a> Reader<'a, '_> {
         fields
     }
 
+    /// The groups the sentences of the preamble and the parameters sections state ([`rules::param_group`]).
+    fn param_groups(&self, params: &[Field]) -> Vec<ParamGroup> {
+        if params.len() < 2 {
+            return Vec::new();
+        }
+        let mut sections = vec![0];
+        for (i, _) in self.sections.top(Role::Params) {
+            sections.extend(self.sections.subtree(i));
+        }
+        let mut groups: Vec<ParamGroup> = Vec::new();
+        for i in sections {
+            let section = &self.sections.all[i];
+            let mut texts = Vec::new();
+            for item in &section.blocks {
+                prose_of(item.block, &mut texts);
+            }
+            for (line, text) in texts {
+                for sentence in sentences(text) {
+                    let source = Source {
+                        path: section.path.to_string(),
+                        line,
+                    };
+                    if let Some(g) = rules::param_group(sentence, params, &source)
+                        && !groups.iter().any(|h| h.params == g.params)
+                    {
+                        groups.push(g);
+                    }
+                }
+            }
+        }
+        groups
+    }
+
     fn response(&mut self) -> Option<Response> {
         let examples = self.examples_in(Role::Response);
         let http_status = examples.iter().find_map(|e| e.http_status);
@@ -471,11 +507,14 @@ impl<'a> Reader<'a, '_> {
                 values: cells::documented_values(&description),
                 description,
                 extra,
+                prose_type: None,
+                keyed_by: None,
                 children_via: None,
                 children: Vec::new(),
                 source,
             };
             self.resolve_children(&mut field, table, chain);
+            rules::apply(&mut field);
             fields.push(field);
         }
         nest_dotted(&mut fields);
@@ -1240,6 +1279,42 @@ fn scope_and_audience(blocks: &[Item<'_>]) -> (Vec<String>, Option<String>) {
         }
     }
     (scopes, who)
+}
+
+/// The prose of a block and the blocks inside it (notes, list items), with the line each starts on.
+fn prose_of<'b>(block: &'b Block, out: &mut Vec<(u32, &'b str)>) {
+    match &block.kind {
+        BlockKind::Paragraph { text, .. } => out.push((block.line, text)),
+        BlockKind::Note { body, .. } | BlockKind::Quote(body) => {
+            body.iter().for_each(|b| prose_of(b, out))
+        }
+        BlockKind::List { items, .. } => items
+            .iter()
+            .flat_map(|i| &i.blocks)
+            .for_each(|b| prose_of(b, out)),
+        _ => {}
+    }
+}
+
+/// A paragraph cut into sentences: after `.` or `;` followed by white space, outside code spans.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut in_code) = (0, false);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code
+            && matches!(c, '.' | ';')
+            && chars.peek().is_none_or(|(_, n)| n.is_whitespace())
+        {
+            out.push(&text[start..=i]);
+            start = i + 1;
+        }
+    }
+    out.push(&text[start..]);
+    out.retain(|s| !s.trim().is_empty());
+    out
 }
 
 /// The paragraphs of the introduction.

@@ -184,8 +184,9 @@ impl Ty {
     pub fn decodes_plainly(&self) -> bool {
         match self {
             Ty::Json | Ty::Struct(_) | Ty::Enum(_) => true,
-            Ty::List(item) => item.decodes_plainly(),
-            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::DateTime | Ty::Map(_) => false,
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::DateTime | Ty::List(_) | Ty::Map(_) => {
+                false
+            }
         }
     }
 }

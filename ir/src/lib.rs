@@ -90,6 +90,9 @@ pub struct Page {
     pub dev_only: bool,
     /// Top-level request parameters with their nested fields. Empty when the method takes none.
     pub params: Vec<Field>,
+    /// Constraints between parameters that the page states in prose ("pass one of `A` or `B`").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub param_groups: Vec<ParamGroup>,
     /// Request bodies shown in the code examples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub request_examples: Vec<Example>,
@@ -208,6 +211,13 @@ pub struct Field {
     /// Further columns by their header (`Example`, `Default`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
+    /// Set when the description says the object's keys are ids ("keyed by user ID"): the object is a map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyed_by: Option<KeyedBy>,
+    /// A more precise type than the type column's, read from the description ("IDs of the users" on a bare
+    /// `array` is `integer[]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prose_type: Option<ProseType>,
     /// How the nested fields were found, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children_via: Option<ChildLink>,
@@ -220,6 +230,62 @@ impl Field {
     /// This field and all its descendants, depth first.
     pub fn walk(&self) -> Box<dyn Iterator<Item = &Field> + '_> {
         Box::new(std::iter::once(self).chain(self.children.iter().flat_map(Field::walk)))
+    }
+}
+
+/// An object whose keys are ids, read from the description (see the parser's rules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyedBy {
+    /// What a key stands for, as the page words it (`user ID`).
+    pub key: String,
+    /// The values' type when the prose gives it and no table describes the values (`boolean`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<TypeExpr>,
+    /// The parser rule that read it.
+    pub rule: String,
+}
+
+/// A type read from a description, with the rule that read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProseType {
+    #[serde(rename = "type")]
+    pub ty: TypeExpr,
+    pub rule: String,
+}
+
+/// Parameters of which the page says how many may or must be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamGroup {
+    pub kind: GroupKind,
+    /// Wire names of the parameters, in the page's order.
+    pub params: Vec<String>,
+    /// The parser rule that read it.
+    pub rule: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// Exactly one of them.
+    OneOf,
+    /// One or more of them.
+    AtLeastOne,
+    /// No more than one of them (the page recommends a single one).
+    AtMostOne,
+}
+
+impl GroupKind {
+    /// How the constraint reads in a sentence: "exactly one of".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            GroupKind::OneOf => "exactly one of",
+            GroupKind::AtLeastOne => "at least one of",
+            GroupKind::AtMostOne => "at most one of",
+        }
     }
 }
 
@@ -265,11 +331,16 @@ pub enum Required {
     Superscript,
     /// Another marker (such as `**`) that points at a footnote rather than meaning "required".
     Footnote(String),
+    /// No marker, but the parent's description says the field is required; the note names the rule.
+    Prose(String),
 }
 
 impl Required {
     pub fn is_required(&self) -> bool {
-        matches!(self, Required::Star | Required::Superscript)
+        matches!(
+            self,
+            Required::Star | Required::Superscript | Required::Prose(_)
+        )
     }
 }
 
@@ -344,6 +415,9 @@ pub enum ChildLink {
     Dotted,
     /// A table on another page (`page.md#anchor`).
     CrossPage(String),
+    /// Keys shown in the description itself (`{"url": "…"}`, PHP's `array('url' => …)`); the note names
+    /// the rule.
+    Inline(String),
 }
 
 /// A JSON example, parsed strictly, or repaired, or kept raw.

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use bitrix24_spec::corpus::{docs_root, markdown_files, read_page};
-use bitrix24_spec::ir::{DiagnosticKind, Page, PageKind, Validity};
+use bitrix24_spec::ir::{DiagnosticKind, NameKind, Page, PageKind, Required, Validity};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
@@ -121,7 +121,7 @@ fn print_field(f: &bitrix24_spec::ir::Field, depth: usize) {
     }
 }
 
-pub fn corpus(docs: &Path, as_json: bool, with_pages: bool) -> Result<ExitCode> {
+pub fn corpus(docs: &Path, as_json: bool, with_pages: bool, list_facts: bool) -> Result<ExitCode> {
     if !docs.is_dir() {
         bail!("{} is not a folder", docs.display());
     }
@@ -149,6 +149,8 @@ pub fn corpus(docs: &Path, as_json: bool, with_pages: bool) -> Result<ExitCode> 
         .into_iter()
         .collect();
     let mut diagnostics: BTreeMap<&str, usize> = BTreeMap::new();
+    // Facts read from prose by the parser's rules (`bitrix24_spec::rules`), and the maps the tables declare.
+    let mut prose_facts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut detail = Vec::new();
     // A panic is caught per page and counted; the default hook would print it mid-progress-bar.
@@ -180,6 +182,46 @@ pub fn corpus(docs: &Path, as_json: bool, with_pages: bool) -> Result<ExitCode> 
         *kinds.entry(kind).or_default() += 1;
         if page.kind == PageKind::Method {
             methods.extend(page.names.iter().cloned());
+        }
+        for f in page.all_fields() {
+            let mut count = |fact: &'static str| *prose_facts.entry(fact).or_default() += 1;
+            if f.keyed_by.is_some() {
+                count("keyed_by");
+            }
+            if matches!(f.name.kind, NameKind::Placeholder | NameKind::Wildcard) {
+                count("placeholder_keys");
+            }
+            if matches!(f.required, Required::Prose(_)) {
+                count("required_in_prose");
+            }
+            if !f.values.is_empty() {
+                count("value_lists");
+            }
+        }
+        for _ in &page.param_groups {
+            *prose_facts.entry("param_groups").or_default() += 1;
+        }
+        if list_facts {
+            for g in &page.param_groups {
+                eprintln!(
+                    "{}:{}: group {:?} {:?}",
+                    g.source.path, g.source.line, g.kind, g.params
+                );
+            }
+            for f in page.all_fields() {
+                if let Some(k) = &f.keyed_by {
+                    eprintln!(
+                        "{}:{}: {} keyed by {:?}",
+                        f.source.path, f.source.line, f.name.wire, k.key
+                    );
+                }
+                if matches!(f.required, Required::Prose(_)) {
+                    eprintln!(
+                        "{}:{}: {} required in prose",
+                        f.source.path, f.source.line, f.name.wire
+                    );
+                }
+            }
         }
         let page_fields = page.all_fields().count();
         fields += page_fields;
@@ -230,6 +272,7 @@ pub fn corpus(docs: &Path, as_json: bool, with_pages: bool) -> Result<ExitCode> 
         "error_codes": error_codes,
         "examples": examples,
         "diagnostics": diagnostics,
+        "prose_facts": prose_facts,
         "failed": failed.len(),
         "elapsed_ms": elapsed_ms,
     });
@@ -258,6 +301,14 @@ pub fn corpus(docs: &Path, as_json: bool, with_pages: bool) -> Result<ExitCode> 
         println!(
             "examples: {}",
             examples
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        println!(
+            "facts: {}",
+            prose_facts
                 .iter()
                 .map(|(k, v)| format!("{k} {v}"))
                 .collect::<Vec<_>>()

@@ -44,6 +44,9 @@ enum Command {
         /// Add `pages_detail`, one object per file.
         #[arg(long)]
         pages: bool,
+        /// List every fact read from prose (maps, groups, required fields) on stderr, as `file:line: fact`.
+        #[arg(long)]
+        facts: bool,
     },
     /// Time the parser against a bare pulldown-cmark pass over the same files.
     Bench {
@@ -81,7 +84,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check } => generate::run(check).map(|()| ExitCode::SUCCESS),
         Command::Parse { paths, json } => corpus::parse(&paths, json),
-        Command::Corpus { docs, json, pages } => corpus::corpus(&docs, json, pages),
+        Command::Corpus {
+            docs,
+            json,
+            pages,
+            facts,
+        } => corpus::corpus(&docs, json, pages, facts),
         Command::Bench { docs, runs } => bench::run(&docs, runs).map(|()| ExitCode::SUCCESS),
         Command::Import {
             docs,

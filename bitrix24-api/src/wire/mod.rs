@@ -27,12 +27,14 @@
 //! absent key; no adapter is needed for that.
 
 mod boolean;
+mod collections;
 mod empty;
 mod number;
 mod text;
 mod values;
 
 pub use boolean::Bool;
+pub use collections::{List, Map};
 pub use empty::EmptyAsDefault;
 pub use number::{Float, Int};
 pub use text::{DateTime, Str};

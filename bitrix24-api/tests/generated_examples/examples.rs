@@ -570,10 +570,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         "myconnector",
                         107,
                         vec![
-                            bitrix24_api::generated::imconnector::DeleteMessagesMessage::new()
-                            .user(bitrix24_api::generated::imconnector::DeleteMessagesUser::new("ext-user-42"))
-                            .message(bitrix24_api::generated::imconnector::DeleteMessagesMessageMessage::new("ext-msg-1001"))
-                            .chat(bitrix24_api::generated::imconnector::DeleteMessagesChat::new("channel-123"))
+                            bitrix24_api::generated::imconnector::DeleteMessagesMessage::new(bitrix24_api::generated::imconnector::DeleteMessagesUser::new("ext-user-42"),
+                            bitrix24_api::generated::imconnector::DeleteMessagesMessageMessage::new("ext-msg-1001"),
+                            bitrix24_api::generated::imconnector::DeleteMessagesChat::new("channel-123"))
                         ],
                     ),
                 )
@@ -640,20 +639,19 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         "myconnector",
                         107,
                         vec![
-                            bitrix24_api::generated::imconnector::SendMessagesMessage::new()
-                            .user(bitrix24_api::generated::imconnector::SendMessagesUser::new("ext-user-42")
+                            bitrix24_api::generated::imconnector::SendMessagesMessage::new(bitrix24_api::generated::imconnector::SendMessagesUser::new("ext-user-42")
                             .last_name("Ivanov").name("Ivan")
-                            .picture(serde_json::from_str:: < serde_json::Value >
-                            ("{\"url\":\"https://example.com/u42.png\"}").unwrap())
+                            .picture(bitrix24_api::generated::imconnector::SendMessagesPicture::new()
+                            .url("https://example.com/u42.png"))
                             .url("https://example.com/users/42").gender("male")
                             .email("ivan@example.com").phone("+19990000000")
-                            .skip_phone_validate("Y"))
-                            .message(bitrix24_api::generated::imconnector::SendMessagesMessageMessage::new()
+                            .skip_phone_validate("Y"),
+                            bitrix24_api::generated::imconnector::SendMessagesMessageMessage::new()
                             .id("ext-msg-1001").date(1773265993).text("Good afternoon")
-                            .files(vec![serde_json::from_str:: < serde_json::Value >
-                            ("{\"url\":\"https://example.com/files/spec.pdf\",\"name\":\"spec.pdf\"}")
-                            .unwrap()]).disable_crm("Y"))
-                            .chat(bitrix24_api::generated::imconnector::SendMessagesChat::new("channel-123")
+                            .files(vec![bitrix24_api::generated::imconnector::SendMessagesFile::new()
+                            .url("https://example.com/files/spec.pdf").name("spec.pdf")])
+                            .disable_crm("Y"),
+                            bitrix24_api::generated::imconnector::SendMessagesChat::new("channel-123")
                             .name("Support Channel")
                             .url("https://example.com/chats/123"))
                         ],
@@ -679,8 +677,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                             .im(bitrix24_api::generated::imconnector::SendStatusDeliveryIm::new()
                             .chat_id(323).message_id(85911))
                             .message(bitrix24_api::generated::imconnector::SendStatusDeliveryMessageMessage::new()
-                            .id(vec![serde_json::from_str:: < serde_json::Value >
-                            ("\"ext-msg-1007\"").unwrap()]).date(1738065600))
+                            .id(vec!["ext-msg-1007".to_owned()]).date(1738065600))
                             .chat(bitrix24_api::generated::imconnector::SendStatusDeliveryChat::new()
                             .id("channel-123"))
                         ],
@@ -706,8 +703,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                             .im(bitrix24_api::generated::imconnector::SendStatusReadingIm::new()
                             .chat_id(323).message_id(85911))
                             .message(bitrix24_api::generated::imconnector::SendStatusReadingMessageMessage::new()
-                            .id(vec![serde_json::from_str:: < serde_json::Value >
-                            ("\"ext-msg-1007\"").unwrap()]))
+                            .id(vec!["ext-msg-1007".to_owned()]))
                             .chat(bitrix24_api::generated::imconnector::SendStatusReadingChat::new()
                             .id("channel-123"))
                         ],
@@ -752,17 +748,16 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         "myconnector",
                         107,
                         vec![
-                            bitrix24_api::generated::imconnector::UpdateMessagesMessage::new()
-                            .user(bitrix24_api::generated::imconnector::UpdateMessagesUser::new("ext-user-42")
+                            bitrix24_api::generated::imconnector::UpdateMessagesMessage::new(bitrix24_api::generated::imconnector::UpdateMessagesUser::new("ext-user-42")
                             .last_name("Ivanov").name("Ivan")
-                            .picture(serde_json::from_str:: < serde_json::Value >
-                            ("{\"url\":\"https://example.com/u42.png\"}").unwrap())
+                            .picture(bitrix24_api::generated::imconnector::UpdateMessagesPicture::new()
+                            .url("https://example.com/u42.png"))
                             .url("https://example.com/users/42").gender("male")
-                            .email("ivan@example.com").phone("+19990000000"))
-                            .message(bitrix24_api::generated::imconnector::UpdateMessagesMessageMessage::new()
+                            .email("ivan@example.com").phone("+19990000000"),
+                            bitrix24_api::generated::imconnector::UpdateMessagesMessageMessage::new()
                             .id("ext-msg-1001").date(1773266050)
-                            .text("Good afternoon, we clarified the details"))
-                            .chat(bitrix24_api::generated::imconnector::UpdateMessagesChat::new("channel-123")
+                            .text("Good afternoon, we clarified the details"),
+                            bitrix24_api::generated::imconnector::UpdateMessagesChat::new("channel-123")
                             .name("Support Channel")
                             .url("https://example.com/chats/123"))
                         ],
@@ -844,7 +839,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::CrmChatGetLastId::new(
-                        "lead",
+                        bitrix24_api::generated::imopenlines::CrmChatGetLastIdCrmEntityType::from(
+                            "lead",
+                        ),
                         1205,
                     ),
                 )
@@ -858,7 +855,12 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         "imopenlines.crm.chat.get",
         Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::imopenlines::CrmChatGet::new("lead", 1205)
+                    bitrix24_api::generated::imopenlines::CrmChatGet::new(
+                            bitrix24_api::generated::imopenlines::CrmChatGetCrmEntityType::from(
+                                "lead",
+                            ),
+                            1205,
+                        )
                         .active_only(false),
                 )
                 .unwrap(),
@@ -874,7 +876,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::CrmChatUserAdd::new(
-                            "lead",
+                            bitrix24_api::generated::imopenlines::CrmChatUserAddCrmEntityType::from(
+                                "lead",
+                            ),
                             1205,
                             503,
                         )
@@ -893,7 +897,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::CrmChatUserDelete::new(
-                            "lead",
+                            bitrix24_api::generated::imopenlines::CrmChatUserDeleteCrmEntityType::from(
+                                "lead",
+                            ),
                             1205,
                             503,
                         )
@@ -917,12 +923,12 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                 .line_name("Online Store Support Line")
                                 .queue(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"1\"}").unwrap(),
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"15\"}")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"23\"}").unwrap()
+                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        .entity_type("user").entity_id("1"),
+                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        .entity_type("user").entity_id("15"),
+                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        .entity_type("user").entity_id("23")
                                     ],
                                 )
                                 .queue_type(
@@ -1010,23 +1016,21 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                             bitrix24_api::generated::imopenlines::ConfigListGetParams::new()
                                 .select(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("\"LINE_NAME\"").unwrap(), serde_json::from_str:: <
-                                        serde_json::Value > ("\"ACTIVE\"").unwrap()
+                                        "ID".to_owned(), "LINE_NAME".to_owned(), "ACTIVE".to_owned()
                                     ],
                                 )
                                 .order(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("{\"ID\":\"ASC\"}")
-                                        .unwrap(),
+                                    [("ID".to_owned(), "ASC".to_owned())].into_iter().collect(),
                                 )
                                 .filter(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("{\"ACTIVE\":\"Y\"}")
-                                        .unwrap(),
+                                    [
+                                        (
+                                            "ACTIVE".to_owned(),
+                                            serde_json::from_str::<serde_json::Value>("\"Y\"").unwrap(),
+                                        ),
+                                    ]
+                                        .into_iter()
+                                        .collect(),
                                 )
                                 .limit(50)
                                 .offset(0),
@@ -1055,12 +1059,12 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                 .line_name("Online Store Support Line (VIP)")
                                 .queue(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"1\"}").unwrap(),
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"15\"}")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("{\"ENTITY_TYPE\":\"user\",\"ENTITY_ID\":\"23\"}").unwrap()
+                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        .entity_type("user").entity_id("1"),
+                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        .entity_type("user").entity_id("15"),
+                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        .entity_type("user").entity_id("23")
                                     ],
                                 )
                                 .queue_type(
@@ -1126,7 +1130,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                 )
                                 .unwrap(),
                         )
-                        .url_preview("N"),
+                        .url_preview(false),
                 )
                 .unwrap(),
         ),
@@ -1141,7 +1145,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::CrmMessageAdd::new(
-                        "lead",
+                        bitrix24_api::generated::imopenlines::CrmMessageAddCrmEntityType::from(
+                            "lead",
+                        ),
                         1195,
                         27,
                         1341,
@@ -1331,7 +1337,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::SessionModePin::new(2043)
-                        .activate("Y"),
+                        .activate(true),
                 )
                 .unwrap(),
         ),
@@ -1343,7 +1349,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::SessionModeSilent::new(2043)
-                        .activate("Y"),
+                        .activate(true),
                 )
                 .unwrap(),
         ),

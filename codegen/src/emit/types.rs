@@ -91,7 +91,9 @@ pub fn values_enum(def: &EnumDef, page: &str) -> TokenStream {
     }
 }
 
-/// The `serde_as` adapter that decodes `ty` leniently, or `None` when it decodes as it stands.
+/// The `serde_as` adapter that decodes `ty` leniently, or `None` when it decodes as it stands. Lists and
+/// maps always take one, because PHP sends either shape for either (`[]` for an empty map, `{"0": …}`
+/// for a list with gaps).
 pub fn adapter(ty: &Ty) -> Option<String> {
     match ty {
         Ty::Int => Some("wire::Int".to_owned()),
@@ -100,10 +102,13 @@ pub fn adapter(ty: &Ty) -> Option<String> {
         Ty::Str => Some("wire::Str".to_owned()),
         Ty::DateTime => Some("wire::DateTime".to_owned()),
         Ty::Json => None,
-        Ty::List(item) => adapter(item).map(|a| format!("Vec<{a}>")),
+        Ty::List(item) => Some(match adapter(item) {
+            Some(a) => format!("wire::List<{a}>"),
+            None => "wire::List".to_owned(),
+        }),
         Ty::Map(value) => Some(match adapter(value) {
-            Some(a) => format!("wire::EmptyAsDefault<BTreeMap<_, {a}>>"),
-            None => "wire::EmptyAsDefault".to_owned(),
+            Some(a) => format!("wire::Map<{a}>"),
+            None => "wire::Map".to_owned(),
         }),
         Ty::Struct(_) => Some("wire::EmptyAsDefault".to_owned()),
         Ty::Enum(_) => None,

@@ -1,6 +1,6 @@
 //! Field tables → structs and types, for one method or event.
 
-use bitrix24_ir::{Field, NameKind, TypeExpr};
+use bitrix24_ir::{Field, KeyedBy, NameKind, TypeExpr};
 
 use crate::error::{Error, Result};
 use crate::model::{EnumDef, FieldDef, RestDef, Role, StructDef, Ty};
@@ -144,11 +144,18 @@ impl<'a> Types<'a> {
         field: &Field,
         role: Role,
     ) -> Result<(Ty, Option<String>)> {
+        if let Some(keyed) = &field.keyed_by
+            && !is_list(&field.ty)
+            && !field.children.iter().any(is_keyed)
+        {
+            return self.keyed_map(owner, hint, field, keyed, role);
+        }
         if field.children.is_empty() {
             if let Some(ty) = self.documented_values(owner, hint, field) {
                 return Ok((ty, None));
             }
-            return Ok(scalar(&field.ty));
+            let ty = field.prose_type.as_ref().map_or(&field.ty, |p| &p.ty);
+            return Ok(scalar(ty));
         }
         let list = is_list(&field.ty);
         let hint = if list { names::singular(hint) } else { hint };
@@ -229,6 +236,39 @@ impl<'a> Types<'a> {
         } else {
             inner
         })
+    }
+
+    /// An object the description says is keyed by ids: a map whose values are the object its rows
+    /// describe, or the type the prose gives, or any JSON when neither says.
+    fn keyed_map(
+        &mut self,
+        owner: &str,
+        hint: &str,
+        field: &Field,
+        keyed: &KeyedBy,
+        role: Role,
+    ) -> Result<(Ty, Option<String>)> {
+        let keys = format!("Keyed by {}.", keyed.key);
+        let (value, note) = if !field.children.is_empty() {
+            let name = self.nested_name(owner, &format!("{hint}Entry"));
+            let doc = format!("One value of `{}`.", field.name.wire);
+            let idx = self.structs.len();
+            let def = self.object(&name, role, doc, &field.children)?;
+            self.structs.insert(idx, def);
+            (Ty::Struct(name), None)
+        } else if let Some(value) = &keyed.value {
+            scalar(value)
+        } else {
+            (
+                Ty::Json,
+                Some("The page does not describe the values.".to_owned()),
+            )
+        };
+        let note = match note {
+            Some(note) => format!("{keys} {note}"),
+            None => keys,
+        };
+        Ok((Ty::Map(Box::new(value)), Some(note)))
     }
 
     /// A map keyed by placeholders: its value type comes from the placeholder row.
@@ -334,8 +374,13 @@ fn named(name: &str) -> (Ty, Option<String>) {
 }
 
 /// `string|integer` is a string that may arrive as a number; `integer|double` a number. Other unions stay JSON.
+/// A `null` member says only that the value may be absent, which `Option` already covers.
 fn union(whole: &TypeExpr, members: &[TypeExpr]) -> (Ty, Option<String>) {
-    let tys: Vec<Ty> = members.iter().map(|m| scalar(m).0).collect();
+    let tys: Vec<Ty> = members
+        .iter()
+        .filter(|m| !matches!(m, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("null")))
+        .map(|m| scalar(m).0)
+        .collect();
     let scalars = [Ty::Int, Ty::Float, Ty::Bool, Ty::Str];
     let ty = if tys.windows(2).all(|w| w[0] == w[1]) && !tys.is_empty() {
         Some(tys[0].clone())

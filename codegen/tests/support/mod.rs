@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // each test file uses some of these
 
-use bitrix24_spec::ir::*;
+use bitrix24_ir::*;
 use serde_json::json;
 
 pub fn src(path: &str) -> Source {
@@ -40,6 +40,8 @@ pub fn f(name: &str, ty: TypeExpr, description: &str, children: Vec<Field>) -> F
         values: Vec::new(),
         description: description.to_owned(),
         extra: Default::default(),
+        prose_type: None,
+        keyed_by: None,
         children_via: None,
         children,
         source: src("test.md"),
@@ -87,6 +89,7 @@ pub fn page(path: &str, kind: PageKind, name: &str, scope: &str) -> Page {
         deprecated: false,
         dev_only: false,
         params: vec![],
+        param_groups: vec![],
         request_examples: vec![],
         response: None,
         errors: vec![],

@@ -79,58 +79,31 @@ pub struct DeleteMessagesResponse {
 }
 
 /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<DeleteMessagesUser>,
+    pub user: DeleteMessagesUser,
     /// Which message is to be removed, as known to the external system.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<DeleteMessagesMessageMessage>,
+    pub message: DeleteMessagesMessageMessage,
     /// Where the message was posted: the chat or channel on the external side.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<DeleteMessagesChat>,
+    pub chat: DeleteMessagesChat,
 }
 
 impl DeleteMessagesMessage {
     /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            user: None,
-            message: None,
-            chat: None,
-        }
-    }
-
-    /// Who wrote the message, as known to the external system.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
-    pub fn user(mut self, user: DeleteMessagesUser) -> Self {
-        self.user = Some(user);
-        self
-    }
-
-    /// Which message is to be removed, as known to the external system.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
-    pub fn message(mut self, message: DeleteMessagesMessageMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
-
-    /// Where the message was posted: the chat or channel on the external side.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
-    pub fn chat(mut self, chat: DeleteMessagesChat) -> Self {
-        self.chat = Some(chat);
-        self
+    pub fn new(
+        user: DeleteMessagesUser,
+        message: DeleteMessagesMessageMessage,
+        chat: DeleteMessagesChat,
+    ) -> Self {
+        Self { user, message, chat }
     }
 }
 
@@ -202,7 +175,7 @@ pub struct DeleteMessagesData {
     /// One entry for every item you sent in `MESSAGES`
     ///
     /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<DeleteMessagesResult>>,
 }
@@ -231,6 +204,7 @@ pub struct DeleteMessagesResult {
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
@@ -253,6 +227,7 @@ pub struct DeleteMessagesResultMessage {
     /// Attached files; only echoed when the request contained them
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
 }
 

@@ -40,9 +40,10 @@ pub use register::{
 };
 pub use send_messages::{
     SendMessages, SendMessagesChat, SendMessagesData, SendMessagesError,
-    SendMessagesExtra, SendMessagesMessage, SendMessagesMessageMessage,
-    SendMessagesResponse, SendMessagesResult, SendMessagesResultChat,
-    SendMessagesResultMessage, SendMessagesSession, SendMessagesUser,
+    SendMessagesExtra, SendMessagesFile, SendMessagesMessage, SendMessagesMessageMessage,
+    SendMessagesPicture, SendMessagesResponse, SendMessagesResult,
+    SendMessagesResultChat, SendMessagesResultMessage, SendMessagesSession,
+    SendMessagesUser,
 };
 pub use send_status_delivery::{
     SendStatusDelivery, SendStatusDeliveryChat, SendStatusDeliveryError,
@@ -58,45 +59,48 @@ pub use status::{Status, StatusError, StatusResponse};
 pub use unregister::{Unregister, UnregisterError, UnregisterResponse};
 pub use update_messages::{
     UpdateMessages, UpdateMessagesChat, UpdateMessagesData, UpdateMessagesError,
-    UpdateMessagesExtra, UpdateMessagesMessage, UpdateMessagesMessageMessage,
-    UpdateMessagesResponse, UpdateMessagesResult, UpdateMessagesResultChat,
-    UpdateMessagesResultMessage, UpdateMessagesUser,
+    UpdateMessagesExtra, UpdateMessagesFile, UpdateMessagesMessage,
+    UpdateMessagesMessageMessage, UpdateMessagesPicture, UpdateMessagesResponse,
+    UpdateMessagesResult, UpdateMessagesResultChat, UpdateMessagesResultMessage,
+    UpdateMessagesUser,
 };
 pub use on_im_connector_dialog_finish::{
     OnImConnectorDialogFinish, OnImConnectorDialogFinishAuth,
     OnImConnectorDialogFinishChat, OnImConnectorDialogFinishConnector,
     OnImConnectorDialogFinishData, OnImConnectorDialogFinishDataData,
-    OnImConnectorDialogFinishSession, OnImConnectorDialogFinishUser,
+    OnImConnectorDialogFinishSession, OnImConnectorDialogFinishStatus,
+    OnImConnectorDialogFinishUser,
 };
 pub use on_im_connector_dialog_start::{
     OnImConnectorDialogStart, OnImConnectorDialogStartAuth, OnImConnectorDialogStartChat,
     OnImConnectorDialogStartConnector, OnImConnectorDialogStartData,
     OnImConnectorDialogStartDataData, OnImConnectorDialogStartSession,
-    OnImConnectorDialogStartUser,
+    OnImConnectorDialogStartStatus, OnImConnectorDialogStartUser,
 };
 pub use on_im_connector_line_delete::{
-    OnImConnectorLineDelete, OnImConnectorLineDeleteAuth,
+    OnImConnectorLineDelete, OnImConnectorLineDeleteAuth, OnImConnectorLineDeleteStatus,
 };
 pub use on_im_connector_message_add::{
     OnImConnectorMessageAdd, OnImConnectorMessageAddAuth, OnImConnectorMessageAddChat,
     OnImConnectorMessageAddData, OnImConnectorMessageAddIm,
     OnImConnectorMessageAddMessage, OnImConnectorMessageAddMessageMessage,
+    OnImConnectorMessageAddStatus,
 };
 pub use on_im_connector_message_delete::{
     OnImConnectorMessageDelete, OnImConnectorMessageDeleteAuth,
     OnImConnectorMessageDeleteChat, OnImConnectorMessageDeleteData,
     OnImConnectorMessageDeleteIm, OnImConnectorMessageDeleteMessage,
-    OnImConnectorMessageDeleteMessageMessage,
+    OnImConnectorMessageDeleteMessageMessage, OnImConnectorMessageDeleteStatus,
 };
 pub use on_im_connector_message_update::{
     OnImConnectorMessageUpdate, OnImConnectorMessageUpdateAuth,
     OnImConnectorMessageUpdateChat, OnImConnectorMessageUpdateData,
     OnImConnectorMessageUpdateIm, OnImConnectorMessageUpdateMessage,
-    OnImConnectorMessageUpdateMessageMessage,
+    OnImConnectorMessageUpdateMessageMessage, OnImConnectorMessageUpdateStatus,
 };
 pub use on_im_connector_status_delete::{
     OnImConnectorStatusDelete, OnImConnectorStatusDeleteAuth,
-    OnImConnectorStatusDeleteData,
+    OnImConnectorStatusDeleteData, OnImConnectorStatusDeleteStatus,
 };
 
 /// The `imconnector.*` methods.

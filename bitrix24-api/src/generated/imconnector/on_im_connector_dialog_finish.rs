@@ -65,7 +65,7 @@ pub struct OnImConnectorDialogFinishData {
     /// List of dialog descriptions.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#dialog-params)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnImConnectorDialogFinishDataData>>,
 }
@@ -199,8 +199,7 @@ pub struct OnImConnectorDialogFinishAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorDialogFinishStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -212,3 +211,25 @@ pub struct OnImConnectorDialogFinishAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorDialogFinishStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorDialogFinishStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

@@ -65,7 +65,7 @@ pub struct OnImConnectorDialogStartData {
     /// List of dialog descriptions.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#dialog-params)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnImConnectorDialogStartDataData>>,
 }
@@ -134,8 +134,8 @@ pub struct OnImConnectorDialogStartSession {
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Session closure flag: `Y` if the session is closed, `N` if it is still open
-    #[serde_as(as = "Option<wire::Str>")]
-    pub closed: Option<String>,
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub closed: Option<bool>,
     /// ID of the session that preceded this one
     #[serde_as(as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
@@ -199,8 +199,7 @@ pub struct OnImConnectorDialogStartAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorDialogStartStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -212,3 +211,25 @@ pub struct OnImConnectorDialogStartAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorDialogStartStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorDialogStartStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

@@ -72,8 +72,7 @@ pub struct OnImConnectorLineDeleteAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorLineDeleteStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -85,3 +84,25 @@ pub struct OnImConnectorLineDeleteAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorLineDeleteStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorLineDeleteStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

@@ -68,7 +68,7 @@ pub struct OnImConnectorMessageAddData {
     /// The messages to deliver.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageAddMessage>>,
 }
@@ -172,8 +172,7 @@ pub struct OnImConnectorMessageAddAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorMessageAddStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -185,3 +184,25 @@ pub struct OnImConnectorMessageAddAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorMessageAddStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorMessageAddStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

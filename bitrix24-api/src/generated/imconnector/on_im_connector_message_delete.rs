@@ -66,7 +66,7 @@ pub struct OnImConnectorMessageDeleteData {
     /// The messages deleted in Bitrix24 that should now be removed from the external channel too.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteMessage>>,
 }
@@ -167,8 +167,7 @@ pub struct OnImConnectorMessageDeleteAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorMessageDeleteStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -180,3 +179,25 @@ pub struct OnImConnectorMessageDeleteAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorMessageDeleteStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorMessageDeleteStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

@@ -68,7 +68,7 @@ pub struct OnImConnectorMessageUpdateData {
     /// The messages edited in Bitrix24 whose new versions must reach the external channel.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessage>>,
 }
@@ -123,7 +123,7 @@ pub struct OnImConnectorMessageUpdateIm {
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdateMessageMessage {
     /// External IDs of the edited message, given as a list
-    #[serde_as(as = "Option<Vec<wire::Str>>")]
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
     pub id: Option<Vec<String>>,
     /// The message's new text, in the markup it is delivered with in the event
     #[serde_as(as = "Option<wire::Str>")]
@@ -172,8 +172,7 @@ pub struct OnImConnectorMessageUpdateAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnImConnectorMessageUpdateStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -185,3 +184,25 @@ pub struct OnImConnectorMessageUpdateAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnImConnectorMessageUpdateStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnImConnectorMessageUpdateStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

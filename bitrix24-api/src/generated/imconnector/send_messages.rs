@@ -83,58 +83,31 @@ pub struct SendMessagesResponse {
 /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SendMessagesMessage {
     /// The sender as the external system knows them.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<SendMessagesUser>,
+    pub user: SendMessagesUser,
     /// The message content and its external identity.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<SendMessagesMessageMessage>,
+    pub message: SendMessagesMessageMessage,
     /// The chat the message was written in, on the external side.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<SendMessagesChat>,
+    pub chat: SendMessagesChat,
 }
 
 impl SendMessagesMessage {
     /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            user: None,
-            message: None,
-            chat: None,
-        }
-    }
-
-    /// The sender as the external system knows them.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
-    pub fn user(mut self, user: SendMessagesUser) -> Self {
-        self.user = Some(user);
-        self
-    }
-
-    /// The message content and its external identity.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
-    pub fn message(mut self, message: SendMessagesMessageMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
-
-    /// The chat the message was written in, on the external side.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
-    pub fn chat(mut self, chat: SendMessagesChat) -> Self {
-        self.chat = Some(chat);
-        self
+    pub fn new(
+        user: SendMessagesUser,
+        message: SendMessagesMessageMessage,
+        chat: SendMessagesChat,
+    ) -> Self {
+        Self { user, message, chat }
     }
 }
 
@@ -153,10 +126,8 @@ pub struct SendMessagesUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
+    pub picture: Option<SendMessagesPicture>,
     /// Address of the sender's profile page in the external system
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -203,9 +174,7 @@ impl SendMessagesUser {
     }
 
     /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub fn picture(mut self, picture: serde_json::Value) -> Self {
+    pub fn picture(mut self, picture: SendMessagesPicture) -> Self {
         self.picture = Some(picture);
         self
     }
@@ -244,6 +213,26 @@ impl SendMessagesUser {
     }
 }
 
+/// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SendMessagesPicture {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl SendMessagesPicture {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self { url: None }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+}
+
 /// The message content and its external identity.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
@@ -264,10 +253,8 @@ pub struct SendMessagesMessageMessage {
     /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
     ///
     /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<SendMessagesFile>>,
     /// Set to `Y` to keep the CRM tracker from processing this message. Omit the key if the tracker should run
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_crm: Option<String>,
@@ -312,9 +299,7 @@ impl SendMessagesMessageMessage {
     /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
     ///
     /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn files(mut self, files: Vec<serde_json::Value>) -> Self {
+    pub fn files(mut self, files: Vec<SendMessagesFile>) -> Self {
         self.files = Some(files);
         self
     }
@@ -328,6 +313,35 @@ impl SendMessagesMessageMessage {
     /// Bitrix24 ID of a manager (employee). When given, the message is posted as written by that manager
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
+        self
+    }
+}
+
+/// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
+///
+/// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SendMessagesFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl SendMessagesFile {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self { url: None, name: None }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 }
@@ -392,7 +406,7 @@ pub struct SendMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
     /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<SendMessagesResult>>,
 }
@@ -424,6 +438,7 @@ pub struct SendMessagesResult {
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
@@ -450,6 +465,7 @@ pub struct SendMessagesResultMessage {
     /// Attachments of the message
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
 }
 

@@ -75,6 +75,7 @@ pub struct SendStatusDeliveryResponse {
     /// Comes back empty when everything went well
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<serde_json::Value>>,
 }
@@ -164,10 +165,8 @@ impl SendStatusDeliveryIm {
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessageMessage {
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<Vec<serde_json::Value>>,
+    pub id: Option<Vec<String>>,
     /// Moment of delivery as a Unix timestamp in seconds
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
@@ -180,9 +179,7 @@ impl SendStatusDeliveryMessageMessage {
     }
 
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn id(mut self, id: Vec<serde_json::Value>) -> Self {
+    pub fn id(mut self, id: Vec<String>) -> Self {
         self.id = Some(id);
         self
     }

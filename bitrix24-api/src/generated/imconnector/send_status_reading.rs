@@ -73,6 +73,7 @@ pub struct SendStatusReadingResponse {
     /// Comes back empty when everything went well
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<serde_json::Value>>,
 }
@@ -162,10 +163,8 @@ impl SendStatusReadingIm {
 #[non_exhaustive]
 pub struct SendStatusReadingMessageMessage {
     /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<Vec<serde_json::Value>>,
+    pub id: Option<Vec<String>>,
 }
 
 impl SendStatusReadingMessageMessage {
@@ -175,9 +174,7 @@ impl SendStatusReadingMessageMessage {
     }
 
     /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn id(mut self, id: Vec<serde_json::Value>) -> Self {
+    pub fn id(mut self, id: Vec<String>) -> Self {
         self.id = Some(id);
         self
     }

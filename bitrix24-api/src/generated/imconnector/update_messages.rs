@@ -83,58 +83,31 @@ pub struct UpdateMessagesResponse {
 /// Messages to change. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateMessagesMessage {
     /// The author as the external system knows them.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UpdateMessagesUser>,
+    pub user: UpdateMessagesUser,
     /// Which message to change and its new content.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<UpdateMessagesMessageMessage>,
+    pub message: UpdateMessagesMessageMessage,
     /// The chat the message lives in, on the external side.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<UpdateMessagesChat>,
+    pub chat: UpdateMessagesChat,
 }
 
 impl UpdateMessagesMessage {
     /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            user: None,
-            message: None,
-            chat: None,
-        }
-    }
-
-    /// The author as the external system knows them.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
-    pub fn user(mut self, user: UpdateMessagesUser) -> Self {
-        self.user = Some(user);
-        self
-    }
-
-    /// Which message to change and its new content.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
-    pub fn message(mut self, message: UpdateMessagesMessageMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
-
-    /// The chat the message lives in, on the external side.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
-    pub fn chat(mut self, chat: UpdateMessagesChat) -> Self {
-        self.chat = Some(chat);
-        self
+    pub fn new(
+        user: UpdateMessagesUser,
+        message: UpdateMessagesMessageMessage,
+        chat: UpdateMessagesChat,
+    ) -> Self {
+        Self { user, message, chat }
     }
 }
 
@@ -153,10 +126,8 @@ pub struct UpdateMessagesUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
+    pub picture: Option<UpdateMessagesPicture>,
     /// Address of the author's profile page in the external system
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -203,9 +174,7 @@ impl UpdateMessagesUser {
     }
 
     /// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub fn picture(mut self, picture: serde_json::Value) -> Self {
+    pub fn picture(mut self, picture: UpdateMessagesPicture) -> Self {
         self.picture = Some(picture);
         self
     }
@@ -244,6 +213,26 @@ impl UpdateMessagesUser {
     }
 }
 
+/// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateMessagesPicture {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl UpdateMessagesPicture {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self { url: None }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+}
+
 /// Which message to change and its new content.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
@@ -262,10 +251,8 @@ pub struct UpdateMessagesMessageMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<UpdateMessagesFile>>,
     /// Set to `Y` to keep the CRM tracker from processing this message
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_crm: Option<String>,
@@ -308,9 +295,7 @@ impl UpdateMessagesMessageMessage {
     }
 
     /// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn files(mut self, files: Vec<serde_json::Value>) -> Self {
+    pub fn files(mut self, files: Vec<UpdateMessagesFile>) -> Self {
         self.files = Some(files);
         self
     }
@@ -324,6 +309,33 @@ impl UpdateMessagesMessageMessage {
     /// Bitrix24 ID of a manager (employee). When given, the change is made in that manager's name
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
+        self
+    }
+}
+
+/// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateMessagesFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl UpdateMessagesFile {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self { url: None, name: None }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 }
@@ -378,7 +390,7 @@ pub struct UpdateMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
     /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<UpdateMessagesResult>>,
 }
@@ -410,6 +422,7 @@ pub struct UpdateMessagesResult {
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
@@ -433,6 +446,7 @@ pub struct UpdateMessagesResultMessage {
     /// Attachments of the message
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
 }
 

@@ -88,10 +88,8 @@ pub struct ConfigAddParams {
     ///     }
     /// ]
     /// ```
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(rename = "QUEUE", skip_serializing_if = "Option::is_none")]
-    pub queue: Option<Vec<serde_json::Value>>,
+    pub queue: Option<Vec<ConfigAddQueue>>,
     /// How new conversations are handed out. Possible values:
     /// - `evenly` — spread conversations uniformly across the operators
     /// - `strictly` — offer each conversation to operators in the fixed queue order
@@ -250,10 +248,8 @@ pub struct ConfigAddParams {
     /// - `NAME` — displayed operator name
     /// - `AVATAR` — URL of the avatar picture
     /// - `AVATAR_ID` — ID of the avatar file
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(rename = "DEFAULT_OPERATOR_DATA", skip_serializing_if = "Option::is_none")]
-    pub default_operator_data: Option<serde_json::Value>,
+    pub default_operator_data: Option<ConfigAddDefaultOperatorData>,
     /// Action taken when no operator replies in time. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
@@ -575,9 +571,7 @@ impl ConfigAddParams {
     ///     }
     /// ]
     /// ```
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fn queue(mut self, queue: Vec<serde_json::Value>) -> Self {
+    pub fn queue(mut self, queue: Vec<ConfigAddQueue>) -> Self {
         self.queue = Some(queue);
         self
     }
@@ -832,11 +826,9 @@ impl ConfigAddParams {
     /// - `NAME` — displayed operator name
     /// - `AVATAR` — URL of the avatar picture
     /// - `AVATAR_ID` — ID of the avatar file
-    ///
-    /// Any JSON: the page does not describe this object.
     pub fn default_operator_data(
         mut self,
-        default_operator_data: serde_json::Value,
+        default_operator_data: ConfigAddDefaultOperatorData,
     ) -> Self {
         self.default_operator_data = Some(default_operator_data);
         self
@@ -1199,6 +1191,101 @@ impl ConfigAddParams {
         ignore_welcome_form_responsible: bool,
     ) -> Self {
         self.ignore_welcome_form_responsible = Some(ignore_welcome_form_responsible);
+        self
+    }
+}
+
+/// Who handles incoming conversations. Pass a list of objects, each carrying `ENTITY_TYPE` and `ENTITY_ID`.
+///
+/// Meaning of the keys:
+/// - `ENTITY_TYPE` — kind of queue member: a single employee `user` or a whole `department`
+/// - `ENTITY_ID` — ID of that member: the employee's `ID` when the kind is `user`, the department's `ID` when it is `department`
+///
+/// Sample value:
+/// ```js
+/// [
+///     {
+///         "ENTITY_TYPE":"user",
+///         "ENTITY_ID":"1"
+///     },
+///     {
+///         "ENTITY_TYPE":"department",
+///         "ENTITY_ID":"10"
+///     }
+/// ]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ConfigAddQueue {
+    #[serde(rename = "ENTITY_TYPE", skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    #[serde(rename = "ENTITY_ID", skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+}
+
+impl ConfigAddQueue {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self {
+            entity_type: None,
+            entity_id: None,
+        }
+    }
+
+    pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
+        self.entity_type = Some(entity_type.into());
+        self
+    }
+
+    pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
+        self.entity_id = Some(entity_id.into());
+        self
+    }
+}
+
+/// Fallback operator details shown to clients. Possible fields:
+/// - `NAME` — displayed operator name
+/// - `AVATAR` — URL of the avatar picture
+/// - `AVATAR_ID` — ID of the avatar file
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ConfigAddDefaultOperatorData {
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "AVATAR", skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<serde_json::Value>,
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "AVATAR_ID", skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<serde_json::Value>,
+}
+
+impl ConfigAddDefaultOperatorData {
+    /// A request with the required fields; set the others with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            avatar: None,
+            avatar_id: None,
+        }
+    }
+
+    /// Any JSON: the page gives no type.
+    pub fn name(mut self, name: serde_json::Value) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// Any JSON: the page gives no type.
+    pub fn avatar(mut self, avatar: serde_json::Value) -> Self {
+        self.avatar = Some(avatar);
+        self
+    }
+
+    /// Any JSON: the page gives no type.
+    pub fn avatar_id(mut self, avatar_id: serde_json::Value) -> Self {
+        self.avatar_id = Some(avatar_id);
         self
     }
 }

@@ -27,7 +27,7 @@ pub struct CrmChatGet {
     /// - `company` — a company
     /// - `contact` — a contact
     #[serde(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmChatGetCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [to get a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -45,9 +45,9 @@ pub struct CrmChatGet {
 
 impl CrmChatGet {
     /// A request with the required fields; set the others with the methods below.
-    pub fn new(crm_entity_type: impl Into<String>, crm_entity: i64) -> Self {
+    pub fn new(crm_entity_type: CrmChatGetCrmEntityType, crm_entity: i64) -> Self {
         Self {
-            crm_entity_type: crm_entity_type.into(),
+            crm_entity_type,
             crm_entity,
             active_only: None,
         }
@@ -77,7 +77,12 @@ impl crate::method::Method for CrmChatGet {
 /// The linked chats, one object per chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html#result-item).
 ///
 /// When `CRM_ENTITY` does not match any record, you get an empty array, `"result":[]`
-pub type CrmChatGetResponse = Vec<CrmChatGetItem>;
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CrmChatGetResponse(
+    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
+    pub Vec<CrmChatGetItem>,
+);
 
 /// The linked chats, one object per chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html#result-item).
 ///
@@ -100,6 +105,27 @@ pub struct CrmChatGetItem {
     #[serde(rename = "CONNECTOR_TITLE")]
     pub connector_title: Option<String>,
 }
+
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmChatGetCrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CrmChatGetCrmEntityType { Lead = "lead", Deal = "deal", Company = "company", Contact
+    = "contact" }
+);
 
 /// The errors `imopenlines.crm.chat.get` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,7 +26,7 @@ pub struct CrmChatGetLastId {
     /// - `company` — a company
     /// - `contact` — a contact
     #[serde(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmChatGetLastIdCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [getting a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -36,9 +36,9 @@ pub struct CrmChatGetLastId {
 
 impl CrmChatGetLastId {
     /// A request with the required fields; set the others with the methods below.
-    pub fn new(crm_entity_type: impl Into<String>, crm_entity: i64) -> Self {
+    pub fn new(crm_entity_type: CrmChatGetLastIdCrmEntityType, crm_entity: i64) -> Self {
         Self {
-            crm_entity_type: crm_entity_type.into(),
+            crm_entity_type,
             crm_entity,
         }
     }
@@ -58,6 +58,27 @@ impl crate::method::Method for CrmChatGetLastId {
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatGetLastIdResponse(#[serde_as(as = "wire::Int")] pub i64);
+
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmChatGetLastIdCrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CrmChatGetLastIdCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
+    Contact = "contact" }
+);
 
 /// The errors `imopenlines.crm.chat.getLastId` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

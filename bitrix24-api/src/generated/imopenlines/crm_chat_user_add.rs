@@ -26,7 +26,7 @@ pub struct CrmChatUserAdd {
     /// - `company` — a company
     /// - `contact` — a contact
     #[serde(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmChatUserAddCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [get CRM item list](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -49,12 +49,12 @@ pub struct CrmChatUserAdd {
 impl CrmChatUserAdd {
     /// A request with the required fields; set the others with the methods below.
     pub fn new(
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatUserAddCrmEntityType,
         crm_entity: i64,
         user_id: i64,
     ) -> Self {
         Self {
-            crm_entity_type: crm_entity_type.into(),
+            crm_entity_type,
             crm_entity,
             user_id,
             chat_id: None,
@@ -88,6 +88,27 @@ impl crate::method::Method for CrmChatUserAdd {
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatUserAddResponse(#[serde_as(as = "wire::Int")] pub i64);
+
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmChatUserAddCrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CrmChatUserAddCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
+    Contact = "contact" }
+);
 
 /// The errors `imopenlines.crm.chat.user.add` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,7 +26,7 @@ pub struct CrmChatUserDelete {
     /// - `company` — a company
     /// - `contact` — a contact
     #[serde(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmChatUserDeleteCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [getting a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -49,12 +49,12 @@ pub struct CrmChatUserDelete {
 impl CrmChatUserDelete {
     /// A request with the required fields; set the others with the methods below.
     pub fn new(
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatUserDeleteCrmEntityType,
         crm_entity: i64,
         user_id: i64,
     ) -> Self {
         Self {
-            crm_entity_type: crm_entity_type.into(),
+            crm_entity_type,
             crm_entity,
             user_id,
             chat_id: None,
@@ -88,6 +88,27 @@ impl crate::method::Method for CrmChatUserDelete {
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatUserDeleteResponse(#[serde_as(as = "wire::Int")] pub i64);
+
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmChatUserDeleteCrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CrmChatUserDeleteCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
+    Contact = "contact" }
+);
 
 /// The errors `imopenlines.crm.chat.user.delete` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

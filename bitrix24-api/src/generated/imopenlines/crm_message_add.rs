@@ -26,7 +26,7 @@ pub struct CrmMessageAdd {
     /// - company — a company
     /// - contact — a contact
     #[serde(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmMessageAddCrmEntityType,
     /// ID of the CRM record the chat belongs to.
     ///
     /// To list records of a particular type, call [crm.item.list](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -52,14 +52,14 @@ pub struct CrmMessageAdd {
 impl CrmMessageAdd {
     /// A request with the required fields; set the others with the methods below.
     pub fn new(
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmMessageAddCrmEntityType,
         crm_entity: i64,
         user_id: i64,
         chat_id: i64,
         message: impl Into<String>,
     ) -> Self {
         Self {
-            crm_entity_type: crm_entity_type.into(),
+            crm_entity_type,
             crm_entity,
             user_id,
             chat_id,
@@ -82,6 +82,27 @@ impl crate::method::Method for CrmMessageAdd {
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmMessageAddResponse(#[serde_as(as = "wire::Int")] pub i64);
+
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmMessageAddCrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CrmMessageAddCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
+    Contact = "contact" }
+);
 
 /// The errors `imopenlines.crm.message.add` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,33 +60,43 @@ pub use bot_session_transfer::{
     BotSessionTransfer, BotSessionTransferError, BotSessionTransferResponse,
 };
 pub use crm_chat_get_last_id::{
-    CrmChatGetLastId, CrmChatGetLastIdError, CrmChatGetLastIdResponse,
+    CrmChatGetLastId, CrmChatGetLastIdCrmEntityType, CrmChatGetLastIdError,
+    CrmChatGetLastIdResponse,
 };
-pub use crm_chat_get::{CrmChatGet, CrmChatGetError, CrmChatGetItem, CrmChatGetResponse};
-pub use crm_chat_user_add::{CrmChatUserAdd, CrmChatUserAddError, CrmChatUserAddResponse};
+pub use crm_chat_get::{
+    CrmChatGet, CrmChatGetCrmEntityType, CrmChatGetError, CrmChatGetItem,
+    CrmChatGetResponse,
+};
+pub use crm_chat_user_add::{
+    CrmChatUserAdd, CrmChatUserAddCrmEntityType, CrmChatUserAddError,
+    CrmChatUserAddResponse,
+};
 pub use crm_chat_user_delete::{
-    CrmChatUserDelete, CrmChatUserDeleteError, CrmChatUserDeleteResponse,
+    CrmChatUserDelete, CrmChatUserDeleteCrmEntityType, CrmChatUserDeleteError,
+    CrmChatUserDeleteResponse,
 };
 pub use config_add::{
-    ConfigAdd, ConfigAddAutoCloseRule, ConfigAddCloseRule, ConfigAddError,
-    ConfigAddNoAnswerRule, ConfigAddOperatorData, ConfigAddParams, ConfigAddQueueType,
-    ConfigAddResponse, ConfigAddTypeMaxChat, ConfigAddWelcomeBotJoin,
-    ConfigAddWelcomeBotLeft, ConfigAddWorktimeDayoff, ConfigAddWorktimeDayoffRule,
+    ConfigAdd, ConfigAddAutoCloseRule, ConfigAddCloseRule, ConfigAddDefaultOperatorData,
+    ConfigAddError, ConfigAddNoAnswerRule, ConfigAddOperatorData, ConfigAddParams,
+    ConfigAddQueue, ConfigAddQueueType, ConfigAddResponse, ConfigAddTypeMaxChat,
+    ConfigAddWelcomeBotJoin, ConfigAddWelcomeBotLeft, ConfigAddWorktimeDayoff,
+    ConfigAddWorktimeDayoffRule,
 };
 pub use config_delete::{ConfigDelete, ConfigDeleteError, ConfigDeleteResponse};
 pub use config_get::{
-    ConfigGet, ConfigGetError, ConfigGetQueueFull, ConfigGetQueueUsersFields,
+    ConfigGet, ConfigGetError, ConfigGetQueueFullEntry, ConfigGetQueueUsersFieldsEntry,
     ConfigGetResponse,
 };
 pub use config_list_get::{
     ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetItem,
-    ConfigListGetOptions, ConfigListGetParams, ConfigListGetQueueUsersFields,
+    ConfigListGetOptions, ConfigListGetParams, ConfigListGetQueueUsersFieldsEntry,
     ConfigListGetResponse,
 };
 pub use config_path_get::{ConfigPathGet, ConfigPathGetError, ConfigPathGetResponse};
 pub use config_update::{
-    ConfigUpdate, ConfigUpdateAutoCloseRule, ConfigUpdateCloseRule, ConfigUpdateError,
-    ConfigUpdateNoAnswerRule, ConfigUpdateOperatorData, ConfigUpdateParams,
+    ConfigUpdate, ConfigUpdateAutoCloseRule, ConfigUpdateCloseRule,
+    ConfigUpdateDefaultOperatorData, ConfigUpdateError, ConfigUpdateNoAnswerRule,
+    ConfigUpdateOperatorData, ConfigUpdateParams, ConfigUpdateQueue,
     ConfigUpdateQueueType, ConfigUpdateResponse, ConfigUpdateTypeMaxChat,
     ConfigUpdateWelcomeBotJoin, ConfigUpdateWelcomeBotLeft, ConfigUpdateWorktimeDayoff,
     ConfigUpdateWorktimeDayoffRule,
@@ -96,7 +106,9 @@ pub use network_message_add::{
     NetworkMessageAdd, NetworkMessageAddError, NetworkMessageAddResponse,
 };
 pub use revision_get::{RevisionGet, RevisionGetError, RevisionGetResponse};
-pub use crm_message_add::{CrmMessageAdd, CrmMessageAddError, CrmMessageAddResponse};
+pub use crm_message_add::{
+    CrmMessageAdd, CrmMessageAddCrmEntityType, CrmMessageAddError, CrmMessageAddResponse,
+};
 pub use message_quick_save::{
     MessageQuickSave, MessageQuickSaveError, MessageQuickSaveResponse,
 };
@@ -147,25 +159,29 @@ pub use on_open_line_message_add::{
     OnOpenLineMessageAdd, OnOpenLineMessageAddAuth, OnOpenLineMessageAddChat,
     OnOpenLineMessageAddConnector, OnOpenLineMessageAddData,
     OnOpenLineMessageAddDataData, OnOpenLineMessageAddExtra, OnOpenLineMessageAddMessage,
+    OnOpenLineMessageAddStatus,
 };
 pub use on_open_line_message_delete::{
     OnOpenLineMessageDelete, OnOpenLineMessageDeleteAuth, OnOpenLineMessageDeleteChat,
     OnOpenLineMessageDeleteData, OnOpenLineMessageDeleteDataData,
     OnOpenLineMessageDeleteIm, OnOpenLineMessageDeleteMessage,
+    OnOpenLineMessageDeleteStatus,
 };
 pub use on_open_line_message_update::{
     OnOpenLineMessageUpdate, OnOpenLineMessageUpdateAuth, OnOpenLineMessageUpdateChat,
     OnOpenLineMessageUpdateData, OnOpenLineMessageUpdateDataData,
     OnOpenLineMessageUpdateIm, OnOpenLineMessageUpdateMessage,
+    OnOpenLineMessageUpdateStatus,
 };
 pub use on_session_finish::{
     OnSessionFinish, OnSessionFinishAuth, OnSessionFinishChat, OnSessionFinishConnector,
     OnSessionFinishData, OnSessionFinishDataData, OnSessionFinishSession,
-    OnSessionFinishUser,
+    OnSessionFinishStatus, OnSessionFinishUser,
 };
 pub use on_session_start::{
     OnSessionStart, OnSessionStartAuth, OnSessionStartChat, OnSessionStartConnector,
-    OnSessionStartData, OnSessionStartDataData, OnSessionStartSession, OnSessionStartUser,
+    OnSessionStartData, OnSessionStartDataData, OnSessionStartSession,
+    OnSessionStartStatus, OnSessionStartUser,
 };
 
 /// The `imopenlines.*` methods.
@@ -214,7 +230,7 @@ impl<'c> Imopenlines<'c> {
     /// Find the Most Recent Chat of a CRM Record (`imopenlines.crm.chat.getLastId`): see [`CrmChatGetLastId`].
     pub fn crm_chat_get_last_id(
         &self,
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatGetLastIdCrmEntityType,
         crm_entity: i64,
     ) -> crate::Call<'c, CrmChatGetLastId> {
         crate::Call::new(self.client, CrmChatGetLastId::new(crm_entity_type, crm_entity))
@@ -223,7 +239,7 @@ impl<'c> Imopenlines<'c> {
     /// List the Open Line Chats of a CRM Record (`imopenlines.crm.chat.get`): see [`CrmChatGet`].
     pub fn crm_chat_get(
         &self,
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatGetCrmEntityType,
         crm_entity: i64,
     ) -> crate::Call<'c, CrmChatGet> {
         crate::Call::new(self.client, CrmChatGet::new(crm_entity_type, crm_entity))
@@ -232,7 +248,7 @@ impl<'c> Imopenlines<'c> {
     /// Invite a User into a CRM-Linked Chat (`imopenlines.crm.chat.user.add`): see [`CrmChatUserAdd`].
     pub fn crm_chat_user_add(
         &self,
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatUserAddCrmEntityType,
         crm_entity: i64,
         user_id: i64,
     ) -> crate::Call<'c, CrmChatUserAdd> {
@@ -245,7 +261,7 @@ impl<'c> Imopenlines<'c> {
     /// Take a User out of a CRM-Linked Chat (`imopenlines.crm.chat.user.delete`): see [`CrmChatUserDelete`].
     pub fn crm_chat_user_delete(
         &self,
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmChatUserDeleteCrmEntityType,
         crm_entity: i64,
         user_id: i64,
     ) -> crate::Call<'c, CrmChatUserDelete> {
@@ -308,7 +324,7 @@ impl<'c> Imopenlines<'c> {
     /// Post a Message into an Open Channel Chat (`imopenlines.crm.message.add`): see [`CrmMessageAdd`].
     pub fn crm_message_add(
         &self,
-        crm_entity_type: impl Into<String>,
+        crm_entity_type: CrmMessageAddCrmEntityType,
         crm_entity: i64,
         user_id: i64,
         chat_id: i64,

@@ -19,6 +19,7 @@ use crate::wire;
 /// [`NetworkMessageAddError`]: `WRONG_AUTH_TYPE`, `CODE`, `IMBOT_ERROR`, `NOT_FOUND`, `USER_ID_EMPTY`, `USER_MESSAGE_LIMIT`, `MESSAGE_EMPTY`, `ATTACH_OVERSIZE`, `ATTACH_ERROR`, `KEYBOARD_ERROR`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct NetworkMessageAdd {
@@ -50,8 +51,9 @@ pub struct NetworkMessageAdd {
     /// Whether links in the message get a preview. Defaults to `Y` (preview on).
     ///
     /// Send `N` to turn the preview off
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "URL_PREVIEW", skip_serializing_if = "Option::is_none")]
-    pub url_preview: Option<String>,
+    pub url_preview: Option<bool>,
 }
 
 impl NetworkMessageAdd {
@@ -94,8 +96,8 @@ impl NetworkMessageAdd {
     /// Whether links in the message get a preview. Defaults to `Y` (preview on).
     ///
     /// Send `N` to turn the preview off
-    pub fn url_preview(mut self, url_preview: impl Into<String>) -> Self {
-        self.url_preview = Some(url_preview.into());
+    pub fn url_preview(mut self, url_preview: bool) -> Self {
+        self.url_preview = Some(url_preview);
         self
     }
 }

@@ -59,7 +59,7 @@ pub struct OnOpenLineMessageAddData {
     /// List of objects, each describing one added message.
     ///
     /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat-params)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnOpenLineMessageAddDataData>>,
 }
@@ -90,6 +90,7 @@ pub struct OnOpenLineMessageAddDataData {
     /// Tracking data with the `trackId` code used to tie the message to a CRM record; empty in the sample payload
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     pub r#ref: Option<Vec<serde_json::Value>>,
     /// Supplementary data.
     ///
@@ -153,13 +154,14 @@ pub struct OnOpenLineMessageAddMessage {
     /// Files attached to the message
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
     /// Attachment data carried by the message
     #[serde_as(as = "Option<wire::Str>")]
     pub attach: Option<String>,
     /// Marks service messages: `Y` for a system message, `N` for an ordinary one
-    #[serde_as(as = "Option<wire::Str>")]
-    pub system: Option<String>,
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub system: Option<bool>,
     /// ID of the message author
     #[serde_as(as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
@@ -208,8 +210,7 @@ pub struct OnOpenLineMessageAddAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnOpenLineMessageAddStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -221,3 +222,25 @@ pub struct OnOpenLineMessageAddAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnOpenLineMessageAddStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnOpenLineMessageAddStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

@@ -59,7 +59,7 @@ pub struct OnSessionStartData {
     /// List of objects, each describing one session.
     ///
     /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#chat-params)
-    #[serde_as(as = "Option<Vec<wire::EmptyAsDefault>>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnSessionStartDataData>>,
 }
@@ -128,8 +128,8 @@ pub struct OnSessionStartSession {
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Session state flag: `Y` if it is closed, `N` if it is still open
-    #[serde_as(as = "Option<wire::Str>")]
-    pub closed: Option<String>,
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub closed: Option<bool>,
     /// ID of the session that preceded this one
     #[serde_as(as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
@@ -193,8 +193,7 @@ pub struct OnSessionStartAuth {
     /// - `D` — demo of a Market application
     /// - `T` — trial of a Market application, limited in time
     /// - `P` — paid Market application
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    pub status: Option<OnSessionStartStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
     #[serde_as(as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
@@ -206,3 +205,25 @@ pub struct OnSessionStartAuth {
     /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
     pub application_token: Option<crate::Secret>,
 }
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnSessionStartStatus {
+    /// `L`
+    L,
+    /// `F`
+    F,
+    /// `D`
+    D,
+    /// `T`
+    T,
+    /// `P`
+    P,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnSessionStartStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
+);

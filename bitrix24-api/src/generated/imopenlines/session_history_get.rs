@@ -82,13 +82,13 @@ pub struct SessionHistoryGetResponse {
     #[serde(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// Whether the caller may join the conversation, `Y` or `N`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "canJoin")]
-    pub can_join: Option<String>,
+    pub can_join: Option<bool>,
     /// Whether the caller may rate the operators as a supervisor, `Y` or `N`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "canVoteHead")]
-    pub can_vote_head: Option<String>,
+    pub can_vote_head: Option<bool>,
     /// ID of the session the history belongs to
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "sessionId")]
@@ -108,20 +108,18 @@ pub struct SessionHistoryGetResponse {
     /// The session's messages, keyed by message ID.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message)
-    #[serde_as(as = "Option<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>")]
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub message: Option<BTreeMap<String, SessionHistoryGetMessage>>,
     /// Maps the chat to the IDs of its messages.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
     #[serde(rename = "usersMessage")]
-    pub users_message: Option<BTreeMap<String, Vec<serde_json::Value>>>,
+    pub users_message: Option<BTreeMap<String, Vec<i64>>>,
     /// Participants of the chat, keyed by user ID.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users)
-    #[serde_as(as = "Option<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>")]
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub users: Option<BTreeMap<String, SessionHistoryGetUsers>>,
     /// Open line specific information.
     ///
@@ -131,39 +129,38 @@ pub struct SessionHistoryGetResponse {
     /// Users bucketed by department; comes back as an empty array when there is nothing to show
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
-    #[serde_as(as = "Option<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>")]
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "userInGroup")]
     pub user_in_group: Option<BTreeMap<String, SessionHistoryGetUserInGroup>>,
     /// Users that do not fall into any department listed in `userInGroup`
     ///
     /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
     #[serde(rename = "woUserInGroup")]
     pub wo_user_in_group: Option<Vec<serde_json::Value>>,
     /// The chat record, keyed by chat ID.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>")]
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub chat: Option<BTreeMap<String, SessionHistoryGetChat>>,
     /// Per-user block flags for the chat.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-block-chat)
     ///
-    /// Any JSON: the page does not describe this object.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    /// Keyed by a user ID.
+    #[serde_as(as = "Option<wire::Map<wire::Map<wire::Bool>>>")]
     #[serde(rename = "userBlockChat")]
-    pub user_block_chat: Option<BTreeMap<String, serde_json::Value>>,
+    pub user_block_chat: Option<BTreeMap<String, BTreeMap<String, bool>>>,
     /// Who is in the chat; an empty array when there is nothing to show.
     ///
     /// The layout of this object is shown [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
     #[serde(rename = "userInChat")]
-    pub user_in_chat: Option<BTreeMap<String, Vec<serde_json::Value>>>,
+    pub user_in_chat: Option<BTreeMap<String, Vec<i64>>>,
     /// Files attached to the messages; an empty array when there are none.
     ///
     /// The layout of this object is shown [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#files)
-    #[serde_as(as = "Option<wire::EmptyAsDefault<BTreeMap<_, wire::EmptyAsDefault>>>")]
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub files: Option<BTreeMap<String, SessionHistoryGetFiles>>,
 }
 
@@ -259,9 +256,8 @@ pub struct SessionHistoryGetUsers {
     #[serde(rename = "lastActivityDate")]
     pub last_activity_date: Option<String>,
     /// IDs of the departments the user belongs to
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub departments: Option<Vec<serde_json::Value>>,
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub departments: Option<Vec<i64>>,
     /// Kind of account
     #[serde_as(as = "Option<wire::Str>")]
     pub r#type: Option<String>,
@@ -270,14 +266,16 @@ pub struct SessionHistoryGetUsers {
 /// Open line specific information.
 ///
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#openlines)
+#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetOpenlines {
     /// Map shaped as `{"<CONFIG_ID>": <boolean>}`. Each key is an open line configuration ID (`CONFIG_ID`); the `true/false` value tells whether a supervisor may rate operators in sessions of that line
     ///
-    /// Any JSON: the page does not describe this object.
-    pub canvoteashead: Option<serde_json::Value>,
+    /// Keyed by CONFIG_ID.
+    #[serde_as(as = "Option<wire::Map<wire::Bool>>")]
+    pub canvoteashead: Option<BTreeMap<String, bool>>,
 }
 
 /// One department; the key is its ID.
@@ -292,9 +290,8 @@ pub struct SessionHistoryGetUserInGroup {
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// IDs of the users in this department
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub users: Option<Vec<serde_json::Value>>,
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub users: Option<Vec<i64>>,
 }
 
 /// The chat; the key is its ID.
@@ -343,14 +340,14 @@ pub struct SessionHistoryGetChat {
     pub public: Option<String>,
     /// Keyed by user ID; a `true/false` value tells whether that user silenced notifications for this chat
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Keyed by user ID.
+    #[serde_as(as = "Option<wire::Map<wire::Bool>>")]
     #[serde(rename = "muteList")]
-    pub mute_list: Option<serde_json::Value>,
+    pub mute_list: Option<BTreeMap<String, bool>>,
     /// IDs of the operators who act as chat managers
-    ///
-    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
     #[serde(rename = "managerList")]
-    pub manager_list: Option<Vec<serde_json::Value>>,
+    pub manager_list: Option<Vec<i64>>,
     /// Moment the chat was created, as an ISO 8601 (RFC3339) timestamp
     #[serde_as(as = "wire::DateTime")]
     #[serde(rename = "dateCreate")]

@@ -17,6 +17,7 @@ use crate::wire;
 /// [`SessionModePinError`]: `CHAT_ID_EMPTY`, `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SessionModePin {
@@ -30,8 +31,9 @@ pub struct SessionModePin {
     /// - `N` — release it
     ///
     /// When omitted, `Y` is assumed
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
-    pub activate: Option<String>,
+    pub activate: Option<bool>,
 }
 
 impl SessionModePin {
@@ -45,8 +47,8 @@ impl SessionModePin {
     /// - `N` — release it
     ///
     /// When omitted, `Y` is assumed
-    pub fn activate(mut self, activate: impl Into<String>) -> Self {
-        self.activate = Some(activate.into());
+    pub fn activate(mut self, activate: bool) -> Self {
+        self.activate = Some(activate);
         self
     }
 }

@@ -18,6 +18,7 @@ use crate::wire;
 /// [`SessionModeSilentError`]: `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html)
+#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SessionModeSilent {
@@ -27,8 +28,9 @@ pub struct SessionModeSilent {
     #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Pass `Y` to switch silent mode on; anything else switches it off. If the parameter is left out, silent mode stays off
+    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
-    pub activate: Option<String>,
+    pub activate: Option<bool>,
 }
 
 impl SessionModeSilent {
@@ -38,8 +40,8 @@ impl SessionModeSilent {
     }
 
     /// Pass `Y` to switch silent mode on; anything else switches it off. If the parameter is left out, silent mode stays off
-    pub fn activate(mut self, activate: impl Into<String>) -> Self {
-        self.activate = Some(activate.into());
+    pub fn activate(mut self, activate: bool) -> Self {
+        self.activate = Some(activate);
         self
     }
 }

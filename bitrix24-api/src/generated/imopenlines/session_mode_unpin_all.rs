@@ -40,7 +40,10 @@ impl crate::method::Method for SessionModeUnpinAll {
 /// IDs of the sessions that were released by this call
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SessionModeUnpinAllResponse(#[serde_as(as = "Vec<wire::Int>")] pub Vec<i64>);
+pub struct SessionModeUnpinAllResponse(
+    #[serde_as(as = "wire::List<wire::Int>")]
+    pub Vec<i64>,
+);
 
 /// The errors `imopenlines.session.mode.unpinAll` documents; `Other` keeps any other error as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
