@@ -11,8 +11,8 @@ use crate::diag::Diagnostics;
 use crate::include::{self, Loader};
 use crate::ir::{
     ChildLink, DiagnosticKind, ErrorCase, ErrorCode, ErrorEnvelope, EventPayload, Example, Field,
-    FieldName, Level, Link, NameKind, Page, PageKind, ParamGroup, Response, Source, TypeExpr,
-    Upstream, Validity,
+    FieldName, GroupKind, Level, Link, NameKind, Page, PageKind, ParamGroup, Response, Source,
+    TypeExpr, Upstream, Validity,
 };
 use crate::json;
 use crate::rules;
@@ -358,10 +358,21 @@ impl<'a> Reader<'a, '_> {
                         path: section.path.to_string(),
                         line,
                     };
-                    if let Some(g) = rules::param_group(sentence, params, &source)
-                        && !groups.iter().any(|h| h.params == g.params)
-                    {
-                        groups.push(g);
+                    let Some(g) = rules::param_group(sentence, params, &source) else {
+                        continue;
+                    };
+                    // Two sentences about the same parameters: "exactly one" says both of the others.
+                    let same = |h: &ParamGroup| {
+                        let mut a = h.params.clone();
+                        let mut b = g.params.clone();
+                        a.sort();
+                        b.sort();
+                        a == b
+                    };
+                    match groups.iter_mut().find(|h| same(h)) {
+                        Some(h) if g.kind == GroupKind::OneOf => *h = g,
+                        Some(_) => {}
+                        None => groups.push(g),
                     }
                 }
             }

@@ -44,6 +44,9 @@ pub struct MethodDef {
     /// The accessor on the module's client handle, such as `session_open`.
     pub accessor: String,
     pub safe_to_repeat: bool,
+    /// What the page says about sending the parameters together ("Send exactly one of `A`, `B`."), one
+    /// sentence each, made from the IR's parameter groups.
+    pub constraints: Vec<String>,
     pub request: StructDef,
     pub response: ResponseDef,
     pub errors: ErrorDef,
@@ -166,6 +169,8 @@ pub enum Ty {
     Float,
     Bool,
     Str,
+    /// `string|integer`: in a request, sent as the caller gives it (`wire::IntOrStr`); decoded, a string.
+    IntOrStr,
     /// A date-time string, possibly sent as `false` or `""` for "none".
     DateTime,
     /// Any JSON: the page does not say enough to type it.
@@ -184,9 +189,14 @@ impl Ty {
     pub fn decodes_plainly(&self) -> bool {
         match self {
             Ty::Json | Ty::Struct(_) | Ty::Enum(_) => true,
-            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::DateTime | Ty::List(_) | Ty::Map(_) => {
-                false
-            }
+            Ty::Int
+            | Ty::Float
+            | Ty::Bool
+            | Ty::Str
+            | Ty::IntOrStr
+            | Ty::DateTime
+            | Ty::List(_)
+            | Ty::Map(_) => false,
         }
     }
 }

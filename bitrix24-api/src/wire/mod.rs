@@ -29,6 +29,7 @@
 mod boolean;
 mod collections;
 mod empty;
+mod int_or_str;
 mod number;
 mod text;
 mod values;
@@ -36,5 +37,6 @@ mod values;
 pub use boolean::Bool;
 pub use collections::{List, Map};
 pub use empty::EmptyAsDefault;
+pub use int_or_str::IntOrStr;
 pub use number::{Float, Int};
 pub use text::{DateTime, Str};

@@ -60,6 +60,12 @@ fn method_doc(method: &MethodDef) -> String {
     if method.doc.deprecated {
         doc.push_str("- Deprecated.\n");
     }
+    if !method.constraints.is_empty() {
+        doc.push_str("\n# Parameters\n\n");
+        for c in &method.constraints {
+            doc.push_str(&format!("- {c}\n"));
+        }
+    }
     doc.push_str(&format!("\n# Errors\n\n[`{}`]", method.errors.name));
     let codes: Vec<String> = method
         .errors

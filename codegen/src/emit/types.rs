@@ -47,6 +47,11 @@ pub fn rust_type(ty: &Ty, role: Role, uses: &mut Uses) -> TokenStream {
         Ty::Float => quote!(f64),
         Ty::Bool => quote!(bool),
         Ty::Str => quote!(String),
+        Ty::IntOrStr if role == Role::Request => {
+            uses.wire = true;
+            quote!(wire::IntOrStr)
+        }
+        Ty::IntOrStr => quote!(String),
         Ty::DateTime if role == Role::Decoded => quote!(Option<String>),
         Ty::DateTime => quote!(String),
         Ty::Json => quote!(serde_json::Value),
@@ -99,7 +104,7 @@ pub fn adapter(ty: &Ty) -> Option<String> {
         Ty::Int => Some("wire::Int".to_owned()),
         Ty::Float => Some("wire::Float".to_owned()),
         Ty::Bool => Some("wire::Bool".to_owned()),
-        Ty::Str => Some("wire::Str".to_owned()),
+        Ty::Str | Ty::IntOrStr => Some("wire::Str".to_owned()),
         Ty::DateTime => Some("wire::DateTime".to_owned()),
         Ty::Json => None,
         Ty::List(item) => Some(match adapter(item) {
@@ -261,7 +266,7 @@ fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
     let inits = def.fields.iter().map(|f| {
         let ident = names::value_ident(&f.ident);
         match (f.required, &f.ty) {
-            (true, Ty::Str | Ty::DateTime) => quote!(#ident: #ident.into()),
+            (true, Ty::Str | Ty::IntOrStr | Ty::DateTime) => quote!(#ident: #ident.into()),
             (true, _) => quote!(#ident),
             (false, _) => quote!(#ident: None),
         }
@@ -276,7 +281,7 @@ fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
         let doc = docs::attrs(&docs::markdown(page, &f.doc));
         let ty = argument_type(f, uses);
         let value = match f.ty {
-            Ty::Str | Ty::DateTime => quote!(#ident.into()),
+            Ty::Str | Ty::IntOrStr | Ty::DateTime => quote!(#ident.into()),
             _ => quote!(#ident),
         };
         quote! {
@@ -316,6 +321,10 @@ fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
 pub fn argument_type(field: &FieldDef, uses: &mut Uses) -> TokenStream {
     match field.ty {
         Ty::Str | Ty::DateTime => quote!(impl Into<String>),
+        Ty::IntOrStr => {
+            uses.wire = true;
+            quote!(impl Into<wire::IntOrStr>)
+        }
         _ => rust_type(&field.ty, Role::Request, uses),
     }
 }

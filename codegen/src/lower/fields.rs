@@ -384,6 +384,8 @@ fn union(whole: &TypeExpr, members: &[TypeExpr]) -> (Ty, Option<String>) {
     let scalars = [Ty::Int, Ty::Float, Ty::Bool, Ty::Str];
     let ty = if tys.windows(2).all(|w| w[0] == w[1]) && !tys.is_empty() {
         Some(tys[0].clone())
+    } else if tys.len() == 2 && tys.contains(&Ty::Str) && tys.contains(&Ty::Int) {
+        Some(Ty::IntOrStr)
     } else if tys.contains(&Ty::Str) && tys.iter().all(|t| scalars.contains(t)) {
         Some(Ty::Str)
     } else if tys.iter().all(|t| matches!(t, Ty::Int | Ty::Float)) {

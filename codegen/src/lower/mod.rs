@@ -155,6 +155,14 @@ fn method(page: &Page) -> Result<MethodDef> {
     let response = response(page, &mut types, response_name)?;
     Ok(MethodDef {
         safe_to_repeat: repeat::safe_to_repeat(&wire),
+        constraints: page
+            .param_groups
+            .iter()
+            .map(|g| {
+                let names: Vec<String> = g.params.iter().map(|p| format!("`{p}`")).collect();
+                format!("Send {} {}.", g.kind.phrase(), names.join(", "))
+            })
+            .collect(),
         scope: scope(page)?,
         module: snake.clone(),
         accessor: snake,

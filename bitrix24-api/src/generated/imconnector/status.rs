@@ -25,7 +25,7 @@ pub struct Status {
     pub connector: String,
     /// Numeric ID of the open line to inspect
     #[serde(rename = "LINE", skip_serializing_if = "Option::is_none")]
-    pub line: Option<String>,
+    pub line: Option<i64>,
 }
 
 impl Status {
@@ -38,8 +38,8 @@ impl Status {
     }
 
     /// Numeric ID of the open line to inspect
-    pub fn line(mut self, line: impl Into<String>) -> Self {
-        self.line = Some(line.into());
+    pub fn line(mut self, line: i64) -> Self {
+        self.line = Some(line);
         self
     }
 }

@@ -12,6 +12,10 @@ use crate::wire;
 /// - Who may call it: a user of an application that has registered a chatbot
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// - Send exactly one of `TRANSFER_ID`, `USER_ID`, `QUEUE_ID`.
+///
 /// # Errors
 ///
 /// [`BotSessionTransferError`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `BOT_ID_ERROR`, `OPERATOR_WRONG`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
@@ -44,7 +48,7 @@ pub struct BotSessionTransfer {
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); queue IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
     #[serde(rename = "TRANSFER_ID", skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<String>,
+    pub transfer_id: Option<wire::IntOrStr>,
     /// Controls whether the bot stays in the chat after handing the dialogue over.
     ///
     /// Accepted values:
@@ -100,7 +104,7 @@ impl BotSessionTransfer {
     /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a queue.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); queue IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    pub fn transfer_id(mut self, transfer_id: impl Into<String>) -> Self {
+    pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
         self.transfer_id = Some(transfer_id.into());
         self
     }

@@ -31,7 +31,7 @@ pub struct OperatorTransfer {
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); line IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
     #[serde(rename = "TRANSFER_ID", skip_serializing_if = "Option::is_none")]
-    pub transfer_id: Option<String>,
+    pub transfer_id: Option<wire::IntOrStr>,
     /// ID of the operator who should receive the dialog.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html).
@@ -60,7 +60,7 @@ impl OperatorTransfer {
     /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a line.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); line IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
-    pub fn transfer_id(mut self, transfer_id: impl Into<String>) -> Self {
+    pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
         self.transfer_id = Some(transfer_id.into());
         self
     }

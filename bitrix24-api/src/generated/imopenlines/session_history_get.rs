@@ -13,6 +13,10 @@ use crate::wire;
 /// - Who may call it: any authenticated user
 /// - Safe to repeat after a transport failure: yes
 ///
+/// # Parameters
+///
+/// - Send exactly one of `SESSION_ID`, `CHAT_ID`.
+///
 /// # Errors
 ///
 /// [`SessionHistoryGetError`]: `MISSING_REQUIRED_PARAM`, `INVALID_SESSION_ID`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
