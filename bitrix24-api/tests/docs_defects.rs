@@ -1,0 +1,190 @@
+//! One test per typing defect found by reviewing the generated types against the docs, each written from
+//! the page's own example or table. Every one of them failed before the parser read the fact in question.
+//!
+//! Examples come from the committed IR, so a test follows the page when the docs change.
+
+#![cfg(all(feature = "imopenlines", feature = "imconnector"))]
+
+use bitrix24_api::generated::{imconnector, imopenlines};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// The `result` of the first response example of `method`.
+fn example_result(method: &str) -> Value {
+    let spec = bitrix24_ir::committed();
+    let page = spec
+        .pages
+        .iter()
+        .find(|p| p.names.iter().any(|n| n == method))
+        .unwrap_or_else(|| panic!("no page for {method}"));
+    let example = page.response.as_ref().and_then(|r| r.examples.first());
+    example
+        .and_then(|e| e.value.as_ref())
+        .and_then(|v| v.get("result"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{method} has no response example"))
+}
+
+fn decode<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("decodes")
+}
+
+fn encode(request: &impl serde::Serialize) -> Value {
+    serde_json::to_value(request).expect("encodes")
+}
+
+// Defect 1: QUEUE_FULL and QUEUE_USERS_FIELDS are objects keyed by user ID (config.get's table), and
+// decoding the example used to keep none of the entries.
+#[test]
+fn config_get_keeps_every_queue_entry_keyed_by_user_id() {
+    let result: imopenlines::ConfigGetResponse = decode(example_result("imopenlines.config.get"));
+    let full = result.queue_full.expect("QUEUE_FULL");
+    assert_eq!(full.keys().collect::<Vec<_>>(), ["103", "27"]);
+    assert_eq!(full["27"].id.as_deref(), Some("245"));
+    assert_eq!(full["103"].user_id.as_deref(), Some("103"));
+    let users = result.queue_users_fields.expect("QUEUE_USERS_FIELDS");
+    assert_eq!(users.len(), 2);
+    assert_eq!(users["27"].user_avatar_id.as_deref(), Some("0"));
+}
+
+// Defect 2: DEFAULT_OPERATOR_DATA is an object in config.add and `[]` in config.get's example; a configured
+// value used to fail the whole call.
+#[test]
+fn default_operator_data_decodes_empty_and_configured() {
+    let mut result = example_result("imopenlines.config.get");
+    let empty: imopenlines::ConfigGetResponse = decode(result.clone());
+    assert_eq!(empty.default_operator_data, Some(json!([])));
+    let configured = json!({"NAME": "Support", "AVATAR": "", "AVATAR_ID": 0});
+    result["DEFAULT_OPERATOR_DATA"] = configured.clone();
+    let full: imopenlines::ConfigGetResponse = decode(result);
+    assert_eq!(full.default_operator_data, Some(configured));
+}
+
+// Defect 2: dialog.get `mute_list` is `[]` in its example and `{"103": false}` in history.get's.
+#[test]
+fn dialog_mute_list_decodes_both_shapes_php_sends() {
+    let mut result = example_result("imopenlines.dialog.get");
+    let empty: imopenlines::DialogGetResponse = decode(result.clone());
+    assert_eq!(empty.mute_list.map(|m| m.len()), Some(0));
+    result["mute_list"] = json!({"103": false, "587": true});
+    let muted: imopenlines::DialogGetResponse = decode(result);
+    let muted = muted.mute_list.expect("mute_list");
+    assert_eq!((muted["103"], muted["587"]), (false, true));
+}
+
+// Defect 2: every list and map accepts both `[]` and `{}`, because PHP encodes an empty array as `[]`.
+#[test]
+fn lists_and_maps_accept_both_empty_shapes() {
+    let mut result = example_result("imopenlines.session.history.get");
+    result["usersMessage"] = json!([]);
+    result["userInChat"] = json!({});
+    result["message"] = json!([]);
+    let decoded: imopenlines::SessionHistoryGetResponse = decode(result);
+    assert_eq!(decoded.users_message.map(|m| m.len()), Some(0));
+    assert_eq!(decoded.user_in_chat.map(|m| m.len()), Some(0));
+    let mut config = example_result("imopenlines.config.get");
+    config["QUEUE"] = json!({"0": "27", "1": "103"});
+    let decoded: imopenlines::ConfigGetResponse = decode(config);
+    assert_eq!(decoded.queue, Some(vec![27, 103]));
+}
+
+// Defect 3: history.get's maps are typed as the page describes them.
+#[test]
+fn history_get_maps_are_typed() {
+    let result: imopenlines::SessionHistoryGetResponse =
+        decode(example_result("imopenlines.session.history.get"));
+    let users_message = result.users_message.expect("usersMessage");
+    assert_eq!(users_message["chat1763"], vec![85851, 85833]);
+    assert_eq!(
+        result.user_in_chat.expect("userInChat")["1763"],
+        vec![103, 587]
+    );
+    let blocked = result.user_block_chat.expect("userBlockChat");
+    assert_eq!(blocked["1763"]["103"], false);
+    let chat = result.chat.expect("chat");
+    let chat = chat.values().next().expect("one chat");
+    assert!(chat.mute_list.is_some(), "muteList is a typed map");
+}
+
+// Defect 3: dialog.get `manager_list` holds IDs of the operators.
+#[test]
+fn dialog_manager_list_is_a_list_of_ids() {
+    let mut result = example_result("imopenlines.dialog.get");
+    result["manager_list"] = json!(["27", 103]);
+    let decoded: imopenlines::DialogGetResponse = decode(result);
+    assert_eq!(decoded.manager_list, Some(vec![27, 103]));
+}
+
+// Defect 3: imconnector.list is a map from connector code to its name.
+#[test]
+fn imconnector_list_is_a_code_to_name_map() {
+    let result: imconnector::ListResponse = decode(example_result("imconnector.list"));
+    assert!(!result.0.is_empty());
+    assert!(result.0.values().all(|name| !name.is_empty()));
+}
+
+// Defect 3 and 4: send.messages items carry `user`, `message` and `chat` (required by prose), and the
+// message's `picture {url}` and `files {url, name}` are typed.
+#[test]
+fn send_messages_items_are_fully_typed() {
+    let user = imconnector::SendMessagesUser::new("42");
+    let message = imconnector::SendMessagesMessageMessage::new();
+    let chat = imconnector::SendMessagesChat::new("chat-1");
+    let item = imconnector::SendMessagesMessage::new(user, message, chat);
+    let request = imconnector::SendMessages::new("myconnector", 1, vec![item]);
+    let sent = encode(&request);
+    assert_eq!(sent["MESSAGES"][0]["user"]["id"], "42");
+    assert_eq!(sent["MESSAGES"][0]["chat"]["id"], "chat-1");
+    let mut user = imconnector::SendMessagesUser::new("42");
+    user.picture = Some(imconnector::SendMessagesPicture::new().url("https://x/a.png"));
+    assert_eq!(encode(&user)["picture"]["url"], "https://x/a.png");
+    let mut message = imconnector::SendMessagesMessageMessage::new();
+    message.files = Some(vec![
+        imconnector::SendMessagesFile::new()
+            .url("https://x/f")
+            .name("f.txt"),
+    ]);
+    assert_eq!(encode(&message)["files"][0]["name"], "f.txt");
+}
+
+// Defect 3: send.status.* `message.id` is a list of external string IDs.
+#[test]
+fn delivery_status_message_ids_are_strings() {
+    let mut message = imconnector::SendStatusDeliveryMessageMessage::new();
+    message.id = Some(vec!["ext-msg-1".to_owned()]);
+    assert_eq!(encode(&message)["id"], json!(["ext-msg-1"]));
+}
+
+// Defect 5: CRM_ENTITY_TYPE is one of lead, deal, company, contact.
+#[test]
+fn crm_entity_type_is_an_enum() {
+    use imopenlines::CrmChatGetCrmEntityType as Kind;
+    let request = imopenlines::CrmChatGet::new(Kind::Deal, 5);
+    assert_eq!(encode(&request)["CRM_ENTITY_TYPE"], "deal");
+    assert_eq!(Kind::from("contact"), Kind::Contact);
+}
+
+// Defect 5: the Y/N flags are booleans on the wire as `Y`/`N`.
+#[test]
+fn yes_no_fields_are_booleans() {
+    let pin = imopenlines::SessionModePin::new(1763).activate(false);
+    assert_eq!(encode(&pin)["ACTIVATE"], "N");
+    let silent = imopenlines::SessionModeSilent::new(1763).activate(true);
+    assert_eq!(encode(&silent)["ACTIVATE"], "Y");
+    let note = imopenlines::NetworkMessageAdd::new("code", 1, "hi").url_preview(false);
+    assert_eq!(encode(&note)["URL_PREVIEW"], "N");
+    let result: imopenlines::SessionHistoryGetResponse =
+        decode(example_result("imopenlines.session.history.get"));
+    assert!(result.can_join.is_some() && result.can_vote_head.is_some());
+}
+
+// Defect 5: imconnector.status `LINE` is an integer; `TRANSFER_ID` is a user ID or a `queue<ID>` string.
+#[test]
+fn line_is_an_integer_and_transfer_id_either() {
+    let status = imconnector::Status::new("myconnector").line(12);
+    assert_eq!(encode(&status)["LINE"], 12);
+    let to_user = imopenlines::OperatorTransfer::new(1763).transfer_id(27);
+    assert_eq!(encode(&to_user)["TRANSFER_ID"], 27);
+    let to_queue = imopenlines::OperatorTransfer::new(1763).transfer_id("queue12");
+    assert_eq!(encode(&to_queue)["TRANSFER_ID"], "queue12");
+}
