@@ -100,7 +100,7 @@ fn history_get_maps_are_typed() {
         vec![103, 587]
     );
     let blocked = result.user_block_chat.expect("userBlockChat");
-    assert_eq!(blocked["1763"]["103"], false);
+    assert!(!blocked["1763"]["103"]);
     let chat = result.chat.expect("chat");
     let chat = chat.values().next().expect("one chat");
     assert!(chat.mute_list.is_some(), "muteList is a typed map");

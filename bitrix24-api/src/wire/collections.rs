@@ -55,7 +55,10 @@ impl<T> Collection<T> for BTreeMap<String, T> {
 }
 
 /// The visitor for both: `T` decoded through `U`, collected into `C`.
-struct Collect<C, T, U>(PhantomData<fn() -> (C, T, U)>);
+struct Collect<C, T, U>(PhantomData<Types<C, T, U>>);
+
+/// Names the visitor's types without owning values of them (so it is `Send` whatever they are).
+type Types<C, T, U> = fn() -> (C, T, U);
 
 impl<'de, T, C: Collection<T>, U: DeserializeAs<'de, T>> Visitor<'de> for Collect<C, T, U> {
     type Value = C;
