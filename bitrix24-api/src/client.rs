@@ -168,8 +168,9 @@ impl ClientBuilder {
     /// Reports response fields that the generated types do not read: the portal sends something the
     /// docs do not describe, or the types miss it. Each becomes one `WARN` tracing event (target
     /// `bitrix24_api::unread`, fields `method` and `path` such as `result.QUEUE_FULL.5.NEW_KEY`), at
-    /// most once per 10 minutes for each method and path. Covers plain calls and pages, not the
-    /// commands of a batch. Off by default; off, decoding costs nothing extra.
+    /// most once per 10 minutes for each method and path. Covers calls sent alone and pages, not
+    /// the commands of a batch (nor calls [`auto_batch`](Self::auto_batch) sent inside one). Off by
+    /// default; off, decoding is the plain decode it always was.
     pub fn report_unread_fields(mut self, report: bool) -> Self {
         self.report_unread_fields = report;
         self

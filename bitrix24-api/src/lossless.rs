@@ -76,7 +76,6 @@ pub fn from_deserializer<'de, T, D>(deserializer: D) -> Result<Decoded<T>, Error
 where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
-    D::Error: std::fmt::Display,
 {
     let mut unread = Vec::new();
     let mut note = |path: Path| unread.push(render(&path));
