@@ -137,3 +137,31 @@ async fn off_by_default_nothing_is_reported() {
     assert_eq!(sim.counters().faults_injected, 1);
     assert_eq!(reports, []);
 }
+
+#[tokio::test]
+async fn with_the_report_on_a_wrong_type_is_still_a_decode_error_with_its_path() {
+    let sim = portal().await;
+    let body = json!({"result": {"chatId": "not a number", "NEW_KEY": 1}, "time": {"start": 1}});
+    sim.inject(
+        Fault::status(200, body.to_string())
+            .for_method(OPEN)
+            .times(1),
+    );
+    let client = client(&sim, true);
+    let reports = reports_of(async {
+        match client.imopenlines().session_open(USER_CODE).await {
+            Err(bitrix24_api::Error::Decode(e)) => {
+                assert_eq!(e.path, "result.chatId");
+                assert_eq!(e.status, 200);
+                assert!(e.message.contains("not a number"), "{}", e.message);
+            }
+            other => panic!("{other:?}"),
+        }
+    })
+    .await;
+    assert_eq!(
+        reports,
+        [],
+        "nothing is reported for an answer that did not decode"
+    );
+}
