@@ -19,6 +19,10 @@ pub const COMMITTED: &str = include_str!("../overrides.toml");
 pub struct Overrides {
     #[serde(default, rename = "correction")]
     pub corrections: Vec<Correction>,
+    /// `[[undocumented_key]]`: example keys the tables leave out. bitrix24-api's conformance test
+    /// reads and checks them; the IR does not change.
+    #[serde(default, rename = "undocumented_key")]
+    pub undocumented_keys: serde::de::IgnoredAny,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -302,6 +306,11 @@ mod tests {
     #[test]
     fn unknown_keys_and_missing_targets_are_errors() {
         assert!(Overrides::parse("[[correction]]\nbogus = 1\n").is_err());
+        let undocumented = "[[undocumented_key]]\npage = \"a.md\"\nline = 3\npath = \"result.X\"\nreason = \"r\"\n";
+        assert!(
+            Overrides::parse(undocumented).is_ok(),
+            "the conformance test's table"
+        );
         let o = Overrides::parse("[[correction]]\ntarget = \"x.y\"\nfield = \"params.A\"\nexpect = \"string\"\nreason = \"r\"\n").unwrap();
         assert!(o.apply(&mut spec()).unwrap_err()[0].contains("no page"));
     }

@@ -60,9 +60,8 @@ impl Client {
                 .submit(self, M::NAME, params, M::SAFE_TO_REPEAT)
                 .await
             {
-                Answer::Alone(raw) => raw
-                    .map_err(|f| f.into_error())?
-                    .decode()
+                Answer::Alone(raw) => self
+                    .decode(M::NAME, raw.map_err(|f| f.into_error())?)
                     .map_err(Error::Decode),
                 Answer::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
             };
@@ -71,7 +70,7 @@ impl Client {
             .send_raw(M::NAME, &params, M::SAFE_TO_REPEAT)
             .await
             .map_err(|f| f.into_error())?;
-        raw.decode().map_err(Error::Decode)
+        self.decode(M::NAME, raw).map_err(Error::Decode)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::autobatch::AutoBatcher;
 use crate::call::Call;
 use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
 use crate::method::Method;
+use crate::unread::UnreadReport;
 
 /// A Bitrix24 REST client. Cheap to clone; clones share the connection pool, the rate limiter, the
 /// operating-time figures and the OAuth tokens.
@@ -25,6 +26,7 @@ pub(crate) struct Inner {
     pub retry: RetryPolicy,
     pub timeout: Duration,
     pub batcher: Option<AutoBatcher>,
+    pub unread: Option<UnreadReport>,
 }
 
 impl Client {
@@ -77,6 +79,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     auto_batch: Option<Duration>,
+    report_unread_fields: bool,
 }
 
 impl Default for ClientBuilder {
@@ -92,6 +95,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             auto_batch: None,
+            report_unread_fields: false,
         }
     }
 }
@@ -161,6 +165,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Reports response fields that the generated types do not read: the portal sends something the
+    /// docs do not describe, or the types miss it. Each becomes one `WARN` tracing event (target
+    /// `bitrix24_api::unread`, fields `method` and `path` such as `result.QUEUE_FULL.5.NEW_KEY`), at
+    /// most once per 10 minutes for each method and path. Covers calls sent alone and pages, not
+    /// the commands of a batch (nor calls [`auto_batch`](Self::auto_batch) sent inside one). Off by
+    /// default; off, decoding is the plain decode it always was.
+    pub fn report_unread_fields(mut self, report: bool) -> Self {
+        self.report_unread_fields = report;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let auth = match self.auth.ok_or(BuildError::NoCredentials)? {
@@ -187,6 +202,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 batcher: self.auto_batch.map(AutoBatcher::new),
+                unread: self.report_unread_fields.then(UnreadReport::default),
             }),
         })
     }

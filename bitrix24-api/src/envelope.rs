@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{AuthError, DecodeError, Error, HttpError, TransportError, excerpt};
 use crate::limits::Failure;
+use crate::lossless;
 use crate::method::MethodError;
 use crate::reply::{Reply, Time};
 
@@ -162,6 +163,26 @@ impl RawSuccess {
             Err(e) => Err(DecodeError {
                 path: under("result", &e.path().to_string()),
                 message: e.inner().to_string(),
+                status: self.status,
+                body: self.body,
+            }),
+        }
+    }
+
+    /// Decodes `result` into `T` like [`RawSuccess::decode`], and also returns the paths under
+    /// `result` that `T` did not read (`result.X`, see [`lossless`](crate::lossless)).
+    pub fn decode_lossless<T: DeserializeOwned>(
+        self,
+    ) -> Result<(Reply<T>, Vec<String>), DecodeError> {
+        match lossless::from_str::<T>(self.result.get()) {
+            Ok(decoded) => {
+                let unread = decoded.unread.iter().map(|p| under("result", p)).collect();
+                let reply = Reply::new(decoded.value, self.time, self.next, self.total);
+                Ok((reply, unread))
+            }
+            Err(e) => Err(DecodeError {
+                path: under("result", &e.path),
+                message: e.message,
                 status: self.status,
                 body: self.body,
             }),

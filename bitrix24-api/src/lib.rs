@@ -25,6 +25,8 @@
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
 //!   incoming event post.
 //! - **Wire types** ([`wire`]): what generated code uses to read the portal's lenient JSON.
+//! - **Lossless decoding** ([`lossless`]): the typed value plus the JSON paths it did not read; the
+//!   client can report those on live traffic ([`ClientBuilder::report_unread_fields`]).
 //!
 //! Every call runs in a `bitrix24.call` tracing span with the method, the attempt, the outcome and the
 //! duration.
@@ -40,12 +42,14 @@ pub mod events;
 mod form;
 pub mod generated;
 pub mod limits;
+pub mod lossless;
 pub mod method;
 pub mod paging;
 mod pipeline;
 mod reply;
 mod secret;
 mod transport;
+mod unread;
 pub mod wire;
 
 pub use auth::{OAuth, TokenCallback, Tokens};

@@ -157,7 +157,7 @@ impl Client {
             .send_raw(M::NAME, params, M::SAFE_TO_REPEAT)
             .await
             .map_err(|f| f.into_error())?;
-        raw.decode().map_err(Error::Decode)
+        self.decode(M::NAME, raw).map_err(Error::Decode)
     }
 }
 

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +32,9 @@ pub enum FaultKind {
     QueryLimit,
     /// 429 `OPERATION_TIME_LIMIT`; for a specific method it also hits that method inside a batch.
     OperationTimeLimit,
+    /// The method runs, and its `result` object gains the key `name` with `value`: a field the docs
+    /// do not describe. A result that is not an object is left as it is.
+    ExtraField { name: String, value: Value },
 }
 
 fn json_content_type() -> String {
@@ -99,6 +103,13 @@ impl Fault {
 
     pub fn operation_time_limit() -> Self {
         Fault::new(FaultKind::OperationTimeLimit)
+    }
+
+    pub fn extra_field(name: impl Into<String>, value: Value) -> Self {
+        Fault::new(FaultKind::ExtraField {
+            name: name.into(),
+            value,
+        })
     }
 
     /// Only for calls of this method.

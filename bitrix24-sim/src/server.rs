@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::serve::IncomingStream;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use crate::auth;
@@ -118,6 +118,9 @@ async fn rest(
             spawn_deliveries(&shared, deliveries);
             match fault {
                 Some(FaultKind::Truncated) => truncate(response).await,
+                Some(FaultKind::ExtraField { name, value }) => {
+                    with_result_field(response, name, value).await
+                }
                 Some(FaultKind::ConnectionReset {
                     after_execution: true,
                 }) => reset(&conn),
@@ -174,6 +177,7 @@ fn early_fault(
         FaultKind::QueryLimit => Some(limit_error(ApiError::query_limit())),
         FaultKind::OperationTimeLimit => Some(limit_error(ApiError::operation_time_limit())),
         FaultKind::Truncated
+        | FaultKind::ExtraField { .. }
         | FaultKind::Delay { .. }
         | FaultKind::ConnectionReset {
             after_execution: true,
@@ -259,6 +263,25 @@ async fn truncate(response: Response) -> Response {
         .unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
+}
+
+/// Add `name: value` to the `result` object of a JSON body, keeping a consistent `Content-Length`.
+async fn with_result_field(response: Response, name: String, value: Value) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(mut envelope) => {
+            if let Some(result) = envelope.get_mut("result").and_then(Value::as_object_mut) {
+                result.insert(name, value);
+            }
+            Bytes::from(envelope.to_string())
+        }
+        Err(_) => bytes,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Abort the connection: linger 0 makes the close a TCP reset, and a failing body makes hyper close it.

@@ -88,6 +88,43 @@ async fn truncated_bodies_do_not_parse() {
 }
 
 #[tokio::test]
+async fn an_extra_field_joins_the_result_and_nothing_else_changes() {
+    let sim = sim().await;
+    let (_, plain) = call(&sim.webhook_url(), METHOD, json!({})).await;
+    let admin = format!("{}/_sim/faults", sim.base_url());
+    let fault = json!({"kind": "extra_field", "method": METHOD, "name": "NEW_KEY", "value": {"a": [1]}, "times": 1});
+    let added = reqwest::Client::new()
+        .post(admin)
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 200);
+    let (status, body) = call(&sim.webhook_url(), METHOD, json!({})).await;
+    assert_eq!(status, 200);
+    let mut expected = plain["result"].clone();
+    expected["NEW_KEY"] = json!({"a": [1]});
+    assert_eq!(body["result"], expected);
+    assert!(body["time"].is_object());
+    let (_, after) = call(&sim.webhook_url(), METHOD, json!({})).await;
+    assert_eq!(
+        after["result"], plain["result"],
+        "used up after one request"
+    );
+
+    // A result that is not an object has nowhere to put a key, and stays as it is.
+    sim.inject(Fault::extra_field("NEW_KEY", json!(1)).times(1));
+    let (status, body) = call(
+        &sim.webhook_url(),
+        "imopenlines.session.mode.pinAll",
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, body["result"].is_object()), (200, false), "{body}");
+    assert_eq!(sim.counters().faults_injected, 2);
+}
+
+#[tokio::test]
 async fn connection_resets_fail_the_request_before_or_after_the_effect() {
     let sim = sim().await;
     let client = reqwest::Client::new();

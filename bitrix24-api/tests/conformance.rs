@@ -1,0 +1,381 @@
+//! Conformance: every response and event example of api-spec decodes into its generated type, and every
+//! key of it is read by a field, unless `api-spec/overrides.toml` says why the docs' tables leave it out.
+//!
+//! The examples come from the committed IR (`bitrix24_ir::committed()`), like `generated_examples`; each one is
+//! decoded through [`bitrix24_api::lossless`]. A response example is the whole envelope: `result` goes
+//! into the method's response type, `time` into [`bitrix24_api::Time`]; `next` and `total` are read by
+//! the runtime. The test prints the line `conformance: N of M examples decoded, K unexplained unread
+//! keys` (tooling reads it), then every failure and unread key as `page:line path`, the line being
+//! the example's first line on the page.
+//!
+//! An unread key is explained by an entry of this shape, which must match the key exactly:
+//!
+//! ```toml
+//! [[undocumented_key]]
+//! page = "api-reference/imopenlines/openlines/imopenlines-config-get.md"
+//! line = 56                          # where the example starts on the page
+//! path = "result.QUEUE_FULL.5.NEW"   # as printed by this test
+//! reason = "Why the docs' tables do not describe it."
+//! ```
+//!
+//! An entry that explains nothing (the key is read now, or the example changed) fails the test too.
+//! While the generator is being fixed, only `CONFORMANCE_STRICT=1` makes the verdict fail the test.
+
+// Without a scope feature there is nothing to decode, and the helpers below go unused.
+#![cfg_attr(
+    not(any(feature = "imopenlines", feature = "imconnector")),
+    allow(dead_code, unused_imports)
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bitrix24_api::{Event, Method, Time, lossless};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Lists the unread paths of one example, or says why it does not decode.
+type Decode = fn(&Value) -> Result<Vec<String>, String>;
+
+/// Every generated method and event of the enabled scope features, by the name its page gives.
+fn decoders() -> BTreeMap<String, Decode> {
+    #[allow(unused_mut)]
+    let mut all: Vec<(String, Decode)> = Vec::new();
+    #[cfg(feature = "imopenlines")]
+    {
+        use bitrix24_api::imopenlines::*;
+        all.extend([
+            method::<BotSessionFinish>(),
+            method::<BotSessionMessageSend>(),
+            method::<BotSessionOperator>(),
+            method::<BotSessionTransfer>(),
+            method::<ConfigAdd>(),
+            method::<ConfigDelete>(),
+            method::<ConfigGet>(),
+            method::<ConfigListGet>(),
+            method::<ConfigPathGet>(),
+            method::<ConfigUpdate>(),
+            method::<CrmChatGet>(),
+            method::<CrmChatGetLastId>(),
+            method::<CrmChatUserAdd>(),
+            method::<CrmChatUserDelete>(),
+            method::<CrmLeadCreate>(),
+            method::<CrmMessageAdd>(),
+            method::<DialogGet>(),
+            method::<MessageQuickSave>(),
+            method::<MessageSessionStart>(),
+            method::<NetworkJoin>(),
+            method::<NetworkMessageAdd>(),
+            method::<OperatorAnotherFinish>(),
+            method::<OperatorAnswer>(),
+            method::<OperatorFinish>(),
+            method::<OperatorSkip>(),
+            method::<OperatorSpam>(),
+            method::<OperatorTransfer>(),
+            method::<RevisionGet>(),
+            method::<SessionHeadVote>(),
+            method::<SessionHistoryGet>(),
+            method::<SessionIntercept>(),
+            method::<SessionJoin>(),
+            method::<SessionModePin>(),
+            method::<SessionModePinAll>(),
+            method::<SessionModeSilent>(),
+            method::<SessionModeUnpinAll>(),
+            method::<SessionOpen>(),
+            method::<SessionStart>(),
+            event::<OnOpenLineMessageAdd>(),
+            event::<OnOpenLineMessageDelete>(),
+            event::<OnOpenLineMessageUpdate>(),
+            event::<OnSessionFinish>(),
+            event::<OnSessionStart>(),
+        ]);
+    }
+    #[cfg(feature = "imconnector")]
+    {
+        use bitrix24_api::imconnector::*;
+        all.extend([
+            method::<Activate>(),
+            method::<ChatNameSet>(),
+            method::<ConnectorDataSet>(),
+            method::<DeleteMessages>(),
+            method::<List>(),
+            method::<Register>(),
+            method::<SendMessages>(),
+            method::<SendStatusDelivery>(),
+            method::<SendStatusReading>(),
+            method::<Status>(),
+            method::<Unregister>(),
+            method::<UpdateMessages>(),
+            event::<OnImConnectorDialogFinish>(),
+            event::<OnImConnectorDialogStart>(),
+            event::<OnImConnectorLineDelete>(),
+            event::<OnImConnectorMessageAdd>(),
+            event::<OnImConnectorMessageDelete>(),
+            event::<OnImConnectorMessageUpdate>(),
+            event::<OnImConnectorStatusDelete>(),
+        ]);
+    }
+    all.into_iter().collect()
+}
+
+/// Whether every scope feature is on, so that a page without a generated type is a failure rather
+/// than a scope left out of this build.
+const ALL_SCOPES: bool = cfg!(all(feature = "imopenlines", feature = "imconnector"));
+
+fn method<M: Method>() -> (String, Decode) {
+    (M::NAME.to_owned(), response::<M::Response>)
+}
+
+fn event<E: Event>() -> (String, Decode) {
+    (E::NAME.to_owned(), payload::<E>)
+}
+
+/// A response example: the envelope, with `result` typed by the method and `time` by the runtime.
+fn response<T: DeserializeOwned>(example: &Value) -> Result<Vec<String>, String> {
+    let envelope = example
+        .as_object()
+        .ok_or("the example is not a JSON object")?;
+    let result = envelope.get("result").cloned().unwrap_or(Value::Null);
+    let mut unread = read_under::<T>("result", &result)?;
+    for (key, value) in envelope {
+        match key.as_str() {
+            "result" | "next" | "total" => {}
+            "time" => unread.extend(read_under::<Time>("time", value)?),
+            other => unread.push(other.to_owned()),
+        }
+    }
+    Ok(unread)
+}
+
+/// An event example: the whole payload is the event type.
+fn payload<E: DeserializeOwned>(example: &Value) -> Result<Vec<String>, String> {
+    read_under::<E>(".", example)
+}
+
+/// Decodes `value` losslessly, naming unread keys and the failing path from `prefix` (`.` for none).
+fn read_under<T: DeserializeOwned>(prefix: &str, value: &Value) -> Result<Vec<String>, String> {
+    match lossless::from_value::<T>(value.clone()) {
+        Ok(decoded) => Ok(decoded.unread.iter().map(|p| join(prefix, p)).collect()),
+        Err(e) => Err(format!("at `{}`: {}", join(prefix, &e.path), e.message)),
+    }
+}
+
+/// `result` + `QUEUE.0` → `result.QUEUE.0`; `result` + `[1]` → `result[1]`; `result` + `.` → `result`.
+fn join(prefix: &str, path: &str) -> String {
+    match (prefix, path) {
+        (".", p) | (p, ".") => p.to_owned(),
+        (prefix, p) if p.starts_with('[') => format!("{prefix}{p}"),
+        (prefix, p) => format!("{prefix}.{p}"),
+    }
+}
+
+/// A key of an example that no field read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Unread {
+    page: String,
+    line: u64,
+    path: String,
+}
+
+/// `[[undocumented_key]]` of `api-spec/overrides.toml`: an unread key and why the docs leave it out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UndocumentedKey {
+    page: String,
+    line: u64,
+    path: String,
+    reason: String,
+}
+
+/// The part of `overrides.toml` this test owns; the other tables belong to api-spec.
+#[derive(Debug, Default, Deserialize)]
+struct Overrides {
+    #[serde(default, rename = "undocumented_key")]
+    undocumented: Vec<UndocumentedKey>,
+}
+
+impl UndocumentedKey {
+    fn explains(&self, key: &Unread) -> bool {
+        self.page == key.page && self.line == key.line && self.path == key.path
+    }
+}
+
+/// The unread keys no entry explains, and the entries (of pages decoded here) that explain nothing.
+fn judge<'a>(
+    found: &'a [Unread],
+    entries: &'a [UndocumentedKey],
+    decoded_pages: &BTreeSet<String>,
+) -> (Vec<&'a Unread>, Vec<&'a UndocumentedKey>) {
+    let unexplained = found
+        .iter()
+        .filter(|key| !entries.iter().any(|e| e.explains(key)))
+        .collect();
+    let stale = entries
+        .iter()
+        .filter(|e| decoded_pages.contains(&e.page) && !found.iter().any(|key| e.explains(key)))
+        .collect();
+    (unexplained, stale)
+}
+
+/// What one pass over the IR found.
+#[derive(Default)]
+struct Findings {
+    examples: usize,
+    decoded: usize,
+    failures: Vec<String>,
+    unread: Vec<Unread>,
+    decoded_pages: BTreeSet<String>,
+}
+
+fn walk(spec: &Value, decoders: &BTreeMap<String, Decode>) -> Findings {
+    let mut found = Findings::default();
+    for page in spec["pages"].as_array().into_iter().flatten() {
+        let name = page["names"][0].as_str().unwrap_or_default();
+        let (section, name) = match page["kind"].as_str() {
+            Some("method") => ("response", name.to_owned()),
+            Some("event") => ("event", name.to_ascii_uppercase()),
+            _ => continue,
+        };
+        let path = page["path"].as_str().unwrap_or_default().to_owned();
+        let examples: Vec<&Value> = page[section]["examples"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let Some(decode) = decoders.get(&name) else {
+            if ALL_SCOPES && !examples.is_empty() {
+                found.examples += examples.len();
+                found
+                    .failures
+                    .push(format!("{path}: no generated type for {name}"));
+            }
+            continue;
+        };
+        found.decoded_pages.insert(path.clone());
+        for example in examples {
+            found.examples += 1;
+            let line = example["source"]["line"].as_u64().unwrap_or(0);
+            match decode(&example["value"]) {
+                Ok(unread) => {
+                    found.decoded += 1;
+                    found.unread.extend(unread.into_iter().map(|p| Unread {
+                        page: path.clone(),
+                        line,
+                        path: p,
+                    }));
+                }
+                Err(e) => found.failures.push(format!("{path}:{line} {name} {e}")),
+            }
+        }
+    }
+    found
+}
+
+fn strict() -> bool {
+    std::env::var("CONFORMANCE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+#[test]
+fn every_example_key_is_read_or_explained() {
+    let spec = serde_json::to_value(bitrix24_ir::committed()).unwrap();
+    let overrides: Overrides =
+        toml::from_str(include_str!("../../api-spec/overrides.toml")).unwrap();
+    let decoders = decoders();
+    let found = walk(&spec, &decoders);
+    let (unexplained, stale) = judge(&found.unread, &overrides.undocumented, &found.decoded_pages);
+
+    println!(
+        "conformance: {} of {} examples decoded, {} unexplained unread keys",
+        found.decoded,
+        found.examples,
+        unexplained.len()
+    );
+    for failure in &found.failures {
+        println!("failure: {failure}");
+    }
+    for key in &unexplained {
+        println!("unread: {}:{} {}", key.page, key.line, key.path);
+    }
+    for entry in &stale {
+        println!(
+            "stale override: {}:{} {} ({})",
+            entry.page, entry.line, entry.path, entry.reason
+        );
+    }
+    assert!(
+        decoders.is_empty() || found.decoded_pages.len() == decoders.len(),
+        "every generated method and event has a page with examples"
+    );
+    if strict() {
+        assert!(
+            found.failures.is_empty() && unexplained.is_empty() && stale.is_empty(),
+            "{} examples fail to decode, {} unread keys are unexplained, {} overrides are stale (listed above)",
+            found.failures.len(),
+            unexplained.len(),
+            stale.len()
+        );
+    }
+}
+
+#[cfg(test)]
+mod judging {
+    use super::*;
+
+    fn key(page: &str, line: u64, path: &str) -> Unread {
+        Unread {
+            page: page.into(),
+            line,
+            path: path.into(),
+        }
+    }
+
+    fn entry(page: &str, line: u64, path: &str) -> UndocumentedKey {
+        UndocumentedKey {
+            page: page.into(),
+            line,
+            path: path.into(),
+            reason: "test".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_explains_exactly_its_key_and_a_stale_one_is_named() {
+        let found = [key("a.md", 10, "result.X"), key("a.md", 10, "result.Y")];
+        let entries = [
+            entry("a.md", 10, "result.X"),
+            entry("a.md", 10, "result.GONE"),
+            entry("a.md", 99, "result.Y"),
+            entry("not-in-this-build.md", 1, "result.Z"),
+        ];
+        let pages = BTreeSet::from(["a.md".to_owned()]);
+        let (unexplained, stale) = judge(&found, &entries, &pages);
+        assert_eq!(unexplained, [&found[1]]);
+        let stale: Vec<_> = stale.iter().map(|e| (e.line, e.path.as_str())).collect();
+        assert_eq!(stale, [(10, "result.GONE"), (99, "result.Y")]);
+    }
+
+    #[test]
+    fn the_override_table_rejects_unknown_keys() {
+        let text = r#"
+            [[undocumented_key]]
+            page = "a.md"
+            line = 3
+            path = "result.X"
+            reason = "r"
+            note = "typo"
+        "#;
+        let err = toml::from_str::<Overrides>(text).unwrap_err().to_string();
+        assert!(err.contains("note"), "{err}");
+    }
+
+    #[test]
+    fn envelope_keys_outside_result_and_time_are_unread() {
+        let unread = response::<Value>(&serde_json::json!({
+            "result": {"a": 1}, "time": {"start": 1, "future": 2}, "total": 1, "extra": true
+        }))
+        .unwrap();
+        assert_eq!(unread, ["time.future", "extra"]);
+        let err = response::<i64>(&serde_json::json!({"result": "x"})).unwrap_err();
+        assert!(err.starts_with("at `result`: invalid type"), "{err}");
+    }
+}
