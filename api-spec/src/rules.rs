@@ -428,9 +428,9 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 // || **Name**
 // `type` | **Description** ||
 // || **QUEUE**
-// [`array`](x.md) | Queue members.
+// [`array`](x.md) | Queue members, objects with fields `ENTITY_TYPE` and `ENTITY_ID`.
 //
-// Meaning of the keys:
+// Possible values:
 // - `ENTITY_TYPE` — `user` or `department`
 // - `ENTITY_ID` — the member's ID
 //
@@ -443,9 +443,9 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 // [`object`](x.md) | Options. Its keys:
 // - `mode` — how it runs ||
 // |#
-/// Rule `keys_listed`: an `object` (or a bare `array` of objects) whose description announces its keys (a
-/// line ending with `:` that speaks of keys, fields or properties) and lists them as `` - `KEY` — meaning``
-/// items has those keys as fields. A JSON sample in a code block of the same cell types them; without
+/// Rule `keys_listed`: an `object` (or a bare `array` of objects) whose description speaks of its keys,
+/// fields or properties and lists them after a line ending with `:` as `` - `KEY` — meaning`` items has
+/// those keys as fields (the announcement itself may say "Possible values:", as upstream's often does). A JSON sample in a code block of the same cell types them; without
 /// one their type is left unknown.
 fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> {
     static ITEM: LazyLock<Regex> =
@@ -453,6 +453,10 @@ fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> 
     if !is_object(ty) && !is_bare_array(ty) {
         return Vec::new();
     }
+    let lower = description.to_lowercase();
+    let speaks_of_keys = ["key", "field", "propert"]
+        .iter()
+        .any(|w| lower.contains(w));
     let mut names = Vec::new();
     let mut announced = false;
     for line in description.lines() {
@@ -469,11 +473,7 @@ fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> 
             if !names.is_empty() {
                 break;
             }
-            let lower = l.to_lowercase();
-            announced = l.ends_with(':')
-                && ["key", "field", "propert"]
-                    .iter()
-                    .any(|w| lower.contains(w));
+            announced = l.ends_with(':') && speaks_of_keys;
         }
     }
     let sample = fenced_sample(description);
@@ -562,15 +562,12 @@ fn sample_type(value: &serde_json::Value) -> &'static str {
 /// include/contain" and names fields in backticks makes those of its children required. Only children that
 /// exist are marked, so a sentence about something else cannot invent fields.
 fn required_in_parent(field: &mut Field) {
-    static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)[^.]*(?:required|must (?:include|contain|have))[^.]*").expect("regex")
-    });
     if field.children.is_empty() {
         return;
     }
     let mut named = Vec::new();
-    for m in SENTENCE.find_iter(&field.description) {
-        named.extend(code_spans(m.as_str()));
+    for m in required_sentences(&field.description) {
+        named.extend(code_spans(m));
     }
     for child in &mut field.children {
         if matches!(child.required, Required::No) && named.contains(&child.name.wire.as_str()) {
@@ -607,9 +604,9 @@ pub fn param_group(text: &str, params: &[Field], source: &Source) -> Option<Para
     let lower = text.to_lowercase();
     let kind = if lower.contains("at least one") {
         GroupKind::AtLeastOne
-    } else if lower.contains("only one")
-        || lower.contains("a single")
-        || lower.contains("single one")
+    } else if ["only one", "at most one", "a single", "single one"]
+        .iter()
+        .any(|w| lower.contains(w))
     {
         GroupKind::AtMostOne
     } else if lower.contains("one of") || lower.contains("either") {
@@ -634,6 +631,100 @@ pub fn param_group(text: &str, params: &[Field], source: &Source) -> Option<Para
         rule: "param_group".to_owned(),
         source: source.clone(),
     })
+}
+
+/// The facts the rules read in a description, restated in fixed words of ours that the same rules read
+/// back, so that a page which keeps the facts and none of the prose (`cargo xtask import`) loses none of
+/// them. Each returned line is one sentence or list.
+pub fn restate(description: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut required = Vec::new();
+    for m in required_sentences(description) {
+        required.extend(code_spans(m).into_iter().map(|c| format!("`{c}`")));
+    }
+    if !required.is_empty() {
+        out.push(format!("Required: {}.", required.join(", ")));
+    }
+    let object = TypeExpr::Named {
+        name: "object".to_owned(),
+        link: None,
+    };
+    if let Some(k) = keyed_by(&object, description) {
+        let mut line = format!("Keyed by {}", k.keyed.key);
+        match k.keyed.value.as_ref().map(TypeExpr::render).as_deref() {
+            Some("boolean") => line.push_str("; values `true/false`"),
+            Some("string") => line.push_str("; each value is a name"),
+            _ => {}
+        }
+        if k.inner {
+            line = line.replacen("Keyed by", "Each key is", 1);
+        }
+        out.push(format!("{line}."));
+    }
+    let array = TypeExpr::Named {
+        name: "array".to_owned(),
+        link: None,
+    };
+    if let Some(ids) = ids_list(&array, description) {
+        let kind = match ids.ty.render().as_str() {
+            "integer[]" => "IDs",
+            _ => "Names",
+        };
+        out.push(format!("{kind}."));
+    }
+    for span in code_spans(description) {
+        let span = span.trim();
+        let shape = span.starts_with("array(")
+            || (span.starts_with(['{', '['])
+                && serde_json::from_str::<serde_json::Value>(span).is_ok());
+        if shape {
+            out.push(format!("Sample: `{span}`."));
+        }
+    }
+    if !yes_no_flag(description).is_empty() {
+        out.push("`Y` or `N`.".to_owned());
+    }
+    let keys = keys_listed(
+        &object,
+        description,
+        &Source {
+            path: String::new(),
+            line: 0,
+        },
+    );
+    if !keys.is_empty() {
+        let items: Vec<String> = keys
+            .iter()
+            .map(|k| format!("- `{}` — TODO", k.name.wire))
+            .collect();
+        out.push(format!("Keys:\n{}", items.join("\n")));
+        if let Some(sample) = fenced_block(description) {
+            out.push(sample.to_owned());
+        }
+    }
+    out
+}
+
+/// A group stated in a sentence, restated in the words [`param_group`] reads ("Send exactly one of `A`,
+/// `B`.").
+pub fn restate_group(group: &ParamGroup) -> String {
+    let names: Vec<String> = group.params.iter().map(|p| format!("`{p}`")).collect();
+    format!("Send {} {}.", group.kind.phrase(), names.join(", "))
+}
+
+/// The sentences of a description that say some fields are required.
+fn required_sentences(description: &str) -> impl Iterator<Item = &str> {
+    static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)[^.]*(?:required|must (?:include|contain|have))[^.]*").expect("regex")
+    });
+    SENTENCE.find_iter(description).map(|m| m.as_str())
+}
+
+/// The first fenced code block of a description, fences included.
+fn fenced_block(description: &str) -> Option<&str> {
+    let start = description.find("```")?;
+    let end = description[start + 3..].find("```")? + start + 6;
+    Some(&description[start..end])
 }
 
 /// The contents of the single-backtick code spans of `text`.

@@ -70,7 +70,13 @@ impl Writer<'_> {
             }
             BlockKind::Paragraph { text, attrs } => {
                 let kept = text.starts_with("HTTP") || text.starts_with("No parameters");
-                let body = if kept { text.clone() } else { TODO.to_string() };
+                let mut body = if kept { text.clone() } else { TODO.to_string() };
+                for group in &self.page.param_groups {
+                    if group.source.line == block.line {
+                        body.push(' ');
+                        body.push_str(&crate::rules::restate_group(group));
+                    }
+                }
                 let attrs: String = attrs.iter().map(|a| format!(" {{{a}}}")).collect();
                 self.push(&format!("{body}{attrs}"));
             }
@@ -206,6 +212,10 @@ fn keep_cell(head: &str, heads: &[String], text: &str) -> String {
             // Keep the pointer the parser needs to nest a bare array's items.
             if cells::points_below(text) {
                 out.push_str(" The structure is below.");
+            }
+            for fact in crate::rules::restate(text) {
+                out.push(' ');
+                out.push_str(&fact);
             }
             let values = cells::documented_values(text);
             if !values.is_empty() {
