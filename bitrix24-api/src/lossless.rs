@@ -15,8 +15,9 @@
 //! An unread path names the key from the decoded value down: object keys are joined with `.` and
 //! array positions are written `[i]`, the notation of [`DecodeError`](crate::DecodeError) paths. So
 //! `QUEUE_FULL.5.USER_ID` is key `USER_ID` inside key `5` of `QUEUE_FULL`, and `items[2].NAME` is
-//! `NAME` in the third element of `items`. Keys are written as they arrived, even when they contain a
-//! `.`; an unread value at the very top is `.`. The client's reports put `result` in front.
+//! `NAME` in the third element of `items`. Paths follow the JSON as it arrived, not the Rust type: a
+//! list PHP sent as an object gives `list.2.X`. Keys are written as they arrived, even when they
+//! contain a `.`; an unread value at the very top is `.`. The client's reports put `result` in front.
 //!
 //! # What counts as read
 //!
@@ -181,6 +182,28 @@ mod tests {
         assert_eq!(config.queue_full["5"].user_id, Some(5));
         assert_eq!(config.queue[1].user_id, Some(2));
         assert_eq!(config.operator.user_id, Some(3));
+    }
+
+    /// `wire::List` and `wire::Map` take PHP's other shape (an object for a list, an array for a map)
+    /// without buffering, so keys below them are still seen.
+    #[test]
+    fn keys_below_the_php_array_adapters_are_seen() {
+        #[serde_as]
+        #[derive(Deserialize)]
+        struct Shapes {
+            #[serde_as(as = "wire::List")]
+            list: Vec<Member>,
+            #[serde_as(as = "wire::Map")]
+            map: BTreeMap<String, Member>,
+        }
+        let decoded = from_value::<Shapes>(json!({
+            "list": {"0": {"USER_ID": 1}, "2": {"USER_ID": 2, "X": 0}},
+            "map": [{"USER_ID": 3, "Y": 0}]
+        }))
+        .unwrap();
+        assert_eq!(decoded.unread, ["list.2.X", "map[0].Y"]);
+        assert_eq!(decoded.value.list[1].user_id, Some(2));
+        assert_eq!(decoded.value.map["0"].user_id, Some(3));
     }
 
     #[test]
