@@ -10,7 +10,7 @@ use crate::auth::{Auth, Credentials};
 use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
 use crate::limits::{Attempt, Next, decide};
-use crate::secret::redact;
+use crate::secret::{redact, redact_location};
 use crate::transport;
 
 /// A request's parameters: the top-level object of the JSON body.
@@ -189,8 +189,11 @@ impl Client {
         let answer = transport::send(request)
             .await
             .map_err(RawFailure::Transport)?;
+        let secrets = inner.auth.secrets();
         let text = String::from_utf8_lossy(&answer.body);
-        let body = redact(&text, &inner.auth.secrets());
-        envelope::read(answer.status, answer.location, body)
+        let body = redact(&text, &secrets);
+        // A redirect that keeps the path carries the webhook code; one to a login page may carry tokens.
+        let location = answer.location.map(|l| redact_location(&l, &secrets));
+        envelope::read(answer.status, location, body)
     }
 }

@@ -215,7 +215,8 @@ async fn a_refused_connection_is_retried_because_nothing_was_sent() {
 
 #[tokio::test]
 async fn a_redirect_is_not_followed() {
-    let portal = Portal::start(|_| Answer::Redirect("https://moved.example.com/rest/")).await;
+    let portal =
+        Portal::start(|_| Answer::Redirect("https://moved.example.com/rest/".into())).await;
     match portal.client().call(open("x")).await {
         Err(Error::Http(e)) => {
             assert_eq!(e.status, 302);

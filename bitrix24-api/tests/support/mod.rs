@@ -29,7 +29,7 @@ pub struct Seen {
 pub enum Answer {
     Json(u16, Value),
     Raw(u16, &'static str, String),
-    Redirect(&'static str),
+    Redirect(String),
     /// Answers after a pause (for timeouts).
     Slow(Duration, Box<Answer>),
 }
