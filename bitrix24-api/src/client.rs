@@ -9,6 +9,7 @@ use crate::autobatch::AutoBatcher;
 use crate::call::Call;
 use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
 use crate::method::Method;
+use crate::transport::DEFAULT_MAX_BODY;
 
 /// A Bitrix24 REST client. Cheap to clone; clones share the connection pool, the rate limiter, the
 /// operating-time figures and the OAuth tokens.
@@ -25,6 +26,7 @@ pub(crate) struct Inner {
     pub retry: RetryPolicy,
     pub timeout: Duration,
     pub batcher: Option<AutoBatcher>,
+    pub max_body: u64,
 }
 
 impl Client {
@@ -66,7 +68,8 @@ enum AuthChoice {
 }
 
 /// Builds a [`Client`]. Defaults: the standard plan's rate limit (50 at once, 2 per second), a 480 s
-/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, HTTPS only.
+/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, answers of at most
+/// 32 MiB, HTTPS only.
 pub struct ClientBuilder {
     auth: Option<AuthChoice>,
     allow_http: bool,
@@ -77,6 +80,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     auto_batch: Option<Duration>,
+    max_body: u64,
 }
 
 impl Default for ClientBuilder {
@@ -92,6 +96,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             auto_batch: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -153,6 +158,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (32 MiB by default). A larger one is not read to the
+    /// end: the call fails with a [`crate::DecodeError`] whose `body_limit` is set.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
     /// Coalesces concurrent calls into `batch` requests: calls made within `window` of each other (up to
     /// 50) leave together, each still getting its own typed outcome. Fewer requests means more calls
     /// within the rate limit, for a little latency. Off by default.
@@ -187,6 +199,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 batcher: self.auto_batch.map(AutoBatcher::new),
+                max_body: self.max_body,
             }),
         })
     }

@@ -9,6 +9,7 @@ use tracing::{Instrument, field};
 use crate::auth::{Auth, Credentials};
 use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
+use crate::error::DecodeError;
 use crate::limits::{Attempt, Next, decide};
 use crate::secret::{redact, redact_location};
 use crate::transport;
@@ -186,14 +187,22 @@ impl Client {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body);
-        let answer = transport::send(request)
+        let answer = transport::send_within(request, inner.max_body)
             .await
             .map_err(RawFailure::Transport)?;
         let secrets = inner.auth.secrets();
         let text = String::from_utf8_lossy(&answer.body);
         let body = redact(&text, &secrets);
+        if let Some(len) = answer.oversized {
+            return Err(RawFailure::Decode(DecodeError::too_large(
+                answer.status,
+                len,
+                inner.max_body,
+                &body,
+            )));
+        }
         // A redirect that keeps the path carries the webhook code; one to a login page may carry tokens.
         let location = answer.location.map(|l| redact_location(&l, &secrets));
-        envelope::read(answer.status, location, body)
+        envelope::read(answer.status, location, &body)
     }
 }

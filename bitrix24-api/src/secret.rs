@@ -1,5 +1,6 @@
 //! Secrets that cannot leak through `Debug`, `Display` or logs.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A credential (webhook code, token, client secret, application token). It has no `Display`, and its
@@ -46,12 +47,16 @@ impl From<&str> for Secret {
 
 /// Replaces every occurrence of a secret in `text` by `***`. Used on server text we keep in errors
 /// (an error page may echo the request URL, which holds a webhook code).
-pub(crate) fn redact<'a>(text: &str, secrets: impl IntoIterator<Item = &'a Secret>) -> String {
-    let mut text = text.to_owned();
+/// The text is copied only when it holds a secret, so that a large body costs nothing extra.
+pub(crate) fn redact<'t, 'a>(
+    text: &'t str,
+    secrets: impl IntoIterator<Item = &'a Secret>,
+) -> Cow<'t, str> {
+    let mut text = Cow::Borrowed(text);
     for secret in secrets {
         // Very short values would redact ordinary words; real codes and tokens are long.
-        if secret.0.len() >= 6 {
-            text = text.replace(&secret.0, "***");
+        if secret.0.len() >= 6 && text.contains(secret.0.as_str()) {
+            text = Cow::Owned(text.replace(&secret.0, "***"));
         }
     }
     text

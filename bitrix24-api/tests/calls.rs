@@ -145,12 +145,12 @@ async fn broken_bodies_are_decode_errors_that_name_the_path_and_keep_the_body() 
     let client = portal.client();
     match client.call(open("truncated")).await {
         Err(Error::Decode(e)) => {
-            assert_eq!(e.body, r#"{"result": {"CHAT_ID": 1"#);
+            assert_eq!(e.excerpt, r#"{"result": {"CHAT_ID": 1"#);
             assert!(e.message.contains("EOF"), "{}", e.message);
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(client.call(open("empty")).await, Err(Error::Decode(e)) if e.body.is_empty()));
+    assert!(matches!(client.call(open("empty")).await, Err(Error::Decode(e)) if e.body_len == 0));
     match client.call(open("wrong types")).await {
         Err(Error::Decode(e)) => {
             assert_eq!(e.path, "result.CHAT_ID");
