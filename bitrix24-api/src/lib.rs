@@ -34,6 +34,8 @@ mod autobatch;
 pub mod batch;
 mod call;
 mod client;
+#[cfg(doctest)]
+mod doctest_non_exhaustive;
 mod envelope;
 mod error;
 pub mod events;

@@ -331,10 +331,7 @@ async fn a_method_over_its_operating_budget_pauses_until_the_reset() {
 async fn a_pause_longer_than_allowed_ends_in_the_portals_refusal() {
     let reset_at = unix_now() + 600;
     let portal = Portal::start(over_budget_until(reset_at)).await;
-    let policy = bitrix24_api::RetryPolicy {
-        max_operating_wait: Duration::from_secs(5),
-        ..fast_retries()
-    };
+    let policy = fast_retries().with_max_operating_wait(Duration::from_secs(5));
     let client = portal.builder().retry(policy).build().unwrap();
     client.call(open("first")).await.unwrap();
     let err = client.call(open("second")).await.unwrap_err();

@@ -59,11 +59,9 @@ async fn no_credential_leaks_across_the_fault_matrix() {
     let tokens = sim.issue_tokens(OPERATOR);
     let fresh: Arc<Mutex<Vec<String>>> = Arc::default();
     let store = fresh.clone();
-    let policy = RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5));
     let oauth = Client::builder()
         .oauth(
             OAuth::new(
