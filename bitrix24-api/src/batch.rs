@@ -12,7 +12,7 @@ use crate::envelope::{RawFailure, under};
 use crate::error::{DecodeError, Error};
 use crate::form;
 use crate::method::Method;
-use crate::pipeline::{Params, params_of};
+use crate::params::{Params, params_of};
 use crate::reply::{Reply, Time};
 use crate::wire::EmptyAsDefault;
 

@@ -44,6 +44,7 @@ pub mod generated;
 pub mod limits;
 pub mod method;
 pub mod paging;
+mod params;
 mod pipeline;
 mod reply;
 mod secret;

@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 use tracing::{Instrument, field};
 
 use crate::auth::{Auth, Credentials};
@@ -11,22 +10,9 @@ use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
 use crate::error::DecodeError;
 use crate::limits::{Attempt, Next, decide};
+use crate::params::Params;
 use crate::secret::{redact, redact_location};
 use crate::transport;
-
-/// A request's parameters: the top-level object of the JSON body.
-pub(crate) type Params = Map<String, Value>;
-
-/// Serializes a request into its parameters. A request without fields (`null`) has none.
-pub(crate) fn params_of<T: Serialize>(request: &T) -> Result<Params, String> {
-    match serde_json::to_value(request).map_err(|e| e.to_string())? {
-        Value::Object(params) => Ok(params),
-        Value::Null => Ok(Params::new()),
-        other => Err(format!(
-            "a request must serialize to a JSON object, not {other}"
-        )),
-    }
-}
 
 #[derive(Serialize)]
 struct Body<'a> {
