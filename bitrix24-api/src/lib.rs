@@ -23,7 +23,7 @@
 //! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
 //!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
-//!   incoming event post.
+//!   incoming event post, read within size, key-count and depth limits before anything is trusted.
 //! - **Wire types** ([`wire`]): what generated code uses to read the portal's lenient JSON.
 //!
 //! Every call runs in a `bitrix24.call` tracing span with the method, the attempt, the outcome and the
