@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use bitrix24_api::events::{EventError, Received};
+use bitrix24_api::events::{EventError, FormLimits, Received};
 use bitrix24_api::{Event, Secret};
 use serde::Deserialize;
 use serde_with::serde_as;
@@ -57,6 +57,9 @@ async fn receive(State(token): State<Arc<Secret>>, body: Bytes) -> (StatusCode, 
         Err(e @ (EventError::MissingToken | EventError::WrongToken)) => {
             return (StatusCode::FORBIDDEN, e.to_string());
         }
+        Err(e @ EventError::TooLarge { .. }) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, e.to_string());
+        }
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()),
     };
     if event.is::<SessionStart>() {
@@ -78,6 +81,8 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or_else(|_| "from-onappinstall".to_owned());
     let app = Router::new()
         .route("/bitrix24/events", post(receive))
+        // Anyone can post here: never buffer more than the event decoder would accept.
+        .layer(DefaultBodyLimit::max(FormLimits::default().max_body))
         .with_state(Arc::new(Secret::new(token)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!(

@@ -12,7 +12,7 @@ use crate::batch::{MAX_COMMANDS, Outcome};
 use crate::client::{Client, Inner};
 use crate::envelope::{RawFailure, RawSuccess};
 use crate::error::{TransportError, TransportKind};
-use crate::pipeline::Params;
+use crate::params::Params;
 
 /// A call waiting for its batch.
 struct Job {

@@ -12,7 +12,7 @@ use crate::envelope::{RawFailure, under};
 use crate::error::{DecodeError, Error};
 use crate::form;
 use crate::method::Method;
-use crate::pipeline::{Params, params_of};
+use crate::params::{Params, params_of};
 use crate::reply::{Reply, Time};
 use crate::wire::EmptyAsDefault;
 
@@ -380,15 +380,15 @@ pub(crate) fn typed<M: Method>(
             total,
         }) => match serde_path_to_error::deserialize::<_, M::Response>(result) {
             Ok(typed) => Ok(Reply::new(typed, time.clone(), *next, *total)),
-            Err(e) => Err(Error::Decode(DecodeError {
-                path: under(
+            Err(e) => Err(Error::Decode(DecodeError::of_value(
+                under(
                     &format!("result.result.{}", key(index)),
                     &e.path().to_string(),
                 ),
-                message: e.inner().to_string(),
-                status: 200,
-                body: result.to_string(),
-            })),
+                e.inner().to_string(),
+                200,
+                result,
+            ))),
         },
         Some(Outcome::Failed(failure)) => Err(failure.clone().into_error()),
         Some(Outcome::Unsent(message)) => Err(Error::Encode(message.clone())),

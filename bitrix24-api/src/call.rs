@@ -8,7 +8,7 @@ use crate::batch;
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::Method;
-use crate::pipeline::params_of;
+use crate::params::params_of;
 use crate::reply::Reply;
 
 /// A prepared call: a request bound to a client. Adjust the request with [`Call::with`], then `.await`.

@@ -9,6 +9,7 @@ use crate::autobatch::AutoBatcher;
 use crate::call::Call;
 use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
 use crate::method::Method;
+use crate::transport::DEFAULT_MAX_BODY;
 use crate::unread::UnreadReport;
 
 /// A Bitrix24 REST client. Cheap to clone; clones share the connection pool, the rate limiter, the
@@ -27,6 +28,7 @@ pub(crate) struct Inner {
     pub timeout: Duration,
     pub batcher: Option<AutoBatcher>,
     pub unread: Option<UnreadReport>,
+    pub max_body: u64,
 }
 
 impl Client {
@@ -68,7 +70,8 @@ enum AuthChoice {
 }
 
 /// Builds a [`Client`]. Defaults: the standard plan's rate limit (50 at once, 2 per second), a 480 s
-/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, HTTPS only.
+/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, answers of at most
+/// 32 MiB, HTTPS only.
 pub struct ClientBuilder {
     auth: Option<AuthChoice>,
     allow_http: bool,
@@ -80,6 +83,7 @@ pub struct ClientBuilder {
     user_agent: String,
     auto_batch: Option<Duration>,
     report_unread_fields: bool,
+    max_body: u64,
 }
 
 impl Default for ClientBuilder {
@@ -96,6 +100,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             auto_batch: None,
             report_unread_fields: false,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -157,6 +162,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (32 MiB by default). A larger one is not read to the
+    /// end: the call fails with a [`crate::DecodeError`] whose `body_limit` is set.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
     /// Coalesces concurrent calls into `batch` requests: calls made within `window` of each other (up to
     /// 50) leave together, each still getting its own typed outcome. Fewer requests means more calls
     /// within the rate limit, for a little latency. Off by default.
@@ -203,6 +215,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 batcher: self.auto_batch.map(AutoBatcher::new),
                 unread: self.report_unread_fields.then(UnreadReport::default),
+                max_body: self.max_body,
             }),
         })
     }

@@ -18,8 +18,9 @@ pub(crate) struct RawSuccess {
     pub next: Option<u64>,
     pub total: Option<u64>,
     pub status: u16,
-    /// The whole body, kept for a decode error; secrets already redacted.
-    pub body: String,
+    /// The start of the body and its length, for a decode error; secrets already redacted.
+    pub excerpt: String,
+    pub body_len: u64,
 }
 
 /// Why an attempt did not produce a success envelope, before the method's error type is known.
@@ -107,15 +108,15 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::
 pub(crate) fn read(
     status: u16,
     location: Option<String>,
-    body: String,
+    body: &str,
 ) -> Result<RawSuccess, RawFailure> {
     let ok_status = (200..300).contains(&status);
-    let head: Head = match serde_json::from_str(&body) {
+    let head: Head = match serde_json::from_str(body) {
         Ok(head) => head,
         Err(_) if !ok_status => {
             return Err(RawFailure::Http(HttpError {
                 status,
-                excerpt: excerpt(&body),
+                excerpt: excerpt(body),
                 location,
             }));
         }
@@ -132,17 +133,17 @@ pub(crate) fn read(
         if !ok_status {
             return Err(RawFailure::Http(HttpError {
                 status,
-                excerpt: excerpt(&body),
+                excerpt: excerpt(body),
                 location,
             }));
         }
         let message = "the body has neither `result` nor `error`".to_owned();
-        return Err(RawFailure::Decode(DecodeError {
-            path: ".".into(),
+        return Err(RawFailure::Decode(DecodeError::new(
+            ".".into(),
             message,
             status,
             body,
-        }));
+        )));
     };
     Ok(RawSuccess {
         result: result.to_owned(),
@@ -150,7 +151,8 @@ pub(crate) fn read(
         next: head.next.and_then(count),
         total: head.total.and_then(count),
         status,
-        body,
+        excerpt: excerpt(body),
+        body_len: body.len() as u64,
     })
 }
 
@@ -161,10 +163,14 @@ impl RawSuccess {
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(result) => Ok(Reply::new(result, self.time, self.next, self.total)),
             Err(e) => Err(DecodeError {
-                path: under("result", &e.path().to_string()),
-                message: e.inner().to_string(),
-                status: self.status,
-                body: self.body,
+                excerpt: self.excerpt,
+                body_len: self.body_len,
+                ..DecodeError::new(
+                    under("result", &e.path().to_string()),
+                    e.inner().to_string(),
+                    self.status,
+                    "",
+                )
             }),
         }
     }
@@ -181,10 +187,9 @@ impl RawSuccess {
                 Ok((reply, unread))
             }
             Err(e) => Err(DecodeError {
-                path: under("result", &e.path),
-                message: e.message,
-                status: self.status,
-                body: self.body,
+                excerpt: self.excerpt,
+                body_len: self.body_len,
+                ..DecodeError::new(under("result", &e.path), e.message, self.status, "")
             }),
         }
     }
@@ -200,18 +205,13 @@ pub(crate) fn under(prefix: &str, path: &str) -> String {
 }
 
 /// A body that is not JSON at all (truncated, empty, HTML with status 200): report where it broke.
-fn syntax_error(status: u16, body: String) -> DecodeError {
-    let mut de = serde_json::Deserializer::from_str(&body);
+fn syntax_error(status: u16, body: &str) -> DecodeError {
+    let mut de = serde_json::Deserializer::from_str(body);
     let (path, message) = match serde_path_to_error::deserialize::<_, serde_json::Value>(&mut de) {
         Err(e) => (e.path().to_string(), e.inner().to_string()),
         Ok(_) => (".".to_owned(), "the body is not a JSON object".to_owned()),
     };
-    DecodeError {
-        path,
-        message,
-        status,
-        body,
-    }
+    DecodeError::new(path, message, status, body)
 }
 
 fn text_of(value: serde_json::Value) -> String {
@@ -238,7 +238,7 @@ mod tests {
     use super::*;
 
     fn ok(body: serde_json::Value) -> RawSuccess {
-        read(200, None, body.to_string()).unwrap()
+        read(200, None, &body.to_string()).unwrap()
     }
 
     #[test]
@@ -282,7 +282,7 @@ mod tests {
         match read(
             400,
             None,
-            json!({"error": "", "error_description": "Not found"}).to_string(),
+            &json!({"error": "", "error_description": "Not found"}).to_string(),
         ) {
             Err(RawFailure::Envelope {
                 code,
@@ -301,7 +301,7 @@ mod tests {
     #[test]
     fn html_error_page_keeps_status_and_a_bounded_excerpt() {
         let page = format!("<html>{}</html>", "x".repeat(5000));
-        match read(502, None, page) {
+        match read(502, None, &page) {
             Err(RawFailure::Http(e)) => {
                 assert_eq!(e.status, 502);
                 assert!(e.excerpt.starts_with("<html>") && e.excerpt.len() < 600);
@@ -311,17 +311,17 @@ mod tests {
     }
 
     #[test]
-    fn truncated_and_empty_bodies_are_decode_errors_keeping_the_body() {
+    fn truncated_and_empty_bodies_are_decode_errors_keeping_an_excerpt() {
         for body in [r#"{"result": {"items": [1, 2"#, ""] {
-            match read(200, None, body.to_owned()) {
+            match read(200, None, body) {
                 Err(RawFailure::Decode(e)) => {
-                    assert_eq!(e.body, body);
+                    assert_eq!((e.excerpt.as_str(), e.body_len), (body, body.len() as u64));
                     assert!(e.message.contains("EOF"), "{}", e.message);
                 }
                 other => panic!("{other:?}"),
             }
         }
-        match read(200, None, r#"{"result": {"items": [1, 2"#.to_owned()) {
+        match read(200, None, r#"{"result": {"items": [1, 2"#) {
             Err(RawFailure::Decode(e)) => assert_eq!(e.path, "result.items"),
             other => panic!("{other:?}"),
         }
@@ -338,18 +338,12 @@ mod tests {
             .decode::<std::collections::BTreeMap<String, Vec<Session>>>()
             .unwrap_err();
         assert_eq!(err.path, "result.sessions[1].id");
-        assert!(err.body.contains("abc"));
+        assert!(err.excerpt.contains("abc"));
     }
 
     #[test]
     fn success_status_without_result_is_a_decode_error() {
-        assert!(matches!(
-            read(200, None, "{}".into()),
-            Err(RawFailure::Decode(_))
-        ));
-        assert!(matches!(
-            read(404, None, "{}".into()),
-            Err(RawFailure::Http(_))
-        ));
+        assert!(matches!(read(200, None, "{}"), Err(RawFailure::Decode(_))));
+        assert!(matches!(read(404, None, "{}"), Err(RawFailure::Http(_))));
     }
 }

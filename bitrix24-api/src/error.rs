@@ -89,6 +89,7 @@ impl TransportKind {
 /// A request that did not complete. The message never contains the URL, which may hold a webhook code.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{kind}: {message}")]
+#[non_exhaustive]
 pub struct TransportError {
     /// What went wrong.
     pub kind: TransportKind,
@@ -108,25 +109,29 @@ impl fmt::Display for TransportKind {
     }
 }
 
-/// The longest body excerpt kept in an [`HttpError`].
+/// The longest body excerpt kept in an [`HttpError`] or a [`DecodeError`], in bytes: enough to see what
+/// came back, small enough that errors copied into every command of a batch stay small.
 pub const EXCERPT_LIMIT: usize = 512;
 
 /// An HTTP status that came without a JSON error envelope.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("HTTP {status} without a Bitrix24 envelope: {excerpt:?}")]
+#[non_exhaustive]
 pub struct HttpError {
     /// The HTTP status.
     pub status: u16,
     /// The first [`EXCERPT_LIMIT`] bytes of the body (cut at a character boundary), secrets redacted.
     pub excerpt: String,
-    /// The `Location` header of a redirect. Redirects are not followed, so that a token never travels
-    /// to another host; a moved portal shows up here.
+    /// The `Location` header of a redirect, with webhook codes and tokens redacted. Redirects are not
+    /// followed, so that a token never travels to another host; a moved portal shows up here.
     pub location: Option<String>,
 }
 
-/// A body that is not what the method's types describe.
+/// A body that is not what the method's types describe, or one larger than the client accepts
+/// ([`crate::ClientBuilder::max_response_body`]).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("could not decode the response at `{path}`: {message}")]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path that failed, such as `result.session.id` (`.` for the whole body).
     pub path: String,
@@ -134,8 +139,83 @@ pub struct DecodeError {
     pub message: String,
     /// The HTTP status.
     pub status: u16,
-    /// The whole body as received, secrets redacted.
-    pub body: String,
+    /// The first [`EXCERPT_LIMIT`] bytes of the body (cut at a character boundary), secrets redacted.
+    pub excerpt: String,
+    /// The body's length in bytes. For a body over the limit: its announced length, or what had
+    /// arrived when reading stopped.
+    pub body_len: u64,
+    /// The client's limit, when the body was larger and was not read to the end.
+    pub body_limit: Option<u64>,
+}
+
+impl DecodeError {
+    /// A body that did not decode; only its excerpt and length are kept.
+    pub(crate) fn new(path: String, message: String, status: u16, body: &str) -> Self {
+        DecodeError {
+            path,
+            message,
+            status,
+            excerpt: excerpt(body),
+            body_len: body.len() as u64,
+            body_limit: None,
+        }
+    }
+
+    /// A JSON value that did not decode (a batch command's result): it is serialized only as far as
+    /// the excerpt, and measured without being kept.
+    pub(crate) fn of_value(
+        path: String,
+        message: String,
+        status: u16,
+        value: &serde_json::Value,
+    ) -> Self {
+        let mut head = Head::default();
+        // Writing into `Head` cannot fail.
+        let _ = serde_json::to_writer(&mut head, value);
+        let text = String::from_utf8_lossy(&head.bytes);
+        DecodeError {
+            excerpt: excerpt(&text),
+            body_len: head.len,
+            ..DecodeError::new(path, message, status, "")
+        }
+    }
+
+    /// A body larger than `limit`, of which `head` was read.
+    pub(crate) fn too_large(status: u16, len: u64, limit: u64, head: &str) -> Self {
+        DecodeError {
+            body_len: len,
+            body_limit: Some(limit),
+            ..DecodeError::new(
+                ".".to_owned(),
+                format!(
+                    "the body ({len} bytes or more) is larger than the client's limit of {limit} bytes"
+                ),
+                status,
+                head,
+            )
+        }
+    }
+}
+
+/// Keeps the first bytes written to it (one more than an excerpt, so that the cut is visible) and
+/// counts the rest.
+#[derive(Default)]
+struct Head {
+    bytes: Vec<u8>,
+    len: u64,
+}
+
+impl std::io::Write for Head {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = (EXCERPT_LIMIT + 1).saturating_sub(self.bytes.len());
+        self.bytes.extend_from_slice(&buf[..room.min(buf.len())]);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The OAuth token refresh failed; the caller has to re-authorize or fix the credentials.
@@ -205,6 +285,15 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_value_is_measured_but_only_its_excerpt_kept() {
+        let value = serde_json::json!({"items": vec!["x".repeat(100); 1000]});
+        let e = DecodeError::of_value("result".into(), "bad".into(), 200, &value);
+        assert_eq!(e.body_len, value.to_string().len() as u64);
+        assert!(e.excerpt.len() <= EXCERPT_LIMIT + '…'.len_utf8() && e.excerpt.ends_with('…'));
+        assert!(e.excerpt.starts_with(r#"{"items":["xxx"#), "{}", e.excerpt);
     }
 
     #[test]

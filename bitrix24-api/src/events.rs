@@ -3,6 +3,13 @@
 //! The portal signs nothing; the one check possible is that `auth[application_token]` equals the token
 //! the application received at installation. A [`Received`] event must pass [`Received::verify`]
 //! before it can be decoded, so an unverified event cannot be used by mistake.
+//!
+//! Anyone can post to an event handler, so a post is read in bounded work before it is trusted:
+//! [`Received::from_form`] refuses a body above [`FormLimits::max_body`], more than
+//! [`FormLimits::max_keys`] pairs or keys nested deeper than [`FormLimits::max_depth`], and keeps only
+//! the flat pairs. [`Received::verify`] finds the token among them, and nests the pairs into JSON only
+//! when it matches. A web framework should also cap the body it buffers at the same size (axum's
+//! `DefaultBodyLimit`), so that a larger one is never read into memory at all.
 
 use std::fmt;
 
@@ -10,7 +17,8 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use crate::envelope::under;
-use crate::form;
+use crate::form::{self, FormError};
+pub use crate::form::{DEPTH_CEILING, FormLimits};
 use crate::method::Event;
 use crate::secret::Secret;
 
@@ -18,9 +26,29 @@ use crate::secret::Secret;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EventError {
-    /// The body is not a form post with an `event` field.
+    /// The body is not a form post with an `event` field. The reason never quotes the body.
     #[error("not an event post: {0}")]
-    Malformed(String),
+    Malformed(&'static str),
+    /// The body is larger than [`FormLimits::max_body`].
+    #[error("event post of {size} bytes refused: the limit is {limit}")]
+    TooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The limit it crossed.
+        limit: usize,
+    },
+    /// The body holds more pairs than [`FormLimits::max_keys`].
+    #[error("event post refused: more than {limit} keys")]
+    TooManyKeys {
+        /// The limit it crossed.
+        limit: usize,
+    },
+    /// A key is nested deeper than [`FormLimits::max_depth`].
+    #[error("event post refused: a key is nested deeper than {limit} levels")]
+    TooDeep {
+        /// The limit it crossed.
+        limit: usize,
+    },
     /// The post carries no `auth[application_token]`: it cannot be verified, so it is rejected.
     #[error("unverified event: the post has no auth[application_token]")]
     MissingToken,
@@ -45,10 +73,10 @@ pub enum EventError {
     },
 }
 
-/// An event post as received, not yet verified.
+/// An event post as received, not yet verified: its flat pairs, not nested yet.
 pub struct Received {
     name: String,
-    payload: Value,
+    pairs: Vec<(String, String)>,
 }
 
 /// An event whose application token matched.
@@ -58,16 +86,21 @@ pub struct Verified {
 }
 
 impl Received {
-    /// Reads an `application/x-www-form-urlencoded` event post (`event=…&data[…]=…&auth[…]=…`).
+    /// Reads an `application/x-www-form-urlencoded` event post (`event=…&data[…]=…&auth[…]=…`) within
+    /// the default [`FormLimits`].
     pub fn from_form(body: &[u8]) -> Result<Received, EventError> {
-        let body = std::str::from_utf8(body)
-            .map_err(|_| EventError::Malformed("the body is not UTF-8".into()))?;
-        let payload = form::decode(body).map_err(EventError::Malformed)?;
-        let name = match payload.get("event") {
-            Some(Value::String(name)) if !name.is_empty() => name.to_ascii_uppercase(),
-            _ => return Err(EventError::Malformed("no `event` field".into())),
+        Received::from_form_with(body, &FormLimits::default())
+    }
+
+    /// Reads an event post within `limits`. Work and memory are linear in the body, which is checked
+    /// against the size limit first.
+    pub fn from_form_with(body: &[u8], limits: &FormLimits) -> Result<Received, EventError> {
+        let pairs = form::pairs(body, limits).map_err(EventError::from)?;
+        let name = match last(&pairs, "event") {
+            Some(name) if !name.is_empty() => name.to_ascii_uppercase(),
+            _ => return Err(EventError::Malformed("no `event` field")),
         };
-        Ok(Received { name, payload })
+        Ok(Received { name, pairs })
     }
 
     /// The event code, upper-case (`ONSESSIONSTART`). Safe to log; routing on it before verification is
@@ -76,13 +109,10 @@ impl Received {
         &self.name
     }
 
-    /// Compares `auth[application_token]` with the application's token in constant time.
+    /// Compares `auth[application_token]` with the application's token in constant time, and only
+    /// then nests the post into JSON.
     pub fn verify(self, application_token: &Secret) -> Result<Verified, EventError> {
-        let received = self
-            .payload
-            .pointer("/auth/application_token")
-            .and_then(Value::as_str);
-        let received = received
+        let received = last(&self.pairs, "auth[application_token]")
             .filter(|t| !t.is_empty())
             .ok_or(EventError::MissingToken)?;
         let matches: bool = received
@@ -92,7 +122,7 @@ impl Received {
         if matches {
             Ok(Verified {
                 name: self.name,
-                payload: self.payload,
+                payload: Value::Object(form::tree(self.pairs)),
             })
         } else {
             Err(EventError::WrongToken)
@@ -133,7 +163,28 @@ impl Verified {
     }
 }
 
-/// Reads, verifies and types an event post in one step.
+/// The value of the last pair named `key`: PHP keeps the last of repeated keys.
+fn last<'p>(pairs: &'p [(String, String)], key: &str) -> Option<&'p str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+impl From<FormError> for EventError {
+    fn from(error: FormError) -> Self {
+        match error {
+            FormError::TooLarge { size, limit } => EventError::TooLarge { size, limit },
+            FormError::TooManyKeys { limit } => EventError::TooManyKeys { limit },
+            FormError::TooDeep { limit } => EventError::TooDeep { limit },
+            FormError::Unbalanced => EventError::Malformed("a key's brackets do not close"),
+            FormError::NotUtf8 => EventError::Malformed("the body is not UTF-8"),
+        }
+    }
+}
+
+/// Reads, verifies and types an event post in one step, within the default [`FormLimits`].
 pub fn decode<E: Event>(body: &[u8], application_token: &Secret) -> Result<E, EventError> {
     Received::from_form(body)?
         .verify(application_token)?

@@ -23,7 +23,7 @@
 //! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
 //!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
-//!   incoming event post.
+//!   incoming event post, read within size, key-count and depth limits before anything is trusted.
 //! - **Wire types** ([`wire`]): what generated code uses to read the portal's lenient JSON.
 //! - **Lossless decoding** ([`lossless`]): the typed value plus the JSON paths it did not read; the
 //!   client can report those on live traffic ([`ClientBuilder::report_unread_fields`]).
@@ -36,6 +36,8 @@ mod autobatch;
 pub mod batch;
 mod call;
 mod client;
+#[cfg(doctest)]
+mod doctest_non_exhaustive;
 mod envelope;
 mod error;
 pub mod events;
@@ -45,6 +47,7 @@ pub mod limits;
 pub mod lossless;
 pub mod method;
 pub mod paging;
+mod params;
 mod pipeline;
 mod reply;
 mod secret;

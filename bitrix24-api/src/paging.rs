@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::Method;
-use crate::pipeline::{Params, params_of};
+use crate::params::{Params, params_of};
 use crate::reply::Reply;
 
 /// Rows per page of every list method.

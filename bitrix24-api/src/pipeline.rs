@@ -3,29 +3,16 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 use tracing::{Instrument, field};
 
 use crate::auth::{Auth, Credentials};
 use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
+use crate::error::DecodeError;
 use crate::limits::{Attempt, Next, decide};
-use crate::secret::redact;
+use crate::params::Params;
+use crate::secret::{redact, redact_location};
 use crate::transport;
-
-/// A request's parameters: the top-level object of the JSON body.
-pub(crate) type Params = Map<String, Value>;
-
-/// Serializes a request into its parameters. A request without fields (`null`) has none.
-pub(crate) fn params_of<T: Serialize>(request: &T) -> Result<Params, String> {
-    match serde_json::to_value(request).map_err(|e| e.to_string())? {
-        Value::Object(params) => Ok(params),
-        Value::Null => Ok(Params::new()),
-        other => Err(format!(
-            "a request must serialize to a JSON object, not {other}"
-        )),
-    }
-}
 
 #[derive(Serialize)]
 struct Body<'a> {
@@ -186,11 +173,22 @@ impl Client {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body);
-        let answer = transport::send(request)
+        let answer = transport::send_within(request, inner.max_body)
             .await
             .map_err(RawFailure::Transport)?;
+        let secrets = inner.auth.secrets();
         let text = String::from_utf8_lossy(&answer.body);
-        let body = redact(&text, &inner.auth.secrets());
-        envelope::read(answer.status, answer.location, body)
+        let body = redact(&text, &secrets);
+        if let Some(len) = answer.oversized {
+            return Err(RawFailure::Decode(DecodeError::too_large(
+                answer.status,
+                len,
+                inner.max_body,
+                &body,
+            )));
+        }
+        // A redirect that keeps the path carries the webhook code; one to a login page may carry tokens.
+        let location = answer.location.map(|l| redact_location(&l, &secrets));
+        envelope::read(answer.status, location, &body)
     }
 }

@@ -4,28 +4,70 @@ use std::error::Error as _;
 
 use crate::error::{TransportError, TransportKind};
 
-/// A complete HTTP answer.
+/// The default for [`crate::ClientBuilder::max_response_body`]: far above any real answer (a page of 50
+/// list rows is tens of kilobytes), low enough that a broken proxy cannot exhaust memory.
+pub(crate) const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+
+/// How much of an oversized body is kept, for the error's excerpt.
+const KEPT_OF_OVERSIZED: usize = 4 * 1024;
+
+/// An HTTP answer.
 pub(crate) struct Answer {
     pub status: u16,
     pub location: Option<String>,
+    /// The whole body; only its first bytes when `oversized` is set.
     pub body: Vec<u8>,
+    /// Set when the body was larger than the limit: its announced length, or the bytes that had
+    /// arrived when reading stopped.
+    pub oversized: Option<u64>,
 }
 
-/// Sends a request and reads the whole body (the request's own timeout covers both).
+/// Sends a request and reads the body with [`DEFAULT_MAX_BODY`] as its limit.
 pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransportError> {
-    let response = request.send().await.map_err(transport_error)?;
+    send_within(request, DEFAULT_MAX_BODY).await
+}
+
+/// Sends a request and reads the body chunk by chunk, stopping as soon as it would pass `max_body`
+/// bytes (at once when the `Content-Length` announces more). The request's timeout covers both.
+pub(crate) async fn send_within(
+    request: reqwest::RequestBuilder,
+    max_body: u64,
+) -> Result<Answer, TransportError> {
+    let mut response = request.send().await.map_err(transport_error)?;
     let status = response.status().as_u16();
     let location = response
         .headers()
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = response.bytes().await.map_err(transport_error)?.to_vec();
-    Ok(Answer {
+    let mut answer = Answer {
         status,
         location,
-        body,
-    })
+        body: Vec::new(),
+        oversized: None,
+    };
+    match response.content_length() {
+        Some(announced) if announced > max_body => {
+            answer.oversized = Some(announced);
+            return Ok(answer);
+        }
+        Some(announced) => answer.body.reserve_exact(announced as usize),
+        None => {}
+    }
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        let received = (answer.body.len() + chunk.len()) as u64;
+        if received > max_body {
+            if answer.body.len() < KEPT_OF_OVERSIZED {
+                answer.body.extend_from_slice(&chunk);
+            }
+            answer.body.truncate(KEPT_OF_OVERSIZED);
+            answer.body.shrink_to_fit();
+            answer.oversized = Some(received);
+            return Ok(answer);
+        }
+        answer.body.extend_from_slice(&chunk);
+    }
+    Ok(answer)
 }
 
 /// Classifies a reqwest error and describes it without its URL, which may hold a webhook code.

@@ -68,6 +68,12 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
             ),
             Some("slow") => Answer::Slow(Duration::from_secs(5), Box::new(ok(json!(1)))),
             Some("limit") => error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
+            // A moved portal: the path keeps the webhook code, the query gets the token.
+            Some("moved") => Answer::Redirect(format!(
+                "https://moved.example{}?auth={}&x[refresh_token]={REFRESH}",
+                seen.path,
+                seen.body["auth"].as_str().unwrap_or("")
+            )),
             _ => ok(json!({"CHAT_ID": 1})),
         }
     })
@@ -99,12 +105,18 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
         format!("{oauth:?}"),
         format!("{:?}", webhook.call(open("x"))),
     ];
+    let mut moved = Vec::new();
     for client in [&webhook, &oauth] {
-        for code in ["echo", "truncated", "slow", "limit", "fine"] {
+        for code in ["echo", "truncated", "slow", "limit", "moved", "fine"] {
             let outcome = client.call(open(code)).await;
             shown.push(format!("{outcome:?}"));
-            if let Err(e) = outcome {
+            if let Err(e) = &outcome {
                 shown.push(e.to_string());
+            }
+            if let Err(bitrix24_api::Error::Http(e)) = &outcome
+                && code == "moved"
+            {
+                moved.push(e.location.clone().unwrap_or_default());
             }
         }
     }
@@ -122,6 +134,13 @@ async fn no_secret_in_logs_debug_or_display_across_faults() {
             .to_string(),
     );
     shown.push(format!("{oauth:?}"));
+    assert_eq!(
+        moved,
+        [
+            "https://moved.example/rest/1/***/imopenlines.session.open?auth=***&x[refresh_token]=***",
+            "https://moved.example/rest/imopenlines.session.open?auth=***&x[refresh_token]=***",
+        ]
+    );
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(

@@ -65,10 +65,7 @@ async fn ten_thousand_concurrent_calls_complete_within_the_limit_and_bounded_mem
     let client = Client::builder()
         .webhook(sim.webhook_url())
         .allow_http(true)
-        .rate_limit(Some(RateLimit {
-            burst: 80,
-            per_second: 50.0,
-        }))
+        .rate_limit(Some(RateLimit::new(80, 50.0)))
         .auto_batch(Duration::from_millis(5))
         .build()
         .unwrap();
@@ -108,10 +105,7 @@ async fn paced_plain_calls_never_overflow_the_portals_bucket() {
     let client = Client::builder()
         .webhook(sim.webhook_url())
         .allow_http(true)
-        .rate_limit(Some(RateLimit {
-            burst: 25,
-            per_second: 180.0,
-        }))
+        .rate_limit(Some(RateLimit::new(25, 180.0)))
         .build()
         .unwrap();
     round(&client, &sim, 1_000).await;

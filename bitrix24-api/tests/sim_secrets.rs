@@ -59,11 +59,9 @@ async fn no_credential_leaks_across_the_fault_matrix() {
     let tokens = sim.issue_tokens(OPERATOR);
     let fresh: Arc<Mutex<Vec<String>>> = Arc::default();
     let store = fresh.clone();
-    let policy = RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5));
     let oauth = Client::builder()
         .oauth(
             OAuth::new(
@@ -100,6 +98,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         format!("{oauth:?}"),
         format!("{:?}", webhook.call(SessionStart { chat_id: 1 })),
     ];
+    let mut redirects = Vec::new();
     let faults = [
         Fault::query_limit(),
         Fault::operation_time_limit(),
@@ -109,6 +108,12 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         Fault::connection_reset(),
         Fault::connection_reset_after_execution(),
         Fault::delay(Duration::from_secs(1)),
+        // A moved portal that keeps the path (the webhook code) and puts the token in the query.
+        Fault::redirect(302, "https://moved.example{path}"),
+        Fault::redirect(
+            307,
+            "https://moved.example{path}?auth={auth}#access_token={auth}",
+        ),
     ];
     for fault in faults {
         for client in [&webhook, &oauth] {
@@ -116,10 +121,31 @@ async fn no_credential_leaks_across_the_fault_matrix() {
             let outcome = client.call(SessionStart { chat_id: 1 }).await;
             if let Err(e) = &outcome {
                 shown.push(e.to_string());
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    shown.push(format!("{cause} {cause:?}"));
+                    source = cause.source();
+                }
+            }
+            if let Err(bitrix24_api::Error::Http(e)) = &outcome {
+                redirects.extend(e.location.clone());
             }
             shown.push(format!("{outcome:?}"));
         }
     }
+    assert_eq!(
+        redirects,
+        [
+            format!("https://moved.example/rest/{OPERATOR}/***/imopenlines.session.start"),
+            "https://moved.example/rest/imopenlines.session.start".to_owned(),
+            format!(
+                "https://moved.example/rest/{OPERATOR}/***/imopenlines.session.start?auth=***#access_token=***"
+            ),
+            "https://moved.example/rest/imopenlines.session.start?auth=***#access_token=***"
+                .to_owned(),
+        ],
+        "redirects are reported with their Location, redacted"
+    );
     sim.advance_clock(Duration::from_secs(2 * 3600));
     let outcome = oauth.call(SessionStart { chat_id: 1 }).await;
     shown.push(format!("{outcome:?}"));

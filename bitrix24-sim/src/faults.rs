@@ -18,6 +18,16 @@ pub enum FaultKind {
     },
     /// An HTML error page from a proxy in front of the portal.
     Html { status: u16 },
+    /// A redirect, as from a portal that moved. In `location`, `{path}` stands for the request's path
+    /// and query (so the webhook code goes along) and `{auth}` for the `auth` parameter it carried.
+    Redirect { status: u16, location: String },
+    /// A 200 success envelope of `bytes` bytes (a long string `result`), streamed in chunks; with
+    /// `content_length` the size is announced up front, otherwise it is sent chunked.
+    Oversized {
+        bytes: u64,
+        #[serde(default)]
+        content_length: bool,
+    },
     /// The method runs, but only the first half of the response body arrives (with a matching length).
     Truncated,
     /// Wait, then answer normally.
@@ -73,6 +83,30 @@ impl Fault {
 
     pub fn html(status: u16) -> Self {
         Fault::new(FaultKind::Html { status })
+    }
+
+    /// A redirect to `location`, with `{path}` and `{auth}` filled in from the request.
+    pub fn redirect(status: u16, location: impl Into<String>) -> Self {
+        Fault::new(FaultKind::Redirect {
+            status,
+            location: location.into(),
+        })
+    }
+
+    /// A success envelope of `bytes` bytes, sent chunked without a `Content-Length`.
+    pub fn oversized(bytes: u64) -> Self {
+        Fault::new(FaultKind::Oversized {
+            bytes,
+            content_length: false,
+        })
+    }
+
+    /// A success envelope of `bytes` bytes whose `Content-Length` announces the size.
+    pub fn oversized_announced(bytes: u64) -> Self {
+        Fault::new(FaultKind::Oversized {
+            bytes,
+            content_length: true,
+        })
     }
 
     pub fn truncated() -> Self {

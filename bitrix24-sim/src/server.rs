@@ -106,7 +106,7 @@ async fn rest(
     }
     let response = match fault
         .as_ref()
-        .and_then(|f| early_fault(&shared, f, method.as_deref(), &conn))
+        .and_then(|f| early_fault(&shared, f, method.as_deref(), &conn, &incoming))
     {
         Some(response) => response,
         None => {
@@ -144,6 +144,7 @@ fn early_fault(
     fault: &FaultKind,
     method: Option<&str>,
     conn: &Conn,
+    incoming: &Incoming,
 ) -> Option<Response> {
     let limit_error = |error: ApiError| {
         let mut sim = shared.lock();
@@ -171,6 +172,26 @@ fn early_fault(
             );
             Some((status, [(header::CONTENT_TYPE, "text/html")], page).into_response())
         }
+        FaultKind::Redirect { status, location } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::FOUND);
+            let path = incoming.uri.path_and_query().map_or("/", |p| p.as_str());
+            let content_type = incoming
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let params = params::merge(
+                params::parse_form(incoming.uri.query().unwrap_or("").as_bytes()),
+                params::parse_body(content_type, &incoming.body),
+            );
+            let auth = params.get("auth").and_then(|v| v.as_str()).unwrap_or("");
+            let location = location.replace("{path}", path).replace("{auth}", auth);
+            let location = HeaderValue::from_str(&location).ok()?;
+            Some((status, [(header::LOCATION, location)], "").into_response())
+        }
+        FaultKind::Oversized {
+            bytes,
+            content_length,
+        } => Some(oversized(*bytes, *content_length)),
         FaultKind::ConnectionReset {
             after_execution: false,
         } => Some(reset(conn)),
@@ -282,6 +303,39 @@ async fn with_result_field(response: Response, name: String, value: Value) -> Re
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
+}
+
+/// `{"result":"xxx…"}` of exactly `bytes` bytes (at least the envelope), streamed 64 KiB at a time so
+/// that the simulator never holds it whole.
+fn oversized(bytes: u64, content_length: bool) -> Response {
+    const HEAD: &[u8] = b"{\"result\":\"";
+    const TAIL: &[u8] = b"\"}";
+    const CHUNK: usize = 64 * 1024;
+    let filler = Bytes::from(vec![b'x'; CHUNK]);
+    let envelope = (HEAD.len() + TAIL.len()) as u64;
+    let mut left = bytes.saturating_sub(envelope);
+    let total = envelope + left;
+    let middle = std::iter::from_fn(move || {
+        (left > 0).then(|| {
+            let n = left.min(CHUNK as u64);
+            left -= n;
+            filler.slice(..n as usize)
+        })
+    });
+    let chunks = std::iter::once(Bytes::from_static(HEAD))
+        .chain(middle)
+        .chain(std::iter::once(Bytes::from_static(TAIL)))
+        .map(Ok::<_, io::Error>);
+    let mut response = Response::new(Body::from_stream(futures::stream::iter(chunks)));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if content_length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    }
+    response
 }
 
 /// Abort the connection: linger 0 makes the close a TCP reset, and a failing body makes hyper close it.

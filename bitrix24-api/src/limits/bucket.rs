@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 /// The portal's request-rate limit: `burst` requests at once, then `per_second` as the bucket drains.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// How many requests may be sent back to back from idle.
     pub burst: u32,
@@ -15,6 +16,11 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// `burst` requests at once, then `per_second`: for a portal whose limits differ from the plans'.
+    pub const fn new(burst: u32, per_second: f64) -> Self {
+        RateLimit { burst, per_second }
+    }
+
     /// Every plan but Enterprise: 50 at once, then 2 per second.
     pub const STANDARD: RateLimit = RateLimit {
         burst: 50,

@@ -9,6 +9,7 @@ use crate::reply::Time;
 /// The operating-time budget of one method: how many seconds it may run per 10 minutes for one
 /// application or webhook before the portal refuses it with `OPERATION_TIME_LIMIT`.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct OperatingLimit {
     /// The budget per 10 minutes.
     pub budget: Duration,
@@ -20,6 +21,13 @@ impl Default for OperatingLimit {
         OperatingLimit {
             budget: Duration::from_secs(480),
         }
+    }
+}
+
+impl OperatingLimit {
+    /// A budget of `budget` per 10 minutes, for a portal whose figure differs from the cloud's.
+    pub const fn new(budget: Duration) -> Self {
+        OperatingLimit { budget }
     }
 }
 

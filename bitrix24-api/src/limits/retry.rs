@@ -12,7 +12,11 @@ use crate::error::TransportKind;
 /// executing (`QUERY_LIMIT_EXCEEDED`, `OPERATION_TIME_LIMIT`), the request never left (connect failure),
 /// or the method is safe to repeat ([`crate::Method::SAFE_TO_REPEAT`]). A call that creates something is
 /// never repeated after a timeout, a dropped connection or a 5xx, because it may have run.
+///
+/// Build one from [`RetryPolicy::default`] and the `with_*` setters, so that a field added later does
+/// not break your code.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in total, the first included. 1 turns retries off.
     pub max_attempts: u32,
@@ -44,6 +48,30 @@ impl RetryPolicy {
             max_attempts: 1,
             ..RetryPolicy::default()
         }
+    }
+
+    /// Sets the number of attempts in total, the first included.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the first backoff.
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the longest backoff.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets the longest pause for a method's operating-time budget.
+    pub fn with_max_operating_wait(mut self, wait: Duration) -> Self {
+        self.max_operating_wait = wait;
+        self
     }
 
     /// The backoff before attempt `failed + 1`, jittered.

@@ -29,7 +29,7 @@ pub struct Seen {
 pub enum Answer {
     Json(u16, Value),
     Raw(u16, &'static str, String),
-    Redirect(&'static str),
+    Redirect(String),
     /// Answers after a pause (for timeouts).
     Slow(Duration, Box<Answer>),
 }
@@ -113,12 +113,10 @@ impl Portal {
 }
 
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_max_attempts(3)
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
 }
 
 fn respond(answer: Answer) -> std::pin::Pin<Box<dyn Future<Output = Response> + Send>> {

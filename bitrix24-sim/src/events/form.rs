@@ -1,4 +1,7 @@
 //! PHP-style form encoding of nested values (`data[DATA][0][chat][id]=5`), as event handlers receive them.
+//!
+//! Independent of the client's decoder (`bitrix24-api/src/form.rs`) on purpose: the simulator is the
+//! oracle the client's event decoding is tested against, so the two must not share code.
 
 use serde_json::Value;
 

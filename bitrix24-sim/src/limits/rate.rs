@@ -1,5 +1,9 @@
 //! The request-rate leaky bucket: each request adds one, the level drains continuously, and a request that
 //! would overflow the burst is refused with 503 `QUERY_LIMIT_EXCEEDED`.
+//!
+//! The client paces itself with its own bucket (`bitrix24-api/src/limits/bucket.rs`, a GCRA schedule).
+//! This one is written independently and kept so on purpose: it models the portal, and the load tests
+//! use it as the oracle that the client's pacing stays within the portal's limit.
 
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -3,6 +3,10 @@
 //! The platform reads `a[b][c]=1&a[]=2` the way PHP's `parse_str` does, so the simulator builds the same
 //! nested structure. A PHP array whose keys run `0..n` becomes a JSON array, anything else an object, which
 //! is also how such an array would be encoded back to JSON.
+//!
+//! This codec is written independently of the client's (`bitrix24-api/src/form.rs`) on purpose: it is
+//! the test oracle for the client's encoding, so sharing code would let one mistake pass on both sides.
+//! Keep it separate, and fix a divergence where PHP says it should be.
 
 use serde_json::{Map, Value};
 
