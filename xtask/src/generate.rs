@@ -1,4 +1,4 @@
-//! `cargo xtask generate [--check]`: `api-spec/pages` → IR (`ir/spec/*.json`, `ir/schema.json`) →
+//! `cargo xtask generate [--check] [--stats]`: `api-spec/pages` → IR (`ir/spec/*.json`, `ir/schema.json`) →
 //! `bitrix24-api/src/generated/` and the generated example tests.
 //!
 //! Files are written only when their content changed. With `check`, nothing is written: every stale file is
@@ -90,10 +90,18 @@ fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Regenerates everything; with `check`, fails with a diff instead of writing.
-pub fn run(check: bool) -> Result<()> {
+/// Regenerates everything; with `check`, fails with a diff instead of writing. With `stats`, prints the
+/// size of the generated code per module (see [`crate::stats`]).
+pub fn run(check: bool, stats: bool) -> Result<()> {
     let root = workspace_root();
     let files = outputs(&root)?;
+    if stats {
+        let sizes = crate::stats::by_module(
+            bitrix24_codegen::GENERATED_DIR,
+            files.iter().map(|(p, c)| (p.as_str(), c.as_str())),
+        );
+        print!("{}", crate::stats::table(&sizes));
+    }
     let mut stale = Vec::new();
     for (rel, wanted) in &files {
         let path = root.join(rel);
@@ -139,7 +147,7 @@ mod tests {
     /// A plain `cargo test` catches generated code that is out of date with api-spec.
     #[test]
     fn generated_files_are_fresh() {
-        if let Err(e) = super::run(true) {
+        if let Err(e) = super::run(true, false) {
             panic!("{e:#}");
         }
     }
