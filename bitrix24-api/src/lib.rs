@@ -36,6 +36,7 @@ mod autobatch;
 pub mod batch;
 mod call;
 mod client;
+mod codes;
 mod envelope;
 mod error;
 pub mod events;
@@ -56,6 +57,7 @@ pub use auth::{OAuth, TokenCallback, Tokens};
 pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
+pub use codes::{ApiError, ErrorCode, FallbackCode};
 pub use error::{
     AuthError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError, TransportKind,
 };
@@ -65,7 +67,7 @@ pub use generated::imconnector;
 /// The `imopenlines.*` methods and open-line events.
 #[cfg(feature = "imopenlines")]
 pub use generated::imopenlines;
-pub use generated::system::SystemError;
+pub use generated::system::{SystemError, SystemErrorCode};
 pub use limits::{OperatingLimit, RateLimit, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};
 pub use reply::{Reply, Time};

@@ -68,6 +68,7 @@ impl MethodDef {
         names.extend(self.structs.iter().map(|s| s.name.as_str()));
         names.extend(self.enums.iter().map(|e| e.name.as_str()));
         names.push(&self.errors.name);
+        names.push(&self.errors.code_name);
         names
     }
 }
@@ -203,7 +204,10 @@ impl Ty {
 
 #[derive(Debug)]
 pub struct ErrorDef {
+    /// The method's error type, `ApiError` of the code enum.
     pub name: String,
+    /// The enum of the documented codes.
+    pub code_name: String,
     pub variants: Vec<ErrorVariant>,
     /// Documented cases without a code to match on, kept for the docs.
     pub uncoded: Vec<String>,

@@ -66,7 +66,10 @@ fn method_doc(method: &MethodDef) -> String {
             doc.push_str(&format!("- {c}\n"));
         }
     }
-    doc.push_str(&format!("\n# Errors\n\n[`{}`]", method.errors.name));
+    doc.push_str(&format!(
+        "\n# Errors\n\n[`{}`], with a code of [`{}`]",
+        method.errors.name, method.errors.code_name
+    ));
     let codes: Vec<String> = method
         .errors
         .variants

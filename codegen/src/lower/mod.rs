@@ -141,6 +141,7 @@ fn method(page: &Page) -> Result<MethodDef> {
     let request_name = types.claim("", &wire);
     let response_name = types.claim("Response", "result");
     let error_name = types.claim("Error", "error");
+    let error_code_name = types.claim("ErrorCode", "error code");
     let doc = page_doc(page);
     let request_doc = format!("The request of `{wire}`.");
     let mut request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
@@ -169,7 +170,7 @@ fn method(page: &Page) -> Result<MethodDef> {
         doc,
         request,
         response,
-        errors: errors::method_errors(page, error_name)?,
+        errors: errors::method_errors(page, error_name, error_code_name)?,
         structs: types.structs,
         enums: types.enums,
         request_examples,

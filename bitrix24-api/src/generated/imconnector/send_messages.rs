@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SendMessagesError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
+/// [`SendMessagesError`], with a code of [`SendMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -516,14 +516,14 @@ pub struct SendMessagesSession {
     pub chat_id: Option<String>,
 }
 
-/// The errors `imconnector.send.messages` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.send.messages` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendMessagesError {
+pub enum SendMessagesErrorCode {
     /// `WRONG_AUTH_TYPE`.
     ///
     /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
+    WrongAuthType,
     /// `ERROR_ARGUMENT`.
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
@@ -532,114 +532,29 @@ pub enum SendMessagesError {
     /// - HTTP 400 “The value of an argument 'MESSAGES' must be of type array”: `MESSAGES` was sent as something other than an array
     /// - HTTP 400 “The MESSAGES parameter must be an array of messages (arrays)”: At least one item of `MESSAGES` is not itself an array/object
     /// - HTTP 400 “The incorrect structure of a message inside MESSAGES parameter”: An item of `MESSAGES` lacks its `user`, `message` or `chat` block
-    ErrorArgument { description: String, http_status: u16 },
+    ErrorArgument,
     /// `NOT_ACTIVE_LINE`.
     ///
     /// - HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
-    NotActiveLine { description: String, http_status: u16 },
+    NotActiveLine,
     /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
     ///
     /// - HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
+    ImconnectorNoCorrectProvider,
     /// `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`.
     ///
     /// - HTTP 400 “No valid command specified”: The server could not work out which command should handle the incoming data
-    ImconnectorNotSpecifiedCorrectCommand { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ImconnectorNotSpecifiedCorrectCommand,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SendMessagesError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" => {
-                Some(Self::ImconnectorNotSpecifiedCorrectCommand {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
+    "IMCONNECTOR_NO_CORRECT_PROVIDER", ImconnectorNotSpecifiedCorrectCommand =
+    "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::ImconnectorNotSpecifiedCorrectCommand { .. } => {
-                "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SendMessagesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::ImconnectorNotSpecifiedCorrectCommand { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SendMessagesError {}
+/// An error of `imconnector.send.messages`: its [code](SendMessagesErrorCode), the description and the HTTP status it arrived with.
+pub type SendMessagesError = crate::ApiError<SendMessagesErrorCode>;

@@ -16,7 +16,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SendStatusReadingError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`SendStatusReadingError`], with a code of [`SendStatusReadingErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -202,94 +202,32 @@ impl SendStatusReadingChat {
     }
 }
 
-/// The errors `imconnector.send.status.reading` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.send.status.reading` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendStatusReadingError {
+pub enum SendStatusReadingErrorCode {
     /// `WRONG_AUTH_TYPE`.
     ///
     /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
+    WrongAuthType,
     /// `ERROR_ARGUMENT`.
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
     /// - HTTP 400 “Argument 'MESSAGES' is null or empty”: The request lacks `MESSAGES`
-    ErrorArgument { description: String, http_status: u16 },
+    ErrorArgument,
     /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
     ///
     /// - HTTP 400 “Unable to find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ImconnectorNoCorrectProvider,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SendStatusReadingError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SendStatusReadingErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SendStatusReadingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SendStatusReadingError {}
+/// An error of `imconnector.send.status.reading`: its [code](SendStatusReadingErrorCode), the description and the HTTP status it arrived with.
+pub type SendStatusReadingError = crate::ApiError<SendStatusReadingErrorCode>;

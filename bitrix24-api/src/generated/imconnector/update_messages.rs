@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`UpdateMessagesError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`UpdateMessagesError`], with a code of [`UpdateMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -481,108 +481,37 @@ pub struct UpdateMessagesExtra {
     pub disable_tracker: Option<String>,
 }
 
-/// The errors `imconnector.update.messages` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.update.messages` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UpdateMessagesError {
+pub enum UpdateMessagesErrorCode {
     /// `WRONG_AUTH_TYPE`.
     ///
     /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
+    WrongAuthType,
     /// `ERROR_ARGUMENT`.
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
     /// - HTTP 400 “Argument 'MESSAGES' is null or empty”: The request lacks `MESSAGES`
-    ErrorArgument { description: String, http_status: u16 },
+    ErrorArgument,
     /// `NOT_ACTIVE_LINE`.
     ///
     /// - HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
-    NotActiveLine { description: String, http_status: u16 },
+    NotActiveLine,
     /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
     ///
     /// - HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ImconnectorNoCorrectProvider,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for UpdateMessagesError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    UpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
+    "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateMessagesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for UpdateMessagesError {}
+/// An error of `imconnector.update.messages`: its [code](UpdateMessagesErrorCode), the description and the HTTP status it arrived with.
+pub type UpdateMessagesError = crate::ApiError<UpdateMessagesErrorCode>;

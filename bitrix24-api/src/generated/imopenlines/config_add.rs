@@ -16,7 +16,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigAddError`]; and any method can fail with a `SystemError`.
+/// [`ConfigAddError`], with a code of [`ConfigAddErrorCode`]; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -1458,46 +1458,15 @@ pub enum ConfigAddAutoCloseRule {
 
 crate::documented_values!(ConfigAddAutoCloseRule { None = "none", Text = "text" });
 
-/// The errors `imopenlines.config.add` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.add` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigAddError {
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum ConfigAddErrorCode {
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigAddError {
-    fn from_documented(
-        _code: &str,
-        _description: &str,
-        _http_status: u16,
-    ) -> Option<Self> {
-        None
-    }
+crate::error_codes!(ConfigAddErrorCode {});
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigAddError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigAddError {}
+/// An error of `imopenlines.config.add`: its [code](ConfigAddErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigAddError = crate::ApiError<ConfigAddErrorCode>;

@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigGetError`]: `CONFIG_ID_EMPTY`; and any method can fail with a `SystemError`.
+/// [`ConfigGetError`], with a code of [`ConfigGetErrorCode`]: `CONFIG_ID_EMPTY`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
 #[serde_as]
@@ -615,59 +615,19 @@ pub struct ConfigGetQueueUsersFieldsEntry {
     pub user_avatar_id: Option<String>,
 }
 
-/// The errors `imopenlines.config.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigGetError {
+pub enum ConfigGetErrorCode {
     /// `CONFIG_ID_EMPTY`.
     ///
     /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
-    ConfigIdEmpty { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ConfigIdEmpty,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CONFIG_ID_EMPTY" => {
-                Some(Self::ConfigIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(ConfigGetErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY" });
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ConfigIdEmpty { .. } => "CONFIG_ID_EMPTY",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ConfigIdEmpty { description, http_status } => {
-                write!(f, "CONFIG_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigGetError {}
+/// An error of `imopenlines.config.get`: its [code](ConfigGetErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigGetError = crate::ApiError<ConfigGetErrorCode>;

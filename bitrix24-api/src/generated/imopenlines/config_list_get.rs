@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigListGetError`]: `INVALID_FORMAT`; and any method can fail with a `SystemError`.
+/// [`ConfigListGetError`], with a code of [`ConfigListGetErrorCode`]: `INVALID_FORMAT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -723,10 +723,10 @@ pub struct ConfigListGetConfigQueue {
     pub entity_type: Option<String>,
 }
 
-/// The errors `imopenlines.config.list.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.list.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigListGetError {
+pub enum ConfigListGetErrorCode {
     /// `INVALID_FORMAT`.
     ///
     /// - HTTP 400 “Unsupported PARAMS fields are passed: ...”: `PARAMS` holds a key other than `select`, `filter`, `order`, `limit` or `offset`
@@ -748,52 +748,12 @@ pub enum ConfigListGetError {
     /// - HTTP 400 “A wrong format for the OPTIONS field 'QUEUE' is passed”: `OPTIONS.QUEUE` must be a single scalar value but is not
     /// - HTTP 400 “A wrong format for the OPTIONS field 'CONFIG_QUEUE' is passed”: `OPTIONS.CONFIG_QUEUE` must be a single scalar value but is not
     /// - HTTP 400 “An unknown value for the OPTIONS field 'CHECK_PERMISSION' is passed”: `OPTIONS.CHECK_PERMISSION` names an action that does not exist
-    InvalidFormat { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    InvalidFormat,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigListGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "INVALID_FORMAT" => {
-                Some(Self::InvalidFormat {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(ConfigListGetErrorCode { InvalidFormat = "INVALID_FORMAT" });
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidFormat { .. } => "INVALID_FORMAT",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigListGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::InvalidFormat { description, http_status } => {
-                write!(f, "INVALID_FORMAT (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigListGetError {}
+/// An error of `imopenlines.config.list.get`: its [code](ConfigListGetErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigListGetError = crate::ApiError<ConfigListGetErrorCode>;

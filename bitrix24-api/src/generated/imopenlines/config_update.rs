@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigUpdateError`]: `CONFIG_ID_EMPTY`, `CONFIG_WRONG_USER_PERMISSION`; and any method can fail with a `SystemError`.
+/// [`ConfigUpdateError`], with a code of [`ConfigUpdateErrorCode`]: `CONFIG_ID_EMPTY`, `CONFIG_WRONG_USER_PERMISSION`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1470,75 +1470,26 @@ pub enum ConfigUpdateAutoCloseRule {
 
 crate::documented_values!(ConfigUpdateAutoCloseRule { None = "none", Text = "text" });
 
-/// The errors `imopenlines.config.update` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.update` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigUpdateError {
+pub enum ConfigUpdateErrorCode {
     /// `CONFIG_ID_EMPTY`.
     ///
     /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
-    ConfigIdEmpty { description: String, http_status: u16 },
+    ConfigIdEmpty,
     /// `CONFIG_WRONG_USER_PERMISSION`.
     ///
     /// - HTTP 403 “Permission denied”: The calling user may not edit this line
-    ConfigWrongUserPermission { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ConfigWrongUserPermission,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigUpdateError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CONFIG_ID_EMPTY" => {
-                Some(Self::ConfigIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "CONFIG_WRONG_USER_PERMISSION" => {
-                Some(Self::ConfigWrongUserPermission {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    ConfigUpdateErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY", ConfigWrongUserPermission
+    = "CONFIG_WRONG_USER_PERMISSION" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ConfigIdEmpty { .. } => "CONFIG_ID_EMPTY",
-            Self::ConfigWrongUserPermission { .. } => "CONFIG_WRONG_USER_PERMISSION",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigUpdateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ConfigIdEmpty { description, http_status } => {
-                write!(f, "CONFIG_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::ConfigWrongUserPermission { description, http_status } => {
-                write!(
-                    f, "CONFIG_WRONG_USER_PERMISSION (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigUpdateError {}
+/// An error of `imopenlines.config.update`: its [code](ConfigUpdateErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigUpdateError = crate::ApiError<ConfigUpdateErrorCode>;
