@@ -26,7 +26,17 @@ fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
     overrides
         .apply(&mut spec)
         .map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
-    bitrix24_codegen::check_overrides(&spec)?;
+    let options = bitrix24_codegen::Options {
+        safe_to_repeat: overrides
+            .safe_to_repeat
+            .iter()
+            .map(|o| (o.method.clone(), o.safe))
+            .collect(),
+    };
+    if options.safe_to_repeat.len() != overrides.safe_to_repeat.len() {
+        bail!("api-spec/overrides.toml lists a method twice under [[safe_to_repeat]]");
+    }
+    bitrix24_codegen::check_overrides(&spec, &options)?;
     let mut files = vec![(
         "ir/schema.json".to_owned(),
         json(&schemars::schema_for!(bitrix24_ir::Spec))?,
@@ -39,7 +49,7 @@ fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
         "ir/src/committed.rs".to_owned(),
         committed_index(parts.keys()),
     ));
-    let generated = bitrix24_codegen::generate(&spec)?;
+    let generated = bitrix24_codegen::generate_with(&spec, &options)?;
     files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
     Ok(files)
 }
