@@ -11,6 +11,7 @@ mod lower;
 mod model;
 pub mod names;
 mod repeat;
+mod typespace;
 
 use bitrix24_ir::Spec;
 
@@ -39,7 +40,8 @@ pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
 
 /// Every file of `bitrix24-api/src/generated`, in a fixed order.
 pub fn generate_with(spec: &Spec, options: &Options) -> Result<Vec<GeneratedFile>> {
-    let api = lower::api(spec, options)?;
+    let mut api = lower::api(spec, options)?;
+    api.modules.iter_mut().try_for_each(typespace::share)?;
     emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
         .into_iter()
         .map(|f| {
@@ -60,7 +62,9 @@ pub fn check_overrides(spec: &Spec, options: &Options) -> Result<()> {
 /// Each module of `spec` as one self-contained file (`(module name, text)`), its method and event files
 /// inlined. Used to generate and compile fixtures such as the cursed-names page; needs no system-errors page.
 pub fn generate_inline(spec: &Spec) -> Result<Vec<(String, String)>> {
-    lower::modules(spec, &Options::default())?
+    let mut modules = lower::modules(spec, &Options::default())?;
+    modules.iter_mut().try_for_each(typespace::share)?;
+    modules
         .iter()
         .map(|m| {
             Ok((

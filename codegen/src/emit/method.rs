@@ -26,12 +26,14 @@ pub fn file(method: &MethodDef) -> TokenStream {
         .collect();
     let error = errors::method_error(method);
     let imports = uses.items();
+    let aliases = super::scope::aliases(&method.aliases);
     quote! {
         #imports
         #request
         #response
         #(#structs)*
         #(#enums)*
+        #aliases
         #error
     }
 }

@@ -64,6 +64,7 @@ fn entry<'m>(by_name: &'m mut BTreeMap<String, Module>, name: &str) -> &'m mut M
         name: name.to_owned(),
         methods: Vec::new(),
         events: Vec::new(),
+        shared: Default::default(),
     })
 }
 
@@ -175,6 +176,7 @@ fn method(page: &Page, options: &Options) -> Result<MethodDef> {
         structs: types.structs,
         enums: types.enums,
         request_examples,
+        aliases: Vec::new(),
         wire,
     })
 }
@@ -305,6 +307,7 @@ fn event(page: &Page) -> Result<EventDef> {
         payload,
         structs: types.structs,
         enums: types.enums,
+        aliases: Vec::new(),
         wire,
     })
 }

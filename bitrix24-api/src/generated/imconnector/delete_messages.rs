@@ -107,63 +107,6 @@ impl DeleteMessagesMessage {
     }
 }
 
-/// Who wrote the message, as known to the external system.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesUser {
-    /// The author's ID in the external system.
-    ///
-    /// Send the value you used as `user.id` when calling [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-    pub id: String,
-}
-
-impl DeleteMessagesUser {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
-/// Which message is to be removed, as known to the external system.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesMessageMessage {
-    /// External ID of the message to remove.
-    ///
-    /// It should equal the `message.id` you passed to [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-    pub id: String,
-}
-
-impl DeleteMessagesMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
-/// Where the message was posted: the chat or channel on the external side.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesChat {
-    /// External ID of the chat or channel.
-    ///
-    /// Reuse the `chat.id` value from your [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html) call
-    pub id: String,
-}
-
-impl DeleteMessagesChat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
 /// Per-message processing details.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
@@ -244,6 +187,14 @@ pub struct DeleteMessagesResultChat {
     #[serde_as(as = "Option<wire::Str>")]
     pub description: Option<String>,
 }
+
+use super::shared::DeleteMessagesUser;
+
+/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
+pub type DeleteMessagesMessageMessage = super::shared::DeleteMessagesUser;
+
+/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
+pub type DeleteMessagesChat = super::shared::DeleteMessagesUser;
 
 /// The error codes `imconnector.delete.messages` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,6 +2,7 @@
 
 //! `imconnector.*`: its methods and events, behind the `imconnector` feature.
 
+mod shared;
 mod activate;
 mod chat_name_set;
 mod connector_data_set;
@@ -22,6 +23,12 @@ mod on_im_connector_message_delete;
 mod on_im_connector_message_update;
 mod on_im_connector_status_delete;
 
+pub use shared::{
+    Chat, DeleteMessagesUser, Extra, File, Message, MessageMessage, OnImConnectorAuth,
+    OnImConnectorDialogConnector, OnImConnectorDialogFinishChat,
+    OnImConnectorMessageAddChat, OnImConnectorMessageIm, OnImConnectorStatus, Picture,
+    ResultChat, ResultMessage, SendStatusChat, SendStatusIm, SendStatusResponse, User,
+};
 pub use activate::{Activate, ActivateError, ActivateErrorCode, ActivateResponse};
 pub use chat_name_set::{
     ChatNameSet, ChatNameSetError, ChatNameSetErrorCode, ChatNameSetResponse,
@@ -34,7 +41,7 @@ pub use delete_messages::{
     DeleteMessages, DeleteMessagesChat, DeleteMessagesData, DeleteMessagesError,
     DeleteMessagesErrorCode, DeleteMessagesMessage, DeleteMessagesMessageMessage,
     DeleteMessagesResponse, DeleteMessagesResult, DeleteMessagesResultChat,
-    DeleteMessagesResultMessage, DeleteMessagesUser,
+    DeleteMessagesResultMessage,
 };
 pub use list::{List, ListError, ListErrorCode, ListResponse};
 pub use register::{
@@ -71,10 +78,9 @@ pub use update_messages::{
 };
 pub use on_im_connector_dialog_finish::{
     OnImConnectorDialogFinish, OnImConnectorDialogFinishAuth,
-    OnImConnectorDialogFinishChat, OnImConnectorDialogFinishConnector,
-    OnImConnectorDialogFinishData, OnImConnectorDialogFinishDataData,
-    OnImConnectorDialogFinishSession, OnImConnectorDialogFinishStatus,
-    OnImConnectorDialogFinishUser,
+    OnImConnectorDialogFinishConnector, OnImConnectorDialogFinishData,
+    OnImConnectorDialogFinishDataData, OnImConnectorDialogFinishSession,
+    OnImConnectorDialogFinishStatus, OnImConnectorDialogFinishUser,
 };
 pub use on_im_connector_dialog_start::{
     OnImConnectorDialogStart, OnImConnectorDialogStartAuth, OnImConnectorDialogStartChat,
@@ -86,10 +92,9 @@ pub use on_im_connector_line_delete::{
     OnImConnectorLineDelete, OnImConnectorLineDeleteAuth, OnImConnectorLineDeleteStatus,
 };
 pub use on_im_connector_message_add::{
-    OnImConnectorMessageAdd, OnImConnectorMessageAddAuth, OnImConnectorMessageAddChat,
-    OnImConnectorMessageAddData, OnImConnectorMessageAddIm,
-    OnImConnectorMessageAddMessage, OnImConnectorMessageAddMessageMessage,
-    OnImConnectorMessageAddStatus,
+    OnImConnectorMessageAdd, OnImConnectorMessageAddAuth, OnImConnectorMessageAddData,
+    OnImConnectorMessageAddIm, OnImConnectorMessageAddMessage,
+    OnImConnectorMessageAddMessageMessage, OnImConnectorMessageAddStatus,
 };
 pub use on_im_connector_message_delete::{
     OnImConnectorMessageDelete, OnImConnectorMessageDeleteAuth,

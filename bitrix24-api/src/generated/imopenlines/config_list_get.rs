@@ -675,36 +675,6 @@ pub struct ConfigListGetItem {
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
-/// One value of `QUEUE_USERS_FIELDS`.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ConfigListGetQueueUsersFieldsEntry {
-    /// Operator's name. Possible values:
-    /// - `string` — a name is available
-    /// - `null` — no name
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_NAME")]
-    pub user_name: Option<String>,
-    /// Operator's job title. Possible values:
-    /// - `string` — a job title is available
-    /// - `null` — no job title
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<String>,
-    /// URL of the operator's avatar. Possible values:
-    /// - `string` — an avatar URL is available
-    /// - `null` — no avatar
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR")]
-    pub user_avatar: Option<String>,
-    /// ID of the avatar file
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR_ID")]
-    pub user_avatar_id: Option<String>,
-}
-
 /// Configured queue entries of the line, in queue order [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#config-queue-item-fields).
 ///
 /// Present only if `OPTIONS.CONFIG_QUEUE = "Y"` was sent
@@ -722,6 +692,9 @@ pub struct ConfigListGetConfigQueue {
     #[serde(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
 }
+
+/// This page's name for the shared [`ConfigQueueUsersFieldsEntry`](super::shared::ConfigQueueUsersFieldsEntry).
+pub type ConfigListGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsEntry;
 
 /// The error codes `imopenlines.config.list.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -106,26 +106,8 @@ pub struct CrmChatGetItem {
     pub connector_title: Option<String>,
 }
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CrmChatGetCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatGetCrmEntityType { Lead = "lead", Deal = "deal", Company = "company", Contact
-    = "contact" }
-);
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatGetCrmEntityType = super::shared::CrmCrmEntityType;
 
 /// The error codes `imopenlines.crm.chat.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

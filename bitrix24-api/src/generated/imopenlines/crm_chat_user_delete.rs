@@ -89,26 +89,8 @@ impl crate::method::Method for CrmChatUserDelete {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatUserDeleteResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CrmChatUserDeleteCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatUserDeleteCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatUserDeleteCrmEntityType = super::shared::CrmCrmEntityType;
 
 /// The error codes `imopenlines.crm.chat.user.delete` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -83,26 +83,8 @@ impl crate::method::Method for CrmMessageAdd {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmMessageAddResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CrmMessageAddCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmMessageAddCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmMessageAddCrmEntityType = super::shared::CrmCrmEntityType;
 
 /// The error codes `imopenlines.crm.message.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,6 +2,7 @@
 
 //! `imopenlines.*`: its methods and events, behind the `imopenlines` feature.
 
+mod shared;
 mod bot_session_finish;
 mod bot_session_message_send;
 mod bot_session_operator;
@@ -46,6 +47,14 @@ mod on_open_line_message_update;
 mod on_session_finish;
 mod on_session_start;
 
+pub use shared::{
+    ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigOperatorData, ConfigParams,
+    ConfigQueue, ConfigQueueType, ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat,
+    ConfigWelcomeBotJoin, ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType,
+    OnAuth, OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
+    OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData, OnSessionDataData,
+    OnSessionSession, OnStatus,
+};
 pub use bot_session_finish::{
     BotSessionFinish, BotSessionFinishError, BotSessionFinishErrorCode,
     BotSessionFinishResponse,
@@ -80,10 +89,10 @@ pub use crm_chat_user_delete::{
 };
 pub use config_add::{
     ConfigAdd, ConfigAddAutoCloseRule, ConfigAddCloseRule, ConfigAddDefaultOperatorData,
-    ConfigAddError, ConfigAddErrorCode, ConfigAddNoAnswerRule, ConfigAddOperatorData,
-    ConfigAddParams, ConfigAddQueue, ConfigAddQueueType, ConfigAddResponse,
-    ConfigAddTypeMaxChat, ConfigAddWelcomeBotJoin, ConfigAddWelcomeBotLeft,
-    ConfigAddWorktimeDayoff, ConfigAddWorktimeDayoffRule,
+    ConfigAddError, ConfigAddErrorCode, ConfigAddOperatorData, ConfigAddParams,
+    ConfigAddQueue, ConfigAddQueueType, ConfigAddResponse, ConfigAddTypeMaxChat,
+    ConfigAddWelcomeBotJoin, ConfigAddWelcomeBotLeft, ConfigAddWorktimeDayoff,
+    ConfigAddWorktimeDayoffRule,
 };
 pub use config_delete::{
     ConfigDelete, ConfigDeleteError, ConfigDeleteErrorCode, ConfigDeleteResponse,
@@ -197,10 +206,9 @@ pub use session_start::{
     SessionStart, SessionStartError, SessionStartErrorCode, SessionStartResponse,
 };
 pub use on_open_line_message_add::{
-    OnOpenLineMessageAdd, OnOpenLineMessageAddAuth, OnOpenLineMessageAddChat,
-    OnOpenLineMessageAddConnector, OnOpenLineMessageAddData,
-    OnOpenLineMessageAddDataData, OnOpenLineMessageAddExtra, OnOpenLineMessageAddMessage,
-    OnOpenLineMessageAddStatus,
+    OnOpenLineMessageAdd, OnOpenLineMessageAddAuth, OnOpenLineMessageAddConnector,
+    OnOpenLineMessageAddData, OnOpenLineMessageAddDataData, OnOpenLineMessageAddExtra,
+    OnOpenLineMessageAddMessage, OnOpenLineMessageAddStatus,
 };
 pub use on_open_line_message_delete::{
     OnOpenLineMessageDelete, OnOpenLineMessageDeleteAuth, OnOpenLineMessageDeleteChat,
