@@ -177,17 +177,11 @@ mod type_add {
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum TypeAddErrorCode {
-        /// `type`.
-        ///
-        /// - HTTP 400 “Type is wrong”
+        /// `type`: HTTP 400 “Type is wrong”
         Type,
-        /// `TYPE`.
-        ///
-        /// - HTTP 400 “TYPE is wrong”
+        /// `TYPE`: HTTP 400 “TYPE is wrong”
         Type2,
-        /// `Other`.
-        ///
-        /// - HTTP 400 “Other is documented”
+        /// `Other`: HTTP 400 “Other is documented”
         Other2,
         /// A code the page does not document, as it arrived.
         Other(String),

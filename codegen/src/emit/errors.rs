@@ -22,11 +22,16 @@ pub fn method_error(method: &MethodDef) -> TokenStream {
             doc.push_str(&format!("- {case}\n"));
         }
     }
+    // One documented case fits the code's line; several become a list below it.
     let variants = def.variants.iter().map(|v| {
-        let mut text = format!("`{}`.\n", v.code);
-        for case in &v.cases {
-            text.push_str(&format!("\n- {case}"));
-        }
+        let text = match v.cases.as_slice() {
+            [case] => format!("`{}`: {case}", v.code),
+            cases => {
+                let mut text = format!("`{}`:\n", v.code);
+                cases.iter().for_each(|c| text.push_str(&format!("\n- {c}")));
+                text
+            }
+        };
         (v.name.as_str(), v.code.as_str(), text)
     });
     let codes = code_enum(&def.code_name, page, &doc, variants, true);

@@ -69,11 +69,9 @@ pub struct ActivateResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`

@@ -94,21 +94,13 @@ pub struct ChatNameSetResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatNameSetErrorCode {
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400: The line with this ID is inactive or does not exist
+    /// `NOT_ACTIVE_LINE`: HTTP 400: The line with this ID is inactive or does not exist
     NotActiveLine,
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400: Unable to find a suitable provider for the connector
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400: Unable to find a suitable provider for the connector
     ImconnectorNoCorrectProvider,
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400: One of the mandatory values (`NAME`, `CHAT_ID`, `USER_ID`, `CONNECTOR` or `LINE`) is absent
+    /// `ERROR_ARGUMENT`: HTTP 400: One of the mandatory values (`NAME`, `CHAT_ID`, `USER_ID`, `CONNECTOR` or `LINE`) is absent
     ErrorArgument,
-    /// `CHAT_RENAMING_FAILED`.
-    ///
-    /// - HTTP 400: Failed to rename the chat
+    /// `CHAT_RENAMING_FAILED`: HTTP 400: Failed to rename the chat
     ChatRenamingFailed,
     /// A code the page does not document, as it arrived.
     Other(String),

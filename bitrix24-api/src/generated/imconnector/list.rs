@@ -52,11 +52,9 @@ pub struct ListResponse(
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
-    /// `ACCESS_DENIED`.
+    /// `ACCESS_DENIED`:
     ///
     /// - HTTP 400 “The ImOpenLines module is not installed”: The account has no `imopenlines` module
     /// - HTTP 400 “You don't have access to this action”: The calling user may not change connector settings

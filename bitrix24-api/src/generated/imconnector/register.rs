@@ -282,41 +282,23 @@ impl RegisterIconDisabled {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegisterErrorCode {
-    /// `APPLICATION_REGISTRATION_ERROR_POINT`.
-    ///
-    /// - HTTP 200 “Application registration error. Using a dot in the connector identifier is not allowed”: `ID` contains a `.`
+    /// `APPLICATION_REGISTRATION_ERROR_POINT`: HTTP 200 “Application registration error. Using a dot in the connector identifier is not allowed”: `ID` contains a `.`
     ApplicationRegistrationErrorPoint,
-    /// `CONNECTOR_ID_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector ID is not specified”: `ID` is missing, empty or not a string
+    /// `CONNECTOR_ID_REQUIRED`: HTTP 200 “Connector ID is not specified”: `ID` is missing, empty or not a string
     ConnectorIdRequired,
-    /// `NAME_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector name is not specified”: `NAME` is missing, empty or not a string
+    /// `NAME_REQUIRED`: HTTP 200 “Connector name is not specified”: `NAME` is missing, empty or not a string
     NameRequired,
-    /// `ICON_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector icon is not specified”: `ICON.DATA_IMAGE` is missing or not a string
+    /// `ICON_REQUIRED`: HTTP 200 “Connector icon is not specified”: `ICON.DATA_IMAGE` is missing or not a string
     IconRequired,
-    /// `NO_APPLICATION_ID`.
-    ///
-    /// - HTTP 200 “Failed to get application ID”: The request could not be tied to any application
+    /// `NO_APPLICATION_ID`: HTTP 200 “Failed to get application ID”: The request could not be tied to any application
     NoApplicationId,
-    /// `NO_PLACEMENT_HANDLER`.
-    ///
-    /// - HTTP 200 “Failed to get embedding handler URL”: `PLACEMENT_HANDLER` is missing, empty or not a string
+    /// `NO_PLACEMENT_HANDLER`: HTTP 200 “Failed to get embedding handler URL”: `PLACEMENT_HANDLER` is missing, empty or not a string
     NoPlacementHandler,
-    /// `APPLICATION_REGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “Application registration error”: Registration was not completed, so neither the connector data nor its embedding settings were stored
+    /// `APPLICATION_REGISTRATION_ERROR`: HTTP 200 “Application registration error”: Registration was not completed, so neither the connector data nor its embedding settings were stored
     ApplicationRegistrationError,
-    /// `GENERAL_CONNECTOR_REGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “General connector registration error”: The input failed some other validation check
+    /// `GENERAL_CONNECTOR_REGISTRATION_ERROR`: HTTP 200 “General connector registration error”: The input failed some other validation check
     GeneralConnectorRegistrationError,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -178,11 +178,9 @@ pub type SendMessagesExtra = super::shared::Extra;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendMessagesErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
@@ -191,17 +189,11 @@ pub enum SendMessagesErrorCode {
     /// - HTTP 400 “The MESSAGES parameter must be an array of messages (arrays)”: At least one item of `MESSAGES` is not itself an array/object
     /// - HTTP 400 “The incorrect structure of a message inside MESSAGES parameter”: An item of `MESSAGES` lacks its `user`, `message` or `chat` block
     ErrorArgument,
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
+    /// `NOT_ACTIVE_LINE`: HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
     NotActiveLine,
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
     ImconnectorNoCorrectProvider,
-    /// `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`.
-    ///
-    /// - HTTP 400 “No valid command specified”: The server could not work out which command should handle the incoming data
+    /// `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`: HTTP 400 “No valid command specified”: The server could not work out which command should handle the incoming data
     ImconnectorNotSpecifiedCorrectCommand,
     /// A code the page does not document, as it arrived.
     Other(String),

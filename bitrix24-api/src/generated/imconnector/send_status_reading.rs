@@ -139,19 +139,15 @@ pub type SendStatusReadingChat = super::shared::SendStatusChat;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendStatusReadingErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
     /// - HTTP 400 “Argument 'MESSAGES' is null or empty”: The request lacks `MESSAGES`
     ErrorArgument,
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400 “Unable to find a suitable provider for the connector”: No provider could be set up for this connector
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400 “Unable to find a suitable provider for the connector”: No provider could be set up for this connector
     ImconnectorNoCorrectProvider,
     /// A code the page does not document, as it arrived.
     Other(String),

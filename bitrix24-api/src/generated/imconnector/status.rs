@@ -86,13 +86,9 @@ pub struct StatusResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks the connector code `CONNECTOR`
+    /// `ERROR_ARGUMENT`: HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks the connector code `CONNECTOR`
     ErrorArgument,
     /// A code the page does not document, as it arrived.
     Other(String),

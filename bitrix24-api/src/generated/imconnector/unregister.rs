@@ -56,17 +56,11 @@ pub struct UnregisterResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UnregisterErrorCode {
-    /// `APPLICATION_UNREGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “Error unregistering the application”: The connector with this `ID` could not be removed for the calling application
+    /// `APPLICATION_UNREGISTRATION_ERROR`: HTTP 200 “Error unregistering the application”: The connector with this `ID` could not be removed for the calling application
     ApplicationUnregistrationError,
-    /// `NO_APPLICATION_ID`.
-    ///
-    /// - HTTP 200 “Failed to retrieve application ID”: The request could not be tied to any application
+    /// `NO_APPLICATION_ID`: HTTP 200 “Failed to retrieve application ID”: The request could not be tied to any application
     NoApplicationId,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method. Application context required.”: The call was made outside the context of an OAuth application
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required.”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

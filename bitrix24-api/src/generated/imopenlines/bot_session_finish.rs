@@ -70,17 +70,11 @@ pub struct BotSessionFinishResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotSessionFinishErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
     ChatIdEmpty,
-    /// `BOT_ID_ERROR`.
-    ///
-    /// - HTTP 400 “Bot not found”: The calling application has no registered chatbot
+    /// `BOT_ID_ERROR`: HTTP 400 “Bot not found”: The calling application has no registered chatbot
     BotIdError,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

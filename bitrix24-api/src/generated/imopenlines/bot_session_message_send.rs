@@ -103,13 +103,9 @@ crate::documented_values!(
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotSessionMessageSendErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
     ChatIdEmpty,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

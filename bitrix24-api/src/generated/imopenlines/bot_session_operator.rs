@@ -53,17 +53,11 @@ pub struct BotSessionOperatorResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotSessionOperatorErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
     ChatIdEmpty,
-    /// `WRONG_CHAT`.
-    ///
-    /// - HTTP 400 “Operator is not a bot”: A human operator, not the chatbot, is already handling this dialog
+    /// `WRONG_CHAT`: HTTP 400 “Operator is not a bot”: A human operator, not the chatbot, is already handling this dialog
     WrongChat,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

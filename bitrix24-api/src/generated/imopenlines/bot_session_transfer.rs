@@ -151,33 +151,19 @@ pub struct BotSessionTransferResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotSessionTransferErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
     ChatIdEmpty,
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was sent empty or with a value of zero or less
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was sent empty or with a value of zero or less
     UserIdEmpty,
-    /// `QUEUE_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent empty or with a value of zero or less
+    /// `QUEUE_ID_EMPTY`: HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent empty or with a value of zero or less
     QueueIdEmpty,
-    /// `TRANSFER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Queue ID or User ID can't be empty”: The request carries no `USER_ID`, no `QUEUE_ID` and no `TRANSFER_ID`
+    /// `TRANSFER_ID_EMPTY`: HTTP 400 “Queue ID or User ID can't be empty”: The request carries no `USER_ID`, no `QUEUE_ID` and no `TRANSFER_ID`
     TransferIdEmpty,
-    /// `BOT_ID_ERROR`.
-    ///
-    /// - HTTP 400 “Bot not found”: The calling application has no registered chatbot
+    /// `BOT_ID_ERROR`: HTTP 400 “Bot not found”: The calling application has no registered chatbot
     BotIdError,
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You cannot redirect to this operator”: The chosen operator or queue cannot accept this dialogue
+    /// `OPERATOR_WRONG`: HTTP 400 “You cannot redirect to this operator”: The chosen operator or queue cannot accept this dialogue
     OperatorWrong,
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
     WrongAuthType,
     /// A code the page does not document, as it arrived.
     Other(String),

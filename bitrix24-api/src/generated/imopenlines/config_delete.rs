@@ -55,13 +55,9 @@ pub struct ConfigDeleteResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigDeleteErrorCode {
-    /// `CONFIG_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
+    /// `CONFIG_ID_EMPTY`: HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
     ConfigIdEmpty,
-    /// `CONFIG_WRONG_USER_PERMISSION`.
-    ///
-    /// - HTTP 403 “Permission denied”: The calling user may not remove this line
+    /// `CONFIG_WRONG_USER_PERMISSION`: HTTP 403 “Permission denied”: The calling user may not remove this line
     ConfigWrongUserPermission,
     /// A code the page does not document, as it arrived.
     Other(String),

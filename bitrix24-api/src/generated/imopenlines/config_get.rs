@@ -592,9 +592,7 @@ pub type ConfigGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsE
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigGetErrorCode {
-    /// `CONFIG_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
+    /// `CONFIG_ID_EMPTY`: HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
     ConfigIdEmpty,
     /// A code the page does not document, as it arrived.
     Other(String),

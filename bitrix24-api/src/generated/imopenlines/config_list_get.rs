@@ -700,7 +700,7 @@ pub type ConfigListGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFie
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigListGetErrorCode {
-    /// `INVALID_FORMAT`.
+    /// `INVALID_FORMAT`:
     ///
     /// - HTTP 400 “Unsupported PARAMS fields are passed: ...”: `PARAMS` holds a key other than `select`, `filter`, `order`, `limit` or `offset`
     /// - HTTP 400 “A wrong format for the PARAMS field 'select' is passed”: `PARAMS.select` must be an array but something else was sent

@@ -103,13 +103,9 @@ pub type ConfigUpdateWorktimeDayoff = super::shared::ConfigWorktimeDayoff;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigUpdateErrorCode {
-    /// `CONFIG_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
+    /// `CONFIG_ID_EMPTY`: HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
     ConfigIdEmpty,
-    /// `CONFIG_WRONG_USER_PERMISSION`.
-    ///
-    /// - HTTP 403 “Permission denied”: The calling user may not edit this line
+    /// `CONFIG_WRONG_USER_PERMISSION`: HTTP 403 “Permission denied”: The calling user may not edit this line
     ConfigWrongUserPermission,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -113,11 +113,9 @@ pub type CrmChatGetCrmEntityType = super::shared::CrmCrmEntityType;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmChatGetErrorCode {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 403 “Access denied! You don't have access to this action”: The calling user cannot access the CRM record
+    /// `ACCESS_DENIED`: HTTP 403 “Access denied! You don't have access to this action”: The calling user cannot access the CRM record
     AccessDenied,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CRM_ENTITY_TYPE' is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing or blank
     /// - HTTP 400 “Argument 'CRM_ENTITY' is null or empty”: The mandatory `CRM_ENTITY` is missing or blank

@@ -66,7 +66,7 @@ pub type CrmChatGetLastIdCrmEntityType = super::shared::CrmCrmEntityType;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmChatGetLastIdErrorCode {
-    /// `CRM_CHAT_EMPTY_CRM_DATA`.
+    /// `CRM_CHAT_EMPTY_CRM_DATA`:
     ///
     /// - HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
     /// - HTTP 400 “Could not find CRM object”: This can happen when:
@@ -75,9 +75,7 @@ pub enum CrmChatGetLastIdErrorCode {
     /// - `CRM_ENTITY` points to a record that does not exist
     /// - the calling user cannot access the CRM record
     CrmChatEmptyCrmData,
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400 “The value of an argument CRM_ENTITY has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
+    /// `ERROR_ARGUMENT`: HTTP 400 “The value of an argument CRM_ENTITY has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
     ErrorArgument,
     /// A code the page does not document, as it arrived.
     Other(String),

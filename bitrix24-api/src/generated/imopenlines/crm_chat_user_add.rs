@@ -96,34 +96,26 @@ pub type CrmChatUserAddCrmEntityType = super::shared::CrmCrmEntityType;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmChatUserAddErrorCode {
-    /// `ACCESS_DENIED`.
+    /// `ACCESS_DENIED`:
     ///
     /// - HTTP 403 “Access denied! You don't have access to join user to chat”: The caller is not allowed to add participants to chats of this CRM record
     /// - HTTP 403 “Access denied! This user does not have access to the chat because he does not have access to this CRM object”: The person given in `USER_ID` cannot access the CRM record
     /// - HTTP 403 “Access denied! This user does not have access to the chat because he does not have access to this view chat history”: The person given in `USER_ID` may not see the chat history
     AccessDenied,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CRM_ENTITY_TYPE' is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing
     /// - HTTP 400 “Argument 'CRM_ENTITY' is null or empty”: The mandatory `CRM_ENTITY` is missing
     /// - HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
     /// - HTTP 400 “Argument 'Empty USER_ID' is null or empty”: The mandatory `USER_ID` is missing
     ErrorArgument,
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
     ImNotInstalled,
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP 400 “Chat does not belong to the CRM object being checked”: Chat `CHAT_ID` is not linked to this CRM record
+    /// `CHAT_NOT_IN_CRM`: HTTP 400 “Chat does not belong to the CRM object being checked”: Chat `CHAT_ID` is not linked to this CRM record
     ChatNotInCrm,
-    /// `CRM_CHAT_USER_NOT_ACTIVE`.
-    ///
-    /// - HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
+    /// `CRM_CHAT_USER_NOT_ACTIVE`: HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
     CrmChatUserNotActive,
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “You don't have access or user already member in chat”: The user is already a participant, or cannot be added
+    /// `WRONG_REQUEST`: HTTP 400 “You don't have access or user already member in chat”: The user is already a participant, or cannot be added
     WrongRequest,
     /// A code the page does not document, as it arrived.
     Other(String),

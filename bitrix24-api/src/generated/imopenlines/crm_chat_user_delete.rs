@@ -96,45 +96,27 @@ pub type CrmChatUserDeleteCrmEntityType = super::shared::CrmCrmEntityType;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmChatUserDeleteErrorCode {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 403 “Access denied! You don't have access to join user to chat”: This can happen when:
+    /// `ACCESS_DENIED`: HTTP 403 “Access denied! You don't have access to join user to chat”: This can happen when:
     /// - `CRM_ENTITY_TYPE` holds an unsupported or unknown value
     /// - the caller cannot access the CRM record
     AccessDenied,
-    /// `CRM_CHAT_EMPTY_USER`.
-    ///
-    /// - HTTP 400 “Empty User ID”: The mandatory `USER_ID` is missing
+    /// `CRM_CHAT_EMPTY_USER`: HTTP 400 “Empty User ID”: The mandatory `USER_ID` is missing
     CrmChatEmptyUser,
-    /// `CRM_CHAT_EMPTY_CRM_DATA`.
-    ///
-    /// - HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
+    /// `CRM_CHAT_EMPTY_CRM_DATA`: HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
     CrmChatEmptyCrmData,
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
+    /// `ERROR_ARGUMENT`: HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
     ErrorArgument,
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
     ImNotInstalled,
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP 400 “Chat does not belong to the CRM object being checked”: This can happen when:
+    /// `CHAT_NOT_IN_CRM`: HTTP 400 “Chat does not belong to the CRM object being checked”: This can happen when:
     /// - the chat is not linked to this CRM record
     /// - no chat with the given `CHAT_ID` exists
     ChatNotInCrm,
-    /// `CHAT_DELETE_USER_PERMISSION_DENIED`.
-    ///
-    /// - HTTP 403 “You don't have access to delete a user from this chat”: The caller may not remove participants from this chat
+    /// `CHAT_DELETE_USER_PERMISSION_DENIED`: HTTP 403 “You don't have access to delete a user from this chat”: The caller may not remove participants from this chat
     ChatDeleteUserPermissionDenied,
-    /// `CRM_CHAT_USER_NOT_ACTIVE`.
-    ///
-    /// - HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
+    /// `CRM_CHAT_USER_NOT_ACTIVE`: HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
     CrmChatUserNotActive,
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “You don't have access or user already not in chat”: The user has already left the chat, or cannot be removed
+    /// `WRONG_REQUEST`: HTTP 400 “You don't have access or user already not in chat”: The user has already left the chat, or cannot be removed
     WrongRequest,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -53,25 +53,15 @@ pub struct CrmLeadCreateResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmLeadCreateErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` is blank or not valid
+    /// `CHAT_ID`: HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` is blank or not valid
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user has no access to this conversation
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user has no access to this conversation
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
+    /// `USER_ID`: HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
     UserId,
-    /// `ERROR_USER_NOT_OPERATOR`.
-    ///
-    /// - HTTP 400 “Attempt to save a CRM object by a user who is not an operator”: Only the operator currently handling the open channel session may call this; the caller is someone else
+    /// `ERROR_USER_NOT_OPERATOR`: HTTP 400 “Attempt to save a CRM object by a user who is not an operator”: Only the operator currently handling the open channel session may call this; the caller is someone else
     ErrorUserNotOperator,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -90,19 +90,13 @@ pub type CrmMessageAddCrmEntityType = super::shared::CrmCrmEntityType;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmMessageAddErrorCode {
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP status not given “Chat does not belong to the CRM entity being checked”: The chat is not linked to this CRM record
+    /// `CHAT_NOT_IN_CRM`: HTTP status not given “Chat does not belong to the CRM entity being checked”: The chat is not linked to this CRM record
     ChatNotInCrm,
-    /// `CANCELED`.
-    ///
-    /// - HTTP status not given “You cannot send messages to the specified chat”: The author may not post into this chat
+    /// `CANCELED`: HTTP status not given “You cannot send messages to the specified chat”: The author may not post into this chat
     Canceled,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given “Access denied! User don't have access to this entity”: The author cannot access the CRM record
+    /// `ACCESS_DENIED`: HTTP status not given “Access denied! User don't have access to this entity”: The author cannot access the CRM record
     AccessDenied,
-    /// `ERROR_ARGUMENT`.
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP status not given “Argument `CRM_ENTITY_TYPE` is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing or wrong
     /// - HTTP status not given “Argument `CRM_ENTITY` is null or empty”: The mandatory `CRM_ENTITY` is missing or wrong

@@ -367,13 +367,9 @@ pub struct DialogGetFirstViewer {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialogGetErrorCode {
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is missing on the portal
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is missing on the portal
     ImNotInstalled,
-    /// `ACCESS_ERROR`.
-    ///
-    /// - HTTP 400 “You do not have access to the specified dialog”: Either the dialog does not exist or the caller may not see it
+    /// `ACCESS_ERROR`: HTTP 400 “You do not have access to the specified dialog”: Either the dialog does not exist or the caller may not see it
     AccessError,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -58,21 +58,13 @@ pub struct MessageQuickSaveResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageQuickSaveErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP status not given: `CHAT_ID` is missing or does not point to a valid chat
+    /// `CHAT_ID`: HTTP status not given: `CHAT_ID` is missing or does not point to a valid chat
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP status not given: The specified chat is not an open line
+    /// `CHAT_TYPE`: HTTP status not given: The specified chat is not an open line
     ChatType,
-    /// `CANT_SAVE_QUICK_ANSWER`.
-    ///
-    /// - HTTP status not given: Error saving quick answer
+    /// `CANT_SAVE_QUICK_ANSWER`: HTTP status not given: Error saving quick answer
     CantSaveQuickAnswer,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given: The caller lacks the rights needed to open this chat
+    /// `ACCESS_DENIED`: HTTP status not given: The caller lacks the rights needed to open this chat
     AccessDenied,
     /// A code the page does not document, as it arrived.
     Other(String),

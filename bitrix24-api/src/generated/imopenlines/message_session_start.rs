@@ -58,21 +58,13 @@ pub struct MessageSessionStartResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageSessionStartErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The provided chat identifier is invalid.”: `CHAT_ID` is blank or not valid.
+    /// `CHAT_ID`: HTTP 400 “The provided chat identifier is invalid.”: `CHAT_ID` is blank or not valid.
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line.”: The chat is not an open line chat.
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line.”: The chat is not an open line chat.
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions.”: The calling user has no access to this conversation.
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions.”: The calling user has no access to this conversation.
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The provided user identifier is invalid.”: The server could not work out which user is making the call.
+    /// `USER_ID`: HTTP 400 “The provided user identifier is invalid.”: The server could not work out which user is making the call.
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -61,21 +61,13 @@ pub struct NetworkJoinResponse(#[serde_as(as = "wire::Int")] pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkJoinErrorCode {
-    /// `CODE`.
-    ///
-    /// - HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
+    /// `CODE`: HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
     Code,
-    /// `IMBOT_ERROR`.
-    ///
-    /// - HTTP 400 “Module IMBOT is not installed”: The account lacks the imbot module
+    /// `IMBOT_ERROR`: HTTP 400 “Module IMBOT is not installed”: The account lacks the imbot module
     ImbotError,
-    /// `NOT_FOUND`.
-    ///
-    /// - HTTP 400 “Line not found”: No open line matches the given code
+    /// `NOT_FOUND`: HTTP 400 “Line not found”: No open line matches the given code
     NotFound,
-    /// `INACTIVE`.
-    ///
-    /// - HTTP 400 “Openline is inactive”: The line exists but cannot be used right now
+    /// `INACTIVE`: HTTP 400 “Openline is inactive”: The line exists but cannot be used right now
     Inactive,
     /// A code the page does not document, as it arrived.
     Other(String),

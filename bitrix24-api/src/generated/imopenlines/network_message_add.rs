@@ -121,49 +121,27 @@ pub struct NetworkMessageAddResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkMessageAddErrorCode {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call was authorized with a browser session, which this method refuses
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call was authorized with a browser session, which this method refuses
     WrongAuthType,
-    /// `CODE`.
-    ///
-    /// - HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
+    /// `CODE`: HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
     Code,
-    /// `IMBOT_ERROR`.
-    ///
-    /// - HTTP 400 “Module IMBOT is not installed”: The account lacks the IMBOT module
+    /// `IMBOT_ERROR`: HTTP 400 “Module IMBOT is not installed”: The account lacks the IMBOT module
     ImbotError,
-    /// `NOT_FOUND`.
-    ///
-    /// - HTTP 400 “Line not found”: No open line matches the given code
+    /// `NOT_FOUND`: HTTP 400 “Line not found”: No open line matches the given code
     NotFound,
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was not supplied
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was not supplied
     UserIdEmpty,
-    /// `USER_MESSAGE_LIMIT`.
-    ///
-    /// - HTTP 400 “You can't send more than one message per week to each user”: This user has already received a message within the weekly allowance
+    /// `USER_MESSAGE_LIMIT`: HTTP 400 “You can't send more than one message per week to each user”: This user has already received a message within the weekly allowance
     UserMessageLimit,
-    /// `MESSAGE_EMPTY`.
-    ///
-    /// - HTTP 400 “Message can't be empty”: `MESSAGE` was not supplied
+    /// `MESSAGE_EMPTY`: HTTP 400 “Message can't be empty”: `MESSAGE` was not supplied
     MessageEmpty,
-    /// `ATTACH_OVERSIZE`.
-    ///
-    /// - HTTP 400 “You have exceeded the maximum allowable size of attach”: The attachment is larger than the 30 KB cap
+    /// `ATTACH_OVERSIZE`: HTTP 400 “You have exceeded the maximum allowable size of attach”: The attachment is larger than the 30 KB cap
     AttachOversize,
-    /// `ATTACH_ERROR`.
-    ///
-    /// - HTTP 400 “Incorrect attach params”: `ATTACH` did not pass validation
+    /// `ATTACH_ERROR`: HTTP 400 “Incorrect attach params”: `ATTACH` did not pass validation
     AttachError,
-    /// `KEYBOARD_ERROR`.
-    ///
-    /// - HTTP 400 “Incorrect keyboard params”: `KEYBOARD` did not pass validation
+    /// `KEYBOARD_ERROR`: HTTP 400 “Incorrect keyboard params”: `KEYBOARD` did not pass validation
     KeyboardError,
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “Message isn't added”: The message could not be delivered
+    /// `WRONG_REQUEST`: HTTP 400 “Message isn't added”: The message could not be delivered
     WrongRequest,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -53,25 +53,15 @@ pub struct OperatorSkipResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperatorSkipErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
+    /// `CHAT_ID`: HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this dialog
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this dialog
     AccessDenied,
-    /// `ACCESS_DENIED_KICK`.
-    ///
-    /// - HTTP 400 “Insufficient permissions to remove participants from the chat”: The dialog cannot be handed to another operator right now, for instance because it has already been closed
+    /// `ACCESS_DENIED_KICK`: HTTP 400 “Insufficient permissions to remove participants from the chat”: The dialog cannot be handed to another operator right now, for instance because it has already been closed
     AccessDeniedKick,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
+    /// `USER_ID`: HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),

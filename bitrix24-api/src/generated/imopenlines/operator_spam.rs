@@ -53,21 +53,13 @@ pub struct OperatorSpamResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperatorSpamErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
+    /// `CHAT_ID`: HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this conversation
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this conversation
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
+    /// `USER_ID`: HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),

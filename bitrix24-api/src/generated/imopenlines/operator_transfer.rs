@@ -101,25 +101,15 @@ pub struct OperatorTransferResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperatorTransferErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
     ChatIdEmpty,
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was sent but is empty or not a valid ID
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was sent but is empty or not a valid ID
     UserIdEmpty,
-    /// `QUEUE_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent but is empty or not a valid ID
+    /// `QUEUE_ID_EMPTY`: HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent but is empty or not a valid ID
     QueueIdEmpty,
-    /// `TRANSFER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Queue ID or User ID can't be empty”: None of `TRANSFER_ID`, `USER_ID` or `QUEUE_ID` was supplied
+    /// `TRANSFER_ID_EMPTY`: HTTP 400 “Queue ID or User ID can't be empty”: None of `TRANSFER_ID`, `USER_ID` or `QUEUE_ID` was supplied
     TransferIdEmpty,
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You cannot redirect to this operator”: The chosen operator or line cannot accept this dialog.
+    /// `OPERATOR_WRONG`: HTTP 400 “You cannot redirect to this operator”: The chosen operator or line cannot accept this dialog.
     OperatorWrong,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -75,17 +75,11 @@ pub struct SessionHeadVoteResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionHeadVoteErrorCode {
-    /// `EMPTY_SESSION_ID`.
-    ///
-    /// - HTTP 400 “Session ID can't be empty”: `SESSION_ID` is absent, zero or negative
+    /// `EMPTY_SESSION_ID`: HTTP 400 “Session ID can't be empty”: `SESSION_ID` is absent, zero or negative
     EmptySessionId,
-    /// `EMPTY_VOTE_PARAMS`.
-    ///
-    /// - HTTP 400 “At least one of the parameters RATING or COMMENT must be specified”: The request contains neither `RATING` nor `COMMENT`
+    /// `EMPTY_VOTE_PARAMS`: HTTP 400 “At least one of the parameters RATING or COMMENT must be specified”: The request contains neither `RATING` nor `COMMENT`
     EmptyVoteParams,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user is not allowed to rate this session
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user is not allowed to rate this session
     AccessDenied,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -463,17 +463,11 @@ pub struct SessionHistoryGetFiles {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionHistoryGetErrorCode {
-    /// `MISSING_REQUIRED_PARAM`.
-    ///
-    /// - HTTP status not given “Session ID or Chat ID must be provided”: Neither `SESSION_ID` nor `CHAT_ID` was sent
+    /// `MISSING_REQUIRED_PARAM`: HTTP status not given “Session ID or Chat ID must be provided”: Neither `SESSION_ID` nor `CHAT_ID` was sent
     MissingRequiredParam,
-    /// `INVALID_SESSION_ID`.
-    ///
-    /// - HTTP status not given “Unable to determine session ID from provided parameters”: No session could be resolved from the values that were passed
+    /// `INVALID_SESSION_ID`: HTTP status not given “Unable to determine session ID from provided parameters”: No session could be resolved from the values that were passed
     InvalidSessionId,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given “You cannot open this conversation as you do not have sufficient rights”: The caller may not view this history, or the session does not exist or is unavailable
+    /// `ACCESS_DENIED`: HTTP status not given “You cannot open this conversation as you do not have sufficient rights”: The caller may not view this history, or the session does not exist or is unavailable
     AccessDenied,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -53,13 +53,9 @@ pub struct SessionInterceptResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionInterceptErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` is absent, zero or negative
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` is absent, zero or negative
     ChatIdEmpty,
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You can not redirect to this operator”: The caller cannot take over this conversation, either because of their rights or because of its current state.
+    /// `OPERATOR_WRONG`: HTTP 400 “You can not redirect to this operator”: The caller cannot take over this conversation, either because of their rights or because of its current state.
     OperatorWrong,
     /// A code the page does not document, as it arrived.
     Other(String),

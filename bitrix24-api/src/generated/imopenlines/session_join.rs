@@ -53,21 +53,13 @@ pub struct SessionJoinResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionJoinErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` was left empty or is not valid
+    /// `CHAT_ID`: HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` was left empty or is not valid
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user may not work with this conversation
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user may not work with this conversation
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
+    /// `USER_ID`: HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -72,25 +72,15 @@ pub struct SessionModePinResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionModePinErrorCode {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was not sent
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was not sent
     ChatIdEmpty,
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “Invalid chat identifier provided”: `CHAT_ID` is blank or does not resolve to a chat
+    /// `CHAT_ID`: HTTP 400 “Invalid chat identifier provided”: `CHAT_ID` is blank or does not resolve to a chat
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat is not an open line chat
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat is not an open line chat
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user has no access to this conversation
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user has no access to this conversation
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “Invalid user identifier provided”: The server could not work out which user is making the call
+    /// `USER_ID`: HTTP 400 “Invalid user identifier provided”: The server could not work out which user is making the call
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),

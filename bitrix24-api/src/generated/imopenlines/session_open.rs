@@ -68,9 +68,7 @@ pub struct SessionOpenResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionOpenErrorCode {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The caller is not allowed to see the chat behind this `USER_CODE`
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The caller is not allowed to see the chat behind this `USER_CODE`
     AccessDenied,
     /// A code the page does not document, as it arrived.
     Other(String),

@@ -53,21 +53,13 @@ pub struct SessionStartResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStartErrorCode {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The specified chat identifier is invalid”: `CHAT_ID` is missing or does not point to a usable chat
+    /// `CHAT_ID`: HTTP 400 “The specified chat identifier is invalid”: `CHAT_ID` is missing or does not point to a usable chat
     ChatId,
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
     ChatType,
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The calling user has no access to this conversation
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The calling user has no access to this conversation
     AccessDenied,
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The specified user identifier is invalid”: The server could not work out which user is making the call
+    /// `USER_ID`: HTTP 400 “The specified user identifier is invalid”: The server could not work out which user is making the call
     UserId,
     /// A code the page does not document, as it arrived.
     Other(String),
