@@ -14,7 +14,8 @@
 //!
 //! - **Calls**: per-scope accessors (`client.imopenlines()`), or [`Client::call`] with any generated
 //!   request type. A call answers a [`Reply`] (the typed `result`, the `time` block, `next`/`total`) or an
-//!   [`Error`]: the method's own error enum, a [`SystemError`], or a transport, HTTP or decode failure.
+//!   [`Error`]: the method's own error (an [`ApiError`] whose code is one of the codes its page
+//!   documents, or `Other`), a [`SystemError`], or a transport, HTTP or decode failure.
 //! - **Credentials**: a webhook URL, or [`OAuth`] with one shared refresh on `expired_token` and a
 //!   callback that stores the new tokens. HTTPS is required unless allowed; no credential appears in
 //!   `Debug`, `Display`, errors or logs.

@@ -59,10 +59,12 @@ pub fn share(module: &mut Module) -> Result<()> {
         .collect();
     groups.sort_by_key(|g| (owner_of(&g[0]), position(&owners, &g[0])));
 
+    // Every name the module defines: requests, responses, payloads and errors as well as nested types.
     let mut ns = Namespace::default();
-    for owner in &owners {
-        owner.types.iter().for_each(|t| ns.reserve(t));
-    }
+    let methods = module.methods.iter().flat_map(|m| m.type_names());
+    methods
+        .chain(module.events.iter().flat_map(|e| e.type_names()))
+        .for_each(|t| ns.reserve(t));
     let mut shared_name: BTreeMap<String, String> = BTreeMap::new();
     for members in &groups {
         let name = shared_name_for(members, &owners, &mut ns);

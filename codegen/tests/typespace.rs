@@ -103,3 +103,23 @@ fn nothing_alike_means_no_shared_module() {
     assert!(!files.iter().any(|f| f.path.ends_with("shared.rs")));
     assert!(!file(&files, "imopenlines/mod.rs").contains("shared"));
 }
+
+#[test]
+fn a_shared_name_taken_by_another_item_falls_back_to_the_first_owners_name() {
+    let mut method = session_open();
+    method.names = vec!["imopenlines.onSession.auth".to_owned()];
+    let files = generate(vec![method, on_session_start(), on_session_finish()]);
+    let shared = file(&files, "imopenlines/shared.rs");
+    assert!(
+        shared.contains("pub struct OnSessionStartAuth "),
+        "{shared}"
+    );
+    assert!(shared.contains("pub struct OnSessionData "), "{shared}");
+    let finish = file(&files, "imopenlines/on_session_finish.rs");
+    assert!(
+        finish.contains("pub type OnSessionFinishAuth = super::shared::OnSessionStartAuth;"),
+        "{finish}"
+    );
+    let start = file(&files, "imopenlines/on_session_start.rs");
+    assert!(!start.contains("pub type OnSessionStartAuth"), "{start}");
+}

@@ -28,7 +28,9 @@ pub fn method_error(method: &MethodDef) -> TokenStream {
             [case] => format!("`{}`: {case}", v.code),
             cases => {
                 let mut text = format!("`{}`:\n", v.code);
-                cases.iter().for_each(|c| text.push_str(&format!("\n- {c}")));
+                cases
+                    .iter()
+                    .for_each(|c| text.push_str(&format!("\n- {c}")));
                 text
             }
         };
