@@ -23,6 +23,19 @@ pub struct Overrides {
     /// reads and checks them; the IR does not change.
     #[serde(default, rename = "undocumented_key")]
     pub undocumented_keys: serde::de::IgnoredAny,
+    /// Methods whose verb misleads codegen's `SAFE_TO_REPEAT` rule; codegen checks them against it.
+    #[serde(default)]
+    pub safe_to_repeat: Vec<SafeToRepeat>,
+}
+
+/// Whether a method may be repeated after a transport failure, where its verb says otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafeToRepeat {
+    /// The method name.
+    pub method: String,
+    pub safe: bool,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -311,6 +324,7 @@ mod tests {
             Overrides::parse(undocumented).is_ok(),
             "the conformance test's table"
         );
+        assert!(Overrides::parse("[[safe_to_repeat]]\nmethod = \"a.b\"\nsafe = true\n").is_err());
         let o = Overrides::parse("[[correction]]\ntarget = \"x.y\"\nfield = \"params.A\"\nexpect = \"string\"\nreason = \"r\"\n").unwrap();
         assert!(o.apply(&mut spec()).unwrap_err()[0].contains("no page"));
     }

@@ -56,7 +56,7 @@ impl<E: MethodError> Error<E> {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Method(e) => Some(e.code()),
-            Error::System(s) => Some(s.code()),
+            Error::System(s) => Some(s.code.as_str()),
             _ => None,
         }
     }
@@ -260,6 +260,7 @@ pub(crate) fn excerpt(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SystemErrorCode;
     use crate::method::UndocumentedError;
 
     #[test]
@@ -271,7 +272,10 @@ mod tests {
         );
         assert!(matches!(
             e,
-            Error::System(SystemError::QueryLimitExceeded { .. })
+            Error::System(SystemError {
+                code: SystemErrorCode::QueryLimitExceeded,
+                ..
+            })
         ));
         assert_eq!(e.code(), Some("QUERY_LIMIT_EXCEEDED"));
         let e = Error::<UndocumentedError>::from_envelope(

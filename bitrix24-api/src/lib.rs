@@ -14,7 +14,8 @@
 //!
 //! - **Calls**: per-scope accessors (`client.imopenlines()`), or [`Client::call`] with any generated
 //!   request type. A call answers a [`Reply`] (the typed `result`, the `time` block, `next`/`total`) or an
-//!   [`Error`]: the method's own error enum, a [`SystemError`], or a transport, HTTP or decode failure.
+//!   [`Error`]: the method's own error (an [`ApiError`] whose code is one of the codes its page
+//!   documents, or `Other`), a [`SystemError`], or a transport, HTTP or decode failure.
 //! - **Credentials**: a webhook URL, or [`OAuth`] with one shared refresh on `expired_token` and a
 //!   callback that stores the new tokens. HTTPS is required unless allowed; no credential appears in
 //!   `Debug`, `Display`, errors or logs.
@@ -36,6 +37,7 @@ mod autobatch;
 pub mod batch;
 mod call;
 mod client;
+mod codes;
 #[cfg(doctest)]
 mod doctest_non_exhaustive;
 mod envelope;
@@ -59,6 +61,7 @@ pub use auth::{OAuth, TokenCallback, Tokens};
 pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
+pub use codes::{ApiError, ErrorCode, FallbackCode};
 pub use error::{
     AuthError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError, TransportKind,
 };
@@ -68,7 +71,7 @@ pub use generated::imconnector;
 /// The `imopenlines.*` methods and open-line events.
 #[cfg(feature = "imopenlines")]
 pub use generated::imopenlines;
-pub use generated::system::SystemError;
+pub use generated::system::{SystemError, SystemErrorCode};
 pub use limits::{OperatingLimit, RateLimit, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};
 pub use reply::{Reply, Time};

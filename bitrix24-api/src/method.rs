@@ -46,31 +46,4 @@ pub trait Event: DeserializeOwned + Send + 'static {
 
 /// The error type of a method without documented errors (such as `batch`): every code lands in the
 /// fallback, which keeps what arrived.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code} (HTTP {http_status}): {description}")]
-pub struct UndocumentedError {
-    /// The wire code (`error`).
-    pub code: String,
-    /// The wire description (`error_description`).
-    pub description: String,
-    /// The HTTP status, or 0 inside a batch.
-    pub http_status: u16,
-}
-
-impl MethodError for UndocumentedError {
-    fn from_documented(_: &str, _: &str, _: u16) -> Option<Self> {
-        None
-    }
-
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        &self.code
-    }
-}
+pub type UndocumentedError = crate::ApiError<String>;

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use bitrix24_api::{BuildError, Client, Error, SystemError, TransportKind};
+use bitrix24_api::{BuildError, Client, Error, SystemError, SystemErrorCode, TransportKind};
 use serde_json::json;
 use support::*;
 
@@ -48,7 +48,11 @@ async fn errors_are_typed_documented_then_system_then_fallback() {
         other => panic!("{other:?}"),
     }
     match client.call(open("system")).await {
-        Err(Error::System(SystemError::NoAuthFound { http_status, .. })) => {
+        Err(Error::System(SystemError {
+            code: SystemErrorCode::NoAuthFound,
+            http_status,
+            ..
+        })) => {
             assert_eq!(http_status, 401)
         }
         other => panic!("{other:?}"),
@@ -87,8 +91,10 @@ async fn refusals_before_execution_are_retried_even_for_creating_calls() {
 async fn a_lasting_limit_ends_in_the_system_error_after_the_last_attempt() {
     let portal = Portal::start(|_| error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests")).await;
     match portal.client().call(open("x")).await {
-        Err(Error::System(SystemError::QueryLimitExceeded {
-            http_status: 503, ..
+        Err(Error::System(SystemError {
+            code: SystemErrorCode::QueryLimitExceeded,
+            http_status: 503,
+            ..
         })) => {}
         other => panic!("{other:?}"),
     }

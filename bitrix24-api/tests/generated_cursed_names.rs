@@ -3,9 +3,9 @@
 //! reach the wire exactly.
 //!
 //! The fixture's `crm` module is not a real scope of this crate, so it is compiled here against a stand-in
-//! `Client` and `Call` and the crate's real `method` and `wire` modules.
+//! `Client` and `Call` and the crate's real `method` and `wire` modules, `ApiError` and `error_codes!`.
 
-use bitrix24_api::{method, wire};
+use bitrix24_api::{ApiError, error_codes, method, wire};
 use serde_json::json;
 
 /// Stand-in for `bitrix24_api::Client`: only the accessor shape matters here.
@@ -90,20 +90,22 @@ fn responses_decode_names_that_differ_only_in_case() {
 
 #[test]
 fn error_codes_differing_only_in_case_stay_apart() {
-    let lower = crm::TypeAddError::from_documented("type", "bad", 400).unwrap();
-    let upper = crm::TypeAddError::from_documented("TYPE", "bad", 400).unwrap();
-    assert!(matches!(lower, crm::TypeAddError::Type { .. }));
-    assert!(matches!(upper, crm::TypeAddError::Type2 { .. }));
+    use crm::{TypeAddError, TypeAddErrorCode};
+    let lower = TypeAddError::from_documented("type", "bad", 400).unwrap();
+    let upper = TypeAddError::from_documented("TYPE", "bad", 400).unwrap();
+    assert_eq!(lower.code, TypeAddErrorCode::Type);
+    assert_eq!(upper.code, TypeAddErrorCode::Type2);
     assert_eq!(upper.code(), "TYPE");
-    assert!(crm::TypeAddError::from_documented("NOPE", "x", 500).is_none());
-    let other = crm::TypeAddError::fallback("NOPE".into(), "x".into(), 500);
+    assert!(TypeAddError::from_documented("NOPE", "x", 500).is_none());
+    let other = TypeAddError::fallback("NOPE".into(), "x".into(), 500);
+    assert_eq!(other.code, TypeAddErrorCode::Other("NOPE".into()));
     assert_eq!(other.to_string(), "NOPE (HTTP 500): x");
+    let documented_other = TypeAddError::from_documented("Other", "d", 400).unwrap();
     assert_eq!(
-        crm::TypeAddError::from_documented("Other", "d", 400)
-            .unwrap()
-            .code(),
-        "Other"
+        (documented_other.code, documented_other.http_status),
+        (TypeAddErrorCode::Other2, 400)
     );
     let _: &dyn std::error::Error = &other;
+    let _: ApiError<TypeAddErrorCode> = other;
     let _ = wire::Int;
 }

@@ -4,7 +4,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use bitrix24_api::{AuthError, Client, Error, OAuth, SystemError, Tokens};
+use bitrix24_api::{AuthError, Client, Error, OAuth, SystemError, SystemErrorCode, Tokens};
 use serde_json::json;
 use support::*;
 
@@ -112,7 +112,10 @@ async fn a_second_expiry_after_the_refresh_is_reported_not_looped() {
     })
     .await;
     match client(oauth(&portal, "stale")).call(open("x")).await {
-        Err(Error::System(SystemError::ExpiredToken { .. })) => {}
+        Err(Error::System(SystemError {
+            code: SystemErrorCode::ExpiredToken,
+            ..
+        })) => {}
         other => panic!("{other:?}"),
     }
     assert_eq!(portal.count("/oauth/token/"), 1);

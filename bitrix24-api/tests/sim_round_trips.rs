@@ -64,7 +64,13 @@ async fn session_open_finds_the_chat_of_a_user_code() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Method(SessionOpenError::AccessDenied { .. })),
+        matches!(
+            err,
+            Error::Method(SessionOpenError {
+                code: SessionOpenErrorCode::AccessDenied,
+                ..
+            })
+        ),
         "{err:?}"
     );
 }
@@ -89,7 +95,13 @@ async fn session_start_join_and_intercept() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Method(SessionStartError::AccessDenied { .. })),
+        matches!(
+            err,
+            Error::Method(SessionStartError {
+                code: SessionStartErrorCode::AccessDenied,
+                ..
+            })
+        ),
         "{err:?}"
     );
 
@@ -109,7 +121,13 @@ async fn session_start_join_and_intercept() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Method(SessionJoinError::ChatType { .. })),
+        matches!(
+            err,
+            Error::Method(SessionJoinError {
+                code: SessionJoinErrorCode::ChatType,
+                ..
+            })
+        ),
         "{err:?}"
     );
 
@@ -131,7 +149,10 @@ async fn session_start_join_and_intercept() {
     assert!(
         matches!(
             err,
-            Error::Method(SessionInterceptError::OperatorWrong { .. })
+            Error::Method(SessionInterceptError {
+                code: SessionInterceptErrorCode::OperatorWrong,
+                ..
+            })
         ),
         "{err:?}"
     );
@@ -195,7 +216,13 @@ async fn operator_answer_finish_and_transfer() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Method(OperatorAnswerError::AccessDenied { .. })),
+        matches!(
+            err,
+            Error::Method(OperatorAnswerError {
+                code: OperatorAnswerErrorCode::AccessDenied,
+                ..
+            })
+        ),
         "{err:?}"
     );
 
@@ -214,7 +241,10 @@ async fn operator_answer_finish_and_transfer() {
     assert!(
         matches!(
             err,
-            Error::Method(OperatorTransferError::TransferIdEmpty { .. })
+            Error::Method(OperatorTransferError {
+                code: OperatorTransferErrorCode::TransferIdEmpty,
+                ..
+            })
         ),
         "{err:?}"
     );
@@ -234,7 +264,13 @@ async fn operator_answer_finish_and_transfer() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Method(OperatorFinishError::ChatType { .. })),
+        matches!(
+            err,
+            Error::Method(OperatorFinishError {
+                code: OperatorFinishErrorCode::ChatType,
+                ..
+            })
+        ),
         "{err:?}"
     );
 }

@@ -11,6 +11,7 @@ mod lower;
 mod model;
 pub mod names;
 mod repeat;
+mod typespace;
 
 use bitrix24_ir::Spec;
 
@@ -25,9 +26,22 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of `bitrix24-api/src/generated`, in a fixed order.
+/// What the generator takes besides the spec.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Corrections to the `SAFE_TO_REPEAT` verb rule: method name → safe (from `api-spec/overrides.toml`).
+    pub safe_to_repeat: std::collections::BTreeMap<String, bool>,
+}
+
+/// Every file of `bitrix24-api/src/generated`, in a fixed order, without options (fixtures need none).
 pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
-    let api = lower::api(spec)?;
+    generate_with(spec, &Options::default())
+}
+
+/// Every file of `bitrix24-api/src/generated`, in a fixed order.
+pub fn generate_with(spec: &Spec, options: &Options) -> Result<Vec<GeneratedFile>> {
+    let mut api = lower::api(spec, options)?;
+    api.modules.iter_mut().try_for_each(typespace::share)?;
     emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
         .into_iter()
         .map(|f| {
@@ -39,16 +53,18 @@ pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
         .collect()
 }
 
-/// Fails when a codegen override (such as a `SAFE_TO_REPEAT` correction) names a method `spec` does not
-/// have, or no longer changes anything. Run on the whole spec; fixtures legitimately lack those methods.
-pub fn check_overrides(spec: &Spec) -> Result<()> {
-    lower::check_overrides(spec)
+/// Fails when a `SAFE_TO_REPEAT` correction of `options` names a method `spec` does not have, or no
+/// longer changes anything. Run on the whole spec; fixtures legitimately lack those methods.
+pub fn check_overrides(spec: &Spec, options: &Options) -> Result<()> {
+    lower::check_overrides(spec, &options.safe_to_repeat)
 }
 
 /// Each module of `spec` as one self-contained file (`(module name, text)`), its method and event files
 /// inlined. Used to generate and compile fixtures such as the cursed-names page; needs no system-errors page.
 pub fn generate_inline(spec: &Spec) -> Result<Vec<(String, String)>> {
-    lower::modules(spec)?
+    let mut modules = lower::modules(spec, &Options::default())?;
+    modules.iter_mut().try_for_each(typespace::share)?;
+    modules
         .iter()
         .map(|m| {
             Ok((

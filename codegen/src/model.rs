@@ -17,6 +17,42 @@ pub struct Module {
     pub name: String,
     pub methods: Vec<MethodDef>,
     pub events: Vec<EventDef>,
+    /// Types that several of its methods and events define alike, emitted once (see [`crate::typespace`]).
+    pub shared: Shared,
+}
+
+/// The module's shared types, each with the page its docs come from.
+#[derive(Debug, Default)]
+pub struct Shared {
+    pub structs: Vec<(String, StructDef)>,
+    pub enums: Vec<(String, EnumDef)>,
+}
+
+impl Shared {
+    pub fn type_names(&self) -> Vec<&str> {
+        let structs = self.structs.iter().map(|(_, s)| s.name.as_str());
+        structs
+            .chain(self.enums.iter().map(|(_, e)| e.name.as_str()))
+            .collect()
+    }
+}
+
+/// A method's or event's own name for a type that now lives in the module's shared types. When the
+/// shared type kept the name, the owner only imports it.
+#[derive(Debug)]
+pub struct Alias {
+    pub name: String,
+    pub target: String,
+}
+
+impl Alias {
+    /// The names an owner defines (and re-exports) for its aliases: those that differ from the target.
+    pub fn own_names(aliases: &[Alias]) -> impl Iterator<Item = &str> {
+        aliases
+            .iter()
+            .filter(|a| a.name != a.target)
+            .map(|a| a.name.as_str())
+    }
 }
 
 /// What the docs page says, for rustdoc.
@@ -56,6 +92,8 @@ pub struct MethodDef {
     pub enums: Vec<EnumDef>,
     /// The request bodies the page shows, for the generated encoding test.
     pub request_examples: Vec<serde_json::Value>,
+    /// Its names for types that moved to the module's shared types.
+    pub aliases: Vec<Alias>,
 }
 
 impl MethodDef {
@@ -67,7 +105,9 @@ impl MethodDef {
         }
         names.extend(self.structs.iter().map(|s| s.name.as_str()));
         names.extend(self.enums.iter().map(|e| e.name.as_str()));
+        names.extend(Alias::own_names(&self.aliases));
         names.push(&self.errors.name);
+        names.push(&self.errors.code_name);
         names
     }
 }
@@ -83,6 +123,8 @@ pub struct EventDef {
     pub payload: StructDef,
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
+    /// Its names for types that moved to the module's shared types.
+    pub aliases: Vec<Alias>,
 }
 
 impl EventDef {
@@ -91,6 +133,7 @@ impl EventDef {
         std::iter::once(self.payload.name.as_str())
             .chain(self.structs.iter().map(|s| s.name.as_str()))
             .chain(self.enums.iter().map(|e| e.name.as_str()))
+            .chain(Alias::own_names(&self.aliases))
             .collect()
     }
 }
@@ -203,7 +246,10 @@ impl Ty {
 
 #[derive(Debug)]
 pub struct ErrorDef {
+    /// The method's error type, `ApiError` of the code enum.
     pub name: String,
+    /// The enum of the documented codes.
+    pub code_name: String,
     pub variants: Vec<ErrorVariant>,
     /// Documented cases without a code to match on, kept for the docs.
     pub uncoded: Vec<String>,

@@ -1,4 +1,4 @@
-//! `cargo xtask generate [--check]`: `api-spec/pages` → IR (`ir/spec/*.json`, `ir/schema.json`) →
+//! `cargo xtask generate [--check] [--stats]`: `api-spec/pages` → IR (`ir/spec/*.json`, `ir/schema.json`) →
 //! `bitrix24-api/src/generated/` and the generated example tests.
 //!
 //! Files are written only when their content changed. With `check`, nothing is written: every stale file is
@@ -26,7 +26,17 @@ fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
     overrides
         .apply(&mut spec)
         .map_err(|errors| anyhow::Error::msg(errors.join("\n")))?;
-    bitrix24_codegen::check_overrides(&spec)?;
+    let options = bitrix24_codegen::Options {
+        safe_to_repeat: overrides
+            .safe_to_repeat
+            .iter()
+            .map(|o| (o.method.clone(), o.safe))
+            .collect(),
+    };
+    if options.safe_to_repeat.len() != overrides.safe_to_repeat.len() {
+        bail!("api-spec/overrides.toml lists a method twice under [[safe_to_repeat]]");
+    }
+    bitrix24_codegen::check_overrides(&spec, &options)?;
     let mut files = vec![(
         "ir/schema.json".to_owned(),
         json(&schemars::schema_for!(bitrix24_ir::Spec))?,
@@ -39,7 +49,7 @@ fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
         "ir/src/committed.rs".to_owned(),
         committed_index(parts.keys()),
     ));
-    let generated = bitrix24_codegen::generate(&spec)?;
+    let generated = bitrix24_codegen::generate_with(&spec, &options)?;
     files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
     Ok(files)
 }
@@ -90,10 +100,18 @@ fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Regenerates everything; with `check`, fails with a diff instead of writing.
-pub fn run(check: bool) -> Result<()> {
+/// Regenerates everything; with `check`, fails with a diff instead of writing. With `stats`, prints the
+/// size of the generated code per module (see [`crate::stats`]).
+pub fn run(check: bool, stats: bool) -> Result<()> {
     let root = workspace_root();
     let files = outputs(&root)?;
+    if stats {
+        let sizes = crate::stats::by_module(
+            bitrix24_codegen::GENERATED_DIR,
+            files.iter().map(|(p, c)| (p.as_str(), c.as_str())),
+        );
+        print!("{}", crate::stats::table(&sizes));
+    }
     let mut stale = Vec::new();
     for (rel, wanted) in &files {
         let path = root.join(rel);
@@ -139,7 +157,7 @@ mod tests {
     /// A plain `cargo test` catches generated code that is out of date with api-spec.
     #[test]
     fn generated_files_are_fresh() {
-        if let Err(e) = super::run(true) {
+        if let Err(e) = super::run(true, false) {
             panic!("{e:#}");
         }
     }

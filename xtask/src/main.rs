@@ -5,6 +5,7 @@ mod corpus;
 mod drift;
 mod generate;
 mod import;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ enum Command {
         /// Change nothing; print a diff and fail when a committed file is stale.
         #[arg(long)]
         check: bool,
+        /// Print the generated lines, items (methods and events) and lines per item, per module.
+        #[arg(long)]
+        stats: bool,
     },
     /// Print the IR of pages (files, or every page under a folder). Diagnostics go to stderr.
     Parse {
@@ -82,7 +86,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check } => generate::run(check).map(|()| ExitCode::SUCCESS),
+        Command::Generate { check, stats } => {
+            generate::run(check, stats).map(|()| ExitCode::SUCCESS)
+        }
         Command::Parse { paths, json } => corpus::parse(&paths, json),
         Command::Corpus {
             docs,

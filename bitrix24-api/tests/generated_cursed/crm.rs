@@ -14,7 +14,7 @@ mod type_add {
     ///
     /// # Errors
     ///
-    /// [`TypeAddError`]: `type`, `TYPE`, `Other`; and any method can fail with a `SystemError`.
+    /// [`TypeAddError`], with a code of [`TypeAddErrorCode`]: `type`, `TYPE`, `Other`; and any method can fail with a `SystemError`.
     ///
     /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
     #[serde_as]
@@ -173,95 +173,30 @@ mod type_add {
         pub r#ref: Option<String>,
     }
 
-    /// The errors `crm.type.add` documents; `Other` keeps any other error as it arrived.
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    /// The error codes `crm.type.add` documents; `Other` keeps any other code as it arrived.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     #[non_exhaustive]
-    pub enum TypeAddError {
-        /// `type`.
-        ///
-        /// - HTTP 400 “Type is wrong”
-        Type { description: String, http_status: u16 },
-        /// `TYPE`.
-        ///
-        /// - HTTP 400 “TYPE is wrong”
-        Type2 { description: String, http_status: u16 },
-        /// `Other`.
-        ///
-        /// - HTTP 400 “Other is documented”
-        Other2 { description: String, http_status: u16 },
-        /// An error the page does not document, as it arrived.
-        Other { code: String, description: String, http_status: u16 },
+    pub enum TypeAddErrorCode {
+        /// `type`: HTTP 400 “Type is wrong”
+        Type,
+        /// `TYPE`: HTTP 400 “TYPE is wrong”
+        Type2,
+        /// `Other`: HTTP 400 “Other is documented”
+        Other2,
+        /// A code the page does not document, as it arrived.
+        Other(String),
     }
 
-    impl crate::method::MethodError for TypeAddError {
-        fn from_documented(
-            code: &str,
-            description: &str,
-            http_status: u16,
-        ) -> Option<Self> {
-            let description = description.to_owned();
-            match code {
-                "type" => {
-                    Some(Self::Type {
-                        description,
-                        http_status,
-                    })
-                }
-                "TYPE" => {
-                    Some(Self::Type2 {
-                        description,
-                        http_status,
-                    })
-                }
-                "Other" => {
-                    Some(Self::Other2 {
-                        description,
-                        http_status,
-                    })
-                }
-                _ => None,
-            }
-        }
-        fn fallback(code: String, description: String, http_status: u16) -> Self {
-            Self::Other {
-                code,
-                description,
-                http_status,
-            }
-        }
-        fn code(&self) -> &str {
-            match self {
-                Self::Type { .. } => "type",
-                Self::Type2 { .. } => "TYPE",
-                Self::Other2 { .. } => "Other",
-                Self::Other { code, .. } => code,
-            }
-        }
-    }
-
-    impl std::fmt::Display for TypeAddError {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            match self {
-                Self::Type { description, http_status } => {
-                    write!(f, "type (HTTP {http_status}): {description}")
-                }
-                Self::Type2 { description, http_status } => {
-                    write!(f, "TYPE (HTTP {http_status}): {description}")
-                }
-                Self::Other2 { description, http_status } => {
-                    write!(f, "Other (HTTP {http_status}): {description}")
-                }
-                Self::Other { code, description, http_status } => {
-                    write!(f, "{code} (HTTP {http_status}): {description}")
-                }
-            }
-        }
-    }
-
-    impl std::error::Error for TypeAddError {}
+    crate::error_codes!(
+        TypeAddErrorCode { Type = "type", Type2 = "TYPE", Other2 = "Other" }
+    );
+    /// An error of `crm.type.add`: its [code](TypeAddErrorCode), the description and the HTTP status it arrived with.
+    pub type TypeAddError = crate::ApiError<TypeAddErrorCode>;
 }
 
-pub use type_add::{TypeAdd, TypeAddError, TypeAddFields, TypeAddResponse, TypeAddType};
+pub use type_add::{
+    TypeAdd, TypeAddError, TypeAddErrorCode, TypeAddFields, TypeAddResponse, TypeAddType,
+};
 
 /// The `crm.*` methods.
 #[derive(Clone, Copy)]

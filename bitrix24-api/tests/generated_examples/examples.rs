@@ -571,8 +571,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         107,
                         vec![
                             bitrix24_api::generated::imconnector::DeleteMessagesMessage::new(bitrix24_api::generated::imconnector::DeleteMessagesUser::new("ext-user-42"),
-                            bitrix24_api::generated::imconnector::DeleteMessagesMessageMessage::new("ext-msg-1001"),
-                            bitrix24_api::generated::imconnector::DeleteMessagesChat::new("channel-123"))
+                            bitrix24_api::generated::imconnector::DeleteMessagesUser::new("ext-msg-1001"),
+                            bitrix24_api::generated::imconnector::DeleteMessagesUser::new("channel-123"))
                         ],
                     ),
                 )
@@ -639,19 +639,19 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         "myconnector",
                         107,
                         vec![
-                            bitrix24_api::generated::imconnector::SendMessagesMessage::new(bitrix24_api::generated::imconnector::SendMessagesUser::new("ext-user-42")
+                            bitrix24_api::generated::imconnector::Message::new(bitrix24_api::generated::imconnector::User::new("ext-user-42")
                             .last_name("Ivanov").name("Ivan")
-                            .picture(bitrix24_api::generated::imconnector::SendMessagesPicture::new()
+                            .picture(bitrix24_api::generated::imconnector::Picture::new()
                             .url("https://example.com/u42.png"))
                             .url("https://example.com/users/42").gender("male")
                             .email("ivan@example.com").phone("+19990000000")
                             .skip_phone_validate("Y"),
-                            bitrix24_api::generated::imconnector::SendMessagesMessageMessage::new()
+                            bitrix24_api::generated::imconnector::MessageMessage::new()
                             .id("ext-msg-1001").date(1773265993).text("Good afternoon")
-                            .files(vec![bitrix24_api::generated::imconnector::SendMessagesFile::new()
+                            .files(vec![bitrix24_api::generated::imconnector::File::new()
                             .url("https://example.com/files/spec.pdf").name("spec.pdf")])
                             .disable_crm("Y"),
-                            bitrix24_api::generated::imconnector::SendMessagesChat::new("channel-123")
+                            bitrix24_api::generated::imconnector::Chat::new("channel-123")
                             .name("Support Channel")
                             .url("https://example.com/chats/123"))
                         ],
@@ -674,11 +674,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         107,
                         vec![
                             bitrix24_api::generated::imconnector::SendStatusDeliveryMessage::new()
-                            .im(bitrix24_api::generated::imconnector::SendStatusDeliveryIm::new()
+                            .im(bitrix24_api::generated::imconnector::SendStatusIm::new()
                             .chat_id(323).message_id(85911))
                             .message(bitrix24_api::generated::imconnector::SendStatusDeliveryMessageMessage::new()
                             .id(vec!["ext-msg-1007".to_owned()]).date(1738065600))
-                            .chat(bitrix24_api::generated::imconnector::SendStatusDeliveryChat::new()
+                            .chat(bitrix24_api::generated::imconnector::SendStatusChat::new()
                             .id("channel-123"))
                         ],
                     ),
@@ -700,11 +700,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         107,
                         vec![
                             bitrix24_api::generated::imconnector::SendStatusReadingMessage::new()
-                            .im(bitrix24_api::generated::imconnector::SendStatusReadingIm::new()
+                            .im(bitrix24_api::generated::imconnector::SendStatusIm::new()
                             .chat_id(323).message_id(85911))
                             .message(bitrix24_api::generated::imconnector::SendStatusReadingMessageMessage::new()
                             .id(vec!["ext-msg-1007".to_owned()]))
-                            .chat(bitrix24_api::generated::imconnector::SendStatusReadingChat::new()
+                            .chat(bitrix24_api::generated::imconnector::SendStatusChat::new()
                             .id("channel-123"))
                         ],
                     ),
@@ -748,16 +748,16 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         "myconnector",
                         107,
                         vec![
-                            bitrix24_api::generated::imconnector::UpdateMessagesMessage::new(bitrix24_api::generated::imconnector::UpdateMessagesUser::new("ext-user-42")
+                            bitrix24_api::generated::imconnector::Message::new(bitrix24_api::generated::imconnector::User::new("ext-user-42")
                             .last_name("Ivanov").name("Ivan")
-                            .picture(bitrix24_api::generated::imconnector::UpdateMessagesPicture::new()
+                            .picture(bitrix24_api::generated::imconnector::Picture::new()
                             .url("https://example.com/u42.png"))
                             .url("https://example.com/users/42").gender("male")
                             .email("ivan@example.com").phone("+19990000000"),
-                            bitrix24_api::generated::imconnector::UpdateMessagesMessageMessage::new()
+                            bitrix24_api::generated::imconnector::MessageMessage::new()
                             .id("ext-msg-1001").date(1773266050)
                             .text("Good afternoon, we clarified the details"),
-                            bitrix24_api::generated::imconnector::UpdateMessagesChat::new("channel-123")
+                            bitrix24_api::generated::imconnector::Chat::new("channel-123")
                             .name("Support Channel")
                             .url("https://example.com/chats/123"))
                         ],
@@ -919,20 +919,20 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::ConfigAdd::new()
                         .params(
-                            bitrix24_api::generated::imopenlines::ConfigAddParams::new()
+                            bitrix24_api::generated::imopenlines::ConfigParams::new()
                                 .line_name("Online Store Support Line")
                                 .queue(
                                     vec![
-                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("1"),
-                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("15"),
-                                        bitrix24_api::generated::imopenlines::ConfigAddQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("23")
                                     ],
                                 )
                                 .queue_type(
-                                    bitrix24_api::generated::imopenlines::ConfigAddQueueType::from(
+                                    bitrix24_api::generated::imopenlines::ConfigQueueType::from(
                                         "strictly",
                                     ),
                                 )
@@ -952,18 +952,18 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                 .crm_source("openline_web")
                                 .max_chat(4)
                                 .type_max_chat(
-                                    bitrix24_api::generated::imopenlines::ConfigAddTypeMaxChat::from(
+                                    bitrix24_api::generated::imopenlines::ConfigTypeMaxChat::from(
                                         "answered_new",
                                     ),
                                 )
                                 .worktime_dayoff(
                                     vec![
-                                        bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoff::from("SA"),
-                                        bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoff::from("SU")
+                                        bitrix24_api::generated::imopenlines::ConfigWorktimeDayoff::from("SA"),
+                                        bitrix24_api::generated::imopenlines::ConfigWorktimeDayoff::from("SU")
                                     ],
                                 )
                                 .worktime_dayoff_rule(
-                                    bitrix24_api::generated::imopenlines::ConfigAddWorktimeDayoffRule::from(
+                                    bitrix24_api::generated::imopenlines::ConfigAddNoAnswerRule::from(
                                         "text",
                                     ),
                                 )
@@ -1055,20 +1055,20 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
             serde_json::to_value(
                     bitrix24_api::generated::imopenlines::ConfigUpdate::new(15)
                         .params(
-                            bitrix24_api::generated::imopenlines::ConfigUpdateParams::new()
+                            bitrix24_api::generated::imopenlines::ConfigParams::new()
                                 .line_name("Online Store Support Line (VIP)")
                                 .queue(
                                     vec![
-                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("1"),
-                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("15"),
-                                        bitrix24_api::generated::imopenlines::ConfigUpdateQueue::new()
+                                        bitrix24_api::generated::imopenlines::ConfigQueue::new()
                                         .entity_type("user").entity_id("23")
                                     ],
                                 )
                                 .queue_type(
-                                    bitrix24_api::generated::imopenlines::ConfigUpdateQueueType::from(
+                                    bitrix24_api::generated::imopenlines::ConfigQueueType::from(
                                         "strictly",
                                     ),
                                 )

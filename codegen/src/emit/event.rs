@@ -45,6 +45,7 @@ pub fn file(event: &EventDef) -> TokenStream {
         .collect();
     let imports = uses.items();
     let name = names::type_ident(&event.payload.name);
+    let aliases = super::scope::aliases(&event.aliases);
     let code = event.wire.to_ascii_uppercase();
     let scope = &event.scope;
     quote! {
@@ -56,5 +57,6 @@ pub fn file(event: &EventDef) -> TokenStream {
         }
         #(#structs)*
         #(#enums)*
+        #aliases
     }
 }

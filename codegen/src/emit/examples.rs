@@ -299,11 +299,22 @@ impl Cx<'_> {
                 Ok(quote!(#path::from(#s)))
             }
             (Ty::Struct(name), value) => {
+                // The method's own struct, or the shared one its alias (or a shared struct) names.
+                let shared = self
+                    .method
+                    .aliases
+                    .iter()
+                    .find(|a| &a.name == name)
+                    .map_or(name, |a| &a.target);
                 let def = self
                     .method
                     .structs
                     .iter()
                     .find(|s| &s.name == name)
+                    .or_else(|| {
+                        let mut structs = self.module.shared.structs.iter().map(|(_, s)| s);
+                        structs.find(|s| &s.name == shared)
+                    })
                     .ok_or_else(|| format!("no struct `{name}`"))?;
                 self.structure(def, value)
             }

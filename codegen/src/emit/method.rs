@@ -26,12 +26,14 @@ pub fn file(method: &MethodDef) -> TokenStream {
         .collect();
     let error = errors::method_error(method);
     let imports = uses.items();
+    let aliases = super::scope::aliases(&method.aliases);
     quote! {
         #imports
         #request
         #response
         #(#structs)*
         #(#enums)*
+        #aliases
         #error
     }
 }
@@ -66,7 +68,10 @@ fn method_doc(method: &MethodDef) -> String {
             doc.push_str(&format!("- {c}\n"));
         }
     }
-    doc.push_str(&format!("\n# Errors\n\n[`{}`]", method.errors.name));
+    doc.push_str(&format!(
+        "\n# Errors\n\n[`{}`], with a code of [`{}`]",
+        method.errors.name, method.errors.code_name
+    ));
     let codes: Vec<String> = method
         .errors
         .variants

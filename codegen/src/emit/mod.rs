@@ -59,8 +59,9 @@ pub fn inline_module(module: &Module) -> TokenStream {
     scope::file(module, Some(&module_files(module)))
 }
 
-/// The files of a module's methods and events: `(file stem, items)`.
+/// The files of a module's shared types (when it has any), methods and events: `(file stem, items)`.
 fn module_files(module: &Module) -> Vec<(String, TokenStream)> {
+    let shared = scope::shared_file(module).map(|t| (crate::typespace::SHARED.to_owned(), t));
     let methods = module
         .methods
         .iter()
@@ -69,7 +70,7 @@ fn module_files(module: &Module) -> Vec<(String, TokenStream)> {
         .events
         .iter()
         .map(|e| (scope::file_stem(&e.module), event::file(e)));
-    methods.chain(events).collect()
+    shared.into_iter().chain(methods).chain(events).collect()
 }
 
 /// `generated/mod.rs`: the system errors, and each module behind its feature.

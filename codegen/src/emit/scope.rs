@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs;
 use super::types::{self, Uses};
-use crate::model::{MethodDef, Module};
+use crate::model::{Alias, MethodDef, Module};
 use crate::names;
 
 /// The name of a method's or event's file (and module), with keywords escaped.
@@ -34,10 +34,10 @@ pub fn file(module: &Module, inline: Option<&[(String, TokenStream)]>) -> TokenS
                 quote! { mod #ident { #body } }
             })
             .collect::<Vec<_>>(),
-        None => module
-            .methods
-            .iter()
-            .map(|m| file_stem(&m.module))
+        None => has_shared(module)
+            .then(|| crate::typespace::SHARED.to_owned())
+            .into_iter()
+            .chain(module.methods.iter().map(|m| file_stem(&m.module)))
             .chain(module.events.iter().map(|e| file_stem(&e.module)))
             .map(|stem| {
                 let ident = names::type_ident(&stem);
@@ -45,14 +45,20 @@ pub fn file(module: &Module, inline: Option<&[(String, TokenStream)]>) -> TokenS
             })
             .collect(),
     };
+    let shared_stem = crate::typespace::SHARED.to_owned();
+    let shared = has_shared(module).then(|| (&shared_stem, module.shared.type_names()));
     let methods = module.methods.iter().map(|m| (&m.module, m.type_names()));
     let events = module.events.iter().map(|e| (&e.module, e.type_names()));
-    let exports = methods.chain(events).map(|(module, mut items)| {
-        let stem = names::type_ident(&file_stem(module));
-        items.sort_unstable();
-        let items = items.into_iter().map(names::type_ident);
-        quote! { pub use #stem::{#(#items),*}; }
-    });
+    let exports = shared
+        .into_iter()
+        .chain(methods)
+        .chain(events)
+        .map(|(module, mut items)| {
+            let stem = names::type_ident(&file_stem(module));
+            items.sort_unstable();
+            let items = items.into_iter().map(names::type_ident);
+            quote! { pub use #stem::{#(#items),*}; }
+        });
     let mut uses = Uses::default();
     let handle = handle(module, &mut uses);
     let imports = uses.items();
@@ -123,4 +129,59 @@ fn accessor_fn(method: &MethodDef, uses: &mut Uses) -> TokenStream {
             crate::Call::new(self.client, #request::new(#(#args),*))
         }
     }
+}
+
+fn has_shared(module: &Module) -> bool {
+    !module.shared.structs.is_empty() || !module.shared.enums.is_empty()
+}
+
+/// The module's shared types, or `None` when no two of its methods and events define a type alike.
+pub fn shared_file(module: &Module) -> Option<TokenStream> {
+    if !has_shared(module) {
+        return None;
+    }
+    let mut uses = Uses::default();
+    let structs: Vec<TokenStream> = module
+        .shared
+        .structs
+        .iter()
+        .map(|(page, s)| types::structure(s, &docs::markdown(page, &s.doc), page, &mut uses))
+        .collect();
+    let enums = module
+        .shared
+        .enums
+        .iter()
+        .map(|(page, e)| types::values_enum(e, page));
+    let imports = uses.items();
+    let doc = format!(
+        " Types that several `{}.*` methods and events define alike, defined once; each keeps its own \
+         name for them as an alias.",
+        module.name
+    );
+    Some(quote! {
+        #![doc = #doc]
+        #imports
+        #(#structs)*
+        #(#enums)*
+    })
+}
+
+/// An item's own names for the shared types it uses (an import where the shared type kept its name).
+pub fn aliases(aliases: &[Alias]) -> TokenStream {
+    let items = aliases.iter().map(|a| {
+        let name = names::type_ident(&a.name);
+        let target = names::type_ident(&a.target);
+        if a.name == a.target {
+            return quote! { use super::shared::#target; };
+        }
+        let doc = format!(
+            " This page's name for the shared [`{0}`](super::shared::{0}).",
+            a.target
+        );
+        quote! {
+            #[doc = #doc]
+            pub type #name = super::shared::#target;
+        }
+    });
+    quote!(#(#items)*)
 }

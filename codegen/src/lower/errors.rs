@@ -38,7 +38,7 @@ fn variant_name(page: &str, ns: &mut Namespace, code: &str) -> Result<String> {
 }
 
 /// The method's own documented errors (the system errors included into the page are left to `SystemError`).
-pub fn method_errors(page: &Page, name: String) -> Result<ErrorDef> {
+pub fn method_errors(page: &Page, name: String, code_name: String) -> Result<ErrorDef> {
     let mut ns = Namespace::default();
     ns.reserve("Other");
     let mut variants: Vec<ErrorVariant> = Vec::new();
@@ -66,6 +66,7 @@ pub fn method_errors(page: &Page, name: String) -> Result<ErrorDef> {
     }
     Ok(ErrorDef {
         name,
+        code_name,
         variants,
         uncoded,
     })

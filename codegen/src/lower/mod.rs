@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use bitrix24_ir::{Page, PageKind, Spec};
 
+use crate::Options;
 use crate::error::{Error, Result};
 use crate::model::{
     Api, EventDef, MethodDef, Module, PageDoc, ResponseBody, ResponseDef, Role, StructDef, Ty,
@@ -18,7 +19,7 @@ pub use errors::SYSTEM_ERRORS_PAGE;
 use fields::Types;
 
 /// Lowers a whole spec: every method and event page, and the system errors.
-pub fn api(spec: &Spec) -> Result<Api> {
+pub fn api(spec: &Spec, options: &Options) -> Result<Api> {
     let system_page = spec
         .pages
         .iter()
@@ -31,13 +32,13 @@ pub fn api(spec: &Spec) -> Result<Api> {
         })?;
     let system = errors::system_errors(system_page)?;
     Ok(Api {
-        modules: modules(spec)?,
+        modules: modules(spec, options)?,
         system,
     })
 }
 
 /// The methods and events of `spec`, grouped into modules by the first segment of the method name.
-pub fn modules(spec: &Spec) -> Result<Vec<Module>> {
+pub fn modules(spec: &Spec, options: &Options) -> Result<Vec<Module>> {
     let mut by_name: BTreeMap<String, Module> = BTreeMap::new();
     let method_pages: Vec<&Page> = spec
         .pages
@@ -45,7 +46,7 @@ pub fn modules(spec: &Spec) -> Result<Vec<Module>> {
         .filter(|p| p.kind == PageKind::Method)
         .collect();
     for page in &method_pages {
-        let method = method(page)?;
+        let method = method(page, options)?;
         let module = module_of(&method.wire, &page.path)?;
         entry(&mut by_name, &module).methods.push(method);
     }
@@ -63,6 +64,7 @@ fn entry<'m>(by_name: &'m mut BTreeMap<String, Module>, name: &str) -> &'m mut M
         name: name.to_owned(),
         methods: Vec::new(),
         events: Vec::new(),
+        shared: Default::default(),
     })
 }
 
@@ -130,7 +132,7 @@ fn scope(page: &Page) -> Result<String> {
         .ok_or_else(|| Error::page(&page.path, "the page gives no scope"))
 }
 
-fn method(page: &Page) -> Result<MethodDef> {
+fn method(page: &Page, options: &Options) -> Result<MethodDef> {
     let wire = first_name(page)?.to_owned();
     let rest = wire.split_once('.').map_or("", |(_, rest)| rest);
     let base = names::pascal(rest)
@@ -141,6 +143,7 @@ fn method(page: &Page) -> Result<MethodDef> {
     let request_name = types.claim("", &wire);
     let response_name = types.claim("Response", "result");
     let error_name = types.claim("Error", "error");
+    let error_code_name = types.claim("ErrorCode", "error code");
     let doc = page_doc(page);
     let request_doc = format!("The request of `{wire}`.");
     let mut request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
@@ -154,7 +157,7 @@ fn method(page: &Page) -> Result<MethodDef> {
     }
     let response = response(page, &mut types, response_name)?;
     Ok(MethodDef {
-        safe_to_repeat: repeat::safe_to_repeat(&wire),
+        safe_to_repeat: repeat::safe_to_repeat(&wire, &options.safe_to_repeat),
         constraints: page
             .param_groups
             .iter()
@@ -169,10 +172,11 @@ fn method(page: &Page) -> Result<MethodDef> {
         doc,
         request,
         response,
-        errors: errors::method_errors(page, error_name)?,
+        errors: errors::method_errors(page, error_name, error_code_name)?,
         structs: types.structs,
         enums: types.enums,
         request_examples,
+        aliases: Vec::new(),
         wire,
     })
 }
@@ -303,6 +307,7 @@ fn event(page: &Page) -> Result<EventDef> {
         payload,
         structs: types.structs,
         enums: types.enums,
+        aliases: Vec::new(),
         wire,
     })
 }
@@ -337,26 +342,24 @@ fn check_module(module: &Module) -> Result<()> {
 }
 
 /// Every SAFE_TO_REPEAT override must name a method of the spec and change the rule's answer.
-pub fn check_overrides(spec: &Spec) -> Result<()> {
-    for (wire, safe, _) in repeat::OVERRIDES {
-        let page = spec
+pub fn check_overrides(spec: &Spec, overrides: &repeat::Overrides) -> Result<()> {
+    const FILE: &str = "api-spec/overrides.toml";
+    for (wire, safe) in overrides {
+        let known = spec
             .pages
             .iter()
-            .find(|p| p.kind == PageKind::Method && p.names.first().is_some_and(|n| n == wire));
-        match page {
-            None => {
-                return Err(Error::page(
-                    "codegen/src/repeat.rs",
-                    format!("the override for `{wire}` names no method of the spec"),
-                ));
-            }
-            Some(_) if repeat::by_verb(wire) == *safe => {
-                return Err(Error::page(
-                    "codegen/src/repeat.rs",
-                    format!("the override for `{wire}` agrees with the rule; remove it"),
-                ));
-            }
-            Some(_) => {}
+            .any(|p| p.kind == PageKind::Method && p.names.first() == Some(wire));
+        if !known {
+            return Err(Error::page(
+                FILE,
+                format!("the safe_to_repeat override for `{wire}` names no method of the spec"),
+            ));
+        }
+        if repeat::by_verb(wire) == *safe {
+            return Err(Error::page(
+                FILE,
+                format!("the safe_to_repeat override for `{wire}` agrees with the rule; remove it"),
+            ));
         }
     }
     Ok(())

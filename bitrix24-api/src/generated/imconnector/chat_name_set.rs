@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ChatNameSetError`]: `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `ERROR_ARGUMENT`, `CHAT_RENAMING_FAILED`; and any method can fail with a `SystemError`.
+/// [`ChatNameSetError`], with a code of [`ChatNameSetErrorCode`]: `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `ERROR_ARGUMENT`, `CHAT_RENAMING_FAILED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,106 +90,27 @@ pub struct ChatNameSetResponse {
     pub data: Option<serde_json::Value>,
 }
 
-/// The errors `imconnector.chat.name.set` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.chat.name.set` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ChatNameSetError {
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400: The line with this ID is inactive or does not exist
-    NotActiveLine { description: String, http_status: u16 },
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400: Unable to find a suitable provider for the connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400: One of the mandatory values (`NAME`, `CHAT_ID`, `USER_ID`, `CONNECTOR` or `LINE`) is absent
-    ErrorArgument { description: String, http_status: u16 },
-    /// `CHAT_RENAMING_FAILED`.
-    ///
-    /// - HTTP 400: Failed to rename the chat
-    ChatRenamingFailed { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum ChatNameSetErrorCode {
+    /// `NOT_ACTIVE_LINE`: HTTP 400: The line with this ID is inactive or does not exist
+    NotActiveLine,
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400: Unable to find a suitable provider for the connector
+    ImconnectorNoCorrectProvider,
+    /// `ERROR_ARGUMENT`: HTTP 400: One of the mandatory values (`NAME`, `CHAT_ID`, `USER_ID`, `CONNECTOR` or `LINE`) is absent
+    ErrorArgument,
+    /// `CHAT_RENAMING_FAILED`: HTTP 400: Failed to rename the chat
+    ChatRenamingFailed,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ChatNameSetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_RENAMING_FAILED" => {
-                Some(Self::ChatRenamingFailed {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    ChatNameSetErrorCode { NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER", ErrorArgument =
+    "ERROR_ARGUMENT", ChatRenamingFailed = "CHAT_RENAMING_FAILED" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::ChatRenamingFailed { .. } => "CHAT_RENAMING_FAILED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ChatNameSetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::ChatRenamingFailed { description, http_status } => {
-                write!(f, "CHAT_RENAMING_FAILED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ChatNameSetError {}
+/// An error of `imconnector.chat.name.set`: its [code](ChatNameSetErrorCode), the description and the HTTP status it arrived with.
+pub type ChatNameSetError = crate::ApiError<ChatNameSetErrorCode>;

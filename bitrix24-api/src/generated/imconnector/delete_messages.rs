@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`DeleteMessagesError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`DeleteMessagesError`], with a code of [`DeleteMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,63 +107,6 @@ impl DeleteMessagesMessage {
     }
 }
 
-/// Who wrote the message, as known to the external system.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesUser {
-    /// The author's ID in the external system.
-    ///
-    /// Send the value you used as `user.id` when calling [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-    pub id: String,
-}
-
-impl DeleteMessagesUser {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
-/// Which message is to be removed, as known to the external system.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesMessageMessage {
-    /// External ID of the message to remove.
-    ///
-    /// It should equal the `message.id` you passed to [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-    pub id: String,
-}
-
-impl DeleteMessagesMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
-/// Where the message was posted: the chat or channel on the external side.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeleteMessagesChat {
-    /// External ID of the chat or channel.
-    ///
-    /// Reuse the `chat.id` value from your [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html) call
-    pub id: String,
-}
-
-impl DeleteMessagesChat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
 /// Per-message processing details.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
@@ -245,108 +188,39 @@ pub struct DeleteMessagesResultChat {
     pub description: Option<String>,
 }
 
-/// The errors `imconnector.delete.messages` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use super::shared::DeleteMessagesUser;
+
+/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
+pub type DeleteMessagesMessageMessage = super::shared::DeleteMessagesUser;
+
+/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
+pub type DeleteMessagesChat = super::shared::DeleteMessagesUser;
+
+/// The error codes `imconnector.delete.messages` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DeleteMessagesError {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+pub enum DeleteMessagesErrorCode {
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
     /// - HTTP 400 “Argument 'MESSAGES' is null or empty”: The request lacks `MESSAGES`
-    ErrorArgument { description: String, http_status: u16 },
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400 “Line with such ID is inactive or does not exist”: The given `LINE` is not active
-    NotActiveLine { description: String, http_status: u16 },
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400 “Could not find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// `NOT_ACTIVE_LINE`: HTTP 400 “Line with such ID is inactive or does not exist”: The given `LINE` is not active
+    NotActiveLine,
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400 “Could not find a suitable provider for the connector”: No provider could be set up for this connector
+    ImconnectorNoCorrectProvider,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for DeleteMessagesError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    DeleteMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
+    "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteMessagesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DeleteMessagesError {}
+/// An error of `imconnector.delete.messages`: its [code](DeleteMessagesErrorCode), the description and the HTTP status it arrived with.
+pub type DeleteMessagesError = crate::ApiError<DeleteMessagesErrorCode>;

@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ListError`]: `WRONG_AUTH_TYPE`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`ListError`], with a code of [`ListErrorCode`]: `WRONG_AUTH_TYPE`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -48,74 +48,24 @@ pub struct ListResponse(
     pub BTreeMap<String, String>,
 );
 
-/// The errors `imconnector.list` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.list` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ListError {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
+pub enum ListErrorCode {
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// `ACCESS_DENIED`:
     ///
     /// - HTTP 400 “The ImOpenLines module is not installed”: The account has no `imopenlines` module
     /// - HTTP 400 “You don't have access to this action”: The calling user may not change connector settings
-    AccessDenied { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    AccessDenied,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ListError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    ListErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", AccessDenied = "ACCESS_DENIED" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ListError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ListError {}
+/// An error of `imconnector.list`: its [code](ListErrorCode), the description and the HTTP status it arrived with.
+pub type ListError = crate::ApiError<ListErrorCode>;

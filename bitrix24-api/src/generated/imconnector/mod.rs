@@ -2,6 +2,7 @@
 
 //! `imconnector.*`: its methods and events, behind the `imconnector` feature.
 
+mod shared;
 mod activate;
 mod chat_name_set;
 mod connector_data_set;
@@ -22,54 +23,64 @@ mod on_im_connector_message_delete;
 mod on_im_connector_message_update;
 mod on_im_connector_status_delete;
 
-pub use activate::{Activate, ActivateError, ActivateResponse};
-pub use chat_name_set::{ChatNameSet, ChatNameSetError, ChatNameSetResponse};
+pub use shared::{
+    Chat, DeleteMessagesUser, Extra, File, Message, MessageMessage, OnImConnectorAuth,
+    OnImConnectorDialogConnector, OnImConnectorDialogFinishChat,
+    OnImConnectorMessageAddChat, OnImConnectorMessageIm, OnImConnectorStatus, Picture,
+    ResultChat, ResultMessage, SendStatusChat, SendStatusIm, SendStatusResponse, User,
+};
+pub use activate::{Activate, ActivateError, ActivateErrorCode, ActivateResponse};
+pub use chat_name_set::{
+    ChatNameSet, ChatNameSetError, ChatNameSetErrorCode, ChatNameSetResponse,
+};
 pub use connector_data_set::{
     ConnectorDataSet, ConnectorDataSetData, ConnectorDataSetError,
-    ConnectorDataSetResponse,
+    ConnectorDataSetErrorCode, ConnectorDataSetResponse,
 };
 pub use delete_messages::{
     DeleteMessages, DeleteMessagesChat, DeleteMessagesData, DeleteMessagesError,
-    DeleteMessagesMessage, DeleteMessagesMessageMessage, DeleteMessagesResponse,
-    DeleteMessagesResult, DeleteMessagesResultChat, DeleteMessagesResultMessage,
-    DeleteMessagesUser,
+    DeleteMessagesErrorCode, DeleteMessagesMessage, DeleteMessagesMessageMessage,
+    DeleteMessagesResponse, DeleteMessagesResult, DeleteMessagesResultChat,
+    DeleteMessagesResultMessage,
 };
-pub use list::{List, ListError, ListResponse};
+pub use list::{List, ListError, ListErrorCode, ListResponse};
 pub use register::{
-    Register, RegisterError, RegisterIcon, RegisterIconDisabled, RegisterResponse,
+    Register, RegisterError, RegisterErrorCode, RegisterIcon, RegisterIconDisabled,
+    RegisterResponse,
 };
 pub use send_messages::{
     SendMessages, SendMessagesChat, SendMessagesData, SendMessagesError,
-    SendMessagesExtra, SendMessagesFile, SendMessagesMessage, SendMessagesMessageMessage,
-    SendMessagesPicture, SendMessagesResponse, SendMessagesResult,
-    SendMessagesResultChat, SendMessagesResultMessage, SendMessagesSession,
-    SendMessagesUser,
+    SendMessagesErrorCode, SendMessagesExtra, SendMessagesFile, SendMessagesMessage,
+    SendMessagesMessageMessage, SendMessagesPicture, SendMessagesResponse,
+    SendMessagesResult, SendMessagesResultChat, SendMessagesResultMessage,
+    SendMessagesSession, SendMessagesUser,
 };
 pub use send_status_delivery::{
     SendStatusDelivery, SendStatusDeliveryChat, SendStatusDeliveryError,
-    SendStatusDeliveryIm, SendStatusDeliveryMessage, SendStatusDeliveryMessageMessage,
-    SendStatusDeliveryResponse,
+    SendStatusDeliveryErrorCode, SendStatusDeliveryIm, SendStatusDeliveryMessage,
+    SendStatusDeliveryMessageMessage, SendStatusDeliveryResponse,
 };
 pub use send_status_reading::{
     SendStatusReading, SendStatusReadingChat, SendStatusReadingError,
-    SendStatusReadingIm, SendStatusReadingMessage, SendStatusReadingMessageMessage,
-    SendStatusReadingResponse,
+    SendStatusReadingErrorCode, SendStatusReadingIm, SendStatusReadingMessage,
+    SendStatusReadingMessageMessage, SendStatusReadingResponse,
 };
-pub use status::{Status, StatusError, StatusResponse};
-pub use unregister::{Unregister, UnregisterError, UnregisterResponse};
+pub use status::{Status, StatusError, StatusErrorCode, StatusResponse};
+pub use unregister::{
+    Unregister, UnregisterError, UnregisterErrorCode, UnregisterResponse,
+};
 pub use update_messages::{
     UpdateMessages, UpdateMessagesChat, UpdateMessagesData, UpdateMessagesError,
-    UpdateMessagesExtra, UpdateMessagesFile, UpdateMessagesMessage,
-    UpdateMessagesMessageMessage, UpdateMessagesPicture, UpdateMessagesResponse,
-    UpdateMessagesResult, UpdateMessagesResultChat, UpdateMessagesResultMessage,
-    UpdateMessagesUser,
+    UpdateMessagesErrorCode, UpdateMessagesExtra, UpdateMessagesFile,
+    UpdateMessagesMessage, UpdateMessagesMessageMessage, UpdateMessagesPicture,
+    UpdateMessagesResponse, UpdateMessagesResult, UpdateMessagesResultChat,
+    UpdateMessagesResultMessage, UpdateMessagesUser,
 };
 pub use on_im_connector_dialog_finish::{
     OnImConnectorDialogFinish, OnImConnectorDialogFinishAuth,
-    OnImConnectorDialogFinishChat, OnImConnectorDialogFinishConnector,
-    OnImConnectorDialogFinishData, OnImConnectorDialogFinishDataData,
-    OnImConnectorDialogFinishSession, OnImConnectorDialogFinishStatus,
-    OnImConnectorDialogFinishUser,
+    OnImConnectorDialogFinishConnector, OnImConnectorDialogFinishData,
+    OnImConnectorDialogFinishDataData, OnImConnectorDialogFinishSession,
+    OnImConnectorDialogFinishStatus, OnImConnectorDialogFinishUser,
 };
 pub use on_im_connector_dialog_start::{
     OnImConnectorDialogStart, OnImConnectorDialogStartAuth, OnImConnectorDialogStartChat,
@@ -81,10 +92,9 @@ pub use on_im_connector_line_delete::{
     OnImConnectorLineDelete, OnImConnectorLineDeleteAuth, OnImConnectorLineDeleteStatus,
 };
 pub use on_im_connector_message_add::{
-    OnImConnectorMessageAdd, OnImConnectorMessageAddAuth, OnImConnectorMessageAddChat,
-    OnImConnectorMessageAddData, OnImConnectorMessageAddIm,
-    OnImConnectorMessageAddMessage, OnImConnectorMessageAddMessageMessage,
-    OnImConnectorMessageAddStatus,
+    OnImConnectorMessageAdd, OnImConnectorMessageAddAuth, OnImConnectorMessageAddData,
+    OnImConnectorMessageAddIm, OnImConnectorMessageAddMessage,
+    OnImConnectorMessageAddMessageMessage, OnImConnectorMessageAddStatus,
 };
 pub use on_im_connector_message_delete::{
     OnImConnectorMessageDelete, OnImConnectorMessageDeleteAuth,

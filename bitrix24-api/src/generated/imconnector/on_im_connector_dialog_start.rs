@@ -100,28 +100,6 @@ pub struct OnImConnectorDialogStartDataData {
     pub user: Option<OnImConnectorDialogStartUser>,
 }
 
-/// Which connector, line, chat and user the dialog is tied to.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#connector)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorDialogStartConnector {
-    /// Code of the connector
-    #[serde_as(as = "Option<wire::Str>")]
-    pub connector_id: Option<String>,
-    /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
-    pub line_id: Option<i64>,
-    /// ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// The client's ID on the external system side
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-}
-
 /// The open line session behind the dialog.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#session)
@@ -144,92 +122,17 @@ pub struct OnImConnectorDialogStartSession {
     pub close_term: Option<i64>,
 }
 
-/// The Bitrix24 chat of the dialog.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorDialogStartChat {
-    /// ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnImConnectorDialogConnector`](super::shared::OnImConnectorDialogConnector).
+pub type OnImConnectorDialogStartConnector = super::shared::OnImConnectorDialogConnector;
 
-/// The client taking part in the dialog.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#user)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorDialogStartUser {
-    /// The client's ID on the external system side
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnImConnectorDialogFinishChat`](super::shared::OnImConnectorDialogFinishChat).
+pub type OnImConnectorDialogStartChat = super::shared::OnImConnectorDialogFinishChat;
 
-/// Authorization data for calling back into the account, plus details of the account on which the event happened.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorDialogStartAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnImConnectorDialogStartStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnImConnectorDialogFinishChat`](super::shared::OnImConnectorDialogFinishChat).
+pub type OnImConnectorDialogStartUser = super::shared::OnImConnectorDialogFinishChat;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnImConnectorDialogStartStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
+/// This page's name for the shared [`OnImConnectorAuth`](super::shared::OnImConnectorAuth).
+pub type OnImConnectorDialogStartAuth = super::shared::OnImConnectorAuth;
 
-crate::documented_values!(
-    OnImConnectorDialogStartStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnImConnectorStatus`](super::shared::OnImConnectorStatus).
+pub type OnImConnectorDialogStartStatus = super::shared::OnImConnectorStatus;

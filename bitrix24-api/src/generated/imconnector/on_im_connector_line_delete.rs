@@ -43,66 +43,8 @@ impl crate::method::Event for OnImConnectorLineDelete {
     const SCOPE: &'static str = "imconnector";
 }
 
-/// Authorization data for calling back into the account, plus details of the account on which the event happened.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorLineDeleteAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnImConnectorLineDeleteStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnImConnectorAuth`](super::shared::OnImConnectorAuth).
+pub type OnImConnectorLineDeleteAuth = super::shared::OnImConnectorAuth;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnImConnectorLineDeleteStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    OnImConnectorLineDeleteStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnImConnectorStatus`](super::shared::OnImConnectorStatus).
+pub type OnImConnectorLineDeleteStatus = super::shared::OnImConnectorStatus;

@@ -98,22 +98,6 @@ pub struct OnImConnectorMessageAddMessage {
     pub chat: Option<OnImConnectorMessageAddChat>,
 }
 
-/// Bitrix24's own IDs for the message and its chat.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageAddIm {
-    /// Bitrix24 ID of the open line chat; store it to send delivery or read statuses later
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// Bitrix24 ID of the message; store it to send delivery or read statuses later
-    #[serde_as(as = "Option<wire::Int>")]
-    pub message_id: Option<i64>,
-}
-
 /// Author and text of the message.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
@@ -130,79 +114,13 @@ pub struct OnImConnectorMessageAddMessageMessage {
     pub text: Option<String>,
 }
 
-/// The target chat in the external system.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageAddChat {
-    /// The chat's ID in the external system
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-}
+/// This page's name for the shared [`OnImConnectorAuth`](super::shared::OnImConnectorAuth).
+pub type OnImConnectorMessageAddAuth = super::shared::OnImConnectorAuth;
 
-/// Authorization data for calling back into the account, plus details of the account on which the event happened.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageAddAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnImConnectorMessageAddStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnImConnectorStatus`](super::shared::OnImConnectorStatus).
+pub type OnImConnectorMessageAddStatus = super::shared::OnImConnectorStatus;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnImConnectorMessageAddStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
+/// This page's name for the shared [`OnImConnectorMessageIm`](super::shared::OnImConnectorMessageIm).
+pub type OnImConnectorMessageAddIm = super::shared::OnImConnectorMessageIm;
 
-crate::documented_values!(
-    OnImConnectorMessageAddStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+use super::shared::OnImConnectorMessageAddChat;

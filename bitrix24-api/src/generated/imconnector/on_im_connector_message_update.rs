@@ -98,22 +98,6 @@ pub struct OnImConnectorMessageUpdateMessage {
     pub chat: Option<OnImConnectorMessageUpdateChat>,
 }
 
-/// Bitrix24's own IDs for the message and its chat.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageUpdateIm {
-    /// Bitrix24 ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// Bitrix24 ID of the edited message
-    #[serde_as(as = "Option<wire::Int>")]
-    pub message_id: Option<i64>,
-}
-
 /// External ID and new content of the edited message.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
@@ -130,79 +114,14 @@ pub struct OnImConnectorMessageUpdateMessageMessage {
     pub text: Option<String>,
 }
 
-/// The chat in the external channel that holds the message.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageUpdateChat {
-    /// The chat's ID in the external channel
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-}
+/// This page's name for the shared [`OnImConnectorAuth`](super::shared::OnImConnectorAuth).
+pub type OnImConnectorMessageUpdateAuth = super::shared::OnImConnectorAuth;
 
-/// Authorization data for calling back into the account, plus details of the account on which the event happened.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnImConnectorMessageUpdateAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnImConnectorMessageUpdateStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnImConnectorStatus`](super::shared::OnImConnectorStatus).
+pub type OnImConnectorMessageUpdateStatus = super::shared::OnImConnectorStatus;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnImConnectorMessageUpdateStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
+/// This page's name for the shared [`OnImConnectorMessageIm`](super::shared::OnImConnectorMessageIm).
+pub type OnImConnectorMessageUpdateIm = super::shared::OnImConnectorMessageIm;
 
-crate::documented_values!(
-    OnImConnectorMessageUpdateStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnImConnectorMessageAddChat`](super::shared::OnImConnectorMessageAddChat).
+pub type OnImConnectorMessageUpdateChat = super::shared::OnImConnectorMessageAddChat;

@@ -16,7 +16,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`RegisterError`]: `APPLICATION_REGISTRATION_ERROR_POINT`, `CONNECTOR_ID_REQUIRED`, `NAME_REQUIRED`, `ICON_REQUIRED`, `NO_APPLICATION_ID`, `NO_PLACEMENT_HANDLER`, `APPLICATION_REGISTRATION_ERROR`, `GENERAL_CONNECTOR_REGISTRATION_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`RegisterError`], with a code of [`RegisterErrorCode`]: `APPLICATION_REGISTRATION_ERROR_POINT`, `CONNECTOR_ID_REQUIRED`, `NAME_REQUIRED`, `ICON_REQUIRED`, `NO_APPLICATION_ID`, `NO_PLACEMENT_HANDLER`, `APPLICATION_REGISTRATION_ERROR`, `GENERAL_CONNECTOR_REGISTRATION_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -278,184 +278,41 @@ impl RegisterIconDisabled {
     }
 }
 
-/// The errors `imconnector.register` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.register` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RegisterError {
-    /// `APPLICATION_REGISTRATION_ERROR_POINT`.
-    ///
-    /// - HTTP 200 “Application registration error. Using a dot in the connector identifier is not allowed”: `ID` contains a `.`
-    ApplicationRegistrationErrorPoint { description: String, http_status: u16 },
-    /// `CONNECTOR_ID_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector ID is not specified”: `ID` is missing, empty or not a string
-    ConnectorIdRequired { description: String, http_status: u16 },
-    /// `NAME_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector name is not specified”: `NAME` is missing, empty or not a string
-    NameRequired { description: String, http_status: u16 },
-    /// `ICON_REQUIRED`.
-    ///
-    /// - HTTP 200 “Connector icon is not specified”: `ICON.DATA_IMAGE` is missing or not a string
-    IconRequired { description: String, http_status: u16 },
-    /// `NO_APPLICATION_ID`.
-    ///
-    /// - HTTP 200 “Failed to get application ID”: The request could not be tied to any application
-    NoApplicationId { description: String, http_status: u16 },
-    /// `NO_PLACEMENT_HANDLER`.
-    ///
-    /// - HTTP 200 “Failed to get embedding handler URL”: `PLACEMENT_HANDLER` is missing, empty or not a string
-    NoPlacementHandler { description: String, http_status: u16 },
-    /// `APPLICATION_REGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “Application registration error”: Registration was not completed, so neither the connector data nor its embedding settings were stored
-    ApplicationRegistrationError { description: String, http_status: u16 },
-    /// `GENERAL_CONNECTOR_REGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “General connector registration error”: The input failed some other validation check
-    GeneralConnectorRegistrationError { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum RegisterErrorCode {
+    /// `APPLICATION_REGISTRATION_ERROR_POINT`: HTTP 200 “Application registration error. Using a dot in the connector identifier is not allowed”: `ID` contains a `.`
+    ApplicationRegistrationErrorPoint,
+    /// `CONNECTOR_ID_REQUIRED`: HTTP 200 “Connector ID is not specified”: `ID` is missing, empty or not a string
+    ConnectorIdRequired,
+    /// `NAME_REQUIRED`: HTTP 200 “Connector name is not specified”: `NAME` is missing, empty or not a string
+    NameRequired,
+    /// `ICON_REQUIRED`: HTTP 200 “Connector icon is not specified”: `ICON.DATA_IMAGE` is missing or not a string
+    IconRequired,
+    /// `NO_APPLICATION_ID`: HTTP 200 “Failed to get application ID”: The request could not be tied to any application
+    NoApplicationId,
+    /// `NO_PLACEMENT_HANDLER`: HTTP 200 “Failed to get embedding handler URL”: `PLACEMENT_HANDLER` is missing, empty or not a string
+    NoPlacementHandler,
+    /// `APPLICATION_REGISTRATION_ERROR`: HTTP 200 “Application registration error”: Registration was not completed, so neither the connector data nor its embedding settings were stored
+    ApplicationRegistrationError,
+    /// `GENERAL_CONNECTOR_REGISTRATION_ERROR`: HTTP 200 “General connector registration error”: The input failed some other validation check
+    GeneralConnectorRegistrationError,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for RegisterError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "APPLICATION_REGISTRATION_ERROR_POINT" => {
-                Some(Self::ApplicationRegistrationErrorPoint {
-                    description,
-                    http_status,
-                })
-            }
-            "CONNECTOR_ID_REQUIRED" => {
-                Some(Self::ConnectorIdRequired {
-                    description,
-                    http_status,
-                })
-            }
-            "NAME_REQUIRED" => {
-                Some(Self::NameRequired {
-                    description,
-                    http_status,
-                })
-            }
-            "ICON_REQUIRED" => {
-                Some(Self::IconRequired {
-                    description,
-                    http_status,
-                })
-            }
-            "NO_APPLICATION_ID" => {
-                Some(Self::NoApplicationId {
-                    description,
-                    http_status,
-                })
-            }
-            "NO_PLACEMENT_HANDLER" => {
-                Some(Self::NoPlacementHandler {
-                    description,
-                    http_status,
-                })
-            }
-            "APPLICATION_REGISTRATION_ERROR" => {
-                Some(Self::ApplicationRegistrationError {
-                    description,
-                    http_status,
-                })
-            }
-            "GENERAL_CONNECTOR_REGISTRATION_ERROR" => {
-                Some(Self::GeneralConnectorRegistrationError {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    RegisterErrorCode { ApplicationRegistrationErrorPoint =
+    "APPLICATION_REGISTRATION_ERROR_POINT", ConnectorIdRequired =
+    "CONNECTOR_ID_REQUIRED", NameRequired = "NAME_REQUIRED", IconRequired =
+    "ICON_REQUIRED", NoApplicationId = "NO_APPLICATION_ID", NoPlacementHandler =
+    "NO_PLACEMENT_HANDLER", ApplicationRegistrationError =
+    "APPLICATION_REGISTRATION_ERROR", GeneralConnectorRegistrationError =
+    "GENERAL_CONNECTOR_REGISTRATION_ERROR", WrongAuthType = "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ApplicationRegistrationErrorPoint { .. } => {
-                "APPLICATION_REGISTRATION_ERROR_POINT"
-            }
-            Self::ConnectorIdRequired { .. } => "CONNECTOR_ID_REQUIRED",
-            Self::NameRequired { .. } => "NAME_REQUIRED",
-            Self::IconRequired { .. } => "ICON_REQUIRED",
-            Self::NoApplicationId { .. } => "NO_APPLICATION_ID",
-            Self::NoPlacementHandler { .. } => "NO_PLACEMENT_HANDLER",
-            Self::ApplicationRegistrationError { .. } => "APPLICATION_REGISTRATION_ERROR",
-            Self::GeneralConnectorRegistrationError { .. } => {
-                "GENERAL_CONNECTOR_REGISTRATION_ERROR"
-            }
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for RegisterError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ApplicationRegistrationErrorPoint { description, http_status } => {
-                write!(
-                    f,
-                    "APPLICATION_REGISTRATION_ERROR_POINT (HTTP {http_status}): {description}"
-                )
-            }
-            Self::ConnectorIdRequired { description, http_status } => {
-                write!(f, "CONNECTOR_ID_REQUIRED (HTTP {http_status}): {description}")
-            }
-            Self::NameRequired { description, http_status } => {
-                write!(f, "NAME_REQUIRED (HTTP {http_status}): {description}")
-            }
-            Self::IconRequired { description, http_status } => {
-                write!(f, "ICON_REQUIRED (HTTP {http_status}): {description}")
-            }
-            Self::NoApplicationId { description, http_status } => {
-                write!(f, "NO_APPLICATION_ID (HTTP {http_status}): {description}")
-            }
-            Self::NoPlacementHandler { description, http_status } => {
-                write!(f, "NO_PLACEMENT_HANDLER (HTTP {http_status}): {description}")
-            }
-            Self::ApplicationRegistrationError { description, http_status } => {
-                write!(
-                    f,
-                    "APPLICATION_REGISTRATION_ERROR (HTTP {http_status}): {description}"
-                )
-            }
-            Self::GeneralConnectorRegistrationError { description, http_status } => {
-                write!(
-                    f,
-                    "GENERAL_CONNECTOR_REGISTRATION_ERROR (HTTP {http_status}): {description}"
-                )
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for RegisterError {}
+/// An error of `imconnector.register`: its [code](RegisterErrorCode), the description and the HTTP status it arrived with.
+pub type RegisterError = crate::ApiError<RegisterErrorCode>;

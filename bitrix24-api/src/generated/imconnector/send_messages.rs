@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SendMessagesError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
+/// [`SendMessagesError`], with a code of [`SendMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,321 +80,6 @@ pub struct SendMessagesResponse {
     pub data: Option<SendMessagesData>,
 }
 
-/// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
-///
-/// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesMessage {
-    /// The sender as the external system knows them.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
-    pub user: SendMessagesUser,
-    /// The message content and its external identity.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
-    pub message: SendMessagesMessageMessage,
-    /// The chat the message was written in, on the external side.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
-    pub chat: SendMessagesChat,
-}
-
-impl SendMessagesMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        user: SendMessagesUser,
-        message: SendMessagesMessageMessage,
-        chat: SendMessagesChat,
-    ) -> Self {
-        Self { user, message, chat }
-    }
-}
-
-/// The sender as the external system knows them.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesUser {
-    /// The sender's ID in the external system; your integration chooses and owns this value
-    pub id: String,
-    /// Sender's surname
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Sender's given name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<SendMessagesPicture>,
-    /// Address of the sender's profile page in the external system
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Sender's gender; either `male` or `female`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
-    /// Sender's e-mail address
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Sender's phone number
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_phone_validate: Option<String>,
-}
-
-impl SendMessagesUser {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            last_name: None,
-            name: None,
-            picture: None,
-            url: None,
-            gender: None,
-            email: None,
-            phone: None,
-            skip_phone_validate: None,
-        }
-    }
-
-    /// Sender's surname
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sender's given name
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
-    pub fn picture(mut self, picture: SendMessagesPicture) -> Self {
-        self.picture = Some(picture);
-        self
-    }
-
-    /// Address of the sender's profile page in the external system
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Sender's gender; either `male` or `female`
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Sender's e-mail address
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sender's phone number
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
-    pub fn skip_phone_validate(
-        mut self,
-        skip_phone_validate: impl Into<String>,
-    ) -> Self {
-        self.skip_phone_validate = Some(skip_phone_validate.into());
-        self
-    }
-}
-
-/// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesPicture {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl SendMessagesPicture {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None }
-    }
-
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
-
-/// The message content and its external identity.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesMessageMessage {
-    /// The message's ID in the external system; your integration chooses and owns this value
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the message was written, as a Unix timestamp in seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<i64>,
-    /// Body of the message. A message has to carry at least one of `text` and `files`.
-    ///
-    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
-    ///
-    /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<SendMessagesFile>>,
-    /// Set to `Y` to keep the CRM tracker from processing this message. Omit the key if the tracker should run
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable_crm: Option<String>,
-    /// Bitrix24 ID of a manager (employee). When given, the message is posted as written by that manager
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-}
-
-impl SendMessagesMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            date: None,
-            text: None,
-            files: None,
-            disable_crm: None,
-            user_id: None,
-        }
-    }
-
-    /// The message's ID in the external system; your integration chooses and owns this value
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// When the message was written, as a Unix timestamp in seconds
-    pub fn date(mut self, date: i64) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Body of the message. A message has to carry at least one of `text` and `files`.
-    ///
-    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
-    ///
-    /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
-    pub fn files(mut self, files: Vec<SendMessagesFile>) -> Self {
-        self.files = Some(files);
-        self
-    }
-
-    /// Set to `Y` to keep the CRM tracker from processing this message. Omit the key if the tracker should run
-    pub fn disable_crm(mut self, disable_crm: impl Into<String>) -> Self {
-        self.disable_crm = Some(disable_crm.into());
-        self
-    }
-
-    /// Bitrix24 ID of a manager (employee). When given, the message is posted as written by that manager
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = Some(user_id);
-        self
-    }
-}
-
-/// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
-///
-/// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesFile {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl SendMessagesFile {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None, name: None }
-    }
-
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
-
-/// The chat the message was written in, on the external side.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SendMessagesChat {
-    /// The chat's or channel's ID in the external system.
-    ///
-    /// Ideally this matches `DATA.ID` you stored with [imconnector.connector.data.set](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
-    pub id: String,
-    /// Title of the chat or channel.
-    ///
-    /// Ideally this matches `DATA.NAME`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Address of the chat or channel in the external system.
-    ///
-    /// Ideally this matches `DATA.URL`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl SendMessagesChat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            url: None,
-        }
-    }
-
-    /// Title of the chat or channel.
-    ///
-    /// Ideally this matches `DATA.NAME`
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Address of the chat or channel in the external system.
-    ///
-    /// Ideally this matches `DATA.URL`
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
-
 /// Details about what happened to each submitted message.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
@@ -446,60 +131,6 @@ pub struct SendMessagesResult {
     pub session: Option<SendMessagesSession>,
 }
 
-/// The message as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-message)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct SendMessagesResultMessage {
-    /// The message's ID in the external system
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// The message date in its processed form
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date: Option<serde_json::Value>,
-    /// Body of the message
-    #[serde_as(as = "Option<wire::Str>")]
-    pub text: Option<String>,
-    /// Attachments of the message
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub files: Option<Vec<serde_json::Value>>,
-}
-
-/// The chat as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct SendMessagesResultChat {
-    /// The chat's or channel's external ID
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// Title of the chat or channel
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// Descriptive text of the chat, such as a link back to the source post
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-}
-
-/// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-extra)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct SendMessagesExtra {
-    /// Present with `Y` when phone validation was skipped
-    #[serde_as(as = "Option<wire::Str>")]
-    pub skip_phone_validate: Option<String>,
-    /// Present with `Y` when the CRM tracker was switched off
-    #[serde_as(as = "Option<wire::Str>")]
-    pub disable_tracker: Option<String>,
-}
-
 /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -516,15 +147,40 @@ pub struct SendMessagesSession {
     pub chat_id: Option<String>,
 }
 
-/// The errors `imconnector.send.messages` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// This page's name for the shared [`Message`](super::shared::Message).
+pub type SendMessagesMessage = super::shared::Message;
+
+/// This page's name for the shared [`User`](super::shared::User).
+pub type SendMessagesUser = super::shared::User;
+
+/// This page's name for the shared [`Picture`](super::shared::Picture).
+pub type SendMessagesPicture = super::shared::Picture;
+
+/// This page's name for the shared [`MessageMessage`](super::shared::MessageMessage).
+pub type SendMessagesMessageMessage = super::shared::MessageMessage;
+
+/// This page's name for the shared [`File`](super::shared::File).
+pub type SendMessagesFile = super::shared::File;
+
+/// This page's name for the shared [`Chat`](super::shared::Chat).
+pub type SendMessagesChat = super::shared::Chat;
+
+/// This page's name for the shared [`ResultMessage`](super::shared::ResultMessage).
+pub type SendMessagesResultMessage = super::shared::ResultMessage;
+
+/// This page's name for the shared [`ResultChat`](super::shared::ResultChat).
+pub type SendMessagesResultChat = super::shared::ResultChat;
+
+/// This page's name for the shared [`Extra`](super::shared::Extra).
+pub type SendMessagesExtra = super::shared::Extra;
+
+/// The error codes `imconnector.send.messages` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendMessagesError {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+pub enum SendMessagesErrorCode {
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
@@ -532,114 +188,23 @@ pub enum SendMessagesError {
     /// - HTTP 400 “The value of an argument 'MESSAGES' must be of type array”: `MESSAGES` was sent as something other than an array
     /// - HTTP 400 “The MESSAGES parameter must be an array of messages (arrays)”: At least one item of `MESSAGES` is not itself an array/object
     /// - HTTP 400 “The incorrect structure of a message inside MESSAGES parameter”: An item of `MESSAGES` lacks its `user`, `message` or `chat` block
-    ErrorArgument { description: String, http_status: u16 },
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
-    NotActiveLine { description: String, http_status: u16 },
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`.
-    ///
-    /// - HTTP 400 “No valid command specified”: The server could not work out which command should handle the incoming data
-    ImconnectorNotSpecifiedCorrectCommand { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// `NOT_ACTIVE_LINE`: HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
+    NotActiveLine,
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
+    ImconnectorNoCorrectProvider,
+    /// `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`: HTTP 400 “No valid command specified”: The server could not work out which command should handle the incoming data
+    ImconnectorNotSpecifiedCorrectCommand,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SendMessagesError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" => {
-                Some(Self::ImconnectorNotSpecifiedCorrectCommand {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
+    "IMCONNECTOR_NO_CORRECT_PROVIDER", ImconnectorNotSpecifiedCorrectCommand =
+    "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::ImconnectorNotSpecifiedCorrectCommand { .. } => {
-                "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SendMessagesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::ImconnectorNotSpecifiedCorrectCommand { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SendMessagesError {}
+/// An error of `imconnector.send.messages`: its [code](SendMessagesErrorCode), the description and the HTTP status it arrived with.
+pub type SendMessagesError = crate::ApiError<SendMessagesErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`UnregisterError`]: `APPLICATION_UNREGISTRATION_ERROR`, `NO_APPLICATION_ID`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`UnregisterError`], with a code of [`UnregisterErrorCode`]: `APPLICATION_UNREGISTRATION_ERROR`, `NO_APPLICATION_ID`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,92 +52,25 @@ pub struct UnregisterResponse {
     pub result: Option<bool>,
 }
 
-/// The errors `imconnector.unregister` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imconnector.unregister` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UnregisterError {
-    /// `APPLICATION_UNREGISTRATION_ERROR`.
-    ///
-    /// - HTTP 200 “Error unregistering the application”: The connector with this `ID` could not be removed for the calling application
-    ApplicationUnregistrationError { description: String, http_status: u16 },
-    /// `NO_APPLICATION_ID`.
-    ///
-    /// - HTTP 200 “Failed to retrieve application ID”: The request could not be tied to any application
-    NoApplicationId { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method. Application context required.”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum UnregisterErrorCode {
+    /// `APPLICATION_UNREGISTRATION_ERROR`: HTTP 200 “Error unregistering the application”: The connector with this `ID` could not be removed for the calling application
+    ApplicationUnregistrationError,
+    /// `NO_APPLICATION_ID`: HTTP 200 “Failed to retrieve application ID”: The request could not be tied to any application
+    NoApplicationId,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required.”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for UnregisterError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "APPLICATION_UNREGISTRATION_ERROR" => {
-                Some(Self::ApplicationUnregistrationError {
-                    description,
-                    http_status,
-                })
-            }
-            "NO_APPLICATION_ID" => {
-                Some(Self::NoApplicationId {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    UnregisterErrorCode { ApplicationUnregistrationError =
+    "APPLICATION_UNREGISTRATION_ERROR", NoApplicationId = "NO_APPLICATION_ID",
+    WrongAuthType = "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ApplicationUnregistrationError { .. } => {
-                "APPLICATION_UNREGISTRATION_ERROR"
-            }
-            Self::NoApplicationId { .. } => "NO_APPLICATION_ID",
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for UnregisterError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ApplicationUnregistrationError { description, http_status } => {
-                write!(
-                    f,
-                    "APPLICATION_UNREGISTRATION_ERROR (HTTP {http_status}): {description}"
-                )
-            }
-            Self::NoApplicationId { description, http_status } => {
-                write!(f, "NO_APPLICATION_ID (HTTP {http_status}): {description}")
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for UnregisterError {}
+/// An error of `imconnector.unregister`: its [code](UnregisterErrorCode), the description and the HTTP status it arrived with.
+pub type UnregisterError = crate::ApiError<UnregisterErrorCode>;

@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`UpdateMessagesError`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`UpdateMessagesError`], with a code of [`UpdateMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,305 +80,6 @@ pub struct UpdateMessagesResponse {
     pub data: Option<UpdateMessagesData>,
 }
 
-/// Messages to change. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
-///
-/// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesMessage {
-    /// The author as the external system knows them.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
-    pub user: UpdateMessagesUser,
-    /// Which message to change and its new content.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
-    pub message: UpdateMessagesMessageMessage,
-    /// The chat the message lives in, on the external side.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
-    pub chat: UpdateMessagesChat,
-}
-
-impl UpdateMessagesMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        user: UpdateMessagesUser,
-        message: UpdateMessagesMessageMessage,
-        chat: UpdateMessagesChat,
-    ) -> Self {
-        Self { user, message, chat }
-    }
-}
-
-/// The author as the external system knows them.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesUser {
-    /// The author's ID in the external system
-    pub id: String,
-    /// Author's surname
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Author's given name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<UpdateMessagesPicture>,
-    /// Address of the author's profile page in the external system
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Author's gender; either `male` or `female`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
-    /// Author's e-mail address
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Author's phone number
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_phone_validate: Option<String>,
-}
-
-impl UpdateMessagesUser {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            last_name: None,
-            name: None,
-            picture: None,
-            url: None,
-            gender: None,
-            email: None,
-            phone: None,
-            skip_phone_validate: None,
-        }
-    }
-
-    /// Author's surname
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Author's given name
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
-    pub fn picture(mut self, picture: UpdateMessagesPicture) -> Self {
-        self.picture = Some(picture);
-        self
-    }
-
-    /// Address of the author's profile page in the external system
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Author's gender; either `male` or `female`
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Author's e-mail address
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Author's phone number
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
-    pub fn skip_phone_validate(
-        mut self,
-        skip_phone_validate: impl Into<String>,
-    ) -> Self {
-        self.skip_phone_validate = Some(skip_phone_validate.into());
-        self
-    }
-}
-
-/// Author's profile picture, given as an object with a `url` key, e.g. `{"url":"https://example.com/u42.png"}`
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesPicture {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl UpdateMessagesPicture {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None }
-    }
-
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
-
-/// Which message to change and its new content.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesMessageMessage {
-    /// External ID of the message whose content is being replaced
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Message time as a Unix timestamp in seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<i64>,
-    /// Replacement body of the message. Send `text` or `files`
-    ///
-    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<UpdateMessagesFile>>,
-    /// Set to `Y` to keep the CRM tracker from processing this message
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable_crm: Option<String>,
-    /// Bitrix24 ID of a manager (employee). When given, the change is made in that manager's name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-}
-
-impl UpdateMessagesMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            date: None,
-            text: None,
-            files: None,
-            disable_crm: None,
-            user_id: None,
-        }
-    }
-
-    /// External ID of the message whose content is being replaced
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// Message time as a Unix timestamp in seconds
-    pub fn date(mut self, date: i64) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Replacement body of the message. Send `text` or `files`
-    ///
-    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
-    pub fn files(mut self, files: Vec<UpdateMessagesFile>) -> Self {
-        self.files = Some(files);
-        self
-    }
-
-    /// Set to `Y` to keep the CRM tracker from processing this message
-    pub fn disable_crm(mut self, disable_crm: impl Into<String>) -> Self {
-        self.disable_crm = Some(disable_crm.into());
-        self
-    }
-
-    /// Bitrix24 ID of a manager (employee). When given, the change is made in that manager's name
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = Some(user_id);
-        self
-    }
-}
-
-/// Attachments. Each entry pairs a link with a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesFile {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl UpdateMessagesFile {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None, name: None }
-    }
-
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
-
-/// The chat the message lives in, on the external side.
-///
-/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct UpdateMessagesChat {
-    /// The chat's or channel's ID in the external system; ideally it matches `DATA.ID` stored with [imconnector.connector.data.set](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
-    pub id: String,
-    /// Title of the chat or channel; ideally it matches `DATA.NAME`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Address of the chat or channel in the external system; ideally it matches `DATA.URL`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl UpdateMessagesChat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            url: None,
-        }
-    }
-
-    /// Title of the chat or channel; ideally it matches `DATA.NAME`
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Address of the chat or channel in the external system; ideally it matches `DATA.URL`
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
-
 /// Details about what happened to each submitted message.
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
@@ -427,162 +128,58 @@ pub struct UpdateMessagesResult {
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
-/// The message as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-message)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct UpdateMessagesResultMessage {
-    /// The message's ID in the external system
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// The message date in its processed form
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date: Option<serde_json::Value>,
-    /// Body of the message
-    #[serde_as(as = "Option<wire::Str>")]
-    pub text: Option<String>,
-    /// Attachments of the message
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub files: Option<Vec<serde_json::Value>>,
-}
+/// This page's name for the shared [`Message`](super::shared::Message).
+pub type UpdateMessagesMessage = super::shared::Message;
 
-/// The chat as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct UpdateMessagesResultChat {
-    /// The chat's or channel's external ID
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// Title of the chat or channel
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// Descriptive text of the chat, such as a link back to the source post
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-}
+/// This page's name for the shared [`User`](super::shared::User).
+pub type UpdateMessagesUser = super::shared::User;
 
-/// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-extra)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct UpdateMessagesExtra {
-    /// Present with `Y` when phone validation was skipped
-    #[serde_as(as = "Option<wire::Str>")]
-    pub skip_phone_validate: Option<String>,
-    /// Present with `Y` when the CRM tracker was switched off
-    #[serde_as(as = "Option<wire::Str>")]
-    pub disable_tracker: Option<String>,
-}
+/// This page's name for the shared [`Picture`](super::shared::Picture).
+pub type UpdateMessagesPicture = super::shared::Picture;
 
-/// The errors `imconnector.update.messages` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// This page's name for the shared [`MessageMessage`](super::shared::MessageMessage).
+pub type UpdateMessagesMessageMessage = super::shared::MessageMessage;
+
+/// This page's name for the shared [`File`](super::shared::File).
+pub type UpdateMessagesFile = super::shared::File;
+
+/// This page's name for the shared [`Chat`](super::shared::Chat).
+pub type UpdateMessagesChat = super::shared::Chat;
+
+/// This page's name for the shared [`ResultMessage`](super::shared::ResultMessage).
+pub type UpdateMessagesResultMessage = super::shared::ResultMessage;
+
+/// This page's name for the shared [`ResultChat`](super::shared::ResultChat).
+pub type UpdateMessagesResultChat = super::shared::ResultChat;
+
+/// This page's name for the shared [`Extra`](super::shared::Extra).
+pub type UpdateMessagesExtra = super::shared::Extra;
+
+/// The error codes `imconnector.update.messages` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UpdateMessagesError {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
-    WrongAuthType { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+pub enum UpdateMessagesErrorCode {
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
+    WrongAuthType,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks `CONNECTOR`
     /// - HTTP 400 “Argument 'LINE' is null or empty”: The request lacks `LINE`
     /// - HTTP 400 “Argument 'MESSAGES' is null or empty”: The request lacks `MESSAGES`
-    ErrorArgument { description: String, http_status: u16 },
-    /// `NOT_ACTIVE_LINE`.
-    ///
-    /// - HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
-    NotActiveLine { description: String, http_status: u16 },
-    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`.
-    ///
-    /// - HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
-    ImconnectorNoCorrectProvider { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// `NOT_ACTIVE_LINE`: HTTP 400 “The line with this ID is inactive or does not exist”: The given `LINE` is not active
+    NotActiveLine,
+    /// `IMCONNECTOR_NO_CORRECT_PROVIDER`: HTTP 400 “Failed to find a suitable provider for the connector”: No provider could be set up for this connector
+    ImconnectorNoCorrectProvider,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for UpdateMessagesError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_ACTIVE_LINE" => {
-                Some(Self::NotActiveLine {
-                    description,
-                    http_status,
-                })
-            }
-            "IMCONNECTOR_NO_CORRECT_PROVIDER" => {
-                Some(Self::ImconnectorNoCorrectProvider {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    UpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
+    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
+    "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::NotActiveLine { .. } => "NOT_ACTIVE_LINE",
-            Self::ImconnectorNoCorrectProvider { .. } => {
-                "IMCONNECTOR_NO_CORRECT_PROVIDER"
-            }
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateMessagesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::NotActiveLine { description, http_status } => {
-                write!(f, "NOT_ACTIVE_LINE (HTTP {http_status}): {description}")
-            }
-            Self::ImconnectorNoCorrectProvider { description, http_status } => {
-                write!(
-                    f,
-                    "IMCONNECTOR_NO_CORRECT_PROVIDER (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for UpdateMessagesError {}
+/// An error of `imconnector.update.messages`: its [code](UpdateMessagesErrorCode), the description and the HTTP status it arrived with.
+pub type UpdateMessagesError = crate::ApiError<UpdateMessagesErrorCode>;

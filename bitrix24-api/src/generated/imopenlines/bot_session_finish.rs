@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`BotSessionFinishError`]: `CHAT_ID_EMPTY`, `BOT_ID_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`BotSessionFinishError`], with a code of [`BotSessionFinishErrorCode`]: `CHAT_ID_EMPTY`, `BOT_ID_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,87 +66,24 @@ impl crate::method::Method for BotSessionFinish {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BotSessionFinishResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.bot.session.finish` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.bot.session.finish` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotSessionFinishError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `BOT_ID_ERROR`.
-    ///
-    /// - HTTP 400 “Bot not found”: The calling application has no registered chatbot
-    BotIdError { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum BotSessionFinishErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    ChatIdEmpty,
+    /// `BOT_ID_ERROR`: HTTP 400 “Bot not found”: The calling application has no registered chatbot
+    BotIdError,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for BotSessionFinishError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "BOT_ID_ERROR" => {
-                Some(Self::BotIdError {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    BotSessionFinishErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", BotIdError =
+    "BOT_ID_ERROR", WrongAuthType = "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::BotIdError { .. } => "BOT_ID_ERROR",
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for BotSessionFinishError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::BotIdError { description, http_status } => {
-                write!(f, "BOT_ID_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for BotSessionFinishError {}
+/// An error of `imopenlines.bot.session.finish`: its [code](BotSessionFinishErrorCode), the description and the HTTP status it arrived with.
+pub type BotSessionFinishError = crate::ApiError<BotSessionFinishErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`BotSessionMessageSendError`]: `CHAT_ID_EMPTY`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`BotSessionMessageSendError`], with a code of [`BotSessionMessageSendErrorCode`]: `CHAT_ID_EMPTY`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,73 +99,22 @@ crate::documented_values!(
     BotSessionMessageSendName { Welcome = "WELCOME", Default = "DEFAULT" }
 );
 
-/// The errors `imopenlines.bot.session.message.send` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.bot.session.message.send` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotSessionMessageSendError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum BotSessionMessageSendErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    ChatIdEmpty,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for BotSessionMessageSendError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    BotSessionMessageSendErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", WrongAuthType =
+    "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for BotSessionMessageSendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for BotSessionMessageSendError {}
+/// An error of `imopenlines.bot.session.message.send`: its [code](BotSessionMessageSendErrorCode), the description and the HTTP status it arrived with.
+pub type BotSessionMessageSendError = crate::ApiError<BotSessionMessageSendErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`BotSessionOperatorError`]: `CHAT_ID_EMPTY`, `WRONG_CHAT`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`BotSessionOperatorError`], with a code of [`BotSessionOperatorErrorCode`]: `CHAT_ID_EMPTY`, `WRONG_CHAT`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-operator.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,87 +49,24 @@ impl crate::method::Method for BotSessionOperator {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BotSessionOperatorResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.bot.session.operator` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.bot.session.operator` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotSessionOperatorError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `WRONG_CHAT`.
-    ///
-    /// - HTTP 400 “Operator is not a bot”: A human operator, not the chatbot, is already handling this dialog
-    WrongChat { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum BotSessionOperatorErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    ChatIdEmpty,
+    /// `WRONG_CHAT`: HTTP 400 “Operator is not a bot”: A human operator, not the chatbot, is already handling this dialog
+    WrongChat,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for BotSessionOperatorError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_CHAT" => {
-                Some(Self::WrongChat {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    BotSessionOperatorErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", WrongChat =
+    "WRONG_CHAT", WrongAuthType = "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::WrongChat { .. } => "WRONG_CHAT",
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for BotSessionOperatorError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::WrongChat { description, http_status } => {
-                write!(f, "WRONG_CHAT (HTTP {http_status}): {description}")
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for BotSessionOperatorError {}
+/// An error of `imopenlines.bot.session.operator`: its [code](BotSessionOperatorErrorCode), the description and the HTTP status it arrived with.
+pub type BotSessionOperatorError = crate::ApiError<BotSessionOperatorErrorCode>;

@@ -18,7 +18,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`BotSessionTransferError`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `BOT_ID_ERROR`, `OPERATOR_WRONG`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`BotSessionTransferError`], with a code of [`BotSessionTransferErrorCode`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `BOT_ID_ERROR`, `OPERATOR_WRONG`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html)
 #[serde_as]
@@ -147,143 +147,34 @@ impl crate::method::Method for BotSessionTransfer {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BotSessionTransferResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.bot.session.transfer` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.bot.session.transfer` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BotSessionTransferError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was sent empty or with a value of zero or less
-    UserIdEmpty { description: String, http_status: u16 },
-    /// `QUEUE_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent empty or with a value of zero or less
-    QueueIdEmpty { description: String, http_status: u16 },
-    /// `TRANSFER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Queue ID or User ID can't be empty”: The request carries no `USER_ID`, no `QUEUE_ID` and no `TRANSFER_ID`
-    TransferIdEmpty { description: String, http_status: u16 },
-    /// `BOT_ID_ERROR`.
-    ///
-    /// - HTTP 400 “Bot not found”: The calling application has no registered chatbot
-    BotIdError { description: String, http_status: u16 },
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You cannot redirect to this operator”: The chosen operator or queue cannot accept this dialogue
-    OperatorWrong { description: String, http_status: u16 },
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
-    WrongAuthType { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum BotSessionTransferErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    ChatIdEmpty,
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was sent empty or with a value of zero or less
+    UserIdEmpty,
+    /// `QUEUE_ID_EMPTY`: HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent empty or with a value of zero or less
+    QueueIdEmpty,
+    /// `TRANSFER_ID_EMPTY`: HTTP 400 “Queue ID or User ID can't be empty”: The request carries no `USER_ID`, no `QUEUE_ID` and no `TRANSFER_ID`
+    TransferIdEmpty,
+    /// `BOT_ID_ERROR`: HTTP 400 “Bot not found”: The calling application has no registered chatbot
+    BotIdError,
+    /// `OPERATOR_WRONG`: HTTP 400 “You cannot redirect to this operator”: The chosen operator or queue cannot accept this dialogue
+    OperatorWrong,
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call used session (browser) authorization, which this method rejects
+    WrongAuthType,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for BotSessionTransferError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID_EMPTY" => {
-                Some(Self::UserIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "QUEUE_ID_EMPTY" => {
-                Some(Self::QueueIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "TRANSFER_ID_EMPTY" => {
-                Some(Self::TransferIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "BOT_ID_ERROR" => {
-                Some(Self::BotIdError {
-                    description,
-                    http_status,
-                })
-            }
-            "OPERATOR_WRONG" => {
-                Some(Self::OperatorWrong {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    BotSessionTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty =
+    "USER_ID_EMPTY", QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty =
+    "TRANSFER_ID_EMPTY", BotIdError = "BOT_ID_ERROR", OperatorWrong = "OPERATOR_WRONG",
+    WrongAuthType = "WRONG_AUTH_TYPE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::UserIdEmpty { .. } => "USER_ID_EMPTY",
-            Self::QueueIdEmpty { .. } => "QUEUE_ID_EMPTY",
-            Self::TransferIdEmpty { .. } => "TRANSFER_ID_EMPTY",
-            Self::BotIdError { .. } => "BOT_ID_ERROR",
-            Self::OperatorWrong { .. } => "OPERATOR_WRONG",
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for BotSessionTransferError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::UserIdEmpty { description, http_status } => {
-                write!(f, "USER_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::QueueIdEmpty { description, http_status } => {
-                write!(f, "QUEUE_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::TransferIdEmpty { description, http_status } => {
-                write!(f, "TRANSFER_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::BotIdError { description, http_status } => {
-                write!(f, "BOT_ID_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::OperatorWrong { description, http_status } => {
-                write!(f, "OPERATOR_WRONG (HTTP {http_status}): {description}")
-            }
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for BotSessionTransferError {}
+/// An error of `imopenlines.bot.session.transfer`: its [code](BotSessionTransferErrorCode), the description and the HTTP status it arrived with.
+pub type BotSessionTransferError = crate::ApiError<BotSessionTransferErrorCode>;

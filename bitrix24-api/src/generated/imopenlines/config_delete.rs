@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigDeleteError`]: `CONFIG_ID_EMPTY`, `CONFIG_WRONG_USER_PERMISSION`; and any method can fail with a `SystemError`.
+/// [`ConfigDeleteError`], with a code of [`ConfigDeleteErrorCode`]: `CONFIG_ID_EMPTY`, `CONFIG_WRONG_USER_PERMISSION`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,75 +51,22 @@ impl crate::method::Method for ConfigDelete {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ConfigDeleteResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.config.delete` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.delete` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigDeleteError {
-    /// `CONFIG_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
-    ConfigIdEmpty { description: String, http_status: u16 },
-    /// `CONFIG_WRONG_USER_PERMISSION`.
-    ///
-    /// - HTTP 403 “Permission denied”: The calling user may not remove this line
-    ConfigWrongUserPermission { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum ConfigDeleteErrorCode {
+    /// `CONFIG_ID_EMPTY`: HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
+    ConfigIdEmpty,
+    /// `CONFIG_WRONG_USER_PERMISSION`: HTTP 403 “Permission denied”: The calling user may not remove this line
+    ConfigWrongUserPermission,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigDeleteError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CONFIG_ID_EMPTY" => {
-                Some(Self::ConfigIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "CONFIG_WRONG_USER_PERMISSION" => {
-                Some(Self::ConfigWrongUserPermission {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    ConfigDeleteErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY", ConfigWrongUserPermission
+    = "CONFIG_WRONG_USER_PERMISSION" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ConfigIdEmpty { .. } => "CONFIG_ID_EMPTY",
-            Self::ConfigWrongUserPermission { .. } => "CONFIG_WRONG_USER_PERMISSION",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigDeleteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ConfigIdEmpty { description, http_status } => {
-                write!(f, "CONFIG_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::ConfigWrongUserPermission { description, http_status } => {
-                write!(
-                    f, "CONFIG_WRONG_USER_PERMISSION (HTTP {http_status}): {description}"
-                )
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigDeleteError {}
+/// An error of `imopenlines.config.delete`: its [code](ConfigDeleteErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigDeleteError = crate::ApiError<ConfigDeleteErrorCode>;

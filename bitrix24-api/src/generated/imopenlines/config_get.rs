@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigGetError`]: `CONFIG_ID_EMPTY`; and any method can fail with a `SystemError`.
+/// [`ConfigGetError`], with a code of [`ConfigGetErrorCode`]: `CONFIG_ID_EMPTY`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
 #[serde_as]
@@ -585,89 +585,20 @@ pub struct ConfigGetQueueFullEntry {
     pub user_avatar_id: Option<String>,
 }
 
-/// One value of `QUEUE_USERS_FIELDS`.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+/// This page's name for the shared [`ConfigQueueUsersFieldsEntry`](super::shared::ConfigQueueUsersFieldsEntry).
+pub type ConfigGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsEntry;
+
+/// The error codes `imopenlines.config.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct ConfigGetQueueUsersFieldsEntry {
-    /// Operator's name. Possible values:
-    /// - `string` — a name is available
-    /// - `null` — no name
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_NAME")]
-    pub user_name: Option<String>,
-    /// Operator's job title. Possible values:
-    /// - `string` — a job title is available
-    /// - `null` — no job title
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<String>,
-    /// URL of the operator's avatar. Possible values:
-    /// - `string` — an avatar URL is available
-    /// - `null` — no avatar
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR")]
-    pub user_avatar: Option<String>,
-    /// ID of the avatar file
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR_ID")]
-    pub user_avatar_id: Option<String>,
+pub enum ConfigGetErrorCode {
+    /// `CONFIG_ID_EMPTY`: HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
+    ConfigIdEmpty,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-/// The errors `imopenlines.config.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ConfigGetError {
-    /// `CONFIG_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Config ID can't be empty”: `CONFIG_ID` was omitted or holds an unusable value
-    ConfigIdEmpty { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
-}
+crate::error_codes!(ConfigGetErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY" });
 
-impl crate::method::MethodError for ConfigGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CONFIG_ID_EMPTY" => {
-                Some(Self::ConfigIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
-
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ConfigIdEmpty { .. } => "CONFIG_ID_EMPTY",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ConfigIdEmpty { description, http_status } => {
-                write!(f, "CONFIG_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigGetError {}
+/// An error of `imopenlines.config.get`: its [code](ConfigGetErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigGetError = crate::ApiError<ConfigGetErrorCode>;

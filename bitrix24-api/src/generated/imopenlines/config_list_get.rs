@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigListGetError`]: `INVALID_FORMAT`; and any method can fail with a `SystemError`.
+/// [`ConfigListGetError`], with a code of [`ConfigListGetErrorCode`]: `INVALID_FORMAT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -675,36 +675,6 @@ pub struct ConfigListGetItem {
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
-/// One value of `QUEUE_USERS_FIELDS`.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ConfigListGetQueueUsersFieldsEntry {
-    /// Operator's name. Possible values:
-    /// - `string` — a name is available
-    /// - `null` — no name
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_NAME")]
-    pub user_name: Option<String>,
-    /// Operator's job title. Possible values:
-    /// - `string` — a job title is available
-    /// - `null` — no job title
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<String>,
-    /// URL of the operator's avatar. Possible values:
-    /// - `string` — an avatar URL is available
-    /// - `null` — no avatar
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR")]
-    pub user_avatar: Option<String>,
-    /// ID of the avatar file
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR_ID")]
-    pub user_avatar_id: Option<String>,
-}
-
 /// Configured queue entries of the line, in queue order [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#config-queue-item-fields).
 ///
 /// Present only if `OPTIONS.CONFIG_QUEUE = "Y"` was sent
@@ -723,11 +693,14 @@ pub struct ConfigListGetConfigQueue {
     pub entity_type: Option<String>,
 }
 
-/// The errors `imopenlines.config.list.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// This page's name for the shared [`ConfigQueueUsersFieldsEntry`](super::shared::ConfigQueueUsersFieldsEntry).
+pub type ConfigListGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsEntry;
+
+/// The error codes `imopenlines.config.list.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigListGetError {
-    /// `INVALID_FORMAT`.
+pub enum ConfigListGetErrorCode {
+    /// `INVALID_FORMAT`:
     ///
     /// - HTTP 400 “Unsupported PARAMS fields are passed: ...”: `PARAMS` holds a key other than `select`, `filter`, `order`, `limit` or `offset`
     /// - HTTP 400 “A wrong format for the PARAMS field 'select' is passed”: `PARAMS.select` must be an array but something else was sent
@@ -748,52 +721,12 @@ pub enum ConfigListGetError {
     /// - HTTP 400 “A wrong format for the OPTIONS field 'QUEUE' is passed”: `OPTIONS.QUEUE` must be a single scalar value but is not
     /// - HTTP 400 “A wrong format for the OPTIONS field 'CONFIG_QUEUE' is passed”: `OPTIONS.CONFIG_QUEUE` must be a single scalar value but is not
     /// - HTTP 400 “An unknown value for the OPTIONS field 'CHECK_PERMISSION' is passed”: `OPTIONS.CHECK_PERMISSION` names an action that does not exist
-    InvalidFormat { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    InvalidFormat,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigListGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "INVALID_FORMAT" => {
-                Some(Self::InvalidFormat {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(ConfigListGetErrorCode { InvalidFormat = "INVALID_FORMAT" });
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidFormat { .. } => "INVALID_FORMAT",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigListGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::InvalidFormat { description, http_status } => {
-                write!(f, "INVALID_FORMAT (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigListGetError {}
+/// An error of `imopenlines.config.list.get`: its [code](ConfigListGetErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigListGetError = crate::ApiError<ConfigListGetErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConfigPathGetError`]; and any method can fail with a `SystemError`.
+/// [`ConfigPathGetError`], with a code of [`ConfigPathGetErrorCode`]; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -53,46 +53,15 @@ pub struct ConfigPathGetResponse {
     pub public_path: Option<String>,
 }
 
-/// The errors `imopenlines.config.path.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.config.path.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigPathGetError {
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum ConfigPathGetErrorCode {
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for ConfigPathGetError {
-    fn from_documented(
-        _code: &str,
-        _description: &str,
-        _http_status: u16,
-    ) -> Option<Self> {
-        None
-    }
+crate::error_codes!(ConfigPathGetErrorCode {});
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigPathGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigPathGetError {}
+/// An error of `imopenlines.config.path.get`: its [code](ConfigPathGetErrorCode), the description and the HTTP status it arrived with.
+pub type ConfigPathGetError = crate::ApiError<ConfigPathGetErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmChatGetError`]: `ACCESS_DENIED`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`CrmChatGetError`], with a code of [`CrmChatGetErrorCode`]: `ACCESS_DENIED`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
 #[serde_as]
@@ -106,96 +106,29 @@ pub struct CrmChatGetItem {
     pub connector_title: Option<String>,
 }
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatGetCrmEntityType = super::shared::CrmCrmEntityType;
+
+/// The error codes `imopenlines.crm.chat.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmChatGetCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatGetCrmEntityType { Lead = "lead", Deal = "deal", Company = "company", Contact
-    = "contact" }
-);
-
-/// The errors `imopenlines.crm.chat.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CrmChatGetError {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 403 “Access denied! You don't have access to this action”: The calling user cannot access the CRM record
-    AccessDenied { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+pub enum CrmChatGetErrorCode {
+    /// `ACCESS_DENIED`: HTTP 403 “Access denied! You don't have access to this action”: The calling user cannot access the CRM record
+    AccessDenied,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CRM_ENTITY_TYPE' is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing or blank
     /// - HTTP 400 “Argument 'CRM_ENTITY' is null or empty”: The mandatory `CRM_ENTITY` is missing or blank
     /// - HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
-    ErrorArgument { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmChatGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    CrmChatGetErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument =
+    "ERROR_ARGUMENT" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmChatGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmChatGetError {}
+/// An error of `imopenlines.crm.chat.get`: its [code](CrmChatGetErrorCode), the description and the HTTP status it arrived with.
+pub type CrmChatGetError = crate::ApiError<CrmChatGetErrorCode>;

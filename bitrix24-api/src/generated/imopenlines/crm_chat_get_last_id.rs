@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmChatGetLastIdError`]: `CRM_CHAT_EMPTY_CRM_DATA`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`CrmChatGetLastIdError`], with a code of [`CrmChatGetLastIdErrorCode`]: `CRM_CHAT_EMPTY_CRM_DATA`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,32 +59,14 @@ impl crate::method::Method for CrmChatGetLastId {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatGetLastIdResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatGetLastIdCrmEntityType = super::shared::CrmCrmEntityType;
+
+/// The error codes `imopenlines.crm.chat.getLastId` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmChatGetLastIdCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatGetLastIdCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
-
-/// The errors `imopenlines.crm.chat.getLastId` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CrmChatGetLastIdError {
-    /// `CRM_CHAT_EMPTY_CRM_DATA`.
+pub enum CrmChatGetLastIdErrorCode {
+    /// `CRM_CHAT_EMPTY_CRM_DATA`:
     ///
     /// - HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
     /// - HTTP 400 “Could not find CRM object”: This can happen when:
@@ -92,66 +74,17 @@ pub enum CrmChatGetLastIdError {
     /// - `CRM_ENTITY_TYPE` holds an unsupported value
     /// - `CRM_ENTITY` points to a record that does not exist
     /// - the calling user cannot access the CRM record
-    CrmChatEmptyCrmData { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400 “The value of an argument CRM_ENTITY has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
-    ErrorArgument { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    CrmChatEmptyCrmData,
+    /// `ERROR_ARGUMENT`: HTTP 400 “The value of an argument CRM_ENTITY has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
+    ErrorArgument,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmChatGetLastIdError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CRM_CHAT_EMPTY_CRM_DATA" => {
-                Some(Self::CrmChatEmptyCrmData {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    CrmChatGetLastIdErrorCode { CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA",
+    ErrorArgument = "ERROR_ARGUMENT" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::CrmChatEmptyCrmData { .. } => "CRM_CHAT_EMPTY_CRM_DATA",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmChatGetLastIdError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::CrmChatEmptyCrmData { description, http_status } => {
-                write!(f, "CRM_CHAT_EMPTY_CRM_DATA (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmChatGetLastIdError {}
+/// An error of `imopenlines.crm.chat.getLastId`: its [code](CrmChatGetLastIdErrorCode), the description and the HTTP status it arrived with.
+pub type CrmChatGetLastIdError = crate::ApiError<CrmChatGetLastIdErrorCode>;

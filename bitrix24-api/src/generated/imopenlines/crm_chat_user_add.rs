@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmChatUserAddError`]: `ACCESS_DENIED`, `ERROR_ARGUMENT`, `IM_NOT_INSTALLED`, `CHAT_NOT_IN_CRM`, `CRM_CHAT_USER_NOT_ACTIVE`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
+/// [`CrmChatUserAddError`], with a code of [`CrmChatUserAddErrorCode`]: `ACCESS_DENIED`, `ERROR_ARGUMENT`, `IM_NOT_INSTALLED`, `CHAT_NOT_IN_CRM`, `CRM_CHAT_USER_NOT_ACTIVE`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,155 +89,44 @@ impl crate::method::Method for CrmChatUserAdd {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatUserAddResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatUserAddCrmEntityType = super::shared::CrmCrmEntityType;
+
+/// The error codes `imopenlines.crm.chat.user.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmChatUserAddCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatUserAddCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
-
-/// The errors `imopenlines.crm.chat.user.add` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CrmChatUserAddError {
-    /// `ACCESS_DENIED`.
+pub enum CrmChatUserAddErrorCode {
+    /// `ACCESS_DENIED`:
     ///
     /// - HTTP 403 “Access denied! You don't have access to join user to chat”: The caller is not allowed to add participants to chats of this CRM record
     /// - HTTP 403 “Access denied! This user does not have access to the chat because he does not have access to this CRM object”: The person given in `USER_ID` cannot access the CRM record
     /// - HTTP 403 “Access denied! This user does not have access to the chat because he does not have access to this view chat history”: The person given in `USER_ID` may not see the chat history
-    AccessDenied { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+    AccessDenied,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP 400 “Argument 'CRM_ENTITY_TYPE' is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing
     /// - HTTP 400 “Argument 'CRM_ENTITY' is null or empty”: The mandatory `CRM_ENTITY` is missing
     /// - HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
     /// - HTTP 400 “Argument 'Empty USER_ID' is null or empty”: The mandatory `USER_ID` is missing
-    ErrorArgument { description: String, http_status: u16 },
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
-    ImNotInstalled { description: String, http_status: u16 },
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP 400 “Chat does not belong to the CRM object being checked”: Chat `CHAT_ID` is not linked to this CRM record
-    ChatNotInCrm { description: String, http_status: u16 },
-    /// `CRM_CHAT_USER_NOT_ACTIVE`.
-    ///
-    /// - HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
-    CrmChatUserNotActive { description: String, http_status: u16 },
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “You don't have access or user already member in chat”: The user is already a participant, or cannot be added
-    WrongRequest { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
+    ImNotInstalled,
+    /// `CHAT_NOT_IN_CRM`: HTTP 400 “Chat does not belong to the CRM object being checked”: Chat `CHAT_ID` is not linked to this CRM record
+    ChatNotInCrm,
+    /// `CRM_CHAT_USER_NOT_ACTIVE`: HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
+    CrmChatUserNotActive,
+    /// `WRONG_REQUEST`: HTTP 400 “You don't have access or user already member in chat”: The user is already a participant, or cannot be added
+    WrongRequest,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmChatUserAddError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "IM_NOT_INSTALLED" => {
-                Some(Self::ImNotInstalled {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_NOT_IN_CRM" => {
-                Some(Self::ChatNotInCrm {
-                    description,
-                    http_status,
-                })
-            }
-            "CRM_CHAT_USER_NOT_ACTIVE" => {
-                Some(Self::CrmChatUserNotActive {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_REQUEST" => {
-                Some(Self::WrongRequest {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    CrmChatUserAddErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument =
+    "ERROR_ARGUMENT", ImNotInstalled = "IM_NOT_INSTALLED", ChatNotInCrm =
+    "CHAT_NOT_IN_CRM", CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest =
+    "WRONG_REQUEST" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::ImNotInstalled { .. } => "IM_NOT_INSTALLED",
-            Self::ChatNotInCrm { .. } => "CHAT_NOT_IN_CRM",
-            Self::CrmChatUserNotActive { .. } => "CRM_CHAT_USER_NOT_ACTIVE",
-            Self::WrongRequest { .. } => "WRONG_REQUEST",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmChatUserAddError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::ImNotInstalled { description, http_status } => {
-                write!(f, "IM_NOT_INSTALLED (HTTP {http_status}): {description}")
-            }
-            Self::ChatNotInCrm { description, http_status } => {
-                write!(f, "CHAT_NOT_IN_CRM (HTTP {http_status}): {description}")
-            }
-            Self::CrmChatUserNotActive { description, http_status } => {
-                write!(f, "CRM_CHAT_USER_NOT_ACTIVE (HTTP {http_status}): {description}")
-            }
-            Self::WrongRequest { description, http_status } => {
-                write!(f, "WRONG_REQUEST (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmChatUserAddError {}
+/// An error of `imopenlines.crm.chat.user.add`: its [code](CrmChatUserAddErrorCode), the description and the HTTP status it arrived with.
+pub type CrmChatUserAddError = crate::ApiError<CrmChatUserAddErrorCode>;

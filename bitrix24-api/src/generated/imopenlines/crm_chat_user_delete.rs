@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmChatUserDeleteError`]: `ACCESS_DENIED`, `CRM_CHAT_EMPTY_USER`, `CRM_CHAT_EMPTY_CRM_DATA`, `ERROR_ARGUMENT`, `IM_NOT_INSTALLED`, `CHAT_NOT_IN_CRM`, `CHAT_DELETE_USER_PERMISSION_DENIED`, `CRM_CHAT_USER_NOT_ACTIVE`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
+/// [`CrmChatUserDeleteError`], with a code of [`CrmChatUserDeleteErrorCode`]: `ACCESS_DENIED`, `CRM_CHAT_EMPTY_USER`, `CRM_CHAT_EMPTY_CRM_DATA`, `ERROR_ARGUMENT`, `IM_NOT_INSTALLED`, `CHAT_NOT_IN_CRM`, `CHAT_DELETE_USER_PERMISSION_DENIED`, `CRM_CHAT_USER_NOT_ACTIVE`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,201 +89,47 @@ impl crate::method::Method for CrmChatUserDelete {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmChatUserDeleteResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmChatUserDeleteCrmEntityType = super::shared::CrmCrmEntityType;
+
+/// The error codes `imopenlines.crm.chat.user.delete` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmChatUserDeleteCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmChatUserDeleteCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
-
-/// The errors `imopenlines.crm.chat.user.delete` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CrmChatUserDeleteError {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 403 “Access denied! You don't have access to join user to chat”: This can happen when:
+pub enum CrmChatUserDeleteErrorCode {
+    /// `ACCESS_DENIED`: HTTP 403 “Access denied! You don't have access to join user to chat”: This can happen when:
     /// - `CRM_ENTITY_TYPE` holds an unsupported or unknown value
     /// - the caller cannot access the CRM record
-    AccessDenied { description: String, http_status: u16 },
-    /// `CRM_CHAT_EMPTY_USER`.
-    ///
-    /// - HTTP 400 “Empty User ID”: The mandatory `USER_ID` is missing
-    CrmChatEmptyUser { description: String, http_status: u16 },
-    /// `CRM_CHAT_EMPTY_CRM_DATA`.
-    ///
-    /// - HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
-    CrmChatEmptyCrmData { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
-    ///
-    /// - HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
-    ErrorArgument { description: String, http_status: u16 },
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
-    ImNotInstalled { description: String, http_status: u16 },
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP 400 “Chat does not belong to the CRM object being checked”: This can happen when:
+    AccessDenied,
+    /// `CRM_CHAT_EMPTY_USER`: HTTP 400 “Empty User ID”: The mandatory `USER_ID` is missing
+    CrmChatEmptyUser,
+    /// `CRM_CHAT_EMPTY_CRM_DATA`: HTTP 400 “Empty CRM data”: `CRM_ENTITY_TYPE` and `CRM_ENTITY`, both mandatory, are missing
+    CrmChatEmptyCrmData,
+    /// `ERROR_ARGUMENT`: HTTP 400 “The value of an argument 'CRM_ENTITY' has an invalid type”: `CRM_ENTITY` was sent in a format the method cannot read
+    ErrorArgument,
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is absent from the portal
+    ImNotInstalled,
+    /// `CHAT_NOT_IN_CRM`: HTTP 400 “Chat does not belong to the CRM object being checked”: This can happen when:
     /// - the chat is not linked to this CRM record
     /// - no chat with the given `CHAT_ID` exists
-    ChatNotInCrm { description: String, http_status: u16 },
-    /// `CHAT_DELETE_USER_PERMISSION_DENIED`.
-    ///
-    /// - HTTP 403 “You don't have access to delete a user from this chat”: The caller may not remove participants from this chat
-    ChatDeleteUserPermissionDenied { description: String, http_status: u16 },
-    /// `CRM_CHAT_USER_NOT_ACTIVE`.
-    ///
-    /// - HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
-    CrmChatUserNotActive { description: String, http_status: u16 },
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “You don't have access or user already not in chat”: The user has already left the chat, or cannot be removed
-    WrongRequest { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ChatNotInCrm,
+    /// `CHAT_DELETE_USER_PERMISSION_DENIED`: HTTP 403 “You don't have access to delete a user from this chat”: The caller may not remove participants from this chat
+    ChatDeleteUserPermissionDenied,
+    /// `CRM_CHAT_USER_NOT_ACTIVE`: HTTP 400 “User not active”: The `USER_ID` account is deactivated or does not exist
+    CrmChatUserNotActive,
+    /// `WRONG_REQUEST`: HTTP 400 “You don't have access or user already not in chat”: The user has already left the chat, or cannot be removed
+    WrongRequest,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmChatUserDeleteError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "CRM_CHAT_EMPTY_USER" => {
-                Some(Self::CrmChatEmptyUser {
-                    description,
-                    http_status,
-                })
-            }
-            "CRM_CHAT_EMPTY_CRM_DATA" => {
-                Some(Self::CrmChatEmptyCrmData {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            "IM_NOT_INSTALLED" => {
-                Some(Self::ImNotInstalled {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_NOT_IN_CRM" => {
-                Some(Self::ChatNotInCrm {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_DELETE_USER_PERMISSION_DENIED" => {
-                Some(Self::ChatDeleteUserPermissionDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "CRM_CHAT_USER_NOT_ACTIVE" => {
-                Some(Self::CrmChatUserNotActive {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_REQUEST" => {
-                Some(Self::WrongRequest {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    CrmChatUserDeleteErrorCode { AccessDenied = "ACCESS_DENIED", CrmChatEmptyUser =
+    "CRM_CHAT_EMPTY_USER", CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA", ErrorArgument
+    = "ERROR_ARGUMENT", ImNotInstalled = "IM_NOT_INSTALLED", ChatNotInCrm =
+    "CHAT_NOT_IN_CRM", ChatDeleteUserPermissionDenied =
+    "CHAT_DELETE_USER_PERMISSION_DENIED", CrmChatUserNotActive =
+    "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest = "WRONG_REQUEST" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::CrmChatEmptyUser { .. } => "CRM_CHAT_EMPTY_USER",
-            Self::CrmChatEmptyCrmData { .. } => "CRM_CHAT_EMPTY_CRM_DATA",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::ImNotInstalled { .. } => "IM_NOT_INSTALLED",
-            Self::ChatNotInCrm { .. } => "CHAT_NOT_IN_CRM",
-            Self::ChatDeleteUserPermissionDenied { .. } => {
-                "CHAT_DELETE_USER_PERMISSION_DENIED"
-            }
-            Self::CrmChatUserNotActive { .. } => "CRM_CHAT_USER_NOT_ACTIVE",
-            Self::WrongRequest { .. } => "WRONG_REQUEST",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmChatUserDeleteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::CrmChatEmptyUser { description, http_status } => {
-                write!(f, "CRM_CHAT_EMPTY_USER (HTTP {http_status}): {description}")
-            }
-            Self::CrmChatEmptyCrmData { description, http_status } => {
-                write!(f, "CRM_CHAT_EMPTY_CRM_DATA (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::ImNotInstalled { description, http_status } => {
-                write!(f, "IM_NOT_INSTALLED (HTTP {http_status}): {description}")
-            }
-            Self::ChatNotInCrm { description, http_status } => {
-                write!(f, "CHAT_NOT_IN_CRM (HTTP {http_status}): {description}")
-            }
-            Self::ChatDeleteUserPermissionDenied { description, http_status } => {
-                write!(
-                    f,
-                    "CHAT_DELETE_USER_PERMISSION_DENIED (HTTP {http_status}): {description}"
-                )
-            }
-            Self::CrmChatUserNotActive { description, http_status } => {
-                write!(f, "CRM_CHAT_USER_NOT_ACTIVE (HTTP {http_status}): {description}")
-            }
-            Self::WrongRequest { description, http_status } => {
-                write!(f, "WRONG_REQUEST (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmChatUserDeleteError {}
+/// An error of `imopenlines.crm.chat.user.delete`: its [code](CrmChatUserDeleteErrorCode), the description and the HTTP status it arrived with.
+pub type CrmChatUserDeleteError = crate::ApiError<CrmChatUserDeleteErrorCode>;

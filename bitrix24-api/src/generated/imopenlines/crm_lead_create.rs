@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmLeadCreateError`]: `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`, `ERROR_USER_NOT_OPERATOR`; and any method can fail with a `SystemError`.
+/// [`CrmLeadCreateError`], with a code of [`CrmLeadCreateErrorCode`]: `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`, `ERROR_USER_NOT_OPERATOR`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-crm-lead-create.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,115 +49,29 @@ impl crate::method::Method for CrmLeadCreate {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmLeadCreateResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.crm.lead.create` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.crm.lead.create` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmLeadCreateError {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` is blank or not valid
-    ChatId { description: String, http_status: u16 },
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
-    ChatType { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user has no access to this conversation
-    AccessDenied { description: String, http_status: u16 },
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
-    UserId { description: String, http_status: u16 },
-    /// `ERROR_USER_NOT_OPERATOR`.
-    ///
-    /// - HTTP 400 “Attempt to save a CRM object by a user who is not an operator”: Only the operator currently handling the open channel session may call this; the caller is someone else
-    ErrorUserNotOperator { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum CrmLeadCreateErrorCode {
+    /// `CHAT_ID`: HTTP 400 “The specified chat identifier is incorrect”: `CHAT_ID` is blank or not valid
+    ChatId,
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an Open Channel”: The chat is not part of the open channels
+    ChatType,
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user has no access to this conversation
+    AccessDenied,
+    /// `USER_ID`: HTTP 400 “The specified user identifier is incorrect”: No user context could be established for the call
+    UserId,
+    /// `ERROR_USER_NOT_OPERATOR`: HTTP 400 “Attempt to save a CRM object by a user who is not an operator”: Only the operator currently handling the open channel session may call this; the caller is someone else
+    ErrorUserNotOperator,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmLeadCreateError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID" => {
-                Some(Self::ChatId {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_TYPE" => {
-                Some(Self::ChatType {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID" => {
-                Some(Self::UserId {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_USER_NOT_OPERATOR" => {
-                Some(Self::ErrorUserNotOperator {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
+crate::error_codes!(
+    CrmLeadCreateErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
+    "ACCESS_DENIED", UserId = "USER_ID", ErrorUserNotOperator = "ERROR_USER_NOT_OPERATOR"
     }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatId { .. } => "CHAT_ID",
-            Self::ChatType { .. } => "CHAT_TYPE",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::UserId { .. } => "USER_ID",
-            Self::ErrorUserNotOperator { .. } => "ERROR_USER_NOT_OPERATOR",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmLeadCreateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatId { description, http_status } => {
-                write!(f, "CHAT_ID (HTTP {http_status}): {description}")
-            }
-            Self::ChatType { description, http_status } => {
-                write!(f, "CHAT_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::UserId { description, http_status } => {
-                write!(f, "USER_ID (HTTP {http_status}): {description}")
-            }
-            Self::ErrorUserNotOperator { description, http_status } => {
-                write!(f, "ERROR_USER_NOT_OPERATOR (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmLeadCreateError {}
+/// An error of `imopenlines.crm.lead.create`: its [code](CrmLeadCreateErrorCode), the description and the HTTP status it arrived with.
+pub type CrmLeadCreateError = crate::ApiError<CrmLeadCreateErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`CrmMessageAddError`]: `CHAT_NOT_IN_CRM`, `CANCELED`, `ACCESS_DENIED`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`CrmMessageAddError`], with a code of [`CrmMessageAddErrorCode`]: `CHAT_NOT_IN_CRM`, `CANCELED`, `ACCESS_DENIED`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,126 +83,35 @@ impl crate::method::Method for CrmMessageAdd {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CrmMessageAddResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+/// This page's name for the shared [`CrmCrmEntityType`](super::shared::CrmCrmEntityType).
+pub type CrmMessageAddCrmEntityType = super::shared::CrmCrmEntityType;
+
+/// The error codes `imopenlines.crm.message.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CrmMessageAddCrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    CrmMessageAddCrmEntityType { Lead = "lead", Deal = "deal", Company = "company",
-    Contact = "contact" }
-);
-
-/// The errors `imopenlines.crm.message.add` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CrmMessageAddError {
-    /// `CHAT_NOT_IN_CRM`.
-    ///
-    /// - HTTP status not given “Chat does not belong to the CRM entity being checked”: The chat is not linked to this CRM record
-    ChatNotInCrm { description: String, http_status: u16 },
-    /// `CANCELED`.
-    ///
-    /// - HTTP status not given “You cannot send messages to the specified chat”: The author may not post into this chat
-    Canceled { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given “Access denied! User don't have access to this entity”: The author cannot access the CRM record
-    AccessDenied { description: String, http_status: u16 },
-    /// `ERROR_ARGUMENT`.
+pub enum CrmMessageAddErrorCode {
+    /// `CHAT_NOT_IN_CRM`: HTTP status not given “Chat does not belong to the CRM entity being checked”: The chat is not linked to this CRM record
+    ChatNotInCrm,
+    /// `CANCELED`: HTTP status not given “You cannot send messages to the specified chat”: The author may not post into this chat
+    Canceled,
+    /// `ACCESS_DENIED`: HTTP status not given “Access denied! User don't have access to this entity”: The author cannot access the CRM record
+    AccessDenied,
+    /// `ERROR_ARGUMENT`:
     ///
     /// - HTTP status not given “Argument `CRM_ENTITY_TYPE` is null or empty”: The mandatory `CRM_ENTITY_TYPE` is missing or wrong
     /// - HTTP status not given “Argument `CRM_ENTITY` is null or empty”: The mandatory `CRM_ENTITY` is missing or wrong
     /// - HTTP status not given “Argument `USER_ID` is null or empty”: The mandatory `USER_ID` is missing or wrong
     /// - HTTP status not given “Argument `CHAT_ID` is null or empty”: The mandatory `CHAT_ID` is missing or wrong
     /// - HTTP status not given “Argument `MESSAGE` is null or empty”: The mandatory `MESSAGE` is missing or wrong
-    ErrorArgument { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+    ErrorArgument,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for CrmMessageAddError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_NOT_IN_CRM" => {
-                Some(Self::ChatNotInCrm {
-                    description,
-                    http_status,
-                })
-            }
-            "CANCELED" => {
-                Some(Self::Canceled {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "ERROR_ARGUMENT" => {
-                Some(Self::ErrorArgument {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    CrmMessageAddErrorCode { ChatNotInCrm = "CHAT_NOT_IN_CRM", Canceled = "CANCELED",
+    AccessDenied = "ACCESS_DENIED", ErrorArgument = "ERROR_ARGUMENT" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatNotInCrm { .. } => "CHAT_NOT_IN_CRM",
-            Self::Canceled { .. } => "CANCELED",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::ErrorArgument { .. } => "ERROR_ARGUMENT",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for CrmMessageAddError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatNotInCrm { description, http_status } => {
-                write!(f, "CHAT_NOT_IN_CRM (HTTP {http_status}): {description}")
-            }
-            Self::Canceled { description, http_status } => {
-                write!(f, "CANCELED (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::ErrorArgument { description, http_status } => {
-                write!(f, "ERROR_ARGUMENT (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CrmMessageAddError {}
+/// An error of `imopenlines.crm.message.add`: its [code](CrmMessageAddErrorCode), the description and the HTTP status it arrived with.
+pub type CrmMessageAddError = crate::ApiError<CrmMessageAddErrorCode>;

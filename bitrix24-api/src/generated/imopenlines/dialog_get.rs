@@ -15,7 +15,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`DialogGetError`]: `IM_NOT_INSTALLED`, `ACCESS_ERROR`; and any method can fail with a `SystemError`.
+/// [`DialogGetError`], with a code of [`DialogGetErrorCode`]: `IM_NOT_INSTALLED`, `ACCESS_ERROR`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -363,73 +363,22 @@ pub struct DialogGetFirstViewer {
     pub date: Option<String>,
 }
 
-/// The errors `imopenlines.dialog.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.dialog.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DialogGetError {
-    /// `IM_NOT_INSTALLED`.
-    ///
-    /// - HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is missing on the portal
-    ImNotInstalled { description: String, http_status: u16 },
-    /// `ACCESS_ERROR`.
-    ///
-    /// - HTTP 400 “You do not have access to the specified dialog”: Either the dialog does not exist or the caller may not see it
-    AccessError { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum DialogGetErrorCode {
+    /// `IM_NOT_INSTALLED`: HTTP 400 “Messenger is not installed.”: The `im` (messenger) module is missing on the portal
+    ImNotInstalled,
+    /// `ACCESS_ERROR`: HTTP 400 “You do not have access to the specified dialog”: Either the dialog does not exist or the caller may not see it
+    AccessError,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for DialogGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "IM_NOT_INSTALLED" => {
-                Some(Self::ImNotInstalled {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_ERROR" => {
-                Some(Self::AccessError {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    DialogGetErrorCode { ImNotInstalled = "IM_NOT_INSTALLED", AccessError =
+    "ACCESS_ERROR" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ImNotInstalled { .. } => "IM_NOT_INSTALLED",
-            Self::AccessError { .. } => "ACCESS_ERROR",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for DialogGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ImNotInstalled { description, http_status } => {
-                write!(f, "IM_NOT_INSTALLED (HTTP {http_status}): {description}")
-            }
-            Self::AccessError { description, http_status } => {
-                write!(f, "ACCESS_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DialogGetError {}
+/// An error of `imopenlines.dialog.get`: its [code](DialogGetErrorCode), the description and the HTTP status it arrived with.
+pub type DialogGetError = crate::ApiError<DialogGetErrorCode>;

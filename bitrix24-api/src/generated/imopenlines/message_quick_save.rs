@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`MessageQuickSaveError`]: `CHAT_ID`, `CHAT_TYPE`, `CANT_SAVE_QUICK_ANSWER`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`MessageQuickSaveError`], with a code of [`MessageQuickSaveErrorCode`]: `CHAT_ID`, `CHAT_TYPE`, `CANT_SAVE_QUICK_ANSWER`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-message-quick-save.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,101 +54,26 @@ impl crate::method::Method for MessageQuickSave {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct MessageQuickSaveResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.message.quick.save` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.message.quick.save` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MessageQuickSaveError {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP status not given: `CHAT_ID` is missing or does not point to a valid chat
-    ChatId { description: String, http_status: u16 },
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP status not given: The specified chat is not an open line
-    ChatType { description: String, http_status: u16 },
-    /// `CANT_SAVE_QUICK_ANSWER`.
-    ///
-    /// - HTTP status not given: Error saving quick answer
-    CantSaveQuickAnswer { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given: The caller lacks the rights needed to open this chat
-    AccessDenied { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum MessageQuickSaveErrorCode {
+    /// `CHAT_ID`: HTTP status not given: `CHAT_ID` is missing or does not point to a valid chat
+    ChatId,
+    /// `CHAT_TYPE`: HTTP status not given: The specified chat is not an open line
+    ChatType,
+    /// `CANT_SAVE_QUICK_ANSWER`: HTTP status not given: Error saving quick answer
+    CantSaveQuickAnswer,
+    /// `ACCESS_DENIED`: HTTP status not given: The caller lacks the rights needed to open this chat
+    AccessDenied,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for MessageQuickSaveError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID" => {
-                Some(Self::ChatId {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_TYPE" => {
-                Some(Self::ChatType {
-                    description,
-                    http_status,
-                })
-            }
-            "CANT_SAVE_QUICK_ANSWER" => {
-                Some(Self::CantSaveQuickAnswer {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    MessageQuickSaveErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER", AccessDenied = "ACCESS_DENIED" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatId { .. } => "CHAT_ID",
-            Self::ChatType { .. } => "CHAT_TYPE",
-            Self::CantSaveQuickAnswer { .. } => "CANT_SAVE_QUICK_ANSWER",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for MessageQuickSaveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatId { description, http_status } => {
-                write!(f, "CHAT_ID (HTTP {http_status}): {description}")
-            }
-            Self::ChatType { description, http_status } => {
-                write!(f, "CHAT_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::CantSaveQuickAnswer { description, http_status } => {
-                write!(f, "CANT_SAVE_QUICK_ANSWER (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for MessageQuickSaveError {}
+/// An error of `imopenlines.message.quick.save`: its [code](MessageQuickSaveErrorCode), the description and the HTTP status it arrived with.
+pub type MessageQuickSaveError = crate::ApiError<MessageQuickSaveErrorCode>;

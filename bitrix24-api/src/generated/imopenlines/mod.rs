@@ -2,6 +2,7 @@
 
 //! `imopenlines.*`: its methods and events, behind the `imopenlines` feature.
 
+mod shared;
 mod bot_session_finish;
 mod bot_session_message_send;
 mod bot_session_operator;
@@ -46,120 +47,168 @@ mod on_open_line_message_update;
 mod on_session_finish;
 mod on_session_start;
 
+pub use shared::{
+    ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigOperatorData, ConfigParams,
+    ConfigQueue, ConfigQueueType, ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat,
+    ConfigWelcomeBotJoin, ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType,
+    OnAuth, OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
+    OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData, OnSessionDataData,
+    OnSessionSession, OnStatus,
+};
 pub use bot_session_finish::{
-    BotSessionFinish, BotSessionFinishError, BotSessionFinishResponse,
+    BotSessionFinish, BotSessionFinishError, BotSessionFinishErrorCode,
+    BotSessionFinishResponse,
 };
 pub use bot_session_message_send::{
-    BotSessionMessageSend, BotSessionMessageSendError, BotSessionMessageSendName,
-    BotSessionMessageSendResponse,
+    BotSessionMessageSend, BotSessionMessageSendError, BotSessionMessageSendErrorCode,
+    BotSessionMessageSendName, BotSessionMessageSendResponse,
 };
 pub use bot_session_operator::{
-    BotSessionOperator, BotSessionOperatorError, BotSessionOperatorResponse,
+    BotSessionOperator, BotSessionOperatorError, BotSessionOperatorErrorCode,
+    BotSessionOperatorResponse,
 };
 pub use bot_session_transfer::{
-    BotSessionTransfer, BotSessionTransferError, BotSessionTransferResponse,
+    BotSessionTransfer, BotSessionTransferError, BotSessionTransferErrorCode,
+    BotSessionTransferResponse,
 };
 pub use crm_chat_get_last_id::{
     CrmChatGetLastId, CrmChatGetLastIdCrmEntityType, CrmChatGetLastIdError,
-    CrmChatGetLastIdResponse,
+    CrmChatGetLastIdErrorCode, CrmChatGetLastIdResponse,
 };
 pub use crm_chat_get::{
-    CrmChatGet, CrmChatGetCrmEntityType, CrmChatGetError, CrmChatGetItem,
-    CrmChatGetResponse,
+    CrmChatGet, CrmChatGetCrmEntityType, CrmChatGetError, CrmChatGetErrorCode,
+    CrmChatGetItem, CrmChatGetResponse,
 };
 pub use crm_chat_user_add::{
     CrmChatUserAdd, CrmChatUserAddCrmEntityType, CrmChatUserAddError,
-    CrmChatUserAddResponse,
+    CrmChatUserAddErrorCode, CrmChatUserAddResponse,
 };
 pub use crm_chat_user_delete::{
     CrmChatUserDelete, CrmChatUserDeleteCrmEntityType, CrmChatUserDeleteError,
-    CrmChatUserDeleteResponse,
+    CrmChatUserDeleteErrorCode, CrmChatUserDeleteResponse,
 };
 pub use config_add::{
     ConfigAdd, ConfigAddAutoCloseRule, ConfigAddCloseRule, ConfigAddDefaultOperatorData,
-    ConfigAddError, ConfigAddNoAnswerRule, ConfigAddOperatorData, ConfigAddParams,
+    ConfigAddError, ConfigAddErrorCode, ConfigAddOperatorData, ConfigAddParams,
     ConfigAddQueue, ConfigAddQueueType, ConfigAddResponse, ConfigAddTypeMaxChat,
     ConfigAddWelcomeBotJoin, ConfigAddWelcomeBotLeft, ConfigAddWorktimeDayoff,
     ConfigAddWorktimeDayoffRule,
 };
-pub use config_delete::{ConfigDelete, ConfigDeleteError, ConfigDeleteResponse};
+pub use config_delete::{
+    ConfigDelete, ConfigDeleteError, ConfigDeleteErrorCode, ConfigDeleteResponse,
+};
 pub use config_get::{
-    ConfigGet, ConfigGetError, ConfigGetQueueFullEntry, ConfigGetQueueUsersFieldsEntry,
-    ConfigGetResponse,
+    ConfigGet, ConfigGetError, ConfigGetErrorCode, ConfigGetQueueFullEntry,
+    ConfigGetQueueUsersFieldsEntry, ConfigGetResponse,
 };
 pub use config_list_get::{
-    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetItem,
-    ConfigListGetOptions, ConfigListGetParams, ConfigListGetQueueUsersFieldsEntry,
-    ConfigListGetResponse,
+    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetErrorCode,
+    ConfigListGetItem, ConfigListGetOptions, ConfigListGetParams,
+    ConfigListGetQueueUsersFieldsEntry, ConfigListGetResponse,
 };
-pub use config_path_get::{ConfigPathGet, ConfigPathGetError, ConfigPathGetResponse};
+pub use config_path_get::{
+    ConfigPathGet, ConfigPathGetError, ConfigPathGetErrorCode, ConfigPathGetResponse,
+};
 pub use config_update::{
     ConfigUpdate, ConfigUpdateAutoCloseRule, ConfigUpdateCloseRule,
-    ConfigUpdateDefaultOperatorData, ConfigUpdateError, ConfigUpdateNoAnswerRule,
-    ConfigUpdateOperatorData, ConfigUpdateParams, ConfigUpdateQueue,
-    ConfigUpdateQueueType, ConfigUpdateResponse, ConfigUpdateTypeMaxChat,
-    ConfigUpdateWelcomeBotJoin, ConfigUpdateWelcomeBotLeft, ConfigUpdateWorktimeDayoff,
-    ConfigUpdateWorktimeDayoffRule,
+    ConfigUpdateDefaultOperatorData, ConfigUpdateError, ConfigUpdateErrorCode,
+    ConfigUpdateNoAnswerRule, ConfigUpdateOperatorData, ConfigUpdateParams,
+    ConfigUpdateQueue, ConfigUpdateQueueType, ConfigUpdateResponse,
+    ConfigUpdateTypeMaxChat, ConfigUpdateWelcomeBotJoin, ConfigUpdateWelcomeBotLeft,
+    ConfigUpdateWorktimeDayoff, ConfigUpdateWorktimeDayoffRule,
 };
-pub use network_join::{NetworkJoin, NetworkJoinError, NetworkJoinResponse};
+pub use network_join::{
+    NetworkJoin, NetworkJoinError, NetworkJoinErrorCode, NetworkJoinResponse,
+};
 pub use network_message_add::{
-    NetworkMessageAdd, NetworkMessageAddError, NetworkMessageAddResponse,
+    NetworkMessageAdd, NetworkMessageAddError, NetworkMessageAddErrorCode,
+    NetworkMessageAddResponse,
 };
-pub use revision_get::{RevisionGet, RevisionGetError, RevisionGetResponse};
+pub use revision_get::{
+    RevisionGet, RevisionGetError, RevisionGetErrorCode, RevisionGetResponse,
+};
 pub use crm_message_add::{
-    CrmMessageAdd, CrmMessageAddCrmEntityType, CrmMessageAddError, CrmMessageAddResponse,
+    CrmMessageAdd, CrmMessageAddCrmEntityType, CrmMessageAddError,
+    CrmMessageAddErrorCode, CrmMessageAddResponse,
 };
 pub use message_quick_save::{
-    MessageQuickSave, MessageQuickSaveError, MessageQuickSaveResponse,
+    MessageQuickSave, MessageQuickSaveError, MessageQuickSaveErrorCode,
+    MessageQuickSaveResponse,
 };
 pub use operator_another_finish::{
-    OperatorAnotherFinish, OperatorAnotherFinishError, OperatorAnotherFinishResponse,
+    OperatorAnotherFinish, OperatorAnotherFinishError, OperatorAnotherFinishErrorCode,
+    OperatorAnotherFinishResponse,
 };
-pub use operator_answer::{OperatorAnswer, OperatorAnswerError, OperatorAnswerResponse};
-pub use operator_finish::{OperatorFinish, OperatorFinishError, OperatorFinishResponse};
-pub use operator_skip::{OperatorSkip, OperatorSkipError, OperatorSkipResponse};
-pub use operator_spam::{OperatorSpam, OperatorSpamError, OperatorSpamResponse};
+pub use operator_answer::{
+    OperatorAnswer, OperatorAnswerError, OperatorAnswerErrorCode, OperatorAnswerResponse,
+};
+pub use operator_finish::{
+    OperatorFinish, OperatorFinishError, OperatorFinishErrorCode, OperatorFinishResponse,
+};
+pub use operator_skip::{
+    OperatorSkip, OperatorSkipError, OperatorSkipErrorCode, OperatorSkipResponse,
+};
+pub use operator_spam::{
+    OperatorSpam, OperatorSpamError, OperatorSpamErrorCode, OperatorSpamResponse,
+};
 pub use operator_transfer::{
-    OperatorTransfer, OperatorTransferError, OperatorTransferResponse,
+    OperatorTransfer, OperatorTransferError, OperatorTransferErrorCode,
+    OperatorTransferResponse,
 };
-pub use crm_lead_create::{CrmLeadCreate, CrmLeadCreateError, CrmLeadCreateResponse};
+pub use crm_lead_create::{
+    CrmLeadCreate, CrmLeadCreateError, CrmLeadCreateErrorCode, CrmLeadCreateResponse,
+};
 pub use dialog_get::{
-    DialogGet, DialogGetEntityLink, DialogGetError, DialogGetFirstViewer,
-    DialogGetLastMessageViews, DialogGetPermissions, DialogGetReadedList,
-    DialogGetResponse, DialogGetRestrictions,
+    DialogGet, DialogGetEntityLink, DialogGetError, DialogGetErrorCode,
+    DialogGetFirstViewer, DialogGetLastMessageViews, DialogGetPermissions,
+    DialogGetReadedList, DialogGetResponse, DialogGetRestrictions,
 };
 pub use message_session_start::{
-    MessageSessionStart, MessageSessionStartError, MessageSessionStartResponse,
+    MessageSessionStart, MessageSessionStartError, MessageSessionStartErrorCode,
+    MessageSessionStartResponse,
 };
 pub use session_head_vote::{
-    SessionHeadVote, SessionHeadVoteError, SessionHeadVoteResponse,
+    SessionHeadVote, SessionHeadVoteError, SessionHeadVoteErrorCode,
+    SessionHeadVoteResponse,
 };
 pub use session_history_get::{
     SessionHistoryGet, SessionHistoryGetChat, SessionHistoryGetError,
-    SessionHistoryGetFiles, SessionHistoryGetMessage, SessionHistoryGetOpenlines,
-    SessionHistoryGetResponse, SessionHistoryGetUserInGroup, SessionHistoryGetUsers,
+    SessionHistoryGetErrorCode, SessionHistoryGetFiles, SessionHistoryGetMessage,
+    SessionHistoryGetOpenlines, SessionHistoryGetResponse, SessionHistoryGetUserInGroup,
+    SessionHistoryGetUsers,
 };
 pub use session_intercept::{
-    SessionIntercept, SessionInterceptError, SessionInterceptResponse,
+    SessionIntercept, SessionInterceptError, SessionInterceptErrorCode,
+    SessionInterceptResponse,
 };
-pub use session_join::{SessionJoin, SessionJoinError, SessionJoinResponse};
+pub use session_join::{
+    SessionJoin, SessionJoinError, SessionJoinErrorCode, SessionJoinResponse,
+};
 pub use session_mode_pin_all::{
-    SessionModePinAll, SessionModePinAllError, SessionModePinAllResponse,
+    SessionModePinAll, SessionModePinAllError, SessionModePinAllErrorCode,
+    SessionModePinAllResponse,
 };
-pub use session_mode_pin::{SessionModePin, SessionModePinError, SessionModePinResponse};
+pub use session_mode_pin::{
+    SessionModePin, SessionModePinError, SessionModePinErrorCode, SessionModePinResponse,
+};
 pub use session_mode_silent::{
-    SessionModeSilent, SessionModeSilentError, SessionModeSilentResponse,
+    SessionModeSilent, SessionModeSilentError, SessionModeSilentErrorCode,
+    SessionModeSilentResponse,
 };
 pub use session_mode_unpin_all::{
-    SessionModeUnpinAll, SessionModeUnpinAllError, SessionModeUnpinAllResponse,
+    SessionModeUnpinAll, SessionModeUnpinAllError, SessionModeUnpinAllErrorCode,
+    SessionModeUnpinAllResponse,
 };
-pub use session_open::{SessionOpen, SessionOpenError, SessionOpenResponse};
-pub use session_start::{SessionStart, SessionStartError, SessionStartResponse};
+pub use session_open::{
+    SessionOpen, SessionOpenError, SessionOpenErrorCode, SessionOpenResponse,
+};
+pub use session_start::{
+    SessionStart, SessionStartError, SessionStartErrorCode, SessionStartResponse,
+};
 pub use on_open_line_message_add::{
-    OnOpenLineMessageAdd, OnOpenLineMessageAddAuth, OnOpenLineMessageAddChat,
-    OnOpenLineMessageAddConnector, OnOpenLineMessageAddData,
-    OnOpenLineMessageAddDataData, OnOpenLineMessageAddExtra, OnOpenLineMessageAddMessage,
-    OnOpenLineMessageAddStatus,
+    OnOpenLineMessageAdd, OnOpenLineMessageAddAuth, OnOpenLineMessageAddConnector,
+    OnOpenLineMessageAddData, OnOpenLineMessageAddDataData, OnOpenLineMessageAddExtra,
+    OnOpenLineMessageAddMessage, OnOpenLineMessageAddStatus,
 };
 pub use on_open_line_message_delete::{
     OnOpenLineMessageDelete, OnOpenLineMessageDeleteAuth, OnOpenLineMessageDeleteChat,

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`NetworkJoinError`]: `CODE`, `IMBOT_ERROR`, `NOT_FOUND`, `INACTIVE`; and any method can fail with a `SystemError`.
+/// [`NetworkJoinError`], with a code of [`NetworkJoinErrorCode`]: `CODE`, `IMBOT_ERROR`, `NOT_FOUND`, `INACTIVE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,101 +57,26 @@ impl crate::method::Method for NetworkJoin {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct NetworkJoinResponse(#[serde_as(as = "wire::Int")] pub i64);
 
-/// The errors `imopenlines.network.join` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.network.join` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NetworkJoinError {
-    /// `CODE`.
-    ///
-    /// - HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
-    Code { description: String, http_status: u16 },
-    /// `IMBOT_ERROR`.
-    ///
-    /// - HTTP 400 “Module IMBOT is not installed”: The account lacks the imbot module
-    ImbotError { description: String, http_status: u16 },
-    /// `NOT_FOUND`.
-    ///
-    /// - HTTP 400 “Line not found”: No open line matches the given code
-    NotFound { description: String, http_status: u16 },
-    /// `INACTIVE`.
-    ///
-    /// - HTTP 400 “Openline is inactive”: The line exists but cannot be used right now
-    Inactive { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum NetworkJoinErrorCode {
+    /// `CODE`: HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
+    Code,
+    /// `IMBOT_ERROR`: HTTP 400 “Module IMBOT is not installed”: The account lacks the imbot module
+    ImbotError,
+    /// `NOT_FOUND`: HTTP 400 “Line not found”: No open line matches the given code
+    NotFound,
+    /// `INACTIVE`: HTTP 400 “Openline is inactive”: The line exists but cannot be used right now
+    Inactive,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for NetworkJoinError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CODE" => {
-                Some(Self::Code {
-                    description,
-                    http_status,
-                })
-            }
-            "IMBOT_ERROR" => {
-                Some(Self::ImbotError {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_FOUND" => {
-                Some(Self::NotFound {
-                    description,
-                    http_status,
-                })
-            }
-            "INACTIVE" => {
-                Some(Self::Inactive {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    NetworkJoinErrorCode { Code = "CODE", ImbotError = "IMBOT_ERROR", NotFound =
+    "NOT_FOUND", Inactive = "INACTIVE" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Code { .. } => "CODE",
-            Self::ImbotError { .. } => "IMBOT_ERROR",
-            Self::NotFound { .. } => "NOT_FOUND",
-            Self::Inactive { .. } => "INACTIVE",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for NetworkJoinError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Code { description, http_status } => {
-                write!(f, "CODE (HTTP {http_status}): {description}")
-            }
-            Self::ImbotError { description, http_status } => {
-                write!(f, "IMBOT_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::NotFound { description, http_status } => {
-                write!(f, "NOT_FOUND (HTTP {http_status}): {description}")
-            }
-            Self::Inactive { description, http_status } => {
-                write!(f, "INACTIVE (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for NetworkJoinError {}
+/// An error of `imopenlines.network.join`: its [code](NetworkJoinErrorCode), the description and the HTTP status it arrived with.
+pub type NetworkJoinError = crate::ApiError<NetworkJoinErrorCode>;

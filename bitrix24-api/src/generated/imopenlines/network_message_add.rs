@@ -16,7 +16,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`NetworkMessageAddError`]: `WRONG_AUTH_TYPE`, `CODE`, `IMBOT_ERROR`, `NOT_FOUND`, `USER_ID_EMPTY`, `USER_MESSAGE_LIMIT`, `MESSAGE_EMPTY`, `ATTACH_OVERSIZE`, `ATTACH_ERROR`, `KEYBOARD_ERROR`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
+/// [`NetworkMessageAddError`], with a code of [`NetworkMessageAddErrorCode`]: `WRONG_AUTH_TYPE`, `CODE`, `IMBOT_ERROR`, `NOT_FOUND`, `USER_ID_EMPTY`, `USER_MESSAGE_LIMIT`, `MESSAGE_EMPTY`, `ATTACH_OVERSIZE`, `ATTACH_ERROR`, `KEYBOARD_ERROR`, `WRONG_REQUEST`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html)
 #[serde_as]
@@ -117,199 +117,43 @@ impl crate::method::Method for NetworkMessageAdd {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct NetworkMessageAddResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.network.message.add` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.network.message.add` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NetworkMessageAddError {
-    /// `WRONG_AUTH_TYPE`.
-    ///
-    /// - HTTP 403 “Access for this method not allowed by session authorization”: The call was authorized with a browser session, which this method refuses
-    WrongAuthType { description: String, http_status: u16 },
-    /// `CODE`.
-    ///
-    /// - HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
-    Code { description: String, http_status: u16 },
-    /// `IMBOT_ERROR`.
-    ///
-    /// - HTTP 400 “Module IMBOT is not installed”: The account lacks the IMBOT module
-    ImbotError { description: String, http_status: u16 },
-    /// `NOT_FOUND`.
-    ///
-    /// - HTTP 400 “Line not found”: No open line matches the given code
-    NotFound { description: String, http_status: u16 },
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was not supplied
-    UserIdEmpty { description: String, http_status: u16 },
-    /// `USER_MESSAGE_LIMIT`.
-    ///
-    /// - HTTP 400 “You can't send more than one message per week to each user”: This user has already received a message within the weekly allowance
-    UserMessageLimit { description: String, http_status: u16 },
-    /// `MESSAGE_EMPTY`.
-    ///
-    /// - HTTP 400 “Message can't be empty”: `MESSAGE` was not supplied
-    MessageEmpty { description: String, http_status: u16 },
-    /// `ATTACH_OVERSIZE`.
-    ///
-    /// - HTTP 400 “You have exceeded the maximum allowable size of attach”: The attachment is larger than the 30 KB cap
-    AttachOversize { description: String, http_status: u16 },
-    /// `ATTACH_ERROR`.
-    ///
-    /// - HTTP 400 “Incorrect attach params”: `ATTACH` did not pass validation
-    AttachError { description: String, http_status: u16 },
-    /// `KEYBOARD_ERROR`.
-    ///
-    /// - HTTP 400 “Incorrect keyboard params”: `KEYBOARD` did not pass validation
-    KeyboardError { description: String, http_status: u16 },
-    /// `WRONG_REQUEST`.
-    ///
-    /// - HTTP 400 “Message isn't added”: The message could not be delivered
-    WrongRequest { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum NetworkMessageAddErrorCode {
+    /// `WRONG_AUTH_TYPE`: HTTP 403 “Access for this method not allowed by session authorization”: The call was authorized with a browser session, which this method refuses
+    WrongAuthType,
+    /// `CODE`: HTTP 400 “You entered an invalid code”: `CODE` is not a valid 32-character line code
+    Code,
+    /// `IMBOT_ERROR`: HTTP 400 “Module IMBOT is not installed”: The account lacks the IMBOT module
+    ImbotError,
+    /// `NOT_FOUND`: HTTP 400 “Line not found”: No open line matches the given code
+    NotFound,
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was not supplied
+    UserIdEmpty,
+    /// `USER_MESSAGE_LIMIT`: HTTP 400 “You can't send more than one message per week to each user”: This user has already received a message within the weekly allowance
+    UserMessageLimit,
+    /// `MESSAGE_EMPTY`: HTTP 400 “Message can't be empty”: `MESSAGE` was not supplied
+    MessageEmpty,
+    /// `ATTACH_OVERSIZE`: HTTP 400 “You have exceeded the maximum allowable size of attach”: The attachment is larger than the 30 KB cap
+    AttachOversize,
+    /// `ATTACH_ERROR`: HTTP 400 “Incorrect attach params”: `ATTACH` did not pass validation
+    AttachError,
+    /// `KEYBOARD_ERROR`: HTTP 400 “Incorrect keyboard params”: `KEYBOARD` did not pass validation
+    KeyboardError,
+    /// `WRONG_REQUEST`: HTTP 400 “Message isn't added”: The message could not be delivered
+    WrongRequest,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for NetworkMessageAddError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "WRONG_AUTH_TYPE" => {
-                Some(Self::WrongAuthType {
-                    description,
-                    http_status,
-                })
-            }
-            "CODE" => {
-                Some(Self::Code {
-                    description,
-                    http_status,
-                })
-            }
-            "IMBOT_ERROR" => {
-                Some(Self::ImbotError {
-                    description,
-                    http_status,
-                })
-            }
-            "NOT_FOUND" => {
-                Some(Self::NotFound {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID_EMPTY" => {
-                Some(Self::UserIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_MESSAGE_LIMIT" => {
-                Some(Self::UserMessageLimit {
-                    description,
-                    http_status,
-                })
-            }
-            "MESSAGE_EMPTY" => {
-                Some(Self::MessageEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "ATTACH_OVERSIZE" => {
-                Some(Self::AttachOversize {
-                    description,
-                    http_status,
-                })
-            }
-            "ATTACH_ERROR" => {
-                Some(Self::AttachError {
-                    description,
-                    http_status,
-                })
-            }
-            "KEYBOARD_ERROR" => {
-                Some(Self::KeyboardError {
-                    description,
-                    http_status,
-                })
-            }
-            "WRONG_REQUEST" => {
-                Some(Self::WrongRequest {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    NetworkMessageAddErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", Code = "CODE",
+    ImbotError = "IMBOT_ERROR", NotFound = "NOT_FOUND", UserIdEmpty = "USER_ID_EMPTY",
+    UserMessageLimit = "USER_MESSAGE_LIMIT", MessageEmpty = "MESSAGE_EMPTY",
+    AttachOversize = "ATTACH_OVERSIZE", AttachError = "ATTACH_ERROR", KeyboardError =
+    "KEYBOARD_ERROR", WrongRequest = "WRONG_REQUEST" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::WrongAuthType { .. } => "WRONG_AUTH_TYPE",
-            Self::Code { .. } => "CODE",
-            Self::ImbotError { .. } => "IMBOT_ERROR",
-            Self::NotFound { .. } => "NOT_FOUND",
-            Self::UserIdEmpty { .. } => "USER_ID_EMPTY",
-            Self::UserMessageLimit { .. } => "USER_MESSAGE_LIMIT",
-            Self::MessageEmpty { .. } => "MESSAGE_EMPTY",
-            Self::AttachOversize { .. } => "ATTACH_OVERSIZE",
-            Self::AttachError { .. } => "ATTACH_ERROR",
-            Self::KeyboardError { .. } => "KEYBOARD_ERROR",
-            Self::WrongRequest { .. } => "WRONG_REQUEST",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for NetworkMessageAddError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WrongAuthType { description, http_status } => {
-                write!(f, "WRONG_AUTH_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::Code { description, http_status } => {
-                write!(f, "CODE (HTTP {http_status}): {description}")
-            }
-            Self::ImbotError { description, http_status } => {
-                write!(f, "IMBOT_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::NotFound { description, http_status } => {
-                write!(f, "NOT_FOUND (HTTP {http_status}): {description}")
-            }
-            Self::UserIdEmpty { description, http_status } => {
-                write!(f, "USER_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::UserMessageLimit { description, http_status } => {
-                write!(f, "USER_MESSAGE_LIMIT (HTTP {http_status}): {description}")
-            }
-            Self::MessageEmpty { description, http_status } => {
-                write!(f, "MESSAGE_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::AttachOversize { description, http_status } => {
-                write!(f, "ATTACH_OVERSIZE (HTTP {http_status}): {description}")
-            }
-            Self::AttachError { description, http_status } => {
-                write!(f, "ATTACH_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::KeyboardError { description, http_status } => {
-                write!(f, "KEYBOARD_ERROR (HTTP {http_status}): {description}")
-            }
-            Self::WrongRequest { description, http_status } => {
-                write!(f, "WRONG_REQUEST (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for NetworkMessageAddError {}
+/// An error of `imopenlines.network.message.add`: its [code](NetworkMessageAddErrorCode), the description and the HTTP status it arrived with.
+pub type NetworkMessageAddError = crate::ApiError<NetworkMessageAddErrorCode>;

@@ -99,41 +99,6 @@ pub struct OnOpenLineMessageAddDataData {
     pub extra: Option<OnOpenLineMessageAddExtra>,
 }
 
-/// Which connector and line the message came through.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#connector)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageAddConnector {
-    /// Code of the connector, for example `livechat`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub connector_id: Option<String>,
-    /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
-    pub line_id: Option<i64>,
-    /// Chat ID as reported in the connector block
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// ID of the user on the external system's side
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-}
-
-/// The Bitrix24 chat the message belongs to.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageAddChat {
-    /// ID of the Bitrix24 chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
-
 /// The message itself.
 ///
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#message)
@@ -181,66 +146,13 @@ pub struct OnOpenLineMessageAddExtra {
     pub extra_url: Option<String>,
 }
 
-/// Authorization data plus details of the Bitrix24 account that raised the event.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageAddAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnOpenLineMessageAddStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnConnector`](super::shared::OnConnector).
+pub type OnOpenLineMessageAddConnector = super::shared::OnConnector;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnOpenLineMessageAddStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
+use super::shared::OnOpenLineMessageAddChat;
 
-crate::documented_values!(
-    OnOpenLineMessageAddStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnAuth`](super::shared::OnAuth).
+pub type OnOpenLineMessageAddAuth = super::shared::OnAuth;
+
+/// This page's name for the shared [`OnStatus`](super::shared::OnStatus).
+pub type OnOpenLineMessageAddStatus = super::shared::OnStatus;

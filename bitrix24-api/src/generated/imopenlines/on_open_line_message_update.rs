@@ -48,157 +48,23 @@ impl crate::method::Event for OnOpenLineMessageUpdate {
     const SCOPE: &'static str = "imopenlines";
 }
 
-/// Payload describing what happened.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#data)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateData {
-    /// Code of the connector, for example `livechat`
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
-    pub connector: Option<String>,
-    /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "LINE")]
-    pub line: Option<i64>,
-    /// List of objects, each describing one edited message.
-    ///
-    /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#chat-params)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "DATA")]
-    pub data: Option<Vec<OnOpenLineMessageUpdateDataData>>,
-}
+/// This page's name for the shared [`OnOpenLineMessageAddChat`](super::shared::OnOpenLineMessageAddChat).
+pub type OnOpenLineMessageUpdateMessage = super::shared::OnOpenLineMessageAddChat;
 
-/// List of objects, each describing one edited message.
-///
-/// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#chat-params)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateDataData {
-    /// Messenger-side identifiers of the edited message.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#im)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub im: Option<OnOpenLineMessageUpdateIm>,
-    /// Reference to the affected message.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#message)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub message: Option<OnOpenLineMessageUpdateMessage>,
-    /// Reference to the chat that holds the message.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#chat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub chat: Option<OnOpenLineMessageUpdateChat>,
-}
+/// This page's name for the shared [`OnOpenLineMessageAddChat`](super::shared::OnOpenLineMessageAddChat).
+pub type OnOpenLineMessageUpdateChat = super::shared::OnOpenLineMessageAddChat;
 
-/// Messenger-side identifiers of the edited message.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#im)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateIm {
-    /// ID of the messenger chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// ID of the message in the messenger
-    #[serde_as(as = "Option<wire::Int>")]
-    pub message_id: Option<i64>,
-}
+/// This page's name for the shared [`OnAuth`](super::shared::OnAuth).
+pub type OnOpenLineMessageUpdateAuth = super::shared::OnAuth;
 
-/// Reference to the affected message.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#message)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateMessage {
-    /// ID of the message
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnStatus`](super::shared::OnStatus).
+pub type OnOpenLineMessageUpdateStatus = super::shared::OnStatus;
 
-/// Reference to the chat that holds the message.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateChat {
-    /// ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnOpenLineMessageData`](super::shared::OnOpenLineMessageData).
+pub type OnOpenLineMessageUpdateData = super::shared::OnOpenLineMessageData;
 
-/// Authorization data plus details of the Bitrix24 account that raised the event.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnOpenLineMessageUpdateAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnOpenLineMessageUpdateStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnOpenLineMessageDataData`](super::shared::OnOpenLineMessageDataData).
+pub type OnOpenLineMessageUpdateDataData = super::shared::OnOpenLineMessageDataData;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnOpenLineMessageUpdateStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    OnOpenLineMessageUpdateStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnOpenLineMessageIm`](super::shared::OnOpenLineMessageIm).
+pub type OnOpenLineMessageUpdateIm = super::shared::OnOpenLineMessageIm;

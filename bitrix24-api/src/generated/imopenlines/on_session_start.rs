@@ -48,182 +48,26 @@ impl crate::method::Event for OnSessionStart {
     const SCOPE: &'static str = "imopenlines";
 }
 
-/// Payload describing what happened.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#data)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartData {
-    /// List of objects, each describing one session.
-    ///
-    /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#chat-params)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "DATA")]
-    pub data: Option<Vec<OnSessionStartDataData>>,
-}
+/// This page's name for the shared [`OnConnector`](super::shared::OnConnector).
+pub type OnSessionStartConnector = super::shared::OnConnector;
 
-/// List of objects, each describing one session.
-///
-/// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#chat-params)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartDataData {
-    /// Which connector and line the session runs through.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#connector)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub connector: Option<OnSessionStartConnector>,
-    /// State of the session.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#session)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub session: Option<OnSessionStartSession>,
-    /// The Bitrix24 chat the session belongs to.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#chat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub chat: Option<OnSessionStartChat>,
-    /// The client taking part in the session.
-    ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#user)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub user: Option<OnSessionStartUser>,
-}
+/// This page's name for the shared [`OnOpenLineMessageAddChat`](super::shared::OnOpenLineMessageAddChat).
+pub type OnSessionStartChat = super::shared::OnOpenLineMessageAddChat;
 
-/// Which connector and line the session runs through.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#connector)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartConnector {
-    /// Code of the connector, for example `livechat`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub connector_id: Option<String>,
-    /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
-    pub line_id: Option<i64>,
-    /// Chat ID as reported in the connector block
-    #[serde_as(as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// ID of the user on the external system's side
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-}
+/// This page's name for the shared [`OnOpenLineMessageAddChat`](super::shared::OnOpenLineMessageAddChat).
+pub type OnSessionStartUser = super::shared::OnOpenLineMessageAddChat;
 
-/// State of the session.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#session)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartSession {
-    /// ID of the session
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// Session state flag: `Y` if it is closed, `N` if it is still open
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub closed: Option<bool>,
-    /// ID of the session that preceded this one
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// Minutes left before the session gets closed automatically
-    #[serde_as(as = "Option<wire::Int>")]
-    pub close_term: Option<i64>,
-}
+/// This page's name for the shared [`OnAuth`](super::shared::OnAuth).
+pub type OnSessionStartAuth = super::shared::OnAuth;
 
-/// The Bitrix24 chat the session belongs to.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#chat)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartChat {
-    /// ID of the Bitrix24 chat
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnStatus`](super::shared::OnStatus).
+pub type OnSessionStartStatus = super::shared::OnStatus;
 
-/// The client taking part in the session.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#user)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartUser {
-    /// ID of the user on the external system's side
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-}
+/// This page's name for the shared [`OnSessionData`](super::shared::OnSessionData).
+pub type OnSessionStartData = super::shared::OnSessionData;
 
-/// Authorization data plus details of the Bitrix24 account that raised the event.
-///
-/// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html#auth)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OnSessionStartAuth {
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
-    pub access_token: Option<crate::Secret>,
-    /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
-    pub expires_in: Option<i64>,
-    /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
-    pub scope: Option<String>,
-    /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub domain: Option<String>,
-    /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
-    pub server_endpoint: Option<String>,
-    /// Kind of the application the subscription belongs to:
-    ///
-    /// - `L` — [local](https://apidocs.bitrix24.com/local-integrations/local-apps.html) application
-    /// - `F` — free application from the [Market](https://apidocs.bitrix24.com/market/index.html)
-    /// - `D` — demo of a Market application
-    /// - `T` — trial of a Market application, limited in time
-    /// - `P` — paid Market application
-    pub status: Option<OnSessionStartStatus>,
-    /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub client_endpoint: Option<String>,
-    /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
-    pub member_id: Option<String>,
-    /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
-    pub refresh_token: Option<crate::Secret>,
-    /// Secret of the application; compare it with the stored value to make sure the call really comes from Bitrix24
-    pub application_token: Option<crate::Secret>,
-}
+/// This page's name for the shared [`OnSessionDataData`](super::shared::OnSessionDataData).
+pub type OnSessionStartDataData = super::shared::OnSessionDataData;
 
-/// The values of `status` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnSessionStartStatus {
-    /// `L`
-    L,
-    /// `F`
-    F,
-    /// `D`
-    D,
-    /// `T`
-    T,
-    /// `P`
-    P,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    OnSessionStartStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+/// This page's name for the shared [`OnSessionSession`](super::shared::OnSessionSession).
+pub type OnSessionStartSession = super::shared::OnSessionSession;

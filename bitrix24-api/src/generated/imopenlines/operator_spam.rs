@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`OperatorSpamError`]: `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
+/// [`OperatorSpamError`], with a code of [`OperatorSpamErrorCode`]: `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-spam.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,101 +49,26 @@ impl crate::method::Method for OperatorSpam {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct OperatorSpamResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.operator.spam` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.operator.spam` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OperatorSpamError {
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
-    ChatId { description: String, http_status: u16 },
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
-    ChatType { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this conversation
-    AccessDenied { description: String, http_status: u16 },
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
-    UserId { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum OperatorSpamErrorCode {
+    /// `CHAT_ID`: HTTP 400 “The provided chat identifier is incorrect”: `CHAT_ID` is missing or does not hold a valid value
+    ChatId,
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat exists but is not an open line chat
+    ChatType,
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user is not permitted to work with this conversation
+    AccessDenied,
+    /// `USER_ID`: HTTP 400 “The provided user identifier is incorrect”: The method could not determine which user it is running as
+    UserId,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for OperatorSpamError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID" => {
-                Some(Self::ChatId {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_TYPE" => {
-                Some(Self::ChatType {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID" => {
-                Some(Self::UserId {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    OperatorSpamErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
+    "ACCESS_DENIED", UserId = "USER_ID" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatId { .. } => "CHAT_ID",
-            Self::ChatType { .. } => "CHAT_TYPE",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::UserId { .. } => "USER_ID",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for OperatorSpamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatId { description, http_status } => {
-                write!(f, "CHAT_ID (HTTP {http_status}): {description}")
-            }
-            Self::ChatType { description, http_status } => {
-                write!(f, "CHAT_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::UserId { description, http_status } => {
-                write!(f, "USER_ID (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for OperatorSpamError {}
+/// An error of `imopenlines.operator.spam`: its [code](OperatorSpamErrorCode), the description and the HTTP status it arrived with.
+pub type OperatorSpamError = crate::ApiError<OperatorSpamErrorCode>;

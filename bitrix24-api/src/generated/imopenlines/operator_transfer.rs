@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`OperatorTransferError`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `OPERATOR_WRONG`; and any method can fail with a `SystemError`.
+/// [`OperatorTransferError`], with a code of [`OperatorTransferErrorCode`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `OPERATOR_WRONG`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-transfer.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,115 +97,29 @@ impl crate::method::Method for OperatorTransfer {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct OperatorTransferResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.operator.transfer` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.operator.transfer` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OperatorTransferError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `USER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “User ID can't be empty”: `USER_ID` was sent but is empty or not a valid ID
-    UserIdEmpty { description: String, http_status: u16 },
-    /// `QUEUE_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent but is empty or not a valid ID
-    QueueIdEmpty { description: String, http_status: u16 },
-    /// `TRANSFER_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Queue ID or User ID can't be empty”: None of `TRANSFER_ID`, `USER_ID` or `QUEUE_ID` was supplied
-    TransferIdEmpty { description: String, http_status: u16 },
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You cannot redirect to this operator”: The chosen operator or line cannot accept this dialog.
-    OperatorWrong { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum OperatorTransferErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was omitted or is zero or negative
+    ChatIdEmpty,
+    /// `USER_ID_EMPTY`: HTTP 400 “User ID can't be empty”: `USER_ID` was sent but is empty or not a valid ID
+    UserIdEmpty,
+    /// `QUEUE_ID_EMPTY`: HTTP 400 “QUEUE ID can't be empty”: `QUEUE_ID` was sent but is empty or not a valid ID
+    QueueIdEmpty,
+    /// `TRANSFER_ID_EMPTY`: HTTP 400 “Queue ID or User ID can't be empty”: None of `TRANSFER_ID`, `USER_ID` or `QUEUE_ID` was supplied
+    TransferIdEmpty,
+    /// `OPERATOR_WRONG`: HTTP 400 “You cannot redirect to this operator”: The chosen operator or line cannot accept this dialog.
+    OperatorWrong,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for OperatorTransferError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID_EMPTY" => {
-                Some(Self::UserIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "QUEUE_ID_EMPTY" => {
-                Some(Self::QueueIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "TRANSFER_ID_EMPTY" => {
-                Some(Self::TransferIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "OPERATOR_WRONG" => {
-                Some(Self::OperatorWrong {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    OperatorTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty =
+    "USER_ID_EMPTY", QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty =
+    "TRANSFER_ID_EMPTY", OperatorWrong = "OPERATOR_WRONG" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::UserIdEmpty { .. } => "USER_ID_EMPTY",
-            Self::QueueIdEmpty { .. } => "QUEUE_ID_EMPTY",
-            Self::TransferIdEmpty { .. } => "TRANSFER_ID_EMPTY",
-            Self::OperatorWrong { .. } => "OPERATOR_WRONG",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for OperatorTransferError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::UserIdEmpty { description, http_status } => {
-                write!(f, "USER_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::QueueIdEmpty { description, http_status } => {
-                write!(f, "QUEUE_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::TransferIdEmpty { description, http_status } => {
-                write!(f, "TRANSFER_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::OperatorWrong { description, http_status } => {
-                write!(f, "OPERATOR_WRONG (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for OperatorTransferError {}
+/// An error of `imopenlines.operator.transfer`: its [code](OperatorTransferErrorCode), the description and the HTTP status it arrived with.
+pub type OperatorTransferError = crate::ApiError<OperatorTransferErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`RevisionGetError`]; and any method can fail with a `SystemError`.
+/// [`RevisionGetError`], with a code of [`RevisionGetErrorCode`]; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -54,46 +54,15 @@ pub struct RevisionGetResponse {
     pub mobile: Option<i64>,
 }
 
-/// The errors `imopenlines.revision.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.revision.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RevisionGetError {
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum RevisionGetErrorCode {
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for RevisionGetError {
-    fn from_documented(
-        _code: &str,
-        _description: &str,
-        _http_status: u16,
-    ) -> Option<Self> {
-        None
-    }
+crate::error_codes!(RevisionGetErrorCode {});
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for RevisionGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for RevisionGetError {}
+/// An error of `imopenlines.revision.get`: its [code](RevisionGetErrorCode), the description and the HTTP status it arrived with.
+pub type RevisionGetError = crate::ApiError<RevisionGetErrorCode>;

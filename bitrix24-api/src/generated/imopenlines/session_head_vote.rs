@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionHeadVoteError`]: `EMPTY_SESSION_ID`, `EMPTY_VOTE_PARAMS`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`SessionHeadVoteError`], with a code of [`SessionHeadVoteErrorCode`]: `EMPTY_SESSION_ID`, `EMPTY_VOTE_PARAMS`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,87 +71,24 @@ impl crate::method::Method for SessionHeadVote {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SessionHeadVoteResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.session.head.vote` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.head.vote` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionHeadVoteError {
-    /// `EMPTY_SESSION_ID`.
-    ///
-    /// - HTTP 400 “Session ID can't be empty”: `SESSION_ID` is absent, zero or negative
-    EmptySessionId { description: String, http_status: u16 },
-    /// `EMPTY_VOTE_PARAMS`.
-    ///
-    /// - HTTP 400 “At least one of the parameters RATING or COMMENT must be specified”: The request contains neither `RATING` nor `COMMENT`
-    EmptyVoteParams { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user is not allowed to rate this session
-    AccessDenied { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionHeadVoteErrorCode {
+    /// `EMPTY_SESSION_ID`: HTTP 400 “Session ID can't be empty”: `SESSION_ID` is absent, zero or negative
+    EmptySessionId,
+    /// `EMPTY_VOTE_PARAMS`: HTTP 400 “At least one of the parameters RATING or COMMENT must be specified”: The request contains neither `RATING` nor `COMMENT`
+    EmptyVoteParams,
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient rights”: The calling user is not allowed to rate this session
+    AccessDenied,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionHeadVoteError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "EMPTY_SESSION_ID" => {
-                Some(Self::EmptySessionId {
-                    description,
-                    http_status,
-                })
-            }
-            "EMPTY_VOTE_PARAMS" => {
-                Some(Self::EmptyVoteParams {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SessionHeadVoteErrorCode { EmptySessionId = "EMPTY_SESSION_ID", EmptyVoteParams =
+    "EMPTY_VOTE_PARAMS", AccessDenied = "ACCESS_DENIED" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::EmptySessionId { .. } => "EMPTY_SESSION_ID",
-            Self::EmptyVoteParams { .. } => "EMPTY_VOTE_PARAMS",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionHeadVoteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::EmptySessionId { description, http_status } => {
-                write!(f, "EMPTY_SESSION_ID (HTTP {http_status}): {description}")
-            }
-            Self::EmptyVoteParams { description, http_status } => {
-                write!(f, "EMPTY_VOTE_PARAMS (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionHeadVoteError {}
+/// An error of `imopenlines.session.head.vote`: its [code](SessionHeadVoteErrorCode), the description and the HTTP status it arrived with.
+pub type SessionHeadVoteError = crate::ApiError<SessionHeadVoteErrorCode>;

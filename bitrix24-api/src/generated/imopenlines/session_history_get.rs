@@ -19,7 +19,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionHistoryGetError`]: `MISSING_REQUIRED_PARAM`, `INVALID_SESSION_ID`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`SessionHistoryGetError`], with a code of [`SessionHistoryGetErrorCode`]: `MISSING_REQUIRED_PARAM`, `INVALID_SESSION_ID`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -459,87 +459,24 @@ pub struct SessionHistoryGetFiles {
     pub isvoicenote: Option<bool>,
 }
 
-/// The errors `imopenlines.session.history.get` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.history.get` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionHistoryGetError {
-    /// `MISSING_REQUIRED_PARAM`.
-    ///
-    /// - HTTP status not given “Session ID or Chat ID must be provided”: Neither `SESSION_ID` nor `CHAT_ID` was sent
-    MissingRequiredParam { description: String, http_status: u16 },
-    /// `INVALID_SESSION_ID`.
-    ///
-    /// - HTTP status not given “Unable to determine session ID from provided parameters”: No session could be resolved from the values that were passed
-    InvalidSessionId { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP status not given “You cannot open this conversation as you do not have sufficient rights”: The caller may not view this history, or the session does not exist or is unavailable
-    AccessDenied { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionHistoryGetErrorCode {
+    /// `MISSING_REQUIRED_PARAM`: HTTP status not given “Session ID or Chat ID must be provided”: Neither `SESSION_ID` nor `CHAT_ID` was sent
+    MissingRequiredParam,
+    /// `INVALID_SESSION_ID`: HTTP status not given “Unable to determine session ID from provided parameters”: No session could be resolved from the values that were passed
+    InvalidSessionId,
+    /// `ACCESS_DENIED`: HTTP status not given “You cannot open this conversation as you do not have sufficient rights”: The caller may not view this history, or the session does not exist or is unavailable
+    AccessDenied,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionHistoryGetError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "MISSING_REQUIRED_PARAM" => {
-                Some(Self::MissingRequiredParam {
-                    description,
-                    http_status,
-                })
-            }
-            "INVALID_SESSION_ID" => {
-                Some(Self::InvalidSessionId {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SessionHistoryGetErrorCode { MissingRequiredParam = "MISSING_REQUIRED_PARAM",
+    InvalidSessionId = "INVALID_SESSION_ID", AccessDenied = "ACCESS_DENIED" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingRequiredParam { .. } => "MISSING_REQUIRED_PARAM",
-            Self::InvalidSessionId { .. } => "INVALID_SESSION_ID",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionHistoryGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::MissingRequiredParam { description, http_status } => {
-                write!(f, "MISSING_REQUIRED_PARAM (HTTP {http_status}): {description}")
-            }
-            Self::InvalidSessionId { description, http_status } => {
-                write!(f, "INVALID_SESSION_ID (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionHistoryGetError {}
+/// An error of `imopenlines.session.history.get`: its [code](SessionHistoryGetErrorCode), the description and the HTTP status it arrived with.
+pub type SessionHistoryGetError = crate::ApiError<SessionHistoryGetErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionInterceptError`]: `CHAT_ID_EMPTY`, `OPERATOR_WRONG`; and any method can fail with a `SystemError`.
+/// [`SessionInterceptError`], with a code of [`SessionInterceptErrorCode`]: `CHAT_ID_EMPTY`, `OPERATOR_WRONG`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,73 +49,22 @@ impl crate::method::Method for SessionIntercept {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SessionInterceptResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.session.intercept` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.intercept` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionInterceptError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` is absent, zero or negative
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `OPERATOR_WRONG`.
-    ///
-    /// - HTTP 400 “You can not redirect to this operator”: The caller cannot take over this conversation, either because of their rights or because of its current state.
-    OperatorWrong { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionInterceptErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` is absent, zero or negative
+    ChatIdEmpty,
+    /// `OPERATOR_WRONG`: HTTP 400 “You can not redirect to this operator”: The caller cannot take over this conversation, either because of their rights or because of its current state.
+    OperatorWrong,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionInterceptError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "OPERATOR_WRONG" => {
-                Some(Self::OperatorWrong {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SessionInterceptErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", OperatorWrong =
+    "OPERATOR_WRONG" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::OperatorWrong { .. } => "OPERATOR_WRONG",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionInterceptError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::OperatorWrong { description, http_status } => {
-                write!(f, "OPERATOR_WRONG (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionInterceptError {}
+/// An error of `imopenlines.session.intercept`: its [code](SessionInterceptErrorCode), the description and the HTTP status it arrived with.
+pub type SessionInterceptError = crate::ApiError<SessionInterceptErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionModePinError`]: `CHAT_ID_EMPTY`, `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
+/// [`SessionModePinError`], with a code of [`SessionModePinErrorCode`]: `CHAT_ID_EMPTY`, `CHAT_ID`, `CHAT_TYPE`, `ACCESS_DENIED`, `USER_ID`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
 #[serde_as]
@@ -68,115 +68,28 @@ impl crate::method::Method for SessionModePin {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SessionModePinResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
-/// The errors `imopenlines.session.mode.pin` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.mode.pin` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionModePinError {
-    /// `CHAT_ID_EMPTY`.
-    ///
-    /// - HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was not sent
-    ChatIdEmpty { description: String, http_status: u16 },
-    /// `CHAT_ID`.
-    ///
-    /// - HTTP 400 “Invalid chat identifier provided”: `CHAT_ID` is blank or does not resolve to a chat
-    ChatId { description: String, http_status: u16 },
-    /// `CHAT_TYPE`.
-    ///
-    /// - HTTP 400 “The specified chat is not an open line”: The chat is not an open line chat
-    ChatType { description: String, http_status: u16 },
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user has no access to this conversation
-    AccessDenied { description: String, http_status: u16 },
-    /// `USER_ID`.
-    ///
-    /// - HTTP 400 “Invalid user identifier provided”: The server could not work out which user is making the call
-    UserId { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionModePinErrorCode {
+    /// `CHAT_ID_EMPTY`: HTTP 400 “Chat ID can't be empty”: `CHAT_ID` was not sent
+    ChatIdEmpty,
+    /// `CHAT_ID`: HTTP 400 “Invalid chat identifier provided”: `CHAT_ID` is blank or does not resolve to a chat
+    ChatId,
+    /// `CHAT_TYPE`: HTTP 400 “The specified chat is not an open line”: The chat is not an open line chat
+    ChatType,
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation as you do not have sufficient permissions”: The calling user has no access to this conversation
+    AccessDenied,
+    /// `USER_ID`: HTTP 400 “Invalid user identifier provided”: The server could not work out which user is making the call
+    UserId,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionModePinError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "CHAT_ID_EMPTY" => {
-                Some(Self::ChatIdEmpty {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_ID" => {
-                Some(Self::ChatId {
-                    description,
-                    http_status,
-                })
-            }
-            "CHAT_TYPE" => {
-                Some(Self::ChatType {
-                    description,
-                    http_status,
-                })
-            }
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            "USER_ID" => {
-                Some(Self::UserId {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(
+    SessionModePinErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", ChatId = "CHAT_ID", ChatType
+    = "CHAT_TYPE", AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+);
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::ChatIdEmpty { .. } => "CHAT_ID_EMPTY",
-            Self::ChatId { .. } => "CHAT_ID",
-            Self::ChatType { .. } => "CHAT_TYPE",
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::UserId { .. } => "USER_ID",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionModePinError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::ChatIdEmpty { description, http_status } => {
-                write!(f, "CHAT_ID_EMPTY (HTTP {http_status}): {description}")
-            }
-            Self::ChatId { description, http_status } => {
-                write!(f, "CHAT_ID (HTTP {http_status}): {description}")
-            }
-            Self::ChatType { description, http_status } => {
-                write!(f, "CHAT_TYPE (HTTP {http_status}): {description}")
-            }
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::UserId { description, http_status } => {
-                write!(f, "USER_ID (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionModePinError {}
+/// An error of `imopenlines.session.mode.pin`: its [code](SessionModePinErrorCode), the description and the HTTP status it arrived with.
+pub type SessionModePinError = crate::ApiError<SessionModePinErrorCode>;

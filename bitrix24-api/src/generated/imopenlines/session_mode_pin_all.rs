@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionModePinAllError`]; and any method can fail with a `SystemError`.
+/// [`SessionModePinAllError`], with a code of [`SessionModePinAllErrorCode`]; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -45,46 +45,15 @@ pub struct SessionModePinAllResponse(
     pub Vec<i64>,
 );
 
-/// The errors `imopenlines.session.mode.pinAll` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.mode.pinAll` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionModePinAllError {
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionModePinAllErrorCode {
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionModePinAllError {
-    fn from_documented(
-        _code: &str,
-        _description: &str,
-        _http_status: u16,
-    ) -> Option<Self> {
-        None
-    }
+crate::error_codes!(SessionModePinAllErrorCode {});
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionModePinAllError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionModePinAllError {}
+/// An error of `imopenlines.session.mode.pinAll`: its [code](SessionModePinAllErrorCode), the description and the HTTP status it arrived with.
+pub type SessionModePinAllError = crate::ApiError<SessionModePinAllErrorCode>;

@@ -14,7 +14,7 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SessionOpenError`]: `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`SessionOpenError`], with a code of [`SessionOpenErrorCode`]: `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,59 +64,17 @@ pub struct SessionOpenResponse {
     pub chat_id: Option<i64>,
 }
 
-/// The errors `imopenlines.session.open` documents; `Other` keeps any other error as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The error codes `imopenlines.session.open` documents; `Other` keeps any other code as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionOpenError {
-    /// `ACCESS_DENIED`.
-    ///
-    /// - HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The caller is not allowed to see the chat behind this `USER_CODE`
-    AccessDenied { description: String, http_status: u16 },
-    /// An error the page does not document, as it arrived.
-    Other { code: String, description: String, http_status: u16 },
+pub enum SessionOpenErrorCode {
+    /// `ACCESS_DENIED`: HTTP 400 “You cannot open this conversation because you do not have sufficient permissions”: The caller is not allowed to see the chat behind this `USER_CODE`
+    AccessDenied,
+    /// A code the page does not document, as it arrived.
+    Other(String),
 }
 
-impl crate::method::MethodError for SessionOpenError {
-    fn from_documented(code: &str, description: &str, http_status: u16) -> Option<Self> {
-        let description = description.to_owned();
-        match code {
-            "ACCESS_DENIED" => {
-                Some(Self::AccessDenied {
-                    description,
-                    http_status,
-                })
-            }
-            _ => None,
-        }
-    }
+crate::error_codes!(SessionOpenErrorCode { AccessDenied = "ACCESS_DENIED" });
 
-    fn fallback(code: String, description: String, http_status: u16) -> Self {
-        Self::Other {
-            code,
-            description,
-            http_status,
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::AccessDenied { .. } => "ACCESS_DENIED",
-            Self::Other { code, .. } => code,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionOpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AccessDenied { description, http_status } => {
-                write!(f, "ACCESS_DENIED (HTTP {http_status}): {description}")
-            }
-            Self::Other { code, description, http_status } => {
-                write!(f, "{code} (HTTP {http_status}): {description}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SessionOpenError {}
+/// An error of `imopenlines.session.open`: its [code](SessionOpenErrorCode), the description and the HTTP status it arrived with.
+pub type SessionOpenError = crate::ApiError<SessionOpenErrorCode>;
