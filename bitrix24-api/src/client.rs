@@ -181,7 +181,7 @@ impl ClientBuilder {
         let auth = match self.auth.ok_or(BuildError::NoCredentials)? {
             AuthChoice::Webhook(url) => Auth::Webhook(Webhook::parse(&url, self.allow_http)?),
             AuthChoice::OAuth(config) => {
-                Auth::OAuth(Box::new(OAuthSession::new(config, self.allow_http)?))
+                Auth::OAuth(Arc::new(OAuthSession::new(config, self.allow_http)?))
             }
         };
         let http = reqwest::Client::builder()

@@ -155,6 +155,13 @@ pub enum AuthError {
     /// The authorization server could not be reached.
     #[error("token refresh failed: {0}")]
     Transport(TransportError),
+    /// The token store callback ([`OAuth::on_refresh`](crate::OAuth::on_refresh)) failed or panicked.
+    /// The new pair is kept unused, and the next call offers it to the store again.
+    #[error("the refreshed OAuth tokens could not be stored: {reason}")]
+    Store {
+        /// What the store reported.
+        reason: String,
+    },
     /// The authorization server's answer lacked the new tokens. Its body is not kept: it may hold them.
     #[error("token refresh answer (HTTP {http_status}) is unusable: {reason}")]
     BadAnswer {

@@ -52,7 +52,7 @@ mod transport;
 mod unread;
 pub mod wire;
 
-pub use auth::{OAuth, TokenCallback, Tokens};
+pub use auth::{OAuth, StoreError, TokenCallback, Tokens};
 pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};

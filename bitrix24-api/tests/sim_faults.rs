@@ -246,7 +246,7 @@ async fn expired_token_is_refreshed_and_an_invalid_one_is_reported() {
     .token_endpoint(p.sim.token_url())
     .on_refresh(move |_| {
         count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        async {}
+        async { Ok(()) }
     });
     let client = Client::builder()
         .oauth(oauth)

@@ -79,7 +79,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
                     t.access_token.expose().to_owned(),
                     t.refresh_token.expose().to_owned(),
                 ]);
-                async {}
+                async { Ok(()) }
             }),
         )
         .allow_http(true)
