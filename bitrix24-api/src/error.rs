@@ -30,6 +30,10 @@ pub enum Error<E> {
     /// The request could not be encoded (for example a map with non-string keys).
     #[error("the request could not be encoded: {0}")]
     Encode(String),
+    /// The call did not finish within its deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline),
+    /// [`Call::deadline`](crate::Call::deadline)); pacing, retries and waits all count.
+    #[error(transparent)]
+    Deadline(#[from] DeadlineError),
     /// A batch command that did not run, because an earlier one failed and the batch halts on errors.
     #[error("not executed: the batch halted at an earlier command")]
     NotExecuted,
@@ -106,6 +110,15 @@ impl fmt::Display for TransportKind {
             TransportKind::Other => "request failed",
         })
     }
+}
+
+/// A call that ran out of time. Whether the request in flight at that moment took effect is unknown.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the call did not finish within its deadline of {deadline:?}")]
+#[non_exhaustive]
+pub struct DeadlineError {
+    /// The deadline the call had.
+    pub deadline: std::time::Duration,
 }
 
 /// The longest body excerpt kept in an [`HttpError`].

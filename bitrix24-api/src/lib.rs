@@ -57,7 +57,8 @@ pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{
-    AuthError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError, TransportKind,
+    AuthError, DeadlineError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError,
+    TransportKind,
 };
 /// The `imconnector.*` methods and connector events.
 #[cfg(feature = "imconnector")]
@@ -66,7 +67,7 @@ pub use generated::imconnector;
 #[cfg(feature = "imopenlines")]
 pub use generated::imopenlines;
 pub use generated::system::SystemError;
-pub use limits::{OperatingLimit, RateLimit, RetryPolicy};
+pub use limits::{OperatingLimit, RateLimit, RetryBudget, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};
 pub use reply::{Reply, Time};
 pub use secret::Secret;

@@ -117,6 +117,7 @@ pub fn fast_retries() -> RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
+        unknown_reset_wait: Duration::from_millis(1),
         ..RetryPolicy::default()
     }
 }
