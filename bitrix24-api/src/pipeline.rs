@@ -111,7 +111,9 @@ impl Client {
                 bucket.acquire().await;
             }
             let credentials = inner.auth.credentials();
-            let result = self.attempt(method, params, &credentials).await;
+            // Boxed, like the refresh below: a call waiting for the bucket then holds a small future,
+            // not the HTTP exchange's state, which matters with thousands of calls queued.
+            let result = Box::pin(self.attempt(method, params, &credentials)).await;
             self.keep_limits(method, &result);
             let failure = match result {
                 Ok(success) => {
@@ -158,10 +160,13 @@ impl Client {
                 Next::Refresh => {
                     refreshed = true;
                     if let Auth::OAuth(session) = &inner.auth {
-                        session
-                            .refresh(&inner.http, inner.timeout, credentials.generation)
-                            .await
-                            .map_err(RawFailure::Auth)?;
+                        Box::pin(session.refresh(
+                            &inner.http,
+                            inner.timeout,
+                            credentials.generation,
+                        ))
+                        .await
+                        .map_err(RawFailure::Auth)?;
                     }
                 }
             }
