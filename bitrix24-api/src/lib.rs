@@ -18,8 +18,10 @@
 //! - **Credentials**: a webhook URL, or [`OAuth`] with one shared refresh on `expired_token` and a
 //!   callback that stores the new tokens. HTTPS is required unless allowed; no credential appears in
 //!   `Debug`, `Display`, errors or logs.
-//! - **Limits** ([`limits`]): a leaky bucket shared by all clones, the per-method operating-time budget,
-//!   and retries that never repeat a call that may already have taken effect, unless it is safe to.
+//! - **Limits** ([`limits`]): a leaky bucket shared by all clones, paced 10% below the portal's limit by
+//!   default, the per-method operating-time budget, and retries that never repeat a call that may
+//!   already have taken effect, unless it is safe to. Retries draw on a shared [`RetryBudget`], and
+//!   every call has a total deadline ([`ClientBuilder::deadline`], [`Call::deadline`]).
 //! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
 //!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an

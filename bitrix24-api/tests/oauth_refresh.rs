@@ -45,12 +45,15 @@ async fn revision(client: &Client) -> Result<i64, Error<RevisionGetError>> {
     Ok(reply.result.rest.unwrap_or_default())
 }
 
-/// Records every pair the application stored.
+/// The pairs the application stored.
+type Stored = Arc<Mutex<Vec<Tokens>>>;
+
+/// A token store that records every pair.
 fn recorder() -> (
-    Arc<Mutex<Vec<Tokens>>>,
+    Stored,
     impl Fn(Tokens) -> futures::future::Ready<Result<(), StoreError>>,
 ) {
-    let stored: Arc<Mutex<Vec<Tokens>>> = Arc::default();
+    let stored: Stored = Arc::default();
     let store = stored.clone();
     (stored, move |tokens| {
         store.lock().unwrap().push(tokens);
@@ -103,7 +106,7 @@ async fn a_caller_cancelled_while_the_tokens_are_stored_does_not_interrupt_the_s
     let (sim, tokens) = portal().await;
     let entered = Arc::new(Notify::new());
     let release = Arc::new(Notify::new());
-    let stored: Arc<Mutex<Vec<Tokens>>> = Arc::default();
+    let stored: Stored = Arc::default();
     let store = {
         let (entered, release, stored) = (entered.clone(), release.clone(), stored.clone());
         move |tokens: Tokens| {
@@ -139,7 +142,7 @@ async fn a_caller_cancelled_while_the_tokens_are_stored_does_not_interrupt_the_s
 async fn a_failing_store_is_reported_and_the_same_pair_is_offered_again() {
     let (sim, tokens) = portal().await;
     let attempts = Arc::new(AtomicUsize::new(0));
-    let stored: Arc<Mutex<Vec<Tokens>>> = Arc::default();
+    let stored: Stored = Arc::default();
     let store = {
         let (attempts, stored) = (attempts.clone(), stored.clone());
         move |tokens: Tokens| {

@@ -181,12 +181,12 @@ impl OAuthSession {
         let task = tokio::spawn(async move {
             let attempt = AssertUnwindSafe(session.fetch_and_store(&http, timeout, unstored));
             let result = attempt.catch_unwind().await.unwrap_or_else(|_| {
-                Err(Failure {
+                Err(Box::new(Failure {
                     error: AuthError::Store {
                         reason: "the token store panicked".to_owned(),
                     },
                     unstored: None,
-                })
+                }))
             });
             session.finish(seen, failures, result)
         });
@@ -209,12 +209,14 @@ impl OAuthSession {
         http: &reqwest::Client,
         timeout: Duration,
         unstored: Option<Tokens>,
-    ) -> Result<Tokens, Failure> {
+    ) -> Result<Tokens, Box<Failure>> {
         let tokens = match unstored {
             Some(tokens) => tokens,
-            None => self.fetch(http, timeout).await.map_err(|error| Failure {
-                error,
-                unstored: None,
+            None => self.fetch(http, timeout).await.map_err(|error| {
+                Box::new(Failure {
+                    error,
+                    unstored: None,
+                })
             })?,
         };
         let Some(store) = &self.on_refresh else {
@@ -227,10 +229,10 @@ impl OAuthSession {
             Err(_) => "the token store panicked".to_owned(),
         };
         tracing::warn!(client_id = %self.client_id, "the new OAuth tokens could not be stored");
-        Err(Failure {
+        Err(Box::new(Failure {
             error: AuthError::Store { reason },
             unstored: Some(tokens),
-        })
+        }))
     }
 
     async fn fetch(&self, http: &reqwest::Client, timeout: Duration) -> Result<Tokens, AuthError> {
@@ -256,7 +258,7 @@ impl OAuthSession {
         &self,
         seen: u64,
         failures: u32,
-        result: Result<Tokens, Failure>,
+        result: Result<Tokens, Box<Failure>>,
     ) -> Result<(), AuthError> {
         let mut state = self.state();
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
@@ -280,7 +282,8 @@ impl OAuthSession {
                 *state = Refresh::Idle;
                 Ok(())
             }
-            Err(Failure { error, unstored }) => {
+            Err(failure) => {
+                let Failure { error, unstored } = *failure;
                 let failures = failures + 1;
                 let retry_at = match &error {
                     e if is_final(e) => None,
