@@ -62,6 +62,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
     let policy = RetryPolicy {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
+        unknown_reset_wait: Duration::from_millis(1),
         ..RetryPolicy::default()
     };
     let oauth = Client::builder()
