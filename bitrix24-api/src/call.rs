@@ -2,11 +2,12 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::time::Duration;
 
 use crate::autobatch::Answer;
 use crate::batch;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{DeadlineError, Error};
 use crate::method::Method;
 use crate::params::params_of;
 use crate::reply::Reply;
@@ -16,20 +17,35 @@ use crate::reply::Reply;
 pub struct Call<'c, M: Method> {
     client: &'c Client,
     request: M,
+    /// Overrides the client's deadline for this call.
+    deadline: Option<Duration>,
 }
 
 impl<'c, M: Method> Call<'c, M> {
     /// Binds a request to a client.
     pub fn new(client: &'c Client, request: M) -> Self {
-        Call { client, request }
+        Call {
+            client,
+            request,
+            deadline: None,
+        }
     }
 
     /// Changes the request, typically to set optional parameters:
     /// `.with(|r| r.with_queue(true))`.
     pub fn with(self, f: impl FnOnce(M) -> M) -> Self {
         Call {
-            client: self.client,
             request: f(self.request),
+            ..self
+        }
+    }
+
+    /// The longest this call may take in total, instead of the client's
+    /// [deadline](crate::ClientBuilder::deadline).
+    pub fn deadline(self, deadline: Duration) -> Self {
+        Call {
+            deadline: Some(deadline),
+            ..self
         }
     }
 
@@ -44,7 +60,10 @@ impl<'c, M: Method + 'c> IntoFuture for Call<'c, M> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.client.execute(&self.request).await })
+        Box::pin(async move {
+            let deadline = self.deadline.or(self.client.inner.deadline);
+            self.client.execute(&self.request, deadline).await
+        })
     }
 }
 
@@ -53,13 +72,18 @@ impl Client {
     pub(crate) async fn execute<M: Method>(
         &self,
         request: &M,
+        deadline: Option<Duration>,
     ) -> Result<Reply<M::Response>, Error<M::Error>> {
         let params = params_of(request).map_err(Error::Encode)?;
         if let Some(batcher) = self.inner.batcher.as_ref().filter(|_| M::NAME != "batch") {
-            return match batcher
-                .submit(self, M::NAME, params, M::SAFE_TO_REPEAT)
-                .await
-            {
+            let submitted = batcher.submit(self, M::NAME, params, M::SAFE_TO_REPEAT);
+            let answer = match deadline {
+                Some(deadline) => tokio::time::timeout(deadline, submitted)
+                    .await
+                    .map_err(|_| Error::Deadline(DeadlineError { deadline }))?,
+                None => submitted.await,
+            };
+            return match answer {
                 Answer::Alone(raw) => self
                     .decode(M::NAME, raw.map_err(|f| f.into_error())?)
                     .map_err(Error::Decode),
@@ -67,7 +91,7 @@ impl Client {
             };
         }
         let raw = self
-            .send_raw(M::NAME, &params, M::SAFE_TO_REPEAT)
+            .send_raw_within(M::NAME, &params, M::SAFE_TO_REPEAT, deadline)
             .await
             .map_err(|f| f.into_error())?;
         self.decode(M::NAME, raw).map_err(Error::Decode)

@@ -7,7 +7,9 @@ use std::time::Duration;
 use crate::auth::{Auth, OAuth, OAuthSession, Webhook};
 use crate::autobatch::AutoBatcher;
 use crate::call::Call;
-use crate::limits::{LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy};
+use crate::limits::{
+    LeakyBucket, OperatingBudget, OperatingLimit, RateLimit, RetryPolicy, RetryTokens,
+};
 use crate::method::Method;
 use crate::transport::DEFAULT_MAX_BODY;
 use crate::unread::UnreadReport;
@@ -29,6 +31,10 @@ pub(crate) struct Inner {
     pub batcher: Option<AutoBatcher>,
     pub unread: Option<UnreadReport>,
     pub max_body: u64,
+    /// The total time a call may take, unless the call sets its own.
+    pub deadline: Option<Duration>,
+    /// The retry budget's tokens, shared by every call (`None` when the policy has no budget).
+    pub retry_tokens: Option<RetryTokens>,
 }
 
 impl Client {
@@ -69,9 +75,19 @@ enum AuthChoice {
     OAuth(OAuth),
 }
 
-/// Builds a [`Client`]. Defaults: the standard plan's rate limit (50 at once, 2 per second), a 480 s
-/// operating budget per method, [`RetryPolicy::default`], a 60 s timeout per request, answers of at most
-/// 32 MiB, HTTPS only.
+/// Builds a [`Client`]. The defaults keep a margin below each of the portal's own limits, because
+/// meeting a limit exactly means being refused by it now and then:
+///
+/// - rate: [`RateLimit::default`], the standard plan's limit (50 at once, 2 per second) less 10%. At
+///   exactly the portal's figures, scheduling jitter alone gets about 1 request in 400 refused.
+/// - timeout: 50 s per request. The portal cuts a request off at 60 s; a client that waits exactly as
+///   long races that cut-off, while 50 s leaves the rest of the deadline for a retry.
+/// - idle connections: closed after 20 s. Servers and proxies drop idle keep-alive connections after
+///   30 to 75 s; reusing one they just dropped makes a call fail as interrupted, and a creating call
+///   cannot be repeated after that.
+/// - deadline: 300 s per call, pacing, retries and waits included.
+/// - answers of at most 32 MiB; a 480 s operating budget per method; [`RetryPolicy::default`] with its
+///   retry budget; HTTPS only.
 pub struct ClientBuilder {
     auth: Option<AuthChoice>,
     allow_http: bool,
@@ -84,6 +100,8 @@ pub struct ClientBuilder {
     auto_batch: Option<Duration>,
     report_unread_fields: bool,
     max_body: u64,
+    deadline: Option<Duration>,
+    pool_idle_timeout: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -91,16 +109,18 @@ impl Default for ClientBuilder {
         ClientBuilder {
             auth: None,
             allow_http: false,
-            // The portal interrupts a request after 60 s, so waiting longer gains nothing.
-            timeout: Duration::from_secs(60),
+            // Below the portal's 60 s cut-off (see the type's docs).
+            timeout: Duration::from_secs(50),
             connect_timeout: Duration::from_secs(10),
-            rate_limit: Some(RateLimit::STANDARD),
+            rate_limit: Some(RateLimit::default()),
             operating: Some(OperatingLimit::default()),
             retry: RetryPolicy::default(),
             user_agent: concat!("bitrix24-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             auto_batch: None,
             report_unread_fields: false,
             max_body: DEFAULT_MAX_BODY,
+            deadline: Some(Duration::from_secs(300)),
+            pool_idle_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -188,18 +208,34 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest a call may take in total: pacing, every attempt, backoff and operating waits.
+    /// A call past it fails with [`Error::Deadline`](crate::Error::Deadline); a retry whose pause would
+    /// end after it is not taken. `None` for no limit. [`Call::deadline`](crate::Call::deadline)
+    /// overrides it for one call.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// How long an idle connection is kept for reuse. Keep it below the server's keep-alive timeout.
+    pub fn pool_idle_timeout(mut self, idle: Duration) -> Self {
+        self.pool_idle_timeout = idle;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let auth = match self.auth.ok_or(BuildError::NoCredentials)? {
             AuthChoice::Webhook(url) => Auth::Webhook(Webhook::parse(&url, self.allow_http)?),
             AuthChoice::OAuth(config) => {
-                Auth::OAuth(Box::new(OAuthSession::new(config, self.allow_http)?))
+                Auth::OAuth(Arc::new(OAuthSession::new(config, self.allow_http)?))
             }
         };
         let http = reqwest::Client::builder()
             .https_only(!self.allow_http)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            .pool_idle_timeout(self.pool_idle_timeout)
             .user_agent(self.user_agent)
             // A redirect would carry the token or the webhook code to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
@@ -216,6 +252,8 @@ impl ClientBuilder {
                 batcher: self.auto_batch.map(AutoBatcher::new),
                 unread: self.report_unread_fields.then(UnreadReport::default),
                 max_body: self.max_body,
+                deadline: self.deadline,
+                retry_tokens: self.retry.budget.map(RetryTokens::new),
             }),
         })
     }

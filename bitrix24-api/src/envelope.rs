@@ -4,7 +4,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::error::{AuthError, DecodeError, Error, HttpError, TransportError, excerpt};
+use crate::error::{
+    AuthError, DeadlineError, DecodeError, Error, HttpError, TransportError, excerpt,
+};
 use crate::limits::Failure;
 use crate::lossless;
 use crate::method::MethodError;
@@ -38,6 +40,8 @@ pub(crate) enum RawFailure {
     Auth(AuthError),
     /// The request could not be put on the wire.
     Encode(String),
+    /// The call ran out of time.
+    Deadline(DeadlineError),
 }
 
 impl RawFailure {
@@ -50,7 +54,10 @@ impl RawFailure {
             },
             RawFailure::Http(e) => Failure::Http(e.status),
             RawFailure::Transport(e) => Failure::Transport(e.kind),
-            RawFailure::Decode(_) | RawFailure::Auth(_) | RawFailure::Encode(_) => Failure::Final,
+            RawFailure::Decode(_)
+            | RawFailure::Auth(_)
+            | RawFailure::Encode(_)
+            | RawFailure::Deadline(_) => Failure::Final,
         }
     }
 
@@ -63,6 +70,7 @@ impl RawFailure {
             RawFailure::Transport(e) => e.kind.to_string(),
             RawFailure::Auth(_) => "token refresh".to_owned(),
             RawFailure::Encode(_) => "encode".to_owned(),
+            RawFailure::Deadline(_) => "deadline".to_owned(),
         }
     }
 
@@ -79,6 +87,7 @@ impl RawFailure {
             RawFailure::Transport(e) => Error::Transport(e),
             RawFailure::Auth(e) => Error::Auth(e),
             RawFailure::Encode(message) => Error::Encode(message),
+            RawFailure::Deadline(e) => Error::Deadline(e),
         }
     }
 }

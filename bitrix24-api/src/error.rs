@@ -30,6 +30,10 @@ pub enum Error<E> {
     /// The request could not be encoded (for example a map with non-string keys).
     #[error("the request could not be encoded: {0}")]
     Encode(String),
+    /// The call did not finish within its deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline),
+    /// [`Call::deadline`](crate::Call::deadline)); pacing, retries and waits all count.
+    #[error(transparent)]
+    Deadline(#[from] DeadlineError),
     /// A batch command that did not run, because an earlier one failed and the batch halts on errors.
     #[error("not executed: the batch halted at an earlier command")]
     NotExecuted,
@@ -107,6 +111,15 @@ impl fmt::Display for TransportKind {
             TransportKind::Other => "request failed",
         })
     }
+}
+
+/// A call that ran out of time. Whether the request in flight at that moment took effect is unknown.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the call did not finish within its deadline of {deadline:?}")]
+#[non_exhaustive]
+pub struct DeadlineError {
+    /// The deadline the call had.
+    pub deadline: std::time::Duration,
 }
 
 /// The longest body excerpt kept in an [`HttpError`] or a [`DecodeError`], in bytes: enough to see what
@@ -235,6 +248,13 @@ pub enum AuthError {
     /// The authorization server could not be reached.
     #[error("token refresh failed: {0}")]
     Transport(TransportError),
+    /// The token store callback ([`OAuth::on_refresh`](crate::OAuth::on_refresh)) failed or panicked.
+    /// The new pair is kept unused, and the next call offers it to the store again.
+    #[error("the refreshed OAuth tokens could not be stored: {reason}")]
+    Store {
+        /// What the store reported.
+        reason: String,
+    },
     /// The authorization server's answer lacked the new tokens. Its body is not kept: it may hold them.
     #[error("token refresh answer (HTTP {http_status}) is unusable: {reason}")]
     BadAnswer {

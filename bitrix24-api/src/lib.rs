@@ -19,8 +19,10 @@
 //! - **Credentials**: a webhook URL, or [`OAuth`] with one shared refresh on `expired_token` and a
 //!   callback that stores the new tokens. HTTPS is required unless allowed; no credential appears in
 //!   `Debug`, `Display`, errors or logs.
-//! - **Limits** ([`limits`]): a leaky bucket shared by all clones, the per-method operating-time budget,
-//!   and retries that never repeat a call that may already have taken effect, unless it is safe to.
+//! - **Limits** ([`limits`]): a leaky bucket shared by all clones, paced 10% below the portal's limit by
+//!   default, the per-method operating-time budget, and retries that never repeat a call that may
+//!   already have taken effect, unless it is safe to. Retries draw on a shared [`RetryBudget`], and
+//!   every call has a total deadline ([`ClientBuilder::deadline`], [`Call::deadline`]).
 //! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
 //!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
@@ -57,13 +59,14 @@ mod transport;
 mod unread;
 pub mod wire;
 
-pub use auth::{OAuth, TokenCallback, Tokens};
+pub use auth::{OAuth, StoreError, TokenCallback, Tokens};
 pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
 pub use codes::{ApiError, ErrorCode, FallbackCode};
 pub use error::{
-    AuthError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError, TransportKind,
+    AuthError, DeadlineError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError,
+    TransportKind,
 };
 /// The `imconnector.*` methods and connector events.
 #[cfg(feature = "imconnector")]
@@ -72,7 +75,7 @@ pub use generated::imconnector;
 #[cfg(feature = "imopenlines")]
 pub use generated::imopenlines;
 pub use generated::system::{SystemError, SystemErrorCode};
-pub use limits::{OperatingLimit, RateLimit, RetryPolicy};
+pub use limits::{OperatingLimit, RateLimit, RetryBudget, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};
 pub use reply::{Reply, Time};
 pub use secret::Secret;

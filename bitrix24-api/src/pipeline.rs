@@ -1,6 +1,8 @@
 //! One call from parameters to envelope: pacing, authentication, sending, retrying, tracing.
 
-use std::time::Instant;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use serde::Serialize;
 use tracing::{Instrument, field};
@@ -8,8 +10,8 @@ use tracing::{Instrument, field};
 use crate::auth::{Auth, Credentials};
 use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
-use crate::error::DecodeError;
-use crate::limits::{Attempt, Next, decide};
+use crate::error::{DeadlineError, DecodeError};
+use crate::limits::{Attempt, GiveUp, Next, decide};
 use crate::params::Params;
 use crate::secret::{redact, redact_location};
 use crate::transport;
@@ -23,13 +25,25 @@ struct Body<'a> {
 }
 
 impl Client {
-    /// Calls `method` until it succeeds or fails for good, inside a span that records the method, the
-    /// attempt, the outcome and the duration.
+    /// Calls `method` until it succeeds or fails for good, within the client's deadline.
     pub(crate) async fn send_raw(
         &self,
         method: &'static str,
         params: &Params,
         safe: bool,
+    ) -> Result<RawSuccess, RawFailure> {
+        self.send_raw_within(method, params, safe, self.inner.deadline)
+            .await
+    }
+
+    /// Calls `method` until it succeeds, fails for good or runs out of `deadline`, inside a span that
+    /// records the method, the attempt, the outcome and the duration.
+    pub(crate) async fn send_raw_within(
+        &self,
+        method: &'static str,
+        params: &Params,
+        safe: bool,
+        deadline: Option<Duration>,
     ) -> Result<RawSuccess, RawFailure> {
         let span = tracing::info_span!(
             "bitrix24.call",
@@ -40,7 +54,14 @@ impl Client {
         );
         let started = Instant::now();
         async {
-            let result = self.attempts(method, params, safe).await;
+            let ends_at = deadline.map(|d| started + d);
+            let attempts = self.attempts(method, params, safe, ends_at);
+            let result = match (deadline, ends_at) {
+                (Some(deadline), Some(ends_at)) => tokio::time::timeout_at(ends_at, attempts)
+                    .await
+                    .unwrap_or(Err(RawFailure::Deadline(DeadlineError { deadline }))),
+                _ => attempts.await,
+            };
             let outcome = match &result {
                 Ok(_) => "ok".to_owned(),
                 Err(failure) => failure.label(),
@@ -61,77 +82,101 @@ impl Client {
         method: &'static str,
         params: &Params,
         safe: bool,
+        ends_at: Option<Instant>,
     ) -> Result<RawSuccess, RawFailure> {
         let inner = &self.inner;
         let mut refreshed = false;
+        let mut waited_for_unknown_reset = false;
+        let mut spent = 0;
         let mut number = 0;
         loop {
             number += 1;
             tracing::Span::current().record("attempt", number);
-            if let Some(wait) = inner.operating.as_ref().and_then(|b| b.wait(method))
-                && wait <= inner.retry.max_operating_wait
-            {
-                tracing::info!(
-                    wait_ms = wait.as_millis() as u64,
-                    "pausing for the method's operating-time budget"
-                );
-                tokio::time::sleep(wait).await;
-            }
+            self.pause_for_budget(method).await;
             if let Some(bucket) = &inner.bucket {
                 bucket.acquire().await;
             }
             let credentials = inner.auth.credentials();
-            let failure = match self.attempt(method, params, &credentials).await {
+            // Boxed, like the refresh below: a call waiting for the bucket then holds a small future,
+            // not the HTTP exchange's state, which matters with thousands of calls queued.
+            let result = Box::pin(self.attempt(method, params, &credentials)).await;
+            self.keep_limits(method, &result);
+            let failure = match result {
                 Ok(success) => {
-                    if let (Some(budget), Some(time)) = (&inner.operating, &success.time) {
-                        budget.record(method, time);
+                    if let (Some(tokens), Some(budget)) = (&inner.retry_tokens, inner.retry.budget)
+                    {
+                        tokens.earn(spent + budget.success_reward);
                     }
                     return Ok(success);
                 }
                 Err(failure) => failure,
             };
-            let mut operating_wait = None;
-            if let RawFailure::Envelope { code, .. } = &failure {
-                match code.as_str() {
-                    "QUERY_LIMIT_EXCEEDED" => inner.bucket.iter().for_each(|b| b.fill()),
-                    "OPERATION_TIME_LIMIT" => {
-                        if let Some(budget) = &inner.operating {
-                            budget.refused(method);
-                            operating_wait = budget.wait(method);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let can_refresh = matches!(inner.auth, Auth::OAuth(_)) && !refreshed;
+            let operating_wait = inner.operating.as_ref().and_then(|b| b.wait(method));
             let attempt = Attempt {
                 number,
                 safe_to_repeat: safe,
-                can_refresh,
+                can_refresh: matches!(inner.auth, Auth::OAuth(_)) && !refreshed,
                 operating_wait,
+                waited_for_unknown_reset,
+                time_left: ends_at.map(|at| at.saturating_duration_since(Instant::now())),
+                budget_left: inner
+                    .retry_tokens
+                    .as_ref()
+                    .map_or(u32::MAX, |t| t.available()),
             };
+            let reason = failure.label();
             match decide(&inner.retry, failure.classify(), attempt) {
-                Next::Fail => return Err(failure),
-                Next::Retry(delay) => {
-                    let delay_ms = delay.as_millis() as u64;
-                    tracing::info!(
-                        attempt = number,
-                        reason = failure.label(),
-                        delay_ms,
-                        "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
+                Next::Fail(why) => {
+                    tracing::debug!(attempt = number, reason, ?why, "not retrying");
+                    return Err(failure);
+                }
+                Next::Retry { after, cost } => {
+                    // Another call may have spent the last tokens since `budget_left` was read.
+                    if inner.retry_tokens.as_ref().is_some_and(|t| !t.spend(cost)) {
+                        tracing::debug!(attempt = number, reason, why = ?GiveUp::Budget, "not retrying");
+                        return Err(failure);
+                    }
+                    spent += cost;
+                    waited_for_unknown_reset |=
+                        reason == "OPERATION_TIME_LIMIT" && operating_wait.is_none();
+                    let delay_ms = after.as_millis() as u64;
+                    tracing::info!(attempt = number, reason, delay_ms, "retrying");
+                    tokio::time::sleep(after).await;
                 }
                 Next::Refresh => {
                     refreshed = true;
                     if let Auth::OAuth(session) = &inner.auth {
-                        session
-                            .refresh(&inner.http, inner.timeout, credentials.generation)
-                            .await
-                            .map_err(RawFailure::Auth)?;
+                        Box::pin(session.refresh(
+                            &inner.http,
+                            inner.timeout,
+                            credentials.generation,
+                        ))
+                        .await
+                        .map_err(RawFailure::Auth)?;
                     }
                 }
             }
+        }
+    }
+
+    /// What an answer says about the portal's limits, recorded in one place: the operating figures of a
+    /// success, a rate refusal (the portal counts more than we do: fill the bucket), an operating-time
+    /// refusal (block the method until its reset).
+    fn keep_limits(&self, method: &str, result: &Result<RawSuccess, RawFailure>) {
+        let inner = &self.inner;
+        match result {
+            Ok(success) => {
+                if let (Some(budget), Some(time)) = (&inner.operating, &success.time) {
+                    budget.record(method, time);
+                }
+            }
+            Err(RawFailure::Envelope { code, .. }) if code == "QUERY_LIMIT_EXCEEDED" => {
+                inner.bucket.iter().for_each(|b| b.fill());
+            }
+            Err(RawFailure::Envelope { code, .. }) if code == "OPERATION_TIME_LIMIT" => {
+                inner.operating.iter().for_each(|b| b.refused(method));
+            }
+            Err(_) => {}
         }
     }
 

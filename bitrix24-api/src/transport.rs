@@ -70,16 +70,17 @@ pub(crate) async fn send_within(
     Ok(answer)
 }
 
-/// Classifies a reqwest error and describes it without its URL, which may hold a webhook code.
+/// Classifies a reqwest error and describes it without its URL, which may hold a webhook code. A
+/// connect timeout is a connect failure, not a timeout: nothing was sent, so any call may be repeated.
 pub(crate) fn transport_error(error: reqwest::Error) -> TransportError {
-    let kind = if error.is_timeout() {
-        TransportKind::Timeout
-    } else if error.is_connect() {
+    let kind = if error.is_connect() {
         if caused_by_tls(&error) {
             TransportKind::Tls
         } else {
             TransportKind::Connect
         }
+    } else if error.is_timeout() {
+        TransportKind::Timeout
     } else if error.is_request() || error.is_body() || error.is_decode() {
         TransportKind::Interrupted
     } else {

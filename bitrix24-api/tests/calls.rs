@@ -219,6 +219,41 @@ async fn a_refused_connection_is_retried_because_nothing_was_sent() {
     }
 }
 
+/// A listener whose accept queue is full: the kernel drops further connection attempts, so connecting
+/// to it times out. Nothing reaches a server, so even a creating call may be repeated.
+#[tokio::test]
+async fn a_connect_timeout_is_a_connect_failure_and_retried() {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    while let Ok(Ok(stream)) = tokio::time::timeout(
+        Duration::from_millis(200),
+        tokio::net::TcpStream::connect(addr),
+    )
+    .await
+    {
+        queued.push(stream);
+    }
+    let client = Client::builder()
+        .webhook(format!("http://{addr}/rest/1/{CODE}/"))
+        .allow_http(true)
+        .connect_timeout(Duration::from_millis(100))
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    match client.call(open("x")).await {
+        Err(Error::Transport(e)) => {
+            assert_eq!(e.kind, TransportKind::Connect, "{e}");
+            // The connect timeout fired (hyper-util words it as tokio's elapsed deadline).
+            assert!(e.message.contains("elapsed"), "{}", e.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    drop((listener, queued));
+}
+
 #[tokio::test]
 async fn a_redirect_is_not_followed() {
     let portal =

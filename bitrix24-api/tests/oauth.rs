@@ -67,7 +67,10 @@ async fn concurrent_expired_calls_share_one_refresh_and_the_callback_stores_the_
     let store = stored.clone();
     let client = client(oauth(&t.portal, "stale").on_refresh(move |tokens| {
         let store = store.clone();
-        async move { store.lock().unwrap().push(tokens) }
+        async move {
+            store.lock().unwrap().push(tokens);
+            Ok(())
+        }
     }));
     let calls = (0..20).map(|i| {
         let client = client.clone();

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bitrix24_api::{
-    Client, Error, Method, OAuth, RetryPolicy, TransportKind, UndocumentedError, wire,
+    Client, Error, Method, OAuth, RetryBudget, RetryPolicy, TransportKind, UndocumentedError, wire,
 };
 use bitrix24_sim::demo::users::OPERATOR;
 use bitrix24_sim::{Fault, Simulator};
@@ -65,7 +65,11 @@ fn retries() -> RetryPolicy {
         .with_max_attempts(3)
         .with_base_delay(Duration::from_millis(1))
         .with_max_delay(Duration::from_millis(5))
+        .with_unknown_reset_wait(Duration::from_millis(1))
 }
+
+/// The demo dialog of chat 1, as the simulator has it.
+const ENTITY: &str = "livechat|1|1|1001";
 
 async fn portal() -> Portal {
     let sim = Simulator::builder()
@@ -91,6 +95,35 @@ impl Portal {
 
     fn side_effects(&self) -> u64 {
         self.sim.counters().side_effects(START)
+    }
+
+    /// HTTP requests the portal saw for `method`, and how many were refused for a limit.
+    fn requests(&self, method: &str) -> (usize, usize) {
+        let log = self.sim.request_log();
+        let of = log.iter().filter(|r| r.method.as_deref() == Some(method));
+        let refused = of
+            .clone()
+            .filter(|r| {
+                matches!(
+                    r.error.as_deref(),
+                    Some("QUERY_LIMIT_EXCEEDED" | "OPERATION_TIME_LIMIT")
+                )
+            })
+            .count();
+        (of.count(), refused)
+    }
+
+    fn faults_fired(&self) -> u64 {
+        self.sim.counters().faults_injected
+    }
+
+    /// The read returned the demo dialog itself, not just something.
+    async fn dialog_is_the_demo_one(&self) {
+        let dialog = self.dialog().await.unwrap();
+        assert_eq!(
+            (dialog.owner, dialog.entity_id.as_str()),
+            (OPERATOR, ENTITY)
+        );
     }
 
     async fn dialog(&self) -> Result<Dialog, Error<UndocumentedError>> {
@@ -121,8 +154,11 @@ async fn query_limit_503_is_retried_for_both() {
     let p = portal().await;
     p.inject(Fault::query_limit(), DIALOG);
     p.inject(Fault::query_limit(), START);
-    assert_eq!(p.dialog().await.unwrap().entity_id, "livechat|1|1|1001");
+    p.dialog_is_the_demo_one().await;
     assert!(p.start().await.unwrap());
+    assert_eq!(p.faults_fired(), 2);
+    assert_eq!(p.requests(DIALOG), (2, 1), "refused once, then retried");
+    assert_eq!(p.requests(START), (2, 1));
     assert_eq!(p.side_effects(), 1);
 }
 
@@ -131,9 +167,24 @@ async fn operation_time_limit_429_is_retried_for_both() {
     let p = portal().await;
     p.inject(Fault::operation_time_limit(), DIALOG);
     p.inject(Fault::operation_time_limit(), START);
-    assert!(p.dialog().await.is_ok());
+    p.dialog_is_the_demo_one().await;
     assert!(p.start().await.unwrap());
+    assert_eq!(p.faults_fired(), 2);
+    assert_eq!(p.requests(DIALOG), (2, 1), "refused once, then retried");
+    assert_eq!(p.requests(START), (2, 1));
     assert_eq!(p.side_effects(), 1);
+}
+
+/// The reset time is unknown (no answer of the method said): one bounded wait, then the refusal is
+/// the answer. Retrying at backoff pace would only have collected more refusals.
+#[tokio::test]
+async fn a_lasting_operation_time_limit_with_an_unknown_reset_is_waited_for_once() {
+    let p = portal().await;
+    p.sim
+        .inject(Fault::operation_time_limit().for_method(DIALOG));
+    let err = p.dialog().await.unwrap_err();
+    assert_eq!(err.code(), Some("OPERATION_TIME_LIMIT"), "{err:?}");
+    assert_eq!(p.requests(DIALOG), (2, 2), "not max_attempts (3) requests");
 }
 
 #[tokio::test]
@@ -141,11 +192,14 @@ async fn an_html_500_page_is_retried_only_for_the_read() {
     let p = portal().await;
     p.inject(Fault::html(500), DIALOG);
     p.inject(Fault::html(500), START);
-    assert!(p.dialog().await.is_ok());
+    p.dialog_is_the_demo_one().await;
     match p.start().await {
         Err(Error::Http(e)) => assert_eq!(e.status, 500),
         other => panic!("{other:?}"),
     }
+    assert_eq!(p.faults_fired(), 2);
+    assert_eq!(p.requests(DIALOG).0, 2);
+    assert_eq!(p.requests(START).0, 1);
     assert_eq!(p.side_effects(), 0);
 }
 
@@ -195,11 +249,17 @@ async fn a_connection_reset_is_retried_only_for_the_read() {
     let p = portal().await;
     p.inject(Fault::connection_reset(), DIALOG);
     p.inject(Fault::connection_reset(), START);
-    assert!(p.dialog().await.is_ok());
+    p.dialog_is_the_demo_one().await;
     match p.start().await {
         Err(Error::Transport(e)) => assert_eq!(e.kind, TransportKind::Interrupted, "{e}"),
         other => panic!("{other:?}"),
     }
+    assert_eq!(p.faults_fired(), 2);
+    assert_eq!(
+        p.sim.counters().requests,
+        3,
+        "the read twice, the start once"
+    );
     assert_eq!(p.side_effects(), 0);
 }
 
@@ -220,12 +280,76 @@ async fn a_response_slower_than_the_timeout_is_retried_only_for_the_read() {
     let p = portal().await;
     p.inject(Fault::delay(Duration::from_secs(3)), DIALOG);
     p.inject(Fault::delay(Duration::from_secs(3)), START);
-    assert!(p.dialog().await.is_ok());
+    p.dialog_is_the_demo_one().await;
     match p.start().await {
         Err(Error::Transport(e)) => assert_eq!(e.kind, TransportKind::Timeout),
         other => panic!("{other:?}"),
     }
+    assert_eq!(p.faults_fired(), 2);
+    assert_eq!(
+        p.sim.counters().requests,
+        3,
+        "the read twice, the start once"
+    );
     assert!(p.side_effects() <= 1, "at most the one timed-out call ran");
+}
+
+/// A portal that never answers in time: the call ends at its deadline, long before its attempts
+/// (10 of 500 ms each) would have run out.
+#[tokio::test]
+async fn a_call_ends_at_its_deadline_not_after_all_its_attempts() {
+    let p = portal().await;
+    p.sim
+        .inject(Fault::delay(Duration::from_secs(3)).for_method(DIALOG));
+    let client = Client::builder()
+        .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", p.sim.base_url()))
+        .allow_http(true)
+        .retry(retries().with_max_attempts(10))
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let call = client.call(DialogGet { chat_id: CHAT });
+    match call.deadline(Duration::from_millis(1200)).await {
+        Err(Error::Deadline(e)) => assert_eq!(e.deadline, Duration::from_millis(1200)),
+        other => panic!("{other:?}"),
+    }
+    // Counted on arrival: the portal never finished answering, so its log has none of them.
+    let sent = p.sim.counters().requests;
+    assert!((1..10).contains(&sent), "{sent} requests");
+}
+
+/// During an outage the retry budget runs dry: the first call retries until it is empty, the next one
+/// fails at its first refusal; once the portal is back, successes refill it.
+#[tokio::test]
+async fn an_outage_empties_the_retry_budget_instead_of_multiplying_the_load() {
+    let p = portal().await;
+    let client = Client::builder()
+        .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", p.sim.base_url()))
+        .allow_http(true)
+        .retry(
+            retries()
+                .with_max_attempts(5)
+                .with_budget(Some(RetryBudget {
+                    capacity: 10,
+                    retry_cost: 5,
+                    timeout_cost: 10,
+                    success_reward: 5,
+                })),
+        )
+        .build()
+        .unwrap();
+    let dialog = || client.call(DialogGet { chat_id: CHAT });
+    p.sim.inject(Fault::html(503).for_method(DIALOG));
+    assert!(matches!(dialog().await, Err(Error::Http(e)) if e.status == 503));
+    assert_eq!(p.requests(DIALOG).0, 3, "two retries spent the 10 tokens");
+    assert!(matches!(dialog().await, Err(Error::Http(e)) if e.status == 503));
+    assert_eq!(p.requests(DIALOG).0, 4, "no tokens, no retry");
+
+    p.sim.clear_faults();
+    assert_eq!(dialog().await.unwrap().result.entity_id, ENTITY);
+    p.sim.inject(Fault::html(503).for_method(DIALOG).times(1));
+    assert_eq!(dialog().await.unwrap().result.entity_id, ENTITY);
+    assert_eq!(p.requests(DIALOG).0, 7, "the success earned one retry back");
 }
 
 #[tokio::test]
@@ -244,7 +368,7 @@ async fn expired_token_is_refreshed_and_an_invalid_one_is_reported() {
     .token_endpoint(p.sim.token_url())
     .on_refresh(move |_| {
         count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        async {}
+        async { Ok(()) }
     });
     let client = Client::builder()
         .oauth(oauth)

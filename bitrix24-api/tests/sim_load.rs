@@ -1,14 +1,24 @@
-//! 10,000 concurrent calls through one client against the simulated portal, with limits on: all
-//! complete, the portal never refuses for rate, and memory stays bounded (a second round of 10,000
-//! grows the process by little, so nothing accumulates per call).
+//! 10,000 concurrent calls through one client with the shipped defaults, against the simulator with the
+//! portal's real limits (50 at once, 2 per second), both scaled in time by the same factor so that a
+//! round takes a minute instead of hours and a half: every call completes, the portal refuses almost
+//! none for rate (the default's 10% margin absorbs the scheduling jitter; see
+//! `assert_within_the_margin`), nothing is retried but those refusals, and the process's peak memory
+//! grows by a bounded amount.
 
 use std::time::Duration;
 
-use bitrix24_api::{Client, Method, RateLimit, UndocumentedError};
+use bitrix24_api::{Client, ClientBuilder, Method, RateLimit, UndocumentedError};
 use bitrix24_sim::Simulator;
 use serde::Serialize;
 
 const CALLS: usize = 10_000;
+
+/// Both sides' drain rates are multiplied by this: the portal drains 200 requests a second and the
+/// client paces at 180, the same ratio as 2 and 1.8.
+const TIME_SCALE: f64 = 100.0;
+
+/// Peak memory is per process: the tests of this file take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// `imopenlines.revision.get`: a cheap read, so the portal's own work does not dominate.
 #[derive(Debug, Clone, Serialize)]
@@ -22,92 +32,128 @@ impl Method for RevisionGet {
     type Error = UndocumentedError;
 }
 
-/// Resident memory in KiB, where the platform tells (Linux).
-fn resident_kib() -> Option<u64> {
+/// `VmRSS` or `VmHWM` (the peak) in KiB, where the platform tells (Linux).
+fn memory_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Sends `calls` concurrent calls and checks that all succeeded without a rate refusal.
-async fn round(client: &Client, sim: &Simulator, calls: usize) {
-    let tasks: Vec<_> = (0..calls)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.call(RevisionGet {}).await.is_ok() })
-        })
-        .collect();
-    let mut succeeded = 0;
-    for task in tasks {
-        succeeded += usize::from(task.await.unwrap());
-    }
-    assert_eq!(succeeded, calls);
-    assert_eq!(
-        sim.counters().limit_refusals,
-        0,
-        "the client kept to the portal's limit"
-    );
-}
-
-/// The calls coalesce into `batch` requests of 50, paced by the client's bucket: 200 requests per round
-/// against a portal that takes 100 at once and 50 per second after that.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_thousand_concurrent_calls_complete_within_the_limit_and_bounded_memory() {
-    let sim = Simulator::builder()
+/// The simulator with the portal's real limits, drained `TIME_SCALE` times faster.
+async fn portal() -> Simulator {
+    let real = bitrix24_sim::RateLimit::default();
+    assert_eq!((real.burst, real.drain_per_second), (50.0, 2.0));
+    Simulator::builder()
         .rate_limit(bitrix24_sim::RateLimit {
-            burst: 100.0,
-            drain_per_second: 50.0,
+            burst: real.burst,
+            drain_per_second: real.drain_per_second * TIME_SCALE,
         })
         .start()
         .await
-        .unwrap();
-    // Below the portal's burst: queueing on a busy machine can bunch requests that left paced.
-    let client = Client::builder()
+        .unwrap()
+}
+
+/// The shipped defaults, with the rate limit's drain scaled like the portal's.
+fn shipped_defaults(sim: &Simulator) -> ClientBuilder {
+    let shipped = RateLimit::default();
+    Client::builder()
         .webhook(sim.webhook_url())
         .allow_http(true)
-        .rate_limit(Some(RateLimit::new(80, 50.0)))
-        .auto_batch(Duration::from_millis(5))
-        .build()
-        .unwrap();
-    round(&client, &sim, CALLS).await;
-    let warm = resident_kib();
-    round(&client, &sim, CALLS).await;
+        .rate_limit(Some(RateLimit::new(
+            shipped.burst,
+            shipped.per_second * TIME_SCALE,
+        )))
+}
+
+/// What a round cost.
+#[derive(Debug)]
+struct Figures {
+    refusals: u64,
+    /// Requests beyond one per batch or call: retries.
+    requests: u64,
+    /// How far the process's peak resident memory rose above its resident memory before the round.
+    peak_growth_kib: Option<u64>,
+}
+
+/// Resets the peak to the current resident memory (Linux 4.0 and later), so that a round's peak is its
+/// own and not an earlier test's. `false` where that is not possible.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Sends `CALLS` concurrent calls and checks that every one succeeded.
+async fn round(client: &Client, sim: &Simulator) -> Figures {
+    let before = memory_kib("VmRSS:").filter(|_| reset_peak());
+    let tasks: Vec<_> = (0..CALLS)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.call(RevisionGet {}).await.map(|r| r.result) })
+        })
+        .collect();
+    for task in tasks {
+        let revision = task.await.unwrap().unwrap();
+        assert!(revision["rest"].as_i64().is_some(), "{revision}");
+    }
     let counters = sim.counters();
     assert_eq!(
         counters.methods["imopenlines.revision.get"].calls,
-        2 * CALLS as u64
+        CALLS as u64
     );
-    assert!(
-        counters.requests > 100,
-        "the bucket had to pace: {} requests",
-        counters.requests
-    );
-    if let (Some(warm), Some(after)) = (warm, resident_kib()) {
-        let grown = after.saturating_sub(warm);
-        assert!(
-            grown < 64 * 1024,
-            "a second round grew the process from {warm} KiB to {after} KiB"
-        );
+    Figures {
+        refusals: counters.limit_refusals,
+        requests: counters.requests,
+        peak_growth_kib: before
+            .zip(memory_kib("VmHWM:"))
+            .map(|(before, peak)| peak.saturating_sub(before)),
     }
 }
 
-/// Plain calls (no batching) leave at the client's pace; the portal never has to refuse one.
+/// What the margin buys. In real time the portal's bucket forgives a stall of 25 s (the 5 requests the
+/// client keeps spare, at 2 per second, and the drain outpaces the client by a tenth); scaled 100 times,
+/// a stall of 250 ms on a busy machine can still bunch requests past it. Such refusals stay rare (at
+/// most 1 in 100; 0 to 5 in 10,000 measured on a 2-core machine at load 13), and each costs exactly one
+/// retry.
+fn assert_within_the_margin(figures: &Figures, sent_once: u64) {
+    assert!(figures.refusals * 100 <= CALLS as u64, "{figures:?}");
+    assert_eq!(
+        figures.requests,
+        sent_once + figures.refusals,
+        "one retry per refusal and no other: {figures:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn paced_plain_calls_never_overflow_the_portals_bucket() {
-    let sim = Simulator::builder()
-        .rate_limit(bitrix24_sim::RateLimit {
-            burst: 50.0,
-            drain_per_second: 200.0,
-        })
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .webhook(sim.webhook_url())
-        .allow_http(true)
-        .rate_limit(Some(RateLimit::new(25, 180.0)))
+async fn ten_thousand_concurrent_calls_with_the_shipped_defaults_stay_within_the_limit() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let sim = portal().await;
+    let client = shipped_defaults(&sim).build().unwrap();
+    let figures = round(&client, &sim).await;
+    eprintln!("plain calls: {figures:?}");
+    assert_within_the_margin(&figures, CALLS as u64);
+    if let Some(grown) = figures.peak_growth_kib {
+        // Measured: 23,000 to 23,900 KiB (about 2.4 KiB per queued call); the bound is 1.5 times that.
+        assert!(grown < 36_000, "peak grew by {grown} KiB");
+    }
+}
+
+/// With automatic batching the calls leave as 200 `batch` requests of 50, paced by the same defaults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_auto_batched_calls_with_the_shipped_defaults_stay_within_the_limit() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let sim = portal().await;
+    let client = shipped_defaults(&sim)
+        .auto_batch(Duration::from_millis(5))
         .build()
         .unwrap();
-    round(&client, &sim, 1_000).await;
-    assert_eq!(sim.counters().requests, 1_000);
+    let figures = round(&client, &sim).await;
+    eprintln!("auto-batched calls: {figures:?}");
+    assert!(
+        (200..=400).contains(&(figures.requests - figures.refusals)),
+        "batches of up to 50: {figures:?}"
+    );
+    assert_within_the_margin(&figures, figures.requests - figures.refusals);
+    if let Some(grown) = figures.peak_growth_kib {
+        // Measured: 7,900 to 20,100 KiB; the bound is 1.5 times the largest.
+        assert!(grown < 30_000, "peak grew by {grown} KiB");
+    }
 }

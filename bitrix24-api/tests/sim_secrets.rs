@@ -61,7 +61,8 @@ async fn no_credential_leaks_across_the_fault_matrix() {
     let store = fresh.clone();
     let policy = RetryPolicy::default()
         .with_base_delay(Duration::from_millis(1))
-        .with_max_delay(Duration::from_millis(5));
+        .with_max_delay(Duration::from_millis(5))
+        .with_unknown_reset_wait(Duration::from_millis(1));
     let oauth = Client::builder()
         .oauth(
             OAuth::new(
@@ -77,7 +78,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
                     t.access_token.expose().to_owned(),
                     t.refresh_token.expose().to_owned(),
                 ]);
-                async {}
+                async { Ok(()) }
             }),
         )
         .allow_http(true)

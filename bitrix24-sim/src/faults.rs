@@ -152,12 +152,23 @@ impl Fault {
         self
     }
 
+    /// Only for the OAuth token endpoint. Faults without a target never reach it; this one reaches
+    /// nothing else. A delay or a reset happens after the refresh took effect (the refresh token is
+    /// already rotated), as when the server commits and then the answer is slow or lost.
+    pub fn for_token_endpoint(mut self) -> Self {
+        self.method = Some(TOKEN_ENDPOINT.to_owned());
+        self
+    }
+
     /// Only for the next `n` matching requests.
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
         self
     }
 }
+
+/// The target name of faults for `/oauth/token/` (not a REST method name, so no call matches it).
+pub const TOKEN_ENDPOINT: &str = "oauth/token";
 
 #[derive(Debug, Default, Clone)]
 pub struct FaultBook {
@@ -177,6 +188,11 @@ impl FaultBook {
     /// The first fault for a request of `method` (or for a request whose method is unknown), used up once.
     pub fn take(&mut self, method: Option<&str>) -> Option<FaultKind> {
         self.take_where(|fault| fault.method.is_none() || fault.method.as_deref() == method)
+    }
+
+    /// A fault aimed at the token endpoint, used up once.
+    pub fn take_for_token_endpoint(&mut self) -> Option<FaultKind> {
+        self.take_where(|f| f.method.as_deref() == Some(TOKEN_ENDPOINT))
     }
 
     /// A method-specific operating-time fault, for a command inside a batch.

@@ -36,6 +36,8 @@ pub struct Counters {
     pub requests: u64,
     pub limit_refusals: u64,
     pub faults_injected: u64,
+    /// HTTP requests to the OAuth token endpoint, whatever their outcome.
+    pub token_requests: u64,
     pub methods: BTreeMap<String, MethodCounters>,
 }
 

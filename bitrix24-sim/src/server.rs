@@ -364,18 +364,52 @@ pub fn spawn_deliveries(shared: &Arc<Shared>, deliveries: Vec<delivery::Delivery
     }
 }
 
-/// `/oauth/token/`: the refresh grant, with parameters in the query or a form body.
+/// `/oauth/token/`: the refresh grant, with parameters in the query or a form body. Faults aimed at the
+/// token endpoint apply: a status or HTML page answers instead of refreshing; a delay, a truncated body
+/// or a reset happen after the refresh took effect.
 async fn oauth_token(
     State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<Conn>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let fault = {
+        let mut sim = shared.lock();
+        sim.observed.counters.token_requests += 1;
+        let fault = sim.faults.take_for_token_endpoint();
+        if fault.is_some() {
+            sim.observed.counters.faults_injected += 1;
+        }
+        fault
+    };
+    if let Some(early @ (FaultKind::Status { .. } | FaultKind::Html { .. })) = &fault {
+        let incoming = Incoming {
+            http_method: Method::POST,
+            uri: uri.clone(),
+            headers: headers.clone(),
+            body: body.clone(),
+        };
+        return early_fault(&shared, early, None, &conn, &incoming).unwrap_or_default();
+    }
+    let response = refresh_grant(&shared, &uri, &headers, &body);
+    match fault {
+        Some(FaultKind::Delay { millis }) => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            response
+        }
+        Some(FaultKind::Truncated) => truncate(response).await,
+        Some(FaultKind::ConnectionReset { .. }) => reset(&conn),
+        _ => response,
+    }
+}
+
+fn refresh_grant(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Response {
     let query = params::parse_form(uri.query().unwrap_or("").as_bytes());
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let params = params::merge(query, params::parse_body(content_type, &body));
+    let params = params::merge(query, params::parse_body(content_type, body));
     let mut sim = shared.lock();
     let now = sim.clock.now();
     let sim = &mut *sim;

@@ -1,11 +1,14 @@
 //! Who the client calls as: an incoming webhook or an OAuth application.
 
 mod oauth;
+mod session;
 mod webhook;
 
-pub(crate) use oauth::OAuthSession;
-pub use oauth::{OAuth, TokenCallback, Tokens};
+pub use oauth::{OAuth, StoreError, TokenCallback, Tokens};
+pub(crate) use session::OAuthSession;
 pub(crate) use webhook::Webhook;
+
+use std::sync::Arc;
 
 use reqwest::Url;
 
@@ -16,7 +19,7 @@ use crate::secret::Secret;
 #[derive(Debug)]
 pub(crate) enum Auth {
     Webhook(Webhook),
-    OAuth(Box<OAuthSession>),
+    OAuth(Arc<OAuthSession>),
 }
 
 /// What one attempt authenticates with.
@@ -64,5 +67,24 @@ pub(crate) fn endpoint(what: &'static str, url: &str, allow_http: bool) -> Resul
             what,
             reason: format!("unsupported scheme `{other}`"),
         }),
+    }
+}
+
+impl crate::Client {
+    /// Gives an OAuth client new tokens, e.g. after the user installed or authorized the application
+    /// again. Needed after a refresh was refused with `invalid_grant`: the client does not ask the
+    /// authorization server again until then. `false` for a webhook client, which has no tokens.
+    pub fn replace_oauth_tokens(
+        &self,
+        access_token: impl Into<Secret>,
+        refresh_token: impl Into<Secret>,
+    ) -> bool {
+        match &self.inner.auth {
+            Auth::OAuth(session) => {
+                session.replace(access_token.into(), refresh_token.into());
+                true
+            }
+            Auth::Webhook(_) => false,
+        }
     }
 }

@@ -3,25 +3,25 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::{Credentials, endpoint};
-use crate::client::BuildError;
 use crate::error::AuthError;
 use crate::secret::Secret;
-use crate::transport;
 
 /// The authorization server named by the documentation.
 pub const DEFAULT_TOKEN_ENDPOINT: &str = "https://oauth.bitrix.info/oauth/token/";
 
-/// Receives the tokens after each refresh. The refresh token rotates, so the old one stops working:
-/// store the new pair before the next process start.
-pub type TokenCallback =
-    Arc<dyn Fn(Tokens) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+/// Why the token store refused a new pair, in the application's own words.
+pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives the tokens after each refresh, before any call uses them. The refresh token rotates, so
+/// the old one stops working: store the new pair durably, and answer `Err` when that failed.
+pub type TokenCallback = Arc<
+    dyn Fn(Tokens) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>> + Send + Sync,
+>;
 
 /// A fresh token pair, as handed to the [`TokenCallback`].
 #[derive(Debug, Clone)]
@@ -39,13 +39,13 @@ pub struct Tokens {
 
 /// OAuth credentials of an installed application.
 pub struct OAuth {
-    portal: String,
-    client_id: String,
-    client_secret: Secret,
-    access_token: Secret,
-    refresh_token: Secret,
-    token_endpoint: String,
-    on_refresh: Option<TokenCallback>,
+    pub(super) portal: String,
+    pub(super) client_id: String,
+    pub(super) client_secret: Secret,
+    pub(super) access_token: Secret,
+    pub(super) refresh_token: Secret,
+    pub(super) token_endpoint: String,
+    pub(super) on_refresh: Option<TokenCallback>,
 }
 
 impl OAuth {
@@ -75,11 +75,14 @@ impl OAuth {
         self
     }
 
-    /// Called with the new tokens after every refresh, before the waiting calls continue.
+    /// Stores the new tokens after every refresh. The client uses a new pair only once this answered
+    /// `Ok`; until then calls fail with [`AuthError::Store`](crate::AuthError::Store), and the next
+    /// call offers the same pair again (the authorization server is not asked twice for it). The store
+    /// runs in its own task, so a call that is cancelled meanwhile does not interrupt it.
     pub fn on_refresh<F, Fut>(mut self, store: F) -> Self
     where
         F: Fn(Tokens) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
+        Fut: Future<Output = Result<(), StoreError>> + Send + 'static,
     {
         self.on_refresh = Some(Arc::new(move |tokens| Box::pin(store(tokens))));
         self
@@ -99,124 +102,8 @@ impl fmt::Debug for OAuth {
     }
 }
 
-/// The live OAuth state of a client, shared by its clones.
-pub(crate) struct OAuthSession {
-    client_id: String,
-    client_secret: Secret,
-    token_endpoint: Url,
-    allow_http: bool,
-    on_refresh: Option<TokenCallback>,
-    current: RwLock<Current>,
-    /// Held for the whole refresh, so that concurrent `expired_token`s cause one refresh.
-    refreshing: tokio::sync::Mutex<()>,
-}
-
-#[derive(Clone)]
-struct Current {
-    base: Url,
-    access: Secret,
-    refresh: Secret,
-    generation: u64,
-}
-
-impl OAuthSession {
-    pub fn new(config: OAuth, allow_http: bool) -> Result<Self, BuildError> {
-        let base = rest_base(endpoint("portal", &config.portal, allow_http)?);
-        let token_endpoint = endpoint("token endpoint", &config.token_endpoint, allow_http)?;
-        Ok(Self {
-            client_id: config.client_id,
-            client_secret: config.client_secret,
-            token_endpoint,
-            allow_http,
-            on_refresh: config.on_refresh,
-            current: RwLock::new(Current {
-                base,
-                access: config.access_token,
-                refresh: config.refresh_token,
-                generation: 0,
-            }),
-            refreshing: tokio::sync::Mutex::new(()),
-        })
-    }
-
-    fn current(&self) -> Current {
-        self.current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    pub fn credentials(&self) -> Credentials {
-        let current = self.current();
-        Credentials {
-            base: current.base,
-            token: Some(current.access),
-            generation: current.generation,
-        }
-    }
-
-    pub fn secrets(&self) -> Vec<Secret> {
-        let current = self.current();
-        vec![current.access, current.refresh, self.client_secret.clone()]
-    }
-
-    /// Refreshes the tokens unless another caller already replaced generation `seen`.
-    pub async fn refresh(
-        &self,
-        http: &reqwest::Client,
-        timeout: Duration,
-        seen: u64,
-    ) -> Result<(), AuthError> {
-        let _one_at_a_time = self.refreshing.lock().await;
-        let current = self.current();
-        if current.generation != seen {
-            return Ok(());
-        }
-        tracing::info!(client_id = %self.client_id, "refreshing the OAuth access token");
-        let request = http
-            .get(self.token_endpoint.clone())
-            .timeout(timeout)
-            .query(&[
-                ("grant_type", "refresh_token"),
-                ("client_id", &self.client_id),
-                ("client_secret", self.client_secret.expose()),
-                ("refresh_token", current.refresh.expose()),
-            ]);
-        let answer = transport::send(request)
-            .await
-            .map_err(AuthError::Transport)?;
-        let tokens = read_answer(answer.status, &answer.body)?;
-        let base = tokens
-            .client_endpoint
-            .as_deref()
-            .and_then(|url| endpoint("portal", url, self.allow_http).ok())
-            .map_or(current.base, rest_base);
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Current {
-            base,
-            access: tokens.access_token.clone(),
-            refresh: tokens.refresh_token.clone(),
-            generation: current.generation + 1,
-        };
-        if let Some(store) = &self.on_refresh {
-            store(tokens).await;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for OAuthSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let current = self.current();
-        f.debug_struct("OAuthSession")
-            .field("portal", &current.base.host_str().unwrap_or_default())
-            .field("client_id", &self.client_id)
-            .field("generation", &current.generation)
-            .finish_non_exhaustive()
-    }
-}
-
 /// The REST base of a portal: `https://host/rest/`, whatever form the address was given in.
-fn rest_base(mut url: Url) -> Url {
+pub(super) fn rest_base(mut url: Url) -> Url {
     if !url.path().trim_end_matches('/').ends_with("/rest") {
         let path = format!("{}/rest/", url.path().trim_end_matches('/'));
         url.set_path(&path);
@@ -238,7 +125,7 @@ struct Answer {
 }
 
 /// Reads the authorization server's answer. Its body is never kept: it holds tokens.
-fn read_answer(status: u16, body: &[u8]) -> Result<Tokens, AuthError> {
+pub(super) fn read_answer(status: u16, body: &[u8]) -> Result<Tokens, AuthError> {
     let bad = |reason: &str| AuthError::BadAnswer {
         http_status: status,
         reason: reason.to_owned(),
@@ -308,44 +195,6 @@ mod tests {
             Err(AuthError::BadAnswer {
                 http_status: 502,
                 ..
-            })
-        ));
-    }
-
-    #[test]
-    fn debug_hides_every_credential() {
-        let config = OAuth::new(
-            "https://p.bitrix24.com",
-            "app.1",
-            "client-secret-1",
-            "access-token-1",
-            "refresh-token-1",
-        );
-        let debug = format!("{config:?}");
-        for secret in ["client-secret-1", "access-token-1", "refresh-token-1"] {
-            assert!(!debug.contains(secret), "{debug}");
-        }
-        let session = OAuthSession::new(config, false).unwrap();
-        let debug = format!("{session:?}");
-        assert!(
-            debug.contains("p.bitrix24.com") && !debug.contains("access-token-1"),
-            "{debug}"
-        );
-    }
-
-    #[test]
-    fn https_is_required_for_the_portal_and_the_token_endpoint() {
-        let plain = OAuth::new("http://127.0.0.1:1", "a", "b", "c", "d");
-        assert!(matches!(
-            OAuthSession::new(plain, false),
-            Err(BuildError::HttpsRequired { what: "portal" })
-        ));
-        let plain_token = OAuth::new("https://p", "a", "b", "c", "d")
-            .token_endpoint("http://127.0.0.1:1/oauth/token/");
-        assert!(matches!(
-            OAuthSession::new(plain_token, false),
-            Err(BuildError::HttpsRequired {
-                what: "token endpoint"
             })
         ));
     }

@@ -1,5 +1,7 @@
 //! The request-rate limit: a leaky bucket shared by every clone of a client.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -21,21 +23,36 @@ impl RateLimit {
         RateLimit { burst, per_second }
     }
 
-    /// Every plan but Enterprise: 50 at once, then 2 per second.
+    /// The margin [`RateLimit::default`] keeps below the portal's limit.
+    pub const DEFAULT_MARGIN: f64 = 0.1;
+
+    /// Every plan but Enterprise: 50 at once, then 2 per second. This is the portal's own limit;
+    /// pace with [`RateLimit::with_margin`] to stay clear of it.
     pub const STANDARD: RateLimit = RateLimit {
         burst: 50,
         per_second: 2.0,
     };
-    /// Enterprise: 250 at once, then 5 per second.
+    /// Enterprise: 250 at once, then 5 per second (the portal's own limit, like [`Self::STANDARD`]).
     pub const ENTERPRISE: RateLimit = RateLimit {
         burst: 250,
         per_second: 5.0,
     };
+
+    /// The limit less `margin` (0.1 is 10%): a smaller burst and a slower drain, so that jitter between
+    /// our schedule and the portal's count does not end in a refusal.
+    pub fn with_margin(self, margin: f64) -> RateLimit {
+        let keep = (1.0 - margin).clamp(0.0, 1.0);
+        RateLimit {
+            burst: ((f64::from(self.burst) * keep).floor() as u32).max(1),
+            per_second: self.per_second * keep,
+        }
+    }
 }
 
 impl Default for RateLimit {
+    /// [`RateLimit::STANDARD`] with [`RateLimit::DEFAULT_MARGIN`]: 45 at once, then 1.8 per second.
     fn default() -> Self {
-        RateLimit::STANDARD
+        RateLimit::STANDARD.with_margin(RateLimit::DEFAULT_MARGIN)
     }
 }
 
@@ -47,8 +64,16 @@ pub(crate) struct LeakyBucket {
     interval: Duration,
     /// `burst * interval`: how far ahead of now the schedule may run.
     depth: Duration,
+    schedule: Mutex<Schedule>,
+}
+
+struct Schedule {
     /// When the bucket will be empty again given every reservation so far.
-    empty_at: Mutex<Instant>,
+    empty_at: Instant,
+    /// Departure times reserved by callers that were cancelled before leaving. The next caller takes
+    /// the earliest one still ahead instead of queueing behind the schedule, so a cancellation does
+    /// not cost a slot; taking it sends exactly what the schedule had planned for that moment.
+    vacated: BinaryHeap<Reverse<Instant>>,
 }
 
 impl LeakyBucket {
@@ -62,29 +87,74 @@ impl LeakyBucket {
             limit,
             interval,
             depth: interval * limit.burst,
-            empty_at: Mutex::new(Instant::now()),
+            schedule: Mutex::new(Schedule {
+                empty_at: Instant::now(),
+                vacated: BinaryHeap::new(),
+            }),
         })
     }
 
-    /// Waits until one more request fits, and counts it.
+    fn schedule(&self) -> std::sync::MutexGuard<'_, Schedule> {
+        self.schedule.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until one more request fits, and counts it. Cancelled while waiting, it hands its slot on.
     pub async fn acquire(&self) {
         let now = Instant::now();
-        let go_at = {
-            let mut empty_at = self.empty_at.lock().unwrap_or_else(|e| e.into_inner());
-            *empty_at = (*empty_at).max(now) + self.interval;
-            empty_at.checked_sub(self.depth).unwrap_or(now)
-        };
+        let go_at = self.reserve(now);
         if go_at > now {
+            let mut slot = Reservation {
+                bucket: self,
+                go_at,
+                left: false,
+            };
             tokio::time::sleep_until(go_at).await;
+            slot.left = true;
         }
+    }
+
+    /// The departure time of one more request: a vacated slot still ahead, or the end of the schedule.
+    fn reserve(&self, now: Instant) -> Instant {
+        let mut schedule = self.schedule();
+        while schedule.vacated.peek().is_some_and(|at| at.0 < now) {
+            schedule.vacated.pop();
+        }
+        let next = (schedule.empty_at.max(now) + self.interval)
+            .checked_sub(self.depth)
+            .unwrap_or(now)
+            .max(now);
+        if let Some(Reverse(vacated)) = schedule.vacated.peek().copied()
+            && vacated <= next
+        {
+            schedule.vacated.pop();
+            return vacated;
+        }
+        schedule.empty_at = schedule.empty_at.max(now) + self.interval;
+        next
     }
 
     /// The portal refused for rate: it counts more than we do (another client shares it), so behave
     /// as if the bucket were full.
     pub fn fill(&self) {
         let full = Instant::now() + self.depth;
-        let mut empty_at = self.empty_at.lock().unwrap_or_else(|e| e.into_inner());
-        *empty_at = (*empty_at).max(full);
+        let mut schedule = self.schedule();
+        schedule.empty_at = schedule.empty_at.max(full);
+        schedule.vacated.clear();
+    }
+}
+
+/// A reserved departure; dropped before it left (the caller was cancelled), it vacates the slot.
+struct Reservation<'a> {
+    bucket: &'a LeakyBucket,
+    go_at: Instant,
+    left: bool,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.left {
+            self.bucket.schedule().vacated.push(Reverse(self.go_at));
+        }
     }
 }
 
@@ -128,6 +198,19 @@ mod tests {
     }
 
     // Virtual time: the clock only moves when every task sleeps, so these are exact, not timed.
+    #[test]
+    fn the_default_keeps_a_tenth_below_the_portal() {
+        assert_eq!(
+            RateLimit::default(),
+            RateLimit {
+                burst: 45,
+                per_second: 1.8
+            }
+        );
+        assert_eq!(RateLimit::ENTERPRISE.with_margin(0.1).burst, 225);
+        assert_eq!(RateLimit::STANDARD.with_margin(2.0).burst, 1);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn burst_goes_at_once_then_the_drain_rate_paces() {
         let bucket = LeakyBucket::new(RateLimit {
@@ -171,6 +254,28 @@ mod tests {
         let start = Instant::now();
         bucket.acquire().await;
         assert_eq!((Instant::now() - start).as_millis(), 500);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_cancelled_while_waiting_hands_its_slot_on() {
+        let bucket = LeakyBucket::new(RateLimit {
+            burst: 1,
+            per_second: 1.0,
+        })
+        .unwrap();
+        let start = Instant::now();
+        bucket.acquire().await;
+        // Reserves the slot at 1 s, then gives up at 0.5 s.
+        let gave_up = tokio::time::timeout(Duration::from_millis(500), bucket.acquire()).await;
+        assert!(gave_up.is_err());
+        bucket.acquire().await;
+        assert_eq!(
+            (Instant::now() - start).as_millis(),
+            1000,
+            "the vacated slot"
+        );
+        bucket.acquire().await;
+        assert_eq!((Instant::now() - start).as_millis(), 2000);
     }
 
     #[tokio::test(start_paused = true)]

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use super::budget::RetryBudget;
 use crate::error::TransportKind;
 
 /// How failed calls are retried.
@@ -28,15 +29,26 @@ pub struct RetryPolicy {
     /// The longest pause for a method's operating-time budget to reset. A call that would have to wait
     /// longer fails with the portal's `OPERATION_TIME_LIMIT` instead.
     pub max_operating_wait: Duration,
+    /// The pause after an `OPERATION_TIME_LIMIT` whose reset time is unknown (no earlier answer of the
+    /// method said). Taken once per call: a second such refusal fails the call, because repeating at
+    /// backoff pace would only collect more refusals. Zero fails at the first one.
+    pub unknown_reset_wait: Duration,
+    /// The retry budget shared by all calls of the client, or `None` for unlimited retries.
+    pub budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
+    /// 5 attempts, backoff from 0.5 s to 30 s, operating waits up to 240 s (inside the default
+    /// deadline of 300 s), one 60 s wait when the reset time is unknown (the platform frees operating
+    /// time in one-minute slots), and smithy-rs's retry budget.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
-            max_operating_wait: Duration::from_secs(600),
+            max_operating_wait: Duration::from_secs(240),
+            unknown_reset_wait: Duration::from_secs(60),
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -74,6 +86,18 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the one wait for an operating-time refusal whose reset time the portal did not give.
+    pub fn with_unknown_reset_wait(mut self, wait: Duration) -> Self {
+        self.unknown_reset_wait = wait;
+        self
+    }
+
+    /// Sets the retry budget shared by a client's calls, or turns it off with `None`.
+    pub fn with_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// The backoff before attempt `failed + 1`, jittered.
     pub(crate) fn backoff(&self, failed: u32) -> Duration {
         let doubling = 2u32.saturating_pow(failed.saturating_sub(1));
@@ -98,12 +122,27 @@ pub(crate) enum Failure<'a> {
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Next {
-    /// Send again after this pause.
-    Retry(Duration),
+    /// Send again after this pause, spending `cost` tokens of the retry budget.
+    Retry { after: Duration, cost: u32 },
     /// Refresh the OAuth tokens, then send again.
     Refresh,
     /// Give up and report the failure.
-    Fail,
+    Fail(GiveUp),
+}
+
+/// Why a failure is reported rather than retried (for logs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// A repeat cannot change the answer, or could duplicate an effect.
+    NotRetryable,
+    /// The policy's attempts are used up.
+    Attempts,
+    /// The operating-time budget resets later than the policy waits, or at an unknown time again.
+    OperatingWait,
+    /// The pause would end after the call's deadline.
+    Deadline,
+    /// The client's retry budget is spent.
+    Budget,
 }
 
 /// The attempt that just failed.
@@ -116,8 +155,15 @@ pub(crate) struct Attempt {
     pub can_refresh: bool,
     /// How long until the method's operating budget resets, when known.
     pub operating_wait: Option<Duration>,
+    /// Whether this call already paused once for a reset whose time was unknown.
+    pub waited_for_unknown_reset: bool,
+    /// Time left before the call's deadline, if it has one.
+    pub time_left: Option<Duration>,
+    /// Tokens left in the client's retry budget.
+    pub budget_left: u32,
 }
 
+/// The one retry decision: pure, from the policy, the failure and where the call stands.
 pub(crate) fn decide(policy: &RetryPolicy, failure: Failure<'_>, attempt: Attempt) -> Next {
     if let Failure::Envelope {
         code: "expired_token",
@@ -127,19 +173,19 @@ pub(crate) fn decide(policy: &RetryPolicy, failure: Failure<'_>, attempt: Attemp
         return if attempt.can_refresh {
             Next::Refresh
         } else {
-            Next::Fail
+            Next::Fail(GiveUp::NotRetryable)
         };
     }
     if attempt.number >= policy.max_attempts {
-        return Next::Fail;
+        return Next::Fail(GiveUp::Attempts);
     }
-    let backoff = Next::Retry(policy.backoff(attempt.number));
+    let backoff = Ok(policy.backoff(attempt.number));
     let if_safe = if attempt.safe_to_repeat {
         backoff
     } else {
-        Next::Fail
+        Err(GiveUp::NotRetryable)
     };
-    match failure {
+    let after = match failure {
         Failure::Envelope {
             code: "QUERY_LIMIT_EXCEEDED",
             ..
@@ -148,19 +194,37 @@ pub(crate) fn decide(policy: &RetryPolicy, failure: Failure<'_>, attempt: Attemp
             code: "OPERATION_TIME_LIMIT",
             ..
         } => match attempt.operating_wait {
-            Some(wait) if wait > policy.max_operating_wait => Next::Fail,
-            Some(wait) => Next::Retry(wait),
-            None => backoff,
+            Some(wait) if wait > policy.max_operating_wait => Err(GiveUp::OperatingWait),
+            Some(wait) => Ok(wait),
+            None if attempt.waited_for_unknown_reset || policy.unknown_reset_wait.is_zero() => {
+                Err(GiveUp::OperatingWait)
+            }
+            None => Ok(policy.unknown_reset_wait.min(policy.max_operating_wait)),
         },
         // The portal failed inside the method: it may have run.
         Failure::Envelope { status, .. } if status >= 500 => if_safe,
-        Failure::Envelope { .. } => Next::Fail,
+        Failure::Envelope { .. } => Err(GiveUp::NotRetryable),
         Failure::Transport(TransportKind::Connect) => backoff,
-        Failure::Transport(TransportKind::Tls) => Next::Fail,
+        Failure::Transport(TransportKind::Tls) => Err(GiveUp::NotRetryable),
         Failure::Transport(_) => if_safe,
         Failure::Http(status) if status >= 500 || status == 429 => if_safe,
-        Failure::Http(_) | Failure::Final => Next::Fail,
+        Failure::Http(_) | Failure::Final => Err(GiveUp::NotRetryable),
+    };
+    let after = match after {
+        Ok(after) => after,
+        Err(why) => return Next::Fail(why),
+    };
+    if attempt.time_left.is_some_and(|left| after >= left) {
+        return Next::Fail(GiveUp::Deadline);
     }
+    let cost = policy.budget.map_or(0, |budget| match failure {
+        Failure::Transport(TransportKind::Timeout) => budget.timeout_cost,
+        _ => budget.retry_cost,
+    });
+    if cost > attempt.budget_left {
+        return Next::Fail(GiveUp::Budget);
+    }
+    Next::Retry { after, cost }
 }
 
 #[cfg(test)]
@@ -173,12 +237,17 @@ mod tests {
             safe_to_repeat,
             can_refresh: false,
             operating_wait: None,
+            waited_for_unknown_reset: false,
+            time_left: None,
+            budget_left: 500,
         }
     }
 
     fn retries(next: Next) -> bool {
-        matches!(next, Next::Retry(_))
+        matches!(next, Next::Retry { .. })
     }
+
+    const FAIL: Next = Next::Fail(GiveUp::NotRetryable);
 
     const LIMIT: Failure = Failure::Envelope {
         code: "QUERY_LIMIT_EXCEEDED",
@@ -217,11 +286,7 @@ mod tests {
                 retries(decide(&p, failure, attempt(1, true))),
                 "{failure:?}"
             );
-            assert_eq!(
-                decide(&p, failure, attempt(1, false)),
-                Next::Fail,
-                "{failure:?}"
-            );
+            assert_eq!(decide(&p, failure, attempt(1, false)), FAIL, "{failure:?}");
         }
     }
 
@@ -241,11 +306,7 @@ mod tests {
             Failure::Transport(TransportKind::Tls),
             Failure::Final,
         ] {
-            assert_eq!(
-                decide(&p, failure, attempt(1, true)),
-                Next::Fail,
-                "{failure:?}"
-            );
+            assert_eq!(decide(&p, failure, attempt(1, true)), FAIL, "{failure:?}");
         }
     }
 
@@ -256,10 +317,11 @@ mod tests {
             ..RetryPolicy::default()
         };
         assert!(retries(decide(&p, LIMIT, attempt(2, true))));
-        assert_eq!(decide(&p, LIMIT, attempt(3, true)), Next::Fail);
+        let used_up = Next::Fail(GiveUp::Attempts);
+        assert_eq!(decide(&p, LIMIT, attempt(3, true)), used_up);
         assert_eq!(
             decide(&RetryPolicy::never(), LIMIT, attempt(1, true)),
-            Next::Fail
+            used_up
         );
     }
 
@@ -275,7 +337,7 @@ mod tests {
             ..attempt(1, false)
         };
         assert_eq!(decide(&p, expired, first), Next::Refresh);
-        assert_eq!(decide(&p, expired, attempt(2, false)), Next::Fail);
+        assert_eq!(decide(&p, expired, attempt(2, false)), FAIL);
     }
 
     #[test]
@@ -294,13 +356,103 @@ mod tests {
         };
         assert_eq!(
             decide(&p, refused, soon),
-            Next::Retry(Duration::from_secs(42))
+            Next::Retry {
+                after: Duration::from_secs(42),
+                cost: 5
+            }
         );
         let late = Attempt {
             operating_wait: Some(Duration::from_secs(61)),
             ..attempt(1, false)
         };
-        assert_eq!(decide(&p, refused, late), Next::Fail);
+        assert_eq!(decide(&p, refused, late), Next::Fail(GiveUp::OperatingWait));
+    }
+
+    #[test]
+    fn an_unknown_reset_is_waited_for_once_then_fails() {
+        let p = RetryPolicy {
+            unknown_reset_wait: Duration::from_secs(60),
+            ..RetryPolicy::default()
+        };
+        let refused = Failure::Envelope {
+            code: "OPERATION_TIME_LIMIT",
+            status: 429,
+        };
+        assert_eq!(
+            decide(&p, refused, attempt(1, true)),
+            Next::Retry {
+                after: Duration::from_secs(60),
+                cost: 5
+            }
+        );
+        let again = Attempt {
+            waited_for_unknown_reset: true,
+            ..attempt(2, true)
+        };
+        assert_eq!(
+            decide(&p, refused, again),
+            Next::Fail(GiveUp::OperatingWait)
+        );
+        let fail_fast = RetryPolicy {
+            unknown_reset_wait: Duration::ZERO,
+            ..p
+        };
+        assert_eq!(
+            decide(&fail_fast, refused, attempt(1, true)),
+            Next::Fail(GiveUp::OperatingWait)
+        );
+    }
+
+    #[test]
+    fn a_pause_past_the_deadline_is_not_taken() {
+        let p = RetryPolicy::default();
+        let short = Attempt {
+            time_left: Some(Duration::from_millis(100)),
+            ..attempt(1, true)
+        };
+        let refused = Failure::Envelope {
+            code: "OPERATION_TIME_LIMIT",
+            status: 429,
+        };
+        let soon = Attempt {
+            operating_wait: Some(Duration::from_secs(1)),
+            ..short
+        };
+        assert_eq!(decide(&p, refused, soon), Next::Fail(GiveUp::Deadline));
+        let plenty = Attempt {
+            time_left: Some(Duration::from_secs(60)),
+            ..soon
+        };
+        assert!(retries(decide(&p, refused, plenty)));
+    }
+
+    #[test]
+    fn retries_spend_the_budget_and_stop_when_it_is_empty() {
+        let p = RetryPolicy::default();
+        let timeout = Failure::Transport(TransportKind::Timeout);
+        assert!(matches!(
+            decide(&p, timeout, attempt(1, true)),
+            Next::Retry { cost: 10, .. }
+        ));
+        assert!(matches!(
+            decide(&p, LIMIT, attempt(1, true)),
+            Next::Retry { cost: 5, .. }
+        ));
+        let poor = Attempt {
+            budget_left: 9,
+            ..attempt(1, true)
+        };
+        assert_eq!(decide(&p, timeout, poor), Next::Fail(GiveUp::Budget));
+        assert!(retries(decide(&p, LIMIT, poor)));
+        let unlimited = RetryPolicy { budget: None, ..p };
+        let broke = Attempt {
+            budget_left: 0,
+            ..attempt(1, true)
+        };
+        assert!(matches!(
+            decide(&unlimited, LIMIT, broke),
+            Next::Retry { cost: 0, .. }
+        ));
     }
 
     #[test]

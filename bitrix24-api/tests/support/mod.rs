@@ -117,6 +117,7 @@ pub fn fast_retries() -> RetryPolicy {
         .with_max_attempts(3)
         .with_base_delay(Duration::from_millis(1))
         .with_max_delay(Duration::from_millis(5))
+        .with_unknown_reset_wait(Duration::from_millis(1))
 }
 
 fn respond(answer: Answer) -> std::pin::Pin<Box<dyn Future<Output = Response> + Send>> {
