@@ -48,6 +48,7 @@ pub mod paging;
 mod pipeline;
 mod reply;
 mod secret;
+mod tls;
 mod transport;
 mod unread;
 pub mod wire;
