@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use bitrix24_sim::config::DEFAULT_WEBHOOK_SECRET;
-use bitrix24_sim::{BatchBilling, Latency, OperatingLimit, RateLimit, Secret, SimConfig, Simulator};
+use bitrix24_sim::{
+    BatchBilling, Latency, OperatingLimit, RateLimit, Secret, SimConfig, Simulator,
+};
 use clap::{Parser, ValueEnum};
 
 #[derive(Parser, Debug)]

@@ -45,14 +45,18 @@ fn profile(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 /// All users in id order, paged with `start`.
 fn user_get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     let users = &call.portal().users;
-    Ok(paging::page_of(users.len(), call.args.int("start"), |range| {
-        users
-            .values()
-            .skip(range.start)
-            .take(range.len())
-            .map(render::user_record)
-            .collect()
-    }))
+    Ok(paging::page_of(
+        users.len(),
+        call.args.int("start"),
+        |range| {
+            users
+                .values()
+                .skip(range.start)
+                .take(range.len())
+                .map(render::user_record)
+                .collect()
+        },
+    ))
 }
 
 fn app_of(call: &Call<'_>) -> String {
