@@ -272,7 +272,18 @@ fn summarise(cells: &[Cell], python_error: Option<&str>, report: &mut Report) {
                 }
             })
             .collect();
-        let vs_fast = (!theirs.is_empty()).then(|| Spread::of(&ratios(&cell.ours_s, &theirs)));
+        // When none of the alternated runs finished, the one search run that did is the only
+        // figure there is: compare our median with it rather than leave the ratio out.
+        let search_finish = cell
+            .fast
+            .iter()
+            .flat_map(|f| &f.search)
+            .find(|(_, run, _)| run.finished())
+            .map(|(_, run, _)| run.elapsed_s);
+        let vs_fast = match Spread::of(&ratios(&cell.ours_s, &theirs)) {
+            spread if spread.n > 0 => Some(spread),
+            _ => search_finish.map(|theirs| Spread::of(&[ours.median / theirs])),
+        };
         let outcome = match (&cell.fast, python_error) {
             (Some(f), _) if f.matching.finished() => "finished".to_owned(),
             (Some(f), _) => format!(
@@ -359,7 +370,7 @@ fn summarise(cells: &[Cell], python_error: Option<&str>, report: &mut Report) {
                     .collect();
                 let finished = Spread::of(&theirs);
                 format!(
-                    "{what}; fast_bitrix24 {} at pool 50 + 20/s: {outcome}{}; alternated runs at {}: {} s ({} of {} finished)",
+                    "{what}; fast_bitrix24 {} at pool 50 + 20/s: {outcome}{}; alternated runs at {}: {} s ({} of {} finished; with none, the ratio uses the finishing search run)",
                     f.version,
                     if tried.is_empty() {
                         String::new()

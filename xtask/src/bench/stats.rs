@@ -37,6 +37,9 @@ impl Spread {
 
     /// `median (min–max)` with `digits` decimals.
     pub fn show(&self, digits: usize) -> String {
+        if self.n == 0 {
+            return "n/a".into();
+        }
         format!(
             "{:.digits$} ({:.digits$}–{:.digits$})",
             self.median, self.min, self.max
