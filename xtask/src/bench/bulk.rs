@@ -370,7 +370,7 @@ fn summarise(cells: &[Cell], python_error: Option<&str>, report: &mut Report) {
                     .collect();
                 let finished = Spread::of(&theirs);
                 format!(
-                    "{what}; fast_bitrix24 {} at pool 50 + 20/s: {outcome}{}; alternated runs at {}: {} s ({} of {} finished; with none, the ratio uses the finishing search run)",
+                    "{what}; fast_bitrix24 {} at pool 50 + 20/s: {outcome}{}; alternated runs at {}: {} s ({} of {} finished){}",
                     f.version,
                     if tried.is_empty() {
                         String::new()
@@ -380,7 +380,12 @@ fn summarise(cells: &[Cell], python_error: Option<&str>, report: &mut Report) {
                     setting.as_ref().map_or("no setting".into(), setting_text),
                     finished.show(2),
                     finished.n,
-                    f.runs.len()
+                    f.runs.len(),
+                    if finished.n == 0 && vs_fast.is_some() {
+                        "; the ratio uses the search run that finished"
+                    } else {
+                        ""
+                    }
                 )
             }
             None => format!("{what}; fast_bitrix24 {outcome}"),
