@@ -231,6 +231,7 @@ impl ClientBuilder {
                 Auth::OAuth(Arc::new(OAuthSession::new(config, self.allow_http)?))
             }
         };
+        crate::tls::ensure_provider()?;
         let http = reqwest::Client::builder()
             .https_only(!self.allow_http)
             .connect_timeout(self.connect_timeout)

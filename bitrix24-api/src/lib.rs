@@ -55,6 +55,7 @@ mod params;
 mod pipeline;
 mod reply;
 mod secret;
+mod tls;
 mod transport;
 mod unread;
 pub mod wire;

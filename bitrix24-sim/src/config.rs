@@ -68,6 +68,45 @@ impl Default for RateLimit {
     }
 }
 
+/// Network delay added to every `/rest/` call: each request waits a round trip drawn uniformly from
+/// `mean ± jitter`, half before the portal handles it and half before the answer leaves, as a WAN would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Latency {
+    pub mean: Duration,
+    pub jitter: Duration,
+}
+
+impl Latency {
+    /// One round trip's delay.
+    pub fn sample(&self) -> Duration {
+        if self.jitter.is_zero() {
+            return self.mean;
+        }
+        let low = self.mean.saturating_sub(self.jitter);
+        let high = self.mean + self.jitter;
+        rand::random_range(low..=high)
+    }
+}
+
+impl std::str::FromStr for Latency {
+    type Err = String;
+
+    /// `MEAN[,JITTER]` in milliseconds, e.g. `50` or `50,10`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let millis = |part: &str| {
+            part.trim()
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|_| format!("`{part}` is not a whole number of milliseconds"))
+        };
+        let (mean, jitter) = match text.split_once(',') {
+            Some((mean, jitter)) => (millis(mean)?, millis(jitter)?),
+            None => (millis(text)?, Duration::ZERO),
+        };
+        Ok(Latency { mean, jitter })
+    }
+}
+
 /// Who pays operating time for a `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BatchBilling {
@@ -121,6 +160,10 @@ pub struct SimConfig {
     pub https_required: bool,
     /// Start with the demo open lines, operators, chats and sessions.
     pub demo_data: bool,
+    /// Employees added after the starting users, so that list methods (`user.get`) have many pages.
+    pub seed_users: usize,
+    /// Delay added to every `/rest/` call; `None` answers as fast as loopback allows.
+    pub latency: Option<Latency>,
 }
 
 /// The webhook secret of user 1 unless configured otherwise.
@@ -138,6 +181,29 @@ impl Default for SimConfig {
             operating_limit: Some(OperatingLimit::default()),
             https_required: false,
             demo_data: true,
+            seed_users: 0,
+            latency: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_reads_mean_and_optional_jitter() {
+        assert_eq!(
+            "50".parse::<Latency>(),
+            Ok(Latency {
+                mean: Duration::from_millis(50),
+                jitter: Duration::ZERO
+            })
+        );
+        let wan: Latency = "50,10".parse().unwrap();
+        assert_eq!(wan.jitter, Duration::from_millis(10));
+        assert!((0..100).all(|_| (40..=60).contains(&wan.sample().as_millis())));
+        assert!("fast".parse::<Latency>().is_err());
+        assert!("50,".parse::<Latency>().is_err());
     }
 }

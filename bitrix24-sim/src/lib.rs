@@ -39,7 +39,9 @@ mod sim;
 mod simulator;
 mod wire;
 
-pub use config::{BatchBilling, OAuthApp, OperatingLimit, RateLimit, Secret, SimConfig, Webhook};
+pub use config::{
+    BatchBilling, Latency, OAuthApp, OperatingLimit, RateLimit, Secret, SimConfig, Webhook,
+};
 pub use events::delivery::DeliveryRecord;
 pub use faults::{Fault, FaultKind};
 pub use observe::{Counters, MethodCounters, RequestRecord};

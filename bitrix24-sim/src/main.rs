@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use bitrix24_sim::config::DEFAULT_WEBHOOK_SECRET;
-use bitrix24_sim::{BatchBilling, OperatingLimit, RateLimit, Secret, SimConfig, Simulator};
+use bitrix24_sim::{
+    BatchBilling, Latency, OperatingLimit, RateLimit, Secret, SimConfig, Simulator,
+};
 use clap::{Parser, ValueEnum};
 
 #[derive(Parser, Debug)]
@@ -51,6 +53,12 @@ struct Args {
     /// Start without demo data.
     #[arg(long)]
     empty: bool,
+    /// Add this many employees, so that `user.get` pages through a large list.
+    #[arg(long, default_value_t = 0)]
+    seed_users: usize,
+    /// Delay every `/rest/` call by a round trip of MEAN[,JITTER] milliseconds, like a WAN.
+    #[arg(long, value_name = "MEAN[,JITTER]")]
+    latency: Option<Latency>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -71,6 +79,8 @@ async fn main() -> std::io::Result<()> {
     let mut config = SimConfig {
         https_required: args.https_required,
         demo_data: !args.empty,
+        seed_users: args.seed_users,
+        latency: args.latency,
         ..SimConfig::default()
     };
     config.webhooks[0].secret = Secret(args.webhook_secret.clone());

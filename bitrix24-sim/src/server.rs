@@ -92,6 +92,10 @@ async fn rest(
         status: 200,
         error: None,
     };
+    let delay = shared.lock().config.latency.map(|latency| latency.sample());
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay / 2).await;
+    }
     let fault = {
         let mut sim = shared.lock();
         sim.observed.counters.requests += 1;
@@ -135,6 +139,9 @@ async fn rest(
         .remove(ERROR_HEADER)
         .and_then(|v| v.to_str().ok().map(str::to_owned));
     shared.lock().observed.record(record);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay - delay / 2).await;
+    }
     response
 }
 

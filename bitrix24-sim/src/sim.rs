@@ -72,11 +72,13 @@ impl Sim {
 }
 
 fn initial_portal(config: &SimConfig, now: f64) -> Portal {
-    if config.demo_data {
+    let mut portal = if config.demo_data {
         demo::portal(now)
     } else {
         Portal::empty()
-    }
+    };
+    demo::seed_users(&mut portal, config.seed_users);
+    portal
 }
 
 /// Where a call comes from: its own HTTP request, or a command inside a batch.

@@ -9,7 +9,7 @@ use bitrix24_ir::Spec;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::config::{BatchBilling, OperatingLimit, RateLimit, Secret, SimConfig, Webhook};
+use crate::config::{BatchBilling, Latency, OperatingLimit, RateLimit, Secret, SimConfig, Webhook};
 use crate::events::delivery::DeliveryRecord;
 use crate::fallback::Fallback;
 use crate::faults::Fault;
@@ -102,6 +102,18 @@ impl SimulatorBuilder {
     /// Start without the demo lines, chats and sessions (user 1 and the built-in connectors remain).
     pub fn empty_portal(mut self) -> Self {
         self.config.demo_data = false;
+        self
+    }
+
+    /// Add `count` employees (`User 1`, `User 2`, …), so that `user.get` pages through a large list.
+    pub fn seed_users(mut self, count: usize) -> Self {
+        self.config.seed_users = count;
+        self
+    }
+
+    /// Delay every `/rest/` call by a round trip of `mean ± jitter`, like a portal across a WAN.
+    pub fn latency(mut self, latency: Latency) -> Self {
+        self.config.latency = Some(latency);
         self
     }
 

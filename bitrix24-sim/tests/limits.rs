@@ -275,3 +275,45 @@ async fn list_paging_with_start_next_total_and_minus_one() {
     assert!(uncounted.get("next").is_none());
     assert_eq!(uncounted["result"].as_array().unwrap().len(), 50);
 }
+
+/// `seed_users` gives `user.get` a long list; the last page holds the remainder and the last seeded user.
+#[tokio::test]
+async fn seeded_users_page_to_the_last_one() {
+    let sim = Simulator::builder()
+        .no_rate_limit()
+        .seed_users(20_000)
+        .start()
+        .await
+        .unwrap();
+    let demo = sim_user_count(&common::sim().await).await;
+    assert_eq!(sim_user_count(&sim).await, demo + 20_000);
+    let (_, last) = call(&sim.webhook_url(), "user.get", json!({"start": 20_000})).await;
+    let rows = last["result"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, demo);
+    let last_row = &rows[rows.len() - 1];
+    assert_eq!(last_row["ID"], (demo + 20_000).to_string());
+    assert_eq!(last_row["LAST_NAME"], "20000");
+    assert!(last.get("next").is_none());
+}
+
+/// The configured latency is a lower bound on every call's round trip (the admin API is not delayed).
+#[tokio::test]
+async fn latency_delays_every_rest_call() {
+    let sim = Simulator::builder()
+        .no_rate_limit()
+        .latency("80,20".parse().unwrap())
+        .start()
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        let (status, _) = call(&sim.webhook_url(), "server.time", json!({})).await;
+        assert_eq!(status, 200);
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(3 * 60),
+        "three calls at 80±20 ms took {elapsed:?}"
+    );
+    assert_eq!(sim.counters().requests, 3);
+}

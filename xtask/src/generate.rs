@@ -11,14 +11,14 @@ use anyhow::{Context, Result, bail};
 use similar::TextDiff;
 
 /// The workspace root, wherever the command is run from.
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Every file `generate` owns, relative to the workspace root, with its wanted content.
-fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
+pub(crate) fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
     let pages = root.join("api-spec/pages");
     let mut spec = bitrix24_spec::parse_spec(&pages)
         .with_context(|| format!("reading {}", pages.display()))?;

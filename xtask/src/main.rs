@@ -52,12 +52,20 @@ enum Command {
         #[arg(long)]
         facts: bool,
     },
-    /// Time the parser against a bare pulldown-cmark pass over the same files.
+    /// Measure the parser, codegen, the client and bulk work side by side with their anchors; writes
+    /// target/bench/report.md and report.json. Use a release build for real figures.
     Bench {
         #[arg(long, default_value = "../shared/b24restdocs")]
         docs: PathBuf,
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
+        /// Also print the report's JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Fewer rounds and no clean builds: under 3 minutes.
+        #[arg(long)]
+        quick: bool,
+        /// Leave out the clean builds of `build_s`.
+        #[arg(long)]
+        no_build: bool,
     },
     /// Scaffold an api-spec page for a method or event from an upstream docs checkout: structure and
     /// facts kept, descriptions left as TODO.
@@ -96,7 +104,18 @@ fn main() -> ExitCode {
             pages,
             facts,
         } => corpus::corpus(&docs, json, pages, facts),
-        Command::Bench { docs, runs } => bench::run(&docs, runs).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            docs,
+            json,
+            quick,
+            no_build,
+        } => bench::run(&bench::Options {
+            docs,
+            json,
+            quick,
+            no_build,
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Import {
             docs,
             method,

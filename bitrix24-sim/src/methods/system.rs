@@ -44,13 +44,19 @@ fn profile(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 
 /// All users in id order, paged with `start`.
 fn user_get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let rows = call
-        .portal()
-        .users
-        .values()
-        .map(render::user_record)
-        .collect();
-    Ok(paging::page(rows, call.args.int("start")))
+    let users = &call.portal().users;
+    Ok(paging::page_of(
+        users.len(),
+        call.args.int("start"),
+        |range| {
+            users
+                .values()
+                .skip(range.start)
+                .take(range.len())
+                .map(render::user_record)
+                .collect()
+        },
+    ))
 }
 
 fn app_of(call: &Call<'_>) -> String {

@@ -149,3 +149,10 @@ fn client_writes(
         .map(|d| d.chat_id)
         .unwrap_or_default()
 }
+
+/// Adds `count` employees named `User N` after the existing users, for paging through a large list.
+pub fn seed_users(portal: &mut Portal, count: usize) {
+    for n in 1..=count {
+        portal.add_user("User", &n.to_string(), false, UserKind::Employee);
+    }
+}
