@@ -34,6 +34,8 @@
 //! Every call runs in a `bitrix24.call` tracing span with the method, the attempt, the outcome and the
 //! duration.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod autobatch;
 pub mod batch;

@@ -39,6 +39,7 @@ fn count(delta: isize) {
 
 // SAFETY: every call is forwarded to the system allocator unchanged; the counting touches only
 // const-initialised thread-locals, which do not allocate.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count(layout.size() as isize);

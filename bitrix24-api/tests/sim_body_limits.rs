@@ -27,6 +27,7 @@ fn count(delta: isize) {
 }
 
 // SAFETY: every call is forwarded to the system allocator unchanged.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count(layout.size() as isize);

@@ -3,6 +3,7 @@
 //! Generated from api-spec: the system errors, and one module per scope behind its Cargo feature.
 
 #[rustfmt::skip]
+/// The platform-level errors any method can return.
 pub mod system;
 
 #[cfg(feature = "imconnector")]

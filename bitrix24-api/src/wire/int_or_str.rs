@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum IntOrStr {
+    /// Sent as a JSON number.
     Int(i64),
+    /// Sent as a JSON string.
     Str(String),
 }
 

@@ -87,6 +87,7 @@ fn root(modules: &[Module]) -> TokenStream {
     quote! {
         //! Generated from api-spec: the system errors, and one module per scope behind its Cargo feature.
         #[rustfmt::skip]
+        /// The platform-level errors any method can return.
         pub mod system;
         #(#mods)*
     }

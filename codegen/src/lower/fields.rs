@@ -92,6 +92,9 @@ impl<'a> Types<'a> {
             let ident = idents.claim(&snake, &wire, "_");
             let (ty, note) = self.field_type(name, &wire, field, role)?;
             let mut doc = field.description.trim().to_owned();
+            if doc.is_empty() {
+                doc = format!("`{wire}`: the page names it without a description.");
+            }
             if ident != snake {
                 push_note(
                     &mut doc,

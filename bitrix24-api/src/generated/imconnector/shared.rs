@@ -166,6 +166,7 @@ impl User {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Picture {
+    /// `url`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -176,6 +177,7 @@ impl Picture {
         Self { url: None }
     }
 
+    /// `url`: the page names it without a description.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -276,8 +278,10 @@ impl MessageMessage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct File {
+    /// `url`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// `name`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -288,11 +292,13 @@ impl File {
         Self { url: None, name: None }
     }
 
+    /// `url`: the page names it without a description.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
 
+    /// `name`: the page names it without a description.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self

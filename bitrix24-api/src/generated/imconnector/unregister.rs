@@ -48,6 +48,7 @@ impl crate::method::Method for Unregister {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UnregisterResponse {
+    /// `result`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub result: Option<bool>,
 }

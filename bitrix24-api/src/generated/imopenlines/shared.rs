@@ -1166,8 +1166,10 @@ impl ConfigParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigQueue {
+    /// `ENTITY_TYPE`: the page names it without a description.
     #[serde(rename = "ENTITY_TYPE", skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
+    /// `ENTITY_ID`: the page names it without a description.
     #[serde(rename = "ENTITY_ID", skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -1181,11 +1183,13 @@ impl ConfigQueue {
         }
     }
 
+    /// `ENTITY_TYPE`: the page names it without a description.
     pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
         self.entity_type = Some(entity_type.into());
         self
     }
 
+    /// `ENTITY_ID`: the page names it without a description.
     pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
         self.entity_id = Some(entity_id.into());
         self
@@ -1201,12 +1205,18 @@ impl ConfigQueue {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigDefaultOperatorData {
+    /// `NAME`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
     pub name: Option<serde_json::Value>,
+    /// `AVATAR`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     #[serde(rename = "AVATAR", skip_serializing_if = "Option::is_none")]
     pub avatar: Option<serde_json::Value>,
+    /// `AVATAR_ID`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     #[serde(rename = "AVATAR_ID", skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<serde_json::Value>,
@@ -1222,18 +1232,24 @@ impl ConfigDefaultOperatorData {
         }
     }
 
+    /// `NAME`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     pub fn name(mut self, name: serde_json::Value) -> Self {
         self.name = Some(name);
         self
     }
 
+    /// `AVATAR`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     pub fn avatar(mut self, avatar: serde_json::Value) -> Self {
         self.avatar = Some(avatar);
         self
     }
 
+    /// `AVATAR_ID`: the page names it without a description.
+    ///
     /// Any JSON: the page gives no type.
     pub fn avatar_id(mut self, avatar_id: serde_json::Value) -> Self {
         self.avatar_id = Some(avatar_id);
