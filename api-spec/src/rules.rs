@@ -442,6 +442,10 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 // || **OPTIONS**
 // [`object`](x.md) | Options. Its keys:
 // - `mode` — how it runs ||
+// || **select**
+// [`array`](x.md) | Fields to return. Available fields:
+// - `name` — the name
+// - `requiredGroups` — required groups ||
 // |#
 /// Rule `keys_listed`: an `object` (or a bare `array` of objects) whose description speaks of its keys,
 /// fields or properties and lists them after a line ending with `:` as `` - `KEY` — meaning`` items has
@@ -450,10 +454,12 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> {
     static ITEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^[-*] +`([A-Za-z_][A-Za-z0-9_]*)` *[—–-]").expect("regex"));
-    if !is_object(ty) && !is_bare_array(ty) {
+    let lower = description.to_lowercase();
+    // A bare array's list is of its items' keys only when the items are said to be objects; otherwise
+    // ("Available fields:" of a `select`) it lists values.
+    if !is_object(ty) && !(is_bare_array(ty) && lower.contains("object")) {
         return Vec::new();
     }
-    let lower = description.to_lowercase();
     let speaks_of_keys = ["key", "field", "propert"]
         .iter()
         .any(|w| lower.contains(w));
@@ -712,12 +718,18 @@ pub fn restate_group(group: &ParamGroup) -> String {
     format!("Send {} {}.", group.kind.phrase(), names.join(", "))
 }
 
-/// The sentences of a description that say some fields are required.
+/// The sentences of a description that say some fields are required. A sentence ends at a full stop or
+/// a line break, and list items are left out: `` - `requiredGroups` — required groups `` names a key, it
+/// does not require one.
 fn required_sentences(description: &str) -> impl Iterator<Item = &str> {
     static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)[^.]*(?:required|must (?:include|contain|have))[^.]*").expect("regex")
+        Regex::new(r"(?i)[^.\n]*\b(?:required|must (?:include|contain|have))\b[^.\n]*")
+            .expect("regex")
     });
-    SENTENCE.find_iter(description).map(|m| m.as_str())
+    description
+        .lines()
+        .filter(|l| !l.trim_start().starts_with(['-', '*']))
+        .flat_map(|l| SENTENCE.find_iter(l).map(|m| m.as_str()))
 }
 
 /// The first fenced code block of a description, fences included.
