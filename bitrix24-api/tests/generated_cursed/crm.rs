@@ -19,27 +19,40 @@ mod type_add {
     /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
     #[serde_as]
     #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(rename_all = "UPPERCASE")]
     #[non_exhaustive]
     pub struct TypeAdd {
+        /// `type`: the page names it without a description.
+        #[serde(rename = "type")]
         pub r#type: String,
+        /// `self`: the page names it without a description.
         #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
         pub self_: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// `ref`: the page names it without a description.
+        #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
         pub r#ref: Option<String>,
+        /// `1C_FIELD`: the page names it without a description.
         #[serde(rename = "1C_FIELD", skip_serializing_if = "Option::is_none")]
         pub _1c_field: Option<String>,
+        /// `UF_CRM_X`: the page names it without a description.
         #[serde_as(as = "Option<wire::Bool>")]
-        #[serde(rename = "UF_CRM_X", skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub uf_crm_x: Option<bool>,
-        #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
+        /// `ID`: the page names it without a description.
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
+        /// `id`: the page names it without a description.
+        ///
         /// Named `id_2` because `id` is taken by another field or method.
         #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id_2: Option<i64>,
+        /// `new`: the page names it without a description.
+        ///
         /// Named `new_2` because `new` is taken by another field or method.
         #[serde(rename = "new", skip_serializing_if = "Option::is_none")]
         pub new_2: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// `fields`: the page names it without a description.
+        #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
         pub fields: Option<TypeAddFields>,
     }
 
@@ -58,36 +71,42 @@ mod type_add {
                 fields: None,
             }
         }
+        /// Sets `self_` (`self`); the field's docs say what it means.
         pub fn self_(mut self, self_: i64) -> Self {
             self.self_ = Some(self_);
             self
         }
+        /// Sets `ref` (`ref`); the field's docs say what it means.
         pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
             self.r#ref = Some(r#ref.into());
             self
         }
+        /// Sets `_1c_field` (`1C_FIELD`); the field's docs say what it means.
         pub fn _1c_field(mut self, _1c_field: impl Into<String>) -> Self {
             self._1c_field = Some(_1c_field.into());
             self
         }
+        /// Sets `uf_crm_x` (`UF_CRM_X`); the field's docs say what it means.
         pub fn uf_crm_x(mut self, uf_crm_x: bool) -> Self {
             self.uf_crm_x = Some(uf_crm_x);
             self
         }
+        /// Sets `id` (`ID`); the field's docs say what it means.
         pub fn id(mut self, id: i64) -> Self {
             self.id = Some(id);
             self
         }
-        /// Named `id_2` because `id` is taken by another field or method.
+        /// Sets `id_2` (`id`); the field's docs say what it means.
         pub fn id_2(mut self, id_2: i64) -> Self {
             self.id_2 = Some(id_2);
             self
         }
-        /// Named `new_2` because `new` is taken by another field or method.
+        /// Sets `new_2` (`new`); the field's docs say what it means.
         pub fn new_2(mut self, new_2: impl Into<String>) -> Self {
             self.new_2 = Some(new_2.into());
             self
         }
+        /// Sets `fields` (`fields`); the field's docs say what it means.
         pub fn fields(mut self, fields: TypeAddFields) -> Self {
             self.fields = Some(fields);
             self
@@ -110,18 +129,25 @@ mod type_add {
     #[serde(default)]
     #[non_exhaustive]
     pub struct TypeAddResponse {
+        /// `type`: the page names it without a description.
         #[serde_as(as = "Option<wire::Str>")]
         pub r#type: Option<String>,
+        /// `self`: the page names it without a description.
         #[serde_as(as = "Option<wire::Int>")]
         #[serde(rename = "self")]
         pub self_: Option<i64>,
+        /// `ID`: the page names it without a description.
         #[serde_as(as = "Option<wire::Str>")]
         #[serde(rename = "ID")]
         pub id: Option<String>,
+        /// `id`: the page names it without a description.
+        ///
         /// Named `id_2` because `id` is taken by another field or method.
         #[serde_as(as = "Option<wire::Str>")]
         #[serde(rename = "id")]
         pub id_2: Option<String>,
+        /// `TYPE`: the page names it without a description.
+        ///
         /// Named `type_2` because `type` is taken by another field or method.
         #[serde_as(as = "Option<wire::EmptyAsDefault>")]
         #[serde(rename = "TYPE")]
@@ -130,12 +156,16 @@ mod type_add {
 
     /// The `fields` object.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[serde()]
     #[non_exhaustive]
     pub struct TypeAddFields {
+        /// `crate`: the page names it without a description.
         #[serde(rename = "crate", skip_serializing_if = "Option::is_none")]
         pub crate_: Option<String>,
+        /// `Self`: the page names it without a description.
         #[serde(rename = "Self", skip_serializing_if = "Option::is_none")]
         pub self_: Option<String>,
+        /// `async`: the page names it without a description.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub r#async: Option<String>,
     }
@@ -149,14 +179,17 @@ mod type_add {
                 r#async: None,
             }
         }
+        /// Sets `crate_` (`crate`); the field's docs say what it means.
         pub fn crate_(mut self, crate_: impl Into<String>) -> Self {
             self.crate_ = Some(crate_.into());
             self
         }
+        /// Sets `self_` (`Self`); the field's docs say what it means.
         pub fn self_(mut self, self_: impl Into<String>) -> Self {
             self.self_ = Some(self_.into());
             self
         }
+        /// Sets `async` (`async`); the field's docs say what it means.
         pub fn r#async(mut self, r#async: impl Into<String>) -> Self {
             self.r#async = Some(r#async.into());
             self
@@ -169,6 +202,7 @@ mod type_add {
     #[serde(default)]
     #[non_exhaustive]
     pub struct TypeAddType {
+        /// `ref`: the page names it without a description.
         #[serde_as(as = "Option<wire::Str>")]
         pub r#ref: Option<String>,
     }

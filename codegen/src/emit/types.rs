@@ -125,11 +125,13 @@ pub fn adapter(ty: &Ty) -> Option<String> {
 pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> TokenStream {
     let name = names::type_ident(&def.name);
     let doc = docs::attrs(doc);
+    let case = case_rule(def);
     let fields: Vec<TokenStream> = def
         .fields
         .iter()
-        .map(|f| field(f, def.role, page, uses))
+        .map(|f| field(f, def.role, case, page, uses))
         .collect();
+    let rename_all = case.map(|rule| quote!(rename_all = #rule));
     let rest = def.rest.as_ref().map(|rest| {
         uses.btree_map = true;
         let ident = names::value_ident(&rest.ident);
@@ -155,6 +157,7 @@ pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> Tok
                 #doc
                 #serde_as
                 #[derive(Debug, Clone, #default PartialEq, Serialize)]
+                #[serde(#rename_all)]
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* #rest }
                 #builder
@@ -166,7 +169,7 @@ pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> Tok
                 #doc
                 #serde_as
                 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-                #[serde(default)]
+                #[serde(default, #rename_all)]
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* #rest }
             }
@@ -223,7 +226,57 @@ fn field_type(field: &FieldDef, role: Role, uses: &mut Uses) -> TokenStream {
     if optional { quote!(Option<#ty>) } else { ty }
 }
 
-fn field(field: &FieldDef, role: Role, page: &str, uses: &mut Uses) -> TokenStream {
+/// The serde `rename_all` rule that names the most fields of `def` without a `rename` of their own
+/// (`QUEUE_FULL` from `queue_full`, `chatId` from `chat_id`), when it saves at least two.
+fn case_rule(def: &StructDef) -> Option<&'static str> {
+    ["UPPERCASE", "camelCase"]
+        .into_iter()
+        .map(|rule| {
+            let saved = def
+                .fields
+                .iter()
+                .filter(|f| {
+                    let name = serde_name(&f.ident);
+                    name != f.wire && cased(Some(rule), &name) == f.wire
+                })
+                .count();
+            (saved, rule)
+        })
+        .filter(|(saved, _)| *saved >= 2)
+        .max_by_key(|(saved, _)| *saved)
+        .map(|(_, rule)| rule)
+}
+
+/// The wire name serde gives a field named `name` under `rule`, as serde's own rename rules do.
+fn cased(rule: Option<&str>, name: &str) -> String {
+    match rule {
+        Some("UPPERCASE") => name.to_ascii_uppercase(),
+        Some("camelCase") => {
+            let mut out = String::new();
+            let mut upper = false;
+            for ch in name.chars() {
+                if ch == '_' {
+                    upper = !out.is_empty();
+                } else if upper {
+                    out.push(ch.to_ascii_uppercase());
+                    upper = false;
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        }
+        _ => name.to_owned(),
+    }
+}
+
+fn field(
+    field: &FieldDef,
+    role: Role,
+    case: Option<&str>,
+    page: &str,
+    uses: &mut Uses,
+) -> TokenStream {
     let ident = names::value_ident(&field.ident);
     let doc = docs::attrs(&docs::markdown(page, &field.doc));
     let ty = field_type(field, role, uses);
@@ -231,7 +284,7 @@ fn field(field: &FieldDef, role: Role, page: &str, uses: &mut Uses) -> TokenStre
         uses.wire = true;
         quote!(#[serde_as(as = #a)])
     });
-    let rename = (serde_name(&field.ident) != field.wire).then(|| {
+    let rename = (cased(case, &serde_name(&field.ident)) != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
@@ -278,7 +331,12 @@ fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
     let inits = inits.chain(rest_init);
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let ident = names::value_ident(&f.ident);
-        let doc = docs::attrs(&docs::markdown(page, &f.doc));
+        let text = format!(
+            " Sets `{}` (`{}`); the field's docs say what it means.",
+            serde_name(&f.ident),
+            f.wire
+        );
+        let doc = quote!(#[doc = #text]);
         let ty = argument_type(f, uses);
         let value = match f.ty {
             Ty::Str | Ty::IntOrStr | Ty::DateTime => quote!(#ident.into()),

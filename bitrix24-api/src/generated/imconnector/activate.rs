@@ -18,20 +18,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-activate.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Activate {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line on which the connector is switched.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Desired state. A non-empty value turns the connector on; an empty string or `0` turns it off.
     ///
     /// Stick to `1`/`0` or `Y`/`N` instead of free-form text so the intent stays obvious
-    #[serde(rename = "ACTIVE")]
     pub active: String,
 }
 

@@ -18,24 +18,21 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ChatNameSet {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the Open Channel the chat belongs to.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// The chat's identifier on the external system side
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: String,
     /// Title the chat should carry from now on
-    #[serde(rename = "NAME")]
     pub name: String,
     /// Identifier of the external user. You only have to send it when the connector works without group chats on the external side, that is, when it was registered through [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html) with `CHAT_GROUP` equal to `false`
-    #[serde(rename = "USER_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -56,7 +53,7 @@ impl ChatNameSet {
         }
     }
 
-    /// Identifier of the external user. You only have to send it when the connector works without group chats on the external side, that is, when it was registered through [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html) with `CHAT_GROUP` equal to `false`
+    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -76,17 +73,15 @@ impl crate::method::Method for ChatNameSet {
 /// Outcome of the rename operation [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ChatNameSetResponse {
     /// `true` when the chat now has the requested title
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Wrapper holding a `RESULT` object with details of the rename; in the sample response it is empty
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "DATA")]
     pub data: Option<serde_json::Value>,
 }
 

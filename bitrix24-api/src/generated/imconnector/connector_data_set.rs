@@ -18,20 +18,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConnectorDataSet {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line whose channel settings are being stored.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Settings of the external channel. Every call replaces the stored settings in full, so send the complete object each time; patching one field on its own is not supported.
     ///
     /// Field list: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html#data)
-    #[serde(rename = "DATA")]
     pub data: ConnectorDataSetData,
 }
 
@@ -69,21 +67,22 @@ pub struct ConnectorDataSetResponse(#[serde_as(as = "wire::Bool")] pub bool);
 ///
 /// Field list: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html#data)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConnectorDataSetData {
     /// How the channel is identified in the external system, e.g. `channel-123`.
     ///
     /// Prefer the identifier the external service itself uses. When it has none, build a stable unique key yourself, for instance from the connector code plus the line number: `myconnector_line107`
-    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Absolute URL of the chat or channel in the external system
-    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Absolute URL of the chat as an operator should open it. When the external system has no dedicated operator link, repeat the `URL` value here
-    #[serde(rename = "URL_IM", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_im: Option<String>,
     /// Channel title shown to users in the Bitrix24 interface
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -98,27 +97,25 @@ impl ConnectorDataSetData {
         }
     }
 
-    /// How the channel is identified in the external system, e.g. `channel-123`.
-    ///
-    /// Prefer the identifier the external service itself uses. When it has none, build a stable unique key yourself, for instance from the connector code plus the line number: `myconnector_line107`
+    /// Sets `id` (`ID`); the field's docs say what it means.
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
     }
 
-    /// Absolute URL of the chat or channel in the external system
+    /// Sets `url` (`URL`); the field's docs say what it means.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
 
-    /// Absolute URL of the chat as an operator should open it. When the external system has no dedicated operator link, repeat the `URL` value here
+    /// Sets `url_im` (`URL_IM`); the field's docs say what it means.
     pub fn url_im(mut self, url_im: impl Into<String>) -> Self {
         self.url_im = Some(url_im.into());
         self
     }
 
-    /// Channel title shown to users in the Bitrix24 interface
+    /// Sets `name` (`NAME`); the field's docs say what it means.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self

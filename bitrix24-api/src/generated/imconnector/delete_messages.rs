@@ -22,18 +22,16 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DeleteMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line that holds the messages.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
-    #[serde(rename = "MESSAGES")]
     pub messages: Vec<DeleteMessagesMessage>,
 }
 
@@ -63,23 +61,22 @@ impl crate::method::Method for DeleteMessages {
 /// The `result` of `imconnector.delete.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DeleteMessagesResponse {
     /// `true` when the removal request as a whole went through
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Per-message processing details.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    #[serde(rename = "DATA")]
     pub data: Option<DeleteMessagesData>,
 }
 
 /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct DeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
@@ -128,27 +125,28 @@ pub struct DeleteMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DeleteMessagesResult {
     /// ID of the matching Bitrix24 user (the internal one, not the external ID)
     #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "user")]
     pub user: Option<String>,
     /// The removed message as echoed back by the server [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-message)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "message")]
     pub message: Option<DeleteMessagesResultMessage>,
     /// The chat or channel the message belonged to [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-chat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "chat")]
     pub chat: Option<DeleteMessagesResultChat>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
 

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct List {}
 impl List {

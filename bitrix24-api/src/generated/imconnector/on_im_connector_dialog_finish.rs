@@ -51,22 +51,19 @@ impl crate::method::Event for OnImConnectorDialogFinish {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinishData {
     /// Code of the connector the dialog belongs to
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
     pub connector: Option<String>,
     /// ID of the open line, delivered as a string
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "LINE")]
     pub line: Option<String>,
     /// List of dialog descriptions.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#dialog-params)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "DATA")]
     pub data: Option<Vec<OnImConnectorDialogFinishDataData>>,
 }
 

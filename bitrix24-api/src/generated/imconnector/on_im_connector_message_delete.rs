@@ -52,22 +52,19 @@ impl crate::method::Event for OnImConnectorMessageDelete {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorMessageDeleteData {
     /// Code of the connector that has to pass the deletion on
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
     pub connector: Option<String>,
     /// ID of the open line the message belonged to
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "LINE")]
     pub line: Option<i64>,
     /// The messages deleted in Bitrix24 that should now be removed from the external channel too.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteMessage>>,
 }
 

@@ -54,22 +54,19 @@ impl crate::method::Event for OnImConnectorMessageUpdate {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdateData {
     /// Code of the connector that has to pass the edit on
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
     pub connector: Option<String>,
     /// ID of the open line the message belongs to
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "LINE")]
     pub line: Option<i64>,
     /// The messages edited in Bitrix24 whose new versions must reach the external channel.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessage>>,
 }
 

@@ -20,51 +20,48 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Register {
     /// Code that identifies the connector; it must be unique. The server lowercases whatever you send. Allowed characters are digits, lowercase Latin letters and `_`; a dot (`.`) is forbidden. Starting the code with a prefix of your own keeps it from clashing with other vendors' connectors, now or later.
     ///
     /// Every other connector method expects this code, normally in its `CONNECTOR` parameter
-    #[serde(rename = "ID")]
     pub id: String,
     /// Title under which the connector appears in the UI
-    #[serde(rename = "NAME")]
     pub name: String,
     /// Icon shown for the connector in its normal state.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon)
-    #[serde(rename = "ICON")]
     pub icon: RegisterIcon,
     /// Address of your settings page. When a user opens the connector settings, Bitrix24 loads this URL into a slider as an embedded interface. Background on embedding: [Widget Embedding Mechanism](https://apidocs.bitrix24.com/api-reference/widgets/index.html)
-    #[serde(rename = "PLACEMENT_HANDLER")]
     pub placement_handler: String,
     /// Icon shown while the connector is inactive.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon-disabled)
-    #[serde(rename = "ICON_DISABLED", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_disabled: Option<RegisterIconDisabled>,
     /// Whether messages arriving from the client side may be deleted. Defaults to `true`
-    #[serde(rename = "DEL_EXTERNAL_MESSAGES", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub del_external_messages: Option<bool>,
     /// Whether operators may edit what they have sent. Defaults to `true`
-    #[serde(rename = "EDIT_INTERNAL_MESSAGES", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_internal_messages: Option<bool>,
     /// Whether operators may delete what they have sent. Defaults to `true`
-    #[serde(rename = "DEL_INTERNAL_MESSAGES", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub del_internal_messages: Option<bool>,
     /// Whether CRM mailings may go out through this channel. Defaults to `true`
-    #[serde(rename = "NEWSLETTER", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<bool>,
     /// Whether service (system) messages are delivered into the channel. Defaults to `true`
-    #[serde(rename = "NEED_SYSTEM_MESSAGES", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_system_messages: Option<bool>,
     /// Whether the operator's signature is appended to outgoing messages. Defaults to `true`
-    #[serde(rename = "NEED_SIGNATURE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_signature: Option<bool>,
     /// How incoming traffic is split into chats. With `true`, messages are grouped by `chat.id`, giving a group chat; with `false`, they are grouped by `user.id`, giving a private chat per person. Defaults to `false`.
     ///
     /// Be aware that group mode skips the CRM tracker for incoming messages, so the usual automatic linking to CRM items and automatic creation of CRM items may not happen for some conversations. Connectors that rely on those CRM features should send `false`
-    #[serde(rename = "CHAT_GROUP", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_group: Option<bool>,
 }
 
@@ -92,53 +89,49 @@ impl Register {
         }
     }
 
-    /// Icon shown while the connector is inactive.
-    ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon-disabled)
+    /// Sets `icon_disabled` (`ICON_DISABLED`); the field's docs say what it means.
     pub fn icon_disabled(mut self, icon_disabled: RegisterIconDisabled) -> Self {
         self.icon_disabled = Some(icon_disabled);
         self
     }
 
-    /// Whether messages arriving from the client side may be deleted. Defaults to `true`
+    /// Sets `del_external_messages` (`DEL_EXTERNAL_MESSAGES`); the field's docs say what it means.
     pub fn del_external_messages(mut self, del_external_messages: bool) -> Self {
         self.del_external_messages = Some(del_external_messages);
         self
     }
 
-    /// Whether operators may edit what they have sent. Defaults to `true`
+    /// Sets `edit_internal_messages` (`EDIT_INTERNAL_MESSAGES`); the field's docs say what it means.
     pub fn edit_internal_messages(mut self, edit_internal_messages: bool) -> Self {
         self.edit_internal_messages = Some(edit_internal_messages);
         self
     }
 
-    /// Whether operators may delete what they have sent. Defaults to `true`
+    /// Sets `del_internal_messages` (`DEL_INTERNAL_MESSAGES`); the field's docs say what it means.
     pub fn del_internal_messages(mut self, del_internal_messages: bool) -> Self {
         self.del_internal_messages = Some(del_internal_messages);
         self
     }
 
-    /// Whether CRM mailings may go out through this channel. Defaults to `true`
+    /// Sets `newsletter` (`NEWSLETTER`); the field's docs say what it means.
     pub fn newsletter(mut self, newsletter: bool) -> Self {
         self.newsletter = Some(newsletter);
         self
     }
 
-    /// Whether service (system) messages are delivered into the channel. Defaults to `true`
+    /// Sets `need_system_messages` (`NEED_SYSTEM_MESSAGES`); the field's docs say what it means.
     pub fn need_system_messages(mut self, need_system_messages: bool) -> Self {
         self.need_system_messages = Some(need_system_messages);
         self
     }
 
-    /// Whether the operator's signature is appended to outgoing messages. Defaults to `true`
+    /// Sets `need_signature` (`NEED_SIGNATURE`); the field's docs say what it means.
     pub fn need_signature(mut self, need_signature: bool) -> Self {
         self.need_signature = Some(need_signature);
         self
     }
 
-    /// How incoming traffic is split into chats. With `true`, messages are grouped by `chat.id`, giving a group chat; with `false`, they are grouped by `user.id`, giving a private chat per person. Defaults to `false`.
-    ///
-    /// Be aware that group mode skips the CRM tracker for incoming messages, so the usual automatic linking to CRM items and automatic creation of CRM items may not happen for some conversations. Connectors that rely on those CRM features should send `false`
+    /// Sets `chat_group` (`CHAT_GROUP`); the field's docs say what it means.
     pub fn chat_group(mut self, chat_group: bool) -> Self {
         self.chat_group = Some(chat_group);
         self
@@ -176,19 +169,19 @@ pub struct RegisterResponse {
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RegisterIcon {
     /// The SVG image as a Data URI: the text `data:image/svg+xml,` and then the SVG markup, normally URL-encoded
-    #[serde(rename = "DATA_IMAGE")]
     pub data_image: String,
     /// Color painted behind the icon, e.g. `#69acc0`
-    #[serde(rename = "COLOR", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Size of the background, e.g. `90%`
-    #[serde(rename = "SIZE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Placement of the background, e.g. `center`
-    #[serde(rename = "POSITION", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
 }
 
@@ -203,19 +196,19 @@ impl RegisterIcon {
         }
     }
 
-    /// Color painted behind the icon, e.g. `#69acc0`
+    /// Sets `color` (`COLOR`); the field's docs say what it means.
     pub fn color(mut self, color: impl Into<String>) -> Self {
         self.color = Some(color.into());
         self
     }
 
-    /// Size of the background, e.g. `90%`
+    /// Sets `size` (`SIZE`); the field's docs say what it means.
     pub fn size(mut self, size: impl Into<String>) -> Self {
         self.size = Some(size.into());
         self
     }
 
-    /// Placement of the background, e.g. `center`
+    /// Sets `position` (`POSITION`); the field's docs say what it means.
     pub fn position(mut self, position: impl Into<String>) -> Self {
         self.position = Some(position.into());
         self
@@ -226,19 +219,20 @@ impl RegisterIcon {
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon-disabled)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RegisterIconDisabled {
     /// The SVG image for the inactive state as a Data URI: the text `data:image/svg+xml,` and then the SVG markup, normally URL-encoded
-    #[serde(rename = "DATA_IMAGE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_image: Option<String>,
     /// Color painted behind the inactive icon
-    #[serde(rename = "COLOR", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Size of the inactive icon's background
-    #[serde(rename = "SIZE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Placement of the inactive icon's background
-    #[serde(rename = "POSITION", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
 }
 
@@ -253,25 +247,25 @@ impl RegisterIconDisabled {
         }
     }
 
-    /// The SVG image for the inactive state as a Data URI: the text `data:image/svg+xml,` and then the SVG markup, normally URL-encoded
+    /// Sets `data_image` (`DATA_IMAGE`); the field's docs say what it means.
     pub fn data_image(mut self, data_image: impl Into<String>) -> Self {
         self.data_image = Some(data_image.into());
         self
     }
 
-    /// Color painted behind the inactive icon
+    /// Sets `color` (`COLOR`); the field's docs say what it means.
     pub fn color(mut self, color: impl Into<String>) -> Self {
         self.color = Some(color.into());
         self
     }
 
-    /// Size of the inactive icon's background
+    /// Sets `size` (`SIZE`); the field's docs say what it means.
     pub fn size(mut self, size: impl Into<String>) -> Self {
         self.size = Some(size.into());
         self
     }
 
-    /// Placement of the inactive icon's background
+    /// Sets `position` (`POSITION`); the field's docs say what it means.
     pub fn position(mut self, position: impl Into<String>) -> Self {
         self.position = Some(position.into());
         self

@@ -22,20 +22,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line that should receive the messages.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
-    #[serde(rename = "MESSAGES")]
     pub messages: Vec<SendMessagesMessage>,
 }
 
@@ -65,18 +63,16 @@ impl crate::method::Method for SendMessages {
 /// The `result` of `imconnector.send.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendMessagesResponse {
     /// `true` when the batch was accepted and delivered
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    #[serde(rename = "DATA")]
     pub data: Option<SendMessagesData>,
 }
 
@@ -101,49 +97,50 @@ pub struct SendMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendMessagesResult {
     /// ID of the Bitrix24 user the external sender was mapped to (internal ID)
     #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "user")]
     pub user: Option<String>,
     /// The message as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-message)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "message")]
     pub message: Option<SendMessagesResultMessage>,
     /// The chat as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-chat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "chat")]
     pub chat: Option<SendMessagesResultChat>,
     /// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-extra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "extra")]
     pub extra: Option<SendMessagesExtra>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "session")]
     pub session: Option<SendMessagesSession>,
 }
 
 /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendMessagesSession {
     /// ID of the open line session
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// ID of the Bitrix24 chat that belongs to the session
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: Option<String>,
 }
 

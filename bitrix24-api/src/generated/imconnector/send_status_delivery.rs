@@ -20,20 +20,18 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendStatusDelivery {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line the messages were sent from.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Delivery confirmations, one object per message, each made of the blocks `im`, `message` and `chat`.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
-    #[serde(rename = "MESSAGES")]
     pub messages: Vec<SendStatusDeliveryMessage>,
 }
 
@@ -64,6 +62,7 @@ impl crate::method::Method for SendStatusDelivery {
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessage {
     /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
@@ -87,19 +86,19 @@ impl SendStatusDeliveryMessage {
         }
     }
 
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
+    /// Sets `im` (`im`); the field's docs say what it means.
     pub fn im(mut self, im: SendStatusDeliveryIm) -> Self {
         self.im = Some(im);
         self
     }
 
-    /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
+    /// Sets `message` (`message`); the field's docs say what it means.
     pub fn message(mut self, message: SendStatusDeliveryMessageMessage) -> Self {
         self.message = Some(message);
         self
     }
 
-    /// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
+    /// Sets `chat` (`chat`); the field's docs say what it means.
     pub fn chat(mut self, chat: SendStatusDeliveryChat) -> Self {
         self.chat = Some(chat);
         self
@@ -108,6 +107,7 @@ impl SendStatusDeliveryMessage {
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessageMessage {
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
@@ -124,13 +124,13 @@ impl SendStatusDeliveryMessageMessage {
         Self { id: None, date: None }
     }
 
-    /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
+    /// Sets `id` (`id`); the field's docs say what it means.
     pub fn id(mut self, id: Vec<String>) -> Self {
         self.id = Some(id);
         self
     }
 
-    /// Moment of delivery as a Unix timestamp in seconds
+    /// Sets `date` (`date`); the field's docs say what it means.
     pub fn date(mut self, date: i64) -> Self {
         self.date = Some(date);
         self

@@ -18,20 +18,18 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendStatusReading {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line the messages were sent from.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Read confirmations, one object per message, each made of the blocks `im`, `message` and `chat`
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
-    #[serde(rename = "MESSAGES")]
     pub messages: Vec<SendStatusReadingMessage>,
 }
 
@@ -62,6 +60,7 @@ impl crate::method::Method for SendStatusReading {
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusReadingMessage {
     /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
@@ -85,19 +84,19 @@ impl SendStatusReadingMessage {
         }
     }
 
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
+    /// Sets `im` (`im`); the field's docs say what it means.
     pub fn im(mut self, im: SendStatusReadingIm) -> Self {
         self.im = Some(im);
         self
     }
 
-    /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
+    /// Sets `message` (`message`); the field's docs say what it means.
     pub fn message(mut self, message: SendStatusReadingMessageMessage) -> Self {
         self.message = Some(message);
         self
     }
 
-    /// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-chat)
+    /// Sets `chat` (`chat`); the field's docs say what it means.
     pub fn chat(mut self, chat: SendStatusReadingChat) -> Self {
         self.chat = Some(chat);
         self
@@ -106,6 +105,7 @@ impl SendStatusReadingMessage {
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusReadingMessageMessage {
     /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
@@ -119,7 +119,7 @@ impl SendStatusReadingMessageMessage {
         Self { id: None }
     }
 
-    /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
+    /// Sets `id` (`id`); the field's docs say what it means.
     pub fn id(mut self, id: Vec<String>) -> Self {
         self.id = Some(id);
         self

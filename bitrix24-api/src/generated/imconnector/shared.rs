@@ -12,6 +12,7 @@ use crate::wire;
 ///
 /// Shared by `imconnector.delete.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct DeleteMessagesUser {
     /// The author's ID in the external system.
@@ -33,6 +34,7 @@ impl DeleteMessagesUser {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct Message {
     /// The sender as the external system knows them.
@@ -62,6 +64,7 @@ impl Message {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct User {
     /// The sender's ID in the external system; your integration chooses and owns this value
@@ -108,49 +111,49 @@ impl User {
         }
     }
 
-    /// Sender's surname
+    /// Sets `last_name` (`last_name`); the field's docs say what it means.
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
-    /// Sender's given name
+    /// Sets `name` (`name`); the field's docs say what it means.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
-    /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
+    /// Sets `picture` (`picture`); the field's docs say what it means.
     pub fn picture(mut self, picture: Picture) -> Self {
         self.picture = Some(picture);
         self
     }
 
-    /// Address of the sender's profile page in the external system
+    /// Sets `url` (`url`); the field's docs say what it means.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
 
-    /// Sender's gender; either `male` or `female`
+    /// Sets `gender` (`gender`); the field's docs say what it means.
     pub fn gender(mut self, gender: impl Into<String>) -> Self {
         self.gender = Some(gender.into());
         self
     }
 
-    /// Sender's e-mail address
+    /// Sets `email` (`email`); the field's docs say what it means.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
-    /// Sender's phone number
+    /// Sets `phone` (`phone`); the field's docs say what it means.
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
-    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
+    /// Sets `skip_phone_validate` (`skip_phone_validate`); the field's docs say what it means.
     pub fn skip_phone_validate(
         mut self,
         skip_phone_validate: impl Into<String>,
@@ -164,6 +167,7 @@ impl User {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct Picture {
     /// `url`: the page names it without a description.
@@ -177,7 +181,7 @@ impl Picture {
         Self { url: None }
     }
 
-    /// `url`: the page names it without a description.
+    /// Sets `url` (`url`); the field's docs say what it means.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -190,6 +194,7 @@ impl Picture {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct MessageMessage {
     /// The message's ID in the external system; your integration chooses and owns this value
@@ -229,41 +234,37 @@ impl MessageMessage {
         }
     }
 
-    /// The message's ID in the external system; your integration chooses and owns this value
+    /// Sets `id` (`id`); the field's docs say what it means.
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
     }
 
-    /// When the message was written, as a Unix timestamp in seconds
+    /// Sets `date` (`date`); the field's docs say what it means.
     pub fn date(mut self, date: i64) -> Self {
         self.date = Some(date);
         self
     }
 
-    /// Body of the message. A message has to carry at least one of `text` and `files`.
-    ///
-    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
+    /// Sets `text` (`text`); the field's docs say what it means.
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
     }
 
-    /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
-    ///
-    /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
+    /// Sets `files` (`files`); the field's docs say what it means.
     pub fn files(mut self, files: Vec<File>) -> Self {
         self.files = Some(files);
         self
     }
 
-    /// Set to `Y` to keep the CRM tracker from processing this message. Omit the key if the tracker should run
+    /// Sets `disable_crm` (`disable_crm`); the field's docs say what it means.
     pub fn disable_crm(mut self, disable_crm: impl Into<String>) -> Self {
         self.disable_crm = Some(disable_crm.into());
         self
     }
 
-    /// Bitrix24 ID of a manager (employee). When given, the message is posted as written by that manager
+    /// Sets `user_id` (`user_id`); the field's docs say what it means.
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
         self
@@ -276,6 +277,7 @@ impl MessageMessage {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct File {
     /// `url`: the page names it without a description.
@@ -292,13 +294,13 @@ impl File {
         Self { url: None, name: None }
     }
 
-    /// `url`: the page names it without a description.
+    /// Sets `url` (`url`); the field's docs say what it means.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
 
-    /// `name`: the page names it without a description.
+    /// Sets `name` (`name`); the field's docs say what it means.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -311,6 +313,7 @@ impl File {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct Chat {
     /// The chat's or channel's ID in the external system.
@@ -339,17 +342,13 @@ impl Chat {
         }
     }
 
-    /// Title of the chat or channel.
-    ///
-    /// Ideally this matches `DATA.NAME`
+    /// Sets `name` (`name`); the field's docs say what it means.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
-    /// Address of the chat or channel in the external system.
-    ///
-    /// Ideally this matches `DATA.URL`
+    /// Sets `url` (`url`); the field's docs say what it means.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -421,18 +420,16 @@ pub struct Extra {
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SendStatusResponse {
     /// `true` once Bitrix24 has taken the delivery status and applied it
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Comes back empty when everything went well
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "DATA")]
     pub data: Option<Vec<serde_json::Value>>,
 }
 
@@ -440,6 +437,7 @@ pub struct SendStatusResponse {
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusIm {
     /// Bitrix24 ID of the open line chat the outgoing message belongs to
@@ -459,13 +457,13 @@ impl SendStatusIm {
         }
     }
 
-    /// Bitrix24 ID of the open line chat the outgoing message belongs to
+    /// Sets `chat_id` (`chat_id`); the field's docs say what it means.
     pub fn chat_id(mut self, chat_id: i64) -> Self {
         self.chat_id = Some(chat_id);
         self
     }
 
-    /// Bitrix24 ID of the message being confirmed as delivered
+    /// Sets `message_id` (`message_id`); the field's docs say what it means.
     pub fn message_id(mut self, message_id: i64) -> Self {
         self.message_id = Some(message_id);
         self
@@ -476,6 +474,7 @@ impl SendStatusIm {
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SendStatusChat {
     /// The chat's or channel's ID in the external system; ideally the same `chat.id` you use with [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
@@ -489,7 +488,7 @@ impl SendStatusChat {
         Self { id: None }
     }
 
-    /// The chat's or channel's ID in the external system; ideally the same `chat.id` you use with [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+    /// Sets `id` (`id`); the field's docs say what it means.
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self

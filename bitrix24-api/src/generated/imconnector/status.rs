@@ -18,13 +18,13 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Status {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line to inspect
-    #[serde(rename = "LINE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<i64>,
 }
 
@@ -37,7 +37,7 @@ impl Status {
         }
     }
 
-    /// Numeric ID of the open line to inspect
+    /// Sets `line` (`LINE`); the field's docs say what it means.
     pub fn line(mut self, line: i64) -> Self {
         self.line = Some(line);
         self
@@ -57,28 +57,23 @@ impl crate::method::Method for Status {
 /// State of the connector on the line [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct StatusResponse {
     /// The open line that was checked
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "LINE")]
     pub line: Option<i64>,
     /// Code of the connector that was checked
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
     pub connector: Option<String>,
     /// `true` if the connector is in an error state
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ERROR")]
     pub error: Option<bool>,
     /// `true` if all required setup of the connector has been done
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CONFIGURED")]
     pub configured: Option<bool>,
     /// Overall verdict: `true` means the connector is available for use
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "STATUS")]
     pub status: Option<bool>,
 }
 

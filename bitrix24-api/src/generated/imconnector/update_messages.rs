@@ -22,20 +22,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct UpdateMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
-    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// Numeric ID of the open line that holds the messages.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "LINE")]
     pub line: i64,
     /// Messages to change. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
     /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
-    #[serde(rename = "MESSAGES")]
     pub messages: Vec<UpdateMessagesMessage>,
 }
 
@@ -65,18 +63,16 @@ impl crate::method::Method for UpdateMessages {
 /// The `result` of `imconnector.update.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct UpdateMessagesResponse {
     /// `true` when the update request as a whole went through
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
     /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    #[serde(rename = "DATA")]
     pub data: Option<UpdateMessagesData>,
 }
 
@@ -101,30 +97,32 @@ pub struct UpdateMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct UpdateMessagesResult {
     /// ID of the Bitrix24 user the external author was mapped to (internal ID)
     #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "user")]
     pub user: Option<String>,
     /// The message as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-message)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "message")]
     pub message: Option<UpdateMessagesResultMessage>,
     /// The chat as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-chat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "chat")]
     pub chat: Option<UpdateMessagesResultChat>,
     /// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-extra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "extra")]
     pub extra: Option<UpdateMessagesExtra>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "ERRORS")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
 

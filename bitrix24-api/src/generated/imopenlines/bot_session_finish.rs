@@ -18,19 +18,19 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct BotSessionFinish {
     /// ID of the chat whose dialog the bot wants to close.
     ///
     /// Chat IDs are available from [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) or [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Identifies the bot; it has to be sent only when calling through a webhook.
     ///
     /// Use one of these values:
     /// - the `CLIENT_ID` you supplied when the bot was registered with [imbot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
     /// - the `botToken` you supplied when the bot was registered with [imbot.v2.Bot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
@@ -40,11 +40,7 @@ impl BotSessionFinish {
         Self { chat_id, client_id: None }
     }
 
-    /// Identifies the bot; it has to be sent only when calling through a webhook.
-    ///
-    /// Use one of these values:
-    /// - the `CLIENT_ID` you supplied when the bot was registered with [imbot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-    /// - the `botToken` you supplied when the bot was registered with [imbot.v2.Bot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+    /// Sets `client_id` (`CLIENT_ID`); the field's docs say what it means.
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
         self

@@ -18,24 +18,24 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct BotSessionMessageSend {
     /// ID of the chat that should receive the message.
     ///
     /// Chat IDs are available from [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) or [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Selects which kind of automatic reply to post.
     ///
     /// Accepted values:
     /// - `WELCOME` — post the greeting configured in the open line settings; whatever is in `MESSAGE` is disregarded
     /// - `DEFAULT` — post the text given in `MESSAGE`
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<BotSessionMessageSendName>,
     /// Text to post when `NAME=DEFAULT`; if omitted, it is an empty string.
     ///
     /// Sending `NAME=DEFAULT` with an empty `MESSAGE` adds nothing to the chat
-    #[serde(rename = "MESSAGE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -49,19 +49,13 @@ impl BotSessionMessageSend {
         }
     }
 
-    /// Selects which kind of automatic reply to post.
-    ///
-    /// Accepted values:
-    /// - `WELCOME` — post the greeting configured in the open line settings; whatever is in `MESSAGE` is disregarded
-    /// - `DEFAULT` — post the text given in `MESSAGE`
+    /// Sets `name` (`NAME`); the field's docs say what it means.
     pub fn name(mut self, name: BotSessionMessageSendName) -> Self {
         self.name = Some(name);
         self
     }
 
-    /// Text to post when `NAME=DEFAULT`; if omitted, it is an empty string.
-    ///
-    /// Sending `NAME=DEFAULT` with an empty `MESSAGE` adds nothing to the chat
+    /// Sets `message` (`MESSAGE`); the field's docs say what it means.
     pub fn message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());
         self

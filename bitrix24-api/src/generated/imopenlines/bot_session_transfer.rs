@@ -23,31 +23,31 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct BotSessionTransfer {
     /// ID of the chat whose dialogue should be passed on.
     ///
     /// Chat IDs are available from [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) or [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// ID of the employee who should receive the dialogue.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
-    #[serde(rename = "USER_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// ID of the queue (open line) that should receive the dialogue.
     ///
     /// Use the `ID` field returned by [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
     ///
     /// Do not confuse it with the `QUEUE` field of [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html): that field lists the `USER_ID` values of the queue members and cannot serve as `QUEUE_ID`
-    #[serde(rename = "QUEUE_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i64>,
     /// Single field that can name either kind of target.
     ///
     /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a queue.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); queue IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "TRANSFER_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<wire::IntOrStr>,
     /// Controls whether the bot stays in the chat after handing the dialogue over.
     ///
@@ -57,14 +57,14 @@ pub struct BotSessionTransfer {
     ///
     /// When omitted, `N` applies
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "LEAVE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub leave: Option<bool>,
     /// Identifies the bot; it has to be sent only when calling through a webhook.
     ///
     /// Use one of these values:
     /// - the `CLIENT_ID` you supplied when the bot was registered with [imbot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
     /// - the `botToken` you supplied when the bot was registered with [imbot.v2.Bot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-    #[serde(rename = "CLIENT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
@@ -81,51 +81,31 @@ impl BotSessionTransfer {
         }
     }
 
-    /// ID of the employee who should receive the dialogue.
-    ///
-    /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
+    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
         self
     }
 
-    /// ID of the queue (open line) that should receive the dialogue.
-    ///
-    /// Use the `ID` field returned by [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
-    ///
-    /// Do not confuse it with the `QUEUE` field of [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html): that field lists the `USER_ID` values of the queue members and cannot serve as `QUEUE_ID`
+    /// Sets `queue_id` (`QUEUE_ID`); the field's docs say what it means.
     pub fn queue_id(mut self, queue_id: i64) -> Self {
         self.queue_id = Some(queue_id);
         self
     }
 
-    /// Single field that can name either kind of target.
-    ///
-    /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a queue.
-    ///
-    /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); queue IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
+    /// Sets `transfer_id` (`TRANSFER_ID`); the field's docs say what it means.
     pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
         self.transfer_id = Some(transfer_id.into());
         self
     }
 
-    /// Controls whether the bot stays in the chat after handing the dialogue over.
-    ///
-    /// Accepted values:
-    /// - `Y` — the bot exits the chat right away
-    /// - `N` — the bot remains until the new assignee confirms the transfer
-    ///
-    /// When omitted, `N` applies
+    /// Sets `leave` (`LEAVE`); the field's docs say what it means.
     pub fn leave(mut self, leave: bool) -> Self {
         self.leave = Some(leave);
         self
     }
 
-    /// Identifies the bot; it has to be sent only when calling through a webhook.
-    ///
-    /// Use one of these values:
-    /// - the `CLIENT_ID` you supplied when the bot was registered with [imbot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
-    /// - the `botToken` you supplied when the bot was registered with [imbot.v2.Bot.register](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
+    /// Sets `client_id` (`CLIENT_ID`); the field's docs say what it means.
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
         self

@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct ConfigAdd {
     /// Settings of the line to be created, passed as one object [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
@@ -33,7 +34,7 @@ impl ConfigAdd {
         Self { params: None }
     }
 
-    /// Settings of the line to be created, passed as one object [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
+    /// Sets `params` (`PARAMS`); the field's docs say what it means.
     pub fn params(mut self, params: ConfigAddParams) -> Self {
         self.params = Some(params);
         self

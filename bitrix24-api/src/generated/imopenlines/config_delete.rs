@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct ConfigDelete {
     /// ID of the line that should be removed.

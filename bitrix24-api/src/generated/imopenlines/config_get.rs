@@ -20,24 +20,24 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigGet {
     /// ID of the line whose settings you want.
     ///
     /// The ID is what [creating an open line](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html) returns; for lines that already exist, look it up with the [method to get the list of open lines](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "CONFIG_ID")]
     pub config_id: i64,
     /// Whether the response should also carry the operator queue. Possible values:
     /// - `Y` — include the queue
     /// - `N` — leave the queue out
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WITH_QUEUE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_queue: Option<bool>,
     /// Whether operators who are currently offline are listed in the queue as well. Possible values:
     /// - `Y` — list offline operators too
     /// - `N` — omit offline operators
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SHOW_OFFLINE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_offline: Option<bool>,
 }
 
@@ -51,17 +51,13 @@ impl ConfigGet {
         }
     }
 
-    /// Whether the response should also carry the operator queue. Possible values:
-    /// - `Y` — include the queue
-    /// - `N` — leave the queue out
+    /// Sets `with_queue` (`WITH_QUEUE`); the field's docs say what it means.
     pub fn with_queue(mut self, with_queue: bool) -> Self {
         self.with_queue = Some(with_queue);
         self
     }
 
-    /// Whether operators who are currently offline are listed in the queue as well. Possible values:
-    /// - `Y` — list offline operators too
-    /// - `N` — omit offline operators
+    /// Sets `show_offline` (`SHOW_OFFLINE`); the field's docs say what it means.
     pub fn show_offline(mut self, show_offline: bool) -> Self {
         self.show_offline = Some(show_offline);
         self
@@ -83,379 +79,299 @@ impl crate::method::Method for ConfigGet {
 /// - `false` — there is no line with the given `CONFIG_ID`
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigGetResponse {
     /// ID of the line
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// Display title of the line
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "LINE_NAME")]
     pub line_name: Option<String>,
     /// Whether the line is switched on. Possible values:
     /// - `Y` — the line works
     /// - `N` — the line is switched off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ACTIVE")]
     pub active: Option<bool>,
     /// Whether the line works with CRM. Possible values:
     /// - `Y` — CRM integration on
     /// - `N` — CRM integration off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM")]
     pub crm: Option<bool>,
     /// Which CRM record is created for a new client
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CRM_CREATE")]
     pub crm_create: Option<String>,
     /// Secondary mode that controls CRM record creation
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CRM_CREATE_SECOND")]
     pub crm_create_second: Option<String>,
     /// Further CRM creation mode flag. Possible values:
     /// - `Y` — enabled
     /// - `N` — disabled
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_CREATE_THIRD")]
     pub crm_create_third: Option<bool>,
     /// Whether conversations are routed to the client's responsible person in CRM. Possible values:
     /// - `Y` — routing on
     /// - `N` — routing off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_FORWARD")]
     pub crm_forward: Option<bool>,
     /// Whether conversations are passed to the CRM chat tracker. Possible values:
     /// - `Y` — tracker on
     /// - `N` — tracker off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_CHAT_TRACKER")]
     pub crm_chat_tracker: Option<bool>,
     /// Whether the CRM responsible person changes together with a transfer to another operator. Possible values:
     /// - `Y` — reassign on transfer
     /// - `N` — keep the responsible person
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_TRANSFER_CHANGE")]
     pub crm_transfer_change: Option<bool>,
     /// How the CRM source of created records is chosen
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
     /// How incoming conversations are handed out to operators
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "QUEUE_TYPE")]
     pub queue_type: Option<String>,
     /// Time an operator has before the conversation moves on to the next one
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "QUEUE_TIME")]
     pub queue_time: Option<String>,
     /// Time without an operator reply after which the "no answer" action fires
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "NO_ANSWER_TIME")]
     pub no_answer_time: Option<String>,
     /// Whether operator availability is verified before assignment. Possible values:
     /// - `Y` — verify availability
     /// - `N` — assign without checking
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CHECK_AVAILABLE")]
     pub check_available: Option<bool>,
     /// Whether the operator's typing is shown. Possible values:
     /// - `Y` — typing is visible
     /// - `N` — typing is hidden
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WATCH_TYPING")]
     pub watch_typing: Option<bool>,
     /// Whether a greeting chatbot is used. Possible values:
     /// - `Y` — bot on
     /// - `N` — bot off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_BOT_ENABLE")]
     pub welcome_bot_enable: Option<bool>,
     /// Whether an automatic greeting is sent. Possible values:
     /// - `Y` — greeting on
     /// - `N` — greeting off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_MESSAGE")]
     pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_MESSAGE_TEXT")]
     pub welcome_message_text: Option<String>,
     /// Whether the client is asked to rate the service. Possible values:
     /// - `Y` — rating requested
     /// - `N` — no rating request
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_MESSAGE")]
     pub vote_message: Option<bool>,
     /// How long the client may still submit a rating
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_TIME_LIMIT")]
     pub vote_time_limit: Option<String>,
     /// Whether the rating is requested before the conversation ends. Possible values:
     /// - `Y` — ask before the end
     /// - `N` — do not ask beforehand
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_BEFORE_FINISH")]
     pub vote_before_finish: Option<bool>,
     /// Whether closing is postponed after the client rates. Possible values:
     /// - `Y` — postpone closing
     /// - `N` — no postponement
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_CLOSING_DELAY")]
     pub vote_closing_delay: Option<bool>,
     /// Rating prompt of the first rating scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_1_TEXT")]
     pub vote_message_1_text: Option<String>,
     /// Reply to a good rating in the first scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_1_LIKE")]
     pub vote_message_1_like: Option<String>,
     /// Reply to a bad rating in the first scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_1_DISLIKE")]
     pub vote_message_1_dislike: Option<String>,
     /// Rating prompt of the second rating scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_2_TEXT")]
     pub vote_message_2_text: Option<String>,
     /// Reply to a good rating in the second scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_2_LIKE")]
     pub vote_message_2_like: Option<String>,
     /// Reply to a bad rating in the second scenario
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "VOTE_MESSAGE_2_DISLIKE")]
     pub vote_message_2_dislike: Option<String>,
     /// Whether the client is shown a consent (agreement) message. Possible values:
     /// - `Y` — message shown
     /// - `N` — message not shown
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "AGREEMENT_MESSAGE")]
     pub agreement_message: Option<bool>,
     /// ID of the agreement text
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AGREEMENT_ID")]
     pub agreement_id: Option<String>,
     /// Whether categories are used. Possible values:
     /// - `Y` — categories on
     /// - `N` — categories off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CATEGORY_ENABLE")]
     pub category_enable: Option<bool>,
     /// ID of the assigned category
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
     /// In which conversations the greeting bot joins
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_BOT_JOIN")]
     pub welcome_bot_join: Option<String>,
     /// ID of the greeting chatbot
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_BOT_ID")]
     pub welcome_bot_id: Option<String>,
     /// How long the greeting bot waits before it hands over
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_BOT_TIME")]
     pub welcome_bot_time: Option<String>,
     /// When the greeting bot leaves the conversation
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_BOT_LEFT")]
     pub welcome_bot_left: Option<String>,
     /// Action taken when no operator replies
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "NO_ANSWER_RULE")]
     pub no_answer_rule: Option<String>,
     /// ID of the form used by the "no answer" action
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "NO_ANSWER_FORM_ID")]
     pub no_answer_form_id: Option<String>,
     /// ID of the bot used by the "no answer" action
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "NO_ANSWER_BOT_ID")]
     pub no_answer_bot_id: Option<String>,
     /// Message posted by the "no answer" action
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
     /// Whether a business-hours schedule applies. Possible values:
     /// - `Y` — schedule applied
     /// - `N` — schedule ignored
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WORKTIME_ENABLE")]
     pub worktime_enable: Option<bool>,
     /// Time the line opens
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_FROM")]
     pub worktime_from: Option<String>,
     /// Time the line closes
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_TO")]
     pub worktime_to: Option<String>,
     /// Time zone of the schedule
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_TIMEZONE")]
     pub worktime_timezone: Option<String>,
     /// Public holidays of the line
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<Vec<serde_json::Value>>,
     /// Weekdays on which the line is closed
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "WORKTIME_DAYOFF")]
     pub worktime_dayoff: Option<Vec<serde_json::Value>>,
     /// Action taken for messages outside business hours
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_DAYOFF_RULE")]
     pub worktime_dayoff_rule: Option<String>,
     /// ID of the form used outside business hours
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_DAYOFF_FORM_ID")]
     pub worktime_dayoff_form_id: Option<String>,
     /// ID of the bot used outside business hours
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_DAYOFF_BOT_ID")]
     pub worktime_dayoff_bot_id: Option<String>,
     /// Message posted outside business hours
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WORKTIME_DAYOFF_TEXT")]
     pub worktime_dayoff_text: Option<String>,
     /// Action taken when a conversation is closed
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CLOSE_RULE")]
     pub close_rule: Option<String>,
     /// ID of the form used on closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CLOSE_FORM_ID")]
     pub close_form_id: Option<String>,
     /// ID of the bot used on closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CLOSE_BOT_ID")]
     pub close_bot_id: Option<String>,
     /// Message posted on closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CLOSE_TEXT")]
     pub close_text: Option<String>,
     /// Delay until the session is closed for good
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "FULL_CLOSE_TIME")]
     pub full_close_time: Option<String>,
     /// Action taken on automatic closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_CLOSE_RULE")]
     pub auto_close_rule: Option<String>,
     /// ID of the form used on automatic closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_CLOSE_FORM_ID")]
     pub auto_close_form_id: Option<String>,
     /// ID of the bot used on automatic closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_CLOSE_BOT_ID")]
     pub auto_close_bot_id: Option<String>,
     /// Time that passes before automatic closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_CLOSE_TIME")]
     pub auto_close_time: Option<String>,
     /// Message posted on automatic closing
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_CLOSE_TEXT")]
     pub auto_close_text: Option<String>,
     /// Time after which activity expires
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "AUTO_EXPIRE_TIME")]
     pub auto_expire_time: Option<String>,
     /// When the configuration was created, as a serialized value
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "DATE_CREATE")]
     pub date_create: Option<serde_json::Value>,
     /// When the configuration was last changed, as a serialized value
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "DATE_MODIFY")]
     pub date_modify: Option<serde_json::Value>,
     /// ID of the user who last changed the configuration
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "MODIFY_USER_ID")]
     pub modify_user_id: Option<String>,
     /// Whether the line is temporary. Possible values:
     /// - `Y` — temporary
     /// - `N` — permanent
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "TEMPORARY")]
     pub temporary: Option<bool>,
     /// External ID of the line. Possible values:
     /// - `string` — an external ID has been assigned
     /// - `null` — no external ID
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Language of the line
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
     /// ID of the information block holding canned replies
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "QUICK_ANSWERS_IBLOCK_ID")]
     pub quick_answers_iblock_id: Option<String>,
     /// Priority of the line's sessions
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "SESSION_PRIORITY")]
     pub session_priority: Option<String>,
     /// Which conversations count toward an operator's concurrent-conversation cap
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "TYPE_MAX_CHAT")]
     pub type_max_chat: Option<String>,
     /// Cap on concurrent conversations per operator
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "MAX_CHAT")]
     pub max_chat: Option<String>,
     /// Which operator details the client sees
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "OPERATOR_DATA")]
     pub operator_data: Option<String>,
     /// IDs of the operators in the queue
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
-    #[serde(rename = "QUEUE")]
     pub queue: Option<Vec<i64>>,
     /// Queue entries keyed by user ID; each value describes one entry [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-full-item)
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    #[serde(rename = "QUEUE_FULL")]
     pub queue_full: Option<BTreeMap<String, ConfigGetQueueFullEntry>>,
     /// Display data of the queue's users keyed by user ID; each value describes one user [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    #[serde(rename = "QUEUE_USERS_FIELDS")]
     pub queue_users_fields: Option<BTreeMap<String, ConfigGetQueueUsersFieldsEntry>>,
     /// Whether the operators' online status is checked. Possible values:
     /// - `Y` — checked
     /// - `N` — not checked
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "QUEUE_ONLINE")]
     pub queue_online: Option<bool>,
     /// Fallback operator details shown to clients
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "DEFAULT_OPERATOR_DATA")]
     pub default_operator_data: Option<serde_json::Value>,
     /// Target time for the first reply
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "KPI_FIRST_ANSWER_TIME")]
     pub kpi_first_answer_time: Option<String>,
     /// Whether an alert is raised when the first reply is late. Possible values:
     /// - `Y` — alert on
     /// - `N` — alert off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "KPI_FIRST_ANSWER_ALERT")]
     pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert. Possible values:
     /// - `array` — recipients are configured
@@ -463,21 +379,17 @@ pub struct ConfigGetResponse {
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "KPI_FIRST_ANSWER_LIST")]
     pub kpi_first_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-first-reply alert
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "KPI_FIRST_ANSWER_TEXT")]
     pub kpi_first_answer_text: Option<String>,
     /// Target time for each later reply
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "KPI_FURTHER_ANSWER_TIME")]
     pub kpi_further_answer_time: Option<String>,
     /// Whether an alert is raised when a later reply is late. Possible values:
     /// - `Y` — alert on
     /// - `N` — alert off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "KPI_FURTHER_ANSWER_ALERT")]
     pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert. Possible values:
     /// - `array` — recipients are configured
@@ -485,103 +397,85 @@ pub struct ConfigGetResponse {
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "KPI_FURTHER_ANSWER_LIST")]
     pub kpi_further_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-later-reply alert
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "KPI_FURTHER_ANSWER_TEXT")]
     pub kpi_further_answer_text: Option<String>,
     /// Whether operator activity is tracked. Possible values:
     /// - `Y` — tracking on
     /// - `N` — tracking off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "KPI_CHECK_OPERATOR_ACTIVITY")]
     pub kpi_check_operator_activity: Option<bool>,
     /// Whether a notification goes out when the queue has nobody in it. Possible values:
     /// - `Y` — notify
     /// - `N` — do not notify
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SEND_NOTIFICATION_EMPTY_QUEUE")]
     pub send_notification_empty_queue: Option<bool>,
     /// Whether a greeting form is shown. Possible values:
     /// - `Y` — form shown
     /// - `N` — form not shown
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "USE_WELCOME_FORM")]
     pub use_welcome_form: Option<bool>,
     /// ID of the greeting form
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "WELCOME_FORM_ID")]
     pub welcome_form_id: Option<String>,
     /// Whether the greeting form appears after a pause. Possible values:
     /// - `Y` — delayed
     /// - `N` — immediate
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_FORM_DELAY")]
     pub welcome_form_delay: Option<bool>,
     /// Whether the greeting is repeated in every session. Possible values:
     /// - `Y` — every session
     /// - `N` — not repeated
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "SEND_WELCOME_EACH_SESSION")]
     pub send_welcome_each_session: Option<bool>,
     /// Whether closing has to be confirmed. Possible values:
     /// - `Y` — confirmation required
     /// - `N` — no confirmation
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CONFIRM_CLOSE")]
     pub confirm_close: Option<bool>,
     /// Whether the responsible person from the greeting form is disregarded. Possible values:
     /// - `Y` — disregarded
     /// - `N` — taken into account
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE")]
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
 /// One value of `QUEUE_FULL`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigGetQueueFullEntry {
     /// ID of this queue entry
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// Position of the entry within the queue
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "SORT")]
     pub sort: Option<String>,
     /// ID of the operator
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_ID")]
     pub user_id: Option<String>,
     /// ID of the department the entry belongs to
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "DEPARTMENT_ID")]
     pub department_id: Option<String>,
     /// Operator's name. Possible values:
     /// - `string` — a name is available
     /// - `null` — no name
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_NAME")]
     pub user_name: Option<String>,
     /// Operator's job title. Possible values:
     /// - `string` — a job title is available
     /// - `null` — no job title
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_WORK_POSITION")]
     pub user_work_position: Option<String>,
     /// URL of the operator's avatar. Possible values:
     /// - `string` — an avatar URL is available
     /// - `null` — no avatar
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR")]
     pub user_avatar: Option<String>,
     /// ID of the avatar file
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
 }
 

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct ConfigPathGet {}
 impl ConfigPathGet {
@@ -40,16 +41,14 @@ impl crate::method::Method for ConfigPathGet {
 /// Account address plus the path of the public page [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigPathGetResponse {
     /// Base URL of the account, scheme included
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "SERVER_ADDRESS")]
     pub server_address: Option<String>,
     /// Path of the public open lines page, relative to `SERVER_ADDRESS`
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "PUBLIC_PATH")]
     pub public_path: Option<String>,
 }
 

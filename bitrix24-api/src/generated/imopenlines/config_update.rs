@@ -18,15 +18,15 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigUpdate {
     /// ID of the line to change.
     ///
     /// The ID is what [creating an open channel](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html) returns; for lines that already exist, look it up with the [method to get the list of open channels](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-    #[serde(rename = "CONFIG_ID")]
     pub config_id: i64,
     /// New values for the line's settings. It accepts the same keys as the [PARAMS](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params) object of `imopenlines.config.add`
-    #[serde(rename = "PARAMS", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<ConfigUpdateParams>,
 }
 
@@ -36,7 +36,7 @@ impl ConfigUpdate {
         Self { config_id, params: None }
     }
 
-    /// New values for the line's settings. It accepts the same keys as the [PARAMS](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params) object of `imopenlines.config.add`
+    /// Sets `params` (`PARAMS`); the field's docs say what it means.
     pub fn params(mut self, params: ConfigUpdateParams) -> Self {
         self.params = Some(params);
         self

@@ -19,6 +19,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CrmChatGet {
     /// Kind of CRM record the chats are linked to. One of:
@@ -26,12 +27,10 @@ pub struct CrmChatGet {
     /// - `deal` — a deal
     /// - `company` — a company
     /// - `contact` — a contact
-    #[serde(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: CrmChatGetCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [to get a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
-    #[serde(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
     /// Restricts the list to chats that are still active. Accepted values:
     /// - `Y` — active chats only
@@ -39,7 +38,7 @@ pub struct CrmChatGet {
     ///
     /// If not sent, `Y` is assumed
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ACTIVE_ONLY", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_only: Option<bool>,
 }
 
@@ -53,11 +52,7 @@ impl CrmChatGet {
         }
     }
 
-    /// Restricts the list to chats that are still active. Accepted values:
-    /// - `Y` — active chats only
-    /// - `N` — every linked chat
-    ///
-    /// If not sent, `Y` is assumed
+    /// Sets `active_only` (`ACTIVE_ONLY`); the field's docs say what it means.
     pub fn active_only(mut self, active_only: bool) -> Self {
         self.active_only = Some(active_only);
         self
@@ -89,20 +84,17 @@ pub struct CrmChatGetResponse(
 /// When `CRM_ENTITY` does not match any record, you get an empty array, `"result":[]`
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CrmChatGetItem {
     /// ID of the chat, delivered as a string
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: Option<String>,
     /// Code of the connector the chat runs through, for example `livechat`
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR_ID")]
     pub connector_id: Option<String>,
     /// Display name of that connector
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR_TITLE")]
     pub connector_title: Option<String>,
 }
 

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CrmChatGetLastId {
     /// Kind of CRM record the chat is linked to. One of:
@@ -25,12 +26,10 @@ pub struct CrmChatGetLastId {
     /// - `deal` — a deal
     /// - `company` — a company
     /// - `contact` — a contact
-    #[serde(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: CrmChatGetLastIdCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [getting a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
-    #[serde(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
 }
 

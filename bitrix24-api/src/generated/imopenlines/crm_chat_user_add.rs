@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CrmChatUserAdd {
     /// Kind of CRM record the chat is linked to. One of:
@@ -25,24 +26,21 @@ pub struct CrmChatUserAdd {
     /// - `deal` — a deal
     /// - `company` — a company
     /// - `contact` — a contact
-    #[serde(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: CrmChatUserAddCrmEntityType,
     /// ID of the CRM record.
     ///
     /// Look up record IDs with the universal list method: [get CRM item list](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
-    #[serde(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
     /// ID of the employee or bot to bring into the chat.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
-    #[serde(rename = "USER_ID")]
     pub user_id: i64,
     /// ID of the target chat.
     ///
     /// When left out, the newest chat linked to the CRM record is used.
     ///
     /// To see which chats are linked to the record, call [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
-    #[serde(rename = "CHAT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
 }
 
@@ -61,11 +59,7 @@ impl CrmChatUserAdd {
         }
     }
 
-    /// ID of the target chat.
-    ///
-    /// When left out, the newest chat linked to the CRM record is used.
-    ///
-    /// To see which chats are linked to the record, call [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
+    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
     pub fn chat_id(mut self, chat_id: i64) -> Self {
         self.chat_id = Some(chat_id);
         self

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CrmMessageAdd {
     /// Kind of CRM record the chat is linked to:
@@ -25,27 +26,22 @@ pub struct CrmMessageAdd {
     /// - deal — a deal
     /// - company — a company
     /// - contact — a contact
-    #[serde(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: CrmMessageAddCrmEntityType,
     /// ID of the CRM record the chat belongs to.
     ///
     /// To list records of a particular type, call [crm.item.list](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
-    #[serde(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
     /// Author of the message: an employee or a bot. The author has to be a participant of the chat and be able to access the CRM record.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html).
     ///
     /// Registered chatbots are listed by [imbot.bot.list](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html)
-    #[serde(rename = "USER_ID")]
     pub user_id: i64,
     /// ID of the open channel chat linked to the CRM record.
     ///
     /// It can be looked up with [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Text that will appear in the chat as the message body
-    #[serde(rename = "MESSAGE")]
     pub message: String,
 }
 

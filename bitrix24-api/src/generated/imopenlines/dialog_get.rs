@@ -19,20 +19,21 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DialogGet {
     /// Numeric ID of the open line chat.
     ///
     /// It is available from [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) and [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
-    #[serde(rename = "CHAT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
     /// Dialog key written as `chat<ID>`, with `<ID>` being the numeric ID of the open line chat.
-    #[serde(rename = "DIALOG_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_id: Option<String>,
     /// ID of an open line session.
     ///
     /// Read it from the `sessionId` field in the output of [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
-    #[serde(rename = "SESSION_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
     /// Composite key that identifies the client within a particular external channel.
     ///
@@ -43,7 +44,7 @@ pub struct DialogGet {
     /// - `<CONNECTOR_USER_ID>` — ID of the client on the channel side
     ///
     /// You will find it at `result.chat.<chatId>.entityId` in the response of [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
-    #[serde(rename = "USER_CODE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_code: Option<String>,
 }
 
@@ -58,37 +59,25 @@ impl DialogGet {
         }
     }
 
-    /// Numeric ID of the open line chat.
-    ///
-    /// It is available from [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) and [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
+    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
     pub fn chat_id(mut self, chat_id: i64) -> Self {
         self.chat_id = Some(chat_id);
         self
     }
 
-    /// Dialog key written as `chat<ID>`, with `<ID>` being the numeric ID of the open line chat.
+    /// Sets `dialog_id` (`DIALOG_ID`); the field's docs say what it means.
     pub fn dialog_id(mut self, dialog_id: impl Into<String>) -> Self {
         self.dialog_id = Some(dialog_id.into());
         self
     }
 
-    /// ID of an open line session.
-    ///
-    /// Read it from the `sessionId` field in the output of [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
+    /// Sets `session_id` (`SESSION_ID`); the field's docs say what it means.
     pub fn session_id(mut self, session_id: i64) -> Self {
         self.session_id = Some(session_id);
         self
     }
 
-    /// Composite key that identifies the client within a particular external channel.
-    ///
-    /// It is built like this: ```<connector>|<LINE_ID>|<CONNECTOR_CHAT_ID>|<CONNECTOR_USER_ID>```, with the parts meaning:
-    /// - `<connector>` — the connector code, for example `livechat`, `telegram` and so on
-    /// - `<LINE_ID>` — ID of the open line
-    /// - `<CONNECTOR_CHAT_ID>` — ID of the conversation on the channel side
-    /// - `<CONNECTOR_USER_ID>` — ID of the client on the channel side
-    ///
-    /// You will find it at `result.chat.<chatId>.entityId` in the response of [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
+    /// Sets `user_code` (`USER_CODE`); the field's docs say what it means.
     pub fn user_code(mut self, user_code: impl Into<String>) -> Self {
         self.user_code = Some(user_code.into());
         self

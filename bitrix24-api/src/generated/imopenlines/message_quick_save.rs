@@ -18,17 +18,16 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-message-quick-save.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct MessageQuickSave {
     /// ID of the open line chat that contains the message.
     ///
     /// Chat IDs are available from [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) or [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html).
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// ID of the message to store as a quick answer.
     ///
     /// Message IDs can be read from [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
-    #[serde(rename = "MESSAGE_ID")]
     pub message_id: i64,
 }
 

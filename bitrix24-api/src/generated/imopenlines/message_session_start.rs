@@ -18,17 +18,16 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-message-session-start.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct MessageSessionStart {
     /// Numeric ID of the open line chat that holds the message.
     ///
     /// Use [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) to find it.
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// ID of the message that should be carried over into the new session.
     ///
     /// Message IDs appear as the keys of the `message` object returned by [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
-    #[serde(rename = "MESSAGE_ID")]
     pub message_id: i64,
 }
 

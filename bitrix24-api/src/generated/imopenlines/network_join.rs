@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct NetworkJoin {
     /// Code of the external line, exactly 32 characters long.

@@ -21,38 +21,36 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct NetworkMessageAdd {
     /// The line's 32-character code, such as `ab515f5d85a8b844d484f6ea75a2e494`
-    #[serde(rename = "CODE")]
     pub code: String,
     /// ID of the user who gets the message, such as `2`
-    #[serde(rename = "USER_ID")]
     pub user_id: i64,
     /// Body of the message.
     ///
     /// Markup options are explained in [formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
-    #[serde(rename = "MESSAGE")]
     pub message: String,
     /// Rich attachment added to the message.
     ///
     /// Its structure is explained in [How to use attachments](https://apidocs.bitrix24.com/api-reference/chats/messages/attachments.html)
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "ATTACH", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach: Option<serde_json::Value>,
     /// Buttons shown under the message.
     ///
     /// Building a keyboard is covered in [Working with keyboards](https://apidocs.bitrix24.com/api-reference/chats/messages/keyboards.html)
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "KEYBOARD", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyboard: Option<serde_json::Value>,
     /// Whether links in the message get a preview. Defaults to `Y` (preview on).
     ///
     /// Send `N` to turn the preview off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "URL_PREVIEW", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<bool>,
 }
 
@@ -73,29 +71,19 @@ impl NetworkMessageAdd {
         }
     }
 
-    /// Rich attachment added to the message.
-    ///
-    /// Its structure is explained in [How to use attachments](https://apidocs.bitrix24.com/api-reference/chats/messages/attachments.html)
-    ///
-    /// Any JSON: the page does not describe this object.
+    /// Sets `attach` (`ATTACH`); the field's docs say what it means.
     pub fn attach(mut self, attach: serde_json::Value) -> Self {
         self.attach = Some(attach);
         self
     }
 
-    /// Buttons shown under the message.
-    ///
-    /// Building a keyboard is covered in [Working with keyboards](https://apidocs.bitrix24.com/api-reference/chats/messages/keyboards.html)
-    ///
-    /// Any JSON: the page does not describe this object.
+    /// Sets `keyboard` (`KEYBOARD`); the field's docs say what it means.
     pub fn keyboard(mut self, keyboard: serde_json::Value) -> Self {
         self.keyboard = Some(keyboard);
         self
     }
 
-    /// Whether links in the message get a preview. Defaults to `Y` (preview on).
-    ///
-    /// Send `N` to turn the preview off
+    /// Sets `url_preview` (`URL_PREVIEW`); the field's docs say what it means.
     pub fn url_preview(mut self, url_preview: bool) -> Self {
         self.url_preview = Some(url_preview);
         self

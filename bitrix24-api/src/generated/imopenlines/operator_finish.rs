@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct OperatorFinish {
     /// ID of the open line chat whose dialogue should be closed.

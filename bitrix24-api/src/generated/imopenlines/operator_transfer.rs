@@ -18,29 +18,29 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-transfer.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OperatorTransfer {
     /// ID of the open line chat to hand over.
     ///
     /// Look it up with [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Single field that can name either kind of target.
     ///
     /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a line.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); line IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
-    #[serde(rename = "TRANSFER_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<wire::IntOrStr>,
     /// ID of the operator who should receive the dialog.
     ///
     /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html).
-    #[serde(rename = "USER_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// ID of the open line whose queue should receive the dialog.
     ///
     /// Take it from the `ID` field returned by [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
-    #[serde(rename = "QUEUE_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i64>,
 }
 
@@ -55,27 +55,19 @@ impl OperatorTransfer {
         }
     }
 
-    /// Single field that can name either kind of target.
-    ///
-    /// Send an employee's `USER_ID`, or a string of the form `queue<QUEUE_ID>` to target a line.
-    ///
-    /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html); line IDs come from [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
+    /// Sets `transfer_id` (`TRANSFER_ID`); the field's docs say what it means.
     pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
         self.transfer_id = Some(transfer_id.into());
         self
     }
 
-    /// ID of the operator who should receive the dialog.
-    ///
-    /// Employee IDs come from [user.get](https://apidocs.bitrix24.com/api-reference/user/user-get.html) or [user.search](https://apidocs.bitrix24.com/api-reference/user/user-search.html).
+    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
         self
     }
 
-    /// ID of the open line whose queue should receive the dialog.
-    ///
-    /// Take it from the `ID` field returned by [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
+    /// Sets `queue_id` (`QUEUE_ID`); the field's docs say what it means.
     pub fn queue_id(mut self, queue_id: i64) -> Self {
         self.queue_id = Some(queue_id);
         self

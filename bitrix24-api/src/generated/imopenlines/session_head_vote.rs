@@ -18,18 +18,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SessionHeadVote {
     /// ID of the session being rated.
     ///
     /// You can take it from the `sessionId` field of the [imopenlines.session.history.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html) response
-    #[serde(rename = "SESSION_ID")]
     pub session_id: i64,
     /// Score assigned by the supervisor, an integer between `1` and `5`
-    #[serde(rename = "RATING", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<i64>,
     /// Free-text remark the supervisor attaches to the score
-    #[serde(rename = "COMMENT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -43,13 +43,13 @@ impl SessionHeadVote {
         }
     }
 
-    /// Score assigned by the supervisor, an integer between `1` and `5`
+    /// Sets `rating` (`RATING`); the field's docs say what it means.
     pub fn rating(mut self, rating: i64) -> Self {
         self.rating = Some(rating);
         self
     }
 
-    /// Free-text remark the supervisor attaches to the score
+    /// Sets `comment` (`COMMENT`); the field's docs say what it means.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self

@@ -23,17 +23,18 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SessionHistoryGet {
     /// ID of the open line session whose history you want.
     ///
     /// [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) exposes it inside the `entity_data_1` field: split that string on ```|``` and take the sixth value. Given ```"entity_data_1":"Y|LEAD|1205|N|N|321|1773223732|0|0|0"```, the session ID is `321`
-    #[serde(rename = "SESSION_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
     /// Plain numeric ID of the open line chat, sent without the `chat` prefix: `1763` is correct, `chat1763` is not.
     ///
     /// Both [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) and [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html) return it
-    #[serde(rename = "CHAT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
 }
 
@@ -46,17 +47,13 @@ impl SessionHistoryGet {
         }
     }
 
-    /// ID of the open line session whose history you want.
-    ///
-    /// [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) exposes it inside the `entity_data_1` field: split that string on ```|``` and take the sixth value. Given ```"entity_data_1":"Y|LEAD|1205|N|N|321|1773223732|0|0|0"```, the session ID is `321`
+    /// Sets `session_id` (`SESSION_ID`); the field's docs say what it means.
     pub fn session_id(mut self, session_id: i64) -> Self {
         self.session_id = Some(session_id);
         self
     }
 
-    /// Plain numeric ID of the open line chat, sent without the `chat` prefix: `1763` is correct, `chat1763` is not.
-    ///
-    /// Both [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html) and [imopenlines.crm.chat.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html) return it
+    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
     pub fn chat_id(mut self, chat_id: i64) -> Self {
         self.chat_id = Some(chat_id);
         self
@@ -78,36 +75,29 @@ impl crate::method::Method for SessionHistoryGet {
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetResponse {
     /// Numeric ID of the chat
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// Whether the caller may join the conversation, `Y` or `N`
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "canJoin")]
     pub can_join: Option<bool>,
     /// Whether the caller may rate the operators as a supervisor, `Y` or `N`
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "canVoteHead")]
     pub can_vote_head: Option<bool>,
     /// ID of the session the history belongs to
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "sessionId")]
     pub session_id: Option<i64>,
     /// Score the supervisor gave to the session
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "sessionVoteHead")]
     pub session_vote_head: Option<i64>,
     /// Remark the supervisor left with the score; `null` when absent
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "sessionCommentHead")]
     pub session_comment_head: Option<String>,
     /// Chat key written as `chat<ID>`
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "userId")]
     pub user_id: Option<String>,
     /// The session's messages, keyed by message ID.
     ///
@@ -118,7 +108,6 @@ pub struct SessionHistoryGetResponse {
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
     #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
-    #[serde(rename = "usersMessage")]
     pub users_message: Option<BTreeMap<String, Vec<i64>>>,
     /// Participants of the chat, keyed by user ID.
     ///
@@ -134,13 +123,11 @@ pub struct SessionHistoryGetResponse {
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    #[serde(rename = "userInGroup")]
     pub user_in_group: Option<BTreeMap<String, SessionHistoryGetUserInGroup>>,
     /// Users that do not fall into any department listed in `userInGroup`
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "woUserInGroup")]
     pub wo_user_in_group: Option<Vec<serde_json::Value>>,
     /// The chat record, keyed by chat ID.
     ///
@@ -153,13 +140,11 @@ pub struct SessionHistoryGetResponse {
     ///
     /// Keyed by a user ID.
     #[serde_as(as = "Option<wire::Map<wire::Map<wire::Bool>>>")]
-    #[serde(rename = "userBlockChat")]
     pub user_block_chat: Option<BTreeMap<String, BTreeMap<String, bool>>>,
     /// Who is in the chat; an empty array when there is nothing to show.
     ///
     /// The layout of this object is shown [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
     #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
-    #[serde(rename = "userInChat")]
     pub user_in_chat: Option<BTreeMap<String, Vec<i64>>>,
     /// Files attached to the messages; an empty array when there are none.
     ///
@@ -208,7 +193,7 @@ pub struct SessionHistoryGetMessage {
 /// See the user fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetUsers {
     /// User ID
@@ -219,22 +204,18 @@ pub struct SessionHistoryGetUsers {
     pub name: Option<String>,
     /// Given name
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "firstName")]
     pub first_name: Option<String>,
     /// Family name
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "lastName")]
     pub last_name: Option<String>,
     /// Job title; may be `null`
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "workPosition")]
     pub work_position: Option<String>,
     /// Address of the profile picture
     #[serde_as(as = "Option<wire::Str>")]
     pub avatar: Option<String>,
     /// File ID of the profile picture; may be `null`
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "avatarId")]
     pub avatar_id: Option<i64>,
     /// Gender code
     #[serde_as(as = "Option<wire::Str>")]
@@ -250,14 +231,12 @@ pub struct SessionHistoryGetUsers {
     pub profile: Option<String>,
     /// How the user authenticates externally
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "externalAuthId")]
     pub external_auth_id: Option<String>,
     /// Presence status; may be `null`
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// Time of the user's latest activity, as an ISO 8601 (RFC3339) timestamp
     #[serde_as(as = "wire::DateTime")]
-    #[serde(rename = "lastActivityDate")]
     pub last_activity_date: Option<String>,
     /// IDs of the departments the user belongs to
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
@@ -303,7 +282,7 @@ pub struct SessionHistoryGetUserInGroup {
 /// See the chat fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetChat {
     /// Chat ID
@@ -317,27 +296,21 @@ pub struct SessionHistoryGetChat {
     pub owner: Option<String>,
     /// Kind of entity the chat is bound to
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "entityType")]
     pub entity_type: Option<String>,
     /// The chat's external key (the client's open line code)
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "entityId")]
     pub entity_id: Option<String>,
     /// Pipe-separated metadata string of the chat
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "entityData1")]
     pub entity_data1: Option<String>,
     /// Second pipe-separated metadata string
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "entityData2")]
     pub entity_data2: Option<String>,
     /// Third metadata string
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "entityData3")]
     pub entity_data3: Option<String>,
     /// Count of messages in the chat
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "messageCount")]
     pub message_count: Option<i64>,
     /// Marker of whether the chat is public
     #[serde_as(as = "Option<wire::Str>")]
@@ -346,15 +319,12 @@ pub struct SessionHistoryGetChat {
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::Bool>>")]
-    #[serde(rename = "muteList")]
     pub mute_list: Option<BTreeMap<String, bool>>,
     /// IDs of the operators who act as chat managers
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
-    #[serde(rename = "managerList")]
     pub manager_list: Option<Vec<i64>>,
     /// Moment the chat was created, as an ISO 8601 (RFC3339) timestamp
     #[serde_as(as = "wire::DateTime")]
-    #[serde(rename = "dateCreate")]
     pub date_create: Option<String>,
     /// Chat kind
     #[serde_as(as = "Option<wire::Str>")]
@@ -362,7 +332,6 @@ pub struct SessionHistoryGetChat {
     /// Binding between the chat and the open line
     ///
     /// Any JSON: the page does not describe this object.
-    #[serde(rename = "entityLink")]
     pub entity_link: Option<serde_json::Value>,
     /// Which roles may perform which actions in the chat
     ///
@@ -370,19 +339,15 @@ pub struct SessionHistoryGetChat {
     pub permissions: Option<serde_json::Value>,
     /// Whether users can type into the message field
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "textFieldEnabled")]
     pub text_field_enabled: Option<bool>,
     /// ID of the chat background; `null` when none is set
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "backgroundId")]
     pub background_id: Option<i64>,
     /// Message type code used in the chat
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "messageType")]
     pub message_type: Option<String>,
     /// Whether the chat is considered new
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "isNew")]
     pub is_new: Option<bool>,
 }
 

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SessionIntercept {
     /// Numeric ID of the open line chat whose conversation is being taken over.

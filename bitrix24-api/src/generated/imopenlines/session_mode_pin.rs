@@ -19,12 +19,12 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SessionModePin {
     /// Numeric ID of the open line chat to pin or unpin.
     ///
     /// Obtain it through [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// What to do with the conversation:
     /// - `Y` — pin it to the caller
@@ -32,7 +32,7 @@ pub struct SessionModePin {
     ///
     /// When omitted, `Y` is assumed
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate: Option<bool>,
 }
 
@@ -42,11 +42,7 @@ impl SessionModePin {
         Self { chat_id, activate: None }
     }
 
-    /// What to do with the conversation:
-    /// - `Y` — pin it to the caller
-    /// - `N` — release it
-    ///
-    /// When omitted, `Y` is assumed
+    /// Sets `activate` (`ACTIVATE`); the field's docs say what it means.
     pub fn activate(mut self, activate: bool) -> Self {
         self.activate = Some(activate);
         self

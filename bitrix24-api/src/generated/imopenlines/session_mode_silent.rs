@@ -20,16 +20,16 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SessionModeSilent {
     /// Numeric ID of the open line chat whose mode is being changed.
     ///
     /// Get it from [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
-    #[serde(rename = "CHAT_ID")]
     pub chat_id: i64,
     /// Pass `Y` to switch silent mode on; anything else switches it off. If the parameter is left out, silent mode stays off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ACTIVATE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate: Option<bool>,
 }
 
@@ -39,7 +39,7 @@ impl SessionModeSilent {
         Self { chat_id, activate: None }
     }
 
-    /// Pass `Y` to switch silent mode on; anything else switches it off. If the parameter is left out, silent mode stays off
+    /// Sets `activate` (`ACTIVATE`); the field's docs say what it means.
     pub fn activate(mut self, activate: bool) -> Self {
         self.activate = Some(activate);
         self

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde()]
 #[non_exhaustive]
 pub struct SessionModeUnpinAll {}
 impl SessionModeUnpinAll {

@@ -11,16 +11,17 @@ use crate::wire;
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigParams {
     /// Display title given to the line
-    #[serde(rename = "LINE_NAME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_name: Option<String>,
     /// Whether the line is switched on. Possible values:
     /// - `Y` — the line works
     /// - `N` — the line is switched off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ACTIVE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Who handles incoming conversations. Pass a list of objects, each carrying `ENTITY_TYPE` and `ENTITY_ID`.
     ///
@@ -41,181 +42,178 @@ pub struct ConfigParams {
     ///     }
     /// ]
     /// ```
-    #[serde(rename = "QUEUE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<Vec<ConfigQueue>>,
     /// How new conversations are handed out. Possible values:
     /// - `evenly` — spread conversations uniformly across the operators
     /// - `strictly` — offer each conversation to operators in the fixed queue order
     /// - `all` — offer each conversation to every operator of the queue at once
-    #[serde(rename = "QUEUE_TYPE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_type: Option<ConfigQueueType>,
     /// Number of seconds an operator has before the conversation moves on to the next one in the queue
-    #[serde(rename = "QUEUE_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_time: Option<i64>,
     /// Number of seconds without an operator reply after which the "no answer" action fires
-    #[serde(rename = "NO_ANSWER_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_time: Option<i64>,
     /// Whether clients get an automatic greeting. Possible values:
     /// - `Y` — greet the client
     /// - `N` — no greeting
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_MESSAGE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
-    #[serde(rename = "WELCOME_MESSAGE_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message_text: Option<String>,
     /// Whether the line follows a business-hours schedule. Possible values:
     /// - `Y` — schedule is applied
     /// - `N` — schedule is ignored
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WORKTIME_ENABLE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_enable: Option<bool>,
     /// Opening time of the line, written as `HH:MM`
-    #[serde(rename = "WORKTIME_FROM", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_from: Option<String>,
     /// Closing time of the line, written as `HH:MM`
-    #[serde(rename = "WORKTIME_TO", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_to: Option<String>,
     /// Time zone the schedule is interpreted in, such as `Europe/Berlin`
-    #[serde(rename = "WORKTIME_TIMEZONE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_timezone: Option<String>,
     /// Whether the line looks up the client in CRM. Possible values:
     /// - `Y` — look the client up
     /// - `N` — skip the CRM lookup
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm: Option<bool>,
     /// Kind of CRM record that is created when an unknown client writes in
-    #[serde(rename = "CRM_CREATE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create: Option<String>,
     /// Whether the client is asked to rate the service. Possible values:
     /// - `Y` — ask for a rating
     /// - `N` — do not ask
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_MESSAGE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message: Option<bool>,
     /// Language used by the line, such as `de`
-    #[serde(rename = "LANGUAGE_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
     /// Secondary mode that controls CRM record creation
-    #[serde(rename = "CRM_CREATE_SECOND", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_second: Option<String>,
     /// Whether a third CRM record is created as well. Possible values:
     /// - `Y` — create it
     /// - `N` — do not create it
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_CREATE_THIRD", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_third: Option<bool>,
     /// Whether conversations are passed to the CRM chat tracker. Possible values:
     /// - `Y` — tracker on
     /// - `N` — tracker off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_CHAT_TRACKER", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_chat_tracker: Option<bool>,
     /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values:
     /// - `Y` — route to the responsible person
     /// - `N` — use the normal queue
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_FORWARD", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_forward: Option<bool>,
     /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values:
     /// - `Y` — reassign
     /// - `N` — keep the current responsible person
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CRM_TRANSFER_CHANGE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_transfer_change: Option<bool>,
     /// Source value written into CRM records created by the line
-    #[serde(rename = "CRM_SOURCE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_source: Option<String>,
     /// Upper bound on how many conversations one operator handles at the same time
-    #[serde(rename = "MAX_CHAT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_chat: Option<i64>,
     /// Which conversations count toward the `MAX_CHAT` cap. Possible values:
     /// - `answered` — only conversations the operator has already replied in
     /// - `answered_new` — replied conversations plus new, not yet answered ones
     /// - `closed` — closed conversations are taken into account
-    #[serde(rename = "TYPE_MAX_CHAT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_max_chat: Option<ConfigTypeMaxChat>,
     /// Whether conversation categories are used. Possible values:
     /// - `Y` — categories on
     /// - `N` — categories off
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CATEGORY_ENABLE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_enable: Option<bool>,
     /// ID of the category assigned to the line
-    #[serde(rename = "CATEGORY_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<i64>,
     /// Priority the line's sessions get within the queue
-    #[serde(rename = "SESSION_PRIORITY", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_priority: Option<i64>,
     /// Whether a greeting chatbot meets the client first. Possible values:
     /// - `Y` — use the bot
     /// - `N` — no bot
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_BOT_ENABLE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_enable: Option<bool>,
     /// In which conversations the greeting bot joins. Possible values:
     /// - `first` — only when a client contacts the line for the first time
     /// - `always` — in every conversation
-    #[serde(rename = "WELCOME_BOT_JOIN", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_join: Option<ConfigWelcomeBotJoin>,
     /// ID of the greeting chatbot
-    #[serde(rename = "WELCOME_BOT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_id: Option<i64>,
     /// Seconds the bot keeps the conversation before handing it to the operator queue
-    #[serde(rename = "WELCOME_BOT_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_time: Option<i64>,
     /// Moment at which the greeting bot leaves. Possible values:
     /// - `queue` — as soon as the conversation goes to the operator queue
     /// - `close` — only when the conversation is closed
-    #[serde(rename = "WELCOME_BOT_LEFT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_left: Option<ConfigWelcomeBotLeft>,
     /// Whether operator availability is verified before a conversation is assigned. Possible values:
     /// - `Y` — verify availability
     /// - `N` — assign without checking
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CHECK_AVAILABLE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_available: Option<bool>,
     /// Whether the operator can watch what the client is typing. Possible values:
     /// - `Y` — typing is visible
     /// - `N` — typing is hidden
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WATCH_TYPING", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub watch_typing: Option<bool>,
     /// Whether the greeting is repeated at the start of every session. Possible values:
     /// - `Y` — greet in every session
     /// - `N` — do not repeat
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(
-        rename = "SEND_WELCOME_EACH_SESSION",
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_welcome_each_session: Option<bool>,
     /// Which operator details the client sees. Possible values:
     /// - `profile` — details from the operator's own profile
     /// - `queue` — details configured in the queue
     /// - `hide` — operator details are not shown
-    #[serde(rename = "OPERATOR_DATA", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_data: Option<ConfigOperatorData>,
     /// Fallback operator details shown to clients. Possible fields:
     /// - `NAME` — displayed operator name
     /// - `AVATAR` — URL of the avatar picture
     /// - `AVATAR_ID` — ID of the avatar file
-    #[serde(rename = "DEFAULT_OPERATOR_DATA", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_operator_data: Option<ConfigDefaultOperatorData>,
     /// Action taken when no operator replies in time. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    #[serde(rename = "NO_ANSWER_RULE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_rule: Option<ConfigAddNoAnswerRule>,
     /// ID of the CRM form used by the "no answer" action
-    #[serde(rename = "NO_ANSWER_FORM_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_form_id: Option<i64>,
     /// ID of the chatbot used by the "no answer" action
-    #[serde(rename = "NO_ANSWER_BOT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_bot_id: Option<i64>,
     /// Message posted by the "no answer" action
-    #[serde(rename = "NO_ANSWER_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_text: Option<String>,
     /// Weekdays on which the line is closed. Possible values of each element:
     /// - `MO` — Monday
@@ -225,179 +223,170 @@ pub struct ConfigParams {
     /// - `FR` — Friday
     /// - `SA` — Saturday
     /// - `SU` — Sunday
-    #[serde(rename = "WORKTIME_DAYOFF", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff: Option<Vec<ConfigWorktimeDayoff>>,
     /// Public holidays as one string of dates in the form `DD.MM,DD.MM`
-    #[serde(rename = "WORKTIME_HOLIDAYS", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,
     /// Action taken for messages that arrive outside business hours. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    #[serde(rename = "WORKTIME_DAYOFF_RULE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_rule: Option<ConfigAddNoAnswerRule>,
     /// ID of the CRM form used outside business hours
-    #[serde(rename = "WORKTIME_DAYOFF_FORM_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_form_id: Option<i64>,
     /// ID of the chatbot used outside business hours
-    #[serde(rename = "WORKTIME_DAYOFF_BOT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_bot_id: Option<i64>,
     /// Message posted outside business hours
-    #[serde(rename = "WORKTIME_DAYOFF_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_dayoff_text: Option<String>,
     /// Action taken when a conversation is closed. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    #[serde(rename = "CLOSE_RULE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_rule: Option<ConfigAddNoAnswerRule>,
     /// ID of the CRM form used when a conversation is closed
-    #[serde(rename = "CLOSE_FORM_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_form_id: Option<i64>,
     /// ID of the chatbot used when a conversation is closed
-    #[serde(rename = "CLOSE_BOT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_bot_id: Option<i64>,
     /// Message posted when a conversation is closed
-    #[serde(rename = "CLOSE_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_text: Option<String>,
     /// How long the client may still submit a rating
-    #[serde(rename = "VOTE_TIME_LIMIT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_time_limit: Option<i64>,
     /// Whether the session ends right after the client rates it. Possible values:
     /// - `Y` — end at once
     /// - `N` — do not end at once
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_CLOSING_DELAY", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_closing_delay: Option<bool>,
     /// Whether the rating is requested before the conversation is finished. Possible values:
     /// - `Y` — ask before finishing
     /// - `N` — do not ask beforehand
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "VOTE_BEFORE_FINISH", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_before_finish: Option<bool>,
     /// Rating prompt shown in the web widget
-    #[serde(rename = "VOTE_MESSAGE_1_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_1_text: Option<String>,
     /// Reply shown in the widget after a good rating
-    #[serde(rename = "VOTE_MESSAGE_1_LIKE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_1_like: Option<String>,
     /// Reply shown in the widget after a bad rating
-    #[serde(rename = "VOTE_MESSAGE_1_DISLIKE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_1_dislike: Option<String>,
     /// Rating prompt sent through external messengers
-    #[serde(rename = "VOTE_MESSAGE_2_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_text: Option<String>,
     /// Reply sent through external messengers after a good rating
-    #[serde(rename = "VOTE_MESSAGE_2_LIKE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_like: Option<String>,
     /// Reply sent through external messengers after a bad rating
-    #[serde(rename = "VOTE_MESSAGE_2_DISLIKE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message_2_dislike: Option<String>,
     /// Action taken when a conversation is closed automatically. Possible values:
     /// - `none` — take no action
     /// - `text` — post a text message
-    #[serde(rename = "AUTO_CLOSE_RULE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_rule: Option<ConfigAddNoAnswerRule>,
     /// Delay after an operator closes a conversation until it is closed for good
-    #[serde(rename = "FULL_CLOSE_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_close_time: Option<i64>,
     /// How much time passes before the conversation is closed automatically
-    #[serde(rename = "AUTO_CLOSE_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_time: Option<i64>,
     /// ID of the CRM form used on automatic closing
-    #[serde(rename = "AUTO_CLOSE_FORM_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_form_id: Option<i64>,
     /// ID of the chatbot used on automatic closing
-    #[serde(rename = "AUTO_CLOSE_BOT_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_bot_id: Option<i64>,
     /// Message posted on automatic closing
-    #[serde(rename = "AUTO_CLOSE_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_text: Option<String>,
     /// How long a session that was closed automatically stays alive
-    #[serde(rename = "AUTO_EXPIRE_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_expire_time: Option<i64>,
     /// Whether the line is temporary. Possible values:
     /// - `Y` — the line is temporary
     /// - `N` — the line is permanent
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "TEMPORARY", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temporary: Option<bool>,
     /// ID of the information block that stores canned replies
-    #[serde(rename = "QUICK_ANSWERS_IBLOCK_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quick_answers_iblock_id: Option<i64>,
     /// Target time for the operator's first reply
-    #[serde(rename = "KPI_FIRST_ANSWER_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_time: Option<i64>,
     /// Whether an alert is raised when the first reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "KPI_FIRST_ANSWER_ALERT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde(rename = "KPI_FIRST_ANSWER_LIST", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-first-reply alert
-    #[serde(rename = "KPI_FIRST_ANSWER_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_text: Option<String>,
     /// Target time for each later operator reply
-    #[serde(rename = "KPI_FURTHER_ANSWER_TIME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_time: Option<i64>,
     /// Whether an alert is raised when a later reply is late. Possible values:
     /// - `Y` — raise the alert
     /// - `N` — no alert
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(
-        rename = "KPI_FURTHER_ANSWER_ALERT",
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde(rename = "KPI_FURTHER_ANSWER_LIST", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-later-reply alert
-    #[serde(rename = "KPI_FURTHER_ANSWER_TEXT", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_text: Option<String>,
     /// Whether operator activity is tracked. Possible values:
     /// - `Y` — track activity
     /// - `N` — do not track
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(
-        rename = "KPI_CHECK_OPERATOR_ACTIVITY",
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_check_operator_activity: Option<bool>,
     /// Whether a CRM greeting form is shown to the client. Possible values:
     /// - `Y` — show the form
     /// - `N` — no form
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "USE_WELCOME_FORM", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_welcome_form: Option<bool>,
     /// ID of the CRM greeting form
-    #[serde(rename = "WELCOME_FORM_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_id: Option<i64>,
     /// Whether the greeting form appears after a pause. Possible values:
     /// - `Y` — show it delayed
     /// - `N` — show it immediately
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "WELCOME_FORM_DELAY", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_delay: Option<bool>,
     /// Whether closing a conversation has to be confirmed. Possible values:
     /// - `Y` — confirmation required
     /// - `N` — no confirmation
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CONFIRM_CLOSE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_close: Option<bool>,
     /// Whether the responsible person taken from the greeting form is disregarded. Possible values:
     /// - `Y` — disregard it
     /// - `N` — take it into account
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(
-        rename = "IGNORE_WELCOME_FORM_RESPONSIBLE",
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
@@ -491,74 +480,49 @@ impl ConfigParams {
         }
     }
 
-    /// Display title given to the line
+    /// Sets `line_name` (`LINE_NAME`); the field's docs say what it means.
     pub fn line_name(mut self, line_name: impl Into<String>) -> Self {
         self.line_name = Some(line_name.into());
         self
     }
 
-    /// Whether the line is switched on. Possible values:
-    /// - `Y` — the line works
-    /// - `N` — the line is switched off
+    /// Sets `active` (`ACTIVE`); the field's docs say what it means.
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
     }
 
-    /// Who handles incoming conversations. Pass a list of objects, each carrying `ENTITY_TYPE` and `ENTITY_ID`.
-    ///
-    /// Meaning of the keys:
-    /// - `ENTITY_TYPE` — kind of queue member: a single employee `user` or a whole `department`
-    /// - `ENTITY_ID` — ID of that member: the employee's `ID` when the kind is `user`, the department's `ID` when it is `department`
-    ///
-    /// Sample value:
-    /// ```js
-    /// [
-    ///     {
-    ///         "ENTITY_TYPE":"user",
-    ///         "ENTITY_ID":"1"
-    ///     },
-    ///     {
-    ///         "ENTITY_TYPE":"department",
-    ///         "ENTITY_ID":"10"
-    ///     }
-    /// ]
-    /// ```
+    /// Sets `queue` (`QUEUE`); the field's docs say what it means.
     pub fn queue(mut self, queue: Vec<ConfigQueue>) -> Self {
         self.queue = Some(queue);
         self
     }
 
-    /// How new conversations are handed out. Possible values:
-    /// - `evenly` — spread conversations uniformly across the operators
-    /// - `strictly` — offer each conversation to operators in the fixed queue order
-    /// - `all` — offer each conversation to every operator of the queue at once
+    /// Sets `queue_type` (`QUEUE_TYPE`); the field's docs say what it means.
     pub fn queue_type(mut self, queue_type: ConfigQueueType) -> Self {
         self.queue_type = Some(queue_type);
         self
     }
 
-    /// Number of seconds an operator has before the conversation moves on to the next one in the queue
+    /// Sets `queue_time` (`QUEUE_TIME`); the field's docs say what it means.
     pub fn queue_time(mut self, queue_time: i64) -> Self {
         self.queue_time = Some(queue_time);
         self
     }
 
-    /// Number of seconds without an operator reply after which the "no answer" action fires
+    /// Sets `no_answer_time` (`NO_ANSWER_TIME`); the field's docs say what it means.
     pub fn no_answer_time(mut self, no_answer_time: i64) -> Self {
         self.no_answer_time = Some(no_answer_time);
         self
     }
 
-    /// Whether clients get an automatic greeting. Possible values:
-    /// - `Y` — greet the client
-    /// - `N` — no greeting
+    /// Sets `welcome_message` (`WELCOME_MESSAGE`); the field's docs say what it means.
     pub fn welcome_message(mut self, welcome_message: bool) -> Self {
         self.welcome_message = Some(welcome_message);
         self
     }
 
-    /// Wording of the automatic greeting
+    /// Sets `welcome_message_text` (`WELCOME_MESSAGE_TEXT`); the field's docs say what it means.
     pub fn welcome_message_text(
         mut self,
         welcome_message_text: impl Into<String>,
@@ -567,212 +531,175 @@ impl ConfigParams {
         self
     }
 
-    /// Whether the line follows a business-hours schedule. Possible values:
-    /// - `Y` — schedule is applied
-    /// - `N` — schedule is ignored
+    /// Sets `worktime_enable` (`WORKTIME_ENABLE`); the field's docs say what it means.
     pub fn worktime_enable(mut self, worktime_enable: bool) -> Self {
         self.worktime_enable = Some(worktime_enable);
         self
     }
 
-    /// Opening time of the line, written as `HH:MM`
+    /// Sets `worktime_from` (`WORKTIME_FROM`); the field's docs say what it means.
     pub fn worktime_from(mut self, worktime_from: impl Into<String>) -> Self {
         self.worktime_from = Some(worktime_from.into());
         self
     }
 
-    /// Closing time of the line, written as `HH:MM`
+    /// Sets `worktime_to` (`WORKTIME_TO`); the field's docs say what it means.
     pub fn worktime_to(mut self, worktime_to: impl Into<String>) -> Self {
         self.worktime_to = Some(worktime_to.into());
         self
     }
 
-    /// Time zone the schedule is interpreted in, such as `Europe/Berlin`
+    /// Sets `worktime_timezone` (`WORKTIME_TIMEZONE`); the field's docs say what it means.
     pub fn worktime_timezone(mut self, worktime_timezone: impl Into<String>) -> Self {
         self.worktime_timezone = Some(worktime_timezone.into());
         self
     }
 
-    /// Whether the line looks up the client in CRM. Possible values:
-    /// - `Y` — look the client up
-    /// - `N` — skip the CRM lookup
+    /// Sets `crm` (`CRM`); the field's docs say what it means.
     pub fn crm(mut self, crm: bool) -> Self {
         self.crm = Some(crm);
         self
     }
 
-    /// Kind of CRM record that is created when an unknown client writes in
+    /// Sets `crm_create` (`CRM_CREATE`); the field's docs say what it means.
     pub fn crm_create(mut self, crm_create: impl Into<String>) -> Self {
         self.crm_create = Some(crm_create.into());
         self
     }
 
-    /// Whether the client is asked to rate the service. Possible values:
-    /// - `Y` — ask for a rating
-    /// - `N` — do not ask
+    /// Sets `vote_message` (`VOTE_MESSAGE`); the field's docs say what it means.
     pub fn vote_message(mut self, vote_message: bool) -> Self {
         self.vote_message = Some(vote_message);
         self
     }
 
-    /// Language used by the line, such as `de`
+    /// Sets `language_id` (`LANGUAGE_ID`); the field's docs say what it means.
     pub fn language_id(mut self, language_id: impl Into<String>) -> Self {
         self.language_id = Some(language_id.into());
         self
     }
 
-    /// Secondary mode that controls CRM record creation
+    /// Sets `crm_create_second` (`CRM_CREATE_SECOND`); the field's docs say what it means.
     pub fn crm_create_second(mut self, crm_create_second: impl Into<String>) -> Self {
         self.crm_create_second = Some(crm_create_second.into());
         self
     }
 
-    /// Whether a third CRM record is created as well. Possible values:
-    /// - `Y` — create it
-    /// - `N` — do not create it
+    /// Sets `crm_create_third` (`CRM_CREATE_THIRD`); the field's docs say what it means.
     pub fn crm_create_third(mut self, crm_create_third: bool) -> Self {
         self.crm_create_third = Some(crm_create_third);
         self
     }
 
-    /// Whether conversations are passed to the CRM chat tracker. Possible values:
-    /// - `Y` — tracker on
-    /// - `N` — tracker off
+    /// Sets `crm_chat_tracker` (`CRM_CHAT_TRACKER`); the field's docs say what it means.
     pub fn crm_chat_tracker(mut self, crm_chat_tracker: bool) -> Self {
         self.crm_chat_tracker = Some(crm_chat_tracker);
         self
     }
 
-    /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values:
-    /// - `Y` — route to the responsible person
-    /// - `N` — use the normal queue
+    /// Sets `crm_forward` (`CRM_FORWARD`); the field's docs say what it means.
     pub fn crm_forward(mut self, crm_forward: bool) -> Self {
         self.crm_forward = Some(crm_forward);
         self
     }
 
-    /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values:
-    /// - `Y` — reassign
-    /// - `N` — keep the current responsible person
+    /// Sets `crm_transfer_change` (`CRM_TRANSFER_CHANGE`); the field's docs say what it means.
     pub fn crm_transfer_change(mut self, crm_transfer_change: bool) -> Self {
         self.crm_transfer_change = Some(crm_transfer_change);
         self
     }
 
-    /// Source value written into CRM records created by the line
+    /// Sets `crm_source` (`CRM_SOURCE`); the field's docs say what it means.
     pub fn crm_source(mut self, crm_source: impl Into<String>) -> Self {
         self.crm_source = Some(crm_source.into());
         self
     }
 
-    /// Upper bound on how many conversations one operator handles at the same time
+    /// Sets `max_chat` (`MAX_CHAT`); the field's docs say what it means.
     pub fn max_chat(mut self, max_chat: i64) -> Self {
         self.max_chat = Some(max_chat);
         self
     }
 
-    /// Which conversations count toward the `MAX_CHAT` cap. Possible values:
-    /// - `answered` — only conversations the operator has already replied in
-    /// - `answered_new` — replied conversations plus new, not yet answered ones
-    /// - `closed` — closed conversations are taken into account
+    /// Sets `type_max_chat` (`TYPE_MAX_CHAT`); the field's docs say what it means.
     pub fn type_max_chat(mut self, type_max_chat: ConfigTypeMaxChat) -> Self {
         self.type_max_chat = Some(type_max_chat);
         self
     }
 
-    /// Whether conversation categories are used. Possible values:
-    /// - `Y` — categories on
-    /// - `N` — categories off
+    /// Sets `category_enable` (`CATEGORY_ENABLE`); the field's docs say what it means.
     pub fn category_enable(mut self, category_enable: bool) -> Self {
         self.category_enable = Some(category_enable);
         self
     }
 
-    /// ID of the category assigned to the line
+    /// Sets `category_id` (`CATEGORY_ID`); the field's docs say what it means.
     pub fn category_id(mut self, category_id: i64) -> Self {
         self.category_id = Some(category_id);
         self
     }
 
-    /// Priority the line's sessions get within the queue
+    /// Sets `session_priority` (`SESSION_PRIORITY`); the field's docs say what it means.
     pub fn session_priority(mut self, session_priority: i64) -> Self {
         self.session_priority = Some(session_priority);
         self
     }
 
-    /// Whether a greeting chatbot meets the client first. Possible values:
-    /// - `Y` — use the bot
-    /// - `N` — no bot
+    /// Sets `welcome_bot_enable` (`WELCOME_BOT_ENABLE`); the field's docs say what it means.
     pub fn welcome_bot_enable(mut self, welcome_bot_enable: bool) -> Self {
         self.welcome_bot_enable = Some(welcome_bot_enable);
         self
     }
 
-    /// In which conversations the greeting bot joins. Possible values:
-    /// - `first` — only when a client contacts the line for the first time
-    /// - `always` — in every conversation
+    /// Sets `welcome_bot_join` (`WELCOME_BOT_JOIN`); the field's docs say what it means.
     pub fn welcome_bot_join(mut self, welcome_bot_join: ConfigWelcomeBotJoin) -> Self {
         self.welcome_bot_join = Some(welcome_bot_join);
         self
     }
 
-    /// ID of the greeting chatbot
+    /// Sets `welcome_bot_id` (`WELCOME_BOT_ID`); the field's docs say what it means.
     pub fn welcome_bot_id(mut self, welcome_bot_id: i64) -> Self {
         self.welcome_bot_id = Some(welcome_bot_id);
         self
     }
 
-    /// Seconds the bot keeps the conversation before handing it to the operator queue
+    /// Sets `welcome_bot_time` (`WELCOME_BOT_TIME`); the field's docs say what it means.
     pub fn welcome_bot_time(mut self, welcome_bot_time: i64) -> Self {
         self.welcome_bot_time = Some(welcome_bot_time);
         self
     }
 
-    /// Moment at which the greeting bot leaves. Possible values:
-    /// - `queue` — as soon as the conversation goes to the operator queue
-    /// - `close` — only when the conversation is closed
+    /// Sets `welcome_bot_left` (`WELCOME_BOT_LEFT`); the field's docs say what it means.
     pub fn welcome_bot_left(mut self, welcome_bot_left: ConfigWelcomeBotLeft) -> Self {
         self.welcome_bot_left = Some(welcome_bot_left);
         self
     }
 
-    /// Whether operator availability is verified before a conversation is assigned. Possible values:
-    /// - `Y` — verify availability
-    /// - `N` — assign without checking
+    /// Sets `check_available` (`CHECK_AVAILABLE`); the field's docs say what it means.
     pub fn check_available(mut self, check_available: bool) -> Self {
         self.check_available = Some(check_available);
         self
     }
 
-    /// Whether the operator can watch what the client is typing. Possible values:
-    /// - `Y` — typing is visible
-    /// - `N` — typing is hidden
+    /// Sets `watch_typing` (`WATCH_TYPING`); the field's docs say what it means.
     pub fn watch_typing(mut self, watch_typing: bool) -> Self {
         self.watch_typing = Some(watch_typing);
         self
     }
 
-    /// Whether the greeting is repeated at the start of every session. Possible values:
-    /// - `Y` — greet in every session
-    /// - `N` — do not repeat
+    /// Sets `send_welcome_each_session` (`SEND_WELCOME_EACH_SESSION`); the field's docs say what it means.
     pub fn send_welcome_each_session(mut self, send_welcome_each_session: bool) -> Self {
         self.send_welcome_each_session = Some(send_welcome_each_session);
         self
     }
 
-    /// Which operator details the client sees. Possible values:
-    /// - `profile` — details from the operator's own profile
-    /// - `queue` — details configured in the queue
-    /// - `hide` — operator details are not shown
+    /// Sets `operator_data` (`OPERATOR_DATA`); the field's docs say what it means.
     pub fn operator_data(mut self, operator_data: ConfigOperatorData) -> Self {
         self.operator_data = Some(operator_data);
         self
     }
 
-    /// Fallback operator details shown to clients. Possible fields:
-    /// - `NAME` — displayed operator name
-    /// - `AVATAR` — URL of the avatar picture
-    /// - `AVATAR_ID` — ID of the avatar file
+    /// Sets `default_operator_data` (`DEFAULT_OPERATOR_DATA`); the field's docs say what it means.
     pub fn default_operator_data(
         mut self,
         default_operator_data: ConfigDefaultOperatorData,
@@ -781,40 +708,31 @@ impl ConfigParams {
         self
     }
 
-    /// Action taken when no operator replies in time. Possible values:
-    /// - `none` — take no action
-    /// - `text` — post a text message
+    /// Sets `no_answer_rule` (`NO_ANSWER_RULE`); the field's docs say what it means.
     pub fn no_answer_rule(mut self, no_answer_rule: ConfigAddNoAnswerRule) -> Self {
         self.no_answer_rule = Some(no_answer_rule);
         self
     }
 
-    /// ID of the CRM form used by the "no answer" action
+    /// Sets `no_answer_form_id` (`NO_ANSWER_FORM_ID`); the field's docs say what it means.
     pub fn no_answer_form_id(mut self, no_answer_form_id: i64) -> Self {
         self.no_answer_form_id = Some(no_answer_form_id);
         self
     }
 
-    /// ID of the chatbot used by the "no answer" action
+    /// Sets `no_answer_bot_id` (`NO_ANSWER_BOT_ID`); the field's docs say what it means.
     pub fn no_answer_bot_id(mut self, no_answer_bot_id: i64) -> Self {
         self.no_answer_bot_id = Some(no_answer_bot_id);
         self
     }
 
-    /// Message posted by the "no answer" action
+    /// Sets `no_answer_text` (`NO_ANSWER_TEXT`); the field's docs say what it means.
     pub fn no_answer_text(mut self, no_answer_text: impl Into<String>) -> Self {
         self.no_answer_text = Some(no_answer_text.into());
         self
     }
 
-    /// Weekdays on which the line is closed. Possible values of each element:
-    /// - `MO` — Monday
-    /// - `TU` — Tuesday
-    /// - `WE` — Wednesday
-    /// - `TH` — Thursday
-    /// - `FR` — Friday
-    /// - `SA` — Saturday
-    /// - `SU` — Sunday
+    /// Sets `worktime_dayoff` (`WORKTIME_DAYOFF`); the field's docs say what it means.
     pub fn worktime_dayoff(
         mut self,
         worktime_dayoff: Vec<ConfigWorktimeDayoff>,
@@ -823,15 +741,13 @@ impl ConfigParams {
         self
     }
 
-    /// Public holidays as one string of dates in the form `DD.MM,DD.MM`
+    /// Sets `worktime_holidays` (`WORKTIME_HOLIDAYS`); the field's docs say what it means.
     pub fn worktime_holidays(mut self, worktime_holidays: impl Into<String>) -> Self {
         self.worktime_holidays = Some(worktime_holidays.into());
         self
     }
 
-    /// Action taken for messages that arrive outside business hours. Possible values:
-    /// - `none` — take no action
-    /// - `text` — post a text message
+    /// Sets `worktime_dayoff_rule` (`WORKTIME_DAYOFF_RULE`); the field's docs say what it means.
     pub fn worktime_dayoff_rule(
         mut self,
         worktime_dayoff_rule: ConfigAddNoAnswerRule,
@@ -840,19 +756,19 @@ impl ConfigParams {
         self
     }
 
-    /// ID of the CRM form used outside business hours
+    /// Sets `worktime_dayoff_form_id` (`WORKTIME_DAYOFF_FORM_ID`); the field's docs say what it means.
     pub fn worktime_dayoff_form_id(mut self, worktime_dayoff_form_id: i64) -> Self {
         self.worktime_dayoff_form_id = Some(worktime_dayoff_form_id);
         self
     }
 
-    /// ID of the chatbot used outside business hours
+    /// Sets `worktime_dayoff_bot_id` (`WORKTIME_DAYOFF_BOT_ID`); the field's docs say what it means.
     pub fn worktime_dayoff_bot_id(mut self, worktime_dayoff_bot_id: i64) -> Self {
         self.worktime_dayoff_bot_id = Some(worktime_dayoff_bot_id);
         self
     }
 
-    /// Message posted outside business hours
+    /// Sets `worktime_dayoff_text` (`WORKTIME_DAYOFF_TEXT`); the field's docs say what it means.
     pub fn worktime_dayoff_text(
         mut self,
         worktime_dayoff_text: impl Into<String>,
@@ -861,55 +777,49 @@ impl ConfigParams {
         self
     }
 
-    /// Action taken when a conversation is closed. Possible values:
-    /// - `none` — take no action
-    /// - `text` — post a text message
+    /// Sets `close_rule` (`CLOSE_RULE`); the field's docs say what it means.
     pub fn close_rule(mut self, close_rule: ConfigAddNoAnswerRule) -> Self {
         self.close_rule = Some(close_rule);
         self
     }
 
-    /// ID of the CRM form used when a conversation is closed
+    /// Sets `close_form_id` (`CLOSE_FORM_ID`); the field's docs say what it means.
     pub fn close_form_id(mut self, close_form_id: i64) -> Self {
         self.close_form_id = Some(close_form_id);
         self
     }
 
-    /// ID of the chatbot used when a conversation is closed
+    /// Sets `close_bot_id` (`CLOSE_BOT_ID`); the field's docs say what it means.
     pub fn close_bot_id(mut self, close_bot_id: i64) -> Self {
         self.close_bot_id = Some(close_bot_id);
         self
     }
 
-    /// Message posted when a conversation is closed
+    /// Sets `close_text` (`CLOSE_TEXT`); the field's docs say what it means.
     pub fn close_text(mut self, close_text: impl Into<String>) -> Self {
         self.close_text = Some(close_text.into());
         self
     }
 
-    /// How long the client may still submit a rating
+    /// Sets `vote_time_limit` (`VOTE_TIME_LIMIT`); the field's docs say what it means.
     pub fn vote_time_limit(mut self, vote_time_limit: i64) -> Self {
         self.vote_time_limit = Some(vote_time_limit);
         self
     }
 
-    /// Whether the session ends right after the client rates it. Possible values:
-    /// - `Y` — end at once
-    /// - `N` — do not end at once
+    /// Sets `vote_closing_delay` (`VOTE_CLOSING_DELAY`); the field's docs say what it means.
     pub fn vote_closing_delay(mut self, vote_closing_delay: bool) -> Self {
         self.vote_closing_delay = Some(vote_closing_delay);
         self
     }
 
-    /// Whether the rating is requested before the conversation is finished. Possible values:
-    /// - `Y` — ask before finishing
-    /// - `N` — do not ask beforehand
+    /// Sets `vote_before_finish` (`VOTE_BEFORE_FINISH`); the field's docs say what it means.
     pub fn vote_before_finish(mut self, vote_before_finish: bool) -> Self {
         self.vote_before_finish = Some(vote_before_finish);
         self
     }
 
-    /// Rating prompt shown in the web widget
+    /// Sets `vote_message_1_text` (`VOTE_MESSAGE_1_TEXT`); the field's docs say what it means.
     pub fn vote_message_1_text(
         mut self,
         vote_message_1_text: impl Into<String>,
@@ -918,7 +828,7 @@ impl ConfigParams {
         self
     }
 
-    /// Reply shown in the widget after a good rating
+    /// Sets `vote_message_1_like` (`VOTE_MESSAGE_1_LIKE`); the field's docs say what it means.
     pub fn vote_message_1_like(
         mut self,
         vote_message_1_like: impl Into<String>,
@@ -927,7 +837,7 @@ impl ConfigParams {
         self
     }
 
-    /// Reply shown in the widget after a bad rating
+    /// Sets `vote_message_1_dislike` (`VOTE_MESSAGE_1_DISLIKE`); the field's docs say what it means.
     pub fn vote_message_1_dislike(
         mut self,
         vote_message_1_dislike: impl Into<String>,
@@ -936,7 +846,7 @@ impl ConfigParams {
         self
     }
 
-    /// Rating prompt sent through external messengers
+    /// Sets `vote_message_2_text` (`VOTE_MESSAGE_2_TEXT`); the field's docs say what it means.
     pub fn vote_message_2_text(
         mut self,
         vote_message_2_text: impl Into<String>,
@@ -945,7 +855,7 @@ impl ConfigParams {
         self
     }
 
-    /// Reply sent through external messengers after a good rating
+    /// Sets `vote_message_2_like` (`VOTE_MESSAGE_2_LIKE`); the field's docs say what it means.
     pub fn vote_message_2_like(
         mut self,
         vote_message_2_like: impl Into<String>,
@@ -954,7 +864,7 @@ impl ConfigParams {
         self
     }
 
-    /// Reply sent through external messengers after a bad rating
+    /// Sets `vote_message_2_dislike` (`VOTE_MESSAGE_2_DISLIKE`); the field's docs say what it means.
     pub fn vote_message_2_dislike(
         mut self,
         vote_message_2_dislike: impl Into<String>,
@@ -963,81 +873,73 @@ impl ConfigParams {
         self
     }
 
-    /// Action taken when a conversation is closed automatically. Possible values:
-    /// - `none` — take no action
-    /// - `text` — post a text message
+    /// Sets `auto_close_rule` (`AUTO_CLOSE_RULE`); the field's docs say what it means.
     pub fn auto_close_rule(mut self, auto_close_rule: ConfigAddNoAnswerRule) -> Self {
         self.auto_close_rule = Some(auto_close_rule);
         self
     }
 
-    /// Delay after an operator closes a conversation until it is closed for good
+    /// Sets `full_close_time` (`FULL_CLOSE_TIME`); the field's docs say what it means.
     pub fn full_close_time(mut self, full_close_time: i64) -> Self {
         self.full_close_time = Some(full_close_time);
         self
     }
 
-    /// How much time passes before the conversation is closed automatically
+    /// Sets `auto_close_time` (`AUTO_CLOSE_TIME`); the field's docs say what it means.
     pub fn auto_close_time(mut self, auto_close_time: i64) -> Self {
         self.auto_close_time = Some(auto_close_time);
         self
     }
 
-    /// ID of the CRM form used on automatic closing
+    /// Sets `auto_close_form_id` (`AUTO_CLOSE_FORM_ID`); the field's docs say what it means.
     pub fn auto_close_form_id(mut self, auto_close_form_id: i64) -> Self {
         self.auto_close_form_id = Some(auto_close_form_id);
         self
     }
 
-    /// ID of the chatbot used on automatic closing
+    /// Sets `auto_close_bot_id` (`AUTO_CLOSE_BOT_ID`); the field's docs say what it means.
     pub fn auto_close_bot_id(mut self, auto_close_bot_id: i64) -> Self {
         self.auto_close_bot_id = Some(auto_close_bot_id);
         self
     }
 
-    /// Message posted on automatic closing
+    /// Sets `auto_close_text` (`AUTO_CLOSE_TEXT`); the field's docs say what it means.
     pub fn auto_close_text(mut self, auto_close_text: impl Into<String>) -> Self {
         self.auto_close_text = Some(auto_close_text.into());
         self
     }
 
-    /// How long a session that was closed automatically stays alive
+    /// Sets `auto_expire_time` (`AUTO_EXPIRE_TIME`); the field's docs say what it means.
     pub fn auto_expire_time(mut self, auto_expire_time: i64) -> Self {
         self.auto_expire_time = Some(auto_expire_time);
         self
     }
 
-    /// Whether the line is temporary. Possible values:
-    /// - `Y` — the line is temporary
-    /// - `N` — the line is permanent
+    /// Sets `temporary` (`TEMPORARY`); the field's docs say what it means.
     pub fn temporary(mut self, temporary: bool) -> Self {
         self.temporary = Some(temporary);
         self
     }
 
-    /// ID of the information block that stores canned replies
+    /// Sets `quick_answers_iblock_id` (`QUICK_ANSWERS_IBLOCK_ID`); the field's docs say what it means.
     pub fn quick_answers_iblock_id(mut self, quick_answers_iblock_id: i64) -> Self {
         self.quick_answers_iblock_id = Some(quick_answers_iblock_id);
         self
     }
 
-    /// Target time for the operator's first reply
+    /// Sets `kpi_first_answer_time` (`KPI_FIRST_ANSWER_TIME`); the field's docs say what it means.
     pub fn kpi_first_answer_time(mut self, kpi_first_answer_time: i64) -> Self {
         self.kpi_first_answer_time = Some(kpi_first_answer_time);
         self
     }
 
-    /// Whether an alert is raised when the first reply is late. Possible values:
-    /// - `Y` — raise the alert
-    /// - `N` — no alert
+    /// Sets `kpi_first_answer_alert` (`KPI_FIRST_ANSWER_ALERT`); the field's docs say what it means.
     pub fn kpi_first_answer_alert(mut self, kpi_first_answer_alert: bool) -> Self {
         self.kpi_first_answer_alert = Some(kpi_first_answer_alert);
         self
     }
 
-    /// Who receives the late-first-reply alert
-    ///
-    /// A list of any JSON: the page does not describe its items.
+    /// Sets `kpi_first_answer_list` (`KPI_FIRST_ANSWER_LIST`); the field's docs say what it means.
     pub fn kpi_first_answer_list(
         mut self,
         kpi_first_answer_list: Vec<serde_json::Value>,
@@ -1046,7 +948,7 @@ impl ConfigParams {
         self
     }
 
-    /// Wording of the late-first-reply alert
+    /// Sets `kpi_first_answer_text` (`KPI_FIRST_ANSWER_TEXT`); the field's docs say what it means.
     pub fn kpi_first_answer_text(
         mut self,
         kpi_first_answer_text: impl Into<String>,
@@ -1055,23 +957,19 @@ impl ConfigParams {
         self
     }
 
-    /// Target time for each later operator reply
+    /// Sets `kpi_further_answer_time` (`KPI_FURTHER_ANSWER_TIME`); the field's docs say what it means.
     pub fn kpi_further_answer_time(mut self, kpi_further_answer_time: i64) -> Self {
         self.kpi_further_answer_time = Some(kpi_further_answer_time);
         self
     }
 
-    /// Whether an alert is raised when a later reply is late. Possible values:
-    /// - `Y` — raise the alert
-    /// - `N` — no alert
+    /// Sets `kpi_further_answer_alert` (`KPI_FURTHER_ANSWER_ALERT`); the field's docs say what it means.
     pub fn kpi_further_answer_alert(mut self, kpi_further_answer_alert: bool) -> Self {
         self.kpi_further_answer_alert = Some(kpi_further_answer_alert);
         self
     }
 
-    /// Who receives the late-later-reply alert
-    ///
-    /// A list of any JSON: the page does not describe its items.
+    /// Sets `kpi_further_answer_list` (`KPI_FURTHER_ANSWER_LIST`); the field's docs say what it means.
     pub fn kpi_further_answer_list(
         mut self,
         kpi_further_answer_list: Vec<serde_json::Value>,
@@ -1080,7 +978,7 @@ impl ConfigParams {
         self
     }
 
-    /// Wording of the late-later-reply alert
+    /// Sets `kpi_further_answer_text` (`KPI_FURTHER_ANSWER_TEXT`); the field's docs say what it means.
     pub fn kpi_further_answer_text(
         mut self,
         kpi_further_answer_text: impl Into<String>,
@@ -1089,9 +987,7 @@ impl ConfigParams {
         self
     }
 
-    /// Whether operator activity is tracked. Possible values:
-    /// - `Y` — track activity
-    /// - `N` — do not track
+    /// Sets `kpi_check_operator_activity` (`KPI_CHECK_OPERATOR_ACTIVITY`); the field's docs say what it means.
     pub fn kpi_check_operator_activity(
         mut self,
         kpi_check_operator_activity: bool,
@@ -1100,39 +996,31 @@ impl ConfigParams {
         self
     }
 
-    /// Whether a CRM greeting form is shown to the client. Possible values:
-    /// - `Y` — show the form
-    /// - `N` — no form
+    /// Sets `use_welcome_form` (`USE_WELCOME_FORM`); the field's docs say what it means.
     pub fn use_welcome_form(mut self, use_welcome_form: bool) -> Self {
         self.use_welcome_form = Some(use_welcome_form);
         self
     }
 
-    /// ID of the CRM greeting form
+    /// Sets `welcome_form_id` (`WELCOME_FORM_ID`); the field's docs say what it means.
     pub fn welcome_form_id(mut self, welcome_form_id: i64) -> Self {
         self.welcome_form_id = Some(welcome_form_id);
         self
     }
 
-    /// Whether the greeting form appears after a pause. Possible values:
-    /// - `Y` — show it delayed
-    /// - `N` — show it immediately
+    /// Sets `welcome_form_delay` (`WELCOME_FORM_DELAY`); the field's docs say what it means.
     pub fn welcome_form_delay(mut self, welcome_form_delay: bool) -> Self {
         self.welcome_form_delay = Some(welcome_form_delay);
         self
     }
 
-    /// Whether closing a conversation has to be confirmed. Possible values:
-    /// - `Y` — confirmation required
-    /// - `N` — no confirmation
+    /// Sets `confirm_close` (`CONFIRM_CLOSE`); the field's docs say what it means.
     pub fn confirm_close(mut self, confirm_close: bool) -> Self {
         self.confirm_close = Some(confirm_close);
         self
     }
 
-    /// Whether the responsible person taken from the greeting form is disregarded. Possible values:
-    /// - `Y` — disregard it
-    /// - `N` — take it into account
+    /// Sets `ignore_welcome_form_responsible` (`IGNORE_WELCOME_FORM_RESPONSIBLE`); the field's docs say what it means.
     pub fn ignore_welcome_form_responsible(
         mut self,
         ignore_welcome_form_responsible: bool,
@@ -1164,13 +1052,14 @@ impl ConfigParams {
 ///
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigQueue {
     /// `ENTITY_TYPE`: the page names it without a description.
-    #[serde(rename = "ENTITY_TYPE", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde(rename = "ENTITY_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
 
@@ -1183,13 +1072,13 @@ impl ConfigQueue {
         }
     }
 
-    /// `ENTITY_TYPE`: the page names it without a description.
+    /// Sets `entity_type` (`ENTITY_TYPE`); the field's docs say what it means.
     pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
         self.entity_type = Some(entity_type.into());
         self
     }
 
-    /// `ENTITY_ID`: the page names it without a description.
+    /// Sets `entity_id` (`ENTITY_ID`); the field's docs say what it means.
     pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
         self.entity_id = Some(entity_id.into());
         self
@@ -1203,22 +1092,23 @@ impl ConfigQueue {
 ///
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigDefaultOperatorData {
     /// `NAME`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
-    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<serde_json::Value>,
     /// `AVATAR`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
-    #[serde(rename = "AVATAR", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<serde_json::Value>,
     /// `AVATAR_ID`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
-    #[serde(rename = "AVATAR_ID", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<serde_json::Value>,
 }
 
@@ -1232,25 +1122,19 @@ impl ConfigDefaultOperatorData {
         }
     }
 
-    /// `NAME`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
+    /// Sets `name` (`NAME`); the field's docs say what it means.
     pub fn name(mut self, name: serde_json::Value) -> Self {
         self.name = Some(name);
         self
     }
 
-    /// `AVATAR`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
+    /// Sets `avatar` (`AVATAR`); the field's docs say what it means.
     pub fn avatar(mut self, avatar: serde_json::Value) -> Self {
         self.avatar = Some(avatar);
         self
     }
 
-    /// `AVATAR_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
+    /// Sets `avatar_id` (`AVATAR_ID`); the field's docs say what it means.
     pub fn avatar_id(mut self, avatar_id: serde_json::Value) -> Self {
         self.avatar_id = Some(avatar_id);
         self
@@ -1262,30 +1146,26 @@ impl ConfigDefaultOperatorData {
 /// Shared by `imopenlines.config.get`, `imopenlines.config.list.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigQueueUsersFieldsEntry {
     /// Operator's name. Possible values:
     /// - `string` — a name is available
     /// - `null` — no name
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_NAME")]
     pub user_name: Option<String>,
     /// Operator's job title. Possible values:
     /// - `string` — a job title is available
     /// - `null` — no job title
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_WORK_POSITION")]
     pub user_work_position: Option<String>,
     /// URL of the operator's avatar. Possible values:
     /// - `string` — an avatar URL is available
     /// - `null` — no avatar
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR")]
     pub user_avatar: Option<String>,
     /// ID of the avatar file
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
 }
 
@@ -1379,22 +1259,19 @@ pub struct OnAuth {
 /// Shared by `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnOpenLineMessageData {
     /// Code of the connector, for example `livechat`
     #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "CONNECTOR")]
     pub connector: Option<String>,
     /// ID of the open line
     #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "LINE")]
     pub line: Option<i64>,
     /// List of objects, each describing one removed message.
     ///
     /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#chat-params)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    #[serde(rename = "DATA")]
     pub data: Option<Vec<OnOpenLineMessageDataData>>,
 }
 
