@@ -265,7 +265,8 @@ fn keyed_by(ty: &TypeExpr, description: &str) -> Option<Keyed> {
         .get(1)
         .or_else(|| c.get(2))
         .or_else(|| c.get(3))
-        .map(|m| m.as_str().trim().trim_end_matches(" and").trim())
+        .map(|m| m.as_str().split(" and ").next().unwrap_or_default())
+        .map(str::trim)
         .filter(|k| !k.is_empty())?;
     let lower = description.to_lowercase();
     let boolean = ["`true/false`", "<boolean>", "`true` or `false`"]
@@ -603,23 +604,32 @@ fn required_in_parent(field: &mut Field) {
 // At least one of the parameters must be provided: `RATING` or `COMMENT`.
 //
 // It is recommended to pass only one parameter: `SESSION_ID`, `RATING`, or `QUEUE_ID`.
+//
+// The request must include `RATING` and either `SESSION_ID` or `CHAT_ID`.
 /// Rule `param_group`: a sentence of the parameters section that says how many of the parameters it
 /// names in backticks may be sent ("one of", "either", "at least one", "only one", "a single"). The group
 /// keeps only names that are top-level parameters, and needs two of them.
 pub fn param_group(text: &str, params: &[Field], source: &Source) -> Option<ParamGroup> {
-    let lower = text.to_lowercase();
-    let kind = if lower.contains("at least one") {
-        GroupKind::AtLeastOne
-    } else if ["only one", "at most one", "a single", "single one"]
+    const PHRASES: [(&str, GroupKind); 7] = [
+        ("at least one", GroupKind::AtLeastOne),
+        ("only one", GroupKind::AtMostOne),
+        ("at most one", GroupKind::AtMostOne),
+        ("a single", GroupKind::AtMostOne),
+        ("single one", GroupKind::AtMostOne),
+        ("one of", GroupKind::OneOf),
+        ("either", GroupKind::OneOf),
+    ];
+    let lower = text.to_ascii_lowercase();
+    let (at, kind) = PHRASES
         .iter()
-        .any(|w| lower.contains(w))
-    {
-        GroupKind::AtMostOne
-    } else if lower.contains("one of") || lower.contains("either") {
-        GroupKind::OneOf
+        .find_map(|(phrase, kind)| lower.find(phrase).map(|at| (at, *kind)))?;
+    // Names before the phrase are not in the group ("`CODE` and at least one of `HANDLER`, `NAME`").
+    let from = if text[..at].matches('`').count() % 2 == 0 {
+        at
     } else {
-        return None;
+        0
     };
+    let text = &text[from..];
     let top: Vec<&str> = params
         .iter()
         .filter(|p| matches!(p.name.kind, NameKind::Plain))

@@ -41,7 +41,7 @@ impl crate::method::Method for List {
 ///
 /// Map of available connectors: each key is a connector code and each value is its human-readable name (`connector_id: connector_name`)
 ///
-/// Keyed by a connector code and each value is its human-readable name.
+/// Keyed by a connector code.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ListResponse(

@@ -14,7 +14,8 @@ use crate::wire;
 ///
 /// # Parameters
 ///
-/// - Send exactly one of `TRANSFER_ID`, `USER_ID`, `QUEUE_ID`.
+/// - Send at most one of `USER_ID`, `QUEUE_ID`, `TRANSFER_ID`.
+/// - Send exactly one of `USER_ID`, `QUEUE_ID`.
 ///
 /// # Errors
 ///
