@@ -606,6 +606,8 @@ fn required_in_parent(field: &mut Field) {
 // It is recommended to pass only one parameter: `SESSION_ID`, `RATING`, or `QUEUE_ID`.
 //
 // The request must include `RATING` and either `SESSION_ID` or `CHAT_ID`.
+//
+// A `COMMENT` is turned into either `SESSION_ID` or `RATING` internally.
 /// Rule `param_group`: a sentence of the parameters section that says how many of the parameters it
 /// names in backticks may be sent ("one of", "either", "at least one", "only one", "a single"). The group
 /// keeps only names that are top-level parameters, and needs two of them.
@@ -620,11 +622,28 @@ pub fn param_group(text: &str, params: &[Field], source: &Source) -> Option<Para
         ("either", GroupKind::OneOf),
     ];
     let lower = text.to_ascii_lowercase();
+    // A sentence about what to send, not one that mentions parameters in passing ("translated into
+    // either `USER_ID` or `QUEUE_ID`").
+    const SENDING: [&str; 10] = [
+        "send",
+        "pass",
+        "provid",
+        "specif",
+        "must",
+        "accept",
+        "requir",
+        "need",
+        "parameter",
+        "field",
+    ];
+    if !SENDING.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
     let (at, kind) = PHRASES
         .iter()
         .find_map(|(phrase, kind)| lower.find(phrase).map(|at| (at, *kind)))?;
     // Names before the phrase are not in the group ("`CODE` and at least one of `HANDLER`, `NAME`").
-    let from = if text[..at].matches('`').count() % 2 == 0 {
+    let from = if text[..at].matches('`').count().is_multiple_of(2) {
         at
     } else {
         0

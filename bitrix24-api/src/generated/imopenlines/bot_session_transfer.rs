@@ -15,7 +15,6 @@ use crate::wire;
 /// # Parameters
 ///
 /// - Send at most one of `USER_ID`, `QUEUE_ID`, `TRANSFER_ID`.
-/// - Send exactly one of `USER_ID`, `QUEUE_ID`.
 ///
 /// # Errors
 ///
