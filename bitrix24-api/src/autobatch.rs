@@ -19,11 +19,11 @@ struct Job {
     method: &'static str,
     params: Params,
     safe: bool,
-    answer: oneshot::Sender<Answer>,
+    answer: oneshot::Sender<JobOutcome>,
 }
 
-/// What a waiting call gets back.
-pub(crate) enum Answer {
+/// What a queued call gets back: its own plain answer, or its outcome inside a `batch`.
+pub(crate) enum JobOutcome {
     /// It was alone in its window and went out as a plain call.
     Alone(Result<RawSuccess, RawFailure>),
     /// It went out inside a `batch`, as command `index`.
@@ -51,7 +51,7 @@ impl AutoBatcher {
         method: &'static str,
         params: Params,
         safe: bool,
-    ) -> Answer {
+    ) -> JobOutcome {
         let jobs = self.jobs.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
             tokio::spawn(collect(
@@ -70,11 +70,11 @@ impl AutoBatcher {
         };
         // The task ends only when the runtime shuts down; then the call goes out on its own.
         if let Err(mpsc::error::SendError(job)) = jobs.send(job) {
-            return Answer::Alone(client.send_raw(job.method, &job.params, job.safe).await);
+            return JobOutcome::Alone(client.send_raw(job.method, &job.params, job.safe).await);
         }
         receive.await.unwrap_or_else(|_| {
             // The batch task ended without answering: the call may or may not have run.
-            Answer::Alone(Err(RawFailure::Transport(TransportError {
+            JobOutcome::Alone(Err(RawFailure::Transport(TransportError {
                 kind: TransportKind::Other,
                 message: "the batch carrying this call was abandoned".to_owned(),
             })))
@@ -105,7 +105,7 @@ async fn dispatch(client: Client, mut jobs: Vec<Job>) {
     if jobs.len() == 1 {
         let job = jobs.remove(0);
         let result = client.send_raw(job.method, &job.params, job.safe).await;
-        let _ = job.answer.send(Answer::Alone(result));
+        let _ = job.answer.send(JobOutcome::Alone(result));
         return;
     }
     let mut batch = client.batch();
@@ -117,6 +117,6 @@ async fn dispatch(client: Client, mut jobs: Vec<Job>) {
     let reply = batch.run().await;
     for (index, (outcome, answer)) in reply.outcomes.into_iter().zip(answers).enumerate() {
         // A caller that stopped waiting has nobody to tell.
-        let _ = answer.send(Answer::Batched(outcome, index));
+        let _ = answer.send(JobOutcome::Batched(outcome, index));
     }
 }

@@ -3,7 +3,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use crate::autobatch::Answer;
+use crate::autobatch::JobOutcome;
 use crate::batch;
 use crate::client::Client;
 use crate::error::Error;
@@ -60,10 +60,10 @@ impl Client {
                 .submit(self, M::NAME, params, M::SAFE_TO_REPEAT)
                 .await
             {
-                Answer::Alone(raw) => self
+                JobOutcome::Alone(raw) => self
                     .decode(M::NAME, raw.map_err(|f| f.into_error())?)
                     .map_err(Error::Decode),
-                Answer::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
+                JobOutcome::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
             };
         }
         let raw = self

@@ -3,9 +3,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::auth::Caller;
+use crate::execute::Scope;
 use crate::methods::Args;
 use crate::methods::args::{as_flag, as_text};
-use crate::sim::{Scope, Shared, Sim};
+use crate::state::{Shared, Sim};
 use crate::wire::envelope::{ApiError, Reply};
 use crate::wire::params::{parse_form, php_array};
 

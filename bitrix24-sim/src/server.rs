@@ -18,9 +18,10 @@ use tokio::net::TcpListener;
 
 use crate::auth;
 use crate::events::delivery;
+use crate::execute::{Scope, refused};
 use crate::faults::FaultKind;
 use crate::observe::RequestRecord;
-use crate::sim::{Scope, Shared, refused};
+use crate::state::Shared;
 use crate::wire::envelope::{ApiError, json_response, success_body};
 use crate::wire::params;
 use crate::wire::route::{self, PathAuth};
@@ -209,7 +210,7 @@ fn early_fault(
 /// The platform's order: rate limit, method lookup (before auth), auth, then the call.
 fn handle(
     shared: &Shared,
-    sim: &mut crate::sim::Sim,
+    sim: &mut crate::state::Sim,
     conn: &Conn,
     route: Result<route::RestPath, ApiError>,
     incoming: &Incoming,
