@@ -121,6 +121,8 @@ pub struct SimConfig {
     pub https_required: bool,
     /// Start with the demo open lines, operators, chats and sessions.
     pub demo_data: bool,
+    /// Employees added after the demo data (`Employee 1`, `Employee 2`, …), for lists longer than a page.
+    pub extra_employees: usize,
 }
 
 /// The webhook secret of user 1 unless configured otherwise.
@@ -138,6 +140,7 @@ impl Default for SimConfig {
             operating_limit: Some(OperatingLimit::default()),
             https_required: false,
             demo_data: true,
+            extra_employees: 0,
         }
     }
 }

@@ -106,6 +106,12 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Add `n` employees after the demo data, for lists longer than a page.
+    pub fn employees(mut self, n: usize) -> Self {
+        self.config.extra_employees = n;
+        self
+    }
+
     /// Bind 127.0.0.1 and serve in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<Simulator> {
         let listener =

@@ -42,7 +42,7 @@ mod wire;
 
 pub use config::{BatchBilling, OAuthApp, OperatingLimit, RateLimit, Secret, SimConfig, Webhook};
 pub use events::delivery::DeliveryRecord;
-pub use faults::{Fault, FaultKind};
+pub use faults::{BatchDamage, Fault, FaultKind};
 pub use handle::{OAuthTokens, Simulator, SimulatorBuilder};
 pub use observe::{Counters, MethodCounters, RequestRecord};
 pub use portal::demo;

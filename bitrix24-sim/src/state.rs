@@ -12,7 +12,7 @@ use crate::limits::operating::OperatingLedger;
 use crate::limits::rate::LeakyBuckets;
 use crate::methods::Table;
 use crate::observe::Observations;
-use crate::portal::{Portal, demo};
+use crate::portal::{Portal, UserKind, demo};
 
 /// Everything that changes while the simulator runs.
 pub struct Sim {
@@ -67,11 +67,15 @@ impl Sim {
 }
 
 fn initial_portal(config: &SimConfig, now: f64) -> Portal {
-    if config.demo_data {
+    let mut portal = if config.demo_data {
         demo::portal(now)
     } else {
         Portal::empty()
+    };
+    for n in 1..=config.extra_employees {
+        portal.add_user("Employee", &n.to_string(), false, UserKind::Employee);
     }
+    portal
 }
 
 /// The parts that never change after start.

@@ -42,7 +42,7 @@ fn profile(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     Ok(json!({"ID": user.id.to_string(), "ADMIN": user.admin, "NAME": user.name, "LAST_NAME": user.last_name}).into())
 }
 
-/// All users in id order, paged with `start`.
+/// Users in id order, narrowed by `FILTER` and paged with `start`.
 fn user_get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     let rows = call
         .portal()
@@ -50,6 +50,7 @@ fn user_get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         .values()
         .map(render::user_record)
         .collect();
+    let rows = paging::filtered(rows, call.args.get("filter"));
     Ok(paging::page(rows, call.args.int("start")))
 }
 
