@@ -18,6 +18,9 @@ pub const MAX_COMMANDS: usize = 50;
 
 /// A batch being assembled. Commands run in the order pushed.
 ///
+/// Each command travels as a query string, which leaves out `null`, `[]` and `{}` and sends booleans as
+/// `1`/`0`; send a request that relies on those directly.
+///
 /// ```no_run
 /// # use bitrix24_api::{Client, Method, UndocumentedError};
 /// # #[derive(serde::Serialize)] struct Open { #[serde(rename = "USER_CODE")] code: String }
@@ -263,22 +266,27 @@ impl<'c> Batch<'c> {
         let mut settled: Vec<Option<Outcome>> = Vec::with_capacity(chunk.len());
         for (offset, command) in chunk.iter().enumerate() {
             let index = first + offset;
-            let line = command
-                .params
-                .clone()
-                .map_err(Outcome::Unencodable)
-                .and_then(|params| {
-                    bind(index, params, &command.refs, first, earlier, &settled)
-                        .map_err(Outcome::NotSent)
-                });
-            match line {
+            let outcome = match &command.params {
+                Err(message) => Some(Outcome::Unencodable(message.clone())),
                 Ok(params) => {
-                    let line = format!("{}?{}", command.method, form::encode(&params));
-                    cmd.insert(key(index), Value::String(line));
-                    settled.push(None);
+                    match bind(
+                        index,
+                        params.clone(),
+                        &command.refs,
+                        first,
+                        earlier,
+                        &settled,
+                    ) {
+                        Ok(params) => {
+                            let line = format!("{}?{}", command.method, form::encode(&params));
+                            cmd.insert(key(index), Value::String(line));
+                            None
+                        }
+                        Err(reason) => Some(Outcome::NotSent(reason)),
+                    }
                 }
-                Err(outcome) => settled.push(Some(outcome)),
-            }
+            };
+            settled.push(outcome);
         }
         if cmd.is_empty() {
             return settled.into_iter().flatten().collect();
