@@ -238,7 +238,9 @@ impl<'c> Batch<'c> {
     /// Runs the commands, in requests of at most [`MAX_COMMANDS`]. References to a command in an earlier
     /// request are filled in from its result here; within one request the portal resolves them. A
     /// command whose reference cannot be filled in (its target failed, or has no such value) is not
-    /// sent, and neither is anything in the same request that refers to it.
+    /// sent, and neither is anything in the same request that refers to it. Within one request that is
+    /// up to the portal, which leaves the reference's text in place when its target failed: use
+    /// [`Batch::halt_on_error`] when a command must not run without its target's result.
     pub async fn run(self) -> BatchReply {
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(self.commands.len());
         let mut halted = false;

@@ -1,9 +1,13 @@
 //! Explicit batches against the simulated portal: references across the 50-command split, damaged
 //! answers, and commands the answer leaves out. The simulator's counters show what actually ran.
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use bitrix24_api::batch::{MAX_COMMANDS, ReferenceError};
-use bitrix24_api::{Client, Error, Method, UndocumentedError};
-use bitrix24_sim::{BatchDamage, Fault, Simulator};
+use bitrix24_api::{Client, Error, Method, SystemError, UndocumentedError};
+use bitrix24_sim::{BatchDamage, Fault, OperatingLimit, Simulator};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -242,4 +246,68 @@ async fn after_a_halt_the_commands_left_out_did_not_run() {
     assert!(matches!(reply.get(&failed), Err(Error::Method(_))));
     assert!(matches!(reply.get(&never), Err(Error::NotExecuted)));
     assert_eq!(calls(&sim, DIALOG), 1);
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_for_time_inside_a_batch_is_recorded_in_the_operating_budget() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let sim = Simulator::builder()
+        .no_rate_limit()
+        .operating_limit(OperatingLimit {
+            budget: 1.0,
+            window: Duration::from_secs(2),
+            costs: [(DIALOG.to_owned(), 0.5)].into(),
+            ..OperatingLimit::default()
+        })
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .webhook(sim.webhook_url())
+        .allow_http(true)
+        .operating_limit(Some(bitrix24_api::OperatingLimit {
+            budget: Duration::from_secs(1),
+        }))
+        .build()
+        .unwrap();
+    // Under budget, and the portal names the reset.
+    client.call(DialogGet { chat_id: CHAT }).await.unwrap();
+    sim.inject(Fault::operation_time_limit().for_method(DIALOG).times(1));
+    let mut batch = client.batch();
+    let refused = batch.push(DialogGet { chat_id: CHAT });
+    assert!(matches!(
+        batch.run().await.get(&refused),
+        Err(Error::System(SystemError::OperationTimeLimit { .. }))
+    ));
+    // The refusal blocks the method until the reset, so the next call waits for it instead of being
+    // refused again.
+    client.call(DialogGet { chat_id: CHAT }).await.unwrap();
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        log.matches("pausing for the method's operating-time budget")
+            .count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(sim.counters().limit_refusals, 1);
 }
