@@ -263,33 +263,7 @@ impl<'c> Batch<'c> {
         chunk: &[Command],
         earlier: &[Outcome],
     ) -> Vec<Outcome> {
-        let mut cmd = serde_json::Map::new();
-        // `Some` for a command settled before sending: it could not be encoded or bound.
-        let mut settled: Vec<Option<Outcome>> = Vec::with_capacity(chunk.len());
-        for (offset, command) in chunk.iter().enumerate() {
-            let index = first + offset;
-            let outcome = match &command.params {
-                Err(message) => Some(Outcome::Unencodable(message.clone())),
-                Ok(params) => {
-                    match bind(
-                        index,
-                        params.clone(),
-                        &command.refs,
-                        first,
-                        earlier,
-                        &settled,
-                    ) {
-                        Ok(params) => {
-                            let line = format!("{}?{}", command.method, form::encode(&params));
-                            cmd.insert(key(index), Value::String(line));
-                            None
-                        }
-                        Err(reason) => Some(Outcome::NotSent(reason)),
-                    }
-                }
-            };
-            settled.push(outcome);
-        }
+        let (cmd, settled) = prepare(first, chunk, earlier);
         if cmd.is_empty() {
             return settled.into_iter().flatten().collect();
         }
@@ -352,6 +326,43 @@ impl<'c> Batch<'c> {
 }
 
 const OPERATION_TIME_LIMIT: &str = "OPERATION_TIME_LIMIT";
+
+/// The `cmd` map of one request, and beside it, per command, `Some` outcome for one settled before
+/// sending (its parameters could not be encoded, or a reference not filled in).
+fn prepare(
+    first: usize,
+    chunk: &[Command],
+    earlier: &[Outcome],
+) -> (Map<String, Value>, Vec<Option<Outcome>>) {
+    let mut cmd = Map::new();
+    let mut settled: Vec<Option<Outcome>> = Vec::with_capacity(chunk.len());
+    for (offset, command) in chunk.iter().enumerate() {
+        let index = first + offset;
+        let bound = match &command.params {
+            Ok(params) => bind(
+                index,
+                params.clone(),
+                &command.refs,
+                first,
+                earlier,
+                &settled,
+            ),
+            Err(message) => {
+                settled.push(Some(Outcome::Unencodable(message.clone())));
+                continue;
+            }
+        };
+        match bound {
+            Ok(params) => {
+                let line = format!("{}?{}", command.method, form::encode(&params));
+                cmd.insert(key(index), Value::String(line));
+                settled.push(None);
+            }
+            Err(reason) => settled.push(Some(Outcome::NotSent(reason))),
+        }
+    }
+    (cmd, settled)
+}
 
 /// The parameters of command `index` with its references bound: to their text when the target is in
 /// the same request (the portal resolves it), or to the value itself when the target ran in an earlier
