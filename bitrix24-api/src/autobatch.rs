@@ -113,10 +113,10 @@ async fn dispatch(client: Client, jobs: Vec<Job>) {
     for job in alone {
         tokio::spawn(send_alone(client.clone(), job));
     }
-    match together.len() {
-        0 => {}
-        1 => send_alone(client, together.into_iter().next().expect("one job")).await,
-        _ => send_together(client, together).await,
+    match <[Job; 1]>::try_from(together) {
+        Ok([job]) => send_alone(client, job).await,
+        Err(together) if together.is_empty() => {}
+        Err(together) => send_together(client, together).await,
     }
 }
 
