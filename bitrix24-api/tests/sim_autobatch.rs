@@ -71,12 +71,12 @@ fn client(sim: &Simulator) -> bitrix24_api::ClientBuilder {
         .webhook(sim.webhook_url())
         .allow_http(true)
         .auto_batch(Duration::from_millis(100))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_base_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_millis(5)),
+        )
 }
 
 async fn sim() -> Simulator {
@@ -110,9 +110,9 @@ async fn a_method_over_its_operating_budget_goes_alone_and_holds_up_nobody() {
         .await
         .unwrap();
     let client = client(&sim)
-        .operating_limit(Some(bitrix24_api::OperatingLimit {
-            budget: Duration::from_secs(1),
-        }))
+        .operating_limit(Some(bitrix24_api::OperatingLimit::new(
+            Duration::from_secs(1),
+        )))
         .build()
         .unwrap();
     // Alone in its window: it runs, and its figures put the method over the budget until the reset.

@@ -285,9 +285,9 @@ async fn a_refusal_for_time_inside_a_batch_is_recorded_in_the_operating_budget()
     let client = Client::builder()
         .webhook(sim.webhook_url())
         .allow_http(true)
-        .operating_limit(Some(bitrix24_api::OperatingLimit {
-            budget: Duration::from_secs(1),
-        }))
+        .operating_limit(Some(bitrix24_api::OperatingLimit::new(
+            Duration::from_secs(1),
+        )))
         .build()
         .unwrap();
     // Under budget, and the portal names the reset.
