@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bitrix24_api::batch::{MAX_COMMANDS, ReferenceError};
-use bitrix24_api::{Client, Error, Method, SystemError, UndocumentedError};
+use bitrix24_api::{Client, Error, Method, SystemErrorCode, UndocumentedError};
 use bitrix24_sim::{BatchDamage, Fault, OperatingLimit, Simulator};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -297,7 +297,7 @@ async fn a_refusal_for_time_inside_a_batch_is_recorded_in_the_operating_budget()
     let refused = batch.push(DialogGet { chat_id: CHAT });
     assert!(matches!(
         batch.run().await.get(&refused),
-        Err(Error::System(SystemError::OperationTimeLimit { .. }))
+        Err(Error::System(e)) if e.code == SystemErrorCode::OperationTimeLimit
     ));
     // The refusal blocks the method until the reset, so the next call waits for it instead of being
     // refused again.
