@@ -1,11 +1,13 @@
 //! Automatic batching: concurrent calls on one client coalesce into `batch` requests.
 //!
 //! Calls arriving within a short window (or until 50 are waiting) leave as one `batch`. Each caller
-//! gets its own typed outcome, as if it had called alone; a window with one call sends it as is.
+//! gets its own typed outcome, as if it had called alone. Only calls that a `batch` carries exactly as a
+//! direct call would go together ([`batchable`]); the others, and a window with one call, go alone.
 
 use std::sync::{OnceLock, Weak};
 use std::time::Duration;
 
+use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::batch::{MAX_COMMANDS, Outcome};
@@ -19,11 +21,11 @@ struct Job {
     method: &'static str,
     params: Params,
     safe: bool,
-    answer: oneshot::Sender<Answer>,
+    answer: oneshot::Sender<JobOutcome>,
 }
 
-/// What a waiting call gets back.
-pub(crate) enum Answer {
+/// What a queued call gets back: its own plain answer, or its outcome inside a `batch`.
+pub(crate) enum JobOutcome {
     /// It was alone in its window and went out as a plain call.
     Alone(Result<RawSuccess, RawFailure>),
     /// It went out inside a `batch`, as command `index`.
@@ -51,7 +53,7 @@ impl AutoBatcher {
         method: &'static str,
         params: Params,
         safe: bool,
-    ) -> Answer {
+    ) -> JobOutcome {
         let jobs = self.jobs.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
             tokio::spawn(collect(
@@ -70,11 +72,11 @@ impl AutoBatcher {
         };
         // The task ends only when the runtime shuts down; then the call goes out on its own.
         if let Err(mpsc::error::SendError(job)) = jobs.send(job) {
-            return Answer::Alone(client.send_raw(job.method, &job.params, job.safe).await);
+            return JobOutcome::Alone(client.send_raw(job.method, &job.params, job.safe).await);
         }
         receive.await.unwrap_or_else(|_| {
             // The batch task ended without answering: the call may or may not have run.
-            Answer::Alone(Err(RawFailure::Transport(TransportError {
+            JobOutcome::Alone(Err(RawFailure::Transport(TransportError {
                 kind: TransportKind::Other,
                 message: "the batch carrying this call was abandoned".to_owned(),
             })))
@@ -101,22 +103,112 @@ async fn collect(client: Weak<Inner>, mut jobs: mpsc::UnboundedReceiver<Job>, wi
     }
 }
 
-async fn dispatch(client: Client, mut jobs: Vec<Job>) {
-    if jobs.len() == 1 {
-        let job = jobs.remove(0);
-        let result = client.send_raw(job.method, &job.params, job.safe).await;
-        let _ = job.answer.send(Answer::Alone(result));
-        return;
+/// Sends one window's calls: those still awaited and batchable together, the rest alone.
+async fn dispatch(client: Client, jobs: Vec<Job>) {
+    // A caller that stopped waiting before its window closed is not sent at all.
+    let (together, alone): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .filter(|job| !job.answer.is_closed())
+        .partition(|job| batchable(&client, job));
+    for job in alone {
+        tokio::spawn(send_alone(client.clone(), job));
     }
+    match <[Job; 1]>::try_from(together) {
+        Ok([job]) => send_alone(client, job).await,
+        Err(together) if together.is_empty() => {}
+        Err(together) => send_together(client, together).await,
+    }
+}
+
+/// Whether a call behaves inside a `batch` exactly as it would alone:
+/// - it is safe to repeat, since a batch that fails ambiguously is retried only when every command in
+///   it is (one creating call would otherwise make its neighbours unretryable);
+/// - its parameters survive the batch's query string ([`representable`]);
+/// - its method is not waiting for its operating-time budget, which would hold up the whole window.
+fn batchable(client: &Client, job: &Job) -> bool {
+    let over_budget = client
+        .inner
+        .operating
+        .as_ref()
+        .is_some_and(|budget| budget.wait(job.method).is_some());
+    job.safe && !over_budget && job.params.values().all(representable)
+}
+
+/// Whether a value reaches the portal unchanged through a batch command's query string. The query
+/// string drops `null`, `[]` and `{}` (so "clear this field" would be lost) and turns booleans into
+/// `1`/`0`, which PHP compares differently from `true`/`false` (`true == "Y"` holds, `"1" == "Y"`
+/// does not). Keys with brackets would be read back as nesting.
+pub(crate) fn representable(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) => false,
+        Value::Number(_) | Value::String(_) => true,
+        Value::Array(items) => !items.is_empty() && items.iter().all(representable),
+        Value::Object(fields) => {
+            !fields.is_empty()
+                && fields
+                    .iter()
+                    .all(|(key, item)| !key.contains(['[', ']']) && representable(item))
+        }
+    }
+}
+
+async fn send_alone(client: Client, job: Job) {
+    let result = client.send_raw(job.method, &job.params, job.safe).await;
+    let _ = job.answer.send(JobOutcome::Alone(result));
+}
+
+async fn send_together(client: Client, jobs: Vec<Job>) {
     let mut batch = client.batch();
-    let mut answers = Vec::with_capacity(jobs.len());
+    let mut waiting = Vec::with_capacity(jobs.len());
     for job in jobs {
-        batch.push_params(job.method, job.params, job.safe);
-        answers.push(job.answer);
+        batch.push_params(job.method, job.params.clone(), job.safe);
+        waiting.push(job);
     }
     let reply = batch.run().await;
-    for (index, (outcome, answer)) in reply.outcomes.into_iter().zip(answers).enumerate() {
+    for (index, (outcome, job)) in reply.outcomes.into_iter().zip(waiting).enumerate() {
+        if refused_for_time(&outcome) {
+            // Refused before it ran: a direct call would retry it under the retry policy, and so
+            // does this one, alone (the refusal is already recorded in the budget).
+            tokio::spawn(send_alone(client.clone(), job));
+            continue;
+        }
         // A caller that stopped waiting has nobody to tell.
-        let _ = answer.send(Answer::Batched(outcome, index));
+        let _ = job.answer.send(JobOutcome::Batched(outcome, index));
+    }
+}
+
+fn refused_for_time(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Failed(RawFailure::Envelope { code, .. }) if code == "OPERATION_TIME_LIMIT")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::representable;
+
+    #[test]
+    fn only_what_the_query_string_carries_unchanged_is_representable() {
+        for value in [
+            json!(5),
+            json!(1.5),
+            json!("text"),
+            json!(["a", {"B": 1}]),
+            json!({"F": {"G": "x"}}),
+        ] {
+            assert!(representable(&value), "{value}");
+        }
+        for value in [
+            json!(null),
+            json!(false),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!({"FIELDS": {"PHONE": []}}),
+            json!(["a", null]),
+            json!({"a[b]": 1}),
+        ] {
+            assert!(!representable(&value), "{value}");
+        }
     }
 }

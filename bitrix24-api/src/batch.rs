@@ -1,25 +1,25 @@
 //! `batch`: many typed commands in one request, a typed outcome per command.
 
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-use serde_with::serde_as;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value, json};
 
 use crate::client::Client;
-use crate::envelope::{RawFailure, under};
+use crate::envelope::{RawFailure, text_of, under};
 use crate::error::{DecodeError, Error};
 use crate::form;
 use crate::method::Method;
 use crate::params::{Params, params_of};
 use crate::reply::{Reply, Time};
-use crate::wire::EmptyAsDefault;
 
 /// The most commands the portal runs in one `batch`; larger batches are split.
 pub const MAX_COMMANDS: usize = 50;
 
 /// A batch being assembled. Commands run in the order pushed.
+///
+/// Each command travels as a query string, which leaves out `null`, `[]` and `{}` and sends booleans as
+/// `1`/`0`; send a request that relies on those directly.
 ///
 /// ```no_run
 /// # use bitrix24_api::{Client, Method, UndocumentedError};
@@ -29,14 +29,15 @@ pub const MAX_COMMANDS: usize = 50;
 /// # #[derive(serde::Serialize)] struct Dialog { #[serde(rename = "CHAT_ID")] chat_id: i64 }
 /// # impl Method for Dialog { const NAME: &'static str = "imopenlines.dialog.get"; const SCOPE: &'static str = "";
 /// #   const SAFE_TO_REPEAT: bool = true; type Response = serde_json::Value; type Error = UndocumentedError; }
-/// # async fn run(client: Client) {
+/// # async fn run(client: Client) -> Result<(), bitrix24_api::batch::ReferenceError> {
 /// let mut batch = client.batch();
 /// let open = batch.push(Open { code: "livechat|1|2|3".into() });
 /// // CHAT_ID comes from the first command's result, resolved by the portal.
-/// let dialog = batch.push_with(Dialog { chat_id: 0 }, [("CHAT_ID", open.result().at("CHAT_ID"))]);
+/// let dialog = batch.push_with(Dialog { chat_id: 0 }, [("CHAT_ID", open.result().at("CHAT_ID"))])?;
 /// let reply = batch.halt_on_error(true).run().await;
 /// let chat = reply.get(&dialog).map(|r| r.result);
 /// # let _ = chat;
+/// # Ok(())
 /// # }
 /// ```
 #[must_use = "a batch does nothing until it is run"]
@@ -92,12 +93,58 @@ impl ResultRef {
     }
 
     fn text(&self) -> String {
-        let mut text = format!("$result[{}]", key(self.command));
-        for segment in &self.path {
-            text.push_str(&format!("[{segment}]"));
-        }
-        text
+        format!("$result[{}]{}", key(self.command), self.path_text())
     }
+
+    fn path_text(&self) -> String {
+        self.path.iter().map(|s| format!("[{s}]")).collect()
+    }
+}
+
+/// A `$result[…]` reference that cannot be used. The first two are refused by
+/// [`Batch::push_with`]; the others leave the dependent command unsent ([`Error::NotSent`]), because
+/// sending it with the reference's text in place of the value would run it with wrong parameters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReferenceError {
+    /// The parameter name is not bracket notation (`CHAT_ID`, `FIELDS[CHAT_ID]`).
+    #[error("`{name}` is not a parameter name")]
+    NotAName {
+        /// The name as given.
+        name: String,
+    },
+    /// The reference points at the command itself or at a later one (a command of another batch, say):
+    /// results only flow forward.
+    #[error("command {command} refers to command {target}, which does not run before it")]
+    NotEarlier {
+        /// The index the command would have had.
+        command: usize,
+        /// The referenced index.
+        target: usize,
+    },
+    /// The referenced command did not succeed (it failed, was not sent, did not run, or is missing
+    /// from the answer), so its result does not exist.
+    #[error(
+        "not sent: command {command} needs the result of command {target}, which did not succeed"
+    )]
+    TargetFailed {
+        /// The dependent command.
+        command: usize,
+        /// The referenced command.
+        target: usize,
+    },
+    /// The referenced command succeeded, but its result holds nothing at the path.
+    #[error(
+        "not sent: command {command} needs `{path}` of command {target}'s result, which is not there"
+    )]
+    NoValue {
+        /// The dependent command.
+        command: usize,
+        /// The referenced command.
+        target: usize,
+        /// The path inside the result, in brackets.
+        path: String,
+    },
 }
 
 /// Command keys are never numeric: numeric keys make the portal answer with lists instead of maps.
@@ -125,29 +172,47 @@ impl<'c> Batch<'c> {
 
     /// Adds a command.
     pub fn push<M: Method>(&mut self, request: M) -> Cmd<M> {
-        self.push_with(request, std::iter::empty::<(&str, ResultRef)>())
+        self.add(M::NAME, params_of(&request), M::SAFE_TO_REPEAT, Vec::new())
     }
 
     /// Adds a command whose parameters (named in bracket notation: `CHAT_ID`, `FIELDS[CHAT_ID]`) take
-    /// values from earlier commands' results.
+    /// values from earlier commands' results. A name that is not bracket notation, or a reference to
+    /// this command or a later one, is refused and nothing is added.
     pub fn push_with<M: Method, K: AsRef<str>>(
         &mut self,
         request: M,
         refs: impl IntoIterator<Item = (K, ResultRef)>,
-    ) -> Cmd<M> {
-        let mut params = params_of(&request);
+    ) -> Result<Cmd<M>, ReferenceError> {
+        let command = self.commands.len();
         let mut bound = Vec::new();
         for (name, reference) in refs {
-            match form::key_path(name.as_ref()) {
-                Some(path) => bound.push((path, reference)),
-                None => params = Err(format!("`{}` is not a parameter name", name.as_ref())),
+            let name = name.as_ref();
+            let path = form::key_path(name).ok_or_else(|| ReferenceError::NotAName {
+                name: name.to_owned(),
+            })?;
+            if reference.command >= command {
+                return Err(ReferenceError::NotEarlier {
+                    command,
+                    target: reference.command,
+                });
             }
+            bound.push((path, reference));
         }
+        Ok(self.add(M::NAME, params_of(&request), M::SAFE_TO_REPEAT, bound))
+    }
+
+    fn add<M>(
+        &mut self,
+        method: &'static str,
+        params: Result<Params, String>,
+        safe: bool,
+        refs: Vec<(Vec<String>, ResultRef)>,
+    ) -> Cmd<M> {
         self.commands.push(Command {
-            method: M::NAME,
+            method,
             params,
-            safe: M::SAFE_TO_REPEAT,
-            refs: bound,
+            safe,
+            refs,
         });
         Cmd {
             index: self.commands.len() - 1,
@@ -157,12 +222,7 @@ impl<'c> Batch<'c> {
 
     /// Adds an already serialized command without references (the auto-batcher's calls).
     pub(crate) fn push_params(&mut self, method: &'static str, params: Params, safe: bool) {
-        self.commands.push(Command {
-            method,
-            params: Ok(params),
-            safe,
-            refs: Vec::new(),
-        });
+        self.add::<()>(method, Ok(params), safe, Vec::new());
     }
 
     /// How many commands were pushed.
@@ -176,7 +236,11 @@ impl<'c> Batch<'c> {
     }
 
     /// Runs the commands, in requests of at most [`MAX_COMMANDS`]. References to a command in an earlier
-    /// request are filled in from its result here; within one request the portal resolves them.
+    /// request are filled in from its result here; within one request the portal resolves them. A
+    /// command whose reference cannot be filled in (its target failed, or has no such value) is not
+    /// sent, and neither is anything in the same request that refers to it. Within one request that is
+    /// up to the portal, which leaves the reference's text in place when its target failed: use
+    /// [`Batch::halt_on_error`] when a command must not run without its target's result.
     pub async fn run(self) -> BatchReply {
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(self.commands.len());
         let mut halted = false;
@@ -187,10 +251,7 @@ impl<'c> Batch<'c> {
                 continue;
             }
             let chunk_outcomes = self.run_chunk(first, chunk, &outcomes).await;
-            halted = self.halt
-                && chunk_outcomes
-                    .iter()
-                    .any(|o| !matches!(o, Outcome::Done { .. }));
+            halted = self.halt && chunk_outcomes.iter().any(|o| !o.is_done());
             outcomes.extend(chunk_outcomes);
         }
         BatchReply { outcomes }
@@ -202,24 +263,9 @@ impl<'c> Batch<'c> {
         chunk: &[Command],
         earlier: &[Outcome],
     ) -> Vec<Outcome> {
-        let mut cmd = serde_json::Map::new();
-        let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(chunk.len());
-        for (offset, command) in chunk.iter().enumerate() {
-            match &command.params {
-                Ok(params) => {
-                    let mut params = params.clone();
-                    for (path, reference) in &command.refs {
-                        form::insert(&mut params, path, resolve(reference, first, earlier));
-                    }
-                    let line = format!("{}?{}", command.method, form::encode(&params));
-                    cmd.insert(key(first + offset), Value::String(line));
-                    outcomes.push(None);
-                }
-                Err(message) => outcomes.push(Some(Outcome::Unsent(message.clone()))),
-            }
-        }
+        let (cmd, settled) = prepare(first, chunk, earlier);
         if cmd.is_empty() {
-            return outcomes.into_iter().flatten().collect();
+            return settled.into_iter().flatten().collect();
         }
         let mut params = Params::new();
         params.insert("halt".into(), json!(u8::from(self.halt)));
@@ -240,62 +286,128 @@ impl<'c> Batch<'c> {
         let mut answer = match answer {
             Ok(result) => result,
             Err(failure) => {
-                return outcomes
+                return settled
                     .into_iter()
                     .map(|o| o.unwrap_or_else(|| Outcome::Failed(failure.clone())))
                     .collect();
             }
         };
-        for (offset, command) in chunk.iter().enumerate() {
-            let k = key(first + offset);
-            if outcomes[offset].is_some() {
+        let mut failed_before = false;
+        let mut outcomes = Vec::with_capacity(chunk.len());
+        for (offset, (command, settled)) in chunk.iter().zip(settled).enumerate() {
+            if let Some(outcome) = settled {
+                outcomes.push(outcome);
                 continue;
             }
-            let outcome = if let Some(result) = answer.result.remove(&k) {
-                let time = answer.result_time.remove(&k);
-                if let (Some(time), Some(budget)) = (&time, &self.client.inner.operating) {
-                    budget.record(command.method, time);
-                }
-                Outcome::Done {
-                    result,
-                    time,
-                    next: answer.result_next.remove(&k).and_then(count),
-                    total: answer.result_total.remove(&k).and_then(count),
-                }
-            } else if let Some(e) = answer.result_error.remove(&k) {
-                Outcome::Failed(RawFailure::Envelope {
-                    code: e.error,
-                    description: e.error_description,
-                    status: 0,
-                })
-            } else {
-                Outcome::NotExecuted
-            };
-            outcomes[offset] = Some(outcome);
+            let outcome = answer.take(&key(first + offset), failed_before && self.halt);
+            self.record_operating(command.method, &outcome);
+            failed_before |= matches!(outcome, Outcome::Failed(_));
+            outcomes.push(outcome);
         }
-        outcomes.into_iter().flatten().collect()
+        outcomes
+    }
+
+    /// Feeds the method's operating-time figures to the budget, as a direct call does: the `time` of a
+    /// command that ran, or an `OPERATION_TIME_LIMIT` refusal.
+    fn record_operating(&self, method: &str, outcome: &Outcome) {
+        let Some(budget) = &self.client.inner.operating else {
+            return;
+        };
+        match outcome {
+            Outcome::Done {
+                time: Some(time), ..
+            } => budget.record(method, time),
+            Outcome::Failed(RawFailure::Envelope { code, .. }) if code == OPERATION_TIME_LIMIT => {
+                budget.refused(method)
+            }
+            _ => {}
+        }
     }
 }
 
-/// The value a reference stands for: its text when the portal resolves it (same request), or the value
-/// itself when the referenced command ran in an earlier request.
-fn resolve(reference: &ResultRef, first_in_request: usize, earlier: &[Outcome]) -> Value {
-    if reference.command < first_in_request
-        && let Some(Outcome::Done { result, .. }) = earlier.get(reference.command)
-    {
-        let found = reference
-            .path
-            .iter()
-            .try_fold(result, |value, segment| match value {
-                Value::Object(map) => map.get(segment),
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            });
-        if let Some(value) = found {
-            return value.clone();
+const OPERATION_TIME_LIMIT: &str = "OPERATION_TIME_LIMIT";
+
+/// The `cmd` map of one request, and beside it, per command, `Some` outcome for one settled before
+/// sending (its parameters could not be encoded, or a reference not filled in).
+fn prepare(
+    first: usize,
+    chunk: &[Command],
+    earlier: &[Outcome],
+) -> (Map<String, Value>, Vec<Option<Outcome>>) {
+    let mut cmd = Map::new();
+    let mut settled: Vec<Option<Outcome>> = Vec::with_capacity(chunk.len());
+    for (offset, command) in chunk.iter().enumerate() {
+        let index = first + offset;
+        let bound = match &command.params {
+            Ok(params) => bind(
+                index,
+                params.clone(),
+                &command.refs,
+                first,
+                earlier,
+                &settled,
+            ),
+            Err(message) => {
+                settled.push(Some(Outcome::Unencodable(message.clone())));
+                continue;
+            }
+        };
+        match bound {
+            Ok(params) => {
+                let line = format!("{}?{}", command.method, form::encode(&params));
+                cmd.insert(key(index), Value::String(line));
+                settled.push(None);
+            }
+            Err(reason) => settled.push(Some(Outcome::NotSent(reason))),
         }
     }
-    Value::String(reference.text())
+    (cmd, settled)
+}
+
+/// The parameters of command `index` with its references bound: to their text when the target is in
+/// the same request (the portal resolves it), or to the value itself when the target ran in an earlier
+/// request. `settled` holds the commands of this request before `index` that will not be sent.
+fn bind(
+    index: usize,
+    mut params: Params,
+    refs: &[(Vec<String>, ResultRef)],
+    first_in_request: usize,
+    earlier: &[Outcome],
+    settled: &[Option<Outcome>],
+) -> Result<Params, ReferenceError> {
+    for (name, reference) in refs {
+        let failed = ReferenceError::TargetFailed {
+            command: index,
+            target: reference.command,
+        };
+        let value = if reference.command >= first_in_request {
+            match settled.get(reference.command - first_in_request) {
+                Some(None) => Value::String(reference.text()),
+                _ => return Err(failed),
+            }
+        } else {
+            let Some(Outcome::Done { result, .. }) = earlier.get(reference.command) else {
+                return Err(failed);
+            };
+            lookup(result, &reference.path)
+                .cloned()
+                .ok_or_else(|| ReferenceError::NoValue {
+                    command: index,
+                    target: reference.command,
+                    path: reference.path_text(),
+                })?
+        };
+        form::insert(&mut params, name, value);
+    }
+    Ok(params)
+}
+
+fn lookup<'v>(result: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(result, |value, segment| match value {
+        Value::Object(map) => map.get(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
 }
 
 fn count(value: Value) -> Option<u64> {
@@ -306,32 +418,74 @@ fn count(value: Value) -> Option<u64> {
     }
 }
 
-#[serde_as]
+/// The `result` of a `batch` answer: five maps keyed by command. Each map is read as plain JSON, and
+/// each entry only when its command's outcome is taken, so that one malformed entry (a `time` block of
+/// the wrong shape, a `null` description) spoils nothing but its own figure.
 #[derive(Deserialize)]
 struct BatchResult {
-    #[serde_as(as = "EmptyAsDefault")]
-    #[serde(default)]
-    result: HashMap<String, Value>,
-    #[serde_as(as = "EmptyAsDefault")]
-    #[serde(default)]
-    result_error: HashMap<String, CommandError>,
-    #[serde_as(as = "EmptyAsDefault")]
-    #[serde(default)]
-    result_total: HashMap<String, Value>,
-    #[serde_as(as = "EmptyAsDefault")]
-    #[serde(default)]
-    result_next: HashMap<String, Value>,
-    #[serde_as(as = "EmptyAsDefault")]
-    #[serde(default)]
-    result_time: HashMap<String, Time>,
+    #[serde(default, deserialize_with = "section")]
+    result: Map<String, Value>,
+    #[serde(default, deserialize_with = "section")]
+    result_error: Map<String, Value>,
+    #[serde(default, deserialize_with = "section")]
+    result_total: Map<String, Value>,
+    #[serde(default, deserialize_with = "section")]
+    result_next: Map<String, Value>,
+    #[serde(default, deserialize_with = "section")]
+    result_time: Map<String, Value>,
 }
 
-#[derive(Deserialize)]
-struct CommandError {
-    #[serde(default)]
-    error: String,
-    #[serde(default)]
-    error_description: String,
+/// One of the maps: an object, or PHP's empty (or numbered) list; anything else counts as empty.
+fn section<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Object(map) => map,
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => Map::new(),
+    })
+}
+
+impl BatchResult {
+    /// The outcome of the command keyed `key`. One that is absent did not run if the batch halted
+    /// before it; otherwise nobody knows whether it ran.
+    fn take(&mut self, key: &str, halted: bool) -> Outcome {
+        if let Some(result) = self.result.remove(key) {
+            return Outcome::Done {
+                result,
+                time: self
+                    .result_time
+                    .remove(key)
+                    .and_then(|t| serde_json::from_value(t).ok()),
+                next: self.result_next.remove(key).and_then(count),
+                total: self.result_total.remove(key).and_then(count),
+            };
+        }
+        if let Some(error) = self.result_error.remove(key) {
+            let (code, description) = match error {
+                Value::Object(mut fields) => (
+                    fields.remove("error").map(text_of).unwrap_or_default(),
+                    fields
+                        .remove("error_description")
+                        .map(text_of)
+                        .unwrap_or_default(),
+                ),
+                other => (text_of(other), String::new()),
+            };
+            return Outcome::Failed(RawFailure::Envelope {
+                code,
+                description,
+                status: 0,
+            });
+        }
+        if halted {
+            Outcome::NotExecuted
+        } else {
+            Outcome::MissingFromAnswer
+        }
+    }
 }
 
 pub(crate) enum Outcome {
@@ -343,8 +497,19 @@ pub(crate) enum Outcome {
     },
     Failed(RawFailure),
     /// The parameters could not be encoded, so the command was not sent.
-    Unsent(String),
+    Unencodable(String),
+    /// A reference could not be filled in, so the command was not sent.
+    NotSent(ReferenceError),
+    /// The batch halted before the command.
     NotExecuted,
+    /// The answer says nothing about the command: it may or may not have run.
+    MissingFromAnswer,
+}
+
+impl Outcome {
+    fn is_done(&self) -> bool {
+        matches!(self, Outcome::Done { .. })
+    }
 }
 
 /// The outcome of every command of a batch.
@@ -353,21 +518,19 @@ pub struct BatchReply {
 }
 
 impl BatchReply {
-    /// The typed outcome of one command: its result, its error, or [`Error::NotExecuted`].
+    /// The typed outcome of one command: its result, its error, [`Error::NotSent`],
+    /// [`Error::NotExecuted`] or [`Error::MissingFromAnswer`].
     pub fn get<M: Method>(&self, cmd: &Cmd<M>) -> Result<Reply<M::Response>, Error<M::Error>> {
         typed::<M>(self.outcomes.get(cmd.index), cmd.index)
     }
 
     /// How many commands failed or did not run.
     pub fn failures(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|o| !matches!(o, Outcome::Done { .. }))
-            .count()
+        self.outcomes.iter().filter(|o| !o.is_done()).count()
     }
 }
 
-/// Types the outcome of the command at `index`: its result, its error, or [`Error::NotExecuted`].
+/// Types the outcome of the command at `index`.
 pub(crate) fn typed<M: Method>(
     outcome: Option<&Outcome>,
     index: usize,
@@ -391,7 +554,9 @@ pub(crate) fn typed<M: Method>(
             ))),
         },
         Some(Outcome::Failed(failure)) => Err(failure.clone().into_error()),
-        Some(Outcome::Unsent(message)) => Err(Error::Encode(message.clone())),
+        Some(Outcome::Unencodable(message)) => Err(Error::Encode(message.clone())),
+        Some(Outcome::NotSent(reason)) => Err(Error::NotSent(reason.clone())),
+        Some(Outcome::MissingFromAnswer) => Err(Error::MissingFromAnswer),
         Some(Outcome::NotExecuted) | None => Err(Error::NotExecuted),
     }
 }

@@ -4,7 +4,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::autobatch::Answer;
+use crate::autobatch::JobOutcome;
 use crate::batch;
 use crate::client::Client;
 use crate::error::{DeadlineError, Error};
@@ -84,10 +84,10 @@ impl Client {
                 None => submitted.await,
             };
             return match answer {
-                Answer::Alone(raw) => self
+                JobOutcome::Alone(raw) => self
                     .decode(M::NAME, raw.map_err(|f| f.into_error())?)
                     .map_err(Error::Decode),
-                Answer::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
+                JobOutcome::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
             };
         }
         let raw = self

@@ -191,7 +191,9 @@ impl ClientBuilder {
 
     /// Coalesces concurrent calls into `batch` requests: calls made within `window` of each other (up to
     /// 50) leave together, each still getting its own typed outcome. Fewer requests means more calls
-    /// within the rate limit, for a little latency. Off by default.
+    /// within the rate limit, for a little latency. Only calls that behave in a batch as they would
+    /// alone share one: safe to repeat, parameters without `null`, booleans or empty lists, and a method
+    /// within its operating budget; the others go alone. Off by default.
     pub fn auto_batch(mut self, window: Duration) -> Self {
         self.auto_batch = Some(window);
         self

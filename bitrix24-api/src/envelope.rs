@@ -223,7 +223,8 @@ fn syntax_error(status: u16, body: &str) -> DecodeError {
     DecodeError::new(path, message, status, body)
 }
 
-fn text_of(value: serde_json::Value) -> String {
+/// A code or description as text; PHP may send `null` or a number where a string belongs.
+pub(crate) fn text_of(value: serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s,
         serde_json::Value::Null => String::new(),

@@ -37,6 +37,16 @@ pub enum Error<E> {
     /// A batch command that did not run, because an earlier one failed and the batch halts on errors.
     #[error("not executed: the batch halted at an earlier command")]
     NotExecuted,
+    /// A batch command that was not sent: a value it takes from an earlier command's result does not
+    /// exist.
+    #[error(transparent)]
+    NotSent(crate::batch::ReferenceError),
+    /// A batch command the portal's answer says nothing about: it may or may not have run.
+    #[error("outcome unknown: the batch answer does not mention the command, which may have run")]
+    MissingFromAnswer,
+    /// A walk through a list could not go on: the portal did not move past the previous page.
+    #[error(transparent)]
+    Paging(crate::paging::PagingError),
 }
 
 impl<E: MethodError> Error<E> {

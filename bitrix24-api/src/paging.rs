@@ -43,9 +43,39 @@ impl<F> IdCursor<F> {
     }
 }
 
+/// Why a walk by ID stopped before the end of the list. Either way, asking for the next page again
+/// would repeat the same request forever.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// The last row of a full page has no readable ID, so there is no `>ID` to ask for next.
+    #[error(
+        "row {row} of a full page has no readable `{field}`, so the next page cannot be asked for"
+    )]
+    MissingId {
+        /// The ID field.
+        field: String,
+        /// The row's position in the page.
+        row: usize,
+    },
+    /// A page did not move past the previous one: the portal ignored the `>ID` filter or the order.
+    #[error(
+        "the page ends at {field} {last}, not after {after}: the portal ignored the filter or the order"
+    )]
+    NoProgress {
+        /// The ID field.
+        field: String,
+        /// The `>ID` the request asked for.
+        after: i64,
+        /// The last ID of the page that came back.
+        last: i64,
+    },
+}
+
 enum Cursor {
     At(Params),
     Failed(String),
+    Stuck(PagingError),
     Done,
 }
 
@@ -65,6 +95,7 @@ impl Client {
                 Cursor::Failed(message) => {
                     return Some((Err(Error::Encode(message)), Cursor::Done));
                 }
+                Cursor::Stuck(e) => return Some((Err(Error::Paging(e)), Cursor::Done)),
                 Cursor::Done => return None,
             };
             let reply = match self.page::<M>(&params).await {
@@ -102,7 +133,8 @@ impl Client {
     }
 
     /// Every row of a list method, walked by ID with `start=-1` (see [`IdCursor`]). Filters already in
-    /// the request are kept.
+    /// the request are kept. Each page must end past the previous one, and a full page must end in a
+    /// row with an ID; otherwise the stream ends with [`Error::Paging`] instead of asking again.
     pub fn items_by_id<M, T, F>(
         &self,
         request: M,
@@ -126,24 +158,30 @@ impl Client {
             }
             Err(message) => Cursor::Failed(message),
         };
-        stream::unfold((start, cursor), move |(state, cursor)| async move {
+        let walk = Walk {
+            cursor,
+            after: None,
+        };
+        stream::unfold((start, walk), move |(state, mut walk)| async move {
             let params = match state {
                 Cursor::At(params) => params,
                 Cursor::Failed(message) => {
-                    return Some((Err(Error::Encode(message)), (Cursor::Done, cursor)));
+                    return Some((Err(Error::Encode(message)), (Cursor::Done, walk)));
                 }
+                Cursor::Stuck(e) => return Some((Err(Error::Paging(e)), (Cursor::Done, walk))),
                 Cursor::Done => return None,
             };
             let rows: Vec<T> = match self.page::<M>(&params).await {
                 Ok(reply) => reply.result.into_iter().collect(),
-                Err(e) => return Some((Err(e), (Cursor::Done, cursor))),
+                Err(e) => return Some((Err(e), (Cursor::Done, walk))),
             };
-            let last = rows.last().and_then(|row| (cursor.id_of)(row));
-            let next = match last {
-                Some(last) if rows.len() >= PAGE_SIZE => Cursor::At(after(params, &cursor, last)),
-                _ => Cursor::Done,
-            };
-            Some((Ok(rows), (next, cursor)))
+            match walk.next(params, &rows) {
+                Err(e @ PagingError::NoProgress { .. }) => {
+                    Some((Err(Error::Paging(e)), (Cursor::Done, walk)))
+                }
+                Err(e) => Some((Ok(rows), (Cursor::Stuck(e), walk))),
+                Ok(next) => Some((Ok(rows), (next, walk))),
+            }
         })
         .map_ok(|rows| stream::iter(rows.into_iter().map(Ok)))
         .try_flatten()
@@ -158,6 +196,48 @@ impl Client {
             .await
             .map_err(|f| f.into_error())?;
         self.decode(M::NAME, raw).map_err(Error::Decode)
+    }
+}
+
+/// A walk by ID: the cursor and the last ID seen so far.
+struct Walk<F> {
+    cursor: IdCursor<F>,
+    after: Option<i64>,
+}
+
+impl<F> Walk<F> {
+    /// Where to go after a page: on past its last row, or nowhere after a short page. A page that
+    /// does not end past the previous one (rows already seen) is an error, and so is a full page whose
+    /// last row has no ID.
+    fn next<T>(&mut self, params: Params, rows: &[T]) -> Result<Cursor, PagingError>
+    where
+        F: Fn(&T) -> Option<i64>,
+    {
+        let Some(row) = rows.last() else {
+            return Ok(Cursor::Done);
+        };
+        let Some(last) = (self.cursor.id_of)(row) else {
+            return if rows.len() >= PAGE_SIZE {
+                Err(PagingError::MissingId {
+                    field: self.cursor.field.clone(),
+                    row: rows.len() - 1,
+                })
+            } else {
+                Ok(Cursor::Done)
+            };
+        };
+        if let Some(after) = self.after.filter(|after| last <= *after) {
+            return Err(PagingError::NoProgress {
+                field: self.cursor.field.clone(),
+                after,
+                last,
+            });
+        }
+        if rows.len() < PAGE_SIZE {
+            return Ok(Cursor::Done);
+        }
+        self.after = Some(last);
+        Ok(Cursor::At(after(params, &self.cursor, last)))
     }
 }
 

@@ -11,8 +11,8 @@ pub(crate) const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
 /// How much of an oversized body is kept, for the error's excerpt.
 const KEPT_OF_OVERSIZED: usize = 4 * 1024;
 
-/// An HTTP answer.
-pub(crate) struct Answer {
+/// An HTTP response with its body read into memory (only the first bytes of an oversized one).
+pub(crate) struct BufferedResponse {
     pub status: u16,
     pub location: Option<String>,
     /// The whole body; only its first bytes when `oversized` is set.
@@ -23,7 +23,9 @@ pub(crate) struct Answer {
 }
 
 /// Sends a request and reads the body with [`DEFAULT_MAX_BODY`] as its limit.
-pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransportError> {
+pub(crate) async fn send(
+    request: reqwest::RequestBuilder,
+) -> Result<BufferedResponse, TransportError> {
     send_within(request, DEFAULT_MAX_BODY).await
 }
 
@@ -32,7 +34,7 @@ pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, Tra
 pub(crate) async fn send_within(
     request: reqwest::RequestBuilder,
     max_body: u64,
-) -> Result<Answer, TransportError> {
+) -> Result<BufferedResponse, TransportError> {
     let mut response = request.send().await.map_err(transport_error)?;
     let status = response.status().as_u16();
     let location = response
@@ -40,7 +42,7 @@ pub(crate) async fn send_within(
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let mut answer = Answer {
+    let mut answer = BufferedResponse {
         status,
         location,
         body: Vec::new(),

@@ -43,16 +43,22 @@ async fn concurrent_calls_share_batch_requests_and_keep_their_own_results() {
 }
 
 #[tokio::test]
-async fn a_failing_call_gets_its_own_error_and_the_others_succeed() {
-    let portal = Portal::start(run_batch).await;
+async fn calls_that_are_not_safe_to_repeat_go_alone_and_keep_their_own_outcomes() {
+    let portal = Portal::start(|seen| match seen.body["USER_CODE"].as_str() {
+        Some(code) if code.starts_with("bad") => error(400, "CHAT_ID_EMPTY", "no chat"),
+        _ => ok(json!({"CHAT_ID": 5})),
+    })
+    .await;
     let client = portal
         .builder()
         .auto_batch(Duration::from_millis(50))
         .build()
         .unwrap();
     let (good, bad) = tokio::join!(client.call(open("good")), client.call(open("bad")));
-    assert!(good.is_ok());
+    assert_eq!(good.unwrap().result.chat_id, 5);
     assert!(matches!(bad, Err(Error::Method(OpenError::ChatIdEmpty(_)))));
+    assert_eq!(portal.count("/batch"), 0);
+    assert_eq!(portal.count("/imopenlines.session.open"), 2);
 }
 
 #[tokio::test]

@@ -85,17 +85,21 @@ async fn references_are_left_to_the_portal_within_a_request_and_filled_in_across
     let client = portal.client();
     let mut batch = client.batch();
     let opened = batch.push(open("a"));
-    let same = batch.push_with(
-        DialogGet { chat_id: 0 },
-        [("CHAT_ID", opened.result().at("CHAT_ID"))],
-    );
+    let same = batch
+        .push_with(
+            DialogGet { chat_id: 0 },
+            [("CHAT_ID", opened.result().at("CHAT_ID"))],
+        )
+        .unwrap();
     for i in 0..MAX_COMMANDS {
         batch.push(open(&format!("filler{i}")));
     }
-    let later = batch.push_with(
-        DialogGet { chat_id: 0 },
-        [("CHAT_ID", opened.result().at("CHAT_ID"))],
-    );
+    let later = batch
+        .push_with(
+            DialogGet { chat_id: 0 },
+            [("CHAT_ID", opened.result().at("CHAT_ID"))],
+        )
+        .unwrap();
     let reply = batch.run().await;
     let seen = portal.seen();
     assert_eq!(

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use crate::faults::Fault;
 use crate::portal::dialog::ClientMessage;
 use crate::server::spawn_deliveries;
-use crate::sim::Shared;
+use crate::state::Shared;
 use crate::wire::envelope::ApiError;
 
 pub fn router() -> Router<Arc<Shared>> {

@@ -3,9 +3,11 @@
 use serde_json::{Map, Value, json};
 
 use crate::auth::Caller;
+use crate::execute::Scope;
+use crate::faults::BatchDamage;
 use crate::methods::Args;
 use crate::methods::args::{as_flag, as_text};
-use crate::sim::{Scope, Shared, Sim};
+use crate::state::{Shared, Sim};
 use crate::wire::envelope::{ApiError, Reply};
 use crate::wire::params::{parse_form, php_array};
 
@@ -115,6 +117,39 @@ pub fn run(
         "result_time": php_array(outcome.time),
     });
     (result.into(), cost)
+}
+
+/// Applies a [`BatchDamage`] to the body of a `batch` answer (`{"result": {"result": …, …}, "time": …}`).
+pub fn damage(body: &mut Value, damage: BatchDamage) {
+    let section = |name: &str| format!("/result/{name}");
+    match damage {
+        BatchDamage::TimeNotAnObject => {
+            if let Some(entry) = first_entry(body, &section("result_time")) {
+                *entry = json!("not a time block");
+            }
+        }
+        BatchDamage::NullDescription => {
+            if let Some(entry) = first_entry(body, &section("result_error")) {
+                entry["error_description"] = Value::Null;
+            }
+        }
+        BatchDamage::ResultMissing => {
+            if let Some(entries) = body
+                .pointer_mut(&section("result"))
+                .and_then(Value::as_object_mut)
+                && let Some(key) = entries.keys().next().cloned()
+            {
+                entries.remove(&key);
+            }
+        }
+    }
+}
+
+fn first_entry<'v>(body: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    body.pointer_mut(pointer)?
+        .as_object_mut()?
+        .values_mut()
+        .next()
 }
 
 fn substitute_map(params: Map<String, Value>, outcome: &Outcome) -> Map<String, Value> {

@@ -45,6 +45,22 @@ pub enum FaultKind {
     /// The method runs, and its `result` object gains the key `name` with `value`: a field the docs
     /// do not describe. A result that is not an object is left as it is.
     ExtraField { name: String, value: Value },
+    /// The `batch` runs, but one entry of its answer arrives damaged.
+    MalformedBatchEntry { damage: BatchDamage },
+    /// The method runs as if no `filter` had been sent, as a portal does with a filter it cannot apply.
+    IgnoreFilter,
+}
+
+/// How [`FaultKind::MalformedBatchEntry`] damages a `batch` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchDamage {
+    /// The first command's `result_time` entry is a string instead of a `time` block.
+    TimeNotAnObject,
+    /// The first failed command's `error_description` is `null`.
+    NullDescription,
+    /// The first command's `result` entry is left out, although the command ran.
+    ResultMissing,
 }
 
 fn json_content_type() -> String {
@@ -144,6 +160,15 @@ impl Fault {
             name: name.into(),
             value,
         })
+    }
+
+    /// Use with `.for_method("batch")`.
+    pub fn malformed_batch_entry(damage: BatchDamage) -> Self {
+        Fault::new(FaultKind::MalformedBatchEntry { damage })
+    }
+
+    pub fn ignore_filter() -> Self {
+        Fault::new(FaultKind::IgnoreFilter)
     }
 
     /// Only for calls of this method.

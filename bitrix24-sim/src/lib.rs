@@ -27,25 +27,26 @@ mod batch;
 mod clock;
 pub mod config;
 mod events;
+mod execute;
 mod fallback;
 mod faults;
+mod handle;
 mod limits;
 mod methods;
 mod observe;
 mod paging;
 mod portal;
 mod server;
-mod sim;
-mod simulator;
+mod state;
 mod wire;
 
 pub use config::{
     BatchBilling, Latency, OAuthApp, OperatingLimit, RateLimit, Secret, SimConfig, Webhook,
 };
 pub use events::delivery::DeliveryRecord;
-pub use faults::{Fault, FaultKind};
+pub use faults::{BatchDamage, Fault, FaultKind};
+pub use handle::{OAuthTokens, Simulator, SimulatorBuilder};
 pub use observe::{Counters, MethodCounters, RequestRecord};
 pub use portal::demo;
 pub use portal::dialog::{ClientMessage, Delivered};
-pub use simulator::{OAuthTokens, Simulator, SimulatorBuilder};
 pub use wire::envelope::ApiError;

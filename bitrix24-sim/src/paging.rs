@@ -1,8 +1,9 @@
-//! `start`/`next`/`total` paging of list methods, 50 rows a page.
+//! `start`/`next`/`total` paging of list methods, 50 rows a page, and the `filter` they share.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::wire::envelope::Reply;
 
@@ -34,6 +35,52 @@ pub fn page_of(
     }
 }
 
+/// The rows that match every condition of a `filter` object: `FIELD` (equal), or a prefixed
+/// `>FIELD`, `>=FIELD`, `<FIELD`, `<=FIELD`, `!FIELD`. Values compare as numbers when both are numeric
+/// (ids arrive as strings), as text otherwise. Anything that is not an object filters nothing.
+pub fn filtered(rows: Vec<Value>, filter: Option<&Value>) -> Vec<Value> {
+    let Some(Value::Object(conditions)) = filter else {
+        return rows;
+    };
+    rows.into_iter()
+        .filter(|row| matches(row, conditions))
+        .collect()
+}
+
+fn matches(row: &Value, conditions: &Map<String, Value>) -> bool {
+    conditions.iter().all(|(key, wanted)| {
+        let field = key.trim_start_matches(['>', '<', '=', '!']);
+        let operator = &key[..key.len() - field.len()];
+        let Some(ordering) = row.get(field).and_then(|have| compare(have, wanted)) else {
+            return false;
+        };
+        match operator {
+            ">" => ordering == Ordering::Greater,
+            ">=" => ordering != Ordering::Less,
+            "<" => ordering == Ordering::Less,
+            "<=" => ordering != Ordering::Greater,
+            "!" => ordering != Ordering::Equal,
+            _ => ordering == Ordering::Equal,
+        }
+    })
+}
+
+fn compare(have: &Value, wanted: &Value) -> Option<Ordering> {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse::<f64>().ok(),
+        _ => None,
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match (number(have), number(wanted)) {
+        (Some(a), Some(b)) => a.partial_cmp(&b),
+        _ => Some(text(have).cmp(&text(wanted))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +109,24 @@ mod tests {
             ),
             (50, None, Some(0))
         );
+    }
+
+    #[test]
+    fn filters_compare_ids_as_numbers() {
+        let rows: Vec<Value> = (1..=12)
+            .map(|i| json!({"ID": i.to_string(), "NAME": if i % 2 == 0 { "even" } else { "odd" }}))
+            .collect();
+        let ids = |filter: Value| -> Vec<String> {
+            filtered(rows.clone(), Some(&filter))
+                .iter()
+                .map(|r| r["ID"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(ids(json!({">ID": 9})), ["10", "11", "12"]);
+        assert_eq!(ids(json!({"<=ID": "2"})), ["1", "2"]);
+        assert_eq!(ids(json!({">ID": 8, "NAME": "odd"})), ["9", "11"]);
+        assert_eq!(ids(json!({"!NAME": "odd", "<ID": 5})), ["2", "4"]);
+        assert_eq!(ids(json!({"MISSING": 1})), Vec::<String>::new());
+        assert_eq!(filtered(rows.clone(), Some(&json!("x"))).len(), 12);
     }
 }

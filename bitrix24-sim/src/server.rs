@@ -17,10 +17,12 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use crate::auth;
+use crate::batch;
 use crate::events::delivery;
+use crate::execute::{Scope, refused};
 use crate::faults::FaultKind;
 use crate::observe::RequestRecord;
-use crate::sim::{Scope, Shared, refused};
+use crate::state::Shared;
 use crate::wire::envelope::{ApiError, json_response, success_body};
 use crate::wire::params;
 use crate::wire::route::{self, PathAuth};
@@ -116,14 +118,24 @@ async fn rest(
         None => {
             let (response, deliveries) = {
                 let mut sim = shared.lock();
-                let response = handle(&shared, &mut sim, &conn, route, &incoming);
+                let ignore_filter = fault == Some(FaultKind::IgnoreFilter);
+                let response = handle(&shared, &mut sim, &conn, route, &incoming, ignore_filter);
                 (response, sim.take_deliveries(&shared.base_url))
             };
             spawn_deliveries(&shared, deliveries);
             match fault {
                 Some(FaultKind::Truncated) => truncate(response).await,
                 Some(FaultKind::ExtraField { name, value }) => {
-                    with_result_field(response, name, value).await
+                    rewritten(response, |body| {
+                        if let Some(result) = body.get_mut("result").and_then(Value::as_object_mut)
+                        {
+                            result.insert(name, value);
+                        }
+                    })
+                    .await
+                }
+                Some(FaultKind::MalformedBatchEntry { damage }) => {
+                    rewritten(response, |body| batch::damage(body, damage)).await
                 }
                 Some(FaultKind::ConnectionReset {
                     after_execution: true,
@@ -206,6 +218,8 @@ fn early_fault(
         FaultKind::OperationTimeLimit => Some(limit_error(ApiError::operation_time_limit())),
         FaultKind::Truncated
         | FaultKind::ExtraField { .. }
+        | FaultKind::MalformedBatchEntry { .. }
+        | FaultKind::IgnoreFilter
         | FaultKind::Delay { .. }
         | FaultKind::ConnectionReset {
             after_execution: true,
@@ -216,10 +230,11 @@ fn early_fault(
 /// The platform's order: rate limit, method lookup (before auth), auth, then the call.
 fn handle(
     shared: &Shared,
-    sim: &mut crate::sim::Sim,
+    sim: &mut crate::state::Sim,
     conn: &Conn,
     route: Result<route::RestPath, ApiError>,
     incoming: &Incoming,
+    ignore_filter: bool,
 ) -> Response {
     let now = sim.clock.now();
     if let Some(limit) = sim.config.rate_limit
@@ -252,6 +267,9 @@ fn handle(
     };
     for reserved in auth::RESERVED_PARAMS {
         params.remove(reserved);
+    }
+    if ignore_filter {
+        params.retain(|name, _| !name.eq_ignore_ascii_case("filter"));
     }
     match shared.execute(sim, &caller, &route.method, &params, Scope::Request) {
         Ok((reply, timing)) => json_response(200, &success_body(&reply, timing)),
@@ -293,23 +311,18 @@ async fn truncate(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
 }
 
-/// Add `name: value` to the `result` object of a JSON body, keeping a consistent `Content-Length`.
-async fn with_result_field(response: Response, name: String, value: Value) -> Response {
+/// Rewrite a JSON body, keeping a consistent `Content-Length`; a body that is not JSON stays as it is.
+async fn rewritten(response: Response, change: impl FnOnce(&mut Value)) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    let body = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(mut envelope) => {
-            if let Some(result) = envelope.get_mut("result").and_then(Value::as_object_mut) {
-                result.insert(name, value);
-            }
-            Bytes::from(envelope.to_string())
-        }
-        Err(_) => bytes,
+    let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
     };
+    change(&mut json);
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body))
+    Response::from_parts(parts, Body::from(json.to_string()))
 }
 
 /// `{"result":"xxx…"}` of exactly `bytes` bytes (at least the envelope), streamed 64 KiB at a time so

@@ -1,4 +1,5 @@
-//! The in-process API: build a simulator, start it on 127.0.0.1, and drive or inspect it from a test.
+//! The handle on a running simulator: build one, start it on 127.0.0.1, and drive or inspect it from a
+//! test.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -16,7 +17,7 @@ use crate::faults::Fault;
 use crate::observe::{Counters, RequestRecord};
 use crate::portal::dialog::{ClientMessage, Delivered};
 use crate::server::{self, Conn};
-use crate::sim::{Shared, Sim};
+use crate::state::{Shared, Sim};
 use crate::wire::envelope::ApiError;
 
 /// Configures a [`Simulator`]. Start from [`Simulator::builder`].

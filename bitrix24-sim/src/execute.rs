@@ -1,85 +1,16 @@
-//! The simulator's state and the execution of one method call, shared by plain calls and batch commands.
+//! Executing one method call, shared by plain requests and batch commands: the operating-time check,
+//! dispatch to the method, billing and the `time` block.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::auth::{Caller, Tokens};
+use crate::auth::Caller;
 use crate::batch;
-use crate::clock::Clock;
-use crate::config::{BatchBilling, SimConfig};
-use crate::events::delivery::{self, Delivery, Sender};
-use crate::fallback::Fallback;
-use crate::faults::FaultBook;
-use crate::limits::operating::OperatingLedger;
-use crate::limits::rate::LeakyBuckets;
-use crate::methods::{Args, Call, Table};
-use crate::observe::Observations;
-use crate::portal::{Portal, demo};
+use crate::config::BatchBilling;
+use crate::methods::{Args, Call};
+use crate::state::{Shared, Sim};
 use crate::wire::envelope::{ApiError, Reply, Timing};
-
-/// Everything that changes while the simulator runs.
-pub struct Sim {
-    pub config: SimConfig,
-    pub clock: Clock,
-    pub portal: Portal,
-    pub tokens: Tokens,
-    pub buckets: LeakyBuckets,
-    pub ledger: OperatingLedger,
-    pub faults: FaultBook,
-    pub observed: Observations,
-}
-
-impl Sim {
-    pub fn new(config: SimConfig) -> Self {
-        let clock = Clock::default();
-        let portal = initial_portal(&config, clock.now());
-        Sim {
-            config,
-            clock,
-            portal,
-            tokens: Tokens::default(),
-            buckets: LeakyBuckets::default(),
-            ledger: OperatingLedger::default(),
-            faults: FaultBook::default(),
-            observed: Observations::default(),
-        }
-    }
-
-    /// Back to the starting portal, with no tokens, faults, limits used or observations. The clock keeps
-    /// its offset so time never runs backwards.
-    pub fn reset(&mut self) {
-        let clock = self.clock;
-        *self = Sim::new(self.config.clone());
-        self.clock = clock;
-    }
-
-    /// Turn the events raised so far into deliveries.
-    pub fn take_deliveries(&mut self, base_url: &str) -> Vec<Delivery> {
-        let raised = std::mem::take(&mut self.portal.raised);
-        if raised.is_empty() {
-            return Vec::new();
-        }
-        let mut sender = Sender {
-            app: &self.config.app,
-            tokens: &mut self.tokens,
-            base_url,
-            now: self.clock.now(),
-        };
-        delivery::plan(raised, &self.portal, &mut sender)
-    }
-}
-
-fn initial_portal(config: &SimConfig, now: f64) -> Portal {
-    let mut portal = if config.demo_data {
-        demo::portal(now)
-    } else {
-        Portal::empty()
-    };
-    demo::seed_users(&mut portal, config.seed_users);
-    portal
-}
 
 /// Where a call comes from: its own HTTP request, or a command inside a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,24 +19,7 @@ pub enum Scope {
     BatchCommand,
 }
 
-/// The parts that never change after start.
-pub struct Shared {
-    pub sim: Mutex<Sim>,
-    pub methods: Table,
-    pub fallback: Fallback,
-    pub base_url: String,
-    pub http: reqwest::Client,
-}
-
 impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Sim> {
-        self.sim.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn knows(&self, method: &str) -> bool {
-        method == "batch" || self.methods.contains_key(method) || self.fallback.knows(method)
-    }
-
     /// Run one call: the operating-time check, the method itself, billing and the `time` block.
     pub fn execute(
         &self,
