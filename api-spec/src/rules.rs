@@ -601,9 +601,9 @@ fn required_in_parent(field: &mut Field) {
 // [`string`](x.md) | Comment ||
 // |#
 //
-// At least one of the parameters must be provided: `RATING` or `COMMENT`.
+// Send at least one of the two, `RATING` or `COMMENT`.
 //
-// It is recommended to pass only one parameter: `SESSION_ID`, `RATING`, or `QUEUE_ID`.
+// Ideally pass only one: `SESSION_ID`, `RATING` or `QUEUE_ID`.
 //
 // The request must include `RATING` and either `SESSION_ID` or `CHAT_ID`.
 //
