@@ -7,13 +7,13 @@
 use std::sync::{OnceLock, Weak};
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::batch::{MAX_COMMANDS, Outcome};
 use crate::client::{Client, Inner};
 use crate::envelope::{RawFailure, RawSuccess};
 use crate::error::{TransportError, TransportKind};
+use crate::form;
 use crate::params::Params;
 
 /// A call waiting for its batch.
@@ -123,7 +123,7 @@ async fn dispatch(client: Client, jobs: Vec<Job>) {
 /// Whether a call behaves inside a `batch` exactly as it would alone:
 /// - it is safe to repeat, since a batch that fails ambiguously is retried only when every command in
 ///   it is (one creating call would otherwise make its neighbours unretryable);
-/// - its parameters survive the batch's query string ([`representable`]);
+/// - its parameters survive the batch's query string (`form::representable`);
 /// - its method is not waiting for its operating-time budget, which would hold up the whole window.
 fn batchable(client: &Client, job: &Job) -> bool {
     let over_budget = client
@@ -131,25 +131,7 @@ fn batchable(client: &Client, job: &Job) -> bool {
         .operating
         .as_ref()
         .is_some_and(|budget| budget.wait(job.method).is_some());
-    job.safe && !over_budget && job.params.values().all(representable)
-}
-
-/// Whether a value reaches the portal unchanged through a batch command's query string. The query
-/// string drops `null`, `[]` and `{}` (so "clear this field" would be lost) and turns booleans into
-/// `1`/`0`, which PHP compares differently from `true`/`false` (`true == "Y"` holds, `"1" == "Y"`
-/// does not). Keys with brackets would be read back as nesting.
-pub(crate) fn representable(value: &Value) -> bool {
-    match value {
-        Value::Null | Value::Bool(_) => false,
-        Value::Number(_) | Value::String(_) => true,
-        Value::Array(items) => !items.is_empty() && items.iter().all(representable),
-        Value::Object(fields) => {
-            !fields.is_empty()
-                && fields
-                    .iter()
-                    .all(|(key, item)| !key.contains(['[', ']']) && representable(item))
-        }
-    }
+    job.safe && !over_budget && form::representable(&job.params)
 }
 
 async fn send_alone(client: Client, job: Job) {
@@ -179,36 +161,4 @@ async fn send_together(client: Client, jobs: Vec<Job>) {
 
 fn refused_for_time(outcome: &Outcome) -> bool {
     matches!(outcome, Outcome::Failed(RawFailure::Envelope { code, .. }) if code == "OPERATION_TIME_LIMIT")
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::representable;
-
-    #[test]
-    fn only_what_the_query_string_carries_unchanged_is_representable() {
-        for value in [
-            json!(5),
-            json!(1.5),
-            json!("text"),
-            json!(["a", {"B": 1}]),
-            json!({"F": {"G": "x"}}),
-        ] {
-            assert!(representable(&value), "{value}");
-        }
-        for value in [
-            json!(null),
-            json!(false),
-            json!(true),
-            json!([]),
-            json!({}),
-            json!({"FIELDS": {"PHONE": []}}),
-            json!(["a", null]),
-            json!({"a[b]": 1}),
-        ] {
-            assert!(!representable(&value), "{value}");
-        }
-    }
 }

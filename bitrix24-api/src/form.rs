@@ -101,18 +101,12 @@ fn flatten(key: String, value: &Value, pairs: &mut Vec<(String, String)>) {
 
 /// True when [`encode`] sends `params` without loss: the portal reads back the same values, as text.
 ///
-/// Not representable: `false` (sent as `"0"`, which the portal cannot tell from the number), `null`
+/// Not representable: booleans (sent as `"1"`/`"0"`, which PHP compares differently from `true`/`false`:
+/// `true == "Y"` holds, `"1" == "Y"` does not), `null`
 /// and empty arrays or objects (left out, so "clear this field" is never sent), and keys that are
 /// empty or hold brackets (they would change the nesting), and top-level names with a space or a dot
 /// (PHP turns both into `_`). A call whose parameters are not
 /// representable must be sent as a JSON body, not as a batch command.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "for the auto-batcher's choice of what may join a batch (issue 11, defect 8)"
-    )
-)]
 pub(crate) fn representable(params: &Map<String, Value>) -> bool {
     if params.keys().any(|k| k.contains([' ', '.'])) {
         return false;
@@ -123,12 +117,12 @@ pub(crate) fn representable(params: &Map<String, Value>) -> bool {
             return false;
         }
         match value {
-            Value::Null | Value::Bool(false) => return false,
+            Value::Null | Value::Bool(_) => return false,
             Value::Array(items) if items.is_empty() => return false,
             Value::Object(fields) if fields.is_empty() => return false,
             Value::Array(items) => pending.extend(items.iter().map(|v| ("0", v))),
             Value::Object(fields) => pending.extend(fields.iter().map(|(k, v)| (k.as_str(), v))),
-            Value::Bool(true) | Value::Number(_) | Value::String(_) => {}
+            Value::Number(_) | Value::String(_) => {}
         }
     }
     true
@@ -448,10 +442,11 @@ mod tests {
 
     #[test]
     fn representable_names_what_the_encoding_loses() {
-        let yes = json!({"a": "x", "n": 1.5, "t": true, "list": [1, {"k": "v"}], "m": {"0": "z"}});
+        let yes = json!({"a": "x", "n": 1.5, "list": [1, {"k": "v"}], "m": {"0": "z"}});
         assert!(representable(yes.as_object().unwrap()));
         for lossy in [
             json!({"a": false}),
+            json!({"a": true}),
             json!({"a": null}),
             json!({"a": []}),
             json!({"a": {}}),
@@ -535,11 +530,11 @@ mod tests {
             }
         }
 
-        fn holds_false(value: &Value) -> bool {
+        fn holds_bool(value: &Value) -> bool {
             match value {
-                Value::Bool(false) => true,
-                Value::Array(items) => items.iter().any(holds_false),
-                Value::Object(fields) => fields.values().any(holds_false),
+                Value::Bool(_) => true,
+                Value::Array(items) => items.iter().any(holds_bool),
+                Value::Object(fields) => fields.values().any(holds_bool),
                 _ => false,
             }
         }
@@ -595,11 +590,11 @@ mod tests {
                 }
             }
 
-            /// A value that is not representable either holds a `false` (sent as `"0"`) or does not
-            /// come back as itself.
+            /// A value that is not representable either holds a boolean (sent as `"1"`/`"0"`, which
+            /// reads back as text but not as the portal compares it) or does not come back as itself.
             #[test]
             fn what_is_not_representable_does_not_round_trip(params in params()) {
-                if !representable(&params) && !holds_false(&Value::Object(params.clone())) {
+                if !representable(&params) && !holds_bool(&Value::Object(params.clone())) {
                     let back = decode(&encode(&params), &FormLimits::default().with_max_keys(usize::MAX));
                     prop_assert_ne!(Value::Object(back.unwrap()), top_level(as_text(&Value::Object(params))));
                 }
