@@ -2,11 +2,13 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+#[path = "support/captured.rs"]
+mod captured;
+
 use std::time::Duration;
 
 use bitrix24_api::{Client, OAuth};
+use captured::Captured;
 use serde_json::json;
 use support::*;
 
@@ -15,20 +17,6 @@ const STALE_ACCESS: &str = "access-token-stale-0123456789";
 const FRESH_ACCESS: &str = "access-token-fresh-0123456789";
 const REFRESH: &str = "refresh-token-0123456789";
 const NEXT_REFRESH: &str = "refresh-token-next-0123456789";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn no_secret_in_logs_debug_or_display_across_faults() {

@@ -1,13 +1,15 @@
 //! Explicit batches against the simulated portal: references across the 50-command split, damaged
 //! answers, and commands the answer leaves out. The simulator's counters show what actually ran.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+#[path = "support/captured.rs"]
+mod captured;
+
 use std::time::Duration;
 
 use bitrix24_api::batch::{MAX_COMMANDS, ReferenceError};
 use bitrix24_api::{Client, Error, Method, SystemErrorCode, UndocumentedError};
 use bitrix24_sim::{BatchDamage, Fault, OperatingLimit, Simulator};
+use captured::Captured;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -246,20 +248,6 @@ async fn after_a_halt_the_commands_left_out_did_not_run() {
     assert!(matches!(reply.get(&failed), Err(Error::Method(_))));
     assert!(matches!(reply.get(&never), Err(Error::NotExecuted)));
     assert_eq!(calls(&sim, DIALOG), 1);
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]

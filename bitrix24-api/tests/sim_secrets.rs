@@ -1,13 +1,16 @@
 //! Across faults against the simulated portal, no credential shows up in tracing output or in the
 //! `Debug`/`Display` of clients, requests, replies and errors.
 
-use std::io::Write;
+#[path = "support/captured.rs"]
+mod captured;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bitrix24_api::{Client, Method, OAuth, RetryPolicy, UndocumentedError};
 use bitrix24_sim::demo::users::OPERATOR;
 use bitrix24_sim::{Fault, Simulator};
+use captured::Captured;
 use serde::Serialize;
 
 const HOOK: &str = "operator-webhook-secret-0123";
@@ -24,20 +27,6 @@ impl Method for SessionStart {
     const SAFE_TO_REPEAT: bool = false;
     type Response = serde_json::Value;
     type Error = UndocumentedError;
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]
