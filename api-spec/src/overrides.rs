@@ -7,9 +7,7 @@
 use serde::Deserialize;
 
 use crate::cells::type_expr;
-use crate::ir::{
-    ChildLink, ErrorCase, ErrorCode, Field, FieldName, Page, Required, Source, Spec, TypeExpr,
-};
+use crate::ir::{ChildLink, ErrorCase, ErrorCode, Field, FieldName, Page, Source, Spec, TypeExpr};
 
 /// The committed corrections.
 pub const COMMITTED: &str = include_str!("../overrides.toml");
@@ -182,22 +180,11 @@ fn parse_type(text: &str) -> Result<TypeExpr, String> {
 }
 
 fn new_field(name: &str, ty: TypeExpr, source: Source) -> Field {
-    Field {
-        name: FieldName {
-            wire: name.into(),
-            kind: crate::cells::name_kind(name),
-        },
-        required: Required::No,
-        ty,
-        values: Vec::new(),
-        description: String::new(),
-        extra: Default::default(),
-        prose_type: None,
-        keyed_by: None,
-        children_via: None,
-        children: Vec::new(),
-        source,
-    }
+    let name = FieldName {
+        wire: name.into(),
+        kind: crate::cells::name_kind(name),
+    };
+    Field::bare(name, ty, source)
 }
 
 fn find_field<'p>(page: &'p mut Page, path: &str) -> Option<&'p mut Field> {

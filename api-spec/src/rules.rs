@@ -511,25 +511,15 @@ fn fenced_sample(description: &str) -> Option<serde_json::Map<String, serde_json
 
 /// A field the description names without a table row of its own.
 fn inline_field(name: String, ty: Option<&str>, source: &Source) -> Field {
-    Field {
-        name: FieldName {
-            wire: name,
-            kind: NameKind::Plain,
-        },
-        required: Required::No,
-        ty: ty.map_or(TypeExpr::Missing, |ty| TypeExpr::Named {
-            name: ty.to_owned(),
-            link: None,
-        }),
-        description: String::new(),
-        values: Vec::new(),
-        extra: Default::default(),
-        keyed_by: None,
-        prose_type: None,
-        children_via: None,
-        children: Vec::new(),
-        source: source.clone(),
-    }
+    let name = FieldName {
+        wire: name,
+        kind: NameKind::Plain,
+    };
+    let ty = ty.map_or(TypeExpr::Missing, |ty| TypeExpr::Named {
+        name: ty.to_owned(),
+        link: None,
+    });
+    Field::bare(name, ty, source.clone())
 }
 
 /// The docs' type name for a sample value shown inline.

@@ -227,6 +227,24 @@ pub struct Field {
 }
 
 impl Field {
+    /// A row with only a name and a type: what corrections and prose rules add where the docs' tables
+    /// have no row of their own.
+    pub fn bare(name: FieldName, ty: TypeExpr, source: Source) -> Field {
+        Field {
+            name,
+            required: Required::No,
+            ty,
+            description: String::new(),
+            values: Vec::new(),
+            extra: BTreeMap::new(),
+            keyed_by: None,
+            prose_type: None,
+            children_via: None,
+            children: Vec::new(),
+            source,
+        }
+    }
+
     /// This field and all its descendants, depth first.
     pub fn walk(&self) -> Box<dyn Iterator<Item = &Field> + '_> {
         Box::new(std::iter::once(self).chain(self.children.iter().flat_map(Field::walk)))
