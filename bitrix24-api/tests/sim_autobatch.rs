@@ -132,10 +132,9 @@ async fn a_method_over_its_operating_budget_goes_alone_and_holds_up_nobody() {
     assert_eq!(requests(&sim, "batch"), 1);
     assert_eq!(calls(&sim, REVISION), 3);
     assert_eq!(requests(&sim, DIALOG) as u64, calls(&sim, DIALOG));
-    // Known gap: since limits read the reset against the answer's `finish`, the second call can go
-    // before the simulator's reset and be refused once, then retried (3 requests instead of 2).
-    assert!((2..=3).contains(&requests(&sim, DIALOG)));
-    assert!(sim.counters().limit_refusals <= 1);
+    // It waited for the reset instead of being refused.
+    assert_eq!(requests(&sim, DIALOG), 2);
+    assert_eq!(sim.counters().limit_refusals, 0);
 }
 
 #[tokio::test]

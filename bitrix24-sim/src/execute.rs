@@ -65,11 +65,13 @@ impl Shared {
             );
         }
         let usage = sim.ledger.usage(&budget_key, method, started);
-        let processing = watch.elapsed().as_secs_f64() + cost;
+        let elapsed = watch.elapsed().as_secs_f64();
+        // The simulated cost is billed, not slept: `finish` stays on the clock, because clients read
+        // `operating_reset_at` against it, and a `finish` ahead of the clock would move the reset early.
         let timing = Timing {
             start: started,
-            finish: started + processing,
-            processing,
+            finish: started + elapsed,
+            processing: elapsed + cost,
             operating: usage.seconds,
             operating_reset_at: usage.reset_at,
         };
