@@ -46,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let waiting = admin
         .imopenlines()
         .session_history_get()
-        .with(|r| r.chat_id(chat_id))
+        .chat_id(chat_id)
         .await?
         .result;
     println!(
@@ -67,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let history = admin
         .imopenlines()
         .session_history_get()
-        .with(|r| r.chat_id(chat_id))
+        .chat_id(chat_id)
         .await?
         .result;
     println!(

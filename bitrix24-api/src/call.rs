@@ -12,7 +12,8 @@ use crate::method::Method;
 use crate::params::params_of;
 use crate::reply::Reply;
 
-/// A prepared call: a request bound to a client. Adjust the request with [`Call::with`], then `.await`.
+/// A prepared call: a request bound to a client. Set optional parameters on the call itself, as on the
+/// request (`client.imopenlines().config_get(1).with_queue(true)`), then `.await`.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'c, M: Method> {
     client: &'c Client,
@@ -31,8 +32,8 @@ impl<'c, M: Method> Call<'c, M> {
         }
     }
 
-    /// Changes the request, typically to set optional parameters:
-    /// `.with(|r| r.with_queue(true))`.
+    /// Changes the request, for a setter the call does not have (a field named like one of the call's
+    /// own methods, such as `deadline`): `.with(|r| r.deadline("…"))`.
     pub fn with(self, f: impl FnOnce(M) -> M) -> Self {
         Call {
             request: f(self.request),

@@ -120,10 +120,10 @@ impl<C: FallbackCode> MethodError for ApiError<C> {
 /// in front, the enum has no such variant (the platform's own error codes, where an unknown code is left
 /// to the method instead).
 ///
-/// The method's error type is then `ApiError<TheCodeEnum>`:
+/// The method's error type is then `ApiError<TheCodeEnum>`, which `=> Name of "method.name"` declares:
 ///
 /// ```
-/// use bitrix24_api::{ApiError, Error, MethodError};
+/// use bitrix24_api::{Error, MethodError};
 ///
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 /// #[non_exhaustive]
@@ -133,8 +133,9 @@ impl<C: FallbackCode> MethodError for ApiError<C> {
 ///     /// A code the page does not document, as it arrived.
 ///     Other(String),
 /// }
-/// bitrix24_api::error_codes!(OpenErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY" });
-/// pub type OpenError = ApiError<OpenErrorCode>;
+/// bitrix24_api::error_codes!(
+///     OpenErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY" } => OpenError of "imopenlines.session.open"
+/// );
 ///
 /// // How the runtime resolves an envelope: documented code, then system error, then `Other`.
 /// let documented = Error::<OpenError>::from_envelope("CHAT_ID_EMPTY", "Chat ID can't be empty", 400);
@@ -180,7 +181,18 @@ macro_rules! error_codes {
 
         $crate::error_codes!(@display $name);
     };
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+    (
+        $name:ident { $($variant:ident = $wire:literal),* $(,)? }
+        $(=> $error:ident of $method:literal)?
+    ) => {
+        $(
+            #[doc = concat!(
+                "An error of `", $method, "`: its [code](", stringify!($name),
+                "), the description and the HTTP status it arrived with."
+            )]
+            pub type $error = $crate::ApiError<$name>;
+        )?
+
         impl $crate::ErrorCode for $name {
             fn documented(code: &str) -> ::std::option::Option<Self> {
                 match code {

@@ -47,3 +47,84 @@ pub trait Event: DeserializeOwned + Send + 'static {
 /// The error type of a method without documented errors (such as `batch`): every code lands in the
 /// fallback, which keeps what arrived.
 pub type UndocumentedError = crate::ApiError<String>;
+
+/// Implements [`Method`] for a generated request and gives it [`request!`](crate::request)'s
+/// constructor and setters; each setter is also on the method's [`Call`](crate::Call), so that
+/// optional parameters are set on the call itself: `client.imopenlines().config_get(1).with_queue(true)`.
+///
+/// `crate::Call` is the calling crate's: inherent methods can only be added to a type where it is
+/// defined, so this crate's generated code reaches [`Call`](crate::Call), and the cursed-names test
+/// its stand-in. The fields after `only` get a setter on the request alone, because the call has a
+/// method of that name (`deadline`, `request`, `with`).
+#[doc(hidden)]
+#[macro_export]
+#[allow(clippy::crate_in_macro_def)] // the caller's `Call`, on purpose (above)
+macro_rules! method {
+    (
+        $name:ident = $wire:literal in $scope:literal, safe: $safe:literal, $response:ty, $error:ty;
+        ($($req:ident: $req_ty:ty),* $(,)?) { $($opt:ident: $opt_ty:ty),* $(,)? }
+        $(only { $($own:ident: $own_ty:ty),* $(,)? })? $(rest $rest:ident)?
+    ) => {
+        impl $crate::Method for $name {
+            const NAME: &'static str = $wire;
+            const SCOPE: &'static str = $scope;
+            const SAFE_TO_REPEAT: bool = $safe;
+            type Response = $response;
+            type Error = $error;
+        }
+
+        $crate::request!($name($($req: $req_ty),*) { $($opt: $opt_ty,)* $($($own: $own_ty),*)? } $(rest $rest)?);
+
+        #[doc(hidden)]
+        impl<'c> crate::Call<'c, $name> {
+            $(
+                /// Sets the request's field of this name.
+                pub fn $opt(self, $opt: impl ::std::convert::Into<$opt_ty>) -> Self {
+                    self.with(|request| request.$opt($opt))
+                }
+            )*
+        }
+    };
+}
+
+/// A generated request's `new`, which takes the required fields, and one setter per optional field
+/// (declared `Option<T>`, set to `Some`). Arguments are `impl Into<T>`, so `"text"` passes for a
+/// `String` and an `i32` for an `i64`. `rest` names the field that collects the keys the page leaves
+/// open; it starts empty.
+///
+/// ```
+/// #[derive(Debug, Default)]
+/// #[non_exhaustive]
+/// pub struct Queue { user_id: i64, name: Option<String> }
+/// bitrix24_api::request!(Queue(user_id: i64) { name: String });
+///
+/// let queue = Queue::new(3).name("first");
+/// assert_eq!((queue.user_id, queue.name.as_deref()), (3, Some("first")));
+/// ```
+#[macro_export]
+macro_rules! request {
+    (
+        $name:ident($($req:ident: $req_ty:ty),* $(,)?) { $($opt:ident: $opt_ty:ty),* $(,)? }
+        $(rest $rest:ident)?
+    ) => {
+        impl $name {
+            /// A request with the required fields; set the others with the methods below.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
+                Self {
+                    $($req: $req.into(),)*
+                    $($opt: ::std::option::Option::None,)*
+                    $($rest: ::std::default::Default::default(),)?
+                }
+            }
+
+            $(
+                /// Sets the field of this name; the field's docs say what it means.
+                pub fn $opt(mut self, $opt: impl ::std::convert::Into<$opt_ty>) -> Self {
+                    self.$opt = ::std::option::Option::Some($opt.into());
+                    self
+                }
+            )*
+        }
+    };
+}

@@ -3,9 +3,9 @@
 //! reach the wire exactly.
 //!
 //! The fixture's `crm` module is not a real scope of this crate, so it is compiled here against a stand-in
-//! `Client` and `Call` and the crate's real `method` and `wire` modules, `ApiError` and `error_codes!`.
+//! `Client` and `Call` and the crate's real `method` and `wire` modules, `ApiError` and its macros.
 
-use bitrix24_api::{ApiError, error_codes, method, wire};
+use bitrix24_api::{ApiError, error_codes, method, request, wire};
 use serde_json::json;
 
 /// Stand-in for `bitrix24_api::Client`: only the accessor shape matters here.
@@ -22,6 +22,14 @@ impl<'c, M: method::Method> Call<'c, M> {
         Call {
             _client: client,
             request,
+        }
+    }
+
+    /// What the setters `method!` puts on a call go through.
+    pub fn with(self, f: impl FnOnce(M) -> M) -> Self {
+        Call {
+            request: f(self.request),
+            ..self
         }
     }
 }
@@ -41,9 +49,10 @@ fn requests_keep_every_wire_name() {
     let request = Client
         .crm()
         .type_add("t")
-        .request
+        // Set on the call, as users do, then on the request it holds.
         .self_(1)
         .r#ref("r")
+        .request
         ._1c_field("1c")
         .uf_crm_x(true)
         .id(2)

@@ -165,7 +165,7 @@ async fn history_and_dialog_are_typed() {
     let dialog = admin
         .imopenlines()
         .dialog_get()
-        .with(|r| r.chat_id(ANSWERED))
+        .chat_id(ANSWERED)
         .await
         .unwrap()
         .result;
@@ -174,7 +174,7 @@ async fn history_and_dialog_are_typed() {
     let history = admin
         .imopenlines()
         .session_history_get()
-        .with(|r| r.chat_id(ANSWERED))
+        .chat_id(ANSWERED)
         .await
         .unwrap()
         .result;
@@ -230,7 +230,7 @@ async fn operator_answer_finish_and_transfer() {
     let moved = operator
         .imopenlines()
         .operator_transfer(ANSWERED)
-        .with(|r| r.user_id(SECOND_OPERATOR))
+        .user_id(SECOND_OPERATOR)
         .await;
     assert!(moved.unwrap().result.0);
     let err = second

@@ -18,8 +18,157 @@ pub fn render(path: &str, tokens: TokenStream) -> Result<String> {
     })?;
     Ok(format!(
         "{HEADER}\n\n{}",
-        space_items(&prettyplease::unparse(&file))
+        space_items(&tidy_macro_calls(&prettyplease::unparse(&file)))
     ))
+}
+
+/// The runtime's macros whose calls are laid out here rather than by prettyplease.
+const OWN_MACROS: [&str; 4] = [
+    "crate::method!(",
+    "crate::request!(",
+    "crate::error_codes!(",
+    "crate::documented_values!(",
+];
+
+/// The widest line a reflowed macro call makes.
+const WIDTH: usize = 100;
+
+/// prettyplease prints a macro's tokens without knowing its grammar: `name : Vec < T >`, broken at any
+/// space. The runtime's macros take `name: Type` pairs and `Variant = "CODE"`, so their calls are
+/// rewritten the way the same text reads in a struct, and filled to [`WIDTH`] without splitting a pair.
+fn tidy_macro_calls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut call: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        match &mut call {
+            None if OWN_MACROS.iter().any(|m| trimmed.starts_with(m))
+                && !trimmed.ends_with(");") =>
+            {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                call = Some((indent.to_owned(), trimmed.to_owned()));
+            }
+            None if OWN_MACROS.iter().any(|m| trimmed.starts_with(m)) => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push_str(&reflow(indent, trimmed));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            Some((indent, joined)) => {
+                if !joined.ends_with('(') {
+                    joined.push(' ');
+                }
+                joined.push_str(trimmed);
+                if trimmed.ends_with(");") {
+                    out.push_str(&reflow(indent, joined));
+                    call = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One macro call (`path!(args);` on one line) laid out: on one line when it fits, else its arguments
+/// filled onto indented lines.
+fn reflow(indent: &str, call: &str) -> String {
+    let Some((head, args)) = call.split_once('(') else {
+        return format!("{indent}{call}\n");
+    };
+    let args = normalise(args.strip_suffix(");").unwrap_or(args).trim());
+    let one_line = format!("{indent}{head}({args});");
+    if one_line.len() <= WIDTH {
+        return one_line + "\n";
+    }
+    let inner = format!("{indent}    ");
+    let mut out = format!("{indent}{head}(\n");
+    let mut line = String::new();
+    for atom in atoms(&args) {
+        if !line.is_empty() && inner.len() + line.len() + 1 + atom.len() > WIDTH {
+            out.push_str(&format!("{inner}{line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&atom);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("{inner}{line}\n"));
+    }
+    out.push_str(&format!("{indent});\n"));
+    out
+}
+
+/// Token text as a person writes it: no space inside `Vec<T>`, none before `:` or `,`; string literals
+/// are left alone.
+fn normalise(args: &str) -> String {
+    let mut out = String::with_capacity(args.len());
+    let mut in_string = false;
+    let mut chars = args.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            ' ' if matches!(chars.peek(), Some(':' | ',' | '>' | '<')) => {}
+            '<' => {
+                out.push(c);
+                while chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The units a line may break between: words, except that `name: Type` and `Variant = "CODE"` stay
+/// together, as does a type's `<…>`.
+fn atoms(args: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let (mut word, mut depth, mut in_string) = (String::new(), 0i32, false);
+    for c in args.chars() {
+        match c {
+            '"' => in_string = !in_string,
+            '<' if !in_string => depth += 1,
+            '>' if !in_string => depth -= 1,
+            ' ' if !in_string && depth == 0 => {
+                words.push(std::mem::take(&mut word));
+                continue;
+            }
+            _ => {}
+        }
+        word.push(c);
+    }
+    words.push(word);
+    let mut atoms: Vec<String> = Vec::new();
+    let mut glue = false;
+    for word in words.into_iter().filter(|w| !w.is_empty()) {
+        let joins = word == "=";
+        match atoms.last_mut() {
+            Some(last) if glue || joins => {
+                last.push(' ');
+                last.push_str(&word);
+            }
+            _ => atoms.push(word.clone()),
+        }
+        glue = word.ends_with(':') || joins;
+    }
+    atoms
 }
 
 /// What a top-level line starts, for deciding where blank lines go.
@@ -67,7 +216,11 @@ fn space_items(text: &str) -> String {
                 prev_kind = kind(line);
             }
             prev_top = Some(trimmed);
-        } else if indent == 4 && prev_line == "    }" && trimmed != "}" && !trimmed.is_empty() {
+        } else if indent == 4
+            && (prev_line == "    }" || prev_line == "    );")
+            && trimmed != "}"
+            && !trimmed.is_empty()
+        {
             out.push('\n');
         }
         out.push_str(line);
@@ -80,6 +233,25 @@ fn space_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_in_the_runtimes_macros_read_like_fields() {
+        let text = "crate::request!(\n    A(id : i64) { name : Vec < B < C >, D >, a\n    : \"x : y\" }\n);\nconst B : u8 = 1;\n";
+        let want = "crate::request!(A(id: i64) { name: Vec<B<C>, D>, a: \"x : y\" });\nconst B : u8 = 1;\n";
+        assert_eq!(tidy_macro_calls(text), want);
+        let long = format!(
+            "crate::error_codes!(E {{ {} }});",
+            ["Variant = \"CODE\","; 12].join(" ")
+        );
+        let laid = tidy_macro_calls(&long);
+        assert!(laid.lines().all(|l| l.len() <= WIDTH), "{laid}");
+        assert!(
+            laid.lines()
+                .skip(1)
+                .all(|l| !l.trim_start().starts_with('=')),
+            "{laid}"
+        );
+    }
 
     #[test]
     fn items_get_blank_lines_and_uses_stay_together() {

@@ -49,6 +49,10 @@ pub fn pascal(wire: &str) -> Option<String> {
     }
 }
 
+/// The methods of `Call` itself: an optional field of one of these names gets its setter on the request
+/// only, since the call cannot have two methods of one name.
+pub const CALL_METHODS: [&str; 5] = ["new", "with", "deadline", "request", "into_future"];
+
 /// An identifier for a value (field, function, argument): keywords become `r#type`, or `self_` when
 /// they cannot be raw.
 pub fn value_ident(name: &str) -> Ident {

@@ -20,23 +20,23 @@ fn safe_to_repeat_line(options: &Options) -> String {
         .iter()
         .find(|f| f.path.ends_with("/session_open.rs"))
         .unwrap();
-    file.contents
+    let line = file
+        .contents
         .lines()
-        .find(|l| l.contains("const SAFE_TO_REPEAT"))
+        .find(|l| l.contains(" safe: "))
+        .unwrap();
+    line.split(", ")
+        .find(|part| part.starts_with("safe: "))
         .unwrap()
-        .trim()
         .to_owned()
 }
 
 #[test]
 fn an_override_changes_the_verb_rule() {
-    assert_eq!(
-        safe_to_repeat_line(&Options::default()),
-        "const SAFE_TO_REPEAT: bool = false;"
-    );
+    assert_eq!(safe_to_repeat_line(&Options::default()), "safe: false");
     assert_eq!(
         safe_to_repeat_line(&options("imopenlines.session.open", true)),
-        "const SAFE_TO_REPEAT: bool = true;"
+        "safe: true"
     );
 }
 

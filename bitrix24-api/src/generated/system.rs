@@ -44,16 +44,16 @@ pub enum SystemErrorCode {
 
 crate::error_codes!(
     closed SystemErrorCode { InternalServerError = "INTERNAL_SERVER_ERROR",
-    ErrorUnexpectedAnswer = "ERROR_UNEXPECTED_ANSWER", QueryLimitExceeded =
-    "QUERY_LIMIT_EXCEEDED", ErrorBatchMethodNotAllowed =
-    "ERROR_BATCH_METHOD_NOT_ALLOWED", ErrorBatchLengthExceeded =
-    "ERROR_BATCH_LENGTH_EXCEEDED", NoAuthFound = "NO_AUTH_FOUND", InvalidRequest =
-    "INVALID_REQUEST", OverloadLimit = "OVERLOAD_LIMIT", AccessDenied = "ACCESS_DENIED",
-    InvalidCredentials = "INVALID_CREDENTIALS", ErrorManifestIsNotAvailable =
-    "ERROR_MANIFEST_IS_NOT_AVAILABLE", InsufficientScope = "insufficient_scope",
-    ExpiredToken = "expired_token", UserAccessError = "user_access_error", PortalDeleted
-    = "PORTAL_DELETED", OperationTimeLimit = "OPERATION_TIME_LIMIT", InvalidToken =
-    "invalid_token", ErrorMethodNotFound = "ERROR_METHOD_NOT_FOUND" }
+    ErrorUnexpectedAnswer = "ERROR_UNEXPECTED_ANSWER", QueryLimitExceeded = "QUERY_LIMIT_EXCEEDED",
+    ErrorBatchMethodNotAllowed = "ERROR_BATCH_METHOD_NOT_ALLOWED",
+    ErrorBatchLengthExceeded = "ERROR_BATCH_LENGTH_EXCEEDED", NoAuthFound = "NO_AUTH_FOUND",
+    InvalidRequest = "INVALID_REQUEST", OverloadLimit = "OVERLOAD_LIMIT",
+    AccessDenied = "ACCESS_DENIED", InvalidCredentials = "INVALID_CREDENTIALS",
+    ErrorManifestIsNotAvailable = "ERROR_MANIFEST_IS_NOT_AVAILABLE",
+    InsufficientScope = "insufficient_scope", ExpiredToken = "expired_token",
+    UserAccessError = "user_access_error", PortalDeleted = "PORTAL_DELETED",
+    OperationTimeLimit = "OPERATION_TIME_LIMIT", InvalidToken = "invalid_token",
+    ErrorMethodNotFound = "ERROR_METHOD_NOT_FOUND" }
 );
 
 /// A platform-level error, which any method can return: its [code](SystemErrorCode), the

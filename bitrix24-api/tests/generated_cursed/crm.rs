@@ -56,70 +56,11 @@ mod type_add {
         pub fields: Option<TypeAddFields>,
     }
 
-    impl TypeAdd {
-        /// A request with the required fields; set the others with the methods below.
-        pub fn new(r#type: impl Into<String>) -> Self {
-            Self {
-                r#type: r#type.into(),
-                self_: None,
-                r#ref: None,
-                _1c_field: None,
-                uf_crm_x: None,
-                id: None,
-                id_2: None,
-                new_2: None,
-                fields: None,
-            }
-        }
-        /// Sets `self_` (`self`); the field's docs say what it means.
-        pub fn self_(mut self, self_: i64) -> Self {
-            self.self_ = Some(self_);
-            self
-        }
-        /// Sets `ref` (`ref`); the field's docs say what it means.
-        pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-            self.r#ref = Some(r#ref.into());
-            self
-        }
-        /// Sets `_1c_field` (`1C_FIELD`); the field's docs say what it means.
-        pub fn _1c_field(mut self, _1c_field: impl Into<String>) -> Self {
-            self._1c_field = Some(_1c_field.into());
-            self
-        }
-        /// Sets `uf_crm_x` (`UF_CRM_X`); the field's docs say what it means.
-        pub fn uf_crm_x(mut self, uf_crm_x: bool) -> Self {
-            self.uf_crm_x = Some(uf_crm_x);
-            self
-        }
-        /// Sets `id` (`ID`); the field's docs say what it means.
-        pub fn id(mut self, id: i64) -> Self {
-            self.id = Some(id);
-            self
-        }
-        /// Sets `id_2` (`id`); the field's docs say what it means.
-        pub fn id_2(mut self, id_2: i64) -> Self {
-            self.id_2 = Some(id_2);
-            self
-        }
-        /// Sets `new_2` (`new`); the field's docs say what it means.
-        pub fn new_2(mut self, new_2: impl Into<String>) -> Self {
-            self.new_2 = Some(new_2.into());
-            self
-        }
-        /// Sets `fields` (`fields`); the field's docs say what it means.
-        pub fn fields(mut self, fields: TypeAddFields) -> Self {
-            self.fields = Some(fields);
-            self
-        }
-    }
-
-    impl crate::method::Method for TypeAdd {
-        const NAME: &'static str = "crm.type.add";
-        const SCOPE: &'static str = "crm";
-        const SAFE_TO_REPEAT: bool = false;
-        type Response = TypeAddResponse;
-        type Error = TypeAddError;
-    }
+    crate::method!(
+        TypeAdd = "crm.type.add" in "crm", safe: false, TypeAddResponse, TypeAddError;
+        (r#type: String) { self_: i64, r#ref: String, _1c_field: String, uf_crm_x: bool, id: i64,
+        id_2: i64, new_2: String, fields: TypeAddFields }
+    );
 
     /// The `result` of `crm.type.add`.
     ///
@@ -156,7 +97,6 @@ mod type_add {
 
     /// The `fields` object.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[serde()]
     #[non_exhaustive]
     pub struct TypeAddFields {
         /// `crate`: the page names it without a description.
@@ -170,32 +110,7 @@ mod type_add {
         pub r#async: Option<String>,
     }
 
-    impl TypeAddFields {
-        /// A request with the required fields; set the others with the methods below.
-        pub fn new() -> Self {
-            Self {
-                crate_: None,
-                self_: None,
-                r#async: None,
-            }
-        }
-        /// Sets `crate_` (`crate`); the field's docs say what it means.
-        pub fn crate_(mut self, crate_: impl Into<String>) -> Self {
-            self.crate_ = Some(crate_.into());
-            self
-        }
-        /// Sets `self_` (`Self`); the field's docs say what it means.
-        pub fn self_(mut self, self_: impl Into<String>) -> Self {
-            self.self_ = Some(self_.into());
-            self
-        }
-        /// Sets `async` (`async`); the field's docs say what it means.
-        pub fn r#async(mut self, r#async: impl Into<String>) -> Self {
-            self.r#async = Some(r#async.into());
-            self
-        }
-    }
-
+    crate::request!(TypeAddFields() { crate_: String, self_: String, r#async: String });
     /// The `TYPE` object.
     #[serde_as]
     #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -223,9 +138,8 @@ mod type_add {
 
     crate::error_codes!(
         TypeAddErrorCode { Type = "type", Type2 = "TYPE", Other2 = "Other" }
+        => TypeAddError of "crm.type.add"
     );
-    /// An error of `crm.type.add`: its [code](TypeAddErrorCode), the description and the HTTP status it arrived with.
-    pub type TypeAddError = crate::ApiError<TypeAddErrorCode>;
 }
 
 pub use type_add::{

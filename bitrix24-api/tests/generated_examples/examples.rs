@@ -1020,17 +1020,17 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                                     ],
                                 )
                                 .order(
-                                    [("ID".to_owned(), "ASC".to_owned())].into_iter().collect(),
+                                    std::collections::BTreeMap::from([
+                                        ("ID".to_owned(), "ASC".to_owned()),
+                                    ]),
                                 )
                                 .filter(
-                                    [
+                                    std::collections::BTreeMap::from([
                                         (
                                             "ACTIVE".to_owned(),
                                             serde_json::from_str::<serde_json::Value>("\"Y\"").unwrap(),
                                         ),
-                                    ]
-                                        .into_iter()
-                                        .collect(),
+                                    ]),
                                 )
                                 .limit(50)
                                 .offset(0),

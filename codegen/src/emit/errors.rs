@@ -36,28 +36,32 @@ pub fn method_error(method: &MethodDef) -> TokenStream {
         };
         (v.name.as_str(), v.code.as_str(), text)
     });
-    let codes = code_enum(&def.code_name, page, &doc, variants, true);
-    let name = names::type_ident(&def.name);
-    let code_name = names::type_ident(&def.code_name);
-    let alias_doc = docs::attrs(&format!(
-        "An error of `{}`: its [code]({}), the description and the HTTP status it arrived with.",
-        method.wire, def.code_name
-    ));
-    quote! {
-        #codes
-        #alias_doc
-        pub type #name = crate::ApiError<#code_name>;
-    }
+    let error = names::type_ident(&def.name);
+    let wire = &method.wire;
+    code_enum(
+        &def.code_name,
+        page,
+        &doc,
+        variants,
+        Declares::Fallback(quote!(=> #error of #wire)),
+    )
 }
 
-/// An enum of error codes, each variant documented, and its `error_codes!` call. With `fallback`, the
-/// enum ends in `Other(String)`; without, the set is closed.
+/// What an `error_codes!` call declares besides the impls.
+enum Declares {
+    /// An `Other(String)` variant, and the method's error type after `=>`.
+    Fallback(TokenStream),
+    /// Nothing: the set is closed.
+    Closed,
+}
+
+/// An enum of error codes, each variant documented, and its `error_codes!` call.
 fn code_enum<'v>(
     name: &str,
     page: &str,
     doc: &str,
     variants: impl Iterator<Item = (&'v str, &'v str, String)>,
-    fallback: bool,
+    declares: Declares,
 ) -> TokenStream {
     let doc = docs::attrs(&docs::markdown(page, doc));
     let name = names::type_ident(name);
@@ -69,16 +73,16 @@ fn code_enum<'v>(
         decls.push(quote! { #doc #ident, });
         pairs.push(quote! { #ident = #code });
     }
-    let (other, closed) = if fallback {
-        (
+    let (other, closed, error) = match declares {
+        Declares::Fallback(error) => (
             quote! {
                 /// A code the page does not document, as it arrived.
                 Other(String),
             },
             quote!(),
-        )
-    } else {
-        (quote!(), quote!(closed))
+            error,
+        ),
+        Declares::Closed => (quote!(), quote!(closed), quote!()),
     };
     quote! {
         #doc
@@ -89,7 +93,7 @@ fn code_enum<'v>(
             #other
         }
 
-        crate::error_codes!(#closed #name { #(#pairs),* });
+        crate::error_codes!(#closed #name { #(#pairs),* } #error);
     }
 }
 
@@ -109,7 +113,7 @@ pub fn system_error(def: &SystemErrorDef, page: &str) -> TokenStream {
             format!("`{}`: {}", v.code, v.doc),
         )
     });
-    let codes = code_enum("SystemErrorCode", page, &doc, variants, false);
+    let codes = code_enum("SystemErrorCode", page, &doc, variants, Declares::Closed);
     quote! {
         #codes
         /// A platform-level error, which any method can return: its [code](SystemErrorCode), the

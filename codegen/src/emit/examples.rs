@@ -292,7 +292,7 @@ impl Cx<'_> {
                             .map(|v| quote!((#k.to_owned(), #v)))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(quote!([#(#entries),*].into_iter().collect()))
+                Ok(quote!(std::collections::BTreeMap::from([#(#entries),*])))
             }
             (Ty::Enum(name), Value::String(s)) => {
                 let path = type_path(self.module, name);

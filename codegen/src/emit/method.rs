@@ -86,24 +86,32 @@ fn method_doc(method: &MethodDef) -> String {
     doc
 }
 
-/// The request struct, documented as the method, and its `Method` impl.
+/// The request struct, documented as the method, and the runtime's `method!` for its `Method` impl,
+/// constructor and setters.
 fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
-    let body = types::structure(&method.request, &method_doc(method), &method.doc.path, uses);
+    let page = method.doc.path.as_str();
+    let body = types::declaration(&method.request, &method_doc(method), page, uses);
     let name = names::type_ident(&method.request.name);
     let wire = &method.wire;
     let scope = &method.scope;
     let safe = method.safe_to_repeat;
     let response = names::type_ident(&method.response.name);
     let error = names::type_ident(&method.errors.name);
+    let types::BuilderFields {
+        required,
+        optional,
+        request_only,
+        rest,
+    } = types::BuilderFields::of(&method.request, uses);
+    let only = (!request_only.is_empty()).then(|| quote!(only { #(#request_only),* }));
+    let rest_setter = types::rest_setter(&method.request, page);
     quote! {
         #body
-        impl crate::method::Method for #name {
-            const NAME: &'static str = #wire;
-            const SCOPE: &'static str = #scope;
-            const SAFE_TO_REPEAT: bool = #safe;
-            type Response = #response;
-            type Error = #error;
-        }
+        crate::method!(
+            #name = #wire in #scope, safe: #safe, #response, #error;
+            (#(#required),*) { #(#optional),* } #only #rest
+        );
+        #rest_setter
     }
 }
 

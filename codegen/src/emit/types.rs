@@ -120,9 +120,16 @@ pub fn adapter(ty: &Ty) -> Option<String> {
     }
 }
 
-/// A struct with its derives, serde attributes and, for requests, `new` and setters. `doc` is the struct's
-/// finished rustdoc (a method's request carries the method's docs).
+/// A struct with its derives and serde attributes and, for requests, `new` and setters. `doc` is the
+/// struct's finished rustdoc.
 pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> TokenStream {
+    let declaration = declaration(def, doc, page, uses);
+    let builder = (def.role == Role::Request).then(|| builder(def, page, uses));
+    quote! { #declaration #builder }
+}
+
+/// The struct alone, with its derives and serde attributes (a method's request carries the method's docs).
+pub fn declaration(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> TokenStream {
     let name = names::type_ident(&def.name);
     let doc = docs::attrs(doc);
     let case = case_rule(def);
@@ -152,15 +159,14 @@ pub fn structure(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> Tok
                 .iter()
                 .all(|f| !f.required)
                 .then(|| quote!(Default,));
-            let builder = builder(def, page, uses);
+            let serde = rename_all.map(|rule| quote!(#[serde(#rule)]));
             quote! {
                 #doc
                 #serde_as
                 #[derive(Debug, Clone, #default PartialEq, Serialize)]
-                #[serde(#rename_all)]
+                #serde
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* #rest }
-                #builder
             }
         }
         Role::Decoded => {
@@ -304,85 +310,83 @@ fn serde_name(ident: &str) -> String {
         .map_or(ident.clone(), str::to_owned)
 }
 
-/// `new(required…)` and one setter per optional field (plus one for the flattened keys).
-fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
-    let name = names::type_ident(&def.name);
-    let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
-    let params: Vec<TokenStream> = required
-        .iter()
-        .map(|f| {
-            let ident = names::value_ident(&f.ident);
-            let ty = argument_type(f, uses);
-            quote!(#ident: #ty)
-        })
-        .collect();
-    let inits = def.fields.iter().map(|f| {
-        let ident = names::value_ident(&f.ident);
-        match (f.required, &f.ty) {
-            (true, Ty::Str | Ty::IntOrStr | Ty::DateTime) => quote!(#ident: #ident.into()),
-            (true, _) => quote!(#ident),
-            (false, _) => quote!(#ident: None),
-        }
-    });
-    let rest_init = def.rest.as_ref().map(|rest| {
-        let ident = names::value_ident(&rest.ident);
-        quote!(#ident: BTreeMap::new())
-    });
-    let inits = inits.chain(rest_init);
-    let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
-        let ident = names::value_ident(&f.ident);
-        let text = format!(
-            " Sets `{}` (`{}`); the field's docs say what it means.",
-            serde_name(&f.ident),
-            f.wire
-        );
-        let doc = quote!(#[doc = #text]);
-        let ty = argument_type(f, uses);
-        let value = match f.ty {
-            Ty::Str | Ty::IntOrStr | Ty::DateTime => quote!(#ident.into()),
-            _ => quote!(#ident),
+/// The arguments of `crate::request!` and `crate::method!`: the required fields (`new`'s parameters), the
+/// optional ones (a setter each) and the field that collects the keys the page leaves open.
+pub struct BuilderFields {
+    pub required: Vec<TokenStream>,
+    pub optional: Vec<TokenStream>,
+    /// Optional fields whose setter a `Call` cannot also have ([`names::CALL_METHODS`]).
+    pub request_only: Vec<TokenStream>,
+    pub rest: TokenStream,
+}
+
+impl BuilderFields {
+    pub fn of(def: &StructDef, uses: &mut Uses) -> Self {
+        let mut out = BuilderFields {
+            required: Vec::new(),
+            optional: Vec::new(),
+            request_only: Vec::new(),
+            rest: TokenStream::new(),
         };
-        quote! {
-            #doc
-            pub fn #ident(mut self, #ident: #ty) -> Self {
-                self.#ident = Some(#value);
-                self
+        for f in &def.fields {
+            let ident = names::value_ident(&f.ident);
+            let ty = rust_type(&f.ty, Role::Request, uses);
+            let arg = quote!(#ident: #ty);
+            if f.required {
+                out.required.push(arg);
+            } else if names::CALL_METHODS.contains(&serde_name(&f.ident).as_str()) {
+                out.request_only.push(arg);
+            } else {
+                out.optional.push(arg);
             }
         }
-    });
-    let rest_setter = def.rest.as_ref().map(|rest| {
-        let ident = names::value_ident(&rest.ident);
-        let doc = docs::attrs(&docs::markdown(page, &rest.doc));
-        quote! {
+        if let Some(rest) = &def.rest {
+            let ident = names::value_ident(&rest.ident);
+            out.rest = quote!(rest #ident);
+        }
+        out
+    }
+}
+
+/// `new(required…)` and one setter per optional field, from the runtime's `request!`, plus a setter for
+/// the flattened keys.
+fn builder(def: &StructDef, page: &str, uses: &mut Uses) -> TokenStream {
+    let name = names::type_ident(&def.name);
+    let BuilderFields {
+        required,
+        optional,
+        request_only,
+        rest,
+    } = BuilderFields::of(def, uses);
+    let optional = optional.iter().chain(&request_only);
+    let rest_setter = rest_setter(def, page);
+    quote! {
+        crate::request!(#name(#(#required),*) { #(#optional),* } #rest);
+        #rest_setter
+    }
+}
+
+/// The setter of the field that collects the keys the page leaves open, when the struct has one.
+pub fn rest_setter(def: &StructDef, page: &str) -> TokenStream {
+    let Some(rest) = &def.rest else {
+        return TokenStream::new();
+    };
+    let name = names::type_ident(&def.name);
+    let ident = names::value_ident(&rest.ident);
+    let doc = docs::attrs(&docs::markdown(page, &rest.doc));
+    quote! {
+        impl #name {
             #doc
             pub fn #ident(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
                 self.#ident.insert(key.into(), value.into());
                 self
             }
         }
-    });
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        impl #name {
-            /// A request with the required fields; set the others with the methods below.
-            #many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
-            #(#setters)*
-            #rest_setter
-        }
     }
 }
 
-/// How a constructor or setter takes a field: strings as `impl Into<String>`, the rest as they are.
+/// How a constructor takes a field: as `impl Into<T>`, the way `request!` declares it.
 pub fn argument_type(field: &FieldDef, uses: &mut Uses) -> TokenStream {
-    match field.ty {
-        Ty::Str | Ty::DateTime => quote!(impl Into<String>),
-        Ty::IntOrStr => {
-            uses.wire = true;
-            quote!(impl Into<wire::IntOrStr>)
-        }
-        _ => rust_type(&field.ty, Role::Request, uses),
-    }
+    let ty = rust_type(&field.ty, Role::Request, uses);
+    quote!(impl Into<#ty>)
 }

@@ -106,6 +106,9 @@ impl<'a> Types<'a> {
             if let Some(note) = note {
                 push_note(&mut doc, &note);
             }
+            if is_bool(&ty) {
+                doc = inline_yes_no(&doc);
+            }
             out.push(FieldDef {
                 ident,
                 wire,
@@ -304,6 +307,49 @@ impl<'a> Types<'a> {
         }
         self.names.claim(&format!("{owner}{word}"), hint, "")
     }
+}
+
+fn is_bool(ty: &Ty) -> bool {
+    match ty {
+        Ty::Bool => true,
+        Ty::List(item) => is_bool(item),
+        _ => false,
+    }
+}
+
+/// A boolean's `Y`/`N` list on the line that announces it, each value with the `bool` it decodes to:
+/// the type already says there are two values, so two list lines only repeat it.
+fn inline_yes_no(doc: &str) -> String {
+    let item = |line: &str, flag: &str| {
+        line.strip_prefix(&format!("- `{flag}`")).map(|rest| {
+            rest.trim_start_matches([' ', '—', '-', ':'])
+                .trim()
+                .to_owned()
+        })
+    };
+    let lines: Vec<&str> = doc.lines().collect();
+    let Some(at) = lines
+        .windows(2)
+        .position(|w| item(w[0], "Y").is_some() && item(w[1], "N").is_some())
+        .filter(|&at| at > 0 && !lines[at - 1].trim().is_empty())
+    else {
+        return doc.to_owned();
+    };
+    let (yes, no) = (item(lines[at], "Y"), item(lines[at + 1], "N"));
+    let said = |flag: &str, value: &str, text: Option<String>| match text.filter(|t| !t.is_empty())
+    {
+        Some(text) => format!("`{flag}` (`{value}`) — {text}"),
+        None => format!("`{flag}` (`{value}`)"),
+    };
+    let mut out: Vec<String> = lines[..at - 1].iter().map(|l| l.to_string()).collect();
+    out.push(format!(
+        "{} {}; {}",
+        lines[at - 1].trim_end(),
+        said("Y", "true", yes),
+        said("N", "false", no)
+    ));
+    out.extend(lines[at + 2..].iter().map(|l| l.to_string()));
+    out.join("\n")
 }
 
 fn push_note(doc: &mut String, note: &str) {

@@ -33,28 +33,10 @@ pub struct Activate {
     pub active: String,
 }
 
-impl Activate {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        active: impl Into<String>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            active: active.into(),
-        }
-    }
-}
-
-impl crate::method::Method for Activate {
-    const NAME: &'static str = "imconnector.activate";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = ActivateResponse;
-    type Error = ActivateError;
-}
+crate::method!(
+    Activate = "imconnector.activate" in "imopenlines", safe: false, ActivateResponse,
+    ActivateError; (connector: String, line: i64, active: String) {}
+);
 
 /// The `result` of `imconnector.activate`.
 ///
@@ -80,9 +62,6 @@ pub enum ActivateErrorCode {
 }
 
 crate::error_codes!(
-    ActivateErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT" }
+    ActivateErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT" }
+    => ActivateError of "imconnector.activate"
 );
-
-/// An error of `imconnector.activate`: its [code](ActivateErrorCode), the description and the HTTP status it arrived with.
-pub type ActivateError = crate::ApiError<ActivateErrorCode>;

@@ -36,37 +36,11 @@ pub struct ChatNameSet {
     pub user_id: Option<String>,
 }
 
-impl ChatNameSet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        chat_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            chat_id: chat_id.into(),
-            name: name.into(),
-            user_id: None,
-        }
-    }
-
-    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-}
-
-impl crate::method::Method for ChatNameSet {
-    const NAME: &'static str = "imconnector.chat.name.set";
-    const SCOPE: &'static str = "imconnector";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = ChatNameSetResponse;
-    type Error = ChatNameSetError;
-}
+crate::method!(
+    ChatNameSet = "imconnector.chat.name.set" in "imconnector", safe: true, ChatNameSetResponse,
+    ChatNameSetError; (connector: String, line: i64, chat_id: String, name: String) {
+    user_id: String }
+);
 
 /// The `result` of `imconnector.chat.name.set`.
 ///
@@ -103,9 +77,7 @@ pub enum ChatNameSetErrorCode {
 
 crate::error_codes!(
     ChatNameSetErrorCode { NotActiveLine = "NOT_ACTIVE_LINE",
-    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER", ErrorArgument =
-    "ERROR_ARGUMENT", ChatRenamingFailed = "CHAT_RENAMING_FAILED" }
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER",
+    ErrorArgument = "ERROR_ARGUMENT", ChatRenamingFailed = "CHAT_RENAMING_FAILED" }
+    => ChatNameSetError of "imconnector.chat.name.set"
 );
-
-/// An error of `imconnector.chat.name.set`: its [code](ChatNameSetErrorCode), the description and the HTTP status it arrived with.
-pub type ChatNameSetError = crate::ApiError<ChatNameSetErrorCode>;

@@ -33,28 +33,11 @@ pub struct ConnectorDataSet {
     pub data: ConnectorDataSetData,
 }
 
-impl ConnectorDataSet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        data: ConnectorDataSetData,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            data,
-        }
-    }
-}
-
-impl crate::method::Method for ConnectorDataSet {
-    const NAME: &'static str = "imconnector.connector.data.set";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = ConnectorDataSetResponse;
-    type Error = ConnectorDataSetError;
-}
+crate::method!(
+    ConnectorDataSet = "imconnector.connector.data.set" in "imopenlines", safe: true,
+    ConnectorDataSetResponse, ConnectorDataSetError; (connector: String, line: i64,
+    data: ConnectorDataSetData) {}
+);
 
 /// The `result` of `imconnector.connector.data.set`.
 ///
@@ -86,41 +69,7 @@ pub struct ConnectorDataSetData {
     pub name: Option<String>,
 }
 
-impl ConnectorDataSetData {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            url: None,
-            url_im: None,
-            name: None,
-        }
-    }
-
-    /// Sets `id` (`ID`); the field's docs say what it means.
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// Sets `url` (`URL`); the field's docs say what it means.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Sets `url_im` (`URL_IM`); the field's docs say what it means.
-    pub fn url_im(mut self, url_im: impl Into<String>) -> Self {
-        self.url_im = Some(url_im.into());
-        self
-    }
-
-    /// Sets `name` (`NAME`); the field's docs say what it means.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
+crate::request!(ConnectorDataSetData() { id: String, url: String, url_im: String, name: String });
 
 /// The error codes `imconnector.connector.data.set` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -139,9 +88,6 @@ pub enum ConnectorDataSetErrorCode {
 }
 
 crate::error_codes!(
-    ConnectorDataSetErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT" }
+    ConnectorDataSetErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT"
+    } => ConnectorDataSetError of "imconnector.connector.data.set"
 );
-
-/// An error of `imconnector.connector.data.set`: its [code](ConnectorDataSetErrorCode), the description and the HTTP status it arrived with.
-pub type ConnectorDataSetError = crate::ApiError<ConnectorDataSetErrorCode>;

@@ -35,28 +35,11 @@ pub struct DeleteMessages {
     pub messages: Vec<DeleteMessagesMessage>,
 }
 
-impl DeleteMessages {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        messages: Vec<DeleteMessagesMessage>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            messages,
-        }
-    }
-}
-
-impl crate::method::Method for DeleteMessages {
-    const NAME: &'static str = "imconnector.delete.messages";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = DeleteMessagesResponse;
-    type Error = DeleteMessagesError;
-}
+crate::method!(
+    DeleteMessages = "imconnector.delete.messages" in "imopenlines", safe: false,
+    DeleteMessagesResponse, DeleteMessagesError; (connector: String, line: i64,
+    messages: Vec<DeleteMessagesMessage>) {}
+);
 
 /// The `result` of `imconnector.delete.messages`.
 #[serde_as]
@@ -76,7 +59,6 @@ pub struct DeleteMessagesResponse {
 
 /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct DeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
@@ -93,16 +75,10 @@ pub struct DeleteMessagesMessage {
     pub chat: DeleteMessagesChat,
 }
 
-impl DeleteMessagesMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        user: DeleteMessagesUser,
-        message: DeleteMessagesMessageMessage,
-        chat: DeleteMessagesChat,
-    ) -> Self {
-        Self { user, message, chat }
-    }
-}
+crate::request!(
+    DeleteMessagesMessage(user: DeleteMessagesUser, message: DeleteMessagesMessageMessage,
+    chat: DeleteMessagesChat) {}
+);
 
 /// Per-message processing details.
 ///
@@ -215,10 +191,8 @@ pub enum DeleteMessagesErrorCode {
 }
 
 crate::error_codes!(
-    DeleteMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
-    "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    DeleteMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
+    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    => DeleteMessagesError of "imconnector.delete.messages"
 );
-
-/// An error of `imconnector.delete.messages`: its [code](DeleteMessagesErrorCode), the description and the HTTP status it arrived with.
-pub type DeleteMessagesError = crate::ApiError<DeleteMessagesErrorCode>;

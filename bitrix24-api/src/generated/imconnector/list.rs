@@ -19,23 +19,11 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct List {}
-impl List {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl crate::method::Method for List {
-    const NAME: &'static str = "imconnector.list";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = ListResponse;
-    type Error = ListError;
-}
+crate::method!(
+    List = "imconnector.list" in "imopenlines", safe: true, ListResponse, ListError; () {}
+);
 
 /// The `result` of `imconnector.list`.
 ///
@@ -66,7 +54,5 @@ pub enum ListErrorCode {
 
 crate::error_codes!(
     ListErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", AccessDenied = "ACCESS_DENIED" }
+    => ListError of "imconnector.list"
 );
-
-/// An error of `imconnector.list`: its [code](ListErrorCode), the description and the HTTP status it arrived with.
-pub type ListError = crate::ApiError<ListErrorCode>;

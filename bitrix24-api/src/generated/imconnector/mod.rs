@@ -131,7 +131,7 @@ impl<'c> Imconnector<'c> {
     pub fn activate(
         &self,
         connector: impl Into<String>,
-        line: i64,
+        line: impl Into<i64>,
         active: impl Into<String>,
     ) -> crate::Call<'c, Activate> {
         crate::Call::new(self.client, Activate::new(connector, line, active))
@@ -141,7 +141,7 @@ impl<'c> Imconnector<'c> {
     pub fn chat_name_set(
         &self,
         connector: impl Into<String>,
-        line: i64,
+        line: impl Into<i64>,
         chat_id: impl Into<String>,
         name: impl Into<String>,
     ) -> crate::Call<'c, ChatNameSet> {
@@ -152,8 +152,8 @@ impl<'c> Imconnector<'c> {
     pub fn connector_data_set(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        data: ConnectorDataSetData,
+        line: impl Into<i64>,
+        data: impl Into<ConnectorDataSetData>,
     ) -> crate::Call<'c, ConnectorDataSet> {
         crate::Call::new(self.client, ConnectorDataSet::new(connector, line, data))
     }
@@ -162,8 +162,8 @@ impl<'c> Imconnector<'c> {
     pub fn delete_messages(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        messages: Vec<DeleteMessagesMessage>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<DeleteMessagesMessage>>,
     ) -> crate::Call<'c, DeleteMessages> {
         crate::Call::new(self.client, DeleteMessages::new(connector, line, messages))
     }
@@ -178,7 +178,7 @@ impl<'c> Imconnector<'c> {
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-        icon: RegisterIcon,
+        icon: impl Into<RegisterIcon>,
         placement_handler: impl Into<String>,
     ) -> crate::Call<'c, Register> {
         crate::Call::new(self.client, Register::new(id, name, icon, placement_handler))
@@ -188,8 +188,8 @@ impl<'c> Imconnector<'c> {
     pub fn send_messages(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendMessagesMessage>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<SendMessagesMessage>>,
     ) -> crate::Call<'c, SendMessages> {
         crate::Call::new(self.client, SendMessages::new(connector, line, messages))
     }
@@ -198,8 +198,8 @@ impl<'c> Imconnector<'c> {
     pub fn send_status_delivery(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendStatusDeliveryMessage>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<SendStatusDeliveryMessage>>,
     ) -> crate::Call<'c, SendStatusDelivery> {
         crate::Call::new(self.client, SendStatusDelivery::new(connector, line, messages))
     }
@@ -208,8 +208,8 @@ impl<'c> Imconnector<'c> {
     pub fn send_status_reading(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendStatusReadingMessage>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<SendStatusReadingMessage>>,
     ) -> crate::Call<'c, SendStatusReading> {
         crate::Call::new(self.client, SendStatusReading::new(connector, line, messages))
     }
@@ -228,8 +228,8 @@ impl<'c> Imconnector<'c> {
     pub fn update_messages(
         &self,
         connector: impl Into<String>,
-        line: i64,
-        messages: Vec<UpdateMessagesMessage>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<UpdateMessagesMessage>>,
     ) -> crate::Call<'c, UpdateMessages> {
         crate::Call::new(self.client, UpdateMessages::new(connector, line, messages))
     }

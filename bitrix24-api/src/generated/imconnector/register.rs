@@ -65,86 +65,13 @@ pub struct Register {
     pub chat_group: Option<bool>,
 }
 
-impl Register {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        icon: RegisterIcon,
-        placement_handler: impl Into<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            icon,
-            placement_handler: placement_handler.into(),
-            icon_disabled: None,
-            del_external_messages: None,
-            edit_internal_messages: None,
-            del_internal_messages: None,
-            newsletter: None,
-            need_system_messages: None,
-            need_signature: None,
-            chat_group: None,
-        }
-    }
-
-    /// Sets `icon_disabled` (`ICON_DISABLED`); the field's docs say what it means.
-    pub fn icon_disabled(mut self, icon_disabled: RegisterIconDisabled) -> Self {
-        self.icon_disabled = Some(icon_disabled);
-        self
-    }
-
-    /// Sets `del_external_messages` (`DEL_EXTERNAL_MESSAGES`); the field's docs say what it means.
-    pub fn del_external_messages(mut self, del_external_messages: bool) -> Self {
-        self.del_external_messages = Some(del_external_messages);
-        self
-    }
-
-    /// Sets `edit_internal_messages` (`EDIT_INTERNAL_MESSAGES`); the field's docs say what it means.
-    pub fn edit_internal_messages(mut self, edit_internal_messages: bool) -> Self {
-        self.edit_internal_messages = Some(edit_internal_messages);
-        self
-    }
-
-    /// Sets `del_internal_messages` (`DEL_INTERNAL_MESSAGES`); the field's docs say what it means.
-    pub fn del_internal_messages(mut self, del_internal_messages: bool) -> Self {
-        self.del_internal_messages = Some(del_internal_messages);
-        self
-    }
-
-    /// Sets `newsletter` (`NEWSLETTER`); the field's docs say what it means.
-    pub fn newsletter(mut self, newsletter: bool) -> Self {
-        self.newsletter = Some(newsletter);
-        self
-    }
-
-    /// Sets `need_system_messages` (`NEED_SYSTEM_MESSAGES`); the field's docs say what it means.
-    pub fn need_system_messages(mut self, need_system_messages: bool) -> Self {
-        self.need_system_messages = Some(need_system_messages);
-        self
-    }
-
-    /// Sets `need_signature` (`NEED_SIGNATURE`); the field's docs say what it means.
-    pub fn need_signature(mut self, need_signature: bool) -> Self {
-        self.need_signature = Some(need_signature);
-        self
-    }
-
-    /// Sets `chat_group` (`CHAT_GROUP`); the field's docs say what it means.
-    pub fn chat_group(mut self, chat_group: bool) -> Self {
-        self.chat_group = Some(chat_group);
-        self
-    }
-}
-
-impl crate::method::Method for Register {
-    const NAME: &'static str = "imconnector.register";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = RegisterResponse;
-    type Error = RegisterError;
-}
+crate::method!(
+    Register = "imconnector.register" in "imopenlines", safe: false, RegisterResponse,
+    RegisterError; (id: String, name: String, icon: RegisterIcon, placement_handler: String) {
+    icon_disabled: RegisterIconDisabled, del_external_messages: bool, edit_internal_messages: bool,
+    del_internal_messages: bool, newsletter: bool, need_system_messages: bool, need_signature: bool,
+    chat_group: bool }
+);
 
 /// The `result` of `imconnector.register`.
 ///
@@ -185,35 +112,7 @@ pub struct RegisterIcon {
     pub position: Option<String>,
 }
 
-impl RegisterIcon {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(data_image: impl Into<String>) -> Self {
-        Self {
-            data_image: data_image.into(),
-            color: None,
-            size: None,
-            position: None,
-        }
-    }
-
-    /// Sets `color` (`COLOR`); the field's docs say what it means.
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.color = Some(color.into());
-        self
-    }
-
-    /// Sets `size` (`SIZE`); the field's docs say what it means.
-    pub fn size(mut self, size: impl Into<String>) -> Self {
-        self.size = Some(size.into());
-        self
-    }
-
-    /// Sets `position` (`POSITION`); the field's docs say what it means.
-    pub fn position(mut self, position: impl Into<String>) -> Self {
-        self.position = Some(position.into());
-        self
-    }
-}
+crate::request!(RegisterIcon(data_image: String) { color: String, size: String, position: String });
 
 /// Icon shown while the connector is inactive.
 ///
@@ -236,41 +135,9 @@ pub struct RegisterIconDisabled {
     pub position: Option<String>,
 }
 
-impl RegisterIconDisabled {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            data_image: None,
-            color: None,
-            size: None,
-            position: None,
-        }
-    }
-
-    /// Sets `data_image` (`DATA_IMAGE`); the field's docs say what it means.
-    pub fn data_image(mut self, data_image: impl Into<String>) -> Self {
-        self.data_image = Some(data_image.into());
-        self
-    }
-
-    /// Sets `color` (`COLOR`); the field's docs say what it means.
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.color = Some(color.into());
-        self
-    }
-
-    /// Sets `size` (`SIZE`); the field's docs say what it means.
-    pub fn size(mut self, size: impl Into<String>) -> Self {
-        self.size = Some(size.into());
-        self
-    }
-
-    /// Sets `position` (`POSITION`); the field's docs say what it means.
-    pub fn position(mut self, position: impl Into<String>) -> Self {
-        self.position = Some(position.into());
-        self
-    }
-}
+crate::request!(
+    RegisterIconDisabled() { data_image: String, color: String, size: String, position: String }
+);
 
 /// The error codes `imconnector.register` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -299,14 +166,11 @@ pub enum RegisterErrorCode {
 }
 
 crate::error_codes!(
-    RegisterErrorCode { ApplicationRegistrationErrorPoint =
-    "APPLICATION_REGISTRATION_ERROR_POINT", ConnectorIdRequired =
-    "CONNECTOR_ID_REQUIRED", NameRequired = "NAME_REQUIRED", IconRequired =
-    "ICON_REQUIRED", NoApplicationId = "NO_APPLICATION_ID", NoPlacementHandler =
-    "NO_PLACEMENT_HANDLER", ApplicationRegistrationError =
-    "APPLICATION_REGISTRATION_ERROR", GeneralConnectorRegistrationError =
-    "GENERAL_CONNECTOR_REGISTRATION_ERROR", WrongAuthType = "WRONG_AUTH_TYPE" }
+    RegisterErrorCode { ApplicationRegistrationErrorPoint = "APPLICATION_REGISTRATION_ERROR_POINT",
+    ConnectorIdRequired = "CONNECTOR_ID_REQUIRED", NameRequired = "NAME_REQUIRED",
+    IconRequired = "ICON_REQUIRED", NoApplicationId = "NO_APPLICATION_ID",
+    NoPlacementHandler = "NO_PLACEMENT_HANDLER",
+    ApplicationRegistrationError = "APPLICATION_REGISTRATION_ERROR",
+    GeneralConnectorRegistrationError = "GENERAL_CONNECTOR_REGISTRATION_ERROR",
+    WrongAuthType = "WRONG_AUTH_TYPE" } => RegisterError of "imconnector.register"
 );
-
-/// An error of `imconnector.register`: its [code](RegisterErrorCode), the description and the HTTP status it arrived with.
-pub type RegisterError = crate::ApiError<RegisterErrorCode>;

@@ -37,28 +37,10 @@ pub struct SendMessages {
     pub messages: Vec<SendMessagesMessage>,
 }
 
-impl SendMessages {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendMessagesMessage>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            messages,
-        }
-    }
-}
-
-impl crate::method::Method for SendMessages {
-    const NAME: &'static str = "imconnector.send.messages";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SendMessagesResponse;
-    type Error = SendMessagesError;
-}
+crate::method!(
+    SendMessages = "imconnector.send.messages" in "imopenlines", safe: false, SendMessagesResponse,
+    SendMessagesError; (connector: String, line: i64, messages: Vec<SendMessagesMessage>) {}
+);
 
 /// The `result` of `imconnector.send.messages`.
 #[serde_as]
@@ -197,11 +179,9 @@ pub enum SendMessagesErrorCode {
 }
 
 crate::error_codes!(
-    SendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
-    "IMCONNECTOR_NO_CORRECT_PROVIDER", ImconnectorNotSpecifiedCorrectCommand =
-    "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" }
+    SendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
+    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER",
+    ImconnectorNotSpecifiedCorrectCommand = "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" }
+    => SendMessagesError of "imconnector.send.messages"
 );
-
-/// An error of `imconnector.send.messages`: its [code](SendMessagesErrorCode), the description and the HTTP status it arrived with.
-pub type SendMessagesError = crate::ApiError<SendMessagesErrorCode>;

@@ -35,34 +35,16 @@ pub struct SendStatusDelivery {
     pub messages: Vec<SendStatusDeliveryMessage>,
 }
 
-impl SendStatusDelivery {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendStatusDeliveryMessage>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            messages,
-        }
-    }
-}
-
-impl crate::method::Method for SendStatusDelivery {
-    const NAME: &'static str = "imconnector.send.status.delivery";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SendStatusDeliveryResponse;
-    type Error = SendStatusDeliveryError;
-}
+crate::method!(
+    SendStatusDelivery = "imconnector.send.status.delivery" in "imopenlines", safe: false,
+    SendStatusDeliveryResponse, SendStatusDeliveryError; (connector: String, line: i64,
+    messages: Vec<SendStatusDeliveryMessage>) {}
+);
 
 /// Delivery confirmations, one object per message, each made of the blocks `im`, `message` and `chat`.
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessage {
     /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
@@ -76,38 +58,13 @@ pub struct SendStatusDeliveryMessage {
     pub chat: Option<SendStatusDeliveryChat>,
 }
 
-impl SendStatusDeliveryMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            im: None,
-            message: None,
-            chat: None,
-        }
-    }
-
-    /// Sets `im` (`im`); the field's docs say what it means.
-    pub fn im(mut self, im: SendStatusDeliveryIm) -> Self {
-        self.im = Some(im);
-        self
-    }
-
-    /// Sets `message` (`message`); the field's docs say what it means.
-    pub fn message(mut self, message: SendStatusDeliveryMessageMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
-
-    /// Sets `chat` (`chat`); the field's docs say what it means.
-    pub fn chat(mut self, chat: SendStatusDeliveryChat) -> Self {
-        self.chat = Some(chat);
-        self
-    }
-}
+crate::request!(
+    SendStatusDeliveryMessage() { im: SendStatusDeliveryIm,
+    message: SendStatusDeliveryMessageMessage, chat: SendStatusDeliveryChat }
+);
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessageMessage {
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
@@ -118,24 +75,7 @@ pub struct SendStatusDeliveryMessageMessage {
     pub date: Option<i64>,
 }
 
-impl SendStatusDeliveryMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { id: None, date: None }
-    }
-
-    /// Sets `id` (`id`); the field's docs say what it means.
-    pub fn id(mut self, id: Vec<String>) -> Self {
-        self.id = Some(id);
-        self
-    }
-
-    /// Sets `date` (`date`); the field's docs say what it means.
-    pub fn date(mut self, date: i64) -> Self {
-        self.date = Some(date);
-        self
-    }
-}
+crate::request!(SendStatusDeliveryMessageMessage() { id: Vec<String>, date: i64 });
 
 /// This page's name for the shared [`SendStatusResponse`](super::shared::SendStatusResponse).
 pub type SendStatusDeliveryResponse = super::shared::SendStatusResponse;
@@ -165,9 +105,8 @@ pub enum SendStatusDeliveryErrorCode {
 }
 
 crate::error_codes!(
-    SendStatusDeliveryErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT", ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    SendStatusDeliveryErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    => SendStatusDeliveryError of "imconnector.send.status.delivery"
 );
-
-/// An error of `imconnector.send.status.delivery`: its [code](SendStatusDeliveryErrorCode), the description and the HTTP status it arrived with.
-pub type SendStatusDeliveryError = crate::ApiError<SendStatusDeliveryErrorCode>;

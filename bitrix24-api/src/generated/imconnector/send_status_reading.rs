@@ -33,34 +33,16 @@ pub struct SendStatusReading {
     pub messages: Vec<SendStatusReadingMessage>,
 }
 
-impl SendStatusReading {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        messages: Vec<SendStatusReadingMessage>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            messages,
-        }
-    }
-}
-
-impl crate::method::Method for SendStatusReading {
-    const NAME: &'static str = "imconnector.send.status.reading";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SendStatusReadingResponse;
-    type Error = SendStatusReadingError;
-}
+crate::method!(
+    SendStatusReading = "imconnector.send.status.reading" in "imopenlines", safe: false,
+    SendStatusReadingResponse, SendStatusReadingError; (connector: String, line: i64,
+    messages: Vec<SendStatusReadingMessage>) {}
+);
 
 /// Read confirmations, one object per message, each made of the blocks `im`, `message` and `chat`
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusReadingMessage {
     /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
@@ -74,38 +56,13 @@ pub struct SendStatusReadingMessage {
     pub chat: Option<SendStatusReadingChat>,
 }
 
-impl SendStatusReadingMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            im: None,
-            message: None,
-            chat: None,
-        }
-    }
-
-    /// Sets `im` (`im`); the field's docs say what it means.
-    pub fn im(mut self, im: SendStatusReadingIm) -> Self {
-        self.im = Some(im);
-        self
-    }
-
-    /// Sets `message` (`message`); the field's docs say what it means.
-    pub fn message(mut self, message: SendStatusReadingMessageMessage) -> Self {
-        self.message = Some(message);
-        self
-    }
-
-    /// Sets `chat` (`chat`); the field's docs say what it means.
-    pub fn chat(mut self, chat: SendStatusReadingChat) -> Self {
-        self.chat = Some(chat);
-        self
-    }
-}
+crate::request!(
+    SendStatusReadingMessage() { im: SendStatusReadingIm, message: SendStatusReadingMessageMessage,
+    chat: SendStatusReadingChat }
+);
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusReadingMessageMessage {
     /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
@@ -113,18 +70,7 @@ pub struct SendStatusReadingMessageMessage {
     pub id: Option<Vec<String>>,
 }
 
-impl SendStatusReadingMessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-
-    /// Sets `id` (`id`); the field's docs say what it means.
-    pub fn id(mut self, id: Vec<String>) -> Self {
-        self.id = Some(id);
-        self
-    }
-}
+crate::request!(SendStatusReadingMessageMessage() { id: Vec<String> });
 
 /// This page's name for the shared [`SendStatusResponse`](super::shared::SendStatusResponse).
 pub type SendStatusReadingResponse = super::shared::SendStatusResponse;
@@ -154,9 +100,8 @@ pub enum SendStatusReadingErrorCode {
 }
 
 crate::error_codes!(
-    SendStatusReadingErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT", ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    SendStatusReadingErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    => SendStatusReadingError of "imconnector.send.status.reading"
 );
-
-/// An error of `imconnector.send.status.reading`: its [code](SendStatusReadingErrorCode), the description and the HTTP status it arrived with.
-pub type SendStatusReadingError = crate::ApiError<SendStatusReadingErrorCode>;

@@ -12,7 +12,6 @@ use crate::wire;
 ///
 /// Shared by `imconnector.delete.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct DeleteMessagesUser {
     /// The author's ID in the external system.
@@ -21,12 +20,7 @@ pub struct DeleteMessagesUser {
     pub id: String,
 }
 
-impl DeleteMessagesUser {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
+crate::request!(DeleteMessagesUser(id: String) {});
 
 /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
 ///
@@ -34,7 +28,6 @@ impl DeleteMessagesUser {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct Message {
     /// The sender as the external system knows them.
@@ -51,12 +44,7 @@ pub struct Message {
     pub chat: Chat,
 }
 
-impl Message {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(user: User, message: MessageMessage, chat: Chat) -> Self {
-        Self { user, message, chat }
-    }
-}
+crate::request!(Message(user: User, message: MessageMessage, chat: Chat) {});
 
 /// The sender as the external system knows them.
 ///
@@ -64,7 +52,6 @@ impl Message {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct User {
     /// The sender's ID in the external system; your integration chooses and owns this value
@@ -95,79 +82,15 @@ pub struct User {
     pub skip_phone_validate: Option<String>,
 }
 
-impl User {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            last_name: None,
-            name: None,
-            picture: None,
-            url: None,
-            gender: None,
-            email: None,
-            phone: None,
-            skip_phone_validate: None,
-        }
-    }
-
-    /// Sets `last_name` (`last_name`); the field's docs say what it means.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets `name` (`name`); the field's docs say what it means.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `picture` (`picture`); the field's docs say what it means.
-    pub fn picture(mut self, picture: Picture) -> Self {
-        self.picture = Some(picture);
-        self
-    }
-
-    /// Sets `url` (`url`); the field's docs say what it means.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Sets `gender` (`gender`); the field's docs say what it means.
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Sets `email` (`email`); the field's docs say what it means.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets `phone` (`phone`); the field's docs say what it means.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Sets `skip_phone_validate` (`skip_phone_validate`); the field's docs say what it means.
-    pub fn skip_phone_validate(
-        mut self,
-        skip_phone_validate: impl Into<String>,
-    ) -> Self {
-        self.skip_phone_validate = Some(skip_phone_validate.into());
-        self
-    }
-}
+crate::request!(
+    User(id: String) { last_name: String, name: String, picture: Picture, url: String,
+    gender: String, email: String, phone: String, skip_phone_validate: String }
+);
 
 /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct Picture {
     /// `url`: the page names it without a description.
@@ -175,18 +98,7 @@ pub struct Picture {
     pub url: Option<String>,
 }
 
-impl Picture {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None }
-    }
-
-    /// Sets `url` (`url`); the field's docs say what it means.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
+crate::request!(Picture() { url: String });
 
 /// The message content and its external identity.
 ///
@@ -194,7 +106,6 @@ impl Picture {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct MessageMessage {
     /// The message's ID in the external system; your integration chooses and owns this value
@@ -221,55 +132,10 @@ pub struct MessageMessage {
     pub user_id: Option<i64>,
 }
 
-impl MessageMessage {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            date: None,
-            text: None,
-            files: None,
-            disable_crm: None,
-            user_id: None,
-        }
-    }
-
-    /// Sets `id` (`id`); the field's docs say what it means.
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// Sets `date` (`date`); the field's docs say what it means.
-    pub fn date(mut self, date: i64) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Sets `text` (`text`); the field's docs say what it means.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// Sets `files` (`files`); the field's docs say what it means.
-    pub fn files(mut self, files: Vec<File>) -> Self {
-        self.files = Some(files);
-        self
-    }
-
-    /// Sets `disable_crm` (`disable_crm`); the field's docs say what it means.
-    pub fn disable_crm(mut self, disable_crm: impl Into<String>) -> Self {
-        self.disable_crm = Some(disable_crm.into());
-        self
-    }
-
-    /// Sets `user_id` (`user_id`); the field's docs say what it means.
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = Some(user_id);
-        self
-    }
-}
+crate::request!(
+    MessageMessage() { id: String, date: i64, text: String, files: Vec<File>, disable_crm: String,
+    user_id: i64 }
+);
 
 /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
 ///
@@ -277,7 +143,6 @@ impl MessageMessage {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct File {
     /// `url`: the page names it without a description.
@@ -288,24 +153,7 @@ pub struct File {
     pub name: Option<String>,
 }
 
-impl File {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { url: None, name: None }
-    }
-
-    /// Sets `url` (`url`); the field's docs say what it means.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Sets `name` (`name`); the field's docs say what it means.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
+crate::request!(File() { url: String, name: String });
 
 /// The chat the message was written in, on the external side.
 ///
@@ -313,7 +161,6 @@ impl File {
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct Chat {
     /// The chat's or channel's ID in the external system.
@@ -332,28 +179,7 @@ pub struct Chat {
     pub url: Option<String>,
 }
 
-impl Chat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            url: None,
-        }
-    }
-
-    /// Sets `name` (`name`); the field's docs say what it means.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `url` (`url`); the field's docs say what it means.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-}
+crate::request!(Chat(id: String) { name: String, url: String });
 
 /// The message as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-message)
 ///
@@ -437,7 +263,6 @@ pub struct SendStatusResponse {
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusIm {
     /// Bitrix24 ID of the open line chat the outgoing message belongs to
@@ -448,33 +273,12 @@ pub struct SendStatusIm {
     pub message_id: Option<i64>,
 }
 
-impl SendStatusIm {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            chat_id: None,
-            message_id: None,
-        }
-    }
-
-    /// Sets `chat_id` (`chat_id`); the field's docs say what it means.
-    pub fn chat_id(mut self, chat_id: i64) -> Self {
-        self.chat_id = Some(chat_id);
-        self
-    }
-
-    /// Sets `message_id` (`message_id`); the field's docs say what it means.
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.message_id = Some(message_id);
-        self
-    }
-}
+crate::request!(SendStatusIm() { chat_id: i64, message_id: i64 });
 
 /// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SendStatusChat {
     /// The chat's or channel's ID in the external system; ideally the same `chat.id` you use with [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
@@ -482,18 +286,7 @@ pub struct SendStatusChat {
     pub id: Option<String>,
 }
 
-impl SendStatusChat {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-
-    /// Sets `id` (`id`); the field's docs say what it means.
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-}
+crate::request!(SendStatusChat() { id: String });
 
 /// Which connector, line, chat and user the dialog is tied to.
 ///
@@ -631,6 +424,4 @@ pub enum OnImConnectorStatus {
     Unknown(String),
 }
 
-crate::documented_values!(
-    OnImConnectorStatus { L = "L", F = "F", D = "D", T = "T", P = "P" }
-);
+crate::documented_values!(OnImConnectorStatus { L = "L", F = "F", D = "D", T = "T", P = "P" });

@@ -28,29 +28,10 @@ pub struct Status {
     pub line: Option<i64>,
 }
 
-impl Status {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(connector: impl Into<String>) -> Self {
-        Self {
-            connector: connector.into(),
-            line: None,
-        }
-    }
-
-    /// Sets `line` (`LINE`); the field's docs say what it means.
-    pub fn line(mut self, line: i64) -> Self {
-        self.line = Some(line);
-        self
-    }
-}
-
-impl crate::method::Method for Status {
-    const NAME: &'static str = "imconnector.status";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = StatusResponse;
-    type Error = StatusError;
-}
+crate::method!(
+    Status = "imconnector.status" in "imopenlines", safe: true, StatusResponse, StatusError;
+    (connector: String) { line: i64 }
+);
 
 /// The `result` of `imconnector.status`.
 ///
@@ -90,9 +71,6 @@ pub enum StatusErrorCode {
 }
 
 crate::error_codes!(
-    StatusErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT"
-    }
+    StatusErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT" }
+    => StatusError of "imconnector.status"
 );
-
-/// An error of `imconnector.status`: its [code](StatusErrorCode), the description and the HTTP status it arrived with.
-pub type StatusError = crate::ApiError<StatusErrorCode>;

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct Unregister {
     /// Code of the connector to remove, exactly as it was passed to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
@@ -26,20 +25,10 @@ pub struct Unregister {
     pub id: String,
 }
 
-impl Unregister {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
-
-impl crate::method::Method for Unregister {
-    const NAME: &'static str = "imconnector.unregister";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = UnregisterResponse;
-    type Error = UnregisterError;
-}
+crate::method!(
+    Unregister = "imconnector.unregister" in "imopenlines", safe: false, UnregisterResponse,
+    UnregisterError; (id: String) {}
+);
 
 /// The `result` of `imconnector.unregister`.
 ///
@@ -69,10 +58,7 @@ pub enum UnregisterErrorCode {
 }
 
 crate::error_codes!(
-    UnregisterErrorCode { ApplicationUnregistrationError =
-    "APPLICATION_UNREGISTRATION_ERROR", NoApplicationId = "NO_APPLICATION_ID",
-    WrongAuthType = "WRONG_AUTH_TYPE" }
+    UnregisterErrorCode { ApplicationUnregistrationError = "APPLICATION_UNREGISTRATION_ERROR",
+    NoApplicationId = "NO_APPLICATION_ID", WrongAuthType = "WRONG_AUTH_TYPE" }
+    => UnregisterError of "imconnector.unregister"
 );
-
-/// An error of `imconnector.unregister`: its [code](UnregisterErrorCode), the description and the HTTP status it arrived with.
-pub type UnregisterError = crate::ApiError<UnregisterErrorCode>;

@@ -37,28 +37,11 @@ pub struct UpdateMessages {
     pub messages: Vec<UpdateMessagesMessage>,
 }
 
-impl UpdateMessages {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        connector: impl Into<String>,
-        line: i64,
-        messages: Vec<UpdateMessagesMessage>,
-    ) -> Self {
-        Self {
-            connector: connector.into(),
-            line,
-            messages,
-        }
-    }
-}
-
-impl crate::method::Method for UpdateMessages {
-    const NAME: &'static str = "imconnector.update.messages";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = UpdateMessagesResponse;
-    type Error = UpdateMessagesError;
-}
+crate::method!(
+    UpdateMessages = "imconnector.update.messages" in "imopenlines", safe: false,
+    UpdateMessagesResponse, UpdateMessagesError; (connector: String, line: i64,
+    messages: Vec<UpdateMessagesMessage>) {}
+);
 
 /// The `result` of `imconnector.update.messages`.
 #[serde_as]
@@ -174,10 +157,8 @@ pub enum UpdateMessagesErrorCode {
 }
 
 crate::error_codes!(
-    UpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument =
-    "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE", ImconnectorNoCorrectProvider =
-    "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    UpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
+    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
+    => UpdateMessagesError of "imconnector.update.messages"
 );
-
-/// An error of `imconnector.update.messages`: its [code](UpdateMessagesErrorCode), the description and the HTTP status it arrived with.
-pub type UpdateMessagesError = crate::ApiError<UpdateMessagesErrorCode>;

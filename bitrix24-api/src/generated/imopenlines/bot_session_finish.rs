@@ -34,26 +34,10 @@ pub struct BotSessionFinish {
     pub client_id: Option<String>,
 }
 
-impl BotSessionFinish {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id, client_id: None }
-    }
-
-    /// Sets `client_id` (`CLIENT_ID`); the field's docs say what it means.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-}
-
-impl crate::method::Method for BotSessionFinish {
-    const NAME: &'static str = "imopenlines.bot.session.finish";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = BotSessionFinishResponse;
-    type Error = BotSessionFinishError;
-}
+crate::method!(
+    BotSessionFinish = "imopenlines.bot.session.finish" in "imopenlines", safe: false,
+    BotSessionFinishResponse, BotSessionFinishError; (chat_id: i64) { client_id: String }
+);
 
 /// The `result` of `imopenlines.bot.session.finish`.
 ///
@@ -77,9 +61,6 @@ pub enum BotSessionFinishErrorCode {
 }
 
 crate::error_codes!(
-    BotSessionFinishErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", BotIdError =
-    "BOT_ID_ERROR", WrongAuthType = "WRONG_AUTH_TYPE" }
+    BotSessionFinishErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", BotIdError = "BOT_ID_ERROR",
+    WrongAuthType = "WRONG_AUTH_TYPE" } => BotSessionFinishError of "imopenlines.bot.session.finish"
 );
-
-/// An error of `imopenlines.bot.session.finish`: its [code](BotSessionFinishErrorCode), the description and the HTTP status it arrived with.
-pub type BotSessionFinishError = crate::ApiError<BotSessionFinishErrorCode>;

@@ -39,36 +39,11 @@ pub struct BotSessionMessageSend {
     pub message: Option<String>,
 }
 
-impl BotSessionMessageSend {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self {
-            chat_id,
-            name: None,
-            message: None,
-        }
-    }
-
-    /// Sets `name` (`NAME`); the field's docs say what it means.
-    pub fn name(mut self, name: BotSessionMessageSendName) -> Self {
-        self.name = Some(name);
-        self
-    }
-
-    /// Sets `message` (`MESSAGE`); the field's docs say what it means.
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-}
-
-impl crate::method::Method for BotSessionMessageSend {
-    const NAME: &'static str = "imopenlines.bot.session.message.send";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = BotSessionMessageSendResponse;
-    type Error = BotSessionMessageSendError;
-}
+crate::method!(
+    BotSessionMessageSend = "imopenlines.bot.session.message.send" in "imopenlines", safe: false,
+    BotSessionMessageSendResponse, BotSessionMessageSendError; (chat_id: i64) {
+    name: BotSessionMessageSendName, message: String }
+);
 
 /// The `result` of `imopenlines.bot.session.message.send`.
 ///
@@ -89,9 +64,7 @@ pub enum BotSessionMessageSendName {
     Unknown(String),
 }
 
-crate::documented_values!(
-    BotSessionMessageSendName { Welcome = "WELCOME", Default = "DEFAULT" }
-);
+crate::documented_values!(BotSessionMessageSendName { Welcome = "WELCOME", Default = "DEFAULT" });
 
 /// The error codes `imopenlines.bot.session.message.send` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,9 +79,7 @@ pub enum BotSessionMessageSendErrorCode {
 }
 
 crate::error_codes!(
-    BotSessionMessageSendErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", WrongAuthType =
-    "WRONG_AUTH_TYPE" }
+    BotSessionMessageSendErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY",
+    WrongAuthType = "WRONG_AUTH_TYPE" }
+    => BotSessionMessageSendError of "imopenlines.bot.session.message.send"
 );
-
-/// An error of `imopenlines.bot.session.message.send`: its [code](BotSessionMessageSendErrorCode), the description and the HTTP status it arrived with.
-pub type BotSessionMessageSendError = crate::ApiError<BotSessionMessageSendErrorCode>;

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-operator.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct BotSessionOperator {
     /// ID of the chat that should go to a free operator.
@@ -28,20 +27,10 @@ pub struct BotSessionOperator {
     pub chat_id: i64,
 }
 
-impl BotSessionOperator {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for BotSessionOperator {
-    const NAME: &'static str = "imopenlines.bot.session.operator";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = BotSessionOperatorResponse;
-    type Error = BotSessionOperatorError;
-}
+crate::method!(
+    BotSessionOperator = "imopenlines.bot.session.operator" in "imopenlines", safe: false,
+    BotSessionOperatorResponse, BotSessionOperatorError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.bot.session.operator`.
 ///
@@ -65,9 +54,7 @@ pub enum BotSessionOperatorErrorCode {
 }
 
 crate::error_codes!(
-    BotSessionOperatorErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", WrongChat =
-    "WRONG_CHAT", WrongAuthType = "WRONG_AUTH_TYPE" }
+    BotSessionOperatorErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", WrongChat = "WRONG_CHAT",
+    WrongAuthType = "WRONG_AUTH_TYPE" }
+    => BotSessionOperatorError of "imopenlines.bot.session.operator"
 );
-
-/// An error of `imopenlines.bot.session.operator`: its [code](BotSessionOperatorErrorCode), the description and the HTTP status it arrived with.
-pub type BotSessionOperatorError = crate::ApiError<BotSessionOperatorErrorCode>;

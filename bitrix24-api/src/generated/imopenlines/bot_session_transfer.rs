@@ -51,9 +51,7 @@ pub struct BotSessionTransfer {
     pub transfer_id: Option<wire::IntOrStr>,
     /// Controls whether the bot stays in the chat after handing the dialogue over.
     ///
-    /// Accepted values:
-    /// - `Y` — the bot exits the chat right away
-    /// - `N` — the bot remains until the new assignee confirms the transfer
+    /// Accepted values: `Y` (`true`) — the bot exits the chat right away; `N` (`false`) — the bot remains until the new assignee confirms the transfer
     ///
     /// When omitted, `N` applies
     #[serde_as(as = "Option<wire::Bool>")]
@@ -68,57 +66,11 @@ pub struct BotSessionTransfer {
     pub client_id: Option<String>,
 }
 
-impl BotSessionTransfer {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self {
-            chat_id,
-            user_id: None,
-            queue_id: None,
-            transfer_id: None,
-            leave: None,
-            client_id: None,
-        }
-    }
-
-    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = Some(user_id);
-        self
-    }
-
-    /// Sets `queue_id` (`QUEUE_ID`); the field's docs say what it means.
-    pub fn queue_id(mut self, queue_id: i64) -> Self {
-        self.queue_id = Some(queue_id);
-        self
-    }
-
-    /// Sets `transfer_id` (`TRANSFER_ID`); the field's docs say what it means.
-    pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
-        self.transfer_id = Some(transfer_id.into());
-        self
-    }
-
-    /// Sets `leave` (`LEAVE`); the field's docs say what it means.
-    pub fn leave(mut self, leave: bool) -> Self {
-        self.leave = Some(leave);
-        self
-    }
-
-    /// Sets `client_id` (`CLIENT_ID`); the field's docs say what it means.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-}
-
-impl crate::method::Method for BotSessionTransfer {
-    const NAME: &'static str = "imopenlines.bot.session.transfer";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = BotSessionTransferResponse;
-    type Error = BotSessionTransferError;
-}
+crate::method!(
+    BotSessionTransfer = "imopenlines.bot.session.transfer" in "imopenlines", safe: false,
+    BotSessionTransferResponse, BotSessionTransferError; (chat_id: i64) { user_id: i64,
+    queue_id: i64, transfer_id: wire::IntOrStr, leave: bool, client_id: String }
+);
 
 /// The `result` of `imopenlines.bot.session.transfer`.
 ///
@@ -150,11 +102,8 @@ pub enum BotSessionTransferErrorCode {
 }
 
 crate::error_codes!(
-    BotSessionTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty =
-    "USER_ID_EMPTY", QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty =
-    "TRANSFER_ID_EMPTY", BotIdError = "BOT_ID_ERROR", OperatorWrong = "OPERATOR_WRONG",
-    WrongAuthType = "WRONG_AUTH_TYPE" }
+    BotSessionTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty = "USER_ID_EMPTY",
+    QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty = "TRANSFER_ID_EMPTY",
+    BotIdError = "BOT_ID_ERROR", OperatorWrong = "OPERATOR_WRONG", WrongAuthType = "WRONG_AUTH_TYPE"
+    } => BotSessionTransferError of "imopenlines.bot.session.transfer"
 );
-
-/// An error of `imopenlines.bot.session.transfer`: its [code](BotSessionTransferErrorCode), the description and the HTTP status it arrived with.
-pub type BotSessionTransferError = crate::ApiError<BotSessionTransferErrorCode>;

@@ -20,7 +20,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct ConfigAdd {
     /// Settings of the line to be created, passed as one object [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
@@ -28,26 +27,10 @@ pub struct ConfigAdd {
     pub params: Option<ConfigAddParams>,
 }
 
-impl ConfigAdd {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self { params: None }
-    }
-
-    /// Sets `params` (`PARAMS`); the field's docs say what it means.
-    pub fn params(mut self, params: ConfigAddParams) -> Self {
-        self.params = Some(params);
-        self
-    }
-}
-
-impl crate::method::Method for ConfigAdd {
-    const NAME: &'static str = "imopenlines.config.add";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = ConfigAddResponse;
-    type Error = ConfigAddError;
-}
+crate::method!(
+    ConfigAdd = "imopenlines.config.add" in "imopenlines", safe: false, ConfigAddResponse,
+    ConfigAddError; () { params: ConfigAddParams }
+);
 
 /// The `result` of `imopenlines.config.add`.
 ///
@@ -100,7 +83,4 @@ pub enum ConfigAddErrorCode {
     Other(String),
 }
 
-crate::error_codes!(ConfigAddErrorCode {});
-
-/// An error of `imopenlines.config.add`: its [code](ConfigAddErrorCode), the description and the HTTP status it arrived with.
-pub type ConfigAddError = crate::ApiError<ConfigAddErrorCode>;
+crate::error_codes!(ConfigAddErrorCode {} => ConfigAddError of "imopenlines.config.add");

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct ConfigDelete {
     /// ID of the line that should be removed.
@@ -28,20 +27,10 @@ pub struct ConfigDelete {
     pub config_id: i64,
 }
 
-impl ConfigDelete {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(config_id: i64) -> Self {
-        Self { config_id }
-    }
-}
-
-impl crate::method::Method for ConfigDelete {
-    const NAME: &'static str = "imopenlines.config.delete";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = ConfigDeleteResponse;
-    type Error = ConfigDeleteError;
-}
+crate::method!(
+    ConfigDelete = "imopenlines.config.delete" in "imopenlines", safe: false, ConfigDeleteResponse,
+    ConfigDeleteError; (config_id: i64) {}
+);
 
 /// The `result` of `imopenlines.config.delete`.
 ///
@@ -65,9 +54,7 @@ pub enum ConfigDeleteErrorCode {
 }
 
 crate::error_codes!(
-    ConfigDeleteErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY", ConfigWrongUserPermission
-    = "CONFIG_WRONG_USER_PERMISSION" }
+    ConfigDeleteErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY",
+    ConfigWrongUserPermission = "CONFIG_WRONG_USER_PERMISSION" }
+    => ConfigDeleteError of "imopenlines.config.delete"
 );
-
-/// An error of `imopenlines.config.delete`: its [code](ConfigDeleteErrorCode), the description and the HTTP status it arrived with.
-pub type ConfigDeleteError = crate::ApiError<ConfigDeleteErrorCode>;

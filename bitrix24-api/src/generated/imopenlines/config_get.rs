@@ -27,50 +27,20 @@ pub struct ConfigGet {
     ///
     /// The ID is what [creating an open line](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html) returns; for lines that already exist, look it up with the [method to get the list of open lines](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
     pub config_id: i64,
-    /// Whether the response should also carry the operator queue. Possible values:
-    /// - `Y` — include the queue
-    /// - `N` — leave the queue out
+    /// Whether the response should also carry the operator queue. Possible values: `Y` (`true`) — include the queue; `N` (`false`) — leave the queue out
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_queue: Option<bool>,
-    /// Whether operators who are currently offline are listed in the queue as well. Possible values:
-    /// - `Y` — list offline operators too
-    /// - `N` — omit offline operators
+    /// Whether operators who are currently offline are listed in the queue as well. Possible values: `Y` (`true`) — list offline operators too; `N` (`false`) — omit offline operators
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_offline: Option<bool>,
 }
 
-impl ConfigGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(config_id: i64) -> Self {
-        Self {
-            config_id,
-            with_queue: None,
-            show_offline: None,
-        }
-    }
-
-    /// Sets `with_queue` (`WITH_QUEUE`); the field's docs say what it means.
-    pub fn with_queue(mut self, with_queue: bool) -> Self {
-        self.with_queue = Some(with_queue);
-        self
-    }
-
-    /// Sets `show_offline` (`SHOW_OFFLINE`); the field's docs say what it means.
-    pub fn show_offline(mut self, show_offline: bool) -> Self {
-        self.show_offline = Some(show_offline);
-        self
-    }
-}
-
-impl crate::method::Method for ConfigGet {
-    const NAME: &'static str = "imopenlines.config.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = ConfigGetResponse;
-    type Error = ConfigGetError;
-}
+crate::method!(
+    ConfigGet = "imopenlines.config.get" in "imopenlines", safe: true, ConfigGetResponse,
+    ConfigGetError; (config_id: i64) { with_queue: bool, show_offline: bool }
+);
 
 /// The `result` of `imopenlines.config.get`.
 ///
@@ -88,14 +58,10 @@ pub struct ConfigGetResponse {
     /// Display title of the line
     #[serde_as(as = "Option<wire::Str>")]
     pub line_name: Option<String>,
-    /// Whether the line is switched on. Possible values:
-    /// - `Y` — the line works
-    /// - `N` — the line is switched off
+    /// Whether the line is switched on. Possible values: `Y` (`true`) — the line works; `N` (`false`) — the line is switched off
     #[serde_as(as = "Option<wire::Bool>")]
     pub active: Option<bool>,
-    /// Whether the line works with CRM. Possible values:
-    /// - `Y` — CRM integration on
-    /// - `N` — CRM integration off
+    /// Whether the line works with CRM. Possible values: `Y` (`true`) — CRM integration on; `N` (`false`) — CRM integration off
     #[serde_as(as = "Option<wire::Bool>")]
     pub crm: Option<bool>,
     /// Which CRM record is created for a new client
@@ -104,24 +70,16 @@ pub struct ConfigGetResponse {
     /// Secondary mode that controls CRM record creation
     #[serde_as(as = "Option<wire::Str>")]
     pub crm_create_second: Option<String>,
-    /// Further CRM creation mode flag. Possible values:
-    /// - `Y` — enabled
-    /// - `N` — disabled
+    /// Further CRM creation mode flag. Possible values: `Y` (`true`) — enabled; `N` (`false`) — disabled
     #[serde_as(as = "Option<wire::Bool>")]
     pub crm_create_third: Option<bool>,
-    /// Whether conversations are routed to the client's responsible person in CRM. Possible values:
-    /// - `Y` — routing on
-    /// - `N` — routing off
+    /// Whether conversations are routed to the client's responsible person in CRM. Possible values: `Y` (`true`) — routing on; `N` (`false`) — routing off
     #[serde_as(as = "Option<wire::Bool>")]
     pub crm_forward: Option<bool>,
-    /// Whether conversations are passed to the CRM chat tracker. Possible values:
-    /// - `Y` — tracker on
-    /// - `N` — tracker off
+    /// Whether conversations are passed to the CRM chat tracker. Possible values: `Y` (`true`) — tracker on; `N` (`false`) — tracker off
     #[serde_as(as = "Option<wire::Bool>")]
     pub crm_chat_tracker: Option<bool>,
-    /// Whether the CRM responsible person changes together with a transfer to another operator. Possible values:
-    /// - `Y` — reassign on transfer
-    /// - `N` — keep the responsible person
+    /// Whether the CRM responsible person changes together with a transfer to another operator. Possible values: `Y` (`true`) — reassign on transfer; `N` (`false`) — keep the responsible person
     #[serde_as(as = "Option<wire::Bool>")]
     pub crm_transfer_change: Option<bool>,
     /// How the CRM source of created records is chosen
@@ -136,45 +94,31 @@ pub struct ConfigGetResponse {
     /// Time without an operator reply after which the "no answer" action fires
     #[serde_as(as = "Option<wire::Str>")]
     pub no_answer_time: Option<String>,
-    /// Whether operator availability is verified before assignment. Possible values:
-    /// - `Y` — verify availability
-    /// - `N` — assign without checking
+    /// Whether operator availability is verified before assignment. Possible values: `Y` (`true`) — verify availability; `N` (`false`) — assign without checking
     #[serde_as(as = "Option<wire::Bool>")]
     pub check_available: Option<bool>,
-    /// Whether the operator's typing is shown. Possible values:
-    /// - `Y` — typing is visible
-    /// - `N` — typing is hidden
+    /// Whether the operator's typing is shown. Possible values: `Y` (`true`) — typing is visible; `N` (`false`) — typing is hidden
     #[serde_as(as = "Option<wire::Bool>")]
     pub watch_typing: Option<bool>,
-    /// Whether a greeting chatbot is used. Possible values:
-    /// - `Y` — bot on
-    /// - `N` — bot off
+    /// Whether a greeting chatbot is used. Possible values: `Y` (`true`) — bot on; `N` (`false`) — bot off
     #[serde_as(as = "Option<wire::Bool>")]
     pub welcome_bot_enable: Option<bool>,
-    /// Whether an automatic greeting is sent. Possible values:
-    /// - `Y` — greeting on
-    /// - `N` — greeting off
+    /// Whether an automatic greeting is sent. Possible values: `Y` (`true`) — greeting on; `N` (`false`) — greeting off
     #[serde_as(as = "Option<wire::Bool>")]
     pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
     #[serde_as(as = "Option<wire::Str>")]
     pub welcome_message_text: Option<String>,
-    /// Whether the client is asked to rate the service. Possible values:
-    /// - `Y` — rating requested
-    /// - `N` — no rating request
+    /// Whether the client is asked to rate the service. Possible values: `Y` (`true`) — rating requested; `N` (`false`) — no rating request
     #[serde_as(as = "Option<wire::Bool>")]
     pub vote_message: Option<bool>,
     /// How long the client may still submit a rating
     #[serde_as(as = "Option<wire::Str>")]
     pub vote_time_limit: Option<String>,
-    /// Whether the rating is requested before the conversation ends. Possible values:
-    /// - `Y` — ask before the end
-    /// - `N` — do not ask beforehand
+    /// Whether the rating is requested before the conversation ends. Possible values: `Y` (`true`) — ask before the end; `N` (`false`) — do not ask beforehand
     #[serde_as(as = "Option<wire::Bool>")]
     pub vote_before_finish: Option<bool>,
-    /// Whether closing is postponed after the client rates. Possible values:
-    /// - `Y` — postpone closing
-    /// - `N` — no postponement
+    /// Whether closing is postponed after the client rates. Possible values: `Y` (`true`) — postpone closing; `N` (`false`) — no postponement
     #[serde_as(as = "Option<wire::Bool>")]
     pub vote_closing_delay: Option<bool>,
     /// Rating prompt of the first rating scenario
@@ -195,17 +139,13 @@ pub struct ConfigGetResponse {
     /// Reply to a bad rating in the second scenario
     #[serde_as(as = "Option<wire::Str>")]
     pub vote_message_2_dislike: Option<String>,
-    /// Whether the client is shown a consent (agreement) message. Possible values:
-    /// - `Y` — message shown
-    /// - `N` — message not shown
+    /// Whether the client is shown a consent (agreement) message. Possible values: `Y` (`true`) — message shown; `N` (`false`) — message not shown
     #[serde_as(as = "Option<wire::Bool>")]
     pub agreement_message: Option<bool>,
     /// ID of the agreement text
     #[serde_as(as = "Option<wire::Str>")]
     pub agreement_id: Option<String>,
-    /// Whether categories are used. Possible values:
-    /// - `Y` — categories on
-    /// - `N` — categories off
+    /// Whether categories are used. Possible values: `Y` (`true`) — categories on; `N` (`false`) — categories off
     #[serde_as(as = "Option<wire::Bool>")]
     pub category_enable: Option<bool>,
     /// ID of the assigned category
@@ -235,9 +175,7 @@ pub struct ConfigGetResponse {
     /// Message posted by the "no answer" action
     #[serde_as(as = "Option<wire::Str>")]
     pub no_answer_text: Option<String>,
-    /// Whether a business-hours schedule applies. Possible values:
-    /// - `Y` — schedule applied
-    /// - `N` — schedule ignored
+    /// Whether a business-hours schedule applies. Possible values: `Y` (`true`) — schedule applied; `N` (`false`) — schedule ignored
     #[serde_as(as = "Option<wire::Bool>")]
     pub worktime_enable: Option<bool>,
     /// Time the line opens
@@ -315,9 +253,7 @@ pub struct ConfigGetResponse {
     /// ID of the user who last changed the configuration
     #[serde_as(as = "Option<wire::Str>")]
     pub modify_user_id: Option<String>,
-    /// Whether the line is temporary. Possible values:
-    /// - `Y` — temporary
-    /// - `N` — permanent
+    /// Whether the line is temporary. Possible values: `Y` (`true`) — temporary; `N` (`false`) — permanent
     #[serde_as(as = "Option<wire::Bool>")]
     pub temporary: Option<bool>,
     /// External ID of the line. Possible values:
@@ -356,9 +292,7 @@ pub struct ConfigGetResponse {
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub queue_users_fields: Option<BTreeMap<String, ConfigGetQueueUsersFieldsEntry>>,
-    /// Whether the operators' online status is checked. Possible values:
-    /// - `Y` — checked
-    /// - `N` — not checked
+    /// Whether the operators' online status is checked. Possible values: `Y` (`true`) — checked; `N` (`false`) — not checked
     #[serde_as(as = "Option<wire::Bool>")]
     pub queue_online: Option<bool>,
     /// Fallback operator details shown to clients
@@ -368,9 +302,7 @@ pub struct ConfigGetResponse {
     /// Target time for the first reply
     #[serde_as(as = "Option<wire::Str>")]
     pub kpi_first_answer_time: Option<String>,
-    /// Whether an alert is raised when the first reply is late. Possible values:
-    /// - `Y` — alert on
-    /// - `N` — alert off
+    /// Whether an alert is raised when the first reply is late. Possible values: `Y` (`true`) — alert on; `N` (`false`) — alert off
     #[serde_as(as = "Option<wire::Bool>")]
     pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert. Possible values:
@@ -386,9 +318,7 @@ pub struct ConfigGetResponse {
     /// Target time for each later reply
     #[serde_as(as = "Option<wire::Str>")]
     pub kpi_further_answer_time: Option<String>,
-    /// Whether an alert is raised when a later reply is late. Possible values:
-    /// - `Y` — alert on
-    /// - `N` — alert off
+    /// Whether an alert is raised when a later reply is late. Possible values: `Y` (`true`) — alert on; `N` (`false`) — alert off
     #[serde_as(as = "Option<wire::Bool>")]
     pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert. Possible values:
@@ -401,42 +331,28 @@ pub struct ConfigGetResponse {
     /// Wording of the late-later-reply alert
     #[serde_as(as = "Option<wire::Str>")]
     pub kpi_further_answer_text: Option<String>,
-    /// Whether operator activity is tracked. Possible values:
-    /// - `Y` — tracking on
-    /// - `N` — tracking off
+    /// Whether operator activity is tracked. Possible values: `Y` (`true`) — tracking on; `N` (`false`) — tracking off
     #[serde_as(as = "Option<wire::Bool>")]
     pub kpi_check_operator_activity: Option<bool>,
-    /// Whether a notification goes out when the queue has nobody in it. Possible values:
-    /// - `Y` — notify
-    /// - `N` — do not notify
+    /// Whether a notification goes out when the queue has nobody in it. Possible values: `Y` (`true`) — notify; `N` (`false`) — do not notify
     #[serde_as(as = "Option<wire::Bool>")]
     pub send_notification_empty_queue: Option<bool>,
-    /// Whether a greeting form is shown. Possible values:
-    /// - `Y` — form shown
-    /// - `N` — form not shown
+    /// Whether a greeting form is shown. Possible values: `Y` (`true`) — form shown; `N` (`false`) — form not shown
     #[serde_as(as = "Option<wire::Bool>")]
     pub use_welcome_form: Option<bool>,
     /// ID of the greeting form
     #[serde_as(as = "Option<wire::Str>")]
     pub welcome_form_id: Option<String>,
-    /// Whether the greeting form appears after a pause. Possible values:
-    /// - `Y` — delayed
-    /// - `N` — immediate
+    /// Whether the greeting form appears after a pause. Possible values: `Y` (`true`) — delayed; `N` (`false`) — immediate
     #[serde_as(as = "Option<wire::Bool>")]
     pub welcome_form_delay: Option<bool>,
-    /// Whether the greeting is repeated in every session. Possible values:
-    /// - `Y` — every session
-    /// - `N` — not repeated
+    /// Whether the greeting is repeated in every session. Possible values: `Y` (`true`) — every session; `N` (`false`) — not repeated
     #[serde_as(as = "Option<wire::Bool>")]
     pub send_welcome_each_session: Option<bool>,
-    /// Whether closing has to be confirmed. Possible values:
-    /// - `Y` — confirmation required
-    /// - `N` — no confirmation
+    /// Whether closing has to be confirmed. Possible values: `Y` (`true`) — confirmation required; `N` (`false`) — no confirmation
     #[serde_as(as = "Option<wire::Bool>")]
     pub confirm_close: Option<bool>,
-    /// Whether the responsible person from the greeting form is disregarded. Possible values:
-    /// - `Y` — disregarded
-    /// - `N` — taken into account
+    /// Whether the responsible person from the greeting form is disregarded. Possible values: `Y` (`true`) — disregarded; `N` (`false`) — taken into account
     #[serde_as(as = "Option<wire::Bool>")]
     pub ignore_welcome_form_responsible: Option<bool>,
 }
@@ -492,7 +408,7 @@ pub enum ConfigGetErrorCode {
     Other(String),
 }
 
-crate::error_codes!(ConfigGetErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY" });
-
-/// An error of `imopenlines.config.get`: its [code](ConfigGetErrorCode), the description and the HTTP status it arrived with.
-pub type ConfigGetError = crate::ApiError<ConfigGetErrorCode>;
+crate::error_codes!(
+    ConfigGetErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY" }
+    => ConfigGetError of "imopenlines.config.get"
+);

@@ -18,23 +18,12 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct ConfigPathGet {}
-impl ConfigPathGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl crate::method::Method for ConfigPathGet {
-    const NAME: &'static str = "imopenlines.config.path.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = ConfigPathGetResponse;
-    type Error = ConfigPathGetError;
-}
+crate::method!(
+    ConfigPathGet = "imopenlines.config.path.get" in "imopenlines", safe: true,
+    ConfigPathGetResponse, ConfigPathGetError; () {}
+);
 
 /// The `result` of `imopenlines.config.path.get`.
 ///
@@ -60,7 +49,6 @@ pub enum ConfigPathGetErrorCode {
     Other(String),
 }
 
-crate::error_codes!(ConfigPathGetErrorCode {});
-
-/// An error of `imopenlines.config.path.get`: its [code](ConfigPathGetErrorCode), the description and the HTTP status it arrived with.
-pub type ConfigPathGetError = crate::ApiError<ConfigPathGetErrorCode>;
+crate::error_codes!(
+    ConfigPathGetErrorCode {} => ConfigPathGetError of "imopenlines.config.path.get"
+);

@@ -30,26 +30,10 @@ pub struct ConfigUpdate {
     pub params: Option<ConfigUpdateParams>,
 }
 
-impl ConfigUpdate {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(config_id: i64) -> Self {
-        Self { config_id, params: None }
-    }
-
-    /// Sets `params` (`PARAMS`); the field's docs say what it means.
-    pub fn params(mut self, params: ConfigUpdateParams) -> Self {
-        self.params = Some(params);
-        self
-    }
-}
-
-impl crate::method::Method for ConfigUpdate {
-    const NAME: &'static str = "imopenlines.config.update";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = ConfigUpdateResponse;
-    type Error = ConfigUpdateError;
-}
+crate::method!(
+    ConfigUpdate = "imopenlines.config.update" in "imopenlines", safe: false, ConfigUpdateResponse,
+    ConfigUpdateError; (config_id: i64) { params: ConfigUpdateParams }
+);
 
 /// The `result` of `imopenlines.config.update`.
 ///
@@ -112,9 +96,7 @@ pub enum ConfigUpdateErrorCode {
 }
 
 crate::error_codes!(
-    ConfigUpdateErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY", ConfigWrongUserPermission
-    = "CONFIG_WRONG_USER_PERMISSION" }
+    ConfigUpdateErrorCode { ConfigIdEmpty = "CONFIG_ID_EMPTY",
+    ConfigWrongUserPermission = "CONFIG_WRONG_USER_PERMISSION" }
+    => ConfigUpdateError of "imopenlines.config.update"
 );
-
-/// An error of `imopenlines.config.update`: its [code](ConfigUpdateErrorCode), the description and the HTTP status it arrived with.
-pub type ConfigUpdateError = crate::ApiError<ConfigUpdateErrorCode>;

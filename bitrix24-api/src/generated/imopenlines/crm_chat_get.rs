@@ -32,9 +32,7 @@ pub struct CrmChatGet {
     ///
     /// Look up record IDs with the universal list method: [to get a list of CRM entities](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
     pub crm_entity: i64,
-    /// Restricts the list to chats that are still active. Accepted values:
-    /// - `Y` — active chats only
-    /// - `N` — every linked chat
+    /// Restricts the list to chats that are still active. Accepted values: `Y` (`true`) — active chats only; `N` (`false`) — every linked chat
     ///
     /// If not sent, `Y` is assumed
     #[serde_as(as = "Option<wire::Bool>")]
@@ -42,30 +40,11 @@ pub struct CrmChatGet {
     pub active_only: Option<bool>,
 }
 
-impl CrmChatGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(crm_entity_type: CrmChatGetCrmEntityType, crm_entity: i64) -> Self {
-        Self {
-            crm_entity_type,
-            crm_entity,
-            active_only: None,
-        }
+crate::method!(
+    CrmChatGet = "imopenlines.crm.chat.get" in "imopenlines", safe: true, CrmChatGetResponse,
+    CrmChatGetError; (crm_entity_type: CrmChatGetCrmEntityType, crm_entity: i64) { active_only: bool
     }
-
-    /// Sets `active_only` (`ACTIVE_ONLY`); the field's docs say what it means.
-    pub fn active_only(mut self, active_only: bool) -> Self {
-        self.active_only = Some(active_only);
-        self
-    }
-}
-
-impl crate::method::Method for CrmChatGet {
-    const NAME: &'static str = "imopenlines.crm.chat.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = CrmChatGetResponse;
-    type Error = CrmChatGetError;
-}
+);
 
 /// The `result` of `imopenlines.crm.chat.get`.
 ///
@@ -118,9 +97,6 @@ pub enum CrmChatGetErrorCode {
 }
 
 crate::error_codes!(
-    CrmChatGetErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument =
-    "ERROR_ARGUMENT" }
+    CrmChatGetErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument = "ERROR_ARGUMENT" }
+    => CrmChatGetError of "imopenlines.crm.chat.get"
 );
-
-/// An error of `imopenlines.crm.chat.get`: its [code](CrmChatGetErrorCode), the description and the HTTP status it arrived with.
-pub type CrmChatGetError = crate::ApiError<CrmChatGetErrorCode>;

@@ -33,23 +33,11 @@ pub struct CrmChatGetLastId {
     pub crm_entity: i64,
 }
 
-impl CrmChatGetLastId {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(crm_entity_type: CrmChatGetLastIdCrmEntityType, crm_entity: i64) -> Self {
-        Self {
-            crm_entity_type,
-            crm_entity,
-        }
-    }
-}
-
-impl crate::method::Method for CrmChatGetLastId {
-    const NAME: &'static str = "imopenlines.crm.chat.getLastId";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = CrmChatGetLastIdResponse;
-    type Error = CrmChatGetLastIdError;
-}
+crate::method!(
+    CrmChatGetLastId = "imopenlines.crm.chat.getLastId" in "imopenlines", safe: true,
+    CrmChatGetLastIdResponse, CrmChatGetLastIdError;
+    (crm_entity_type: CrmChatGetLastIdCrmEntityType, crm_entity: i64) {}
+);
 
 /// The `result` of `imopenlines.crm.chat.getLastId`.
 ///
@@ -82,8 +70,5 @@ pub enum CrmChatGetLastIdErrorCode {
 
 crate::error_codes!(
     CrmChatGetLastIdErrorCode { CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA",
-    ErrorArgument = "ERROR_ARGUMENT" }
+    ErrorArgument = "ERROR_ARGUMENT" } => CrmChatGetLastIdError of "imopenlines.crm.chat.getLastId"
 );
-
-/// An error of `imopenlines.crm.chat.getLastId`: its [code](CrmChatGetLastIdErrorCode), the description and the HTTP status it arrived with.
-pub type CrmChatGetLastIdError = crate::ApiError<CrmChatGetLastIdErrorCode>;

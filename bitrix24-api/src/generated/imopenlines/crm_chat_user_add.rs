@@ -44,35 +44,11 @@ pub struct CrmChatUserAdd {
     pub chat_id: Option<i64>,
 }
 
-impl CrmChatUserAdd {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        crm_entity_type: CrmChatUserAddCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
-    ) -> Self {
-        Self {
-            crm_entity_type,
-            crm_entity,
-            user_id,
-            chat_id: None,
-        }
-    }
-
-    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
-    pub fn chat_id(mut self, chat_id: i64) -> Self {
-        self.chat_id = Some(chat_id);
-        self
-    }
-}
-
-impl crate::method::Method for CrmChatUserAdd {
-    const NAME: &'static str = "imopenlines.crm.chat.user.add";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = CrmChatUserAddResponse;
-    type Error = CrmChatUserAddError;
-}
+crate::method!(
+    CrmChatUserAdd = "imopenlines.crm.chat.user.add" in "imopenlines", safe: false,
+    CrmChatUserAddResponse, CrmChatUserAddError; (crm_entity_type: CrmChatUserAddCrmEntityType,
+    crm_entity: i64, user_id: i64) { chat_id: i64 }
+);
 
 /// The `result` of `imopenlines.crm.chat.user.add`.
 ///
@@ -116,11 +92,8 @@ pub enum CrmChatUserAddErrorCode {
 }
 
 crate::error_codes!(
-    CrmChatUserAddErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument =
-    "ERROR_ARGUMENT", ImNotInstalled = "IM_NOT_INSTALLED", ChatNotInCrm =
-    "CHAT_NOT_IN_CRM", CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest =
-    "WRONG_REQUEST" }
+    CrmChatUserAddErrorCode { AccessDenied = "ACCESS_DENIED", ErrorArgument = "ERROR_ARGUMENT",
+    ImNotInstalled = "IM_NOT_INSTALLED", ChatNotInCrm = "CHAT_NOT_IN_CRM",
+    CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest = "WRONG_REQUEST" }
+    => CrmChatUserAddError of "imopenlines.crm.chat.user.add"
 );
-
-/// An error of `imopenlines.crm.chat.user.add`: its [code](CrmChatUserAddErrorCode), the description and the HTTP status it arrived with.
-pub type CrmChatUserAddError = crate::ApiError<CrmChatUserAddErrorCode>;

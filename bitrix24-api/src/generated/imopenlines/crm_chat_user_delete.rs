@@ -44,35 +44,12 @@ pub struct CrmChatUserDelete {
     pub chat_id: Option<i64>,
 }
 
-impl CrmChatUserDelete {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        crm_entity_type: CrmChatUserDeleteCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
-    ) -> Self {
-        Self {
-            crm_entity_type,
-            crm_entity,
-            user_id,
-            chat_id: None,
-        }
+crate::method!(
+    CrmChatUserDelete = "imopenlines.crm.chat.user.delete" in "imopenlines", safe: false,
+    CrmChatUserDeleteResponse, CrmChatUserDeleteError;
+    (crm_entity_type: CrmChatUserDeleteCrmEntityType, crm_entity: i64, user_id: i64) { chat_id: i64
     }
-
-    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
-    pub fn chat_id(mut self, chat_id: i64) -> Self {
-        self.chat_id = Some(chat_id);
-        self
-    }
-}
-
-impl crate::method::Method for CrmChatUserDelete {
-    const NAME: &'static str = "imopenlines.crm.chat.user.delete";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = CrmChatUserDeleteResponse;
-    type Error = CrmChatUserDeleteError;
-}
+);
 
 /// The `result` of `imopenlines.crm.chat.user.delete`.
 ///
@@ -117,13 +94,11 @@ pub enum CrmChatUserDeleteErrorCode {
 }
 
 crate::error_codes!(
-    CrmChatUserDeleteErrorCode { AccessDenied = "ACCESS_DENIED", CrmChatEmptyUser =
-    "CRM_CHAT_EMPTY_USER", CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA", ErrorArgument
-    = "ERROR_ARGUMENT", ImNotInstalled = "IM_NOT_INSTALLED", ChatNotInCrm =
-    "CHAT_NOT_IN_CRM", ChatDeleteUserPermissionDenied =
-    "CHAT_DELETE_USER_PERMISSION_DENIED", CrmChatUserNotActive =
-    "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest = "WRONG_REQUEST" }
+    CrmChatUserDeleteErrorCode { AccessDenied = "ACCESS_DENIED",
+    CrmChatEmptyUser = "CRM_CHAT_EMPTY_USER", CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA",
+    ErrorArgument = "ERROR_ARGUMENT", ImNotInstalled = "IM_NOT_INSTALLED",
+    ChatNotInCrm = "CHAT_NOT_IN_CRM",
+    ChatDeleteUserPermissionDenied = "CHAT_DELETE_USER_PERMISSION_DENIED",
+    CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE", WrongRequest = "WRONG_REQUEST" }
+    => CrmChatUserDeleteError of "imopenlines.crm.chat.user.delete"
 );
-
-/// An error of `imopenlines.crm.chat.user.delete`: its [code](CrmChatUserDeleteErrorCode), the description and the HTTP status it arrived with.
-pub type CrmChatUserDeleteError = crate::ApiError<CrmChatUserDeleteErrorCode>;

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-crm-lead-create.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct CrmLeadCreate {
     /// Numeric ID of the open channel chat the lead should be created from.
@@ -28,20 +27,10 @@ pub struct CrmLeadCreate {
     pub chat_id: i64,
 }
 
-impl CrmLeadCreate {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for CrmLeadCreate {
-    const NAME: &'static str = "imopenlines.crm.lead.create";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = CrmLeadCreateResponse;
-    type Error = CrmLeadCreateError;
-}
+crate::method!(
+    CrmLeadCreate = "imopenlines.crm.lead.create" in "imopenlines", safe: false,
+    CrmLeadCreateResponse, CrmLeadCreateError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.crm.lead.create`.
 ///
@@ -69,10 +58,8 @@ pub enum CrmLeadCreateErrorCode {
 }
 
 crate::error_codes!(
-    CrmLeadCreateErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID", ErrorUserNotOperator = "ERROR_USER_NOT_OPERATOR"
-    }
+    CrmLeadCreateErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID",
+    ErrorUserNotOperator = "ERROR_USER_NOT_OPERATOR" }
+    => CrmLeadCreateError of "imopenlines.crm.lead.create"
 );
-
-/// An error of `imopenlines.crm.lead.create`: its [code](CrmLeadCreateErrorCode), the description and the HTTP status it arrived with.
-pub type CrmLeadCreateError = crate::ApiError<CrmLeadCreateErrorCode>;

@@ -45,32 +45,11 @@ pub struct CrmMessageAdd {
     pub message: String,
 }
 
-impl CrmMessageAdd {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        crm_entity_type: CrmMessageAddCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
-        chat_id: i64,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            crm_entity_type,
-            crm_entity,
-            user_id,
-            chat_id,
-            message: message.into(),
-        }
-    }
-}
-
-impl crate::method::Method for CrmMessageAdd {
-    const NAME: &'static str = "imopenlines.crm.message.add";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = CrmMessageAddResponse;
-    type Error = CrmMessageAddError;
-}
+crate::method!(
+    CrmMessageAdd = "imopenlines.crm.message.add" in "imopenlines", safe: false,
+    CrmMessageAddResponse, CrmMessageAddError; (crm_entity_type: CrmMessageAddCrmEntityType,
+    crm_entity: i64, user_id: i64, chat_id: i64, message: String) {}
+);
 
 /// The `result` of `imopenlines.crm.message.add`.
 ///
@@ -107,7 +86,5 @@ pub enum CrmMessageAddErrorCode {
 crate::error_codes!(
     CrmMessageAddErrorCode { ChatNotInCrm = "CHAT_NOT_IN_CRM", Canceled = "CANCELED",
     AccessDenied = "ACCESS_DENIED", ErrorArgument = "ERROR_ARGUMENT" }
+    => CrmMessageAddError of "imopenlines.crm.message.add"
 );
-
-/// An error of `imopenlines.crm.message.add`: its [code](CrmMessageAddErrorCode), the description and the HTTP status it arrived with.
-pub type CrmMessageAddError = crate::ApiError<CrmMessageAddErrorCode>;

@@ -48,49 +48,10 @@ pub struct DialogGet {
     pub user_code: Option<String>,
 }
 
-impl DialogGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            chat_id: None,
-            dialog_id: None,
-            session_id: None,
-            user_code: None,
-        }
-    }
-
-    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
-    pub fn chat_id(mut self, chat_id: i64) -> Self {
-        self.chat_id = Some(chat_id);
-        self
-    }
-
-    /// Sets `dialog_id` (`DIALOG_ID`); the field's docs say what it means.
-    pub fn dialog_id(mut self, dialog_id: impl Into<String>) -> Self {
-        self.dialog_id = Some(dialog_id.into());
-        self
-    }
-
-    /// Sets `session_id` (`SESSION_ID`); the field's docs say what it means.
-    pub fn session_id(mut self, session_id: i64) -> Self {
-        self.session_id = Some(session_id);
-        self
-    }
-
-    /// Sets `user_code` (`USER_CODE`); the field's docs say what it means.
-    pub fn user_code(mut self, user_code: impl Into<String>) -> Self {
-        self.user_code = Some(user_code.into());
-        self
-    }
-}
-
-impl crate::method::Method for DialogGet {
-    const NAME: &'static str = "imopenlines.dialog.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = DialogGetResponse;
-    type Error = DialogGetError;
-}
+crate::method!(
+    DialogGet = "imopenlines.dialog.get" in "imopenlines", safe: true, DialogGetResponse,
+    DialogGetError; () { chat_id: i64, dialog_id: String, session_id: i64, user_code: String }
+);
 
 /// The `result` of `imopenlines.dialog.get`.
 ///
@@ -365,9 +326,6 @@ pub enum DialogGetErrorCode {
 }
 
 crate::error_codes!(
-    DialogGetErrorCode { ImNotInstalled = "IM_NOT_INSTALLED", AccessError =
-    "ACCESS_ERROR" }
+    DialogGetErrorCode { ImNotInstalled = "IM_NOT_INSTALLED", AccessError = "ACCESS_ERROR" }
+    => DialogGetError of "imopenlines.dialog.get"
 );
-
-/// An error of `imopenlines.dialog.get`: its [code](DialogGetErrorCode), the description and the HTTP status it arrived with.
-pub type DialogGetError = crate::ApiError<DialogGetErrorCode>;

@@ -31,20 +31,10 @@ pub struct MessageQuickSave {
     pub message_id: i64,
 }
 
-impl MessageQuickSave {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64, message_id: i64) -> Self {
-        Self { chat_id, message_id }
-    }
-}
-
-impl crate::method::Method for MessageQuickSave {
-    const NAME: &'static str = "imopenlines.message.quick.save";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = MessageQuickSaveResponse;
-    type Error = MessageQuickSaveError;
-}
+crate::method!(
+    MessageQuickSave = "imopenlines.message.quick.save" in "imopenlines", safe: false,
+    MessageQuickSaveResponse, MessageQuickSaveError; (chat_id: i64, message_id: i64) {}
+);
 
 /// The `result` of `imopenlines.message.quick.save`.
 ///
@@ -72,7 +62,5 @@ pub enum MessageQuickSaveErrorCode {
 crate::error_codes!(
     MessageQuickSaveErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
     CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER", AccessDenied = "ACCESS_DENIED" }
+    => MessageQuickSaveError of "imopenlines.message.quick.save"
 );
-
-/// An error of `imopenlines.message.quick.save`: its [code](MessageQuickSaveErrorCode), the description and the HTTP status it arrived with.
-pub type MessageQuickSaveError = crate::ApiError<MessageQuickSaveErrorCode>;

@@ -31,20 +31,10 @@ pub struct MessageSessionStart {
     pub message_id: i64,
 }
 
-impl MessageSessionStart {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64, message_id: i64) -> Self {
-        Self { chat_id, message_id }
-    }
-}
-
-impl crate::method::Method for MessageSessionStart {
-    const NAME: &'static str = "imopenlines.message.session.start";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = MessageSessionStartResponse;
-    type Error = MessageSessionStartError;
-}
+crate::method!(
+    MessageSessionStart = "imopenlines.message.session.start" in "imopenlines", safe: false,
+    MessageSessionStartResponse, MessageSessionStartError; (chat_id: i64, message_id: i64) {}
+);
 
 /// The `result` of `imopenlines.message.session.start`.
 ///
@@ -72,7 +62,5 @@ pub enum MessageSessionStartErrorCode {
 crate::error_codes!(
     MessageSessionStartErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
     AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => MessageSessionStartError of "imopenlines.message.session.start"
 );
-
-/// An error of `imopenlines.message.session.start`: its [code](MessageSessionStartErrorCode), the description and the HTTP status it arrived with.
-pub type MessageSessionStartError = crate::ApiError<MessageSessionStartErrorCode>;

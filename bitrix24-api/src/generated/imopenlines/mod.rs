@@ -248,14 +248,17 @@ impl crate::Client {
 
 impl<'c> Imopenlines<'c> {
     /// Close an Open Line Dialog from a Chatbot (`imopenlines.bot.session.finish`): see [`BotSessionFinish`].
-    pub fn bot_session_finish(&self, chat_id: i64) -> crate::Call<'c, BotSessionFinish> {
+    pub fn bot_session_finish(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, BotSessionFinish> {
         crate::Call::new(self.client, BotSessionFinish::new(chat_id))
     }
 
     /// Post a Bot Auto-Reply into the imopenlines.bot.session.message.send Dialog (`imopenlines.bot.session.message.send`): see [`BotSessionMessageSend`].
     pub fn bot_session_message_send(
         &self,
-        chat_id: i64,
+        chat_id: impl Into<i64>,
     ) -> crate::Call<'c, BotSessionMessageSend> {
         crate::Call::new(self.client, BotSessionMessageSend::new(chat_id))
     }
@@ -263,7 +266,7 @@ impl<'c> Imopenlines<'c> {
     /// Hand a Bot Dialog to an Available Operator (`imopenlines.bot.session.operator`): see [`BotSessionOperator`].
     pub fn bot_session_operator(
         &self,
-        chat_id: i64,
+        chat_id: impl Into<i64>,
     ) -> crate::Call<'c, BotSessionOperator> {
         crate::Call::new(self.client, BotSessionOperator::new(chat_id))
     }
@@ -271,7 +274,7 @@ impl<'c> Imopenlines<'c> {
     /// Move a Bot Dialogue to a Specific Operator or Queue with (`imopenlines.bot.session.transfer`): see [`BotSessionTransfer`].
     pub fn bot_session_transfer(
         &self,
-        chat_id: i64,
+        chat_id: impl Into<i64>,
     ) -> crate::Call<'c, BotSessionTransfer> {
         crate::Call::new(self.client, BotSessionTransfer::new(chat_id))
     }
@@ -279,8 +282,8 @@ impl<'c> Imopenlines<'c> {
     /// Find the Most Recent Chat of a CRM Record (`imopenlines.crm.chat.getLastId`): see [`CrmChatGetLastId`].
     pub fn crm_chat_get_last_id(
         &self,
-        crm_entity_type: CrmChatGetLastIdCrmEntityType,
-        crm_entity: i64,
+        crm_entity_type: impl Into<CrmChatGetLastIdCrmEntityType>,
+        crm_entity: impl Into<i64>,
     ) -> crate::Call<'c, CrmChatGetLastId> {
         crate::Call::new(self.client, CrmChatGetLastId::new(crm_entity_type, crm_entity))
     }
@@ -288,8 +291,8 @@ impl<'c> Imopenlines<'c> {
     /// List the Open Line Chats of a CRM Record (`imopenlines.crm.chat.get`): see [`CrmChatGet`].
     pub fn crm_chat_get(
         &self,
-        crm_entity_type: CrmChatGetCrmEntityType,
-        crm_entity: i64,
+        crm_entity_type: impl Into<CrmChatGetCrmEntityType>,
+        crm_entity: impl Into<i64>,
     ) -> crate::Call<'c, CrmChatGet> {
         crate::Call::new(self.client, CrmChatGet::new(crm_entity_type, crm_entity))
     }
@@ -297,9 +300,9 @@ impl<'c> Imopenlines<'c> {
     /// Invite a User into a CRM-Linked Chat (`imopenlines.crm.chat.user.add`): see [`CrmChatUserAdd`].
     pub fn crm_chat_user_add(
         &self,
-        crm_entity_type: CrmChatUserAddCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
+        crm_entity_type: impl Into<CrmChatUserAddCrmEntityType>,
+        crm_entity: impl Into<i64>,
+        user_id: impl Into<i64>,
     ) -> crate::Call<'c, CrmChatUserAdd> {
         crate::Call::new(
             self.client,
@@ -310,9 +313,9 @@ impl<'c> Imopenlines<'c> {
     /// Take a User out of a CRM-Linked Chat (`imopenlines.crm.chat.user.delete`): see [`CrmChatUserDelete`].
     pub fn crm_chat_user_delete(
         &self,
-        crm_entity_type: CrmChatUserDeleteCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
+        crm_entity_type: impl Into<CrmChatUserDeleteCrmEntityType>,
+        crm_entity: impl Into<i64>,
+        user_id: impl Into<i64>,
     ) -> crate::Call<'c, CrmChatUserDelete> {
         crate::Call::new(
             self.client,
@@ -326,12 +329,15 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Remove an open line (`imopenlines.config.delete`): see [`ConfigDelete`].
-    pub fn config_delete(&self, config_id: i64) -> crate::Call<'c, ConfigDelete> {
+    pub fn config_delete(
+        &self,
+        config_id: impl Into<i64>,
+    ) -> crate::Call<'c, ConfigDelete> {
         crate::Call::new(self.client, ConfigDelete::new(config_id))
     }
 
     /// Read the settings of one open line (`imopenlines.config.get`): see [`ConfigGet`].
-    pub fn config_get(&self, config_id: i64) -> crate::Call<'c, ConfigGet> {
+    pub fn config_get(&self, config_id: impl Into<i64>) -> crate::Call<'c, ConfigGet> {
         crate::Call::new(self.client, ConfigGet::new(config_id))
     }
 
@@ -346,7 +352,10 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Change the settings of an open line (`imopenlines.config.update`): see [`ConfigUpdate`].
-    pub fn config_update(&self, config_id: i64) -> crate::Call<'c, ConfigUpdate> {
+    pub fn config_update(
+        &self,
+        config_id: impl Into<i64>,
+    ) -> crate::Call<'c, ConfigUpdate> {
         crate::Call::new(self.client, ConfigUpdate::new(config_id))
     }
 
@@ -359,7 +368,7 @@ impl<'c> Imopenlines<'c> {
     pub fn network_message_add(
         &self,
         code: impl Into<String>,
-        user_id: i64,
+        user_id: impl Into<i64>,
         message: impl Into<String>,
     ) -> crate::Call<'c, NetworkMessageAdd> {
         crate::Call::new(self.client, NetworkMessageAdd::new(code, user_id, message))
@@ -373,10 +382,10 @@ impl<'c> Imopenlines<'c> {
     /// Post a Message into an Open Channel Chat (`imopenlines.crm.message.add`): see [`CrmMessageAdd`].
     pub fn crm_message_add(
         &self,
-        crm_entity_type: CrmMessageAddCrmEntityType,
-        crm_entity: i64,
-        user_id: i64,
-        chat_id: i64,
+        crm_entity_type: impl Into<CrmMessageAddCrmEntityType>,
+        crm_entity: impl Into<i64>,
+        user_id: impl Into<i64>,
+        chat_id: impl Into<i64>,
         message: impl Into<String>,
     ) -> crate::Call<'c, CrmMessageAdd> {
         crate::Call::new(
@@ -388,8 +397,8 @@ impl<'c> Imopenlines<'c> {
     /// Turn a Chat Message into a Quick Answer (`imopenlines.message.quick.save`): see [`MessageQuickSave`].
     pub fn message_quick_save(
         &self,
-        chat_id: i64,
-        message_id: i64,
+        chat_id: impl Into<i64>,
+        message_id: impl Into<i64>,
     ) -> crate::Call<'c, MessageQuickSave> {
         crate::Call::new(self.client, MessageQuickSave::new(chat_id, message_id))
     }
@@ -397,38 +406,56 @@ impl<'c> Imopenlines<'c> {
     /// Close a Dialog Owned by a Different Operator (`imopenlines.operator.another.finish`): see [`OperatorAnotherFinish`].
     pub fn operator_another_finish(
         &self,
-        chat_id: i64,
+        chat_id: impl Into<i64>,
     ) -> crate::Call<'c, OperatorAnotherFinish> {
         crate::Call::new(self.client, OperatorAnotherFinish::new(chat_id))
     }
 
     /// Claim an Open Line Dialog as the Current Operator (`imopenlines.operator.answer`): see [`OperatorAnswer`].
-    pub fn operator_answer(&self, chat_id: i64) -> crate::Call<'c, OperatorAnswer> {
+    pub fn operator_answer(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, OperatorAnswer> {
         crate::Call::new(self.client, OperatorAnswer::new(chat_id))
     }
 
     /// Close Your Own Open Line Dialogue (`imopenlines.operator.finish`): see [`OperatorFinish`].
-    pub fn operator_finish(&self, chat_id: i64) -> crate::Call<'c, OperatorFinish> {
+    pub fn operator_finish(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, OperatorFinish> {
         crate::Call::new(self.client, OperatorFinish::new(chat_id))
     }
 
     /// Pass a Dialog On (`imopenlines.operator.skip`): see [`OperatorSkip`].
-    pub fn operator_skip(&self, chat_id: i64) -> crate::Call<'c, OperatorSkip> {
+    pub fn operator_skip(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, OperatorSkip> {
         crate::Call::new(self.client, OperatorSkip::new(chat_id))
     }
 
     /// Flag a Conversation as Spam (`imopenlines.operator.spam`): see [`OperatorSpam`].
-    pub fn operator_spam(&self, chat_id: i64) -> crate::Call<'c, OperatorSpam> {
+    pub fn operator_spam(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, OperatorSpam> {
         crate::Call::new(self.client, OperatorSpam::new(chat_id))
     }
 
     /// Hand a Dialog Over to Another Operator or Open Line (`imopenlines.operator.transfer`): see [`OperatorTransfer`].
-    pub fn operator_transfer(&self, chat_id: i64) -> crate::Call<'c, OperatorTransfer> {
+    pub fn operator_transfer(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, OperatorTransfer> {
         crate::Call::new(self.client, OperatorTransfer::new(chat_id))
     }
 
     /// Turn a Conversation into a CRM Lead (`imopenlines.crm.lead.create`): see [`CrmLeadCreate`].
-    pub fn crm_lead_create(&self, chat_id: i64) -> crate::Call<'c, CrmLeadCreate> {
+    pub fn crm_lead_create(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, CrmLeadCreate> {
         crate::Call::new(self.client, CrmLeadCreate::new(chat_id))
     }
 
@@ -440,8 +467,8 @@ impl<'c> Imopenlines<'c> {
     /// Split Off a New Session Starting from a Message (`imopenlines.message.session.start`): see [`MessageSessionStart`].
     pub fn message_session_start(
         &self,
-        chat_id: i64,
-        message_id: i64,
+        chat_id: impl Into<i64>,
+        message_id: impl Into<i64>,
     ) -> crate::Call<'c, MessageSessionStart> {
         crate::Call::new(self.client, MessageSessionStart::new(chat_id, message_id))
     }
@@ -449,7 +476,7 @@ impl<'c> Imopenlines<'c> {
     /// Score an Operator's Work with imopenlines.session.head.vote as a Supervisor (`imopenlines.session.head.vote`): see [`SessionHeadVote`].
     pub fn session_head_vote(
         &self,
-        session_id: i64,
+        session_id: impl Into<i64>,
     ) -> crate::Call<'c, SessionHeadVote> {
         crate::Call::new(self.client, SessionHeadVote::new(session_id))
     }
@@ -460,12 +487,15 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Claim a Conversation Handled by Another Operator (`imopenlines.session.intercept`): see [`SessionIntercept`].
-    pub fn session_intercept(&self, chat_id: i64) -> crate::Call<'c, SessionIntercept> {
+    pub fn session_intercept(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, SessionIntercept> {
         crate::Call::new(self.client, SessionIntercept::new(chat_id))
     }
 
     /// Enter an Active Conversation as Operator (`imopenlines.session.join`): see [`SessionJoin`].
-    pub fn session_join(&self, chat_id: i64) -> crate::Call<'c, SessionJoin> {
+    pub fn session_join(&self, chat_id: impl Into<i64>) -> crate::Call<'c, SessionJoin> {
         crate::Call::new(self.client, SessionJoin::new(chat_id))
     }
 
@@ -475,14 +505,17 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Attach a Conversation to the Operator or Release It (`imopenlines.session.mode.pin`): see [`SessionModePin`].
-    pub fn session_mode_pin(&self, chat_id: i64) -> crate::Call<'c, SessionModePin> {
+    pub fn session_mode_pin(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, SessionModePin> {
         crate::Call::new(self.client, SessionModePin::new(chat_id))
     }
 
     /// Turn Silent Mode On or Off for a Conversation (`imopenlines.session.mode.silent`): see [`SessionModeSilent`].
     pub fn session_mode_silent(
         &self,
-        chat_id: i64,
+        chat_id: impl Into<i64>,
     ) -> crate::Call<'c, SessionModeSilent> {
         crate::Call::new(self.client, SessionModeSilent::new(chat_id))
     }
@@ -501,7 +534,10 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Begin a Fresh Session in an Open Line Chat (`imopenlines.session.start`): see [`SessionStart`].
-    pub fn session_start(&self, chat_id: i64) -> crate::Call<'c, SessionStart> {
+    pub fn session_start(
+        &self,
+        chat_id: impl Into<i64>,
+    ) -> crate::Call<'c, SessionStart> {
         crate::Call::new(self.client, SessionStart::new(chat_id))
     }
 }

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct NetworkJoin {
     /// Code of the external line, exactly 32 characters long.
@@ -34,20 +33,10 @@ pub struct NetworkJoin {
     pub code: String,
 }
 
-impl NetworkJoin {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(code: impl Into<String>) -> Self {
-        Self { code: code.into() }
-    }
-}
-
-impl crate::method::Method for NetworkJoin {
-    const NAME: &'static str = "imopenlines.network.join";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = NetworkJoinResponse;
-    type Error = NetworkJoinError;
-}
+crate::method!(
+    NetworkJoin = "imopenlines.network.join" in "imopenlines", safe: false, NetworkJoinResponse,
+    NetworkJoinError; (code: String) {}
+);
 
 /// The `result` of `imopenlines.network.join`.
 ///
@@ -75,9 +64,6 @@ pub enum NetworkJoinErrorCode {
 }
 
 crate::error_codes!(
-    NetworkJoinErrorCode { Code = "CODE", ImbotError = "IMBOT_ERROR", NotFound =
-    "NOT_FOUND", Inactive = "INACTIVE" }
+    NetworkJoinErrorCode { Code = "CODE", ImbotError = "IMBOT_ERROR", NotFound = "NOT_FOUND",
+    Inactive = "INACTIVE" } => NetworkJoinError of "imopenlines.network.join"
 );
-
-/// An error of `imopenlines.network.join`: its [code](NetworkJoinErrorCode), the description and the HTTP status it arrived with.
-pub type NetworkJoinError = crate::ApiError<NetworkJoinErrorCode>;

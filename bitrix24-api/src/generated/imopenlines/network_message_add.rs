@@ -54,49 +54,11 @@ pub struct NetworkMessageAdd {
     pub url_preview: Option<bool>,
 }
 
-impl NetworkMessageAdd {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(
-        code: impl Into<String>,
-        user_id: i64,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            code: code.into(),
-            user_id,
-            message: message.into(),
-            attach: None,
-            keyboard: None,
-            url_preview: None,
-        }
-    }
-
-    /// Sets `attach` (`ATTACH`); the field's docs say what it means.
-    pub fn attach(mut self, attach: serde_json::Value) -> Self {
-        self.attach = Some(attach);
-        self
-    }
-
-    /// Sets `keyboard` (`KEYBOARD`); the field's docs say what it means.
-    pub fn keyboard(mut self, keyboard: serde_json::Value) -> Self {
-        self.keyboard = Some(keyboard);
-        self
-    }
-
-    /// Sets `url_preview` (`URL_PREVIEW`); the field's docs say what it means.
-    pub fn url_preview(mut self, url_preview: bool) -> Self {
-        self.url_preview = Some(url_preview);
-        self
-    }
-}
-
-impl crate::method::Method for NetworkMessageAdd {
-    const NAME: &'static str = "imopenlines.network.message.add";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = NetworkMessageAddResponse;
-    type Error = NetworkMessageAddError;
-}
+crate::method!(
+    NetworkMessageAdd = "imopenlines.network.message.add" in "imopenlines", safe: false,
+    NetworkMessageAddResponse, NetworkMessageAddError; (code: String, user_id: i64, message: String)
+    { attach: serde_json::Value, keyboard: serde_json::Value, url_preview: bool }
+);
 
 /// The `result` of `imopenlines.network.message.add`.
 ///
@@ -139,9 +101,7 @@ crate::error_codes!(
     NetworkMessageAddErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", Code = "CODE",
     ImbotError = "IMBOT_ERROR", NotFound = "NOT_FOUND", UserIdEmpty = "USER_ID_EMPTY",
     UserMessageLimit = "USER_MESSAGE_LIMIT", MessageEmpty = "MESSAGE_EMPTY",
-    AttachOversize = "ATTACH_OVERSIZE", AttachError = "ATTACH_ERROR", KeyboardError =
-    "KEYBOARD_ERROR", WrongRequest = "WRONG_REQUEST" }
+    AttachOversize = "ATTACH_OVERSIZE", AttachError = "ATTACH_ERROR",
+    KeyboardError = "KEYBOARD_ERROR", WrongRequest = "WRONG_REQUEST" }
+    => NetworkMessageAddError of "imopenlines.network.message.add"
 );
-
-/// An error of `imopenlines.network.message.add`: its [code](NetworkMessageAddErrorCode), the description and the HTTP status it arrived with.
-pub type NetworkMessageAddError = crate::ApiError<NetworkMessageAddErrorCode>;

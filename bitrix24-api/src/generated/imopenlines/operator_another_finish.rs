@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-another-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct OperatorAnotherFinish {
     /// ID of the open line chat whose dialog should be closed.
@@ -28,20 +27,10 @@ pub struct OperatorAnotherFinish {
     pub chat_id: i64,
 }
 
-impl OperatorAnotherFinish {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for OperatorAnotherFinish {
-    const NAME: &'static str = "imopenlines.operator.another.finish";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorAnotherFinishResponse;
-    type Error = OperatorAnotherFinishError;
-}
+crate::method!(
+    OperatorAnotherFinish = "imopenlines.operator.another.finish" in "imopenlines", safe: false,
+    OperatorAnotherFinishResponse, OperatorAnotherFinishError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.operator.another.finish`.
 ///
@@ -69,7 +58,5 @@ pub enum OperatorAnotherFinishErrorCode {
 crate::error_codes!(
     OperatorAnotherFinishErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
     AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => OperatorAnotherFinishError of "imopenlines.operator.another.finish"
 );
-
-/// An error of `imopenlines.operator.another.finish`: its [code](OperatorAnotherFinishErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorAnotherFinishError = crate::ApiError<OperatorAnotherFinishErrorCode>;

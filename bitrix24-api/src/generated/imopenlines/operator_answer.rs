@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-answer.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct OperatorAnswer {
     /// ID of the open line chat to take over.
@@ -28,20 +27,10 @@ pub struct OperatorAnswer {
     pub chat_id: i64,
 }
 
-impl OperatorAnswer {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for OperatorAnswer {
-    const NAME: &'static str = "imopenlines.operator.answer";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorAnswerResponse;
-    type Error = OperatorAnswerError;
-}
+crate::method!(
+    OperatorAnswer = "imopenlines.operator.answer" in "imopenlines", safe: false,
+    OperatorAnswerResponse, OperatorAnswerError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.operator.answer`.
 ///
@@ -67,9 +56,7 @@ pub enum OperatorAnswerErrorCode {
 }
 
 crate::error_codes!(
-    OperatorAnswerErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID" }
+    OperatorAnswerErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => OperatorAnswerError of "imopenlines.operator.answer"
 );
-
-/// An error of `imopenlines.operator.answer`: its [code](OperatorAnswerErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorAnswerError = crate::ApiError<OperatorAnswerErrorCode>;

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct OperatorFinish {
     /// ID of the open line chat whose dialogue should be closed.
@@ -28,20 +27,10 @@ pub struct OperatorFinish {
     pub chat_id: i64,
 }
 
-impl OperatorFinish {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for OperatorFinish {
-    const NAME: &'static str = "imopenlines.operator.finish";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorFinishResponse;
-    type Error = OperatorFinishError;
-}
+crate::method!(
+    OperatorFinish = "imopenlines.operator.finish" in "imopenlines", safe: false,
+    OperatorFinishResponse, OperatorFinishError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.operator.finish`.
 ///
@@ -67,9 +56,7 @@ pub enum OperatorFinishErrorCode {
 }
 
 crate::error_codes!(
-    OperatorFinishErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID" }
+    OperatorFinishErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => OperatorFinishError of "imopenlines.operator.finish"
 );
-
-/// An error of `imopenlines.operator.finish`: its [code](OperatorFinishErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorFinishError = crate::ApiError<OperatorFinishErrorCode>;

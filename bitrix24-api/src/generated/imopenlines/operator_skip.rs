@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-skip.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct OperatorSkip {
     /// ID of the open line chat to pass on.
@@ -28,20 +27,10 @@ pub struct OperatorSkip {
     pub chat_id: i64,
 }
 
-impl OperatorSkip {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for OperatorSkip {
-    const NAME: &'static str = "imopenlines.operator.skip";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorSkipResponse;
-    type Error = OperatorSkipError;
-}
+crate::method!(
+    OperatorSkip = "imopenlines.operator.skip" in "imopenlines", safe: false, OperatorSkipResponse,
+    OperatorSkipError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.operator.skip`.
 ///
@@ -69,9 +58,7 @@ pub enum OperatorSkipErrorCode {
 }
 
 crate::error_codes!(
-    OperatorSkipErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", AccessDeniedKick = "ACCESS_DENIED_KICK", UserId = "USER_ID" }
+    OperatorSkipErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", AccessDeniedKick = "ACCESS_DENIED_KICK", UserId = "USER_ID" }
+    => OperatorSkipError of "imopenlines.operator.skip"
 );
-
-/// An error of `imopenlines.operator.skip`: its [code](OperatorSkipErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorSkipError = crate::ApiError<OperatorSkipErrorCode>;

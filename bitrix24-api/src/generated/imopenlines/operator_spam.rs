@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-spam.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct OperatorSpam {
     /// ID of the open line chat to flag.
@@ -28,20 +27,10 @@ pub struct OperatorSpam {
     pub chat_id: i64,
 }
 
-impl OperatorSpam {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for OperatorSpam {
-    const NAME: &'static str = "imopenlines.operator.spam";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorSpamResponse;
-    type Error = OperatorSpamError;
-}
+crate::method!(
+    OperatorSpam = "imopenlines.operator.spam" in "imopenlines", safe: false, OperatorSpamResponse,
+    OperatorSpamError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.operator.spam`.
 ///
@@ -67,9 +56,7 @@ pub enum OperatorSpamErrorCode {
 }
 
 crate::error_codes!(
-    OperatorSpamErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID" }
+    OperatorSpamErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => OperatorSpamError of "imopenlines.operator.spam"
 );
-
-/// An error of `imopenlines.operator.spam`: its [code](OperatorSpamErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorSpamError = crate::ApiError<OperatorSpamErrorCode>;

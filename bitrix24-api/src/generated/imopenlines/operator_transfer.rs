@@ -44,43 +44,11 @@ pub struct OperatorTransfer {
     pub queue_id: Option<i64>,
 }
 
-impl OperatorTransfer {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self {
-            chat_id,
-            transfer_id: None,
-            user_id: None,
-            queue_id: None,
-        }
-    }
-
-    /// Sets `transfer_id` (`TRANSFER_ID`); the field's docs say what it means.
-    pub fn transfer_id(mut self, transfer_id: impl Into<wire::IntOrStr>) -> Self {
-        self.transfer_id = Some(transfer_id.into());
-        self
-    }
-
-    /// Sets `user_id` (`USER_ID`); the field's docs say what it means.
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = Some(user_id);
-        self
-    }
-
-    /// Sets `queue_id` (`QUEUE_ID`); the field's docs say what it means.
-    pub fn queue_id(mut self, queue_id: i64) -> Self {
-        self.queue_id = Some(queue_id);
-        self
-    }
-}
-
-impl crate::method::Method for OperatorTransfer {
-    const NAME: &'static str = "imopenlines.operator.transfer";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = OperatorTransferResponse;
-    type Error = OperatorTransferError;
-}
+crate::method!(
+    OperatorTransfer = "imopenlines.operator.transfer" in "imopenlines", safe: false,
+    OperatorTransferResponse, OperatorTransferError; (chat_id: i64) { transfer_id: wire::IntOrStr,
+    user_id: i64, queue_id: i64 }
+);
 
 /// The `result` of `imopenlines.operator.transfer`.
 ///
@@ -108,10 +76,7 @@ pub enum OperatorTransferErrorCode {
 }
 
 crate::error_codes!(
-    OperatorTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty =
-    "USER_ID_EMPTY", QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty =
-    "TRANSFER_ID_EMPTY", OperatorWrong = "OPERATOR_WRONG" }
+    OperatorTransferErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", UserIdEmpty = "USER_ID_EMPTY",
+    QueueIdEmpty = "QUEUE_ID_EMPTY", TransferIdEmpty = "TRANSFER_ID_EMPTY",
+    OperatorWrong = "OPERATOR_WRONG" } => OperatorTransferError of "imopenlines.operator.transfer"
 );
-
-/// An error of `imopenlines.operator.transfer`: its [code](OperatorTransferErrorCode), the description and the HTTP status it arrived with.
-pub type OperatorTransferError = crate::ApiError<OperatorTransferErrorCode>;

@@ -18,23 +18,12 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct RevisionGet {}
-impl RevisionGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl crate::method::Method for RevisionGet {
-    const NAME: &'static str = "imopenlines.revision.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = RevisionGetResponse;
-    type Error = RevisionGetError;
-}
+crate::method!(
+    RevisionGet = "imopenlines.revision.get" in "imopenlines", safe: true, RevisionGetResponse,
+    RevisionGetError; () {}
+);
 
 /// The `result` of `imopenlines.revision.get`.
 ///
@@ -63,7 +52,4 @@ pub enum RevisionGetErrorCode {
     Other(String),
 }
 
-crate::error_codes!(RevisionGetErrorCode {});
-
-/// An error of `imopenlines.revision.get`: its [code](RevisionGetErrorCode), the description and the HTTP status it arrived with.
-pub type RevisionGetError = crate::ApiError<RevisionGetErrorCode>;
+crate::error_codes!(RevisionGetErrorCode {} => RevisionGetError of "imopenlines.revision.get");

@@ -33,36 +33,11 @@ pub struct SessionHeadVote {
     pub comment: Option<String>,
 }
 
-impl SessionHeadVote {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(session_id: i64) -> Self {
-        Self {
-            session_id,
-            rating: None,
-            comment: None,
-        }
+crate::method!(
+    SessionHeadVote = "imopenlines.session.head.vote" in "imopenlines", safe: false,
+    SessionHeadVoteResponse, SessionHeadVoteError; (session_id: i64) { rating: i64, comment: String
     }
-
-    /// Sets `rating` (`RATING`); the field's docs say what it means.
-    pub fn rating(mut self, rating: i64) -> Self {
-        self.rating = Some(rating);
-        self
-    }
-
-    /// Sets `comment` (`COMMENT`); the field's docs say what it means.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
-}
-
-impl crate::method::Method for SessionHeadVote {
-    const NAME: &'static str = "imopenlines.session.head.vote";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionHeadVoteResponse;
-    type Error = SessionHeadVoteError;
-}
+);
 
 /// The `result` of `imopenlines.session.head.vote`.
 ///
@@ -86,9 +61,7 @@ pub enum SessionHeadVoteErrorCode {
 }
 
 crate::error_codes!(
-    SessionHeadVoteErrorCode { EmptySessionId = "EMPTY_SESSION_ID", EmptyVoteParams =
-    "EMPTY_VOTE_PARAMS", AccessDenied = "ACCESS_DENIED" }
+    SessionHeadVoteErrorCode { EmptySessionId = "EMPTY_SESSION_ID",
+    EmptyVoteParams = "EMPTY_VOTE_PARAMS", AccessDenied = "ACCESS_DENIED" }
+    => SessionHeadVoteError of "imopenlines.session.head.vote"
 );
-
-/// An error of `imopenlines.session.head.vote`: its [code](SessionHeadVoteErrorCode), the description and the HTTP status it arrived with.
-pub type SessionHeadVoteError = crate::ApiError<SessionHeadVoteErrorCode>;

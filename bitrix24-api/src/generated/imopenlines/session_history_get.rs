@@ -38,35 +38,10 @@ pub struct SessionHistoryGet {
     pub chat_id: Option<i64>,
 }
 
-impl SessionHistoryGet {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            session_id: None,
-            chat_id: None,
-        }
-    }
-
-    /// Sets `session_id` (`SESSION_ID`); the field's docs say what it means.
-    pub fn session_id(mut self, session_id: i64) -> Self {
-        self.session_id = Some(session_id);
-        self
-    }
-
-    /// Sets `chat_id` (`CHAT_ID`); the field's docs say what it means.
-    pub fn chat_id(mut self, chat_id: i64) -> Self {
-        self.chat_id = Some(chat_id);
-        self
-    }
-}
-
-impl crate::method::Method for SessionHistoryGet {
-    const NAME: &'static str = "imopenlines.session.history.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = SessionHistoryGetResponse;
-    type Error = SessionHistoryGetError;
-}
+crate::method!(
+    SessionHistoryGet = "imopenlines.session.history.get" in "imopenlines", safe: true,
+    SessionHistoryGetResponse, SessionHistoryGetError; () { session_id: i64, chat_id: i64 }
+);
 
 /// The `result` of `imopenlines.session.history.get`.
 ///
@@ -441,7 +416,5 @@ pub enum SessionHistoryGetErrorCode {
 crate::error_codes!(
     SessionHistoryGetErrorCode { MissingRequiredParam = "MISSING_REQUIRED_PARAM",
     InvalidSessionId = "INVALID_SESSION_ID", AccessDenied = "ACCESS_DENIED" }
+    => SessionHistoryGetError of "imopenlines.session.history.get"
 );
-
-/// An error of `imopenlines.session.history.get`: its [code](SessionHistoryGetErrorCode), the description and the HTTP status it arrived with.
-pub type SessionHistoryGetError = crate::ApiError<SessionHistoryGetErrorCode>;

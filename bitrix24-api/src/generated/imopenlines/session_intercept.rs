@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionIntercept {
     /// Numeric ID of the open line chat whose conversation is being taken over.
@@ -28,20 +27,10 @@ pub struct SessionIntercept {
     pub chat_id: i64,
 }
 
-impl SessionIntercept {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for SessionIntercept {
-    const NAME: &'static str = "imopenlines.session.intercept";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionInterceptResponse;
-    type Error = SessionInterceptError;
-}
+crate::method!(
+    SessionIntercept = "imopenlines.session.intercept" in "imopenlines", safe: false,
+    SessionInterceptResponse, SessionInterceptError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.session.intercept`.
 ///
@@ -63,9 +52,6 @@ pub enum SessionInterceptErrorCode {
 }
 
 crate::error_codes!(
-    SessionInterceptErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", OperatorWrong =
-    "OPERATOR_WRONG" }
+    SessionInterceptErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", OperatorWrong = "OPERATOR_WRONG" }
+    => SessionInterceptError of "imopenlines.session.intercept"
 );
-
-/// An error of `imopenlines.session.intercept`: its [code](SessionInterceptErrorCode), the description and the HTTP status it arrived with.
-pub type SessionInterceptError = crate::ApiError<SessionInterceptErrorCode>;

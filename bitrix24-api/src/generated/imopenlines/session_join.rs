@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-join.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionJoin {
     /// Numeric ID of the open channel chat the operator wants to enter.
@@ -28,20 +27,10 @@ pub struct SessionJoin {
     pub chat_id: i64,
 }
 
-impl SessionJoin {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for SessionJoin {
-    const NAME: &'static str = "imopenlines.session.join";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionJoinResponse;
-    type Error = SessionJoinError;
-}
+crate::method!(
+    SessionJoin = "imopenlines.session.join" in "imopenlines", safe: false, SessionJoinResponse,
+    SessionJoinError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.session.join`.
 ///
@@ -67,9 +56,7 @@ pub enum SessionJoinErrorCode {
 }
 
 crate::error_codes!(
-    SessionJoinErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID" }
+    SessionJoinErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => SessionJoinError of "imopenlines.session.join"
 );
-
-/// An error of `imopenlines.session.join`: its [code](SessionJoinErrorCode), the description and the HTTP status it arrived with.
-pub type SessionJoinError = crate::ApiError<SessionJoinErrorCode>;

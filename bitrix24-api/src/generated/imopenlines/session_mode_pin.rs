@@ -26,9 +26,7 @@ pub struct SessionModePin {
     ///
     /// Obtain it through [imopenlines.session.open](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html) or [imopenlines.dialog.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
     pub chat_id: i64,
-    /// What to do with the conversation:
-    /// - `Y` — pin it to the caller
-    /// - `N` — release it
+    /// What to do with the conversation: `Y` (`true`) — pin it to the caller; `N` (`false`) — release it
     ///
     /// When omitted, `Y` is assumed
     #[serde_as(as = "Option<wire::Bool>")]
@@ -36,26 +34,10 @@ pub struct SessionModePin {
     pub activate: Option<bool>,
 }
 
-impl SessionModePin {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id, activate: None }
-    }
-
-    /// Sets `activate` (`ACTIVATE`); the field's docs say what it means.
-    pub fn activate(mut self, activate: bool) -> Self {
-        self.activate = Some(activate);
-        self
-    }
-}
-
-impl crate::method::Method for SessionModePin {
-    const NAME: &'static str = "imopenlines.session.mode.pin";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionModePinResponse;
-    type Error = SessionModePinError;
-}
+crate::method!(
+    SessionModePin = "imopenlines.session.mode.pin" in "imopenlines", safe: false,
+    SessionModePinResponse, SessionModePinError; (chat_id: i64) { activate: bool }
+);
 
 /// The `result` of `imopenlines.session.mode.pin`.
 ///
@@ -83,9 +65,7 @@ pub enum SessionModePinErrorCode {
 }
 
 crate::error_codes!(
-    SessionModePinErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", ChatId = "CHAT_ID", ChatType
-    = "CHAT_TYPE", AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    SessionModePinErrorCode { ChatIdEmpty = "CHAT_ID_EMPTY", ChatId = "CHAT_ID",
+    ChatType = "CHAT_TYPE", AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => SessionModePinError of "imopenlines.session.mode.pin"
 );
-
-/// An error of `imopenlines.session.mode.pin`: its [code](SessionModePinErrorCode), the description and the HTTP status it arrived with.
-pub type SessionModePinError = crate::ApiError<SessionModePinErrorCode>;

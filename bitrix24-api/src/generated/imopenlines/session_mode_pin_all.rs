@@ -18,23 +18,12 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionModePinAll {}
-impl SessionModePinAll {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl crate::method::Method for SessionModePinAll {
-    const NAME: &'static str = "imopenlines.session.mode.pinAll";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionModePinAllResponse;
-    type Error = SessionModePinAllError;
-}
+crate::method!(
+    SessionModePinAll = "imopenlines.session.mode.pinAll" in "imopenlines", safe: false,
+    SessionModePinAllResponse, SessionModePinAllError; () {}
+);
 
 /// The `result` of `imopenlines.session.mode.pinAll`.
 ///
@@ -54,7 +43,6 @@ pub enum SessionModePinAllErrorCode {
     Other(String),
 }
 
-crate::error_codes!(SessionModePinAllErrorCode {});
-
-/// An error of `imopenlines.session.mode.pinAll`: its [code](SessionModePinAllErrorCode), the description and the HTTP status it arrived with.
-pub type SessionModePinAllError = crate::ApiError<SessionModePinAllErrorCode>;
+crate::error_codes!(
+    SessionModePinAllErrorCode {} => SessionModePinAllError of "imopenlines.session.mode.pinAll"
+);

@@ -33,26 +33,10 @@ pub struct SessionModeSilent {
     pub activate: Option<bool>,
 }
 
-impl SessionModeSilent {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id, activate: None }
-    }
-
-    /// Sets `activate` (`ACTIVATE`); the field's docs say what it means.
-    pub fn activate(mut self, activate: bool) -> Self {
-        self.activate = Some(activate);
-        self
-    }
-}
-
-impl crate::method::Method for SessionModeSilent {
-    const NAME: &'static str = "imopenlines.session.mode.silent";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionModeSilentResponse;
-    type Error = SessionModeSilentError;
-}
+crate::method!(
+    SessionModeSilent = "imopenlines.session.mode.silent" in "imopenlines", safe: false,
+    SessionModeSilentResponse, SessionModeSilentError; (chat_id: i64) { activate: bool }
+);
 
 /// The `result` of `imopenlines.session.mode.silent`.
 ///
@@ -78,9 +62,7 @@ pub enum SessionModeSilentErrorCode {
 }
 
 crate::error_codes!(
-    SessionModeSilentErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied
-    = "ACCESS_DENIED", UserId = "USER_ID" }
+    SessionModeSilentErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => SessionModeSilentError of "imopenlines.session.mode.silent"
 );
-
-/// An error of `imopenlines.session.mode.silent`: its [code](SessionModeSilentErrorCode), the description and the HTTP status it arrived with.
-pub type SessionModeSilentError = crate::ApiError<SessionModeSilentErrorCode>;

@@ -18,23 +18,12 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionModeUnpinAll {}
-impl SessionModeUnpinAll {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl crate::method::Method for SessionModeUnpinAll {
-    const NAME: &'static str = "imopenlines.session.mode.unpinAll";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionModeUnpinAllResponse;
-    type Error = SessionModeUnpinAllError;
-}
+crate::method!(
+    SessionModeUnpinAll = "imopenlines.session.mode.unpinAll" in "imopenlines", safe: false,
+    SessionModeUnpinAllResponse, SessionModeUnpinAllError; () {}
+);
 
 /// The `result` of `imopenlines.session.mode.unpinAll`.
 ///
@@ -54,7 +43,7 @@ pub enum SessionModeUnpinAllErrorCode {
     Other(String),
 }
 
-crate::error_codes!(SessionModeUnpinAllErrorCode {});
-
-/// An error of `imopenlines.session.mode.unpinAll`: its [code](SessionModeUnpinAllErrorCode), the description and the HTTP status it arrived with.
-pub type SessionModeUnpinAllError = crate::ApiError<SessionModeUnpinAllErrorCode>;
+crate::error_codes!(
+    SessionModeUnpinAllErrorCode {}
+    => SessionModeUnpinAllError of "imopenlines.session.mode.unpinAll"
+);

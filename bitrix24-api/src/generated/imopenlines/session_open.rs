@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionOpen {
     /// Composite key that identifies the client within a particular external channel.
@@ -34,22 +33,10 @@ pub struct SessionOpen {
     pub user_code: String,
 }
 
-impl SessionOpen {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(user_code: impl Into<String>) -> Self {
-        Self {
-            user_code: user_code.into(),
-        }
-    }
-}
-
-impl crate::method::Method for SessionOpen {
-    const NAME: &'static str = "imopenlines.session.open";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionOpenResponse;
-    type Error = SessionOpenError;
-}
+crate::method!(
+    SessionOpen = "imopenlines.session.open" in "imopenlines", safe: false, SessionOpenResponse,
+    SessionOpenError; (user_code: String) {}
+);
 
 /// The `result` of `imopenlines.session.open`.
 ///
@@ -75,7 +62,7 @@ pub enum SessionOpenErrorCode {
     Other(String),
 }
 
-crate::error_codes!(SessionOpenErrorCode { AccessDenied = "ACCESS_DENIED" });
-
-/// An error of `imopenlines.session.open`: its [code](SessionOpenErrorCode), the description and the HTTP status it arrived with.
-pub type SessionOpenError = crate::ApiError<SessionOpenErrorCode>;
+crate::error_codes!(
+    SessionOpenErrorCode { AccessDenied = "ACCESS_DENIED" }
+    => SessionOpenError of "imopenlines.session.open"
+);

@@ -18,7 +18,6 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-start.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde()]
 #[non_exhaustive]
 pub struct SessionStart {
     /// Numeric ID of the open line chat in which the session should be started.
@@ -28,20 +27,10 @@ pub struct SessionStart {
     pub chat_id: i64,
 }
 
-impl SessionStart {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new(chat_id: i64) -> Self {
-        Self { chat_id }
-    }
-}
-
-impl crate::method::Method for SessionStart {
-    const NAME: &'static str = "imopenlines.session.start";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = SessionStartResponse;
-    type Error = SessionStartError;
-}
+crate::method!(
+    SessionStart = "imopenlines.session.start" in "imopenlines", safe: false, SessionStartResponse,
+    SessionStartError; (chat_id: i64) {}
+);
 
 /// The `result` of `imopenlines.session.start`.
 ///
@@ -67,9 +56,7 @@ pub enum SessionStartErrorCode {
 }
 
 crate::error_codes!(
-    SessionStartErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE", AccessDenied =
-    "ACCESS_DENIED", UserId = "USER_ID" }
+    SessionStartErrorCode { ChatId = "CHAT_ID", ChatType = "CHAT_TYPE",
+    AccessDenied = "ACCESS_DENIED", UserId = "USER_ID" }
+    => SessionStartError of "imopenlines.session.start"
 );
-
-/// An error of `imopenlines.session.start`: its [code](SessionStartErrorCode), the description and the HTTP status it arrived with.
-pub type SessionStartError = crate::ApiError<SessionStartErrorCode>;

@@ -17,9 +17,7 @@ pub struct ConfigParams {
     /// Display title given to the line
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_name: Option<String>,
-    /// Whether the line is switched on. Possible values:
-    /// - `Y` — the line works
-    /// - `N` — the line is switched off
+    /// Whether the line is switched on. Possible values: `Y` (`true`) — the line works; `N` (`false`) — the line is switched off
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -56,18 +54,14 @@ pub struct ConfigParams {
     /// Number of seconds without an operator reply after which the "no answer" action fires
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_time: Option<i64>,
-    /// Whether clients get an automatic greeting. Possible values:
-    /// - `Y` — greet the client
-    /// - `N` — no greeting
+    /// Whether clients get an automatic greeting. Possible values: `Y` (`true`) — greet the client; `N` (`false`) — no greeting
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message_text: Option<String>,
-    /// Whether the line follows a business-hours schedule. Possible values:
-    /// - `Y` — schedule is applied
-    /// - `N` — schedule is ignored
+    /// Whether the line follows a business-hours schedule. Possible values: `Y` (`true`) — schedule is applied; `N` (`false`) — schedule is ignored
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_enable: Option<bool>,
@@ -80,18 +74,14 @@ pub struct ConfigParams {
     /// Time zone the schedule is interpreted in, such as `Europe/Berlin`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_timezone: Option<String>,
-    /// Whether the line looks up the client in CRM. Possible values:
-    /// - `Y` — look the client up
-    /// - `N` — skip the CRM lookup
+    /// Whether the line looks up the client in CRM. Possible values: `Y` (`true`) — look the client up; `N` (`false`) — skip the CRM lookup
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm: Option<bool>,
     /// Kind of CRM record that is created when an unknown client writes in
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create: Option<String>,
-    /// Whether the client is asked to rate the service. Possible values:
-    /// - `Y` — ask for a rating
-    /// - `N` — do not ask
+    /// Whether the client is asked to rate the service. Possible values: `Y` (`true`) — ask for a rating; `N` (`false`) — do not ask
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_message: Option<bool>,
@@ -101,27 +91,19 @@ pub struct ConfigParams {
     /// Secondary mode that controls CRM record creation
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_second: Option<String>,
-    /// Whether a third CRM record is created as well. Possible values:
-    /// - `Y` — create it
-    /// - `N` — do not create it
+    /// Whether a third CRM record is created as well. Possible values: `Y` (`true`) — create it; `N` (`false`) — do not create it
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_create_third: Option<bool>,
-    /// Whether conversations are passed to the CRM chat tracker. Possible values:
-    /// - `Y` — tracker on
-    /// - `N` — tracker off
+    /// Whether conversations are passed to the CRM chat tracker. Possible values: `Y` (`true`) — tracker on; `N` (`false`) — tracker off
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_chat_tracker: Option<bool>,
-    /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values:
-    /// - `Y` — route to the responsible person
-    /// - `N` — use the normal queue
+    /// Whether a known client's conversation is routed to the person responsible for them in CRM. Possible values: `Y` (`true`) — route to the responsible person; `N` (`false`) — use the normal queue
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_forward: Option<bool>,
-    /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values:
-    /// - `Y` — reassign
-    /// - `N` — keep the current responsible person
+    /// Whether the CRM responsible person is reassigned when the conversation is transferred to another operator. Possible values: `Y` (`true`) — reassign; `N` (`false`) — keep the current responsible person
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_transfer_change: Option<bool>,
@@ -137,9 +119,7 @@ pub struct ConfigParams {
     /// - `closed` — closed conversations are taken into account
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_max_chat: Option<ConfigTypeMaxChat>,
-    /// Whether conversation categories are used. Possible values:
-    /// - `Y` — categories on
-    /// - `N` — categories off
+    /// Whether conversation categories are used. Possible values: `Y` (`true`) — categories on; `N` (`false`) — categories off
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_enable: Option<bool>,
@@ -149,9 +129,7 @@ pub struct ConfigParams {
     /// Priority the line's sessions get within the queue
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_priority: Option<i64>,
-    /// Whether a greeting chatbot meets the client first. Possible values:
-    /// - `Y` — use the bot
-    /// - `N` — no bot
+    /// Whether a greeting chatbot meets the client first. Possible values: `Y` (`true`) — use the bot; `N` (`false`) — no bot
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_enable: Option<bool>,
@@ -171,21 +149,15 @@ pub struct ConfigParams {
     /// - `close` — only when the conversation is closed
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_bot_left: Option<ConfigWelcomeBotLeft>,
-    /// Whether operator availability is verified before a conversation is assigned. Possible values:
-    /// - `Y` — verify availability
-    /// - `N` — assign without checking
+    /// Whether operator availability is verified before a conversation is assigned. Possible values: `Y` (`true`) — verify availability; `N` (`false`) — assign without checking
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_available: Option<bool>,
-    /// Whether the operator can watch what the client is typing. Possible values:
-    /// - `Y` — typing is visible
-    /// - `N` — typing is hidden
+    /// Whether the operator can watch what the client is typing. Possible values: `Y` (`true`) — typing is visible; `N` (`false`) — typing is hidden
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watch_typing: Option<bool>,
-    /// Whether the greeting is repeated at the start of every session. Possible values:
-    /// - `Y` — greet in every session
-    /// - `N` — do not repeat
+    /// Whether the greeting is repeated at the start of every session. Possible values: `Y` (`true`) — greet in every session; `N` (`false`) — do not repeat
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_welcome_each_session: Option<bool>,
@@ -259,15 +231,11 @@ pub struct ConfigParams {
     /// How long the client may still submit a rating
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_time_limit: Option<i64>,
-    /// Whether the session ends right after the client rates it. Possible values:
-    /// - `Y` — end at once
-    /// - `N` — do not end at once
+    /// Whether the session ends right after the client rates it. Possible values: `Y` (`true`) — end at once; `N` (`false`) — do not end at once
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_closing_delay: Option<bool>,
-    /// Whether the rating is requested before the conversation is finished. Possible values:
-    /// - `Y` — ask before finishing
-    /// - `N` — do not ask beforehand
+    /// Whether the rating is requested before the conversation is finished. Possible values: `Y` (`true`) — ask before finishing; `N` (`false`) — do not ask beforehand
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_before_finish: Option<bool>,
@@ -312,9 +280,7 @@ pub struct ConfigParams {
     /// How long a session that was closed automatically stays alive
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_expire_time: Option<i64>,
-    /// Whether the line is temporary. Possible values:
-    /// - `Y` — the line is temporary
-    /// - `N` — the line is permanent
+    /// Whether the line is temporary. Possible values: `Y` (`true`) — the line is temporary; `N` (`false`) — the line is permanent
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temporary: Option<bool>,
@@ -324,9 +290,7 @@ pub struct ConfigParams {
     /// Target time for the operator's first reply
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_time: Option<i64>,
-    /// Whether an alert is raised when the first reply is late. Possible values:
-    /// - `Y` — raise the alert
-    /// - `N` — no alert
+    /// Whether an alert is raised when the first reply is late. Possible values: `Y` (`true`) — raise the alert; `N` (`false`) — no alert
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_first_answer_alert: Option<bool>,
@@ -341,9 +305,7 @@ pub struct ConfigParams {
     /// Target time for each later operator reply
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_time: Option<i64>,
-    /// Whether an alert is raised when a later reply is late. Possible values:
-    /// - `Y` — raise the alert
-    /// - `N` — no alert
+    /// Whether an alert is raised when a later reply is late. Possible values: `Y` (`true`) — raise the alert; `N` (`false`) — no alert
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_alert: Option<bool>,
@@ -355,680 +317,60 @@ pub struct ConfigParams {
     /// Wording of the late-later-reply alert
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_further_answer_text: Option<String>,
-    /// Whether operator activity is tracked. Possible values:
-    /// - `Y` — track activity
-    /// - `N` — do not track
+    /// Whether operator activity is tracked. Possible values: `Y` (`true`) — track activity; `N` (`false`) — do not track
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kpi_check_operator_activity: Option<bool>,
-    /// Whether a CRM greeting form is shown to the client. Possible values:
-    /// - `Y` — show the form
-    /// - `N` — no form
+    /// Whether a CRM greeting form is shown to the client. Possible values: `Y` (`true`) — show the form; `N` (`false`) — no form
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_welcome_form: Option<bool>,
     /// ID of the CRM greeting form
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_id: Option<i64>,
-    /// Whether the greeting form appears after a pause. Possible values:
-    /// - `Y` — show it delayed
-    /// - `N` — show it immediately
+    /// Whether the greeting form appears after a pause. Possible values: `Y` (`true`) — show it delayed; `N` (`false`) — show it immediately
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_form_delay: Option<bool>,
-    /// Whether closing a conversation has to be confirmed. Possible values:
-    /// - `Y` — confirmation required
-    /// - `N` — no confirmation
+    /// Whether closing a conversation has to be confirmed. Possible values: `Y` (`true`) — confirmation required; `N` (`false`) — no confirmation
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_close: Option<bool>,
-    /// Whether the responsible person taken from the greeting form is disregarded. Possible values:
-    /// - `Y` — disregard it
-    /// - `N` — take it into account
+    /// Whether the responsible person taken from the greeting form is disregarded. Possible values: `Y` (`true`) — disregard it; `N` (`false`) — take it into account
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
-impl ConfigParams {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            line_name: None,
-            active: None,
-            queue: None,
-            queue_type: None,
-            queue_time: None,
-            no_answer_time: None,
-            welcome_message: None,
-            welcome_message_text: None,
-            worktime_enable: None,
-            worktime_from: None,
-            worktime_to: None,
-            worktime_timezone: None,
-            crm: None,
-            crm_create: None,
-            vote_message: None,
-            language_id: None,
-            crm_create_second: None,
-            crm_create_third: None,
-            crm_chat_tracker: None,
-            crm_forward: None,
-            crm_transfer_change: None,
-            crm_source: None,
-            max_chat: None,
-            type_max_chat: None,
-            category_enable: None,
-            category_id: None,
-            session_priority: None,
-            welcome_bot_enable: None,
-            welcome_bot_join: None,
-            welcome_bot_id: None,
-            welcome_bot_time: None,
-            welcome_bot_left: None,
-            check_available: None,
-            watch_typing: None,
-            send_welcome_each_session: None,
-            operator_data: None,
-            default_operator_data: None,
-            no_answer_rule: None,
-            no_answer_form_id: None,
-            no_answer_bot_id: None,
-            no_answer_text: None,
-            worktime_dayoff: None,
-            worktime_holidays: None,
-            worktime_dayoff_rule: None,
-            worktime_dayoff_form_id: None,
-            worktime_dayoff_bot_id: None,
-            worktime_dayoff_text: None,
-            close_rule: None,
-            close_form_id: None,
-            close_bot_id: None,
-            close_text: None,
-            vote_time_limit: None,
-            vote_closing_delay: None,
-            vote_before_finish: None,
-            vote_message_1_text: None,
-            vote_message_1_like: None,
-            vote_message_1_dislike: None,
-            vote_message_2_text: None,
-            vote_message_2_like: None,
-            vote_message_2_dislike: None,
-            auto_close_rule: None,
-            full_close_time: None,
-            auto_close_time: None,
-            auto_close_form_id: None,
-            auto_close_bot_id: None,
-            auto_close_text: None,
-            auto_expire_time: None,
-            temporary: None,
-            quick_answers_iblock_id: None,
-            kpi_first_answer_time: None,
-            kpi_first_answer_alert: None,
-            kpi_first_answer_list: None,
-            kpi_first_answer_text: None,
-            kpi_further_answer_time: None,
-            kpi_further_answer_alert: None,
-            kpi_further_answer_list: None,
-            kpi_further_answer_text: None,
-            kpi_check_operator_activity: None,
-            use_welcome_form: None,
-            welcome_form_id: None,
-            welcome_form_delay: None,
-            confirm_close: None,
-            ignore_welcome_form_responsible: None,
-        }
-    }
-
-    /// Sets `line_name` (`LINE_NAME`); the field's docs say what it means.
-    pub fn line_name(mut self, line_name: impl Into<String>) -> Self {
-        self.line_name = Some(line_name.into());
-        self
-    }
-
-    /// Sets `active` (`ACTIVE`); the field's docs say what it means.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
-        self
-    }
-
-    /// Sets `queue` (`QUEUE`); the field's docs say what it means.
-    pub fn queue(mut self, queue: Vec<ConfigQueue>) -> Self {
-        self.queue = Some(queue);
-        self
-    }
-
-    /// Sets `queue_type` (`QUEUE_TYPE`); the field's docs say what it means.
-    pub fn queue_type(mut self, queue_type: ConfigQueueType) -> Self {
-        self.queue_type = Some(queue_type);
-        self
-    }
-
-    /// Sets `queue_time` (`QUEUE_TIME`); the field's docs say what it means.
-    pub fn queue_time(mut self, queue_time: i64) -> Self {
-        self.queue_time = Some(queue_time);
-        self
-    }
-
-    /// Sets `no_answer_time` (`NO_ANSWER_TIME`); the field's docs say what it means.
-    pub fn no_answer_time(mut self, no_answer_time: i64) -> Self {
-        self.no_answer_time = Some(no_answer_time);
-        self
-    }
-
-    /// Sets `welcome_message` (`WELCOME_MESSAGE`); the field's docs say what it means.
-    pub fn welcome_message(mut self, welcome_message: bool) -> Self {
-        self.welcome_message = Some(welcome_message);
-        self
-    }
-
-    /// Sets `welcome_message_text` (`WELCOME_MESSAGE_TEXT`); the field's docs say what it means.
-    pub fn welcome_message_text(
-        mut self,
-        welcome_message_text: impl Into<String>,
-    ) -> Self {
-        self.welcome_message_text = Some(welcome_message_text.into());
-        self
-    }
-
-    /// Sets `worktime_enable` (`WORKTIME_ENABLE`); the field's docs say what it means.
-    pub fn worktime_enable(mut self, worktime_enable: bool) -> Self {
-        self.worktime_enable = Some(worktime_enable);
-        self
-    }
-
-    /// Sets `worktime_from` (`WORKTIME_FROM`); the field's docs say what it means.
-    pub fn worktime_from(mut self, worktime_from: impl Into<String>) -> Self {
-        self.worktime_from = Some(worktime_from.into());
-        self
-    }
-
-    /// Sets `worktime_to` (`WORKTIME_TO`); the field's docs say what it means.
-    pub fn worktime_to(mut self, worktime_to: impl Into<String>) -> Self {
-        self.worktime_to = Some(worktime_to.into());
-        self
-    }
-
-    /// Sets `worktime_timezone` (`WORKTIME_TIMEZONE`); the field's docs say what it means.
-    pub fn worktime_timezone(mut self, worktime_timezone: impl Into<String>) -> Self {
-        self.worktime_timezone = Some(worktime_timezone.into());
-        self
-    }
-
-    /// Sets `crm` (`CRM`); the field's docs say what it means.
-    pub fn crm(mut self, crm: bool) -> Self {
-        self.crm = Some(crm);
-        self
-    }
-
-    /// Sets `crm_create` (`CRM_CREATE`); the field's docs say what it means.
-    pub fn crm_create(mut self, crm_create: impl Into<String>) -> Self {
-        self.crm_create = Some(crm_create.into());
-        self
-    }
-
-    /// Sets `vote_message` (`VOTE_MESSAGE`); the field's docs say what it means.
-    pub fn vote_message(mut self, vote_message: bool) -> Self {
-        self.vote_message = Some(vote_message);
-        self
-    }
-
-    /// Sets `language_id` (`LANGUAGE_ID`); the field's docs say what it means.
-    pub fn language_id(mut self, language_id: impl Into<String>) -> Self {
-        self.language_id = Some(language_id.into());
-        self
-    }
-
-    /// Sets `crm_create_second` (`CRM_CREATE_SECOND`); the field's docs say what it means.
-    pub fn crm_create_second(mut self, crm_create_second: impl Into<String>) -> Self {
-        self.crm_create_second = Some(crm_create_second.into());
-        self
-    }
-
-    /// Sets `crm_create_third` (`CRM_CREATE_THIRD`); the field's docs say what it means.
-    pub fn crm_create_third(mut self, crm_create_third: bool) -> Self {
-        self.crm_create_third = Some(crm_create_third);
-        self
-    }
-
-    /// Sets `crm_chat_tracker` (`CRM_CHAT_TRACKER`); the field's docs say what it means.
-    pub fn crm_chat_tracker(mut self, crm_chat_tracker: bool) -> Self {
-        self.crm_chat_tracker = Some(crm_chat_tracker);
-        self
-    }
-
-    /// Sets `crm_forward` (`CRM_FORWARD`); the field's docs say what it means.
-    pub fn crm_forward(mut self, crm_forward: bool) -> Self {
-        self.crm_forward = Some(crm_forward);
-        self
-    }
-
-    /// Sets `crm_transfer_change` (`CRM_TRANSFER_CHANGE`); the field's docs say what it means.
-    pub fn crm_transfer_change(mut self, crm_transfer_change: bool) -> Self {
-        self.crm_transfer_change = Some(crm_transfer_change);
-        self
-    }
-
-    /// Sets `crm_source` (`CRM_SOURCE`); the field's docs say what it means.
-    pub fn crm_source(mut self, crm_source: impl Into<String>) -> Self {
-        self.crm_source = Some(crm_source.into());
-        self
-    }
-
-    /// Sets `max_chat` (`MAX_CHAT`); the field's docs say what it means.
-    pub fn max_chat(mut self, max_chat: i64) -> Self {
-        self.max_chat = Some(max_chat);
-        self
-    }
-
-    /// Sets `type_max_chat` (`TYPE_MAX_CHAT`); the field's docs say what it means.
-    pub fn type_max_chat(mut self, type_max_chat: ConfigTypeMaxChat) -> Self {
-        self.type_max_chat = Some(type_max_chat);
-        self
-    }
-
-    /// Sets `category_enable` (`CATEGORY_ENABLE`); the field's docs say what it means.
-    pub fn category_enable(mut self, category_enable: bool) -> Self {
-        self.category_enable = Some(category_enable);
-        self
-    }
-
-    /// Sets `category_id` (`CATEGORY_ID`); the field's docs say what it means.
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.category_id = Some(category_id);
-        self
-    }
-
-    /// Sets `session_priority` (`SESSION_PRIORITY`); the field's docs say what it means.
-    pub fn session_priority(mut self, session_priority: i64) -> Self {
-        self.session_priority = Some(session_priority);
-        self
-    }
-
-    /// Sets `welcome_bot_enable` (`WELCOME_BOT_ENABLE`); the field's docs say what it means.
-    pub fn welcome_bot_enable(mut self, welcome_bot_enable: bool) -> Self {
-        self.welcome_bot_enable = Some(welcome_bot_enable);
-        self
-    }
-
-    /// Sets `welcome_bot_join` (`WELCOME_BOT_JOIN`); the field's docs say what it means.
-    pub fn welcome_bot_join(mut self, welcome_bot_join: ConfigWelcomeBotJoin) -> Self {
-        self.welcome_bot_join = Some(welcome_bot_join);
-        self
-    }
-
-    /// Sets `welcome_bot_id` (`WELCOME_BOT_ID`); the field's docs say what it means.
-    pub fn welcome_bot_id(mut self, welcome_bot_id: i64) -> Self {
-        self.welcome_bot_id = Some(welcome_bot_id);
-        self
-    }
-
-    /// Sets `welcome_bot_time` (`WELCOME_BOT_TIME`); the field's docs say what it means.
-    pub fn welcome_bot_time(mut self, welcome_bot_time: i64) -> Self {
-        self.welcome_bot_time = Some(welcome_bot_time);
-        self
-    }
-
-    /// Sets `welcome_bot_left` (`WELCOME_BOT_LEFT`); the field's docs say what it means.
-    pub fn welcome_bot_left(mut self, welcome_bot_left: ConfigWelcomeBotLeft) -> Self {
-        self.welcome_bot_left = Some(welcome_bot_left);
-        self
-    }
-
-    /// Sets `check_available` (`CHECK_AVAILABLE`); the field's docs say what it means.
-    pub fn check_available(mut self, check_available: bool) -> Self {
-        self.check_available = Some(check_available);
-        self
-    }
-
-    /// Sets `watch_typing` (`WATCH_TYPING`); the field's docs say what it means.
-    pub fn watch_typing(mut self, watch_typing: bool) -> Self {
-        self.watch_typing = Some(watch_typing);
-        self
-    }
-
-    /// Sets `send_welcome_each_session` (`SEND_WELCOME_EACH_SESSION`); the field's docs say what it means.
-    pub fn send_welcome_each_session(mut self, send_welcome_each_session: bool) -> Self {
-        self.send_welcome_each_session = Some(send_welcome_each_session);
-        self
-    }
-
-    /// Sets `operator_data` (`OPERATOR_DATA`); the field's docs say what it means.
-    pub fn operator_data(mut self, operator_data: ConfigOperatorData) -> Self {
-        self.operator_data = Some(operator_data);
-        self
-    }
-
-    /// Sets `default_operator_data` (`DEFAULT_OPERATOR_DATA`); the field's docs say what it means.
-    pub fn default_operator_data(
-        mut self,
-        default_operator_data: ConfigDefaultOperatorData,
-    ) -> Self {
-        self.default_operator_data = Some(default_operator_data);
-        self
-    }
-
-    /// Sets `no_answer_rule` (`NO_ANSWER_RULE`); the field's docs say what it means.
-    pub fn no_answer_rule(mut self, no_answer_rule: ConfigAddNoAnswerRule) -> Self {
-        self.no_answer_rule = Some(no_answer_rule);
-        self
-    }
-
-    /// Sets `no_answer_form_id` (`NO_ANSWER_FORM_ID`); the field's docs say what it means.
-    pub fn no_answer_form_id(mut self, no_answer_form_id: i64) -> Self {
-        self.no_answer_form_id = Some(no_answer_form_id);
-        self
-    }
-
-    /// Sets `no_answer_bot_id` (`NO_ANSWER_BOT_ID`); the field's docs say what it means.
-    pub fn no_answer_bot_id(mut self, no_answer_bot_id: i64) -> Self {
-        self.no_answer_bot_id = Some(no_answer_bot_id);
-        self
-    }
-
-    /// Sets `no_answer_text` (`NO_ANSWER_TEXT`); the field's docs say what it means.
-    pub fn no_answer_text(mut self, no_answer_text: impl Into<String>) -> Self {
-        self.no_answer_text = Some(no_answer_text.into());
-        self
-    }
-
-    /// Sets `worktime_dayoff` (`WORKTIME_DAYOFF`); the field's docs say what it means.
-    pub fn worktime_dayoff(
-        mut self,
-        worktime_dayoff: Vec<ConfigWorktimeDayoff>,
-    ) -> Self {
-        self.worktime_dayoff = Some(worktime_dayoff);
-        self
-    }
-
-    /// Sets `worktime_holidays` (`WORKTIME_HOLIDAYS`); the field's docs say what it means.
-    pub fn worktime_holidays(mut self, worktime_holidays: impl Into<String>) -> Self {
-        self.worktime_holidays = Some(worktime_holidays.into());
-        self
-    }
-
-    /// Sets `worktime_dayoff_rule` (`WORKTIME_DAYOFF_RULE`); the field's docs say what it means.
-    pub fn worktime_dayoff_rule(
-        mut self,
-        worktime_dayoff_rule: ConfigAddNoAnswerRule,
-    ) -> Self {
-        self.worktime_dayoff_rule = Some(worktime_dayoff_rule);
-        self
-    }
-
-    /// Sets `worktime_dayoff_form_id` (`WORKTIME_DAYOFF_FORM_ID`); the field's docs say what it means.
-    pub fn worktime_dayoff_form_id(mut self, worktime_dayoff_form_id: i64) -> Self {
-        self.worktime_dayoff_form_id = Some(worktime_dayoff_form_id);
-        self
-    }
-
-    /// Sets `worktime_dayoff_bot_id` (`WORKTIME_DAYOFF_BOT_ID`); the field's docs say what it means.
-    pub fn worktime_dayoff_bot_id(mut self, worktime_dayoff_bot_id: i64) -> Self {
-        self.worktime_dayoff_bot_id = Some(worktime_dayoff_bot_id);
-        self
-    }
-
-    /// Sets `worktime_dayoff_text` (`WORKTIME_DAYOFF_TEXT`); the field's docs say what it means.
-    pub fn worktime_dayoff_text(
-        mut self,
-        worktime_dayoff_text: impl Into<String>,
-    ) -> Self {
-        self.worktime_dayoff_text = Some(worktime_dayoff_text.into());
-        self
-    }
-
-    /// Sets `close_rule` (`CLOSE_RULE`); the field's docs say what it means.
-    pub fn close_rule(mut self, close_rule: ConfigAddNoAnswerRule) -> Self {
-        self.close_rule = Some(close_rule);
-        self
-    }
-
-    /// Sets `close_form_id` (`CLOSE_FORM_ID`); the field's docs say what it means.
-    pub fn close_form_id(mut self, close_form_id: i64) -> Self {
-        self.close_form_id = Some(close_form_id);
-        self
-    }
-
-    /// Sets `close_bot_id` (`CLOSE_BOT_ID`); the field's docs say what it means.
-    pub fn close_bot_id(mut self, close_bot_id: i64) -> Self {
-        self.close_bot_id = Some(close_bot_id);
-        self
-    }
-
-    /// Sets `close_text` (`CLOSE_TEXT`); the field's docs say what it means.
-    pub fn close_text(mut self, close_text: impl Into<String>) -> Self {
-        self.close_text = Some(close_text.into());
-        self
-    }
-
-    /// Sets `vote_time_limit` (`VOTE_TIME_LIMIT`); the field's docs say what it means.
-    pub fn vote_time_limit(mut self, vote_time_limit: i64) -> Self {
-        self.vote_time_limit = Some(vote_time_limit);
-        self
-    }
-
-    /// Sets `vote_closing_delay` (`VOTE_CLOSING_DELAY`); the field's docs say what it means.
-    pub fn vote_closing_delay(mut self, vote_closing_delay: bool) -> Self {
-        self.vote_closing_delay = Some(vote_closing_delay);
-        self
-    }
-
-    /// Sets `vote_before_finish` (`VOTE_BEFORE_FINISH`); the field's docs say what it means.
-    pub fn vote_before_finish(mut self, vote_before_finish: bool) -> Self {
-        self.vote_before_finish = Some(vote_before_finish);
-        self
-    }
-
-    /// Sets `vote_message_1_text` (`VOTE_MESSAGE_1_TEXT`); the field's docs say what it means.
-    pub fn vote_message_1_text(
-        mut self,
-        vote_message_1_text: impl Into<String>,
-    ) -> Self {
-        self.vote_message_1_text = Some(vote_message_1_text.into());
-        self
-    }
-
-    /// Sets `vote_message_1_like` (`VOTE_MESSAGE_1_LIKE`); the field's docs say what it means.
-    pub fn vote_message_1_like(
-        mut self,
-        vote_message_1_like: impl Into<String>,
-    ) -> Self {
-        self.vote_message_1_like = Some(vote_message_1_like.into());
-        self
-    }
-
-    /// Sets `vote_message_1_dislike` (`VOTE_MESSAGE_1_DISLIKE`); the field's docs say what it means.
-    pub fn vote_message_1_dislike(
-        mut self,
-        vote_message_1_dislike: impl Into<String>,
-    ) -> Self {
-        self.vote_message_1_dislike = Some(vote_message_1_dislike.into());
-        self
-    }
-
-    /// Sets `vote_message_2_text` (`VOTE_MESSAGE_2_TEXT`); the field's docs say what it means.
-    pub fn vote_message_2_text(
-        mut self,
-        vote_message_2_text: impl Into<String>,
-    ) -> Self {
-        self.vote_message_2_text = Some(vote_message_2_text.into());
-        self
-    }
-
-    /// Sets `vote_message_2_like` (`VOTE_MESSAGE_2_LIKE`); the field's docs say what it means.
-    pub fn vote_message_2_like(
-        mut self,
-        vote_message_2_like: impl Into<String>,
-    ) -> Self {
-        self.vote_message_2_like = Some(vote_message_2_like.into());
-        self
-    }
-
-    /// Sets `vote_message_2_dislike` (`VOTE_MESSAGE_2_DISLIKE`); the field's docs say what it means.
-    pub fn vote_message_2_dislike(
-        mut self,
-        vote_message_2_dislike: impl Into<String>,
-    ) -> Self {
-        self.vote_message_2_dislike = Some(vote_message_2_dislike.into());
-        self
-    }
-
-    /// Sets `auto_close_rule` (`AUTO_CLOSE_RULE`); the field's docs say what it means.
-    pub fn auto_close_rule(mut self, auto_close_rule: ConfigAddNoAnswerRule) -> Self {
-        self.auto_close_rule = Some(auto_close_rule);
-        self
-    }
-
-    /// Sets `full_close_time` (`FULL_CLOSE_TIME`); the field's docs say what it means.
-    pub fn full_close_time(mut self, full_close_time: i64) -> Self {
-        self.full_close_time = Some(full_close_time);
-        self
-    }
-
-    /// Sets `auto_close_time` (`AUTO_CLOSE_TIME`); the field's docs say what it means.
-    pub fn auto_close_time(mut self, auto_close_time: i64) -> Self {
-        self.auto_close_time = Some(auto_close_time);
-        self
-    }
-
-    /// Sets `auto_close_form_id` (`AUTO_CLOSE_FORM_ID`); the field's docs say what it means.
-    pub fn auto_close_form_id(mut self, auto_close_form_id: i64) -> Self {
-        self.auto_close_form_id = Some(auto_close_form_id);
-        self
-    }
-
-    /// Sets `auto_close_bot_id` (`AUTO_CLOSE_BOT_ID`); the field's docs say what it means.
-    pub fn auto_close_bot_id(mut self, auto_close_bot_id: i64) -> Self {
-        self.auto_close_bot_id = Some(auto_close_bot_id);
-        self
-    }
-
-    /// Sets `auto_close_text` (`AUTO_CLOSE_TEXT`); the field's docs say what it means.
-    pub fn auto_close_text(mut self, auto_close_text: impl Into<String>) -> Self {
-        self.auto_close_text = Some(auto_close_text.into());
-        self
-    }
-
-    /// Sets `auto_expire_time` (`AUTO_EXPIRE_TIME`); the field's docs say what it means.
-    pub fn auto_expire_time(mut self, auto_expire_time: i64) -> Self {
-        self.auto_expire_time = Some(auto_expire_time);
-        self
-    }
-
-    /// Sets `temporary` (`TEMPORARY`); the field's docs say what it means.
-    pub fn temporary(mut self, temporary: bool) -> Self {
-        self.temporary = Some(temporary);
-        self
-    }
-
-    /// Sets `quick_answers_iblock_id` (`QUICK_ANSWERS_IBLOCK_ID`); the field's docs say what it means.
-    pub fn quick_answers_iblock_id(mut self, quick_answers_iblock_id: i64) -> Self {
-        self.quick_answers_iblock_id = Some(quick_answers_iblock_id);
-        self
-    }
-
-    /// Sets `kpi_first_answer_time` (`KPI_FIRST_ANSWER_TIME`); the field's docs say what it means.
-    pub fn kpi_first_answer_time(mut self, kpi_first_answer_time: i64) -> Self {
-        self.kpi_first_answer_time = Some(kpi_first_answer_time);
-        self
-    }
-
-    /// Sets `kpi_first_answer_alert` (`KPI_FIRST_ANSWER_ALERT`); the field's docs say what it means.
-    pub fn kpi_first_answer_alert(mut self, kpi_first_answer_alert: bool) -> Self {
-        self.kpi_first_answer_alert = Some(kpi_first_answer_alert);
-        self
-    }
-
-    /// Sets `kpi_first_answer_list` (`KPI_FIRST_ANSWER_LIST`); the field's docs say what it means.
-    pub fn kpi_first_answer_list(
-        mut self,
-        kpi_first_answer_list: Vec<serde_json::Value>,
-    ) -> Self {
-        self.kpi_first_answer_list = Some(kpi_first_answer_list);
-        self
-    }
-
-    /// Sets `kpi_first_answer_text` (`KPI_FIRST_ANSWER_TEXT`); the field's docs say what it means.
-    pub fn kpi_first_answer_text(
-        mut self,
-        kpi_first_answer_text: impl Into<String>,
-    ) -> Self {
-        self.kpi_first_answer_text = Some(kpi_first_answer_text.into());
-        self
-    }
-
-    /// Sets `kpi_further_answer_time` (`KPI_FURTHER_ANSWER_TIME`); the field's docs say what it means.
-    pub fn kpi_further_answer_time(mut self, kpi_further_answer_time: i64) -> Self {
-        self.kpi_further_answer_time = Some(kpi_further_answer_time);
-        self
-    }
-
-    /// Sets `kpi_further_answer_alert` (`KPI_FURTHER_ANSWER_ALERT`); the field's docs say what it means.
-    pub fn kpi_further_answer_alert(mut self, kpi_further_answer_alert: bool) -> Self {
-        self.kpi_further_answer_alert = Some(kpi_further_answer_alert);
-        self
-    }
-
-    /// Sets `kpi_further_answer_list` (`KPI_FURTHER_ANSWER_LIST`); the field's docs say what it means.
-    pub fn kpi_further_answer_list(
-        mut self,
-        kpi_further_answer_list: Vec<serde_json::Value>,
-    ) -> Self {
-        self.kpi_further_answer_list = Some(kpi_further_answer_list);
-        self
-    }
-
-    /// Sets `kpi_further_answer_text` (`KPI_FURTHER_ANSWER_TEXT`); the field's docs say what it means.
-    pub fn kpi_further_answer_text(
-        mut self,
-        kpi_further_answer_text: impl Into<String>,
-    ) -> Self {
-        self.kpi_further_answer_text = Some(kpi_further_answer_text.into());
-        self
-    }
-
-    /// Sets `kpi_check_operator_activity` (`KPI_CHECK_OPERATOR_ACTIVITY`); the field's docs say what it means.
-    pub fn kpi_check_operator_activity(
-        mut self,
-        kpi_check_operator_activity: bool,
-    ) -> Self {
-        self.kpi_check_operator_activity = Some(kpi_check_operator_activity);
-        self
-    }
-
-    /// Sets `use_welcome_form` (`USE_WELCOME_FORM`); the field's docs say what it means.
-    pub fn use_welcome_form(mut self, use_welcome_form: bool) -> Self {
-        self.use_welcome_form = Some(use_welcome_form);
-        self
-    }
-
-    /// Sets `welcome_form_id` (`WELCOME_FORM_ID`); the field's docs say what it means.
-    pub fn welcome_form_id(mut self, welcome_form_id: i64) -> Self {
-        self.welcome_form_id = Some(welcome_form_id);
-        self
-    }
-
-    /// Sets `welcome_form_delay` (`WELCOME_FORM_DELAY`); the field's docs say what it means.
-    pub fn welcome_form_delay(mut self, welcome_form_delay: bool) -> Self {
-        self.welcome_form_delay = Some(welcome_form_delay);
-        self
-    }
-
-    /// Sets `confirm_close` (`CONFIRM_CLOSE`); the field's docs say what it means.
-    pub fn confirm_close(mut self, confirm_close: bool) -> Self {
-        self.confirm_close = Some(confirm_close);
-        self
-    }
-
-    /// Sets `ignore_welcome_form_responsible` (`IGNORE_WELCOME_FORM_RESPONSIBLE`); the field's docs say what it means.
-    pub fn ignore_welcome_form_responsible(
-        mut self,
-        ignore_welcome_form_responsible: bool,
-    ) -> Self {
-        self.ignore_welcome_form_responsible = Some(ignore_welcome_form_responsible);
-        self
-    }
-}
+crate::request!(
+    ConfigParams() { line_name: String, active: bool, queue: Vec<ConfigQueue>,
+    queue_type: ConfigQueueType, queue_time: i64, no_answer_time: i64, welcome_message: bool,
+    welcome_message_text: String, worktime_enable: bool, worktime_from: String, worktime_to: String,
+    worktime_timezone: String, crm: bool, crm_create: String, vote_message: bool,
+    language_id: String, crm_create_second: String, crm_create_third: bool, crm_chat_tracker: bool,
+    crm_forward: bool, crm_transfer_change: bool, crm_source: String, max_chat: i64,
+    type_max_chat: ConfigTypeMaxChat, category_enable: bool, category_id: i64,
+    session_priority: i64, welcome_bot_enable: bool, welcome_bot_join: ConfigWelcomeBotJoin,
+    welcome_bot_id: i64, welcome_bot_time: i64, welcome_bot_left: ConfigWelcomeBotLeft,
+    check_available: bool, watch_typing: bool, send_welcome_each_session: bool,
+    operator_data: ConfigOperatorData, default_operator_data: ConfigDefaultOperatorData,
+    no_answer_rule: ConfigAddNoAnswerRule, no_answer_form_id: i64, no_answer_bot_id: i64,
+    no_answer_text: String, worktime_dayoff: Vec<ConfigWorktimeDayoff>, worktime_holidays: String,
+    worktime_dayoff_rule: ConfigAddNoAnswerRule, worktime_dayoff_form_id: i64,
+    worktime_dayoff_bot_id: i64, worktime_dayoff_text: String, close_rule: ConfigAddNoAnswerRule,
+    close_form_id: i64, close_bot_id: i64, close_text: String, vote_time_limit: i64,
+    vote_closing_delay: bool, vote_before_finish: bool, vote_message_1_text: String,
+    vote_message_1_like: String, vote_message_1_dislike: String, vote_message_2_text: String,
+    vote_message_2_like: String, vote_message_2_dislike: String,
+    auto_close_rule: ConfigAddNoAnswerRule, full_close_time: i64, auto_close_time: i64,
+    auto_close_form_id: i64, auto_close_bot_id: i64, auto_close_text: String, auto_expire_time: i64,
+    temporary: bool, quick_answers_iblock_id: i64, kpi_first_answer_time: i64,
+    kpi_first_answer_alert: bool, kpi_first_answer_list: Vec<serde_json::Value>,
+    kpi_first_answer_text: String, kpi_further_answer_time: i64, kpi_further_answer_alert: bool,
+    kpi_further_answer_list: Vec<serde_json::Value>, kpi_further_answer_text: String,
+    kpi_check_operator_activity: bool, use_welcome_form: bool, welcome_form_id: i64,
+    welcome_form_delay: bool, confirm_close: bool, ignore_welcome_form_responsible: bool }
+);
 
 /// Who handles incoming conversations. Pass a list of objects, each carrying `ENTITY_TYPE` and `ENTITY_ID`.
 ///
@@ -1063,27 +405,7 @@ pub struct ConfigQueue {
     pub entity_id: Option<String>,
 }
 
-impl ConfigQueue {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            entity_type: None,
-            entity_id: None,
-        }
-    }
-
-    /// Sets `entity_type` (`ENTITY_TYPE`); the field's docs say what it means.
-    pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
-        self.entity_type = Some(entity_type.into());
-        self
-    }
-
-    /// Sets `entity_id` (`ENTITY_ID`); the field's docs say what it means.
-    pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
-        self.entity_id = Some(entity_id.into());
-        self
-    }
-}
+crate::request!(ConfigQueue() { entity_type: String, entity_id: String });
 
 /// Fallback operator details shown to clients. Possible fields:
 /// - `NAME` — displayed operator name
@@ -1112,34 +434,10 @@ pub struct ConfigDefaultOperatorData {
     pub avatar_id: Option<serde_json::Value>,
 }
 
-impl ConfigDefaultOperatorData {
-    /// A request with the required fields; set the others with the methods below.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            avatar: None,
-            avatar_id: None,
-        }
-    }
-
-    /// Sets `name` (`NAME`); the field's docs say what it means.
-    pub fn name(mut self, name: serde_json::Value) -> Self {
-        self.name = Some(name);
-        self
-    }
-
-    /// Sets `avatar` (`AVATAR`); the field's docs say what it means.
-    pub fn avatar(mut self, avatar: serde_json::Value) -> Self {
-        self.avatar = Some(avatar);
-        self
-    }
-
-    /// Sets `avatar_id` (`AVATAR_ID`); the field's docs say what it means.
-    pub fn avatar_id(mut self, avatar_id: serde_json::Value) -> Self {
-        self.avatar_id = Some(avatar_id);
-        self
-    }
-}
+crate::request!(
+    ConfigDefaultOperatorData() { name: serde_json::Value, avatar: serde_json::Value,
+    avatar_id: serde_json::Value }
+);
 
 /// One value of `QUEUE_USERS_FIELDS`.
 ///
@@ -1413,8 +711,7 @@ pub enum CrmCrmEntityType {
 }
 
 crate::documented_values!(
-    CrmCrmEntityType { Lead = "lead", Deal = "deal", Company = "company", Contact =
-    "contact" }
+    CrmCrmEntityType { Lead = "lead", Deal = "deal", Company = "company", Contact = "contact" }
 );
 
 /// The values of `QUEUE_TYPE` the page lists; others arrive as `Unknown`.
@@ -1454,8 +751,7 @@ pub enum ConfigTypeMaxChat {
 }
 
 crate::documented_values!(
-    ConfigTypeMaxChat { Answered = "answered", AnsweredNew = "answered_new", Closed =
-    "closed" }
+    ConfigTypeMaxChat { Answered = "answered", AnsweredNew = "answered_new", Closed = "closed" }
 );
 
 /// The values of `WELCOME_BOT_JOIN` the page lists; others arrive as `Unknown`.
@@ -1551,8 +847,8 @@ pub enum ConfigWorktimeDayoff {
 }
 
 crate::documented_values!(
-    ConfigWorktimeDayoff { Mo = "MO", Tu = "TU", We = "WE", Th = "TH", Fr = "FR", Sa =
-    "SA", Su = "SU" }
+    ConfigWorktimeDayoff { Mo = "MO", Tu = "TU", We = "WE", Th = "TH", Fr = "FR", Sa = "SA",
+    Su = "SU" }
 );
 
 /// The values of `status` the page lists; others arrive as `Unknown`.
