@@ -48,6 +48,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// The counters are process-wide, so the tests take turns: another test's allocations would count too.
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The most bytes live at once while `f` ran, above what was live before.
 async fn peak_during<T>(f: impl Future<Output = T>) -> (T, u64) {
     let before = LIVE.load(Ordering::Relaxed);
@@ -97,6 +100,7 @@ fn decode_error<T: std::fmt::Debug>(
 
 #[tokio::test]
 async fn a_streamed_body_over_the_default_limit_is_cut_off_in_bounded_memory() {
+    let _alone = ALONE.lock().await;
     let (sim, client) = portal().await;
     sim.inject(Fault::oversized(48 * MIB).times(1));
     let (outcome, peak) = peak_during(client.call(DialogGet { chat_id: 1 }).into_future()).await;
@@ -120,6 +124,7 @@ async fn a_streamed_body_over_the_default_limit_is_cut_off_in_bounded_memory() {
 
 #[tokio::test]
 async fn an_announced_length_over_the_limit_is_refused_unread() {
+    let _alone = ALONE.lock().await;
     let (sim, client) = portal().await;
     sim.inject(Fault::oversized_announced(64 * MIB).times(1));
     let (outcome, peak) = peak_during(client.call(DialogGet { chat_id: 1 }).into_future()).await;
@@ -134,6 +139,7 @@ async fn an_announced_length_over_the_limit_is_refused_unread() {
 
 #[tokio::test]
 async fn the_limit_is_configurable_and_bodies_under_it_are_read_whole() {
+    let _alone = ALONE.lock().await;
     let (sim, _) = portal().await;
     let client = |limit: u64| {
         Client::builder()
@@ -159,6 +165,7 @@ async fn the_limit_is_configurable_and_bodies_under_it_are_read_whole() {
 
 #[tokio::test]
 async fn a_failed_batch_keeps_one_excerpt_per_command_not_the_body() {
+    let _alone = ALONE.lock().await;
     let (sim, client) = portal().await;
     // A 1 MiB answer to `batch` that breaks off: every command fails with the same decode error.
     let broken = format!(r#"{{"result": {{"result": ["{}"#, "y".repeat(MIB as usize));

@@ -191,7 +191,7 @@ pub struct RestDef {
     pub doc: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldDef {
     /// The Rust name, unescaped (`type`, not `r#type`).
     pub ident: String,

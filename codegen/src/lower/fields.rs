@@ -299,7 +299,7 @@ impl<'a> Types<'a> {
 
     /// `SessionHistoryGet` + `message` → `SessionHistoryGetMessage`; when that is taken, the owner's name is
     /// used as the prefix instead (`SendMessagesResultMessage`), then a number.
-    fn nested_name(&mut self, owner: &str, hint: &str) -> String {
+    pub(super) fn nested_name(&mut self, owner: &str, hint: &str) -> String {
         let word = names::pascal(hint).unwrap_or_else(|| "Item".to_owned());
         let first = format!("{}{word}", self.base);
         if self.names.owner(&first).is_none() {

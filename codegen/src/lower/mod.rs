@@ -2,6 +2,7 @@
 
 mod errors;
 mod fields;
+mod shapes;
 
 use std::collections::BTreeMap;
 
@@ -155,7 +156,14 @@ fn method(page: &Page, options: &Options) -> Result<MethodDef> {
     for example in &request_examples {
         mark_json_bools(&mut request, &mut types.structs, example);
     }
-    let response = response(page, &mut types, response_name)?;
+    let mut response = response(page, &mut types, response_name)?;
+    let results: Vec<&serde_json::Value> = page
+        .response
+        .iter()
+        .flat_map(|r| &r.examples)
+        .filter_map(|e| e.value.as_ref()?.get("result"))
+        .collect();
+    shape_from_examples(&mut types, &mut response, &results);
     Ok(MethodDef {
         safe_to_repeat: repeat::safe_to_repeat(&wire, &options.safe_to_repeat),
         constraints: page
@@ -179,6 +187,32 @@ fn method(page: &Page, options: &Options) -> Result<MethodDef> {
         aliases: Vec::new(),
         wire,
     })
+}
+
+/// Types what the response's tables leave as any JSON from the `result` of the page's examples.
+fn shape_from_examples(
+    types: &mut Types,
+    response: &mut ResponseDef,
+    results: &[&serde_json::Value],
+) {
+    let name = response.name.clone();
+    match &mut response.body {
+        ResponseBody::Struct => types.refine_struct(&name, results, 0),
+        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => {
+            let mut ty = ty.clone();
+            if types.refine(&name, "result", &mut ty, results) {
+                response.body = if ty.decodes_plainly() {
+                    ResponseBody::Alias(ty)
+                } else {
+                    ResponseBody::Newtype(ty)
+                };
+            } else if let ResponseBody::Alias(kept) | ResponseBody::Newtype(kept) =
+                &mut response.body
+            {
+                *kept = ty;
+            }
+        }
+    }
 }
 
 /// Booleans go as `Y`/`N` unless the page's own request example sends JSON `true`/`false` for them.
@@ -299,6 +333,16 @@ fn event(page: &Page) -> Result<EventDef> {
     let name = types.claim("", &wire);
     let doc = format!("The payload of the `{wire}` event.");
     let payload = types.object(&name, Role::Decoded, doc, payload)?;
+    // The payload joins the module's structs while the examples refine it.
+    types.structs.insert(0, payload);
+    let examples: Vec<&serde_json::Value> = page
+        .event
+        .iter()
+        .flat_map(|e| &e.examples)
+        .filter_map(|e| e.value.as_ref())
+        .collect();
+    types.refine_struct(&name, &examples, 0);
+    let payload = types.structs.remove(0);
     Ok(EventDef {
         scope: scope(page)?,
         doc: page_doc(page),

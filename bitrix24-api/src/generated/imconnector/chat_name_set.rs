@@ -55,8 +55,19 @@ pub struct ChatNameSetResponse {
     pub success: Option<bool>,
     /// Wrapper holding a `RESULT` object with details of the rename; in the sample response it is empty
     ///
-    /// Any JSON: the page does not describe this object.
-    pub data: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub data: Option<ChatNameSetData>,
+}
+
+/// The `DATA` object, as the page's example shows it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChatNameSetData {
+    /// `RESULT`, as the page's example shows it.
+    #[serde(rename = "RESULT")]
+    pub result: Option<serde_json::Value>,
 }
 
 /// The error codes `imconnector.chat.name.set` documents; `Other` keeps any other code as it arrived.

@@ -31,7 +31,8 @@ pub use shared::{
 };
 pub use activate::{Activate, ActivateError, ActivateErrorCode, ActivateResponse};
 pub use chat_name_set::{
-    ChatNameSet, ChatNameSetError, ChatNameSetErrorCode, ChatNameSetResponse,
+    ChatNameSet, ChatNameSetData, ChatNameSetError, ChatNameSetErrorCode,
+    ChatNameSetResponse,
 };
 pub use connector_data_set::{
     ConnectorDataSet, ConnectorDataSetData, ConnectorDataSetError,

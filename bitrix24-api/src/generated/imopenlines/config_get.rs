@@ -189,14 +189,14 @@ pub struct ConfigGetResponse {
     pub worktime_timezone: Option<String>,
     /// Public holidays of the line
     ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub worktime_holidays: Option<Vec<serde_json::Value>>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub worktime_holidays: Option<Vec<String>>,
     /// Weekdays on which the line is closed
     ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub worktime_dayoff: Option<Vec<serde_json::Value>>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub worktime_dayoff: Option<Vec<String>>,
     /// Action taken for messages outside business hours
     #[serde_as(as = "Option<wire::Str>")]
     pub worktime_dayoff_rule: Option<String>,

@@ -216,23 +216,6 @@ pub struct DialogGetRestrictions {
     pub user_list: Option<bool>,
 }
 
-/// Reference to the external channel conversation [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DialogGetEntityLink {
-    /// Channel kind; open line chats report `LINES`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// Address of the related object in the channel, or an empty string
-    #[serde_as(as = "Option<wire::Str>")]
-    pub url: Option<String>,
-    /// The conversation's ID on the channel side
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-}
-
 /// What the calling user may do in the chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -312,6 +295,9 @@ pub struct DialogGetFirstViewer {
     #[serde_as(as = "wire::DateTime")]
     pub date: Option<String>,
 }
+
+/// This page's name for the shared [`EntityLink`](super::shared::EntityLink).
+pub type DialogGetEntityLink = super::shared::EntityLink;
 
 /// The error codes `imopenlines.dialog.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -51,7 +51,7 @@ pub use shared::{
     ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigOperatorData, ConfigParams,
     ConfigQueue, ConfigQueueType, ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat,
     ConfigWelcomeBotJoin, ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType,
-    OnAuth, OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
+    EntityLink, OnAuth, OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
     OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData, OnSessionDataData,
     OnSessionSession, OnStatus,
 };
@@ -172,10 +172,13 @@ pub use session_head_vote::{
     SessionHeadVoteResponse,
 };
 pub use session_history_get::{
-    SessionHistoryGet, SessionHistoryGetChat, SessionHistoryGetError,
-    SessionHistoryGetErrorCode, SessionHistoryGetFiles, SessionHistoryGetMessage,
-    SessionHistoryGetOpenlines, SessionHistoryGetResponse, SessionHistoryGetUserInGroup,
-    SessionHistoryGetUsers,
+    SessionHistoryGet, SessionHistoryGetAttach, SessionHistoryGetBlock,
+    SessionHistoryGetChat, SessionHistoryGetEntityLink, SessionHistoryGetError,
+    SessionHistoryGetErrorCode, SessionHistoryGetFiles, SessionHistoryGetGrid,
+    SessionHistoryGetImage, SessionHistoryGetLink, SessionHistoryGetMediaurl,
+    SessionHistoryGetMessage, SessionHistoryGetOpenlines, SessionHistoryGetParams,
+    SessionHistoryGetPermissions, SessionHistoryGetResponse,
+    SessionHistoryGetUserInGroup, SessionHistoryGetUsers, SessionHistoryGetViewerattrs,
 };
 pub use session_intercept::{
     SessionIntercept, SessionInterceptError, SessionInterceptErrorCode,

@@ -159,8 +159,9 @@ pub struct SessionHistoryGetMessage {
     pub textlegacy: Option<String>,
     /// Technical message attributes such as attachments or linked files
     ///
-    /// Any JSON: the page does not describe this object.
-    pub params: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub params: Option<SessionHistoryGetParams>,
 }
 
 /// One participant; the key is the user ID.
@@ -306,12 +307,14 @@ pub struct SessionHistoryGetChat {
     pub r#type: Option<String>,
     /// Binding between the chat and the open line
     ///
-    /// Any JSON: the page does not describe this object.
-    pub entity_link: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub entity_link: Option<SessionHistoryGetEntityLink>,
     /// Which roles may perform which actions in the chat
     ///
-    /// Any JSON: the page does not describe this object.
-    pub permissions: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub permissions: Option<SessionHistoryGetPermissions>,
     /// Whether users can type into the message field
     #[serde_as(as = "Option<wire::Bool>")]
     pub text_field_enabled: Option<bool>,
@@ -357,8 +360,9 @@ pub struct SessionHistoryGetFiles {
     pub size: Option<i64>,
     /// Picture dimensions (`width`, `height`)
     ///
-    /// Any JSON: the page does not describe this object.
-    pub image: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub image: Option<SessionHistoryGetImage>,
     /// State of file processing
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
@@ -382,12 +386,14 @@ pub struct SessionHistoryGetFiles {
     pub urldownload: Option<String>,
     /// Attributes the interface viewer uses to display the file
     ///
-    /// Any JSON: the page does not describe this object.
-    pub viewerattrs: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub viewerattrs: Option<SessionHistoryGetViewerattrs>,
     /// Media address(es) of the file
     ///
-    /// Any JSON: the page does not describe this object.
-    pub mediaurl: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub mediaurl: Option<SessionHistoryGetMediaurl>,
     /// Whether the file can be transcribed
     #[serde_as(as = "Option<wire::Bool>")]
     pub istranscribable: Option<bool>,
@@ -398,6 +404,184 @@ pub struct SessionHistoryGetFiles {
     #[serde_as(as = "Option<wire::Bool>")]
     pub isvoicenote: Option<bool>,
 }
+
+/// The `link` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetLink {
+    /// `name`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `link`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub link: Option<String>,
+}
+
+/// The `grid` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetGrid {
+    /// `display`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub display: Option<String>,
+    /// `name`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `value`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `colorToken`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "colorToken")]
+    pub color_token: Option<String>,
+    /// `height`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub height: Option<i64>,
+}
+
+/// The `block` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetBlock {
+    /// `link`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub link: Option<Vec<SessionHistoryGetLink>>,
+    /// `grid`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub grid: Option<Vec<SessionHistoryGetGrid>>,
+}
+
+/// The `attach` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetAttach {
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `blocks`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub blocks: Option<Vec<SessionHistoryGetBlock>>,
+    /// `description`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `color`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub color: Option<String>,
+}
+
+/// The `params` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SessionHistoryGetParams {
+    /// `connectorMid`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub connector_mid: Option<Vec<String>>,
+    /// `fileId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub file_id: Option<Vec<i64>>,
+    /// `attach`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub attach: Option<Vec<SessionHistoryGetAttach>>,
+}
+
+/// The `permissions` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SessionHistoryGetPermissions {
+    /// `manageUsersAdd`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub manage_users_add: Option<String>,
+    /// `manageUsersDelete`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub manage_users_delete: Option<String>,
+    /// `manageUi`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub manage_ui: Option<String>,
+    /// `manageSettings`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub manage_settings: Option<String>,
+    /// `manageMessages`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub manage_messages: Option<String>,
+    /// `canPost`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub can_post: Option<String>,
+}
+
+/// The `image` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetImage {
+    /// `height`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub height: Option<i64>,
+    /// `width`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub width: Option<i64>,
+}
+
+/// The `viewerattrs` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetViewerattrs {
+    /// `viewer`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub viewer: Option<String>,
+    /// `viewertype`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub viewertype: Option<String>,
+    /// `src`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub src: Option<String>,
+    /// `viewerresized`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub viewerresized: Option<String>,
+    /// `objectid`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub objectid: Option<String>,
+    /// `viewergroupby`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub viewergroupby: Option<String>,
+    /// `imchatid`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub imchatid: Option<i64>,
+    /// `title`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `actions`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub actions: Option<String>,
+}
+
+/// The `mediaurl` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SessionHistoryGetMediaurl {
+    /// `preview`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
+    pub preview: Option<BTreeMap<String, String>>,
+}
+
+/// This page's name for the shared [`EntityLink`](super::shared::EntityLink).
+pub type SessionHistoryGetEntityLink = super::shared::EntityLink;
 
 /// The error codes `imopenlines.session.history.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -467,6 +467,25 @@ pub struct ConfigQueueUsersFieldsEntry {
     pub user_avatar_id: Option<String>,
 }
 
+/// Reference to the external channel conversation [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
+///
+/// Shared by `imopenlines.dialog.get`, `imopenlines.session.history.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EntityLink {
+    /// Channel kind; open line chats report `LINES`
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// Address of the related object in the channel, or an empty string
+    #[serde_as(as = "Option<wire::Str>")]
+    pub url: Option<String>,
+    /// The conversation's ID on the channel side
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+}
+
 /// Which connector and line the message came through.
 ///
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#connector)
