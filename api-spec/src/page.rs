@@ -1328,12 +1328,31 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// The paragraphs of the introduction.
+/// The paragraphs of the introduction, and its lists: a paragraph that ends in a colon announces the
+/// list after it, and without the list it would say nothing.
 fn description(blocks: &[Item<'_>]) -> String {
     blocks
         .iter()
         .filter_map(|i| match &i.block.kind {
-            BlockKind::Paragraph { text, .. } => Some(text.as_str()),
+            BlockKind::Paragraph { text, .. } => Some(text.clone()),
+            BlockKind::List { ordered, items } => {
+                let lines: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, item)| {
+                        let text = item.blocks.iter().find_map(|b| match &b.kind {
+                            BlockKind::Paragraph { text, .. } => Some(text.replace('\n', " ")),
+                            _ => None,
+                        })?;
+                        Some(if *ordered {
+                            format!("{}. {text}", n + 1)
+                        } else {
+                            format!("- {text}")
+                        })
+                    })
+                    .collect();
+                (!lines.is_empty()).then(|| lines.join("\n"))
+            }
             _ => None,
         })
         .collect::<Vec<_>>()

@@ -21,6 +21,45 @@ pub fn attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// Who may call a method or subscribe to an event, without the verb the label already says: "every user
+/// of the account may call it" under "Who may call it" reads "every user of the account".
+pub fn who(text: &str) -> &str {
+    const RESTATED: [&str; 4] = [
+        " may call it",
+        " can call it",
+        " can register a handler for it",
+        " may subscribe to it",
+    ];
+    let text = text.trim().trim_end_matches('.');
+    RESTATED
+        .iter()
+        .find_map(|verb| text.strip_suffix(verb))
+        .unwrap_or(text)
+}
+
+/// Points the links to a place on the same page (`[(details)](#result-chat)`) at `name`, the Rust type
+/// that place describes, so that rustdoc links the nested type instead of the web page.
+pub fn link_anchors_to(text: &str, name: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        match after.find(')') {
+            Some(end) if !after[..end].contains(char::is_whitespace) => {
+                out.push_str(&format!("]({name})"));
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("](#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Rewrites page Markdown for rustdoc. `page` is the upstream path the links are relative to.
 pub fn markdown(page: &str, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -104,7 +143,13 @@ fn link(text: &str) -> Option<(&str, &str, &str)> {
 
 /// A link target as an absolute URL of the published docs.
 fn resolve(page: &str, target: &str) -> String {
-    if target.contains("://") || target.starts_with("mailto:") {
+    // A Rust path (`OpenChat`, set by `link_anchors_to`) is an intra-doc link; page links have a `.md`,
+    // a `/` or a `#`.
+    let rust_path = target.starts_with(|c: char| c.is_ascii_uppercase())
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+    if rust_path || target.contains("://") || target.starts_with("mailto:") {
         return target.to_owned();
     }
     let (path, anchor) = match target.split_once('#') {
@@ -138,6 +183,25 @@ fn resolve(page: &str, target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_drops_the_verb_its_label_says() {
+        assert_eq!(
+            who("every user of the account may call it"),
+            "every user of the account"
+        );
+        assert_eq!(who("any user can register a handler for it."), "any user");
+        assert_eq!(who("an administrator"), "an administrator");
+    }
+
+    #[test]
+    fn anchors_on_the_page_link_the_nested_type() {
+        let text = "The chat [(detailed description)](#result-chat), see [the guide](../x.md#a)";
+        assert_eq!(
+            link_anchors_to(text, "OpenChat"),
+            "The chat [(detailed description)](OpenChat), see [the guide](../x.md#a)"
+        );
+    }
 
     const PAGE: &str = "api-reference/imopenlines/openlines/sessions/imopenlines-session-open.md";
 

@@ -21,7 +21,7 @@ fn event_doc(event: &EventDef) -> String {
     if let Some(who) = &event.doc.who_can {
         doc.push_str(&format!(
             "- Who may subscribe: {}\n",
-            docs::markdown(page, who.trim())
+            docs::markdown(page, docs::who(who))
         ));
     }
     doc.push_str(&format!("\n[Official documentation]({})\n", event.doc.url));

@@ -52,7 +52,7 @@ fn method_doc(method: &MethodDef) -> String {
     if let Some(who) = &method.doc.who_can {
         doc.push_str(&format!(
             "- Who may call it: {}\n",
-            docs::markdown(page, who.trim())
+            docs::markdown(page, docs::who(who))
         ));
     }
     let repeat = if method.safe_to_repeat { "yes" } else { "no" };

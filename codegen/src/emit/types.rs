@@ -284,7 +284,11 @@ fn field(
     uses: &mut Uses,
 ) -> TokenStream {
     let ident = names::value_ident(&field.ident);
-    let doc = docs::attrs(&docs::markdown(page, &field.doc));
+    let doc = match named_struct(&field.ty) {
+        Some(name) => docs::link_anchors_to(&field.doc, name),
+        None => field.doc.clone(),
+    };
+    let doc = docs::attrs(&docs::markdown(page, &doc));
     let ty = field_type(field, role, uses);
     let adapter = field_adapter(field, role).map(|a| {
         uses.wire = true;
@@ -300,6 +304,15 @@ fn field(
     let has_serde = rename.is_some() || !field.aliases.is_empty() || skip.is_some();
     let serde = has_serde.then(|| quote!(#[serde(#rename #(#aliases)* #skip)]));
     quote! { #doc #adapter #serde pub #ident: #ty, }
+}
+
+/// The struct a field's values are, inside any list or map.
+fn named_struct(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Struct(name) => Some(name),
+        Ty::List(inner) | Ty::Map(inner) => named_struct(inner),
+        _ => None,
+    }
 }
 
 /// The name serde sees for a field: its identifier without `r#`.

@@ -9,7 +9,7 @@ use crate::wire;
 /// Use `imconnector.activate` to enable or disable a custom connector on one particular open line. The same call handles both directions; the value of `ACTIVE` decides which one happens.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors

@@ -9,7 +9,7 @@ use crate::wire;
 /// `imconnector.chat.name.set` gives an open line chat a new title. The chat is addressed by the identifier it has in the external messenger, so you can keep the Bitrix24 side in sync when a conversation is renamed over there.
 ///
 /// - Scope: `imconnector`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: yes
 ///
 /// # Errors

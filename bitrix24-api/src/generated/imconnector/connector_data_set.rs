@@ -9,7 +9,7 @@ use crate::wire;
 /// `imconnector.connector.data.set` saves, for one custom connector on one open line, the description of the channel it is bound to in the outside messenger: its identifier, links and display name.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: yes
 ///
 /// # Errors
@@ -29,7 +29,7 @@ pub struct ConnectorDataSet {
     pub line: i64,
     /// Settings of the external channel. Every call replaces the stored settings in full, so send the complete object each time; patching one field on its own is not supported.
     ///
-    /// Field list: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html#data)
+    /// Field list: see [below](ConnectorDataSetData)
     pub data: ConnectorDataSetData,
 }
 

@@ -13,7 +13,7 @@ use crate::wire;
 /// Identify each message by the very `message.id` and `chat.id` pair you sent earlier through [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html).
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -31,7 +31,7 @@ pub struct DeleteMessages {
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
     pub line: i64,
-    /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
+    /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](DeleteMessagesMessage)
     pub messages: Vec<DeleteMessagesMessage>,
 }
 
@@ -52,7 +52,7 @@ pub struct DeleteMessagesResponse {
     pub success: Option<bool>,
     /// Per-message processing details.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
+    /// Fields: see [below](DeleteMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<DeleteMessagesData>,
 }
@@ -63,15 +63,15 @@ pub struct DeleteMessagesResponse {
 pub struct DeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
+    /// Fields: see [below](DeleteMessagesUser)
     pub user: DeleteMessagesUser,
     /// Which message is to be removed, as known to the external system.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-message)
+    /// Fields: see [below](DeleteMessagesMessageMessage)
     pub message: DeleteMessagesMessageMessage,
     /// Where the message was posted: the chat or channel on the external side.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-chat)
+    /// Fields: see [below](DeleteMessagesChat)
     pub chat: DeleteMessagesChat,
 }
 
@@ -90,7 +90,7 @@ crate::request!(
 pub struct DeleteMessagesData {
     /// One entry for every item you sent in `MESSAGES`
     ///
-    /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item)
+    /// Entry layout: see [below](DeleteMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<DeleteMessagesResult>>,
@@ -108,11 +108,11 @@ pub struct DeleteMessagesResult {
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The removed message as echoed back by the server [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-message)
+    /// The removed message as echoed back by the server [(detailed description)](DeleteMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<DeleteMessagesResultMessage>,
-    /// The chat or channel the message belonged to [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-chat)
+    /// The chat or channel the message belonged to [(detailed description)](DeleteMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<DeleteMessagesResultChat>,

@@ -9,7 +9,7 @@ use crate::wire;
 /// Bitrix24 fires `OnImConnectorDialogFinish` once a conversation (dialog) in an Open Channel served by a connector has been closed.
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
 #[serde_as]
@@ -28,7 +28,7 @@ pub struct OnImConnectorDialogFinish {
     pub event_id: Option<i64>,
     /// The event payload proper.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#data)
+    /// Fields: see [below](OnImConnectorDialogFinishData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorDialogFinishData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -36,7 +36,7 @@ pub struct OnImConnectorDialogFinish {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#auth)
+    /// Fields: see [below](OnImConnectorDialogFinishAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorDialogFinishAuth>,
 }
@@ -62,7 +62,7 @@ pub struct OnImConnectorDialogFinishData {
     pub line: Option<String>,
     /// List of dialog descriptions.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#dialog-params)
+    /// Item layout: see [below](OnImConnectorDialogFinishDataData)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnImConnectorDialogFinishDataData>>,
 }
@@ -77,22 +77,22 @@ pub struct OnImConnectorDialogFinishData {
 pub struct OnImConnectorDialogFinishDataData {
     /// Which connector, line, chat and user the dialog is tied to.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#connector)
+    /// Fields: see [below](OnImConnectorDialogFinishConnector)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnImConnectorDialogFinishConnector>,
     /// The open line session behind the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#session)
+    /// Fields: see [below](OnImConnectorDialogFinishSession)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnImConnectorDialogFinishSession>,
     /// The Bitrix24 chat of the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#chat)
+    /// Fields: see [below](OnImConnectorDialogFinishChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorDialogFinishChat>,
     /// The client taking part in the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#user)
+    /// Fields: see [below](OnImConnectorDialogFinishUser)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnImConnectorDialogFinishUser>,
 }

@@ -9,7 +9,7 @@ use crate::wire;
 /// Bitrix24 fires `OnImConnectorDialogStart` at the moment a new conversation (dialog) comes into being in an Open Channel served by a connector.
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
 #[serde_as]
@@ -28,7 +28,7 @@ pub struct OnImConnectorDialogStart {
     pub event_id: Option<i64>,
     /// The event payload proper.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#data)
+    /// Fields: see [below](OnImConnectorDialogStartData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorDialogStartData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -36,7 +36,7 @@ pub struct OnImConnectorDialogStart {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#auth)
+    /// Fields: see [below](OnImConnectorDialogStartAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorDialogStartAuth>,
 }
@@ -62,7 +62,7 @@ pub struct OnImConnectorDialogStartData {
     pub line: Option<String>,
     /// List of dialog descriptions.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#dialog-params)
+    /// Item layout: see [below](OnImConnectorDialogStartDataData)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnImConnectorDialogStartDataData>>,
 }
@@ -77,22 +77,22 @@ pub struct OnImConnectorDialogStartData {
 pub struct OnImConnectorDialogStartDataData {
     /// Which connector, line, chat and user the dialog is tied to.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#connector)
+    /// Fields: see [below](OnImConnectorDialogStartConnector)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnImConnectorDialogStartConnector>,
     /// The open line session behind the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#session)
+    /// Fields: see [below](OnImConnectorDialogStartSession)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnImConnectorDialogStartSession>,
     /// The Bitrix24 chat of the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#chat)
+    /// Fields: see [below](OnImConnectorDialogStartChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorDialogStartChat>,
     /// The client taking part in the dialog.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#user)
+    /// Fields: see [below](OnImConnectorDialogStartUser)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnImConnectorDialogStartUser>,
 }

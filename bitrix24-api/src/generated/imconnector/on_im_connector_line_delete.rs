@@ -9,7 +9,7 @@ use crate::wire;
 /// Bitrix24 fires `OnImConnectorLineDelete` when an open line is deleted; the payload carries nothing but the ID of the removed line.
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html)
 #[serde_as]
@@ -33,7 +33,7 @@ pub struct OnImConnectorLineDelete {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html#auth)
+    /// Fields: see [below](OnImConnectorLineDeleteAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorLineDeleteAuth>,
 }

@@ -10,10 +10,13 @@ use crate::wire;
 ///
 /// You will not get this event:
 ///
+/// - for messages that come in from the external channel
+/// - for the connectors built into Bitrix24
+///
 /// Once the message has reached the external channel, report that back with [imconnector.send.status.delivery](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html).
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
 #[serde_as]
@@ -31,7 +34,7 @@ pub struct OnImConnectorMessageAdd {
     pub event_handler_id: Option<i64>,
     /// The event payload proper.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#data)
+    /// Fields: see [below](OnImConnectorMessageAddData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorMessageAddData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -39,7 +42,7 @@ pub struct OnImConnectorMessageAdd {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#auth)
+    /// Fields: see [below](OnImConnectorMessageAddAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorMessageAddAuth>,
 }
@@ -65,7 +68,7 @@ pub struct OnImConnectorMessageAddData {
     pub line: Option<i64>,
     /// The messages to deliver.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
+    /// Item layout: see [below](OnImConnectorMessageAddMessage)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub messages: Option<Vec<OnImConnectorMessageAddMessage>>,
 }
@@ -80,17 +83,17 @@ pub struct OnImConnectorMessageAddData {
 pub struct OnImConnectorMessageAddMessage {
     /// Bitrix24's own IDs for the message and its chat.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
+    /// Fields: see [below](OnImConnectorMessageAddIm)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnImConnectorMessageAddIm>,
     /// Author and text of the message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
+    /// Fields: see [below](OnImConnectorMessageAddMessageMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnImConnectorMessageAddMessageMessage>,
     /// The target chat in the external system.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
+    /// Fields: see [below](OnImConnectorMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorMessageAddChat>,
 }

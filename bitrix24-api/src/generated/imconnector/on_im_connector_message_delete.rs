@@ -10,8 +10,11 @@ use crate::wire;
 ///
 /// You will not get this event:
 ///
+/// - when the deleted message is one that came in from the external channel
+/// - for the connectors built into Bitrix24
+///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
 #[serde_as]
@@ -29,7 +32,7 @@ pub struct OnImConnectorMessageDelete {
     pub event_handler_id: Option<i64>,
     /// The event payload proper.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#data)
+    /// Fields: see [below](OnImConnectorMessageDeleteData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorMessageDeleteData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -37,7 +40,7 @@ pub struct OnImConnectorMessageDelete {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#auth)
+    /// Fields: see [below](OnImConnectorMessageDeleteAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorMessageDeleteAuth>,
 }
@@ -63,7 +66,7 @@ pub struct OnImConnectorMessageDeleteData {
     pub line: Option<i64>,
     /// The messages deleted in Bitrix24 that should now be removed from the external channel too.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
+    /// Item layout: see [below](OnImConnectorMessageDeleteMessage)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteMessage>>,
 }
@@ -78,17 +81,17 @@ pub struct OnImConnectorMessageDeleteData {
 pub struct OnImConnectorMessageDeleteMessage {
     /// Bitrix24's own IDs for the message and its chat.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#im)
+    /// Fields: see [below](OnImConnectorMessageDeleteIm)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnImConnectorMessageDeleteIm>,
     /// External ID of the message to remove.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#message)
+    /// Fields: see [below](OnImConnectorMessageDeleteMessageMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnImConnectorMessageDeleteMessageMessage>,
     /// The chat in the external channel that holds the message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#chat)
+    /// Fields: see [below](OnImConnectorMessageDeleteChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorMessageDeleteChat>,
 }

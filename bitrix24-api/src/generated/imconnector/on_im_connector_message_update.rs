@@ -10,10 +10,13 @@ use crate::wire;
 ///
 /// You will not get this event:
 ///
+/// - for the connectors built into Bitrix24
+/// - when the edited message is one that came in from the external channel
+///
 /// When the external channel has accepted the edit, confirm it with [imconnector.send.status.delivery](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html).
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
 #[serde_as]
@@ -31,7 +34,7 @@ pub struct OnImConnectorMessageUpdate {
     pub event_handler_id: Option<i64>,
     /// Details of the edited outgoing message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#data)
+    /// Fields: see [below](OnImConnectorMessageUpdateData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorMessageUpdateData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -39,7 +42,7 @@ pub struct OnImConnectorMessageUpdate {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#auth)
+    /// Fields: see [below](OnImConnectorMessageUpdateAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorMessageUpdateAuth>,
 }
@@ -65,7 +68,7 @@ pub struct OnImConnectorMessageUpdateData {
     pub line: Option<i64>,
     /// The messages edited in Bitrix24 whose new versions must reach the external channel.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
+    /// Item layout: see [below](OnImConnectorMessageUpdateMessage)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessage>>,
 }
@@ -80,17 +83,17 @@ pub struct OnImConnectorMessageUpdateData {
 pub struct OnImConnectorMessageUpdateMessage {
     /// Bitrix24's own IDs for the message and its chat.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
+    /// Fields: see [below](OnImConnectorMessageUpdateIm)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnImConnectorMessageUpdateIm>,
     /// External ID and new content of the edited message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
+    /// Fields: see [below](OnImConnectorMessageUpdateMessageMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnImConnectorMessageUpdateMessageMessage>,
     /// The chat in the external channel that holds the message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
+    /// Fields: see [below](OnImConnectorMessageUpdateChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorMessageUpdateChat>,
 }

@@ -9,7 +9,7 @@ use crate::wire;
 /// Bitrix24 fires `OnImConnectorStatusDelete` when someone on the account disconnects an external-channel connector from one particular open channel.
 ///
 /// - Scope: `imconnector`
-/// - Who may subscribe: any user of the account can register a handler for it
+/// - Who may subscribe: any user of the account
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html)
 #[serde_as]
@@ -27,7 +27,7 @@ pub struct OnImConnectorStatusDelete {
     pub event_handler_id: Option<i64>,
     /// Which connector was disconnected, and where.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html#data)
+    /// Fields: see [below](OnImConnectorStatusDeleteData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorStatusDeleteData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
@@ -35,7 +35,7 @@ pub struct OnImConnectorStatusDelete {
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html#auth)
+    /// Fields: see [below](OnImConnectorStatusDeleteAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorStatusDeleteAuth>,
 }

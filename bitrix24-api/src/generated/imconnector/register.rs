@@ -11,7 +11,7 @@ use crate::wire;
 /// Calling it again with an `ID` that is already registered does not create a duplicate: the existing connector is overwritten with the new settings.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -31,13 +31,13 @@ pub struct Register {
     pub name: String,
     /// Icon shown for the connector in its normal state.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon)
+    /// Fields: see [below](RegisterIcon)
     pub icon: RegisterIcon,
     /// Address of your settings page. When a user opens the connector settings, Bitrix24 loads this URL into a slider as an embedded interface. Background on embedding: [Widget Embedding Mechanism](https://apidocs.bitrix24.com/api-reference/widgets/index.html)
     pub placement_handler: String,
     /// Icon shown while the connector is inactive.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon-disabled)
+    /// Fields: see [below](RegisterIconDisabled)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_disabled: Option<RegisterIconDisabled>,
     /// Whether messages arriving from the client side may be deleted. Defaults to `true`

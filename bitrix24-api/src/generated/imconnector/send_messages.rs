@@ -13,7 +13,7 @@ use crate::wire;
 /// In return you get, for each message, the Bitrix24 chat ID and the ID of the open line session (dialog) that received it.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -33,7 +33,7 @@ pub struct SendMessages {
     pub line: i64,
     /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
+    /// Item layout: see [below](SendMessagesMessage)
     pub messages: Vec<SendMessagesMessage>,
 }
 
@@ -53,7 +53,7 @@ pub struct SendMessagesResponse {
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
+    /// Fields: see [below](SendMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<SendMessagesData>,
 }
@@ -68,7 +68,7 @@ pub struct SendMessagesResponse {
 pub struct SendMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
-    /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item)
+    /// Entry layout: see [below](SendMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<SendMessagesResult>>,
@@ -86,15 +86,15 @@ pub struct SendMessagesResult {
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The message as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-message)
+    /// The message as stored after processing [(detailed description)](SendMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<SendMessagesResultMessage>,
-    /// The chat as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-chat)
+    /// The chat as stored after processing [(detailed description)](SendMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<SendMessagesResultChat>,
-    /// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-extra)
+    /// Processing switches that were in effect for this message [(detailed description)](SendMessagesExtra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
     pub extra: Option<SendMessagesExtra>,
@@ -106,7 +106,7 @@ pub struct SendMessagesResult {
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
     pub errors: Option<Vec<serde_json::Value>>,
-    /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
+    /// The open line session that received the message, when one exists [(detailed description)](SendMessagesSession)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "session")]
     pub session: Option<SendMessagesSession>,

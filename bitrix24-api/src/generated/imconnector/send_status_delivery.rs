@@ -11,7 +11,7 @@ use serde::Serialize;
 /// Messages travelling the other way (from the external system into the open line) cannot be confirmed with this method.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -31,7 +31,7 @@ pub struct SendStatusDelivery {
     pub line: i64,
     /// Delivery confirmations, one object per message, each made of the blocks `im`, `message` and `chat`.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
+    /// Item layout: see [below](SendStatusDeliveryMessage)
     pub messages: Vec<SendStatusDeliveryMessage>,
 }
 
@@ -47,13 +47,13 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SendStatusDeliveryMessage {
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
+    /// Bitrix24's own IDs for the message and its chat [(detailed description)](SendStatusDeliveryIm)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub im: Option<SendStatusDeliveryIm>,
-    /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
+    /// The message as the external system identifies it [(detailed description)](SendStatusDeliveryMessageMessage)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<SendStatusDeliveryMessageMessage>,
-    /// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
+    /// The chat as the external system identifies it [(detailed description)](SendStatusDeliveryChat)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat: Option<SendStatusDeliveryChat>,
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 /// Messages travelling the other way (from the external system into the open line) cannot be marked with this method.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -29,7 +29,7 @@ pub struct SendStatusReading {
     pub line: i64,
     /// Read confirmations, one object per message, each made of the blocks `im`, `message` and `chat`
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
+    /// Item layout: see [below](SendStatusReadingMessage)
     pub messages: Vec<SendStatusReadingMessage>,
 }
 
@@ -45,13 +45,13 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SendStatusReadingMessage {
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
+    /// Bitrix24's own IDs for the message and its chat [(detailed description)](SendStatusReadingIm)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub im: Option<SendStatusReadingIm>,
-    /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
+    /// The message as the external system identifies it [(detailed description)](SendStatusReadingMessageMessage)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<SendStatusReadingMessageMessage>,
-    /// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-chat)
+    /// The chat as the external system identifies it [(detailed description)](SendStatusReadingChat)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat: Option<SendStatusReadingChat>,
 }

@@ -32,15 +32,15 @@ crate::request!(DeleteMessagesUser(id: String) {});
 pub struct Message {
     /// The sender as the external system knows them.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
+    /// Fields: see [below](User)
     pub user: User,
     /// The message content and its external identity.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
+    /// Fields: see [below](MessageMessage)
     pub message: MessageMessage,
     /// The chat the message was written in, on the external side.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
+    /// Fields: see [below](Chat)
     pub chat: Chat,
 }
 

@@ -9,7 +9,7 @@ use crate::wire;
 /// `imconnector.status` tells you how a connector stands on a given open line: whether it is configured, whether it reports an error, and whether it is usable overall.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: yes
 ///
 /// # Errors

@@ -9,7 +9,7 @@ use crate::wire;
 /// `imconnector.unregister` deletes the registration of a custom connector, the counterpart of `imconnector.register`.
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors

@@ -13,7 +13,7 @@ use crate::wire;
 /// Point at each message with the very `message.id` and `chat.id` pair you sent earlier through [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html).
 ///
 /// - Scope: `imopenlines`
-/// - Who may call it: every user of the account may call it
+/// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
 /// # Errors
@@ -33,7 +33,7 @@ pub struct UpdateMessages {
     pub line: i64,
     /// Messages to change. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
-    /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
+    /// Item layout: see [below](UpdateMessagesMessage)
     pub messages: Vec<UpdateMessagesMessage>,
 }
 
@@ -54,7 +54,7 @@ pub struct UpdateMessagesResponse {
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
-    /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
+    /// Fields: see [below](UpdateMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<UpdateMessagesData>,
 }
@@ -69,7 +69,7 @@ pub struct UpdateMessagesResponse {
 pub struct UpdateMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
-    /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item)
+    /// Entry layout: see [below](UpdateMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<UpdateMessagesResult>>,
@@ -87,15 +87,15 @@ pub struct UpdateMessagesResult {
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The message as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-message)
+    /// The message as stored after the change [(detailed description)](UpdateMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<UpdateMessagesResultMessage>,
-    /// The chat as stored after the change [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-chat)
+    /// The chat as stored after the change [(detailed description)](UpdateMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<UpdateMessagesResultChat>,
-    /// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item-extra)
+    /// Processing switches that were in effect for this message [(detailed description)](UpdateMessagesExtra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
     pub extra: Option<UpdateMessagesExtra>,

@@ -22,7 +22,7 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConfigAdd {
-    /// Settings of the line to be created, passed as one object [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
+    /// Settings of the line to be created, passed as one object [(detailed description)](ConfigAddParams)
     #[serde(rename = "PARAMS", skip_serializing_if = "Option::is_none")]
     pub params: Option<ConfigAddParams>,
 }

@@ -282,12 +282,12 @@ pub struct ConfigGetResponse {
     /// IDs of the operators in the queue
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub queue: Option<Vec<i64>>,
-    /// Queue entries keyed by user ID; each value describes one entry [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-full-item)
+    /// Queue entries keyed by user ID; each value describes one entry [(detailed description)](ConfigGetQueueFullEntry)
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub queue_full: Option<BTreeMap<String, ConfigGetQueueFullEntry>>,
-    /// Display data of the queue's users keyed by user ID; each value describes one user [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
+    /// Display data of the queue's users keyed by user ID; each value describes one user [(detailed description)](ConfigGetQueueUsersFieldsEntry)
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]

@@ -22,10 +22,10 @@ use crate::wire;
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigListGet {
-    /// Controls which lines and fields come back [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#params)
+    /// Controls which lines and fields come back [(detailed description)](ConfigListGetParams)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<ConfigListGetParams>,
-    /// Extra data to attach to each line [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#options)
+    /// Extra data to attach to each line [(detailed description)](ConfigListGetOptions)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<ConfigListGetOptions>,
 }
@@ -348,14 +348,14 @@ pub struct ConfigListGetItem {
     /// Present only if `OPTIONS.QUEUE = "Y"` was sent
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub queue: Option<Vec<i64>>,
-    /// Display data of the queue's users, keyed by user ID; each value describes one user [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#queue-users-fields-item).
+    /// Display data of the queue's users, keyed by user ID; each value describes one user [(detailed description)](ConfigListGetQueueUsersFieldsEntry).
     ///
     /// Present only if `OPTIONS.QUEUE = "Y"` was sent
     ///
     /// Keyed by user ID.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub queue_users_fields: Option<BTreeMap<String, ConfigListGetQueueUsersFieldsEntry>>,
-    /// Configured queue entries of the line, in queue order [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#config-queue-item-fields).
+    /// Configured queue entries of the line, in queue order [(detailed description)](ConfigListGetConfigQueue).
     ///
     /// Present only if `OPTIONS.CONFIG_QUEUE = "Y"` was sent
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]

@@ -106,7 +106,7 @@ pub struct DialogGetResponse {
     /// ID of the earliest unread message, `0` when everything is read
     #[serde_as(as = "Option<wire::Int>")]
     pub unread_id: Option<i64>,
-    /// Which chat actions are allowed [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#restrictions)
+    /// Which chat actions are allowed [(detailed description)](DialogGetRestrictions)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub restrictions: Option<DialogGetRestrictions>,
     /// ID of the most recent message
@@ -155,7 +155,7 @@ pub struct DialogGetResponse {
     /// The calling user's role in this chat
     #[serde_as(as = "Option<wire::Str>")]
     pub role: Option<String>,
-    /// Reference to the external channel conversation [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
+    /// Reference to the external channel conversation [(detailed description)](DialogGetEntityLink)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub entity_link: Option<DialogGetEntityLink>,
     /// Whether users can type into the message field
@@ -164,19 +164,19 @@ pub struct DialogGetResponse {
     /// ID of the chat background; `null` when none is set
     #[serde_as(as = "Option<wire::Int>")]
     pub background_id: Option<i64>,
-    /// What the calling user may do in the chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
+    /// What the calling user may do in the chat [(detailed description)](DialogGetPermissions)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub permissions: Option<DialogGetPermissions>,
     /// Whether the chat is considered new
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_new: Option<bool>,
-    /// Per-user read markers [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#readed-list)
+    /// Per-user read markers [(detailed description)](DialogGetReadedList)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub readed_list: Option<Vec<DialogGetReadedList>>,
     /// IDs of the operators who act as chat managers
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub manager_list: Option<Vec<i64>>,
-    /// Who has seen the most recent message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#last-message-views)
+    /// Who has seen the most recent message [(detailed description)](DialogGetLastMessageViews)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub last_message_views: Option<DialogGetLastMessageViews>,
 }
@@ -271,7 +271,7 @@ pub struct DialogGetLastMessageViews {
     /// ID of the message these view figures refer to
     #[serde_as(as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
-    /// The earliest users to see the message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#first-viewer-item)
+    /// The earliest users to see the message [(detailed description)](DialogGetFirstViewer)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub first_viewers: Option<Vec<DialogGetFirstViewer>>,
     /// How many further users have seen the message

@@ -10,6 +10,10 @@ use crate::wire;
 ///
 /// Restrictions to keep in mind:
 ///
+/// 1. Calls made with session authorization are rejected with the `WRONG_AUTH_TYPE` error; use a webhook or OAuth instead.
+/// 2. Each user can receive at most one such message per week. Accounts running a Partner (NFR) license are exempt from this cap.
+/// 3. A keyboard is allowed only as a way to render a button that links to an external website.
+///
 /// - Scope: `imopenlines`
 /// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no

@@ -30,7 +30,7 @@ pub struct OnOpenLineMessageAdd {
     pub event_id: Option<i64>,
     /// Payload describing what happened.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#data)
+    /// Its fields are listed [below](OnOpenLineMessageAddData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnOpenLineMessageAddData>,
     /// Moment the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html) dispatched the event
@@ -38,7 +38,7 @@ pub struct OnOpenLineMessageAdd {
     pub ts: Option<i64>,
     /// Authorization data plus details of the Bitrix24 account that raised the event.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#auth)
+    /// Its fields are listed [below](OnOpenLineMessageAddAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnOpenLineMessageAddAuth>,
 }
@@ -58,7 +58,7 @@ impl crate::method::Event for OnOpenLineMessageAdd {
 pub struct OnOpenLineMessageAddData {
     /// List of objects, each describing one added message.
     ///
-    /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat-params)
+    /// The fields of each element are listed [below](OnOpenLineMessageAddDataData)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnOpenLineMessageAddDataData>>,
@@ -74,17 +74,17 @@ pub struct OnOpenLineMessageAddData {
 pub struct OnOpenLineMessageAddDataData {
     /// Which connector and line the message came through.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#connector)
+    /// Its fields are listed [below](OnOpenLineMessageAddConnector)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnOpenLineMessageAddConnector>,
     /// The Bitrix24 chat the message belongs to.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat)
+    /// Its fields are listed [below](OnOpenLineMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
     /// The message itself.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#message)
+    /// Its fields are listed [below](OnOpenLineMessageAddMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnOpenLineMessageAddMessage>,
     /// Tracking data with the `trackId` code used to tie the message to a CRM record; empty in the sample payload
@@ -94,7 +94,7 @@ pub struct OnOpenLineMessageAddDataData {
     pub r#ref: Option<Vec<serde_json::Value>>,
     /// Supplementary data.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#extra)
+    /// Its fields are listed [below](OnOpenLineMessageAddExtra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub extra: Option<OnOpenLineMessageAddExtra>,
 }

@@ -30,7 +30,7 @@ pub struct OnOpenLineMessageUpdate {
     pub event_id: Option<i64>,
     /// Payload describing what happened.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#data)
+    /// Its fields are listed [below](OnOpenLineMessageUpdateData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnOpenLineMessageUpdateData>,
     /// Moment the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html) dispatched the event
@@ -38,7 +38,7 @@ pub struct OnOpenLineMessageUpdate {
     pub ts: Option<i64>,
     /// Authorization data plus details of the Bitrix24 account that raised the event.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html#auth)
+    /// Its fields are listed [below](OnOpenLineMessageUpdateAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnOpenLineMessageUpdateAuth>,
 }

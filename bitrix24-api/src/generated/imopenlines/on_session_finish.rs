@@ -30,7 +30,7 @@ pub struct OnSessionFinish {
     pub event_id: Option<i64>,
     /// Payload describing what happened.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#data)
+    /// Its fields are listed [below](OnSessionFinishData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnSessionFinishData>,
     /// Moment the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html) dispatched the event
@@ -38,7 +38,7 @@ pub struct OnSessionFinish {
     pub ts: Option<i64>,
     /// Authorization data plus details of the Bitrix24 account that raised the event.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#auth)
+    /// Its fields are listed [below](OnSessionFinishAuth)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnSessionFinishAuth>,
 }

@@ -76,7 +76,7 @@ pub struct SessionHistoryGetResponse {
     pub user_id: Option<String>,
     /// The session's messages, keyed by message ID.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message)
+    /// Its fields are listed [below](SessionHistoryGetMessage)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub message: Option<BTreeMap<String, SessionHistoryGetMessage>>,
     /// Maps the chat to the IDs of its messages.
@@ -86,17 +86,17 @@ pub struct SessionHistoryGetResponse {
     pub users_message: Option<BTreeMap<String, Vec<i64>>>,
     /// Participants of the chat, keyed by user ID.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users)
+    /// Its fields are listed [below](SessionHistoryGetUsers)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub users: Option<BTreeMap<String, SessionHistoryGetUsers>>,
     /// Open line specific information.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#openlines)
+    /// Its fields are listed [below](SessionHistoryGetOpenlines)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub openlines: Option<SessionHistoryGetOpenlines>,
     /// Users bucketed by department; comes back as an empty array when there is nothing to show
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
+    /// Its fields are listed [below](SessionHistoryGetUserInGroup)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub user_in_group: Option<BTreeMap<String, SessionHistoryGetUserInGroup>>,
     /// Users that do not fall into any department listed in `userInGroup`
@@ -106,7 +106,7 @@ pub struct SessionHistoryGetResponse {
     pub wo_user_in_group: Option<Vec<serde_json::Value>>,
     /// The chat record, keyed by chat ID.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat)
+    /// Its fields are listed [below](SessionHistoryGetChat)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub chat: Option<BTreeMap<String, SessionHistoryGetChat>>,
     /// Per-user block flags for the chat.
@@ -123,7 +123,7 @@ pub struct SessionHistoryGetResponse {
     pub user_in_chat: Option<BTreeMap<String, Vec<i64>>>,
     /// Files attached to the messages; an empty array when there are none.
     ///
-    /// The layout of this object is shown [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#files)
+    /// The layout of this object is shown [below](SessionHistoryGetFiles)
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub files: Option<BTreeMap<String, SessionHistoryGetFiles>>,
 }

@@ -587,7 +587,7 @@ pub struct OnOpenLineMessageData {
     pub line: Option<i64>,
     /// List of objects, each describing one removed message.
     ///
-    /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#chat-params)
+    /// The fields of each element are listed [below](OnOpenLineMessageDataData)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnOpenLineMessageDataData>>,
 }
@@ -604,17 +604,17 @@ pub struct OnOpenLineMessageData {
 pub struct OnOpenLineMessageDataData {
     /// Messenger-side identifiers of the removed message.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#im)
+    /// Its fields are listed [below](OnOpenLineMessageIm)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnOpenLineMessageIm>,
     /// Reference to the affected message.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#message)
+    /// Its fields are listed [below](OnOpenLineMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnOpenLineMessageAddChat>,
     /// Reference to the chat that holds the message.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#chat)
+    /// Its fields are listed [below](OnOpenLineMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
 }
@@ -649,7 +649,7 @@ pub struct OnOpenLineMessageIm {
 pub struct OnSessionData {
     /// List of objects, each describing one session.
     ///
-    /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#chat-params)
+    /// The fields of each element are listed [below](OnSessionDataData)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnSessionDataData>>,
@@ -667,22 +667,22 @@ pub struct OnSessionData {
 pub struct OnSessionDataData {
     /// Which connector and line the session runs through.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#connector)
+    /// Its fields are listed [below](OnConnector)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnConnector>,
     /// State of the session.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#session)
+    /// Its fields are listed [below](OnSessionSession)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnSessionSession>,
     /// The Bitrix24 chat the session belongs to.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#chat)
+    /// Its fields are listed [below](OnOpenLineMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
     /// The client taking part in the session.
     ///
-    /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#user)
+    /// Its fields are listed [below](OnOpenLineMessageAddChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnOpenLineMessageAddChat>,
 }
