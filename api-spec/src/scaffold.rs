@@ -8,7 +8,7 @@
 //! request example.
 //!
 //! A facts-only page differs from a scaffold only where the scaffold writes a `TODO`:
-//! - the H1 is the method or event name alone;
+//! - the H1 is the method or event name alone (`Event` or `Method` when the H1 names none);
 //! - a paragraph, list, note, cut or `{% if %}` block that holds sentences is left out (a sentence the
 //!   parser turns into a fact, such as a parameter group, is restated in our words on its own);
 //! - a description cell keeps only its facts: links to nested tables, "The structure is below." where
@@ -106,6 +106,11 @@ impl Writer<'_> {
                 let name = self.page.names.first().cloned().unwrap_or_default();
                 match self.mode {
                     Mode::Todo => self.push(&format!("# TODO: title {name}")),
+                    // A page that names nothing in its H1 says what it is.
+                    Mode::FactsOnly if name.is_empty() => match self.page.kind {
+                        crate::ir::PageKind::Event => self.push("# Event"),
+                        _ => self.push("# Method"),
+                    },
                     Mode::FactsOnly => self.push(&format!("# {name}")),
                 }
             }
@@ -123,8 +128,14 @@ impl Writer<'_> {
             BlockKind::Paragraph { text, attrs } => {
                 let kept = text.starts_with("HTTP") || text.starts_with("No parameters");
                 let mut parts: Vec<String> = Vec::new();
-                if kept {
+                if kept && self.mode == Mode::Todo {
                     parts.push(text.clone());
+                } else if kept {
+                    // The status line, or the bare statement; what follows them is a sentence.
+                    parts.push(match text.starts_with("HTTP") {
+                        true => text.lines().next().unwrap_or("").trim().to_string(),
+                        false => "No parameters.".to_string(),
+                    });
                 } else if self.mode == Mode::Todo {
                     parts.push(TODO.to_string());
                 }
@@ -182,15 +193,18 @@ impl Writer<'_> {
         }
     }
 
-    /// The scope line stays; who may call the method is for the maintainer to word (a `TODO`, or
-    /// nothing after the label).
+    /// The scope line stays (in a facts-only page, only its scopes: see [`scope_line`]); who may
+    /// call the method is for the maintainer to word (a `TODO`, or nothing after the label).
     fn quote(&mut self, inner: &[Block]) {
         let mut lines = Vec::new();
         for b in inner {
             if let BlockKind::Paragraph { text, .. } = &b.kind {
                 for line in text.lines() {
                     if line.starts_with("Scope:") {
-                        lines.push(format!("> {line}"));
+                        lines.push(match self.mode {
+                            Mode::Todo => format!("> {line}"),
+                            Mode::FactsOnly => scope_line(line),
+                        });
                     } else if let Some((label, _)) = line
                         .split_once(':')
                         .filter(|(l, _)| l.starts_with("Who can"))
@@ -255,6 +269,36 @@ impl Writer<'_> {
         }
         self.push(&format!("#|\n{}\n|#", rows.join("\n")));
     }
+}
+
+/// The facts of a `Scope:` line: each code span in it (the parser reads each as a scope), linked as
+/// upstream links it, as `> Scope: [`a`](…), `b``. The words between them are left out.
+pub fn scope_line(line: &str) -> String {
+    let rest = line
+        .trim()
+        .trim_start_matches('>')
+        .trim_start()
+        .strip_prefix("Scope:")
+        .unwrap_or(line);
+    let links = cells::links(rest);
+    let mut scopes: Vec<String> = Vec::new();
+    let mut at = 0;
+    while let Some(open) = rest[at..].find('`').map(|i| at + i) {
+        let Some(close) = rest[open + 1..].find('`').map(|i| open + 1 + i) else {
+            break;
+        };
+        let span = &rest[open..=close];
+        let linked = links
+            .iter()
+            .find(|l| l.text == span)
+            .map(|l| format!("[{span}]({})", l.target));
+        let item = linked.unwrap_or_else(|| span.to_string());
+        if !scopes.contains(&item) {
+            scopes.push(item);
+        }
+        at = close + 1;
+    }
+    format!("> Scope: {}", scopes.join(", "))
 }
 
 /// The facts-only form of a body cell in the column headed `head` (of `heads`, the table's header

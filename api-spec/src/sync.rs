@@ -6,18 +6,23 @@
 //!   is keyed by the field name, any other row by its fact cells: status, code, message). Rows come
 //!   in upstream's order: the header row and every fact cell (first cells with names, markers and
 //!   types; codes, statuses, messages, defaults, examples) are upstream's. A description cell stays
-//!   ours while its facts (links to nested tables, the pointer to a structure below, restated
-//!   rules, documented values) equal upstream's; when only the documented values changed, the value
-//!   items are added or removed in our text; otherwise the cell holds upstream's facts only. A row
-//!   new upstream arrives facts-only; a row gone upstream is removed.
+//!   ours, except that when upstream's documented values differ from the values our cell lists,
+//!   the value items are added or removed in our text. Only when the page so patched still differs
+//!   from upstream in its parsed facts ([`crate::drift`]) does a stricter rule apply: a cell stays
+//!   ours only while its facts (links to nested tables, the pointer to a structure below, restated
+//!   rules, documented values) equal upstream's, else it holds upstream's facts only; the stricter
+//!   page is kept only if it differs less. A row new upstream arrives facts-only; a row gone
+//!   upstream is removed.
 //! - Top-level JSON code blocks (the examples) are replaced by upstream's, pairwise in page order.
-//! - The `> Scope:` line follows upstream's, and `commit:` in the front matter names the docs
-//!   commit, but only when some fact changed: a page whose facts are unchanged stays byte for byte.
-//! - When the page's shape changed (a table or an example came or went, or the patched page still
-//!   differs from upstream in its parsed facts, see [`crate::drift`]), the page is rebuilt: the
-//!   facts-only page of upstream, with our title and our description cells carried over by the same
-//!   row rule. Our paragraphs do not survive a rebuild; [`Merge::rebuilt`] says so, so the caller
-//!   can tell the maintainer.
+//! - The `> Scope:` line takes upstream's scopes when they differ from ours, and `commit:` in the
+//!   front matter names the docs commit, but only when some fact changed: a page whose facts are
+//!   unchanged stays byte for byte.
+//! - When the page's shape changed (a table or an example came or went, the scope line appeared
+//!   or vanished), the page is rebuilt: the facts-only page of upstream, with our title, our "Who
+//!   can" line and our description cells carried over by the same row rules. Our paragraphs do not
+//!   survive a rebuild; [`Merge::rebuilt`] says so, so the caller can tell the maintainer.
+//! - A page whose shape is unchanged is never rebuilt, even when facts still differ: those are
+//!   reported ([`Merge::differences`]) for the maintainer, rather than our words dropped.
 
 use crate::blocks::{Block, BlockKind, Table};
 use crate::cells::header_cell;
@@ -25,7 +30,7 @@ use crate::diag::Diagnostics;
 use crate::drift::{Difference, compare};
 use crate::include::Loader;
 use crate::ir::Page;
-use crate::scaffold::{FACTS_ONLY_MARK, cell_facts, facts_only, is_fact_column};
+use crate::scaffold::{FACTS_ONLY_MARK, cell_facts, facts_only, is_fact_column, scope_line};
 
 /// The result of merging upstream's facts into one of our pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,22 +61,45 @@ pub fn merge(
     commit: &str,
     loader: &dyn Loader,
 ) -> Merge {
-    let patched = patch(ours, upstream, commit);
     let differences = |text: &str| compare(&crate::parse_page(path, text, loader), upstream_page);
-    let mut patched_diffs = Vec::new();
-    if !patched.structural {
-        patched_diffs = differences(&patched.text);
-        if patched_diffs.is_empty() {
-            return patched.into_merge(ours, Vec::new(), false);
+    let lenient = patch(ours, upstream, commit, Rule::Lenient);
+    if !lenient.structural {
+        let lenient_diffs = differences(&lenient.text);
+        if lenient_diffs.is_empty() {
+            return lenient.into_merge(ours, lenient_diffs, false);
         }
+        let strict = patch(ours, upstream, commit, Rule::Strict);
+        let strict_diffs = differences(&strict.text);
+        // Our words give way only where that brings the page's facts closer to upstream's.
+        return if strict_diffs.len() < lenient_diffs.len() {
+            strict.into_merge(ours, strict_diffs, false)
+        } else {
+            lenient.into_merge(ours, lenient_diffs, false)
+        };
     }
-    let rebuilt = rebuild(ours, upstream, upstream_page, commit);
-    let rebuilt_diffs = differences(&rebuilt.text);
-    if patched.structural || rebuilt_diffs.len() < patched_diffs.len() {
-        rebuilt.into_merge(ours, rebuilt_diffs, true)
+    let lenient = rebuild(ours, upstream, upstream_page, commit, Rule::Lenient);
+    let lenient_diffs = differences(&lenient.text);
+    if lenient_diffs.is_empty() {
+        return lenient.into_merge(ours, lenient_diffs, true);
+    }
+    let strict = rebuild(ours, upstream, upstream_page, commit, Rule::Strict);
+    let strict_diffs = differences(&strict.text);
+    if strict_diffs.len() < lenient_diffs.len() {
+        strict.into_merge(ours, strict_diffs, true)
     } else {
-        patched.into_merge(ours, patched_diffs, false)
+        lenient.into_merge(ours, lenient_diffs, true)
     }
+}
+
+/// When one of our description cells stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Unless upstream's documented values differ from the values our cell lists (then the value
+    /// items are patched): what the cell says in prose is ours to word, and the page-level check
+    /// ([`compare`]) tells whether that kept every fact.
+    Lenient,
+    /// Only while its facts-only form equals upstream's (see [`cell_facts`]).
+    Strict,
 }
 
 /// A page written by [`patch`] or [`rebuild`], before it is checked against upstream.
@@ -266,7 +294,7 @@ struct MergedTable {
     rows_removed: usize,
 }
 
-fn merge_table(upstream: &Table, ours: Option<&Table>) -> MergedTable {
+fn merge_table(upstream: &Table, ours: Option<&Table>, rule: Rule) -> MergedTable {
     let heads = heads(upstream);
     let head_list = heads.clone().unwrap_or_default();
     let up_keys = row_keys(upstream);
@@ -316,10 +344,14 @@ fn merge_table(upstream: &Table, ours: Option<&Table>) -> MergedTable {
                 continue;
             }
             let want = facts_only(col, &up.text);
-            if facts_only(col, &our.text) == want {
+            let our_values = crate::cells::documented_values(&our.text);
+            let lenient_keeps = rule == Rule::Lenient
+                && (our_values.is_empty()
+                    || our_values == crate::cells::documented_values(&up.text));
+            if lenient_keeps || facts_only(col, &our.text) == want {
                 cells.push(our.text.clone());
-            } else if let Some(fixed) =
-                patch_values(&our.text, &up.text).filter(|f| facts_only(col, f) == want)
+            } else if let Some(fixed) = patch_values(&our.text, &up.text)
+                .filter(|f| rule == Rule::Lenient || facts_only(col, f) == want)
             {
                 cells.push(fixed);
             } else {
@@ -418,7 +450,7 @@ fn parse_blocks(text: &str) -> Vec<Block> {
 }
 
 /// Our page with upstream's facts written into its tables, examples, scope line and commit.
-fn patch(ours: &str, upstream: &str, commit: &str) -> Draft {
+fn patch(ours: &str, upstream: &str, commit: &str, rule: Rule) -> Draft {
     let our_blocks = parse_blocks(ours);
     let up_blocks = parse_blocks(upstream);
     let our_lines: Vec<&str> = ours.lines().collect();
@@ -451,7 +483,7 @@ fn patch(ours: &str, upstream: &str, commit: &str) -> Draft {
     for (up, pair) in up_tables.iter().zip(&pairs) {
         let Some(o) = *pair else { continue };
         let (place, mine) = (our_tables[o], our_table_refs[o]);
-        let merged = merge_table(up, Some(mine));
+        let merged = merge_table(up, Some(mine), rule);
         draft.reset_cells += merged.reset_cells;
         draft.rows_added += merged.rows_added;
         draft.rows_removed += merged.rows_removed;
@@ -476,14 +508,14 @@ fn patch(ours: &str, upstream: &str, commit: &str) -> Draft {
         }
     }
 
-    let scope_line = |lines: &[&str]| {
+    let scope_at = |lines: &[&str]| {
         lines
             .iter()
             .position(|l| l.trim_start().starts_with("> Scope:"))
     };
-    match (scope_line(&our_lines), scope_line(&up_lines)) {
-        (Some(o), Some(u)) if our_lines[o].trim() != up_lines[u].trim() => {
-            edits.push((o + 1, o + 1, up_lines[u].trim().to_string()));
+    match (scope_at(&our_lines), scope_at(&up_lines)) {
+        (Some(o), Some(u)) if scope_line(our_lines[o]) != scope_line(up_lines[u]) => {
+            edits.push((o + 1, o + 1, scope_line(up_lines[u])));
         }
         (Some(_), Some(_)) | (None, None) => {}
         _ => draft.structural = true,
@@ -503,7 +535,7 @@ fn patch(ours: &str, upstream: &str, commit: &str) -> Draft {
 }
 
 /// The facts-only page of upstream with our title, audience and description cells carried over.
-fn rebuild(ours: &str, upstream: &str, upstream_page: &Page, commit: &str) -> Draft {
+fn rebuild(ours: &str, upstream: &str, upstream_page: &Page, commit: &str, rule: Rule) -> Draft {
     let base = facts_only(upstream, upstream_page, commit);
     let base_blocks = parse_blocks(&base);
     let base_lines: Vec<&str> = base.lines().collect();
@@ -537,7 +569,7 @@ fn rebuild(ours: &str, upstream: &str, upstream_page: &Page, commit: &str) -> Dr
     let pairs = pair_tables(&up_tables, &our_tables);
     if base_tables.len() == up_tables.len() {
         for ((place, up), pair) in base_tables.iter().zip(&up_tables).zip(&pairs) {
-            let merged = merge_table(up, pair.map(|o| our_tables[o]));
+            let merged = merge_table(up, pair.map(|o| our_tables[o]), rule);
             draft.reset_cells += merged.reset_cells;
             draft.rows_added += merged.rows_added;
             draft.rows_removed += merged.rows_removed;
