@@ -406,7 +406,7 @@ fn patch_values(ours: &str, upstream: &str) -> Option<String> {
 /// Replaces the lines `first..=last` (1-based) of `lines`, keeping later replacements' numbers
 /// valid by applying them from the bottom up.
 fn apply(mut lines: Vec<String>, mut edits: Vec<(usize, usize, String)>) -> Vec<String> {
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (first, last, text) in edits {
         if first == 0 || last < first || last > lines.len() {
             continue;
