@@ -19,8 +19,9 @@
 //!   unchanged stays byte for byte.
 //! - When the page's shape changed (a table or an example came or went, the scope line appeared
 //!   or vanished), the page is rebuilt: the facts-only page of upstream, with our title, our "Who
-//!   can" line and our description cells carried over by the same row rules. Our paragraphs do not
-//!   survive a rebuild; [`Merge::rebuilt`] says so, so the caller can tell the maintainer.
+//!   can" line and our description cells carried over by the same row rules, and our paragraphs,
+//!   lists, notes and cuts put back under the heading of the same text (dropped when that makes
+//!   the facts differ more). [`Merge::rebuilt`] says so, for the maintainer to review the page.
 //! - A page whose shape is unchanged is never rebuilt, even when facts still differ: those are
 //!   reported ([`Merge::differences`]) for the maintainer, rather than our words dropped.
 
@@ -44,7 +45,7 @@ pub struct Merge {
     /// Table rows that arrived from upstream (facts-only) and rows removed because upstream dropped them.
     pub rows_added: usize,
     pub rows_removed: usize,
-    /// The page was rebuilt from the facts-only page; our paragraphs were not carried over.
+    /// The page was rebuilt from the facts-only page; our prose was carried over by heading.
     pub rebuilt: bool,
     /// Facts of the new page that still differ from upstream (empty when the sync is exact).
     pub differences: Vec<Difference>,
@@ -77,17 +78,110 @@ pub fn merge(
             lenient.into_merge(ours, lenient_diffs, false)
         };
     }
-    let lenient = rebuild(ours, upstream, upstream_page, commit, Rule::Lenient);
-    let lenient_diffs = differences(&lenient.text);
-    if lenient_diffs.is_empty() {
-        return lenient.into_merge(ours, lenient_diffs, true);
+    // Our paragraphs first, then without them (a sentence of ours may state a fact that
+    // upstream no longer states); the lenient rule before the strict one; the first exact draft
+    // wins, else the one that differs least.
+    let first = rebuild(ours, upstream, upstream_page, commit, Rule::Lenient, true);
+    let first_diffs = differences(&first.text);
+    let mut best = (first, first_diffs);
+    for (prose, rule) in [
+        (true, Rule::Strict),
+        (false, Rule::Lenient),
+        (false, Rule::Strict),
+    ] {
+        if best.1.is_empty() {
+            break;
+        }
+        let draft = rebuild(ours, upstream, upstream_page, commit, rule, prose);
+        let diffs = differences(&draft.text);
+        if diffs.len() < best.1.len() {
+            best = (draft, diffs);
+        }
     }
-    let strict = rebuild(ours, upstream, upstream_page, commit, Rule::Strict);
-    let strict_diffs = differences(&strict.text);
-    if strict_diffs.len() < lenient_diffs.len() {
-        strict.into_merge(ours, strict_diffs, true)
-    } else {
-        lenient.into_merge(ours, lenient_diffs, true)
+    best.0.into_merge(ours, best.1, true)
+}
+
+/// Our top-level prose (paragraphs, lists, notes, cuts) by the heading it stands under (`""` for
+/// the part above the first `##`), as the lines it spans in our page.
+fn prose_by_heading(ours: &str) -> Vec<(String, Vec<String>)> {
+    let blocks = parse_blocks(ours);
+    let lines: Vec<&str> = ours.lines().collect();
+    let mut out: Vec<(String, Vec<String>)> = vec![(String::new(), Vec::new())];
+    for (i, block) in blocks.iter().enumerate() {
+        let prose = match &block.kind {
+            BlockKind::Heading { level, text, .. } if *level > 1 => {
+                out.push((
+                    format!("{} {text}", "#".repeat(*level as usize)),
+                    Vec::new(),
+                ));
+                continue;
+            }
+            BlockKind::Paragraph { text, .. } => {
+                !(text.starts_with("HTTP") || text.starts_with("No parameters"))
+            }
+            BlockKind::List { .. } => !lines
+                .get(block.line as usize - 1)
+                .is_some_and(|l| l.contains("{#T}")),
+            BlockKind::Note { .. } | BlockKind::Cut { .. } => true,
+            _ => false,
+        };
+        if !prose || block.line == 0 {
+            continue;
+        }
+        let first = block.line as usize;
+        let limit = blocks
+            .get(i + 1)
+            .map(|b| b.line as usize - 1)
+            .unwrap_or(lines.len());
+        let mut span: Vec<String> = lines
+            .get(first - 1..limit.max(first).min(lines.len()))
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        while span.last().is_some_and(|l| l.trim().is_empty()) {
+            span.pop();
+        }
+        if let Some((_, body)) = out.last_mut() {
+            if !body.is_empty() {
+                body.push(String::new());
+            }
+            body.extend(span);
+        }
+    }
+    out.retain(|(_, body)| !body.is_empty());
+    out
+}
+
+/// Puts our prose back under the headings of `lines` that carry the same text: after the heading
+/// line, and for the part above the first `##`, after the H1 and the quote below it.
+fn carry_prose(lines: &mut Vec<String>, ours: &str) {
+    for (heading, body) in prose_by_heading(ours).into_iter().rev() {
+        let at = if heading.is_empty() {
+            let Some(h1) = lines.iter().position(|l| l.starts_with("# ")) else {
+                continue;
+            };
+            let mut at = h1 + 1;
+            while lines
+                .get(at)
+                .is_some_and(|l| l.trim().is_empty() || l.starts_with('>'))
+            {
+                at += 1;
+            }
+            // Back over the blank line that separates the quote from what follows.
+            while at > h1 + 1 && lines[at - 1].trim().is_empty() {
+                at -= 1;
+            }
+            at
+        } else {
+            match lines.iter().position(|l| l.trim_end() == heading) {
+                Some(h) => h + 1,
+                None => continue,
+            }
+        };
+        let mut insert = vec![String::new()];
+        insert.extend(body);
+        lines.splice(at..at, insert);
     }
 }
 
@@ -535,7 +629,14 @@ fn patch(ours: &str, upstream: &str, commit: &str, rule: Rule) -> Draft {
 }
 
 /// The facts-only page of upstream with our title, audience and description cells carried over.
-fn rebuild(ours: &str, upstream: &str, upstream_page: &Page, commit: &str, rule: Rule) -> Draft {
+fn rebuild(
+    ours: &str,
+    upstream: &str,
+    upstream_page: &Page,
+    commit: &str,
+    rule: Rule,
+    prose: bool,
+) -> Draft {
     let base = facts_only(upstream, upstream_page, commit);
     let base_blocks = parse_blocks(&base);
     let base_lines: Vec<&str> = base.lines().collect();
@@ -592,6 +693,9 @@ fn rebuild(ours: &str, upstream: &str, upstream_page: &Page, commit: &str, rule:
         lines.iter().position(|l| who(l)),
     ) {
         lines[at] = mine.to_string();
+    }
+    if prose {
+        carry_prose(&mut lines, ours);
     }
     // A page that was ours keeps being ours: it has words of ours in it.
     let was_facts_only = ours

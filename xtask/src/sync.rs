@@ -46,45 +46,53 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Prints the summary on stdout; a closed stdout (`| head`) is not an error.
     pub fn print(&self, dry_run: bool) {
+        use std::fmt::Write as _;
+        let mut out = String::new();
         let would = if dry_run {
             " (dry run: nothing written)"
         } else {
             ""
         };
-        println!(
+        let _ = writeln!(
+            out,
             "added {}, updated {}, unchanged {}, gone {}{would}",
             self.added.len(),
             self.updated.len(),
             self.unchanged,
             self.gone.len()
         );
-        println!("docs commit {}", self.commit);
+        let _ = writeln!(out, "docs commit {}", self.commit);
         for (page, note) in &self.updated {
-            println!("updated {page}{note}");
+            let _ = writeln!(out, "updated {page}{note}");
         }
         for page in &self.gone {
-            println!(
+            let _ = writeln!(
+                out,
                 "gone    {page} (kept; its upstream page is no longer a method or event page)"
             );
         }
         for (page, why) in &self.skipped {
-            println!("skipped {page}: {why}");
+            let _ = writeln!(out, "skipped {page}: {why}");
         }
         for (include, n) in &self.missing_includes {
-            println!(
+            let _ = writeln!(
+                out,
                 "missing include {include} (named by {n} synced pages; their facts from it are absent)"
             );
         }
         for (page, diffs) in &self.drift {
             let facts: Vec<&str> = diffs.iter().map(|d| d.fact.as_str()).take(5).collect();
-            println!(
+            let _ = writeln!(
+                out,
                 "drift   {page}: {} facts differ from upstream ({}{})",
                 diffs.len(),
                 facts.join(", "),
                 if diffs.len() > 5 { ", …" } else { "" }
             );
         }
+        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     }
 }
 
@@ -202,7 +210,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
             let mut note = Vec::new();
             if merged.rebuilt {
                 note.push(
-                    "rebuilt from the facts-only page: our paragraphs were not carried over"
+                    "rebuilt from the facts-only page, our prose put back by heading: review it"
                         .to_string(),
                 );
             }

@@ -533,3 +533,35 @@ fn our_pages_synced_with_the_docs_they_were_written_from_stay_as_they_are() {
         );
     }
 }
+
+#[test]
+fn a_page_whose_shape_changed_is_rebuilt_with_our_words_put_back() {
+    let docs = docs_fixture();
+    let pages = tempfile::tempdir().unwrap();
+    write(pages.path(), GET_PATH, &our_get());
+    // Upstream adds a second error example: the page's shape changed.
+    let changed = GET.replace(
+        "### Possible Error Codes",
+        "```json\n{\"error\": \"WIDGET_LOCKED\", \"error_description\": \"Widget locked\"}\n```\n\n### Possible Error Codes",
+    );
+    write(docs.path(), GET_PATH, &changed);
+    let (summary, out) = sync(docs.path(), pages.path());
+    assert_eq!(summary, "added 1, updated 1, unchanged 0, gone 0", "{out}");
+    assert!(out.contains("rebuilt"), "{out}");
+    let text = std::fs::read_to_string(pages.path().join(GET_PATH)).unwrap();
+    for ours in [
+        "# Look Up One Widget demo.widget.get",
+        "> Who can execute the method: anyone holding the demo permission",
+        "Our own introduction to the widget lookup.",
+        "OUR-ID: the widget to read",
+        "OUR-ERROR: no such widget",
+        "WIDGET_LOCKED",
+    ] {
+        assert!(text.contains(ours), "lost `{ours}`:\n{text}");
+    }
+    assert_no_drift(pages.path(), docs.path(), GET_PATH);
+    let before = snapshot(pages.path());
+    let (summary, _) = sync(docs.path(), pages.path());
+    assert_eq!(summary, "added 0, updated 0, unchanged 2, gone 0");
+    assert_eq!(snapshot(pages.path()), before);
+}
