@@ -16,6 +16,7 @@ pub mod page;
 pub mod rules;
 pub mod scaffold;
 pub mod sections;
+pub mod sync;
 mod table;
 
 pub use bitrix24_ir as ir;

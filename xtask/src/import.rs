@@ -45,7 +45,7 @@ pub fn run(docs: &Path, name: &str, out: &Path, force: bool) -> Result<PathBuf> 
 }
 
 /// The docs commit named in the checkout's PROVENANCE.md, when it has one.
-fn provenance_commit(docs: &Path) -> Option<String> {
+pub(crate) fn provenance_commit(docs: &Path) -> Option<String> {
     let text = std::fs::read_to_string(docs.join("PROVENANCE.md")).ok()?;
     text.split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_ascii_hexdigit()))

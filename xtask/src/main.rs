@@ -6,6 +6,7 @@ mod drift;
 mod generate;
 mod import;
 mod stats;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -82,6 +83,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Bring every method and event page of a docs checkout into api-spec/pages: new pages arrive
+    /// facts-only, pages we have get upstream's facts and keep our words, pages gone upstream are
+    /// listed (never deleted).
+    Sync {
+        /// The docs checkout (the folder holding api-reference/, or a folder above it).
+        #[arg(long)]
+        docs: PathBuf,
+        /// Where api-spec pages live.
+        #[arg(long, default_value = "api-spec/pages")]
+        pages: PathBuf,
+        /// Write nothing; print what would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Compare the facts of api-spec/pages with the upstream pages they mirror.
     Drift {
         #[arg(long)]
@@ -123,6 +138,20 @@ fn main() -> ExitCode {
             force,
         } => import::run(&docs, &method, &out, force).map(|path| {
             println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
+        Command::Sync {
+            docs,
+            pages,
+            dry_run,
+        } => sync::run(&sync::Options {
+            docs,
+            pages,
+            dry_run,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        })
+        .map(|summary| {
+            summary.print(dry_run);
             ExitCode::SUCCESS
         }),
         Command::Drift { docs, json } => drift::run(&docs, json),
