@@ -18,10 +18,17 @@ fn event_doc(event: &EventDef) -> String {
         doc.push_str("\n\n");
     }
     doc.push_str(&format!("- Scope: `{}`\n", event.scope));
-    if let Some(who) = &event.doc.who_can {
+    // A facts-only page keeps the label and leaves who it is to us: then there is nothing to say.
+    if let Some(who) = event
+        .doc
+        .who_can
+        .as_deref()
+        .map(docs::who)
+        .filter(|w| !w.is_empty())
+    {
         doc.push_str(&format!(
             "- Who may subscribe: {}\n",
-            docs::markdown(page, docs::who(who))
+            docs::markdown(page, who)
         ));
     }
     doc.push_str(&format!("\n[Official documentation]({})\n", event.doc.url));

@@ -49,10 +49,17 @@ fn method_doc(method: &MethodDef) -> String {
         doc.push_str("\n\n");
     }
     doc.push_str(&format!("- Scope: `{}`\n", method.scope));
-    if let Some(who) = &method.doc.who_can {
+    // A facts-only page keeps the label and leaves who it is to us: then there is nothing to say.
+    if let Some(who) = method
+        .doc
+        .who_can
+        .as_deref()
+        .map(docs::who)
+        .filter(|w| !w.is_empty())
+    {
         doc.push_str(&format!(
             "- Who may call it: {}\n",
-            docs::markdown(page, docs::who(who))
+            docs::markdown(page, who)
         ));
     }
     let repeat = if method.safe_to_repeat { "yes" } else { "no" };
