@@ -207,6 +207,17 @@ struct Draft {
 }
 
 impl Draft {
+    /// A draft of `text` with no edits counted yet.
+    fn new(text: String, structural: bool) -> Self {
+        Draft {
+            text,
+            structural,
+            reset_cells: 0,
+            rows_added: 0,
+            rows_removed: 0,
+        }
+    }
+
     fn into_merge(self, ours: &str, differences: Vec<Difference>, rebuilt: bool) -> Merge {
         Merge {
             changed: self.text != ours,
@@ -551,13 +562,7 @@ fn patch(ours: &str, upstream: &str, commit: &str, rule: Rule) -> Draft {
     let up_lines: Vec<&str> = upstream.lines().collect();
     let our_placed = placed(&our_blocks, our_lines.len(), &our_lines);
     let up_placed = placed(&up_blocks, up_lines.len(), &up_lines);
-    let mut draft = Draft {
-        text: ours.to_string(),
-        structural: false,
-        reset_cells: 0,
-        rows_added: 0,
-        rows_removed: 0,
-    };
+    let mut draft = Draft::new(ours.to_string(), false);
     let mut edits = Vec::new();
 
     let our_tables: Vec<&Placed> = our_placed
@@ -648,13 +653,7 @@ fn rebuild(
     let our_lines: Vec<&str> = ours.lines().collect();
     let our_placed = placed(&our_blocks, our_lines.len(), &our_lines);
 
-    let mut draft = Draft {
-        text: String::new(),
-        structural: true,
-        reset_cells: 0,
-        rows_added: 0,
-        rows_removed: 0,
-    };
+    let mut draft = Draft::new(String::new(), true);
     let mut edits = Vec::new();
     // The facts-only page writes upstream's non-empty top-level tables in order.
     let base_tables: Vec<&Placed> = base_placed
