@@ -1,34 +1,19 @@
 //! `cargo xtask import` scaffolds pages whose facts match the upstream page exactly.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
 
 use bitrix24_spec::corpus::read_page;
 use bitrix24_spec::drift::compare;
-
-fn corpus() -> Option<PathBuf> {
-    bitrix24_spec::corpus::upstream_docs(Path::new(env!("CARGO_MANIFEST_DIR")))
-}
+use support::{corpus, pages_with_our_includes};
 
 #[test]
 fn scaffolds_keep_every_fact_and_no_sentence() {
     let Some(docs) = corpus() else {
-        println!(
-            "skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)"
-        );
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    // The scaffold's includes point at _includes beside the pages, as in api-spec.
-    let includes = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/pages/_includes");
-    std::fs::create_dir_all(out.path().join("_includes")).unwrap();
-    for entry in std::fs::read_dir(&includes).unwrap().flatten() {
-        std::fs::copy(
-            entry.path(),
-            out.path().join("_includes").join(entry.file_name()),
-        )
-        .unwrap();
-    }
+    let out = pages_with_our_includes();
     let names = [
         "imopenlines.session.open",
         "imopenlines.session.history.get",

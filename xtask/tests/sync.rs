@@ -1,11 +1,14 @@
 //! `cargo xtask sync`: new pages arrive facts-only, pages we have keep our words and take upstream's
 //! facts, pages gone upstream are reported and kept, and a second run changes nothing.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
 use bitrix24_spec::corpus::{markdown_files, read_page};
 use bitrix24_spec::drift::compare;
+use support::{corpus, pages_with_our_includes};
 
 const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
 
@@ -320,10 +323,6 @@ fn a_folder_without_api_reference_is_an_error_naming_it() {
     );
 }
 
-fn corpus() -> Option<PathBuf> {
-    bitrix24_spec::corpus::upstream_docs(Path::new(env!("CARGO_MANIFEST_DIR")))
-}
-
 /// Paragraph sentences of eight words or more, at any depth of the page.
 fn sentences(blocks: &[bitrix24_spec::blocks::Block], out: &mut Vec<String>) {
     use bitrix24_spec::blocks::BlockKind;
@@ -374,22 +373,9 @@ fn sentences(blocks: &[bitrix24_spec::blocks::Block], out: &mut Vec<String>) {
 #[test]
 fn the_whole_corpus_syncs_with_its_facts_and_none_of_its_sentences() {
     let Some(docs) = corpus() else {
-        println!(
-            "skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)"
-        );
         return;
     };
-    let pages = tempfile::tempdir().unwrap();
-    // The synced pages name the includes beside them, as in api-spec.
-    let includes = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/pages/_includes");
-    std::fs::create_dir_all(pages.path().join("_includes")).unwrap();
-    for entry in std::fs::read_dir(&includes).unwrap().flatten() {
-        std::fs::copy(
-            entry.path(),
-            pages.path().join("_includes").join(entry.file_name()),
-        )
-        .unwrap();
-    }
+    let pages = pages_with_our_includes();
     let (summary, out) = sync(&docs, pages.path());
     println!("{summary}");
     let added: usize = summary
@@ -492,9 +478,6 @@ fn the_whole_corpus_syncs_with_its_facts_and_none_of_its_sentences() {
 #[test]
 fn our_pages_synced_with_the_docs_they_were_written_from_stay_as_they_are() {
     let Some(docs) = corpus() else {
-        println!(
-            "skipped: no upstream docs corpus (set B24_DOCS or put it at ../shared/b24restdocs)"
-        );
         return;
     };
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/pages");
