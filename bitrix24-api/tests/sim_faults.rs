@@ -327,14 +327,13 @@ async fn an_outage_empties_the_retry_budget_instead_of_multiplying_the_load() {
         .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", p.sim.base_url()))
         .allow_http(true)
         .retry(
-            retries()
-                .with_max_attempts(5)
-                .with_budget(Some(RetryBudget {
-                    capacity: 10,
-                    retry_cost: 5,
-                    timeout_cost: 10,
-                    success_reward: 5,
-                })),
+            retries().with_max_attempts(5).with_budget(Some(
+                RetryBudget::default()
+                    .with_capacity(10)
+                    .with_retry_cost(5)
+                    .with_timeout_cost(10)
+                    .with_success_reward(5),
+            )),
         )
         .build()
         .unwrap();

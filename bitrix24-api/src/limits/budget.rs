@@ -6,7 +6,11 @@
 use std::sync::Mutex;
 
 /// The size of the retry budget and what retries cost.
+///
+/// Build one from [`RetryBudget::default`] and the `with_*` setters, so that a field added later does
+/// not break your code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryBudget {
     /// Tokens when full (and at start).
     pub capacity: u32,
@@ -27,6 +31,32 @@ impl Default for RetryBudget {
             timeout_cost: 10,
             success_reward: 1,
         }
+    }
+}
+
+impl RetryBudget {
+    /// Sets the tokens when full (and at start).
+    pub fn with_capacity(mut self, capacity: u32) -> Self {
+        self.capacity = capacity;
+        self
+    }
+
+    /// Sets what a retry costs.
+    pub fn with_retry_cost(mut self, cost: u32) -> Self {
+        self.retry_cost = cost;
+        self
+    }
+
+    /// Sets what a retry after a timeout costs.
+    pub fn with_timeout_cost(mut self, cost: u32) -> Self {
+        self.timeout_cost = cost;
+        self
+    }
+
+    /// Sets what every successful call earns.
+    pub fn with_success_reward(mut self, reward: u32) -> Self {
+        self.success_reward = reward;
+        self
     }
 }
 
