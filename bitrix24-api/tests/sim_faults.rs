@@ -318,6 +318,34 @@ async fn a_call_ends_at_its_deadline_not_after_all_its_attempts() {
     assert!((1..10).contains(&sent), "{sent} requests");
 }
 
+/// The client's deadline applies to every call made through it, and a call's own deadline overrides it.
+#[tokio::test]
+async fn the_clients_deadline_ends_every_call_unless_the_call_sets_its_own() {
+    let p = portal().await;
+    p.sim
+        .inject(Fault::delay(Duration::from_secs(3)).for_method(DIALOG));
+    let client = Client::builder()
+        .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", p.sim.base_url()))
+        .allow_http(true)
+        .retry(retries().with_max_attempts(10))
+        .timeout(Duration::from_millis(500))
+        .deadline(Some(Duration::from_millis(1200)))
+        .build()
+        .unwrap();
+    // Without the deadline, the tenth attempt's timeout would be the answer, after 5 s.
+    match client.call(DialogGet { chat_id: CHAT }).await {
+        Err(Error::Deadline(e)) => assert_eq!(e.deadline, Duration::from_millis(1200)),
+        other => panic!("{other:?}"),
+    }
+    let sent = p.sim.counters().requests;
+    assert!((1..10).contains(&sent), "{sent} requests");
+    let call = client.call(DialogGet { chat_id: CHAT });
+    match call.deadline(Duration::from_millis(300)).await {
+        Err(Error::Deadline(e)) => assert_eq!(e.deadline, Duration::from_millis(300)),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// During an outage the retry budget runs dry: the first call retries until it is empty, the next one
 /// fails at its first refusal; once the portal is back, successes refill it.
 #[tokio::test]
