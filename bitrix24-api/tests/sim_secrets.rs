@@ -73,6 +73,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         .allow_http(true)
         .retry(policy)
         .timeout(Duration::from_millis(300))
+        .max_response_body(64 * 1024)
         .build()
         .unwrap();
     let webhook = Client::builder()
@@ -80,6 +81,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         .allow_http(true)
         .retry(policy)
         .timeout(Duration::from_millis(300))
+        .max_response_body(64 * 1024)
         .build()
         .unwrap();
 
@@ -104,6 +106,9 @@ async fn no_credential_leaks_across_the_fault_matrix() {
             307,
             "https://moved.example{path}?auth={auth}#access_token={auth}",
         ),
+        // Answers over the client's body limit, cut off while streaming or refused unread.
+        Fault::oversized(256 * 1024),
+        Fault::oversized_announced(256 * 1024),
     ];
     for fault in faults {
         for client in [&webhook, &oauth] {
@@ -137,6 +142,32 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         "redirects are reported with their Location, redacted"
     );
     sim.advance_clock(Duration::from_secs(2 * 3600));
+    // An authorization server that echoes what it was sent in its refusal.
+    let echo = format!(
+        r#"{{"error":"temporarily_unavailable","error_description":"refresh_token {} of {} with client_secret {} was not checked"}}"#,
+        tokens.refresh_token,
+        tokens.client_id,
+        tokens.client_secret.expose()
+    );
+    sim.inject(Fault::status(503, echo).for_token_endpoint().times(1));
+    let outcome = oauth.call(SessionStart { chat_id: 1 }).await;
+    match &outcome {
+        Err(bitrix24_api::Error::Auth(e)) => {
+            let shown_error = e.to_string();
+            assert!(
+                shown_error.contains(&format!(
+                    "refresh_token *** of {} with client_secret ***",
+                    tokens.client_id
+                )),
+                "the refusal is kept, its credentials redacted: {shown_error}"
+            );
+            shown.push(shown_error);
+        }
+        other => panic!("{other:?}"),
+    }
+    shown.push(format!("{outcome:?}"));
+    // The refused refresh is tried again after its backoff (1 s), and succeeds.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let outcome = oauth.call(SessionStart { chat_id: 1 }).await;
     shown.push(format!("{outcome:?}"));
     shown.push(format!("{oauth:?}"));

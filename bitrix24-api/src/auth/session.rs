@@ -21,7 +21,7 @@ use super::oauth::{OAuth, TokenCallback, Tokens, read_answer, rest_base};
 use super::{Credentials, endpoint};
 use crate::client::BuildError;
 use crate::error::AuthError;
-use crate::secret::Secret;
+use crate::secret::{Secret, redact};
 use crate::transport;
 
 /// The first pause after a failed refresh; each further failure doubles it.
@@ -250,7 +250,23 @@ impl OAuthSession {
         let answer = transport::send(request)
             .await
             .map_err(AuthError::Transport)?;
-        read_answer(answer.status, &answer.body)
+        read_answer(answer.status, &answer.body).map_err(|error| match error {
+            // A refusal's text is the server's: one that echoes what it was sent would carry the
+            // refresh token or the client secret into the error, its Display and the logs.
+            AuthError::Refused {
+                code,
+                description,
+                http_status,
+            } => {
+                let secrets = self.secrets();
+                AuthError::Refused {
+                    code: redact(&code, &secrets).into_owned(),
+                    description: redact(&description, &secrets).into_owned(),
+                    http_status,
+                }
+            }
+            other => other,
+        })
     }
 
     /// Publishes stored tokens, or records the failure for the callers that come next.
