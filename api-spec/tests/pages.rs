@@ -9,11 +9,29 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/pages"))
 }
 
+/// Whether the page arrived from `cargo xtask sync` with the docs' facts only, none of our words yet.
+fn facts_only(path: &str) -> bool {
+    let text = std::fs::read_to_string(root().join(path)).expect("the page is readable");
+    text.lines()
+        .take_while(|l| !l.starts_with('#'))
+        .any(|l| l.trim() == "facts_only: true")
+}
+
 #[test]
-fn pages_cover_the_scope_without_errors() {
+fn pages_parse_without_errors_and_ours_are_described() {
     let spec = bitrix24_spec::parse_spec(root()).expect("pages are readable");
-    let count = |k: PageKind| spec.pages.iter().filter(|p| p.kind == k).count();
-    assert_eq!((count(PageKind::Method), count(PageKind::Event)), (50, 12));
+    let (written, _synced): (Vec<_>, Vec<_>) = spec.pages.iter().partition(|p| !facts_only(&p.path));
+    let count = |pages: &[&bitrix24_spec::ir::Page], k: PageKind| {
+        pages.iter().filter(|p| p.kind == k).count()
+    };
+    // The open-line scopes are in our words; the rest of the API arrived facts-only.
+    assert_eq!(
+        (
+            count(&written, PageKind::Method),
+            count(&written, PageKind::Event)
+        ),
+        (50, 12)
+    );
     for page in &spec.pages {
         let errors: Vec<_> = page
             .diagnostics
@@ -26,6 +44,8 @@ fn pages_cover_the_scope_without_errors() {
             "{} has no upstream front matter",
             page.path
         );
+    }
+    for page in written {
         if matches!(page.kind, PageKind::Method | PageKind::Event) {
             assert_eq!(page.names.len(), 1, "{}: {:?}", page.path, page.names);
             assert!(!page.scopes.is_empty(), "{} has no scope", page.path);

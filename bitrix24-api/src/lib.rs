@@ -71,13 +71,9 @@ pub use error::{
     AuthError, DeadlineError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError,
     TransportKind,
 };
-/// The `imconnector.*` methods and connector events.
-#[cfg(feature = "imconnector")]
-pub use generated::imconnector;
-/// The `imopenlines.*` methods and open-line events.
-#[cfg(feature = "imopenlines")]
-pub use generated::imopenlines;
 pub use generated::system::{SystemError, SystemErrorCode};
+/// One module per documented scope, each behind the Cargo feature of its name.
+pub use generated::*;
 pub use limits::{OperatingLimit, RateLimit, RetryBudget, RetryPolicy};
 pub use method::{Event, Method, MethodError, UndocumentedError};
 pub use reply::{Reply, Time};

@@ -3,9 +3,9 @@
 //!
 //! Examples come from the committed IR, so a test follows the page when the docs change.
 
-#![cfg(all(feature = "imopenlines", feature = "imconnector"))]
+#![cfg(feature = "imopenlines")]
 
-use bitrix24_api::generated::{imconnector, imopenlines};
+use bitrix24_api::generated::imopenlines;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -118,7 +118,7 @@ fn dialog_manager_list_is_a_list_of_ids() {
 // Defect 3: imconnector.list is a map from connector code to its name.
 #[test]
 fn imconnector_list_is_a_code_to_name_map() {
-    let result: imconnector::ListResponse = decode(example_result("imconnector.list"));
+    let result: imopenlines::ImconnectorListResponse = decode(example_result("imconnector.list"));
     assert!(!result.0.is_empty());
     assert!(result.0.values().all(|name| !name.is_empty()));
 }
@@ -127,20 +127,20 @@ fn imconnector_list_is_a_code_to_name_map() {
 // message's `picture {url}` and `files {url, name}` are typed.
 #[test]
 fn send_messages_items_are_fully_typed() {
-    let user = imconnector::SendMessagesUser::new("42");
-    let message = imconnector::SendMessagesMessageMessage::new();
-    let chat = imconnector::SendMessagesChat::new("chat-1");
-    let item = imconnector::SendMessagesMessage::new(user, message, chat);
-    let request = imconnector::SendMessages::new("myconnector", 1, vec![item]);
+    let user = imopenlines::ImconnectorSendMessagesUser::new("42");
+    let message = imopenlines::ImconnectorSendMessagesMessageMessage::new();
+    let chat = imopenlines::ImconnectorSendMessagesChat::new("chat-1");
+    let item = imopenlines::ImconnectorSendMessagesMessage::new(user, message, chat);
+    let request = imopenlines::ImconnectorSendMessages::new("myconnector", 1, vec![item]);
     let sent = encode(&request);
     assert_eq!(sent["MESSAGES"][0]["user"]["id"], "42");
     assert_eq!(sent["MESSAGES"][0]["chat"]["id"], "chat-1");
-    let mut user = imconnector::SendMessagesUser::new("42");
-    user.picture = Some(imconnector::SendMessagesPicture::new().url("https://x/a.png"));
+    let mut user = imopenlines::ImconnectorSendMessagesUser::new("42");
+    user.picture = Some(imopenlines::ImconnectorSendMessagesPicture::new().url("https://x/a.png"));
     assert_eq!(encode(&user)["picture"]["url"], "https://x/a.png");
-    let mut message = imconnector::SendMessagesMessageMessage::new();
+    let mut message = imopenlines::ImconnectorSendMessagesMessageMessage::new();
     message.files = Some(vec![
-        imconnector::SendMessagesFile::new()
+        imopenlines::ImconnectorSendMessagesFile::new()
             .url("https://x/f")
             .name("f.txt"),
     ]);
@@ -150,7 +150,7 @@ fn send_messages_items_are_fully_typed() {
 // Defect 3: send.status.* `message.id` is a list of external string IDs.
 #[test]
 fn delivery_status_message_ids_are_strings() {
-    let mut message = imconnector::SendStatusDeliveryMessageMessage::new();
+    let mut message = imopenlines::ImconnectorSendStatusDeliveryMessageMessage::new();
     message.id = Some(vec!["ext-msg-1".to_owned()]);
     assert_eq!(encode(&message)["id"], json!(["ext-msg-1"]));
 }
@@ -181,7 +181,7 @@ fn yes_no_fields_are_booleans() {
 // Defect 5: imconnector.status `LINE` is an integer; `TRANSFER_ID` is a user ID or a `queue<ID>` string.
 #[test]
 fn line_is_an_integer_and_transfer_id_either() {
-    let status = imconnector::Status::new("myconnector").line(12);
+    let status = imopenlines::ImconnectorStatus::new("myconnector").line(12);
     assert_eq!(encode(&status)["LINE"], 12);
     let to_user = imopenlines::OperatorTransfer::new(1763).transfer_id(27);
     assert_eq!(encode(&to_user)["TRANSFER_ID"], 27);

@@ -18,6 +18,7 @@ use bitrix24_ir::Spec;
 pub use emit::GENERATED_DIR;
 pub use error::{Error, Result};
 pub use file::HEADER;
+pub use model::Report;
 
 /// A generated file: its path relative to the workspace root, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,16 +34,26 @@ pub struct Options {
     pub safe_to_repeat: std::collections::BTreeMap<String, bool>,
 }
 
-/// Every file of `bitrix24-api/src/generated`, in a fixed order, without options (fixtures need none).
-pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>> {
+/// The generated files and what could not be generated as the pages stand.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every file of `bitrix24-api/src/generated`, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// The scope modules, each also a Cargo feature of `bitrix24-api`.
+    pub modules: Vec<String>,
+    pub report: Report,
+}
+
+/// Generates without options (fixtures need none).
+pub fn generate(spec: &Spec) -> Result<Generated> {
     generate_with(spec, &Options::default())
 }
 
-/// Every file of `bitrix24-api/src/generated`, in a fixed order.
-pub fn generate_with(spec: &Spec, options: &Options) -> Result<Vec<GeneratedFile>> {
+/// Generates `bitrix24-api/src/generated` from `spec`.
+pub fn generate_with(spec: &Spec, options: &Options) -> Result<Generated> {
     let mut api = lower::api(spec, options)?;
     api.modules.iter_mut().try_for_each(typespace::share)?;
-    emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
+    let files = emit::api(&api, lower::SYSTEM_ERRORS_PAGE)
         .into_iter()
         .map(|f| {
             Ok(GeneratedFile {
@@ -50,7 +61,12 @@ pub fn generate_with(spec: &Spec, options: &Options) -> Result<Vec<GeneratedFile
                 path: f.path,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(Generated {
+        files,
+        modules: api.modules.iter().map(|m| m.name.clone()).collect(),
+        report: api.report,
+    })
 }
 
 /// Fails when a `SAFE_TO_REPEAT` correction of `options` names a method `spec` does not have, or no
@@ -62,7 +78,7 @@ pub fn check_overrides(spec: &Spec, options: &Options) -> Result<()> {
 /// Each module of `spec` as one self-contained file (`(module name, text)`), its method and event files
 /// inlined. Used to generate and compile fixtures such as the cursed-names page; needs no system-errors page.
 pub fn generate_inline(spec: &Spec) -> Result<Vec<(String, String)>> {
-    let mut modules = lower::modules(spec, &Options::default())?;
+    let (mut modules, _) = lower::modules(spec, &Options::default())?;
     modules.iter_mut().try_for_each(typespace::share)?;
     modules
         .iter()

@@ -8,6 +8,17 @@
 pub struct Api {
     pub modules: Vec<Module>,
     pub system: SystemErrorDef,
+    pub report: Report,
+}
+
+/// What the generator could not take from the pages as they stand. Generation goes on regardless: a page
+/// that cannot be lowered is left out, and a row that cannot be read costs only that row.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Pages left out, each with its reason.
+    pub skipped: Vec<crate::Error>,
+    /// Rows left out, or kept for the docs only, each naming its page and line.
+    pub degraded: Vec<crate::Error>,
 }
 
 /// One Cargo feature and one module: the methods and events whose names start with `name`.

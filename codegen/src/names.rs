@@ -49,6 +49,94 @@ pub fn pascal(wire: &str) -> Option<String> {
     }
 }
 
+/// Type names a generated module must not define: the prelude's and those the generated code names
+/// unqualified. A type that would take one is numbered instead (`Option2`).
+pub const RESERVED_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "Deserialize",
+    "Serialize",
+    "Call",
+];
+
+/// The crate root's own modules and the client's own methods: a scope whose name is one of these gets
+/// `_scope` appended to its module, accessor and feature (`client.call_scope()`).
+pub const RUNTIME_NAMES: &[&str] = &[
+    "auth",
+    "autobatch",
+    "batch",
+    "builder",
+    "call",
+    "client",
+    "codes",
+    "decode",
+    "envelope",
+    "error",
+    "events",
+    "execute",
+    "form",
+    "from_oauth",
+    "from_webhook",
+    "generated",
+    "items",
+    "items_by_id",
+    "limits",
+    "lossless",
+    "method",
+    "pages",
+    "params",
+    "pause_for_budget",
+    "pipeline",
+    "replace_oauth_tokens",
+    "reply",
+    "secret",
+    "send_raw",
+    "send_raw_within",
+    "system",
+    "tls",
+    "transport",
+    "unread",
+    "wire",
+];
+
+/// The module, accessor and feature names of a documented scope: `user.userfield` → `user_userfield`,
+/// `call` → `call_scope` (see [`RUNTIME_NAMES`]). `None` when the scope has no letters or digits.
+pub fn scope_module(scope: &str) -> Option<String> {
+    let name = snake(scope)?;
+    Some(if RUNTIME_NAMES.contains(&name.as_str()) {
+        format!("{name}_scope")
+    } else {
+        name
+    })
+}
+
 /// The methods of `Call` itself: an optional field of one of these names gets its setter on the request
 /// only, since the call cannot have two methods of one name.
 pub const CALL_METHODS: [&str; 5] = ["new", "with", "deadline", "request", "into_future"];
@@ -155,6 +243,17 @@ mod tests {
         assert_eq!(ns.claim("id", "id", "_"), "id_2");
         assert_eq!(ns.claim("new", "NEW", "_"), "new_2");
         assert_eq!(ns.owner("id_2"), Some("id"));
+    }
+
+    #[test]
+    fn scopes_never_take_a_runtime_name() {
+        assert_eq!(scope_module("crm").as_deref(), Some("crm"));
+        assert_eq!(
+            scope_module("user.userfield").as_deref(),
+            Some("user_userfield")
+        );
+        assert_eq!(scope_module("call").as_deref(), Some("call_scope"));
+        assert_eq!(scope_module("`"), None);
     }
 
     #[test]

@@ -86,8 +86,10 @@ fn drop_unused_imports(module: &mut Module) {
         let mut used = Vec::new();
         referenced(&m.request, &mut used);
         m.structs.iter().for_each(|s| referenced(s, &mut used));
-        if let ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) = &m.response.body {
-            names_in(ty, &mut used);
+        match &m.response.body {
+            // The method's impl names its response struct, wherever that now lives.
+            ResponseBody::Struct => used.push(m.response.name.clone()),
+            ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => names_in(ty, &mut used),
         }
         m.aliases
             .retain(|a| a.name != a.target || used.contains(&a.name));

@@ -10,7 +10,9 @@ fn an_empty_who_can_line_is_left_out() {
     let doc_of = |who: Option<&str>| {
         let mut page = session_open();
         page.who_can = who.map(str::to_owned);
-        let files = bitrix24_codegen::generate(&spec(vec![system_errors(), page])).unwrap();
+        let files = bitrix24_codegen::generate(&spec(vec![system_errors(), page]))
+            .unwrap()
+            .files;
         let file = files
             .iter()
             .find(|f| f.path.ends_with("/session_open.rs"))

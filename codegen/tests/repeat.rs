@@ -15,7 +15,9 @@ fn options(method: &str, safe: bool) -> Options {
 
 fn safe_to_repeat_line(options: &Options) -> String {
     let spec = spec(vec![system_errors(), session_open()]);
-    let files = bitrix24_codegen::generate_with(&spec, options).unwrap();
+    let files = bitrix24_codegen::generate_with(&spec, options)
+        .unwrap()
+        .files;
     let file = files
         .iter()
         .find(|f| f.path.ends_with("/session_open.rs"))

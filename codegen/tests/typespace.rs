@@ -26,7 +26,7 @@ fn on_session_finish() -> bitrix24_ir::Page {
 fn generate(pages: Vec<bitrix24_ir::Page>) -> Vec<GeneratedFile> {
     let mut all = vec![system_errors(), session_open()];
     all.extend(pages);
-    bitrix24_codegen::generate(&spec(all)).unwrap()
+    bitrix24_codegen::generate(&spec(all)).unwrap().files
 }
 
 fn file<'f>(files: &'f [GeneratedFile], suffix: &str) -> &'f str {

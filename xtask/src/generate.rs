@@ -17,8 +17,8 @@ pub(crate) fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// Every file `generate` owns, relative to the workspace root, with its wanted content.
-pub(crate) fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
+/// Every file `generate` owns, with its wanted content, and what the pages did not let it generate.
+pub(crate) fn outputs(root: &Path) -> Result<(Vec<(String, String)>, bitrix24_codegen::Report)> {
     let pages = root.join("api-spec/pages");
     let mut spec = bitrix24_spec::parse_spec(&pages)
         .with_context(|| format!("reading {}", pages.display()))?;
@@ -50,8 +50,40 @@ pub(crate) fn outputs(root: &Path) -> Result<Vec<(String, String)>> {
         committed_index(parts.keys()),
     ));
     let generated = bitrix24_codegen::generate_with(&spec, &options)?;
-    files.extend(generated.into_iter().map(|f| (f.path, f.contents)));
-    Ok(files)
+    let manifest = root.join(MANIFEST);
+    let manifest = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    let scopes = generated.modules.iter().map(String::as_str);
+    files.push((MANIFEST.to_owned(), with_scope_features(&manifest, scopes)?));
+    files.extend(generated.files.into_iter().map(|f| (f.path, f.contents)));
+    Ok((files, generated.report))
+}
+
+/// The manifest whose `[features]` lists one feature per scope module.
+const MANIFEST: &str = "bitrix24-api/Cargo.toml";
+
+/// The lines between these two in the manifest are the scope features, written by `generate`.
+const FEATURES_BEGIN: &str =
+    "# Scope features, written by `cargo xtask generate`: one per scope module, and `full`.";
+const FEATURES_END: &str = "# End of the scope features.";
+
+/// `manifest` with its scope features replaced by one per scope and `full` with all of them.
+fn with_scope_features<'a>(
+    manifest: &str,
+    scopes: impl Iterator<Item = &'a str>,
+) -> Result<String> {
+    let (Some(begin), Some(end)) = (manifest.find(FEATURES_BEGIN), manifest.find(FEATURES_END))
+    else {
+        bail!("{MANIFEST} lacks the lines `{FEATURES_BEGIN}` and `{FEATURES_END}`");
+    };
+    let scopes: Vec<&str> = scopes.collect();
+    let mut block = format!("{FEATURES_BEGIN}\n");
+    let all: Vec<String> = scopes.iter().map(|s| format!("\"{s}\"")).collect();
+    block.push_str(&format!("full = [{}]\n", all.join(", ")));
+    for scope in &scopes {
+        block.push_str(&format!("{scope} = []\n"));
+    }
+    Ok(format!("{}{block}{}", &manifest[..begin], &manifest[end..]))
 }
 
 /// Where the committed IR lives, one file per [`bitrix24_ir::Page::partition`].
@@ -61,7 +93,7 @@ const IR_DIR: &str = "ir/spec";
 fn committed_index<'a>(parts: impl Iterator<Item = &'a String>) -> String {
     let mut out = format!("{}\n\n", bitrix24_codegen::HEADER);
     out.push_str("/// Each committed IR file: its partition and its JSON.\n");
-    out.push_str("pub(crate) const PARTS: &[(&str, &str)] = &[\n");
+    out.push_str("#[rustfmt::skip]\npub(crate) const PARTS: &[(&str, &str)] = &[\n");
     for name in parts {
         out.push_str(&format!(
             "    (\"{name}\", include_str!(\"../spec/{name}.json\")),\n"
@@ -69,6 +101,21 @@ fn committed_index<'a>(parts: impl Iterator<Item = &'a String>) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// Lists every page left out and every row read leniently on stderr, then their counts.
+fn print_report(report: &bitrix24_codegen::Report) {
+    for e in &report.skipped {
+        eprintln!("skipped {e}");
+    }
+    for e in &report.degraded {
+        eprintln!("degraded {e}");
+    }
+    eprintln!(
+        "{} page(s) left out, {} row(s) left out or kept for the docs only",
+        report.skipped.len(),
+        report.degraded.len()
+    );
 }
 
 /// Pretty JSON with a final newline; key order is the types' field order, so the text is deterministic.
@@ -104,7 +151,8 @@ fn orphans(root: &Path, wanted: &BTreeSet<&str>) -> Result<Vec<String>> {
 /// size of the generated code per module (see [`crate::stats`]).
 pub fn run(check: bool, stats: bool) -> Result<()> {
     let root = workspace_root();
-    let files = outputs(&root)?;
+    let (files, report) = outputs(&root)?;
+    print_report(&report);
     if stats {
         let sizes = crate::stats::by_module(
             bitrix24_codegen::GENERATED_DIR,

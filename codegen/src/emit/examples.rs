@@ -1,9 +1,8 @@
-//! `bitrix24-api/tests/generated_examples/examples.rs`: every JSON example of the spec against the generated types.
-//!
-//! Response and event examples are read from the committed IR (`bitrix24_ir::committed`) when the test runs and decoded through a
-//! generated name → type table. Request examples are turned into code here: each one is built with the
-//! generated constructor and setters, so the test shows that the builder reaches exactly the JSON the page
-//! sends. An example the types cannot express becomes a failing entry with the reason.
+//! `bitrix24-api/tests/generated_examples/examples.rs`: every request example of the spec against the
+//! generated builders. Each one is turned into code here, built with the generated constructor and setters,
+//! so the test shows that the builder reaches exactly the JSON the page sends. An example the types cannot
+//! express becomes a failing entry with the reason. (Response and event examples are decoded by the
+//! `conformance` test, through the generated list of items in [`super::items`].)
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
@@ -18,32 +17,6 @@ use crate::names;
 pub const PATH: &str = "bitrix24-api/tests/generated_examples/examples.rs";
 
 pub fn file(api: &Api) -> TokenStream {
-    let results = api
-        .modules
-        .iter()
-        .flat_map(|m| m.methods.iter().map(move |x| (m, x)))
-        .map(|(m, method)| {
-            let feature = &m.name;
-            let wire = &method.wire;
-            let ty = type_path(m, &method.response.name);
-            quote! {
-                #[cfg(feature = #feature)]
-                #wire => Some(decode::<#ty>(result)),
-            }
-        });
-    let events = api
-        .modules
-        .iter()
-        .flat_map(|m| m.events.iter().map(move |e| (m, e)))
-        .map(|(m, event)| {
-            let feature = &m.name;
-            let code = event.wire.to_ascii_uppercase();
-            let ty = type_path(m, &event.payload.name);
-            quote! {
-                #[cfg(feature = #feature)]
-                #code => Some(decode::<#ty>(payload)),
-            }
-        });
     let requests = api
         .modules
         .iter()
@@ -64,32 +37,11 @@ pub fn file(api: &Api) -> TokenStream {
             })
         });
     quote! {
-        //! Every JSON example of api-spec against the generated types: responses and events decode, and each
-        //! request example is what the generated builder sends. Response and event examples come from
-        //! the committed IR; run with `--nocapture` to see the counts.
+        //! Every request example of api-spec against the generated builders: each is what the builder sends.
+        //! (Response and event examples are decoded, losslessly, by the `conformance` test.) Run with
+        //! `--nocapture` to see the count.
 
-        use serde::de::DeserializeOwned;
         use serde_json::Value;
-
-        fn decode<T: DeserializeOwned>(value: Value) -> Result<(), String> {
-            serde_path_to_error::deserialize::<_, T>(value).map(|_| ()).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
-        }
-
-        /// Decodes a response's `result` as `method`'s response type; `None` when the method is not compiled in.
-        fn decode_result(method: &str, result: Value) -> Option<Result<(), String>> {
-            match method {
-                #(#results)*
-                _ => None,
-            }
-        }
-
-        /// Decodes an event payload as the event's type; `None` when the event is not compiled in.
-        fn decode_event(code: &str, payload: Value) -> Option<Result<(), String>> {
-            match code {
-                #(#events)*
-                _ => None,
-            }
-        }
 
         /// `(method, the request built with the generated types, the page's example)`.
         #[allow(clippy::vec_init_then_push, unused_mut)]
@@ -97,47 +49,6 @@ pub fn file(api: &Api) -> TokenStream {
             let mut out = Vec::new();
             #(#requests)*
             out
-        }
-
-        fn spec() -> Value {
-            serde_json::to_value(bitrix24_ir::committed()).unwrap()
-        }
-
-        fn examples(section: Option<&Value>) -> impl Iterator<Item = &Value> {
-            section.and_then(|s| s["examples"].as_array()).into_iter().flatten().filter_map(|e| e.get("value"))
-        }
-
-        #[test]
-        fn response_and_event_examples_decode() {
-            let spec = spec();
-            let (mut responses, mut events, mut failures) = (0, 0, Vec::new());
-            for page in spec["pages"].as_array().unwrap() {
-                let name = page["names"][0].as_str().unwrap_or_default();
-                match page["kind"].as_str() {
-                    Some("method") => {
-                        for example in examples(page.get("response")) {
-                            let result = example.get("result").cloned().unwrap_or(Value::Null);
-                            match decode_result(name, result) {
-                                Some(Ok(())) => responses += 1,
-                                Some(Err(e)) => failures.push(format!("{name}: {e}")),
-                                None => {}
-                            }
-                        }
-                    }
-                    Some("event") => {
-                        for example in examples(page.get("event")) {
-                            match decode_event(&name.to_ascii_uppercase(), example.clone()) {
-                                Some(Ok(())) => events += 1,
-                                Some(Err(e)) => failures.push(format!("{name}: {e}")),
-                                None => {}
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            println!("decoded {responses} response examples and {events} event examples");
-            assert!(failures.is_empty(), "{} examples do not decode:\n{}", failures.len(), failures.join("\n"));
         }
 
         /// Equal JSON, where a number and the numeric string of it count as the same: PHP reads both alike.

@@ -4,6 +4,7 @@ mod docs;
 mod errors;
 mod event;
 mod examples;
+mod items;
 mod method;
 mod scope;
 mod types;
@@ -37,6 +38,10 @@ pub fn api(api: &Api, system_page: &str) -> Vec<FileTokens> {
     files.push(FileTokens {
         path: examples::PATH.to_owned(),
         tokens: examples::file(api),
+    });
+    files.push(FileTokens {
+        path: items::PATH.to_owned(),
+        tokens: items::file(api),
     });
     for module in &api.modules {
         let dir = format!("{GENERATED_DIR}/{}", scope::file_stem(&module.name));

@@ -38,7 +38,13 @@ fn variant_name(page: &str, ns: &mut Namespace, code: &str) -> Result<String> {
 }
 
 /// The method's own documented errors (the system errors included into the page are left to `SystemError`).
-pub fn method_errors(page: &Page, name: String, code_name: String) -> Result<ErrorDef> {
+/// A code that gives no variant name (such as `-`) is kept for the docs only, and recorded in `degraded`.
+pub fn method_errors(
+    page: &Page,
+    name: String,
+    code_name: String,
+    degraded: &mut Vec<Error>,
+) -> ErrorDef {
     let mut ns = Namespace::default();
     ns.reserve("Other");
     let mut variants: Vec<ErrorVariant> = Vec::new();
@@ -51,25 +57,34 @@ pub fn method_errors(page: &Page, name: String, code_name: String) -> Result<Err
         match &case.code {
             ErrorCode::Code(code) => match variants.iter_mut().find(|v| &v.code == code) {
                 Some(v) => v.cases.push(case_line(case)),
-                None => {
-                    let name = variant_name(&page.path, &mut ns, code)?;
-                    variants.push(ErrorVariant {
-                        name,
+                None => match names::pascal(code) {
+                    Some(pascal) => variants.push(ErrorVariant {
+                        name: ns.claim(&pascal, code, ""),
                         code: code.clone(),
                         cases: vec![case_line(case)],
-                    });
-                }
+                    }),
+                    None => {
+                        degraded.push(Error::page(
+                            &page.path,
+                            format!(
+                                "line {}: error code `{code}` gives no name; kept in the docs only",
+                                case.source.line
+                            ),
+                        ));
+                        uncoded.push(format!("`{code}`: {}", case_line(case)));
+                    }
+                },
             },
             ErrorCode::Prose(words) => uncoded.push(format!("{words}: {}", case_line(case))),
             ErrorCode::Empty => uncoded.push(case_line(case)),
         }
     }
-    Ok(ErrorDef {
+    ErrorDef {
         name,
         code_name,
         variants,
         uncoded,
-    })
+    }
 }
 
 /// `SystemError`, from the system-errors page.

@@ -13,21 +13,37 @@ pub struct Types<'a> {
     names: Namespace,
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
+    /// Rows left out because the page cannot be read as it stands, each naming its line.
+    pub degraded: Vec<Error>,
 }
 
 impl<'a> Types<'a> {
-    pub fn new(page: &'a str, base: &str) -> Self {
+    /// `taken` holds the names other pages of the module define, which this page's types must avoid.
+    pub fn new<'t>(page: &'a str, base: &str, taken: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut names = Namespace::default();
+        names::RESERVED_TYPES
+            .iter()
+            .copied()
+            .chain(taken)
+            .for_each(|name| names.reserve(name));
         Types {
             page,
             base: base.to_owned(),
-            names: Namespace::default(),
+            names,
             structs: Vec::new(),
             enums: Vec::new(),
+            degraded: Vec::new(),
         }
     }
 
     pub fn error(&self, message: impl Into<String>) -> Error {
         Error::page(self.page, message)
+    }
+
+    /// Records a row that is left out, so that one unreadable row costs that row, not the page.
+    fn leave_out(&mut self, line: u32, message: String) {
+        let error = self.error(format!("line {line}: {message}; left out"));
+        self.degraded.push(error);
     }
 
     /// Claims a type name in this module (`suffix` is appended to the base name).
@@ -52,15 +68,16 @@ impl<'a> Types<'a> {
         let mut out = Vec::new();
         let mut keyed = Vec::new();
         for field in fields {
+            let line = field.source.line;
             let (wire, aliases) = match &field.name.kind {
                 NameKind::Plain => (field.name.wire.clone(), Vec::new()),
                 NameKind::Aliases(all) => match all.split_first() {
                     Some((first, rest)) => (first.clone(), rest.to_vec()),
                     None => {
-                        return Err(self.error(format!(
-                            "field `{}` has an empty alias list",
-                            field.name.wire
-                        )));
+                        let message =
+                            format!("field `{}` has an empty alias list", field.name.wire);
+                        self.leave_out(line, message);
+                        continue;
                     }
                 },
                 NameKind::Placeholder | NameKind::Wildcard => {
@@ -68,27 +85,25 @@ impl<'a> Types<'a> {
                     continue;
                 }
                 NameKind::Path(_) => {
-                    return Err(self.error(format!(
-                        "line {}: the dotted name `{}` was not nested under its parent",
-                        field.source.line, field.name.wire
-                    )));
+                    let message = format!(
+                        "the dotted name `{}` was not nested under its parent",
+                        field.name.wire
+                    );
+                    self.leave_out(line, message);
+                    continue;
                 }
             };
             if out
                 .iter()
                 .any(|f: &FieldDef| f.wire == wire || f.aliases.contains(&wire))
             {
-                return Err(self.error(format!(
-                    "line {}: the field `{wire}` is listed twice",
-                    field.source.line
-                )));
+                self.leave_out(line, format!("the field `{wire}` is listed twice"));
+                continue;
             }
-            let snake = names::snake(&wire).ok_or_else(|| {
-                self.error(format!(
-                    "line {}: `{wire}` gives no identifier",
-                    field.source.line
-                ))
-            })?;
+            let Some(snake) = names::snake(&wire) else {
+                self.leave_out(line, format!("`{wire}` gives no identifier"));
+                continue;
+            };
             let ident = idents.claim(&snake, &wire, "_");
             let (ty, note) = self.field_type(name, &wire, field, role)?;
             let mut doc = field.description.trim().to_owned();

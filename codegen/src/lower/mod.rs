@@ -2,6 +2,7 @@
 
 mod errors;
 mod fields;
+mod scope;
 mod shapes;
 
 use std::collections::BTreeMap;
@@ -11,7 +12,8 @@ use bitrix24_ir::{Page, PageKind, Spec};
 use crate::Options;
 use crate::error::{Error, Result};
 use crate::model::{
-    Api, EventDef, MethodDef, Module, PageDoc, ResponseBody, ResponseDef, Role, StructDef, Ty,
+    Api, EventDef, MethodDef, Module, PageDoc, Report, ResponseBody, ResponseDef, RestDef, Role,
+    StructDef, Ty,
 };
 use crate::names;
 use crate::repeat;
@@ -32,32 +34,133 @@ pub fn api(spec: &Spec, options: &Options) -> Result<Api> {
             )
         })?;
     let system = errors::system_errors(system_page)?;
+    let (modules, report) = modules(spec, options)?;
     Ok(Api {
-        modules: modules(spec, options)?,
+        modules,
         system,
+        report,
     })
 }
 
-/// The methods and events of `spec`, grouped into modules by the first segment of the method name.
-pub fn modules(spec: &Spec, options: &Options) -> Result<Vec<Module>> {
+/// A method or event page placed in its module, with the names it claims there.
+struct Placed<'a> {
+    page: &'a Page,
+    module: String,
+    /// The method name without its scope (`crm.deal.get` → `deal.get`), or the event name.
+    local: String,
+    /// The type names the page's item is known by (request, response, error, error code; or payload).
+    names: Vec<String>,
+}
+
+/// The methods and events of `spec`, one module per scope (see [`scope`]). A page that cannot be lowered is
+/// left out and a row that cannot be read costs that row; both are in the [`Report`], and generation goes on.
+pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> {
+    let scopes = scope::Scopes::new(spec);
+    let mut report = Report::default();
     let mut by_name: BTreeMap<String, Module> = BTreeMap::new();
-    let method_pages: Vec<&Page> = spec
-        .pages
-        .iter()
-        .filter(|p| p.kind == PageKind::Method)
-        .collect();
-    for page in &method_pages {
-        let method = method(page, options)?;
-        let module = module_of(&method.wire, &page.path)?;
-        entry(&mut by_name, &module).methods.push(method);
+    // Each module's names, with the page that holds them: first every item's own names, so that a nested
+    // type never takes the name of another page's request.
+    let mut taken: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for page in &spec.pages {
+        match place(page, &scopes) {
+            Ok(Some(item)) => {
+                let names = taken.entry(item.module.clone()).or_default();
+                let stem = item_stem(&item);
+                let first = item.names.iter().chain([&stem]).find_map(|n| names.get(n));
+                match first.cloned() {
+                    Some(first) => report.skipped.push(Error::page(
+                        &page.path,
+                        format!(
+                            "`{}` takes the names of {first} in module `{}`; left out",
+                            item.local, item.module
+                        ),
+                    )),
+                    None => {
+                        for name in item.names.iter().chain([&stem]) {
+                            names.insert(name.clone(), page.path.clone());
+                        }
+                        placed.push(item);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => report.skipped.push(e),
+        }
     }
-    for page in spec.pages.iter().filter(|p| p.kind == PageKind::Event) {
-        let module = event_module(page, &method_pages)?;
-        entry(&mut by_name, &module).events.push(event(page)?);
+    for item in placed {
+        let names = taken.entry(item.module.clone()).or_default();
+        let others = names
+            .iter()
+            .filter(|(_, page)| **page != item.page.path)
+            .map(|(name, _)| name.as_str());
+        let mut types = Types::new(&item.page.path, &item.names[0], others);
+        let module = entry(&mut by_name, &item.module);
+        let lowered = match item.page.kind {
+            PageKind::Method => method(&item, &mut types, options).map(|m| module.methods.push(m)),
+            _ => event(&item, &mut types).map(|e| module.events.push(e)),
+        };
+        if let Err(e) = lowered {
+            report.skipped.push(e);
+            continue;
+        }
+        report.degraded.append(&mut types.degraded);
+        for s in &types.structs {
+            names.insert(s.name.clone(), item.page.path.clone());
+        }
+        for e in &types.enums {
+            names.insert(e.name.clone(), item.page.path.clone());
+        }
     }
     let modules: Vec<Module> = by_name.into_values().collect();
     modules.iter().try_for_each(check_module)?;
-    Ok(modules)
+    Ok((modules, report))
+}
+
+/// The file (and module) of a placed item: `deal_get`, or `on_crm_deal_add` for an event.
+fn item_stem(item: &Placed) -> String {
+    names::snake(&item.local).unwrap_or_default()
+}
+
+/// Where a method or event page goes, or `None` for other pages.
+fn place<'a>(page: &'a Page, scopes: &scope::Scopes<'a>) -> Result<Option<Placed<'a>>> {
+    if !matches!(page.kind, PageKind::Method | PageKind::Event) {
+        return Ok(None);
+    }
+    let wire = first_name(page)?;
+    let scope = scopes.of(page);
+    let module = names::scope_module(scope)
+        .ok_or_else(|| Error::page(&page.path, format!("scope `{scope}` gives no module name")))?;
+    let local = match page.kind {
+        PageKind::Method => local_name(wire, scope),
+        _ => wire,
+    };
+    let base = names::pascal(local)
+        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
+    names::snake(local)
+        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no function name")))?;
+    let names = match page.kind {
+        PageKind::Method => ["", "Response", "Error", "ErrorCode"]
+            .iter()
+            .map(|suffix| format!("{base}{suffix}"))
+            .collect(),
+        _ => vec![base],
+    };
+    Ok(Some(Placed {
+        page,
+        module,
+        local: local.to_owned(),
+        names,
+    }))
+}
+
+/// A method's name within its scope: `crm.deal.get` → `deal.get`; a method outside its scope's prefix
+/// (`imconnector.register` in `imopenlines`) or named like its scope (`profile` in `basic`) keeps its name.
+fn local_name<'w>(wire: &'w str, scope: &str) -> &'w str {
+    wire.strip_prefix(scope)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(wire)
 }
 
 fn entry<'m>(by_name: &'m mut BTreeMap<String, Module>, name: &str) -> &'m mut Module {
@@ -67,36 +170,6 @@ fn entry<'m>(by_name: &'m mut BTreeMap<String, Module>, name: &str) -> &'m mut M
         events: Vec::new(),
         shared: Default::default(),
     })
-}
-
-/// `imconnector.send.messages` → `imconnector` (even where the documented scope is `imopenlines`).
-fn module_of(wire: &str, page: &str) -> Result<String> {
-    let (first, _) = wire
-        .split_once('.')
-        .ok_or_else(|| Error::page(page, format!("`{wire}` has no scope prefix")))?;
-    names::snake(first).ok_or_else(|| Error::page(page, format!("`{wire}` gives no module name")))
-}
-
-/// An event belongs with the methods documented nearest to it: the deepest folder above the event page
-/// that holds method pages decides.
-fn event_module(page: &Page, methods: &[&Page]) -> Result<String> {
-    let mut dir = page.path.as_str();
-    while let Some((parent, _)) = dir.rsplit_once('/') {
-        dir = parent;
-        let prefix = format!("{dir}/");
-        if let Some(method) = methods.iter().find(|m| m.path.starts_with(&prefix)) {
-            let wire = method.names.first().map(String::as_str).unwrap_or_default();
-            return module_of(wire, &method.path);
-        }
-    }
-    let scope = page.scopes.first().ok_or_else(|| {
-        Error::page(
-            &page.path,
-            "an event page with no method pages near it and no scope",
-        )
-    })?;
-    names::snake(scope)
-        .ok_or_else(|| Error::page(&page.path, format!("scope `{scope}` gives no module name")))
 }
 
 fn page_doc(page: &Page) -> PageDoc {
@@ -126,21 +199,10 @@ fn first_name(page: &Page) -> Result<&str> {
         .ok_or_else(|| Error::page(&page.path, "the page names no method or event"))
 }
 
-fn scope(page: &Page) -> Result<String> {
-    page.scopes
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::page(&page.path, "the page gives no scope"))
-}
-
-fn method(page: &Page, options: &Options) -> Result<MethodDef> {
+fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodDef> {
+    let page = item.page;
     let wire = first_name(page)?.to_owned();
-    let rest = wire.split_once('.').map_or("", |(_, rest)| rest);
-    let base = names::pascal(rest)
-        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
-    let snake = names::snake(rest)
-        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no function name")))?;
-    let mut types = Types::new(&page.path, &base);
+    let snake = item_stem(item);
     let request_name = types.claim("", &wire);
     let response_name = types.claim("Response", "result");
     let error_name = types.claim("Error", "error");
@@ -156,14 +218,14 @@ fn method(page: &Page, options: &Options) -> Result<MethodDef> {
     for example in &request_examples {
         mark_json_bools(&mut request, &mut types.structs, example);
     }
-    let mut response = response(page, &mut types, response_name)?;
+    let mut response = response(page, types, response_name)?;
     let results: Vec<&serde_json::Value> = page
         .response
         .iter()
         .flat_map(|r| &r.examples)
         .filter_map(|e| e.value.as_ref()?.get("result"))
         .collect();
-    shape_from_examples(&mut types, &mut response, &results);
+    shape_from_examples(types, &mut response, &results);
     Ok(MethodDef {
         safe_to_repeat: repeat::safe_to_repeat(&wire, &options.safe_to_repeat),
         constraints: page
@@ -174,15 +236,15 @@ fn method(page: &Page, options: &Options) -> Result<MethodDef> {
                 format!("Send {} {}.", g.kind.phrase(), names.join(", "))
             })
             .collect(),
-        scope: scope(page)?,
+        scope: page.scopes.first().cloned().unwrap_or_default(),
         module: snake.clone(),
         accessor: snake,
         doc,
         request,
         response,
-        errors: errors::method_errors(page, error_name, error_code_name)?,
-        structs: types.structs,
-        enums: types.enums,
+        errors: errors::method_errors(page, error_name, error_code_name, &mut types.degraded),
+        structs: std::mem::take(&mut types.structs),
+        enums: std::mem::take(&mut types.enums),
         request_examples,
         aliases: Vec::new(),
         wire,
@@ -314,25 +376,34 @@ fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef>
     Ok(ResponseDef { name, body, doc })
 }
 
-fn event(page: &Page) -> Result<EventDef> {
+fn event(item: &Placed, types: &mut Types) -> Result<EventDef> {
+    let page = item.page;
     let wire = first_name(page)?.to_owned();
-    let base = names::pascal(&wire)
-        .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no type name")))?;
     let payload = page
         .event
         .as_ref()
         .map(|e| e.fields.as_slice())
         .unwrap_or_default();
-    if payload.is_empty() {
-        return Err(Error::page(
-            &page.path,
-            "the event page describes no payload",
-        ));
-    }
-    let mut types = Types::new(&page.path, &base);
     let name = types.claim("", &wire);
     let doc = format!("The payload of the `{wire}` event.");
-    let payload = types.object(&name, Role::Decoded, doc, payload)?;
+    let payload = if payload.is_empty() {
+        types.degraded.push(Error::page(
+            &page.path,
+            "the event page describes no payload; every key is kept as JSON",
+        ));
+        StructDef {
+            name: name.clone(),
+            role: Role::Decoded,
+            doc,
+            fields: Vec::new(),
+            rest: Some(RestDef {
+                ident: "keys".to_owned(),
+                doc: "Every key of the payload, as JSON: the page does not describe it.".to_owned(),
+            }),
+        }
+    } else {
+        types.object(&name, Role::Decoded, doc, payload)?
+    };
     // The payload joins the module's structs while the examples refine it.
     types.structs.insert(0, payload);
     let examples: Vec<&serde_json::Value> = page
@@ -344,13 +415,12 @@ fn event(page: &Page) -> Result<EventDef> {
     types.refine_struct(&name, &examples, 0);
     let payload = types.structs.remove(0);
     Ok(EventDef {
-        scope: scope(page)?,
+        scope: page.scopes.first().cloned().unwrap_or_default(),
         doc: page_doc(page),
-        module: names::snake(&wire)
-            .ok_or_else(|| Error::page(&page.path, format!("`{wire}` gives no module name")))?,
+        module: item_stem(item),
         payload,
-        structs: types.structs,
-        enums: types.enums,
+        structs: std::mem::take(&mut types.structs),
+        enums: std::mem::take(&mut types.enums),
         aliases: Vec::new(),
         wire,
     })

@@ -203,7 +203,7 @@ mod tests {
 
     /// A decoded struct `S` with one field `F` the tables left as any JSON.
     fn types() -> Types<'static> {
-        let mut types = Types::new("page.md", "Get");
+        let mut types = Types::new("page.md", "Get", []);
         types.structs.push(StructDef {
             name: "S".into(),
             role: Role::Decoded,

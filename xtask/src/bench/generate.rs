@@ -11,9 +11,9 @@ pub fn measure(rounds: usize, report: &mut Report) -> Result<()> {
     let mut runs = Vec::new();
     let mut files = 0;
     for _ in 0..rounds {
-        let mut outcome = Ok(Vec::new());
+        let mut outcome = Ok(Default::default());
         runs.push(ms(time(|| outcome = crate::generate::outputs(&root))));
-        files = outcome?.len();
+        files = outcome?.0.len();
     }
     let spread = Spread::of(&runs);
     report.key("generate_ms", spread.median);

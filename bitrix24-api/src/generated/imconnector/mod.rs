@@ -3,18 +3,7 @@
 //! `imconnector.*`: its methods and events, behind the `imconnector` feature.
 
 mod shared;
-mod activate;
 mod chat_name_set;
-mod connector_data_set;
-mod delete_messages;
-mod list;
-mod register;
-mod send_messages;
-mod send_status_delivery;
-mod send_status_reading;
-mod status;
-mod unregister;
-mod update_messages;
 mod on_im_connector_dialog_finish;
 mod on_im_connector_dialog_start;
 mod on_im_connector_line_delete;
@@ -24,58 +13,12 @@ mod on_im_connector_message_update;
 mod on_im_connector_status_delete;
 
 pub use shared::{
-    Chat, DeleteMessagesUser, Extra, File, Message, MessageMessage, OnImConnectorAuth,
-    OnImConnectorDialogConnector, OnImConnectorDialogFinishChat,
-    OnImConnectorMessageAddChat, OnImConnectorMessageIm, OnImConnectorStatus, Picture,
-    ResultChat, ResultMessage, SendStatusChat, SendStatusIm, SendStatusResponse, User,
+    OnImConnectorAuth, OnImConnectorDialogConnector, OnImConnectorDialogFinishChat,
+    OnImConnectorMessageAddChat, OnImConnectorMessageIm, OnImConnectorStatus,
 };
-pub use activate::{Activate, ActivateError, ActivateErrorCode, ActivateResponse};
 pub use chat_name_set::{
     ChatNameSet, ChatNameSetData, ChatNameSetError, ChatNameSetErrorCode,
     ChatNameSetResponse,
-};
-pub use connector_data_set::{
-    ConnectorDataSet, ConnectorDataSetData, ConnectorDataSetError,
-    ConnectorDataSetErrorCode, ConnectorDataSetResponse,
-};
-pub use delete_messages::{
-    DeleteMessages, DeleteMessagesChat, DeleteMessagesData, DeleteMessagesError,
-    DeleteMessagesErrorCode, DeleteMessagesMessage, DeleteMessagesMessageMessage,
-    DeleteMessagesResponse, DeleteMessagesResult, DeleteMessagesResultChat,
-    DeleteMessagesResultMessage,
-};
-pub use list::{List, ListError, ListErrorCode, ListResponse};
-pub use register::{
-    Register, RegisterError, RegisterErrorCode, RegisterIcon, RegisterIconDisabled,
-    RegisterResponse,
-};
-pub use send_messages::{
-    SendMessages, SendMessagesChat, SendMessagesData, SendMessagesError,
-    SendMessagesErrorCode, SendMessagesExtra, SendMessagesFile, SendMessagesMessage,
-    SendMessagesMessageMessage, SendMessagesPicture, SendMessagesResponse,
-    SendMessagesResult, SendMessagesResultChat, SendMessagesResultMessage,
-    SendMessagesSession, SendMessagesUser,
-};
-pub use send_status_delivery::{
-    SendStatusDelivery, SendStatusDeliveryChat, SendStatusDeliveryError,
-    SendStatusDeliveryErrorCode, SendStatusDeliveryIm, SendStatusDeliveryMessage,
-    SendStatusDeliveryMessageMessage, SendStatusDeliveryResponse,
-};
-pub use send_status_reading::{
-    SendStatusReading, SendStatusReadingChat, SendStatusReadingError,
-    SendStatusReadingErrorCode, SendStatusReadingIm, SendStatusReadingMessage,
-    SendStatusReadingMessageMessage, SendStatusReadingResponse,
-};
-pub use status::{Status, StatusError, StatusErrorCode, StatusResponse};
-pub use unregister::{
-    Unregister, UnregisterError, UnregisterErrorCode, UnregisterResponse,
-};
-pub use update_messages::{
-    UpdateMessages, UpdateMessagesChat, UpdateMessagesData, UpdateMessagesError,
-    UpdateMessagesErrorCode, UpdateMessagesExtra, UpdateMessagesFile,
-    UpdateMessagesMessage, UpdateMessagesMessageMessage, UpdateMessagesPicture,
-    UpdateMessagesResponse, UpdateMessagesResult, UpdateMessagesResultChat,
-    UpdateMessagesResultMessage, UpdateMessagesUser,
 };
 pub use on_im_connector_dialog_finish::{
     OnImConnectorDialogFinish, OnImConnectorDialogFinishAuth,
@@ -128,16 +71,6 @@ impl crate::Client {
 }
 
 impl<'c> Imconnector<'c> {
-    /// Switch a Connector On or Off for an Open Line (`imconnector.activate`): see [`Activate`].
-    pub fn activate(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        active: impl Into<String>,
-    ) -> crate::Call<'c, Activate> {
-        crate::Call::new(self.client, Activate::new(connector, line, active))
-    }
-
     /// Rename a Connector Chat (`imconnector.chat.name.set`): see [`ChatNameSet`].
     pub fn chat_name_set(
         &self,
@@ -147,91 +80,5 @@ impl<'c> Imconnector<'c> {
         name: impl Into<String>,
     ) -> crate::Call<'c, ChatNameSet> {
         crate::Call::new(self.client, ChatNameSet::new(connector, line, chat_id, name))
-    }
-
-    /// Store External Channel Settings for a Connector (`imconnector.connector.data.set`): see [`ConnectorDataSet`].
-    pub fn connector_data_set(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        data: impl Into<ConnectorDataSetData>,
-    ) -> crate::Call<'c, ConnectorDataSet> {
-        crate::Call::new(self.client, ConnectorDataSet::new(connector, line, data))
-    }
-
-    /// Remove Messages Previously Delivered by a Connector (`imconnector.delete.messages`): see [`DeleteMessages`].
-    pub fn delete_messages(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        messages: impl Into<Vec<DeleteMessagesMessage>>,
-    ) -> crate::Call<'c, DeleteMessages> {
-        crate::Call::new(self.client, DeleteMessages::new(connector, line, messages))
-    }
-
-    /// List Available Connectors (`imconnector.list`): see [`List`].
-    pub fn list(&self) -> crate::Call<'c, List> {
-        crate::Call::new(self.client, List::new())
-    }
-
-    /// Add a Custom Connector to Open Channels (`imconnector.register`): see [`Register`].
-    pub fn register(
-        &self,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        icon: impl Into<RegisterIcon>,
-        placement_handler: impl Into<String>,
-    ) -> crate::Call<'c, Register> {
-        crate::Call::new(self.client, Register::new(id, name, icon, placement_handler))
-    }
-
-    /// Deliver Incoming Messages into an Open Line (`imconnector.send.messages`): see [`SendMessages`].
-    pub fn send_messages(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        messages: impl Into<Vec<SendMessagesMessage>>,
-    ) -> crate::Call<'c, SendMessages> {
-        crate::Call::new(self.client, SendMessages::new(connector, line, messages))
-    }
-
-    /// Report an Outgoing Message as "Delivered" (`imconnector.send.status.delivery`): see [`SendStatusDelivery`].
-    pub fn send_status_delivery(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        messages: impl Into<Vec<SendStatusDeliveryMessage>>,
-    ) -> crate::Call<'c, SendStatusDelivery> {
-        crate::Call::new(self.client, SendStatusDelivery::new(connector, line, messages))
-    }
-
-    /// Report an Outgoing Message as "Read" (`imconnector.send.status.reading`): see [`SendStatusReading`].
-    pub fn send_status_reading(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        messages: impl Into<Vec<SendStatusReadingMessage>>,
-    ) -> crate::Call<'c, SendStatusReading> {
-        crate::Call::new(self.client, SendStatusReading::new(connector, line, messages))
-    }
-
-    /// Check Whether a Connector Is Ready on a Line (`imconnector.status`): see [`Status`].
-    pub fn status(&self, connector: impl Into<String>) -> crate::Call<'c, Status> {
-        crate::Call::new(self.client, Status::new(connector))
-    }
-
-    /// Remove a Custom Connector (`imconnector.unregister`): see [`Unregister`].
-    pub fn unregister(&self, id: impl Into<String>) -> crate::Call<'c, Unregister> {
-        crate::Call::new(self.client, Unregister::new(id))
-    }
-
-    /// Edit Messages Already Delivered by a Connector with (`imconnector.update.messages`): see [`UpdateMessages`].
-    pub fn update_messages(
-        &self,
-        connector: impl Into<String>,
-        line: impl Into<i64>,
-        messages: impl Into<Vec<UpdateMessagesMessage>>,
-    ) -> crate::Call<'c, UpdateMessages> {
-        crate::Call::new(self.client, UpdateMessages::new(connector, line, messages))
     }
 }

@@ -3,6 +3,17 @@
 //! `imopenlines.*`: its methods and events, behind the `imopenlines` feature.
 
 mod shared;
+mod imconnector_activate;
+mod imconnector_connector_data_set;
+mod imconnector_delete_messages;
+mod imconnector_list;
+mod imconnector_register;
+mod imconnector_send_messages;
+mod imconnector_send_status_delivery;
+mod imconnector_send_status_reading;
+mod imconnector_status;
+mod imconnector_unregister;
+mod imconnector_update_messages;
 mod bot_session_finish;
 mod bot_session_message_send;
 mod bot_session_operator;
@@ -51,9 +62,78 @@ pub use shared::{
     ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigOperatorData, ConfigParams,
     ConfigQueue, ConfigQueueType, ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat,
     ConfigWelcomeBotJoin, ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType,
-    EntityLink, OnAuth, OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
+    EntityLink, ImconnectorChat, ImconnectorDeleteMessagesUser, ImconnectorExtra,
+    ImconnectorFile, ImconnectorMessage, ImconnectorMessageMessage, ImconnectorPicture,
+    ImconnectorResultChat, ImconnectorResultMessage, ImconnectorSendStatusChat,
+    ImconnectorSendStatusIm, ImconnectorSendStatusResponse, ImconnectorUser, OnAuth,
+    OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
     OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData, OnSessionDataData,
     OnSessionSession, OnStatus,
+};
+pub use imconnector_activate::{
+    ImconnectorActivate, ImconnectorActivateError, ImconnectorActivateErrorCode,
+    ImconnectorActivateResponse,
+};
+pub use imconnector_connector_data_set::{
+    ImconnectorConnectorDataSet, ImconnectorConnectorDataSetData,
+    ImconnectorConnectorDataSetError, ImconnectorConnectorDataSetErrorCode,
+    ImconnectorConnectorDataSetResponse,
+};
+pub use imconnector_delete_messages::{
+    ImconnectorDeleteMessages, ImconnectorDeleteMessagesChat,
+    ImconnectorDeleteMessagesData, ImconnectorDeleteMessagesError,
+    ImconnectorDeleteMessagesErrorCode, ImconnectorDeleteMessagesMessage,
+    ImconnectorDeleteMessagesMessageMessage, ImconnectorDeleteMessagesResponse,
+    ImconnectorDeleteMessagesResult, ImconnectorDeleteMessagesResultChat,
+    ImconnectorDeleteMessagesResultMessage,
+};
+pub use imconnector_list::{
+    ImconnectorList, ImconnectorListError, ImconnectorListErrorCode,
+    ImconnectorListResponse,
+};
+pub use imconnector_register::{
+    ImconnectorRegister, ImconnectorRegisterError, ImconnectorRegisterErrorCode,
+    ImconnectorRegisterIcon, ImconnectorRegisterIconDisabled, ImconnectorRegisterResponse,
+};
+pub use imconnector_send_messages::{
+    ImconnectorSendMessages, ImconnectorSendMessagesChat, ImconnectorSendMessagesData,
+    ImconnectorSendMessagesError, ImconnectorSendMessagesErrorCode,
+    ImconnectorSendMessagesExtra, ImconnectorSendMessagesFile,
+    ImconnectorSendMessagesMessage, ImconnectorSendMessagesMessageMessage,
+    ImconnectorSendMessagesPicture, ImconnectorSendMessagesResponse,
+    ImconnectorSendMessagesResult, ImconnectorSendMessagesResultChat,
+    ImconnectorSendMessagesResultMessage, ImconnectorSendMessagesSession,
+    ImconnectorSendMessagesUser,
+};
+pub use imconnector_send_status_delivery::{
+    ImconnectorSendStatusDelivery, ImconnectorSendStatusDeliveryChat,
+    ImconnectorSendStatusDeliveryError, ImconnectorSendStatusDeliveryErrorCode,
+    ImconnectorSendStatusDeliveryIm, ImconnectorSendStatusDeliveryMessage,
+    ImconnectorSendStatusDeliveryMessageMessage, ImconnectorSendStatusDeliveryResponse,
+};
+pub use imconnector_send_status_reading::{
+    ImconnectorSendStatusReading, ImconnectorSendStatusReadingChat,
+    ImconnectorSendStatusReadingError, ImconnectorSendStatusReadingErrorCode,
+    ImconnectorSendStatusReadingIm, ImconnectorSendStatusReadingMessage,
+    ImconnectorSendStatusReadingMessageMessage, ImconnectorSendStatusReadingResponse,
+};
+pub use imconnector_status::{
+    ImconnectorStatus, ImconnectorStatusError, ImconnectorStatusErrorCode,
+    ImconnectorStatusResponse,
+};
+pub use imconnector_unregister::{
+    ImconnectorUnregister, ImconnectorUnregisterError, ImconnectorUnregisterErrorCode,
+    ImconnectorUnregisterResponse,
+};
+pub use imconnector_update_messages::{
+    ImconnectorUpdateMessages, ImconnectorUpdateMessagesChat,
+    ImconnectorUpdateMessagesData, ImconnectorUpdateMessagesError,
+    ImconnectorUpdateMessagesErrorCode, ImconnectorUpdateMessagesExtra,
+    ImconnectorUpdateMessagesFile, ImconnectorUpdateMessagesMessage,
+    ImconnectorUpdateMessagesMessageMessage, ImconnectorUpdateMessagesPicture,
+    ImconnectorUpdateMessagesResponse, ImconnectorUpdateMessagesResult,
+    ImconnectorUpdateMessagesResultChat, ImconnectorUpdateMessagesResultMessage,
+    ImconnectorUpdateMessagesUser,
 };
 pub use bot_session_finish::{
     BotSessionFinish, BotSessionFinishError, BotSessionFinishErrorCode,
@@ -250,6 +330,129 @@ impl crate::Client {
 }
 
 impl<'c> Imopenlines<'c> {
+    /// Switch a Connector On or Off for an Open Line (`imconnector.activate`): see [`ImconnectorActivate`].
+    pub fn imconnector_activate(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        active: impl Into<String>,
+    ) -> crate::Call<'c, ImconnectorActivate> {
+        crate::Call::new(self.client, ImconnectorActivate::new(connector, line, active))
+    }
+
+    /// Store External Channel Settings for a Connector (`imconnector.connector.data.set`): see [`ImconnectorConnectorDataSet`].
+    pub fn imconnector_connector_data_set(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        data: impl Into<ImconnectorConnectorDataSetData>,
+    ) -> crate::Call<'c, ImconnectorConnectorDataSet> {
+        crate::Call::new(
+            self.client,
+            ImconnectorConnectorDataSet::new(connector, line, data),
+        )
+    }
+
+    /// Remove Messages Previously Delivered by a Connector (`imconnector.delete.messages`): see [`ImconnectorDeleteMessages`].
+    pub fn imconnector_delete_messages(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<ImconnectorDeleteMessagesMessage>>,
+    ) -> crate::Call<'c, ImconnectorDeleteMessages> {
+        crate::Call::new(
+            self.client,
+            ImconnectorDeleteMessages::new(connector, line, messages),
+        )
+    }
+
+    /// List Available Connectors (`imconnector.list`): see [`ImconnectorList`].
+    pub fn imconnector_list(&self) -> crate::Call<'c, ImconnectorList> {
+        crate::Call::new(self.client, ImconnectorList::new())
+    }
+
+    /// Add a Custom Connector to Open Channels (`imconnector.register`): see [`ImconnectorRegister`].
+    pub fn imconnector_register(
+        &self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        icon: impl Into<ImconnectorRegisterIcon>,
+        placement_handler: impl Into<String>,
+    ) -> crate::Call<'c, ImconnectorRegister> {
+        crate::Call::new(
+            self.client,
+            ImconnectorRegister::new(id, name, icon, placement_handler),
+        )
+    }
+
+    /// Deliver Incoming Messages into an Open Line (`imconnector.send.messages`): see [`ImconnectorSendMessages`].
+    pub fn imconnector_send_messages(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<ImconnectorSendMessagesMessage>>,
+    ) -> crate::Call<'c, ImconnectorSendMessages> {
+        crate::Call::new(
+            self.client,
+            ImconnectorSendMessages::new(connector, line, messages),
+        )
+    }
+
+    /// Report an Outgoing Message as "Delivered" (`imconnector.send.status.delivery`): see [`ImconnectorSendStatusDelivery`].
+    pub fn imconnector_send_status_delivery(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<ImconnectorSendStatusDeliveryMessage>>,
+    ) -> crate::Call<'c, ImconnectorSendStatusDelivery> {
+        crate::Call::new(
+            self.client,
+            ImconnectorSendStatusDelivery::new(connector, line, messages),
+        )
+    }
+
+    /// Report an Outgoing Message as "Read" (`imconnector.send.status.reading`): see [`ImconnectorSendStatusReading`].
+    pub fn imconnector_send_status_reading(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<ImconnectorSendStatusReadingMessage>>,
+    ) -> crate::Call<'c, ImconnectorSendStatusReading> {
+        crate::Call::new(
+            self.client,
+            ImconnectorSendStatusReading::new(connector, line, messages),
+        )
+    }
+
+    /// Check Whether a Connector Is Ready on a Line (`imconnector.status`): see [`ImconnectorStatus`].
+    pub fn imconnector_status(
+        &self,
+        connector: impl Into<String>,
+    ) -> crate::Call<'c, ImconnectorStatus> {
+        crate::Call::new(self.client, ImconnectorStatus::new(connector))
+    }
+
+    /// Remove a Custom Connector (`imconnector.unregister`): see [`ImconnectorUnregister`].
+    pub fn imconnector_unregister(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'c, ImconnectorUnregister> {
+        crate::Call::new(self.client, ImconnectorUnregister::new(id))
+    }
+
+    /// Edit Messages Already Delivered by a Connector with (`imconnector.update.messages`): see [`ImconnectorUpdateMessages`].
+    pub fn imconnector_update_messages(
+        &self,
+        connector: impl Into<String>,
+        line: impl Into<i64>,
+        messages: impl Into<Vec<ImconnectorUpdateMessagesMessage>>,
+    ) -> crate::Call<'c, ImconnectorUpdateMessages> {
+        crate::Call::new(
+            self.client,
+            ImconnectorUpdateMessages::new(connector, line, messages),
+        )
+    }
+
     /// Close an Open Line Dialog from a Chatbot (`imopenlines.bot.session.finish`): see [`BotSessionFinish`].
     pub fn bot_session_finish(
         &self,

@@ -6,6 +6,291 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+/// Who wrote the message, as known to the external system.
+///
+/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages-user)
+///
+/// Shared by `imconnector.delete.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorDeleteMessagesUser {
+    /// The author's ID in the external system.
+    ///
+    /// Send the value you used as `user.id` when calling [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+    pub id: String,
+}
+
+crate::request!(ImconnectorDeleteMessagesUser(id: String) {});
+
+/// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
+///
+/// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorMessage {
+    /// The sender as the external system knows them.
+    ///
+    /// Fields: see [below](ImconnectorUser)
+    pub user: ImconnectorUser,
+    /// The message content and its external identity.
+    ///
+    /// Fields: see [below](ImconnectorMessageMessage)
+    pub message: ImconnectorMessageMessage,
+    /// The chat the message was written in, on the external side.
+    ///
+    /// Fields: see [below](ImconnectorChat)
+    pub chat: ImconnectorChat,
+}
+
+crate::request!(
+    ImconnectorMessage(user: ImconnectorUser, message: ImconnectorMessageMessage,
+    chat: ImconnectorChat) {}
+);
+
+/// The sender as the external system knows them.
+///
+/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorUser {
+    /// The sender's ID in the external system; your integration chooses and owns this value
+    pub id: String,
+    /// Sender's surname
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Sender's given name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<ImconnectorPicture>,
+    /// Address of the sender's profile page in the external system
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Sender's gender; either `male` or `female`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// Sender's e-mail address
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Sender's phone number
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Set to `Y` to store the phone in CRM without running it through validation. Leave the key out entirely when the number should be validated as usual
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_phone_validate: Option<String>,
+}
+
+crate::request!(
+    ImconnectorUser(id: String) { last_name: String, name: String, picture: ImconnectorPicture,
+    url: String, gender: String, email: String, phone: String, skip_phone_validate: String }
+);
+
+/// Sender's profile picture, given as an object with a single `url` key, e.g. `{"url":"https://example.com/u42.png"}`. The image must be reachable without authentication
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorPicture {
+    /// `url`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+crate::request!(ImconnectorPicture() { url: String });
+
+/// The message content and its external identity.
+///
+/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorMessageMessage {
+    /// The message's ID in the external system; your integration chooses and owns this value
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the message was written, as a Unix timestamp in seconds
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// Body of the message. A message has to carry at least one of `text` and `files`.
+    ///
+    /// Supported markup is listed under [Formatting](https://apidocs.bitrix24.com/api-reference/chats/messages/formatting.html)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
+    ///
+    /// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<ImconnectorFile>>,
+    /// Set to `Y` to keep the CRM tracker from processing this message. Omit the key if the tracker should run
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_crm: Option<String>,
+    /// Bitrix24 ID of a manager (employee). When given, the message is posted as written by that manager
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
+crate::request!(
+    ImconnectorMessageMessage() { id: String, date: i64, text: String, files: Vec<ImconnectorFile>,
+    disable_crm: String, user_id: i64 }
+);
+
+/// Attachments. Each entry is a pair of a link and a file name, written in PHP notation as `array('url' => 'File link', 'name' => 'File name')`; Bitrix24 must be able to download the `url`.
+///
+/// Any file type is accepted. The chat renders the attachment as a picture for the extensions `jpe`, `jpg`, `jpeg`, `png`, `webp`, `gif`, `bmp`
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorFile {
+    /// `url`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `name`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+crate::request!(ImconnectorFile() { url: String, name: String });
+
+/// The chat the message was written in, on the external side.
+///
+/// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorChat {
+    /// The chat's or channel's ID in the external system.
+    ///
+    /// Ideally this matches `DATA.ID` you stored with [imconnector.connector.data.set](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
+    pub id: String,
+    /// Title of the chat or channel.
+    ///
+    /// Ideally this matches `DATA.NAME`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Address of the chat or channel in the external system.
+    ///
+    /// Ideally this matches `DATA.URL`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+crate::request!(ImconnectorChat(id: String) { name: String, url: String });
+
+/// The message as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-message)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImconnectorResultMessage {
+    /// The message's ID in the external system
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// The message date in its processed form
+    ///
+    /// Any JSON: the page does not describe this object.
+    pub date: Option<serde_json::Value>,
+    /// Body of the message
+    #[serde_as(as = "Option<wire::Str>")]
+    pub text: Option<String>,
+    /// Attachments of the message
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub files: Option<Vec<serde_json::Value>>,
+}
+
+/// The chat as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-chat)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImconnectorResultChat {
+    /// The chat's or channel's external ID
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// Title of the chat or channel
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// Descriptive text of the chat, such as a link back to the source post
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+}
+
+/// Processing switches that were in effect for this message [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-extra)
+///
+/// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImconnectorExtra {
+    /// Present with `Y` when phone validation was skipped
+    #[serde_as(as = "Option<wire::Str>")]
+    pub skip_phone_validate: Option<String>,
+    /// Present with `Y` when the CRM tracker was switched off
+    #[serde_as(as = "Option<wire::Str>")]
+    pub disable_tracker: Option<String>,
+}
+
+/// The `result` of `imconnector.send.status.delivery`.
+///
+/// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ImconnectorSendStatusResponse {
+    /// `true` once Bitrix24 has taken the delivery status and applied it
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub success: Option<bool>,
+    /// Comes back empty when everything went well
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub data: Option<Vec<serde_json::Value>>,
+}
+
+/// Bitrix24's own IDs for the message and its chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
+///
+/// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorSendStatusIm {
+    /// Bitrix24 ID of the open line chat the outgoing message belongs to
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<i64>,
+    /// Bitrix24 ID of the message being confirmed as delivered
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
+}
+
+crate::request!(ImconnectorSendStatusIm() { chat_id: i64, message_id: i64 });
+
+/// The chat as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
+///
+/// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImconnectorSendStatusChat {
+    /// The chat's or channel's ID in the external system; ideally the same `chat.id` you use with [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+crate::request!(ImconnectorSendStatusChat() { id: String });
+
 /// Settings of the line to be created, passed as one object [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html#params)
 ///
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.

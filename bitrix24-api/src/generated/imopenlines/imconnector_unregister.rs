@@ -14,20 +14,20 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`UnregisterError`], with a code of [`UnregisterErrorCode`]: `APPLICATION_UNREGISTRATION_ERROR`, `NO_APPLICATION_ID`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`ImconnectorUnregisterError`], with a code of [`ImconnectorUnregisterErrorCode`]: `APPLICATION_UNREGISTRATION_ERROR`, `NO_APPLICATION_ID`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct Unregister {
+pub struct ImconnectorUnregister {
     /// Code of the connector to remove, exactly as it was passed to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     #[serde(rename = "ID")]
     pub id: String,
 }
 
 crate::method!(
-    Unregister = "imconnector.unregister" in "imopenlines", safe: false, UnregisterResponse,
-    UnregisterError; (id: String) {}
+    ImconnectorUnregister = "imconnector.unregister" in "imopenlines", safe: false,
+    ImconnectorUnregisterResponse, ImconnectorUnregisterError; (id: String) {}
 );
 
 /// The `result` of `imconnector.unregister`.
@@ -37,7 +37,7 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct UnregisterResponse {
+pub struct ImconnectorUnregisterResponse {
     /// `result`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub result: Option<bool>,
@@ -46,7 +46,7 @@ pub struct UnregisterResponse {
 /// The error codes `imconnector.unregister` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UnregisterErrorCode {
+pub enum ImconnectorUnregisterErrorCode {
     /// `APPLICATION_UNREGISTRATION_ERROR`: HTTP 200 “Error unregistering the application”: The connector with this `ID` could not be removed for the calling application
     ApplicationUnregistrationError,
     /// `NO_APPLICATION_ID`: HTTP 200 “Failed to retrieve application ID”: The request could not be tied to any application
@@ -58,7 +58,8 @@ pub enum UnregisterErrorCode {
 }
 
 crate::error_codes!(
-    UnregisterErrorCode { ApplicationUnregistrationError = "APPLICATION_UNREGISTRATION_ERROR",
+    ImconnectorUnregisterErrorCode {
+    ApplicationUnregistrationError = "APPLICATION_UNREGISTRATION_ERROR",
     NoApplicationId = "NO_APPLICATION_ID", WrongAuthType = "WRONG_AUTH_TYPE" }
-    => UnregisterError of "imconnector.unregister"
+    => ImconnectorUnregisterError of "imconnector.unregister"
 );

@@ -15,14 +15,15 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ListError`], with a code of [`ListErrorCode`]: `WRONG_AUTH_TYPE`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
+/// [`ImconnectorListError`], with a code of [`ImconnectorListErrorCode`]: `WRONG_AUTH_TYPE`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct List {}
+pub struct ImconnectorList {}
 crate::method!(
-    List = "imconnector.list" in "imopenlines", safe: true, ListResponse, ListError; () {}
+    ImconnectorList = "imconnector.list" in "imopenlines", safe: true, ImconnectorListResponse,
+    ImconnectorListError; () {}
 );
 
 /// The `result` of `imconnector.list`.
@@ -32,7 +33,7 @@ crate::method!(
 /// Keyed by a connector code.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ListResponse(
+pub struct ImconnectorListResponse(
     #[serde_as(as = "wire::Map<wire::Str>")]
     pub BTreeMap<String, String>,
 );
@@ -40,7 +41,7 @@ pub struct ListResponse(
 /// The error codes `imconnector.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ListErrorCode {
+pub enum ImconnectorListErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ACCESS_DENIED`:
@@ -53,6 +54,6 @@ pub enum ListErrorCode {
 }
 
 crate::error_codes!(
-    ListErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", AccessDenied = "ACCESS_DENIED" }
-    => ListError of "imconnector.list"
+    ImconnectorListErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", AccessDenied = "ACCESS_DENIED" }
+    => ImconnectorListError of "imconnector.list"
 );

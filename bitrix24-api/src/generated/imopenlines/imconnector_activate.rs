@@ -14,13 +14,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ActivateError`], with a code of [`ActivateErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`ImconnectorActivateError`], with a code of [`ImconnectorActivateErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-activate.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct Activate {
+pub struct ImconnectorActivate {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line on which the connector is switched.
@@ -34,8 +34,9 @@ pub struct Activate {
 }
 
 crate::method!(
-    Activate = "imconnector.activate" in "imopenlines", safe: false, ActivateResponse,
-    ActivateError; (connector: String, line: i64, active: String) {}
+    ImconnectorActivate = "imconnector.activate" in "imopenlines", safe: false,
+    ImconnectorActivateResponse, ImconnectorActivateError; (connector: String, line: i64,
+    active: String) {}
 );
 
 /// The `result` of `imconnector.activate`.
@@ -43,12 +44,12 @@ crate::method!(
 /// Becomes `true` once the new state has been applied
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ActivateResponse(#[serde_as(as = "wire::Bool")] pub bool);
+pub struct ImconnectorActivateResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
 /// The error codes `imconnector.activate` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ActivateErrorCode {
+pub enum ImconnectorActivateErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -62,6 +63,6 @@ pub enum ActivateErrorCode {
 }
 
 crate::error_codes!(
-    ActivateErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT" }
-    => ActivateError of "imconnector.activate"
+    ImconnectorActivateErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT" } => ImconnectorActivateError of "imconnector.activate"
 );

@@ -14,13 +14,13 @@ use serde::Serialize;
 ///
 /// # Errors
 ///
-/// [`SendStatusReadingError`], with a code of [`SendStatusReadingErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`ImconnectorSendStatusReadingError`], with a code of [`ImconnectorSendStatusReadingErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendStatusReading {
+pub struct ImconnectorSendStatusReading {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line the messages were sent from.
@@ -29,14 +29,14 @@ pub struct SendStatusReading {
     pub line: i64,
     /// Read confirmations, one object per message, each made of the blocks `im`, `message` and `chat`
     ///
-    /// Item layout: see [below](SendStatusReadingMessage)
-    pub messages: Vec<SendStatusReadingMessage>,
+    /// Item layout: see [below](ImconnectorSendStatusReadingMessage)
+    pub messages: Vec<ImconnectorSendStatusReadingMessage>,
 }
 
 crate::method!(
-    SendStatusReading = "imconnector.send.status.reading" in "imopenlines", safe: false,
-    SendStatusReadingResponse, SendStatusReadingError; (connector: String, line: i64,
-    messages: Vec<SendStatusReadingMessage>) {}
+    ImconnectorSendStatusReading = "imconnector.send.status.reading" in "imopenlines", safe: false,
+    ImconnectorSendStatusReadingResponse, ImconnectorSendStatusReadingError; (connector: String,
+    line: i64, messages: Vec<ImconnectorSendStatusReadingMessage>) {}
 );
 
 /// Read confirmations, one object per message, each made of the blocks `im`, `message` and `chat`
@@ -44,47 +44,47 @@ crate::method!(
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct SendStatusReadingMessage {
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](SendStatusReadingIm)
+pub struct ImconnectorSendStatusReadingMessage {
+    /// Bitrix24's own IDs for the message and its chat [(detailed description)](ImconnectorSendStatusReadingIm)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<SendStatusReadingIm>,
-    /// The message as the external system identifies it [(detailed description)](SendStatusReadingMessageMessage)
+    pub im: Option<ImconnectorSendStatusReadingIm>,
+    /// The message as the external system identifies it [(detailed description)](ImconnectorSendStatusReadingMessageMessage)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<SendStatusReadingMessageMessage>,
-    /// The chat as the external system identifies it [(detailed description)](SendStatusReadingChat)
+    pub message: Option<ImconnectorSendStatusReadingMessageMessage>,
+    /// The chat as the external system identifies it [(detailed description)](ImconnectorSendStatusReadingChat)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<SendStatusReadingChat>,
+    pub chat: Option<ImconnectorSendStatusReadingChat>,
 }
 
 crate::request!(
-    SendStatusReadingMessage() { im: SendStatusReadingIm, message: SendStatusReadingMessageMessage,
-    chat: SendStatusReadingChat }
+    ImconnectorSendStatusReadingMessage() { im: ImconnectorSendStatusReadingIm,
+    message: ImconnectorSendStatusReadingMessageMessage, chat: ImconnectorSendStatusReadingChat }
 );
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct SendStatusReadingMessageMessage {
+pub struct ImconnectorSendStatusReadingMessageMessage {
     /// External IDs of the messages being marked as read. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
 }
 
-crate::request!(SendStatusReadingMessageMessage() { id: Vec<String> });
+crate::request!(ImconnectorSendStatusReadingMessageMessage() { id: Vec<String> });
 
-/// This page's name for the shared [`SendStatusResponse`](super::shared::SendStatusResponse).
-pub type SendStatusReadingResponse = super::shared::SendStatusResponse;
+/// This page's name for the shared [`ImconnectorSendStatusResponse`](super::shared::ImconnectorSendStatusResponse).
+pub type ImconnectorSendStatusReadingResponse = super::shared::ImconnectorSendStatusResponse;
 
-/// This page's name for the shared [`SendStatusIm`](super::shared::SendStatusIm).
-pub type SendStatusReadingIm = super::shared::SendStatusIm;
+/// This page's name for the shared [`ImconnectorSendStatusIm`](super::shared::ImconnectorSendStatusIm).
+pub type ImconnectorSendStatusReadingIm = super::shared::ImconnectorSendStatusIm;
 
-/// This page's name for the shared [`SendStatusChat`](super::shared::SendStatusChat).
-pub type SendStatusReadingChat = super::shared::SendStatusChat;
+/// This page's name for the shared [`ImconnectorSendStatusChat`](super::shared::ImconnectorSendStatusChat).
+pub type ImconnectorSendStatusReadingChat = super::shared::ImconnectorSendStatusChat;
 
 /// The error codes `imconnector.send.status.reading` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendStatusReadingErrorCode {
+pub enum ImconnectorSendStatusReadingErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -100,8 +100,8 @@ pub enum SendStatusReadingErrorCode {
 }
 
 crate::error_codes!(
-    SendStatusReadingErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ImconnectorSendStatusReadingErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
     ErrorArgument = "ERROR_ARGUMENT",
     ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
-    => SendStatusReadingError of "imconnector.send.status.reading"
+    => ImconnectorSendStatusReadingError of "imconnector.send.status.reading"
 );

@@ -14,13 +14,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`StatusError`], with a code of [`StatusErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`ImconnectorStatusError`], with a code of [`ImconnectorStatusErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct Status {
+pub struct ImconnectorStatus {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line to inspect
@@ -29,8 +29,8 @@ pub struct Status {
 }
 
 crate::method!(
-    Status = "imconnector.status" in "imopenlines", safe: true, StatusResponse, StatusError;
-    (connector: String) { line: i64 }
+    ImconnectorStatus = "imconnector.status" in "imopenlines", safe: true,
+    ImconnectorStatusResponse, ImconnectorStatusError; (connector: String) { line: i64 }
 );
 
 /// The `result` of `imconnector.status`.
@@ -40,7 +40,7 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct StatusResponse {
+pub struct ImconnectorStatusResponse {
     /// The open line that was checked
     #[serde_as(as = "Option<wire::Int>")]
     pub line: Option<i64>,
@@ -61,7 +61,7 @@ pub struct StatusResponse {
 /// The error codes `imconnector.status` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum StatusErrorCode {
+pub enum ImconnectorStatusErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method. Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`: HTTP 400 “Argument 'CONNECTOR' is null or empty”: The request lacks the connector code `CONNECTOR`
@@ -71,6 +71,6 @@ pub enum StatusErrorCode {
 }
 
 crate::error_codes!(
-    StatusErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT" }
-    => StatusError of "imconnector.status"
+    ImconnectorStatusErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT"
+    } => ImconnectorStatusError of "imconnector.status"
 );

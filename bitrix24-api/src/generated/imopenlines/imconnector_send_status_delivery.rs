@@ -16,13 +16,13 @@ use serde::Serialize;
 ///
 /// # Errors
 ///
-/// [`SendStatusDeliveryError`], with a code of [`SendStatusDeliveryErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`ImconnectorSendStatusDeliveryError`], with a code of [`ImconnectorSendStatusDeliveryErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendStatusDelivery {
+pub struct ImconnectorSendStatusDelivery {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line the messages were sent from.
@@ -31,14 +31,14 @@ pub struct SendStatusDelivery {
     pub line: i64,
     /// Delivery confirmations, one object per message, each made of the blocks `im`, `message` and `chat`.
     ///
-    /// Item layout: see [below](SendStatusDeliveryMessage)
-    pub messages: Vec<SendStatusDeliveryMessage>,
+    /// Item layout: see [below](ImconnectorSendStatusDeliveryMessage)
+    pub messages: Vec<ImconnectorSendStatusDeliveryMessage>,
 }
 
 crate::method!(
-    SendStatusDelivery = "imconnector.send.status.delivery" in "imopenlines", safe: false,
-    SendStatusDeliveryResponse, SendStatusDeliveryError; (connector: String, line: i64,
-    messages: Vec<SendStatusDeliveryMessage>) {}
+    ImconnectorSendStatusDelivery = "imconnector.send.status.delivery" in "imopenlines",
+    safe: false, ImconnectorSendStatusDeliveryResponse, ImconnectorSendStatusDeliveryError;
+    (connector: String, line: i64, messages: Vec<ImconnectorSendStatusDeliveryMessage>) {}
 );
 
 /// Delivery confirmations, one object per message, each made of the blocks `im`, `message` and `chat`.
@@ -46,27 +46,27 @@ crate::method!(
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct SendStatusDeliveryMessage {
-    /// Bitrix24's own IDs for the message and its chat [(detailed description)](SendStatusDeliveryIm)
+pub struct ImconnectorSendStatusDeliveryMessage {
+    /// Bitrix24's own IDs for the message and its chat [(detailed description)](ImconnectorSendStatusDeliveryIm)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<SendStatusDeliveryIm>,
-    /// The message as the external system identifies it [(detailed description)](SendStatusDeliveryMessageMessage)
+    pub im: Option<ImconnectorSendStatusDeliveryIm>,
+    /// The message as the external system identifies it [(detailed description)](ImconnectorSendStatusDeliveryMessageMessage)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<SendStatusDeliveryMessageMessage>,
-    /// The chat as the external system identifies it [(detailed description)](SendStatusDeliveryChat)
+    pub message: Option<ImconnectorSendStatusDeliveryMessageMessage>,
+    /// The chat as the external system identifies it [(detailed description)](ImconnectorSendStatusDeliveryChat)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<SendStatusDeliveryChat>,
+    pub chat: Option<ImconnectorSendStatusDeliveryChat>,
 }
 
 crate::request!(
-    SendStatusDeliveryMessage() { im: SendStatusDeliveryIm,
-    message: SendStatusDeliveryMessageMessage, chat: SendStatusDeliveryChat }
+    ImconnectorSendStatusDeliveryMessage() { im: ImconnectorSendStatusDeliveryIm,
+    message: ImconnectorSendStatusDeliveryMessageMessage, chat: ImconnectorSendStatusDeliveryChat }
 );
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct SendStatusDeliveryMessageMessage {
+pub struct ImconnectorSendStatusDeliveryMessageMessage {
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
@@ -75,21 +75,21 @@ pub struct SendStatusDeliveryMessageMessage {
     pub date: Option<i64>,
 }
 
-crate::request!(SendStatusDeliveryMessageMessage() { id: Vec<String>, date: i64 });
+crate::request!(ImconnectorSendStatusDeliveryMessageMessage() { id: Vec<String>, date: i64 });
 
-/// This page's name for the shared [`SendStatusResponse`](super::shared::SendStatusResponse).
-pub type SendStatusDeliveryResponse = super::shared::SendStatusResponse;
+/// This page's name for the shared [`ImconnectorSendStatusResponse`](super::shared::ImconnectorSendStatusResponse).
+pub type ImconnectorSendStatusDeliveryResponse = super::shared::ImconnectorSendStatusResponse;
 
-/// This page's name for the shared [`SendStatusIm`](super::shared::SendStatusIm).
-pub type SendStatusDeliveryIm = super::shared::SendStatusIm;
+/// This page's name for the shared [`ImconnectorSendStatusIm`](super::shared::ImconnectorSendStatusIm).
+pub type ImconnectorSendStatusDeliveryIm = super::shared::ImconnectorSendStatusIm;
 
-/// This page's name for the shared [`SendStatusChat`](super::shared::SendStatusChat).
-pub type SendStatusDeliveryChat = super::shared::SendStatusChat;
+/// This page's name for the shared [`ImconnectorSendStatusChat`](super::shared::ImconnectorSendStatusChat).
+pub type ImconnectorSendStatusDeliveryChat = super::shared::ImconnectorSendStatusChat;
 
 /// The error codes `imconnector.send.status.delivery` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendStatusDeliveryErrorCode {
+pub enum ImconnectorSendStatusDeliveryErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -105,8 +105,8 @@ pub enum SendStatusDeliveryErrorCode {
 }
 
 crate::error_codes!(
-    SendStatusDeliveryErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ImconnectorSendStatusDeliveryErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
     ErrorArgument = "ERROR_ARGUMENT",
     ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
-    => SendStatusDeliveryError of "imconnector.send.status.delivery"
+    => ImconnectorSendStatusDeliveryError of "imconnector.send.status.delivery"
 );

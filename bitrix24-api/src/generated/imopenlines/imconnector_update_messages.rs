@@ -18,13 +18,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`UpdateMessagesError`], with a code of [`UpdateMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`ImconnectorUpdateMessagesError`], with a code of [`ImconnectorUpdateMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct UpdateMessages {
+pub struct ImconnectorUpdateMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line that holds the messages.
@@ -33,14 +33,14 @@ pub struct UpdateMessages {
     pub line: i64,
     /// Messages to change. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
-    /// Item layout: see [below](UpdateMessagesMessage)
-    pub messages: Vec<UpdateMessagesMessage>,
+    /// Item layout: see [below](ImconnectorUpdateMessagesMessage)
+    pub messages: Vec<ImconnectorUpdateMessagesMessage>,
 }
 
 crate::method!(
-    UpdateMessages = "imconnector.update.messages" in "imopenlines", safe: false,
-    UpdateMessagesResponse, UpdateMessagesError; (connector: String, line: i64,
-    messages: Vec<UpdateMessagesMessage>) {}
+    ImconnectorUpdateMessages = "imconnector.update.messages" in "imopenlines", safe: false,
+    ImconnectorUpdateMessagesResponse, ImconnectorUpdateMessagesError; (connector: String,
+    line: i64, messages: Vec<ImconnectorUpdateMessagesMessage>) {}
 );
 
 /// The `result` of `imconnector.update.messages`.
@@ -48,15 +48,15 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct UpdateMessagesResponse {
+pub struct ImconnectorUpdateMessagesResponse {
     /// `true` when the update request as a whole went through
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
-    /// Fields: see [below](UpdateMessagesData)
+    /// Fields: see [below](ImconnectorUpdateMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub data: Option<UpdateMessagesData>,
+    pub data: Option<ImconnectorUpdateMessagesData>,
 }
 
 /// Details about what happened to each submitted message.
@@ -66,13 +66,13 @@ pub struct UpdateMessagesResponse {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct UpdateMessagesData {
+pub struct ImconnectorUpdateMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
-    /// Entry layout: see [below](UpdateMessagesResult)
+    /// Entry layout: see [below](ImconnectorUpdateMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
-    pub result: Option<Vec<UpdateMessagesResult>>,
+    pub result: Option<Vec<ImconnectorUpdateMessagesResult>>,
 }
 
 /// One entry for every item you sent in `MESSAGES`.
@@ -82,23 +82,23 @@ pub struct UpdateMessagesData {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct UpdateMessagesResult {
+pub struct ImconnectorUpdateMessagesResult {
     /// ID of the Bitrix24 user the external author was mapped to (internal ID)
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The message as stored after the change [(detailed description)](UpdateMessagesResultMessage)
+    /// The message as stored after the change [(detailed description)](ImconnectorUpdateMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
-    pub message: Option<UpdateMessagesResultMessage>,
-    /// The chat as stored after the change [(detailed description)](UpdateMessagesResultChat)
+    pub message: Option<ImconnectorUpdateMessagesResultMessage>,
+    /// The chat as stored after the change [(detailed description)](ImconnectorUpdateMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
-    pub chat: Option<UpdateMessagesResultChat>,
-    /// Processing switches that were in effect for this message [(detailed description)](UpdateMessagesExtra)
+    pub chat: Option<ImconnectorUpdateMessagesResultChat>,
+    /// Processing switches that were in effect for this message [(detailed description)](ImconnectorUpdateMessagesExtra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
-    pub extra: Option<UpdateMessagesExtra>,
+    pub extra: Option<ImconnectorUpdateMessagesExtra>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
@@ -109,37 +109,37 @@ pub struct UpdateMessagesResult {
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
-/// This page's name for the shared [`Message`](super::shared::Message).
-pub type UpdateMessagesMessage = super::shared::Message;
+/// This page's name for the shared [`ImconnectorMessage`](super::shared::ImconnectorMessage).
+pub type ImconnectorUpdateMessagesMessage = super::shared::ImconnectorMessage;
 
-/// This page's name for the shared [`User`](super::shared::User).
-pub type UpdateMessagesUser = super::shared::User;
+/// This page's name for the shared [`ImconnectorUser`](super::shared::ImconnectorUser).
+pub type ImconnectorUpdateMessagesUser = super::shared::ImconnectorUser;
 
-/// This page's name for the shared [`Picture`](super::shared::Picture).
-pub type UpdateMessagesPicture = super::shared::Picture;
+/// This page's name for the shared [`ImconnectorPicture`](super::shared::ImconnectorPicture).
+pub type ImconnectorUpdateMessagesPicture = super::shared::ImconnectorPicture;
 
-/// This page's name for the shared [`MessageMessage`](super::shared::MessageMessage).
-pub type UpdateMessagesMessageMessage = super::shared::MessageMessage;
+/// This page's name for the shared [`ImconnectorMessageMessage`](super::shared::ImconnectorMessageMessage).
+pub type ImconnectorUpdateMessagesMessageMessage = super::shared::ImconnectorMessageMessage;
 
-/// This page's name for the shared [`File`](super::shared::File).
-pub type UpdateMessagesFile = super::shared::File;
+/// This page's name for the shared [`ImconnectorFile`](super::shared::ImconnectorFile).
+pub type ImconnectorUpdateMessagesFile = super::shared::ImconnectorFile;
 
-/// This page's name for the shared [`Chat`](super::shared::Chat).
-pub type UpdateMessagesChat = super::shared::Chat;
+/// This page's name for the shared [`ImconnectorChat`](super::shared::ImconnectorChat).
+pub type ImconnectorUpdateMessagesChat = super::shared::ImconnectorChat;
 
-/// This page's name for the shared [`ResultMessage`](super::shared::ResultMessage).
-pub type UpdateMessagesResultMessage = super::shared::ResultMessage;
+/// This page's name for the shared [`ImconnectorResultMessage`](super::shared::ImconnectorResultMessage).
+pub type ImconnectorUpdateMessagesResultMessage = super::shared::ImconnectorResultMessage;
 
-/// This page's name for the shared [`ResultChat`](super::shared::ResultChat).
-pub type UpdateMessagesResultChat = super::shared::ResultChat;
+/// This page's name for the shared [`ImconnectorResultChat`](super::shared::ImconnectorResultChat).
+pub type ImconnectorUpdateMessagesResultChat = super::shared::ImconnectorResultChat;
 
-/// This page's name for the shared [`Extra`](super::shared::Extra).
-pub type UpdateMessagesExtra = super::shared::Extra;
+/// This page's name for the shared [`ImconnectorExtra`](super::shared::ImconnectorExtra).
+pub type ImconnectorUpdateMessagesExtra = super::shared::ImconnectorExtra;
 
 /// The error codes `imconnector.update.messages` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UpdateMessagesErrorCode {
+pub enum ImconnectorUpdateMessagesErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -157,8 +157,8 @@ pub enum UpdateMessagesErrorCode {
 }
 
 crate::error_codes!(
-    UpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
-    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorUpdateMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE",
     ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
-    => UpdateMessagesError of "imconnector.update.messages"
+    => ImconnectorUpdateMessagesError of "imconnector.update.messages"
 );

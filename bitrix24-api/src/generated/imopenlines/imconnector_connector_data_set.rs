@@ -14,13 +14,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`ConnectorDataSetError`], with a code of [`ConnectorDataSetErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
+/// [`ImconnectorConnectorDataSetError`], with a code of [`ImconnectorConnectorDataSetErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct ConnectorDataSet {
+pub struct ImconnectorConnectorDataSet {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line whose channel settings are being stored.
@@ -29,14 +29,14 @@ pub struct ConnectorDataSet {
     pub line: i64,
     /// Settings of the external channel. Every call replaces the stored settings in full, so send the complete object each time; patching one field on its own is not supported.
     ///
-    /// Field list: see [below](ConnectorDataSetData)
-    pub data: ConnectorDataSetData,
+    /// Field list: see [below](ImconnectorConnectorDataSetData)
+    pub data: ImconnectorConnectorDataSetData,
 }
 
 crate::method!(
-    ConnectorDataSet = "imconnector.connector.data.set" in "imopenlines", safe: true,
-    ConnectorDataSetResponse, ConnectorDataSetError; (connector: String, line: i64,
-    data: ConnectorDataSetData) {}
+    ImconnectorConnectorDataSet = "imconnector.connector.data.set" in "imopenlines", safe: true,
+    ImconnectorConnectorDataSetResponse, ImconnectorConnectorDataSetError; (connector: String,
+    line: i64, data: ImconnectorConnectorDataSetData) {}
 );
 
 /// The `result` of `imconnector.connector.data.set`.
@@ -44,7 +44,7 @@ crate::method!(
 /// `true` once the channel settings have been written
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ConnectorDataSetResponse(#[serde_as(as = "wire::Bool")] pub bool);
+pub struct ImconnectorConnectorDataSetResponse(#[serde_as(as = "wire::Bool")] pub bool);
 
 /// Settings of the external channel. Every call replaces the stored settings in full, so send the complete object each time; patching one field on its own is not supported.
 ///
@@ -52,7 +52,7 @@ pub struct ConnectorDataSetResponse(#[serde_as(as = "wire::Bool")] pub bool);
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct ConnectorDataSetData {
+pub struct ImconnectorConnectorDataSetData {
     /// How the channel is identified in the external system, e.g. `channel-123`.
     ///
     /// Prefer the identifier the external service itself uses. When it has none, build a stable unique key yourself, for instance from the connector code plus the line number: `myconnector_line107`
@@ -69,12 +69,14 @@ pub struct ConnectorDataSetData {
     pub name: Option<String>,
 }
 
-crate::request!(ConnectorDataSetData() { id: String, url: String, url_im: String, name: String });
+crate::request!(
+    ImconnectorConnectorDataSetData() { id: String, url: String, url_im: String, name: String }
+);
 
 /// The error codes `imconnector.connector.data.set` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConnectorDataSetErrorCode {
+pub enum ImconnectorConnectorDataSetErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -88,6 +90,7 @@ pub enum ConnectorDataSetErrorCode {
 }
 
 crate::error_codes!(
-    ConnectorDataSetErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT"
-    } => ConnectorDataSetError of "imconnector.connector.data.set"
+    ImconnectorConnectorDataSetErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT" }
+    => ImconnectorConnectorDataSetError of "imconnector.connector.data.set"
 );

@@ -18,27 +18,27 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`DeleteMessagesError`], with a code of [`DeleteMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
+/// [`ImconnectorDeleteMessagesError`], with a code of [`ImconnectorDeleteMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct DeleteMessages {
+pub struct ImconnectorDeleteMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line that holds the messages.
     ///
     /// You can look line IDs up with [imopenlines.config.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html) or [imopenlines.config.list.get](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
     pub line: i64,
-    /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](DeleteMessagesMessage)
-    pub messages: Vec<DeleteMessagesMessage>,
+    /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](ImconnectorDeleteMessagesMessage)
+    pub messages: Vec<ImconnectorDeleteMessagesMessage>,
 }
 
 crate::method!(
-    DeleteMessages = "imconnector.delete.messages" in "imopenlines", safe: false,
-    DeleteMessagesResponse, DeleteMessagesError; (connector: String, line: i64,
-    messages: Vec<DeleteMessagesMessage>) {}
+    ImconnectorDeleteMessages = "imconnector.delete.messages" in "imopenlines", safe: false,
+    ImconnectorDeleteMessagesResponse, ImconnectorDeleteMessagesError; (connector: String,
+    line: i64, messages: Vec<ImconnectorDeleteMessagesMessage>) {}
 );
 
 /// The `result` of `imconnector.delete.messages`.
@@ -46,38 +46,38 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct DeleteMessagesResponse {
+pub struct ImconnectorDeleteMessagesResponse {
     /// `true` when the removal request as a whole went through
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Per-message processing details.
     ///
-    /// Fields: see [below](DeleteMessagesData)
+    /// Fields: see [below](ImconnectorDeleteMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub data: Option<DeleteMessagesData>,
+    pub data: Option<ImconnectorDeleteMessagesData>,
 }
 
 /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct DeleteMessagesMessage {
+pub struct ImconnectorDeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
     ///
-    /// Fields: see [below](DeleteMessagesUser)
-    pub user: DeleteMessagesUser,
+    /// Fields: see [below](ImconnectorDeleteMessagesUser)
+    pub user: ImconnectorDeleteMessagesUser,
     /// Which message is to be removed, as known to the external system.
     ///
-    /// Fields: see [below](DeleteMessagesMessageMessage)
-    pub message: DeleteMessagesMessageMessage,
+    /// Fields: see [below](ImconnectorDeleteMessagesMessageMessage)
+    pub message: ImconnectorDeleteMessagesMessageMessage,
     /// Where the message was posted: the chat or channel on the external side.
     ///
-    /// Fields: see [below](DeleteMessagesChat)
-    pub chat: DeleteMessagesChat,
+    /// Fields: see [below](ImconnectorDeleteMessagesChat)
+    pub chat: ImconnectorDeleteMessagesChat,
 }
 
 crate::request!(
-    DeleteMessagesMessage(user: DeleteMessagesUser, message: DeleteMessagesMessageMessage,
-    chat: DeleteMessagesChat) {}
+    ImconnectorDeleteMessagesMessage(user: ImconnectorDeleteMessagesUser,
+    message: ImconnectorDeleteMessagesMessageMessage, chat: ImconnectorDeleteMessagesChat) {}
 );
 
 /// Per-message processing details.
@@ -87,13 +87,13 @@ crate::request!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct DeleteMessagesData {
+pub struct ImconnectorDeleteMessagesData {
     /// One entry for every item you sent in `MESSAGES`
     ///
-    /// Entry layout: see [below](DeleteMessagesResult)
+    /// Entry layout: see [below](ImconnectorDeleteMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
-    pub result: Option<Vec<DeleteMessagesResult>>,
+    pub result: Option<Vec<ImconnectorDeleteMessagesResult>>,
 }
 
 /// One entry for every item you sent in `MESSAGES`
@@ -103,19 +103,19 @@ pub struct DeleteMessagesData {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct DeleteMessagesResult {
+pub struct ImconnectorDeleteMessagesResult {
     /// ID of the matching Bitrix24 user (the internal one, not the external ID)
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The removed message as echoed back by the server [(detailed description)](DeleteMessagesResultMessage)
+    /// The removed message as echoed back by the server [(detailed description)](ImconnectorDeleteMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
-    pub message: Option<DeleteMessagesResultMessage>,
-    /// The chat or channel the message belonged to [(detailed description)](DeleteMessagesResultChat)
+    pub message: Option<ImconnectorDeleteMessagesResultMessage>,
+    /// The chat or channel the message belonged to [(detailed description)](ImconnectorDeleteMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
-    pub chat: Option<DeleteMessagesResultChat>,
+    pub chat: Option<ImconnectorDeleteMessagesResultChat>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
@@ -131,7 +131,7 @@ pub struct DeleteMessagesResult {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct DeleteMessagesResultMessage {
+pub struct ImconnectorDeleteMessagesResultMessage {
     /// The external message ID taken from `MESSAGES[].message.id`
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
@@ -153,7 +153,7 @@ pub struct DeleteMessagesResultMessage {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct DeleteMessagesResultChat {
+pub struct ImconnectorDeleteMessagesResultChat {
     /// The external chat or channel ID taken from `MESSAGES[].chat.id`
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
@@ -162,18 +162,18 @@ pub struct DeleteMessagesResultChat {
     pub description: Option<String>,
 }
 
-use super::shared::DeleteMessagesUser;
+use super::shared::ImconnectorDeleteMessagesUser;
 
-/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
-pub type DeleteMessagesMessageMessage = super::shared::DeleteMessagesUser;
+/// This page's name for the shared [`ImconnectorDeleteMessagesUser`](super::shared::ImconnectorDeleteMessagesUser).
+pub type ImconnectorDeleteMessagesMessageMessage = super::shared::ImconnectorDeleteMessagesUser;
 
-/// This page's name for the shared [`DeleteMessagesUser`](super::shared::DeleteMessagesUser).
-pub type DeleteMessagesChat = super::shared::DeleteMessagesUser;
+/// This page's name for the shared [`ImconnectorDeleteMessagesUser`](super::shared::ImconnectorDeleteMessagesUser).
+pub type ImconnectorDeleteMessagesChat = super::shared::ImconnectorDeleteMessagesUser;
 
 /// The error codes `imconnector.delete.messages` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DeleteMessagesErrorCode {
+pub enum ImconnectorDeleteMessagesErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -191,8 +191,8 @@ pub enum DeleteMessagesErrorCode {
 }
 
 crate::error_codes!(
-    DeleteMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
-    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorDeleteMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE",
     ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER" }
-    => DeleteMessagesError of "imconnector.delete.messages"
+    => ImconnectorDeleteMessagesError of "imconnector.delete.messages"
 );

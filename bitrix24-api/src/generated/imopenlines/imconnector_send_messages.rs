@@ -18,13 +18,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`SendMessagesError`], with a code of [`SendMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
+/// [`ImconnectorSendMessagesError`], with a code of [`ImconnectorSendMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendMessages {
+pub struct ImconnectorSendMessages {
     /// Code of your connector, i.e. the value you passed as `ID` to [imconnector.register](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
     pub connector: String,
     /// Numeric ID of the open line that should receive the messages.
@@ -33,13 +33,14 @@ pub struct SendMessages {
     pub line: i64,
     /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
     ///
-    /// Item layout: see [below](SendMessagesMessage)
-    pub messages: Vec<SendMessagesMessage>,
+    /// Item layout: see [below](ImconnectorSendMessagesMessage)
+    pub messages: Vec<ImconnectorSendMessagesMessage>,
 }
 
 crate::method!(
-    SendMessages = "imconnector.send.messages" in "imopenlines", safe: false, SendMessagesResponse,
-    SendMessagesError; (connector: String, line: i64, messages: Vec<SendMessagesMessage>) {}
+    ImconnectorSendMessages = "imconnector.send.messages" in "imopenlines", safe: false,
+    ImconnectorSendMessagesResponse, ImconnectorSendMessagesError; (connector: String, line: i64,
+    messages: Vec<ImconnectorSendMessagesMessage>) {}
 );
 
 /// The `result` of `imconnector.send.messages`.
@@ -47,15 +48,15 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendMessagesResponse {
+pub struct ImconnectorSendMessagesResponse {
     /// `true` when the batch was accepted and delivered
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
-    /// Fields: see [below](SendMessagesData)
+    /// Fields: see [below](ImconnectorSendMessagesData)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub data: Option<SendMessagesData>,
+    pub data: Option<ImconnectorSendMessagesData>,
 }
 
 /// Details about what happened to each submitted message.
@@ -65,13 +66,13 @@ pub struct SendMessagesResponse {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct SendMessagesData {
+pub struct ImconnectorSendMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
-    /// Entry layout: see [below](SendMessagesResult)
+    /// Entry layout: see [below](ImconnectorSendMessagesResult)
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
-    pub result: Option<Vec<SendMessagesResult>>,
+    pub result: Option<Vec<ImconnectorSendMessagesResult>>,
 }
 
 /// One entry for every item you sent in `MESSAGES`.
@@ -81,23 +82,23 @@ pub struct SendMessagesData {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendMessagesResult {
+pub struct ImconnectorSendMessagesResult {
     /// ID of the Bitrix24 user the external sender was mapped to (internal ID)
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
-    /// The message as stored after processing [(detailed description)](SendMessagesResultMessage)
+    /// The message as stored after processing [(detailed description)](ImconnectorSendMessagesResultMessage)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
-    pub message: Option<SendMessagesResultMessage>,
-    /// The chat as stored after processing [(detailed description)](SendMessagesResultChat)
+    pub message: Option<ImconnectorSendMessagesResultMessage>,
+    /// The chat as stored after processing [(detailed description)](ImconnectorSendMessagesResultChat)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
-    pub chat: Option<SendMessagesResultChat>,
-    /// Processing switches that were in effect for this message [(detailed description)](SendMessagesExtra)
+    pub chat: Option<ImconnectorSendMessagesResultChat>,
+    /// Processing switches that were in effect for this message [(detailed description)](ImconnectorSendMessagesExtra)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
-    pub extra: Option<SendMessagesExtra>,
+    pub extra: Option<ImconnectorSendMessagesExtra>,
     /// Whether this particular item was handled successfully
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
@@ -106,10 +107,10 @@ pub struct SendMessagesResult {
     /// A list of any JSON: the page does not describe its items.
     #[serde_as(as = "Option<wire::List>")]
     pub errors: Option<Vec<serde_json::Value>>,
-    /// The open line session that received the message, when one exists [(detailed description)](SendMessagesSession)
+    /// The open line session that received the message, when one exists [(detailed description)](ImconnectorSendMessagesSession)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "session")]
-    pub session: Option<SendMessagesSession>,
+    pub session: Option<ImconnectorSendMessagesSession>,
 }
 
 /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
@@ -117,7 +118,7 @@ pub struct SendMessagesResult {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct SendMessagesSession {
+pub struct ImconnectorSendMessagesSession {
     /// ID of the open line session
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
@@ -126,37 +127,37 @@ pub struct SendMessagesSession {
     pub chat_id: Option<String>,
 }
 
-/// This page's name for the shared [`Message`](super::shared::Message).
-pub type SendMessagesMessage = super::shared::Message;
+/// This page's name for the shared [`ImconnectorMessage`](super::shared::ImconnectorMessage).
+pub type ImconnectorSendMessagesMessage = super::shared::ImconnectorMessage;
 
-/// This page's name for the shared [`User`](super::shared::User).
-pub type SendMessagesUser = super::shared::User;
+/// This page's name for the shared [`ImconnectorUser`](super::shared::ImconnectorUser).
+pub type ImconnectorSendMessagesUser = super::shared::ImconnectorUser;
 
-/// This page's name for the shared [`Picture`](super::shared::Picture).
-pub type SendMessagesPicture = super::shared::Picture;
+/// This page's name for the shared [`ImconnectorPicture`](super::shared::ImconnectorPicture).
+pub type ImconnectorSendMessagesPicture = super::shared::ImconnectorPicture;
 
-/// This page's name for the shared [`MessageMessage`](super::shared::MessageMessage).
-pub type SendMessagesMessageMessage = super::shared::MessageMessage;
+/// This page's name for the shared [`ImconnectorMessageMessage`](super::shared::ImconnectorMessageMessage).
+pub type ImconnectorSendMessagesMessageMessage = super::shared::ImconnectorMessageMessage;
 
-/// This page's name for the shared [`File`](super::shared::File).
-pub type SendMessagesFile = super::shared::File;
+/// This page's name for the shared [`ImconnectorFile`](super::shared::ImconnectorFile).
+pub type ImconnectorSendMessagesFile = super::shared::ImconnectorFile;
 
-/// This page's name for the shared [`Chat`](super::shared::Chat).
-pub type SendMessagesChat = super::shared::Chat;
+/// This page's name for the shared [`ImconnectorChat`](super::shared::ImconnectorChat).
+pub type ImconnectorSendMessagesChat = super::shared::ImconnectorChat;
 
-/// This page's name for the shared [`ResultMessage`](super::shared::ResultMessage).
-pub type SendMessagesResultMessage = super::shared::ResultMessage;
+/// This page's name for the shared [`ImconnectorResultMessage`](super::shared::ImconnectorResultMessage).
+pub type ImconnectorSendMessagesResultMessage = super::shared::ImconnectorResultMessage;
 
-/// This page's name for the shared [`ResultChat`](super::shared::ResultChat).
-pub type SendMessagesResultChat = super::shared::ResultChat;
+/// This page's name for the shared [`ImconnectorResultChat`](super::shared::ImconnectorResultChat).
+pub type ImconnectorSendMessagesResultChat = super::shared::ImconnectorResultChat;
 
-/// This page's name for the shared [`Extra`](super::shared::Extra).
-pub type SendMessagesExtra = super::shared::Extra;
+/// This page's name for the shared [`ImconnectorExtra`](super::shared::ImconnectorExtra).
+pub type ImconnectorSendMessagesExtra = super::shared::ImconnectorExtra;
 
 /// The error codes `imconnector.send.messages` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SendMessagesErrorCode {
+pub enum ImconnectorSendMessagesErrorCode {
     /// `WRONG_AUTH_TYPE`: HTTP 403 “Current authorization type is denied for this method Application context required”: The call was made outside the context of an OAuth application
     WrongAuthType,
     /// `ERROR_ARGUMENT`:
@@ -179,9 +180,9 @@ pub enum SendMessagesErrorCode {
 }
 
 crate::error_codes!(
-    SendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE", ErrorArgument = "ERROR_ARGUMENT",
-    NotActiveLine = "NOT_ACTIVE_LINE",
+    ImconnectorSendMessagesErrorCode { WrongAuthType = "WRONG_AUTH_TYPE",
+    ErrorArgument = "ERROR_ARGUMENT", NotActiveLine = "NOT_ACTIVE_LINE",
     ImconnectorNoCorrectProvider = "IMCONNECTOR_NO_CORRECT_PROVIDER",
     ImconnectorNotSpecifiedCorrectCommand = "IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND" }
-    => SendMessagesError of "imconnector.send.messages"
+    => ImconnectorSendMessagesError of "imconnector.send.messages"
 );

@@ -16,13 +16,13 @@ use crate::wire;
 ///
 /// # Errors
 ///
-/// [`RegisterError`], with a code of [`RegisterErrorCode`]: `APPLICATION_REGISTRATION_ERROR_POINT`, `CONNECTOR_ID_REQUIRED`, `NAME_REQUIRED`, `ICON_REQUIRED`, `NO_APPLICATION_ID`, `NO_PLACEMENT_HANDLER`, `APPLICATION_REGISTRATION_ERROR`, `GENERAL_CONNECTOR_REGISTRATION_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
+/// [`ImconnectorRegisterError`], with a code of [`ImconnectorRegisterErrorCode`]: `APPLICATION_REGISTRATION_ERROR_POINT`, `CONNECTOR_ID_REQUIRED`, `NAME_REQUIRED`, `ICON_REQUIRED`, `NO_APPLICATION_ID`, `NO_PLACEMENT_HANDLER`, `APPLICATION_REGISTRATION_ERROR`, `GENERAL_CONNECTOR_REGISTRATION_ERROR`, `WRONG_AUTH_TYPE`; and any method can fail with a `SystemError`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct Register {
+pub struct ImconnectorRegister {
     /// Code that identifies the connector; it must be unique. The server lowercases whatever you send. Allowed characters are digits, lowercase Latin letters and `_`; a dot (`.`) is forbidden. Starting the code with a prefix of your own keeps it from clashing with other vendors' connectors, now or later.
     ///
     /// Every other connector method expects this code, normally in its `CONNECTOR` parameter
@@ -31,15 +31,15 @@ pub struct Register {
     pub name: String,
     /// Icon shown for the connector in its normal state.
     ///
-    /// Fields: see [below](RegisterIcon)
-    pub icon: RegisterIcon,
+    /// Fields: see [below](ImconnectorRegisterIcon)
+    pub icon: ImconnectorRegisterIcon,
     /// Address of your settings page. When a user opens the connector settings, Bitrix24 loads this URL into a slider as an embedded interface. Background on embedding: [Widget Embedding Mechanism](https://apidocs.bitrix24.com/api-reference/widgets/index.html)
     pub placement_handler: String,
     /// Icon shown while the connector is inactive.
     ///
-    /// Fields: see [below](RegisterIconDisabled)
+    /// Fields: see [below](ImconnectorRegisterIconDisabled)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_disabled: Option<RegisterIconDisabled>,
+    pub icon_disabled: Option<ImconnectorRegisterIconDisabled>,
     /// Whether messages arriving from the client side may be deleted. Defaults to `true`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub del_external_messages: Option<bool>,
@@ -66,11 +66,12 @@ pub struct Register {
 }
 
 crate::method!(
-    Register = "imconnector.register" in "imopenlines", safe: false, RegisterResponse,
-    RegisterError; (id: String, name: String, icon: RegisterIcon, placement_handler: String) {
-    icon_disabled: RegisterIconDisabled, del_external_messages: bool, edit_internal_messages: bool,
-    del_internal_messages: bool, newsletter: bool, need_system_messages: bool, need_signature: bool,
-    chat_group: bool }
+    ImconnectorRegister = "imconnector.register" in "imopenlines", safe: false,
+    ImconnectorRegisterResponse, ImconnectorRegisterError; (id: String, name: String,
+    icon: ImconnectorRegisterIcon, placement_handler: String) {
+    icon_disabled: ImconnectorRegisterIconDisabled, del_external_messages: bool,
+    edit_internal_messages: bool, del_internal_messages: bool, newsletter: bool,
+    need_system_messages: bool, need_signature: bool, chat_group: bool }
 );
 
 /// The `result` of `imconnector.register`.
@@ -80,7 +81,7 @@ crate::method!(
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct RegisterResponse {
+pub struct ImconnectorRegisterResponse {
     /// `true` when the connector is now registered. On failure it is `false`, and the same object then also carries `error` and `error_description`
     #[serde_as(as = "Option<wire::Bool>")]
     pub result: Option<bool>,
@@ -98,7 +99,7 @@ pub struct RegisterResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct RegisterIcon {
+pub struct ImconnectorRegisterIcon {
     /// The SVG image as a Data URI: the text `data:image/svg+xml,` and then the SVG markup, normally URL-encoded
     pub data_image: String,
     /// Color painted behind the icon, e.g. `#69acc0`
@@ -112,7 +113,9 @@ pub struct RegisterIcon {
     pub position: Option<String>,
 }
 
-crate::request!(RegisterIcon(data_image: String) { color: String, size: String, position: String });
+crate::request!(
+    ImconnectorRegisterIcon(data_image: String) { color: String, size: String, position: String }
+);
 
 /// Icon shown while the connector is inactive.
 ///
@@ -120,7 +123,7 @@ crate::request!(RegisterIcon(data_image: String) { color: String, size: String, 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct RegisterIconDisabled {
+pub struct ImconnectorRegisterIconDisabled {
     /// The SVG image for the inactive state as a Data URI: the text `data:image/svg+xml,` and then the SVG markup, normally URL-encoded
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_image: Option<String>,
@@ -136,13 +139,14 @@ pub struct RegisterIconDisabled {
 }
 
 crate::request!(
-    RegisterIconDisabled() { data_image: String, color: String, size: String, position: String }
+    ImconnectorRegisterIconDisabled() { data_image: String, color: String, size: String,
+    position: String }
 );
 
 /// The error codes `imconnector.register` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RegisterErrorCode {
+pub enum ImconnectorRegisterErrorCode {
     /// `APPLICATION_REGISTRATION_ERROR_POINT`: HTTP 200 “Application registration error. Using a dot in the connector identifier is not allowed”: `ID` contains a `.`
     ApplicationRegistrationErrorPoint,
     /// `CONNECTOR_ID_REQUIRED`: HTTP 200 “Connector ID is not specified”: `ID` is missing, empty or not a string
@@ -166,11 +170,12 @@ pub enum RegisterErrorCode {
 }
 
 crate::error_codes!(
-    RegisterErrorCode { ApplicationRegistrationErrorPoint = "APPLICATION_REGISTRATION_ERROR_POINT",
+    ImconnectorRegisterErrorCode {
+    ApplicationRegistrationErrorPoint = "APPLICATION_REGISTRATION_ERROR_POINT",
     ConnectorIdRequired = "CONNECTOR_ID_REQUIRED", NameRequired = "NAME_REQUIRED",
     IconRequired = "ICON_REQUIRED", NoApplicationId = "NO_APPLICATION_ID",
     NoPlacementHandler = "NO_PLACEMENT_HANDLER",
     ApplicationRegistrationError = "APPLICATION_REGISTRATION_ERROR",
     GeneralConnectorRegistrationError = "GENERAL_CONNECTOR_REGISTRATION_ERROR",
-    WrongAuthType = "WRONG_AUTH_TYPE" } => RegisterError of "imconnector.register"
+    WrongAuthType = "WRONG_AUTH_TYPE" } => ImconnectorRegisterError of "imconnector.register"
 );
