@@ -6,6 +6,54 @@
 /// The platform-level errors any method can return.
 pub mod system;
 
+#[cfg(feature = "ai_admin")]
+#[rustfmt::skip]
+pub mod ai_admin;
+
+#[cfg(feature = "basic")]
+#[rustfmt::skip]
+pub mod basic;
+
+#[cfg(feature = "biconnector")]
+#[rustfmt::skip]
+pub mod biconnector;
+
+#[cfg(feature = "call_scope")]
+#[rustfmt::skip]
+pub mod call_scope;
+
+#[cfg(feature = "crm")]
+#[rustfmt::skip]
+pub mod crm;
+
+#[cfg(feature = "department")]
+#[rustfmt::skip]
+pub mod department;
+
+#[cfg(feature = "disk")]
+#[rustfmt::skip]
+pub mod disk;
+
+#[cfg(feature = "documentgenerator")]
+#[rustfmt::skip]
+pub mod documentgenerator;
+
+#[cfg(feature = "entity")]
+#[rustfmt::skip]
+pub mod entity;
+
+#[cfg(feature = "humanresources")]
+#[rustfmt::skip]
+pub mod humanresources;
+
+#[cfg(feature = "im")]
+#[rustfmt::skip]
+pub mod im;
+
+#[cfg(feature = "imbot")]
+#[rustfmt::skip]
+pub mod imbot;
+
 #[cfg(feature = "imconnector")]
 #[rustfmt::skip]
 pub mod imconnector;
@@ -13,3 +61,71 @@ pub mod imconnector;
 #[cfg(feature = "imopenlines")]
 #[rustfmt::skip]
 pub mod imopenlines;
+
+#[cfg(feature = "landing")]
+#[rustfmt::skip]
+pub mod landing;
+
+#[cfg(feature = "log")]
+#[rustfmt::skip]
+pub mod log;
+
+#[cfg(feature = "mail")]
+#[rustfmt::skip]
+pub mod mail;
+
+#[cfg(feature = "mailservice")]
+#[rustfmt::skip]
+pub mod mailservice;
+
+#[cfg(feature = "main")]
+#[rustfmt::skip]
+pub mod main;
+
+#[cfg(feature = "messageservice")]
+#[rustfmt::skip]
+pub mod messageservice;
+
+#[cfg(feature = "note")]
+#[rustfmt::skip]
+pub mod note;
+
+#[cfg(feature = "placement")]
+#[rustfmt::skip]
+pub mod placement;
+
+#[cfg(feature = "rpa")]
+#[rustfmt::skip]
+pub mod rpa;
+
+#[cfg(feature = "salescenter")]
+#[rustfmt::skip]
+pub mod salescenter;
+
+#[cfg(feature = "task")]
+#[rustfmt::skip]
+pub mod task;
+
+#[cfg(feature = "tasks")]
+#[rustfmt::skip]
+pub mod tasks;
+
+#[cfg(feature = "telephony")]
+#[rustfmt::skip]
+pub mod telephony;
+
+#[cfg(feature = "user")]
+#[rustfmt::skip]
+pub mod user;
+
+#[cfg(feature = "user_userfield")]
+#[rustfmt::skip]
+pub mod user_userfield;
+
+#[cfg(feature = "userconsent")]
+#[rustfmt::skip]
+pub mod userconsent;
+
+#[cfg(feature = "userfieldconfig")]
+#[rustfmt::skip]
+pub mod userfieldconfig;

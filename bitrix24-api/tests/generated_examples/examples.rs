@@ -10,6 +10,10573 @@ use serde_json::Value;
 #[allow(clippy::vec_init_then_push, unused_mut)]
 fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)> {
     let mut out = Vec::new();
+    #[cfg(feature = "ai_admin")]
+    out.push((
+        "ai.engine.list",
+        Err(
+            "`filter` is typed `AiEngineListFilter[]` but the example sends {\"=CATEGORY\":\"text\"}",
+        ),
+        serde_json::from_str("{\"filter\":{\"=CATEGORY\":\"text\"},\"limit\":2}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "ai_admin")]
+    out.push((
+        "ai.engine.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::ai_admin::AiEngineRegister::new(
+                            "Acme GPT",
+                            "acme_gpt",
+                            bitrix24_api::generated::ai_admin::AiEngineRegisterCategory::from(
+                                "text",
+                            ),
+                            "https://api.example.com/bitrix24/ai/completions",
+                        )
+                        .settings(
+                            bitrix24_api::generated::ai_admin::AiEngineRegisterSettings::new()
+                                .code_alias("ChatGPT")
+                                .model_context_type(
+                                    bitrix24_api::generated::ai_admin::AiEngineRegisterModelContextType::from(
+                                        "token",
+                                    ),
+                                )
+                                .model_context_limit(15666),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"Acme GPT\",\"code\":\"acme_gpt\",\"category\":\"text\",\"completions_url\":\"https://api.example.com/bitrix24/ai/completions\",\"settings\":{\"code_alias\":\"ChatGPT\",\"model_context_type\":\"token\",\"model_context_limit\":15666}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "ai_admin")]
+    out.push((
+        "ai.engine.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::ai_admin::AiEngineUnregister::new()
+                        .code("acme_gpt"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"acme_gpt\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "app.option.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::AppOptionGet::new().option("data"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"option\":\"data\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "app.option.set",
+        Err(
+            "`options` is typed `any[]` but the example sends {\"data\":\"value\",\"data2\":\"value2\"}",
+        ),
+        serde_json::from_str("{\"options\":{\"data\":\"value\",\"data2\":\"value2\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "user.option.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::UserOptionGet::new().option("data"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"option\":\"data\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "user.option.set",
+        Err(
+            "`options` is typed `any[]` but the example sends {\"data\":\"value\",\"data2\":\"value2\"}",
+        ),
+        serde_json::from_str("{\"options\":{\"data\":\"value\",\"data2\":\"value2\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "access.name",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::AccessName::new(
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("\"G2\"")
+                            .unwrap(), serde_json::from_str:: < serde_json::Value >
+                            ("\"AU\"").unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ACCESS\":[\"G2\",\"AU\"]}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "app.info",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::AppInfo::new()).unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "feature.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::FeatureGet::new(
+                        "rest_offline_extended",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CODE\":\"rest_offline_extended\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "method.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::MethodGet::new().name("user.get"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"name\":\"user.get\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "methods",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::Methods::new().scope("user"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"scope\":\"user\"}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "scope",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::Scope::new().full(true))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"full\":true}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "server.time",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::ServerTime::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "profile",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::Profile::new()).unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "user.access",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::UserAccess::new(
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("\"G2\"")
+                            .unwrap(), serde_json::from_str:: < serde_json::Value >
+                            ("\"AU\"").unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ACCESS\":[\"G2\",\"AU\"]}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "user.admin",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::UserAdmin::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.bind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::EventBind::new(
+                        "ONCRMLEADADD",
+                        "https://www.my-domain.com/handler/",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::basic::EventGet::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.offline.clear",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::EventOfflineClear::new(
+                            "yh3gu929sf0d32lsfysqas2y1hlpp09q",
+                        )
+                        .id(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("2").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"process_id\":\"yh3gu929sf0d32lsfysqas2y1hlpp09q\",\"id\":[2]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.offline.error",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::EventOfflineError::new(
+                            "yh3gu929sf0d32lsfysqas2y1hlpp09q",
+                        )
+                        .message_id(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("2").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"process_id\":\"yh3gu929sf0d32lsfysqas2y1hlpp09q\",\"message_id\":[2]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.offline.get",
+        Err("the example sends `auth_connector`, which `EventOfflineGet` does not have"),
+        serde_json::from_str(
+                "{\"filter\":{\"=MESSAGE_ID\":1,\"=EVENT_NAME\":\"ONCRMLEADADD\",\">=ID\":1},\"auth_connector\":\"BxTest\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.offline.list",
+        Err("`filter` is typed `any[]` but the example sends {\"ERROR\":0}"),
+        serde_json::from_str("{\"filter\":{\"ERROR\":0},\"order\":{\"ID\":\"DESC\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "event.unbind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::EventUnbind::new(
+                        "ONCRMLEADADD",
+                        "https://www.my-domain.com/handler/",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "basic")]
+    out.push((
+        "events",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::basic::Events::new().scope("user"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"SCOPE\":\"user\"}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.add",
+        Err(
+            "`ConnectorAddFieldsEntry` is sent as \"SUPER REST CONNECTOR\", not an object",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"title\":\"SUPER REST CONNECTOR\",\"logo\":\"data:image/svg+xml;base64,PHN2ZyB3aWR0aD0iMjIiIGhlaWdodD0iMjIiIHZpZXdCb3g9IjAgMCAyMiAyMiIgZmlsbD0ibm9uZSIgeG1sbnM9Imh0dHA6Ly93d3cudzMub3JnLzIwMDAvc3ZnIj4KCTxjaXJjbGUgY3g9IjExIiBjeT0iMTEiIHI9IjEwIiBmaWxsPSIjRkYzQjNCIiAvPgoJPHRleHQgeD0iMTEiIHk9IjEzIiBmb250LWZhbWlseT0iQXJpYWwsIHNhbnMtc2VyaWYiIGZvbnQtc2l6ZT0iNiIgZmlsbD0iI0ZGRkZGRiIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZm9udC13ZWlnaHQ9ImJvbGQiPlJFU1Q8L3RleHQ+Cjwvc3ZnPg==\",\"description\":\"Connector with token\",\"urlCheck\":\"http://example.com/api/check\",\"urlTableList\":\"http://example.com/api/table_list\",\"urlTableDescription\":\"http://example.com/api/table_description\",\"urlData\":\"http://example.com/api/data\",\"settings\":[{\"name\":\"Login\",\"type\":\"STRING\",\"code\":\"login\"},{\"name\":\"Password\",\"type\":\"STRING\",\"code\":\"password\"}],\"sort\":100}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::ConnectorDelete::new(4),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":4}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::ConnectorFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::ConnectorGet::new(4),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":4}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::ConnectorList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "title".to_owned(), "urlCheck".to_owned(),
+                                "dateCreate".to_owned()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "%=title".to_owned(),
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("\"MyConnector%\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "!description".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"\"").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dateCreate\":\"DESC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"title\",\"urlCheck\",\"dateCreate\"],\"filter\":{\"%=title\":\"MyConnector%\",\"!description\":\"\"},\"order\":{\"dateCreate\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.connector.update",
+        Err(
+            "`ConnectorUpdateFieldsEntry` is sent as \"UPDATED REST CONNECTOR\", not an object",
+        ),
+        serde_json::from_str(
+                "{\"id\":4,\"fields\":{\"title\":\"UPDATED REST CONNECTOR\",\"logo\":\"data:image/svg+xml;base64,NEWLOGODATA\",\"description\":\"Updated description\",\"urlCheck\":\"http://example.com/api/new_check\",\"urlTableList\":\"http://example.com/api/new_table_list\",\"urlTableDescription\":\"http://example.com/api/new_table_description\",\"urlData\":\"http://example.com/api/new_data\",\"settings\":[{\"name\":\"Employee Identifier\",\"type\":\"STRING\",\"code\":\"id\"},{\"name\":\"Password\",\"type\":\"STRING\",\"code\":\"password\"}],\"sort\":200}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.add",
+        Err("`DatasetAddFieldsEntry` is sent as 3, not an object"),
+        serde_json::from_str(
+                "{\"fields\":{\"sourceId\":3,\"name\":\"rest_dataset\",\"externalName\":\"extranalName\",\"externalCode\":\"extrnalCode\",\"description\":\"Dataset description\",\"fields\":[{\"type\":\"int\",\"name\":\"ID\",\"externalCode\":\"ID\"},{\"type\":\"string\",\"name\":\"NAME\",\"externalCode\":\"NAME\"},{\"type\":\"string\",\"name\":\"SURNAME\",\"externalCode\":\"SURNAME\"},{\"type\":\"double\",\"name\":\"SCORE\",\"externalCode\":\"SCORE\"},{\"type\":\"date\",\"name\":\"DATA\",\"externalCode\":\"DATA\"},{\"type\":\"datetime\",\"name\":\"TIME\",\"externalCode\":\"TIME\"}]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetDelete::new(4),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":4}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.fields.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetFieldsUpdate::new(10)
+                        .add(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "[{\"type\":\"int\",\"name\":\"NAME\",\"externalCode\":\"NAME\"},{\"type\":\"int\",\"name\":\"ID\",\"externalCode\":\"ID\"}]",
+                                )
+                                .unwrap(),
+                        )
+                        .update(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "[{\"id\":12,\"visible\":false},{\"id\":13,\"visible\":true}]",
+                                )
+                                .unwrap(),
+                        )
+                        .delete(vec![14, 15]),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":10,\"add\":[{\"type\":\"int\",\"name\":\"NAME\",\"externalCode\":\"NAME\"},{\"type\":\"int\",\"name\":\"ID\",\"externalCode\":\"ID\"}],\"update\":[{\"id\":12,\"visible\":false},{\"id\":13,\"visible\":true}],\"delete\":[14,15]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetGet::new(2),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":2}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "name".to_owned(), "description".to_owned()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "%=name".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"Sales%\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "!description".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"\"").unwrap(),
+                                ),
+                                (
+                                    "@sourceId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("[2,4]").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dateCreate\":\"DESC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"name\",\"description\"],\"filter\":{\"%=name\":\"Sales%\",\"!description\":\"\",\"@sourceId\":[2,4]},\"order\":{\"dateCreate\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.dataset.update",
+        Err("`DatasetUpdateFieldsEntry` is sent as \"New description\", not an object"),
+        serde_json::from_str(
+                "{\"id\":10,\"fields\":{\"description\":\"New description\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.add",
+        Err("`SourceAddFieldsEntry` is sent as \"CRM Source\", not an object"),
+        serde_json::from_str(
+                "{\"fields\":{\"title\":\"CRM Source\",\"description\":\"CRM data source\",\"connectorId\":123,\"settings\":{\"login\":\"admin\",\"password\":\"qwerty\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::SourceDelete::new(4),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":4}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::SourceFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::biconnector::SourceGet::new(6))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":6}").unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::SourceList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "title".to_owned(), "active".to_owned(),
+                                "dateCreate".to_owned()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "%=title".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"Sql%\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "!description".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"\"").unwrap(),
+                                ),
+                                (
+                                    "@connectorId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("[2,4]").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dateCreate\":\"DESC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"title\",\"active\",\"dateCreate\"],\"filter\":{\"%=title\":\"Sql%\",\"!description\":\"\",\"@connectorId\":[2,4]},\"order\":{\"dateCreate\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "biconnector")]
+    out.push((
+        "biconnector.source.update",
+        Err("`SourceUpdateFieldsEntry` is sent as \"New source name\", not an object"),
+        serde_json::from_str(
+                "{\"id\":4,\"fields\":{\"title\":\"New source name\",\"description\":\"Updated source description\",\"active\":false,\"settings\":{\"login\":\"new_admin\",\"password\":\"new_password\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "call_scope")]
+    out.push((
+        "call.followup.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::call_scope::FollowupFieldGet::new("callId")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"callId\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "call_scope")]
+    out.push((
+        "call.followup.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::call_scope::FollowupFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"description\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"select\":[\"name\",\"type\",\"description\"]}").unwrap(),
+    ));
+    #[cfg(feature = "call_scope")]
+    out.push((
+        "call.followup.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::call_scope::FollowupGet::new(12345)
+                        .mention_format("html"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"callId\":12345,\"mentionFormat\":\"html\"}").unwrap(),
+    ));
+    #[cfg(feature = "call_scope")]
+    out.push((
+        "call.followup.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::call_scope::FollowupList::new(
+                            bitrix24_api::generated::call_scope::FollowupListFilter::new(
+                                bitrix24_api::generated::call_scope::FollowupListStartDate::new(
+                                    "2026-01-01T00:00:00Z",
+                                    "2026-01-31T23:59:59Z",
+                                ),
+                            ),
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"callId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"startDate\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"participants\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"overview.topic\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"overview.actionItems\"").unwrap()
+                            ],
+                        )
+                        .order(
+                            bitrix24_api::generated::call_scope::FollowupListOrder::new()
+                                .start_date(
+                                    bitrix24_api::generated::call_scope::FollowupListOrderStartDate::from(
+                                        "desc",
+                                    ),
+                                ),
+                        )
+                        .pagination(
+                            bitrix24_api::generated::call_scope::FollowupListPagination::new()
+                                .limit(20),
+                        )
+                        .mention_format("html"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"filter\":{\"startDate\":{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-31T23:59:59Z\"}},\"select\":[\"callId\",\"startDate\",\"participants\",\"overview.topic\",\"overview.actionItems\"],\"order\":{\"startDate\":\"desc\"},\"pagination\":{\"limit\":20},\"mentionFormat\":\"html\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automatedsolution.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomatedsolutionDelete::new(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":5}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automatedsolution.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomatedsolutionFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automatedsolution.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomatedsolutionGet::new(393),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":393}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automation.trigger",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomationTrigger::new("DEAL_57")
+                        .code("c5u4m"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"target\":\"DEAL_57\",\"code\":\"c5u4m\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automation.trigger.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomationTriggerAdd::new(
+                        "c5u4m",
+                        "trigger name",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CODE\":\"c5u4m\",\"NAME\":\"trigger name\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "ctrigger.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CtriggerDelete::new("c5u4m"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CODE\":\"c5u4m\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automation.trigger.execute",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomationTriggerExecute::new(
+                        "c5u4m",
+                        2,
+                        6,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CODE\":\"c5u4m\",\"OWNER_TYPE_ID\":2,\"OWNER_ID\":6}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.automation.trigger.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::AutomationTriggerList::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.addresstype",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumAddresstype::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.getorderownertypes",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::EnumGetorderownertypes::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.ownertype",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumOwnertype::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.settings.mode",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumSettingsMode::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.activitydirection",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::EnumActivitydirection::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.activitynotifytype",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::EnumActivitynotifytype::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.activitypriority",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::EnumActivitypriority::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.activitystatus",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumActivitystatus::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.activitytype",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumActivitytype::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.enum.contenttype",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::EnumContenttype::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.multifield.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::MultifieldFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CalllistAdd::new(
+                            "CONTACT",
+                            vec![1, 2, 3],
+                        )
+                        .webform_id(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY_TYPE\":\"CONTACT\",\"ENTITIES\":[1,2,3],\"WEBFORM_ID\":5}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CalllistGet::new(123))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":123}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CalllistItemsGet::new(13)
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"STATUS\":\"IN_WORK\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"LIST_ID\":13,\"FILTER\":{\"STATUS\":\"IN_WORK\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CalllistList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"CREATED_BY_ID\"").unwrap()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"ENTITY_TYPE_ID\":3}")
+                                .unwrap(),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"ID\":\"DESC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"SELECT\":[\"ID\",\"CREATED_BY_ID\"],\"FILTER\":{\"ENTITY_TYPE_ID\":3},\"ORDER\":{\"ID\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.statuslist",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CalllistStatuslist::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.calllist.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CalllistUpdate::new(
+                            123,
+                            "CONTACT",
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("1").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("2").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("3").unwrap()
+                            ],
+                        )
+                        .webform_id(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"LIST_ID\":123,\"ENTITY_TYPE\":\"CONTACT\",\"ENTITIES\":[1,2,3],\"WEBFORM_ID\":5}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactAdd::new(
+                        32,
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
+                                serde_json::from_str::<serde_json::Value>("54").unwrap(),
+                            )
+                            .is_primary(true)
+                            .sort(1000),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":32,\"fields\":{\"CONTACT_ID\":54,\"IS_PRIMARY\":\"Y\",\"SORT\":1000}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactDelete::new(
+                        32,
+                        bitrix24_api::generated::crm::Fields::new(
+                            serde_json::from_str::<serde_json::Value>("54").unwrap(),
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":32,\"fields\":{\"CONTACT_ID\":54}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.items.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactItemsDelete::new(32),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":32}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactItemsGet::new(32),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":32}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.contact.items.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyContactItemsSet::new(
+                        32,
+                        vec![
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("8").unwrap()).is_primary(true)
+                            .sort(100),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("9").unwrap()).sort(200),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("10").unwrap()).sort(400)
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":32,\"items\":[{\"CONTACT_ID\":8,\"IS_PRIMARY\":\"Y\",\"SORT\":100},{\"CONTACT_ID\":9,\"SORT\":200},{\"CONTACT_ID\":10,\"SORT\":400}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyAdd::new(
+                            bitrix24_api::generated::crm::CompanyAddFields::new()
+                                .title("John Doe LLC")
+                                .company_type(
+                                    serde_json::from_str::<serde_json::Value>("\"CUSTOMER\"")
+                                        .unwrap(),
+                                )
+                                .industry(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("\"MANUFACTURING\"")
+                                        .unwrap(),
+                                )
+                                .employees(
+                                    serde_json::from_str::<serde_json::Value>("\"EMPLOYEES_2\"")
+                                        .unwrap(),
+                                )
+                                .currency_id(
+                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
+                                        .unwrap(),
+                                )
+                                .revenue(3000000.0)
+                                .opened(true)
+                                .assigned_by_id(
+                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                )
+                                .phone(
+                                    vec![
+                                        serde_json::from_str:: < serde_json::Value >
+                                        ("{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}").unwrap()
+                                    ],
+                                ),
+                        )
+                        .params(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"REGISTER_SONET_EVENT\":\"Y\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"John Doe LLC\",\"COMPANY_TYPE\":\"CUSTOMER\",\"INDUSTRY\":\"MANUFACTURING\",\"EMPLOYEES\":\"EMPLOYEES_2\",\"CURRENCY_ID\":\"USD\",\"REVENUE\":3000000,\"OPENED\":\"Y\",\"ASSIGNED_BY_ID\":1,\"PHONE\":[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}]},\"params\":{\"REGISTER_SONET_EVENT\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.delete",
+        Err("the example sends `ID`, which `CompanyDelete` does not have"),
+        serde_json::from_str("{\"ID\":50}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CompanyFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.get",
+        Err("the example sends `ID`, which `CompanyGet` does not have"),
+        serde_json::from_str("{\"ID\":12}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.list",
+        Err("the example sends `ORDER`, which `CompanyList` does not have"),
+        serde_json::from_str(
+                "{\"ORDER\":{\"DATE_CREATE\":\"ASC\"},\"FILTER\":{\"COMPANY_TYPE\":\"CUSTOMER\",\">=DATE_CREATE\":\"2025-01-01\"},\"SELECT\":[\"TITLE\",\"ASSIGNED_BY_ID\",\"PHONE\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.update",
+        Err("the example sends `ID`, which `CompanyUpdate` does not have"),
+        serde_json::from_str(
+                "{\"ID\":43,\"FIELDS\":{\"CURRENCY_ID\":\"EUR\",\"REVENUE\":500000,\"EMPLOYEES\":\"EMPLOYEES_3\"},\"PARAMS\":{\"REGISTER_SONET_EVENT\":\"Y\",\"REGISTER_HISTORY_EVENT\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.details.configuration.forceCommonScopeForAll",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyDetailsConfigurationForceCommonScopeForAll::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.details.configuration.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyDetailsConfigurationSet::new(
+                            vec![
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetData::new("main",
+                                "About the Company", "section")
+                                .elements(vec![bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("TITLE"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("LOGO"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("COMPANY_TYPE"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("POST"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("PHONE")
+                                .options(bitrix24_api::generated::crm::CompanyDetailsConfigurationSetOptions::new()
+                                .default_country("DE")),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("EMAIL"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("CONTACT")]),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetData::new("additional",
+                                "Additional", "section")
+                                .elements(vec![bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("INDUSTRY"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("OPENED"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("ASSIGNED_BY_ID"),
+                                bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("COMMENTS")])
+                            ],
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"userId\":1,\"data\":[{\"name\":\"main\",\"title\":\"About the Company\",\"type\":\"section\",\"elements\":[{\"name\":\"TITLE\"},{\"name\":\"LOGO\"},{\"name\":\"COMPANY_TYPE\"},{\"name\":\"POST\"},{\"name\":\"PHONE\",\"options\":{\"defaultCountry\":\"DE\"}},{\"name\":\"EMAIL\"},{\"name\":\"CONTACT\"}]},{\"name\":\"additional\",\"title\":\"Additional\",\"type\":\"section\",\"elements\":[{\"name\":\"INDUSTRY\"},{\"name\":\"OPENED\"},{\"name\":\"ASSIGNED_BY_ID\"},{\"name\":\"COMMENTS\"}]}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.userfield.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyUserfieldAdd::new(
+                        bitrix24_api::generated::crm::CompanyUserfieldAddFields::new(
+                                "string",
+                                "HELLO_WORLD",
+                            )
+                            .label("Hello, world! Field")
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, world! Filter\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .multiple(true)
+                            .mandatory(true)
+                            .show_filter(true)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, world! Default value\",\"ROWS\":3}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(1000)
+                            .edit_in_list(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"LABEL\":\"Hello, world! Field\",\"USER_TYPE_ID\":\"string\",\"FIELD_NAME\":\"HELLO_WORLD\",\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"SHOW_FILTER\":\"Y\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, world! Default value\",\"ROWS\":3},\"SORT\":1000,\"EDIT_IN_LIST\":\"Y\",\"LIST_FILTER_LABEL\":\"Hello, world! Filter\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyUserfieldDelete::new(432),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":432}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyUserfieldGet::new(399),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":399}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.userfield.list",
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        serde_json::from_str(
+                "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.company.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CompanyUserfieldUpdate::new(
+                        536,
+                        bitrix24_api::generated::crm::CompanyUserfieldUpdateFields::new()
+                            .mandatory(false)
+                            .show_filter(false)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(2000)
+                            .edit_in_list(false)
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, world! Filter (changed)\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":536,\"fields\":{\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10},\"SORT\":2000,\"EDIT_IN_LIST\":\"N\",\"LIST_FILTER_LABEL\":\"Hello, world! Filter (changed)\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyAdd::new(
+                        54,
+                        bitrix24_api::generated::crm::ContactCompanyAddFields::new(
+                                serde_json::from_str::<serde_json::Value>("32").unwrap(),
+                            )
+                            .is_primary(true)
+                            .sort(1000),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":54,\"fields\":{\"COMPANY_ID\":32,\"IS_PRIMARY\":\"Y\",\"SORT\":1000}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyDelete::new(
+                        54,
+                        bitrix24_api::generated::crm::ContactCompanyDeleteFields::new(32),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":54,\"fields\":{\"COMPANY_ID\":32}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.items.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyItemsDelete::new(54),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":54}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyItemsGet::new(54),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":54}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.company.items.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactCompanyItemsSet::new(
+                        82,
+                        vec![
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("8").unwrap()).is_primary(true)
+                            .sort(100),
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("9").unwrap()).sort(200),
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("10").unwrap()).sort(400)
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":82,\"items\":[{\"COMPANY_ID\":8,\"IS_PRIMARY\":\"Y\",\"SORT\":100},{\"COMPANY_ID\":9,\"SORT\":200},{\"COMPANY_ID\":10,\"SORT\":400}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.add",
+        Err("the example sends `FIELDS`, which `ContactAdd` does not have"),
+        serde_json::from_str(
+                "{\"FIELDS\":{\"HONORIFIC\":\"HNR_RU_1\",\"NAME\":\"John\",\"SECOND_NAME\":\"Doe\",\"LAST_NAME\":\"Smith\",\"PHOTO\":{\"fileData\":\"**put_photo_data_here**\"},\"BIRTHDATE\":\"11.11.2001\",\"TYPE_ID\":\"PARTNER\",\"SOURCE_ID\":\"WEB\",\"SOURCE_DESCRIPTION\":\"*Additional information about the source*\",\"POST\":\"Administrator\",\"COMMENTS\":\"**put_comment_here**\",\"OPENED\":\"Y\",\"EXPORT\":\"N\",\"ASSIGNED_BY_ID\":6,\"COMPANY_ID\":12,\"COMPANY_IDS\":[12,13,15],\"UTM_SOURCE\":\"google\",\"UTM_MEDIUM\":\"CPC\",\"UTM_CAMPAIGN\":\"summer_sale\",\"UTM_CONTENT\":\"header_banner\",\"UTM_TERM\":\"discount\",\"PHONE\":[{\"VALUE\":\"+1333333555\",\"VALUE_TYPE\":\"WORK\"},{\"VALUE\":\"+15599888666\",\"VALUE_TYPE\":\"HOME\"}],\"EMAIL\":[{\"VALUE\":\"john.smith@example.mailing\",\"VALUE_TYPE\":\"MAILING\"},{\"VALUE\":\"john.smith@example.work\",\"VALUE_TYPE\":\"WORK\"}],\"UF_CRM_1720697698689\":\"Example value of a custom field with type \\\"String\\\"\",\"PARENT_ID_1224\":12}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.delete",
+        Err("the example sends `ID`, which `ContactDelete` does not have"),
+        serde_json::from_str("{\"ID\":50}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ContactFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.get",
+        Err("the example sends `ID`, which `ContactGet` does not have"),
+        serde_json::from_str("{\"ID\":23}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.list",
+        Err("the example sends `FILTER`, which `ContactList` does not have"),
+        serde_json::from_str(
+                "{\"FILTER\":{\"SOURCE_ID\":\"CRM_FORM\",\"!=NAME\":\"\",\"!=LAST_NAME\":\"\",\"=%NAME\":\"I%\",\"=%LAST_NAME\":\"I%\",\"EMAIL\":\"special-for@example.com\",\"@ASSIGNED_BY_ID\":[1,6],\"IMPORT\":\"Y\",\">=DATE_CREATE\":\"**put_six_month_ago_date_here**\"},\"ORDER\":{\"LAST_NAME\":\"ASC\",\"NAME\":\"ASC\"},\"SELECT\":[\"ID\",\"NAME\",\"LAST_NAME\",\"EMAIL\",\"EXPORT\",\"ASSIGNED_BY_ID\",\"DATE_CREATE\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.update",
+        Err("the example sends `ID`, which `ContactUpdate` does not have"),
+        serde_json::from_str(
+                "{\"ID\":43,\"FIELDS\":{\"NAME\":\"John\",\"BIRTHDATE\":\"11.11.1999\",\"TYPE_ID\":\"RECOMMENDATION\",\"SOURCE_ID\":\"WEB\",\"POST\":\"Network Administrator\",\"COMMENTS\":\"New comment\",\"OPENED\":\"N\",\"EXPORT\":\"Y\",\"ASSIGNED_BY_ID\":1,\"COMPANY_ID\":12,\"COMPANY_IDS\":[13,15],\"UF_CRM_1720697698689\":\"Example of a new value for a custom field of type \\\"String\\\"\",\"PARENT_ID_1224\":14},\"PARAMS\":{\"REGISTER_SONET_EVENT\":\"N\",\"REGISTER_HISTORY_EVENT\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.details.configuration.forceCommonScopeForAll",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactDetailsConfigurationForceCommonScopeForAll::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.details.configuration.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactDetailsConfigurationSet::new(
+                            vec![
+                                bitrix24_api::generated::crm::Data::new("section_1",
+                                "Personal Data", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("NAME")
+                                .option_flags(1),
+                                bitrix24_api::generated::crm::Element::new("LAST_NAME")
+                                .option_flags(1),
+                                bitrix24_api::generated::crm::Element::new("SECOND_NAME"),
+                                bitrix24_api::generated::crm::Element::new("BIRTHDATE"),
+                                bitrix24_api::generated::crm::Element::new("PHONE")
+                                .option_flags(1)
+                                .options(bitrix24_api::generated::crm::Options::new()
+                                .default_country("GB")),
+                                bitrix24_api::generated::crm::Element::new("ADDRESS")
+                                .option_flags(1)
+                                .options(bitrix24_api::generated::crm::Options::new()
+                                .default_address_type(4))]),
+                                bitrix24_api::generated::crm::Data::new("section_2",
+                                "Main Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("TYPE_ID"),
+                                bitrix24_api::generated::crm::Element::new("SOURCE_ID"),
+                                bitrix24_api::generated::crm::Element::new("POST")]),
+                                bitrix24_api::generated::crm::Data::new("section_3",
+                                "Additional Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("PHOTO"),
+                                bitrix24_api::generated::crm::Element::new("COMMENTS"),
+                                bitrix24_api::generated::crm::Element::new("UF_CRM_1720697698689")])
+                            ],
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"userId\":1,\"data\":[{\"name\":\"section_1\",\"title\":\"Personal Data\",\"type\":\"section\",\"elements\":[{\"name\":\"NAME\",\"optionFlags\":1},{\"name\":\"LAST_NAME\",\"optionFlags\":1},{\"name\":\"SECOND_NAME\"},{\"name\":\"BIRTHDATE\"},{\"name\":\"PHONE\",\"optionFlags\":1,\"options\":{\"defaultCountry\":\"GB\"}},{\"name\":\"ADDRESS\",\"optionFlags\":1,\"options\":{\"defaultAddressType\":4}}]},{\"name\":\"section_2\",\"title\":\"Main Information\",\"type\":\"section\",\"elements\":[{\"name\":\"TYPE_ID\"},{\"name\":\"SOURCE_ID\"},{\"name\":\"POST\"}]},{\"name\":\"section_3\",\"title\":\"Additional Information\",\"type\":\"section\",\"elements\":[{\"name\":\"PHOTO\"},{\"name\":\"COMMENTS\"},{\"name\":\"UF_CRM_1720697698689\"}]}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactUserfieldDelete::new(432),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":432}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactUserfieldGet::new(399),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":399}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.userfield.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactUserfieldList::new()
+                        .filter(
+                            bitrix24_api::generated::crm::Filter::new()
+                                .multiple(true)
+                                .mandatory(true)
+                                .lang("de"),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.contact.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactUserfieldUpdate::new(
+                        536,
+                        bitrix24_api::generated::crm::ContactUserfieldUpdateFields::new()
+                            .mandatory(false)
+                            .show_filter(false)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(2000)
+                            .edit_in_list(false)
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, world! Filter (changed)\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column (changed)\",\"ru\":\"Hello, world! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit (changed)\",\"ru\":\"Hello, world! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error (changed)\",\"ru\":\"Hello, world! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help (changed)\",\"ru\":\"Hello, world! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":536,\"fields\":{\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10},\"SORT\":2000,\"EDIT_IN_LIST\":\"N\",\"LIST_FILTER_LABEL\":\"Hello, world! Filter (changed)\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column (changed)\",\"ru\":\"Hello, world! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit (changed)\",\"ru\":\"Hello, world! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error (changed)\",\"ru\":\"Hello, world! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help (changed)\",\"ru\":\"Hello, world! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.stagehistory.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::StagehistoryList::new()
+                        .entity_type_id(2)
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .filter(
+                            serde_json::from_str::<serde_json::Value>("{\"OWNER_ID\":1}")
+                                .unwrap(),
+                        )
+                        .select(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("[\"ID\",\"STAGE_ID\",\"CREATED_TIME\"]")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":2,\"order\":{\"ID\":\"ASC\"},\"filter\":{\"OWNER_ID\":1},\"select\":[\"ID\",\"STAGE_ID\",\"CREATED_TIME\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.base.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CurrencyBaseGet::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.base.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyBaseSet::new().id("USD"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"USD\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyDelete::new("IDR"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"IDR\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CurrencyFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyGet::new()
+                        .id(
+                            serde_json::from_str::<serde_json::Value>("\"USD\"").unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"USD\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyList::new()
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "sort".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "currency".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"order\":{\"sort\":\"asc\",\"currency\":\"asc\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.localizations.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyLocalizationsDelete::new(
+                        "CLF",
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("\"en\"")
+                            .unwrap(), serde_json::from_str:: < serde_json::Value >
+                            ("\"de\"").unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"CLF\",\"lids\":[\"en\",\"de\"]}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.localizations.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyLocalizationsFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.localizations.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyLocalizationsGet::new()
+                        .id("USD"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"USD\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.currency.localizations.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CurrencyLocalizationsSet::new(
+                        "CLF",
+                        std::collections::BTreeMap::from([
+                            (
+                                "en".to_owned(),
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"FULL_NAME\":\"Unidad de Fomento\",\"FORMAT_STRING\":\"CLF#VALUE#\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"C\",\"DECIMALS\":4}",
+                                    )
+                                    .unwrap(),
+                            ),
+                            (
+                                "de".to_owned(),
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"FULL_NAME\":\"Einheit der Entwicklung\",\"FORMAT_STRING\":\"#VALUE# CLF\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"B\",\"DECIMALS\":4}",
+                                    )
+                                    .unwrap(),
+                            ),
+                        ]),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":\"CLF\",\"localizations\":{\"en\":{\"FULL_NAME\":\"Unidad de Fomento\",\"FORMAT_STRING\":\"CLF#VALUE#\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"C\",\"DECIMALS\":4},\"de\":{\"FULL_NAME\":\"Einheit der Entwicklung\",\"FORMAT_STRING\":\"#VALUE# CLF\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"B\",\"DECIMALS\":4}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealContactAdd::new(
+                        1875,
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
+                                serde_json::from_str::<serde_json::Value>("55").unwrap(),
+                            )
+                            .is_primary(true)
+                            .sort(1000),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1875,\"fields\":{\"CONTACT_ID\":55,\"IS_PRIMARY\":\"Y\",\"SORT\":1000}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealContactDelete::new(
+                        1875,
+                        bitrix24_api::generated::crm::Fields::new(
+                            serde_json::from_str::<serde_json::Value>("55").unwrap(),
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1875,\"fields\":{\"CONTACT_ID\":55}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::DealContactFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.items.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealContactItemsDelete::new(1875),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1875}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealContactItemsGet::new(1875),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1875}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.contact.items.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealContactItemsSet::new(
+                        1875,
+                        vec![
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("55").unwrap()).is_primary(true)
+                            .sort(100),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("54").unwrap()).sort(200),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("56").unwrap()).sort(400)
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1875,\"items\":[{\"CONTACT_ID\":55,\"IS_PRIMARY\":\"Y\",\"SORT\":100},{\"CONTACT_ID\":54,\"SORT\":200},{\"CONTACT_ID\":56,\"SORT\":400}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.delete",
+        Err("the example sends `ID`, which `DealDelete` does not have"),
+        serde_json::from_str("{\"ID\":12}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::DealFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.get",
+        Err("the example sends `ID`, which `DealGet` does not have"),
+        serde_json::from_str("{\"ID\":410}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.productrows.get",
+        Err("the example sends `id`, which `DealProductrowsGet` does not have"),
+        serde_json::from_str("{\"id\":5}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.productrows.set",
+        Err("the example sends `id`, which `DealProductrowsSet` does not have"),
+        serde_json::from_str(
+                "{\"id\":5,\"rows\":[{\"PRODUCT_ID\":456,\"PRICE\":1000,\"QUANTITY\":10,\"DISCOUNT_TYPE_ID\":1,\"DISCOUNT_SUM\":100,\"TAX_RATE\":13,\"MEASURE_CODE\":796,\"MEASURE_NAME\":\"pcs\",\"SORT\":10},{\"PRODUCT_NAME\":\"Product #2\",\"PRICE\":500,\"QUANTITY\":5,\"DISCOUNT_TYPE_ID\":2,\"DISCOUNT_RATE\":10,\"TAX_RATE\":10,\"MEASURE_CODE\":166,\"MEASURE_NAME\":\"kg\",\"SORT\":20}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.update",
+        Err("the example sends `ID`, which `DealUpdate` does not have"),
+        serde_json::from_str(
+                "{\"ID\":123,\"FIELDS\":{\"TITLE\":\"New Deal Title!\",\"TYPE_ID\":\"GOODS\",\"STAGE_ID\":\"WON\",\"IS_RECCURING\":\"Y\",\"IS_RETURN_CUSTOMER\":\"Y\",\"OPPORTUNITY\":9999.99,\"IS_MANUAL_OPPORTUNITY\":\"Y\",\"ASSIGNED_BY_ID\":1,\"UF_CRM_1725365197310\":\"String\",\"PARENT_ID_1032\":1},\"PARAMS\":{\"REGISTER_SONET_EVENT\":\"N\",\"REGISTER_HISTORY_EVENT\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.details.configuration.forceCommonScopeForAll",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealDetailsConfigurationForceCommonScopeForAll::new()
+                        .extras(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
+                                .deal_category_id(32),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"extras\":{\"dealCategoryId\":32}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.details.configuration.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealDetailsConfigurationGet::new()
+                        .scope(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationGetScope::from(
+                                "C",
+                            ),
+                        )
+                        .extras(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
+                                .deal_category_id(32),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"scope\":\"C\",\"extras\":{\"dealCategoryId\":32}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.details.configuration.reset",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealDetailsConfigurationReset::new()
+                        .scope(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationResetScope::from(
+                                "P",
+                            ),
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .extras(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
+                                .deal_category_id(32),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"scope\":\"P\",\"userId\":1,\"extras\":{\"dealCategoryId\":32}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.details.configuration.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealDetailsConfigurationSet::new(
+                            vec![
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetData::new("main",
+                                "About the Deal", "section")
+                                .elements(vec![bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("TITLE"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("OPPORTUNITY_WITH_CURRENCY"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("STAGE_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("CLOSEDATE"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("CLIENT")]),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetData::new("additional",
+                                "Additional Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("TYPE_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("SOURCE_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("SOURCE_DESCRIPTION"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("OPENED"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("ASSIGNED_BY_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("COMMENTS")]),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetData::new("products",
+                                "Products", "section")
+                                .elements(vec![bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("PRODUCT_ROW_SUMMARY")])
+                            ],
+                        )
+                        .scope(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationSetScope::from(
+                                "P",
+                            ),
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .extras(
+                            bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
+                                .deal_category_id(32),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"scope\":\"P\",\"userId\":1,\"extras\":{\"dealCategoryId\":32},\"data\":[{\"name\":\"main\",\"title\":\"About the Deal\",\"type\":\"section\",\"elements\":[{\"name\":\"TITLE\"},{\"name\":\"OPPORTUNITY_WITH_CURRENCY\"},{\"name\":\"STAGE_ID\"},{\"name\":\"CLOSEDATE\"},{\"name\":\"CLIENT\"}]},{\"name\":\"additional\",\"title\":\"Additional Information\",\"type\":\"section\",\"elements\":[{\"name\":\"TYPE_ID\"},{\"name\":\"SOURCE_ID\"},{\"name\":\"SOURCE_DESCRIPTION\"},{\"name\":\"OPENED\"},{\"name\":\"ASSIGNED_BY_ID\"},{\"name\":\"COMMENTS\"}]},{\"name\":\"products\",\"title\":\"Products\",\"type\":\"section\",\"elements\":[{\"name\":\"PRODUCT_ROW_SUMMARY\"}]}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringAdd::new(
+                        bitrix24_api::generated::crm::DealRecurringAddFields::new()
+                            .deal_id(45)
+                            .category_id("1")
+                            .is_limit("D")
+                            .limit_date("2027-03-04")
+                            .start_date("2026-04-04")
+                            .params(
+                                bitrix24_api::generated::crm::DealRecurringParams::new()
+                                    .mode("multiple")
+                                    .multiple_type("month")
+                                    .multiple_interval(1)
+                                    .offset_begindate_type("day")
+                                    .offset_begindate_value(1)
+                                    .offset_closedate_type("month")
+                                    .offset_closedate_value(2),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"DEAL_ID\":45,\"CATEGORY_ID\":\"1\",\"IS_LIMIT\":\"D\",\"LIMIT_DATE\":\"2027-03-04\",\"START_DATE\":\"2026-04-04\",\"PARAMS\":{\"MODE\":\"multiple\",\"MULTIPLE_TYPE\":\"month\",\"MULTIPLE_INTERVAL\":1,\"OFFSET_BEGINDATE_TYPE\":\"day\",\"OFFSET_BEGINDATE_VALUE\":1,\"OFFSET_CLOSEDATE_TYPE\":\"month\",\"OFFSET_CLOSEDATE_VALUE\":2}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringDelete::new(15),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":15}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.expose",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringExpose::new(15),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":15}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::DealRecurringGet::new(15))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":15}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringList::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"deal_id\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\">COUNTER_REPEAT\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"deal_id\":\"ASC\"},\"filter\":{\">COUNTER_REPEAT\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.recurring.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringUpdate::new(15)
+                        .fields(
+                            bitrix24_api::generated::crm::DealRecurringUpdateFields::new()
+                                .active(true)
+                                .category_id("2")
+                                .is_limit("D")
+                                .limit_date("2027-03-05")
+                                .start_date("2026-04-05")
+                                .params(
+                                    bitrix24_api::generated::crm::DealRecurringParams::new()
+                                        .mode("multiple")
+                                        .multiple_type("month")
+                                        .multiple_interval(1)
+                                        .offset_begindate_type("day")
+                                        .offset_begindate_value(1)
+                                        .offset_closedate_type("month")
+                                        .offset_closedate_value(2),
+                                ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":15,\"fields\":{\"ACTIVE\":\"Y\",\"CATEGORY_ID\":\"2\",\"IS_LIMIT\":\"D\",\"LIMIT_DATE\":\"2027-03-05\",\"START_DATE\":\"2026-04-05\",\"PARAMS\":{\"MODE\":\"multiple\",\"MULTIPLE_TYPE\":\"month\",\"MULTIPLE_INTERVAL\":1,\"OFFSET_BEGINDATE_TYPE\":\"day\",\"OFFSET_BEGINDATE_VALUE\":1,\"OFFSET_CLOSEDATE_TYPE\":\"month\",\"OFFSET_CLOSEDATE_VALUE\":2}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealUserfieldDelete::new(432),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":432}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealUserfieldGet::new(399),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":399}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.userfield.list",
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        serde_json::from_str(
+                "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealUserfieldUpdate::new(
+                        536,
+                        bitrix24_api::generated::crm::CompanyUserfieldUpdateFields::new()
+                            .mandatory(false)
+                            .show_filter(false)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(2000)
+                            .edit_in_list(false)
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, world! Filter (changed)\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column (changed)\",\"ru\":\"Hello, world! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit (changed)\",\"ru\":\"Hello, world! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error (changed)\",\"ru\":\"Hello, world! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help (changed)\",\"ru\":\"Hello, world! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":536,\"fields\":{\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, world! Default value (changed)\",\"ROWS\":10},\"SORT\":2000,\"EDIT_IN_LIST\":\"N\",\"LIST_FILTER_LABEL\":\"Hello, world! Filter (changed)\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column (changed)\",\"ru\":\"Hello, world! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit (changed)\",\"ru\":\"Hello, world! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error (changed)\",\"ru\":\"Hello, world! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help (changed)\",\"ru\":\"Hello, world! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentAdd::new(
+                            39,
+                            2,
+                            101,
+                        )
+                        .values(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "DocumentNumber".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"2026-001\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .stamps_enabled(1)
+                        .fields(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "{\"DocumentTitle\":{\"title\":\"Document Name\",\"value\":\"Demo fulfillment of product 1\",\"required\":\"Y\",\"default\":\"Demo fulfillment of product 1\",\"chain\":[{},\"getTitle\"],\"VALUE\":\"Test via fields\"}}",
+                                )
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":39,\"entityTypeId\":2,\"entityId\":101,\"values\":{\"DocumentNumber\":\"2026-001\"},\"fields\":{\"DocumentTitle\":{\"title\":\"Document Name\",\"value\":\"Demo fulfillment of product 1\",\"required\":\"Y\",\"default\":\"Demo fulfillment of product 1\",\"chain\":[{},\"getTitle\"],\"VALUE\":\"Test via fields\"}},\"stampsEnabled\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentDelete::new(
+                        61,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":61}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.enablepublicurl",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentEnablepublicurl::new(
+                            61,
+                        )
+                        .status(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":61,\"status\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.getfields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentGetfields::new(
+                            101,
+                        )
+                        .values(
+                            bitrix24_api::generated::crm::DocumentgeneratorDocumentGetfieldsValues::new()
+                                .document_number("2026-001"),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":101,\"values\":{\"DocumentNumber\":\"2026-001\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentGet::new(61),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":61}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "title".to_owned(), "number".to_owned(),
+                                "entityId".to_owned(), "createTime".to_owned()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"entityTypeId\":2,\"entityId\":101}")
+                                .unwrap(),
+                        )
+                        .order(
+                            bitrix24_api::generated::crm::DocumentgeneratorDocumentListOrder::new()
+                                .id("desc"),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"title\",\"number\",\"entityId\",\"createTime\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"entityTypeId\":2,\"entityId\":101},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentUpdate::new(
+                            61,
+                        )
+                        .values(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "DocumentNumber".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"2026-002\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .stamps_enabled(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":61,\"values\":{\"DocumentNumber\":\"2026-002\"},\"stampsEnabled\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.document.upload",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentUpload::new(
+                        bitrix24_api::generated::crm::DocumentgeneratorDocumentUploadFields::new(
+                                2,
+                                101,
+                                "**base64_docx_content**",
+                                "de",
+                                "Product demonstration",
+                                "2026-001",
+                            )
+                            .pdf_content("**base64_pdf_content**")
+                            .image_content("**base64_image_content**"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"entityTypeId\":2,\"entityId\":101,\"fileContent\":\"**base64_docx_content**\",\"region\":\"de\",\"title\":\"Product demonstration\",\"number\":\"2026-001\",\"pdfContent\":\"**base64_pdf_content**\",\"imageContent\":\"**base64_image_content**\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.numerator.add",
+        Err(
+            "`DocumentgeneratorNumeratorAddFieldsEntry` is sent as \"REST Enumerator\", not an object",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"REST Enumerator\",\"template\":\"{NUMBER}\",\"settings\":{\"Bitrix_Main_Numerator_Generator_SequentNumberGenerator\":{\"start\":1,\"step\":1,\"length\":6,\"padString\":\"0\",\"periodicBy\":\"\",\"timezone\":\"\",\"isDirectNumeration\":false}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.numerator.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorNumeratorDelete::new(
+                        47,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":47}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.numerator.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorNumeratorGet::new(45),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":45}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.numerator.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorNumeratorList::new()
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"start\":0}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.numerator.update",
+        Err(
+            "`DocumentgeneratorNumeratorUpdateFieldsEntry` is sent as \"REST Enumerator (updated)\", not an object",
+        ),
+        serde_json::from_str(
+                "{\"id\":45,\"fields\":{\"name\":\"REST Enumerator (updated)\",\"template\":\"INV-{NUMBER}\",\"settings\":{\"Bitrix_Main_Numerator_Generator_SequentNumberGenerator\":{\"start\":100,\"step\":1,\"length\":6,\"padString\":\"0\",\"periodicBy\":\"\",\"timezone\":\"\",\"isDirectNumeration\":false}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateAdd::new(
+                        bitrix24_api::generated::crm::DocumentgeneratorTemplateAddFields::new(
+                                "REST Proposal Template",
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("[\"template.docx\",\"**base64_encoded_content**\"]")
+                                    .unwrap(),
+                                49,
+                                "de",
+                                vec![
+                                    bitrix24_api::generated::crm::DocumentgeneratorTemplateAddEntityTypeId::from("2"),
+                                    bitrix24_api::generated::crm::DocumentgeneratorTemplateAddEntityTypeId::from("2_category_0")
+                                ],
+                            )
+                            .users(vec!["UA".to_owned()])
+                            .active(true)
+                            .with_stamps(false)
+                            .sort(500),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"REST Proposal Template\",\"file\":[\"template.docx\",\"**base64_encoded_content**\"],\"numeratorId\":49,\"region\":\"de\",\"entityTypeId\":[\"2\",\"2_category_0\"],\"users\":[\"UA\"],\"active\":\"Y\",\"withStamps\":\"N\",\"sort\":500}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateDelete::new(
+                        41,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":41}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.getfields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateGetfields::new(
+                            1,
+                            2,
+                        )
+                        .entity_id(123)
+                        .values(
+                            bitrix24_api::generated::crm::DocumentgeneratorTemplateGetfieldsValues::new()
+                                .document_number("2026-001"),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"entityTypeId\":2,\"entityId\":123,\"values\":{\"DocumentNumber\":\"2026-001\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateGet::new(41),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":41}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "name".to_owned(), "region".to_owned(),
+                                "entityTypeId".to_owned(), "users".to_owned()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"region\":\"de\",\"active\":\"Y\"}")
+                                .unwrap(),
+                        )
+                        .order(
+                            bitrix24_api::generated::crm::DocumentgeneratorTemplateListOrder::new()
+                                .id("desc"),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"name\",\"region\",\"entityTypeId\",\"users\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"region\":\"de\",\"active\":\"Y\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.documentgenerator.template.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateUpdate::new(
+                        41,
+                        bitrix24_api::generated::crm::DocumentgeneratorTemplateUpdateFields::new()
+                            .name("Template from file (updated)")
+                            .file(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "[\"template-updated.docx\",\"**base64_encoded_content**\"]",
+                                    )
+                                    .unwrap(),
+                            )
+                            .numerator_id(49)
+                            .region("de")
+                            .entity_type_id(
+                                vec![
+                                    bitrix24_api::generated::crm::DocumentgeneratorTemplateUpdateEntityTypeId::from("2")
+                                ],
+                            )
+                            .users(vec!["UA".to_owned()])
+                            .active(true)
+                            .with_stamps(false)
+                            .sort(500),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":41,\"fields\":{\"name\":\"Template from file (updated)\",\"file\":[\"template-updated.docx\",\"**base64_encoded_content**\"],\"numeratorId\":49,\"region\":\"de\",\"entityTypeId\":[\"2\"],\"users\":[\"UA\"],\"active\":\"Y\",\"withStamps\":\"N\",\"sort\":500}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.duplicate.findbycomm",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DuplicateFindbycomm::new(
+                            bitrix24_api::generated::crm::DuplicateFindbycommType::from(
+                                "PHONE",
+                            ),
+                            vec!["8976543".to_owned(), "11223355".to_owned()],
+                        )
+                        .entity_type(
+                            bitrix24_api::generated::crm::DuplicateFindbycommEntityType::from(
+                                "CONTACT",
+                            ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entity_type\":\"CONTACT\",\"type\":\"PHONE\",\"values\":[\"8976543\",\"11223355\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.entity.mergeBatch",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::EntityMergeBatch::new(
+                        bitrix24_api::generated::crm::EntityMergeBatchParams::new(
+                            3,
+                            vec![100, 101, 102],
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"params\":{\"entityTypeId\":3,\"entityIds\":[100,101,102]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.duplicate.volatileType.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DuplicateVolatileTypeFields::new()
+                        .entity_type_id(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.duplicate.volatileType.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DuplicateVolatileTypeList::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.duplicate.volatileType.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DuplicateVolatileTypeRegister::new(
+                        1,
+                        "TITLE",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":1,\"fieldCode\":\"TITLE\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.duplicate.volatileType.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DuplicateVolatileTypeUnregister::new(
+                        101,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":101}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadAdd::new()
+                        .fields(
+                            bitrix24_api::generated::crm::LeadAddFields::new()
+                                .assigned_by_id(
+                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                )
+                                .currency_id(
+                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
+                                        .unwrap(),
+                                )
+                                .last_name("Titov")
+                                .name("Gleb")
+                                .second_name("Egorovich")
+                                .opened(true)
+                                .opportunity(12500.0)
+                                .phone(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}]")
+                                        .unwrap(),
+                                )
+                                .status_id(
+                                    serde_json::from_str::<serde_json::Value>("\"NEW\"")
+                                        .unwrap(),
+                                )
+                                .title("IP Titov")
+                                .web(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >(
+                                            "[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]",
+                                        )
+                                        .unwrap(),
+                                ),
+                        )
+                        .params(
+                            bitrix24_api::generated::crm::DealAddParams::new()
+                                .register_sonet_event(true),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"IP Titov\",\"NAME\":\"Gleb\",\"SECOND_NAME\":\"Egorovich\",\"LAST_NAME\":\"Titov\",\"STATUS_ID\":\"NEW\",\"OPENED\":\"Y\",\"ASSIGNED_BY_ID\":1,\"CURRENCY_ID\":\"USD\",\"OPPORTUNITY\":12500,\"PHONE\":[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}],\"WEB\":[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]},\"params\":{\"REGISTER_SONET_EVENT\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::LeadDelete::new(123))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"123\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::LeadFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.get",
+        Err("the example sends `ID`, which `LeadGet` does not have"),
+        serde_json::from_str("{\"ID\":123}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"*\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"UF_*\"").unwrap()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "=OPPORTUNITY".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("15000").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"STATUS_ID\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .start(50),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"*\",\"UF_*\"],\"start\":50,\"filter\":{\"=OPPORTUNITY\":15000},\"order\":{\"STATUS_ID\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.productrows.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadProductrowsGet::new(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":5}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.productrows.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadProductrowsSet::new(5)
+                        .rows(
+                            vec![
+                                bitrix24_api::generated::crm::LeadProductrowsSetRow::new()
+                                .product_id(456).price(1000.0).quantity(10.0)
+                                .discount_type_id(1).discount_sum(100.0).tax_rate(13.0)
+                                .measure_code(serde_json::from_str:: < serde_json::Value >
+                                ("796").unwrap()).measure_name("pcs").sort(10),
+                                bitrix24_api::generated::crm::LeadProductrowsSetRow::new()
+                                .product_name("Product #2").price(500.0).quantity(5.0)
+                                .discount_type_id(2).discount_rate(10.0).tax_rate(10.0)
+                                .measure_code(serde_json::from_str:: < serde_json::Value >
+                                ("166").unwrap()).measure_name("kg").sort(20)
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":5,\"rows\":[{\"PRODUCT_ID\":456,\"PRICE\":1000,\"QUANTITY\":10,\"DISCOUNT_TYPE_ID\":1,\"DISCOUNT_SUM\":100,\"TAX_RATE\":13,\"MEASURE_CODE\":796,\"MEASURE_NAME\":\"pcs\",\"SORT\":10},{\"PRODUCT_NAME\":\"Product #2\",\"PRICE\":500,\"QUANTITY\":5,\"DISCOUNT_TYPE_ID\":2,\"DISCOUNT_RATE\":10,\"TAX_RATE\":10,\"MEASURE_CODE\":166,\"MEASURE_NAME\":\"kg\",\"SORT\":20}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadUpdate::new(1608)
+                        .fields(
+                            bitrix24_api::generated::crm::LeadUpdateFields::new()
+                                .assigned_by_id(
+                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                )
+                                .currency_id(
+                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
+                                        .unwrap(),
+                                )
+                                .last_name("Titov")
+                                .name("Gleb")
+                                .second_name("Yegorovich")
+                                .opened("Y")
+                                .opportunity(12500.0)
+                                .phone(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}]")
+                                        .unwrap(),
+                                )
+                                .status_id(
+                                    serde_json::from_str::<serde_json::Value>("\"NEW\"")
+                                        .unwrap(),
+                                )
+                                .title("IP Titov")
+                                .web(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >(
+                                            "[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]",
+                                        )
+                                        .unwrap(),
+                                ),
+                        )
+                        .params(
+                            bitrix24_api::generated::crm::DealAddParams::new()
+                                .register_sonet_event(true),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1608,\"fields\":{\"TITLE\":\"IP Titov\",\"NAME\":\"Gleb\",\"SECOND_NAME\":\"Yegorovich\",\"LAST_NAME\":\"Titov\",\"STATUS_ID\":\"NEW\",\"OPENED\":\"Y\",\"ASSIGNED_BY_ID\":1,\"CURRENCY_ID\":\"USD\",\"OPPORTUNITY\":12500,\"PHONE\":[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}],\"WEB\":[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]},\"params\":{\"REGISTER_SONET_EVENT\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.details.configuration.forceCommonScopeForAll",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadDetailsConfigurationForceCommonScopeForAll::new()
+                        .extras(
+                            bitrix24_api::generated::crm::LeadDetailsConfigurationExtras::new()
+                                .lead_customer_type(2),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"extras\":{\"leadCustomerType\":2}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.details.configuration.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadDetailsConfigurationSet::new(
+                            vec![
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetData::new("main",
+                                "About the Lead", "section")
+                                .elements(vec![bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("TITLE"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("STATUS_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("SOURCE_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("NAME"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("PHONE")
+                                .option_flags(1)]),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetData::new("additional",
+                                "Additional Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("ASSIGNED_BY_ID"),
+                                bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("COMMENTS")])
+                            ],
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .scope(
+                            bitrix24_api::generated::crm::LeadDetailsConfigurationSetScope::from(
+                                "P",
+                            ),
+                        )
+                        .extras(
+                            bitrix24_api::generated::crm::LeadDetailsConfigurationExtras::new()
+                                .lead_customer_type(2),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"scope\":\"P\",\"userId\":1,\"extras\":{\"leadCustomerType\":2},\"data\":[{\"name\":\"main\",\"title\":\"About the Lead\",\"type\":\"section\",\"elements\":[{\"name\":\"TITLE\"},{\"name\":\"STATUS_ID\"},{\"name\":\"SOURCE_ID\"},{\"name\":\"NAME\"},{\"name\":\"PHONE\",\"optionFlags\":1}]},{\"name\":\"additional\",\"title\":\"Additional Information\",\"type\":\"section\",\"elements\":[{\"name\":\"ASSIGNED_BY_ID\"},{\"name\":\"COMMENTS\"}]}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadContactAdd::new(
+                        1,
+                        bitrix24_api::generated::crm::LeadContactAddFields::new(1010)
+                            .sort(10)
+                            .is_primary(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"fields\":{\"CONTACT_ID\":1010,\"SORT\":10,\"IS_PRIMARY\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadContactDelete::new(
+                        1,
+                        bitrix24_api::generated::crm::LeadContactDeleteFields::new(1010),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1,\"fields\":{\"CONTACT_ID\":1010}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::LeadContactFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.items.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadContactItemsDelete::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadContactItemsGet::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.contact.items.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadContactItemsSet::new(
+                        1,
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "[{\"CONTACT_ID\":1010,\"SORT\":10,\"IS_PRIMARY\":\"Y\"},{\"CONTACT_ID\":1020,\"SORT\":20,\"IS_PRIMARY\":\"N\"}]",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"items\":[{\"CONTACT_ID\":1010,\"SORT\":10,\"IS_PRIMARY\":\"Y\"},{\"CONTACT_ID\":1020,\"SORT\":20,\"IS_PRIMARY\":\"N\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.userfield.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadUserfieldAdd::new(
+                        bitrix24_api::generated::crm::CompanyUserfieldAddFields::new(
+                                "string",
+                                "HELLO_WORLD",
+                            )
+                            .label("Hello, world! Field")
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, world! Filter\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .multiple(true)
+                            .mandatory(true)
+                            .show_filter(true)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, world! Default value\",\"ROWS\":3}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(1000)
+                            .edit_in_list(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"LABEL\":\"Hello, world! Field\",\"USER_TYPE_ID\":\"string\",\"FIELD_NAME\":\"HELLO_WORLD\",\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"SHOW_FILTER\":\"Y\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, world! Default value\",\"ROWS\":3},\"SORT\":1000,\"EDIT_IN_LIST\":\"Y\",\"LIST_FILTER_LABEL\":\"Hello, world! Filter\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadUserfieldDelete::new(432),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":432}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadUserfieldGet::new(399),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":399}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.userfield.list",
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        serde_json::from_str(
+                "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.lead.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::LeadUserfieldUpdate::new(
+                        536,
+                        bitrix24_api::generated::crm::CompanyUserfieldUpdateFields::new()
+                            .mandatory(false)
+                            .show_filter(false)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, World! Default value (changed)\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(2000)
+                            .edit_in_list(false)
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, World! Filter (changed)\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":536,\"fields\":{\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, World! Default value (changed)\",\"ROWS\":10},\"SORT\":2000,\"EDIT_IN_LIST\":\"N\",\"LIST_FILTER_LABEL\":\"Hello, World! Filter (changed)\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.catalog.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CatalogFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.catalog.get",
+        Err("`id` is typed `integer` but the example sends \"your_id_here\""),
+        serde_json::from_str("{\"id\":\"your_id_here\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.catalog.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CatalogList::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.add",
+        Err(
+            "`fields` is typed `any[]` but the example sends {\"NAME\":\"New Direction\",\"SORT\":\"20\"}",
+        ),
+        serde_json::from_str("{\"fields\":{\"NAME\":\"New Direction\",\"SORT\":\"20\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.default.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryDefaultGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.default.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryDefaultSet::new().name(""),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"name\":\"\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryDelete::new().id(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"1\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::DealcategoryFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryGet::new().id(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"1\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.list",
+        Err("the example sends `order`, which `DealcategoryList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"IS_LOCKED\":\"N\"},\"select\":[\"ID\",\"NAME\",\"SORT\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.stage.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryStageList::new().id(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"1\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.status",
+        Err("the example sends `id`, which `DealcategoryStatus` does not have"),
+        serde_json::from_str("{\"id\":\"1\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.dealcategory.update",
+        Err("`fields` is typed `any[]` but the example sends {\"SORT\":\"100\"}"),
+        serde_json::from_str("{\"id\":\"1\",\"fields\":{\"SORT\":\"100\"}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.delete",
+        Err("`id` is typed `integer` but the example sends \"your_invoice_id\""),
+        serde_json::from_str("{\"id\":\"your_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::InvoiceFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.getexternallink",
+        Err("`id` is typed `integer` but the example sends \"your_invoice_id\""),
+        serde_json::from_str("{\"id\":\"your_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.get",
+        Err("`id` is typed `integer` but the example sends \"your_invoice_id\""),
+        serde_json::from_str("{\"id\":\"your_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.list",
+        Err("the example sends `select`, which `InvoiceList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"DATE_INSERT\":\"ASC\"},\"filter\":{\">PRICE\":100},\"select\":[\"ID\",\"ACCOUNT_NUMBER\",\"ORDER_TOPIC\",\"DATE_INSERT\",\"STATUS_ID\",\"PRICE\",\"CURRENCY_ID\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.delete",
+        Err(
+            "`id` is typed `integer` but the example sends \"your_recurring_invoice_id\"",
+        ),
+        serde_json::from_str("{\"id\":\"your_recurring_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.expose",
+        Err(
+            "`id` is typed `integer` but the example sends \"your_recurring_invoice_id\"",
+        ),
+        serde_json::from_str("{\"id\":\"your_recurring_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::InvoiceRecurringFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.get",
+        Err(
+            "`id` is typed `integer` but the example sends \"your_recurring_invoice_id\"",
+        ),
+        serde_json::from_str("{\"id\":\"your_recurring_invoice_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.list",
+        Err("the example sends `order`, which `InvoiceRecurringList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"INVOICE_ID\":\"ASC\"},\"filter\":{\">COUNTER_REPEAT\":5},\"select\":[\"ID\",\"INVOICE_ID\",\"NEXT_EXECUTION\",\"LAST_EXECUTION\",\"SEND_BILL\",\"IS_LIMIT\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.recurring.update",
+        Err(
+            "`id` is typed `integer` but the example sends \"your_recurring_invoice_id\"",
+        ),
+        serde_json::from_str(
+                "{\"id\":\"your_recurring_invoice_id\",\"fields\":{\"SEND_BILL\":\"Y\",\"EMAIL_ID\":136,\"PARAMS\":{\"MODE\":\"month\",\"TYPE\":2,\"INTERVAL\":3,\"WEEKDAY\":\"Monday\",\"NUM_WEEKDAY_IN_MONTH\":4,\"DATE_PAY_BEFORE_OFFSET_TYPE\":\"day\",\"DATE_PAY_BEFORE_OFFSET_VALUE\":15}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.update",
+        Err("`id` is typed `integer` but the example sends \"**put_invoice_id_here**\""),
+        serde_json::from_str(
+                "{\"id\":\"**put_invoice_id_here**\",\"fields\":{\"DATE_BILL\":\"**put_date_here**\",\"USER_DESCRIPTION\":\"Comment for the client (updated).\",\"PRODUCT_ROWS\":[{\"ID\":\"**put_row_id_here**\",\"PRODUCT_ID\":703,\"QUANTITY\":4,\"PRICE\":779.6}]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.userfield.add",
+        Err("the example sends `order`, which `InvoiceUserfieldAdd` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"%NAME\":\"Estimate\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.userfield.delete",
+        Err("`id` is typed `integer` but the example sends \"**put_id_here**\""),
+        serde_json::from_str("{\"id\":\"**put_id_here**\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.userfield.get",
+        Err("`id` is typed `integer` but the example sends \"**put_id_here**\""),
+        serde_json::from_str("{\"id\":\"**put_id_here**\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.userfield.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::InvoiceUserfieldList::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"MANDATORY\":\"N\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"MANDATORY\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.invoice.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::InvoiceUserfieldUpdate::new()
+                        .id(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("\"**put_id_here**\"")
+                                .unwrap(),
+                        )
+                        .fields(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "{\"EDIT_FORM_LABEL\":\"**put_label_here**\",\"LIST_COLUMN_LABEL\":\"**put_label_here**\"}",
+                                )
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":\"**put_id_here**\",\"fields\":{\"EDIT_FORM_LABEL\":\"**put_label_here**\",\"LIST_COLUMN_LABEL\":\"**put_label_here**\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.paysystem.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::PaysystemFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.paysystem.list",
+        Err("the example sends `order`, which `PaysystemList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"%NAME\":\"Estimate\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.persontype.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::PersontypeFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.persontype.list",
+        Err("the example sends `order`, which `PersontypeList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"ID\":\"ASC\"},\"filter\":{\"NAME\":\"CRM_COMPANY\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.add",
+        Err(
+            "`fields` is typed `MeasureAddField[]` but the example sends {\"CODE\":\"212\",\"MEASURE_TITLE\":\"Watt\",\"SYMBOL_RUS\":\"W\",\"SYMBOL_INTL\":\"W\",\"SYMBOL_LETTER_INTL\":\"WTT\",\"IS_DEFAULT\":\"N\"}",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"CODE\":\"212\",\"MEASURE_TITLE\":\"Watt\",\"SYMBOL_RUS\":\"W\",\"SYMBOL_INTL\":\"W\",\"SYMBOL_LETTER_INTL\":\"WTT\",\"IS_DEFAULT\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::MeasureDelete::new(
+                        serde_json::from_str::<serde_json::Value>("\"**put_id_here**\"")
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"**put_id_here**\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::MeasureFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::MeasureGet::new(
+                        serde_json::from_str::<serde_json::Value>("\"**put_id_here**\"")
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"**put_id_here**\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.list",
+        Err("the example sends `order`, which `MeasureList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"ID\":\"ASC\"},\"filter\":{\"IS_DEFAULT\":\"Y\"},\"select\":[\"ID\",\"CODE\",\"STAGE_ID\",\"SYMBOL_INTL\",\"SYMBOL_INTL\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.measure.update",
+        Err(
+            "`fields` is typed `MeasureUpdateField[]` but the example sends {\"MEASURE_TITLE\":\"**put_new_title_here**\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":\"**put_id_here**\",\"fields\":{\"MEASURE_TITLE\":\"**put_new_title_here**\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.productsection.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ProductsectionFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.productrow.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ProductrowFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.productrow.list",
+        Err("the example sends `filter`, which `ProductrowList` does not have"),
+        serde_json::from_str("{\"filter\":{\"OWNER_TYPE\":\"D\",\"OWNER_ID\":\"1\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.add",
+        Err(
+            "`fields` is typed `any[]` but the example sends {\"NAME\":\"Plastic Chair\",\"CURRENCY_ID\":\"USD\",\"PRICE\":4900,\"SORT\":500}",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"NAME\":\"Plastic Chair\",\"CURRENCY_ID\":\"USD\",\"PRICE\":4900,\"SORT\":500}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.delete",
+        Err("`id` is typed `integer` but the example sends \"your_product_id\""),
+        serde_json::from_str("{\"id\":\"your_product_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ProductFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.get",
+        Err("`id` is typed `integer` but the example sends \"your_product_id\""),
+        serde_json::from_str("{\"id\":\"your_product_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.list",
+        Err("the example sends `order`, which `ProductList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"NAME\":\"ASC\"},\"filter\":{\"CATALOG_ID\":\"your_catalog_id\"},\"select\":[\"ID\",\"NAME\",\"CURRENCY_ID\",\"PRICE\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.delete",
+        Err("`id` is typed `integer` but the example sends \"your_property_id\""),
+        serde_json::from_str("{\"id\":\"your_property_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.enumeration.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ProductPropertyEnumerationFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ProductPropertyFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.get",
+        Err("`id` is typed `integer` but the example sends \"your_product_id\""),
+        serde_json::from_str("{\"id\":\"your_product_id\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ProductPropertyList::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"PROPERTY_TYPE\":\"S\",\"USER_TYPE\":\"HTML\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"PROPERTY_TYPE\":\"S\",\"USER_TYPE\":\"HTML\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.settings.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ProductPropertySettingsFields::new()
+                        .property_type(
+                            serde_json::from_str::<serde_json::Value>("\"S\"").unwrap(),
+                        )
+                        .user_type(
+                            serde_json::from_str::<serde_json::Value>("\"HTML\"")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"propertyType\":\"S\",\"userType\":\"HTML\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.types",
+        Err("the example sends `id`, which `ProductPropertyTypes` does not have"),
+        serde_json::from_str("{\"id\":10}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.property.update",
+        Err("`id` is typed `integer` but the example sends \"your_property_id\""),
+        serde_json::from_str(
+                "{\"id\":\"your_property_id\",\"fields\":{\"NAME\":\"New Property Name\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.product.update",
+        Err("`id` is typed `integer` but the example sends \"your_product_id\""),
+        serde_json::from_str(
+                "{\"id\":\"your_product_id\",\"fields\":{\"CURRENCY_ID\":\"EUR\",\"PRICE\":5000}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::VatAdd::new(
+                        bitrix24_api::generated::crm::VatAddFields::new("VAT 20%", 20.0)
+                            .active(true)
+                            .c_sort(100),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ACTIVE\":\"Y\",\"C_SORT\":100,\"NAME\":\"VAT 20%\",\"RATE\":20.0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::VatDelete::new(7))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":7}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::VatFields::new()).unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.get",
+        Ok(serde_json::to_value(bitrix24_api::generated::crm::VatGet::new(7)).unwrap()),
+        serde_json::from_str("{\"id\":7}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::VatList::new()
+                        .order(
+                            serde_json::from_str::<serde_json::Value>("{\"ID\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"ACTIVE\":\"Y\"}")
+                                .unwrap(),
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"NAME\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"RATE\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"ID\":\"ASC\"},\"filter\":{\"ACTIVE\":\"Y\"},\"select\":[\"ID\",\"NAME\",\"RATE\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.vat.update",
+        Err("the example leaves out the required `RATE`"),
+        serde_json::from_str(
+                "{\"id\":7,\"fields\":{\"ACTIVE\":\"N\",\"NAME\":\"VAT 20% (inactive)\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteContactAdd::new(
+                        113,
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
+                                serde_json::from_str::<serde_json::Value>("2647").unwrap(),
+                            )
+                            .is_primary(true)
+                            .sort(10),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":113,\"fields\":{\"CONTACT_ID\":2647,\"IS_PRIMARY\":\"Y\",\"SORT\":10}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteContactDelete::new(
+                        113,
+                        bitrix24_api::generated::crm::Fields::new(
+                            serde_json::from_str::<serde_json::Value>("2647").unwrap(),
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":113,\"fields\":{\"CONTACT_ID\":2647}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::QuoteContactFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.items.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteContactItemsDelete::new(113),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":113}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.items.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteContactItemsGet::new(113),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":113}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.contact.items.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteContactItemsSet::new(
+                        113,
+                        vec![
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("2649").unwrap()).is_primary(true)
+                            .sort(10),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
+                            < serde_json::Value > ("2647").unwrap()).sort(20)
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":113,\"items\":[{\"CONTACT_ID\":2649,\"SORT\":10,\"IS_PRIMARY\":\"Y\"},{\"CONTACT_ID\":2647,\"SORT\":20}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.add",
+        Err(
+            "`QuoteAddFieldsEntry` is sent as \"Estimate for Furniture Supply\", not an object",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"Estimate for Furniture Supply\",\"STATUS_ID\":\"DRAFT\",\"OPENED\":\"Y\",\"ASSIGNED_BY_ID\":1,\"CURRENCY_ID\":\"USD\",\"OPPORTUNITY\":150000,\"COMPANY_ID\":1,\"MYCOMPANY_ID\":3,\"COMMENTS\":\"Prepared upon client request\",\"BEGINDATE\":\"2026-03-13T10:00:00+01:00\",\"CLOSEDATE\":\"2026-03-20T18:00:00+01:00\"},\"params\":{\"IMPORT\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::QuoteDelete::new(43))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":43}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::QuoteFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::QuoteGet::new(43))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":43}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteList::new()
+                        .select(
+                            vec![
+                                "ID".to_owned(), "TITLE".to_owned(), "STATUS_ID".to_owned(),
+                                "OPPORTUNITY".to_owned(), "CURRENCY_ID".to_owned(),
+                                "ASSIGNED_BY_ID".to_owned()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "=COMPANY_ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                ),
+                                (
+                                    "=STATUS_ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"SENT\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "STATUS_ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"STATUS_ID\":\"ASC\",\"ID\":\"ASC\"},\"filter\":{\"=COMPANY_ID\":1,\"=STATUS_ID\":\"SENT\"},\"select\":[\"ID\",\"TITLE\",\"STATUS_ID\",\"OPPORTUNITY\",\"CURRENCY_ID\",\"ASSIGNED_BY_ID\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.productrows.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteProductrowsGet::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.productrows.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteProductrowsSet::new(1)
+                        .rows(
+                            vec![
+                                bitrix24_api::generated::crm::QuoteProductrowsSetRow::new()
+                                .product_id(459).price(3000.0).quantity(1.0)
+                                .discount_type_id(2).discount_rate(0.0).tax_rate(0.0)
+                                .tax_included(true).measure_code(serde_json::from_str:: <
+                                serde_json::Value > ("796").unwrap()).measure_name("pcs")
+                                .sort(10),
+                                bitrix24_api::generated::crm::QuoteProductrowsSetRow::new()
+                                .product_name("Support Service").price(1500.0).quantity(2.0)
+                                .discount_type_id(2).discount_rate(0.0).tax_rate(0.0)
+                                .tax_included(true).measure_code(serde_json::from_str:: <
+                                serde_json::Value > ("796").unwrap()).measure_name("pcs")
+                                .sort(20)
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"rows\":[{\"PRODUCT_ID\":459,\"PRICE\":3000,\"QUANTITY\":1,\"DISCOUNT_TYPE_ID\":2,\"DISCOUNT_RATE\":0,\"TAX_RATE\":0,\"TAX_INCLUDED\":\"Y\",\"MEASURE_CODE\":796,\"MEASURE_NAME\":\"pcs\",\"SORT\":10},{\"PRODUCT_NAME\":\"Support Service\",\"PRICE\":1500,\"QUANTITY\":2,\"DISCOUNT_TYPE_ID\":2,\"DISCOUNT_RATE\":0,\"TAX_RATE\":0,\"TAX_INCLUDED\":\"Y\",\"MEASURE_CODE\":796,\"MEASURE_NAME\":\"pcs\",\"SORT\":20}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteUpdate::new(43)
+                        .fields(
+                            bitrix24_api::generated::crm::QuoteUpdateFields::new()
+                                .status_id(
+                                    serde_json::from_str::<serde_json::Value>("\"SENT\"")
+                                        .unwrap(),
+                                )
+                                .comments("Conditions and deadlines clarified"),
+                        )
+                        .params(
+                            bitrix24_api::generated::crm::QuoteUpdateParams::new()
+                                .register_history_event(true),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":43,\"fields\":{\"STATUS_ID\":\"SENT\",\"COMMENTS\":\"Conditions and deadlines clarified\"},\"params\":{\"REGISTER_HISTORY_EVENT\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.userfield.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteUserfieldAdd::new(
+                        bitrix24_api::generated::crm::CompanyUserfieldAddFields::new(
+                                "string",
+                                "HELLO_WORLD",
+                            )
+                            .label("Hello, World! Field")
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, World! Filter\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .multiple(true)
+                            .mandatory(true)
+                            .show_filter(true)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, World! Default Value\",\"ROWS\":3}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(1000)
+                            .edit_in_list(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"LABEL\":\"Hello, World! Field\",\"USER_TYPE_ID\":\"string\",\"FIELD_NAME\":\"HELLO_WORLD\",\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"SHOW_FILTER\":\"Y\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, World! Default Value\",\"ROWS\":3},\"SORT\":1000,\"EDIT_IN_LIST\":\"Y\",\"LIST_FILTER_LABEL\":\"Hello, World! Filter\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column\",\"de\":\"Hallo, Welt! Spalte\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit\",\"de\":\"Hallo, Welt! Bearbeiten\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error\",\"de\":\"Hallo, Welt! Fehler\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help\",\"de\":\"Hallo, Welt! Hilfe\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteUserfieldDelete::new(432),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":432}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteUserfieldGet::new(399),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":399}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.userfield.list",
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        serde_json::from_str(
+                "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.quote.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::QuoteUserfieldUpdate::new(
+                        536,
+                        bitrix24_api::generated::crm::CompanyUserfieldUpdateFields::new()
+                            .mandatory(false)
+                            .show_filter(false)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Hello, World! Default value (changed)\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .sort(2000)
+                            .edit_in_list(false)
+                            .list_filter_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("\"Hello, World! Filter (changed)\"")
+                                    .unwrap(),
+                            )
+                            .list_column_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .error_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            )
+                            .help_message(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":536,\"fields\":{\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Hello, World! Default value (changed)\",\"ROWS\":10},\"SORT\":2000,\"EDIT_IN_LIST\":\"N\",\"LIST_FILTER_LABEL\":\"Hello, World! Filter (changed)\",\"LIST_COLUMN_LABEL\":{\"en\":\"Hello, World! Column (changed)\",\"de\":\"Hallo, Welt! Spalte (geändert)\"},\"EDIT_FORM_LABEL\":{\"en\":\"Hello, World! Edit (changed)\",\"de\":\"Hallo, Welt! Bearbeiten (geändert)\"},\"ERROR_MESSAGE\":{\"en\":\"Hello, World! Error (changed)\",\"de\":\"Hallo, Welt! Fehler (geändert)\"},\"HELP_MESSAGE\":{\"en\":\"Hello, World! Help (changed)\",\"de\":\"Hallo, Welt! Hilfe (geändert)\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.address.add",
+        Err("`ENTITY_ID` is typed `string` but the example sends 1"),
+        serde_json::from_str(
+                "{\"fields\":{\"TYPE_ID\":1,\"ENTITY_TYPE_ID\":8,\"ENTITY_ID\":1,\"ADDRESS_1\":\"4 Peace Avenue\",\"ADDRESS_2\":\"Drama Theater\",\"CITY\":\"City\",\"POSTAL_CODE\":\"000000\",\"REGION\":\"Urban District\",\"PROVINCE\":\"Region\",\"COUNTRY\":\"USA\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.address.delete",
+        Err("`ENTITY_ID` is typed `string` but the example sends 1"),
+        serde_json::from_str(
+                "{\"fields\":{\"TYPE_ID\":1,\"ENTITY_TYPE_ID\":3,\"ENTITY_ID\":1}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.address.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::AddressFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.address.list",
+        Err("the example sends `limit`, which `AddressList` does not have"),
+        serde_json::from_str(
+                "{\"order\":{\"TYPE_ID\":\"asc\"},\"filter\":{\"ENTITY_TYPE_ID\":8,\"ENTITY_ID\":7335},\"limit\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.address.update",
+        Err("`ENTITY_ID` is typed `string` but the example sends 1"),
+        serde_json::from_str(
+                "{\"fields\":{\"TYPE_ID\":1,\"ENTITY_TYPE_ID\":3,\"ENTITY_ID\":1,\"ADDRESS_1\":\"Street, 261\",\"CITY\":\"Los Angeles\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteBankdetailAdd::new(
+                        bitrix24_api::generated::crm::RequisiteBankdetailAddFields::new(
+                                27,
+                                "Superbank",
+                            )
+                            .country_id(1)
+                            .xml_id("1e4641fd-2dd9-31e6-b2f2-105056c00008")
+                            .active(true)
+                            .sort(600)
+                            .rq_bank_name("Ltd. Superbank")
+                            .rq_bank_addr("117312, New York, 19 Miller St.")
+                            .rq_bik("044525225")
+                            .rq_acc_num("40702810938000060473")
+                            .rq_acc_currency("USD")
+                            .rq_cor_acc_num("30101810400000000225"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_ID\":27,\"COUNTRY_ID\":1,\"NAME\":\"Superbank\",\"RQ_BANK_NAME\":\"Ltd. Superbank\",\"RQ_BANK_ADDR\":\"117312, New York, 19 Miller St.\",\"RQ_BIK\":\"044525225\",\"RQ_ACC_NUM\":\"40702810938000060473\",\"RQ_ACC_CURRENCY\":\"USD\",\"RQ_COR_ACC_NUM\":\"30101810400000000225\",\"XML_ID\":\"1e4641fd-2dd9-31e6-b2f2-105056c00008\",\"ACTIVE\":\"Y\",\"SORT\":600}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteBankdetailDelete::new(357),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":357}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteBankdetailFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteBankdetailGet::new(357),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":357}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.list",
+        Err("`RequisiteBankdetailListSelect` is sent as \"ENTITY_ID\", not an object"),
+        serde_json::from_str(
+                "{\"order\":{\"DATE_CREATE\":\"ASC\"},\"filter\":{\"COUNTRY_ID\":\"1\"},\"select\":[\"ENTITY_ID\",\"ID\",\"NAME\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.bankdetail.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteBankdetailUpdate::new(
+                        357,
+                        bitrix24_api::generated::crm::RequisiteBankdetailUpdateFields::new()
+                            .name("Ltd. Superbank (do not use)")
+                            .active(false)
+                            .sort(10000)
+                            .comments("Outdated"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":357,\"fields\":{\"NAME\":\"Ltd. Superbank (do not use)\",\"COMMENTS\":\"Outdated\",\"SORT\":10000,\"ACTIVE\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.link.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteLinkFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.link.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteLinkGet::new(31, 315),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":31,\"entityId\":315}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.link.list",
+        Err("`RequisiteLinkListSelect` is sent as [1,2,7,31], not an object"),
+        serde_json::from_str(
+                "{\"order\":{\"ENTITY_ID\":\"ASC\"},\"filter\":{\"@ENTITY_TYPE_ID\":[1,2,7,31]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.link.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteLinkRegister::new(
+                        bitrix24_api::generated::crm::RequisiteLinkRegisterFields::new(
+                            31,
+                            315,
+                            60,
+                            24,
+                            2,
+                            2,
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_TYPE_ID\":31,\"ENTITY_ID\":315,\"REQUISITE_ID\":60,\"BANK_DETAIL_ID\":24,\"MC_REQUISITE_ID\":2,\"MC_BANK_DETAIL_ID\":2}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.link.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteLinkUnregister::new(31, 315),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":31,\"entityId\":315}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetAdd::new(
+                        bitrix24_api::generated::crm::RequisitePresetAddFields::new(
+                                8,
+                                1,
+                                "LLC",
+                            )
+                            .xml_id("EXAMPLE_COMPANY__VALUE_1")
+                            .active(true)
+                            .sort(520),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_TYPE_ID\":8,\"COUNTRY_ID\":1,\"NAME\":\"LLC\",\"XML_ID\":\"EXAMPLE_COMPANY__VALUE_1\",\"ACTIVE\":\"Y\",\"SORT\":520}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.countries",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetCountries::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetDelete::new(347),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":347}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetGet::new(347),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":347}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.list",
+        Err("`RequisitePresetListSelect` is sent as \"ID\", not an object"),
+        serde_json::from_str(
+                "{\"order\":{\"ID\":\"ASC\"},\"filter\":{\"COUNTRY_ID\":\"1\"},\"select\":[\"ID\",\"NAME\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.update",
+        Err(
+            "`fields` is typed `any[]` but the example sends {\"NAME\":\"Smith LLC (archive)\",\"ACTIVE\":\"N\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":347,\"fields\":{\"NAME\":\"Smith LLC (archive)\",\"ACTIVE\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetFieldAdd::new(
+                        bitrix24_api::generated::crm::RequisitePresetFieldPreset::new()
+                            .id(27),
+                        bitrix24_api::generated::crm::RequisitePresetFieldAddFields::new(
+                                "RQ_NAME",
+                            )
+                            .field_title("TEST")
+                            .sort(580)
+                            .in_short_list(false),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"preset\":{\"ID\":27},\"fields\":{\"FIELD_NAME\":\"RQ_NAME\",\"FIELD_TITLE\":\"TEST\",\"IN_SHORT_LIST\":\"N\",\"SORT\":580}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.availabletoadd",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetFieldAvailabletoadd::new(
+                        serde_json::from_str::<serde_json::Value>("{\"ID\":27}").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"preset\":{\"ID\":27}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.delete",
+        Err("the example sends `ID`, which `RequisitePresetFieldDelete` does not have"),
+        serde_json::from_str("{\"ID\":27,\"preset\":{\"ID\":1}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetFieldFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.get",
+        Err("the example sends `ID`, which `RequisitePresetFieldGet` does not have"),
+        serde_json::from_str("{\"ID\":1,\"preset\":{\"ID\":27}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisitePresetFieldList::new(
+                        bitrix24_api::generated::crm::RequisitePresetFieldPreset::new()
+                            .id(27),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"preset\":{\"ID\":27}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.preset.field.update",
+        Err("the example sends `ID`, which `RequisitePresetFieldUpdate` does not have"),
+        serde_json::from_str(
+                "{\"ID\":1,\"preset\":{\"ID\":27},\"fields\":{\"FIELD_NAME\":\"RQ_NAME\",\"FIELD_TITLE\":\"Name\",\"IN_SHORT_LIST\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteAdd::new(
+                        bitrix24_api::generated::crm::RequisiteAddFields::new(
+                                4,
+                                1,
+                                1,
+                                "Organization",
+                            )
+                            .xml_id("5e4641fd-1dd9-11e6-b2f2-005056c00008")
+                            .active(true)
+                            .address_only(false)
+                            .sort(500)
+                            .rq_company_name(
+                                "Ltd. \"QuickBooks and other similar platforms\"",
+                            )
+                            .rq_company_full_name(
+                                "LIMITED LIABILITY COMPANY \"QuickBooks and other similar platforms\"",
+                            )
+                            .rq_company_reg_date("06.04.2007")
+                            .rq_director("SMITH JOHN")
+                            .rq_inn("1717586110")
+                            .rq_kpp("770501001")
+                            .rq_ogrn("5077746476209")
+                            .extra(
+                                "UF_CRM_1707997209",
+                                serde_json::from_str::<serde_json::Value>("\"56\"").unwrap(),
+                            )
+                            .extra(
+                                "UF_CRM_1708012333",
+                                serde_json::from_str::<serde_json::Value>("\"Category 1\"")
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_TYPE_ID\":4,\"ENTITY_ID\":1,\"PRESET_ID\":1,\"NAME\":\"Organization\",\"ACTIVE\":\"Y\",\"ADDRESS_ONLY\":\"N\",\"SORT\":500,\"RQ_COMPANY_NAME\":\"Ltd. \\\"QuickBooks and other similar platforms\\\"\",\"RQ_COMPANY_FULL_NAME\":\"LIMITED LIABILITY COMPANY \\\"QuickBooks and other similar platforms\\\"\",\"RQ_COMPANY_REG_DATE\":\"06.04.2007\",\"RQ_DIRECTOR\":\"SMITH JOHN\",\"RQ_INN\":\"1717586110\",\"RQ_KPP\":\"770501001\",\"RQ_OGRN\":\"5077746476209\",\"UF_CRM_1707997209\":\"56\",\"UF_CRM_1708012333\":\"Category 1\",\"XML_ID\":\"5e4641fd-1dd9-11e6-b2f2-005056c00008\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::RequisiteDelete::new(27))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":27}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::RequisiteFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::RequisiteGet::new(27))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":27}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.update",
+        Err("the example leaves out the required `NAME`"),
+        serde_json::from_str(
+                "{\"id\":27,\"fields\":{\"RQ_OKPO\":\"80715150\",\"RQ_OKTMO\":\"45381000000\",\"UF_CRM_1707997209\":\"78\",\"UF_CRM_1708012333\":\"Category 3\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.userfield.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteUserfieldAdd::new(
+                        bitrix24_api::generated::crm::RequisiteUserfieldAddFields::new(
+                                "CRM_REQUISITE",
+                                "NEWTECH_v1_STRING",
+                                "string",
+                            )
+                            .sort(100)
+                            .multiple(false)
+                            .mandatory(false)
+                            .show_filter(
+                                bitrix24_api::generated::crm::RequisiteUserfieldAddShowFilter::from(
+                                    "E",
+                                ),
+                            )
+                            .show_in_list(true)
+                            .edit_form_label("PP - Line")
+                            .list_column_label("PP - Line")
+                            .list_filter_label("PP - Line"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"USER_TYPE_ID\":\"string\",\"ENTITY_ID\":\"CRM_REQUISITE\",\"SORT\":100,\"MULTIPLE\":\"N\",\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"E\",\"SHOW_IN_LIST\":\"Y\",\"EDIT_FORM_LABEL\":\"PP - Line\",\"LIST_COLUMN_LABEL\":\"PP - Line\",\"LIST_FILTER_LABEL\":\"PP - Line\",\"FIELD_NAME\":\"NEWTECH_v1_STRING\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteUserfieldDelete::new(235),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":235}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteUserfieldGet::new(235),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":235}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.userfield.list",
+        Err("`RequisiteUserfieldListFilterEntry` is sent as \"N\", not an object"),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"MANDATORY\":\"N\",\"LANG\":\"de\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.requisite.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::RequisiteUserfieldUpdate::new(
+                        235,
+                        bitrix24_api::generated::crm::RequisiteUserfieldUpdateFields::new()
+                            .edit_form_label("Category")
+                            .list_column_label("Category")
+                            .list_filter_label("Category"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":235,\"fields\":{\"EDIT_FORM_LABEL\":\"Category\",\"LIST_COLUMN_LABEL\":\"Category\",\"LIST_FILTER_LABEL\":\"Category\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::StatusAdd::new(
+                        bitrix24_api::generated::crm::StatusAddFields::new(
+                                "DEAL_STAGE_1",
+                                "DECISION",
+                                "Decision making",
+                            )
+                            .sort(70)
+                            .color("#FFA900"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_ID\":\"DEAL_STAGE_1\",\"STATUS_ID\":\"DECISION\",\"NAME\":\"Decision making\",\"SORT\":70,\"COLOR\":\"#FFA900\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::StatusDelete::new(123))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":123}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.entity.items",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::StatusEntityItems::new("DEAL_STAGE"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityId\":\"DEAL_STAGE\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.entity.types",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::StatusEntityTypes::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::StatusFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::StatusGet::new(123))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":123}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::StatusList::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"ENTITY_ID\":\"DEAL_STAGE\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"SORT\":\"ASC\"},\"filter\":{\"ENTITY_ID\":\"DEAL_STAGE\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.status.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::StatusUpdate::new(
+                        123,
+                        bitrix24_api::generated::crm::StatusUpdateFields::new()
+                            .name("New name")
+                            .color("#00A9F4"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":123,\"fields\":{\"NAME\":\"New name\",\"COLOR\":\"#00A9F4\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.item.pin",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineItemPin::new(999, 2, 10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999,\"ownerTypeId\":2,\"ownerId\":10}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.item.unpin",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineItemUnpin::new(999, 2, 10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999,\"ownerTypeId\":2,\"ownerId\":10}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.add",
+        Err(
+            "`fields` is typed `ActivityAddField[]` but the example sends {\"OWNER_TYPE_ID\":2,\"OWNER_ID\":102,\"TYPE_ID\":2,\"COMMUNICATIONS\":[{\"VALUE\":\"+499832322323\",\"ENTITY_ID\":134,\"ENTITY_TYPE_ID\":3}],\"SUBJECT\":\"New call\",\"START_TIME\":\"2023-12-31T12:00:00+00:00\",\"END_TIME\":\"2023-12-31T12:30:00+00:00\",\"COMPLETED\":\"N\",\"PRIORITY\":3,\"RESPONSIBLE_ID\":1,\"DESCRIPTION\":\"Important call\",\"DESCRIPTION_TYPE\":3,\"DIRECTION\":2,\"FILES\":[{\"fileData\":[\"example.jpg\",\"base64_encoded_content_here\"]}]}",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":102,\"TYPE_ID\":2,\"COMMUNICATIONS\":[{\"VALUE\":\"+499832322323\",\"ENTITY_ID\":134,\"ENTITY_TYPE_ID\":3}],\"SUBJECT\":\"New call\",\"START_TIME\":\"2023-12-31T12:00:00+00:00\",\"END_TIME\":\"2023-12-31T12:30:00+00:00\",\"COMPLETED\":\"N\",\"PRIORITY\":3,\"RESPONSIBLE_ID\":1,\"DESCRIPTION\":\"Important call\",\"DESCRIPTION_TYPE\":3,\"DIRECTION\":2,\"FILES\":[{\"fileData\":[\"example.jpg\",\"base64_encoded_content_here\"]}]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.call.getTranscript",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityCallGetTranscript::new(12345),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"activityId\":12345}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.communication.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityCommunicationFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ActivityDelete::new(999))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ActivityFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ActivityGet::new(999))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"*\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"COMMUNICATIONS\"").unwrap()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"OWNER_TYPE_ID\":3,\"OWNER_ID\":102}")
+                                .unwrap(),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"ID\":\"DESC\"}")
+                                .unwrap(),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"ID\":\"DESC\"},\"filter\":{\"OWNER_TYPE_ID\":3,\"OWNER_ID\":102},\"select\":[\"*\",\"COMMUNICATIONS\"],\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.update",
+        Err(
+            "`fields` is typed `ActivityUpdateField[]` but the example sends {\"RESPONSIBLE_ID\":1,\"DESCRIPTION\":\"New description of the activity\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"fields\":{\"RESPONSIBLE_ID\":1,\"DESCRIPTION\":\"New description of the activity\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.binding.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBindingAdd::new(999, 2, 1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"activityId\":999,\"entityTypeId\":2,\"entityId\":1}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.binding.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBindingDelete::new(999, 2, 1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"activityId\":999,\"entityTypeId\":2,\"entityId\":1}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.binding.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBindingList::new(999),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"activityId\":999}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.binding.move",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBindingMove::new(
+                        999,
+                        2,
+                        1,
+                        2,
+                        100,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"activityId\":999,\"sourceEntityTypeId\":2,\"sourceEntityId\":1,\"targetEntityTypeId\":2,\"targetEntityId\":100}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.badge.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBadgeAdd::new(
+                        "missedCall",
+                        serde_json::from_str::<serde_json::Value>("\"Call Status\"")
+                            .unwrap(),
+                        serde_json::from_str::<serde_json::Value>("\"Missed\"").unwrap(),
+                        "failure",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"code\":\"missedCall\",\"title\":\"Call Status\",\"value\":\"Missed\",\"type\":\"failure\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.badge.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBadgeDelete::new("missedCall"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"missedCall\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.badge.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityBadgeGet::new("missedCall"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"missedCall\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.badge.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ActivityBadgeList::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.configurable.add",
+        Err(
+            "`fields` is typed `ActivityConfigurableAddField[]` but the example sends {\"typeId\":\"CONFIGURABLE\",\"completed\":true,\"deadline\":\"**put_current_date_time_here**\",\"pingOffsets\":[60,300],\"isIncomingChannel\":\"N\",\"responsibleId\":1,\"badgeCode\":\"CUSTOM\"}",
+        ),
+        serde_json::from_str(
+                "{\"ownerTypeId\":1,\"ownerId\":999,\"fields\":{\"typeId\":\"CONFIGURABLE\",\"completed\":true,\"deadline\":\"**put_current_date_time_here**\",\"pingOffsets\":[60,300],\"isIncomingChannel\":\"N\",\"responsibleId\":1,\"badgeCode\":\"CUSTOM\"},\"layout\":{\"icon\":{\"code\":\"call-completed\"},\"header\":{\"title\":\"Incoming call\"},\"body\":{\"logo\":{\"code\":\"call-incoming\"},\"blocks\":{\"responsible\":{\"type\":\"lineOfBlocks\",\"properties\":{\"blocks\":{\"client\":{\"type\":\"link\",\"properties\":{\"text\":\"Klaus Weber\",\"bold\":true,\"action\":{\"type\":\"redirect\",\"uri\":\"/crm/lead/details/789/\"}}},\"phone\":{\"type\":\"text\",\"properties\":{\"value\":\"+49 999 888 7777\"}}}}}}},\"footer\":{\"buttons\":{\"startCall\":{\"title\":\"About the client\",\"action\":{\"type\":\"openRestApp\",\"actionParams\":{\"clientId\":456}},\"type\":\"primary\"}}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.configurable.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityConfigurableGet::new(999),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.configurable.update",
+        Err(
+            "`fields` is typed `ActivityConfigurableUpdateField[]` but the example sends {\"typeId\":\"CONFIGURABLE\",\"completed\":false,\"deadline\":\"**put_current_date_time_here**\",\"pingOffsets\":[300],\"isIncomingChannel\":\"Y\",\"responsibleId\":5,\"badgeCode\":\"CUSTOM\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"fields\":{\"typeId\":\"CONFIGURABLE\",\"completed\":false,\"deadline\":\"**put_current_date_time_here**\",\"pingOffsets\":[300],\"isIncomingChannel\":\"Y\",\"responsibleId\":5,\"badgeCode\":\"CUSTOM\"},\"layout\":{\"icon\":{\"code\":\"call-completed\"},\"header\":{\"title\":\"Incoming call\"},\"body\":{\"logo\":{\"code\":\"call-incoming\"},\"blocks\":{\"responsible\":{\"type\":\"lineOfBlocks\",\"properties\":{\"blocks\":{\"client\":{\"type\":\"link\",\"properties\":{\"text\":\"Klaus Weber\",\"bold\":true,\"action\":{\"type\":\"redirect\",\"uri\":\"/crm/lead/details/789/\"}}},\"phone\":{\"type\":\"text\",\"properties\":{\"value\":\"+49 999 888 7777\"}}}}}}},\"footer\":{\"buttons\":{\"startCall\":{\"title\":\"About the client\",\"action\":{\"type\":\"openRestApp\",\"actionParams\":{\"clientId\":456}},\"type\":\"primary\"}}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.layout.blocks.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityLayoutBlocksDelete::new(
+                        2,
+                        4,
+                        8,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"entityId\":4,\"activityId\":8}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.layout.blocks.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityLayoutBlocksGet::new(2, 4, 8),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"entityId\":4,\"activityId\":8}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoAdd::new(
+                            2,
+                            1,
+                            "$(date -Iseconds)",
+                        )
+                        .title("Activity Title")
+                        .description("Activity Description")
+                        .responsible_id(5)
+                        .ping_offsets(vec![0, 15])
+                        .color_id("2"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ownerTypeId\":2,\"ownerId\":1,\"deadline\":\"$(date -Iseconds)\",\"title\":\"Activity Title\",\"description\":\"Activity Description\",\"responsibleId\":5,\"pingOffsets\":[0,15],\"colorId\":\"2\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.updateColor",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoUpdateColor::new(
+                        999,
+                        2,
+                        1,
+                        "3",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"ownerTypeId\":2,\"ownerId\":1,\"colorId\":\"3\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.updateDeadline",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoUpdateDeadline::new(
+                        999,
+                        2,
+                        1,
+                        "$(date -Iseconds)",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"ownerTypeId\":2,\"ownerId\":1,\"value\":\"$(date -Iseconds)\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.updateDescription",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoUpdateDescription::new(
+                        999,
+                        2,
+                        1,
+                        "New activity description",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"ownerTypeId\":2,\"ownerId\":1,\"value\":\"New activity description\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.updateResponsibleUser",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoUpdateResponsibleUser::new(
+                        999,
+                        2,
+                        1,
+                        5,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"ownerTypeId\":2,\"ownerId\":1,\"responsibleId\":5}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.todo.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTodoUpdate::new(
+                            999,
+                            2,
+                            1,
+                            "**put_current_date_here**",
+                        )
+                        .title("New case title")
+                        .description("New case description")
+                        .responsible_id(1)
+                        .ping_offsets(vec![15, 30])
+                        .color_id("7"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"ownerTypeId\":2,\"ownerId\":1,\"deadline\":\"**put_current_date_here**\",\"title\":\"New case title\",\"description\":\"New case description\",\"responsibleId\":1,\"pingOffsets\":[15,30],\"colorId\":\"7\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.type.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTypeAdd::new(
+                        bitrix24_api::generated::crm::ActivityTypeAddFields::new("1C")
+                            .name("Case 1C")
+                            .icon_file(
+                                serde_json::from_str::<serde_json::Value>("\"@type-icon\"")
+                                    .unwrap(),
+                            )
+                            .is_configurable_type(false),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TYPE_ID\":\"1C\",\"NAME\":\"Case 1C\",\"ICON_FILE\":\"@type-icon\",\"IS_CONFIGURABLE_TYPE\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.type.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ActivityTypeDelete::new("1C"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TYPE_ID\":\"1C\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.activity.type.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ActivityTypeList::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.bindings.bind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineBindingsBind::new(
+                        bitrix24_api::generated::crm::TimelineBindingsBindFields::new(
+                            1110,
+                            10,
+                            bitrix24_api::generated::crm::TimelineEntityType::from(
+                                "deal",
+                            ),
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"OWNER_ID\":1110,\"ENTITY_ID\":10,\"ENTITY_TYPE\":\"deal\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.bindings.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineBindingsFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.bindings.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineBindingsList::new(
+                        serde_json::from_str::<serde_json::Value>("{\"OWNER_ID\":999}")
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"filter\":{\"OWNER_ID\":999}}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.bindings.unbind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineBindingsUnbind::new(
+                        bitrix24_api::generated::crm::TimelineBindingsBindFields::new(
+                            1110,
+                            10,
+                            bitrix24_api::generated::crm::TimelineEntityType::from(
+                                "deal",
+                            ),
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"OWNER_ID\":1110,\"ENTITY_ID\":10,\"ENTITY_TYPE\":\"deal\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineCommentAdd::new(
+                        bitrix24_api::generated::crm::TimelineCommentAddFields::new(
+                                10,
+                                "deal",
+                                "New comment was added",
+                            )
+                            .files(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "[[\"1.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"],[\"2.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"]]",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ENTITY_ID\":10,\"ENTITY_TYPE\":\"deal\",\"COMMENT\":\"New comment was added\",\"FILES\":[[\"1.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"],[\"2.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"]]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineCommentDelete::new(999)
+                        .owner_type_id(2)
+                        .owner_id(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999,\"ownerTypeId\":2,\"ownerId\":10}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineCommentFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineCommentGet::new(999),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":999}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.list",
+        Err("`TimelineCommentListSelect` is sent as \"ID\", not an object"),
+        serde_json::from_str(
+                "{\"filter\":{\"ENTITY_ID\":10,\"ENTITY_TYPE\":\"deal\"},\"select\":[\"ID\",\"CREATED\",\"ENTITY_ID\",\"ENTITY_TYPE\",\"AUTHOR_ID\",\"COMMENT\",\"FILES\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.comment.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineCommentUpdate::new(
+                        999,
+                        bitrix24_api::generated::crm::TimelineCommentUpdateFields::new()
+                            .comment("Comment was changed")
+                            .files(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "[[\"1.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"],[\"2.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"]]",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":999,\"fields\":{\"COMMENT\":\"Comment was changed\",\"FILES\":[[\"1.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"],[\"2.gif\",\"R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==\"]]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.layout.blocks.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLayoutBlocksDelete::new(
+                        2,
+                        4,
+                        8,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"entityId\":4,\"timelineId\":8}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.layout.blocks.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLayoutBlocksGet::new(2, 4, 8),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"entityId\":4,\"timelineId\":8}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logmessage.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogmessageAdd::new(
+                        bitrix24_api::generated::crm::TimelineLogmessageAddFields::new(
+                            1,
+                            1,
+                            "Test title",
+                            "Test text message",
+                            "info",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"entityTypeId\":1,\"entityId\":1,\"title\":\"Test title\",\"text\":\"Test text message\",\"iconCode\":\"info\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logmessage.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogmessageDelete::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logmessage.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogmessageGet::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logmessage.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogmessageList::new(1, 1)
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "created".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":1,\"entityId\":1,\"order\":{\"created\":\"desc\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.icon.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineIconAdd::new(
+                        "info",
+                        "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAABhWlDQ1BJQ0MgcHJvZmlsZQAAKJF9kT1Iw0AcxV9TRdGqgx1UHDLUgmBBVMRRq1CECqFWaNXB5NIvaNKQpLg4Cq4FBz8Wqw4uzro6uAqC4AeIo5OToouU",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"code\":\"info\",\"fileContent\":\"iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAABhWlDQ1BJQ0MgcHJvZmlsZQAAKJF9kT1Iw0AcxV9TRdGqgx1UHDLUgmBBVMRRq1CECqFWaNXB5NIvaNKQpLg4Cq4FBz8Wqw4uzro6uAqC4AeIo5OToouU\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.icon.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineIconDelete::new("info"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"info\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.icon.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineIconGet::new("info"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"info\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.icon.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::TimelineIconList::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logo.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogoAdd::new(
+                        "info",
+                        "iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAABhWlDQ1BJQ0MgcHJvZmlsZQAAKJF9kT1Iw0AcxV9TRdGqgx1UHDLUgmBBVMRRq1CECqFWaNXB5NIvaNKQpLg4Cq4FBz8Wqw4uzro6uAqC4AeIo5OToouU",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"code\":\"info\",\"fileContent\":\"iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAABhWlDQ1BJQ0MgcHJvZmlsZQAAKJF9kT1Iw0AcxV9TRdGqgx1UHDLUgmBBVMRRq1CECqFWaNXB5NIvaNKQpLg4Cq4FBz8Wqw4uzro6uAqC4AeIo5OToouU\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logo.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogoDelete::new("info"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"info\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logo.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineLogoGet::new("info"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"code\":\"info\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.logo.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::TimelineLogoList::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.note.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineNoteDelete::new(1, 1, 1, 2),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ownerTypeId\":1,\"ownerId\":1,\"itemType\":1,\"itemId\":2}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.note.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineNoteGet::new(1, 1, 1, 2),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ownerTypeId\":1,\"ownerId\":1,\"itemType\":1,\"itemId\":2}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.timeline.note.save",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TimelineNoteSave::new(
+                        1,
+                        1,
+                        1,
+                        2,
+                        "Test note",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ownerTypeId\":1,\"ownerId\":1,\"itemType\":1,\"itemId\":2,\"text\":\"Test note\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.tracking.trace.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TrackingTraceAdd::new(
+                            "{\"tags\":{\"list\":{\"utm_source\":\"google-maps\"}}}",
+                        )
+                        .entities(
+                            vec![
+                                bitrix24_api::generated::crm::TrackingTraceAddEntitie::new(bitrix24_api::generated::crm::TrackingTraceAddType::from("CONTACT"),
+                                17),
+                                bitrix24_api::generated::crm::TrackingTraceAddEntitie::new(bitrix24_api::generated::crm::TrackingTraceAddType::from("LEAD"),
+                                1000739)
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TRACE\":\"{\\\"tags\\\":{\\\"list\\\":{\\\"utm_source\\\":\\\"google-maps\\\"}}}\",\"ENTITIES\":[{\"TYPE\":\"CONTACT\",\"ID\":17},{\"TYPE\":\"LEAD\",\"ID\":1000739}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.tracking.trace.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TrackingTraceDelete::new(125),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":125}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CategoryAdd::new(
+                        1152,
+                        bitrix24_api::generated::crm::CategoryAddFields::new(
+                                "New Default Funnel",
+                            )
+                            .sort(50)
+                            .is_default(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":1152,\"fields\":{\"name\":\"New Default Funnel\",\"sort\":50,\"isDefault\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CategoryDelete::new(2, 5))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"id\":5}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CategoryFields::new(2))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CategoryGet::new(2, 1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::CategoryList::new(2))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.category.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::CategoryUpdate::new(
+                        1152,
+                        4,
+                        bitrix24_api::generated::crm::CategoryUpdateFields::new()
+                            .name("New Funnel Name")
+                            .sort(1000)
+                            .is_default(true),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":1152,\"id\":4,\"fields\":{\"name\":\"New Funnel Name\",\"sort\":1000,\"isDefault\":\"Y\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::ItemDelete::new(1268, 1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":1268,\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemFields::new(1268)
+                        .use_original_uf_names(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":1268,\"useOriginalUfNames\":\"N\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemGet::new(1, 250)
+                        .use_original_uf_names(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":1,\"id\":250,\"useOriginalUfNames\":\"N\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.list",
+        Err("the example sends `0`, which `ItemListFilter` does not have"),
+        serde_json::from_str(
+                "{\"entityTypeId\":1,\"select\":[\"id\",\"title\",\"lastName\",\"name\",\"stageId\",\"sourceId\",\"assignedById\",\"opportunity\",\"isManualOpportunity\"],\"filter\":{\"0\":{\"logic\":\"OR\",\"0\":{\"!=name\":\"\"},\"1\":{\"!=lastName\":\"\"}},\"@stageId\":[\"NEW\",\"IN_PROCESS\"],\"@sourceId\":[\"WEB\",\"ADVERTISING\"],\"@assignedById\":[1,6],\">=opportunity\":5000,\"<=opportunity\":20000,\"isManualOpportunity\":\"Y\"},\"order\":{\"lastName\":\"ASC\",\"name\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemUpdate::new(
+                        2,
+                        351,
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"title\":\"REST Deal #1\",\"stageId\":\"C9:UC_NYL06U\",\"assignedById\":6,\"observers\":[1,2,3],\"opened\":\"N\",\"typeId\":\"SERVICE\",\"opportunity\":10000,\"currencyId\":\"USD\",\"additionalInfo\":\"Changing a deal via REST\",\"isManualOpportunity\":\"N\",\"utmSource\":\"google\",\"ufCrm_1721244707107\":200.05,\"parentId1220\":2}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":2,\"id\":351,\"fields\":{\"title\":\"REST Deal #1\",\"stageId\":\"C9:UC_NYL06U\",\"assignedById\":6,\"observers\":[1,2,3],\"opened\":\"N\",\"typeId\":\"SERVICE\",\"opportunity\":10000,\"currencyId\":\"USD\",\"additionalInfo\":\"Changing a deal via REST\",\"isManualOpportunity\":\"N\",\"utmSource\":\"google\",\"ufCrm_1721244707107\":200.05,\"parentId1220\":2}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.delivery.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemDeliveryGet::new(
+                        serde_json::from_str::<serde_json::Value>("4077").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":4077}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.delivery.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemDeliveryList::new(13127, 2)
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"@id\":[4077,4078]}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityId\":13127,\"entityTypeId\":2,\"filter\":{\"@id\":[4077,4078]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.details.configuration.forceCommonScopeForAll",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemDetailsConfigurationForceCommonScopeForAll::new(
+                            2,
+                        )
+                        .extras(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dealCategoryId\":9}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2,\"extras\":{\"dealCategoryId\":9}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.details.configuration.reset",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemDetailsConfigurationReset::new(2)
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .scope(
+                            bitrix24_api::generated::crm::ItemDetailsConfigurationResetScope::from(
+                                "C",
+                            ),
+                        )
+                        .extras(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dealCategoryId\":9}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":2,\"userId\":1,\"scope\":\"C\",\"extras\":{\"dealCategoryId\":9}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.details.configuration.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemDetailsConfigurationSet::new(
+                            3,
+                            vec![
+                                bitrix24_api::generated::crm::Data::new("section_1",
+                                "Personal Data", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("NAME")
+                                .option_flags(1),
+                                bitrix24_api::generated::crm::Element::new("LAST_NAME")
+                                .option_flags(1),
+                                bitrix24_api::generated::crm::Element::new("SECOND_NAME"),
+                                bitrix24_api::generated::crm::Element::new("BIRTHDATE"),
+                                bitrix24_api::generated::crm::Element::new("PHONE")
+                                .option_flags(1)
+                                .options(bitrix24_api::generated::crm::Options::new()
+                                .default_country("GB")),
+                                bitrix24_api::generated::crm::Element::new("ADDRESS")
+                                .option_flags(1)
+                                .options(bitrix24_api::generated::crm::Options::new()
+                                .default_address_type(4))]),
+                                bitrix24_api::generated::crm::Data::new("section_2",
+                                "Basic Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("TYPE_ID"),
+                                bitrix24_api::generated::crm::Element::new("SOURCE_ID"),
+                                bitrix24_api::generated::crm::Element::new("POST")]),
+                                bitrix24_api::generated::crm::Data::new("section_3",
+                                "Additional Information", "section")
+                                .elements(vec![bitrix24_api::generated::crm::Element::new("PHOTO"),
+                                bitrix24_api::generated::crm::Element::new("COMMENTS"),
+                                bitrix24_api::generated::crm::Element::new("UF_CRM_1720697698689")])
+                            ],
+                        )
+                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityTypeId\":3,\"userId\":1,\"data\":[{\"name\":\"section_1\",\"title\":\"Personal Data\",\"type\":\"section\",\"elements\":[{\"name\":\"NAME\",\"optionFlags\":1},{\"name\":\"LAST_NAME\",\"optionFlags\":1},{\"name\":\"SECOND_NAME\"},{\"name\":\"BIRTHDATE\"},{\"name\":\"PHONE\",\"optionFlags\":1,\"options\":{\"defaultCountry\":\"GB\"}},{\"name\":\"ADDRESS\",\"optionFlags\":1,\"options\":{\"defaultAddressType\":4}}]},{\"name\":\"section_2\",\"title\":\"Basic Information\",\"type\":\"section\",\"elements\":[{\"name\":\"TYPE_ID\"},{\"name\":\"SOURCE_ID\"},{\"name\":\"POST\"}]},{\"name\":\"section_3\",\"title\":\"Additional Information\",\"type\":\"section\",\"elements\":[{\"name\":\"PHOTO\"},{\"name\":\"COMMENTS\"},{\"name\":\"UF_CRM_1720697698689\"}]}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.orderentity.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::OrderentityAdd::new(
+                        bitrix24_api::generated::crm::OrderentityFields::new(
+                            serde_json::from_str::<serde_json::Value>("5125").unwrap(),
+                            2,
+                            6933,
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"orderId\":5125,\"ownerId\":6933,\"ownerTypeId\":2}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.orderentity.deleteByFilter",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::OrderentityDeleteByFilter::new(
+                        bitrix24_api::generated::crm::OrderentityFields::new(
+                            serde_json::from_str::<serde_json::Value>("5125").unwrap(),
+                            2,
+                            6933,
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"orderId\":5125,\"ownerId\":6933,\"ownerTypeId\":2}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.orderentity.getFields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::OrderentityGetFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.orderentity.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::OrderentityList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"orderId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"ownerId\"").unwrap()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "=ownerTypeId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("2").unwrap(),
+                                ),
+                                (
+                                    "@ownerId".to_owned(),
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("[6938,6937,6933]")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "orderId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"orderId\",\"ownerId\"],\"filter\":{\"=ownerTypeId\":2,\"@ownerId\":[6938,6937,6933]},\"order\":{\"orderId\":\"asc\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentAdd::new(13123, 2),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityId\":13123,\"entityTypeId\":2}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentDelete::new(
+                        serde_json::from_str::<serde_json::Value>("1035").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1035}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentGet::new(
+                        serde_json::from_str::<serde_json::Value>("1036").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1036}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentList::new(13123, 2)
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"@id\":[1036,1037]}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"entityId\":13123,\"entityTypeId\":2,\"filter\":{\"@id\":[1036,1037]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.pay",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentPay::new(
+                        serde_json::from_str::<serde_json::Value>("1038").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1038}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.unpay",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentUnpay::new(
+                        serde_json::from_str::<serde_json::Value>("1038").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1038}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentUpdate::new(
+                        serde_json::from_str::<serde_json::Value>("1036").unwrap(),
+                        bitrix24_api::generated::crm::ItemPaymentUpdateFields::new()
+                            .paid(true)
+                            .pay_system_id(
+                                serde_json::from_str::<serde_json::Value>("110").unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1036,\"fields\":{\"paid\":\"Y\",\"paySystemId\":110}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.delivery.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentDeliveryAdd::new(
+                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
+                        serde_json::from_str::<serde_json::Value>("4072").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"paymentId\":1039,\"deliveryId\":4072}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.delivery.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentDeliveryDelete::new(1199),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1199}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.delivery.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentDeliveryList::new(
+                        serde_json::from_str::<serde_json::Value>("1040").unwrap(),
+                        std::collections::BTreeMap::from([
+                            (
+                                "@id".to_owned(),
+                                serde_json::from_str::<serde_json::Value>("[1201]").unwrap(),
+                            ),
+                            (
+                                ">=quantity".to_owned(),
+                                serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                            ),
+                        ]),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"paymentId\":1040,\"filter\":{\"@id\":[1201],\">=quantity\":1}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.delivery.setDelivery",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentDeliverySetDelivery::new(
+                        1201,
+                        serde_json::from_str::<serde_json::Value>("4073").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1201,\"deliveryId\":4073}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.product.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentProductAdd::new(
+                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
+                        17587,
+                        2.0,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"paymentId\":1039,\"rowId\":17587,\"quantity\":2}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.product.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentProductDelete::new(1194),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1194}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.product.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentProductList::new(
+                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
+                        std::collections::BTreeMap::from([
+                            (
+                                ">=quantity".to_owned(),
+                                serde_json::from_str::<serde_json::Value>("2").unwrap(),
+                            ),
+                            (
+                                "@id".to_owned(),
+                                serde_json::from_str::<serde_json::Value>("[1195,1196]")
+                                    .unwrap(),
+                            ),
+                        ]),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"paymentId\":1039,\"filter\":{\">=quantity\":2,\"@id\":[1195,1196]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.payment.product.setQuantity",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemPaymentProductSetQuantity::new(
+                        1195,
+                        3.0,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1195,\"quantity\":3}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowAdd::new(
+                        bitrix24_api::generated::crm::ItemProductrowAddFields::new(
+                                13142,
+                                "D",
+                            )
+                            .product_id(
+                                serde_json::from_str::<serde_json::Value>("9621").unwrap(),
+                            )
+                            .price(80000.0)
+                            .quantity(2.0)
+                            .discount_type_id(2)
+                            .discount_rate(20.0)
+                            .tax_rate(20.0)
+                            .tax_included(true)
+                            .measure_code(
+                                serde_json::from_str::<serde_json::Value>("796").unwrap(),
+                            )
+                            .sort(10),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"ownerId\":13142,\"ownerType\":\"D\",\"productId\":9621,\"price\":80000,\"quantity\":2,\"discountTypeId\":2,\"discountRate\":20,\"taxRate\":20,\"taxIncluded\":\"Y\",\"measureCode\":796,\"sort\":10}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowDelete::new(
+                        serde_json::from_str::<serde_json::Value>("17655").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":17655}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.getAvailableForPayment",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowGetAvailableForPayment::new(
+                        13144,
+                        "D",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ownerType\":\"D\",\"ownerId\":13144}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowGet::new(
+                        serde_json::from_str::<serde_json::Value>("17622").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":17622}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowList::new(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "=ownerType".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"D\"").unwrap(),
+                                ),
+                                (
+                                    "=ownerId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("13142").unwrap(),
+                                ),
+                                (
+                                    ">price".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("5000").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "price".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"filter\":{\"=ownerType\":\"D\",\"=ownerId\":13142,\">price\":5000},\"order\":{\"price\":\"desc\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowSet::new(
+                        13143,
+                        "D",
+                        vec![
+                            bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
+                            .product_id(serde_json::from_str:: < serde_json::Value >
+                            ("9621").unwrap()).price(99999.99).quantity(1.0).sort(10),
+                            bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
+                            .product_id(serde_json::from_str:: < serde_json::Value >
+                            ("9623").unwrap()).price(15900.0).quantity(2.0).sort(10)
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ownerType\":\"D\",\"ownerId\":13143,\"productRows\":[{\"productId\":9621,\"price\":99999.99,\"quantity\":1,\"sort\":10},{\"productId\":9623,\"price\":15900,\"quantity\":2,\"sort\":10}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.item.productrow.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ItemProductrowUpdate::new(
+                        serde_json::from_str::<serde_json::Value>("17648").unwrap(),
+                        bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
+                            .product_id(
+                                serde_json::from_str::<serde_json::Value>("9621").unwrap(),
+                            )
+                            .price(90000.0)
+                            .quantity(3.0)
+                            .discount_type_id(2)
+                            .discount_rate(10.0)
+                            .tax_rate(10.0)
+                            .tax_included(true)
+                            .measure_code(
+                                serde_json::from_str::<serde_json::Value>("796").unwrap(),
+                            )
+                            .sort(20),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":17648,\"fields\":{\"productId\":9621,\"price\":90000,\"quantity\":3,\"discountTypeId\":2,\"discountRate\":10,\"taxRate\":10,\"taxIncluded\":\"Y\",\"measureCode\":796,\"sort\":20}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.userfield.enumeration.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::UserfieldEnumerationFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.userfield.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::UserfieldFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.userfield.settings.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::UserfieldSettingsFields::new("double"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"type\":\"double\"}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.userfield.types",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::UserfieldTypes::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.type.add",
+        Err("`isChildrenListEnabled` is typed `boolean` but the example sends \"true\""),
+        serde_json::from_str(
+                "{\"fields\":{\"title\":\"SPA\",\"entityTypeId\":2024,\"isAutomationEnabled\":\"Y\",\"isBeginCloseDatesEnabled\":\"Y\",\"isBizProcEnabled\":\"Y\",\"isCategoriesEnabled\":\"Y\",\"isClientEnabled\":\"Y\",\"isDocumentsEnabled\":\"Y\",\"isLinkWithProductsEnabled\":\"Y\",\"isMycompanyEnabled\":\"Y\",\"isObserversEnabled\":\"Y\",\"isRecyclebinEnabled\":\"Y\",\"isSetOpenPermissions\":\"Y\",\"isSourceEnabled\":\"Y\",\"isStagesEnabled\":\"Y\",\"isUseInUserfieldEnabled\":\"Y\",\"linkedUserFields\":{\"CALENDAR_EVENT|UF_CRM_CAL_EVENT\":\"true\",\"TASKS_TASK|UF_CRM_TASK\":\"true\"},\"relations\":{\"parent\":[{\"entityTypeId\":1,\"isChildrenListEnabled\":\"true\"},{\"entityTypeId\":2,\"isChildrenListEnabled\":\"true\"},{\"entityTypeId\":31,\"isChildrenListEnabled\":\"true\"}],\"child\":[{\"entityTypeId\":3,\"isChildrenListEnabled\":\"true\"},{\"entityTypeId\":4}]}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.type.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::TypeDelete::new(16))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":16}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.type.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::TypeFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.type.getByEntityTypeId",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::TypeGetByEntityTypeId::new(2024),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityTypeId\":2024}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.type.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::crm::TypeGet::new(16)).unwrap(),
+        ),
+        serde_json::from_str("{\"id\":16}").unwrap(),
+    ));
+    #[cfg(feature = "department")]
+    out.push((
+        "department.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::department::Add::new(
+                            "Muggle Studies Department",
+                            15,
+                        )
+                        .sort(450)
+                        .uf_head(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"NAME\":\"Muggle Studies Department\",\"SORT\":450,\"UF_HEAD\":1,\"PARENT\":15}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "department")]
+    out.push((
+        "department.department.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::department::DepartmentDelete::new(18),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":18}").unwrap(),
+    ));
+    #[cfg(feature = "department")]
+    out.push((
+        "department.fields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::department::Fields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "department")]
+    out.push((
+        "department.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::department::Get::new()
+                        .sort("NAME")
+                        .order("DESC")
+                        .parent(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"sort\":\"NAME\",\"order\":\"DESC\",\"PARENT\":1}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "department")]
+    out.push((
+        "department.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::department::Update::new(18)
+                        .name("Department of Secrets")
+                        .sort(500)
+                        .parent(1)
+                        .uf_head(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ID\":18,\"NAME\":\"Department of Secrets\",\"SORT\":500,\"UF_HEAD\":1,\"PARENT\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.attachedObject.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::AttachedObjectGet::new(495),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":495}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.copyTo",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileCopyTo::new(9035, 8930),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9035,\"targetFolderId\":8930}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FileDelete::new(9035))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9035}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.getExternalLink",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileGetExternalLink::new(8964),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8964}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.getFields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FileGetFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.getVersions",
+        Err("`filter` is typed `any[]` but the example sends {\"NAME\":\"%test%\"}"),
+        serde_json::from_str("{\"id\":9043,\"filter\":{\"NAME\":\"%test%\"}}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FileGet::new(9043))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9043}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.markDeleted",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileMarkDeleted::new(9037),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9037}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.moveTo",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileMoveTo::new(8964, 9023),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8964,\"targetFolderId\":9023}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.rename",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileRename::new(
+                        8964,
+                        "New File Name.png",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8964,\"newName\":\"New File Name.png\"}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.restoreFromVersion",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileRestoreFromVersion::new(
+                        9043,
+                        7199,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9043,\"versionId\":7199}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.restore",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FileRestore::new(9037))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9037}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.search",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileSearch::new("test")
+                        .r#type(
+                            serde_json::from_str::<serde_json::Value>("\"all\"").unwrap(),
+                        )
+                        .filter(
+                            bitrix24_api::generated::disk::FileSearchFilter::new()
+                                .storage_id(1),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"QUERY\":\"test\",\"TYPE\":\"all\",\"FILTER\":{\"STORAGE_ID\":1}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.file.uploadVersion",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FileUploadVersion::new(
+                        9043,
+                        vec![
+                            serde_json::from_str:: < serde_json::Value >
+                            ("\"Test #2.docx\"").unwrap(), serde_json::from_str:: <
+                            serde_json::Value >
+                            ("\"UEsDBBQABgAIAAAAIQBKvAJxbQEAACgGAAATAAgCW0NvbnRlbnRfVHlwZXNdLnhtbCCiBAI...AAAAAA0ADQBAAwAAA2EAAAAA\"")
+                            .unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":9043,\"fileContent\":[\"Test #2.docx\",\"UEsDBBQABgAIAAAAIQBKvAJxbQEAACgGAAATAAgCW0NvbnRlbnRfVHlwZXNdLnhtbCCiBAI...AAAAAA0ADQBAAwAAA2EAAAAA\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.addSubFolder",
+        Err(
+            "`data` is typed `any[]` but the example sends {\"NAME\":\"Folder in Folder\"}",
+        ),
+        serde_json::from_str("{\"id\":8907,\"data\":{\"NAME\":\"Folder in Folder\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.copyTo",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderCopyTo::new(8930, 8895),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8930,\"targetFolderId\":8895}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.deleteTree",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderDeleteTree::new(8942),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8942}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.getChildren",
+        Err(
+            "`filter` is typed `any[]` but the example sends {\">=CREATE_TIME\":\"2026-01-12\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":8907,\"filter\":{\">=CREATE_TIME\":\"2026-01-12\"},\"order\":{\"NAME\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.getExternalLink",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderGetExternalLink::new(8930),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8930}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.getFields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FolderGetFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FolderGet::new(8930))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8930}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.markDeleted",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderMarkDeleted::new(8996),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8996}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.moveTo",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderMoveTo::new(8968, 8907),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8968,\"targetFolderId\":8907}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.rename",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderRename::new(
+                        8968,
+                        "Neuer Ordnername",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8968,\"newName\":\"Neuer Ordnername\"}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.restore",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::FolderRestore::new(8996))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8996}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.shareToUser",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::FolderShareToUser::new(
+                        8994,
+                        1271,
+                        bitrix24_api::generated::disk::FolderShareToUserTaskName::from(
+                            "disk_access_read",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":8994,\"userId\":1271,\"taskName\":\"disk_access_read\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.folder.uploadFile",
+        Err("`data` is typed `any[]` but the example sends {\"NAME\":\"test.png\"}"),
+        serde_json::from_str(
+                "{\"id\":8930,\"data\":{\"NAME\":\"test.png\"},\"fileContent\":[\"test.png\",\"iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...rk5CYII=\"],\"generateUniqueName\":true,\"rights\":[{\"TASK_ID\":75,\"ACCESS_CODE\":\"U1271\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.rights.getTasks",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::RightsGetTasks::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.addFolder",
+        Err("`data` is typed `any[]` but the example sends {\"NAME\":\"Neuer Ordner\"}"),
+        serde_json::from_str(
+                "{\"id\":1357,\"data\":{\"NAME\":\"Neuer Ordner\"},\"rights\":[{\"TASK_ID\":71,\"ACCESS_CODE\":\"U1271\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.getChildren",
+        Err("`filter` is typed `any[]` but the example sends {\"NAME\":\"%Folder%\"}"),
+        serde_json::from_str(
+                "{\"id\":1357,\"filter\":{\"NAME\":\"%Folder%\"},\"order\":{\"NAME\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.getFields",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::StorageGetFields::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.getForApp",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::StorageGetForApp::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.getList",
+        Err("`filter` is typed `any[]` but the example sends {\"NAME\":\"%Bitrix24%\"}"),
+        serde_json::from_str(
+                "{\"filter\":{\"NAME\":\"%Bitrix24%\"},\"order\":{\"NAME\":\"DESC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.getTypes",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::StorageGetTypes::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::StorageGet::new(1357))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1357}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.rename",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::disk::StorageRename::new(
+                        1366,
+                        "Bitrix REST API",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1366,\"newName\":\"Bitrix REST API\"}").unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.storage.uploadFile",
+        Err("`data` is typed `any[]` but the example sends {\"NAME\":\"picture.png\"}"),
+        serde_json::from_str(
+                "{\"id\":1357,\"data\":{\"NAME\":\"picture.png\"},\"fileContent\":[\"picture.png\",\"iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...RK5CYII=\"],\"generateUniqueName\":true,\"rights\":[{\"TASK_ID\":79,\"ACCESS_CODE\":\"U1271\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "disk")]
+    out.push((
+        "disk.version.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::disk::VersionGet::new(7169))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":7169}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.add",
+        Err("the example sends `DocumentNumber`, which `DocumentValues` does not have"),
+        serde_json::from_str(
+                "{\"templateId\":53,\"value\":\"SUPPLY_CONTRACT_2026_015\",\"values\":{\"DocumentNumber\":\"SC-2026-001\",\"CurrentDate\":\"2026-03-18T00:00:00+01:00\",\"ClientName\":\"ABC Corp\",\"ClientPhone\":\"+1 999 123-45-67\",\"Total\":\"125000\",\"Comment\":\"Payment within 5 business days after signing\",\"UserName\":\"John Smith\"},\"fields\":{\"CurrentDate\":{\"TYPE\":\"DATE\",\"FORMAT\":{\"format\":\"d.m.Y\"},\"TITLE\":\"Contract Date\"}},\"stampsEnabled\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::DocumentDelete::new(51),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":51}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.enablepublicurl",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::DocumentEnablepublicurl::new(
+                            51,
+                        )
+                        .status(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":51,\"status\":1}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.getfields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::DocumentGetfields::new(
+                            51,
+                        )
+                        .values(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "{\"DocumentNumber\":\"DG-2026-001\",\"CurrentDate\":\"2026-03-18T00:00:00+02:00\",\"ClientName\":\"Ltd. Chamomile\",\"ClientPhone\":\"+1 999 123-45-67\",\"Total\":\"51000\",\"Comment\":\"Payment within 5 business days after signing\",\"UserName\":\"John Smith\"}",
+                                )
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":51,\"values\":{\"DocumentNumber\":\"DG-2026-001\",\"CurrentDate\":\"2026-03-18T00:00:00+02:00\",\"ClientName\":\"Ltd. Chamomile\",\"ClientPhone\":\"+1 999 123-45-67\",\"Total\":\"51000\",\"Comment\":\"Payment within 5 business days after signing\",\"UserName\":\"John Smith\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::DocumentGet::new(51),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":51}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.list",
+        Err("`DocumentListSelect` is sent as \"id\", not an object"),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"title\",\"number\",\"templateId\",\"provider\",\"value\",\"fileId\",\"imageId\",\"pdfId\",\"createTime\",\"updateTime\",\"createdBy\"],\"order\":{\"updateTime\":\"desc\",\"id\":\"desc\"},\"filter\":{\">=createTime\":\"2026-03-18T00:00:00+01:00\",\"%title\":\"DG-2026\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.document.update",
+        Err("the example sends `DocumentNumber`, which `DocumentValues` does not have"),
+        serde_json::from_str(
+                "{\"id\":51,\"values\":{\"DocumentNumber\":\"DC-2026-001\",\"CurrentDate\":\"2026-03-20T00:00:00+02:00\",\"ClientName\":\"Ltd. Chamomile\",\"ClientPhone\":\"+1 999 123-45-67\",\"Total\":\"130000\",\"Comment\":\"Payment within 3 business days after signing\",\"UserName\":\"John Smith\"},\"stampsEnabled\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.numerator.add",
+        Err("`isDirectNumeration` is typed `boolean` but the example sends 0"),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"REST Invoice Numerator\",\"template\":\"INV-{NUMBER}\",\"settings\":{\"Bitrix_Main_Numerator_Generator_SequentNumberGenerator\":{\"start\":1000,\"step\":5,\"length\":8,\"padString\":\"0\",\"periodicBy\":\"year\",\"timezone\":\"Europe/Berlin\",\"isDirectNumeration\":0}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.numerator.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::NumeratorDelete::new(57),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":57}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.numerator.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::NumeratorGet::new(55),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":55}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.numerator.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::NumeratorList::new()
+                        .start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"start\":0}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.numerator.update",
+        Err("`isDirectNumeration` is typed `boolean` but the example sends 0"),
+        serde_json::from_str(
+                "{\"id\":55,\"fields\":{\"name\":\"REST Invoice Numerator Updated\",\"template\":\"INV-UPD-{NUMBER}\",\"settings\":{\"Bitrix_Main_Numerator_Generator_SequentNumberGenerator\":{\"start\":2000,\"step\":10,\"length\":8,\"padString\":\"0\",\"periodicBy\":\"year\",\"timezone\":\"Europe/Berlin\",\"isDirectNumeration\":0}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.region.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RegionAdd::new(
+                        bitrix24_api::generated::documentgenerator::RegionAddFields::new(
+                                "Germany (Custom)",
+                            )
+                            .language_id("de")
+                            .format_date("DD.MM.YYYY")
+                            .format_datetime("DD.MM.YYYY HH:MI:SS")
+                            .format_name("#LAST_NAME# #NAME# #SECOND_NAME#")
+                            .phrases(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"TAX_INCLUDED\":\"Tax included in the price\",\"TAX_NOT_INCLUDED\":\"Tax not included in the price\"}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"title\":\"Germany (Custom)\",\"languageId\":\"de\",\"formatDate\":\"DD.MM.YYYY\",\"formatDatetime\":\"DD.MM.YYYY HH:MI:SS\",\"formatName\":\"#LAST_NAME# #NAME# #SECOND_NAME#\",\"phrases\":{\"TAX_INCLUDED\":\"Tax included in the price\",\"TAX_NOT_INCLUDED\":\"Tax not included in the price\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.region.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RegionDelete::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.region.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RegionGet::new("1"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":\"1\"}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.region.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RegionUpdate::new(
+                        1,
+                        bitrix24_api::generated::documentgenerator::RegionUpdateFields::new()
+                            .title("Germany (User-defined)")
+                            .format_date("YYYY-MM-DD")
+                            .phrases(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("{\"TAX_INCLUDED\":\"Tax included in the price\"}")
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"fields\":{\"title\":\"Germany (User-defined)\",\"formatDate\":\"YYYY-MM-DD\",\"phrases\":{\"TAX_INCLUDED\":\"Tax included in the price\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleAdd::new(
+                        bitrix24_api::generated::documentgenerator::RoleAddFields::new(
+                                "Template Editors",
+                            )
+                            .code("DOCGEN_TEMPLATE_EDITORS")
+                            .permissions(
+                                bitrix24_api::generated::documentgenerator::RolePermissions::new()
+                                    .settings(
+                                        bitrix24_api::generated::documentgenerator::RoleAddSettings::new()
+                                            .modify(""),
+                                    )
+                                    .templates(
+                                        bitrix24_api::generated::documentgenerator::RoleAddSettings::new()
+                                            .modify("D"),
+                                    )
+                                    .documents(
+                                        bitrix24_api::generated::documentgenerator::RoleDocuments::new()
+                                            .modify("X")
+                                            .view("X"),
+                                    ),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"Template Editors\",\"code\":\"DOCGEN_TEMPLATE_EDITORS\",\"permissions\":{\"SETTINGS\":{\"MODIFY\":\"\"},\"TEMPLATES\":{\"MODIFY\":\"D\"},\"DOCUMENTS\":{\"MODIFY\":\"X\",\"VIEW\":\"X\"}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleDelete::new(9),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.fillaccesses",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleFillaccesses::new()
+                        .accesses(
+                            vec![
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccesse::new(9,
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccessCode::from("U1")),
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccesse::new(9,
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccessCode::from("D1")),
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccesse::new(9,
+                                bitrix24_api::generated::documentgenerator::RoleFillaccessesAccessCode::from("UA"))
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"accesses\":[{\"roleId\":9,\"accessCode\":\"U1\"},{\"roleId\":9,\"accessCode\":\"D1\"},{\"roleId\":9,\"accessCode\":\"UA\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleGet::new(9),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":9}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleList::new().start(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"start\":0}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.role.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::RoleUpdate::new(
+                        9,
+                        bitrix24_api::generated::documentgenerator::RoleUpdateFields::new()
+                            .name("Template Editors")
+                            .permissions(
+                                bitrix24_api::generated::documentgenerator::RolePermissions::new()
+                                    .settings(
+                                        bitrix24_api::generated::documentgenerator::RoleAddSettings::new()
+                                            .modify(""),
+                                    )
+                                    .templates(
+                                        bitrix24_api::generated::documentgenerator::RoleAddSettings::new()
+                                            .modify("A"),
+                                    )
+                                    .documents(
+                                        bitrix24_api::generated::documentgenerator::RoleDocuments::new()
+                                            .modify("X")
+                                            .view("X"),
+                                    ),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":9,\"fields\":{\"name\":\"Template Editors\",\"permissions\":{\"SETTINGS\":{\"MODIFY\":\"\"},\"TEMPLATES\":{\"MODIFY\":\"A\"},\"DOCUMENTS\":{\"MODIFY\":\"X\",\"VIEW\":\"X\"}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.add",
+        Err("the example leaves out the required `file`"),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"SUPPLY_CONTRACT Template\",\"fileId\":5641,\"numeratorId\":1,\"region\":\"de\",\"code\":\"REST_TEMPLATE\",\"users\":[\"UA\"],\"active\":\"Y\",\"withStamps\":\"N\",\"sort\":500}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::TemplateDelete::new(59),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":59}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.getfields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::TemplateGetfields::new(
+                        57,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":57}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::TemplateGet::new(57),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":57}").unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.list",
+        Err("`TemplateListSelect` is sent as \"*\", not an object"),
+        serde_json::from_str(
+                "{\"select\":[\"*\",\"users\",\"providers\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"region\":\"de\",\"active\":\"Y\",\">=createTime\":\"2026-03-18T00:00:00+01:00\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "documentgenerator")]
+    out.push((
+        "documentgenerator.template.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::documentgenerator::TemplateUpdate::new(
+                        57,
+                        bitrix24_api::generated::documentgenerator::TemplateUpdateFields::new()
+                            .name("SUPPLY_CONTRACT_NEW Template")
+                            .numerator_id(3)
+                            .code("REST_TEMPLATE")
+                            .users(
+                                vec![
+                                    bitrix24_api::generated::documentgenerator::TemplateUpdateUsers::from("U503")
+                                ],
+                            )
+                            .sort(700),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":57,\"fields\":{\"name\":\"SUPPLY_CONTRACT_NEW Template\",\"numeratorId\":3,\"code\":\"REST_TEMPLATE\",\"users\":[\"U503\"],\"sort\":700}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.add",
+        Err("the example sends `U1`, which `Access` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"NAME\":\"Dishes\",\"ACCESS\":{\"U1\":\"W\",\"AU\":\"R\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::entity::Delete::new("dish_v2"))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish_v2\"}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::Get::new().entity("dish_v2"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish_v2\"}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.rights",
+        Err("the example sends `U1`, which `Access` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"ACCESS\":{\"U1\":\"W\",\"AU\":\"R\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.update",
+        Err("the example sends `U1`, which `Access` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"NAME\":\"Dishes v2\",\"ENTITY_NEW\":\"dish_v2\",\"ACCESS\":{\"U1\":\"W\",\"AU\":\"R\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemAdd::new("dish")
+                        .name("Hello, world!")
+                        .property_values(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"test\":11,\"test1\":22}")
+                                .unwrap(),
+                        )
+                        .section(219),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"NAME\":\"Hello, world!\",\"PROPERTY_VALUES\":{\"test\":11,\"test1\":22},\"SECTION\":219}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemDelete::new("dish", 2333),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish\",\"ID\":2333}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.get",
+        Err("the example sends `DATE_ACTIVE_FROM`, which `Sort` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish_v2\",\"SORT\":{\"DATE_ACTIVE_FROM\":\"ASC\",\"ID\":\"ASC\"},\"FILTER\":{\">=DATE_ACTIVE_FROM\":\"2026-03-01T00:00:00+01:00\",\"<DATE_ACTIVE_FROM\":\"2026-04-01T00:00:00+01:00\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemUpdate::new("dish", 2333)
+                        .name("Hello, updated world!")
+                        .property_values(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"test\":33,\"test1\":44}")
+                                .unwrap(),
+                        )
+                        .section(219),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"ID\":2333,\"NAME\":\"Hello, updated world!\",\"PROPERTY_VALUES\":{\"test\":33,\"test1\":44},\"SECTION\":219}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.property.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemPropertyAdd::new(
+                            "dish",
+                            "new_prop",
+                        )
+                        .name("New Property")
+                        .r#type("S")
+                        .sort(100),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"PROPERTY\":\"new_prop\",\"NAME\":\"New Property\",\"TYPE\":\"S\",\"SORT\":100}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.property.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemPropertyDelete::new(
+                        "dish",
+                        "new_prop",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish\",\"PROPERTY\":\"new_prop\"}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.property.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemPropertyGet::new("dish"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish\"}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.item.property.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::ItemPropertyUpdate::new(
+                            "dish",
+                            "new_prop",
+                        )
+                        .property_new("updated_prop")
+                        .name("Updated Property")
+                        .sort(200),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"PROPERTY\":\"new_prop\",\"PROPERTY_NEW\":\"updated_prop\",\"NAME\":\"Updated Property\",\"SORT\":200}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.section.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::SectionAdd::new(
+                            "dish",
+                            "Test Section",
+                        )
+                        .section(671)
+                        .active(true)
+                        .sort(500)
+                        .code("test-section")
+                        .description("Description of the test section")
+                        .picture(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("[\"section.jpg\",\"**base64_section_image**\"]")
+                                .unwrap(),
+                        )
+                        .detail_picture(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "[\"section-detail.jpg\",\"**base64_section_detail_image**\"]",
+                                )
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"NAME\":\"Test Section\",\"SECTION\":671,\"ACTIVE\":\"Y\",\"SORT\":500,\"CODE\":\"test-section\",\"DESCRIPTION\":\"Description of the test section\",\"PICTURE\":[\"section.jpg\",\"**base64_section_image**\"],\"DETAIL_PICTURE\":[\"section-detail.jpg\",\"**base64_section_detail_image**\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.section.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::entity::SectionDelete::new("dish", 673),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY\":\"dish\",\"ID\":673}").unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.section.get",
+        Err("the example sends `NAME`, which `Sort` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"SORT\":{\"NAME\":\"ASC\"},\"FILTER\":{\"ACTIVE\":\"Y\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "entity")]
+    out.push((
+        "entity.section.update",
+        Err("the example sends `UF_COLOR`, which `SectionUpdate` does not have"),
+        serde_json::from_str(
+                "{\"ENTITY\":\"dish\",\"ID\":673,\"NAME\":\"Test Section (updated)\",\"SECTION\":671,\"ACTIVE\":\"Y\",\"SORT\":550,\"CODE\":\"test-section-updated\",\"DESCRIPTION\":\"Updated description\",\"PICTURE\":[\"section.jpg\",\"**base64_section_image**\"],\"DETAIL_PICTURE\":[\"section-detail.jpg\",\"**base64_section_detail_image**\"],\"UF_COLOR\":\"#ff6600\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.employee.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::EmployeeFieldGet::new(
+                            "userId",
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"validationRules\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"requiredGroups\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"editable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"multiple\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"elementType\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"userId\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"validationRules\",\"requiredGroups\",\"filterable\",\"sortable\",\"editable\",\"multiple\",\"elementType\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.employee.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::EmployeeFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"validationRules\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"requiredGroups\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"editable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"multiple\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"elementType\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"validationRules\",\"requiredGroups\",\"filterable\",\"sortable\",\"editable\",\"multiple\",\"elementType\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresourses.employee.search",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::HumanresoursesEmployeeSearch::new(
+                            "John",
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"userId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"name\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"workPosition\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"avatar\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"url\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"departments\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"teams\"")
+                                .unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"John\",\"select\":[\"userId\",\"name\",\"workPosition\",\"avatar\",\"url\",\"departments\",\"teams\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.employee.subordinates",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::EmployeeSubordinates::new(7),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":7}").unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.communication.edit",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeCommunicationEdit::new(
+                            15,
+                            bitrix24_api::generated::humanresources::NodeCommunicationEditCommunicationType::from(
+                                "CHAT",
+                            ),
+                        )
+                        .create_default(false)
+                        .ids(vec![21])
+                        .remove_ids(vec![18])
+                        .with_children(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"nodeId\":15,\"communicationType\":\"CHAT\",\"ids\":[21],\"removeIds\":[18],\"createDefault\":false,\"withChildren\":false}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.communication.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeCommunicationList::new(
+                        15,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":15}").unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberAdd::new(
+                        15,
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("7").unwrap(),
+                            serde_json::from_str:: < serde_json::Value > ("12").unwrap(),
+                            serde_json::from_str:: < serde_json::Value > ("18").unwrap()
+                        ],
+                        bitrix24_api::generated::humanresources::NodeMemberAddRole::from(
+                            "MEMBER_EMPLOYEE",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"nodeId\":15,\"userIds\":[7,12,18],\"role\":\"MEMBER_EMPLOYEE\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberFieldGet::new(
+                            "userId",
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"userId\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.move",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberMove::new(
+                            28,
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("12")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("18").unwrap()
+                            ],
+                        )
+                        .role(
+                            bitrix24_api::generated::humanresources::NodeMemberMoveRole::from(
+                                "MEMBER_EMPLOYEE",
+                            ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"nodeId\":28,\"userIds\":[12,18],\"role\":\"MEMBER_EMPLOYEE\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.remove",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberRemove::new(
+                        15,
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("18").unwrap(),
+                            serde_json::from_str:: < serde_json::Value > ("25").unwrap(),
+                            serde_json::from_str:: < serde_json::Value > ("31").unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"nodeId\":15,\"userIds\":[18,25,31]}").unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.member.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMemberSet::new(
+                        15,
+                        bitrix24_api::generated::humanresources::NodeUserIds::new()
+                            .member_head(vec![7])
+                            .member_deputy_head(vec![12])
+                            .member_employee(vec![18, 25, 31]),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"nodeId\":15,\"userIds\":{\"MEMBER_HEAD\":[7],\"MEMBER_DEPUTY_HEAD\":[12],\"MEMBER_EMPLOYEE\":[18,25,31]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeAdd::new(
+                            bitrix24_api::generated::humanresources::NodeAddType::from(
+                                "DEPARTMENT",
+                            ),
+                            "Marketing Department",
+                            1,
+                        )
+                        .description("Responsible for promotion")
+                        .user_ids(
+                            bitrix24_api::generated::humanresources::NodeUserIds::new()
+                                .member_head(vec![7])
+                                .member_employee(vec![12, 15]),
+                        )
+                        .move_users_to_node(true)
+                        .create_chat(true)
+                        .binding_chat_ids(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("31").unwrap()
+                            ],
+                        )
+                        .create_channel(false)
+                        .create_collab(false)
+                        .settings(
+                            bitrix24_api::generated::humanresources::NodeAddSettings::new()
+                                .business_proc_authority(
+                                    vec![
+                                        bitrix24_api::generated::humanresources::NodeAddBusinessProcAuthority::from("HEAD"),
+                                        bitrix24_api::generated::humanresources::NodeAddBusinessProcAuthority::from("DEPUTY_HEAD")
+                                    ],
+                                )
+                                .reports_authority(
+                                    vec![
+                                        bitrix24_api::generated::humanresources::NodeAddReportsAuthority::from("HEAD")
+                                    ],
+                                ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"type\":\"DEPARTMENT\",\"name\":\"Marketing Department\",\"parentId\":1,\"description\":\"Responsible for promotion\",\"userIds\":{\"MEMBER_HEAD\":[7],\"MEMBER_EMPLOYEE\":[12,15]},\"moveUsersToNode\":true,\"createChat\":true,\"bindingChatIds\":[31],\"createChannel\":false,\"createCollab\":false,\"settings\":{\"BUSINESS_PROC_AUTHORITY\":[\"HEAD\",\"DEPUTY_HEAD\"],\"REPORTS_AUTHORITY\":[\"HEAD\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.children",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeChildren::new(1)
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"name\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"type\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"parentId\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"accessCode\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"colorName\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"updatedAt\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"select\":[\"id\",\"name\",\"type\",\"structureId\",\"parentId\",\"description\",\"accessCode\",\"userCount\",\"colorName\",\"xmlId\",\"createdAt\",\"updatedAt\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.edit",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeEdit::new(44)
+                        .name("B2B Sales Department")
+                        .description("Works with corporate clients"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":44,\"name\":\"B2B Sales Department\",\"description\":\"Works with corporate clients\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeFieldGet::new("name")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"name\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeGet::new(1)
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"name\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"type\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"parentId\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"accessCode\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"colorName\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"updatedAt\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"members\"")
+                                .unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"select\":[\"id\",\"name\",\"type\",\"structureId\",\"parentId\",\"description\",\"accessCode\",\"userCount\",\"colorName\",\"xmlId\",\"createdAt\",\"updatedAt\",\"members\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeList::new(
+                            bitrix24_api::generated::humanresources::NodeListType::from(
+                                "DEPARTMENT",
+                            ),
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"name\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"type\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"parentId\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"accessCode\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"colorName\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"updatedAt\"").unwrap()
+                            ],
+                        )
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"type\":\"DEPARTMENT\",\"select\":[\"id\",\"name\",\"type\",\"structureId\",\"parentId\",\"description\",\"accessCode\",\"userCount\",\"colorName\",\"xmlId\",\"createdAt\",\"updatedAt\"],\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.move",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeMove::new(44, 2),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":44,\"parentId\":2}").unwrap(),
+    ));
+    #[cfg(feature = "humanresources")]
+    out.push((
+        "humanresources.node.search",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::humanresources::NodeSearch::new(
+                            bitrix24_api::generated::humanresources::NodeSearchType::from(
+                                "DEPARTMENT",
+                            ),
+                            "Sales",
+                        )
+                        .parent_id(1)
+                        .pagination(
+                            serde_json::from_str::<serde_json::Value>("{\"limit\":20}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"type\":\"DEPARTMENT\",\"name\":\"Sales\",\"parentId\":1,\"pagination\":{\"limit\":20}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.v2.Event.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::V2EventGet::new().offset(2000).limit(50),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"offset\":2000,\"limit\":50}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.v2.File.download",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::V2FileDownload::new("chat5", 138),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"dialogId\":\"chat5\",\"fileId\":138}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.v2.File.upload",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::V2FileUpload::new(
+                        "chat5",
+                        bitrix24_api::generated::im::V2FileUploadFields::new(
+                                "report.pdf",
+                                "SGVsbG8gV29ybGQh",
+                            )
+                            .message("Here is the report"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"dialogId\":\"chat5\",\"fields\":{\"name\":\"report.pdf\",\"content\":\"SGVsbG8gV29ybGQh\",\"message\":\"Here is the report\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.setOwner",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatSetOwner::new(2935, 1271),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935,\"USER_ID\":1271}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.updateAvatar",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatUpdateAvatar::new(
+                        2935,
+                        "/9j/4QAYRXhpZgAAS...CgCgCgCgP/9k=",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2935,\"AVATAR\":\"/9j/4QAYRXhpZgAAS...CgCgCgCgP/9k=\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.updateColor",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatUpdateColor::new(
+                        2935,
+                        bitrix24_api::generated::im::ChatUpdateColorColor::from("SAND"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935,\"COLOR\":\"SAND\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.updateTitle",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatUpdateTitle::new(
+                        2935,
+                        "Project Chat",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935,\"TITLE\":\"Project Chat\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.leave",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::ChatLeave::new(2935))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.user.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatUserAdd::new(
+                            2935,
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("99")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("1271").unwrap()
+                            ],
+                        )
+                        .hide_history(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2935,\"USERS\":[99,1271],\"HIDE_HISTORY\":\"N\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.user.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatUserDelete::new(2935, 1291),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935,\"USER_ID\":1291}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.user.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::ChatUserList::new(2935))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2935}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.users.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogUsersList::new("chat2935")
+                        .skip_external(true)
+                        .limit(20)
+                        .offset(0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"DIALOG_ID\":\"chat2935\",\"SKIP_EXTERNAL\":\"Y\",\"LIMIT\":20,\"OFFSET\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.department.colleagues.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DepartmentColleaguesList::new()
+                        .user_data(true)
+                        .offset(0)
+                        .limit(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"USER_DATA\":\"Y\",\"OFFSET\":0,\"LIMIT\":5}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.department.employees.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DepartmentEmployeesGet::new(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
+                            ],
+                        )
+                        .user_data(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":[3,7],\"USER_DATA\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.department.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DepartmentGet::new(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
+                            ],
+                        )
+                        .user_data(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":[3,7],\"USER_DATA\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.department.managers.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DepartmentManagersGet::new(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
+                            ],
+                        )
+                        .user_data(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":[3,7],\"USER_DATA\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.disk.file.commit",
+        Err("the example leaves out the required `DIALOG_ID`"),
+        serde_json::from_str(
+                "{\"CHAT_ID\":1489,\"FILE_ID\":[5249,5250],\"MESSAGE\":\"Project documents\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.disk.file.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DiskFileDelete::new(1489, 5163),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":1489,\"FILE_ID\":5163}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.disk.file.save",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::DiskFileSave::new(5155))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"FILE_ID\":5155}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.disk.folder.get",
+        Err("the example leaves out the required `CHAT_ID`"),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1489\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatAdd::new()
+                        .users(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("103")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("547").unwrap()
+                            ],
+                        )
+                        .r#type("CHAT")
+                        .title("Deal Chat")
+                        .description("Discussing the deal here")
+                        .color(bitrix24_api::generated::im::ChatAddColor::from("PINK"))
+                        .message("Welcome to the deal chat")
+                        .entity_type(
+                            bitrix24_api::generated::im::ChatAddEntityType::from("CRM"),
+                        )
+                        .entity_id("DEAL|1663"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"USERS\":[103,547],\"TYPE\":\"CHAT\",\"TITLE\":\"Deal Chat\",\"DESCRIPTION\":\"Discussing the deal here\",\"COLOR\":\"PINK\",\"MESSAGE\":\"Welcome to the deal chat\",\"ENTITY_TYPE\":\"CRM\",\"ENTITY_ID\":\"DEAL|1663\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatGet::new(
+                        bitrix24_api::generated::im::ChatGetEntityType::from("CRM"),
+                        "DEAL|1663",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY_TYPE\":\"CRM\",\"ENTITY_ID\":\"DEAL|1663\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.counters.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::CountersGet::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::DialogGet::new("chat1435"))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1435\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.recent.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::RecentGet::new()
+                        .skip_openlines(true)
+                        .last_update("2026-02-25T18:30:00+01:00"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"SKIP_OPENLINES\":\"Y\",\"LAST_UPDATE\":\"2026-02-25T18:30:00+01:00\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.recent.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::RecentList::new()
+                        .skip_openlines(false)
+                        .skip_dialog(false)
+                        .skip_chat(false)
+                        .last_message_date("2026-02-25T18:30:00+01:00")
+                        .unread_only(true)
+                        .parse_text(true)
+                        .get_original_text(false)
+                        .skip_undistributed_openlines(true)
+                        .only_copilot(false)
+                        .only_channel(false)
+                        .can_manage_messages(true)
+                        .offset(0)
+                        .limit(20),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"LAST_MESSAGE_DATE\":\"2026-02-25T18:30:00+01:00\",\"SKIP_OPENLINES\":\"N\",\"SKIP_DIALOG\":\"N\",\"SKIP_CHAT\":\"N\",\"UNREAD_ONLY\":\"Y\",\"PARSE_TEXT\":\"Y\",\"GET_ORIGINAL_TEXT\":\"N\",\"SKIP_UNDISTRIBUTED_OPENLINES\":\"Y\",\"ONLY_COPILOT\":\"N\",\"ONLY_CHANNEL\":\"N\",\"CAN_MANAGE_MESSAGES\":\"Y\",\"OFFSET\":0,\"LIMIT\":20}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.revision.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::RevisionGet::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.messages.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogMessagesGet::new("chat1489")
+                        .first_id(84869)
+                        .limit(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"DIALOG_ID\":\"chat1489\",\"FIRST_ID\":84869,\"LIMIT\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.messages.search",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogMessagesSearch::new(3)
+                        .search_message("test")
+                        .order(
+                            bitrix24_api::generated::im::DialogMessagesSearchOrder::new()
+                                .id("DESC"),
+                        )
+                        .limit(20),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":3,\"SEARCH_MESSAGE\":\"test\",\"ORDER\":{\"ID\":\"DESC\"},\"LIMIT\":20}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.read",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogRead::new("chat1489")
+                        .message_id(84875),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1489\",\"MESSAGE_ID\":84875}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.unread",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogUnread::new("chat1489", 84869),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1489\",\"MESSAGE_ID\":84869}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.writing",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::DialogWriting::new("chat2935"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat2935\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::MessageAdd::new(
+                            "chat2941",
+                            "Message text",
+                        )
+                        .system(false)
+                        .url_preview(true)
+                        .reply_id(34237),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"DIALOG_ID\":\"chat2941\",\"MESSAGE\":\"Message text\",\"SYSTEM\":\"N\",\"URL_PREVIEW\":\"Y\",\"REPLY_ID\":34237}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.command",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::MessageCommand::new(34261, 1291, "task")
+                        .command_params("task #1"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"MESSAGE_ID\":34261,\"BOT_ID\":1291,\"COMMAND\":\"task\",\"COMMAND_PARAMS\":\"task #1\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::MessageDelete::new(34247))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"MESSAGE_ID\":34247}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.like",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::MessageLike::new(34247)
+                        .action(
+                            bitrix24_api::generated::im::MessageLikeAction::from("plus"),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"MESSAGE_ID\":34247,\"ACTION\":\"plus\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.share",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::MessageShare::new(
+                        34261,
+                        "chat2941",
+                        bitrix24_api::generated::im::MessageShareType::from("TASK"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"MESSAGE_ID\":34261,\"DIALOG_ID\":\"chat2941\",\"TYPE\":\"TASK\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.message.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::MessageUpdate::new(34239)
+                        .message("Updated text")
+                        .keyboard(
+                            serde_json::from_str::<serde_json::Value>("\"N\"").unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"MESSAGE_ID\":34239,\"MESSAGE\":\"Updated text\",\"KEYBOARD\":\"N\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.answer",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyAnswer::new(
+                        270,
+                        "I will participate",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"NOTIFY_ID\":270,\"ANSWER_TEXT\":\"I will participate\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.confirm",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyConfirm::new(288, "Y"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"NOTIFY_ID\":288,\"NOTIFY_VALUE\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyDelete::new().id(101),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":101}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyGet::new()
+                        .last_id(1500)
+                        .last_type(3)
+                        .limit(20)
+                        .convert_text(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"LAST_ID\":1500,\"LAST_TYPE\":3,\"LIMIT\":20,\"CONVERT_TEXT\":\"Y\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.history.search",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyHistorySearch::new()
+                        .search_text("invoice")
+                        .search_type("tasks|task_update")
+                        .search_date("2026-03-03T16:52:29+01:00")
+                        .last_id(1500)
+                        .limit(20)
+                        .convert_text(true)
+                        .group_tag("TASK|42"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"SEARCH_TEXT\":\"invoice\",\"SEARCH_TYPE\":\"tasks|task_update\",\"SEARCH_DATE\":\"2026-03-03T16:52:29+01:00\",\"LAST_ID\":1500,\"LIMIT\":20,\"CONVERT_TEXT\":\"Y\",\"GROUP_TAG\":\"TASK|42\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.personal.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyPersonalAdd::new(
+                            5,
+                            "Task Reminder",
+                        )
+                        .message_out("Task Reminder (email)")
+                        .tag("TASK_REMINDER_42")
+                        .sub_tag("TASK_REMINDER|42"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"USER_ID\":5,\"MESSAGE\":\"Task Reminder\",\"MESSAGE_OUT\":\"Task Reminder (email)\",\"TAG\":\"TASK_REMINDER_42\",\"SUB_TAG\":\"TASK_REMINDER|42\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.read.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyReadList::new(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("101")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("102").unwrap(), serde_json::from_str:: < serde_json::Value
+                                > ("103").unwrap()
+                            ],
+                        )
+                        .action(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"IDS\":[101,102,103],\"ACTION\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.read",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifyRead::new()
+                        .id(101)
+                        .action(true)
+                        .only_current("Y"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":101,\"ACTION\":\"Y\",\"ONLY_CURRENT\":\"Y\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify.system.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::NotifySystemAdd::new(
+                            5,
+                            "System notification",
+                        )
+                        .message_out("System notification for email")
+                        .tag("SYSTEM_EVENT_42")
+                        .sub_tag("SYSTEM_EVENT|42"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"USER_ID\":5,\"MESSAGE\":\"System notification\",\"MESSAGE_OUT\":\"System notification for email\",\"TAG\":\"SYSTEM_EVENT_42\",\"SUB_TAG\":\"SYSTEM_EVENT|42\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.notify",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::Notify::new(5, "Reminder")
+                        .r#type(bitrix24_api::generated::im::NotifyType::from("USER"))
+                        .message_out("Reminder (email)")
+                        .tag("TASK_42")
+                        .sub_tag("TASK|42"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"USER_ID\":5,\"TYPE\":\"USER\",\"MESSAGE\":\"Reminder\",\"MESSAGE_OUT\":\"Reminder (email)\",\"TAG\":\"TASK_42\",\"SUB_TAG\":\"TASK|42\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.chat.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchChatList::new()
+                        .find("Project")
+                        .offset(0)
+                        .limit(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"FIND\":\"Project\",\"OFFSET\":0,\"LIMIT\":10}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.department.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchDepartmentList::new("Department")
+                        .user_data(true)
+                        .offset(0)
+                        .limit(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"FIND\":\"Department\",\"USER_DATA\":\"Y\",\"OFFSET\":0,\"LIMIT\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.last.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchLastAdd::new("chat17"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat17\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.last.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchLastDelete::new("chat17"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat17\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.last.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchLastGet::new()
+                        .skip_openlines(false)
+                        .skip_chat(false)
+                        .skip_dialog(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"SKIP_OPENLINES\":\"N\",\"SKIP_CHAT\":\"N\",\"SKIP_DIALOG\":\"N\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.search.user.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::SearchUserList::new("John")
+                        .business(false)
+                        .offset(0)
+                        .limit(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"FIND\":\"John\",\"BUSINESS\":\"N\",\"OFFSET\":0,\"LIMIT\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.chat.mute",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::ChatMute::new().chat_id(1489).mute(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":1489,\"MUTE\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.dialog.read.all",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::im::DialogReadAll::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.recent.hide",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::RecentHide::new("chat1489"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1489\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.recent",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::Recent::new("chat1489").pin(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat1489\",\"PIN\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.recent.unread",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::RecentUnread::new("chat2941")
+                        .action(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat2941\",\"ACTION\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.user.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::UserGet::new().id(5).avatar_hr(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":5,\"AVATAR_HR\":\"Y\"}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.user.list.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::UserListGet::new(
+                            serde_json::from_str::<serde_json::Value>("[4,5]").unwrap(),
+                        )
+                        .avatar_hr(true)
+                        .result_type("array"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ID\":[4,5],\"AVATAR_HR\":\"Y\",\"RESULT_TYPE\":\"array\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.user.status.idle.start",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::UserStatusIdleStart::new().ago(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"AGO\":10}").unwrap(),
+    ));
+    #[cfg(feature = "im")]
+    out.push((
+        "im.user.status.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::im::UserStatusSet::new(
+                        bitrix24_api::generated::im::UserStatusSetStatus::from("dnd"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"STATUS\":\"dnd\"}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Bot.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2BotGet::new()
+                        .code("support_bot")
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"botToken\":\"my_bot_token\",\"code\":\"support_bot\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Bot.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2BotList::new()
+                        .bot_token("my_bot_token")
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"type\":\"bot\"}")
+                                .unwrap(),
+                        )
+                        .limit(10),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botToken\":\"my_bot_token\",\"filter\":{\"type\":\"bot\"},\"limit\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Bot.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2BotRegister::new(
+                        bitrix24_api::generated::imbot::V2BotRegisterFields::new(
+                                "support_bot",
+                                bitrix24_api::generated::imbot::V2BotRegisterProperties::new(
+                                        "Support Bot",
+                                    )
+                                    .work_position("AI Assistant"),
+                            )
+                            .bot_token("my_bot_token")
+                            .r#type("bot")
+                            .event_mode(
+                                bitrix24_api::generated::imbot::V2BotRegisterEventMode::from(
+                                    "fetch",
+                                ),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"code\":\"support_bot\",\"botToken\":\"my_bot_token\",\"properties\":{\"name\":\"Support Bot\",\"workPosition\":\"AI Assistant\"},\"type\":\"bot\",\"eventMode\":\"fetch\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Bot.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2BotUnregister::new(456)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"botId\":456,\"botToken\":\"my_bot_token\"}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Bot.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2BotUpdate::new(
+                            456,
+                            bitrix24_api::generated::imbot::V2BotUpdateFields::new()
+                                .properties(
+                                    bitrix24_api::generated::imbot::V2BotUpdateProperties::new()
+                                        .name("Updated Bot"),
+                                )
+                                .is_hidden(true),
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"fields\":{\"properties\":{\"name\":\"Updated Bot\"},\"isHidden\":true}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatAdd::new(456)
+                        .bot_token("my_bot_token")
+                        .fields(
+                            bitrix24_api::generated::imbot::V2ChatAddFields::new()
+                                .title("Support Chat")
+                                .color("mint")
+                                .user_ids(vec![1, 2]),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"fields\":{\"title\":\"Support Chat\",\"color\":\"mint\",\"userIds\":[1,2]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatGet::new(456, "chat5")
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.leave",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatLeave::new(456, "chat5")
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Manager.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatManagerAdd::new(
+                            456,
+                            "chat5",
+                            vec![4, 5],
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"userIds\":[4,5]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Manager.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatManagerDelete::new(
+                            456,
+                            "chat5",
+                            vec![4, 5],
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"userIds\":[4,5]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.setOwner",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatSetOwner::new(456, "chat5", 1)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"userId\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatUpdate::new(
+                            456,
+                            "chat5",
+                            bitrix24_api::generated::imbot::V2ChatUpdateFields::new()
+                                .title("New Title")
+                                .color("azure"),
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"fields\":{\"title\":\"New Title\",\"color\":\"azure\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.User.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatUserAdd::new(
+                            456,
+                            "chat5",
+                            vec![1, 2, 3],
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"userIds\":[1,2,3]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.User.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatUserDelete::new(
+                            456,
+                            "chat5",
+                            1,
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"userId\":1}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.User.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatUserList::new(456, "chat5")
+                        .bot_token("my_bot_token")
+                        .order(
+                            bitrix24_api::generated::imbot::V2ChatUserListOrder::new()
+                                .id("ASC"),
+                        )
+                        .limit(50),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"order\":{\"id\":\"ASC\"},\"limit\":50}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Command.answer",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2CommandAnswer::new(
+                            456,
+                            42,
+                            789,
+                            "chat5",
+                        )
+                        .bot_token("my_bot_token")
+                        .fields(
+                            bitrix24_api::generated::imbot::V2CommandAnswerFields::new()
+                                .message("Here is the help text..."),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"commandId\":42,\"messageId\":789,\"dialogId\":\"chat5\",\"fields\":{\"message\":\"Here is the help text...\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Command.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2CommandList::new(456)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"botId\":456,\"botToken\":\"my_bot_token\"}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Command.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2CommandRegister::new(
+                            456,
+                            bitrix24_api::generated::imbot::V2CommandRegisterFields::new(
+                                    "help",
+                                )
+                                .title(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"en\":\"Show help\",\"de\":\"Hilfe anzeigen\"}")
+                                        .unwrap(),
+                                )
+                                .params(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"en\":\"query\",\"de\":\"Anfrage\"}")
+                                        .unwrap(),
+                                ),
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"fields\":{\"command\":\"help\",\"title\":{\"en\":\"Show help\",\"de\":\"Hilfe anzeigen\"},\"params\":{\"en\":\"query\",\"de\":\"Anfrage\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Command.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2CommandUnregister::new(456, 42)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"commandId\":42}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Command.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2CommandUpdate::new(
+                            456,
+                            42,
+                            bitrix24_api::generated::imbot::V2CommandUpdateFields::new()
+                                .title(
+                                    bitrix24_api::generated::imbot::V2CommandUpdateTitle::new()
+                                        .de("Aktualisierte Hilfe")
+                                        .en("Updated help"),
+                                ),
+                        )
+                        .bot_token("b15f6e80ef345c97e23db31e727281f4"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"b15f6e80ef345c97e23db31e727281f4\",\"commandId\":42,\"fields\":{\"title\":{\"en\":\"Updated help\",\"de\":\"Aktualisierte Hilfe\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Event.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2EventGet::new(456)
+                        .bot_token("my_bot_token")
+                        .offset(1000)
+                        .limit(50),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"offset\":1000,\"limit\":50}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.File.download",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2FileDownload::new(456, 138)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"fileId\":138}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.File.upload",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2FileUpload::new(
+                            456,
+                            "chat5",
+                            bitrix24_api::generated::imbot::V2FileUploadFields::new(
+                                    "report.pdf",
+                                    "SGVsbG8gV29ybGQh",
+                                )
+                                .message("Here is the report"),
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"fields\":{\"name\":\"report.pdf\",\"content\":\"SGVsbG8gV29ybGQh\",\"message\":\"Here is the report\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageDelete::new(456, 789)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.getContext",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageGetContext::new(
+                            456,
+                            789,
+                        )
+                        .bot_token("my_bot_token")
+                        .range(20),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789,\"range\":20}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageGet::new(456, 789)
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.Reaction.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageReactionAdd::new(
+                            456,
+                            789,
+                            "like",
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789,\"reaction\":\"like\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.Reaction.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageReactionDelete::new(
+                            456,
+                            789,
+                            "like",
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789,\"reaction\":\"like\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.read",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageRead::new(456, "chat5")
+                        .bot_token("my_bot_token")
+                        .message_id(789),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"messageId\":789}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.send",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageSend::new(456, "chat5")
+                        .bot_token("my_bot_token")
+                        .fields(
+                            bitrix24_api::generated::imbot::V2ChatMessageSendFields::new()
+                                .message("Hello from bot!")
+                                .keyboard(
+                                    vec![
+                                        serde_json::from_str:: < serde_json::Value >
+                                        ("{\"TEXT\":\"Open\",\"LINK\":\"https://example.com\",\"BG_COLOR_TOKEN\":\"primary\"}")
+                                        .unwrap()
+                                    ],
+                                ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"fields\":{\"message\":\"Hello from bot!\",\"keyboard\":[{\"TEXT\":\"Open\",\"LINK\":\"https://example.com\",\"BG_COLOR_TOKEN\":\"primary\"}]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.Message.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatMessageUpdate::new(
+                            456,
+                            789,
+                            bitrix24_api::generated::imbot::V2ChatMessageUpdateFields::new()
+                                .message("Updated text"),
+                        )
+                        .bot_token("my_bot_token"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"messageId\":789,\"fields\":{\"message\":\"Updated text\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.InputAction.notify",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatInputActionNotify::new(
+                            456,
+                            "chat5",
+                        )
+                        .bot_token("my_bot_token")
+                        .status_message_code("IMBOT_AGENT_ACTION_THINKING")
+                        .duration(30),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"statusMessageCode\":\"IMBOT_AGENT_ACTION_THINKING\",\"duration\":30}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.v2.Chat.TextField.enabled",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::V2ChatTextFieldEnabled::new(
+                            456,
+                            "chat5",
+                        )
+                        .bot_token("my_bot_token")
+                        .enabled(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"botId\":456,\"botToken\":\"my_bot_token\",\"dialogId\":\"chat5\",\"enabled\":false}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.register",
+        Err("the example leaves out the required `EVENT_MESSAGE_ADD`"),
+        serde_json::from_str(
+                "{\"CODE\":\"newbot\",\"TYPE\":\"B\",\"EVENT_HANDLER\":\"https://example.com/bot/events\",\"OPENLINE\":\"N\",\"PROPERTIES\":{\"NAME\":\"NewBot\",\"WORK_POSITION\":\"Support bot\"},\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::Unregister::new(39)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::Update::new(
+                            39,
+                            bitrix24_api::generated::imbot::UpdateFields::new()
+                                .code("newbot_v2")
+                                .event_handler("https://example.com/bot/events")
+                                .properties(
+                                    bitrix24_api::generated::imbot::UpdateProperties::new()
+                                        .name("UpdatedBot")
+                                        .work_position("Updated description"),
+                                ),
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"FIELDS\":{\"CODE\":\"newbot_v2\",\"EVENT_HANDLER\":\"https://example.com/bot/events\",\"PROPERTIES\":{\"NAME\":\"UpdatedBot\",\"WORK_POSITION\":\"Updated description\"}},\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatAdd::new()
+                        .r#type(
+                            bitrix24_api::generated::imbot::ChatAddType::from("CHAT"),
+                        )
+                        .title("New Chat")
+                        .description("Important News")
+                        .color(
+                            bitrix24_api::generated::imbot::ChatAddColor::from("GREEN"),
+                        )
+                        .message("Welcome!")
+                        .users(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("1271")
+                                .unwrap()
+                            ],
+                        )
+                        .avatar("/9j/4AAQSkZJRgABAQEBLAEsAAD/4QBwRXhp...+gKlSv+1v/2Q==")
+                        .entity_type("CHAT")
+                        .entity_id("13")
+                        .bot_id(1291)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TYPE\":\"CHAT\",\"TITLE\":\"New Chat\",\"DESCRIPTION\":\"Important News\",\"COLOR\":\"GREEN\",\"MESSAGE\":\"Welcome!\",\"USERS\":[1271],\"AVATAR\":\"/9j/4AAQSkZJRgABAQEBLAEsAAD/4QBwRXhp...+gKlSv+1v/2Q==\",\"ENTITY_TYPE\":\"CHAT\",\"ENTITY_ID\":\"13\",\"BOT_ID\":1291,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatGet::new("CHAT", "13"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ENTITY_TYPE\":\"CHAT\",\"ENTITY_ID\":\"13\"}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.leave",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatLeave::new(13)
+                        .bot_id(39)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":13,\"BOT_ID\":39,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.sendTyping",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatSendTyping::new("chat123")
+                        .bot_id(39)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"DIALOG_ID\":\"chat123\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.setManager",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatSetManager::new(2725, 1269)
+                        .is_manager(true)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"USER_ID\":1269,\"IS_MANAGER\":\"Y\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.setOwner",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatSetOwner::new(2727, 1269),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CHAT_ID\":2727,\"USER_ID\":1269}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.updateAvatar",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUpdateAvatar::new(
+                            2725,
+                            "/9j/4QAYRXhpZgAAS...CgCgCgCgP/9k=",
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"AVATAR\":\"/9j/4QAYRXhpZgAAS...CgCgCgCgP/9k=\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.updateColor",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUpdateColor::new(
+                            2725,
+                            bitrix24_api::generated::imbot::ChatUpdateColorColor::from(
+                                "PINK",
+                            ),
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"COLOR\":\"PINK\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.updateTitle",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUpdateTitle::new(
+                            2725,
+                            "New name for the chat",
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"TITLE\":\"New name for the chat\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.user.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUserAdd::new(
+                            2725,
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("1269")
+                                .unwrap()
+                            ],
+                        )
+                        .hide_history(true)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"USERS\":[1269],\"HIDE_HISTORY\":\"Y\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.user.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUserDelete::new(2725, 1269)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"USER_ID\":1269,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.chat.user.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::ChatUserList::new(2725)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CHAT_ID\":2725,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.dialog.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::DialogGet::new("chat2725"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"DIALOG_ID\":\"chat2725\"}").unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.command.answer",
+        Err("the example leaves out the required `COMMAND`"),
+        serde_json::from_str(
+                "{\"COMMAND_ID\":99,\"MESSAGE_ID\":33871,\"MESSAGE\":\"Accepted. Executing command.\",\"SYSTEM\":\"N\",\"URL_PREVIEW\":\"Y\",\"ATTACH\":{\"BLOCKS\":[{\"MESSAGE\":\"Task details\"},{\"DELIMITER\":true},{\"LINK\":{\"NAME\":\"Open\",\"LINK\":\"https://example.com\"}}]},\"KEYBOARD\":{\"BUTTONS\":[{\"TEXT\":\"Repeat\",\"COMMAND\":\"echo repeat\"}]},\"MENU\":[{\"TEXT\":\"bitrix24\",\"LINK\":\"https://bitrix24.com\"}],\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.command.register",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::CommandRegister::new(
+                            1291,
+                            "echo",
+                            "https://example.com/bot/command.php",
+                            vec![
+                                bitrix24_api::generated::imbot::CommandLang::new("de",
+                                "Echo").params("text"),
+                                bitrix24_api::generated::imbot::CommandLang::new("en",
+                                "Echo").params("text")
+                            ],
+                        )
+                        .common(true)
+                        .hidden(false)
+                        .extranet_support(false)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":1291,\"COMMAND\":\"echo\",\"EVENT_COMMAND_ADD\":\"https://example.com/bot/command.php\",\"LANG\":[{\"LANGUAGE_ID\":\"de\",\"TITLE\":\"Echo\",\"PARAMS\":\"text\"},{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Echo\",\"PARAMS\":\"text\"}],\"COMMON\":\"Y\",\"HIDDEN\":\"N\",\"EXTRANET_SUPPORT\":\"N\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.command.unregister",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::CommandUnregister::new(99)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"COMMAND_ID\":99,\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.command.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::CommandUpdate::new(
+                            99,
+                            bitrix24_api::generated::imbot::CommandUpdateFields::new()
+                                .command("echo2")
+                                .event_command_add("https://example.com/bot/command.php")
+                                .hidden(false)
+                                .extranet_support(true)
+                                .lang(
+                                    vec![
+                                        bitrix24_api::generated::imbot::CommandLang::new("de",
+                                        "Echo 2").params("text"),
+                                        bitrix24_api::generated::imbot::CommandLang::new("en",
+                                        "Echo 2").params("text")
+                                    ],
+                                ),
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"COMMAND_ID\":99,\"FIELDS\":{\"COMMAND\":\"echo2\",\"EVENT_COMMAND_ADD\":\"https://example.com/bot/command.php\",\"HIDDEN\":\"N\",\"EXTRANET_SUPPORT\":\"Y\",\"LANG\":[{\"LANGUAGE_ID\":\"de\",\"TITLE\":\"Echo 2\",\"PARAMS\":\"text\"},{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Echo 2\",\"PARAMS\":\"text\"}]},\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.message.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::MessageAdd::new("Message text")
+                        .bot_id(39)
+                        .dialog_id("chat123")
+                        .system(false)
+                        .url_preview(true)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"DIALOG_ID\":\"chat123\",\"MESSAGE\":\"Message text\",\"SYSTEM\":\"N\",\"URL_PREVIEW\":\"Y\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.message.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::MessageDelete::new(19880117)
+                        .bot_id(39)
+                        .complete(false)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"MESSAGE_ID\":19880117,\"COMPLETE\":\"N\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.message.like",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::MessageLike::new(19880117)
+                        .bot_id(39)
+                        .action(
+                            bitrix24_api::generated::imbot::MessageLikeAction::from(
+                                "auto",
+                            ),
+                        )
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"MESSAGE_ID\":19880117,\"ACTION\":\"auto\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "imbot")]
+    out.push((
+        "imbot.message.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::imbot::MessageUpdate::new(19880117)
+                        .bot_id(39)
+                        .message("Updated text")
+                        .url_preview(true)
+                        .client_id("**put_your_client_id_here**"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"BOT_ID\":39,\"MESSAGE_ID\":19880117,\"MESSAGE\":\"Updated text\",\"URL_PREVIEW\":\"Y\",\"CLIENT_ID\":\"**put_your_client_id_here**\"}",
+            )
+            .unwrap(),
+    ));
     #[cfg(feature = "imconnector")]
     out.push((
         "imconnector.chat.name.set",
@@ -891,6 +11458,4197 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                 .unwrap(),
         ),
         serde_json::from_str("{\"CHAT_ID\":2043}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogcomment.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogcommentAdd::new(
+                            403,
+                            "Comment on the post",
+                        )
+                        .files(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value >
+                                ("[\"example.txt\",\"SXQncyBhIHRlc3QgZmlsZSBmb3IgQml0cml4IFJlc3QgQVBJLg==\"]")
+                                .unwrap()
+                            ],
+                        )
+                        .user_id(27),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"POST_ID\":403,\"TEXT\":\"Comment on the post\",\"USER_ID\":27,\"FILES\":[[\"example.txt\",\"SXQncyBhIHRlc3QgZmlsZSBmb3IgQml0cml4IFJlc3QgQVBJLg==\"]]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogcomment.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogcommentDelete::new(197)
+                        .user_id(503),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"COMMENT_ID\":197,\"USER_ID\":503}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogcomment.user.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogcommentUserGet::new()
+                        .user_id(28)
+                        .first_id(215)
+                        .last_id(216),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"USER_ID\":28,\"FIRST_ID\":215,\"LAST_ID\":216}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.add",
+        Err("the example leaves out the required `UF_\\`"),
+        serde_json::from_str(
+                "{\"POST_TITLE\":\"New Regulation\",\"POST_MESSAGE\":\"From November 1, the approval process is updated.\",\"DEST\":[\"UA\"],\"TAGS\":\"regulation,approval,update\",\"IMPORTANT\":\"Y\",\"FILES\":[[\"first-image.jpg\",\"iVBORw0KGgoAAAANSUhEUgAAAAUA...\"],[\"second-image.jpg\",\"iVBORw0KGgoAAAANSUhEUgAAAAUA...\"]]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::log::BlogpostDelete::new(211))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"POST_ID\":211}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogpostGet::new().post_id(217),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"POST_ID\":217}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.getusers.important",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogpostGetusersImportant::new(221),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"POST_ID\":221}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.share",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::log::BlogpostShare::new(
+                        217,
+                        vec![
+                            bitrix24_api::generated::log::BlogpostShareDest::from("SG69"),
+                            bitrix24_api::generated::log::BlogpostShareDest::from("DR4")
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"POST_ID\":217,\"DEST\":[\"SG69\",\"DR4\"]}").unwrap(),
+    ));
+    #[cfg(feature = "log")]
+    out.push((
+        "log.blogpost.update",
+        Err("the example leaves out the required `UF_\\`"),
+        serde_json::from_str(
+                "{\"POST_ID\":217,\"POST_TITLE\":\"New Message Title\",\"FILES\":{\"505\":\"del\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.mailbox.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MailboxFieldGet::new("email")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"email\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.mailbox.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MailboxFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.mailbox.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MailboxGet::new(1)
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"name\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"email\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"senderName\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":1,\"select\":[\"id\",\"name\",\"email\",\"senderName\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.mailbox.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MailboxList::new()
+                        .name("work")
+                        .email("example.com")
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"work\",\"email\":\"example.com\",\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.mailbox.senders",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MailboxSenders::new()
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.createcalendarevent",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageCreatecalendarevent::new(
+                            15,
+                            "2026-04-15 10:00:00",
+                            "2026-04-15 11:00:00",
+                        )
+                        .name("Meeting regarding the contract"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"messageId\":15,\"dateFrom\":\"2026-04-15 10:00:00\",\"dateTo\":\"2026-04-15 11:00:00\",\"name\":\"Meeting regarding the contract\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.createchat",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageCreatechat::new(15),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"messageId\":15}").unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.createcrmactivity",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageCreatecrmactivity::new(15),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"messageId\":15}").unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.createfeedpost",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageCreatefeedpost::new(15)
+                        .title("Contract discussion"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"messageId\":15,\"title\":\"Contract discussion\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.createtask",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageCreatetask::new(15)
+                        .title("Prepare the contract")
+                        .responsible_id(7),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"messageId\":15,\"title\":\"Prepare the contract\",\"responsibleId\":7}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageFieldGet::new("subject")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"subject\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.forward",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageForward::new(
+                        15,
+                        "user@example.com",
+                        vec![
+                            serde_json::from_str:: < serde_json::Value >
+                            ("\"manager@example.com\"").unwrap()
+                        ],
+                        "Fwd: Contract",
+                        "Forwarding the email.",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"forwardMessageId\":15,\"from\":\"user@example.com\",\"to\":[\"manager@example.com\"],\"subject\":\"Fwd: Contract\",\"body\":\"Forwarding the email.\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageGet::new(15)
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"mailboxId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"mailboxEmail\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"subject\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"from\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"to\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"cc\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"date\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"isSeen\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"hasAttachments\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"url\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"bindings\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"body\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":15,\"select\":[\"id\",\"mailboxId\",\"mailboxEmail\",\"subject\",\"from\",\"to\",\"cc\",\"date\",\"isSeen\",\"hasAttachments\",\"url\",\"bindings\",\"body\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageList::new()
+                        .mailbox_id(1)
+                        .search_query("contract")
+                        .has_attachments(true)
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"mailboxId\":1,\"searchQuery\":\"contract\",\"hasAttachments\":true,\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.movetofolder",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageMovetofolder::new(
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("15").unwrap(),
+                            serde_json::from_str:: < serde_json::Value > ("16").unwrap()
+                        ],
+                        "spam",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"messageIds\":[15,16],\"action\":\"spam\"}").unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.removecrmactivity",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageRemovecrmactivity::new(15),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"messageId\":15}").unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.reply",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageReply::new(
+                        15,
+                        "user@example.com",
+                        vec![
+                            serde_json::from_str:: < serde_json::Value >
+                            ("\"client@example.com\"").unwrap()
+                        ],
+                        "Re: Agreement",
+                        "Thank you, received.",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"replyToMessageId\":15,\"from\":\"user@example.com\",\"to\":[\"client@example.com\"],\"subject\":\"Re: Agreement\",\"body\":\"Thank you, received.\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.send",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageSend::new(
+                        "user@example.com",
+                        vec![
+                            serde_json::from_str:: < serde_json::Value >
+                            ("\"client@example.com\"").unwrap()
+                        ],
+                        "Business Proposal",
+                        "Hello. I am sending the materials.",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"from\":\"user@example.com\",\"to\":[\"client@example.com\"],\"subject\":\"Business Proposal\",\"body\":\"Hello. I am sending the materials.\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.message.thread",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::MessageThread::new(15).limit(20),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":15,\"limit\":20}").unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.recipient.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::RecipientFieldGet::new("email")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"email\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.recipient.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::RecipientFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.recipient.listcontacts",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::RecipientListcontacts::new()
+                        .query("client")
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"query\":\"client\",\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mail")]
+    out.push((
+        "mail.recipient.listemployees",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mail::RecipientListemployees::new("John")
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"page\":1,\"limit\":20,\"offset\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"query\":\"John\",\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mailservice")]
+    out.push((
+        "mailservice.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mailservice::Add::new("My Mail Service")
+                        .active(true)
+                        .server("imap.my-mail.com")
+                        .port(993)
+                        .encryption(true)
+                        .link("https://mail.my-mail.com/")
+                        .sort(500),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"NAME\":\"My Mail Service\",\"ACTIVE\":\"Y\",\"SERVER\":\"imap.my-mail.com\",\"PORT\":993,\"ENCRYPTION\":\"Y\",\"LINK\":\"https://mail.my-mail.com/\",\"SORT\":500}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "mailservice")]
+    out.push((
+        "mailservice.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::mailservice::Delete::new(31))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":31}").unwrap(),
+    ));
+    #[cfg(feature = "mailservice")]
+    out.push((
+        "mailservice.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::mailservice::Get::new(31))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":31}").unwrap(),
+    ));
+    #[cfg(feature = "mailservice")]
+    out.push((
+        "mailservice.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::mailservice::Update::new(31)
+                        .active(false)
+                        .name("Updated Mail Service")
+                        .server("imap.my2-mail.com")
+                        .port(993)
+                        .encryption(true)
+                        .link("https://mail.my2-mail.com/")
+                        .sort(600),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ID\":31,\"NAME\":\"Updated Mail Service\",\"ACTIVE\":\"N\",\"SERVER\":\"imap.my2-mail.com\",\"PORT\":993,\"ENCRYPTION\":\"Y\",\"LINK\":\"https://mail.my2-mail.com/\",\"SORT\":600}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "main")]
+    out.push((
+        "main.eventlog.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::main::EventlogFieldGet::new("timestampX")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"timestampX\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "main")]
+    out.push((
+        "main.eventlog.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::main::EventlogFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "main")]
+    out.push((
+        "main.eventlog.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::main::EventlogGet::new(1250))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1250}").unwrap(),
+    ));
+    #[cfg(feature = "main")]
+    out.push((
+        "main.eventlog.list",
+        Err("the example sends `id`, which `EventlogListOrder` does not have"),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"timestampX\",\"severity\",\"auditTypeId\",\"moduleId\",\"itemId\",\"userId\",\"description\"],\"filter\":[[\"timestampX\",\">=\",\"2026-01-30T00:00:00+02:00\"],[\"timestampX\",\"<\",\"2026-01-31T00:00:00+02:00\"]],\"order\":{\"id\":\"ASC\"},\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "main")]
+    out.push((
+        "main.eventlog.tail",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::main::EventlogTail::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"timestampX\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"severity\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"auditTypeId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"moduleId\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"itemId\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"userId\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"description\"").unwrap()
+                            ],
+                        )
+                        .filter(vec![])
+                        .cursor(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"field\":\"id\",\"value\":446313,\"order\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"timestampX\",\"severity\",\"auditTypeId\",\"moduleId\",\"itemId\",\"userId\",\"description\"],\"filter\":[],\"cursor\":{\"field\":\"id\",\"value\":446313,\"order\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "messageservice")]
+    out.push((
+        "messageservice.message.status.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::messageservice::MessageStatusUpdate::new(
+                        "provider1",
+                        "65575980fa531ac284c2ee68f81ebebd",
+                        bitrix24_api::generated::messageservice::MessageStatusUpdateStatus::from(
+                            "delivered",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CODE\":\"provider1\",\"MESSAGE_ID\":\"65575980fa531ac284c2ee68f81ebebd\",\"STATUS\":\"delivered\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "messageservice")]
+    out.push((
+        "messageservice.sender.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::messageservice::SenderAdd::new(
+                            "provider1",
+                            "SMS",
+                            "https://provider.example/api/handler",
+                            serde_json::from_str::<serde_json::Value>("\"Provider 1\"")
+                                .unwrap(),
+                        )
+                        .description(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("\"Main SMS provider\"")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CODE\":\"provider1\",\"TYPE\":\"SMS\",\"HANDLER\":\"https://provider.example/api/handler\",\"NAME\":\"Provider 1\",\"DESCRIPTION\":\"Main SMS provider\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "messageservice")]
+    out.push((
+        "messageservice.sender.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::messageservice::SenderDelete::new(
+                        "provider1",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CODE\":\"provider1\"}").unwrap(),
+    ));
+    #[cfg(feature = "messageservice")]
+    out.push((
+        "messageservice.sender.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::messageservice::SenderList::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "messageservice")]
+    out.push((
+        "messageservice.sender.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::messageservice::SenderUpdate::new(
+                            "provider1",
+                        )
+                        .handler("https://provider.example/api/new-handler")
+                        .name(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("\"Provider 1 Updated\"")
+                                .unwrap(),
+                        )
+                        .description(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("\"Updated description\"")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CODE\":\"provider1\",\"HANDLER\":\"https://provider.example/api/new-handler\",\"NAME\":\"Provider 1 Updated\",\"DESCRIPTION\":\"Updated description\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionAdd::new(
+                        bitrix24_api::generated::note::CollectionAddFields::new(
+                                "Product documentation",
+                            )
+                            .position(100),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"name\":\"Product documentation\",\"position\":100}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.archive",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionArchive::new(42),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":42}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionDelete::new(42),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":42}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionFieldGet::new("name")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"name\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::note::CollectionGet::new(42))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":42}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionList::new()
+                        .pagination(
+                            bitrix24_api::generated::note::CollectionListPagination::new()
+                                .limit(50)
+                                .after_cursor(
+                                    bitrix24_api::generated::note::CollectionListAfterCursor::new(
+                                        100,
+                                        42,
+                                    ),
+                                ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"pagination\":{\"limit\":50,\"afterCursor\":{\"position\":100,\"id\":42}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.collection.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::CollectionUpdate::new(
+                        42,
+                        bitrix24_api::generated::note::CollectionUpdateFields::new(
+                            "Product documentation",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":42,\"fields\":{\"name\":\"Product documentation\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.archive",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::note::DocumentArchive::new(77))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":77}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::note::DocumentDelete::new(77))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":77}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentFieldGet::new("title")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"title\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::note::DocumentGet::new(42))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":42}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.search.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentSearchFieldGet::new("snippet")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"snippet\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.search.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentSearchFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.search.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentSearchList::new(
+                            "borscht recipe",
+                        )
+                        .pagination(
+                            bitrix24_api::generated::note::DocumentSearchListPagination::new()
+                                .limit(50),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"query\":\"borscht recipe\",\"pagination\":{\"limit\":50}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.tree.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentTreeFieldGet::new("children")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"children\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.tree.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentTreeFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.tree.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentTreeList::new(123),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"collectionId\":123}").unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.document.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentUpdate::new(
+                            77,
+                            bitrix24_api::generated::note::DocumentUpdateFields::new()
+                                .title("Chapter 1 (updated)")
+                                .markdown(
+                                    "# Chapter 1\n\nUpdated text\n\n[[image fileId=5001 width=30.98 align=left]]",
+                                ),
+                        )
+                        .overwrite(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":77,\"fields\":{\"title\":\"Chapter 1 (updated)\",\"markdown\":\"# Chapter 1\\n\\nUpdated text\\n\\n[[image fileId=5001 width=30.98 align=left]]\"},\"overwrite\":false}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.file.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::FileAdd::new(
+                        77,
+                        "diagram.png",
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"documentId\":77,\"fileName\":\"diagram.png\",\"fileContent\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.file.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::FileFieldGet::new("assetMarkdown")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"assetMarkdown\",\"select\":[\"name\",\"type\",\"title\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.file.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::FileFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"sortable\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"filterable\",\"sortable\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
+        "note.file.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::note::FileGet::new(5001, 77))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":5001,\"documentId\":77}").unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "placement.bind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::placement::Bind::new(
+                            "PLACEMENT_CODE",
+                            "http://myapp.com/handler/?type=1",
+                        )
+                        .title("title")
+                        .description("description")
+                        .group_name("group")
+                        .lang_all(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "{\"en\":{\"TITLE\":\"title\",\"DESCRIPTION\":\"description\",\"GROUP_NAME\":\"group\"},\"de\":{\"TITLE\":\"Titel\",\"DESCRIPTION\":\"Beschreibung\",\"GROUP_NAME\":\"Gruppe\"}}",
+                                )
+                                .unwrap(),
+                        )
+                        .options(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"errorHandlerUrl\":\"http://myapp.com/error/\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"PLACEMENT\":\"PLACEMENT_CODE\",\"HANDLER\":\"http://myapp.com/handler/?type=1\",\"OPTIONS\":{\"errorHandlerUrl\":\"http://myapp.com/error/\"},\"TITLE\":\"title\",\"DESCRIPTION\":\"description\",\"GROUP_NAME\":\"group\",\"LANG_ALL\":{\"en\":{\"TITLE\":\"title\",\"DESCRIPTION\":\"description\",\"GROUP_NAME\":\"group\"},\"de\":{\"TITLE\":\"Titel\",\"DESCRIPTION\":\"Beschreibung\",\"GROUP_NAME\":\"Gruppe\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "placement.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::placement::Get::new()).unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "placement.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::placement::List::new().scope("crm"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"SCOPE\":\"crm\"}").unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "placement.unbind",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::placement::Unbind::new(
+                            "CRM_LEAD_DETAIL_TAB",
+                        )
+                        .handler("https://www.myapplicationhost.com/placement/"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"PLACEMENT\":\"CRM_LEAD_DETAIL_TAB\",\"HANDLER\":\"https://www.myapplicationhost.com/placement/\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "userfieldtype.add",
+        Err("`OPTIONS` is typed `any[]` but the example sends {\"height\":60}"),
+        serde_json::from_str(
+                "{\"USER_TYPE_ID\":\"test_type\",\"HANDLER\":\"https://www.myapplication.com/handler/\",\"TITLE\":\"Updated test type\",\"DESCRIPTION\":\"Test userfield type for documentation with updated description\",\"OPTIONS\":{\"height\":60}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "userfieldtype.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::placement::UserfieldtypeDelete::new("test"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"USER_TYPE_ID\":\"test\"}").unwrap(),
+    ));
+    #[cfg(feature = "placement")]
+    out.push((
+        "userfieldtype.update",
+        Err("`OPTIONS` is typed `any[]` but the example sends {\"height\":60}"),
+        serde_json::from_str(
+                "{\"USER_TYPE_ID\":\"test_type\",\"HANDLER\":\"https://www.myapplication.com/handler/\",\"TITLE\":\"Updated test type\",\"DESCRIPTION\":\"Test userfield type for documentation with updated description\",\"OPTIONS\":{\"height\":60}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "salescenter")]
+    out.push((
+        "salescenter.payment.getPublicUrl",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::salescenter::PaymentGetPublicUrl::new(
+                        serde_json::from_str::<serde_json::Value>("1063").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1063}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemAdd::new(
+                        13,
+                        bitrix24_api::generated::task::ChecklistitemAddFields::new(
+                                "Prepare the report",
+                            )
+                            .sort_index(200)
+                            .is_complete(false)
+                            .is_important(true)
+                            .members(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("{\"547\":{\"TYPE\":\"A\"}}")
+                                    .unwrap(),
+                            )
+                            .parent_id(457),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":13,\"FIELDS\":{\"TITLE\":\"Prepare the report\",\"PARENT_ID\":457,\"SORT_INDEX\":200,\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"Y\",\"MEMBERS\":{\"547\":{\"TYPE\":\"A\"}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.complete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemComplete::new(8017, 433),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":433}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemDelete::new(13, 475),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13,\"ITEMID\":475}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.getlist",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemGetlist::new(8017)
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"IS_COMPLETE\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ORDER\":{\"IS_COMPLETE\":\"ASC\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.getmanifest",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemGetmanifest::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemGet::new(8017, 479),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":479}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.isactionallowed",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemIsactionallowed::new(
+                        8017,
+                        475,
+                        2,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":475,\"ACTIONID\":2}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.moveafteritem",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemMoveafteritem::new(
+                        13,
+                        475,
+                        447,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13,\"ITEMID\":475,\"AFTERITEMID\":447}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.renew",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemRenew::new(13, 475),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13,\"ITEMID\":475}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.checklistitem.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ChecklistitemUpdate::new(
+                        13,
+                        475,
+                        bitrix24_api::generated::task::ChecklistitemUpdateFields::new()
+                            .title("Prepare report")
+                            .sort_index(100)
+                            .is_complete(false)
+                            .is_important(false)
+                            .members(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("{\"547\":{\"TYPE\":\"A\"},\"125\":{\"TYPE\":\"U\"}}")
+                                    .unwrap(),
+                            )
+                            .parent_id(447),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":13,\"ITEMID\":475,\"FIELDS\":{\"TITLE\":\"Prepare report\",\"PARENT_ID\":447,\"SORT_INDEX\":100,\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"N\",\"MEMBERS\":{\"547\":{\"TYPE\":\"A\"},\"125\":{\"TYPE\":\"U\"}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemAdd::new(
+                        8017,
+                        bitrix24_api::generated::task::CommentitemAddFields::new(
+                                "Text of the new task comment",
+                            )
+                            .author_id(503)
+                            .post_date("2025-07-15T14:30:00+02:00")
+                            .uf_forum_message_doc(
+                                vec![
+                                    serde_json::from_str:: < serde_json::Value > ("\"n4755\"")
+                                    .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                    ("\"n4753\"").unwrap()
+                                ],
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":8017,\"FIELDS\":{\"POST_MESSAGE\":\"Text of the new task comment\",\"AUTHOR_ID\":503,\"POST_DATE\":\"2025-07-15T14:30:00+02:00\",\"UF_FORUM_MESSAGE_DOC\":[\"n4755\",\"n4753\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemDelete::new(8017, 3155),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":3155}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.getlist",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemGetlist::new(8017)
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"POST_DATE\":\"asc\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"AUTHOR_ID\":503,\">=POST_DATE\":\"2025-01-01\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":8017,\"ORDER\":{\"POST_DATE\":\"asc\"},\"FILTER\":{\"AUTHOR_ID\":503,\">=POST_DATE\":\"2025-01-01\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.getmanifest",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemGetmanifest::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemGet::new(8017, 3157),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":3157}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.isactionallowed",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemIsactionallowed::new(
+                        8017,
+                        3157,
+                        2,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":8017,\"ITEMID\":3157,\"ACTIONID\":2}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.commentitem.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::CommentitemUpdate::new(
+                        8017,
+                        3167,
+                        bitrix24_api::generated::task::CommentitemUpdateFields::new(
+                                "Comment updated",
+                            )
+                            .uf_forum_message_doc(
+                                vec![
+                                    serde_json::from_str:: < serde_json::Value > ("\"n4755\"")
+                                    .unwrap()
+                                ],
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":8017,\"ITEMID\":3167,\"FIELDS\":{\"POST_MESSAGE\":\"Comment updated\",\"UF_FORUM_MESSAGE_DOC\":[\"n4755\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.comment.add",
+        Err("the example sends `FIELDS`, which `CommentAdd` does not have"),
+        serde_json::from_str(
+                "{\"TASKID\":1,\"FIELDS\":{\"POST_MESSAGE\":\"comment text\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.addfile",
+        Err("the example sends `FILE`, which `ItemAddfile` does not have"),
+        serde_json::from_str(
+                "{\"TASK_ID\":\"140\",\"FILE\":{\"NAME\":\"desc.txt\",\"CONTENT\":\"BASE64_ENCODED_CONTENT_OF_DESC.TXT\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.addtofavorite",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemAddtofavorite::new()
+                        .task_id(
+                            serde_json::from_str::<serde_json::Value>("10").unwrap(),
+                        )
+                        .params(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"AFFECT_CHILDREN\":\"Y\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASK_ID\":10,\"PARAMS\":{\"AFFECT_CHILDREN\":\"Y\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.add",
+        Err("the example sends `fields`, which `ItemAdd` does not have"),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"created via REST API at **current_datetime_here**\",\"RESPONSIBLE_ID\":1,\"DEADLINE\":\"2013-05-13T16:06:06+03:00\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.approve",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemApprove::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.complete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemComplete::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.defer",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDefer::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.delegate",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDelegate::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap())
+                        .userid(serde_json::from_str::<serde_json::Value>("3").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13,\"USERID\":3}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.deletefile",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDeletefile::new()
+                        .task_id(serde_json::from_str::<serde_json::Value>("3").unwrap())
+                        .attachment_id(
+                            serde_json::from_str::<serde_json::Value>("28").unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASK_ID\":3,\"ATTACHMENT_ID\":28}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.deletefromfavorite",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDeletefromfavorite::new()
+                        .task_id(
+                            serde_json::from_str::<serde_json::Value>("10").unwrap(),
+                        )
+                        .params(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"AFFECT_CHILDREN\":\"Y\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASK_ID\":10,\"PARAMS\":{\"AFFECT_CHILDREN\":\"Y\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDelete::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.disapprove",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemDisapprove::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getallowedactions",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemGetallowedactions::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getallowedtaskactionsasstrings",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemGetallowedtaskactionsasstrings::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getdata",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemGetdata::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("2").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":2}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getdependson",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemGetdependson::new()
+                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getdescription",
+        Err("the example sends `USERID`, which `ItemGetdescription` does not have"),
+        serde_json::from_str("{\"TASKID\":13,\"USERID\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.getmanifest",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::ItemGetmanifest::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.isactionallowed",
+        Err("the example sends `ACTION`, which `ItemIsactionallowed` does not have"),
+        serde_json::from_str("{\"TASKID\":13,\"ACTION\":6}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.list",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::ItemList::new()).unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.renew",
+        Err("the example sends `taskId`, which `ItemRenew` does not have"),
+        serde_json::from_str("{\"taskId\":13}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.startexecution",
+        Err("the example sends `taskId`, which `ItemStartexecution` does not have"),
+        serde_json::from_str("{\"taskId\":3}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.update",
+        Err("the example sends `taskId`, which `ItemUpdate` does not have"),
+        serde_json::from_str("{\"taskId\":1,\"fields\":{\"TIME_ESTIMATE\":113}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.logitem.list",
+        Err("the example sends `taskId`, which `LogitemList` does not have"),
+        serde_json::from_str("{\"taskId\":1205}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.items.getlist",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::ItemsGetlist::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemAdd::new(
+                        691,
+                        bitrix24_api::generated::task::ElapseditemArfields::new(
+                            113,
+                            "comment text",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":691,\"ARFIELDS\":{\"SECONDS\":113,\"COMMENT_TEXT\":\"comment text\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemDelete::new(691, 5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":691,\"ITEMID\":5}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.getlist",
+        Err(
+            "`ElapseditemGetlist` is sent as [{\"ID\":\"desc\"},{\">=CREATED_DATE\":\"2024-02-16\"}], not an object",
+        ),
+        serde_json::from_str("[{\"ID\":\"desc\"},{\">=CREATED_DATE\":\"2024-02-16\"}]")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.getmanifest",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemGetmanifest::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemGet::new(691, 1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":691,\"ITEMID\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.isActionAllowed",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemIsActionAllowed::new(
+                        691,
+                        5,
+                        1,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"TASKID\":691,\"ITEMID\":5,\"ACTIONID\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.elapseditem.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ElapseditemUpdate::new(
+                        691,
+                        5,
+                        bitrix24_api::generated::task::ElapseditemArfields::new(
+                            113,
+                            "comment text",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TASKID\":691,\"ITEMID\":5,\"ARFIELDS\":{\"SECONDS\":113,\"COMMENT_TEXT\":\"comment text\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.activate",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksFlowFlowActivate::new(517),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"flowId\":517}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.create",
+        Err(
+            "`taskCreators` is typed `map of any` but the example sends [[\"meta-user\",\"all-users\"]]",
+        ),
+        serde_json::from_str(
+                "{\"flowData\":{\"name\":\"Unique Flow Name\",\"description\":\"Flow description\",\"plannedCompletionTime\":7200,\"distributionType\":\"manually\",\"responsibleList\":[[\"user\",\"3\"]],\"taskCreators\":[[\"meta-user\",\"all-users\"]],\"matchWorkTime\":1,\"notifyAtHalfTime\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksFlowFlowDelete::new(
+                        bitrix24_api::generated::task::TasksFlowFlowDeleteFlowData::new(
+                            517,
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"flowData\":{\"id\":517}}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksFlowFlowGet::new(517),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"flowId\":517}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.isExists",
+        Err("the example leaves out the required `name`"),
+        serde_json::from_str("{\"flowData\":{\"name\":\"Flow Name\"}}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.pin",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksFlowFlowPin::new(517),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"flowId\":517}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.flow.Flow.update",
+        Err(
+            "`taskCreators` is typed `map of any` but the example sends [[\"meta-user\",\"all-users\"]]",
+        ),
+        serde_json::from_str(
+                "{\"flowData\":{\"id\":517,\"name\":\"Updated Flow Name\",\"description\":\"Updated description\",\"plannedCompletionTime\":7200,\"distributionType\":\"manually\",\"responsibleList\":[[\"user\",\"3\"]],\"taskCreators\":[[\"meta-user\",\"all-users\"]],\"matchWorkTime\":1,\"notifyAtHalfTime\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.planner.getlist",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::PlannerGetlist::new())
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.result.addFromComment",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskResultAddFromComment::new(
+                        3199,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"commentId\":3199}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.result.deleteFromComment",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskResultDeleteFromComment::new(
+                        3199,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"commentId\":3199}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.result.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskResultList::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::StagesAdd::new(
+                            bitrix24_api::generated::task::StagesAddFields::new(
+                                    "Stage title",
+                                )
+                                .color("#FFAAEE")
+                                .after_id(1)
+                                .entity_id(1),
+                        )
+                        .is_admin(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"Stage title\",\"COLOR\":\"#FFAAEE\",\"AFTER_ID\":1,\"ENTITY_ID\":1},\"isAdmin\":false}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.canmovetask",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::StagesCanmovetask::new(1, "U"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityId\":1,\"entityType\":\"U\"}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::StagesDelete::new(5))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":5}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.get",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::StagesGet::new(0))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"entityId\":0}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.movetask",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::StagesMovetask::new(1, 2)
+                        .before(3)
+                        .after(4),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":1,\"stageId\":2,\"before\":3,\"after\":4}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.stages.update",
+        Err(
+            "`fields` is typed `StagesUpdateField[]` but the example sends {\"TITLE\":\"New Stage\",\"SORT\":200,\"COLOR\":\"FF5733\"}",
+        ),
+        serde_json::from_str(
+                "{\"id\":5,\"fields\":{\"TITLE\":\"New Stage\",\"SORT\":200,\"COLOR\":\"FF5733\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.complete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskComplete::new(1),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.defer",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskDefer::new(1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.pause",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskPause::new(1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.renew",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskRenew::new(1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.start",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskStart::new(1))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":1}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.dependence.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::DependenceAdd::new(100, 101, 0),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskIdFrom\":100,\"taskIdTo\":101,\"linkType\":0}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.dependence.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::DependenceDelete::new(100, 101),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskIdFrom\":100,\"taskIdTo\":101}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskAdd::new(
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"TITLE\":\"Task Title\",\"DEADLINE\":\"2025-12-31T23:59:59\",\"CREATED_BY\":456,\"RESPONSIBLE_ID\":123,\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"]}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"TITLE\":\"Task Title\",\"DEADLINE\":\"2025-12-31T23:59:59\",\"CREATED_BY\":456,\"RESPONSIBLE_ID\":123,\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.approve",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskApprove::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.counters.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskCountersGet::new()
+                        .user_id(547)
+                        .group_id(0)
+                        .r#type("view_all"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"userId\":547,\"groupId\":0,\"type\":\"view_all\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.delegate",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskDelegate::new(8017, 547),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017,\"userId\":547}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskDelete::new(8131),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8131}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.disapprove",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskDisapprove::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.files.attach",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskFilesAttach::new(8017, 1065),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017,\"fileId\":1065}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.getaccess",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskGetaccess::new(8017)
+                        .users(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("503")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("547").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017,\"users\":[503,547]}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.getFields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskGetFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskGet::new()
+                        .task_id(8017)
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"TITLE\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"DESCRIPTION\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"CREATED_BY\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"RESPONSIBLE_ID\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"DEADLINE\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"UF_CRM_TASK\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"UF_TASK_WEBDAV_FILES\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"taskId\":8017,\"select\":[\"ID\",\"TITLE\",\"DESCRIPTION\",\"CREATED_BY\",\"RESPONSIBLE_ID\",\"DEADLINE\",\"UF_CRM_TASK\",\"UF_TASK_WEBDAV_FILES\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.history.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskHistoryList::new(8137)
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"FIELD\":\"COMMENT\"}")
+                                .unwrap(),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"createdDate\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"taskId\":8137,\"filter\":{\"FIELD\":\"COMMENT\"},\"order\":{\"createdDate\":\"ASC\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskList::new()
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "DEADLINE".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "PRIORITY".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "!STATUS".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("6").unwrap(),
+                                ),
+                                (
+                                    ">=DEADLINE".to_owned(),
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("\"$(date +%Y-%m-%d)\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "RESPONSIBLE_ID".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("547").unwrap(),
+                                ),
+                                (
+                                    "::SUBFILTER-PARAMS".to_owned(),
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"FAVORITE\":\"Y\"}")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"TITLE\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"DESCRIPTION\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"STATUS\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"subStatus\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"DEADLINE\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"CREATED_DATE\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"RESPONSIBLE_ID\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"ACCOMPLICES\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"AUDITORS\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"TAGS\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"COUNTERS\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"PRIORITY\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"MARK\"")
+                                .unwrap()
+                            ],
+                        )
+                        .params(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >(
+                                    "{\"WITH_TIMER_INFO\":true,\"WITH_RESULT_INFO\":true,\"WITH_PARSED_DESCRIPTION\":true}",
+                                )
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"order\":{\"DEADLINE\":\"asc\",\"PRIORITY\":\"desc\"},\"filter\":{\"!STATUS\":6,\">=DEADLINE\":\"$(date +%Y-%m-%d)\",\"RESPONSIBLE_ID\":547,\"::SUBFILTER-PARAMS\":{\"FAVORITE\":\"Y\"}},\"select\":[\"ID\",\"TITLE\",\"DESCRIPTION\",\"STATUS\",\"subStatus\",\"DEADLINE\",\"CREATED_DATE\",\"RESPONSIBLE_ID\",\"ACCOMPLICES\",\"AUDITORS\",\"TAGS\",\"COUNTERS\",\"PRIORITY\",\"MARK\"],\"params\":{\"WITH_TIMER_INFO\":true,\"WITH_RESULT_INFO\":true,\"WITH_PARSED_DESCRIPTION\":true}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskUpdate::new(
+                        11,
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"],\"RESPONSIBLE_ID\":123}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"taskId\":11,\"fields\":{\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"],\"RESPONSIBLE_ID\":123}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.addAttachmentByContent",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistAddAttachmentByContent::new(
+                        139,
+                        37,
+                        bitrix24_api::generated::task::TasksTemplateChecklistAddAttachmentByContentAttachmentParameters::new()
+                            .name("dashboard-note.txt")
+                            .content("RGFzaGJvYXJkIG5vdGU="),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":37,\"attachmentParameters\":{\"NAME\":\"dashboard-note.txt\",\"CONTENT\":\"RGFzaGJvYXJkIG5vdGU=\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.addAttachmentsFromDisk",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistAddAttachmentsFromDisk::new(
+                        139,
+                        37,
+                        vec!["n5065".to_owned(), "n5067".to_owned()],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":37,\"filesIds\":[\"n5065\",\"n5067\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistAdd::new(
+                        139,
+                        bitrix24_api::generated::task::TasksTemplateChecklistAddFields::new(
+                                "4. Prepare the dashboard",
+                                23,
+                            )
+                            .sort_index(200)
+                            .is_complete(false)
+                            .is_important(true)
+                            .members(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("{\"547\":{\"TYPE\":\"A\"}}")
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"fields\":{\"TITLE\":\"4. Prepare the dashboard\",\"PARENT_ID\":23,\"SORT_INDEX\":200,\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"Y\",\"MEMBERS\":{\"547\":{\"TYPE\":\"A\"}}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.complete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistComplete::new(
+                        139,
+                        27,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":139,\"checkListItemId\":27}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistDelete::new(
+                        139,
+                        29,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":139,\"checkListItemId\":29}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistGet::new(
+                        139,
+                        37,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":139,\"checkListItemId\":37}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistList::new(139)
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"N\"}")
+                                .unwrap(),
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"TEMPLATE_ID\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"PARENT_ID\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value > ("\"TITLE\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"SORT_INDEX\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"IS_COMPLETE\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"IS_IMPORTANT\"").unwrap()
+                            ],
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"SORT_INDEX\":\"asc\",\"ID\":\"desc\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"filter\":{\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"N\"},\"select\":[\"ID\",\"TEMPLATE_ID\",\"PARENT_ID\",\"TITLE\",\"SORT_INDEX\",\"IS_COMPLETE\",\"IS_IMPORTANT\"],\"order\":{\"SORT_INDEX\":\"asc\",\"ID\":\"desc\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.moveAfter",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistMoveAfter::new(
+                        139,
+                        25,
+                        29,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":25,\"afterItemId\":29}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.moveBefore",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistMoveBefore::new(
+                        139,
+                        37,
+                        29,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":37,\"beforeItemId\":29}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.removeAttachments",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistRemoveAttachments::new(
+                        139,
+                        37,
+                        vec![
+                            serde_json::from_str:: < serde_json::Value > ("1119")
+                            .unwrap(), serde_json::from_str:: < serde_json::Value >
+                            ("1121").unwrap()
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":37,\"attachmentsIds\":[1119,1121]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.renew",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistRenew::new(
+                        139,
+                        27,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":139,\"checkListItemId\":27}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.checklist.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateChecklistUpdate::new(
+                        139,
+                        37,
+                        bitrix24_api::generated::task::TasksTemplateChecklistUpdateFields::new()
+                            .title("4. Prepare dashboard and send the link"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"checkListItemId\":37,\"fields\":{\"TITLE\":\"4. Prepare dashboard and send the link\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateAdd::new(
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"PARENT_ID\":8131,\"TITLE\":\"Weekly project status preparation\",\"DESCRIPTION\":\"Task template for preparing and approving weekly project status with the team and manager\",\"PRIORITY\":2,\"CREATED_BY\":101,\"RESPONSIBLE_ID\":102,\"REPLICATE\":\"Y\",\"START_DATE_PLAN_AFTER\":\"32400\",\"END_DATE_PLAN_AFTER\":\"97200\",\"REPLICATE_PARAMS\":{\"PERIOD\":\"weekly\",\"EVERY_WEEK\":1,\"WEEK_DAYS\":[2],\"TIME\":\"11:00\",\"REPEAT_TILL\":\"endless\",\"START_DATE\":\"03/16/2026 00:00:00\"},\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"PARENT_ID\":8131,\"TITLE\":\"Weekly project status preparation\",\"DESCRIPTION\":\"Task template for preparing and approving weekly project status with the team and manager\",\"PRIORITY\":2,\"CREATED_BY\":101,\"RESPONSIBLE_ID\":102,\"REPLICATE\":\"Y\",\"START_DATE_PLAN_AFTER\":\"32400\",\"END_DATE_PLAN_AFTER\":\"97200\",\"REPLICATE_PARAMS\":{\"PERIOD\":\"weekly\",\"EVERY_WEEK\":1,\"WEEK_DAYS\":[2],\"TIME\":\"11:00\",\"REPEAT_TILL\":\"endless\",\"START_DATE\":\"03/16/2026 00:00:00\"},\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateDelete::new(123),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":123}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.fields",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateFields::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateGet::new(139),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"templateId\":139}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.template.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTemplateUpdate::new(
+                        139,
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"TITLE\":\"Preparation of weekly project status and approval\",\"DESCRIPTION\":\"Updated task template for preparing weekly project status and final approval before sending\",\"PRIORITY\":1,\"TASK_CONTROL\":\"Y\",\"ADD_IN_REPORT\":\"Y\",\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"templateId\":139,\"fields\":{\"TITLE\":\"Preparation of weekly project status and approval\",\"DESCRIPTION\":\"Updated task template for preparing weekly project status and final approval before sending\",\"PRIORITY\":1,\"TASK_CONTROL\":\"Y\",\"ADD_IN_REPORT\":\"Y\",\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.favorite.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskFavoriteAdd::new(119),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":119}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.favorite.remove",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskFavoriteRemove::new(119),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":119}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.mute",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskMute::new(8017))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.pin",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::task::TasksTaskPin::new(3897))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":3897}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.startwatch",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskStartwatch::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.stopwatch",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskStopwatch::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.unmute",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskUnmute::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "tasks.task.unpin",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::TasksTaskUnpin::new(3897),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":3897}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.userfield.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemUserfieldAdd::new(
+                        bitrix24_api::generated::task::ItemUserfieldAddParams::new(
+                                "string",
+                                "UF_TASK_CLIENT_REQUEST",
+                            )
+                            .xml_id("UF_TASK_CLIENT_REQUEST")
+                            .edit_form_label(
+                                bitrix24_api::generated::task::ItemUserfieldAddEditFormLabel::new()
+                                    .de("Kundenanfrage")
+                                    .en("Client request"),
+                            )
+                            .label("Client request")
+                            .sort(220)
+                            .multiple(false)
+                            .mandatory(true)
+                            .settings(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >(
+                                        "{\"DEFAULT_VALUE\":\"Clarify the goal and expected result\",\"ROWS\":10}",
+                                    )
+                                    .unwrap(),
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"PARAMS\":{\"USER_TYPE_ID\":\"string\",\"FIELD_NAME\":\"UF_TASK_CLIENT_REQUEST\",\"XML_ID\":\"UF_TASK_CLIENT_REQUEST\",\"EDIT_FORM_LABEL\":{\"de\":\"Kundenanfrage\",\"en\":\"Client request\"},\"LABEL\":\"Client request\",\"SORT\":220,\"MULTIPLE\":\"N\",\"MANDATORY\":\"Y\",\"SETTINGS\":{\"DEFAULT_VALUE\":\"Clarify the goal and expected result\",\"ROWS\":10}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemUserfieldDelete::new(1325),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":1325}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.userfield.getlist",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemUserfieldGetlist::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ORDER\":{\"SORT\":\"ASC\"}}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.userfield.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemUserfieldGet::new(1325),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"ID\":1325}").unwrap(),
+    ));
+    #[cfg(feature = "task")]
+    out.push((
+        "task.item.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::task::ItemUserfieldUpdate::new(
+                        1325,
+                        bitrix24_api::generated::task::ItemUserfieldUpdateData::new()
+                            .edit_form_label(
+                                bitrix24_api::generated::task::ItemUserfieldUpdateEditFormLabel::new()
+                                    .en("Description of client request"),
+                            )
+                            .mandatory(false),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ID\":1325,\"DATA\":{\"EDIT_FORM_LABEL\":{\"en\":\"Description of client request\"},\"MANDATORY\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.result.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskResultAdd::new(
+                        bitrix24_api::generated::tasks::TaskFields::new(
+                            51,
+                            "Task completed",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"fields\":{\"taskId\":51,\"text\":\"Task completed\"}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.result.addfromchatmessage",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskResultAddfromchatmessage::new(
+                        bitrix24_api::generated::tasks::TaskResultAddfromchatmessageFields::new(
+                            335,
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"fields\":{\"messageId\":335}}").unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.result.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskResultDelete::new(17),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":17}").unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.result.list",
+        Err(
+            "`filter` is typed `TaskResultListFilter` but the example sends [\"taskId\",51]",
+        ),
+        serde_json::from_str(
+                "{\"filter\":[[\"taskId\",51]],\"select\":[\"id\",\"taskId\",\"text\",\"authorId\",\"createdAt\",\"status\",\"messageId\"],\"order\":{\"createdAt\":\"DESC\"},\"pagination\":{\"limit\":10,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.result.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskResultUpdate::new(
+                        17,
+                        bitrix24_api::generated::tasks::TaskResultUpdateFields::new(
+                            "Task has been completed and verified",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":17,\"fields\":{\"text\":\"Task has been completed and verified\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.access.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskAccessFieldGet::new("id")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"id\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.access.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskAccessFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.access.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskAccessGet::new(8017),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8017}").unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.add",
+        Err("the example sends `deadline`, which `TaskAddFields` does not have"),
+        serde_json::from_str(
+                "{\"fields\":{\"title\":\"Task Title\",\"deadline\":\"2025-12-31T23:59:59+02:00\",\"creatorId\":29,\"responsibleId\":1,\"crmItemIds\":[\"L_1000959\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.chat.message.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskChatMessageFieldGet::new(
+                            "taskId",
+                        )
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"taskId\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.chat.message.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskChatMessageFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.chat.message.send",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskChatMessageSend::new(
+                        bitrix24_api::generated::tasks::TaskFields::new(
+                            51,
+                            "Message from external system",
+                        ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"taskId\":51,\"text\":\"Message from external system\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.delete",
+        Ok(
+            serde_json::to_value(bitrix24_api::generated::tasks::TaskDelete::new(8131))
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":8131}").unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskFieldGet::new("id")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"id\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.file.attach",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskFileAttach::new(
+                        8017,
+                        vec![1065, 1077],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"taskId\":8017,\"fileIds\":[1065,1077]}").unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.file.field.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskFileFieldGet::new("taskId")
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"name\":\"taskId\",\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.file.field.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskFileFieldList::new()
+                        .select(
+                            vec![
+                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
+                                .unwrap(), serde_json::from_str:: < serde_json::Value >
+                                ("\"type\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"title\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"description\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"filterable\"").unwrap(),
+                                serde_json::from_str:: < serde_json::Value >
+                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
+                                serde_json::Value > ("\"multiple\"").unwrap()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"select\":[\"name\",\"type\",\"title\",\"description\",\"filterable\",\"sortable\",\"multiple\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskGet::new(8017)
+                        .select(
+                            vec![
+                                "responsible.name".to_owned(), "responsible.email"
+                                .to_owned()
+                            ],
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":8017,\"select\":[\"responsible.name\",\"responsible.email\"]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.list",
+        Err("the example sends `id`, which `TaskListOrder` does not have"),
+        serde_json::from_str(
+                "{\"select\":[\"id\",\"title\",\"responsibleId\",\"deadline\",\"status\"],\"filter\":[[\"id\",\">\",1000]],\"order\":{\"id\":\"ASC\"},\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "tasks")]
+    out.push((
+        "tasks.task.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::tasks::TaskUpdate::new(
+                        11,
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >(
+                                "{\"title\":\"Task Title\",\"deadline\":\"2025-12-31T23:59:59+02:00\",\"creatorId\":29,\"responsibleId\":1,\"crmItemIds\":[\"L_1000959\"]}",
+                            )
+                            .unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":11,\"fields\":{\"title\":\"Task Title\",\"deadline\":\"2025-12-31T23:59:59+02:00\",\"creatorId\":29,\"responsibleId\":1,\"crmItemIds\":[\"L_1000959\"]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.call.attachTranscription",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::CallAttachTranscription::new(
+                        "externalCall.716f1cb73def9700a23842adf9c4c568.1773130779",
+                        vec![
+                            bitrix24_api::generated::telephony::CallAttachTranscriptionMessage::new(bitrix24_api::generated::telephony::CallAttachTranscriptionSide::from("User"),
+                            1, 3, "Good afternoon"),
+                            bitrix24_api::generated::telephony::CallAttachTranscriptionMessage::new(bitrix24_api::generated::telephony::CallAttachTranscriptionSide::from("Client"),
+                            4, 7, "Hello")
+                        ],
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CALL_ID\":\"externalCall.716f1cb73def9700a23842adf9c4c568.1773130779\",\"MESSAGES\":[{\"SIDE\":\"User\",\"START_TIME\":1,\"STOP_TIME\":3,\"MESSAGE\":\"Good afternoon\"},{\"SIDE\":\"Client\",\"START_TIME\":4,\"STOP_TIME\":7,\"MESSAGE\":\"Hello\"}]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.attachRecord",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalCallAttachRecord::new(
+                            "externalCall.716f1cb73def9700a23842adf9c4c568.1773130779",
+                        )
+                        .filename("call-001.mp3")
+                        .file_content("SUQzAwAAAAAiVVRJVDI...AAAAAAAAAAAAP8="),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CALL_ID\":\"externalCall.716f1cb73def9700a23842adf9c4c568.1773130779\",\"FILENAME\":\"call-001.mp3\",\"FILE_CONTENT\":\"SUQzAwAAAAAiVVRJVDI...AAAAAAAAAAAAP8=\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.finish",
+        Err("the example leaves out the required `USER_PHONE_INNER`"),
+        serde_json::from_str(
+                "{\"CALL_ID\":\"externalCall.716f1cb73def9700a23842adf9c4c568.1773130779\",\"USER_ID\":1269,\"DURATION\":95,\"STATUS_CODE\":\"200\",\"VOTE\":5,\"ADD_TO_CHAT\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.hide",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalCallHide::new(
+                            "externalCall.716f1cb73def9700a23842adf9c4c568.1773130779",
+                        )
+                        .user_id(
+                            serde_json::from_str::<serde_json::Value>("1269").unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CALL_ID\":\"externalCall.716f1cb73def9700a23842adf9c4c568.1773130779\",\"USER_ID\":1269}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.register",
+        Err("the example leaves out the required `USER_PHONE_INNER`"),
+        serde_json::from_str(
+                "{\"USER_ID\":1269,\"PHONE_NUMBER\":\"79062195047\",\"TYPE\":2,\"CRM_ENTITY_TYPE\":\"CONTACT\",\"CRM_ENTITY_ID\":797,\"SHOW\":1,\"LINE_NUMBER\":\"3\",\"EXTERNAL_CALL_ID\":\"asterisk-1710140185.18441\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.searchCrmEntities",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalCallSearchCrmEntities::new(
+                        "19062195047",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"PHONE_NUMBER\":\"19062195047\"}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalCall.show",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalCallShow::new(
+                            "externalCall.716f1cb73def9700a23842adf9c4c568.1773130779",
+                        )
+                        .user_id(
+                            serde_json::from_str::<serde_json::Value>("1269").unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"CALL_ID\":\"externalCall.716f1cb73def9700a23842adf9c4c568.1773130779\",\"USER_ID\":1269}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalLine.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalLineAdd::new(
+                            "14151234567",
+                        )
+                        .name("Main External Line")
+                        .crm_auto_create(true),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"NUMBER\":\"14151234567\",\"NAME\":\"Main External Line\",\"CRM_AUTO_CREATE\":\"Y\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalLine.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalLineDelete::new(
+                        "14151234567",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"NUMBER\":\"14151234567\"}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalLine.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalLineGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "telephony.externalLine.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::ExternalLineUpdate::new(
+                            "14151234567",
+                        )
+                        .name("Support Line")
+                        .crm_auto_create(false),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"NUMBER\":\"14151234567\",\"NAME\":\"Support Line\",\"CRM_AUTO_CREATE\":\"N\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.line.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantLineGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.line.outgoing.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantLineOutgoingGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.line.outgoing.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantLineOutgoingSet::new(
+                        "reg150907",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"LINE_ID\":\"reg150907\"}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.line.outgoing.sip.set",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantLineOutgoingSipSet::new(
+                        9,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CONFIG_ID\":9}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantSipAdd::new(
+                            "sip.provider.com",
+                            "sip_user",
+                        )
+                        .password("secret")
+                        .r#type(
+                            bitrix24_api::generated::telephony::VoximplantSipAddType::from(
+                                "cloud",
+                            ),
+                        )
+                        .title("SIP line 1"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"TYPE\":\"cloud\",\"TITLE\":\"SIP line 1\",\"SERVER\":\"sip.provider.com\",\"LOGIN\":\"sip_user\",\"PASSWORD\":\"secret\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.connector.status",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantSipConnectorStatus::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantSipDelete::new(5),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CONFIG_ID\":5}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.get",
+        Err("`VoximplantSipGetFilterEntry` is sent as [3,7,9], not an object"),
+        serde_json::from_str(
+                "{\"FILTER\":{\"CONFIG_ID\":[3,7,9]},\"SORT\":\"CONFIG_ID\",\"ORDER\":\"ASC\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.status",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantSipStatus::new(150907),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"REG_ID\":150907}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.sip.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantSipUpdate::new(5)
+                        .title("SIP line 1 (updated)"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"CONFIG_ID\":5,\"TITLE\":\"SIP line 1 (updated)\"}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.user.activatePhone",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantUserActivatePhone::new(
+                        1269,
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"USER_ID\":1269}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.user.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantUserGet::new(
+                        serde_json::from_str::<serde_json::Value>("[1269,1271]").unwrap(),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"USER_ID\":[1269,1271]}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.callback.start",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantCallbackStart::new(
+                            "reg151083",
+                            "+19991234567",
+                            "You have received a callback request",
+                        )
+                        .voice("internalfemale"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"FROM_LINE\":\"reg151083\",\"TO_NUMBER\":\"+19991234567\",\"TEXT_TO_PRONOUNCE\":\"You have received a callback request\",\"VOICE\":\"internalfemale\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.infocall.startwithsound",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantInfocallStartwithsound::new(
+                        "reg151083",
+                        "1234567890",
+                        "https://example.com/sound/notice.mp3",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"FROM_LINE\":\"reg151083\",\"TO_NUMBER\":\"1234567890\",\"URL\":\"https://example.com/sound/notice.mp3\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.infocall.startwithtext",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantInfocallStartwithtext::new(
+                        "reg151083",
+                        "+19991234567",
+                        "Good afternoon. This is a reminder for your appointment.",
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"FROM_LINE\":\"reg151083\",\"TO_NUMBER\":\"+19991234567\",\"TEXT_TO_PRONOUNCE\":\"Good afternoon. This is a reminder for your appointment.\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.statistic.get",
+        Err("`VoximplantStatisticGetFilterEntry` is sent as [1,7], not an object"),
+        serde_json::from_str(
+                "{\"FILTER\":{\"ID\":[1,7],\">=CALL_START_DATE\":\"2025-01-01T00:00:00+01:00\"},\"SORT\":\"ID\",\"ORDER\":\"ASC\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.tts.voices.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantTtsVoicesGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "telephony")]
+    out.push((
+        "voximplant.url.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::telephony::VoximplantUrlGet::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.add",
+        Err("`UF_DEPARTMENT` is typed `string` but the example sends [1]"),
+        serde_json::from_str(
+                "{\"EMAIL\":\"newuser1@example.com\",\"UF_DEPARTMENT\":[1]}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.current",
+        Ok(serde_json::to_value(bitrix24_api::generated::user::Current::new()).unwrap()),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.fields",
+        Ok(serde_json::to_value(bitrix24_api::generated::user::Fields::new()).unwrap()),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.get",
+        Err("the example sends `UF_DEPARTMENT`, which `Get` does not have"),
+        serde_json::from_str(
+                "{\"UF_DEPARTMENT\":1,\"SORT\":\"ID\",\"ORDER\":\"asc\",\"start\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.search",
+        Err("the example sends `UF_DEPARTMENT`, which `Search` does not have"),
+        serde_json::from_str(
+                "{\"UF_DEPARTMENT\":1,\"SORT\":\"ID\",\"ORDER\":\"asc\",\"start\":10}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "user")]
+    out.push((
+        "user.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::user::Update::new(1)
+                        .name("Administrator")
+                        .last_name("SomeLastName"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"ID\":1,\"NAME\":\"Administrator\",\"LAST_NAME\":\"SomeLastName\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "user_userfield")]
+    out.push((
+        "user.userfield.add",
+        Err(
+            "`EDIT_FORM_LABEL` is typed `string` but the example sends {\"de\":\"CRM Deal Linking\"}",
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"FIELD_NAME\":\"UF_USR_DEALS\",\"USER_TYPE_ID\":\"crm\",\"XML_ID\":\"UF_CRM_DEALS\",\"SORT\":100,\"MULTIPLE\":\"Y\",\"MANDATORY\":\"N\",\"SHOW_FILTER\":\"N\",\"SHOW_IN_LIST\":\"Y\",\"EDIT_IN_LIST\":\"Y\",\"SETTINGS\":{\"DEAL\":\"Y\"},\"LABEL\":\"CRM Deal Linking\",\"EDIT_FORM_LABEL\":{\"de\":\"CRM Deal Linking\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "user_userfield")]
+    out.push((
+        "user.userfield.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::user_userfield::Delete::new(123),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"id\":123}").unwrap(),
+    ));
+    #[cfg(feature = "user_userfield")]
+    out.push((
+        "user.userfield.list",
+        Err("`filter` is typed `any[]` but the example sends {\"id\":13}"),
+        serde_json::from_str("{\"order\":{\"id\":\"desc\"},\"filter\":{\"id\":13}}")
+            .unwrap(),
+    ));
+    #[cfg(feature = "user_userfield")]
+    out.push((
+        "user.userfield.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::user_userfield::Update::new(42)
+                        .fields(
+                            bitrix24_api::generated::user_userfield::UpdateFields::new()
+                                .sort(150)
+                                .list_column_label("New List Title")
+                                .list_filter_label("New Title"),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"id\":42,\"fields\":{\"SORT\":150,\"LIST_FILTER_LABEL\":\"New Title\",\"LIST_COLUMN_LABEL\":\"New List Title\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "userconsent")]
+    out.push((
+        "userconsent.agreement.list",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userconsent::AgreementList::new(),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{}").unwrap(),
+    ));
+    #[cfg(feature = "userconsent")]
+    out.push((
+        "userconsent.agreement.text",
+        Err(
+            "the example sends `button_caption`, which `AgreementTextReplace` does not have",
+        ),
+        serde_json::from_str(
+                "{\"id\":19,\"replace\":{\"button_caption\":\"I agree\",\"fields\":{\"COMPANY_NAME\":\"Example Ltd.\",\"COMPANY_ADDRESS\":\"New York, Example St., 1\",\"PURPOSES\":\"Processing personal data to improve service\",\"THIRD_PARTIES\":\"Company partners for analytics\",\"EMAIL\":\"info@example.com\"}}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "userconsent")]
+    out.push((
+        "userconsent.consent.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userconsent::ConsentAdd::new(
+                            19,
+                            "192.168.1.100",
+                        )
+                        .user_id(123)
+                        .url("https://example.com/contact-form")
+                        .origin_id("my_contact_form")
+                        .originator_id("user@example.com"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"AGREEMENT_ID\":19,\"USER_ID\":123,\"IP\":\"192.168.1.100\",\"URL\":\"https://example.com/contact-form\",\"ORIGIN_ID\":\"my_contact_form\",\"ORIGINATOR_ID\":\"user@example.com\"}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userfieldconfig::Add::new(
+                        "crm",
+                        bitrix24_api::generated::userfieldconfig::AddField::new(
+                                "CRM_7",
+                                "UF_CRM_7_NEW_REST_LIST_2026",
+                                "enumeration",
+                            )
+                            .multiple(true)
+                            .edit_form_label(
+                                serde_json::from_str::<
+                                    serde_json::Value,
+                                >("{\"en\":\"List of characteristics\"}")
+                                    .unwrap(),
+                            )
+                            .r#enum(
+                                vec![
+                                    bitrix24_api::generated::userfieldconfig::AddEnum::new("Characteristic 1")
+                                    .def(false).sort(100),
+                                    bitrix24_api::generated::userfieldconfig::AddEnum::new("Characteristic 2")
+                                    .def(true).sort(200)
+                                ],
+                            ),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"moduleId\":\"crm\",\"field\":{\"entityId\":\"CRM_7\",\"fieldName\":\"UF_CRM_7_NEW_REST_LIST_2026\",\"userTypeId\":\"enumeration\",\"multiple\":\"Y\",\"editFormLabel\":{\"en\":\"List of characteristics\"},\"enum\":[{\"value\":\"Characteristic 1\",\"def\":\"N\",\"sort\":100},{\"value\":\"Characteristic 2\",\"def\":\"Y\",\"sort\":200}]}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.delete",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userfieldconfig::Delete::new("crm", 6953),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"moduleId\":\"crm\",\"id\":6953}").unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.getTypes",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userfieldconfig::GetTypes::new("crm"),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"moduleId\":\"crm\"}").unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.get",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userfieldconfig::Get::new("crm", 7095),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str("{\"moduleId\":\"crm\",\"id\":7095}").unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.list",
+        Err("the example sends `0`, which `ListSelect` does not have"),
+        serde_json::from_str(
+                "{\"moduleId\":\"crm\",\"select\":{\"0\":\"*\",\"language\":\"de\"},\"order\":{\"id\":\"DESC\"},\"filter\":{\"multiple\":\"Y\"},\"start\":0}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "userfieldconfig")]
+    out.push((
+        "userfieldconfig.update",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::userfieldconfig::Update::new("crm", 7095)
+                        .field(
+                            bitrix24_api::generated::userfieldconfig::UpdateField::new()
+                                .mandatory(true)
+                                .edit_form_label(
+                                    serde_json::from_str::<
+                                        serde_json::Value,
+                                    >("{\"en\":\"List of characteristics (updated)\"}")
+                                        .unwrap(),
+                                ),
+                        ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"moduleId\":\"crm\",\"id\":7095,\"field\":{\"mandatory\":\"Y\",\"editFormLabel\":{\"en\":\"List of characteristics (updated)\"}}}",
+            )
+            .unwrap(),
     ));
     out
 }
