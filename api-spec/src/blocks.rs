@@ -119,14 +119,7 @@ pub(crate) struct Line<'a> {
 
 /// Reads a whole page.
 pub fn parse(src: &str, diags: &mut Diagnostics) -> Vec<Block> {
-    let mut lines: Vec<Line<'_>> = src
-        .lines()
-        .enumerate()
-        .map(|(i, t)| Line {
-            no: i as u32 + 1,
-            text: t.into(),
-        })
-        .collect();
+    let mut lines = source_lines(src);
     let mut blocks = Vec::new();
     if let Some(end) = front_matter_end(&lines) {
         let body = lines[1..end]
@@ -142,6 +135,44 @@ pub fn parse(src: &str, diags: &mut Diagnostics) -> Vec<Block> {
     }
     blocks.extend(parse_lines(&lines, diags, 0));
     blocks
+}
+
+/// The lines of a page as [`str::lines`] splits them, found with `memchr`: the standard library's
+/// search for `\n` is slower on the short lines of Markdown.
+fn source_lines<'a>(src: &'a str) -> Vec<Line<'a>> {
+    let bytes = src.as_bytes();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut push = |text: &'a str| {
+        let no = lines.len() as u32 + 1;
+        lines.push(Line {
+            no,
+            text: Cow::Borrowed(text),
+        })
+    };
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        let line = &src[start..end];
+        push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    if start < src.len() {
+        push(&src[start..]);
+    }
+    lines
+}
+
+/// [`str::trim_start`], with a fast path for the ASCII spaces that lead most lines.
+pub(crate) fn trim_start(text: &str) -> &str {
+    let ascii = text
+        .bytes()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .unwrap_or(text.len());
+    let rest = &text[ascii..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
 }
 
 fn front_matter_end(lines: &[Line<'_>]) -> Option<usize> {
@@ -181,7 +212,7 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
     while i < lines.len() {
         let line = &lines[i];
         let text = line.text.as_ref();
-        let trimmed = text.trim_start();
+        let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         if trimmed.is_empty() {
             i += 1;
@@ -215,11 +246,11 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
             }
             if trimmed.starts_with('>') {
                 let mut body = Vec::new();
-                while i < lines.len() && lines[i].text.trim_start().starts_with('>') {
-                    let t = lines[i].text.trim_start()[1..].to_string();
+                while i < lines.len() && trim_start(&lines[i].text).starts_with('>') {
+                    let t = &trim_start(&lines[i].text)[1..];
                     body.push(Line {
                         no: lines[i].no,
-                        text: t.strip_prefix(' ').map(str::to_string).unwrap_or(t).into(),
+                        text: Cow::Borrowed(t.strip_prefix(' ').unwrap_or(t)),
                     });
                     i += 1;
                 }
@@ -282,19 +313,22 @@ fn code_block(
     diags: &mut Diagnostics,
 ) -> (Block, usize) {
     let info = opener[ticks..].trim().to_string();
-    let mut body = Vec::new();
+    let mut body = String::new();
     let mut i = start + 1;
     let mut closed = false;
     while i < lines.len() {
-        let t = lines[i].text.trim_start();
-        if t.starts_with(&fence.to_string().repeat(ticks))
-            && t.trim_end().chars().all(|c| c == fence)
-        {
+        let t = trim_start(&lines[i].text);
+        // At least as many fence characters as opened it, and nothing else but spaces.
+        let run = t.bytes().take_while(|&b| b == fence as u8).count();
+        if run >= ticks && t[run..].trim_end().is_empty() {
             closed = true;
             i += 1;
             break;
         }
-        body.push(dedent(&lines[i].text, indent));
+        if i > start + 1 {
+            body.push('\n');
+        }
+        body.push_str(dedent(&lines[i].text, indent));
         i += 1;
     }
     if !closed {
@@ -307,10 +341,7 @@ fn code_block(
     (
         Block {
             line: lines[start].no,
-            kind: BlockKind::Code {
-                info,
-                body: body.join("\n"),
-            },
+            kind: BlockKind::Code { info, body },
         },
         i,
     )
@@ -389,11 +420,11 @@ fn directive_block(
             return (Vec::new(), start + 1);
         }
     };
-    let indent = lines[start].text.len() - lines[start].text.trim_start().len();
+    let indent = lines[start].text.len() - trim_start(&lines[start].text).len();
     let mut level = 0;
     let mut end = None;
     for (j, l) in lines.iter().enumerate().skip(start + 1) {
-        if let Some(t) = directive(l.text.trim_start()) {
+        if let Some(t) = directive(trim_start(&l.text)) {
             let w = directive_word(t);
             if w == word {
                 level += 1;
@@ -546,12 +577,12 @@ fn list(
     depth: usize,
     ordered: bool,
 ) -> (Block, usize) {
-    let base = lines[start].text.len() - lines[start].text.trim_start().len();
+    let base = lines[start].text.len() - trim_start(&lines[start].text).len();
     let mut items = Vec::new();
     let mut i = start;
     while i < lines.len() {
         let text = lines[i].text.as_ref();
-        let trimmed = text.trim_start();
+        let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         let Some(marker) = list_marker(trimmed).filter(|m| indent == base && m.ordered == ordered)
         else {
@@ -569,7 +600,7 @@ fn list(
         i += 1;
         while i < lines.len() {
             let t = lines[i].text.as_ref();
-            let tt = t.trim_start();
+            let tt = trim_start(t);
             let ind = t.len() - tt.len();
             if tt.is_empty() {
                 item_lines.push(Line {
@@ -645,16 +676,18 @@ fn starts_block(trimmed: &str) -> bool {
 
 fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
     let mut i = start;
-    let mut text = Vec::new();
+    let mut joined = String::new();
     while i < lines.len() {
-        let t = lines[i].text.trim_start();
+        let t = trim_start(&lines[i].text);
         if t.is_empty() || (i > start && (starts_block(t) || t.starts_with("#|"))) {
             break;
         }
-        text.push(lines[i].text.trim_end());
+        if i > start {
+            joined.push('\n');
+        }
+        joined.push_str(lines[i].text.trim_end());
         i += 1;
     }
-    let mut joined = text.join("\n");
     let mut attrs = Vec::new();
     // `Text {.b24-info}`: an attribute list at the end of the paragraph.
     while joined.ends_with('}') {
@@ -664,7 +697,7 @@ fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
         let inner = joined[open + 1..joined.trim_end().len() - 1].to_string();
         attrs.insert(0, inner);
         joined.truncate(open);
-        joined = joined.trim_end().to_string();
+        joined.truncate(joined.trim_end().len());
     }
     (
         Block {
