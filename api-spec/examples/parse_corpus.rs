@@ -6,10 +6,12 @@
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --rounds 21
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --only parser --rounds 2  # to profile
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --dump ir.json            # every page's IR
+//! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --dump-blocks blocks.txt  # every L0 tree
 //! ```
 //!
 //! `--dump` writes the IR of every page (diagnostics included), one JSON object per line in path
-//! order, so that a speed change can be checked to leave the output byte for byte the same.
+//! order, and `--dump-blocks` the block tree and diagnostics of every file, so that a speed change
+//! can be checked to leave the output byte for byte the same.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -34,6 +36,7 @@ struct Args {
     /// Run one contender only (`parser` or `pulldown`), for a profiler.
     only: Option<String>,
     dump: Option<PathBuf>,
+    dump_blocks: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -42,6 +45,7 @@ fn args() -> Args {
         rounds: 9,
         only: None,
         dump: None,
+        dump_blocks: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -49,6 +53,9 @@ fn args() -> Args {
             "--rounds" => args.rounds = it.next().and_then(|n| n.parse().ok()).expect("--rounds N"),
             "--only" => args.only = Some(it.next().expect("--only parser|pulldown")),
             "--dump" => args.dump = Some(it.next().expect("--dump FILE").into()),
+            "--dump-blocks" => {
+                args.dump_blocks = Some(it.next().expect("--dump-blocks FILE").into())
+            }
             _ => args.docs = a.into(),
         }
     }
@@ -76,6 +83,17 @@ fn main() {
         }
         out.flush().expect("write");
         eprintln!("wrote {} pages to {}", loader.0.len(), path.display());
+        return;
+    }
+    if let Some(path) = &args.dump_blocks {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("dump file"));
+        for (rel, text) in &loader.0 {
+            let mut diags = bitrix24_spec::diag::Diagnostics::new(rel.as_str());
+            let blocks = bitrix24_spec::blocks::parse(text, &mut diags);
+            writeln!(out, "{rel}\n{blocks:#?}\n{:#?}", diags.items()).expect("write");
+        }
+        out.flush().expect("write");
+        eprintln!("wrote {} block trees to {}", loader.0.len(), path.display());
         return;
     }
 
