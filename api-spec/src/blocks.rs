@@ -4,7 +4,6 @@
 //! `{% list tabs %}`, `{% if %}` and `{% include %}`. Every block keeps its 1-based source line.
 //! The parser never fails: what it cannot read becomes a [`Diagnostic`](crate::ir::Diagnostic) and the rest goes on.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diag::Diagnostics;
@@ -110,11 +109,12 @@ pub struct Cell {
     pub blocks: Vec<Block>,
 }
 
-/// A source line: its 1-based number and its text (possibly dedented by a container).
-#[derive(Debug, Clone)]
+/// A source line: its 1-based number and its text (possibly dedented by a container), borrowed
+/// from the page.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Line<'a> {
     pub no: u32,
-    pub text: Cow<'a, str>,
+    pub text: &'a str,
 }
 
 /// Reads a whole page.
@@ -124,7 +124,7 @@ pub fn parse(src: &str, diags: &mut Diagnostics) -> Vec<Block> {
     if let Some(end) = front_matter_end(&lines) {
         let body = lines[1..end]
             .iter()
-            .map(|l| l.text.as_ref())
+            .map(|l| l.text)
             .collect::<Vec<_>>()
             .join("\n");
         blocks.push(Block {
@@ -144,10 +144,7 @@ fn source_lines<'a>(src: &'a str) -> Vec<Line<'a>> {
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut push = |text: &'a str| {
         let no = lines.len() as u32 + 1;
-        lines.push(Line {
-            no,
-            text: Cow::Borrowed(text),
-        })
+        lines.push(Line { no, text })
     };
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes) {
@@ -211,7 +208,7 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
-        let text = line.text.as_ref();
+        let text = line.text;
         let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         if trimmed.is_empty() {
@@ -246,11 +243,11 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
             }
             if trimmed.starts_with('>') {
                 let mut body = Vec::new();
-                while i < lines.len() && trim_start(&lines[i].text).starts_with('>') {
-                    let t = &trim_start(&lines[i].text)[1..];
+                while i < lines.len() && trim_start(lines[i].text).starts_with('>') {
+                    let t = &trim_start(lines[i].text)[1..];
                     body.push(Line {
                         no: lines[i].no,
-                        text: Cow::Borrowed(t.strip_prefix(' ').unwrap_or(t)),
+                        text: t.strip_prefix(' ').unwrap_or(t),
                     });
                     i += 1;
                 }
@@ -283,11 +280,19 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
 }
 
 fn join(lines: &[Line<'_>]) -> String {
-    lines
-        .iter()
-        .map(|l| l.text.as_ref())
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines.iter().map(|l| l.text).collect::<Vec<_>>().join("\n")
+}
+
+/// The lines, each shaped by `f`, joined by `\n` into a string allocated once.
+fn join_with_capacity<'a>(lines: &[Line<'a>], f: impl Fn(&'a str) -> &'a str) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(f(l.text));
+    }
+    out
 }
 
 /// `(fence char, fence length)` when the line opens a fenced code block.
@@ -313,25 +318,22 @@ fn code_block(
     diags: &mut Diagnostics,
 ) -> (Block, usize) {
     let info = opener[ticks..].trim().to_string();
-    let mut body = String::new();
     let mut i = start + 1;
     let mut closed = false;
     while i < lines.len() {
-        let t = trim_start(&lines[i].text);
+        let t = trim_start(lines[i].text);
         // At least as many fence characters as opened it, and nothing else but spaces.
         let run = t.bytes().take_while(|&b| b == fence as u8).count();
         if run >= ticks && t[run..].trim_end().is_empty() {
             closed = true;
-            i += 1;
             break;
         }
-        if i > start + 1 {
-            body.push('\n');
-        }
-        body.push_str(dedent(&lines[i].text, indent));
         i += 1;
     }
-    if !closed {
+    let body = join_with_capacity(&lines[start + 1..i], |t| dedent(t, indent));
+    if closed {
+        i += 1;
+    } else {
         diags.warn(
             lines[start].no,
             DiagnosticKind::UnclosedFence,
@@ -349,8 +351,8 @@ fn code_block(
 
 /// Removes up to `n` leading spaces.
 pub(crate) fn dedent(text: &str, n: usize) -> &str {
-    let spaces = text.len() - text.trim_start_matches(' ').len();
-    &text[spaces.min(n)..]
+    let spaces = text.bytes().take(n).take_while(|&b| b == b' ').count();
+    &text[spaces..]
 }
 
 fn heading(no: u32, trimmed: &str) -> Option<Block> {
@@ -420,11 +422,11 @@ fn directive_block(
             return (Vec::new(), start + 1);
         }
     };
-    let indent = lines[start].text.len() - trim_start(&lines[start].text).len();
+    let indent = lines[start].text.len() - trim_start(lines[start].text).len();
     let mut level = 0;
     let mut end = None;
     for (j, l) in lines.iter().enumerate().skip(start + 1) {
-        if let Some(t) = directive(trim_start(&l.text)) {
+        if let Some(t) = directive(trim_start(l.text)) {
             let w = directive_word(t);
             if w == word {
                 level += 1;
@@ -449,7 +451,7 @@ fn directive_block(
         .iter()
         .map(|l| Line {
             no: l.no,
-            text: Cow::Borrowed(dedent(&l.text, indent)),
+            text: dedent(l.text, indent),
         })
         .collect();
     let body = parse_lines(&inner, diags, depth + 1);
@@ -577,11 +579,13 @@ fn list(
     depth: usize,
     ordered: bool,
 ) -> (Block, usize) {
-    let base = lines[start].text.len() - trim_start(&lines[start].text).len();
+    let base = lines[start].text.len() - trim_start(lines[start].text).len();
     let mut items = Vec::new();
+    // One buffer for the lines of every item in turn.
+    let mut item_lines = Vec::new();
     let mut i = start;
     while i < lines.len() {
-        let text = lines[i].text.as_ref();
+        let text = lines[i].text;
         let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         let Some(marker) = list_marker(trimmed).filter(|m| indent == base && m.ordered == ordered)
@@ -589,23 +593,24 @@ fn list(
             break;
         };
         let content_indent = base + marker.width;
-        let mut item_lines = vec![Line {
+        item_lines.clear();
+        item_lines.push(Line {
             no: lines[i].no,
-            text: Cow::Borrowed(trimmed.get(marker.width..).unwrap_or("")),
-        }];
+            text: trimmed.get(marker.width..).unwrap_or(""),
+        });
         let mut in_fence = false;
         // Tables and directives opened inside the item keep it going whatever the indentation.
         let mut open_blocks = 0usize;
         let mut last_blank = false;
         i += 1;
         while i < lines.len() {
-            let t = lines[i].text.as_ref();
+            let t = lines[i].text;
             let tt = trim_start(t);
             let ind = t.len() - tt.len();
             if tt.is_empty() {
                 item_lines.push(Line {
                     no: lines[i].no,
-                    text: "".into(),
+                    text: "",
                 });
                 last_blank = true;
                 i += 1;
@@ -627,7 +632,7 @@ fn list(
             }
             item_lines.push(Line {
                 no: lines[i].no,
-                text: Cow::Borrowed(dedent(t, content_indent)),
+                text: dedent(t, content_indent),
             });
             last_blank = false;
             i += 1;
@@ -676,18 +681,14 @@ fn starts_block(trimmed: &str) -> bool {
 
 fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
     let mut i = start;
-    let mut joined = String::new();
     while i < lines.len() {
-        let t = trim_start(&lines[i].text);
+        let t = trim_start(lines[i].text);
         if t.is_empty() || (i > start && (starts_block(t) || t.starts_with("#|"))) {
             break;
         }
-        if i > start {
-            joined.push('\n');
-        }
-        joined.push_str(lines[i].text.trim_end());
         i += 1;
     }
+    let mut joined = join_with_capacity(&lines[start..i], str::trim_end);
     let mut attrs = Vec::new();
     // `Text {.b24-info}`: an attribute list at the end of the paragraph.
     while joined.ends_with('}') {

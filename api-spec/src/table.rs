@@ -42,7 +42,7 @@ pub(crate) fn scan(
 fn likely_end(lines: &[Line<'_>]) -> Option<usize> {
     let mut open = 0isize;
     for (i, l) in lines.iter().enumerate() {
-        open += nesting(&l.text);
+        open += nesting(l.text);
         if open <= 0 {
             return Some(i);
         }
@@ -69,12 +69,12 @@ fn scan_upto(
     diags: &mut Diagnostics,
     depth: usize,
 ) -> Option<(Option<Block>, usize)> {
-    let indent = lines[start].text.len() - blocks::trim_start(&lines[start].text).len();
+    let indent = lines[start].text.len() - blocks::trim_start(lines[start].text).len();
     let mut text = String::new();
     let mut starts = Vec::with_capacity(lines.len() - start);
     for l in &lines[start..] {
         starts.push(text.len());
-        text.push_str(&l.text);
+        text.push_str(l.text);
         text.push('\n');
     }
     let line_at = |pos: usize| -> usize { starts.partition_point(|&s| s <= pos) - 1 };
@@ -268,7 +268,7 @@ fn cell<'t>(
         out.push_str(l);
         lines.push(Line {
             no: line + i as u32,
-            text: l.into(),
+            text: l,
         });
     }
     let blocks = blocks::parse_lines(lines, diags, depth + 1);
