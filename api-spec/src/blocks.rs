@@ -158,11 +158,16 @@ fn source_lines<'a>(src: &'a str) -> Vec<Line<'a>> {
     lines
 }
 
+/// The ASCII characters that [`char::is_whitespace`] accepts.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
 /// [`str::trim_start`], with a fast path for the ASCII spaces that lead most lines.
 pub(crate) fn trim_start(text: &str) -> &str {
     let ascii = text
         .bytes()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .position(|b| !is_ascii_space(b))
         .unwrap_or(text.len());
     let rest = &text[ascii..];
     if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
@@ -170,6 +175,38 @@ pub(crate) fn trim_start(text: &str) -> &str {
     } else {
         rest
     }
+}
+
+/// [`str::trim_end`], with the same fast path.
+pub(crate) fn trim_end(text: &str) -> &str {
+    let ascii = text
+        .bytes()
+        .rposition(|b| !is_ascii_space(b))
+        .map_or(0, |p| p + 1);
+    let rest = &text[..ascii];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_end()
+    } else {
+        rest
+    }
+}
+
+/// `text.split('\n')`, with memchr.
+pub(crate) fn split_newlines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                Some(&r[..p])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 fn front_matter_end(lines: &[Line<'_>]) -> Option<usize> {
@@ -688,7 +725,7 @@ fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
         }
         i += 1;
     }
-    let mut joined = join_with_capacity(&lines[start..i], str::trim_end);
+    let mut joined = join_with_capacity(&lines[start..i], trim_end);
     let mut attrs = Vec::new();
     // `Text {.b24-info}`: an attribute list at the end of the paragraph.
     while joined.ends_with('}') {

@@ -70,7 +70,7 @@ fn scan_upto(
     depth: usize,
 ) -> Option<(Option<Block>, usize)> {
     let indent = lines[start].text.len() - blocks::trim_start(lines[start].text).len();
-    let mut text = String::new();
+    let mut text = String::with_capacity(lines[start..].iter().map(|l| l.text.len() + 1).sum());
     let mut starts = Vec::with_capacity(lines.len() - start);
     for l in &lines[start..] {
         starts.push(text.len());
@@ -247,9 +247,10 @@ fn cell<'t>(
     depth: usize,
 ) -> Cell {
     let raw = &text[from..to];
-    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = blocks::trim_start(raw);
+    let lead = raw.len() - trimmed.len();
     let line = no_at((from + lead).min(to.saturating_sub(1)).max(from));
-    let trimmed = raw.trim();
+    let trimmed = blocks::trim_end(trimmed);
     if trimmed.is_empty() {
         return Cell {
             line,
@@ -260,7 +261,7 @@ fn cell<'t>(
     // Trimmed, the cell starts and ends with text, so dedenting cannot leave it untrimmed.
     let mut out = String::with_capacity(trimmed.len());
     lines.clear();
-    for (i, l) in trimmed.split('\n').enumerate() {
+    for (i, l) in blocks::split_newlines(trimmed).enumerate() {
         let l = if i > 0 { dedent(l, indent) } else { l };
         if i > 0 {
             out.push('\n');
