@@ -76,6 +76,30 @@ fn parse_included(
     (Arc::new(inner), Arc::new(diags.into_sorted()))
 }
 
+/// A page's path and text.
+type PageKey = (String, String);
+
+thread_local! {
+    /// Pages read for a table they hold (`other.md#anchor`): the field lists of an entity are
+    /// linked from many pages, so each is read once per thread, keyed by its path and text.
+    static LINKED: RefCell<HashMap<PageKey, Arc<Vec<Block>>>> = RefCell::new(HashMap::new());
+}
+
+/// The blocks of a linked page, includes resolved. Its diagnostics belong to that page's own
+/// reading, so they are not kept here.
+pub(crate) fn linked_page(path: &str, text: String, loader: &dyn Loader) -> Arc<Vec<Block>> {
+    let key = (path.to_string(), text);
+    if let Some(hit) = LINKED.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let mut diags = Diagnostics::new(path);
+    let mut blocks = blocks::parse(&key.1, &mut diags);
+    resolve(&mut blocks, path, loader, &mut diags);
+    let blocks = Arc::new(blocks);
+    LINKED.with(|c| c.borrow_mut().insert(key, blocks.clone()));
+    blocks
+}
+
 /// Guards against include cycles and runaway nesting.
 const MAX_INCLUDE_DEPTH: usize = 4;
 
