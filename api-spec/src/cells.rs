@@ -181,19 +181,26 @@ pub fn name_cell(cell: &str) -> NameCell {
 pub fn name_kind(wire: &str) -> NameKind {
     if wire.contains('<') || (wire.contains('{') && wire.contains('}')) {
         NameKind::Placeholder
-    } else if wire.contains("...") || wire.contains('…') || (wire.ends_with('*') && wire.len() > 1)
-    {
+    } else if has(wire, "...") || has(wire, "…") || (wire.ends_with('*') && wire.len() > 1) {
         NameKind::Wildcard
     } else if let Some((name, alias)) = wire.split_once(" (").filter(|(_, a)| a.ends_with(')')) {
         NameKind::Aliases(vec![
             name.to_string(),
             alias.trim_end_matches(')').to_string(),
         ])
-    } else if wire.contains('.') || wire.contains("[]") {
+    } else if wire.contains('.') || has(wire, "[]") {
         NameKind::Path(wire.split('.').map(str::to_string).collect())
     } else {
         NameKind::Plain
     }
+}
+
+/// `hay.contains(needle)` for the few bytes of a field name, where the standard library's
+/// substring search spends more on setting up than on searching.
+fn has(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// Parses the type part of a cell: links around code spans, bare code spans, and the union
@@ -218,10 +225,10 @@ pub fn type_expr(text: &str) -> TypeExpr {
         }
     }
     outside.push_str(&text[last..]);
-    code_members(&outside, &None, &mut members);
     let mut leftover = String::new();
     let mut from = 0;
-    for (start, end, _) in code_spans(&outside) {
+    for (start, end, body) in code_spans(&outside) {
+        span_members(body, &None, &mut members);
         leftover.push_str(&outside[from..start]);
         from = end;
     }
@@ -276,17 +283,26 @@ fn code_spans(text: &str) -> Vec<(usize, usize, &str)> {
 
 fn code_members(text: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
     for (_, _, body) in code_spans(text) {
-        for part in body.split('|') {
-            let part = part.trim().trim_end_matches('\\').trim();
-            if !part.is_empty() {
-                out.push(member(part, link.clone()));
-            }
+        span_members(body, link, out);
+    }
+}
+
+/// The members of one code span's body: one, or several split by `|`.
+fn span_members(body: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
+    for part in body.split('|') {
+        let part = part.trim().trim_end_matches('\\').trim();
+        if !part.is_empty() {
+            out.push(member(part, link.clone()));
         }
     }
 }
 
 fn member(raw: &str, link: Option<String>) -> TypeExpr {
-    let name = unescape(raw.trim().trim_matches('`')).trim().to_string();
+    let unescaped = unescape(raw.trim().trim_matches('`'));
+    let name = match unescaped.trim() {
+        trimmed if trimmed.len() == unescaped.len() => unescaped,
+        trimmed => trimmed.to_string(),
+    };
     if let Some(item) = name.strip_suffix("[]") {
         return TypeExpr::Array {
             item: Box::new(member(item, link)),
