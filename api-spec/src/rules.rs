@@ -201,12 +201,14 @@ fn yes_no_flag(description: &str) -> Vec<String> {
     if other_values {
         return Vec::new();
     }
+    if !description.contains("`Y`") {
+        return Vec::new();
+    }
     let lower = description.to_lowercase();
-    let y = description.contains("`Y`");
     let n = description.contains("`N`")
         || lower.contains("any other value")
         || lower.contains("anything else");
-    if y && n {
+    if n {
         vec!["Y".to_owned(), "N".to_owned()]
     } else {
         Vec::new()
