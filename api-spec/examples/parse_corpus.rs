@@ -5,7 +5,7 @@
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- ../shared/b24restdocs           # 9 rounds
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --rounds 21
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --only parser --rounds 2  # to profile
-//! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --dump ir.json            # every page's IR
+//! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --dump ir.jsonl           # every page's IR
 //! cargo run --release -p bitrix24-spec --example parse_corpus -- DOCS --dump-blocks blocks.txt  # every L0 tree
 //! ```
 //!
