@@ -4,7 +4,6 @@
 //! `{% list tabs %}`, `{% if %}` and `{% include %}`. Every block keeps its 1-based source line.
 //! The parser never fails: what it cannot read becomes a [`Diagnostic`](crate::ir::Diagnostic) and the rest goes on.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diag::Diagnostics;
@@ -110,28 +109,22 @@ pub struct Cell {
     pub blocks: Vec<Block>,
 }
 
-/// A source line: its 1-based number and its text (possibly dedented by a container).
-#[derive(Debug, Clone)]
+/// A source line: its 1-based number and its text (possibly dedented by a container), borrowed
+/// from the page.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Line<'a> {
     pub no: u32,
-    pub text: Cow<'a, str>,
+    pub text: &'a str,
 }
 
 /// Reads a whole page.
 pub fn parse(src: &str, diags: &mut Diagnostics) -> Vec<Block> {
-    let mut lines: Vec<Line<'_>> = src
-        .lines()
-        .enumerate()
-        .map(|(i, t)| Line {
-            no: i as u32 + 1,
-            text: t.into(),
-        })
-        .collect();
+    let mut lines = source_lines(src);
     let mut blocks = Vec::new();
     if let Some(end) = front_matter_end(&lines) {
         let body = lines[1..end]
             .iter()
-            .map(|l| l.text.as_ref())
+            .map(|l| l.text)
             .collect::<Vec<_>>()
             .join("\n");
         blocks.push(Block {
@@ -142,6 +135,78 @@ pub fn parse(src: &str, diags: &mut Diagnostics) -> Vec<Block> {
     }
     blocks.extend(parse_lines(&lines, diags, 0));
     blocks
+}
+
+/// The lines of a page as [`str::lines`] splits them, found with `memchr`: the standard library's
+/// search for `\n` is slower on the short lines of Markdown.
+fn source_lines<'a>(src: &'a str) -> Vec<Line<'a>> {
+    let bytes = src.as_bytes();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut push = |text: &'a str| {
+        let no = lines.len() as u32 + 1;
+        lines.push(Line { no, text })
+    };
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        let line = &src[start..end];
+        push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    if start < src.len() {
+        push(&src[start..]);
+    }
+    lines
+}
+
+/// The ASCII characters that [`char::is_whitespace`] accepts.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// [`str::trim_start`], with a fast path for the ASCII spaces that lead most lines.
+pub(crate) fn trim_start(text: &str) -> &str {
+    let ascii = text
+        .bytes()
+        .position(|b| !is_ascii_space(b))
+        .unwrap_or(text.len());
+    let rest = &text[ascii..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// [`str::trim_end`], with the same fast path.
+pub(crate) fn trim_end(text: &str) -> &str {
+    let ascii = text
+        .bytes()
+        .rposition(|b| !is_ascii_space(b))
+        .map_or(0, |p| p + 1);
+    let rest = &text[..ascii];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_end()
+    } else {
+        rest
+    }
+}
+
+/// `text.split('\n')`, with memchr.
+pub(crate) fn split_newlines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                Some(&r[..p])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 fn front_matter_end(lines: &[Line<'_>]) -> Option<usize> {
@@ -180,8 +245,8 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
-        let text = line.text.as_ref();
-        let trimmed = text.trim_start();
+        let text = line.text;
+        let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         if trimmed.is_empty() {
             i += 1;
@@ -215,11 +280,11 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
             }
             if trimmed.starts_with('>') {
                 let mut body = Vec::new();
-                while i < lines.len() && lines[i].text.trim_start().starts_with('>') {
-                    let t = lines[i].text.trim_start()[1..].to_string();
+                while i < lines.len() && trim_start(lines[i].text).starts_with('>') {
+                    let t = &trim_start(lines[i].text)[1..];
                     body.push(Line {
                         no: lines[i].no,
-                        text: t.strip_prefix(' ').map(str::to_string).unwrap_or(t).into(),
+                        text: t.strip_prefix(' ').unwrap_or(t),
                     });
                     i += 1;
                 }
@@ -252,11 +317,19 @@ pub(crate) fn parse_lines(lines: &[Line<'_>], diags: &mut Diagnostics, depth: us
 }
 
 fn join(lines: &[Line<'_>]) -> String {
-    lines
-        .iter()
-        .map(|l| l.text.as_ref())
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines.iter().map(|l| l.text).collect::<Vec<_>>().join("\n")
+}
+
+/// The lines, each shaped by `f`, joined by `\n` into a string allocated once.
+fn join_with_capacity<'a>(lines: &[Line<'a>], f: impl Fn(&'a str) -> &'a str) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(f(l.text));
+    }
+    out
 }
 
 /// `(fence char, fence length)` when the line opens a fenced code block.
@@ -282,22 +355,22 @@ fn code_block(
     diags: &mut Diagnostics,
 ) -> (Block, usize) {
     let info = opener[ticks..].trim().to_string();
-    let mut body = Vec::new();
     let mut i = start + 1;
     let mut closed = false;
     while i < lines.len() {
-        let t = lines[i].text.trim_start();
-        if t.starts_with(&fence.to_string().repeat(ticks))
-            && t.trim_end().chars().all(|c| c == fence)
-        {
+        let t = trim_start(lines[i].text);
+        // At least as many fence characters as opened it, and nothing else but spaces.
+        let run = t.bytes().take_while(|&b| b == fence as u8).count();
+        if run >= ticks && t[run..].trim_end().is_empty() {
             closed = true;
-            i += 1;
             break;
         }
-        body.push(dedent(&lines[i].text, indent));
         i += 1;
     }
-    if !closed {
+    let body = join_with_capacity(&lines[start + 1..i], |t| dedent(t, indent));
+    if closed {
+        i += 1;
+    } else {
         diags.warn(
             lines[start].no,
             DiagnosticKind::UnclosedFence,
@@ -307,10 +380,7 @@ fn code_block(
     (
         Block {
             line: lines[start].no,
-            kind: BlockKind::Code {
-                info,
-                body: body.join("\n"),
-            },
+            kind: BlockKind::Code { info, body },
         },
         i,
     )
@@ -318,8 +388,8 @@ fn code_block(
 
 /// Removes up to `n` leading spaces.
 pub(crate) fn dedent(text: &str, n: usize) -> &str {
-    let spaces = text.len() - text.trim_start_matches(' ').len();
-    &text[spaces.min(n)..]
+    let spaces = text.bytes().take(n).take_while(|&b| b == b' ').count();
+    &text[spaces..]
 }
 
 fn heading(no: u32, trimmed: &str) -> Option<Block> {
@@ -389,11 +459,11 @@ fn directive_block(
             return (Vec::new(), start + 1);
         }
     };
-    let indent = lines[start].text.len() - lines[start].text.trim_start().len();
+    let indent = lines[start].text.len() - trim_start(lines[start].text).len();
     let mut level = 0;
     let mut end = None;
     for (j, l) in lines.iter().enumerate().skip(start + 1) {
-        if let Some(t) = directive(l.text.trim_start()) {
+        if let Some(t) = directive(trim_start(l.text)) {
             let w = directive_word(t);
             if w == word {
                 level += 1;
@@ -418,7 +488,7 @@ fn directive_block(
         .iter()
         .map(|l| Line {
             no: l.no,
-            text: Cow::Borrowed(dedent(&l.text, indent)),
+            text: dedent(l.text, indent),
         })
         .collect();
     let body = parse_lines(&inner, diags, depth + 1);
@@ -546,35 +616,38 @@ fn list(
     depth: usize,
     ordered: bool,
 ) -> (Block, usize) {
-    let base = lines[start].text.len() - lines[start].text.trim_start().len();
+    let base = lines[start].text.len() - trim_start(lines[start].text).len();
     let mut items = Vec::new();
+    // One buffer for the lines of every item in turn.
+    let mut item_lines = Vec::new();
     let mut i = start;
     while i < lines.len() {
-        let text = lines[i].text.as_ref();
-        let trimmed = text.trim_start();
+        let text = lines[i].text;
+        let trimmed = trim_start(text);
         let indent = text.len() - trimmed.len();
         let Some(marker) = list_marker(trimmed).filter(|m| indent == base && m.ordered == ordered)
         else {
             break;
         };
         let content_indent = base + marker.width;
-        let mut item_lines = vec![Line {
+        item_lines.clear();
+        item_lines.push(Line {
             no: lines[i].no,
-            text: Cow::Borrowed(trimmed.get(marker.width..).unwrap_or("")),
-        }];
+            text: trimmed.get(marker.width..).unwrap_or(""),
+        });
         let mut in_fence = false;
         // Tables and directives opened inside the item keep it going whatever the indentation.
         let mut open_blocks = 0usize;
         let mut last_blank = false;
         i += 1;
         while i < lines.len() {
-            let t = lines[i].text.as_ref();
-            let tt = t.trim_start();
+            let t = lines[i].text;
+            let tt = trim_start(t);
             let ind = t.len() - tt.len();
             if tt.is_empty() {
                 item_lines.push(Line {
                     no: lines[i].no,
-                    text: "".into(),
+                    text: "",
                 });
                 last_blank = true;
                 i += 1;
@@ -596,7 +669,7 @@ fn list(
             }
             item_lines.push(Line {
                 no: lines[i].no,
-                text: Cow::Borrowed(dedent(t, content_indent)),
+                text: dedent(t, content_indent),
             });
             last_blank = false;
             i += 1;
@@ -645,16 +718,14 @@ fn starts_block(trimmed: &str) -> bool {
 
 fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
     let mut i = start;
-    let mut text = Vec::new();
     while i < lines.len() {
-        let t = lines[i].text.trim_start();
+        let t = trim_start(lines[i].text);
         if t.is_empty() || (i > start && (starts_block(t) || t.starts_with("#|"))) {
             break;
         }
-        text.push(lines[i].text.trim_end());
         i += 1;
     }
-    let mut joined = text.join("\n");
+    let mut joined = join_with_capacity(&lines[start..i], trim_end);
     let mut attrs = Vec::new();
     // `Text {.b24-info}`: an attribute list at the end of the paragraph.
     while joined.ends_with('}') {
@@ -664,7 +735,7 @@ fn paragraph(lines: &[Line<'_>], start: usize) -> (Block, usize) {
         let inner = joined[open + 1..joined.trim_end().len() - 1].to_string();
         attrs.insert(0, inner);
         joined.truncate(open);
-        joined = joined.trim_end().to_string();
+        joined.truncate(joined.trim_end().len());
     }
     (
         Block {

@@ -1,17 +1,9 @@
 //! Reading single table cells: field names with their required marker, type expressions,
 //! header cells, error-code cells and the links inside descriptions.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use std::ops::Range;
 
 use crate::ir::{FieldName, NameKind, Required, TypeExpr};
-
-static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(([^()\s]*)\)").expect("valid regex")
-});
-static TYPE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_./-]*$").expect("valid regex"));
 
 /// A Markdown link: its text and target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +16,77 @@ pub fn links(text: &str) -> Vec<MdLink<'_>> {
     if !text.contains("](") {
         return Vec::new();
     }
-    LINK.captures_iter(text)
-        .map(|c| MdLink {
-            text: c.get(1).map_or("", |m| m.as_str()),
-            target: c.get(2).map_or("", |m| m.as_str()),
+    link_spans(text)
+        .map(|l| MdLink {
+            text: &text[l.text],
+            target: &text[l.target],
         })
         .collect()
+}
+
+/// Where a link sits in its text: the whole `[text](target)`, the text and the target.
+struct LinkSpan {
+    whole: Range<usize>,
+    text: Range<usize>,
+    target: Range<usize>,
+}
+
+/// The links of `text` in order, as the regex `\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(([^()\s]*)\)`
+/// finds them: link text with escapes and one level of brackets, a target without parentheses
+/// or spaces. Every part of that pattern has one way to match, so a forward scan from each `[`
+/// finds what the regex finds, without the cost of its captures on every table cell.
+fn link_spans(text: &str) -> impl Iterator<Item = LinkSpan> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(open) = memchr::memchr(b'[', &text.as_bytes()[from..]).map(|p| p + from) {
+            if let Some(link) = link_at(text, open) {
+                from = link.whole.end;
+                return Some(link);
+            }
+            from = open + 1;
+        }
+        from = text.len();
+        None
+    })
+}
+
+/// The link that starts at the `[` at `open`, if one does.
+fn link_at(text: &str, open: usize) -> Option<LinkSpan> {
+    let b = text.as_bytes();
+    let mut i = open + 1;
+    // The link text: plain characters, `\` and any character but a newline, or `[…]`.
+    loop {
+        match *b.get(i)? {
+            b']' => break,
+            b'\\' => {
+                let escaped = text[i + 1..].chars().next().filter(|&c| c != '\n')?;
+                i += 1 + escaped.len_utf8();
+            }
+            b'[' => i += 1 + memchr::memchr(b']', &b[i + 1..])? + 1,
+            _ => i += 1,
+        }
+    }
+    let close = i;
+    if b.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    // The target: no parentheses and no whitespace, up to `)`.
+    let start = close + 2;
+    for (j, c) in text[start..].char_indices() {
+        match c {
+            ')' => {
+                return Some(LinkSpan {
+                    whole: open..start + j + 1,
+                    text: open + 1..close,
+                    target: start..start + j,
+                });
+            }
+            '(' => return None,
+            c if c.is_whitespace() => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Removes Markdown backslash escapes (`\_`, `\<`, `\|`).
@@ -124,19 +181,26 @@ pub fn name_cell(cell: &str) -> NameCell {
 pub fn name_kind(wire: &str) -> NameKind {
     if wire.contains('<') || (wire.contains('{') && wire.contains('}')) {
         NameKind::Placeholder
-    } else if wire.contains("...") || wire.contains('…') || (wire.ends_with('*') && wire.len() > 1)
-    {
+    } else if has(wire, "...") || has(wire, "…") || (wire.ends_with('*') && wire.len() > 1) {
         NameKind::Wildcard
     } else if let Some((name, alias)) = wire.split_once(" (").filter(|(_, a)| a.ends_with(')')) {
         NameKind::Aliases(vec![
             name.to_string(),
             alias.trim_end_matches(')').to_string(),
         ])
-    } else if wire.contains('.') || wire.contains("[]") {
+    } else if wire.contains('.') || has(wire, "[]") {
         NameKind::Path(wire.split('.').map(str::to_string).collect())
     } else {
         NameKind::Plain
     }
+}
+
+/// `hay.contains(needle)` for the few bytes of a field name, where the standard library's
+/// substring search spends more on setting up than on searching.
+fn has(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// Parses the type part of a cell: links around code spans, bare code spans, and the union
@@ -149,15 +213,11 @@ pub fn type_expr(text: &str) -> TypeExpr {
     let mut members = Vec::new();
     let mut outside = String::new();
     let mut last = 0;
-    for cap in LINK.captures_iter(text) {
-        let whole = cap.get(0).expect("match");
-        outside.push_str(&text[last..whole.start()]);
-        last = whole.end();
-        let link = cap
-            .get(2)
-            .map(|m| m.as_str().to_string())
-            .filter(|s| !s.is_empty());
-        let inner = cap.get(1).map_or("", |m| m.as_str());
+    for span in link_spans(text) {
+        outside.push_str(&text[last..span.whole.start]);
+        last = span.whole.end;
+        let link = Some(text[span.target].to_string()).filter(|s| !s.is_empty());
+        let inner = &text[span.text];
         let before = members.len();
         code_members(inner, &link, &mut members);
         if members.len() == before {
@@ -165,10 +225,10 @@ pub fn type_expr(text: &str) -> TypeExpr {
         }
     }
     outside.push_str(&text[last..]);
-    code_members(&outside, &None, &mut members);
     let mut leftover = String::new();
     let mut from = 0;
-    for (start, end, _) in code_spans(&outside) {
+    for (start, end, body) in code_spans(&outside) {
+        span_members(body, &None, &mut members);
         leftover.push_str(&outside[from..start]);
         from = end;
     }
@@ -223,28 +283,46 @@ fn code_spans(text: &str) -> Vec<(usize, usize, &str)> {
 
 fn code_members(text: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
     for (_, _, body) in code_spans(text) {
-        for part in body.split('|') {
-            let part = part.trim().trim_end_matches('\\').trim();
-            if !part.is_empty() {
-                out.push(member(part, link.clone()));
-            }
+        span_members(body, link, out);
+    }
+}
+
+/// The members of one code span's body: one, or several split by `|`.
+fn span_members(body: &str, link: &Option<String>, out: &mut Vec<TypeExpr>) {
+    for part in body.split('|') {
+        let part = part.trim().trim_end_matches('\\').trim();
+        if !part.is_empty() {
+            out.push(member(part, link.clone()));
         }
     }
 }
 
 fn member(raw: &str, link: Option<String>) -> TypeExpr {
-    let name = unescape(raw.trim().trim_matches('`')).trim().to_string();
+    let unescaped = unescape(raw.trim().trim_matches('`'));
+    let name = match unescaped.trim() {
+        trimmed if trimmed.len() == unescaped.len() => unescaped,
+        trimmed => trimmed.to_string(),
+    };
     if let Some(item) = name.strip_suffix("[]") {
         return TypeExpr::Array {
             item: Box::new(member(item, link)),
         };
     }
-    if name.eq_ignore_ascii_case("unknown") || !TYPE_NAME.is_match(&name) {
+    if name.eq_ignore_ascii_case("unknown") || !is_type_name(&name) {
         return TypeExpr::Unknown {
             raw: raw.trim().to_string(),
         };
     }
     TypeExpr::Named { name, link }
+}
+
+/// Whether `name` reads as a type: `[A-Za-z_][A-Za-z0-9_./-]*`.
+fn is_type_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && bytes.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-'))
 }
 
 /// The values a description lists after a line that announces them ("Possible values:"), as
@@ -291,7 +369,8 @@ pub fn documented_values(description: &str) -> Vec<String> {
 /// Whether a description points at a structure described further down the page ("below").
 /// Only then may a heading describe the items of a bare `array`.
 pub fn points_below(description: &str) -> bool {
-    let lower = description.to_lowercase();
+    // ASCII lower-casing finds the same words: no other character lower-cases into one of them.
+    let lower = description.to_ascii_lowercase();
     ["below", "described", "structure"]
         .iter()
         .any(|w| lower.contains(w))
@@ -513,6 +592,46 @@ mod tests {
             type_expr("`sale_paysystem.ID`").names(),
             vec!["sale_paysystem.ID"]
         );
+    }
+
+    /// The pattern `link_spans` follows, as the oracle for it.
+    fn regex_links(text: &str) -> Vec<(&str, &str, &str)> {
+        let re = regex::Regex::new(r"\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(([^()\s]*)\)").unwrap();
+        re.captures_iter(text)
+            .map(|c| {
+                (
+                    c.get(0).unwrap().as_str(),
+                    c.get(1).unwrap().as_str(),
+                    c.get(2).unwrap().as_str(),
+                )
+            })
+            .collect()
+    }
+
+    fn scanned_links(text: &str) -> Vec<(&str, &str, &str)> {
+        link_spans(text)
+            .map(|l| (&text[l.whole], &text[l.text], &text[l.target]))
+            .collect()
+    }
+
+    #[test]
+    fn links_are_found_as_the_pattern_finds_them() {
+        for text in [
+            "[`string`](../data-types.md) \\| [a [b] c](x#y) [\\]](z)",
+            "[a](b c)[d](e)",
+            "[a]((b)) [\\\n](x) [[x](y)",
+            "[é\\é](ü) [](#)",
+        ] {
+            assert_eq!(scanned_links(text), regex_links(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn links_match_the_pattern_on_any_text(text in "[\\[\\]()\\\\ a\n\u{a0}é]{0,40}") {
+            proptest::prop_assert_eq!(scanned_links(&text), regex_links(&text));
+        }
     }
 
     #[test]

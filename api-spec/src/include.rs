@@ -49,10 +49,31 @@ pub fn resolve_path(from: &str, target: &str) -> Option<String> {
 
 type Parsed = (Arc<Vec<Block>>, Arc<Vec<Diagnostic>>);
 
+/// What was read from files, by path (and whatever else shapes the reading). An entry holds for
+/// the text it was read from only: comparing the text on a hit costs far less than hashing it.
+struct TextCache<K, V>(HashMap<K, (String, V)>);
+
+impl<K: std::hash::Hash + Eq, V: Clone> TextCache<K, V> {
+    fn new() -> Self {
+        TextCache(HashMap::new())
+    }
+
+    fn get(&self, key: &K, text: &str) -> Option<V> {
+        self.0
+            .get(key)
+            .filter(|(read, _)| read == text)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn insert(&mut self, key: K, text: String, value: V) {
+        self.0.insert(key, (text, value));
+    }
+}
+
 thread_local! {
     /// The same fragments (system errors, the `auth` table) are included by most pages: each is
-    /// read once per thread, keyed by its path, its text and `notitle`.
-    static CACHE: RefCell<HashMap<(String, String, bool), Parsed>> = RefCell::new(HashMap::new());
+    /// read once per thread, keyed by its path and `notitle`.
+    static CACHE: RefCell<TextCache<(String, bool), Parsed>> = RefCell::new(TextCache::new());
 }
 
 fn parse_included(
@@ -74,6 +95,27 @@ fn parse_included(
     }
     resolve_at(&mut inner, target, loader, &mut diags, depth + 1);
     (Arc::new(inner), Arc::new(diags.into_sorted()))
+}
+
+thread_local! {
+    /// Pages read for a table they hold (`other.md#anchor`): the field lists of an entity are
+    /// linked from many pages, so each is read once per thread, keyed by its path.
+    static LINKED: RefCell<TextCache<String, Arc<Vec<Block>>>> = RefCell::new(TextCache::new());
+}
+
+/// The blocks of a linked page, includes resolved. Its diagnostics belong to that page's own
+/// reading, so they are not kept here.
+pub(crate) fn linked_page(path: &str, text: String, loader: &dyn Loader) -> Arc<Vec<Block>> {
+    let key = path.to_string();
+    if let Some(hit) = LINKED.with(|c| c.borrow().get(&key, &text)) {
+        return hit;
+    }
+    let mut diags = Diagnostics::new(path);
+    let mut blocks = blocks::parse(&text, &mut diags);
+    resolve(&mut blocks, path, loader, &mut diags);
+    let blocks = Arc::new(blocks);
+    LINKED.with(|c| c.borrow_mut().insert(key, text, blocks.clone()));
+    blocks
 }
 
 /// Guards against include cycles and runaway nesting.
@@ -108,13 +150,13 @@ fn resolve_at(
                     );
                     continue;
                 };
-                let key = (target, text, inc.notitle);
-                let cached = CACHE.with(|c| c.borrow().get(&key).cloned());
+                let key = (target, inc.notitle);
+                let cached = CACHE.with(|c| c.borrow().get(&key, &text));
                 let (blocks, found) = match cached {
                     Some(hit) => hit,
                     None => {
-                        let parsed = parse_included(&key.0, &key.1, key.2, loader, depth);
-                        CACHE.with(|c| c.borrow_mut().insert(key.clone(), parsed.clone()));
+                        let parsed = parse_included(&key.0, &text, key.1, loader, depth);
+                        CACHE.with(|c| c.borrow_mut().insert(key.clone(), text, parsed.clone()));
                         parsed
                     }
                 };

@@ -665,15 +665,13 @@ impl<'a> Reader<'a, '_> {
                 );
                 continue;
             };
-            let mut other = Diagnostics::new(path.clone());
-            let mut blocks = crate::blocks::parse(&text, &mut other);
-            include::resolve(&mut blocks, &path, self.loader, &mut other);
+            let blocks = include::linked_page(&path, text, self.loader);
             let sections = Sections::build(&path, &blocks);
             let mut reader = Reader {
                 path: &path,
                 sections: &sections,
                 loader: self.loader,
-                diags: other,
+                diags: Diagnostics::new(path.clone()),
                 depth: self.depth + 1,
             };
             let Some(section) = reader.section_by_anchor(anchor) else {

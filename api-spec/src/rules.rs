@@ -201,12 +201,14 @@ fn yes_no_flag(description: &str) -> Vec<String> {
     if other_values {
         return Vec::new();
     }
+    if !description.contains("`Y`") {
+        return Vec::new();
+    }
     let lower = description.to_lowercase();
-    let y = description.contains("`Y`");
     let n = description.contains("`N`")
         || lower.contains("any other value")
         || lower.contains("anything else");
-    if y && n {
+    if n {
         vec!["Y".to_owned(), "N".to_owned()]
     } else {
         Vec::new()
@@ -455,10 +457,13 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> {
     static ITEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^[-*] +`([A-Za-z_][A-Za-z0-9_]*)` *[—–-]").expect("regex"));
+    if !(is_object(ty) || is_bare_array(ty)) {
+        return Vec::new();
+    }
     let lower = description.to_lowercase();
     // A bare array's list is of its items' keys only when the items are said to be objects; otherwise
     // ("Available fields:" of a `select`) it lists values.
-    if !(is_object(ty) || is_bare_array(ty) && lower.contains("object")) {
+    if !(is_object(ty) || lower.contains("object")) {
         return Vec::new();
     }
     let speaks_of_keys = ["key", "field", "propert"]

@@ -156,14 +156,26 @@ fn splice<'a>(path: &'a str, blocks: &'a [Block], out: &mut Vec<Item<'a>>) {
 
 /// Lower-cases and drops punctuation, so that "Returned data:" matches "Returned Data".
 pub fn normalise(heading: &str) -> String {
-    heading
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    // One pass: keep letters and digits, and one space for each run of spaces between them.
+    let mut out = String::with_capacity(heading.len());
+    let mut space = false;
+    for c in heading.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if c.is_alphanumeric() {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
 }
 
 fn classify(level: u8, heading: &str) -> Option<Role> {

@@ -42,7 +42,7 @@ pub(crate) fn scan(
 fn likely_end(lines: &[Line<'_>]) -> Option<usize> {
     let mut open = 0isize;
     for (i, l) in lines.iter().enumerate() {
-        open += l.text.matches("#|").count() as isize - l.text.matches("|#").count() as isize;
+        open += nesting(l.text);
         if open <= 0 {
             return Some(i);
         }
@@ -50,18 +50,42 @@ fn likely_end(lines: &[Line<'_>]) -> Option<usize> {
     None
 }
 
+/// How many `#|` a line holds minus how many `|#`; a `|` may be part of both, as in `#|#`.
+fn nesting(text: &str) -> isize {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'|', b)
+        .map(|p| (p > 0 && b[p - 1] == b'#') as isize - (b.get(p + 1) == Some(&b'#')) as isize)
+        .sum()
+}
+
+/// The bytes the scan acts on; between them, inside a row or a nested table, it has nothing to do.
+fn is_special(b: u8) -> bool {
+    SPECIAL[b as usize]
+}
+
+/// [`is_special`] as a table: one load a byte instead of five comparisons.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 5 {
+        table[b"`{\\#|"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 fn scan_upto(
     lines: &[Line<'_>],
     start: usize,
     diags: &mut Diagnostics,
     depth: usize,
 ) -> Option<(Option<Block>, usize)> {
-    let indent = lines[start].text.len() - lines[start].text.trim_start().len();
-    let mut text = String::new();
+    let indent = lines[start].text.len() - blocks::trim_start(lines[start].text).len();
+    let mut text = String::with_capacity(lines[start..].iter().map(|l| l.text.len() + 1).sum());
     let mut starts = Vec::with_capacity(lines.len() - start);
     for l in &lines[start..] {
         starts.push(text.len());
-        text.push_str(&l.text);
+        text.push_str(l.text);
         text.push('\n');
     }
     let line_at = |pos: usize| -> usize { starts.partition_point(|&s| s <= pos) - 1 };
@@ -77,14 +101,31 @@ fn scan_upto(
     let mut orphan: Option<usize> = None;
     let mut end = None;
     while pos < bytes.len() {
-        let rest = &bytes[pos..];
-        if rest.starts_with(b"```") {
-            in_code = !in_code;
-            pos += 3;
+        if in_code {
+            // Nothing splits inside triple backticks: go straight to the next backtick.
+            let Some(tick) = memchr::memchr(b'`', &bytes[pos..]) else {
+                break;
+            };
+            pos += tick;
+            if bytes[pos..].starts_with(b"```") {
+                in_code = false;
+                pos += 3;
+            } else {
+                pos += 1;
+            }
             continue;
         }
-        if in_code {
-            pos += 1;
+        if level > 0 || row.is_some() || orphan.is_some() {
+            // Only text outside any row can be an orphan; elsewhere skip to the next special byte.
+            match bytes[pos..].iter().position(|&b| is_special(b)) {
+                Some(skip) => pos += skip,
+                None => break,
+            }
+        }
+        let rest = &bytes[pos..];
+        if rest.starts_with(b"```") {
+            in_code = true;
+            pos += 3;
             continue;
         }
         if rest.starts_with(b"{{")
@@ -162,13 +203,14 @@ fn scan_upto(
         }
     }
 
+    let mut cell_lines = Vec::new();
     let rows: Vec<Row> = spans
         .into_iter()
         .map(|(row_start, cells)| Row {
             line: no_at(row_start),
             cells: cells
                 .into_iter()
-                .map(|(a, b)| cell(&text, a, b, indent, &no_at, diags, depth))
+                .map(|(a, b)| cell(&text, a, b, indent, &no_at, &mut cell_lines, diags, depth))
                 .collect(),
         })
         .collect();
@@ -202,42 +244,51 @@ fn report_orphan(
     }
 }
 
-fn cell(
-    text: &str,
+/// Reads the cell `text[from..to]`: trimmed, its lines after the first dedented by the table's
+/// indent, and parsed as blocks. `lines` is a buffer reused from cell to cell.
+#[allow(clippy::too_many_arguments)]
+fn cell<'t>(
+    text: &'t str,
     from: usize,
     to: usize,
     indent: usize,
     no_at: &impl Fn(usize) -> u32,
+    lines: &mut Vec<Line<'t>>,
     diags: &mut Diagnostics,
     depth: usize,
 ) -> Cell {
     let raw = &text[from..to];
-    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = blocks::trim_start(raw);
+    let lead = raw.len() - trimmed.len();
     let line = no_at((from + lead).min(to.saturating_sub(1)).max(from));
-    let mut out = String::with_capacity(raw.len());
-    for (i, l) in raw.trim().split('\n').enumerate() {
+    let trimmed = blocks::trim_end(trimmed);
+    if trimmed.is_empty() {
+        return Cell {
+            line,
+            text: String::new(),
+            blocks: Vec::new(),
+        };
+    }
+    // Trimmed, the cell starts and ends with text, so dedenting cannot leave it untrimmed.
+    let mut out = String::with_capacity(trimmed.len());
+    lines.clear();
+    for (i, l) in blocks::split_newlines(trimmed).enumerate() {
+        let l = if i > 0 { dedent(l, indent) } else { l };
         if i > 0 {
             out.push('\n');
-            out.push_str(dedent(l, indent));
-        } else {
-            out.push_str(l);
         }
-    }
-    let text = out.trim().to_string();
-    let cell_lines: Vec<Line<'_>> = text
-        .split('\n')
-        .enumerate()
-        .map(|(i, t)| Line {
+        out.push_str(l);
+        lines.push(Line {
             no: line + i as u32,
-            text: t.into(),
-        })
-        .collect();
-    let blocks = if text.is_empty() {
-        Vec::new()
-    } else {
-        blocks::parse_lines(&cell_lines, diags, depth + 1)
-    };
-    Cell { line, text, blocks }
+            text: l,
+        });
+    }
+    let blocks = blocks::parse_lines(lines, diags, depth + 1);
+    Cell {
+        line,
+        text: out,
+        blocks,
+    }
 }
 
 /// Empty rows and rows whose cell count differs from the first row's.
