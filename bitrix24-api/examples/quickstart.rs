@@ -57,11 +57,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. The second operator starts a new session in it…
     let started = second_operator.imopenlines().session_start(chat_id).await?;
-    println!("2. imopenlines.session.start   → {}", started.result.0);
+    println!("2. imopenlines.session.start   → {}", started.result);
 
     // 3. …and the administrator joins the conversation.
     let joined = admin.imopenlines().session_join(chat_id).await?;
-    println!("3. imopenlines.session.join    → {}", joined.result.0);
+    println!("3. imopenlines.session.join    → {}", joined.result);
 
     // 4. The history of the chat, typed.
     let history = admin
@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         Ok(reply) => println!(
             "\ntransfer without a target → unexpectedly {}",
-            reply.result.0
+            reply.result
         ),
         Err(e) => println!("\ntransfer without a target → {e}"),
     }

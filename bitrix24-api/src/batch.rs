@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::envelope::{RawFailure, text_of, under};
 use crate::error::{DecodeError, Error};
 use crate::form;
-use crate::method::Method;
+use crate::method::{Decoded, Method};
 use crate::params::{Params, params_of};
 use crate::reply::{Reply, Time};
 
@@ -25,10 +25,12 @@ pub const MAX_COMMANDS: usize = 50;
 /// # use bitrix24_api::{Client, Method, UndocumentedError};
 /// # #[derive(serde::Serialize)] struct Open { #[serde(rename = "USER_CODE")] code: String }
 /// # impl Method for Open { const NAME: &'static str = "imopenlines.session.open"; const SCOPE: &'static str = "";
-/// #   const SAFE_TO_REPEAT: bool = false; type Response = serde_json::Value; type Error = UndocumentedError; }
+/// #   const SAFE_TO_REPEAT: bool = false; type Response = serde_json::Value;
+/// #   type Wire = bitrix24_api::wire::Same; type Error = UndocumentedError; }
 /// # #[derive(serde::Serialize)] struct Dialog { #[serde(rename = "CHAT_ID")] chat_id: i64 }
 /// # impl Method for Dialog { const NAME: &'static str = "imopenlines.dialog.get"; const SCOPE: &'static str = "";
-/// #   const SAFE_TO_REPEAT: bool = true; type Response = serde_json::Value; type Error = UndocumentedError; }
+/// #   const SAFE_TO_REPEAT: bool = true; type Response = serde_json::Value;
+/// #   type Wire = bitrix24_api::wire::Same; type Error = UndocumentedError; }
 /// # async fn run(client: Client) -> Result<(), bitrix24_api::batch::ReferenceError> {
 /// let mut batch = client.batch();
 /// let open = batch.push(Open { code: "livechat|1|2|3".into() });
@@ -541,8 +543,8 @@ pub(crate) fn typed<M: Method>(
             time,
             next,
             total,
-        }) => match serde_path_to_error::deserialize::<_, M::Response>(result) {
-            Ok(typed) => Ok(Reply::new(typed, time.clone(), *next, *total)),
+        }) => match serde_path_to_error::deserialize::<_, Decoded<M>>(result) {
+            Ok(typed) => Ok(Reply::new(typed.0, time.clone(), *next, *total)),
             Err(e) => Err(Error::Decode(DecodeError::of_value(
                 under(
                     &format!("result.result.{}", key(index)),

@@ -8,7 +8,7 @@ use crate::autobatch::JobOutcome;
 use crate::batch;
 use crate::client::Client;
 use crate::error::{DeadlineError, Error};
-use crate::method::Method;
+use crate::method::{Decoded, Method};
 use crate::params::params_of;
 use crate::reply::Reply;
 
@@ -86,7 +86,8 @@ impl Client {
             };
             return match answer {
                 JobOutcome::Alone(raw) => self
-                    .decode(M::NAME, raw.map_err(|f| f.into_error())?)
+                    .decode::<Decoded<M>>(M::NAME, raw.map_err(|f| f.into_error())?)
+                    .map(|reply| reply.map(|r| r.0))
                     .map_err(Error::Decode),
                 JobOutcome::Batched(outcome, index) => batch::typed::<M>(Some(&outcome), index),
             };
@@ -95,7 +96,9 @@ impl Client {
             .send_raw_within(M::NAME, &params, M::SAFE_TO_REPEAT, deadline)
             .await
             .map_err(|f| f.into_error())?;
-        self.decode(M::NAME, raw).map_err(Error::Decode)
+        self.decode::<Decoded<M>>(M::NAME, raw)
+            .map(|reply| reply.map(|r| r.0))
+            .map_err(Error::Decode)
     }
 }
 

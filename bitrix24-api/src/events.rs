@@ -22,6 +22,45 @@ pub use crate::form::{DEPTH_CEILING, FormLimits};
 use crate::method::Event;
 use crate::secret::Secret;
 
+/// A set of events, such as a scope's generated enum (`bitrix24_api::imopenlines::ImopenlinesEvent`), so
+/// that one handler can receive every event of the set and `match` on it.
+pub trait EventSet: Sized {
+    /// Types the post as whichever event of the set it is; `Ok(None)` when the set does not have it.
+    fn decode(verified: &Verified) -> Result<Option<Self>, EventError>;
+}
+
+/// A scope's enum of its events, one boxed variant per event type, and its [`EventSet`] impl.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! event_set {
+    ($(#[$attr:meta])* $name:ident { $($event:ident),* $(,)? }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!("[`", stringify!($event), "`]")]
+                $event(::std::boxed::Box<$event>),
+            )*
+        }
+
+        impl $crate::events::EventSet for $name {
+            fn decode(
+                verified: &$crate::events::Verified,
+            ) -> ::std::result::Result<::std::option::Option<Self>, $crate::events::EventError> {
+                $(
+                    if verified.is::<$event>() {
+                        return verified
+                            .decode::<$event>()
+                            .map(|e| ::std::option::Option::Some(Self::$event(::std::boxed::Box::new(e))));
+                    }
+                )*
+                ::std::result::Result::Ok(::std::option::Option::None)
+            }
+        }
+    };
+}
+
 /// Why an event was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -139,6 +178,12 @@ impl Verified {
     /// True when this is event `E`.
     pub fn is<E: Event>(&self) -> bool {
         self.name.eq_ignore_ascii_case(E::NAME)
+    }
+
+    /// Types the post as whichever event of the set `S` it is (a scope's enum, such as
+    /// `ImopenlinesEvent`); `Ok(None)` when it is none of them.
+    pub fn decode_in<S: EventSet>(&self) -> Result<Option<S>, EventError> {
+        S::decode(self)
     }
 
     /// Types the whole post (`event`, `event_handler_id`, `data`, `ts`, `auth`) as event `E`.

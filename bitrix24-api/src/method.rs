@@ -14,10 +14,25 @@ pub trait Method: Serialize + Send + Sync {
     /// Whether calling the method twice has the same effect as calling it once, so that a
     /// transport failure may be retried.
     const SAFE_TO_REPEAT: bool;
-    /// The type of the envelope's `result`.
-    type Response: DeserializeOwned + Send + 'static;
+    /// The type of the envelope's `result`: a scalar result is the scalar (`bool`, `i64`), not a wrapper.
+    type Response: Send + 'static;
+    /// How `result` is read from the wire: [`wire::Same`](crate::wire::Same) for a type that decodes as it stands,
+    /// or one of [`wire`](crate::wire)'s lenient adapters for a scalar the portal sends in several shapes
+    /// (`true`, `"Y"` or `1` for a boolean).
+    type Wire: for<'de> serde_with::DeserializeAs<'de, Self::Response>;
     /// The method's documented errors.
     type Error: MethodError;
+}
+
+/// A method's `result` read as the client reads it, through its [`Method::Wire`]: for decoding a `result`
+/// you hold yourself, such as one from [`lossless`](crate::lossless) or a stored answer.
+pub struct Decoded<M: Method>(pub M::Response);
+
+impl<'de, M: Method> serde::Deserialize<'de> for Decoded<M> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde_with::DeserializeAs as _;
+        M::Wire::deserialize_as(deserializer).map(Decoded)
+    }
 }
 
 /// A method's error enum: one variant per documented code plus a fallback that keeps what arrived.
@@ -60,8 +75,11 @@ pub type UndocumentedError = crate::ApiError<String>;
 #[macro_export]
 #[allow(clippy::crate_in_macro_def)] // the caller's `Call`, on purpose (above)
 macro_rules! method {
+    (@wire) => { $crate::wire::Same };
+    (@wire $adapter:ty) => { $adapter };
     (
-        $name:ident = $wire:literal in $scope:literal, safe: $safe:literal, $response:ty, $error:ty;
+        $name:ident = $wire:literal in $scope:literal, safe: $safe:literal,
+        $response:ty $(as $adapter:ty)?, $error:ty;
         ($($req:ident: $req_ty:ty),* $(,)?) { $($opt:ident: $opt_ty:ty),* $(,)? }
         $(only { $($own:ident: $own_ty:ty),* $(,)? })? $(rest $rest:ident)?
     ) => {
@@ -70,6 +88,7 @@ macro_rules! method {
             const SCOPE: &'static str = $scope;
             const SAFE_TO_REPEAT: bool = $safe;
             type Response = $response;
+            type Wire = $crate::method!(@wire $($adapter)?);
             type Error = $error;
         }
 

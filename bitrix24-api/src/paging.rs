@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::method::Method;
+use crate::method::{Decoded, Method};
 use crate::params::{Params, params_of};
 use crate::reply::Reply;
 
@@ -195,7 +195,9 @@ impl Client {
             .send_raw(M::NAME, params, M::SAFE_TO_REPEAT)
             .await
             .map_err(|f| f.into_error())?;
-        self.decode(M::NAME, raw).map_err(Error::Decode)
+        self.decode::<Decoded<M>>(M::NAME, raw)
+            .map(|reply| reply.map(|r| r.0))
+            .map_err(Error::Decode)
     }
 }
 

@@ -4,8 +4,11 @@
 //! Examples come from the committed IR, so a test follows the page when the docs change.
 
 #![cfg(feature = "imopenlines")]
+// session.mode.silent is marked outdated by the docs; its defect test stays.
+#![allow(deprecated)]
 
 use bitrix24_api::generated::imopenlines;
+use bitrix24_api::method::Decoded;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -118,9 +121,11 @@ fn dialog_manager_list_is_a_list_of_ids() {
 // Defect 3: imconnector.list is a map from connector code to its name.
 #[test]
 fn imconnector_list_is_a_code_to_name_map() {
-    let result: imopenlines::ImconnectorListResponse = decode(example_result("imconnector.list"));
-    assert!(!result.0.is_empty());
-    assert!(result.0.values().all(|name| !name.is_empty()));
+    // The result is the map itself, read as the client reads it (an empty one may arrive as `[]`).
+    let Decoded::<imopenlines::ImconnectorList>(result) =
+        decode(example_result("imconnector.list"));
+    assert!(!result.is_empty());
+    assert!(result.values().all(|name| !name.is_empty()));
 }
 
 // Defect 3 and 4: send.messages items carry `user`, `message` and `chat` (required by prose), and the

@@ -27,6 +27,7 @@ impl Method for ListSessions {
     const SCOPE: &'static str = "example";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Vec<Row>;
+    type Wire = bitrix24_api::wire::Same;
     type Error = OpenError;
 }
 

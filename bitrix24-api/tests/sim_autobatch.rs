@@ -27,6 +27,7 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 
@@ -40,6 +41,7 @@ impl Method for DialogWith {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 
@@ -51,6 +53,7 @@ impl Method for Revision {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 
@@ -63,6 +66,7 @@ impl Method for UnsafeRevision {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = false;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

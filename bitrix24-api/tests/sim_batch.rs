@@ -31,6 +31,7 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 
@@ -42,6 +43,7 @@ impl Method for Revision {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

@@ -71,6 +71,7 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = serde_json::Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

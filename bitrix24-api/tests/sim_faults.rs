@@ -38,6 +38,7 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Dialog;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 
@@ -52,6 +53,7 @@ impl Method for SessionStart {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = false;
     type Response = bool;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

@@ -37,6 +37,7 @@ impl Method for RevisionGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = serde_json::Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

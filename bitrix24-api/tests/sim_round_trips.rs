@@ -86,7 +86,6 @@ async fn session_start_join_and_intercept() {
             .await
             .unwrap()
             .result
-            .0
     );
     let err = p
         .as_user(OUTSIDER)
@@ -112,7 +111,6 @@ async fn session_start_join_and_intercept() {
             .await
             .unwrap()
             .result
-            .0
     );
     let err = p
         .as_user(OPERATOR)
@@ -138,7 +136,6 @@ async fn session_start_join_and_intercept() {
             .await
             .unwrap()
             .result
-            .0
     );
     let err = p
         .as_user(SECOND_OPERATOR)
@@ -207,7 +204,6 @@ async fn operator_answer_finish_and_transfer() {
             .await
             .unwrap()
             .result
-            .0
     );
     let err = p
         .as_user(OUTSIDER)
@@ -232,7 +228,7 @@ async fn operator_answer_finish_and_transfer() {
         .operator_transfer(ANSWERED)
         .user_id(SECOND_OPERATOR)
         .await;
-    assert!(moved.unwrap().result.0);
+    assert!(moved.unwrap().result);
     let err = second
         .imopenlines()
         .operator_transfer(ANSWERED)
@@ -256,7 +252,6 @@ async fn operator_answer_finish_and_transfer() {
             .await
             .unwrap()
             .result
-            .0
     );
     let err = operator
         .imopenlines()

@@ -26,6 +26,7 @@ impl Method for SessionStart {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = false;
     type Response = serde_json::Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

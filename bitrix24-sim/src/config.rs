@@ -164,6 +164,9 @@ pub struct SimConfig {
     pub seed_users: usize,
     /// Delay added to every `/rest/` call; `None` answers as fast as loopback allows.
     pub latency: Option<Latency>,
+    /// Answer every method from its page's example, the stateful methods included, so that a request
+    /// built from the docs meets the answer the docs show.
+    pub documented_answers: bool,
 }
 
 /// The webhook secret of user 1 unless configured otherwise.
@@ -183,6 +186,7 @@ impl Default for SimConfig {
             demo_data: true,
             seed_users: 0,
             latency: None,
+            documented_answers: false,
         }
     }
 }

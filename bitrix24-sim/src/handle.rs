@@ -112,6 +112,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Answer every method from its page's example, even those simulated with state (the required
+    /// parameters are still checked against the IR).
+    pub fn documented_answers(mut self) -> Self {
+        self.config.documented_answers = true;
+        self
+    }
+
     /// Delay every `/rest/` call by a round trip of `mean ± jitter`, like a portal across a WAN.
     pub fn latency(mut self, latency: Latency) -> Self {
         self.config.latency = Some(latency);

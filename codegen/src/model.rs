@@ -103,6 +103,8 @@ pub struct MethodDef {
     pub enums: Vec<EnumDef>,
     /// The request bodies the page shows, for the generated encoding test.
     pub request_examples: Vec<serde_json::Value>,
+    /// Whether the page shows a response example (the simulator answers with it).
+    pub has_response_example: bool,
     /// Its names for types that moved to the module's shared types.
     pub aliases: Vec<Alias>,
 }

@@ -137,6 +137,16 @@ pub fn scope_module(scope: &str) -> Option<String> {
     })
 }
 
+/// The type of a scope's handle on the client (`client.crm()` returns a `Crm`).
+pub fn scope_handle(module: &str) -> String {
+    pascal(module).unwrap_or_else(|| "Methods".to_owned())
+}
+
+/// The scope's enum of its events (`CrmEvent`).
+pub fn scope_events(module: &str) -> String {
+    format!("{}Event", scope_handle(module))
+}
+
 /// The methods of `Call` itself: an optional field of one of these names gets its setter on the request
 /// only, since the call cannot have two methods of one name.
 pub const CALL_METHODS: [&str; 5] = ["new", "with", "deadline", "request", "into_future"];

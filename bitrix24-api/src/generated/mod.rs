@@ -8,124 +8,155 @@ pub mod system;
 
 #[cfg(feature = "ai_admin")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod ai_admin;
 
 #[cfg(feature = "basic")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod basic;
 
 #[cfg(feature = "biconnector")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod biconnector;
 
 #[cfg(feature = "call_scope")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod call_scope;
 
 #[cfg(feature = "crm")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod crm;
 
 #[cfg(feature = "department")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod department;
 
 #[cfg(feature = "disk")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod disk;
 
 #[cfg(feature = "documentgenerator")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod documentgenerator;
 
 #[cfg(feature = "entity")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod entity;
 
 #[cfg(feature = "humanresources")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod humanresources;
 
 #[cfg(feature = "im")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod im;
 
 #[cfg(feature = "imbot")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod imbot;
 
 #[cfg(feature = "imconnector")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod imconnector;
 
 #[cfg(feature = "imopenlines")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod imopenlines;
 
 #[cfg(feature = "landing")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod landing;
 
 #[cfg(feature = "log")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod log;
 
 #[cfg(feature = "mail")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod mail;
 
 #[cfg(feature = "mailservice")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod mailservice;
 
 #[cfg(feature = "main")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod main;
 
 #[cfg(feature = "messageservice")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod messageservice;
 
 #[cfg(feature = "note")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod note;
 
 #[cfg(feature = "placement")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod placement;
 
 #[cfg(feature = "rpa")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod rpa;
 
 #[cfg(feature = "salescenter")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod salescenter;
 
 #[cfg(feature = "task")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod task;
 
 #[cfg(feature = "tasks")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod tasks;
 
 #[cfg(feature = "telephony")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod telephony;
 
 #[cfg(feature = "user")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod user;
 
 #[cfg(feature = "user_userfield")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod user_userfield;
 
 #[cfg(feature = "userconsent")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod userconsent;
 
 #[cfg(feature = "userfieldconfig")]
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod userfieldconfig;

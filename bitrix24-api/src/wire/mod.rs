@@ -39,4 +39,6 @@ pub use collections::{List, Map};
 pub use empty::EmptyAsDefault;
 pub use int_or_str::IntOrStr;
 pub use number::{Float, Int};
+/// The adapter of a value that decodes as it stands (a method's `result` that needs no leniency).
+pub use serde_with::Same;
 pub use text::{DateTime, Str};

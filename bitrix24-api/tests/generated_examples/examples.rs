@@ -3,6 +3,7 @@
 //! Every request example of api-spec against the generated builders: each is what the builder sends.
 //! (Response and event examples are decoded, losslessly, by the `conformance` test.) Run with
 //! `--nocapture` to see the count.
+#![allow(deprecated)]
 
 use serde_json::Value;
 

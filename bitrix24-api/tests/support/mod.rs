@@ -166,6 +166,7 @@ impl Method for SessionOpen {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = false;
     type Response = Opened;
+    type Wire = bitrix24_api::wire::Same;
     type Error = OpenError;
 }
 
@@ -181,6 +182,7 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
     type Error = OpenError;
 }
 

@@ -21,6 +21,12 @@ pub fn attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#[deprecated]` for an item whose page the docs mark outdated or deprecated, pointing at the page.
+pub fn deprecated(doc: &crate::model::PageDoc) -> Option<TokenStream> {
+    let note = format!("the docs mark it outdated; see {}", doc.url);
+    doc.deprecated.then(|| quote!(#[deprecated(note = #note)]))
+}
+
 /// Who may call a method or subscribe to an event, without the verb the label already says: "every user
 /// of the account may call it" under "Who may call it" reads "every user of the account".
 pub fn who(text: &str) -> &str {

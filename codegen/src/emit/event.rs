@@ -40,6 +40,8 @@ pub fn file(event: &EventDef) -> TokenStream {
     let mut uses = Uses::default();
     let page = event.doc.path.as_str();
     let payload = types::structure(&event.payload, &event_doc(event), page, &mut uses);
+    let deprecated = docs::deprecated(&event.doc);
+    let payload = quote!(#deprecated #payload);
     let structs: Vec<TokenStream> = event
         .structs
         .iter()

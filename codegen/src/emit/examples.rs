@@ -40,6 +40,7 @@ pub fn file(api: &Api) -> TokenStream {
         //! Every request example of api-spec against the generated builders: each is what the builder sends.
         //! (Response and event examples are decoded, losslessly, by the `conformance` test.) Run with
         //! `--nocapture` to see the count.
+        #![allow(deprecated)]
 
         use serde_json::Value;
 
@@ -85,7 +86,7 @@ fn type_path(module: &Module, name: &str) -> TokenStream {
 }
 
 /// The builder expression for one request example, or why the types cannot express it.
-fn build_request(
+pub(super) fn build_request(
     module: &Module,
     method: &MethodDef,
     example: &Value,

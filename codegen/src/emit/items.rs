@@ -38,7 +38,7 @@ pub fn file(api: &Api) -> TokenStream {
     });
     quote! {
         //! Every generated method and event, behind its scope's feature.
-        #![allow(dead_code)]
+        #![allow(dead_code, deprecated)]
 
         /// What a test does with each generated method and event, given the api-spec page it comes from.
         pub trait Visit {

@@ -103,6 +103,15 @@ fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let scope = &method.scope;
     let safe = method.safe_to_repeat;
     let response = names::type_ident(&method.response.name);
+    // A scalar `result` is the scalar itself, read through the runtime's lenient adapter for it.
+    let response = match &method.response.body {
+        ResponseBody::Newtype(ty) => {
+            let adapter = types::adapter(ty).and_then(|a| syn::parse_str::<syn::Type>(&a).ok());
+            uses.wire = true;
+            quote!(#response as #adapter)
+        }
+        ResponseBody::Struct | ResponseBody::Alias(_) => quote!(#response),
+    };
     let error = names::type_ident(&method.errors.name);
     let types::BuilderFields {
         required,
@@ -112,7 +121,9 @@ fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     } = types::BuilderFields::of(&method.request, uses);
     let only = (!request_only.is_empty()).then(|| quote!(only { #(#request_only),* }));
     let rest_setter = types::rest_setter(&method.request, page);
+    let deprecated = docs::deprecated(&method.doc);
     quote! {
+        #deprecated
         #body
         crate::method!(
             #name = #wire in #scope, safe: #safe, #response, #error;
@@ -130,22 +141,9 @@ fn response(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let doc = docs::attrs(&docs::markdown(page, &response.doc));
     match &response.body {
         ResponseBody::Struct => TokenStream::new(),
-        ResponseBody::Alias(ty) => {
+        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => {
             let ty = types::rust_type(ty, Role::Decoded, uses);
             quote! { #doc pub type #name = #ty; }
-        }
-        ResponseBody::Newtype(ty) => {
-            uses.deserialize = true;
-            uses.serde_as = true;
-            uses.wire = true;
-            let rust = types::rust_type(ty, Role::Decoded, uses);
-            let adapter = types::adapter(ty);
-            quote! {
-                #doc
-                #[serde_as]
-                #[derive(Debug, Clone, PartialEq, Deserialize)]
-                pub struct #name(#[serde_as(as = #adapter)] pub #rust);
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ mod event;
 mod examples;
 mod items;
 mod method;
+mod round_trips;
 mod scope;
 mod types;
 
@@ -42,6 +43,10 @@ pub fn api(api: &Api, system_page: &str) -> Vec<FileTokens> {
     files.push(FileTokens {
         path: items::PATH.to_owned(),
         tokens: items::file(api),
+    });
+    files.push(FileTokens {
+        path: round_trips::PATH.to_owned(),
+        tokens: round_trips::file(api),
     });
     for module in &api.modules {
         let dir = format!("{GENERATED_DIR}/{}", scope::file_stem(&module.name));
@@ -83,9 +88,11 @@ fn root(modules: &[Module]) -> TokenStream {
     let mods = modules.iter().map(|m| {
         let feature = &m.name;
         let ident = crate::names::type_ident(&scope::file_stem(&m.name));
+        // The module's own code names its deprecated items; their users get the warning.
         quote! {
             #[cfg(feature = #feature)]
             #[rustfmt::skip]
+            #[allow(deprecated)]
             pub mod #ident;
         }
     });

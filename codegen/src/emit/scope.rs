@@ -14,8 +14,31 @@ pub fn file_stem(module: &str) -> String {
 }
 
 /// The handle type, such as `Imopenlines`.
-fn handle_name(module: &Module) -> String {
-    names::pascal(&module.name).unwrap_or_else(|| "Methods".to_owned())
+pub fn handle_name(module: &Module) -> String {
+    names::scope_handle(&module.name)
+}
+
+/// `crate::event_set!`: the scope's enum of its events (`ImopenlinesEvent`), when it has any.
+fn event_set(module: &Module) -> Option<TokenStream> {
+    if module.events.is_empty() {
+        return None;
+    }
+    let name = names::type_ident(&names::scope_events(&module.name));
+    let doc = format!(
+        " Every `{}` event: one handler receives them all through \
+         [`Verified::decode_in`](crate::events::Verified::decode_in) and matches.",
+        module.name
+    );
+    let events = module
+        .events
+        .iter()
+        .map(|e| names::type_ident(&e.payload.name));
+    Some(quote! {
+        crate::event_set!(
+            #[doc = #doc]
+            #name { #(#events),* }
+        );
+    })
 }
 
 /// The module's `mod.rs`. With `inline`, the files' contents go inside the `mod` items, which is how the
@@ -62,12 +85,14 @@ pub fn file(module: &Module, inline: Option<&[(String, TokenStream)]>) -> TokenS
     let mut uses = Uses::default();
     let handle = handle(module, &mut uses);
     let imports = uses.items();
+    let events = event_set(module);
     quote! {
         #doc
         #imports
         #(#mods)*
         #(#exports)*
         #handle
+        #events
     }
 }
 
@@ -122,8 +147,10 @@ fn accessor_fn(method: &MethodDef, uses: &mut Uses) -> TokenStream {
         "{title} (`{}`): see [`{}`].",
         method.wire, method.request.name
     ));
+    let deprecated = docs::deprecated(&method.doc);
     quote! {
         #doc
+        #deprecated
         #many
         pub fn #ident(&self, #(#params),*) -> crate::Call<'c, #request> {
             crate::Call::new(self.client, #request::new(#(#args),*))

@@ -65,7 +65,14 @@ pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> 
     for page in &spec.pages {
         match place(page, &scopes) {
             Ok(Some(item)) => {
-                let names = taken.entry(item.module.clone()).or_default();
+                let names = taken.entry(item.module.clone()).or_insert_with(|| {
+                    // The module's own items: its handle on the client and its enum of events.
+                    let own = "the scope module".to_owned();
+                    BTreeMap::from([
+                        (names::scope_handle(&item.module), own.clone()),
+                        (names::scope_events(&item.module), own),
+                    ])
+                });
                 let stem = item_stem(&item);
                 let first = item.names.iter().chain([&stem]).find_map(|n| names.get(n));
                 match first.cloned() {
@@ -245,6 +252,7 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
         errors: errors::method_errors(page, error_name, error_code_name, &mut types.degraded),
         structs: std::mem::take(&mut types.structs),
         enums: std::mem::take(&mut types.enums),
+        has_response_example: !results.is_empty(),
         request_examples,
         aliases: Vec::new(),
         wire,

@@ -96,6 +96,7 @@ impl Method for UserGet {
     const SCOPE: &'static str = "user";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Vec<UserRow>;
+    type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }
 

@@ -50,19 +50,15 @@ pub struct AiEngineList {
 }
 
 crate::method!(
-    AiEngineList = "ai.engine.list" in "ai_admin", safe: true, AiEngineListResponse,
-    AiEngineListError; () { filter: Vec<AiEngineListFilter>, limit: i64 }
+    AiEngineList = "ai.engine.list" in "ai_admin", safe: true, AiEngineListResponse as
+    wire::List<wire::EmptyAsDefault>, AiEngineListError; () { filter: Vec<AiEngineListFilter>,
+    limit: i64 }
 );
 
 /// The `result` of `ai.engine.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#engine-item)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AiEngineListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<AiEngineListItem>,
-);
+pub type AiEngineListResponse = Vec<AiEngineListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter) Keys:
 /// - `field_n`

@@ -19,17 +19,15 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EventGet {}
-crate::method!(EventGet = "event.get" in "", safe: true, EventGetResponse, EventGetError; () {});
+crate::method!(
+    EventGet = "event.get" in "", safe: true, EventGetResponse as wire::List<wire::EmptyAsDefault>,
+    EventGetError; () {}
+);
 
 /// The `result` of `event.get`.
 ///
 /// Any JSON: the page does not describe this object.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct EventGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<EventGetResult>,
-);
+pub type EventGetResponse = Vec<EventGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -259,3 +259,10 @@ impl<'c> Basic<'c> {
         crate::Call::new(self.client, Events::new())
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `basic` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    BasicEvent { OnAppInstall, OnAppMethodConfirm, OnAppPayment, OnAppUninstall,
+    OnAppUpdate, OnOfflineEvent }
+);

@@ -52,8 +52,8 @@ pub struct ConnectorList {
 }
 
 crate::method!(
-    ConnectorList = "biconnector.connector.list" in "biconnector", safe: true,
-    ConnectorListResponse, ConnectorListError; () { select: Vec<String>,
+    ConnectorList = "biconnector.connector.list" in "biconnector", safe: true, ConnectorListResponse
+    as wire::List<wire::EmptyAsDefault>, ConnectorListError; () { select: Vec<String>,
     filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
 );
 
@@ -64,12 +64,7 @@ crate::method!(
 /// Note that the field structure may be changed due to the `select` parameter
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ConnectorListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ConnectorListResult>,
-);
+pub type ConnectorListResponse = Vec<ConnectorListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -63,9 +63,9 @@ pub struct DatasetList {
 }
 
 crate::method!(
-    DatasetList = "biconnector.dataset.list" in "biconnector", safe: true, DatasetListResponse,
-    DatasetListError; () { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
-    order: serde_json::Value, page: i64 }
+    DatasetList = "biconnector.dataset.list" in "biconnector", safe: true, DatasetListResponse as
+    wire::List<wire::EmptyAsDefault>, DatasetListError; () { select: Vec<String>,
+    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
 );
 
 /// The `result` of `biconnector.dataset.list`.
@@ -75,12 +75,7 @@ crate::method!(
 /// Note that the field structure may change due to the `select` parameter
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DatasetListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<DatasetListResult>,
-);
+pub type DatasetListResponse = Vec<DatasetListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -52,9 +52,9 @@ pub struct SourceList {
 }
 
 crate::method!(
-    SourceList = "biconnector.source.list" in "biconnector", safe: true, SourceListResponse,
-    SourceListError; () { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
-    order: serde_json::Value, page: i64 }
+    SourceList = "biconnector.source.list" in "biconnector", safe: true, SourceListResponse as
+    wire::List<wire::EmptyAsDefault>, SourceListError; () { select: Vec<String>,
+    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
 );
 
 /// The `result` of `biconnector.source.list`.
@@ -64,12 +64,7 @@ crate::method!(
 /// Note that the field structure may change due to the `select` parameter
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SourceListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<SourceListResult>,
-);
+pub type SourceListResponse = Vec<SourceListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -24,18 +24,14 @@ pub struct ActivityBindingList {
 
 crate::method!(
     ActivityBindingList = "crm.activity.binding.list" in "crm", safe: true,
-    ActivityBindingListResponse, ActivityBindingListError; (activity_id: i64) {}
+    ActivityBindingListResponse as wire::List<wire::EmptyAsDefault>, ActivityBindingListError;
+    (activity_id: i64) {}
 );
 
 /// The `result` of `crm.activity.binding.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ActivityBindingListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ActivityBindingListItem>,
-);
+pub type ActivityBindingListResponse = Vec<ActivityBindingListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html#result)
 #[serde_as]

@@ -42,9 +42,9 @@ pub struct ActivityList {
 }
 
 crate::method!(
-    ActivityList = "crm.activity.list" in "crm", safe: true, ActivityListResponse,
-    ActivityListError; () { select: Vec<serde_json::Value>, filter: serde_json::Value,
-    order: serde_json::Value, start: i64 }
+    ActivityList = "crm.activity.list" in "crm", safe: true, ActivityListResponse as
+    wire::List<wire::EmptyAsDefault>, ActivityListError; () { select: Vec<serde_json::Value>,
+    filter: serde_json::Value, order: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.activity.list`.
@@ -52,12 +52,7 @@ crate::method!(
 /// The structure is below.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ActivityListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ActivityListResult>,
-);
+pub type ActivityListResponse = Vec<ActivityListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

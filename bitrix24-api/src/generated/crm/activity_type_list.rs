@@ -18,19 +18,14 @@ use crate::wire;
 #[non_exhaustive]
 pub struct ActivityTypeList {}
 crate::method!(
-    ActivityTypeList = "crm.activity.type.list" in "crm", safe: true, ActivityTypeListResponse,
-    ActivityTypeListError; () {}
+    ActivityTypeList = "crm.activity.type.list" in "crm", safe: true, ActivityTypeListResponse as
+    wire::List<wire::EmptyAsDefault>, ActivityTypeListError; () {}
 );
 
 /// The `result` of `crm.activity.type.list`.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ActivityTypeListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ActivityTypeListResult>,
-);
+pub type ActivityTypeListResponse = Vec<ActivityTypeListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

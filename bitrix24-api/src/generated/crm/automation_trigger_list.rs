@@ -21,18 +21,14 @@ use crate::wire;
 pub struct AutomationTriggerList {}
 crate::method!(
     AutomationTriggerList = "crm.automation.trigger.list" in "crm", safe: true,
-    AutomationTriggerListResponse, AutomationTriggerListError; () {}
+    AutomationTriggerListResponse as wire::List<wire::EmptyAsDefault>, AutomationTriggerListError;
+    () {}
 );
 
 /// The `result` of `crm.automation.trigger.list`.
 ///
 /// Any JSON: the page does not describe this object.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AutomationTriggerListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<AutomationTriggerListResult>,
-);
+pub type AutomationTriggerListResponse = Vec<AutomationTriggerListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

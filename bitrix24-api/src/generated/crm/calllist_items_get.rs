@@ -28,19 +28,15 @@ pub struct CalllistItemsGet {
 }
 
 crate::method!(
-    CalllistItemsGet = "crm.calllist.items.get" in "crm", safe: true, CalllistItemsGetResponse,
-    CalllistItemsGetError; (list_id: i64) { filter: serde_json::Value }
+    CalllistItemsGet = "crm.calllist.items.get" in "crm", safe: true, CalllistItemsGetResponse as
+    wire::List<wire::EmptyAsDefault>, CalllistItemsGetError; (list_id: i64) {
+    filter: serde_json::Value }
 );
 
 /// The `result` of `crm.calllist.items.get`.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CalllistItemsGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<CalllistItemsGetResult>,
-);
+pub type CalllistItemsGetResponse = Vec<CalllistItemsGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -45,9 +45,9 @@ pub struct CalllistList {
 }
 
 crate::method!(
-    CalllistList = "crm.calllist.list" in "crm", safe: true, CalllistListResponse,
-    CalllistListError; () { select: Vec<serde_json::Value>, filter: serde_json::Value,
-    order: serde_json::Value }
+    CalllistList = "crm.calllist.list" in "crm", safe: true, CalllistListResponse as
+    wire::List<wire::EmptyAsDefault>, CalllistListError; () { select: Vec<serde_json::Value>,
+    filter: serde_json::Value, order: serde_json::Value }
 );
 
 /// The `result` of `crm.calllist.list`.
@@ -55,12 +55,7 @@ crate::method!(
 /// The structure is below.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CalllistListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<CalllistListResult>,
-);
+pub type CalllistListResponse = Vec<CalllistListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -18,19 +18,14 @@ use crate::wire;
 #[non_exhaustive]
 pub struct CalllistStatuslist {}
 crate::method!(
-    CalllistStatuslist = "crm.calllist.statuslist" in "crm", safe: false,
-    CalllistStatuslistResponse, CalllistStatuslistError; () {}
+    CalllistStatuslist = "crm.calllist.statuslist" in "crm", safe: false, CalllistStatuslistResponse
+    as wire::List<wire::EmptyAsDefault>, CalllistStatuslistError; () {}
 );
 
 /// The `result` of `crm.calllist.statuslist`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-statuslist.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CalllistStatuslistResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<CalllistStatuslistItem>,
-);
+pub type CalllistStatuslistResponse = Vec<CalllistStatuslistItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-statuslist.html#result)
 #[serde_as]

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
+)]
 /// crm.catalog.get (`crm.catalog.get`).
 ///
 /// - Scope: `crm`

@@ -31,17 +31,15 @@ pub struct CompanyDetailsConfigurationGet {
 
 crate::method!(
     CompanyDetailsConfigurationGet = "crm.company.details.configuration.get" in "crm", safe: true,
-    CompanyDetailsConfigurationGetResponse, CompanyDetailsConfigurationGetError; () {
-    scope: CompanyDetailsConfigurationGetScope, user_id: serde_json::Value }
+    CompanyDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
+    CompanyDetailsConfigurationGetError; () { scope: CompanyDetailsConfigurationGetScope,
+    user_id: serde_json::Value }
 );
 
 /// The `result` of `crm.company.details.configuration.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CompanyDetailsConfigurationGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<CompanyDetailsConfigurationGetItem>,
-);
+pub type CompanyDetailsConfigurationGetResponse = Vec<
+    CompanyDetailsConfigurationGetItem,
+>;
 
 /// The `result` object.
 #[serde_as]

@@ -23,16 +23,12 @@ pub struct ContactCompanyItemsGet {
 
 crate::method!(
     ContactCompanyItemsGet = "crm.contact.company.items.get" in "crm", safe: true,
-    ContactCompanyItemsGetResponse, ContactCompanyItemsGetError; (id: i64) {}
+    ContactCompanyItemsGetResponse as wire::List<wire::EmptyAsDefault>, ContactCompanyItemsGetError;
+    (id: i64) {}
 );
 
 /// The `result` of `crm.contact.company.items.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ContactCompanyItemsGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ContactCompanyItemsGetItem>,
-);
+pub type ContactCompanyItemsGetResponse = Vec<ContactCompanyItemsGetItem>;
 
 /// The `result` object.
 #[serde_as]

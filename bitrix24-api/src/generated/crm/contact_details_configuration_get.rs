@@ -29,17 +29,14 @@ pub struct ContactDetailsConfigurationGet {
 
 crate::method!(
     ContactDetailsConfigurationGet = "crm.contact.details.configuration.get" in "crm", safe: true,
-    ContactDetailsConfigurationGetResponse, ContactDetailsConfigurationGetError; () { scope: String,
-    user_id: serde_json::Value }
+    ContactDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
+    ContactDetailsConfigurationGetError; () { scope: String, user_id: serde_json::Value }
 );
 
 /// The `result` of `crm.contact.details.configuration.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ContactDetailsConfigurationGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ContactDetailsConfigurationGetItem>,
-);
+pub type ContactDetailsConfigurationGetResponse = Vec<
+    ContactDetailsConfigurationGetItem,
+>;
 
 /// The `result` object.
 #[serde_as]

@@ -49,19 +49,14 @@ pub struct ContactUserfieldList {
 
 crate::method!(
     ContactUserfieldList = "crm.contact.userfield.list" in "crm", safe: true,
-    ContactUserfieldListResponse, ContactUserfieldListError; () {
-    filter: ContactUserfieldListFilter, order: serde_json::Value }
+    ContactUserfieldListResponse as wire::List<wire::EmptyAsDefault>, ContactUserfieldListError; ()
+    { filter: ContactUserfieldListFilter, order: serde_json::Value }
 );
 
 /// The `result` of `crm.contact.userfield.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield) The structure is below.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ContactUserfieldListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ContactUserfieldListItem>,
-);
+pub type ContactUserfieldListResponse = Vec<ContactUserfieldListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield) The structure is below.
 #[serde_as]

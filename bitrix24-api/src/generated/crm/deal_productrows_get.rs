@@ -20,17 +20,12 @@ use crate::wire;
 #[non_exhaustive]
 pub struct DealProductrowsGet {}
 crate::method!(
-    DealProductrowsGet = "crm.deal.productrows.get" in "crm", safe: true,
-    DealProductrowsGetResponse, DealProductrowsGetError; () {}
+    DealProductrowsGet = "crm.deal.productrows.get" in "crm", safe: true, DealProductrowsGetResponse
+    as wire::List<wire::EmptyAsDefault>, DealProductrowsGetError; () {}
 );
 
 /// The `result` of `crm.deal.productrows.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DealProductrowsGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<DealProductrowsGetItem>,
-);
+pub type DealProductrowsGetResponse = Vec<DealProductrowsGetItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
+)]
 /// crm.dealcategory.delete (`crm.dealcategory.delete`).
 ///
 /// - Scope: `crm`

@@ -19,18 +19,14 @@ use crate::wire;
 pub struct EnumGetorderownertypes {}
 crate::method!(
     EnumGetorderownertypes = "crm.enum.getorderownertypes" in "crm", safe: true,
-    EnumGetorderownertypesResponse, EnumGetorderownertypesError; () {}
+    EnumGetorderownertypesResponse as wire::List<wire::EmptyAsDefault>, EnumGetorderownertypesError;
+    () {}
 );
 
 /// The `result` of `crm.enum.getorderownertypes`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-get-order-owner-types.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct EnumGetorderownertypesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<EnumGetorderownertypesItem>,
-);
+pub type EnumGetorderownertypesResponse = Vec<EnumGetorderownertypesItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-get-order-owner-types.html#result)
 #[serde_as]

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html"
+)]
 /// crm.invoice.fields (`crm.invoice.fields`).
 ///
 /// No parameters.

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-list.html"
+)]
 /// crm.invoice.list (`crm.invoice.list`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html"
+)]
 /// crm.invoice.recurring.add (`crm.invoice.recurring.add`).
 ///
 /// - Scope: `crm`

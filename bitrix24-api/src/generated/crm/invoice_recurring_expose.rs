@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-expose.html"
+)]
 /// crm.invoice.recurring.expose (`crm.invoice.recurring.expose`).
 ///
 /// - Scope: `crm`

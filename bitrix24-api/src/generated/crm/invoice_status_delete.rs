@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-delete.html"
+)]
 /// crm.invoice.status.delete (`crm.invoice.status.delete`).
 ///
 /// - Scope: `crm`

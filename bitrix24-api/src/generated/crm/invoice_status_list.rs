@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-list.html"
+)]
 /// crm.invoice.status.list (`crm.invoice.status.list`).
 ///
 /// - Scope: `crm`

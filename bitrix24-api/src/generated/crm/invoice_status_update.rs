@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html"
+)]
 /// crm.invoice.status.update (`crm.invoice.status.update`).
 ///
 /// - Scope: `crm`

@@ -35,20 +35,15 @@ pub struct ItemDeliveryList {
 }
 
 crate::method!(
-    ItemDeliveryList = "crm.item.delivery.list" in "crm", safe: true, ItemDeliveryListResponse,
-    ItemDeliveryListError; (entity_id: i64, entity_type_id: i64) { filter: serde_json::Value,
-    order: serde_json::Value }
+    ItemDeliveryList = "crm.item.delivery.list" in "crm", safe: true, ItemDeliveryListResponse as
+    wire::List<wire::EmptyAsDefault>, ItemDeliveryListError; (entity_id: i64, entity_type_id: i64) {
+    filter: serde_json::Value, order: serde_json::Value }
 );
 
 /// The `result` of `crm.item.delivery.list`.
 ///
 /// Any JSON: the page's type `sale_order_shipment_crm_simple` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemDeliveryListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemDeliveryListResult>,
-);
+pub type ItemDeliveryListResponse = Vec<ItemDeliveryListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

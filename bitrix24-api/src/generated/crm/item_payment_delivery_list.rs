@@ -40,19 +40,15 @@ pub struct ItemPaymentDeliveryList {
 
 crate::method!(
     ItemPaymentDeliveryList = "crm.item.payment.delivery.list" in "crm", safe: true,
-    ItemPaymentDeliveryListResponse, ItemPaymentDeliveryListError; (payment_id: serde_json::Value,
+    ItemPaymentDeliveryListResponse as wire::List<wire::EmptyAsDefault>,
+    ItemPaymentDeliveryListError; (payment_id: serde_json::Value,
     filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, serde_json::Value> }
 );
 
 /// The `result` of `crm.item.payment.delivery.list`.
 ///
 /// Any JSON: the page's type `crm_item_payment_delivery` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemPaymentDeliveryListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemPaymentDeliveryListResult>,
-);
+pub type ItemPaymentDeliveryListResponse = Vec<ItemPaymentDeliveryListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -35,20 +35,15 @@ pub struct ItemPaymentList {
 }
 
 crate::method!(
-    ItemPaymentList = "crm.item.payment.list" in "crm", safe: true, ItemPaymentListResponse,
-    ItemPaymentListError; (entity_id: i64, entity_type_id: i64) { filter: serde_json::Value,
-    order: serde_json::Value }
+    ItemPaymentList = "crm.item.payment.list" in "crm", safe: true, ItemPaymentListResponse as
+    wire::List<wire::EmptyAsDefault>, ItemPaymentListError; (entity_id: i64, entity_type_id: i64) {
+    filter: serde_json::Value, order: serde_json::Value }
 );
 
 /// The `result` of `crm.item.payment.list`.
 ///
 /// Any JSON: the page's type `sale_order_payment_crm_simple` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemPaymentListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemPaymentListResult>,
-);
+pub type ItemPaymentListResponse = Vec<ItemPaymentListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -40,19 +40,15 @@ pub struct ItemPaymentProductList {
 
 crate::method!(
     ItemPaymentProductList = "crm.item.payment.product.list" in "crm", safe: true,
-    ItemPaymentProductListResponse, ItemPaymentProductListError; (payment_id: serde_json::Value,
-    filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, serde_json::Value> }
+    ItemPaymentProductListResponse as wire::List<wire::EmptyAsDefault>, ItemPaymentProductListError;
+    (payment_id: serde_json::Value, filter: BTreeMap<String, serde_json::Value>) {
+    order: BTreeMap<String, serde_json::Value> }
 );
 
 /// The `result` of `crm.item.payment.product.list`.
 ///
 /// Any JSON: the page's type `crm_item_payment_product` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemPaymentProductListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemPaymentProductListResult>,
-);
+pub type ItemPaymentProductListResponse = Vec<ItemPaymentProductListResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -23,18 +23,14 @@ pub struct LeadContactItemsGet {
 
 crate::method!(
     LeadContactItemsGet = "crm.lead.contact.items.get" in "crm", safe: true,
-    LeadContactItemsGetResponse, LeadContactItemsGetError; (id: i64) {}
+    LeadContactItemsGetResponse as wire::List<wire::EmptyAsDefault>, LeadContactItemsGetError;
+    (id: i64) {}
 );
 
 /// The `result` of `crm.lead.contact.items.get`.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct LeadContactItemsGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<LeadContactItemsGetResult>,
-);
+pub type LeadContactItemsGetResponse = Vec<LeadContactItemsGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

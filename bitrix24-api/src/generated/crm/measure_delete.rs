@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
+)]
 /// crm.measure.delete (`crm.measure.delete`).
 ///
 /// - Scope: `crm`

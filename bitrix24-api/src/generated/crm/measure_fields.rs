@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
+)]
 /// crm.measure.fields (`crm.measure.fields`).
 ///
 /// No parameters.

@@ -2868,31 +2868,49 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.enum.activitydirection (`crm.enum.activitydirection`): see [`EnumActivitydirection`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html"
+    )]
     pub fn enum_activitydirection(&self) -> crate::Call<'c, EnumActivitydirection> {
         crate::Call::new(self.client, EnumActivitydirection::new())
     }
 
     /// crm.enum.activitynotifytype (`crm.enum.activitynotifytype`): see [`EnumActivitynotifytype`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html"
+    )]
     pub fn enum_activitynotifytype(&self) -> crate::Call<'c, EnumActivitynotifytype> {
         crate::Call::new(self.client, EnumActivitynotifytype::new())
     }
 
     /// crm.enum.activitypriority (`crm.enum.activitypriority`): see [`EnumActivitypriority`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html"
+    )]
     pub fn enum_activitypriority(&self) -> crate::Call<'c, EnumActivitypriority> {
         crate::Call::new(self.client, EnumActivitypriority::new())
     }
 
     /// crm.enum.activitystatus (`crm.enum.activitystatus`): see [`EnumActivitystatus`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html"
+    )]
     pub fn enum_activitystatus(&self) -> crate::Call<'c, EnumActivitystatus> {
         crate::Call::new(self.client, EnumActivitystatus::new())
     }
 
     /// crm.enum.activitytype (`crm.enum.activitytype`): see [`EnumActivitytype`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html"
+    )]
     pub fn enum_activitytype(&self) -> crate::Call<'c, EnumActivitytype> {
         crate::Call::new(self.client, EnumActivitytype::new())
     }
 
     /// crm.enum.contenttype (`crm.enum.contenttype`): see [`EnumContenttype`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html"
+    )]
     pub fn enum_contenttype(&self) -> crate::Call<'c, EnumContenttype> {
         crate::Call::new(self.client, EnumContenttype::new())
     }
@@ -3926,71 +3944,113 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.catalog.fields (`crm.catalog.fields`): see [`CatalogFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html"
+    )]
     pub fn catalog_fields(&self) -> crate::Call<'c, CatalogFields> {
         crate::Call::new(self.client, CatalogFields::new())
     }
 
     /// crm.catalog.get (`crm.catalog.get`): see [`CatalogGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
+    )]
     pub fn catalog_get(&self, id: impl Into<i64>) -> crate::Call<'c, CatalogGet> {
         crate::Call::new(self.client, CatalogGet::new(id))
     }
 
     /// crm.catalog.list (`crm.catalog.list`): see [`CatalogList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html"
+    )]
     pub fn catalog_list(&self) -> crate::Call<'c, CatalogList> {
         crate::Call::new(self.client, CatalogList::new())
     }
 
     /// crm.dealcategory.add (`crm.dealcategory.add`): see [`DealcategoryAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html"
+    )]
     pub fn dealcategory_add(&self) -> crate::Call<'c, DealcategoryAdd> {
         crate::Call::new(self.client, DealcategoryAdd::new())
     }
 
     /// crm.dealcategory.default.get (`crm.dealcategory.default.get`): see [`DealcategoryDefaultGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html"
+    )]
     pub fn dealcategory_default_get(&self) -> crate::Call<'c, DealcategoryDefaultGet> {
         crate::Call::new(self.client, DealcategoryDefaultGet::new())
     }
 
     /// crm.dealcategory.default.set (`crm.dealcategory.default.set`): see [`DealcategoryDefaultSet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html"
+    )]
     pub fn dealcategory_default_set(&self) -> crate::Call<'c, DealcategoryDefaultSet> {
         crate::Call::new(self.client, DealcategoryDefaultSet::new())
     }
 
     /// crm.dealcategory.delete (`crm.dealcategory.delete`): see [`DealcategoryDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
+    )]
     pub fn dealcategory_delete(&self) -> crate::Call<'c, DealcategoryDelete> {
         crate::Call::new(self.client, DealcategoryDelete::new())
     }
 
     /// crm.dealcategory.fields (`crm.dealcategory.fields`): see [`DealcategoryFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html"
+    )]
     pub fn dealcategory_fields(&self) -> crate::Call<'c, DealcategoryFields> {
         crate::Call::new(self.client, DealcategoryFields::new())
     }
 
     /// crm.dealcategory.get (`crm.dealcategory.get`): see [`DealcategoryGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-get.html"
+    )]
     pub fn dealcategory_get(&self) -> crate::Call<'c, DealcategoryGet> {
         crate::Call::new(self.client, DealcategoryGet::new())
     }
 
     /// crm.dealcategory.list (`crm.dealcategory.list`): see [`DealcategoryList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-list.html"
+    )]
     pub fn dealcategory_list(&self) -> crate::Call<'c, DealcategoryList> {
         crate::Call::new(self.client, DealcategoryList::new())
     }
 
     /// crm.dealcategory.stage.list (`crm.dealcategory.stage.list`): see [`DealcategoryStageList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html"
+    )]
     pub fn dealcategory_stage_list(&self) -> crate::Call<'c, DealcategoryStageList> {
         crate::Call::new(self.client, DealcategoryStageList::new())
     }
 
     /// crm.dealcategory.status (`crm.dealcategory.status`): see [`DealcategoryStatus`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html"
+    )]
     pub fn dealcategory_status(&self) -> crate::Call<'c, DealcategoryStatus> {
         crate::Call::new(self.client, DealcategoryStatus::new())
     }
 
     /// crm.dealcategory.update (`crm.dealcategory.update`): see [`DealcategoryUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html"
+    )]
     pub fn dealcategory_update(&self) -> crate::Call<'c, DealcategoryUpdate> {
         crate::Call::new(self.client, DealcategoryUpdate::new())
     }
 
     /// crm.invoice.status.add (`crm.invoice.status.add`): see [`InvoiceStatusAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html"
+    )]
     pub fn invoice_status_add(
         &self,
         fields: impl Into<Vec<InvoiceStatusAddField>>,
@@ -3999,6 +4059,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.invoice.status.delete (`crm.invoice.status.delete`): see [`InvoiceStatusDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-delete.html"
+    )]
     pub fn invoice_status_delete(
         &self,
         id: impl Into<i64>,
@@ -4007,11 +4070,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.invoice.status.fields (`crm.invoice.status.fields`): see [`InvoiceStatusFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html"
+    )]
     pub fn invoice_status_fields(&self) -> crate::Call<'c, InvoiceStatusFields> {
         crate::Call::new(self.client, InvoiceStatusFields::new())
     }
 
     /// crm.invoice.status.get (`crm.invoice.status.get`): see [`InvoiceStatusGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-get.html"
+    )]
     pub fn invoice_status_get(
         &self,
         id: impl Into<i64>,
@@ -4020,11 +4089,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.invoice.status.list (`crm.invoice.status.list`): see [`InvoiceStatusList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-list.html"
+    )]
     pub fn invoice_status_list(&self) -> crate::Call<'c, InvoiceStatusList> {
         crate::Call::new(self.client, InvoiceStatusList::new())
     }
 
     /// crm.invoice.status.update (`crm.invoice.status.update`): see [`InvoiceStatusUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html"
+    )]
     pub fn invoice_status_update(
         &self,
         id: impl Into<i64>,
@@ -4034,121 +4109,193 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.invoice.add (`crm.invoice.add`): see [`InvoiceAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html"
+    )]
     pub fn invoice_add(&self) -> crate::Call<'c, InvoiceAdd> {
         crate::Call::new(self.client, InvoiceAdd::new())
     }
 
     /// crm.invoice.delete (`crm.invoice.delete`): see [`InvoiceDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-delete.html"
+    )]
     pub fn invoice_delete(&self) -> crate::Call<'c, InvoiceDelete> {
         crate::Call::new(self.client, InvoiceDelete::new())
     }
 
     /// crm.invoice.fields (`crm.invoice.fields`): see [`InvoiceFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html"
+    )]
     pub fn invoice_fields(&self) -> crate::Call<'c, InvoiceFields> {
         crate::Call::new(self.client, InvoiceFields::new())
     }
 
     /// crm.invoice.getexternallink (`crm.invoice.getexternallink`): see [`InvoiceGetexternallink`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-get-external-link.html"
+    )]
     pub fn invoice_getexternallink(&self) -> crate::Call<'c, InvoiceGetexternallink> {
         crate::Call::new(self.client, InvoiceGetexternallink::new())
     }
 
     /// crm.invoice.get (`crm.invoice.get`): see [`InvoiceGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-get.html"
+    )]
     pub fn invoice_get(&self) -> crate::Call<'c, InvoiceGet> {
         crate::Call::new(self.client, InvoiceGet::new())
     }
 
     /// crm.invoice.list (`crm.invoice.list`): see [`InvoiceList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-list.html"
+    )]
     pub fn invoice_list(&self) -> crate::Call<'c, InvoiceList> {
         crate::Call::new(self.client, InvoiceList::new())
     }
 
     /// crm.invoice.recurring.add (`crm.invoice.recurring.add`): see [`InvoiceRecurringAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html"
+    )]
     pub fn invoice_recurring_add(&self) -> crate::Call<'c, InvoiceRecurringAdd> {
         crate::Call::new(self.client, InvoiceRecurringAdd::new())
     }
 
     /// crm.invoice.recurring.delete (`crm.invoice.recurring.delete`): see [`InvoiceRecurringDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-delete.html"
+    )]
     pub fn invoice_recurring_delete(&self) -> crate::Call<'c, InvoiceRecurringDelete> {
         crate::Call::new(self.client, InvoiceRecurringDelete::new())
     }
 
     /// crm.invoice.recurring.expose (`crm.invoice.recurring.expose`): see [`InvoiceRecurringExpose`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-expose.html"
+    )]
     pub fn invoice_recurring_expose(&self) -> crate::Call<'c, InvoiceRecurringExpose> {
         crate::Call::new(self.client, InvoiceRecurringExpose::new())
     }
 
     /// crm.invoice.recurring.fields (`crm.invoice.recurring.fields`): see [`InvoiceRecurringFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html"
+    )]
     pub fn invoice_recurring_fields(&self) -> crate::Call<'c, InvoiceRecurringFields> {
         crate::Call::new(self.client, InvoiceRecurringFields::new())
     }
 
     /// crm.invoice.recurring.get (`crm.invoice.recurring.get`): see [`InvoiceRecurringGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-get.html"
+    )]
     pub fn invoice_recurring_get(&self) -> crate::Call<'c, InvoiceRecurringGet> {
         crate::Call::new(self.client, InvoiceRecurringGet::new())
     }
 
     /// crm.invoice.recurring.list (`crm.invoice.recurring.list`): see [`InvoiceRecurringList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-list.html"
+    )]
     pub fn invoice_recurring_list(&self) -> crate::Call<'c, InvoiceRecurringList> {
         crate::Call::new(self.client, InvoiceRecurringList::new())
     }
 
     /// crm.invoice.recurring.update (`crm.invoice.recurring.update`): see [`InvoiceRecurringUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html"
+    )]
     pub fn invoice_recurring_update(&self) -> crate::Call<'c, InvoiceRecurringUpdate> {
         crate::Call::new(self.client, InvoiceRecurringUpdate::new())
     }
 
     /// crm.invoice.update (`crm.invoice.update`): see [`InvoiceUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html"
+    )]
     pub fn invoice_update(&self) -> crate::Call<'c, InvoiceUpdate> {
         crate::Call::new(self.client, InvoiceUpdate::new())
     }
 
     /// crm.invoice.userfield.add (`crm.invoice.userfield.add`): see [`InvoiceUserfieldAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html"
+    )]
     pub fn invoice_userfield_add(&self) -> crate::Call<'c, InvoiceUserfieldAdd> {
         crate::Call::new(self.client, InvoiceUserfieldAdd::new())
     }
 
     /// crm.invoice.userfield.delete (`crm.invoice.userfield.delete`): see [`InvoiceUserfieldDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-delete.html"
+    )]
     pub fn invoice_userfield_delete(&self) -> crate::Call<'c, InvoiceUserfieldDelete> {
         crate::Call::new(self.client, InvoiceUserfieldDelete::new())
     }
 
     /// crm.invoice.userfield.get (`crm.invoice.userfield.get`): see [`InvoiceUserfieldGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-get.html"
+    )]
     pub fn invoice_userfield_get(&self) -> crate::Call<'c, InvoiceUserfieldGet> {
         crate::Call::new(self.client, InvoiceUserfieldGet::new())
     }
 
     /// crm.invoice.userfield.list (`crm.invoice.userfield.list`): see [`InvoiceUserfieldList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-list.html"
+    )]
     pub fn invoice_userfield_list(&self) -> crate::Call<'c, InvoiceUserfieldList> {
         crate::Call::new(self.client, InvoiceUserfieldList::new())
     }
 
     /// crm.invoice.userfield.update (`crm.invoice.userfield.update`): see [`InvoiceUserfieldUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html"
+    )]
     pub fn invoice_userfield_update(&self) -> crate::Call<'c, InvoiceUserfieldUpdate> {
         crate::Call::new(self.client, InvoiceUserfieldUpdate::new())
     }
 
     /// crm.paysystem.fields (`crm.paysystem.fields`): see [`PaysystemFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-fields.html"
+    )]
     pub fn paysystem_fields(&self) -> crate::Call<'c, PaysystemFields> {
         crate::Call::new(self.client, PaysystemFields::new())
     }
 
     /// crm.paysystem.list (`crm.paysystem.list`): see [`PaysystemList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-list.html"
+    )]
     pub fn paysystem_list(&self) -> crate::Call<'c, PaysystemList> {
         crate::Call::new(self.client, PaysystemList::new())
     }
 
     /// crm.persontype.fields (`crm.persontype.fields`): see [`PersontypeFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-fields.html"
+    )]
     pub fn persontype_fields(&self) -> crate::Call<'c, PersontypeFields> {
         crate::Call::new(self.client, PersontypeFields::new())
     }
 
     /// crm.persontype.list (`crm.persontype.list`): see [`PersontypeList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-list.html"
+    )]
     pub fn persontype_list(&self) -> crate::Call<'c, PersontypeList> {
         crate::Call::new(self.client, PersontypeList::new())
     }
 
     /// crm.measure.add (`crm.measure.add`): see [`MeasureAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html"
+    )]
     pub fn measure_add(
         &self,
         fields: impl Into<Vec<MeasureAddField>>,
@@ -4157,6 +4304,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.measure.delete (`crm.measure.delete`): see [`MeasureDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
+    )]
     pub fn measure_delete(
         &self,
         id: impl Into<serde_json::Value>,
@@ -4165,11 +4315,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.measure.fields (`crm.measure.fields`): see [`MeasureFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
+    )]
     pub fn measure_fields(&self) -> crate::Call<'c, MeasureFields> {
         crate::Call::new(self.client, MeasureFields::new())
     }
 
     /// crm.measure.get (`crm.measure.get`): see [`MeasureGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-get.html"
+    )]
     pub fn measure_get(
         &self,
         id: impl Into<serde_json::Value>,
@@ -4178,11 +4334,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.measure.list (`crm.measure.list`): see [`MeasureList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html"
+    )]
     pub fn measure_list(&self) -> crate::Call<'c, MeasureList> {
         crate::Call::new(self.client, MeasureList::new())
     }
 
     /// crm.measure.update (`crm.measure.update`): see [`MeasureUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html"
+    )]
     pub fn measure_update(
         &self,
         id: impl Into<serde_json::Value>,
@@ -4191,6 +4353,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.productsection.add (`crm.productsection.add`): see [`ProductsectionAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html"
+    )]
     pub fn productsection_add(
         &self,
         fields: impl Into<Vec<ProductsectionAddField>>,
@@ -4199,6 +4364,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.productsection.delete (`crm.productsection.delete`): see [`ProductsectionDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
+    )]
     pub fn productsection_delete(
         &self,
         id: impl Into<i64>,
@@ -4207,11 +4375,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.productsection.fields (`crm.productsection.fields`): see [`ProductsectionFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html"
+    )]
     pub fn productsection_fields(&self) -> crate::Call<'c, ProductsectionFields> {
         crate::Call::new(self.client, ProductsectionFields::new())
     }
 
     /// crm.productsection.get (`crm.productsection.get`): see [`ProductsectionGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-get.html"
+    )]
     pub fn productsection_get(
         &self,
         id: impl Into<i64>,
@@ -4220,11 +4394,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.productsection.list (`crm.productsection.list`): see [`ProductsectionList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
+    )]
     pub fn productsection_list(&self) -> crate::Call<'c, ProductsectionList> {
         crate::Call::new(self.client, ProductsectionList::new())
     }
 
     /// crm.productsection.update (`crm.productsection.update`): see [`ProductsectionUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
+    )]
     pub fn productsection_update(
         &self,
         id: impl Into<i64>,
@@ -4233,51 +4413,81 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.productrow.fields (`crm.productrow.fields`): see [`ProductrowFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
+    )]
     pub fn productrow_fields(&self) -> crate::Call<'c, ProductrowFields> {
         crate::Call::new(self.client, ProductrowFields::new())
     }
 
     /// crm.productrow.list (`crm.productrow.list`): see [`ProductrowList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
+    )]
     pub fn productrow_list(&self) -> crate::Call<'c, ProductrowList> {
         crate::Call::new(self.client, ProductrowList::new())
     }
 
     /// crm.product.add (`crm.product.add`): see [`ProductAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
+    )]
     pub fn product_add(&self) -> crate::Call<'c, ProductAdd> {
         crate::Call::new(self.client, ProductAdd::new())
     }
 
     /// crm.product.delete (`crm.product.delete`): see [`ProductDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-delete.html"
+    )]
     pub fn product_delete(&self) -> crate::Call<'c, ProductDelete> {
         crate::Call::new(self.client, ProductDelete::new())
     }
 
     /// crm.product.fields (`crm.product.fields`): see [`ProductFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html"
+    )]
     pub fn product_fields(&self) -> crate::Call<'c, ProductFields> {
         crate::Call::new(self.client, ProductFields::new())
     }
 
     /// crm.product.get (`crm.product.get`): see [`ProductGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-get.html"
+    )]
     pub fn product_get(&self) -> crate::Call<'c, ProductGet> {
         crate::Call::new(self.client, ProductGet::new())
     }
 
     /// crm.product.list (`crm.product.list`): see [`ProductList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-list.html"
+    )]
     pub fn product_list(&self) -> crate::Call<'c, ProductList> {
         crate::Call::new(self.client, ProductList::new())
     }
 
     /// crm.product.property.add (`crm.product.property.add`): see [`ProductPropertyAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-add.html"
+    )]
     pub fn product_property_add(&self) -> crate::Call<'c, ProductPropertyAdd> {
         crate::Call::new(self.client, ProductPropertyAdd::new())
     }
 
     /// crm.product.property.delete (`crm.product.property.delete`): see [`ProductPropertyDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-delete.html"
+    )]
     pub fn product_property_delete(&self) -> crate::Call<'c, ProductPropertyDelete> {
         crate::Call::new(self.client, ProductPropertyDelete::new())
     }
 
     /// crm.product.property.enumeration.fields (`crm.product.property.enumeration.fields`): see [`ProductPropertyEnumerationFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html"
+    )]
     pub fn product_property_enumeration_fields(
         &self,
     ) -> crate::Call<'c, ProductPropertyEnumerationFields> {
@@ -4285,21 +4495,33 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.product.property.fields (`crm.product.property.fields`): see [`ProductPropertyFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html"
+    )]
     pub fn product_property_fields(&self) -> crate::Call<'c, ProductPropertyFields> {
         crate::Call::new(self.client, ProductPropertyFields::new())
     }
 
     /// crm.product.property.get (`crm.product.property.get`): see [`ProductPropertyGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-get.html"
+    )]
     pub fn product_property_get(&self) -> crate::Call<'c, ProductPropertyGet> {
         crate::Call::new(self.client, ProductPropertyGet::new())
     }
 
     /// crm.product.property.list (`crm.product.property.list`): see [`ProductPropertyList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html"
+    )]
     pub fn product_property_list(&self) -> crate::Call<'c, ProductPropertyList> {
         crate::Call::new(self.client, ProductPropertyList::new())
     }
 
     /// crm.product.property.settings.fields (`crm.product.property.settings.fields`): see [`ProductPropertySettingsFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html"
+    )]
     pub fn product_property_settings_fields(
         &self,
     ) -> crate::Call<'c, ProductPropertySettingsFields> {
@@ -4307,46 +4529,73 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.product.property.types (`crm.product.property.types`): see [`ProductPropertyTypes`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html"
+    )]
     pub fn product_property_types(&self) -> crate::Call<'c, ProductPropertyTypes> {
         crate::Call::new(self.client, ProductPropertyTypes::new())
     }
 
     /// crm.product.property.update (`crm.product.property.update`): see [`ProductPropertyUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
+    )]
     pub fn product_property_update(&self) -> crate::Call<'c, ProductPropertyUpdate> {
         crate::Call::new(self.client, ProductPropertyUpdate::new())
     }
 
     /// crm.product.update (`crm.product.update`): see [`ProductUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html"
+    )]
     pub fn product_update(&self) -> crate::Call<'c, ProductUpdate> {
         crate::Call::new(self.client, ProductUpdate::new())
     }
 
     /// crm.vat.add (`crm.vat.add`): see [`VatAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html"
+    )]
     pub fn vat_add(&self, fields: impl Into<VatAddFields>) -> crate::Call<'c, VatAdd> {
         crate::Call::new(self.client, VatAdd::new(fields))
     }
 
     /// crm.vat.delete (`crm.vat.delete`): see [`VatDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html"
+    )]
     pub fn vat_delete(&self, id: impl Into<i64>) -> crate::Call<'c, VatDelete> {
         crate::Call::new(self.client, VatDelete::new(id))
     }
 
     /// crm.vat.fields (`crm.vat.fields`): see [`VatFields`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html"
+    )]
     pub fn vat_fields(&self) -> crate::Call<'c, VatFields> {
         crate::Call::new(self.client, VatFields::new())
     }
 
     /// crm.vat.get (`crm.vat.get`): see [`VatGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html"
+    )]
     pub fn vat_get(&self, id: impl Into<i64>) -> crate::Call<'c, VatGet> {
         crate::Call::new(self.client, VatGet::new(id))
     }
 
     /// crm.vat.list (`crm.vat.list`): see [`VatList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html"
+    )]
     pub fn vat_list(&self) -> crate::Call<'c, VatList> {
         crate::Call::new(self.client, VatList::new())
     }
 
     /// crm.vat.update (`crm.vat.update`): see [`VatUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html"
+    )]
     pub fn vat_update(
         &self,
         id: impl Into<i64>,
@@ -5950,3 +6199,41 @@ impl<'c> Crm<'c> {
         crate::Call::new(self.client, TypeUpdate::new(id))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `crm` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    CrmEvent { OnCrmCompanyAdd, OnCrmCompanyDelete, OnCrmCompanyUpdate,
+    OnCrmCompanyUserFieldAdd, OnCrmCompanyUserFieldDelete,
+    OnCrmCompanyUserFieldSetEnumValues, OnCrmCompanyUserFieldUpdate, OnCrmContactAdd,
+    OnCrmContactDelete, OnCrmContactUpdate, OnCrmContactUserFieldAdd,
+    OnCrmContactUserFieldDelete, OnCrmContactUserFieldSetEnumValues,
+    OnCrmContactUserFieldUpdate, OnCrmCurrencyAdd, OnCrmCurrencyDelete,
+    OnCrmCurrencyUpdate, OnCrmDealAdd, OnCrmDealDelete, OnCrmDealMoveToCategory,
+    OnCrmDealUpdate, OnCrmDealRecurringAdd, OnCrmDealRecurringDelete,
+    OnCrmDealRecurringExpose, OnCrmDealRecurringUpdate, OnCrmDealUserFieldAdd,
+    OnCrmDealUserFieldDelete, OnCrmDealUserFieldSetEnumValues, OnCrmDealUserFieldUpdate,
+    OnCrmDocumentGeneratorDocumentAdd, OnCrmDocumentGeneratorDocumentDelete,
+    OnCrmDocumentGeneratorDocumentUpdate, OnCrmLeadAdd, OnLeadDelete, OnCrmLeadUpdate,
+    OnCrmLeadUserFieldAdd, OnCrmLeadUserFieldDelete, OnCrmLeadUserFieldSetEnumValues,
+    OnCrmLeadUserFieldUpdate, OnCrmInvoiceAdd, OnCrmInvoiceDelete,
+    OnCrmInvoiceRecurringAdd, OnCrmInvoiceRecurringDelete, OnCrmInvoiceRecurringExpose,
+    OnCrmInvoiceRecurringUpdate, OnCrmInvoiceSetStatus, OnCrmInvoiceUpdate,
+    OnCrmInvoiceUserFieldAdd, OnCrmInvoiceUserFieldDelete,
+    OnCrmInvoiceUserFieldSetEnumValues, OnCrmInvoiceUserFieldUpdate, OnCrmMeasureAdd,
+    OnCrmMeasureDelete, OnCrmMeasureUpdate, OnCrmProductSectionAdd,
+    OnCrmProductSectionDelete, OnCrmProductSectionUpdate, OnCrmProductAdd,
+    OnCrmProductDelete, OnCrmProductPropertyAdd, OnCrmProductPropertyDelete,
+    OnCrmProductPropertyUpdate, OnCrmProductUpdate, OnCrmQuoteAdd, OnCrmQuoteDelete,
+    OnCrmQuoteUpdate, OnCrmQuoteUserFieldAdd, OnCrmQuoteUserFieldDelete,
+    OnCrmQuoteUserFieldSetEnumValues, OnCrmQuoteUserFieldUpdate, OnCrmAddressRegister,
+    OnCrmAddressUnregister, OnCrmBankDetailAdd, OnCrmBankDetailDelete,
+    OnCrmBankDetailUpdate, OnCrmRequisiteAdd, OnCrmRequisiteDelete, OnCrmRequisiteUpdate,
+    OnCrmRequisiteUserFieldAdd, OnCrmRequisiteUserFieldDelete,
+    OnCrmRequisiteUserFieldSetEnumValues, OnCrmRequisiteUserFieldUpdate,
+    OnCrmActivityAdd, OnCrmActivityDelete, OnCrmActivityUpdate, OnCrmTimelineCommentAdd,
+    OnCrmTimelineCommentDelete, OnCrmTimelineCommentUpdate, OnCrmDynamicItemAdd,
+    OnCrmDynamicItemDelete, OnCrmDynamicItemUpdate, OnCrmTypeAdd, OnCrmTypeDelete,
+    OnCrmTypeUpdate, OnCrmTypeUserFieldAdd, OnCrmTypeUserFieldDelete,
+    OnCrmTypeUserFieldSetEnumValues, OnCrmTypeUserFieldUpdate }
+);

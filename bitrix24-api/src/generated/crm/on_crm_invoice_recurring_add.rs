@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Deserialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-add.html"
+)]
 /// onCrmInvoiceRecurringAdd (`onCrmInvoiceRecurringAdd`).
 ///
 /// - Scope: ``

@@ -4,6 +4,9 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-update.html"
+)]
 /// onCrmInvoiceUpdate (`onCrmInvoiceUpdate`).
 ///
 /// - Scope: ``

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Deserialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html"
+)]
 /// onCrmMeasureAdd (`onCrmMeasureAdd`).
 ///
 /// - Scope: `crm`

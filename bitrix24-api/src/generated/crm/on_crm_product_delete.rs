@@ -2,6 +2,9 @@
 
 use serde::Deserialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html"
+)]
 /// onCrmProductDelete (`onCrmProductDelete`).
 ///
 /// - Scope: ``

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Deserialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/events/on-crm-product-section-delete.html"
+)]
 /// onCrmProductSectionDelete (`onCrmProductSectionDelete`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-fields.html"
+)]
 /// crm.paysystem.fields (`crm.paysystem.fields`).
 ///
 /// No parameters.

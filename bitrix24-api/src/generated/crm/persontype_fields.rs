@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-person-type-fields.html"
+)]
 /// crm.persontype.fields (`crm.persontype.fields`).
 ///
 /// No parameters.

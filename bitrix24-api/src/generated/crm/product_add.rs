@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
+)]
 /// crm.product.add (`crm.product.add`).
 ///
 /// - Scope: `crm`

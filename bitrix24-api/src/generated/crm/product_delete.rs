@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-delete.html"
+)]
 /// crm.product.delete (`crm.product.delete`).
 ///
 /// - Scope: `crm`

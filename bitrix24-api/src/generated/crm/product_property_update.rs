@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
+)]
 /// crm.product.property.update (`crm.product.property.update`).
 ///
 /// - Scope: `crm`

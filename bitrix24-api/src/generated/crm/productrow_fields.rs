@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
+)]
 /// crm.productrow.fields (`crm.productrow.fields`).
 ///
 /// No parameters.

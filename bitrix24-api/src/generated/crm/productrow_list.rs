@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
+)]
 /// crm.productrow.list (`crm.productrow.list`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html"
+)]
 /// crm.productsection.add (`crm.productsection.add`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
+)]
 /// crm.productsection.delete (`crm.productsection.delete`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
+)]
 /// crm.productsection.list (`crm.productsection.list`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
+)]
 /// crm.productsection.update (`crm.productsection.update`).
 ///
 /// - Scope: `crm`

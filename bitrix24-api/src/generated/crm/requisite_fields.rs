@@ -21,8 +21,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct RequisiteFields {}
 crate::method!(
-    RequisiteFields = "crm.requisite.fields" in "crm", safe: true, RequisiteFieldsResponse,
-    RequisiteFieldsError; () {}
+    RequisiteFields = "crm.requisite.fields" in "crm", safe: true, RequisiteFieldsResponse as
+    wire::Map<wire::EmptyAsDefault>, RequisiteFieldsError; () {}
 );
 
 /// The `result` of `crm.requisite.fields`.
@@ -30,12 +30,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields) [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html#attributes) Keyed by field.
 ///
 /// Keyed by field. The page does not describe the values.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RequisiteFieldsResponse(
-    #[serde_as(as = "wire::Map<wire::EmptyAsDefault>")]
-    pub BTreeMap<String, RequisiteFieldsResult>,
-);
+pub type RequisiteFieldsResponse = BTreeMap<String, RequisiteFieldsResult>;
 
 /// The `settings` object, as the page's example shows it.
 #[serde_as]

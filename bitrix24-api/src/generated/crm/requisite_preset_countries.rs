@@ -21,18 +21,14 @@ use crate::wire;
 pub struct RequisitePresetCountries {}
 crate::method!(
     RequisitePresetCountries = "crm.requisite.preset.countries" in "crm", safe: false,
-    RequisitePresetCountriesResponse, RequisitePresetCountriesError; () {}
+    RequisitePresetCountriesResponse as wire::List<wire::EmptyAsDefault>,
+    RequisitePresetCountriesError; () {}
 );
 
 /// The `result` of `crm.requisite.preset.countries`.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RequisitePresetCountriesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<RequisitePresetCountriesResult>,
-);
+pub type RequisitePresetCountriesResponse = Vec<RequisitePresetCountriesResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

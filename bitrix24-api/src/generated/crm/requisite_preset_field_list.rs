@@ -23,19 +23,14 @@ pub struct RequisitePresetFieldList {
 
 crate::method!(
     RequisitePresetFieldList = "crm.requisite.preset.field.list" in "crm", safe: true,
-    RequisitePresetFieldListResponse, RequisitePresetFieldListError;
-    (preset: RequisitePresetFieldListPreset) {}
+    RequisitePresetFieldListResponse as wire::List<wire::EmptyAsDefault>,
+    RequisitePresetFieldListError; (preset: RequisitePresetFieldListPreset) {}
 );
 
 /// The `result` of `crm.requisite.preset.field.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-list.html#fields)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RequisitePresetFieldListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<RequisitePresetFieldListItem>,
-);
+pub type RequisitePresetFieldListResponse = Vec<RequisitePresetFieldListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-list.html#fields)
 #[serde_as]

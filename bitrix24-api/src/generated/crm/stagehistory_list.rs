@@ -63,20 +63,16 @@ pub struct StagehistoryList {
 }
 
 crate::method!(
-    StagehistoryList = "crm.stagehistory.list" in "crm", safe: true, StagehistoryListResponse,
-    StagehistoryListError; () { entity_type_id: i64, order: BTreeMap<String, serde_json::Value>,
-    filter: serde_json::Value, select: serde_json::Value, start: i64 }
+    StagehistoryList = "crm.stagehistory.list" in "crm", safe: true, StagehistoryListResponse as
+    wire::List<wire::EmptyAsDefault>, StagehistoryListError; () { entity_type_id: i64,
+    order: BTreeMap<String, serde_json::Value>, filter: serde_json::Value,
+    select: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.stagehistory.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html#items)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StagehistoryListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<StagehistoryListItem>,
-);
+pub type StagehistoryListResponse = Vec<StagehistoryListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html#items)
 #[serde_as]

@@ -23,19 +23,14 @@ pub struct StatusEntityItems {
 }
 
 crate::method!(
-    StatusEntityItems = "crm.status.entity.items" in "crm", safe: false, StatusEntityItemsResponse,
-    StatusEntityItemsError; (entity_id: String) {}
+    StatusEntityItems = "crm.status.entity.items" in "crm", safe: false, StatusEntityItemsResponse
+    as wire::List<wire::EmptyAsDefault>, StatusEntityItemsError; (entity_id: String) {}
 );
 
 /// The `result` of `crm.status.entity.items`.
 ///
 /// A list of any JSON: the page does not describe its items.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StatusEntityItemsResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<StatusEntityItemsResult>,
-);
+pub type StatusEntityItemsResponse = Vec<StatusEntityItemsResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

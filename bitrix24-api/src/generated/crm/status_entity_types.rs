@@ -18,19 +18,14 @@ use crate::wire;
 #[non_exhaustive]
 pub struct StatusEntityTypes {}
 crate::method!(
-    StatusEntityTypes = "crm.status.entity.types" in "crm", safe: false, StatusEntityTypesResponse,
-    StatusEntityTypesError; () {}
+    StatusEntityTypes = "crm.status.entity.types" in "crm", safe: false, StatusEntityTypesResponse
+    as wire::List<wire::EmptyAsDefault>, StatusEntityTypesError; () {}
 );
 
 /// The `result` of `crm.status.entity.types`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StatusEntityTypesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<StatusEntityTypesItem>,
-);
+pub type StatusEntityTypesResponse = Vec<StatusEntityTypesItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html#result)
 #[serde_as]

@@ -25,18 +25,14 @@ pub struct TimelineBindingsList {
 
 crate::method!(
     TimelineBindingsList = "crm.timeline.bindings.list" in "crm", safe: true,
-    TimelineBindingsListResponse, TimelineBindingsListError; (filter: serde_json::Value) {}
+    TimelineBindingsListResponse as wire::List<wire::EmptyAsDefault>, TimelineBindingsListError;
+    (filter: serde_json::Value) {}
 );
 
 /// The `result` of `crm.timeline.bindings.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-list.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TimelineBindingsListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<TimelineBindingsListItem>,
-);
+pub type TimelineBindingsListResponse = Vec<TimelineBindingsListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-list.html#result)
 #[serde_as]

@@ -18,19 +18,14 @@ use crate::wire;
 #[non_exhaustive]
 pub struct UserfieldTypes {}
 crate::method!(
-    UserfieldTypes = "crm.userfield.types" in "crm", safe: false, UserfieldTypesResponse,
-    UserfieldTypesError; () {}
+    UserfieldTypes = "crm.userfield.types" in "crm", safe: false, UserfieldTypesResponse as
+    wire::List<wire::EmptyAsDefault>, UserfieldTypesError; () {}
 );
 
 /// The `result` of `crm.userfield.types`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct UserfieldTypesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<UserfieldTypesItem>,
-);
+pub type UserfieldTypesResponse = Vec<UserfieldTypesItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html#result)
 #[serde_as]

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html"
+)]
 /// crm.vat.fields (`crm.vat.fields`).
 ///
 /// - Scope: `crm`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html"
+)]
 /// crm.vat.list (`crm.vat.list`).
 ///
 /// - Scope: `crm`

@@ -52,17 +52,13 @@ pub struct Get {
 }
 
 crate::method!(
-    Get = "department.get" in "department", safe: true, GetResponse, GetError; () { sort: String,
-    order: String, id: i64, name: String, sort_2: i64, parent: i64, uf_head: i64, start: i64 }
+    Get = "department.get" in "department", safe: true, GetResponse as
+    wire::List<wire::EmptyAsDefault>, GetError; () { sort: String, order: String, id: i64,
+    name: String, sort_2: i64, parent: i64, uf_head: i64, start: i64 }
 );
 
 /// The `result` of `department.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct GetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<GetItem>,
-);
+pub type GetResponse = Vec<GetItem>;
 
 /// The `result` object.
 #[serde_as]

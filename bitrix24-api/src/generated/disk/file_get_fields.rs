@@ -18,8 +18,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct FileGetFields {}
 crate::method!(
-    FileGetFields = "disk.file.getFields" in "disk", safe: true, FileGetFieldsResponse,
-    FileGetFieldsError; () {}
+    FileGetFields = "disk.file.getFields" in "disk", safe: true, FileGetFieldsResponse as
+    wire::List<wire::EmptyAsDefault>, FileGetFieldsError; () {}
 );
 
 /// The `result` of `disk.file.getFields`.
@@ -28,12 +28,7 @@ crate::method!(
 /// - `TYPE`
 /// - `USE_IN_FILTER`
 /// - `USE_IN_SHOW`
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FileGetFieldsResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<FileGetFieldsItem>,
-);
+pub type FileGetFieldsResponse = Vec<FileGetFieldsItem>;
 
 /// The structure is below. Keys:
 /// - `TYPE`

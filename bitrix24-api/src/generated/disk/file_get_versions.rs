@@ -54,17 +54,13 @@ pub struct FileGetVersions {
 }
 
 crate::method!(
-    FileGetVersions = "disk.file.getVersions" in "disk", safe: true, FileGetVersionsResponse,
-    FileGetVersionsError; (id: i64) { filter: Vec<serde_json::Value>, start: i64 }
+    FileGetVersions = "disk.file.getVersions" in "disk", safe: true, FileGetVersionsResponse as
+    wire::List<wire::EmptyAsDefault>, FileGetVersionsError; (id: i64) {
+    filter: Vec<serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `disk.file.getVersions`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FileGetVersionsResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<FileGetVersionsItem>,
-);
+pub type FileGetVersionsResponse = Vec<FileGetVersionsItem>;
 
 /// The `result` object.
 #[serde_as]

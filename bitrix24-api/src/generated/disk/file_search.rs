@@ -34,19 +34,15 @@ pub struct FileSearch {
 }
 
 crate::method!(
-    FileSearch = "disk.file.search" in "disk", safe: false, FileSearchResponse, FileSearchError;
-    (query: String) { r#type: serde_json::Value, filter: FileSearchFilter, start: i64 }
+    FileSearch = "disk.file.search" in "disk", safe: false, FileSearchResponse as
+    wire::List<wire::EmptyAsDefault>, FileSearchError; (query: String) { r#type: serde_json::Value,
+    filter: FileSearchFilter, start: i64 }
 );
 
 /// The `result` of `disk.file.search`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FileSearchResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<FileSearchItem>,
-);
+pub type FileSearchResponse = Vec<FileSearchItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html#filter)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

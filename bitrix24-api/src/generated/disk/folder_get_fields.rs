@@ -18,8 +18,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct FolderGetFields {}
 crate::method!(
-    FolderGetFields = "disk.folder.getFields" in "disk", safe: true, FolderGetFieldsResponse,
-    FolderGetFieldsError; () {}
+    FolderGetFields = "disk.folder.getFields" in "disk", safe: true, FolderGetFieldsResponse as
+    wire::List<wire::EmptyAsDefault>, FolderGetFieldsError; () {}
 );
 
 /// The `result` of `disk.folder.getFields`.
@@ -28,12 +28,7 @@ crate::method!(
 /// - `TYPE`
 /// - `USE_IN_FILTER`
 /// - `USE_IN_SHOW`
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FolderGetFieldsResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<FolderGetFieldsItem>,
-);
+pub type FolderGetFieldsResponse = Vec<FolderGetFieldsItem>;
 
 /// The structure is below. Keys:
 /// - `TYPE`

@@ -18,17 +18,12 @@ use crate::wire;
 #[non_exhaustive]
 pub struct RightsGetTasks {}
 crate::method!(
-    RightsGetTasks = "disk.rights.getTasks" in "disk", safe: true, RightsGetTasksResponse,
-    RightsGetTasksError; () {}
+    RightsGetTasks = "disk.rights.getTasks" in "disk", safe: true, RightsGetTasksResponse as
+    wire::List<wire::EmptyAsDefault>, RightsGetTasksError; () {}
 );
 
 /// The `result` of `disk.rights.getTasks`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RightsGetTasksResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<RightsGetTasksItem>,
-);
+pub type RightsGetTasksResponse = Vec<RightsGetTasksItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -68,18 +68,13 @@ pub struct StorageGetList {
 }
 
 crate::method!(
-    StorageGetList = "disk.storage.getList" in "disk", safe: true, StorageGetListResponse,
-    StorageGetListError; () { filter: Vec<serde_json::Value>, order: Vec<serde_json::Value>,
-    start: i64 }
+    StorageGetList = "disk.storage.getList" in "disk", safe: true, StorageGetListResponse as
+    wire::List<wire::EmptyAsDefault>, StorageGetListError; () { filter: Vec<serde_json::Value>,
+    order: Vec<serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `disk.storage.getList`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StorageGetListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<StorageGetListItem>,
-);
+pub type StorageGetListResponse = Vec<StorageGetListItem>;
 
 /// The `result` object.
 #[serde_as]

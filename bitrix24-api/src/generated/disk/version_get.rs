@@ -22,17 +22,12 @@ pub struct VersionGet {
 }
 
 crate::method!(
-    VersionGet = "disk.version.get" in "disk", safe: true, VersionGetResponse, VersionGetError;
-    (id: i64) {}
+    VersionGet = "disk.version.get" in "disk", safe: true, VersionGetResponse as
+    wire::List<wire::EmptyAsDefault>, VersionGetError; (id: i64) {}
 );
 
 /// The `result` of `disk.version.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct VersionGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<VersionGetItem>,
-);
+pub type VersionGetResponse = Vec<VersionGetItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -52,17 +52,13 @@ pub struct ItemGet {
 }
 
 crate::method!(
-    ItemGet = "entity.item.get" in "entity", safe: true, ItemGetResponse, ItemGetError;
-    (entity: String) { sort: ItemGetSort, filter: serde_json::Value, start: i64 }
+    ItemGet = "entity.item.get" in "entity", safe: true, ItemGetResponse as
+    wire::List<wire::EmptyAsDefault>, ItemGetError; (entity: String) { sort: ItemGetSort,
+    filter: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `entity.item.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemGetItem>,
-);
+pub type ItemGetResponse = Vec<ItemGetItem>;
 
 /// The `result` object.
 #[serde_as]

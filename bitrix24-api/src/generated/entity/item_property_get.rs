@@ -26,19 +26,14 @@ pub struct ItemPropertyGet {
 }
 
 crate::method!(
-    ItemPropertyGet = "entity.item.property.get" in "entity", safe: true, ItemPropertyGetResponse,
-    ItemPropertyGetError; (entity: String) { property: String }
+    ItemPropertyGet = "entity.item.property.get" in "entity", safe: true, ItemPropertyGetResponse as
+    wire::List<wire::EmptyAsDefault>, ItemPropertyGetError; (entity: String) { property: String }
 );
 
 /// The `result` of `entity.item.property.get`.
 ///
 /// Any JSON: the page's type `result` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemPropertyGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemPropertyGetResult>,
-);
+pub type ItemPropertyGetResponse = Vec<ItemPropertyGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -52,17 +52,13 @@ pub struct SectionGet {
 }
 
 crate::method!(
-    SectionGet = "entity.section.get" in "entity", safe: true, SectionGetResponse, SectionGetError;
-    (entity: String) { sort: SectionGetSort, filter: serde_json::Value, start: i64 }
+    SectionGet = "entity.section.get" in "entity", safe: true, SectionGetResponse as
+    wire::List<wire::EmptyAsDefault>, SectionGetError; (entity: String) { sort: SectionGetSort,
+    filter: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `entity.section.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SectionGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<SectionGetItem>,
-);
+pub type SectionGetResponse = Vec<SectionGetItem>;
 
 /// The `result` object.
 #[serde_as]

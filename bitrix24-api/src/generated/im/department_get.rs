@@ -30,19 +30,15 @@ pub struct DepartmentGet {
 }
 
 crate::method!(
-    DepartmentGet = "im.department.get" in "im", safe: true, DepartmentGetResponse,
-    DepartmentGetError; (id: Vec<serde_json::Value>) { user_data: bool }
+    DepartmentGet = "im.department.get" in "im", safe: true, DepartmentGetResponse as
+    wire::List<wire::EmptyAsDefault>, DepartmentGetError; (id: Vec<serde_json::Value>) {
+    user_data: bool }
 );
 
 /// The `result` of `im.department.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html#department)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DepartmentGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<DepartmentGetItem>,
-);
+pub type DepartmentGetResponse = Vec<DepartmentGetItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html#department)
 #[serde_as]

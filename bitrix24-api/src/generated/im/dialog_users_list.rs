@@ -40,20 +40,15 @@ pub struct DialogUsersList {
 }
 
 crate::method!(
-    DialogUsersList = "im.dialog.users.list" in "im", safe: true, DialogUsersListResponse,
-    DialogUsersListError; (dialog_id: String) { skip_external: bool,
-    skip_external_except_types: String, limit: i64, last_id: i64, offset: i64 }
+    DialogUsersList = "im.dialog.users.list" in "im", safe: true, DialogUsersListResponse as
+    wire::List<wire::EmptyAsDefault>, DialogUsersListError; (dialog_id: String) {
+    skip_external: bool, skip_external_except_types: String, limit: i64, last_id: i64, offset: i64 }
 );
 
 /// The `result` of `im.dialog.users.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DialogUsersListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<DialogUsersListItem>,
-);
+pub type DialogUsersListResponse = Vec<DialogUsersListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html#result)
 #[serde_as]

@@ -44,20 +44,15 @@ pub struct RecentGet {
 }
 
 crate::method!(
-    RecentGet = "im.recent.get" in "im", safe: true, RecentGetResponse, RecentGetError; () {
-    skip_openlines: bool, skip_chat: bool, skip_dialog: bool, last_update: String,
-    only_openlines: bool, last_sync_date: String }
+    RecentGet = "im.recent.get" in "im", safe: true, RecentGetResponse as
+    wire::List<wire::EmptyAsDefault>, RecentGetError; () { skip_openlines: bool, skip_chat: bool,
+    skip_dialog: bool, last_update: String, only_openlines: bool, last_sync_date: String }
 );
 
 /// The `result` of `im.recent.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html#result-item)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RecentGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<RecentGetItem>,
-);
+pub type RecentGetResponse = Vec<RecentGetItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html#result-item)
 #[serde_as]

@@ -33,19 +33,15 @@ pub struct SearchChatList {
 }
 
 crate::method!(
-    SearchChatList = "im.search.chat.list" in "im", safe: true, SearchChatListResponse,
-    SearchChatListError; () { find: String, find_lines: String, offset: i64, limit: i64 }
+    SearchChatList = "im.search.chat.list" in "im", safe: true, SearchChatListResponse as
+    wire::List<wire::EmptyAsDefault>, SearchChatListError; () { find: String, find_lines: String,
+    offset: i64, limit: i64 }
 );
 
 /// The `result` of `im.search.chat.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html#chat-object) The structure is below.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SearchChatListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<SearchChatListItem>,
-);
+pub type SearchChatListResponse = Vec<SearchChatListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html#chat-object) The structure is below.
 #[serde_as]

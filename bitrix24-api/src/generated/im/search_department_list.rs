@@ -37,19 +37,14 @@ pub struct SearchDepartmentList {
 
 crate::method!(
     SearchDepartmentList = "im.search.department.list" in "im", safe: true,
-    SearchDepartmentListResponse, SearchDepartmentListError; (find: String) { user_data: bool,
-    offset: i64, limit: i64 }
+    SearchDepartmentListResponse as wire::List<wire::EmptyAsDefault>, SearchDepartmentListError;
+    (find: String) { user_data: bool, offset: i64, limit: i64 }
 );
 
 /// The `result` of `im.search.department.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html#department-object) The structure is below.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SearchDepartmentListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<SearchDepartmentListItem>,
-);
+pub type SearchDepartmentListResponse = Vec<SearchDepartmentListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html#department-object) The structure is below.
 #[serde_as]

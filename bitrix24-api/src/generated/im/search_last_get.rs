@@ -34,19 +34,15 @@ pub struct SearchLastGet {
 }
 
 crate::method!(
-    SearchLastGet = "im.search.last.get" in "im", safe: true, SearchLastGetResponse,
-    SearchLastGetError; () { skip_openlines: bool, skip_chat: bool, skip_dialog: bool }
+    SearchLastGet = "im.search.last.get" in "im", safe: true, SearchLastGetResponse as
+    wire::List<wire::EmptyAsDefault>, SearchLastGetError; () { skip_openlines: bool,
+    skip_chat: bool, skip_dialog: bool }
 );
 
 /// The `result` of `im.search.last.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html#last-item-object) The structure is below.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SearchLastGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<SearchLastGetItem>,
-);
+pub type SearchLastGetResponse = Vec<SearchLastGetItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html#last-item-object) The structure is below.
 #[serde_as]

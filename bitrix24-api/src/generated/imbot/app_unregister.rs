@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-unregister.html"
+)]
 /// imbot.app.unregister (`imbot.app.unregister`).
 ///
 /// - Scope: `imbot`

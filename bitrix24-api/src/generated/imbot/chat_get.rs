@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html"
+)]
 /// imbot.chat.get (`imbot.chat.get`).
 ///
 /// - Scope: `imbot`

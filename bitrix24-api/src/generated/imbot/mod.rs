@@ -659,11 +659,17 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.bot.list (`imbot.bot.list`): see [`BotList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html"
+    )]
     pub fn bot_list(&self) -> crate::Call<'c, BotList> {
         crate::Call::new(self.client, BotList::new())
     }
 
     /// imbot.register (`imbot.register`): see [`Register`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html"
+    )]
     pub fn register(
         &self,
         code: impl Into<String>,
@@ -685,11 +691,17 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.unregister (`imbot.unregister`): see [`Unregister`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html"
+    )]
     pub fn unregister(&self, bot_id: impl Into<i64>) -> crate::Call<'c, Unregister> {
         crate::Call::new(self.client, Unregister::new(bot_id))
     }
 
     /// imbot.update (`imbot.update`): see [`Update`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html"
+    )]
     pub fn update(
         &self,
         bot_id: impl Into<i64>,
@@ -699,11 +711,17 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.add (`imbot.chat.add`): see [`ChatAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html"
+    )]
     pub fn chat_add(&self) -> crate::Call<'c, ChatAdd> {
         crate::Call::new(self.client, ChatAdd::new())
     }
 
     /// imbot.chat.get (`imbot.chat.get`): see [`ChatGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html"
+    )]
     pub fn chat_get(
         &self,
         entity_type: impl Into<String>,
@@ -713,11 +731,17 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.leave (`imbot.chat.leave`): see [`ChatLeave`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-leave.html"
+    )]
     pub fn chat_leave(&self, chat_id: impl Into<i64>) -> crate::Call<'c, ChatLeave> {
         crate::Call::new(self.client, ChatLeave::new(chat_id))
     }
 
     /// imbot.chat.sendTyping (`imbot.chat.sendTyping`): see [`ChatSendTyping`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html"
+    )]
     pub fn chat_send_typing(
         &self,
         dialog_id: impl Into<String>,
@@ -726,6 +750,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.setManager (`imbot.chat.setManager`): see [`ChatSetManager`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html"
+    )]
     pub fn chat_set_manager(
         &self,
         chat_id: impl Into<i64>,
@@ -735,6 +762,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.setOwner (`imbot.chat.setOwner`): see [`ChatSetOwner`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-owner.html"
+    )]
     pub fn chat_set_owner(
         &self,
         chat_id: impl Into<i64>,
@@ -744,6 +774,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.updateAvatar (`imbot.chat.updateAvatar`): see [`ChatUpdateAvatar`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-avatar.html"
+    )]
     pub fn chat_update_avatar(
         &self,
         chat_id: impl Into<i64>,
@@ -753,6 +786,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.updateColor (`imbot.chat.updateColor`): see [`ChatUpdateColor`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-color.html"
+    )]
     pub fn chat_update_color(
         &self,
         chat_id: impl Into<i64>,
@@ -762,6 +798,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.updateTitle (`imbot.chat.updateTitle`): see [`ChatUpdateTitle`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-title.html"
+    )]
     pub fn chat_update_title(
         &self,
         chat_id: impl Into<i64>,
@@ -771,6 +810,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.user.add (`imbot.chat.user.add`): see [`ChatUserAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html"
+    )]
     pub fn chat_user_add(
         &self,
         chat_id: impl Into<i64>,
@@ -780,6 +822,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.user.delete (`imbot.chat.user.delete`): see [`ChatUserDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-delete.html"
+    )]
     pub fn chat_user_delete(
         &self,
         chat_id: impl Into<i64>,
@@ -789,6 +834,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.chat.user.list (`imbot.chat.user.list`): see [`ChatUserList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-list.html"
+    )]
     pub fn chat_user_list(
         &self,
         chat_id: impl Into<i64>,
@@ -797,6 +845,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.dialog.get (`imbot.dialog.get`): see [`DialogGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html"
+    )]
     pub fn dialog_get(
         &self,
         dialog_id: impl Into<String>,
@@ -805,6 +856,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.command.answer (`imbot.command.answer`): see [`CommandAnswer`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html"
+    )]
     pub fn command_answer(
         &self,
         command_id: impl Into<i64>,
@@ -818,6 +872,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.command.register (`imbot.command.register`): see [`CommandRegister`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html"
+    )]
     pub fn command_register(
         &self,
         bot_id: impl Into<i64>,
@@ -832,6 +889,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.command.unregister (`imbot.command.unregister`): see [`CommandUnregister`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-unregister.html"
+    )]
     pub fn command_unregister(
         &self,
         command_id: impl Into<i64>,
@@ -840,6 +900,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.command.update (`imbot.command.update`): see [`CommandUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html"
+    )]
     pub fn command_update(
         &self,
         command_id: impl Into<i64>,
@@ -849,6 +912,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.message.add (`imbot.message.add`): see [`MessageAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html"
+    )]
     pub fn message_add(
         &self,
         message: impl Into<String>,
@@ -857,6 +923,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.message.delete (`imbot.message.delete`): see [`MessageDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html"
+    )]
     pub fn message_delete(
         &self,
         message_id: impl Into<i64>,
@@ -865,6 +934,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.message.like (`imbot.message.like`): see [`MessageLike`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html"
+    )]
     pub fn message_like(
         &self,
         message_id: impl Into<i64>,
@@ -873,6 +945,9 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.message.update (`imbot.message.update`): see [`MessageUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html"
+    )]
     pub fn message_update(
         &self,
         message_id: impl Into<i64>,
@@ -881,16 +956,25 @@ impl<'c> Imbot<'c> {
     }
 
     /// imbot.app.register (`imbot.app.register`): see [`AppRegister`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-register.html"
+    )]
     pub fn app_register(&self) -> crate::Call<'c, AppRegister> {
         crate::Call::new(self.client, AppRegister::new())
     }
 
     /// imbot.app.unregister (`imbot.app.unregister`): see [`AppUnregister`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-unregister.html"
+    )]
     pub fn app_unregister(&self) -> crate::Call<'c, AppUnregister> {
         crate::Call::new(self.client, AppUnregister::new())
     }
 
     /// imbot.app.update (`imbot.app.update`): see [`AppUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-update.html"
+    )]
     pub fn app_update(
         &self,
         app_id: impl Into<serde_json::Value>,
@@ -898,3 +982,10 @@ impl<'c> Imbot<'c> {
         crate::Call::new(self.client, AppUpdate::new(app_id))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `imbot` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    ImbotEvent { Onimbotjoinchat, Onimcommandadd, Onimbotdelete, Onimbotmessageadd,
+    Onimbotmessagedelete, Onimbotmessageupdate }
+);

@@ -4,6 +4,9 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html"
+)]
 /// ONIMBOTDELETE (`ONIMBOTDELETE`).
 ///
 /// - Scope: `imbot`

@@ -5,6 +5,9 @@ use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html"
+)]
 /// ONIMBOTMESSAGEUPDATE (`ONIMBOTMESSAGEUPDATE`).
 ///
 /// - Scope: `imbot`

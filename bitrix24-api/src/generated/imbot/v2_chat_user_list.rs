@@ -34,9 +34,9 @@ pub struct V2ChatUserList {
 }
 
 crate::method!(
-    V2ChatUserList = "imbot.v2.Chat.User.list" in "imbot", safe: true, V2ChatUserListResponse,
-    V2ChatUserListError; (bot_id: i64, dialog_id: String) { bot_token: String,
-    order: V2ChatUserListOrder, limit: i64 }
+    V2ChatUserList = "imbot.v2.Chat.User.list" in "imbot", safe: true, V2ChatUserListResponse as
+    wire::List<wire::EmptyAsDefault>, V2ChatUserListError; (bot_id: i64, dialog_id: String) {
+    bot_token: String, order: V2ChatUserListOrder, limit: i64 }
 );
 
 /// The `result` of `imbot.v2.Chat.User.list`.
@@ -44,12 +44,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/entities.html#user)
 ///
 /// Any JSON: the page's type `user` is not one we know.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct V2ChatUserListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<V2ChatUserListResult>,
-);
+pub type V2ChatUserListResponse = Vec<V2ChatUserListResult>;
 
 /// Sample: `{"id": "ASC"}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

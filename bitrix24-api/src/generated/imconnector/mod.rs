@@ -82,3 +82,11 @@ impl<'c> Imconnector<'c> {
         crate::Call::new(self.client, ChatNameSet::new(connector, line, chat_id, name))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `imconnector` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    ImconnectorEvent { OnImConnectorDialogFinish, OnImConnectorDialogStart,
+    OnImConnectorLineDelete, OnImConnectorMessageAdd, OnImConnectorMessageDelete,
+    OnImConnectorMessageUpdate, OnImConnectorStatusDelete }
+);

@@ -32,19 +32,14 @@ pub struct ConfigListGet {
 
 crate::method!(
     ConfigListGet = "imopenlines.config.list.get" in "imopenlines", safe: true,
-    ConfigListGetResponse, ConfigListGetError; () { params: ConfigListGetParams,
-    options: ConfigListGetOptions }
+    ConfigListGetResponse as wire::List<wire::EmptyAsDefault>, ConfigListGetError; () {
+    params: ConfigListGetParams, options: ConfigListGetOptions }
 );
 
 /// The `result` of `imopenlines.config.list.get`.
 ///
 /// The matching lines, one object per line [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ConfigListGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ConfigListGetItem>,
-);
+pub type ConfigListGetResponse = Vec<ConfigListGetItem>;
 
 /// Controls which lines and fields come back [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#params)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

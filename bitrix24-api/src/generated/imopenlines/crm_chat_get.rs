@@ -41,9 +41,9 @@ pub struct CrmChatGet {
 }
 
 crate::method!(
-    CrmChatGet = "imopenlines.crm.chat.get" in "imopenlines", safe: true, CrmChatGetResponse,
-    CrmChatGetError; (crm_entity_type: CrmChatGetCrmEntityType, crm_entity: i64) { active_only: bool
-    }
+    CrmChatGet = "imopenlines.crm.chat.get" in "imopenlines", safe: true, CrmChatGetResponse as
+    wire::List<wire::EmptyAsDefault>, CrmChatGetError; (crm_entity_type: CrmChatGetCrmEntityType,
+    crm_entity: i64) { active_only: bool }
 );
 
 /// The `result` of `imopenlines.crm.chat.get`.
@@ -51,12 +51,7 @@ crate::method!(
 /// The linked chats, one object per chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html#result-item).
 ///
 /// When `CRM_ENTITY` does not match any record, you get an empty array, `"result":[]`
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CrmChatGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<CrmChatGetItem>,
-);
+pub type CrmChatGetResponse = Vec<CrmChatGetItem>;
 
 /// The linked chats, one object per chat [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html#result-item).
 ///

@@ -719,6 +719,9 @@ impl<'c> Imopenlines<'c> {
     }
 
     /// Turn Silent Mode On or Off for a Conversation (`imopenlines.session.mode.silent`): see [`SessionModeSilent`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html"
+    )]
     pub fn session_mode_silent(
         &self,
         chat_id: impl Into<i64>,
@@ -747,3 +750,10 @@ impl<'c> Imopenlines<'c> {
         crate::Call::new(self.client, SessionStart::new(chat_id))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `imopenlines` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    ImopenlinesEvent { OnOpenLineMessageAdd, OnOpenLineMessageDelete,
+    OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart }
+);

@@ -24,7 +24,8 @@ pub struct RepowidgetGetlist {
 
 crate::method!(
     RepowidgetGetlist = "landing.repowidget.getlist" in "landing", safe: true,
-    RepowidgetGetlistResponse, RepowidgetGetlistError; (params: RepowidgetGetlistParams) {}
+    RepowidgetGetlistResponse as wire::List<wire::EmptyAsDefault>, RepowidgetGetlistError;
+    (params: RepowidgetGetlistParams) {}
 );
 
 /// The `result` of `landing.repowidget.getlist`.
@@ -32,12 +33,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field) The structure is below.
 ///
 /// Any JSON: the page does not describe this object.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RepowidgetGetlistResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<RepowidgetGetlistResult>,
-);
+pub type RepowidgetGetlistResponse = Vec<RepowidgetGetlistResult>;
 
 /// The `params` object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -49,18 +49,14 @@ pub struct BlogpostGet {
 }
 
 crate::method!(
-    BlogpostGet = "log.blogpost.get" in "log", safe: true, BlogpostGetResponse, BlogpostGetError; ()
-    { post_id: i64, log_rights: Vec<BlogpostGetLogRights>, log_date_from: String,
-    log_date_to: String, first_id: i64, last_id: i64, limit: i64, start: i64 }
+    BlogpostGet = "log.blogpost.get" in "log", safe: true, BlogpostGetResponse as
+    wire::List<wire::EmptyAsDefault>, BlogpostGetError; () { post_id: i64,
+    log_rights: Vec<BlogpostGetLogRights>, log_date_from: String, log_date_to: String,
+    first_id: i64, last_id: i64, limit: i64, start: i64 }
 );
 
 /// The `result` of `log.blogpost.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BlogpostGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<BlogpostGetItem>,
-);
+pub type BlogpostGetResponse = Vec<BlogpostGetItem>;
 
 /// The `result` object.
 #[serde_as]

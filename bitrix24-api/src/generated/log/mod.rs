@@ -152,3 +152,9 @@ impl<'c> Log<'c> {
         crate::Call::new(self.client, BlogpostUpdate::new(post_id, uf))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `log` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    LogEvent { OnLiveFeedPostAdd, OnLiveFeedPostDelete, OnLiveFeedPostUpdate }
+);

@@ -25,17 +25,12 @@ pub struct MessageThread {
 }
 
 crate::method!(
-    MessageThread = "mail.message.thread" in "mail", safe: false, MessageThreadResponse,
-    MessageThreadError; (id: i64) { limit: i64 }
+    MessageThread = "mail.message.thread" in "mail", safe: false, MessageThreadResponse as
+    wire::List<wire::EmptyAsDefault>, MessageThreadError; (id: i64) { limit: i64 }
 );
 
 /// The `result` of `mail.message.thread`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MessageThreadResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<MessageThreadItem>,
-);
+pub type MessageThreadResponse = Vec<MessageThreadItem>;
 
 /// The `result` object.
 #[serde_as]

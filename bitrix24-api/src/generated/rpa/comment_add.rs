@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html"
+)]
 /// rpa.comment.add (`rpa.comment.add`).
 ///
 /// - Scope: `rpa`

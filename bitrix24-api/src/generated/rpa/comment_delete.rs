@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-delete.html"
+)]
 /// rpa.comment.delete (`rpa.comment.delete`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html"
+)]
 /// rpa.fields.getSettings (`rpa.fields.getSettings`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html"
+)]
 /// rpa.fields.setVisibilitySettings (`rpa.fields.setVisibilitySettings`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-delete.html"
+)]
 /// rpa.item.delete (`rpa.item.delete`).
 ///
 /// - Scope: `rpa`

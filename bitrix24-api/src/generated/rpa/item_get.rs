@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html"
+)]
 /// rpa.item.get (`rpa.item.get`).
 ///
 /// - Scope: `rpa`

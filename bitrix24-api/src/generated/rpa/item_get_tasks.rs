@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html"
+)]
 /// rpa.item.getTasks (`rpa.item.getTasks`).
 ///
 /// - Scope: `rpa`

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html"
+)]
 /// rpa.item.list (`rpa.item.list`).
 ///
 /// - Scope: `rpa`

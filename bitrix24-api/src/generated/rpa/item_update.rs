@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html"
+)]
 /// rpa.item.update (`rpa.item.update`).
 ///
 /// - Scope: `rpa`

@@ -138,21 +138,33 @@ impl crate::Client {
 
 impl<'c> Rpa<'c> {
     /// rpa.comment.add (`rpa.comment.add`): see [`CommentAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html"
+    )]
     pub fn comment_add(&self) -> crate::Call<'c, CommentAdd> {
         crate::Call::new(self.client, CommentAdd::new())
     }
 
     /// rpa.comment.delete (`rpa.comment.delete`): see [`CommentDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-delete.html"
+    )]
     pub fn comment_delete(&self, id: impl Into<i64>) -> crate::Call<'c, CommentDelete> {
         crate::Call::new(self.client, CommentDelete::new(id))
     }
 
     /// rpa.comment.update (`rpa.comment.update`): see [`CommentUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html"
+    )]
     pub fn comment_update(&self) -> crate::Call<'c, CommentUpdate> {
         crate::Call::new(self.client, CommentUpdate::new())
     }
 
     /// rpa.fields.getSettings (`rpa.fields.getSettings`): see [`FieldsGetSettings`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html"
+    )]
     pub fn fields_get_settings(
         &self,
         type_id: impl Into<i64>,
@@ -161,6 +173,9 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.fields.setSettings (`rpa.fields.setSettings`): see [`FieldsSetSettings`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html"
+    )]
     pub fn fields_set_settings(
         &self,
         type_id: impl Into<i64>,
@@ -170,6 +185,9 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.fields.setVisibilitySettings (`rpa.fields.setVisibilitySettings`): see [`FieldsSetVisibilitySettings`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html"
+    )]
     pub fn fields_set_visibility_settings(
         &self,
         type_id: impl Into<i64>,
@@ -183,11 +201,17 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.item.add (`rpa.item.add`): see [`ItemAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html"
+    )]
     pub fn item_add(&self, type_id: impl Into<i64>) -> crate::Call<'c, ItemAdd> {
         crate::Call::new(self.client, ItemAdd::new(type_id))
     }
 
     /// rpa.item.delete (`rpa.item.delete`): see [`ItemDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-delete.html"
+    )]
     pub fn item_delete(
         &self,
         type_id: impl Into<i64>,
@@ -197,21 +221,33 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.item.getTasks (`rpa.item.getTasks`): see [`ItemGetTasks`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html"
+    )]
     pub fn item_get_tasks(&self) -> crate::Call<'c, ItemGetTasks> {
         crate::Call::new(self.client, ItemGetTasks::new())
     }
 
     /// rpa.item.get (`rpa.item.get`): see [`ItemGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html"
+    )]
     pub fn item_get(&self) -> crate::Call<'c, ItemGet> {
         crate::Call::new(self.client, ItemGet::new())
     }
 
     /// rpa.item.list (`rpa.item.list`): see [`ItemList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html"
+    )]
     pub fn item_list(&self) -> crate::Call<'c, ItemList> {
         crate::Call::new(self.client, ItemList::new())
     }
 
     /// rpa.item.update (`rpa.item.update`): see [`ItemUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html"
+    )]
     pub fn item_update(
         &self,
         fields: impl Into<ItemUpdateFields>,
@@ -220,6 +256,9 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.stage.add (`rpa.stage.add`): see [`StageAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html"
+    )]
     pub fn stage_add(
         &self,
         fields: impl Into<StageAddFields>,
@@ -228,16 +267,25 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.stage.delete (`rpa.stage.delete`): see [`StageDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-delete.html"
+    )]
     pub fn stage_delete(&self, id: impl Into<i64>) -> crate::Call<'c, StageDelete> {
         crate::Call::new(self.client, StageDelete::new(id))
     }
 
     /// rpa.stage.get (`rpa.stage.get`): see [`StageGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html"
+    )]
     pub fn stage_get(&self, id: impl Into<i64>) -> crate::Call<'c, StageGet> {
         crate::Call::new(self.client, StageGet::new(id))
     }
 
     /// rpa.stage.listForType (`rpa.stage.listForType`): see [`StageListForType`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html"
+    )]
     pub fn stage_list_for_type(
         &self,
         type_id: impl Into<i64>,
@@ -246,31 +294,49 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.stage.update (`rpa.stage.update`): see [`StageUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html"
+    )]
     pub fn stage_update(&self) -> crate::Call<'c, StageUpdate> {
         crate::Call::new(self.client, StageUpdate::new())
     }
 
     /// rpa.task.addUser (`rpa.task.addUser`): see [`TaskAddUser`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-add-user.html"
+    )]
     pub fn task_add_user(&self) -> crate::Call<'c, TaskAddUser> {
         crate::Call::new(self.client, TaskAddUser::new())
     }
 
     /// rpa.task.delete (`rpa.task.delete`): see [`TaskDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-delete.html"
+    )]
     pub fn task_delete(&self) -> crate::Call<'c, TaskDelete> {
         crate::Call::new(self.client, TaskDelete::new())
     }
 
     /// rpa.task.do (`rpa.task.do`): see [`TaskDo`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-do.html"
+    )]
     pub fn task_do(&self) -> crate::Call<'c, TaskDo> {
         crate::Call::new(self.client, TaskDo::new())
     }
 
     /// rpa.timeline.add (`rpa.timeline.add`): see [`TimelineAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html"
+    )]
     pub fn timeline_add(&self) -> crate::Call<'c, TimelineAdd> {
         crate::Call::new(self.client, TimelineAdd::new())
     }
 
     /// rpa.timeline.delete (`rpa.timeline.delete`): see [`TimelineDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-delete.html"
+    )]
     pub fn timeline_delete(
         &self,
         id: impl Into<i64>,
@@ -279,21 +345,33 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.timeline.listForItem (`rpa.timeline.listForItem`): see [`TimelineListForItem`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html"
+    )]
     pub fn timeline_list_for_item(&self) -> crate::Call<'c, TimelineListForItem> {
         crate::Call::new(self.client, TimelineListForItem::new())
     }
 
     /// rpa.timeline.updateIsFixed (`rpa.timeline.updateIsFixed`): see [`TimelineUpdateIsFixed`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html"
+    )]
     pub fn timeline_update_is_fixed(&self) -> crate::Call<'c, TimelineUpdateIsFixed> {
         crate::Call::new(self.client, TimelineUpdateIsFixed::new())
     }
 
     /// rpa.timeline.update (`rpa.timeline.update`): see [`TimelineUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update.html"
+    )]
     pub fn timeline_update(&self) -> crate::Call<'c, TimelineUpdate> {
         crate::Call::new(self.client, TimelineUpdate::new())
     }
 
     /// rpa.type.add (`rpa.type.add`): see [`TypeAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html"
+    )]
     pub fn type_add(
         &self,
         fields: impl Into<Vec<TypeAddField>>,
@@ -302,21 +380,33 @@ impl<'c> Rpa<'c> {
     }
 
     /// rpa.type.delete (`rpa.type.delete`): see [`TypeDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-delete.html"
+    )]
     pub fn type_delete(&self, id: impl Into<i64>) -> crate::Call<'c, TypeDelete> {
         crate::Call::new(self.client, TypeDelete::new(id))
     }
 
     /// rpa.type.get (`rpa.type.get`): see [`TypeGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html"
+    )]
     pub fn type_get(&self, id: impl Into<i64>) -> crate::Call<'c, TypeGet> {
         crate::Call::new(self.client, TypeGet::new(id))
     }
 
     /// rpa.type.list (`rpa.type.list`): see [`TypeList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html"
+    )]
     pub fn type_list(&self) -> crate::Call<'c, TypeList> {
         crate::Call::new(self.client, TypeList::new())
     }
 
     /// rpa.type.update (`rpa.type.update`): see [`TypeUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html"
+    )]
     pub fn type_update(&self) -> crate::Call<'c, TypeUpdate> {
         crate::Call::new(self.client, TypeUpdate::new())
     }

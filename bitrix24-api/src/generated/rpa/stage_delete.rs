@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-delete.html"
+)]
 /// rpa.stage.delete (`rpa.stage.delete`).
 ///
 /// - Scope: `rpa`

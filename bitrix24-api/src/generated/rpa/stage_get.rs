@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html"
+)]
 /// rpa.stage.get (`rpa.stage.get`).
 ///
 /// - Scope: `rpa`

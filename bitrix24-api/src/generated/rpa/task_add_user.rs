@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-add-user.html"
+)]
 /// rpa.task.addUser (`rpa.task.addUser`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-do.html"
+)]
 /// rpa.task.do (`rpa.task.do`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html"
+)]
 /// rpa.timeline.add (`rpa.timeline.add`).
 ///
 /// - Scope: `rpa`

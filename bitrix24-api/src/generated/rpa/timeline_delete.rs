@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-delete.html"
+)]
 /// rpa.timeline.delete (`rpa.timeline.delete`).
 ///
 /// - Scope: `rpa`

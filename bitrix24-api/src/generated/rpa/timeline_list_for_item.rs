@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html"
+)]
 /// rpa.timeline.listForItem (`rpa.timeline.listForItem`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-delete.html"
+)]
 /// rpa.type.delete (`rpa.type.delete`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html"
+)]
 /// rpa.type.get (`rpa.type.get`).
 ///
 /// - Scope: `rpa`

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html"
+)]
 /// rpa.type.list (`rpa.type.list`).
 ///
 /// - Scope: `rpa`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html"
+)]
 /// rpa.type.update (`rpa.type.update`).
 ///
 /// - Scope: `rpa`

@@ -41,19 +41,14 @@ pub struct ChecklistitemGetlist {
 
 crate::method!(
     ChecklistitemGetlist = "task.checklistitem.getlist" in "task", safe: true,
-    ChecklistitemGetlistResponse, ChecklistitemGetlistError; (taskid: i64) {
-    order: serde_json::Value }
+    ChecklistitemGetlistResponse as wire::List<wire::EmptyAsDefault>, ChecklistitemGetlistError;
+    (taskid: i64) { order: serde_json::Value }
 );
 
 /// The `result` of `task.checklistitem.getlist`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#result-fields)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ChecklistitemGetlistResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ChecklistitemGetlistItem>,
-);
+pub type ChecklistitemGetlistResponse = Vec<ChecklistitemGetlistItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#result-fields)
 #[serde_as]

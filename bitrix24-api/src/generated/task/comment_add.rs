@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
+)]
 /// task.comment.add (`task.comment.add`).
 ///
 /// - Scope: `task`

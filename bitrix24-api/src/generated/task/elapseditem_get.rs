@@ -25,19 +25,14 @@ pub struct ElapseditemGet {
 }
 
 crate::method!(
-    ElapseditemGet = "task.elapseditem.get" in "task", safe: true, ElapseditemGetResponse,
-    ElapseditemGetError; (taskid: i64, itemid: i64) {}
+    ElapseditemGet = "task.elapseditem.get" in "task", safe: true, ElapseditemGetResponse as
+    wire::List<wire::EmptyAsDefault>, ElapseditemGetError; (taskid: i64, itemid: i64) {}
 );
 
 /// The `result` of `task.elapseditem.get`.
 ///
 /// Any JSON: the page does not describe this object.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ElapseditemGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ElapseditemGetResult>,
-);
+pub type ElapseditemGetResponse = Vec<ElapseditemGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -41,18 +41,13 @@ pub struct ElapseditemGetlist {
 
 crate::method!(
     ElapseditemGetlist = "task.elapseditem.getlist" in "task", safe: true,
-    ElapseditemGetlistResponse, ElapseditemGetlistError; () { taskid: i64,
-    order: ElapseditemGetlistOrder, filter: ElapseditemGetlistFilter,
+    ElapseditemGetlistResponse as wire::List<wire::EmptyAsDefault>, ElapseditemGetlistError; () {
+    taskid: i64, order: ElapseditemGetlistOrder, filter: ElapseditemGetlistFilter,
     select: Vec<serde_json::Value>, params: serde_json::Value }
 );
 
 /// The `result` of `task.elapseditem.getlist`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ElapseditemGetlistResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ElapseditemGetlistItem>,
-);
+pub type ElapseditemGetlistResponse = Vec<ElapseditemGetlistItem>;
 
 /// The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
+)]
 /// task.item.add (`task.item.add`).
 ///
 /// - Scope: `task`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
+)]
 /// task.item.approve (`task.item.approve`).
 ///
 /// - Scope: `task`

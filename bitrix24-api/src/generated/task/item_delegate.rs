@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html"
+)]
 /// task.item.delegate (`task.item.delegate`).
 ///
 /// - Scope: `task`

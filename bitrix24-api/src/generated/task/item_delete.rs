@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html"
+)]
 /// task.item.delete (`task.item.delete`).
 ///
 /// - Scope: `task`

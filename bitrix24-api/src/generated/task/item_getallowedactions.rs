@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
+)]
 /// task.item.getallowedactions (`task.item.getallowedactions`).
 ///
 /// - Scope: `task`

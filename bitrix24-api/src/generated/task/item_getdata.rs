@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
+)]
 /// task.item.getdata (`task.item.getdata`).
 ///
 /// - Scope: `task`

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html"
+)]
 /// task.item.getfiles (`task.item.getfiles`).
 ///
 /// - Scope: `task`

@@ -44,19 +44,14 @@ pub struct ItemUserfieldGetlist {
 
 crate::method!(
     ItemUserfieldGetlist = "task.item.userfield.getlist" in "task", safe: true,
-    ItemUserfieldGetlistResponse, ItemUserfieldGetlistError; () { order: serde_json::Value,
-    filter: serde_json::Value }
+    ItemUserfieldGetlistResponse as wire::List<wire::EmptyAsDefault>, ItemUserfieldGetlistError; ()
+    { order: serde_json::Value, filter: serde_json::Value }
 );
 
 /// The `result` of `task.item.userfield.getlist`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemUserfieldGetlistResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemUserfieldGetlistItem>,
-);
+pub type ItemUserfieldGetlistResponse = Vec<ItemUserfieldGetlistItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html#result)
 #[serde_as]

@@ -19,18 +19,14 @@ use crate::wire;
 pub struct ItemUserfieldGettypes {}
 crate::method!(
     ItemUserfieldGettypes = "task.item.userfield.gettypes" in "task", safe: true,
-    ItemUserfieldGettypesResponse, ItemUserfieldGettypesError; () {}
+    ItemUserfieldGettypesResponse as wire::List<wire::EmptyAsDefault>, ItemUserfieldGettypesError;
+    () {}
 );
 
 /// The `result` of `task.item.userfield.gettypes`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html#result)
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ItemUserfieldGettypesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ItemUserfieldGettypesItem>,
-);
+pub type ItemUserfieldGettypesResponse = Vec<ItemUserfieldGettypesItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html#result)
 #[serde_as]

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html"
+)]
 /// task.items.getlist (`task.items.getlist`).
 ///
 /// - Scope: `task`

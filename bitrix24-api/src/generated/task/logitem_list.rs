@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
+)]
 /// task.logitem.list (`task.logitem.list`).
 ///
 /// - Scope: `task`

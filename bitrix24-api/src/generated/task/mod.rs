@@ -984,71 +984,113 @@ impl<'c> Task<'c> {
     }
 
     /// task.comment.add (`task.comment.add`): see [`CommentAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
+    )]
     pub fn comment_add(&self) -> crate::Call<'c, CommentAdd> {
         crate::Call::new(self.client, CommentAdd::new())
     }
 
     /// task.item.addfile (`task.item.addfile`): see [`ItemAddfile`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html"
+    )]
     pub fn item_addfile(&self) -> crate::Call<'c, ItemAddfile> {
         crate::Call::new(self.client, ItemAddfile::new())
     }
 
     /// task.item.addtofavorite (`task.item.addtofavorite`): see [`ItemAddtofavorite`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html"
+    )]
     pub fn item_addtofavorite(&self) -> crate::Call<'c, ItemAddtofavorite> {
         crate::Call::new(self.client, ItemAddtofavorite::new())
     }
 
     /// task.item.add (`task.item.add`): see [`ItemAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
+    )]
     pub fn item_add(&self) -> crate::Call<'c, ItemAdd> {
         crate::Call::new(self.client, ItemAdd::new())
     }
 
     /// task.item.approve (`task.item.approve`): see [`ItemApprove`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
+    )]
     pub fn item_approve(&self) -> crate::Call<'c, ItemApprove> {
         crate::Call::new(self.client, ItemApprove::new())
     }
 
     /// task.item.complete (`task.item.complete`): see [`ItemComplete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html"
+    )]
     pub fn item_complete(&self) -> crate::Call<'c, ItemComplete> {
         crate::Call::new(self.client, ItemComplete::new())
     }
 
     /// task.item.defer (`task.item.defer`): see [`ItemDefer`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html"
+    )]
     pub fn item_defer(&self) -> crate::Call<'c, ItemDefer> {
         crate::Call::new(self.client, ItemDefer::new())
     }
 
     /// task.item.delegate (`task.item.delegate`): see [`ItemDelegate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html"
+    )]
     pub fn item_delegate(&self) -> crate::Call<'c, ItemDelegate> {
         crate::Call::new(self.client, ItemDelegate::new())
     }
 
     /// task.item.deletefile (`task.item.deletefile`): see [`ItemDeletefile`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html"
+    )]
     pub fn item_deletefile(&self) -> crate::Call<'c, ItemDeletefile> {
         crate::Call::new(self.client, ItemDeletefile::new())
     }
 
     /// task.item.deletefromfavorite (`task.item.deletefromfavorite`): see [`ItemDeletefromfavorite`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html"
+    )]
     pub fn item_deletefromfavorite(&self) -> crate::Call<'c, ItemDeletefromfavorite> {
         crate::Call::new(self.client, ItemDeletefromfavorite::new())
     }
 
     /// task.item.delete (`task.item.delete`): see [`ItemDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html"
+    )]
     pub fn item_delete(&self) -> crate::Call<'c, ItemDelete> {
         crate::Call::new(self.client, ItemDelete::new())
     }
 
     /// task.item.disapprove (`task.item.disapprove`): see [`ItemDisapprove`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html"
+    )]
     pub fn item_disapprove(&self) -> crate::Call<'c, ItemDisapprove> {
         crate::Call::new(self.client, ItemDisapprove::new())
     }
 
     /// task.item.getallowedactions (`task.item.getallowedactions`): see [`ItemGetallowedactions`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
+    )]
     pub fn item_getallowedactions(&self) -> crate::Call<'c, ItemGetallowedactions> {
         crate::Call::new(self.client, ItemGetallowedactions::new())
     }
 
     /// task.item.getallowedtaskactionsasstrings (`task.item.getallowedtaskactionsasstrings`): see [`ItemGetallowedtaskactionsasstrings`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-task-actions-as-strings.html"
+    )]
     pub fn item_getallowedtaskactionsasstrings(
         &self,
     ) -> crate::Call<'c, ItemGetallowedtaskactionsasstrings> {
@@ -1056,56 +1098,89 @@ impl<'c> Task<'c> {
     }
 
     /// task.item.getdata (`task.item.getdata`): see [`ItemGetdata`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
+    )]
     pub fn item_getdata(&self) -> crate::Call<'c, ItemGetdata> {
         crate::Call::new(self.client, ItemGetdata::new())
     }
 
     /// task.item.getdependson (`task.item.getdependson`): see [`ItemGetdependson`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-dependson.html"
+    )]
     pub fn item_getdependson(&self) -> crate::Call<'c, ItemGetdependson> {
         crate::Call::new(self.client, ItemGetdependson::new())
     }
 
     /// task.item.getdescription (`task.item.getdescription`): see [`ItemGetdescription`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html"
+    )]
     pub fn item_getdescription(&self) -> crate::Call<'c, ItemGetdescription> {
         crate::Call::new(self.client, ItemGetdescription::new())
     }
 
     /// task.item.getfiles (`task.item.getfiles`): see [`ItemGetfiles`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html"
+    )]
     pub fn item_getfiles(&self) -> crate::Call<'c, ItemGetfiles> {
         crate::Call::new(self.client, ItemGetfiles::new())
     }
 
     /// task.item.getmanifest (`task.item.getmanifest`): see [`ItemGetmanifest`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html"
+    )]
     pub fn item_getmanifest(&self) -> crate::Call<'c, ItemGetmanifest> {
         crate::Call::new(self.client, ItemGetmanifest::new())
     }
 
     /// task.item.isactionallowed (`task.item.isactionallowed`): see [`ItemIsactionallowed`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html"
+    )]
     pub fn item_isactionallowed(&self) -> crate::Call<'c, ItemIsactionallowed> {
         crate::Call::new(self.client, ItemIsactionallowed::new())
     }
 
     /// task.item.list (`task.item.list`): see [`ItemList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html"
+    )]
     pub fn item_list(&self) -> crate::Call<'c, ItemList> {
         crate::Call::new(self.client, ItemList::new())
     }
 
     /// task.item.renew (`task.item.renew`): see [`ItemRenew`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-renew.html"
+    )]
     pub fn item_renew(&self) -> crate::Call<'c, ItemRenew> {
         crate::Call::new(self.client, ItemRenew::new())
     }
 
     /// task.item.startexecution (`task.item.startexecution`): see [`ItemStartexecution`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-start-execution.html"
+    )]
     pub fn item_startexecution(&self) -> crate::Call<'c, ItemStartexecution> {
         crate::Call::new(self.client, ItemStartexecution::new())
     }
 
     /// task.item.update (`task.item.update`): see [`ItemUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html"
+    )]
     pub fn item_update(&self) -> crate::Call<'c, ItemUpdate> {
         crate::Call::new(self.client, ItemUpdate::new())
     }
 
     /// task.logitem.list (`task.logitem.list`): see [`LogitemList`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
+    )]
     pub fn logitem_list(
         &self,
         id: impl Into<serde_json::Value>,
@@ -1114,6 +1189,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.items.getlist (`task.items.getlist`): see [`ItemsGetlist`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html"
+    )]
     pub fn items_getlist(&self) -> crate::Call<'c, ItemsGetlist> {
         crate::Call::new(self.client, ItemsGetlist::new())
     }
@@ -1778,3 +1856,10 @@ impl<'c> Task<'c> {
         crate::Call::new(self.client, ItemUserfieldUpdate::new(id, data))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `task` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    TaskEvent { OnTaskCommentAdd, OnTaskCommentDelete, OnTaskCommentUpdate, OnTaskAdd,
+    OnTaskDelete, OnTaskUpdate }
+);

@@ -29,19 +29,14 @@ pub struct StagesGet {
 }
 
 crate::method!(
-    StagesGet = "task.stages.get" in "task", safe: true, StagesGetResponse, StagesGetError;
-    (entity_id: i64) { is_admin: bool }
+    StagesGet = "task.stages.get" in "task", safe: true, StagesGetResponse as
+    wire::Map<wire::EmptyAsDefault>, StagesGetError; (entity_id: i64) { is_admin: bool }
 );
 
 /// The `result` of `task.stages.get`.
 ///
 /// Any JSON: the page does not describe this object.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StagesGetResponse(
-    #[serde_as(as = "wire::Map<wire::EmptyAsDefault>")]
-    pub BTreeMap<String, StagesGetResult>,
-);
+pub type StagesGetResponse = BTreeMap<String, StagesGetResult>;
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

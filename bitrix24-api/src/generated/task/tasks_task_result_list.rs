@@ -24,16 +24,12 @@ pub struct TasksTaskResultList {
 
 crate::method!(
     TasksTaskResultList = "tasks.task.result.list" in "task", safe: true,
-    TasksTaskResultListResponse, TasksTaskResultListError; (task_id: i64) {}
+    TasksTaskResultListResponse as wire::List<wire::EmptyAsDefault>, TasksTaskResultListError;
+    (task_id: i64) {}
 );
 
 /// The `result` of `tasks.task.result.list`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TasksTaskResultListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<TasksTaskResultListItem>,
-);
+pub type TasksTaskResultListResponse = Vec<TasksTaskResultListItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -24,17 +24,12 @@ pub struct ExternalCallSearchCrmEntities {
 
 crate::method!(
     ExternalCallSearchCrmEntities = "telephony.externalCall.searchCrmEntities" in "telephony",
-    safe: false, ExternalCallSearchCrmEntitiesResponse, ExternalCallSearchCrmEntitiesError;
-    (phone_number: String) {}
+    safe: false, ExternalCallSearchCrmEntitiesResponse as wire::List<wire::EmptyAsDefault>,
+    ExternalCallSearchCrmEntitiesError; (phone_number: String) {}
 );
 
 /// The `result` of `telephony.externalCall.searchCrmEntities`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ExternalCallSearchCrmEntitiesResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ExternalCallSearchCrmEntitiesItem>,
-);
+pub type ExternalCallSearchCrmEntitiesResponse = Vec<ExternalCallSearchCrmEntitiesItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -19,16 +19,11 @@ use crate::wire;
 pub struct ExternalLineGet {}
 crate::method!(
     ExternalLineGet = "telephony.externalLine.get" in "telephony", safe: true,
-    ExternalLineGetResponse, ExternalLineGetError; () {}
+    ExternalLineGetResponse as wire::List<wire::EmptyAsDefault>, ExternalLineGetError; () {}
 );
 
 /// The `result` of `telephony.externalLine.get`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ExternalLineGetResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<ExternalLineGetItem>,
-);
+pub type ExternalLineGetResponse = Vec<ExternalLineGetItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -455,3 +455,10 @@ impl<'c> Telephony<'c> {
         crate::Call::new(self.client, VoximplantUrlGet::new())
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `telephony` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    TelephonyEvent { Onexternalcallbackstart, Onexternalcallstart, Onvoximplantcallend,
+    Onvoximplantcallinit, Onvoximplantcallstart }
+);

@@ -66,3 +66,9 @@ impl<'c> User<'c> {
         crate::Call::new(self.client, Update::new(id))
     }
 }
+
+crate::event_set!(
+    #[doc =
+    " Every `user` event: one handler receives them all through [`Verified::decode_in`](crate::events::Verified::decode_in) and matches."]
+    UserEvent { OnUserAdd }
+);

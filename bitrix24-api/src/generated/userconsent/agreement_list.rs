@@ -18,17 +18,12 @@ use crate::wire;
 #[non_exhaustive]
 pub struct AgreementList {}
 crate::method!(
-    AgreementList = "userconsent.agreement.list" in "userconsent", safe: true,
-    AgreementListResponse, AgreementListError; () {}
+    AgreementList = "userconsent.agreement.list" in "userconsent", safe: true, AgreementListResponse
+    as wire::List<wire::EmptyAsDefault>, AgreementListError; () {}
 );
 
 /// The `result` of `userconsent.agreement.list`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AgreementListResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<AgreementListItem>,
-);
+pub type AgreementListResponse = Vec<AgreementListItem>;
 
 /// The `result` object.
 #[serde_as]

@@ -26,16 +26,12 @@ pub struct AgreementText {
 
 crate::method!(
     AgreementText = "userconsent.agreement.text" in "userconsent", safe: false,
-    AgreementTextResponse, AgreementTextError; (id: i64) { replace: AgreementTextReplace }
+    AgreementTextResponse as wire::List<wire::EmptyAsDefault>, AgreementTextError; (id: i64) {
+    replace: AgreementTextReplace }
 );
 
 /// The `result` of `userconsent.agreement.text`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AgreementTextResponse(
-    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
-    pub Vec<AgreementTextItem>,
-);
+pub type AgreementTextResponse = Vec<AgreementTextItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
