@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod diff;
 mod drift;
 mod generate;
 mod import;
@@ -97,6 +98,21 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The API changelog between two versions of the docs (checkouts, pages folders, or folders
+    /// inside them): methods, events, parameters, fields, error codes and documented values added,
+    /// removed or changed, each breaking or compatible for users of bitrix24-api, and the release
+    /// that needs.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print one JSON object instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Keep only these scopes (comma-separated; a method's documented scopes and its name's
+        /// first segment both count).
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
     /// Compare the facts of api-spec/pages with the upstream pages they mirror.
     Drift {
         #[arg(long)]
@@ -154,6 +170,18 @@ fn main() -> ExitCode {
             summary.print(dry_run);
             ExitCode::SUCCESS
         }),
+        Command::Diff {
+            old,
+            new,
+            json,
+            scopes,
+        } => diff::run(&diff::Options {
+            old,
+            new,
+            json,
+            scopes,
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Drift { docs, json } => drift::run(&docs, json),
     };
     match result {
