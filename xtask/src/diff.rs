@@ -55,15 +55,19 @@ pub fn read_tree(path: &Path) -> Result<Spec> {
     } else {
         path.to_path_buf()
     };
-    let root = docs_root(&dir);
-    let mut pages = markdown_files(&root, &dir)
+    read_pages(&docs_root(&dir), &dir)
+}
+
+/// The pages under `dir`, with paths relative to `root` (where their includes resolve), plus
+/// the system-errors include, which `SystemError` is made of.
+pub fn read_pages(root: &Path, dir: &Path) -> Result<Spec> {
+    let mut pages = markdown_files(root, dir)
         .iter()
-        .map(|rel| read_page(&root, rel).with_context(|| format!("reading {rel}")))
+        .map(|rel| read_page(root, rel).with_context(|| format!("reading {rel}")))
         .collect::<Result<Vec<_>>>()?;
-    // The system errors every method names, which `SystemError` is made of.
     let system = bitrix24_spec::changelog::SYSTEM_ERRORS_PAGE;
     if root.join(system).is_file() && !pages.iter().any(|p| p.path == system) {
-        pages.push(read_page(&root, system).with_context(|| format!("reading {system}"))?);
+        pages.push(read_page(root, system).with_context(|| format!("reading {system}"))?);
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Spec { pages })

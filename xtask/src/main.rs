@@ -97,6 +97,10 @@ enum Command {
         /// Write nothing; print what would change.
         #[arg(long)]
         dry_run: bool,
+        /// Also write the API changelog (what the sync changed, for users of bitrix24-api) here,
+        /// as Markdown for the pull request's description.
+        #[arg(long, value_name = "FILE")]
+        changelog: Option<PathBuf>,
     },
     /// The API changelog between two versions of the docs (checkouts, pages folders, or folders
     /// inside them): methods, events, parameters, fields, error codes and documented values added,
@@ -160,10 +164,12 @@ fn main() -> ExitCode {
             docs,
             pages,
             dry_run,
+            changelog,
         } => sync::run(&sync::Options {
             docs,
             pages,
             dry_run,
+            changelog,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         })
         .map(|summary| {
