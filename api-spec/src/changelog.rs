@@ -300,7 +300,7 @@ fn item_entry(item: &Item<'_>, change: Change) -> Entry {
     let (compat, why) = match change {
         Change::Added => (
             Compatible,
-            "a new method or event: new items only (the scope's event enum is non_exhaustive)",
+            "new items only; the scope's event enum is non_exhaustive",
         ),
         Change::Deprecated => (Compatible, "`#[deprecated]` warns; the code still compiles"),
         Change::Undeprecated => (Compatible, "the `#[deprecated]` warning goes"),
@@ -745,7 +745,7 @@ fn entry_line(e: &Entry) -> String {
         format!("{} `{}` {}", e.part.label(), e.subject, e.change.describe())
     };
     format!(
-        "{mark}: {what} ({}) `{}:{}`",
+        "{mark}: {what} — {}. `{}:{}`",
         e.why, e.source.path, e.source.line
     )
 }
@@ -760,4 +760,47 @@ fn parse_version(version: &str) -> (u64, u64, u64) {
         parts.next().unwrap_or(0),
         parts.next().unwrap_or(0),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(compat: Compat) -> Entry {
+        Entry {
+            scope: "s".into(),
+            item: "s.m".into(),
+            part: Part::Method,
+            subject: String::new(),
+            change: Change::Added,
+            compat,
+            why: "",
+            source: Source {
+                path: "p.md".into(),
+                line: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn before_one_point_oh_breaking_bumps_the_minor_and_compatible_the_patch() {
+        let none = Changelog::default();
+        let compatible = Changelog {
+            entries: vec![entry(Compatible)],
+        };
+        let breaking = Changelog {
+            entries: vec![entry(Compatible), entry(Breaking)],
+        };
+        assert_eq!(none.release("0.1.0"), (Release::None, "0.1.0".into()));
+        assert_eq!(
+            compatible.release("0.1.0"),
+            (Release::Patch, "0.1.1".into())
+        );
+        assert_eq!(breaking.release("0.1.3"), (Release::Minor, "0.2.0".into()));
+        assert_eq!(
+            compatible.release("1.2.3"),
+            (Release::Minor, "1.3.0".into())
+        );
+        assert_eq!(breaking.release("1.2.3"), (Release::Major, "2.0.0".into()));
+    }
 }
