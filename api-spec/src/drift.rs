@@ -74,15 +74,30 @@ pub fn facts(page: &Page) -> BTreeMap<String, String> {
 }
 
 fn field_facts(prefix: &str, f: &Field, out: &mut BTreeMap<String, String>) {
-    let path = format!("{prefix}.{}", f.name.wire);
-    out.insert(format!("{path}.type"), f.ty.render());
-    out.insert(
-        format!("{path}.required"),
-        f.required.is_required().to_string(),
-    );
-    for c in &f.children {
-        field_facts(&path, c, out);
+    for (path, f) in field_paths(prefix, f) {
+        out.insert(format!("{path}.type"), f.ty.render());
+        out.insert(
+            format!("{path}.required"),
+            f.required.is_required().to_string(),
+        );
     }
+}
+
+/// A field and its descendants, depth first, each under its stable path (`prefix.NAME.CHILD`): the
+/// key by which drift and the changelog match a field across two versions of a page, whatever its
+/// row's wording or the heading it stands under.
+pub fn field_paths<'f>(prefix: &str, f: &'f Field) -> Vec<(String, &'f Field)> {
+    let path = if prefix.is_empty() {
+        f.name.wire.clone()
+    } else {
+        format!("{prefix}.{}", f.name.wire)
+    };
+    let mut out = Vec::new();
+    for c in &f.children {
+        out.extend(field_paths(&path, c));
+    }
+    out.insert(0, (path, f));
+    out
 }
 
 /// The differences between our page and the upstream page it mirrors.

@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod cells;
+pub mod changelog;
 pub mod corpus;
 pub mod diag;
 pub mod drift;

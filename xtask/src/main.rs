@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod diff;
 mod drift;
 mod generate;
 mod import;
@@ -96,6 +97,25 @@ enum Command {
         /// Write nothing; print what would change.
         #[arg(long)]
         dry_run: bool,
+        /// Also write the API changelog (what the sync changed, for users of bitrix24-api) here,
+        /// as Markdown for the pull request's description.
+        #[arg(long, value_name = "FILE")]
+        changelog: Option<PathBuf>,
+    },
+    /// The API changelog between two versions of the docs (checkouts, pages folders, or folders
+    /// inside them): methods, events, parameters, fields, error codes and documented values added,
+    /// removed or changed, each breaking or compatible for users of bitrix24-api, and the release
+    /// that needs.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print one JSON object instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Keep only these scopes (comma-separated; a method's documented scopes and its name's
+        /// first segment both count).
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
     },
     /// Compare the facts of api-spec/pages with the upstream pages they mirror.
     Drift {
@@ -144,16 +164,30 @@ fn main() -> ExitCode {
             docs,
             pages,
             dry_run,
+            changelog,
         } => sync::run(&sync::Options {
             docs,
             pages,
             dry_run,
+            changelog,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         })
         .map(|summary| {
             summary.print(dry_run);
             ExitCode::SUCCESS
         }),
+        Command::Diff {
+            old,
+            new,
+            json,
+            scopes,
+        } => diff::run(&diff::Options {
+            old,
+            new,
+            json,
+            scopes,
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Drift { docs, json } => drift::run(&docs, json),
     };
     match result {

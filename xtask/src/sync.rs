@@ -4,16 +4,18 @@
 //! A page new to api-spec arrives facts-only ([`bitrix24_spec::scaffold::facts_only`]); a page we
 //! have gets upstream's facts and keeps our words ([`bitrix24_spec::sync::merge`] states the rule);
 //! a page of ours whose upstream page is gone is listed, never deleted. Running it twice changes
-//! nothing the second time.
+//! nothing the second time. It ends with the API changelog between what the pages held and what
+//! they hold now ([`bitrix24_spec::changelog`]), which `--changelog FILE` also writes as Markdown.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use bitrix24_spec::changelog::{Changelog, ScopeFilter, compare as changelog};
 use bitrix24_spec::corpus::markdown_files;
 use bitrix24_spec::drift::{Difference, compare};
 use bitrix24_spec::include::DirLoader;
-use bitrix24_spec::ir::{Page, PageKind};
+use bitrix24_spec::ir::{Page, PageKind, Spec};
 use bitrix24_spec::parse_page;
 use bitrix24_spec::scaffold::facts_only;
 use bitrix24_spec::sync::merge;
@@ -22,6 +24,8 @@ pub struct Options {
     pub docs: PathBuf,
     pub pages: PathBuf,
     pub dry_run: bool,
+    /// Also write the API changelog here, as Markdown for a pull request's description.
+    pub changelog: Option<PathBuf>,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -43,6 +47,10 @@ pub struct Summary {
     pub missing_includes: BTreeMap<String, usize>,
     /// The docs commit written into the pages.
     pub commit: String,
+    /// The API changes between the pages before and after the sync.
+    pub changelog: Changelog,
+    /// bitrix24-api's version, which the changelog's release advice starts from.
+    pub version: String,
 }
 
 impl Summary {
@@ -92,6 +100,7 @@ impl Summary {
                 if diffs.len() > 5 { ", …" } else { "" }
             );
         }
+        let _ = writeln!(out, "\n{}", self.changelog.to_markdown(&self.version, 1));
         let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     }
 }
@@ -145,6 +154,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let commit = crate::import::provenance_commit(&root).unwrap_or_else(|| "unknown".into());
     let mut summary = Summary {
         commit: commit.clone(),
+        version: crate::diff::crate_version()?,
         ..Summary::default()
     };
     let upstream_loader = DirLoader(root.clone());
@@ -185,6 +195,8 @@ pub fn run(opts: &Options) -> Result<Summary> {
             ours.insert(mirrors, rel);
         }
     }
+    let before = pages_spec(&opts.pages)?;
+    let mut written: Vec<Page> = Vec::new();
     let synced: BTreeSet<&str> = upstream.iter().map(|u| u.rel.as_str()).collect();
     summary.gone = ours
         .iter()
@@ -245,6 +257,7 @@ pub fn run(opts: &Options) -> Result<Summary> {
             }
         }
         record_drift(&mut summary, &rel, differences);
+        written.push(parse_page(&rel, &text, &ours_loader));
         if !opts.dry_run {
             if let Some(dir) = target.parent() {
                 std::fs::create_dir_all(dir)
@@ -255,7 +268,38 @@ pub fn run(opts: &Options) -> Result<Summary> {
         }
     }
     bar.finish_and_clear();
+    summary.changelog = changelog(
+        &before,
+        &with_pages(&before, written),
+        &ScopeFilter::default(),
+    );
+    if let Some(path) = &opts.changelog {
+        std::fs::write(path, summary.changelog.to_markdown(&summary.version, 2))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(summary)
+}
+
+/// The pages folder's method and event pages as sync reads them (empty when there are none yet).
+fn pages_spec(pages: &Path) -> Result<Spec> {
+    if !pages.join("api-reference").is_dir() {
+        return Ok(Spec { pages: Vec::new() });
+    }
+    crate::diff::read_pages(pages, &pages.join("api-reference"))
+}
+
+/// `spec` with `pages` in place of the pages at their paths: what the folder holds after the
+/// sync, whether or not it was written (`--dry-run`).
+fn with_pages(spec: &Spec, pages: Vec<Page>) -> Spec {
+    let mut by_path: BTreeMap<String, Page> = spec
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.clone()))
+        .collect();
+    by_path.extend(pages.into_iter().map(|p| (p.path.clone(), p)));
+    Spec {
+        pages: by_path.into_values().collect(),
+    }
 }
 
 fn record_drift(summary: &mut Summary, rel: &str, differences: Vec<Difference>) {
