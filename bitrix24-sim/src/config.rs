@@ -162,6 +162,8 @@ pub struct SimConfig {
     pub demo_data: bool,
     /// Employees added after the starting users, so that list methods (`user.get`) have many pages.
     pub seed_users: usize,
+    /// CRM deals to start with, so that `crm.deal.list` has pages to walk (see `portal::deals::seed`).
+    pub seed_deals: usize,
     /// Delay added to every `/rest/` call; `None` answers as fast as loopback allows.
     pub latency: Option<Latency>,
     /// Answer every method from its page's example, the stateful methods included, so that a request
@@ -185,6 +187,7 @@ impl Default for SimConfig {
             https_required: false,
             demo_data: true,
             seed_users: 0,
+            seed_deals: 0,
             latency: None,
             documented_answers: false,
         }

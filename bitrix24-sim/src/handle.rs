@@ -119,6 +119,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Start with `count` CRM deals (`Seeded deal 1`, …, ids from 1, spread over the stages of the
+    /// default funnel), so that `crm.deal.list` pages through a long list.
+    pub fn deals(mut self, count: usize) -> Self {
+        self.config.seed_deals = count;
+        self
+    }
+
     /// Delay every `/rest/` call by a round trip of `mean ± jitter`, like a portal across a WAN.
     pub fn latency(mut self, latency: Latency) -> Self {
         self.config.latency = Some(latency);

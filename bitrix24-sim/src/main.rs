@@ -56,6 +56,9 @@ struct Args {
     /// Add this many employees, so that `user.get` pages through a large list.
     #[arg(long, default_value_t = 0)]
     seed_users: usize,
+    /// Start with this many CRM deals, so that `crm.deal.list` pages through a large list.
+    #[arg(long, default_value_t = 0)]
+    deals: usize,
     /// Delay every `/rest/` call by a round trip of MEAN[,JITTER] milliseconds, like a WAN.
     #[arg(long, value_name = "MEAN[,JITTER]")]
     latency: Option<Latency>,
@@ -80,6 +83,7 @@ async fn main() -> std::io::Result<()> {
         https_required: args.https_required,
         demo_data: !args.empty,
         seed_users: args.seed_users,
+        seed_deals: args.deals,
         latency: args.latency,
         ..SimConfig::default()
     };

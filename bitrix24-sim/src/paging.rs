@@ -35,34 +35,137 @@ pub fn page_of(
     }
 }
 
-/// The rows that match every condition of a `filter` object: `FIELD` (equal), or a prefixed
-/// `>FIELD`, `>=FIELD`, `<FIELD`, `<=FIELD`, `!FIELD`. Values compare as numbers when both are numeric
-/// (ids arrive as strings), as text otherwise. Anything that is not an object filters nothing.
+/// The rows that match every condition of a `filter` object (see [`matches`]). Anything that is not an
+/// object filters nothing.
 pub fn filtered(rows: Vec<Value>, filter: Option<&Value>) -> Vec<Value> {
     let Some(Value::Object(conditions)) = filter else {
         return rows;
     };
     rows.into_iter()
-        .filter(|row| matches(row, conditions))
+        .filter(|row| row.as_object().is_some_and(|row| matches(row, conditions)))
         .collect()
 }
 
-fn matches(row: &Value, conditions: &Map<String, Value>) -> bool {
+/// Key prefixes of a filter condition, longest first so that `!=` is not read as `!`.
+const OPERATORS: [&str; 12] = [
+    "!@", "!=", ">=", "<=", "=%", "%=", "@", ">", "<", "=", "!", "%",
+];
+
+/// A filter key's operator and field: `>=OPPORTUNITY` is (`>=`, `OPPORTUNITY`); no prefix is `=`.
+fn split_key(key: &str) -> (&str, &str) {
+    OPERATORS
+        .iter()
+        .find_map(|op| key.strip_prefix(op).map(|field| (*op, field)))
+        .unwrap_or(("=", key))
+}
+
+/// Whether a row meets every condition: `FIELD` or `=FIELD` (equal; a list value means any of
+/// them), `!FIELD` and `!=FIELD` (not equal; not any of a list), `>`, `>=`, `<`, `<=`, `@FIELD` (in a
+/// list), `!@FIELD` (not in it), `%FIELD` (contains, ignoring case) and `=%FIELD` / `%=FIELD` (a LIKE
+/// pattern with `%`, ignoring case). Values compare as numbers when both are numeric (ids arrive as
+/// strings), as text otherwise. A row without the field matches no condition on it.
+pub fn matches(row: &Map<String, Value>, conditions: &Map<String, Value>) -> bool {
     conditions.iter().all(|(key, wanted)| {
-        let field = key.trim_start_matches(['>', '<', '=', '!']);
-        let operator = &key[..key.len() - field.len()];
-        let Some(ordering) = row.get(field).and_then(|have| compare(have, wanted)) else {
+        let (operator, field) = split_key(key);
+        let Some(have) = row.get(field) else {
             return false;
         };
+        let equal = |wanted: &Value| compare(have, wanted) == Some(Ordering::Equal);
+        let any_equal = || match wanted {
+            Value::Array(_) | Value::Object(_) => list(wanted).into_iter().any(equal),
+            single => equal(single),
+        };
         match operator {
-            ">" => ordering == Ordering::Greater,
-            ">=" => ordering != Ordering::Less,
-            "<" => ordering == Ordering::Less,
-            "<=" => ordering != Ordering::Greater,
-            "!" => ordering != Ordering::Equal,
-            _ => ordering == Ordering::Equal,
+            "=" | "@" => any_equal(),
+            "!" | "!=" | "!@" => !any_equal(),
+            "%" => contains(&text(have), &text(wanted)),
+            "=%" | "%=" => like(&text(have), &text(wanted)),
+            _ => {
+                let Some(ordering) = compare(have, wanted) else {
+                    return false;
+                };
+                match operator {
+                    ">" => ordering == Ordering::Greater,
+                    ">=" => ordering != Ordering::Less,
+                    "<" => ordering == Ordering::Less,
+                    _ => ordering != Ordering::Greater,
+                }
+            }
         }
     })
+}
+
+/// The values of a list given as a JSON array or a PHP-style object.
+fn list(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => map.values().collect(),
+        other => vec![other],
+    }
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn contains(have: &str, needle: &str) -> bool {
+    have.to_lowercase().contains(&needle.to_lowercase())
+}
+
+/// SQL `LIKE` with `%` as the only wildcard, ignoring case.
+fn like(have: &str, pattern: &str) -> bool {
+    let have = have.to_lowercase();
+    let pattern = pattern.to_lowercase();
+    let parts: Vec<&str> = pattern.split('%').collect();
+    let (first, rest) = parts.split_first().unwrap_or((&"", &[]));
+    let Some(mut left) = have.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return left.is_empty();
+    };
+    for part in middle {
+        match left.find(part) {
+            Some(at) => left = &left[at + part.len()..],
+            None => return false,
+        }
+    }
+    left.len() >= last.len() && left.ends_with(last)
+}
+
+/// Sorts rows by an `order` object (`{"OPPORTUNITY": "DESC", "ID": "ASC"}`), each key in turn, with
+/// `ID` ascending last so that equal rows keep a stable order. Values compare as in a filter.
+pub fn sort_by_order(rows: &mut [&Map<String, Value>], order: &[(String, bool)]) {
+    rows.sort_by(|a, b| {
+        order
+            .iter()
+            .map(|(field, descending)| {
+                let ordering = match (a.get(field), b.get(field)) {
+                    (Some(x), Some(y)) => compare(x, y).unwrap_or(Ordering::Equal),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                };
+                if *descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| {
+                let id = |row: &Map<String, Value>| {
+                    row.get("ID").and_then(|v| match v {
+                        Value::Number(n) => n.as_i64(),
+                        Value::String(s) => s.parse().ok(),
+                        _ => None,
+                    })
+                };
+                id(a).cmp(&id(b))
+            })
+    });
 }
 
 fn compare(have: &Value, wanted: &Value) -> Option<Ordering> {
@@ -128,5 +231,25 @@ mod tests {
         assert_eq!(ids(json!({"!NAME": "odd", "<ID": 5})), ["2", "4"]);
         assert_eq!(ids(json!({"MISSING": 1})), Vec::<String>::new());
         assert_eq!(filtered(rows.clone(), Some(&json!("x"))).len(), 12);
+        assert_eq!(ids(json!({"!=NAME": "odd", ">ID": 8})), ["10", "12"]);
+        assert_eq!(ids(json!({"@ID": [3, "5", 40]})), ["3", "5"]);
+        assert_eq!(ids(json!({"!@ID": [1, 2, 3], "<ID": 6})), ["4", "5"]);
+        assert_eq!(ids(json!({"NAME": ["even"], "<ID": 5})), ["2", "4"]);
+        assert_eq!(ids(json!({"%NAME": "VE", "<ID": 5})), ["2", "4"]);
+        assert_eq!(ids(json!({"=%NAME": "o%", "<ID": 4})), ["1", "3"]);
+        assert_eq!(ids(json!({"%=NAME": "%en", "<ID": 5})), ["2", "4"]);
+    }
+
+    #[test]
+    fn like_patterns() {
+        assert!(like("Alpha", "%a"));
+        assert!(!like("[A] Deal", "%a"));
+        assert!(like("Deal #7", "deal%"));
+        assert!(like("Deal #7", "%al #%"));
+        assert!(!like("Deal #7", "%x%"));
+        assert!(like("abc", "abc"));
+        assert!(!like("abcd", "abc"));
+        assert!(like("aa", "a%a"));
+        assert!(!like("a", "a%a"));
     }
 }

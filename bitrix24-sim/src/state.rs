@@ -12,7 +12,7 @@ use crate::limits::operating::OperatingLedger;
 use crate::limits::rate::LeakyBuckets;
 use crate::methods::Table;
 use crate::observe::Observations;
-use crate::portal::{Portal, demo};
+use crate::portal::{Portal, deals, demo};
 
 /// Everything that changes while the simulator runs.
 pub struct Sim {
@@ -73,6 +73,7 @@ fn initial_portal(config: &SimConfig, now: f64) -> Portal {
         Portal::empty()
     };
     demo::seed_users(&mut portal, config.seed_users);
+    deals::seed(&mut portal, config.seed_deals, now);
     portal
 }
 

@@ -5,6 +5,7 @@ mod bot;
 mod config;
 mod connector;
 mod crm;
+mod deals;
 mod operators;
 mod sessions;
 mod system;
@@ -36,6 +37,7 @@ pub fn table() -> Table {
     sessions::register(&mut table);
     operators::register(&mut table);
     crm::register(&mut table);
+    deals::register(&mut table);
     bot::register(&mut table);
     connector::register(&mut table);
     table

@@ -5,6 +5,7 @@
 //! the docs show.
 
 pub mod access;
+pub mod deals;
 pub mod demo;
 pub mod dialog;
 pub mod render;
@@ -162,6 +163,7 @@ pub struct Ids {
     pub session: i64,
     pub message: i64,
     pub lead: i64,
+    pub deal: i64,
     pub binding: i64,
 }
 
@@ -181,6 +183,8 @@ pub struct Portal {
     pub messages: BTreeMap<i64, Message>,
     pub connectors: BTreeMap<String, Connector>,
     pub bindings: Vec<Binding>,
+    /// CRM deals by id, each the record `crm.deal.get` returns (see [`deals`]).
+    pub deals: BTreeMap<i64, Map<String, Value>>,
     pub ids: Ids,
     /// Events raised by the current call, drained and delivered after it.
     pub raised: Vec<Raised>,
