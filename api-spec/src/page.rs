@@ -643,10 +643,14 @@ impl<'a> Reader<'a, '_> {
         if self.depth >= 3 {
             return;
         }
+        // The description's links, then the type's (`[`deal[]`](crm-deal-get.md#deal)`).
+        let mut type_links = Vec::new();
+        collect_links(&field.ty, &mut type_links);
         let targets: Vec<String> = cells::links(&field.description)
             .into_iter()
-            .filter(|l| l.target.contains(".md#"))
             .map(|l| l.target.to_string())
+            .chain(type_links.into_iter().map(str::to_owned))
+            .filter(|target| target.contains(".md#"))
             .collect();
         for target in targets {
             let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
@@ -1079,7 +1083,14 @@ fn nest_flattened(fields: &mut Vec<Field>) {
     if t <= r + 1 || !fields[r].children.is_empty() || !cells::is_structured(&fields[r].ty) {
         return;
     }
-    let moved: Vec<Field> = fields.drain(r + 1..t).collect();
+    // Under a list, `total` and `next` are the envelope's paging keys, not keys of each item.
+    let list = matches!(fields[r].ty, TypeExpr::Array { .. });
+    let envelope = |f: &Field| list && matches!(f.name.wire.as_str(), "total" | "next");
+    let (kept, moved): (Vec<Field>, Vec<Field>) = fields.drain(r + 1..t).partition(envelope);
+    fields.splice(r + 1..r + 1, kept);
+    if moved.is_empty() {
+        return;
+    }
     fields[r].children = moved;
     fields[r].children_via = Some(ChildLink::Flattened);
 }

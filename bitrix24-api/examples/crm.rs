@@ -90,6 +90,7 @@ impl Method for Deals {
     const SCOPE: &'static str = DealList::SCOPE;
     const SAFE_TO_REPEAT: bool = DealList::SAFE_TO_REPEAT;
     type Response = Vec<Deal>;
+    type Wire = bitrix24_api::wire::Same;
     type Error = DealListError;
 }
 
@@ -108,7 +109,7 @@ pub async fn won_deals_page(client: &Client) -> Result<(usize, u64), Error<DealL
         .order(json!({"OPPORTUNITY": "DESC"}))
         .start(0)
         .await?;
-    Ok((page.result.0.len(), page.total.unwrap_or_default()))
+    Ok((page.result.len(), page.total.unwrap_or_default()))
 }
 
 /// Step 2: every deal, 50 a request, walked by ID.
@@ -199,7 +200,7 @@ pub async fn batch(
             .iter()
             .map(|cmd| reply.get(cmd).map(|r| r.result))
             .collect(),
-        added: reply.get(&add)?.result.0,
+        added: reply.get(&add)?.result,
         read_back: reply.get(&read_back)?.result,
     })
 }

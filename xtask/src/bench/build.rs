@@ -18,7 +18,7 @@ struct Variant {
     features: &'static str,
 }
 
-const VARIANTS: [Variant; 2] = [
+const VARIANTS: [Variant; 3] = [
     Variant {
         name: "aws-lc-rs (default)",
         features: "imopenlines,tls-aws-lc-rs",
@@ -26,6 +26,10 @@ const VARIANTS: [Variant; 2] = [
     Variant {
         name: "ring",
         features: "imopenlines,tls-ring",
+    },
+    Variant {
+        name: "full, ring",
+        features: "full,tls-ring",
     },
 ];
 
