@@ -950,6 +950,11 @@ impl FieldTable<'_> {
 }
 
 /// Decides whether a table holds fields, and where its columns are.
+/// Whether the parser reads `t` as a field table (one whose rows are fields).
+pub(crate) fn is_field_table(t: &Table) -> bool {
+    layout(t).is_some()
+}
+
 fn layout(t: &Table) -> Option<Layout> {
     let first = t.rows.first()?;
     let headers: Option<Vec<(String, bool)>> = first
