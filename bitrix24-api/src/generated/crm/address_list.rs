@@ -47,9 +47,11 @@ pub struct AddressList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, AddressListFilterEntry>>,
-    /// [details](AddressListOrderEntry) Keyed by field. Keys:
+    /// [details](AddressListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

@@ -20,16 +20,20 @@ pub struct CompanyList {
     /// Required: `PHONE`, `EMAIL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -45,15 +49,15 @@ pub struct CompanyList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Keys:
+    pub filter: Option<CompanyListFilter>,
+    /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -61,10 +65,8 @@ pub struct CompanyList {
     ///     field_n: value_n,
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<CompanyListOrder>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -72,7 +74,7 @@ pub struct CompanyList {
 
 crate::method!(
     CompanyList = "crm.company.list" in "crm", safe: true, CompanyListResponse, CompanyListError; ()
-    { select: Vec<String>, filter: serde_json::Value, order: serde_json::Value, start: i64 }
+    { select: Vec<String>, filter: CompanyListFilter, order: CompanyListOrder, start: i64 }
 );
 
 /// The `result` of `crm.company.list`.
@@ -82,6 +84,11 @@ pub struct CompanyListResponse(
     #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
     pub Vec<CompanyListItem>,
 );
+
+use super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type CompanyListOrder = super::shared::Order;
 
 use super::shared::CompanyListItem;
 

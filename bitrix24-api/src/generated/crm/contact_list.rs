@@ -20,16 +20,20 @@ pub struct ContactList {
     /// Required: `PHONE`, `EMAIL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -45,15 +49,15 @@ pub struct ContactList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Keys:
+    pub filter: Option<ContactListFilter>,
+    /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -61,10 +65,8 @@ pub struct ContactList {
     ///     field_n: value_n,
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ContactListOrder>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -72,7 +74,7 @@ pub struct ContactList {
 
 crate::method!(
     ContactList = "crm.contact.list" in "crm", safe: true, ContactListResponse, ContactListError; ()
-    { select: Vec<String>, filter: serde_json::Value, order: serde_json::Value, start: i64 }
+    { select: Vec<String>, filter: ContactListFilter, order: ContactListOrder, start: i64 }
 );
 
 /// The `result` of `crm.contact.list`.
@@ -82,6 +84,12 @@ pub struct ContactListResponse(
     #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
     pub Vec<ContactListItem>,
 );
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type ContactListFilter = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type ContactListOrder = super::shared::Order;
 
 use super::shared::ContactListItem;
 

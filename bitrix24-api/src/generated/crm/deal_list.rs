@@ -20,16 +20,20 @@ pub struct DealList {
     /// `select`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -45,15 +49,15 @@ pub struct DealList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Keys:
+    pub filter: Option<DealListFilter>,
+    /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -61,10 +65,8 @@ pub struct DealList {
     ///     field_n: value_n,
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<DealListOrder>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -72,7 +74,7 @@ pub struct DealList {
 
 crate::method!(
     DealList = "crm.deal.list" in "crm", safe: true, DealListResponse, DealListError; () {
-    select: Vec<String>, filter: serde_json::Value, order: serde_json::Value, start: i64 }
+    select: Vec<String>, filter: DealListFilter, order: DealListOrder, start: i64 }
 );
 
 /// The `result` of `crm.deal.list`.
@@ -84,6 +86,12 @@ pub struct DealListResponse(
     #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
     pub Vec<DealListItem>,
 );
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DealListFilter = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type DealListOrder = super::shared::Order;
 
 /// This page's name for the shared [`ContactListItem`](super::shared::ContactListItem).
 pub type DealListItem = super::shared::ContactListItem;

@@ -17,9 +17,25 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DealRecurringList {
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
+    /// {
+    ///     field_1: value_1,
+    ///     field_2: value_2,
+    ///     ...,
+    ///     field_n: value_n,
+    /// }
+    /// ```
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<DealRecurringListOrder>,
+    /// Objects. Keys:
+    /// - `field_n`
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -28,19 +44,7 @@ pub struct DealRecurringList {
     /// }
     /// ```
     ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n` ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ``` Possible values:
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -56,10 +60,8 @@ pub struct DealRecurringList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<DealRecurringListFilter>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -67,7 +69,8 @@ pub struct DealRecurringList {
 
 crate::method!(
     DealRecurringList = "crm.deal.recurring.list" in "crm", safe: true, DealRecurringListResponse,
-    DealRecurringListError; () { order: serde_json::Value, filter: serde_json::Value, start: i64 }
+    DealRecurringListError; () { order: DealRecurringListOrder, filter: DealRecurringListFilter,
+    start: i64 }
 );
 
 /// The `result` of `crm.deal.recurring.list`.
@@ -77,6 +80,12 @@ pub struct DealRecurringListResponse(
     #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
     pub Vec<DealRecurringListItem>,
 );
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DealRecurringListOrder = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DealRecurringListFilter = super::shared::CompanyListFilter;
 
 /// This page's name for the shared [`ContactListItem`](super::shared::ContactListItem).
 pub type DealRecurringListItem = super::shared::ContactListItem;

@@ -38,17 +38,19 @@ pub struct ItemProductrowList {
     /// - `"%mol%"`
     /// - `!%=`
     ///
-    /// Keyed by field. The page does not describe the values.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Keys:
-    /// - `asc`
-    /// - `desc` Possible values:
+    /// Keyed by field.
+    pub filter: BTreeMap<String, ItemProductrowListFilterEntry>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Possible values:
+    /// - `asc`
+    /// - `desc`
+    ///
+    /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, ItemProductrowListOrderEntry>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -57,8 +59,8 @@ pub struct ItemProductrowList {
 crate::method!(
     ItemProductrowList = "crm.item.productrow.list" in "crm", safe: true,
     ItemProductrowListResponse, ItemProductrowListError;
-    (filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, serde_json::Value>,
-    start: i64 }
+    (filter: BTreeMap<String, ItemProductrowListFilterEntry>) {
+    order: BTreeMap<String, ItemProductrowListOrderEntry>, start: i64 }
 );
 
 /// The `result` of `crm.item.productrow.list`.
@@ -154,6 +156,17 @@ pub struct ItemProductrowListProductRow {
     #[serde_as(as = "Option<wire::Int>")]
     pub store_id: Option<i64>,
 }
+
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type ItemProductrowListOwnerType = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type ItemProductrowListOrderEntryOwnerType = super::shared::TimelineCommentListFilterEntry;
+
+use super::shared::ItemProductrowListFilterEntry;
+
+/// This page's name for the shared [`ItemProductrowListFilterEntry`](super::shared::ItemProductrowListFilterEntry).
+pub type ItemProductrowListOrderEntry = super::shared::ItemProductrowListFilterEntry;
 
 /// The error codes `crm.item.productrow.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -25,14 +25,15 @@ crate::method!(
 /// The `result` of `crm.quote.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
-///
-/// A list of any JSON: the page does not describe its items.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct QuoteFieldsResponse(
-    #[serde_as(as = "wire::List")]
-    pub Vec<serde_json::Value>,
+    #[serde_as(as = "wire::List<wire::EmptyAsDefault>")]
+    pub Vec<QuoteFieldsItem>,
 );
+
+/// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
+pub type QuoteFieldsItem = super::shared::AutomatedsolutionFieldsResult;
 
 /// The error codes `crm.quote.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -47,9 +47,11 @@ pub struct RequisiteBankdetailList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisiteBankdetailListFilterEntry>>,
-    /// [details](RequisiteBankdetailListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisiteBankdetailListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

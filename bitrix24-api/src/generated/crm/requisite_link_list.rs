@@ -47,9 +47,11 @@ pub struct RequisiteLinkList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisiteLinkListFilterEntry>>,
-    /// [details](RequisiteLinkListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisiteLinkListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

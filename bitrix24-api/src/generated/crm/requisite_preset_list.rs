@@ -47,9 +47,11 @@ pub struct RequisitePresetList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisitePresetListFilterEntry>>,
-    /// [details](RequisitePresetListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisitePresetListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

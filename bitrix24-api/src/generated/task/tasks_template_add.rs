@@ -21,14 +21,12 @@ pub struct TasksTemplateAdd {
     /// - `TITLE`
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub fields: serde_json::Value,
+    pub fields: TasksTemplateAddFields,
 }
 
 crate::method!(
     TasksTemplateAdd = "tasks.template.add" in "task", safe: false, TasksTemplateAddResponse,
-    TasksTemplateAddError; (fields: serde_json::Value) {}
+    TasksTemplateAddError; (fields: TasksTemplateAddFields) {}
 );
 
 /// The `result` of `tasks.template.add`.
@@ -37,6 +35,36 @@ crate::method!(
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct TasksTemplateAddResponse(#[serde_as(as = "wire::Int")] pub i64);
+
+/// Keys:
+/// - `TITLE`
+/// - `CREATED_BY`
+/// - `RESPONSIBLE_ID`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct TasksTemplateAddFields {
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `CREATED_BY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<serde_json::Value>,
+}
+
+crate::request!(
+    TasksTemplateAddFields() { title: serde_json::Value, created_by: serde_json::Value,
+    responsible_id: serde_json::Value }
+);
 
 /// The error codes `tasks.template.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

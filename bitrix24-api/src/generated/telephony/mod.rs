@@ -186,8 +186,8 @@ pub use onvoximplantcallend::{
     OnvoximplantcallendData, OnvoximplantcallendStatus,
 };
 pub use onvoximplantcallinit::{
-    Onvoximplantcallinit, OnvoximplantcallinitAuth, OnvoximplantcallinitData,
-    OnvoximplantcallinitStatus,
+    Onvoximplantcallinit, OnvoximplantcallinitAccountSearchId, OnvoximplantcallinitAuth,
+    OnvoximplantcallinitData, OnvoximplantcallinitStatus,
 };
 pub use onvoximplantcallstart::{
     Onvoximplantcallstart, OnvoximplantcallstartAuth, OnvoximplantcallstartData,
