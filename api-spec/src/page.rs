@@ -649,7 +649,7 @@ impl<'a> Reader<'a, '_> {
         let targets: Vec<String> = cells::links(&field.description)
             .into_iter()
             .map(|l| l.target.to_string())
-            .chain(type_links.into_iter().map(str::to_owned))
+            .chain(type_links)
             .filter(|target| target.contains(".md#"))
             .collect();
         for target in targets {
@@ -952,6 +952,11 @@ impl FieldTable<'_> {
 }
 
 /// Decides whether a table holds fields, and where its columns are.
+/// Whether the parser reads `t` as a field table (one whose rows are fields).
+pub(crate) fn is_field_table(t: &Table) -> bool {
+    layout(t).is_some()
+}
+
 fn layout(t: &Table) -> Option<Layout> {
     let first = t.rows.first()?;
     let headers: Option<Vec<(String, bool)>> = first

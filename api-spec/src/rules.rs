@@ -457,27 +457,32 @@ fn inline_shape(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field>
 fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> {
     static ITEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^[-*] +`([A-Za-z_][A-Za-z0-9_]*)` *[—–-]").expect("regex"));
-    if !(is_object(ty) || is_bare_array(ty)) {
+    // The list [`restate`] writes in a facts-only page names the keys alone.
+    static BARE_ITEM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[-*] +`([A-Za-z_][A-Za-z0-9_]*)`$").expect("regex"));
+    // A bare array's list is of its items' keys only when the items are said to be objects, outside
+    // the list (an item may say "object identifier"); otherwise ("Available fields:" of a `select`)
+    // it lists values.
+    if !(is_object(ty) || is_bare_array(ty) && said_objects(description)) {
         return Vec::new();
     }
     let lower = description.to_lowercase();
-    // A bare array's list is of its items' keys only when the items are said to be objects; otherwise
-    // ("Available fields:" of a `select`) it lists values.
-    if !(is_object(ty) || lower.contains("object")) {
-        return Vec::new();
-    }
     let speaks_of_keys = ["key", "field", "propert"]
         .iter()
         .any(|w| lower.contains(w));
     let mut names = Vec::new();
     let mut announced = false;
+    let mut restated = false;
     for line in description.lines() {
         let l = line.trim();
         if l.starts_with("- ") || l.starts_with("* ") {
             if !announced {
                 continue;
             }
-            match ITEM.captures(l) {
+            let item = ITEM
+                .captures(l)
+                .or_else(|| BARE_ITEM.captures(l).filter(|_| restated));
+            match item {
                 Some(c) => names.push(c[1].to_owned()),
                 None => return Vec::new(),
             }
@@ -486,6 +491,7 @@ fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> 
                 break;
             }
             announced = l.ends_with(':') && speaks_of_keys;
+            restated = l == RESTATED_KEYS || l.ends_with(&format!(" {RESTATED_KEYS}"));
         }
     }
     let sample = fenced_sample(description);
@@ -497,6 +503,18 @@ fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> 
         })
         .collect()
 }
+
+/// Whether a description speaks of objects outside its list items.
+fn said_objects(description: &str) -> bool {
+    description
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !(l.starts_with("- ") || l.starts_with("* ")))
+        .any(|l| l.to_lowercase().contains("object"))
+}
+
+/// The words [`restate`] announces a key list with (the docs never end a line with them).
+const RESTATED_KEYS: &str = "Keys:";
 
 /// The first object of a JSON sample in a code block of a description (the object itself, or the first
 /// item of an array).
@@ -727,7 +745,13 @@ pub fn restate(description: &str) -> Vec<String> {
             .iter()
             .map(|k| format!("- `{}` — TODO", k.name.wire))
             .collect();
-        out.push(format!("Keys:\n{}", items.join("\n")));
+        // An array's items are objects with these keys only where the description says objects.
+        let objects = if said_objects(description) {
+            "Objects. "
+        } else {
+            ""
+        };
+        out.push(format!("{objects}{RESTATED_KEYS}\n{}", items.join("\n")));
         if let Some(sample) = fenced_block(description) {
             out.push(sample.to_owned());
         }

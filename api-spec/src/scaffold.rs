@@ -20,7 +20,7 @@
 
 use crate::blocks::{Block, BlockKind, Table};
 use crate::cells::{self, header_cell};
-use crate::ir::Page;
+use crate::ir::{Page, PageKind};
 
 const TODO: &str = "TODO: describe in our own words.";
 
@@ -61,10 +61,55 @@ fn render(upstream: &str, page: &Page, commit: &str, mode: Mode) -> String {
         page,
         mode,
         out: &mut out,
+        titled: false,
     };
     writer.blocks(&blocks);
+    if mode == Mode::FactsOnly && !matches!(page.kind, PageKind::Method | PageKind::Event) {
+        out = without_empty_sections(&out);
+    }
     while out.ends_with("\n\n") {
         out.pop();
+    }
+    out
+}
+
+/// The page without the headings (below the title) of sections left with nothing in them: on a
+/// page synced for its field tables, those would be titles alone.
+fn without_empty_sections(text: &str) -> String {
+    let level = |l: &str| {
+        let n = l.chars().take_while(|&c| c == '#').count();
+        (n > 0 && l[n..].starts_with(' ')).then_some(n)
+    };
+    let mut lines: Vec<&str> = text.lines().collect();
+    loop {
+        let mut fence = false;
+        let mut drop = None;
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim_start().starts_with("```") {
+                fence = !fence;
+            }
+            let Some(n) = level(line).filter(|&n| !fence && n > 1) else {
+                continue;
+            };
+            let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty());
+            if next.is_none_or(|l| level(l).is_some_and(|m| m <= n)) {
+                drop = Some(i);
+                break;
+            }
+        }
+        let Some(i) = drop else { break };
+        lines.remove(i);
+        while i < lines.len()
+            && i > 0
+            && lines[i].trim().is_empty()
+            && lines[i - 1].trim().is_empty()
+        {
+            lines.remove(i);
+        }
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
     }
     out
 }
@@ -73,9 +118,16 @@ struct Writer<'a> {
     page: &'a Page,
     mode: Mode,
     out: &'a mut String,
+    /// Whether the page's title (its first H1) is written.
+    titled: bool,
 }
 
 impl Writer<'_> {
+    /// Whether the page is a method or an event page.
+    fn is_api(&self) -> bool {
+        matches!(self.page.kind, PageKind::Method | PageKind::Event)
+    }
+
     fn blocks(&mut self, blocks: &[Block]) {
         for block in blocks {
             self.block(block);
@@ -102,15 +154,32 @@ impl Writer<'_> {
                 self.push(&format!("```{info}\n{body}\n```"));
             }
             BlockKind::Code { .. } => {}
-            BlockKind::Heading { level: 1, .. } => {
+            // The title; a later H1 (a section heading written one level too high) is a heading
+            // like the others below.
+            BlockKind::Heading {
+                level: 1, anchor, ..
+            } if !self.titled => {
+                self.titled = true;
                 let name = self.page.names.first().cloned().unwrap_or_default();
                 match self.mode {
                     Mode::Todo => self.push(&format!("# TODO: title {name}")),
-                    // A page that names nothing in its H1 says what it is.
-                    Mode::FactsOnly if name.is_empty() => match self.page.kind {
-                        crate::ir::PageKind::Event => self.push("# Event"),
-                        _ => self.push("# Method"),
-                    },
+                    // A page that names nothing in its H1 says what it is: a method, an event, or
+                    // (a page whose tables a method page nests) an overview or a reference page,
+                    // the words the parser reads the same kind from.
+                    Mode::FactsOnly if name.is_empty() => {
+                        let title = match self.page.kind {
+                            PageKind::Event => "Event",
+                            PageKind::Method => "Method",
+                            PageKind::Index => "Overview",
+                            _ => "Reference",
+                        };
+                        let anchor = anchor
+                            .as_ref()
+                            .filter(|_| !self.is_api())
+                            .map(|a| format!(" {{#{a}}}"))
+                            .unwrap_or_default();
+                        self.push(&format!("# {title}{anchor}"))
+                    }
                     Mode::FactsOnly => self.push(&format!("# {name}")),
                 }
             }
@@ -119,11 +188,16 @@ impl Writer<'_> {
                 text,
                 anchor,
             } => {
-                let anchor = anchor
-                    .as_ref()
-                    .map(|a| format!(" {{#{a}}}"))
-                    .unwrap_or_default();
-                self.push(&format!("{} {text}{anchor}", "#".repeat(*level as usize)));
+                let hashes = "#".repeat(*level as usize);
+                match anchor {
+                    // A page synced for its field tables is reached by anchor; its heading texts
+                    // only title sections, so the anchor stands for the words.
+                    Some(a) if self.mode == Mode::FactsOnly && !self.is_api() => {
+                        self.push(&format!("{hashes} {a} {{#{a}}}"))
+                    }
+                    Some(a) => self.push(&format!("{hashes} {text} {{#{a}}}")),
+                    None => self.push(&format!("{hashes} {text}")),
+                }
             }
             BlockKind::Paragraph { text, attrs } => {
                 let kept = text.starts_with("HTTP") || text.starts_with("No parameters");
@@ -170,6 +244,12 @@ impl Writer<'_> {
                     self.push(TODO);
                 }
             }
+            // A page that is neither a method nor an event is synced for its field tables; its
+            // other tables (what to read where, in sentences) are left out.
+            BlockKind::Table(table)
+                if self.mode == Mode::FactsOnly
+                    && !self.is_api()
+                    && !crate::page::is_field_table(table) => {}
             BlockKind::Table(table) => self.table(table),
             BlockKind::Note { kind, title, .. } if kind == "tip" && title.is_empty() => {}
             BlockKind::Note { kind, title, .. } => {
@@ -225,13 +305,20 @@ impl Writer<'_> {
     /// One cURL call, written from the page's request example.
     fn curl(&mut self) {
         let name = self.page.names.first().cloned().unwrap_or_default();
-        let data = match self
-            .page
-            .request_examples
-            .first()
-            .and_then(|e| e.value.as_ref())
-        {
-            Some(v) => format!("      --data '{v}' \\\n"),
+        // A body that is not JSON as written (shell variables, a cut-off string) is a fact too, and
+        // stays as the parser read it.
+        let body = self.page.request_examples.first().and_then(|e| {
+            e.value
+                .as_ref()
+                .map(|v| v.to_string())
+                .or_else(|| e.raw.clone())
+        });
+        let data = match body {
+            // Quoted for the shell, its lines indented as the tab's code block is.
+            Some(b) => format!(
+                "      --data '{}' \\\n",
+                b.replace('\'', "'\"'\"'").replace('\n', "\n    ")
+            ),
             None => String::new(),
         };
         self.push(&format!(
@@ -336,39 +423,45 @@ fn keep_cell(head: &str, heads: &[String], text: &str, mode: Mode) -> String {
     match head {
         _ if is_fact_column(head, heads) => text.to_string(),
         "description" => {
-            let mut out = todo.to_string();
+            let mut pieces: Vec<String> = vec![todo.to_string()];
             for link in cells::links(text) {
                 if link.target.starts_with('#') || link.target.contains(".md#") {
-                    out.push_str(&format!(" [details]({})", link.target));
+                    pieces.push(format!("[details]({})", link.target));
                 }
             }
             // Keep the pointer the parser needs to nest a bare array's items.
             if cells::points_below(text) {
-                out.push_str(" The structure is below.");
+                pieces.push("The structure is below.".to_string());
             }
             for fact in crate::rules::restate(text) {
-                out.push(' ');
-                match mode {
-                    Mode::Todo => out.push_str(&fact),
+                pieces.push(match mode {
+                    Mode::Todo => fact,
                     // The restated key lists leave each key's meaning to the maintainer.
-                    Mode::FactsOnly => out.push_str(&fact.replace(" — TODO", "")),
-                }
+                    Mode::FactsOnly => fact.replace(" — TODO", ""),
+                });
             }
             let values = cells::documented_values(text);
             if !values.is_empty() {
-                out.push_str(" Possible values:\n");
-                out.push_str(
-                    &values
-                        .iter()
-                        .map(|v| match mode {
-                            Mode::Todo => format!("- `{v}` — TODO"),
-                            Mode::FactsOnly => format!("- `{v}`"),
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
+                let items: Vec<String> = values
+                    .iter()
+                    .map(|v| match mode {
+                        Mode::Todo => format!("- `{v}` — TODO"),
+                        Mode::FactsOnly => format!("- `{v}`"),
+                    })
+                    .collect();
+                pieces.push(format!("Possible values:\n{}", items.join("\n")));
             }
-            out.trim_start().to_string()
+            // Pieces run on in one line, except that a fenced block stands on lines of its own and
+            // nothing runs on after a list or a block (the parser reads them line by line).
+            let mut out = String::new();
+            for piece in pieces.iter().filter(|p| !p.is_empty()) {
+                if !out.is_empty() {
+                    let apart = out.contains('\n') || piece.starts_with("```");
+                    out.push_str(if apart { "\n\n" } else { " " });
+                }
+                out.push_str(piece);
+            }
+            out
         }
         _ => match mode {
             Mode::Todo => "TODO".to_string(),

@@ -24,13 +24,19 @@
 //!   the facts differ more). [`Merge::rebuilt`] says so, for the maintainer to review the page.
 //! - A page whose shape is unchanged is never rebuilt, even when facts still differ: those are
 //!   reported ([`Merge::differences`]) for the maintainer, rather than our words dropped.
+//! - A page still marked facts-only (`facts_only: true` in its front matter) has no words of ours
+//!   to keep: it is written anew as upstream's facts-only page whenever that differs from it, so a
+//!   sync into an empty folder and a sync over our pages give the same facts-only pages.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use crate::blocks::{Block, BlockKind, Table};
 use crate::cells::header_cell;
 use crate::diag::Diagnostics;
 use crate::drift::{Difference, compare};
 use crate::include::Loader;
-use crate::ir::Page;
+use crate::ir::{Page, PageKind};
 use crate::scaffold::{FACTS_ONLY_MARK, cell_facts, facts_only, is_fact_column, scope_line};
 
 /// The result of merging upstream's facts into one of our pages.
@@ -63,6 +69,18 @@ pub fn merge(
     loader: &dyn Loader,
 ) -> Merge {
     let differences = |text: &str| compare(&crate::parse_page(path, text, loader), upstream_page);
+    if is_facts_only(ours) {
+        // Nothing on the page is ours: it is upstream's facts-only page, and stays byte for byte
+        // (its commit too) while that is unchanged.
+        let same = front_matter_value(ours, "commit")
+            .map(|c| facts_only(upstream, upstream_page, &c))
+            .is_some_and(|t| t == ours);
+        let text = match same {
+            true => ours.to_string(),
+            false => facts_only(upstream, upstream_page, commit),
+        };
+        return Draft::new(text.clone(), false).into_merge(ours, differences(&text), false);
+    }
     let lenient = patch(ours, upstream, commit, Rule::Lenient);
     if !lenient.structural {
         let lenient_diffs = differences(&lenient.text);
@@ -99,6 +117,98 @@ pub fn merge(
         }
     }
     best.0.into_merge(ours, best.1, true)
+}
+
+/// A [`Loader`] that remembers the files it read (root-relative), for [`parse_recording`].
+struct Recording<'l> {
+    inner: &'l dyn Loader,
+    read: RefCell<BTreeSet<String>>,
+}
+
+impl Loader for Recording<'_> {
+    fn load(&self, path: &str) -> Option<String> {
+        let text = self.inner.load(path)?;
+        self.read.borrow_mut().insert(path.to_string());
+        Some(text)
+    }
+}
+
+/// Parses a page as [`crate::parse_page`] does, and names every other file the parser read for its
+/// facts: include fragments, and pages whose tables a row links to (`./other.md#anchor`), at any
+/// depth.
+pub fn parse_recording(path: &str, text: &str, loader: &dyn Loader) -> (Page, BTreeSet<String>) {
+    let recording = Recording {
+        inner: loader,
+        read: RefCell::new(BTreeSet::new()),
+    };
+    let page = crate::parse_page(path, text, &recording);
+    let mut read = recording.read.into_inner();
+    read.remove(path);
+    (page, read)
+}
+
+/// A page or include fragment that synced pages take facts from without being a method or event
+/// page to sync itself.
+#[derive(Debug, Clone)]
+pub struct Referenced {
+    /// Root-relative, as upstream has it.
+    pub path: String,
+    pub text: String,
+    pub page: Page,
+}
+
+/// The files that the parser reads for the facts of the synced pages (`read`, the union of what
+/// [`parse_recording`] returned for each): include fragments and pages whose tables a row links
+/// to, other than the pages in `synced`, and, recursively, what those read when parsed on their
+/// own. Our copy of a synced page resolves its includes and links in our pages folder, so each of
+/// these has to be there too. Sorted by path.
+pub fn referenced_pages<'r>(
+    read: impl IntoIterator<Item = &'r String>,
+    synced: &BTreeSet<String>,
+    loader: &dyn Loader,
+) -> Vec<Referenced> {
+    let mut queue: Vec<String> = read.into_iter().cloned().collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    while let Some(path) = queue.pop() {
+        if synced.contains(&path) || !seen.insert(path.clone()) {
+            continue;
+        }
+        let Some(text) = loader.load(&path) else {
+            continue;
+        };
+        let (page, further) = parse_recording(&path, &text, loader);
+        // A method or event page outside the synced set (the batch page) stays out.
+        if matches!(page.kind, PageKind::Method | PageKind::Event) {
+            continue;
+        }
+        queue.extend(further);
+        out.push(Referenced { path, text, page });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Whether a page's front matter marks it facts-only ([`FACTS_ONLY_MARK`]): it carries no words of
+/// ours, only what [`facts_only`] wrote.
+fn is_facts_only(text: &str) -> bool {
+    let mut lines = text.lines();
+    lines.next().is_some_and(|l| l.trim_end() == "---")
+        && lines
+            .take_while(|l| l.trim_end() != "---")
+            .any(|l| l.trim() == FACTS_ONLY_MARK)
+}
+
+/// The value of `key:` in a page's front matter.
+fn front_matter_value(text: &str, key: &str) -> Option<String> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .map(|v| v.trim().to_string())
 }
 
 /// Our top-level prose (paragraphs, lists, notes, cuts) by the heading it stands under (`""` for

@@ -18,7 +18,7 @@ use bitrix24_spec::include::DirLoader;
 use bitrix24_spec::ir::{Page, PageKind, Spec};
 use bitrix24_spec::parse_page;
 use bitrix24_spec::scaffold::facts_only;
-use bitrix24_spec::sync::merge;
+use bitrix24_spec::sync::{merge, parse_recording, referenced_pages};
 
 pub struct Options {
     pub docs: PathBuf,
@@ -30,6 +30,14 @@ pub struct Options {
     pub progress: bool,
 }
 
+/// The pages synced because synced pages take facts from them.
+#[derive(Debug, Default)]
+pub struct Referenced {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: usize,
+}
+
 /// What a sync did (or, with `--dry-run`, would do). Paths are relative to the pages folder.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -37,6 +45,9 @@ pub struct Summary {
     /// Updated pages with a note on what the merge could not keep.
     pub updated: Vec<(String, String)>,
     pub unchanged: usize,
+    /// Include fragments, and pages that are not method or event pages but whose tables synced
+    /// pages nest (`other.md#anchor`): added, updated and unchanged.
+    pub referenced: Referenced,
     /// Our pages whose upstream page is no longer a method or event page of the checkout.
     pub gone: Vec<String>,
     /// Upstream pages left out, with the reason.
@@ -71,9 +82,22 @@ impl Summary {
             self.unchanged,
             self.gone.len()
         );
+        let r = &self.referenced;
+        if r.added.len() + r.updated.len() + r.unchanged > 0 {
+            let _ = writeln!(
+                out,
+                "referenced pages: added {}, updated {}, unchanged {} (fragments and pages the synced pages read facts from)",
+                r.added.len(),
+                r.updated.len(),
+                r.unchanged
+            );
+        }
         let _ = writeln!(out, "docs commit {}", self.commit);
         for (page, note) in &self.updated {
             let _ = writeln!(out, "updated {page}{note}");
+        }
+        for page in &self.referenced.updated {
+            let _ = writeln!(out, "updated {page} (referenced page)");
         }
         for page in &self.gone {
             let _ = writeln!(
@@ -147,6 +171,8 @@ struct Upstream {
     rel: String,
     text: String,
     page: Page,
+    /// Not a method or event page: one whose tables a synced page nests.
+    referenced: bool,
 }
 
 pub fn run(opts: &Options) -> Result<Summary> {
@@ -161,12 +187,13 @@ pub fn run(opts: &Options) -> Result<Summary> {
     let rels = markdown_files(&root, &root.join("api-reference"));
     let bar = progress_bar(opts.progress, rels.len() as u64 * 2, "reading");
     let mut upstream = Vec::new();
+    let mut read = BTreeSet::new();
     for rel in rels {
         bar.inc(1);
         let path = root.join(&rel);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        let page = parse_page(&rel, &text, &upstream_loader);
+        let (page, reads) = parse_recording(&rel, &text, &upstream_loader);
         if !matches!(page.kind, PageKind::Method | PageKind::Event) {
             continue;
         }
@@ -178,8 +205,28 @@ pub fn run(opts: &Options) -> Result<Summary> {
             ));
             continue;
         }
-        upstream.push(Upstream { rel, text, page });
+        read.extend(reads);
+        upstream.push(Upstream {
+            rel,
+            text,
+            page,
+            referenced: false,
+        });
     }
+    // Pages that others read come first (referenced pages, then method pages whose tables another
+    // nests): a page is checked against upstream once what it reads is written.
+    let methods: BTreeSet<String> = upstream.iter().map(|u| u.rel.clone()).collect();
+    let referenced = referenced_pages(&read, &methods, &upstream_loader);
+    upstream.splice(
+        0..0,
+        referenced.into_iter().map(|r| Upstream {
+            rel: r.path,
+            text: r.text,
+            page: r.page,
+            referenced: true,
+        }),
+    );
+    upstream.sort_by_key(|u| !(u.referenced || read.contains(&u.rel)));
 
     // Our pages by the upstream page they mirror (front matter `upstream:`, else their own path).
     // Includes resolve against the pages folder, as api-spec's own `_includes` do.
@@ -215,7 +262,10 @@ pub fn run(opts: &Options) -> Result<Summary> {
                 .with_context(|| format!("reading {}", target.display()))?;
             let merged = merge(&rel, &mine, &up.text, &up.page, &commit, &ours_loader);
             if !merged.changed {
-                summary.unchanged += 1;
+                match up.referenced {
+                    true => summary.referenced.unchanged += 1,
+                    false => summary.unchanged += 1,
+                }
                 record_drift(&mut summary, &rel, merged.differences);
                 continue;
             }
@@ -243,12 +293,18 @@ pub fn run(opts: &Options) -> Result<Summary> {
             } else {
                 format!(" ({})", note.join("; "))
             };
-            summary.updated.push((rel.clone(), note));
+            match up.referenced {
+                true => summary.referenced.updated.push(rel.clone()),
+                false => summary.updated.push((rel.clone(), note)),
+            }
             (merged.text, merged.differences)
         } else {
             let text = facts_only(&up.text, &up.page, &commit);
             let differences = compare(&parse_page(&rel, &text, &ours_loader), &up.page);
-            summary.added.push(rel.clone());
+            match up.referenced {
+                true => summary.referenced.added.push(rel.clone()),
+                false => summary.added.push(rel.clone()),
+            }
             (text, differences)
         };
         for include in includes(&up.page, &up.text) {

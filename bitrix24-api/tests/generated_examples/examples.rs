@@ -499,40 +499,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "biconnector")]
     out.push((
         "biconnector.dataset.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::biconnector::DatasetList::new()
-                        .select(
-                            vec![
-                                "id".to_owned(), "name".to_owned(), "description".to_owned()
-                            ],
-                        )
-                        .filter(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "%=name".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"Sales%\"")
-                                        .unwrap(),
-                                ),
-                                (
-                                    "!description".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"\"").unwrap(),
-                                ),
-                                (
-                                    "@sourceId".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("[2,4]").unwrap(),
-                                ),
-                            ]),
-                        )
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"dateCreate\":\"DESC\"}")
-                                .unwrap(),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `dateCreate`, which `DatasetListOrder` does not have"),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"name\",\"description\"],\"filter\":{\"%=name\":\"Sales%\",\"!description\":\"\",\"@sourceId\":[2,4]},\"order\":{\"dateCreate\":\"DESC\"}}",
             )
@@ -692,7 +659,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         Ok(
             serde_json::to_value(
                     bitrix24_api::generated::call_scope::FollowupGet::new(12345)
-                        .mention_format("html"),
+                        .mention_format(
+                            bitrix24_api::generated::call_scope::FollowupGetMentionFormat::from(
+                                "html",
+                            ),
+                        ),
                 )
                 .unwrap(),
         ),
@@ -734,7 +705,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                             bitrix24_api::generated::call_scope::FollowupListPagination::new()
                                 .limit(20),
                         )
-                        .mention_format("html"),
+                        .mention_format(
+                            bitrix24_api::generated::call_scope::FollowupListMentionFormat::from(
+                                "html",
+                            ),
+                        ),
                 )
                 .unwrap(),
         ),
@@ -1394,7 +1369,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.company.userfield.list",
-        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        Err(
+            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
+        ),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -1688,24 +1665,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.contact.userfield.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::ContactUserfieldList::new()
-                        .filter(
-                            bitrix24_api::generated::crm::Filter::new()
-                                .multiple(true)
-                                .mandatory(true)
-                                .lang("de"),
-                        )
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}")
-                                .unwrap(),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -1869,26 +1829,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.currency.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::CurrencyList::new()
-                        .order(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "sort".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
-                                ),
-                                (
-                                    "currency".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
-                                ),
-                            ]),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("`CurrencyListOrderEntry` is sent as \"asc\", not an object"),
         serde_json::from_str("{\"order\":{\"sort\":\"asc\",\"currency\":\"asc\"}}")
             .unwrap(),
     ));
@@ -1936,33 +1877,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.currency.localizations.set",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::CurrencyLocalizationsSet::new(
-                        "CLF",
-                        std::collections::BTreeMap::from([
-                            (
-                                "en".to_owned(),
-                                serde_json::from_str::<
-                                    serde_json::Value,
-                                >(
-                                        "{\"FULL_NAME\":\"Unidad de Fomento\",\"FORMAT_STRING\":\"CLF#VALUE#\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"C\",\"DECIMALS\":4}",
-                                    )
-                                    .unwrap(),
-                            ),
-                            (
-                                "de".to_owned(),
-                                serde_json::from_str::<
-                                    serde_json::Value,
-                                >(
-                                        "{\"FULL_NAME\":\"Einheit der Entwicklung\",\"FORMAT_STRING\":\"#VALUE# CLF\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"B\",\"DECIMALS\":4}",
-                                    )
-                                    .unwrap(),
-                            ),
-                        ]),
-                    ),
-                )
-                .unwrap(),
+        Err(
+            "`CurrencyLocalizationsSetFullName` is sent as \"Unidad de Fomento\", not an object",
         ),
         serde_json::from_str(
                 "{\"id\":\"CLF\",\"localizations\":{\"en\":{\"FULL_NAME\":\"Unidad de Fomento\",\"FORMAT_STRING\":\"CLF#VALUE#\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"C\",\"DECIMALS\":4},\"de\":{\"FULL_NAME\":\"Einheit der Entwicklung\",\"FORMAT_STRING\":\"#VALUE# CLF\",\"DEC_POINT\":\".\",\"THOUSANDS_VARIANT\":\"B\",\"DECIMALS\":4}}}",
@@ -2064,6 +1980,15 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     ));
     #[cfg(feature = "crm")]
     out.push((
+        "crm.deal.add",
+        Err("the example sends `FIELDS`, which `DealAdd` does not have"),
+        serde_json::from_str(
+                "{\"FIELDS\":{\"TITLE\":\"New Deal #1\",\"TYPE_ID\":\"COMPLEX\",\"CATEGORY_ID\":0,\"STAGE_ID\":\"PREPARATION\",\"IS_RECURRING\":\"N\",\"IS_RETURN_CUSTOMER\":\"Y\",\"IS_REPEATED_APPROACH\":\"Y\",\"PROBABILITY\":99,\"CURRENCY_ID\":\"EUR\",\"OPPORTUNITY\":1000000,\"IS_MANUAL_OPPORTUNITY\":\"Y\",\"TAX_VALUE\":0.1,\"COMPANY_ID\":9,\"CONTACT_IDS\":[84,83],\"BEGINDATE\":\"$(date --iso-8601=seconds)\",\"CLOSEDATE\":\"$(date --iso-8601=seconds --date='+10 days')\",\"OPENED\":\"Y\",\"CLOSED\":\"N\",\"COMMENTS\":\"Example comment\",\"SOURCE_ID\":\"CALLBACK\",\"SOURCE_DESCRIPTION\":\"Additional information about the source\",\"ADDITIONAL_INFO\":\"Additional information\",\"UTM_SOURCE\":\"google\",\"UTM_MEDIUM\":\"CPC\",\"PARENT_ID_1220\":22,\"UF_CRM_1721244482250\":\"Hello World!\"},\"PARAMS\":{\"REGISTER_SONET_EVENT\":\"N\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
         "crm.deal.delete",
         Err("the example sends `ID`, which `DealDelete` does not have"),
         serde_json::from_str("{\"ID\":12}").unwrap(),
@@ -2082,6 +2007,15 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
         "crm.deal.get",
         Err("the example sends `ID`, which `DealGet` does not have"),
         serde_json::from_str("{\"ID\":410}").unwrap(),
+    ));
+    #[cfg(feature = "crm")]
+    out.push((
+        "crm.deal.list",
+        Err("the example sends `SELECT`, which `DealList` does not have"),
+        serde_json::from_str(
+                "{\"SELECT\":[\"ID\",\"TITLE\",\"TYPE_ID\",\"CATEGORY_ID\",\"STAGE_ID\",\"OPPORTUNITY\",\"IS_MANUAL_OPPORTUNITY\",\"ASSIGNED_BY_ID\",\"DATE_CREATE\"],\"FILTER\":{\"=%TITLE\":\"%a\",\"CATEGORY_ID\":1,\"TYPE_ID\":\"COMPLEX\",\"STAGE_ID\":\"C1:NEW\",\">OPPORTUNITY\":10000,\"<=OPPORTUNITY\":20000,\"IS_MANUAL_OPPORTUNITY\":\"Y\",\"@ASSIGNED_BY_ID\":[1,6],\">DATE_CREATE\":\"$(date --date='-6 months' +%Y-%m-%d)\"},\"ORDER\":{\"TITLE\":\"ASC\",\"OPPORTUNITY\":\"ASC\"}}",
+            )
+            .unwrap(),
     ));
     #[cfg(feature = "crm")]
     out.push((
@@ -2288,24 +2222,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.deal.recurring.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::DealRecurringList::new()
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"deal_id\":\"ASC\"}")
-                                .unwrap(),
-                        )
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\">COUNTER_REPEAT\":0}")
-                                .unwrap(),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `deal_id`, which `CompanyListFilter` does not have"),
         serde_json::from_str(
                 "{\"order\":{\"deal_id\":\"ASC\"},\"filter\":{\">COUNTER_REPEAT\":0}}",
             )
@@ -2368,7 +2285,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.deal.userfield.list",
-        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        Err(
+            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
+        ),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -2536,29 +2455,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.documentgenerator.document.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::DocumentgeneratorDocumentList::new()
-                        .select(
-                            vec![
-                                "id".to_owned(), "title".to_owned(), "number".to_owned(),
-                                "entityId".to_owned(), "createTime".to_owned()
-                            ],
-                        )
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"entityTypeId\":2,\"entityId\":101}")
-                                .unwrap(),
-                        )
-                        .order(
-                            bitrix24_api::generated::crm::DocumentgeneratorDocumentListOrder::new()
-                                .id("desc"),
-                        )
-                        .start(0),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `entityTypeId`, which `CompanyListFilter` does not have"),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"title\",\"number\",\"entityId\",\"createTime\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"entityTypeId\":2,\"entityId\":101},\"start\":0}",
             )
@@ -2754,29 +2651,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.documentgenerator.template.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::DocumentgeneratorTemplateList::new()
-                        .select(
-                            vec![
-                                "id".to_owned(), "name".to_owned(), "region".to_owned(),
-                                "entityTypeId".to_owned(), "users".to_owned()
-                            ],
-                        )
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"region\":\"de\",\"active\":\"Y\"}")
-                                .unwrap(),
-                        )
-                        .order(
-                            bitrix24_api::generated::crm::DocumentgeneratorTemplateListOrder::new()
-                                .id("desc"),
-                        )
-                        .start(0),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `region`, which `CompanyListFilter` does not have"),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"name\",\"region\",\"entityTypeId\",\"users\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"region\":\"de\",\"active\":\"Y\"},\"start\":0}",
             )
@@ -3351,7 +3226,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.lead.userfield.list",
-        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        Err(
+            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
+        ),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -3533,7 +3410,12 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.dealcategory.status",
-        Err("the example sends `id`, which `DealcategoryStatus` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealcategoryStatus::new().id(1),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str("{\"id\":\"1\"}").unwrap(),
     ));
     #[cfg(feature = "crm")]
@@ -4413,7 +4295,9 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.quote.userfield.list",
-        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        Err(
+            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
+        ),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -5220,32 +5104,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.activity.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::ActivityList::new()
-                        .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"*\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"COMMUNICATIONS\"").unwrap()
-                            ],
-                        )
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"OWNER_TYPE_ID\":3,\"OWNER_ID\":102}")
-                                .unwrap(),
-                        )
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"ID\":\"DESC\"}")
-                                .unwrap(),
-                        )
-                        .start(0),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `ID`, which `ActivityListOrder` does not have"),
         serde_json::from_str(
                 "{\"order\":{\"ID\":\"DESC\"},\"filter\":{\"OWNER_TYPE_ID\":3,\"OWNER_ID\":102},\"select\":[\"*\",\"COMMUNICATIONS\"],\"start\":0}",
             )
@@ -5729,7 +5588,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.timeline.comment.list",
-        Err("`TimelineCommentListSelect` is sent as \"ID\", not an object"),
+        Err("`TimelineCommentListFilterEntry` is sent as 10, not an object"),
         serde_json::from_str(
                 "{\"filter\":{\"ENTITY_ID\":10,\"ENTITY_TYPE\":\"deal\"},\"select\":[\"ID\",\"CREATED\",\"ENTITY_ID\",\"ENTITY_TYPE\",\"AUTHOR_ID\",\"COMMENT\",\"FILES\"]}",
             )
@@ -6361,43 +6220,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.orderentity.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::OrderentityList::new()
-                        .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"orderId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"ownerId\"").unwrap()
-                            ],
-                        )
-                        .filter(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "=ownerTypeId".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("2").unwrap(),
-                                ),
-                                (
-                                    "@ownerId".to_owned(),
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("[6938,6937,6933]")
-                                        .unwrap(),
-                                ),
-                            ]),
-                        )
-                        .order(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "orderId".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
-                                ),
-                            ]),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("`OrderentityListSelect` is sent as \"orderId\", not an object"),
         serde_json::from_str(
                 "{\"select\":[\"orderId\",\"ownerId\"],\"filter\":{\"=ownerTypeId\":2,\"@ownerId\":[6938,6937,6933]},\"order\":{\"orderId\":\"asc\"}}",
             )
@@ -6726,36 +6549,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.item.productrow.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemProductrowList::new(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "=ownerType".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"D\"").unwrap(),
-                                ),
-                                (
-                                    "=ownerId".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("13142").unwrap(),
-                                ),
-                                (
-                                    ">price".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("5000").unwrap(),
-                                ),
-                            ]),
-                        )
-                        .order(
-                            std::collections::BTreeMap::from([
-                                (
-                                    "price".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
-                                        .unwrap(),
-                                ),
-                            ]),
-                        ),
-                )
-                .unwrap(),
-        ),
+        Err("`ItemProductrowListFilterEntry` is sent as \"D\", not an object"),
         serde_json::from_str(
                 "{\"filter\":{\"=ownerType\":\"D\",\"=ownerId\":13142,\">price\":5000},\"order\":{\"price\":\"desc\"}}",
             )
@@ -9538,10 +9332,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                     bitrix24_api::generated::imbot::V2BotList::new()
                         .bot_token("my_bot_token")
                         .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"type\":\"bot\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::imbot::V2BotListFilter::new()
+                                .r#type(
+                                    serde_json::from_str::<serde_json::Value>("\"bot\"")
+                                        .unwrap(),
+                                ),
                         )
                         .limit(10),
                 )
@@ -12216,10 +12011,17 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                         )
                         .filter(vec![])
                         .cursor(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"field\":\"id\",\"value\":446313,\"order\":\"ASC\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::main::EventlogTailCursor::new()
+                                .field(
+                                    serde_json::from_str::<serde_json::Value>("\"id\"").unwrap(),
+                                )
+                                .order(
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                )
+                                .value(
+                                    serde_json::from_str::<serde_json::Value>("446313").unwrap(),
+                                ),
                         ),
                 )
                 .unwrap(),
@@ -12933,10 +12735,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
             serde_json::to_value(
                     bitrix24_api::generated::task::ChecklistitemGetlist::new(8017)
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"IS_COMPLETE\":\"ASC\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::task::Order::new()
+                                .is_complete(
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
                         ),
                 )
                 .unwrap(),
@@ -13079,23 +12882,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "task")]
     out.push((
         "task.commentitem.getlist",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::task::CommentitemGetlist::new(8017)
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"POST_DATE\":\"asc\"}")
-                                .unwrap(),
-                        )
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"AUTHOR_ID\":503,\">=POST_DATE\":\"2025-01-01\"}")
-                                .unwrap(),
-                        ),
-                )
-                .unwrap(),
+        Err(
+            "the example sends `>=POST_DATE`, which `CommentitemGetlistFilter` does not have",
         ),
         serde_json::from_str(
                 "{\"TASKID\":8017,\"ORDER\":{\"POST_DATE\":\"asc\"},\"FILTER\":{\"AUTHOR_ID\":503,\">=POST_DATE\":\"2025-01-01\"}}",
@@ -13802,19 +13590,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "task")]
     out.push((
         "tasks.task.add",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::task::TasksTaskAdd::new(
-                        serde_json::from_str::<
-                            serde_json::Value,
-                        >(
-                                "{\"TITLE\":\"Task Title\",\"DEADLINE\":\"2025-12-31T23:59:59\",\"CREATED_BY\":456,\"RESPONSIBLE_ID\":123,\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"]}",
-                            )
-                            .unwrap(),
-                    ),
-                )
-                .unwrap(),
-        ),
+        Err("the example sends `DEADLINE`, which `TasksTaskAddFields` does not have"),
         serde_json::from_str(
                 "{\"fields\":{\"TITLE\":\"Task Title\",\"DEADLINE\":\"2025-12-31T23:59:59\",\"CREATED_BY\":456,\"RESPONSIBLE_ID\":123,\"UF_CRM_TASK\":[\"L_4\",\"C_7\",\"CO_5\",\"D_10\"],\"UF_TASK_WEBDAV_FILES\":[\"n12345\",\"n67890\"]}}",
             )
@@ -13953,23 +13729,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "task")]
     out.push((
         "tasks.task.history.list",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::task::TasksTaskHistoryList::new(8137)
-                        .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"FIELD\":\"COMMENT\"}")
-                                .unwrap(),
-                        )
-                        .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"createdDate\":\"ASC\"}")
-                                .unwrap(),
-                        ),
-                )
-                .unwrap(),
+        Err(
+            "the example sends `createdDate`, which `TasksTaskHistoryListOrder` does not have",
         ),
         serde_json::from_str(
                 "{\"taskId\":8137,\"filter\":{\"FIELD\":\"COMMENT\"},\"order\":{\"createdDate\":\"ASC\"}}",
@@ -14200,10 +13961,13 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
             serde_json::to_value(
                     bitrix24_api::generated::task::TasksTemplateChecklistList::new(139)
                         .filter(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"IS_COMPLETE\":\"N\",\"IS_IMPORTANT\":\"N\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::task::TasksTemplateChecklistListFilter::new()
+                                .is_complete(
+                                    serde_json::from_str::<serde_json::Value>("\"N\"").unwrap(),
+                                )
+                                .is_important(
+                                    serde_json::from_str::<serde_json::Value>("\"N\"").unwrap(),
+                                ),
                         )
                         .select(
                             vec![
@@ -14220,10 +13984,15 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
                             ],
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"SORT_INDEX\":\"asc\",\"ID\":\"desc\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::task::Order::new()
+                                .id(
+                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
+                                        .unwrap(),
+                                )
+                                .sort_index(
+                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
+                                        .unwrap(),
+                                ),
                         ),
                 )
                 .unwrap(),
@@ -14327,18 +14096,8 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "task")]
     out.push((
         "tasks.template.add",
-        Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::task::TasksTemplateAdd::new(
-                        serde_json::from_str::<
-                            serde_json::Value,
-                        >(
-                                "{\"PARENT_ID\":8131,\"TITLE\":\"Weekly project status preparation\",\"DESCRIPTION\":\"Task template for preparing and approving weekly project status with the team and manager\",\"PRIORITY\":2,\"CREATED_BY\":101,\"RESPONSIBLE_ID\":102,\"REPLICATE\":\"Y\",\"START_DATE_PLAN_AFTER\":\"32400\",\"END_DATE_PLAN_AFTER\":\"97200\",\"REPLICATE_PARAMS\":{\"PERIOD\":\"weekly\",\"EVERY_WEEK\":1,\"WEEK_DAYS\":[2],\"TIME\":\"11:00\",\"REPEAT_TILL\":\"endless\",\"START_DATE\":\"03/16/2026 00:00:00\"},\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}",
-                            )
-                            .unwrap(),
-                    ),
-                )
-                .unwrap(),
+        Err(
+            "the example sends `PARENT_ID`, which `TasksTemplateAddFields` does not have",
         ),
         serde_json::from_str(
                 "{\"fields\":{\"PARENT_ID\":8131,\"TITLE\":\"Weekly project status preparation\",\"DESCRIPTION\":\"Task template for preparing and approving weekly project status with the team and manager\",\"PRIORITY\":2,\"CREATED_BY\":101,\"RESPONSIBLE_ID\":102,\"REPLICATE\":\"Y\",\"START_DATE_PLAN_AFTER\":\"32400\",\"END_DATE_PLAN_AFTER\":\"97200\",\"REPLICATE_PARAMS\":{\"PERIOD\":\"weekly\",\"EVERY_WEEK\":1,\"WEEK_DAYS\":[2],\"TIME\":\"11:00\",\"REPEAT_TILL\":\"endless\",\"START_DATE\":\"03/16/2026 00:00:00\"},\"UF_CRM_TASK\":[\"L_1179\",\"D_1833\"]}}",
@@ -14539,10 +14298,11 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemUserfieldGetlist::new()
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"SORT\":\"ASC\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::task::ItemUserfieldGetlistOrder::new()
+                                .sort(
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
                         ),
                 )
                 .unwrap(),
@@ -14966,7 +14726,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "tasks")]
     out.push((
         "tasks.task.list",
-        Err("the example sends `id`, which `TaskListOrder` does not have"),
+        Err("`TaskListSelect` is sent as \"id\", not an object"),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"title\",\"responsibleId\",\"deadline\",\"status\"],\"filter\":[[\"id\",\">\",1000]],\"order\":{\"id\":\"ASC\"},\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
             )

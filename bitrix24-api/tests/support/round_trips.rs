@@ -459,10 +459,11 @@ pub fn round_trips(
                 .call(
                     bitrix24_api::generated::task::ChecklistitemGetlist::new(8017)
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"IS_COMPLETE\":\"ASC\"}")
-                                .unwrap(),
+                            bitrix24_api::generated::task::Order::new()
+                                .is_complete(
+                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
+                                        .unwrap(),
+                                ),
                         ),
                 )
                 .await

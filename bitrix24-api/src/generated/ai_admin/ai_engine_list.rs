@@ -19,14 +19,18 @@ use crate::wire;
 pub struct AiEngineList {
     /// [details](AiEngineListFilter) Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -62,14 +66,18 @@ pub type AiEngineListResponse = Vec<AiEngineListItem>;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter) Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
 ///     ...,
 ///     field_n: value_n,
 /// }
-/// ``` Possible values:
+/// ```
+///
+/// Possible values:
 /// - `>=`
 /// - `>`
 /// - `<=`

@@ -20,17 +20,8 @@ crate::method!(
     ConnectorFieldsResponse, ConnectorFieldsError; () {}
 );
 
-/// The `result` of `biconnector.connector.fields`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/biconnector/connector/index.html#description) The structure is below.
-///
-/// Any JSON: the page does not describe this object.
-pub type ConnectorFieldsResponse = ConnectorFieldsResult;
-
-/// This page's name for the shared [`Field`](super::shared::Field).
-pub type ConnectorFieldsField = super::shared::Field;
-
-use super::shared::ConnectorFieldsResult;
+/// This page's name for the shared [`Response`](super::shared::Response).
+pub type ConnectorFieldsResponse = super::shared::Response;
 
 /// The error codes `biconnector.connector.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,77 +29,57 @@ crate::method!(
 /// The `result` of `biconnector.connector.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/connector/index.html#fields)
-///
-/// Any JSON: the page does not describe this object.
-pub type ConnectorGetResponse = ConnectorGetResult;
-
-/// The `setting` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ConnectorGetSetting {
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `code`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-}
-
-/// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct ConnectorGetItem {
-    /// `id`, as the page's example shows it.
+pub struct ConnectorGetResponse {
+    /// Write
+    ///
+    /// Any JSON: the page's type `type` is not one we know.
+    #[serde(rename = "Name")]
+    pub name: Option<serde_json::Value>,
+    /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `title`, as the page's example shows it.
+    /// `title`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `dateCreate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub date_create: Option<String>,
-    /// `logo`, as the page's example shows it.
+    /// `logo`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub logo: Option<String>,
-    /// `description`, as the page's example shows it.
+    /// `description`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub description: Option<String>,
-    /// `sort`, as the page's example shows it.
+    /// `sort`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub sort: Option<i64>,
-    /// `urlCheck`, as the page's example shows it.
+    /// `urlCheck`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub url_check: Option<String>,
-    /// `settings`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub settings: Option<Vec<ConnectorGetSetting>>,
-    /// `urlData`, as the page's example shows it.
+    /// `urlData`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub url_data: Option<String>,
-    /// `urlTableList`, as the page's example shows it.
+    /// `urlTableList`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub url_table_list: Option<String>,
-    /// `urlTableDescription`, as the page's example shows it.
+    /// `urlTableDescription`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub url_table_description: Option<String>,
-}
-
-/// The `result` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ConnectorGetResult {
-    /// `item`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub item: Option<ConnectorGetItem>,
+    /// `settings`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub settings: Option<Vec<serde_json::Value>>,
+    /// `supportMapping`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub support_mapping: Option<bool>,
+    /// `sourceCode`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub source_code: Option<String>,
+    /// `dateCreate`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub date_create: Option<String>,
 }
 
 /// The error codes `biconnector.connector.get` documents; `Other` keeps any other code as it arrived.

@@ -49,14 +49,55 @@ pub struct DatasetAddFieldsEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html#fields)
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    pub fields: Vec<serde_json::Value>,
+    pub fields: Vec<DatasetAddField>,
 }
 
 crate::request!(
     DatasetAddFieldsEntry(name: String, external_name: String, external_code: String,
-    source_id: i64, fields: Vec<serde_json::Value>) { description: String }
+    source_id: i64, fields: Vec<DatasetAddField>) { description: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html#fields)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DatasetAddField {
+    /// `id`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `datasetId`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<serde_json::Value>,
+    /// `type`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<serde_json::Value>,
+    /// `name`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
+    /// `externalCode`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_code: Option<serde_json::Value>,
+    /// `visible`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<serde_json::Value>,
+}
+
+crate::request!(
+    DatasetAddField() { id: serde_json::Value, dataset_id: serde_json::Value,
+    r#type: serde_json::Value, name: serde_json::Value, external_code: serde_json::Value,
+    visible: serde_json::Value }
 );
 
 /// This page's name for the shared [`Result`](super::shared::Result).

@@ -20,18 +20,8 @@ crate::method!(
     DatasetFieldsResponse, DatasetFieldsError; () {}
 );
 
-/// The `result` of `biconnector.dataset.fields`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/biconnector/connector/index.html#description) The structure is below.
-///
-/// Any JSON: the page does not describe this object.
-pub type DatasetFieldsResponse = DatasetFieldsResult;
-
-/// This page's name for the shared [`Field`](super::shared::Field).
-pub type DatasetFieldsField = super::shared::Field;
-
-/// This page's name for the shared [`ConnectorFieldsResult`](super::shared::ConnectorFieldsResult).
-pub type DatasetFieldsResult = super::shared::ConnectorFieldsResult;
+/// This page's name for the shared [`Response`](super::shared::Response).
+pub type DatasetFieldsResponse = super::shared::Response;
 
 /// The error codes `biconnector.dataset.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,89 +29,89 @@ crate::method!(
 /// The `result` of `biconnector.dataset.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html#dataset)
-///
-/// Any JSON: the page does not describe this object.
-pub type DatasetGetResponse = DatasetGetResult;
-
-/// The `field` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct DatasetGetField {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `datasetId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub dataset_id: Option<i64>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `externalCode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub external_code: Option<String>,
-    /// `visible`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub visible: Option<bool>,
-}
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DatasetGetItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `externalCode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub external_code: Option<String>,
-    /// `externalName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub external_name: Option<String>,
-    /// `dateCreate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub date_create: Option<String>,
-    /// `dateUpdate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub date_update: Option<String>,
-    /// `createdById`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub created_by_id: Option<i64>,
-    /// `updatedById`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub updated_by_id: Option<i64>,
-    /// `externalId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub external_id: Option<i64>,
-    /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub fields: Option<Vec<DatasetGetField>>,
-}
-
-/// The `result` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DatasetGetResult {
-    /// `item`, as the page's example shows it.
+pub struct DatasetGetResponse {
+    /// `id`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub id: Option<serde_json::Value>,
+    /// `type`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub r#type: Option<serde_json::Value>,
+    /// `name`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub name: Option<serde_json::Value>,
+    /// `description`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub description: Option<serde_json::Value>,
+    /// `externalCode`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub external_code: Option<serde_json::Value>,
+    /// `externalName`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub external_name: Option<serde_json::Value>,
+    /// `dateCreate`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub date_create: Option<serde_json::Value>,
+    /// `dateUpdate`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub date_update: Option<serde_json::Value>,
+    /// `createdById`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub created_by_id: Option<serde_json::Value>,
+    /// `updatedById`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub updated_by_id: Option<serde_json::Value>,
+    /// `externalId`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub external_id: Option<serde_json::Value>,
+    /// [details](DatasetGetFields)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub item: Option<DatasetGetItem>,
+    pub fields: Option<DatasetGetFields>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html#fields)
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DatasetGetFields {
+    /// `id`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub id: Option<serde_json::Value>,
+    /// `datasetId`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub dataset_id: Option<serde_json::Value>,
+    /// `type`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub r#type: Option<serde_json::Value>,
+    /// `name`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub name: Option<serde_json::Value>,
+    /// `externalCode`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub external_code: Option<serde_json::Value>,
+    /// `visible`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    pub visible: Option<serde_json::Value>,
 }
 
 /// The error codes `biconnector.dataset.get` documents; `Other` keeps any other code as it arrived.

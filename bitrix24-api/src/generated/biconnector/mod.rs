@@ -25,7 +25,7 @@ mod source_get;
 mod source_list;
 mod source_update;
 
-pub use shared::{ConnectorFieldsResult, Field, Result};
+pub use shared::{Response, Result};
 pub use connector_add::{
     ConnectorAdd, ConnectorAddError, ConnectorAddErrorCode, ConnectorAddFieldsEntry,
     ConnectorAddResponse, ConnectorAddResult,
@@ -36,11 +36,10 @@ pub use connector_delete::{
 };
 pub use connector_fields::{
     ConnectorFields, ConnectorFieldsError, ConnectorFieldsErrorCode,
-    ConnectorFieldsField, ConnectorFieldsResponse,
+    ConnectorFieldsResponse,
 };
 pub use connector_get::{
-    ConnectorGet, ConnectorGetError, ConnectorGetErrorCode, ConnectorGetItem,
-    ConnectorGetResponse, ConnectorGetResult, ConnectorGetSetting,
+    ConnectorGet, ConnectorGetError, ConnectorGetErrorCode, ConnectorGetResponse,
 };
 pub use connector_list::{
     ConnectorList, ConnectorListError, ConnectorListErrorCode, ConnectorListResponse,
@@ -51,8 +50,8 @@ pub use connector_update::{
     ConnectorUpdateFieldsEntry, ConnectorUpdateResponse,
 };
 pub use dataset_add::{
-    DatasetAdd, DatasetAddError, DatasetAddErrorCode, DatasetAddFieldsEntry,
-    DatasetAddResponse, DatasetAddResult,
+    DatasetAdd, DatasetAddError, DatasetAddErrorCode, DatasetAddField,
+    DatasetAddFieldsEntry, DatasetAddResponse, DatasetAddResult,
 };
 pub use dataset_delete::{
     DatasetDelete, DatasetDeleteError, DatasetDeleteErrorCode, DatasetDeleteResponse,
@@ -62,16 +61,15 @@ pub use dataset_fields_update::{
     DatasetFieldsUpdateResponse,
 };
 pub use dataset_fields::{
-    DatasetFields, DatasetFieldsError, DatasetFieldsErrorCode, DatasetFieldsField,
-    DatasetFieldsResponse, DatasetFieldsResult,
+    DatasetFields, DatasetFieldsError, DatasetFieldsErrorCode, DatasetFieldsResponse,
 };
 pub use dataset_get::{
-    DatasetGet, DatasetGetError, DatasetGetErrorCode, DatasetGetField, DatasetGetItem,
-    DatasetGetResponse, DatasetGetResult,
+    DatasetGet, DatasetGetError, DatasetGetErrorCode, DatasetGetFields,
+    DatasetGetResponse,
 };
 pub use dataset_list::{
-    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListResponse,
-    DatasetListResult,
+    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListOrder,
+    DatasetListResponse, DatasetListResult,
 };
 pub use dataset_update::{
     DatasetUpdate, DatasetUpdateError, DatasetUpdateErrorCode, DatasetUpdateFieldsEntry,
@@ -85,13 +83,9 @@ pub use source_delete::{
     SourceDelete, SourceDeleteError, SourceDeleteErrorCode, SourceDeleteResponse,
 };
 pub use source_fields::{
-    SourceFields, SourceFieldsError, SourceFieldsErrorCode, SourceFieldsField,
-    SourceFieldsResponse, SourceFieldsResult,
+    SourceFields, SourceFieldsError, SourceFieldsErrorCode, SourceFieldsResponse,
 };
-pub use source_get::{
-    SourceGet, SourceGetConnection, SourceGetError, SourceGetErrorCode, SourceGetItem,
-    SourceGetResponse, SourceGetResult, SourceGetSetting,
-};
+pub use source_get::{SourceGet, SourceGetError, SourceGetErrorCode, SourceGetResponse};
 pub use source_list::{
     SourceList, SourceListError, SourceListErrorCode, SourceListResponse,
     SourceListResult,

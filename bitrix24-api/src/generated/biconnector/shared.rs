@@ -19,43 +19,32 @@ pub struct Result {
     pub id: Option<i64>,
 }
 
-/// The `field` object, as the page's example shows it.
+/// The `result` of `biconnector.connector.fields`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/biconnector/connector/index.html#description) The structure is below.
 ///
 /// Shared by `biconnector.connector.fields`, `biconnector.dataset.fields`, `biconnector.source.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct Field {
-    /// `title`, as the page's example shows it.
+pub struct Response {
+    /// `title`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `type`, as the page's example shows it.
+    /// `type`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
+    /// `isRequired`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
+    /// `isReadOnly`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
+    /// `isImmutable`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
+    /// `isMultiple`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_multiple: Option<bool>,
-}
-
-/// The `result` object, as the page's example shows it.
-///
-/// Shared by `biconnector.connector.fields`, `biconnector.dataset.fields`, `biconnector.source.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ConnectorFieldsResult {
-    /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub fields: Option<Vec<Field>>,
 }

@@ -21,24 +21,24 @@ pub struct FollowupGet {
     /// `callId`: the page names it without a description.
     pub call_id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#root-object) [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#select-paths)
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<FollowupGetSelect>>,
     /// Keys:
     /// - `bb`
     /// - `html`
-    /// - `none` Possible values:
+    /// - `none`
+    ///
+    /// Possible values:
     /// - `bb`
     /// - `html`
     /// - `none`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<FollowupGetMentionFormat>,
 }
 
 crate::method!(
     FollowupGet = "call.followup.get" in "call", safe: true, FollowupGetResponse, FollowupGetError;
-    (call_id: i64) { select: Vec<serde_json::Value>, mention_format: String }
+    (call_id: i64) { select: Vec<FollowupGetSelect>, mention_format: FollowupGetMentionFormat }
 );
 
 /// The `result` of `call.followup.get`.
@@ -54,12 +54,484 @@ pub struct FollowupGetResponse {
     pub item: Option<FollowupGetItem>,
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#root-object) [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#select-paths)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetSelect {
+    /// `callId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<i64>,
+    /// `callType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<i64>,
+    /// `initiatorId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiator_id: Option<i64>,
+    /// `startDate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// `endDate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// `durationSeconds`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i64>,
+    /// `uuid`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// `language`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// `version`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// [details](FollowupGetParticipant)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<FollowupGetParticipant>>,
+    /// `outcomes`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<Vec<serde_json::Value>>,
+    /// `createdAt`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// [details](FollowupGetTrack)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracks: Option<Vec<FollowupGetTrack>>,
+    /// [details](FollowupGetTranscription)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<FollowupGetTranscription>,
+    /// [details](FollowupGetOverview)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overview: Option<FollowupGetOverview>,
+    /// [details](FollowupGetSummary)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<FollowupGetSummary>,
+    /// [details](FollowupGetInsights)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub insights: Option<FollowupGetInsights>,
+    /// [details](FollowupGetEvaluation)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<FollowupGetEvaluation>,
+}
+
+crate::request!(
+    FollowupGetSelect() { call_id: i64, call_type: i64, initiator_id: i64, start_date: String,
+    end_date: String, duration_seconds: i64, uuid: String, language: String, version: i64,
+    participants: Vec<FollowupGetParticipant>, outcomes: Vec<serde_json::Value>, created_at: String,
+    tracks: Vec<FollowupGetTrack>, transcription: FollowupGetTranscription,
+    overview: FollowupGetOverview, summary: FollowupGetSummary, insights: FollowupGetInsights,
+    evaluation: FollowupGetEvaluation }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#participant)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetParticipant {
+    /// `userId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `talkedSeconds`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talked_seconds: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `avatar`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// `workPosition`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_position: Option<String>,
+}
+
+crate::request!(
+    FollowupGetParticipant() { user_id: i64, talked_seconds: i64, name: String, avatar: String,
+    work_position: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#track)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetTrack {
+    /// `trackId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_id: Option<i64>,
+    /// `type`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `fileId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<i64>,
+    /// `diskFileId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_file_id: Option<i64>,
+    /// `duration`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// `fileSize`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// `fileName`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `mimeType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// `callId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<i64>,
+    /// `relUrl`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rel_url: Option<String>,
+    /// `url`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `dateCreate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<String>,
+}
+
+crate::request!(
+    FollowupGetTrack() { track_id: i64, r#type: String, file_id: i64, disk_file_id: i64,
+    duration: i64, file_size: i64, file_name: String, mime_type: String, call_id: i64,
+    rel_url: String, url: String, date_create: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#transcription)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetTranscription {
+    /// `language`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// [details](FollowupGetSegment)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<FollowupGetSegment>>,
+}
+
+crate::request!(FollowupGetTranscription() { language: String, segments: Vec<FollowupGetSegment> });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#transcription-segment)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetSegment {
+    /// `userId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `userName`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// `start`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// `end`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// `text`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+crate::request!(
+    FollowupGetSegment() { user_id: i64, user_name: String, start: String, end: String, text: String
+    }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#overview)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetOverview {
+    /// `topic`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// `detailedTakeaways`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detailed_takeaways: Option<String>,
+    /// `meetingType`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_type: Option<serde_json::Value>,
+    /// `agenda`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<serde_json::Value>,
+    /// `agreements`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreements: Option<Vec<serde_json::Value>>,
+    /// `actionItems`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_items: Option<Vec<serde_json::Value>>,
+    /// `meetings`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meetings: Option<Vec<serde_json::Value>>,
+}
+
+crate::request!(
+    FollowupGetOverview() { topic: String, detailed_takeaways: String,
+    meeting_type: serde_json::Value, agenda: serde_json::Value, agreements: Vec<serde_json::Value>,
+    action_items: Vec<serde_json::Value>, meetings: Vec<serde_json::Value> }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#summary)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetSummary {
+    /// [details](FollowupGetSummarySegment)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<FollowupGetSummarySegment>>,
+}
+
+crate::request!(FollowupGetSummary() { segments: Vec<FollowupGetSummarySegment> });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#summary-segment)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetSummarySegment {
+    /// `start`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// `end`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `summary`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+crate::request!(
+    FollowupGetSummarySegment() { start: String, end: String, title: String, summary: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#insights)
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetInsights {
+    /// `speakerEvaluationAvailable`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_evaluation_available: Option<bool>,
+    /// [details](FollowupGetSpeakerAnalysis)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_analysis: Option<Vec<FollowupGetSpeakerAnalysis>>,
+    /// `meetingStrengths`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_strengths: Option<Vec<serde_json::Value>>,
+    /// `meetingWeaknesses`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_weaknesses: Option<Vec<serde_json::Value>>,
+    /// `speechStyleInfluence`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech_style_influence: Option<String>,
+    /// `engagementLevel`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engagement_level: Option<String>,
+    /// `areasOfResponsibility`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub areas_of_responsibility: Option<String>,
+    /// `finalRecommendations`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_recommendations: Option<String>,
+}
+
+crate::request!(
+    FollowupGetInsights() { speaker_evaluation_available: bool,
+    speaker_analysis: Vec<FollowupGetSpeakerAnalysis>, meeting_strengths: Vec<serde_json::Value>,
+    meeting_weaknesses: Vec<serde_json::Value>, speech_style_influence: String,
+    engagement_level: String, areas_of_responsibility: String, final_recommendations: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#speaker-analysis)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FollowupGetSpeakerAnalysis {
+    /// `userId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `detailedInsight`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detailed_insight: Option<String>,
+    /// `efficiencyValue`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efficiency_value: Option<i64>,
+    /// Objects. Keys:
+    /// - `value`
+    /// - `criteria`
+    /// - `title`
+    ///
+    /// Possible values:
+    /// - `value`
+    /// - `criteria`
+    /// - `title`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_criteria: Option<FollowupGetEvaluationCriteria>,
+    /// `talkPercentage`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub talk_percentage: Option<i64>,
+    /// `duration`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// `durationFormat`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_format: Option<String>,
+}
+
+crate::request!(
+    FollowupGetSpeakerAnalysis() { user_id: i64, detailed_insight: String, efficiency_value: i64,
+    evaluation_criteria: FollowupGetEvaluationCriteria, talk_percentage: i64, duration: i64,
+    duration_format: String }
+);
+
+/// Objects. Keys:
+/// - `value`
+/// - `criteria`
+/// - `title`
+///
+/// Possible values:
+/// - `value`
+/// - `criteria`
+/// - `title`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetEvaluationCriteria {
+    /// `value`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// `criteria`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<serde_json::Value>,
+    /// `title`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+}
+
+crate::request!(
+    FollowupGetEvaluationCriteria() { value: serde_json::Value, criteria: serde_json::Value,
+    title: serde_json::Value }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#evaluation)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetEvaluation {
+    /// `efficiencyValue`: the page names it without a description.
+    #[serde(rename = "efficiencyValue", skip_serializing_if = "Option::is_none")]
+    pub efficiency_value: Option<i64>,
+    /// Keys:
+    /// - `overhead`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<FollowupGetCalendar>,
+    /// Objects. Keys:
+    /// - `value`
+    /// - `criteria`
+    /// - `thoughts`
+    /// - `title`
+    ///
+    /// Possible values:
+    /// - `value`
+    /// - `criteria`
+    /// - `thoughts`
+    /// - `title`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<FollowupGetCriteria>,
+}
+
+crate::request!(
+    FollowupGetEvaluation() { efficiency_value: i64, calendar: FollowupGetCalendar,
+    criteria: FollowupGetCriteria }
+);
+
+/// Keys:
+/// - `overhead`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetCalendar {
+    /// `overhead`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overhead: Option<serde_json::Value>,
+}
+
+crate::request!(FollowupGetCalendar() { overhead: serde_json::Value });
+
+/// Objects. Keys:
+/// - `value`
+/// - `criteria`
+/// - `thoughts`
+/// - `title`
+///
+/// Possible values:
+/// - `value`
+/// - `criteria`
+/// - `thoughts`
+/// - `title`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FollowupGetCriteria {
+    /// `value`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// `criteria`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<serde_json::Value>,
+    /// `thoughts`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thoughts: Option<serde_json::Value>,
+    /// `title`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+}
+
+crate::request!(
+    FollowupGetCriteria() { value: serde_json::Value, criteria: serde_json::Value,
+    thoughts: serde_json::Value, title: serde_json::Value }
+);
+
 /// The `transcription` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct FollowupGetTranscription {
+pub struct FollowupGetItemTranscription {
     /// `language`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub language: Option<String>,
@@ -72,7 +544,7 @@ pub struct FollowupGetTranscription {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct FollowupGetOverview {
+pub struct FollowupGetItemOverview {
     /// `topic`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub topic: Option<String>,
@@ -85,7 +557,7 @@ pub struct FollowupGetOverview {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct FollowupGetSummary {
+pub struct FollowupGetItemSummary {
     /// `segments`, as the page's example shows it.
     pub segments: Option<serde_json::Value>,
 }
@@ -95,7 +567,7 @@ pub struct FollowupGetSummary {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct FollowupGetInsights {
+pub struct FollowupGetItemInsights {
     /// `speakerEvaluationAvailable`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub speaker_evaluation_available: Option<bool>,
@@ -108,7 +580,7 @@ pub struct FollowupGetInsights {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct FollowupGetEvaluation {
+pub struct FollowupGetItemEvaluation {
     /// `efficiencyValue`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "efficiencyValue")]
@@ -162,20 +634,23 @@ pub struct FollowupGetItem {
     pub tracks: Option<serde_json::Value>,
     /// `transcription`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub transcription: Option<FollowupGetTranscription>,
+    pub transcription: Option<FollowupGetItemTranscription>,
     /// `overview`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub overview: Option<FollowupGetOverview>,
+    pub overview: Option<FollowupGetItemOverview>,
     /// `summary`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub summary: Option<FollowupGetSummary>,
+    pub summary: Option<FollowupGetItemSummary>,
     /// `insights`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub insights: Option<FollowupGetInsights>,
+    pub insights: Option<FollowupGetItemInsights>,
     /// `evaluation`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub evaluation: Option<FollowupGetEvaluation>,
+    pub evaluation: Option<FollowupGetItemEvaluation>,
 }
+
+/// This page's name for the shared [`FollowupMentionFormat`](super::shared::FollowupMentionFormat).
+pub type FollowupGetMentionFormat = super::shared::FollowupMentionFormat;
 
 /// The error codes `call.followup.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

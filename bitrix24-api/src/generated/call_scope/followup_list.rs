@@ -33,18 +33,21 @@ pub struct FollowupList {
     /// Keys:
     /// - `bb`
     /// - `html`
-    /// - `none` Possible values:
+    /// - `none`
+    ///
+    /// Possible values:
     /// - `bb`
     /// - `html`
     /// - `none`
     #[serde(rename = "mentionFormat", skip_serializing_if = "Option::is_none")]
-    pub mention_format: Option<String>,
+    pub mention_format: Option<FollowupListMentionFormat>,
 }
 
 crate::method!(
     FollowupList = "call.followup.list" in "call", safe: true, FollowupListResponse,
     FollowupListError; (filter: FollowupListFilter) { select: Vec<serde_json::Value>,
-    order: FollowupListOrder, pagination: FollowupListPagination, mention_format: String }
+    order: FollowupListOrder, pagination: FollowupListPagination,
+    mention_format: FollowupListMentionFormat }
 );
 
 /// The `result` of `call.followup.list`.
@@ -232,6 +235,9 @@ pub enum FollowupListOrderStartDate {
 }
 
 crate::documented_values!(FollowupListOrderStartDate { Asc = "asc", Desc = "desc" });
+
+/// This page's name for the shared [`FollowupMentionFormat`](super::shared::FollowupMentionFormat).
+pub type FollowupListMentionFormat = super::shared::FollowupMentionFormat;
 
 /// The error codes `call.followup.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

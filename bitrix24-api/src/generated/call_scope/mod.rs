@@ -2,11 +2,13 @@
 
 //! `call_scope.*`: its methods and events, behind the `call_scope` feature.
 
+mod shared;
 mod followup_field_get;
 mod followup_field_list;
 mod followup_get;
 mod followup_list;
 
+pub use shared::FollowupMentionFormat;
 pub use followup_field_get::{
     FollowupFieldGet, FollowupFieldGetError, FollowupFieldGetErrorCode,
     FollowupFieldGetItem, FollowupFieldGetResponse,
@@ -16,16 +18,21 @@ pub use followup_field_list::{
     FollowupFieldListItem, FollowupFieldListResponse,
 };
 pub use followup_get::{
-    FollowupGet, FollowupGetError, FollowupGetErrorCode, FollowupGetEvaluation,
-    FollowupGetInsights, FollowupGetItem, FollowupGetOverview, FollowupGetResponse,
-    FollowupGetSummary, FollowupGetTranscription,
+    FollowupGet, FollowupGetCalendar, FollowupGetCriteria, FollowupGetError,
+    FollowupGetErrorCode, FollowupGetEvaluation, FollowupGetEvaluationCriteria,
+    FollowupGetInsights, FollowupGetItem, FollowupGetItemEvaluation,
+    FollowupGetItemInsights, FollowupGetItemOverview, FollowupGetItemSummary,
+    FollowupGetItemTranscription, FollowupGetMentionFormat, FollowupGetOverview,
+    FollowupGetParticipant, FollowupGetResponse, FollowupGetSegment, FollowupGetSelect,
+    FollowupGetSpeakerAnalysis, FollowupGetSummary, FollowupGetSummarySegment,
+    FollowupGetTrack, FollowupGetTranscription,
 };
 pub use followup_list::{
     FollowupList, FollowupListActionItem, FollowupListAfterCursor, FollowupListError,
-    FollowupListErrorCode, FollowupListFilter, FollowupListItem, FollowupListOrder,
-    FollowupListOrderStartDate, FollowupListOverview, FollowupListPagination,
-    FollowupListParticipant, FollowupListResponse, FollowupListResponseAfterCursor,
-    FollowupListStartDate,
+    FollowupListErrorCode, FollowupListFilter, FollowupListItem,
+    FollowupListMentionFormat, FollowupListOrder, FollowupListOrderStartDate,
+    FollowupListOverview, FollowupListPagination, FollowupListParticipant,
+    FollowupListResponse, FollowupListResponseAfterCursor, FollowupListStartDate,
 };
 
 /// The `call_scope.*` methods.

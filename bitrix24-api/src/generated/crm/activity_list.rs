@@ -29,13 +29,13 @@ pub struct ActivityList {
     pub filter: Option<serde_json::Value>,
     /// Keys:
     /// - `asc`
-    /// - `desc` Possible values:
-    /// - `asc`
     /// - `desc`
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Possible values:
+    /// - `asc`
+    /// - `desc`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ActivityListOrder>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -44,7 +44,7 @@ pub struct ActivityList {
 crate::method!(
     ActivityList = "crm.activity.list" in "crm", safe: true, ActivityListResponse as
     wire::List<wire::EmptyAsDefault>, ActivityListError; () { select: Vec<serde_json::Value>,
-    filter: serde_json::Value, order: serde_json::Value, start: i64 }
+    filter: serde_json::Value, order: ActivityListOrder, start: i64 }
 );
 
 /// The `result` of `crm.activity.list`.
@@ -53,6 +53,30 @@ crate::method!(
 ///
 /// A list of any JSON: the page does not describe its items.
 pub type ActivityListResponse = Vec<ActivityListResult>;
+
+/// Keys:
+/// - `asc`
+/// - `desc`
+///
+/// Possible values:
+/// - `asc`
+/// - `desc`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ActivityListOrder {
+    /// `asc`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asc: Option<serde_json::Value>,
+    /// `desc`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desc: Option<serde_json::Value>,
+}
+
+crate::request!(ActivityListOrder() { asc: serde_json::Value, desc: serde_json::Value });
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -46,9 +46,11 @@ pub struct AddressList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, AddressListFilterEntry>>,
-    /// [details](AddressListOrderEntry) Keyed by field. Keys:
+    /// [details](AddressListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///
@@ -72,8 +74,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields)
 pub type AddressListResponse = Vec<AddressListItem>;
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type AddressListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type AddressListItem = super::shared::CompanyUserfieldListResponse;
 
 use super::shared::AddressListSelect;
 

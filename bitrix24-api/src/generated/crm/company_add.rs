@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompanyAdd {
-    /// The structure is below. Keys:
+    /// The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -44,9 +46,11 @@ crate::method!(
 /// The `result` of `crm.company.add`.
 pub type CompanyAddResponse = i64;
 
-/// The structure is below. Keys:
+/// The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -20,33 +20,8 @@ crate::method!(
     CompanyContactFieldsResponse, CompanyContactFieldsError; () {}
 );
 
-/// The `result` of `crm.company.contact.fields`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keys:
-/// - `field_n`
-/// - `value_n` ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
-///
-/// Any JSON: the page does not describe this object.
-pub type CompanyContactFieldsResponse = CompanyContactFieldsResult;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyContactFieldsSort = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyContactFieldsIsPrimary = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyContactFieldsContactId = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`Result`](super::shared::Result).
-pub type CompanyContactFieldsResult = super::shared::Result;
+/// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
+pub type CompanyContactFieldsResponse = super::shared::AutomatedsolutionFieldsResult;
 
 /// The error codes `crm.company.contact.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -249,6 +249,9 @@ pub type CompanyFieldsIndustry = super::shared::CompanyFieldsCompanyType;
 /// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
 pub type CompanyFieldsEmployees = super::shared::CompanyFieldsCompanyType;
 
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type CompanyFieldsSettings = super::shared::Settings;
+
 use super::shared::CompanyFieldsLeadId;
 
 /// The error codes `crm.company.fields` documents; `Other` keeps any other code as it arrived.

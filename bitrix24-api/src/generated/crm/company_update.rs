@@ -20,9 +20,11 @@ use crate::wire;
 pub struct CompanyUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// The structure is below. Keys:
+    /// The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -46,9 +48,11 @@ crate::method!(
 /// The `result` of `crm.company.update`.
 pub type CompanyUpdateResponse = bool;
 
-/// The structure is below. Keys:
+/// The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -29,9 +29,6 @@ crate::method!(
 /// Any JSON: the page does not describe this object.
 pub type CompanyUserfieldGetResponse = CompanyUserfieldGetResult;
 
-/// This page's name for the shared [`Settings`](super::shared::Settings).
-pub type CompanyUserfieldGetSettings = super::shared::Settings;
-
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type CompanyUserfieldGetListColumnLabel = super::shared::CompanyUserfieldGetEditFormLabel;
 
@@ -44,7 +41,8 @@ pub type CompanyUserfieldGetErrorMessage = super::shared::CompanyUserfieldGetEdi
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type CompanyUserfieldGetHelpMessage = super::shared::CompanyUserfieldGetEditFormLabel;
 
-use super::shared::CompanyUserfieldGetResult;
+/// This page's name for the shared [`Result`](super::shared::Result).
+pub type CompanyUserfieldGetResult = super::shared::Result;
 
 /// The error codes `crm.company.userfield.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

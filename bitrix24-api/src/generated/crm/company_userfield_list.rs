@@ -21,12 +21,16 @@ pub struct CompanyUserfieldList {
     /// Sample: `{
     ///     "SORT": "ASC",
     ///     "ID": "ASC"
-    /// }`. Keys:
+    /// }`.
+    ///
+    /// Objects. Keys:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`
     /// - `XML_ID`
-    /// - `SORT` ```
+    /// - `SORT`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -44,17 +48,18 @@ crate::method!(
     filter: CompanyUserfieldListFilter, order: CompanyUserfieldListOrder }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type CompanyUserfieldListResponse = super::shared::CompanyListItem;
+use super::shared::CompanyUserfieldListResponse;
 
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type CompanyUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type CompanyUserfieldListOrder = super::shared::Order;
+use super::shared::CompanyUserfieldListOrder;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type CompanyUserfieldListShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`Lang`](super::shared::Lang).
+pub type CompanyUserfieldListLang = super::shared::Lang;
 
 /// The error codes `crm.company.userfield.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContactAdd {
-    /// [details](ContactAddFields) The structure is below. Keys:
+    /// [details](ContactAddFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -43,9 +45,11 @@ crate::method!(
 /// The `result` of `crm.contact.add`.
 pub type ContactAddResponse = i64;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -225,8 +225,8 @@ pub type ContactFieldsTypeId = super::shared::CompanyFieldsCompanyType;
 /// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
 pub type ContactFieldsSourceId = super::shared::CompanyFieldsCompanyType;
 
-/// This page's name for the shared [`CompanyFieldsSettings`](super::shared::CompanyFieldsSettings).
-pub type ContactFieldsSettings = super::shared::CompanyFieldsSettings;
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type ContactFieldsSettings = super::shared::Settings;
 
 /// This page's name for the shared [`CompanyFieldsLeadId`](super::shared::CompanyFieldsLeadId).
 pub type ContactFieldsLeadId = super::shared::CompanyFieldsLeadId;

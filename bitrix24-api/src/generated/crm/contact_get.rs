@@ -179,10 +179,11 @@ pub struct ContactGetResponse {
 /// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
 pub type ContactGetUtmMedium = super::shared::UtmMedium;
 
-use super::shared::ContactGetPhone;
+/// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
+pub type ContactGetPhone = super::shared::CompanyListPhone;
 
-/// This page's name for the shared [`ContactGetPhone`](super::shared::ContactGetPhone).
-pub type ContactGetEmail = super::shared::ContactGetPhone;
+/// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
+pub type ContactGetEmail = super::shared::CompanyListPhone;
 
 /// The error codes `crm.contact.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

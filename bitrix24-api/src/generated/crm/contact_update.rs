@@ -20,9 +20,11 @@ use crate::wire;
 pub struct ContactUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](ContactUpdateFields) The structure is below. Keys:
+    /// [details](ContactUpdateFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -44,9 +46,11 @@ crate::method!(
 /// The `result` of `crm.contact.update`.
 pub type ContactUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

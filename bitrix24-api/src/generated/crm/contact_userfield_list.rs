@@ -17,9 +17,11 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContactUserfieldList {
-    /// [details](ContactUserfieldListFilter) The structure is below. Keys:
+    /// [details](ContactUserfieldListFilter) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -29,11 +31,13 @@ pub struct ContactUserfieldList {
     /// ```
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<ContactUserfieldListFilter>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -41,16 +45,14 @@ pub struct ContactUserfieldList {
     ///     field_n: value_n,
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ContactUserfieldListOrder>,
 }
 
 crate::method!(
     ContactUserfieldList = "crm.contact.userfield.list" in "crm", safe: true,
     ContactUserfieldListResponse as wire::List<wire::EmptyAsDefault>, ContactUserfieldListError; ()
-    { filter: ContactUserfieldListFilter, order: serde_json::Value }
+    { filter: ContactUserfieldListFilter, order: ContactUserfieldListOrder }
 );
 
 /// The `result` of `crm.contact.userfield.list`.
@@ -82,12 +84,16 @@ pub struct ContactUserfieldListItem {
     /// `SORT`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub sort: Option<i64>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     pub multiple: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -96,14 +102,18 @@ pub struct ContactUserfieldListItem {
     /// - `N`
     /// - `I`
     /// - `E`
-    /// - `S` Possible values:
+    /// - `S`
+    ///
+    /// Possible values:
     /// - `N`
     /// - `I`
     /// - `E`
     /// - `S`
     #[serde_as(as = "Option<wire::Bool>")]
     pub show_filter: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -111,7 +121,9 @@ pub struct ContactUserfieldListItem {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     pub edit_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -234,11 +246,17 @@ pub struct ContactUserfieldListSettings {
     pub target_blank: Option<String>,
 }
 
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type ContactUserfieldListOrder = super::shared::Order;
+
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type ContactUserfieldListFilter = super::shared::Filter;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type ContactUserfieldListShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`Lang`](super::shared::Lang).
+pub type ContactUserfieldListLang = super::shared::Lang;
 
 /// The error codes `crm.contact.userfield.list` documents; `Other` keeps any other code as it arrived.
 ///

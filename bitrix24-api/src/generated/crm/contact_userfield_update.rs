@@ -19,9 +19,11 @@ use crate::wire;
 pub struct ContactUserfieldUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](ContactUserfieldUpdateFields) The structure is below. Keys:
+    /// [details](ContactUserfieldUpdateFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -41,9 +43,11 @@ crate::method!(
 /// The `result` of `crm.contact.userfield.update`.
 pub type ContactUserfieldUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -56,13 +60,17 @@ pub type ContactUserfieldUpdateResponse = bool;
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactUserfieldUpdateFields {
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -82,7 +90,9 @@ pub struct ContactUserfieldUpdateFields {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -92,7 +102,9 @@ pub struct ContactUserfieldUpdateFields {
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -153,7 +165,9 @@ pub struct ContactUserfieldUpdateList {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

@@ -62,6 +62,35 @@ pub struct CurrencyGetEn {
     pub hide_zero: Option<String>,
 }
 
+/// The `de` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyGetDe {
+    /// `FORMAT_STRING`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub full_name: Option<String>,
+    /// `DEC_POINT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub dec_point: Option<String>,
+    /// `THOUSANDS_SEP`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub thousands_sep: Option<String>,
+    /// `DECIMALS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub decimals: Option<String>,
+    /// `THOUSANDS_VARIANT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub thousands_variant: Option<String>,
+    /// `HIDE_ZERO`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub hide_zero: Option<String>,
+}
+
 /// The `LANG` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -122,8 +151,6 @@ pub struct CurrencyGetResult {
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub lang: Option<CurrencyGetLang>,
 }
-
-use super::shared::CurrencyGetDe;
 
 /// The error codes `crm.currency.get` documents; `Other` keeps any other code as it arrived.
 ///

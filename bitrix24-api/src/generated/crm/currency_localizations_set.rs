@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::Serialize;
+use serde_with::serde_as;
 use crate::wire;
 
 /// crm.currency.localizations.set (`crm.currency.localizations.set`).
@@ -26,18 +27,127 @@ pub struct CurrencyLocalizationsSet {
     pub id: String,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency_localization) Keyed by lang.
     ///
-    /// Keyed by lang. The page does not describe the values.
-    pub localizations: BTreeMap<String, serde_json::Value>,
+    /// Keyed by lang.
+    pub localizations: BTreeMap<String, CurrencyLocalizationsSetLocalizationsEntry>,
 }
 
 crate::method!(
     CurrencyLocalizationsSet = "crm.currency.localizations.set" in "crm", safe: false,
     CurrencyLocalizationsSetResponse as wire::Bool, CurrencyLocalizationsSetError; (id: String,
-    localizations: BTreeMap<String, serde_json::Value>) { name: serde_json::Value }
+    localizations: BTreeMap<String, CurrencyLocalizationsSetLocalizationsEntry>) {
+    name: serde_json::Value }
 );
 
 /// The `result` of `crm.currency.localizations.set`.
 pub type CurrencyLocalizationsSetResponse = bool;
+
+/// One value of `localizations`.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyLocalizationsSetLocalizationsEntry {
+    /// `DECIMALS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_string: Option<String>,
+    /// [details](CurrencyLocalizationsSetFullName)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<CurrencyLocalizationsSetFullName>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands_sep: Option<String>,
+    /// Keys:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    ///
+    /// Possible values:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands_variant: Option<CurrencyLocalizationsSetThousandsVariant>,
+}
+
+crate::request!(
+    CurrencyLocalizationsSetLocalizationsEntry() { decimals: i64, dec_point: String,
+    format_string: String, full_name: CurrencyLocalizationsSetFullName, hide_zero: bool,
+    thousands_sep: String, thousands_variant: CurrencyLocalizationsSetThousandsVariant }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency)
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyLocalizationsSetFullName {
+    /// `AMOUNT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    /// `AMOUNT_CNT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_cnt: Option<i64>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<bool>,
+    /// `CURRENCY`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `DATE_UPDATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_update: Option<String>,
+    /// `SORT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency_localization)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lid: Option<String>,
+    /// `DECIMALS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands_sep: Option<String>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#lang-ids) Keyed by lang.
+    ///
+    /// Keyed by lang. The page does not describe the values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+crate::request!(
+    CurrencyLocalizationsSetFullName() { amount: f64, amount_cnt: i64, base: bool, currency: String,
+    date_update: String, sort: i64, lid: String, decimals: i64, dec_point: String,
+    format_string: String, full_name: String, thousands_sep: String,
+    lang: BTreeMap<String, serde_json::Value> }
+);
+
+/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
+pub type CurrencyLocalizationsSetThousandsVariant = super::shared::CurrencyListThousandsVariant;
 
 /// The error codes `crm.currency.localizations.set` documents; `Other` keeps any other code as it arrived.
 ///

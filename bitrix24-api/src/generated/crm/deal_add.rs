@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DealAdd {
-    /// [details](DealAddFields) The structure is below. Keys:
+    /// [details](DealAddFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -43,9 +45,11 @@ crate::method!(
 /// The `result` of `crm.deal.add`.
 pub type DealAddResponse = i64;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

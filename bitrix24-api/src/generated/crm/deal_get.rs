@@ -200,21 +200,8 @@ pub struct DealGetResponse {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-/// The values of `STAGE_SEMANTIC_ID` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DealGetStageSemanticId {
-    /// `P`
-    P,
-    /// `S`
-    S,
-    /// `F`
-    F,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(DealGetStageSemanticId { P = "P", S = "S", F = "F" });
+/// This page's name for the shared [`DealStageSemanticId`](super::shared::DealStageSemanticId).
+pub type DealGetStageSemanticId = super::shared::DealStageSemanticId;
 
 /// The error codes `crm.deal.get` documents; `Other` keeps any other code as it arrived.
 ///

@@ -16,9 +16,25 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DealRecurringList {
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
+    /// {
+    ///     field_1: value_1,
+    ///     field_2: value_2,
+    ///     ...,
+    ///     field_n: value_n,
+    /// }
+    /// ```
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<DealRecurringListOrder>,
+    /// Objects. Keys:
+    /// - `field_n`
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -27,19 +43,7 @@ pub struct DealRecurringList {
     /// }
     /// ```
     ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n` ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ``` Possible values:
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -55,10 +59,8 @@ pub struct DealRecurringList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<DealRecurringListFilter>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -66,15 +68,24 @@ pub struct DealRecurringList {
 
 crate::method!(
     DealRecurringList = "crm.deal.recurring.list" in "crm", safe: true, DealRecurringListResponse as
-    wire::List<wire::EmptyAsDefault>, DealRecurringListError; () { order: serde_json::Value,
-    filter: serde_json::Value, start: i64 }
+    wire::List<wire::EmptyAsDefault>, DealRecurringListError; () { order: DealRecurringListOrder,
+    filter: DealRecurringListFilter, start: i64 }
 );
 
 /// The `result` of `crm.deal.recurring.list`.
 pub type DealRecurringListResponse = Vec<DealRecurringListItem>;
 
-/// This page's name for the shared [`ContactListItem`](super::shared::ContactListItem).
-pub type DealRecurringListItem = super::shared::ContactListItem;
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DealRecurringListOrder = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DealRecurringListFilter = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`DealRecurringGetResponse`](super::shared::DealRecurringGetResponse).
+pub type DealRecurringListItem = super::shared::DealRecurringGetResponse;
+
+/// This page's name for the shared [`DealRecurringGetParams`](super::shared::DealRecurringGetParams).
+pub type DealRecurringListParams = super::shared::DealRecurringGetParams;
 
 /// The error codes `crm.deal.recurring.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -19,9 +19,11 @@ use crate::wire;
 pub struct DealRecurringUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](DealRecurringUpdateFields) The structure is below. Keys:
+    /// [details](DealRecurringUpdateFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -42,9 +44,11 @@ crate::method!(
 /// The `result` of `crm.deal.recurring.update`.
 pub type DealRecurringUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -20,9 +20,11 @@ use crate::wire;
 pub struct DealUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](DealUpdateFields) The structure is below. Keys:
+    /// [details](DealUpdateFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -45,9 +47,11 @@ crate::method!(
 /// The `result` of `crm.deal.update`.
 pub type DealUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html#fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html#fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -21,12 +21,16 @@ pub struct DealUserfieldList {
     /// Sample: `{
     ///     "SORT": "ASC",
     ///     "ID": "ASC"
-    /// }`. Keys:
+    /// }`.
+    ///
+    /// Objects. Keys:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`
     /// - `XML_ID`
-    /// - `SORT` ```
+    /// - `SORT`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -43,17 +47,20 @@ crate::method!(
     DealUserfieldListError; () { filter: DealUserfieldListFilter, order: DealUserfieldListOrder }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type DealUserfieldListResponse = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type DealUserfieldListResponse = super::shared::CompanyUserfieldListResponse;
 
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type DealUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type DealUserfieldListOrder = super::shared::Order;
+/// This page's name for the shared [`CompanyUserfieldListOrder`](super::shared::CompanyUserfieldListOrder).
+pub type DealUserfieldListOrder = super::shared::CompanyUserfieldListOrder;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type DealUserfieldListShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`Lang`](super::shared::Lang).
+pub type DealUserfieldListLang = super::shared::Lang;
 
 /// The error codes `crm.deal.userfield.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,10 +18,15 @@ use serde::Serialize;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct DealcategoryStatus {}
+pub struct DealcategoryStatus {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
 crate::method!(
     DealcategoryStatus = "crm.dealcategory.status" in "crm", safe: true, DealcategoryStatusResponse,
-    DealcategoryStatusError; () {}
+    DealcategoryStatusError; () { id: i64 }
 );
 
 /// The `result` of `crm.dealcategory.status`.

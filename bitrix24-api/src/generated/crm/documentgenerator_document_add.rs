@@ -32,9 +32,11 @@ pub struct DocumentgeneratorDocumentAdd {
     pub entity_type_id: i64,
     /// `entityId`: the page names it without a description.
     pub entity_id: i64,
-    /// Keyed by field. Keys:
+    /// Keyed by field. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```json
+    /// - `value_n`
+    ///
+    /// ```json
     /// {
     ///     "field_1": "value_1",
     ///     "field_2": "value_2"

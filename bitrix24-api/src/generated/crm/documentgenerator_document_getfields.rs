@@ -20,9 +20,11 @@ use crate::wire;
 pub struct DocumentgeneratorDocumentGetfields {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -58,9 +60,11 @@ pub struct DocumentgeneratorDocumentGetfieldsResponse {
     >,
 }
 
-/// Keys:
+/// Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -20,9 +20,11 @@ pub struct DocumentgeneratorDocumentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Keys:
+    /// [details](DocumentgeneratorDocumentListFilter) Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -30,13 +32,13 @@ pub struct DocumentgeneratorDocumentList {
     ///     field_n: value_n
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// [details](DocumentgeneratorDocumentListOrder) Sample: `{"id":"DESC","createTime":"ASC"}`. Keys:
+    pub filter: Option<DocumentgeneratorDocumentListFilter>,
+    /// [details](DocumentgeneratorDocumentListOrder) Sample: `{"id":"DESC","createTime":"ASC"}`. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -54,8 +56,8 @@ pub struct DocumentgeneratorDocumentList {
 crate::method!(
     DocumentgeneratorDocumentList = "crm.documentgenerator.document.list" in "crm", safe: true,
     DocumentgeneratorDocumentListResponse, DocumentgeneratorDocumentListError; () {
-    select: Vec<String>, filter: serde_json::Value, order: DocumentgeneratorDocumentListOrder,
-    start: i64 }
+    select: Vec<String>, filter: DocumentgeneratorDocumentListFilter,
+    order: DocumentgeneratorDocumentListOrder, start: i64 }
 );
 
 /// The `result` of `crm.documentgenerator.document.list`.
@@ -71,9 +73,11 @@ pub struct DocumentgeneratorDocumentListResponse {
     pub documents: Option<Vec<DocumentgeneratorDocumentListDocument>>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Sample: `{"id":"DESC","createTime":"ASC"}`. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Sample: `{"id":"DESC","createTime":"ASC"}`. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -182,6 +186,9 @@ pub struct DocumentgeneratorDocumentListValues {
     #[serde(rename = "stampsEnabled")]
     pub stamps_enabled: Option<bool>,
 }
+
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DocumentgeneratorDocumentListFilter = super::shared::CompanyListFilter;
 
 /// The error codes `crm.documentgenerator.document.list` documents; `Other` keeps any other code as it arrived.
 ///

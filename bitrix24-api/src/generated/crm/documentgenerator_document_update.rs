@@ -20,9 +20,11 @@ use crate::wire;
 pub struct DocumentgeneratorDocumentUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Keyed by field. Keys:
+    /// Keyed by field. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```json
+    /// - `value_n`
+    ///
+    /// ```json
     /// {
     ///     "field_1": "value_1",
     ///     "field_2": "value_2"

@@ -25,9 +25,11 @@ pub struct DocumentgeneratorTemplateGetfields {
     /// `entityId`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -80,9 +82,11 @@ pub struct DocumentgeneratorTemplateGetfieldsResponse {
     pub chain: Option<String>,
 }
 
-/// Keys:
+/// Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -18,9 +18,11 @@ pub struct DocumentgeneratorTemplateList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template) Names. Sample: `["id","name","region","active"]`. Sample: `["*"]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Names. Sample: `["2","2_category_37"]`. Keys:
+    /// Names. Sample: `["2","2_category_37"]`. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -28,13 +30,13 @@ pub struct DocumentgeneratorTemplateList {
     ///     field_n: value_n
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sample: `{"id":"DESC","sort":"ASC"}`. Keys:
+    pub filter: Option<DocumentgeneratorTemplateListFilter>,
+    /// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -52,13 +54,15 @@ pub struct DocumentgeneratorTemplateList {
 crate::method!(
     DocumentgeneratorTemplateList = "crm.documentgenerator.template.list" in "crm", safe: true,
     DocumentgeneratorTemplateListResponse, DocumentgeneratorTemplateListError; () {
-    select: Vec<String>, filter: serde_json::Value, order: DocumentgeneratorTemplateListOrder,
-    start: i64 }
+    select: Vec<String>, filter: DocumentgeneratorTemplateListFilter,
+    order: DocumentgeneratorTemplateListOrder, start: i64 }
 );
 
-/// Sample: `{"id":"DESC","sort":"ASC"}`. Keys:
+/// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -79,8 +83,11 @@ pub struct DocumentgeneratorTemplateListOrder {
 
 crate::request!(DocumentgeneratorTemplateListOrder() { id: String, sort: String });
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type DocumentgeneratorTemplateListResponse = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
+pub type DocumentgeneratorTemplateListFilter = super::shared::CompanyListFilter;
+
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type DocumentgeneratorTemplateListResponse = super::shared::CompanyUserfieldListResponse;
 
 /// The error codes `crm.documentgenerator.template.list` documents; `Other` keeps any other code as it arrived.
 ///

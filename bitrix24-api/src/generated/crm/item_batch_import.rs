@@ -25,7 +25,9 @@ pub struct ItemBatchImport {
     ///
     /// A list of any JSON: the page does not describe its items.
     pub data: Vec<serde_json::Value>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

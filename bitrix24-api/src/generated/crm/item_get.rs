@@ -23,7 +23,9 @@ pub struct ItemGet {
     pub entity_type_id: i64,
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

@@ -25,7 +25,9 @@ pub struct ItemImport {
     ///
     /// Any JSON: the page does not describe this object.
     pub fields: serde_json::Value,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

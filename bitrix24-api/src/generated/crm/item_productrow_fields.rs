@@ -33,15 +33,15 @@ crate::method!(
 pub struct ItemProductrowFieldsResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
     ///
-    /// Keyed by field. The page does not describe the values.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// Keyed by field.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub fields: Option<BTreeMap<String, ItemProductrowFieldsFields>>,
+    pub fields: Option<BTreeMap<String, ItemProductrowFieldsFieldsEntry>>,
 }
 
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ItemProductrowFieldsFields = super::shared::EnumFieldsId;
+/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
+pub type ItemProductrowFieldsOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
+
+use super::shared::ItemProductrowFieldsFieldsEntry;
 
 /// The error codes `crm.item.productrow.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -38,17 +38,19 @@ pub struct ItemProductrowList {
     /// - `"%mol%"`
     /// - `!%=`
     ///
-    /// Keyed by field. The page does not describe the values.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Keys:
-    /// - `asc`
-    /// - `desc` Possible values:
+    /// Keyed by field.
+    pub filter: BTreeMap<String, ItemProductrowListFilterEntry>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Possible values:
+    /// - `asc`
+    /// - `desc`
+    ///
+    /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, ItemProductrowListOrderEntry>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -57,8 +59,8 @@ pub struct ItemProductrowList {
 crate::method!(
     ItemProductrowList = "crm.item.productrow.list" in "crm", safe: true,
     ItemProductrowListResponse, ItemProductrowListError;
-    (filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, serde_json::Value>,
-    start: i64 }
+    (filter: BTreeMap<String, ItemProductrowListFilterEntry>) {
+    order: BTreeMap<String, ItemProductrowListOrderEntry>, start: i64 }
 );
 
 /// The `result` of `crm.item.productrow.list`.
@@ -68,8 +70,6 @@ crate::method!(
 #[non_exhaustive]
 pub struct ItemProductrowListResponse {
     /// `productRows`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "productRows")]
     pub product_rows: Option<Vec<ItemProductrowListProductRow>>,
@@ -78,82 +78,22 @@ pub struct ItemProductrowListResponse {
     pub total: Option<i64>,
 }
 
-/// The `productRow` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ItemProductrowListProductRow {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `ownerId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub owner_id: Option<i64>,
-    /// `ownerType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub owner_type: Option<String>,
-    /// `productId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub product_id: Option<i64>,
-    /// `productName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub product_name: Option<String>,
-    /// `price`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub price: Option<i64>,
-    /// `priceAccount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub price_account: Option<i64>,
-    /// `priceExclusive`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_exclusive: Option<f64>,
-    /// `priceNetto`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_netto: Option<f64>,
-    /// `priceBrutto`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub price_brutto: Option<i64>,
-    /// `quantity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub quantity: Option<i64>,
-    /// `discountTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub discount_type_id: Option<i64>,
-    /// `discountRate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub discount_rate: Option<i64>,
-    /// `discountSum`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub discount_sum: Option<f64>,
-    /// `taxRate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub tax_rate: Option<i64>,
-    /// `taxIncluded`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub tax_included: Option<String>,
-    /// `customized`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub customized: Option<String>,
-    /// `measureCode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub measure_code: Option<i64>,
-    /// `measureName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub measure_name: Option<String>,
-    /// `sort`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort: Option<i64>,
-    /// `xmlId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub xml_id: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub r#type: Option<i64>,
-    /// `storeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub store_id: Option<i64>,
-}
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type ItemProductrowListOwnerType = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type ItemProductrowListOrderEntryOwnerType = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
+pub type ItemProductrowListProductRowOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
+
+/// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
+pub type ItemProductrowListProductRow = super::shared::ItemProductrowProductRow;
+
+use super::shared::ItemProductrowListFilterEntry;
+
+/// This page's name for the shared [`ItemProductrowListFilterEntry`](super::shared::ItemProductrowListFilterEntry).
+pub type ItemProductrowListOrderEntry = super::shared::ItemProductrowListFilterEntry;
 
 /// The error codes `crm.item.productrow.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -39,12 +39,16 @@ crate::method!(
 #[non_exhaustive]
 pub struct ItemProductrowSetResponse {
     /// `productRow`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_item_product_row` is not one we know.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "productRow")]
-    pub product_row: Option<Vec<serde_json::Value>>,
+    pub product_row: Option<Vec<ItemProductrowSetResponseProductRow>>,
 }
+
+/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
+pub type ItemProductrowSetOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
+
+/// This page's name for the shared [`ItemProductrowFieldsFieldsEntry`](super::shared::ItemProductrowFieldsFieldsEntry).
+pub type ItemProductrowSetResponseProductRow = super::shared::ItemProductrowFieldsFieldsEntry;
 
 use super::shared::ItemProductrowSetProductRow;
 

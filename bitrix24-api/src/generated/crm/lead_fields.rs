@@ -272,8 +272,8 @@ pub type LeadFieldsSourceId = super::shared::CompanyFieldsCompanyType;
 /// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
 pub type LeadFieldsStatusId = super::shared::CompanyFieldsCompanyType;
 
-/// This page's name for the shared [`CompanyFieldsSettings`](super::shared::CompanyFieldsSettings).
-pub type LeadFieldsSettings = super::shared::CompanyFieldsSettings;
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type LeadFieldsSettings = super::shared::Settings;
 
 /// This page's name for the shared [`CompanyFieldsLeadId`](super::shared::CompanyFieldsLeadId).
 pub type LeadFieldsCompanyId = super::shared::CompanyFieldsLeadId;

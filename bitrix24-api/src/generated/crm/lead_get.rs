@@ -219,11 +219,11 @@ pub struct LeadGetResponse {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-/// This page's name for the shared [`ContactGetPhone`](super::shared::ContactGetPhone).
-pub type LeadGetPhone = super::shared::ContactGetPhone;
+/// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
+pub type LeadGetPhone = super::shared::CompanyListPhone;
 
-/// This page's name for the shared [`ContactGetPhone`](super::shared::ContactGetPhone).
-pub type LeadGetIm = super::shared::ContactGetPhone;
+/// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
+pub type LeadGetIm = super::shared::CompanyListPhone;
 
 /// The error codes `crm.lead.get` documents; `Other` keeps any other code as it arrived.
 ///

@@ -19,9 +19,11 @@ use crate::wire;
 pub struct LeadUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](LeadUpdateFields) The structure is below. Keys:
+    /// [details](LeadUpdateFields) The structure is below. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -44,9 +46,11 @@ crate::method!(
 /// The `result` of `crm.lead.update`.
 pub type LeadUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,

@@ -539,38 +539,44 @@ pub use shared::{
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
     AutomatedsolutionFieldsResult, AutomatedsolutionResponse, CategoryResponse,
     CompanyContactAddFields, CompanyFieldsCompanyType, CompanyFieldsLeadId,
-    CompanyFieldsSettings, CompanyListItem, CompanyUserfieldAddFields,
-    CompanyUserfieldGetEditFormLabel, CompanyUserfieldGetResult,
+    CompanyListFilter, CompanyListPhone, CompanyUserfieldAddFields,
+    CompanyUserfieldGetEditFormLabel, CompanyUserfieldGetSettings,
+    CompanyUserfieldListOrder, CompanyUserfieldListResponse,
     CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsCompanyId,
-    ContactGetPhone, ContactListItem, CurrencyGetDe, CurrencyLangEntry, Data,
-    DealAddParams, DealDetailsConfigurationExtras, DealDetailsConfigurationGetElement,
-    DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement,
-    DealRecurringParams, DealUserfieldGetEditFormLabel, DealUserfieldGetResult,
-    DocumentgeneratorDocumentProducts, DocumentgeneratorDocumentValues,
-    DocumentgeneratorNumeratorAddResponseSettings,
+    CurrencyLangEntry, CurrencyListItemLid, CurrencyListLid,
+    CurrencyListThousandsVariant, CurrencyLocalizationsFullName,
+    CurrencyLocalizationsResponse, Data, DealAddParams, DealDetailsConfigurationExtras,
+    DealDetailsConfigurationGetElement, DealDetailsConfigurationSetData,
+    DealDetailsConfigurationSetElement, DealRecurringGetParams, DealRecurringGetResponse,
+    DealRecurringParams, DealStageSemanticId, DealUserfieldGetEditFormLabel,
+    DealUserfieldGetResult, DocumentgeneratorDocumentProducts,
+    DocumentgeneratorDocumentValues, DocumentgeneratorNumeratorAddResponseSettings,
     DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator,
     DocumentgeneratorNumeratorResponse, DocumentgeneratorNumeratorSettings,
     DocumentgeneratorTemplateEntityTypeId, DocumentgeneratorTemplateResponse,
     DocumentgeneratorTemplateUsers, DuplicateVolatileTypeRegisterResponse, Element,
     EnumFieldsId, EnumItem, Field, Fields, Filter, InvoiceStatusUpdateField, Item,
-    ItemFieldsCompanyId, ItemFieldsStageId, ItemProductrowSetProductRow,
-    LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
+    ItemFieldsResponse, ItemPaymentGetResponse, ItemProductrowFieldsFieldsEntry,
+    ItemProductrowListFilterEntry, ItemProductrowProductRow, ItemProductrowSetProductRow,
+    Lang, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
     LeadDetailsConfigurationGetScope, LeadProductrowsGetItem, List, OnAuth,
     OnCrmAddressData, OnCrmAddressFields, OnCrmBankDetailAddData,
     OnCrmBankDetailAddFields, OnCrmCurrencyData, OnCrmCurrencyFields, OnCrmData,
     OnCrmDealRecurringData, OnCrmDealRecurringFields, OnCrmDocumentGeneratorDocumentData,
     OnCrmDocumentGeneratorDocumentFields, OnCrmDynamicItemData, OnCrmDynamicItemFields,
     OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
-    OnFields, OnStatus, OptionFlags, Options, Order, OrderentityFields, Params,
-    RequisiteBankdetailListSelect, RequisiteLinkListSelect,
-    RequisitePresetFieldAddFields, RequisitePresetFieldPreset, RequisitePresetListSelect,
+    OnFields, OnStatus, OptionFlags, Options, Order, OrderentityFields,
+    OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId,
+    OrderentityListSelect, Params, RequisiteBankdetailListSelect, RequisiteGetResponse,
+    RequisiteLinkListSelect, RequisiteListSelect, RequisitePresetFieldAddFields,
+    RequisitePresetFieldPreset, RequisitePresetListSelect,
     RequisiteUserfieldGetEditFormLabel, Response, Result, Scope, Settings, ShowFilter,
-    TimelineBindingsBindFields, TimelineEntityType, TimelineLayoutBlocksGetBlock2,
-    TimelineLayoutBlocksGetBlock2Properties, TimelineLayoutBlocksResponse,
-    TimelineLogmessageAddResponse, TimelineResponse, TypeAddParent,
-    TypeAddTypeLinkedUserFields, TypeAddTypeRelations, TypeAddTypeRelationsParent,
-    TypeGetByEntityTypeIdResult, TypeGetByEntityTypeIdType, UserfieldFieldsEditFormLabel,
-    UtmMedium, VatAddFields,
+    TimelineBindingsBindFields, TimelineCommentListFilterEntry, TimelineEntityType,
+    TimelineLayoutBlocksGetBlock2, TimelineLayoutBlocksGetBlock2Properties,
+    TimelineLayoutBlocksResponse, TimelineLogmessageAddResponse, TimelineResponse,
+    TypeAddParent, TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse,
+    TypeListOrder, TypeTypeLinkedUserFields, UserfieldFieldsEditFormLabel, UtmMedium,
+    VatAddFields,
 };
 pub use automatedsolution_add::{
     AutomatedsolutionAdd, AutomatedsolutionAddAutomatedSolution,
@@ -698,9 +704,8 @@ pub use company_contact_delete::{
     CompanyContactDeleteFields, CompanyContactDeleteResponse,
 };
 pub use company_contact_fields::{
-    CompanyContactFields, CompanyContactFieldsContactId, CompanyContactFieldsError,
-    CompanyContactFieldsErrorCode, CompanyContactFieldsIsPrimary,
-    CompanyContactFieldsResponse, CompanyContactFieldsResult, CompanyContactFieldsSort,
+    CompanyContactFields, CompanyContactFieldsError, CompanyContactFieldsErrorCode,
+    CompanyContactFieldsResponse,
 };
 pub use company_contact_items_delete::{
     CompanyContactItemsDelete, CompanyContactItemsDeleteError,
@@ -727,14 +732,16 @@ pub use company_fields::{
     CompanyFieldsEmployees, CompanyFieldsError, CompanyFieldsErrorCode, CompanyFieldsIm,
     CompanyFieldsIndustry, CompanyFieldsLastActivityBy, CompanyFieldsLink,
     CompanyFieldsLogo, CompanyFieldsModifyById, CompanyFieldsPhone,
-    CompanyFieldsResponse, CompanyFieldsUtmMedium, CompanyFieldsWeb,
+    CompanyFieldsResponse, CompanyFieldsSettings, CompanyFieldsUtmMedium,
+    CompanyFieldsWeb,
 };
 pub use company_get::{
     CompanyGet, CompanyGetError, CompanyGetErrorCode, CompanyGetResponse,
     CompanyGetResult,
 };
 pub use company_list::{
-    CompanyList, CompanyListError, CompanyListErrorCode, CompanyListResponse,
+    CompanyList, CompanyListError, CompanyListErrorCode, CompanyListOrder,
+    CompanyListResponse, CompanyListResult,
 };
 pub use company_update::{
     CompanyUpdate, CompanyUpdateError, CompanyUpdateErrorCode, CompanyUpdateFields,
@@ -775,12 +782,11 @@ pub use company_userfield_get::{
     CompanyUserfieldGet, CompanyUserfieldGetError, CompanyUserfieldGetErrorCode,
     CompanyUserfieldGetErrorMessage, CompanyUserfieldGetHelpMessage,
     CompanyUserfieldGetListColumnLabel, CompanyUserfieldGetListFilterLabel,
-    CompanyUserfieldGetResponse, CompanyUserfieldGetSettings,
+    CompanyUserfieldGetResponse, CompanyUserfieldGetResult,
 };
 pub use company_userfield_list::{
     CompanyUserfieldList, CompanyUserfieldListError, CompanyUserfieldListErrorCode,
-    CompanyUserfieldListFilter, CompanyUserfieldListOrder, CompanyUserfieldListResponse,
-    CompanyUserfieldListShowFilter,
+    CompanyUserfieldListFilter, CompanyUserfieldListLang, CompanyUserfieldListShowFilter,
 };
 pub use company_userfield_update::{
     CompanyUserfieldUpdate, CompanyUserfieldUpdateError, CompanyUserfieldUpdateErrorCode,
@@ -795,9 +801,8 @@ pub use contact_company_delete::{
     ContactCompanyDeleteFields, ContactCompanyDeleteResponse,
 };
 pub use contact_company_fields::{
-    ContactCompanyFields, ContactCompanyFieldsCompanyId, ContactCompanyFieldsError,
-    ContactCompanyFieldsErrorCode, ContactCompanyFieldsIsPrimary,
-    ContactCompanyFieldsResponse, ContactCompanyFieldsResult, ContactCompanyFieldsSort,
+    ContactCompanyFields, ContactCompanyFieldsError, ContactCompanyFieldsErrorCode,
+    ContactCompanyFieldsResponse,
 };
 pub use contact_company_items_delete::{
     ContactCompanyItemsDelete, ContactCompanyItemsDeleteError,
@@ -828,11 +833,13 @@ pub use contact_fields::{
     ContactFieldsTypeId, ContactFieldsUtmMedium, ContactFieldsWeb,
 };
 pub use contact_get::{
-    ContactGet, ContactGetEmail, ContactGetError, ContactGetErrorCode,
+    ContactGet, ContactGetEmail, ContactGetError, ContactGetErrorCode, ContactGetPhone,
     ContactGetResponse, ContactGetUtmMedium,
 };
 pub use contact_list::{
-    ContactList, ContactListError, ContactListErrorCode, ContactListResponse,
+    ContactList, ContactListEmail, ContactListError, ContactListErrorCode,
+    ContactListFilter, ContactListItem, ContactListOrder, ContactListResponse,
+    ContactListUtmMedium,
 };
 pub use contact_update::{
     ContactUpdate, ContactUpdateError, ContactUpdateErrorCode, ContactUpdateFields,
@@ -874,9 +881,9 @@ pub use contact_userfield_get::{
 };
 pub use contact_userfield_list::{
     ContactUserfieldList, ContactUserfieldListError, ContactUserfieldListErrorCode,
-    ContactUserfieldListFilter, ContactUserfieldListItem, ContactUserfieldListList,
-    ContactUserfieldListResponse, ContactUserfieldListSettings,
-    ContactUserfieldListShowFilter,
+    ContactUserfieldListFilter, ContactUserfieldListItem, ContactUserfieldListLang,
+    ContactUserfieldListList, ContactUserfieldListOrder, ContactUserfieldListResponse,
+    ContactUserfieldListSettings, ContactUserfieldListShowFilter,
 };
 pub use contact_userfield_update::{
     ContactUserfieldUpdate, ContactUserfieldUpdateError, ContactUserfieldUpdateErrorCode,
@@ -908,15 +915,16 @@ pub use currency_delete::{
 };
 pub use currency_fields::{
     CurrencyFields, CurrencyFieldsError, CurrencyFieldsErrorCode, CurrencyFieldsResponse,
-    CurrencyFieldsResult,
 };
 pub use currency_get::{
-    CurrencyGet, CurrencyGetEn, CurrencyGetError, CurrencyGetErrorCode, CurrencyGetLang,
-    CurrencyGetResponse, CurrencyGetResult,
+    CurrencyGet, CurrencyGetDe, CurrencyGetEn, CurrencyGetError, CurrencyGetErrorCode,
+    CurrencyGetLang, CurrencyGetResponse, CurrencyGetResult,
 };
 pub use currency_list::{
     CurrencyList, CurrencyListError, CurrencyListErrorCode, CurrencyListItem,
-    CurrencyListResponse,
+    CurrencyListItemLangEntry, CurrencyListItemLangEntryThousandsVariant,
+    CurrencyListItemLidThousandsVariant, CurrencyListLangEntry,
+    CurrencyListLangEntryThousandsVariant, CurrencyListOrderEntry, CurrencyListResponse,
 };
 pub use currency_update::{
     CurrencyUpdate, CurrencyUpdateError, CurrencyUpdateErrorCode, CurrencyUpdateFields,
@@ -928,17 +936,19 @@ pub use currency_localizations_delete::{
 };
 pub use currency_localizations_fields::{
     CurrencyLocalizationsFields, CurrencyLocalizationsFieldsError,
-    CurrencyLocalizationsFieldsErrorCode, CurrencyLocalizationsFieldsResponse,
-    CurrencyLocalizationsFieldsResult,
+    CurrencyLocalizationsFieldsErrorCode, CurrencyLocalizationsFieldsFullName,
+    CurrencyLocalizationsFieldsResponse, CurrencyLocalizationsFieldsThousandsVariant,
 };
 pub use currency_localizations_get::{
     CurrencyLocalizationsGet, CurrencyLocalizationsGetError,
-    CurrencyLocalizationsGetErrorCode, CurrencyLocalizationsGetResponse,
-    CurrencyLocalizationsGetResult,
+    CurrencyLocalizationsGetErrorCode, CurrencyLocalizationsGetFullName,
+    CurrencyLocalizationsGetResponse, CurrencyLocalizationsGetThousandsVariant,
 };
 pub use currency_localizations_set::{
     CurrencyLocalizationsSet, CurrencyLocalizationsSetError,
-    CurrencyLocalizationsSetErrorCode, CurrencyLocalizationsSetResponse,
+    CurrencyLocalizationsSetErrorCode, CurrencyLocalizationsSetFullName,
+    CurrencyLocalizationsSetLocalizationsEntry, CurrencyLocalizationsSetResponse,
+    CurrencyLocalizationsSetThousandsVariant,
 };
 pub use deal_contact_add::{
     DealContactAdd, DealContactAddError, DealContactAddErrorCode, DealContactAddFields,
@@ -949,9 +959,8 @@ pub use deal_contact_delete::{
     DealContactDeleteFields, DealContactDeleteResponse,
 };
 pub use deal_contact_fields::{
-    DealContactFields, DealContactFieldsContactId, DealContactFieldsError,
-    DealContactFieldsErrorCode, DealContactFieldsIsPrimary, DealContactFieldsResponse,
-    DealContactFieldsResult, DealContactFieldsSort,
+    DealContactFields, DealContactFieldsError, DealContactFieldsErrorCode,
+    DealContactFieldsResponse,
 };
 pub use deal_contact_items_delete::{
     DealContactItemsDelete, DealContactItemsDeleteError, DealContactItemsDeleteErrorCode,
@@ -973,28 +982,14 @@ pub use deal_delete::{
     DealDelete, DealDeleteError, DealDeleteErrorCode, DealDeleteResponse,
 };
 pub use deal_fields::{
-    DealFields, DealFieldsAdditionalInfo, DealFieldsAssignedById, DealFieldsBegindate,
-    DealFieldsCategoryId, DealFieldsClosed, DealFieldsClosedate, DealFieldsComments,
-    DealFieldsCompanyId, DealFieldsContactId, DealFieldsContactIds,
-    DealFieldsCreatedById, DealFieldsCurrencyId, DealFieldsDateCreate,
-    DealFieldsDateModify, DealFieldsError, DealFieldsErrorCode, DealFieldsId,
-    DealFieldsIsManualOpportunity, DealFieldsIsNew, DealFieldsIsRecurring,
-    DealFieldsIsRepeatedApproach, DealFieldsIsReturnCustomer, DealFieldsLastActivityBy,
-    DealFieldsLastActivityTime, DealFieldsLeadId, DealFieldsLeadIdSettings,
-    DealFieldsLocationId, DealFieldsModifyById, DealFieldsMovedById, DealFieldsMovedTime,
-    DealFieldsOpened, DealFieldsOpportunity, DealFieldsOriginId, DealFieldsOriginatorId,
-    DealFieldsProbability, DealFieldsQuoteId, DealFieldsQuoteIdSettings,
-    DealFieldsResponse, DealFieldsResult, DealFieldsSettings,
-    DealFieldsSourceDescription, DealFieldsSourceId, DealFieldsStageId,
-    DealFieldsStageSemanticId, DealFieldsTaxValue, DealFieldsTitle, DealFieldsTypeId,
-    DealFieldsUtmCampaign, DealFieldsUtmContent, DealFieldsUtmMedium,
-    DealFieldsUtmSource, DealFieldsUtmTerm,
+    DealFields, DealFieldsError, DealFieldsErrorCode, DealFieldsResponse,
 };
 pub use deal_get::{
     DealGet, DealGetError, DealGetErrorCode, DealGetResponse, DealGetStageSemanticId,
 };
 pub use deal_list::{
-    DealList, DealListError, DealListErrorCode, DealListItem, DealListResponse,
+    DealList, DealListError, DealListErrorCode, DealListFilter, DealListItem,
+    DealListOrder, DealListResponse, DealListStageSemanticId,
 };
 pub use deal_productrows_get::{
     DealProductrowsGet, DealProductrowsGetError, DealProductrowsGetErrorCode,
@@ -1055,11 +1050,11 @@ pub use deal_recurring_fields::{
 };
 pub use deal_recurring_get::{
     DealRecurringGet, DealRecurringGetError, DealRecurringGetErrorCode,
-    DealRecurringGetParams, DealRecurringGetResponse,
 };
 pub use deal_recurring_list::{
     DealRecurringList, DealRecurringListError, DealRecurringListErrorCode,
-    DealRecurringListItem, DealRecurringListResponse,
+    DealRecurringListFilter, DealRecurringListItem, DealRecurringListOrder,
+    DealRecurringListParams, DealRecurringListResponse,
 };
 pub use deal_recurring_update::{
     DealRecurringUpdate, DealRecurringUpdateError, DealRecurringUpdateErrorCode,
@@ -1081,8 +1076,8 @@ pub use deal_userfield_get::{
 };
 pub use deal_userfield_list::{
     DealUserfieldList, DealUserfieldListError, DealUserfieldListErrorCode,
-    DealUserfieldListFilter, DealUserfieldListOrder, DealUserfieldListResponse,
-    DealUserfieldListShowFilter,
+    DealUserfieldListFilter, DealUserfieldListLang, DealUserfieldListOrder,
+    DealUserfieldListResponse, DealUserfieldListShowFilter,
 };
 pub use deal_userfield_update::{
     DealUserfieldUpdate, DealUserfieldUpdateError, DealUserfieldUpdateErrorCode,
@@ -1120,8 +1115,8 @@ pub use documentgenerator_document_get::{
 pub use documentgenerator_document_list::{
     DocumentgeneratorDocumentList, DocumentgeneratorDocumentListDocument,
     DocumentgeneratorDocumentListError, DocumentgeneratorDocumentListErrorCode,
-    DocumentgeneratorDocumentListOrder, DocumentgeneratorDocumentListResponse,
-    DocumentgeneratorDocumentListValues,
+    DocumentgeneratorDocumentListFilter, DocumentgeneratorDocumentListOrder,
+    DocumentgeneratorDocumentListResponse, DocumentgeneratorDocumentListValues,
 };
 pub use documentgenerator_document_update::{
     DocumentgeneratorDocumentUpdate, DocumentgeneratorDocumentUpdateDocument,
@@ -1187,8 +1182,8 @@ pub use documentgenerator_template_get::{
 };
 pub use documentgenerator_template_list::{
     DocumentgeneratorTemplateList, DocumentgeneratorTemplateListError,
-    DocumentgeneratorTemplateListErrorCode, DocumentgeneratorTemplateListOrder,
-    DocumentgeneratorTemplateListResponse,
+    DocumentgeneratorTemplateListErrorCode, DocumentgeneratorTemplateListFilter,
+    DocumentgeneratorTemplateListOrder, DocumentgeneratorTemplateListResponse,
 };
 pub use documentgenerator_template_update::{
     DocumentgeneratorTemplateUpdate, DocumentgeneratorTemplateUpdateEntityTypeId,
@@ -1316,8 +1311,8 @@ pub use lead_userfield_get::{
 };
 pub use lead_userfield_list::{
     LeadUserfieldList, LeadUserfieldListError, LeadUserfieldListErrorCode,
-    LeadUserfieldListFilter, LeadUserfieldListOrder, LeadUserfieldListResponse,
-    LeadUserfieldListShowFilter,
+    LeadUserfieldListFilter, LeadUserfieldListLang, LeadUserfieldListOrder,
+    LeadUserfieldListResponse, LeadUserfieldListShowFilter,
 };
 pub use lead_userfield_update::{
     LeadUserfieldUpdate, LeadUserfieldUpdateError, LeadUserfieldUpdateErrorCode,
@@ -1602,9 +1597,8 @@ pub use quote_contact_delete::{
     QuoteContactDeleteFields, QuoteContactDeleteResponse,
 };
 pub use quote_contact_fields::{
-    QuoteContactFields, QuoteContactFieldsContactId, QuoteContactFieldsError,
-    QuoteContactFieldsErrorCode, QuoteContactFieldsIsPrimary, QuoteContactFieldsResponse,
-    QuoteContactFieldsResult, QuoteContactFieldsSort,
+    QuoteContactFields, QuoteContactFieldsError, QuoteContactFieldsErrorCode,
+    QuoteContactFieldsResponse,
 };
 pub use quote_contact_items_delete::{
     QuoteContactItemsDelete, QuoteContactItemsDeleteError,
@@ -1626,13 +1620,14 @@ pub use quote_delete::{
     QuoteDelete, QuoteDeleteError, QuoteDeleteErrorCode, QuoteDeleteResponse,
 };
 pub use quote_fields::{
-    QuoteFields, QuoteFieldsError, QuoteFieldsErrorCode, QuoteFieldsResponse,
+    QuoteFields, QuoteFieldsError, QuoteFieldsErrorCode, QuoteFieldsItem,
+    QuoteFieldsResponse,
 };
 pub use quote_get::{
     QuoteGet, QuoteGetError, QuoteGetErrorCode, QuoteGetResponse, QuoteGetResult,
 };
 pub use quote_list::{
-    QuoteList, QuoteListError, QuoteListErrorCode, QuoteListItem, QuoteListResponse,
+    QuoteList, QuoteListError, QuoteListErrorCode, QuoteListResponse, QuoteListResult,
 };
 pub use quote_productrows_get::{
     QuoteProductrowsGet, QuoteProductrowsGetError, QuoteProductrowsGetErrorCode,
@@ -1663,8 +1658,8 @@ pub use quote_userfield_get::{
 };
 pub use quote_userfield_list::{
     QuoteUserfieldList, QuoteUserfieldListError, QuoteUserfieldListErrorCode,
-    QuoteUserfieldListFilter, QuoteUserfieldListOrder, QuoteUserfieldListResponse,
-    QuoteUserfieldListShowFilter,
+    QuoteUserfieldListFilter, QuoteUserfieldListLang, QuoteUserfieldListOrder,
+    QuoteUserfieldListResponse, QuoteUserfieldListShowFilter,
 };
 pub use quote_userfield_update::{
     QuoteUserfieldUpdate, QuoteUserfieldUpdateError, QuoteUserfieldUpdateErrorCode,
@@ -1809,15 +1804,14 @@ pub use requisite_delete::{
     RequisiteDeleteResponse,
 };
 pub use requisite_fields::{
-    RequisiteFields, RequisiteFieldsError, RequisiteFieldsErrorCode,
-    RequisiteFieldsResponse, RequisiteFieldsResult, RequisiteFieldsSettings,
+    RequisiteFields, RequisiteFieldsCreatedById, RequisiteFieldsError,
+    RequisiteFieldsErrorCode, RequisiteFieldsModifyById, RequisiteFieldsResponse,
+    RequisiteFieldsRqIdentType,
 };
-pub use requisite_get::{
-    RequisiteGet, RequisiteGetError, RequisiteGetErrorCode, RequisiteGetResponse,
-};
+pub use requisite_get::{RequisiteGet, RequisiteGetError, RequisiteGetErrorCode};
 pub use requisite_list::{
-    RequisiteList, RequisiteListError, RequisiteListErrorCode, RequisiteListItem,
-    RequisiteListResponse,
+    RequisiteList, RequisiteListError, RequisiteListErrorCode, RequisiteListFilter,
+    RequisiteListItem, RequisiteListOrder, RequisiteListResponse,
 };
 pub use requisite_update::{
     RequisiteUpdate, RequisiteUpdateError, RequisiteUpdateErrorCode,
@@ -1910,8 +1904,8 @@ pub use activity_get::{
     ActivityGet, ActivityGetError, ActivityGetErrorCode, ActivityGetResponse,
 };
 pub use activity_list::{
-    ActivityList, ActivityListError, ActivityListErrorCode, ActivityListResponse,
-    ActivityListResult,
+    ActivityList, ActivityListError, ActivityListErrorCode, ActivityListOrder,
+    ActivityListResponse, ActivityListResult,
 };
 pub use activity_update::{
     ActivityUpdate, ActivityUpdateError, ActivityUpdateErrorCode, ActivityUpdateField,
@@ -2174,18 +2168,7 @@ pub use item_delete::{
     ItemDelete, ItemDeleteError, ItemDeleteErrorCode, ItemDeleteResponse,
 };
 pub use item_fields::{
-    ItemFields, ItemFieldsAssignedById, ItemFieldsBegindate, ItemFieldsCategoryId,
-    ItemFieldsClosedate, ItemFieldsContactId, ItemFieldsContactIds, ItemFieldsContacts,
-    ItemFieldsCreatedBy, ItemFieldsCreatedTime, ItemFieldsCurrencyId, ItemFieldsError,
-    ItemFieldsErrorCode, ItemFieldsFields, ItemFieldsId, ItemFieldsIsManualOpportunity,
-    ItemFieldsLastActivityBy, ItemFieldsLastActivityTime, ItemFieldsMovedBy,
-    ItemFieldsMovedTime, ItemFieldsMycompanyId, ItemFieldsMycompanyIdSettings,
-    ItemFieldsObservers, ItemFieldsOpened, ItemFieldsOpportunity, ItemFieldsParentId1,
-    ItemFieldsParentId1248, ItemFieldsParentId1248Settings, ItemFieldsParentId1Settings,
-    ItemFieldsParentId2, ItemFieldsParentId2Settings, ItemFieldsPreviousStageId,
-    ItemFieldsResponse, ItemFieldsSettings, ItemFieldsSourceDescription,
-    ItemFieldsSourceId, ItemFieldsTaxValue, ItemFieldsTitle, ItemFieldsUpdatedBy,
-    ItemFieldsUpdatedTime, ItemFieldsWebformId, ItemFieldsXmlId,
+    ItemFields, ItemFieldsError, ItemFieldsErrorCode, ItemFieldsFields,
 };
 pub use item_get::{
     ItemGet, ItemGetError, ItemGetErrorCode, ItemGetFm, ItemGetItem, ItemGetResponse,
@@ -2246,11 +2229,14 @@ pub use orderentity_delete_by_filter::{
 };
 pub use orderentity_get_fields::{
     OrderentityGetFields, OrderentityGetFieldsError, OrderentityGetFieldsErrorCode,
-    OrderentityGetFieldsOrderEntity, OrderentityGetFieldsResponse,
+    OrderentityGetFieldsResponse,
 };
 pub use orderentity_list::{
     OrderentityList, OrderentityListError, OrderentityListErrorCode,
-    OrderentityListOrderEntity, OrderentityListResponse,
+    OrderentityListFilterEntry, OrderentityListFilterEntryOwnerTypeId,
+    OrderentityListOrderEntity, OrderentityListOrderEntityOwnerTypeId,
+    OrderentityListOrderEntry, OrderentityListOrderEntryOwnerTypeId,
+    OrderentityListOwnerTypeId, OrderentityListResponse,
 };
 pub use item_payment_add::{
     ItemPaymentAdd, ItemPaymentAddError, ItemPaymentAddErrorCode, ItemPaymentAddResponse,
@@ -2259,12 +2245,10 @@ pub use item_payment_delete::{
     ItemPaymentDelete, ItemPaymentDeleteError, ItemPaymentDeleteErrorCode,
     ItemPaymentDeleteResponse,
 };
-pub use item_payment_get::{
-    ItemPaymentGet, ItemPaymentGetError, ItemPaymentGetErrorCode, ItemPaymentGetResponse,
-};
+pub use item_payment_get::{ItemPaymentGet, ItemPaymentGetError, ItemPaymentGetErrorCode};
 pub use item_payment_list::{
-    ItemPaymentList, ItemPaymentListError, ItemPaymentListErrorCode,
-    ItemPaymentListResponse, ItemPaymentListResult,
+    ItemPaymentList, ItemPaymentListError, ItemPaymentListErrorCode, ItemPaymentListItem,
+    ItemPaymentListResponse,
 };
 pub use item_payment_pay::{
     ItemPaymentPay, ItemPaymentPayError, ItemPaymentPayErrorCode, ItemPaymentPayResponse,
@@ -2320,11 +2304,12 @@ pub use item_productrow_delete::{
 };
 pub use item_productrow_fields::{
     ItemProductrowFields, ItemProductrowFieldsError, ItemProductrowFieldsErrorCode,
-    ItemProductrowFieldsFields, ItemProductrowFieldsResponse,
+    ItemProductrowFieldsOwnerType, ItemProductrowFieldsResponse,
 };
 pub use item_productrow_get_available_for_payment::{
     ItemProductrowGetAvailableForPayment, ItemProductrowGetAvailableForPaymentError,
     ItemProductrowGetAvailableForPaymentErrorCode,
+    ItemProductrowGetAvailableForPaymentOwnerType,
     ItemProductrowGetAvailableForPaymentProductRow,
     ItemProductrowGetAvailableForPaymentResponse,
 };
@@ -2334,11 +2319,14 @@ pub use item_productrow_get::{
 };
 pub use item_productrow_list::{
     ItemProductrowList, ItemProductrowListError, ItemProductrowListErrorCode,
-    ItemProductrowListProductRow, ItemProductrowListResponse,
+    ItemProductrowListOrderEntry, ItemProductrowListOrderEntryOwnerType,
+    ItemProductrowListOwnerType, ItemProductrowListProductRow,
+    ItemProductrowListProductRowOwnerType, ItemProductrowListResponse,
 };
 pub use item_productrow_set::{
     ItemProductrowSet, ItemProductrowSetError, ItemProductrowSetErrorCode,
-    ItemProductrowSetResponse,
+    ItemProductrowSetOwnerType, ItemProductrowSetResponse,
+    ItemProductrowSetResponseProductRow,
 };
 pub use item_productrow_update::{
     ItemProductrowUpdate, ItemProductrowUpdateError, ItemProductrowUpdateErrorCode,
@@ -2368,40 +2356,27 @@ pub use userfield_types::{
 pub use type_add::{
     TypeAdd, TypeAddChild, TypeAddError, TypeAddErrorCode, TypeAddFields,
     TypeAddLinkedUserFields, TypeAddRelations, TypeAddResponse, TypeAddType,
-    TypeAddTypeRelationsChild,
+    TypeAddTypeLinkedUserFields, TypeAddTypeRelations, TypeAddTypeRelationsChild,
 };
 pub use type_delete::{
     TypeDelete, TypeDeleteError, TypeDeleteErrorCode, TypeDeleteResponse,
 };
 pub use type_fields::{
-    TypeFields, TypeFieldsCode, TypeFieldsCreatedBy, TypeFieldsCreatedTime,
-    TypeFieldsCustomSectionId, TypeFieldsEntityTypeId, TypeFieldsError,
-    TypeFieldsErrorCode, TypeFieldsFields, TypeFieldsId, TypeFieldsIsAutomationEnabled,
-    TypeFieldsIsBeginCloseDatesEnabled, TypeFieldsIsBizProcEnabled,
-    TypeFieldsIsCategoriesEnabled, TypeFieldsIsClientEnabled,
-    TypeFieldsIsDocumentsEnabled, TypeFieldsIsLinkWithProductsEnabled,
-    TypeFieldsIsMycompanyEnabled, TypeFieldsIsObserversEnabled,
-    TypeFieldsIsRecyclebinEnabled, TypeFieldsIsSetOpenPermissions,
-    TypeFieldsIsSourceEnabled, TypeFieldsIsStagesEnabled,
-    TypeFieldsIsUseInUserfieldEnabled, TypeFieldsResponse, TypeFieldsTitle,
-    TypeFieldsUpdatedBy, TypeFieldsUpdatedTime,
+    TypeFields, TypeFieldsError, TypeFieldsErrorCode, TypeFieldsFields,
+    TypeFieldsResponse,
 };
 pub use type_get_by_entity_type_id::{
-    TypeGetByEntityTypeId, TypeGetByEntityTypeIdChild, TypeGetByEntityTypeIdError,
-    TypeGetByEntityTypeIdErrorCode, TypeGetByEntityTypeIdLinkedUserFields,
-    TypeGetByEntityTypeIdParent, TypeGetByEntityTypeIdRelations,
-    TypeGetByEntityTypeIdResponse,
+    TypeGetByEntityTypeId, TypeGetByEntityTypeIdError, TypeGetByEntityTypeIdErrorCode,
 };
-pub use type_get::{
-    TypeGet, TypeGetChild, TypeGetError, TypeGetErrorCode, TypeGetLinkedUserFields,
-    TypeGetParent, TypeGetRelations, TypeGetResponse, TypeGetResult, TypeGetType,
-};
+pub use type_get::{TypeGet, TypeGetError, TypeGetErrorCode, TypeGetResponse};
 pub use type_list::{
-    TypeList, TypeListError, TypeListErrorCode, TypeListResponse, TypeListType,
+    TypeList, TypeListError, TypeListErrorCode, TypeListFilter, TypeListResponse,
+    TypeListType,
 };
 pub use type_update::{
     TypeUpdate, TypeUpdateChild, TypeUpdateError, TypeUpdateErrorCode, TypeUpdateFields,
     TypeUpdateLinkedUserFields, TypeUpdateRelations, TypeUpdateResponse, TypeUpdateType,
+    TypeUpdateTypeLinkedUserFields, TypeUpdateTypeRelations,
 };
 pub use on_crm_company_add::{
     OnCrmCompanyAdd, OnCrmCompanyAddAuth, OnCrmCompanyAddData, OnCrmCompanyAddFields,
@@ -3355,7 +3330,9 @@ impl<'c> Crm<'c> {
     pub fn currency_localizations_set(
         &self,
         id: impl Into<String>,
-        localizations: impl Into<BTreeMap<String, serde_json::Value>>,
+        localizations: impl Into<
+            BTreeMap<String, CurrencyLocalizationsSetLocalizationsEntry>,
+        >,
     ) -> crate::Call<'c, CurrencyLocalizationsSet> {
         crate::Call::new(self.client, CurrencyLocalizationsSet::new(id, localizations))
     }
@@ -5508,7 +5485,7 @@ impl<'c> Crm<'c> {
     /// crm.timeline.comment.list (`crm.timeline.comment.list`): see [`TimelineCommentList`].
     pub fn timeline_comment_list(
         &self,
-        filter: impl Into<BTreeMap<String, serde_json::Value>>,
+        filter: impl Into<BTreeMap<String, TimelineCommentListFilterEntry>>,
     ) -> crate::Call<'c, TimelineCommentList> {
         crate::Call::new(self.client, TimelineCommentList::new(filter))
     }
@@ -6106,7 +6083,7 @@ impl<'c> Crm<'c> {
     /// crm.item.productrow.list (`crm.item.productrow.list`): see [`ItemProductrowList`].
     pub fn item_productrow_list(
         &self,
-        filter: impl Into<BTreeMap<String, serde_json::Value>>,
+        filter: impl Into<BTreeMap<String, ItemProductrowListFilterEntry>>,
     ) -> crate::Call<'c, ItemProductrowList> {
         crate::Call::new(self.client, ItemProductrowList::new(filter))
     }

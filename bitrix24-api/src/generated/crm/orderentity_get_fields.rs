@@ -33,33 +33,13 @@ crate::method!(
 pub struct OrderentityGetFieldsResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
     ///
-    /// Keyed by field. The page does not describe the values.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// Keyed by field.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "orderEntity")]
-    pub order_entity: Option<BTreeMap<String, OrderentityGetFieldsOrderEntity>>,
+    pub order_entity: Option<BTreeMap<String, OrderentityGetFieldsOrderEntityEntry>>,
 }
 
-/// The `orderEntity` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrderentityGetFieldsOrderEntity {
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-}
+use super::shared::OrderentityGetFieldsOrderEntityEntry;
 
 /// The error codes `crm.orderentity.getFields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

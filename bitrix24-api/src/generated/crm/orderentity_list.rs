@@ -19,10 +19,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct OrderentityList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity)
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<OrderentityListSelect>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
@@ -46,18 +44,20 @@ pub struct OrderentityList {
     /// - `!=`
     /// - `!`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Keys:
-    /// - `asc`
-    /// - `desc` Possible values:
+    pub filter: Option<BTreeMap<String, OrderentityListFilterEntry>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Possible values:
+    /// - `asc`
+    /// - `desc`
+    ///
+    /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, OrderentityListOrderEntry>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -65,9 +65,9 @@ pub struct OrderentityList {
 
 crate::method!(
     OrderentityList = "crm.orderentity.list" in "crm", safe: true, OrderentityListResponse,
-    OrderentityListError; () { select: Vec<serde_json::Value>,
-    filter: BTreeMap<String, serde_json::Value>, order: BTreeMap<String, serde_json::Value>,
-    start: i64 }
+    OrderentityListError; () { select: Vec<OrderentityListSelect>,
+    filter: BTreeMap<String, OrderentityListFilterEntry>,
+    order: BTreeMap<String, OrderentityListOrderEntry>, start: i64 }
 );
 
 /// The `result` of `crm.orderentity.list`.
@@ -77,8 +77,6 @@ crate::method!(
 #[non_exhaustive]
 pub struct OrderentityListResponse {
     /// `orderEntity`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "orderEntity")]
     pub order_entity: Option<Vec<OrderentityListOrderEntity>>,
@@ -87,19 +85,28 @@ pub struct OrderentityListResponse {
     pub total: Option<i64>,
 }
 
-/// The `orderEntity` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrderentityListOrderEntity {
-    /// `orderId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub order_id: Option<i64>,
-    /// `ownerId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub owner_id: Option<i64>,
-}
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type OrderentityListOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type OrderentityListFilterEntryOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
+pub type OrderentityListOrderEntryOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
+
+/// This page's name for the shared [`OrderentityGetFieldsOrderEntityEntry`](super::shared::OrderentityGetFieldsOrderEntityEntry).
+pub type OrderentityListOrderEntity = super::shared::OrderentityGetFieldsOrderEntityEntry;
+
+/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
+pub type OrderentityListOrderEntityOwnerTypeId = super::shared::OrderentityGetFieldsOwnerTypeId;
+
+use super::shared::OrderentityListSelect;
+
+/// This page's name for the shared [`OrderentityListSelect`](super::shared::OrderentityListSelect).
+pub type OrderentityListFilterEntry = super::shared::OrderentityListSelect;
+
+/// This page's name for the shared [`OrderentityListSelect`](super::shared::OrderentityListSelect).
+pub type OrderentityListOrderEntry = super::shared::OrderentityListSelect;
 
 /// The error codes `crm.orderentity.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

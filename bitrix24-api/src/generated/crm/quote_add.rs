@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct QuoteAdd {
-    /// [details](QuoteAddFieldsEntry) The structure is below. Keyed by field. Keys:
+    /// [details](QuoteAddFieldsEntry) The structure is below. Keyed by field. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```json
+    /// - `value_n`
+    ///
+    /// ```json
     /// {
     ///     "field_1": "value_1",
     ///     "field_2": "value_2",

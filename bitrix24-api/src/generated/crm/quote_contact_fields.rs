@@ -20,33 +20,8 @@ crate::method!(
     QuoteContactFieldsResponse, QuoteContactFieldsError; () {}
 );
 
-/// The `result` of `crm.quote.contact.fields`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keys:
-/// - `field_n`
-/// - `value_n` ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...
-///     field_n: value_n,
-/// }
-/// ```
-///
-/// Any JSON: the page does not describe this object.
-pub type QuoteContactFieldsResponse = QuoteContactFieldsResult;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type QuoteContactFieldsSort = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type QuoteContactFieldsIsPrimary = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type QuoteContactFieldsContactId = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`Result`](super::shared::Result).
-pub type QuoteContactFieldsResult = super::shared::Result;
+/// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
+pub type QuoteContactFieldsResponse = super::shared::AutomatedsolutionFieldsResult;
 
 /// The error codes `crm.quote.contact.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

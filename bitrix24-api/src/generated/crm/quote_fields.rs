@@ -17,16 +17,17 @@ use crate::wire;
 #[non_exhaustive]
 pub struct QuoteFields {}
 crate::method!(
-    QuoteFields = "crm.quote.fields" in "crm", safe: true, QuoteFieldsResponse as wire::List,
-    QuoteFieldsError; () {}
+    QuoteFields = "crm.quote.fields" in "crm", safe: true, QuoteFieldsResponse as
+    wire::List<wire::EmptyAsDefault>, QuoteFieldsError; () {}
 );
 
 /// The `result` of `crm.quote.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
-///
-/// A list of any JSON: the page does not describe its items.
-pub type QuoteFieldsResponse = Vec<serde_json::Value>;
+pub type QuoteFieldsResponse = Vec<QuoteFieldsItem>;
+
+/// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
+pub type QuoteFieldsItem = super::shared::AutomatedsolutionFieldsResult;
 
 /// The error codes `crm.quote.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

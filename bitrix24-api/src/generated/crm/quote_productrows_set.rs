@@ -21,7 +21,9 @@ pub struct QuoteProductrowsSet {
     pub id: i64,
     /// [details](QuoteProductrowsSetRow) The structure is below. Keyed by field. Keys:
     /// - `field_n`
-    /// - `value_n` ```json
+    /// - `value_n`
+    ///
+    /// ```json
     /// {
     ///     "field_1": "value_1",
     ///     "field_2": "value_2",
@@ -43,7 +45,9 @@ pub type QuoteProductrowsSetResponse = bool;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html#parameter-rows) The structure is below. Keyed by field. Keys:
 /// - `field_n`
-/// - `value_n` ```json
+/// - `value_n`
+///
+/// ```json
 /// {
 ///     "field_1": "value_1",
 ///     "field_2": "value_2",

@@ -20,9 +20,11 @@ use crate::wire;
 pub struct QuoteUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](QuoteUpdateFields) The structure is below. Keyed by field. Keys:
+    /// [details](QuoteUpdateFields) The structure is below. Keyed by field. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```json
+    /// - `value_n`
+    ///
+    /// ```json
     /// {
     ///     "field_1": "value_1",
     ///     "field_2": "value_2",
@@ -44,9 +46,11 @@ crate::method!(
 /// The `result` of `crm.quote.update`.
 pub type QuoteUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```json
+/// - `value_n`
+///
+/// ```json
 /// {
 ///     "field_1": "value_1",
 ///     "field_2": "value_2",

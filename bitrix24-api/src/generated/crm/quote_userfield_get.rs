@@ -29,8 +29,8 @@ crate::method!(
 /// Any JSON: the page does not describe this object.
 pub type QuoteUserfieldGetResponse = QuoteUserfieldGetResult;
 
-/// This page's name for the shared [`Settings`](super::shared::Settings).
-pub type QuoteUserfieldGetSettings = super::shared::Settings;
+/// This page's name for the shared [`CompanyUserfieldGetSettings`](super::shared::CompanyUserfieldGetSettings).
+pub type QuoteUserfieldGetSettings = super::shared::CompanyUserfieldGetSettings;
 
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type QuoteUserfieldGetEditFormLabel = super::shared::CompanyUserfieldGetEditFormLabel;
@@ -47,8 +47,8 @@ pub type QuoteUserfieldGetErrorMessage = super::shared::CompanyUserfieldGetEditF
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type QuoteUserfieldGetHelpMessage = super::shared::CompanyUserfieldGetEditFormLabel;
 
-/// This page's name for the shared [`CompanyUserfieldGetResult`](super::shared::CompanyUserfieldGetResult).
-pub type QuoteUserfieldGetResult = super::shared::CompanyUserfieldGetResult;
+/// This page's name for the shared [`Result`](super::shared::Result).
+pub type QuoteUserfieldGetResult = super::shared::Result;
 
 /// The error codes `crm.quote.userfield.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

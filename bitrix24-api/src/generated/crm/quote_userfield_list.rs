@@ -21,12 +21,16 @@ pub struct QuoteUserfieldList {
     /// Sample: `{
     ///     "SORT": "ASC",
     ///     "ID": "ASC"
-    /// }`. Keys:
+    /// }`.
+    ///
+    /// Objects. Keys:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`
     /// - `XML_ID`
-    /// - `SORT` ```
+    /// - `SORT`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -44,17 +48,20 @@ crate::method!(
     order: QuoteUserfieldListOrder }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type QuoteUserfieldListResponse = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type QuoteUserfieldListResponse = super::shared::CompanyUserfieldListResponse;
 
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type QuoteUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type QuoteUserfieldListOrder = super::shared::Order;
+/// This page's name for the shared [`CompanyUserfieldListOrder`](super::shared::CompanyUserfieldListOrder).
+pub type QuoteUserfieldListOrder = super::shared::CompanyUserfieldListOrder;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type QuoteUserfieldListShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`Lang`](super::shared::Lang).
+pub type QuoteUserfieldListLang = super::shared::Lang;
 
 /// The error codes `crm.quote.userfield.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

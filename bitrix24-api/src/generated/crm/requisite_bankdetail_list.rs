@@ -46,9 +46,11 @@ pub struct RequisiteBankdetailList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisiteBankdetailListFilterEntry>>,
-    /// [details](RequisiteBankdetailListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisiteBankdetailListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///
@@ -73,8 +75,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html#fields)
 pub type RequisiteBankdetailListResponse = Vec<RequisiteBankdetailListItem>;
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type RequisiteBankdetailListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type RequisiteBankdetailListItem = super::shared::CompanyUserfieldListResponse;
 
 use super::shared::RequisiteBankdetailListSelect;
 

@@ -24,12 +24,7 @@ crate::method!(
     RequisiteGetError; (id: i64) {}
 );
 
-/// The `result` of `crm.requisite.get`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
-///
-/// Any JSON: the page does not describe this object.
-pub type RequisiteGetResponse = serde_json::Value;
+use super::shared::RequisiteGetResponse;
 
 /// The error codes `crm.requisite.get` documents; `Other` keeps any other code as it arrived.
 ///

@@ -46,9 +46,11 @@ pub struct RequisiteLinkList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisiteLinkListFilterEntry>>,
-    /// [details](RequisiteLinkListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisiteLinkListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///
@@ -72,8 +74,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
 pub type RequisiteLinkListResponse = Vec<RequisiteLinkListItem>;
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type RequisiteLinkListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type RequisiteLinkListItem = super::shared::CompanyUserfieldListResponse;
 
 use super::shared::RequisiteLinkListSelect;
 

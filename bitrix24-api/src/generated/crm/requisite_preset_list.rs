@@ -46,9 +46,11 @@ pub struct RequisitePresetList {
     /// Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, RequisitePresetListFilterEntry>>,
-    /// [details](RequisitePresetListOrderEntry) Keyed by field. Keys:
+    /// [details](RequisitePresetListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///
@@ -73,8 +75,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
 pub type RequisitePresetListResponse = Vec<RequisitePresetListItem>;
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type RequisitePresetListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type RequisitePresetListItem = super::shared::CompanyUserfieldListResponse;
 
 use super::shared::RequisitePresetListSelect;
 

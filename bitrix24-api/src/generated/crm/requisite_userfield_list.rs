@@ -87,7 +87,9 @@ pub struct RequisiteUserfieldListFilterEntry {
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_in_list: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -129,8 +131,8 @@ crate::request!(
     settings: serde_json::Value }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type RequisiteUserfieldListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type RequisiteUserfieldListItem = super::shared::CompanyUserfieldListResponse;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type RequisiteUserfieldListShowFilter = super::shared::ShowFilter;

@@ -2,6 +2,7 @@
 
 //! Types that several `crm.*` methods and events define alike, defined once; each keeps its own name for them as an alias.
 
+use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
@@ -44,7 +45,7 @@ pub struct AutomatedsolutionAutomatedSolution {
 
 /// The `result` object, as the page's example shows it.
 ///
-/// Shared by `crm.automatedsolution.fields`, `crm.item.fields`, `crm.type.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.automatedsolution.fields`, `crm.company.contact.fields`, `crm.contact.company.fields`, `crm.currency.fields`, `crm.deal.contact.fields`, `crm.deal.fields`, `crm.quote.contact.fields`, `crm.quote.fields`, `crm.item.fields`, `crm.type.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -100,7 +101,7 @@ pub struct EnumItem {
 
 /// The `ID` object, as the page's example shows it.
 ///
-/// Shared by `crm.enum.fields`, `crm.multifield.fields`, `crm.company.contact.fields`, `crm.company.fields`, `crm.contact.company.fields`, `crm.contact.fields`, `crm.currency.fields`, `crm.currency.localizations.fields`, `crm.deal.contact.fields`, `crm.deal.fields`, `crm.deal.recurring.fields`, `crm.lead.fields`, `crm.lead.contact.fields`, `crm.quote.contact.fields`, `crm.address.fields`, `crm.requisite.bankdetail.fields`, `crm.requisite.link.fields`, `crm.requisite.preset.fields`, `crm.requisite.preset.field.fields`, `crm.status.fields`, `crm.activity.fields`, `crm.timeline.comment.fields`, `crm.item.productrow.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.enum.fields`, `crm.multifield.fields`, `crm.company.fields`, `crm.contact.fields`, `crm.deal.recurring.fields`, `crm.lead.fields`, `crm.lead.contact.fields`, `crm.address.fields`, `crm.requisite.bankdetail.fields`, `crm.requisite.link.fields`, `crm.requisite.preset.fields`, `crm.requisite.preset.field.fields`, `crm.requisite.fields`, `crm.status.fields`, `crm.activity.fields`, `crm.timeline.comment.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -129,9 +130,11 @@ pub struct EnumFieldsId {
     pub title: Option<String>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html#parameter-fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html#parameter-fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -178,25 +181,6 @@ pub struct Fields {
 
 crate::request!(Fields(contact_id: serde_json::Value) {});
 
-/// The `result` object, as the page's example shows it.
-///
-/// Shared by `crm.company.contact.fields`, `crm.deal.contact.fields`, `crm.lead.contact.fields`, `crm.quote.contact.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct Result {
-    /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub sort: Option<EnumFieldsId>,
-    /// `IS_PRIMARY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub is_primary: Option<EnumFieldsId>,
-    /// `CONTACT_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub contact_id: Option<EnumFieldsId>,
-}
-
 /// The `result` object.
 ///
 /// Shared by `crm.company.contact.items.get`, `crm.deal.contact.items.get`, `crm.quote.contact.items.get`: the same shape on each page; these docs are from the first.
@@ -221,7 +205,7 @@ pub struct Item {
 
 /// The `COMPANY_TYPE` object, as the page's example shows it.
 ///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.deal.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -255,12 +239,12 @@ pub struct CompanyFieldsCompanyType {
 
 /// The `settings` object, as the page's example shows it.
 ///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.deal.fields`, `crm.lead.fields`, `crm.item.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct CompanyFieldsSettings {
+pub struct Settings {
     /// `parentEntityTypeId`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "parentEntityTypeId")]
@@ -269,7 +253,7 @@ pub struct CompanyFieldsSettings {
 
 /// The `LEAD_ID` object, as the page's example shows it.
 ///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.deal.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -298,20 +282,124 @@ pub struct CompanyFieldsLeadId {
     pub title: Option<String>,
     /// `settings`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<CompanyFieldsSettings>,
+    pub settings: Option<Settings>,
 }
 
-/// The `result` object.
+/// Objects. Keys:
+/// - `field_n`
+/// - `value_n`
 ///
-/// Shared by `crm.company.list`, `crm.company.userfield.list`, `crm.currency.list`, `crm.deal.userfield.list`, `crm.documentgenerator.template.list`, `crm.lead.userfield.list`, `crm.vat.list`, `crm.quote.userfield.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.list`, `crm.requisite.userfield.list`, `crm.status.list`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
+/// ```
+/// {
+///     field_1: value_1,
+///     field_2: value_2,
+///     ...,
+///     field_n: value_n,
+/// }
+/// ```
+///
+/// Possible values:
+/// - `>=`
+/// - `>`
+/// - `<=`
+/// - `<`
+/// - `@`
+/// - `!@`
+/// - `%`
+/// - `=%`
+/// - `"mol%"`
+/// - `"%mol"`
+/// - `"%mol%"`
+/// - `%=`
+/// - `=`
+/// - `!=`
+/// - `!`
+///
+/// Shared by `crm.company.list`, `crm.contact.list`, `crm.deal.list`, `crm.deal.recurring.list`, `crm.documentgenerator.document.list`, `crm.documentgenerator.template.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CompanyListFilter {
+    /// `field_n`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_n: Option<serde_json::Value>,
+    /// `value_n`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_n: Option<serde_json::Value>,
+}
+
+crate::request!(CompanyListFilter() { field_n: serde_json::Value, value_n: serde_json::Value });
+
+/// Objects. Keys:
+/// - `field_n`
+/// - `value_n`
+/// - `ASC`
+/// - `DESC`
+///
+/// ```
+/// {
+///     field_1: value_1,
+///     field_2: value_2,
+///     ...,
+///     field_n: value_n,
+/// }
+/// ```
+///
+/// Shared by `crm.company.list`, `crm.contact.list`, `crm.contact.userfield.list`, `crm.deal.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct Order {
+    /// `field_n`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "field_n", skip_serializing_if = "Option::is_none")]
+    pub field_n: Option<serde_json::Value>,
+    /// `value_n`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "value_n", skip_serializing_if = "Option::is_none")]
+    pub value_n: Option<serde_json::Value>,
+    /// `ASC`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asc: Option<serde_json::Value>,
+    /// `DESC`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desc: Option<serde_json::Value>,
+}
+
+crate::request!(
+    Order() { field_n: serde_json::Value, value_n: serde_json::Value, asc: serde_json::Value,
+    desc: serde_json::Value }
+);
+
+/// The `PHONE` object, as the page's example shows it.
+///
+/// Shared by `crm.company.list`, `crm.contact.get`, `crm.contact.list`, `crm.lead.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CompanyListItem {
-    /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
+pub struct CompanyListPhone {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `VALUE_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value_type: Option<String>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub type_id: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-add.html#parameter-fields) The structure is below.
@@ -357,19 +445,25 @@ pub struct CompanyUserfieldAddFields {
     /// Any JSON: the page allows `string|lang_map`, which no one Rust type covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_message: Option<serde_json::Value>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -386,19 +480,25 @@ pub struct CompanyUserfieldAddFields {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -429,7 +529,9 @@ pub struct List {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -449,7 +551,7 @@ crate::request!(List() { value: String, sort: i64, def: bool, xml_id: String });
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct Settings {
+pub struct CompanyUserfieldGetSettings {
     /// `SIZE`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub size: Option<i64>,
@@ -547,7 +649,7 @@ pub struct CompanyUserfieldGetEditFormLabel {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CompanyUserfieldGetResult {
+pub struct Result {
     /// `ID`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
@@ -585,7 +687,7 @@ pub struct CompanyUserfieldGetResult {
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<Settings>,
+    pub settings: Option<CompanyUserfieldGetSettings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<CompanyUserfieldGetEditFormLabel>,
@@ -601,6 +703,21 @@ pub struct CompanyUserfieldGetResult {
     /// `HELP_MESSAGE`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub help_message: Option<CompanyUserfieldGetEditFormLabel>,
+}
+
+/// The `result` of `crm.company.userfield.list`.
+///
+/// The structure is below.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.documentgenerator.template.list`, `crm.lead.userfield.list`, `crm.vat.list`, `crm.quote.userfield.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.userfield.list`, `crm.status.list`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CompanyUserfieldListResponse {
+    /// `total`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub total: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html#filterable) The structure is below.
@@ -626,13 +743,17 @@ pub struct Filter {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -653,7 +774,9 @@ pub struct Filter {
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_in_list: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -664,31 +787,37 @@ pub struct Filter {
     /// - `LIST_COLUMN_LABEL`
     /// - `LIST_FILTER_LABEL`
     /// - `ERROR_MESSAGE`
-    /// - `HELP_MESSAGE` Possible values:
+    /// - `HELP_MESSAGE`
+    ///
+    /// Possible values:
     /// - `EDIT_FORM_LABEL`
     /// - `LIST_COLUMN_LABEL`
     /// - `LIST_FILTER_LABEL`
     /// - `ERROR_MESSAGE`
     /// - `HELP_MESSAGE`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<Lang>,
 }
 
 crate::request!(
     Filter() { id: i64, field_name: String, user_type_id: String, xml_id: String, sort: i64,
     multiple: bool, mandatory: bool, show_filter: ShowFilter, show_in_list: bool,
-    edit_in_list: bool, is_searchable: bool, lang: String }
+    edit_in_list: bool, is_searchable: bool, lang: Lang }
 );
 
 /// Sample: `{
 ///     "SORT": "ASC",
 ///     "ID": "ASC"
-/// }`. Keys:
+/// }`.
+///
+/// Objects. Keys:
 /// - `ID`
 /// - `FIELD_NAME`
 /// - `USER_TYPE_ID`
 /// - `XML_ID`
-/// - `SORT` ```
+/// - `SORT`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -701,7 +830,7 @@ crate::request!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct Order {
+pub struct CompanyUserfieldListOrder {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -710,7 +839,7 @@ pub struct Order {
     pub id: Option<String>,
 }
 
-crate::request!(Order() { sort: String, id: String });
+crate::request!(CompanyUserfieldListOrder() { sort: String, id: String });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html#parameter-fields) The structure is below.
 ///
@@ -720,13 +849,17 @@ crate::request!(Order() { sort: String, id: String });
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldUpdateFields {
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -746,19 +879,25 @@ pub struct CompanyUserfieldUpdateFields {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_in_list: Option<bool>,
-    /// Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]
@@ -799,9 +938,11 @@ crate::request!(
     help_message: serde_json::Value }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-add.html#parameter-fields) The structure is below. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-add.html#parameter-fields) The structure is below. Objects. Keys:
 /// - `field_n`
-/// - `value_n` ```
+/// - `value_n`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
@@ -835,7 +976,7 @@ crate::request!(
 
 /// The `COMPANY_ID` object, as the page's example shows it.
 ///
-/// Shared by `crm.contact.fields`, `crm.deal.fields`, `crm.lead.fields`, `crm.activity.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.contact.fields`, `crm.lead.fields`, `crm.activity.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -865,44 +1006,6 @@ pub struct ContactFieldsCompanyId {
     /// `title`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub title: Option<String>,
-}
-
-/// The `PHONE` object, as the page's example shows it.
-///
-/// Shared by `crm.contact.get`, `crm.lead.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct ContactGetPhone {
-    /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `VALUE_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub value_type: Option<String>,
-    /// `VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub value: Option<String>,
-    /// `TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub type_id: Option<String>,
-}
-
-/// The `result` object.
-///
-/// Shared by `crm.contact.list`, `crm.deal.list`, `crm.deal.recurring.list`, `crm.lead.list`, `crm.quote.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ContactListItem {
-    /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
-    /// `next`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub next: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-params) The structure is below.
@@ -1029,35 +1132,190 @@ crate::request!(
     hide_zero: String, thousands_sep: String, thousands_variant: String }
 );
 
-/// The `de` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
 ///
-/// Shared by `crm.currency.get`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.currency.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyListLid {
+    /// `DECIMALS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_string: Option<String>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands_sep: Option<String>,
+    /// Keys:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    ///
+    /// Possible values:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands_variant: Option<CurrencyListThousandsVariant>,
+}
+
+crate::request!(
+    CurrencyListLid() { decimals: i64, dec_point: String, format_string: String, full_name: String,
+    hide_zero: bool, thousands_sep: String, thousands_variant: CurrencyListThousandsVariant }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
+///
+/// Shared by `crm.currency.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CurrencyGetDe {
-    /// `FORMAT_STRING`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub full_name: Option<String>,
-    /// `DEC_POINT`, as the page's example shows it.
+pub struct CurrencyListItemLid {
+    /// `DECIMALS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub dec_point: Option<String>,
-    /// `THOUSANDS_SEP`, as the page's example shows it.
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub format_string: Option<String>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency)
+    #[serde_as(as = "Option<wire::Str>")]
+    pub full_name: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub thousands_sep: Option<String>,
-    /// `DECIMALS`, as the page's example shows it.
+    /// Keys:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    ///
+    /// Possible values:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    pub thousands_variant: Option<CurrencyListThousandsVariant>,
+}
+
+/// The `result` of `crm.currency.localizations.fields`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
+///
+/// Shared by `crm.currency.localizations.fields`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyLocalizationsResponse {
+    /// `DECIMALS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
-    pub decimals: Option<String>,
-    /// `THOUSANDS_VARIANT`, as the page's example shows it.
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
-    pub thousands_variant: Option<String>,
-    /// `HIDE_ZERO`, as the page's example shows it.
+    pub format_string: Option<String>,
+    /// [details](CurrencyLocalizationsFullName)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub full_name: Option<CurrencyLocalizationsFullName>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub hide_zero: Option<bool>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
-    pub hide_zero: Option<String>,
+    pub thousands_sep: Option<String>,
+    /// Keys:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    ///
+    /// Possible values:
+    /// - `N`
+    /// - `C`
+    /// - `D`
+    /// - `S`
+    /// - `B`
+    pub thousands_variant: Option<CurrencyListThousandsVariant>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency)
+///
+/// Shared by `crm.currency.localizations.fields`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyLocalizationsFullName {
+    /// `AMOUNT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub amount: Option<f64>,
+    /// `AMOUNT_CNT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub amount_cnt: Option<i64>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub base: Option<bool>,
+    /// `CURRENCY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub currency: Option<String>,
+    /// `DATE_UPDATE`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub date_update: Option<String>,
+    /// `SORT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency_localization)
+    #[serde_as(as = "Option<wire::Str>")]
+    pub lid: Option<String>,
+    /// `DECIMALS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub format_string: Option<String>,
+    /// `FULL_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub full_name: Option<String>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub thousands_sep: Option<String>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#lang-ids) Keyed by lang.
+    ///
+    /// Keyed by lang. The page does not describe the values.
+    #[serde_as(as = "Option<wire::Map>")]
+    pub lang: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#params)
@@ -1220,6 +1478,92 @@ crate::request!(
     offset_closedate_value: i64 }
 );
 
+/// The `result` of `crm.deal.recurring.get`.
+///
+/// Shared by `crm.deal.recurring.get`, `crm.deal.recurring.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DealRecurringGetResponse {
+    /// `ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `DEAL_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub deal_id: Option<i64>,
+    /// `BASED_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub based_id: Option<i64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub active: Option<bool>,
+    /// `NEXT_EXECUTION`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub next_execution: Option<String>,
+    /// `LAST_EXECUTION`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub last_execution: Option<String>,
+    /// `COUNTER_REPEAT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub counter_repeat: Option<i64>,
+    /// `START_DATE`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub start_date: Option<String>,
+    /// `CATEGORY_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub category_id: Option<String>,
+    /// `IS_LIMIT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_limit: Option<String>,
+    /// `LIMIT_REPEAT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub limit_repeat: Option<i64>,
+    /// `LIMIT_DATE`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub limit_date: Option<String>,
+    /// [details](DealRecurringGetParams)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub params: Option<DealRecurringGetParams>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#params-fields)
+///
+/// Shared by `crm.deal.recurring.get`, `crm.deal.recurring.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DealRecurringGetParams {
+    /// `MODE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mode: Option<String>,
+    /// `MULTIPLE_TYPE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple_type: Option<String>,
+    /// `MULTIPLE_INTERVAL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub multiple_interval: Option<i64>,
+    /// `SINGLE_BEFORE_START_DATE_TYPE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub single_before_start_date_type: Option<String>,
+    /// `SINGLE_BEFORE_START_DATE_VALUE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub single_before_start_date_value: Option<i64>,
+    /// `OFFSET_BEGINDATE_TYPE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub offset_begindate_type: Option<String>,
+    /// `OFFSET_BEGINDATE_VALUE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub offset_begindate_value: Option<i64>,
+    /// `OFFSET_CLOSEDATE_TYPE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub offset_closedate_type: Option<String>,
+    /// `OFFSET_CLOSEDATE_VALUE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub offset_closedate_value: Option<i64>,
+}
+
 /// The `EDIT_FORM_LABEL` object, as the page's example shows it.
 ///
 /// Shared by `crm.deal.userfield.get`, `crm.lead.userfield.get`: the same shape on each page; these docs are from the first.
@@ -1338,7 +1682,7 @@ pub struct DealUserfieldGetResult {
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<Settings>,
+    pub settings: Option<CompanyUserfieldGetSettings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<DealUserfieldGetEditFormLabel>,
@@ -2133,6 +2477,526 @@ crate::request!(
     in_short_list: bool }
 );
 
+/// The `result` of `crm.requisite.get`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
+///
+/// Shared by `crm.requisite.get`, `crm.requisite.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisiteGetResponse {
+    /// `ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_id: Option<i64>,
+    /// `PRESET_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub preset_id: Option<i64>,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub date_modify: Option<String>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    pub created_by_id: Option<serde_json::Value>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    pub modify_by_id: Option<serde_json::Value>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `CODE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub code: Option<String>,
+    /// `XML_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `ORIGINATOR_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub originator_id: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub active: Option<bool>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub address_only: Option<bool>,
+    /// `SORT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// `RQ_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_second_name: Option<String>,
+    /// `RQ_COMPANY_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_company_id: Option<String>,
+    /// `RQ_COMPANY_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_company_full_name: Option<String>,
+    /// `RQ_COMPANY_REG_DATE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_company_reg_date: Option<String>,
+    /// `RQ_DIRECTOR`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_director: Option<String>,
+    /// `RQ_ACCOUNTANT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_contact: Option<String>,
+    /// `RQ_EMAIL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_email: Option<String>,
+    /// `RQ_PHONE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_phone: Option<String>,
+    /// `RQ_FAX`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_fax: Option<String>,
+    /// `RQ_IDENT_TYPE`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `crm_status` is not one we know.
+    pub rq_ident_type: Option<serde_json::Value>,
+    /// `RQ_IDENT_DOC`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc: Option<String>,
+    /// `RQ_IDENT_DOC_SER`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_ser: Option<String>,
+    /// `RQ_IDENT_DOC_NUM`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_num: Option<String>,
+    /// `RQ_IDENT_DOC_PERS_NUM`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_pers_num: Option<String>,
+    /// `RQ_IDENT_DOC_DATE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_date: Option<String>,
+    /// `RQ_IDENT_DOC_ISSUED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ident_doc_dep_code: Option<String>,
+    /// `RQ_INN`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_inn: Option<String>,
+    /// `RQ_KPP`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_kpp: Option<String>,
+    /// `RQ_USRLE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ifns: Option<String>,
+    /// `RQ_OGRN`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ogrn: Option<String>,
+    /// `RQ_OGRNIP`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_ogrnip: Option<String>,
+    /// `RQ_OKPO`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_okpo: Option<String>,
+    /// `RQ_OKTMO`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_oktmo: Option<String>,
+    /// `RQ_OKVED`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_okved: Option<String>,
+    /// `RQ_EDRPOU`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_bin: Option<String>,
+    /// `RQ_ST_CERT_SER`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_st_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_st_cert_date: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub rq_vat_payer: Option<bool>,
+    /// `RQ_VAT_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_vat_id: Option<String>,
+    /// `RQ_VAT_CERT_SER`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_vat_cert_date: Option<String>,
+    /// `RQ_RESIDENCE_COUNTRY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub rq_cpf: Option<String>,
+    /// Keys documented as `UF_CRM_...`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
+///
+/// Shared by `crm.requisite.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisiteListSelect {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: the page names it without a description.
+    pub entity_type_id: i64,
+    /// `ENTITY_ID`: the page names it without a description.
+    pub entity_id: i64,
+    /// `PRESET_ID`: the page names it without a description.
+    pub preset_id: i64,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_modify: Option<String>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<serde_json::Value>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modify_by_id: Option<serde_json::Value>,
+    /// `NAME`: the page names it without a description.
+    pub name: String,
+    /// `CODE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `XML_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `ORIGINATOR_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_only: Option<bool>,
+    /// `SORT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `RQ_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_second_name: Option<String>,
+    /// `RQ_COMPANY_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_id: Option<String>,
+    /// `RQ_COMPANY_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_full_name: Option<String>,
+    /// `RQ_COMPANY_REG_DATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_reg_date: Option<String>,
+    /// `RQ_DIRECTOR`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_director: Option<String>,
+    /// `RQ_ACCOUNTANT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_contact: Option<String>,
+    /// `RQ_EMAIL`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_email: Option<String>,
+    /// `RQ_PHONE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_phone: Option<String>,
+    /// `RQ_FAX`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_fax: Option<String>,
+    /// `RQ_IDENT_TYPE`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `crm_status` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_type: Option<serde_json::Value>,
+    /// `RQ_IDENT_DOC`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc: Option<String>,
+    /// `RQ_IDENT_DOC_SER`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_ser: Option<String>,
+    /// `RQ_IDENT_DOC_NUM`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_num: Option<String>,
+    /// `RQ_IDENT_DOC_PERS_NUM`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_pers_num: Option<String>,
+    /// `RQ_IDENT_DOC_DATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_date: Option<String>,
+    /// `RQ_IDENT_DOC_ISSUED_BY`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_dep_code: Option<String>,
+    /// `RQ_INN`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_inn: Option<String>,
+    /// `RQ_KPP`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_kpp: Option<String>,
+    /// `RQ_USRLE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ifns: Option<String>,
+    /// `RQ_OGRN`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ogrn: Option<String>,
+    /// `RQ_OGRNIP`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ogrnip: Option<String>,
+    /// `RQ_OKPO`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_okpo: Option<String>,
+    /// `RQ_OKTMO`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_oktmo: Option<String>,
+    /// `RQ_OKVED`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_okved: Option<String>,
+    /// `RQ_EDRPOU`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bin: Option<String>,
+    /// `RQ_ST_CERT_SER`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_date: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_payer: Option<bool>,
+    /// `RQ_VAT_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_id: Option<String>,
+    /// `RQ_VAT_CERT_SER`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_date: Option<String>,
+    /// `RQ_RESIDENCE_COUNTRY`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_cpf: Option<String>,
+    /// Keys documented as `UF_CRM_...`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+crate::request!(
+    RequisiteListSelect(entity_type_id: i64, entity_id: i64, preset_id: i64, name: String) {
+    id: i64, date_create: String, date_modify: String, created_by_id: serde_json::Value,
+    modify_by_id: serde_json::Value, code: String, xml_id: String, originator_id: String,
+    active: bool, address_only: bool, sort: i64, rq_name: String, rq_first_name: String,
+    rq_last_name: String, rq_second_name: String, rq_company_id: String, rq_company_name: String,
+    rq_company_full_name: String, rq_company_reg_date: String, rq_director: String,
+    rq_accountant: String, rq_ceo_name: String, rq_ceo_work_pos: String, rq_contact: String,
+    rq_email: String, rq_phone: String, rq_fax: String, rq_ident_type: serde_json::Value,
+    rq_ident_doc: String, rq_ident_doc_ser: String, rq_ident_doc_num: String,
+    rq_ident_doc_pers_num: String, rq_ident_doc_date: String, rq_ident_doc_issued_by: String,
+    rq_ident_doc_dep_code: String, rq_inn: String, rq_kpp: String, rq_usrle: String,
+    rq_ifns: String, rq_ogrn: String, rq_ogrnip: String, rq_okpo: String, rq_oktmo: String,
+    rq_okved: String, rq_edrpou: String, rq_drfo: String, rq_kbe: String, rq_iin: String,
+    rq_bin: String, rq_st_cert_ser: String, rq_st_cert_num: String, rq_st_cert_date: String,
+    rq_vat_payer: bool, rq_vat_id: String, rq_vat_cert_ser: String, rq_vat_cert_num: String,
+    rq_vat_cert_date: String, rq_residence_country: String, rq_base_doc: String, rq_regon: String,
+    rq_krs: String, rq_pesel: String, rq_legal_form: String, rq_siret: String, rq_siren: String,
+    rq_capital: String, rq_rcs: String, rq_cnpj: String, rq_state_reg: String, rq_mnpl_reg: String,
+    rq_cpf: String } rest extra
+);
+
+impl RequisiteListSelect {
+    /// Keys documented as `UF_CRM_...`, and any other key the page does not name.
+    pub fn extra(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
 /// The `EDIT_FORM_LABEL` object, as the page's example shows it.
 ///
 /// Shared by `crm.requisite.userfield.get`: the same shape on each page; these docs are from the first.
@@ -2432,6 +3296,22 @@ crate::request!(
     TimelineBindingsBindFields(owner_id: i64, entity_id: i64, entity_type: TimelineEntityType) {}
 );
 
+/// One value of `filter`.
+///
+/// Shared by `crm.timeline.comment.list`, `crm.orderentity.list`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TimelineCommentListFilterEntry {
+    /// **User Field Object Type**
+    /// `userFieldEntityId`
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "Object Type", skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<serde_json::Value>,
+}
+
+crate::request!(TimelineCommentListFilterEntry() { object_type: serde_json::Value });
+
 /// The `result` of `crm.timeline.layout.blocks.delete`.
 ///
 /// Shared by `crm.timeline.layout.blocks.delete`, `crm.timeline.layout.blocks.set`: the same shape on each page; these docs are from the first.
@@ -2568,78 +3448,28 @@ pub struct CategoryResponse {
     pub code: Option<String>,
 }
 
-/// The `companyId` object, as the page's example shows it.
+/// The `result` of `crm.item.fields`.
 ///
-/// Shared by `crm.item.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.item.fields`, `crm.type.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
-pub struct ItemFieldsCompanyId {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_dynamic: Option<bool>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `settings`, as the page's example shows it.
+pub struct ItemFieldsResponse {
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Objects. Keys:
+    /// - `field_n`
+    /// - `value_n`
+    ///
+    /// ```
+    /// {
+    ///     field_1: value_1,
+    ///     field_2: value_2,
+    ///     ...
+    ///     field_n: value_n,
+    /// }
+    /// ```
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<CompanyFieldsSettings>,
-    /// `upperName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub upper_name: Option<String>,
-}
-
-/// The `stageId` object, as the page's example shows it.
-///
-/// Shared by `crm.item.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ItemFieldsStageId {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_dynamic: Option<bool>,
-    /// `statusType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status_type: Option<String>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `upperName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub upper_name: Option<String>,
+    pub fields: Option<AutomatedsolutionFieldsResult>,
 }
 
 /// The `fields` object.
@@ -2661,6 +3491,393 @@ pub struct OrderentityFields {
 
 crate::request!(
     OrderentityFields(order_id: serde_json::Value, owner_type_id: i64, owner_id: i64) {}
+);
+
+/// One value of `orderEntity`.
+///
+/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct OrderentityGetFieldsOrderEntityEntry {
+    /// `OWNER_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub owner_id: Option<i64>,
+    /// [details](OrderentityGetFieldsOwnerTypeId)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub owner_type_id: Option<OrderentityGetFieldsOwnerTypeId>,
+    /// `ORDER_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `sale_order.id` is not one we know.
+    pub order_id: Option<serde_json::Value>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html#object_type)
+///
+/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`, `crm.item.productrow.fields`, `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OrderentityGetFieldsOwnerTypeId {
+    /// **User Field Object Type**
+    /// `userFieldEntityId`
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "Object Type")]
+    pub object_type: Option<serde_json::Value>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity)
+///
+/// Shared by `crm.orderentity.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct OrderentityListSelect {
+    /// `OWNER_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// [details](TimelineCommentListFilterEntry)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type_id: Option<TimelineCommentListFilterEntry>,
+    /// `ORDER_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `sale_order.id` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<serde_json::Value>,
+}
+
+crate::request!(
+    OrderentityListSelect() { owner_id: i64, owner_type_id: TimelineCommentListFilterEntry,
+    order_id: serde_json::Value }
+);
+
+/// The `result` of `crm.item.payment.get`.
+///
+/// Shared by `crm.item.payment.get`, `crm.item.payment.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ItemPaymentGetResponse {
+    /// `id`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `accountNumber`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub account_number: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub paid: Option<bool>,
+    /// `datePaid`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub date_paid: Option<String>,
+    /// `empPaidId`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub emp_paid_id: Option<i64>,
+    /// `paySystemId`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub pay_system_id: Option<i64>,
+    /// `sum`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub sum: Option<f64>,
+    /// `currency`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub currency: Option<String>,
+    /// `paySystemName`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub pay_system_name: Option<String>,
+}
+
+/// One value of `fields`.
+///
+/// Shared by `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ItemProductrowFieldsFieldsEntry {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `ownerId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub owner_id: Option<i64>,
+    /// [details](OrderentityGetFieldsOwnerTypeId)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub owner_type: Option<OrderentityGetFieldsOwnerTypeId>,
+    /// `productId`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `catalog_product.id` is not one we know.
+    pub product_id: Option<serde_json::Value>,
+    /// `productName`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub product_name: Option<String>,
+    /// `price`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price: Option<f64>,
+    /// `priceAccount`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_account: Option<f64>,
+    /// `priceExclusive`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_exclusive: Option<f64>,
+    /// `priceNetto`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_netto: Option<f64>,
+    /// `priceBrutto`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_brutto: Option<f64>,
+    /// `quantity`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub quantity: Option<f64>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    #[serde_as(as = "Option<wire::Int>")]
+    pub discount_type_id: Option<i64>,
+    /// `discountRate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub discount_rate: Option<f64>,
+    /// `discountSum`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub discount_sum: Option<f64>,
+    /// `taxRate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub tax_rate: Option<f64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub tax_included: Option<bool>,
+    /// `customized`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub customized: Option<String>,
+    /// `measureCode`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
+    pub measure_code: Option<serde_json::Value>,
+    /// `measureName`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub measure_name: Option<String>,
+    /// `sort`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    /// - `7`
+    #[serde_as(as = "Option<wire::Int>")]
+    pub r#type: Option<i64>,
+    /// `storeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub store_id: Option<i64>,
+}
+
+/// The `productRows` object.
+///
+/// Shared by `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ItemProductrowProductRow {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `ownerId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub owner_id: Option<i64>,
+    /// [details](OrderentityGetFieldsOwnerTypeId)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub owner_type: Option<OrderentityGetFieldsOwnerTypeId>,
+    /// `productId`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub product_id: Option<i64>,
+    /// `productName`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub product_name: Option<String>,
+    /// `price`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price: Option<f64>,
+    /// `priceAccount`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_account: Option<f64>,
+    /// `priceExclusive`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_exclusive: Option<f64>,
+    /// `priceNetto`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_netto: Option<f64>,
+    /// `priceBrutto`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub price_brutto: Option<f64>,
+    /// `quantity`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub quantity: Option<f64>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    #[serde_as(as = "Option<wire::Int>")]
+    pub discount_type_id: Option<i64>,
+    /// `discountRate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub discount_rate: Option<f64>,
+    /// `discountSum`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub discount_sum: Option<f64>,
+    /// `taxRate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Float>")]
+    pub tax_rate: Option<f64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub tax_included: Option<bool>,
+    /// `customized`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub customized: Option<String>,
+    /// `measureCode`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub measure_code: Option<i64>,
+    /// `measureName`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub measure_name: Option<String>,
+    /// `sort`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    /// - `7`
+    #[serde_as(as = "Option<wire::Int>")]
+    pub r#type: Option<i64>,
+    /// `storeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub store_id: Option<i64>,
+}
+
+/// One value of `filter`.
+///
+/// Shared by `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ItemProductrowListFilterEntry {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `ownerId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// [details](TimelineCommentListFilterEntry)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<TimelineCommentListFilterEntry>,
+    /// `productId`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `catalog_product.id` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<serde_json::Value>,
+    /// `productName`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `price`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// `priceAccount`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_account: Option<f64>,
+    /// `priceExclusive`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_exclusive: Option<f64>,
+    /// `priceNetto`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_netto: Option<f64>,
+    /// `priceBrutto`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_brutto: Option<f64>,
+    /// `quantity`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_type_id: Option<i64>,
+    /// `discountRate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
+    /// `discountSum`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_sum: Option<f64>,
+    /// `taxRate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_included: Option<bool>,
+    /// `customized`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customized: Option<String>,
+    /// `measureCode`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<serde_json::Value>,
+    /// `measureName`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_name: Option<String>,
+    /// `sort`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `xmlId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    /// - `7`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<i64>,
+    /// `storeId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<i64>,
+}
+
+crate::request!(
+    ItemProductrowListFilterEntry() { id: i64, owner_id: i64,
+    owner_type: TimelineCommentListFilterEntry, product_id: serde_json::Value, product_name: String,
+    price: f64, price_account: f64, price_exclusive: f64, price_netto: f64, price_brutto: f64,
+    quantity: f64, discount_type_id: i64, discount_rate: f64, discount_sum: f64, tax_rate: f64,
+    tax_included: bool, customized: String, measure_code: serde_json::Value, measure_name: String,
+    sort: i64, xml_id: String, r#type: i64, store_id: i64 }
 );
 
 /// The `productRows` object.
@@ -2755,7 +3972,7 @@ crate::request!(TypeAddParent(entity_type_id: i64) { is_children_list_enabled: b
 
 /// The `parent` object, as the page's example shows it.
 ///
-/// Shared by `crm.type.add`, `crm.type.getByEntityTypeId`, `crm.type.get`, `crm.type.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.type.add`, `crm.type.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2772,30 +3989,14 @@ pub struct TypeAddTypeRelationsParent {
     pub is_predefined: Option<String>,
 }
 
-/// The `relations` object, as the page's example shows it.
-///
-/// Shared by `crm.type.add`, `crm.type.getByEntityTypeId`, `crm.type.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TypeAddTypeRelations {
-    /// `parent`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub parent: Option<Vec<TypeAddTypeRelationsParent>>,
-    /// `child`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub child: Option<Vec<TypeAddTypeRelationsParent>>,
-}
-
 /// The `linkedUserFields` object, as the page's example shows it.
 ///
-/// Shared by `crm.type.add`, `crm.type.getByEntityTypeId`, `crm.type.get`, `crm.type.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.type.add`, `crm.type.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TypeAddTypeLinkedUserFields {
+pub struct TypeTypeLinkedUserFields {
     /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT")]
@@ -2810,110 +4011,233 @@ pub struct TypeAddTypeLinkedUserFields {
     pub tasks_task_template_uf_crm_task: Option<String>,
 }
 
-/// The `type` object, as the page's example shows it.
+/// The `result` of `crm.type.getByEntityTypeId`.
 ///
-/// Shared by `crm.type.getByEntityTypeId`, `crm.type.get`: the same shape on each page; these docs are from the first.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
+///
+/// Shared by `crm.type.getByEntityTypeId`, `crm.type.get`, `crm.type.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TypeGetByEntityTypeIdType {
-    /// `id`, as the page's example shows it.
+pub struct TypeGetByEntityTypeIdResponse {
+    /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `title`, as the page's example shows it.
+    /// `title`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `code`, as the page's example shows it.
+    /// `code`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub code: Option<String>,
-    /// `createdBy`, as the page's example shows it.
+    /// `createdBy`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
-    /// `entityTypeId`, as the page's example shows it.
+    /// `entityTypeId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
-    /// `customSectionId`, as the page's example shows it.
-    pub custom_section_id: Option<serde_json::Value>,
-    /// `isCategoriesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_categories_enabled: Option<String>,
-    /// `isStagesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_stages_enabled: Option<String>,
-    /// `isBeginCloseDatesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_begin_close_dates_enabled: Option<String>,
-    /// `isClientEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_client_enabled: Option<String>,
-    /// `isUseInUserfieldEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_use_in_userfield_enabled: Option<String>,
-    /// `isLinkWithProductsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_link_with_products_enabled: Option<String>,
-    /// `isMycompanyEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_mycompany_enabled: Option<String>,
-    /// `isDocumentsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_documents_enabled: Option<String>,
-    /// `isSourceEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_source_enabled: Option<String>,
-    /// `isObserversEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_observers_enabled: Option<String>,
-    /// `isRecyclebinEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_recyclebin_enabled: Option<String>,
-    /// `isAutomationEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_automation_enabled: Option<String>,
-    /// `isBizProcEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_biz_proc_enabled: Option<String>,
-    /// `isSetOpenPermissions`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_set_open_permissions: Option<String>,
-    /// `isPaymentsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_payments_enabled: Option<String>,
-    /// `isCountersEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_counters_enabled: Option<String>,
-    /// `createdTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    /// `isCategoriesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isStagesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isClientEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_client_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isSourceEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_source_enabled: Option<bool>,
+    /// `isObserversEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isAutomationEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBizProcEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isPaymentsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isCountersEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_counters_enabled: Option<bool>,
+    /// `createdTime`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
     pub created_time: Option<String>,
-    /// `updatedTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    /// `updatedTime`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
     pub updated_time: Option<String>,
-    /// `updatedBy`, as the page's example shows it.
+    /// `updatedBy`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub updated_by: Option<i64>,
-    /// `relations`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub relations: Option<TypeAddTypeRelations>,
-    /// `linkedUserFields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub linked_user_fields: Option<TypeAddTypeLinkedUserFields>,
-    /// `customSections`, as the page's example shows it.
-    pub custom_sections: Option<serde_json::Value>,
+    /// `relations`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    pub relations: Option<serde_json::Value>,
+    /// `linkedUserFields`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    pub linked_user_fields: Option<serde_json::Value>,
+    /// `customSections`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub custom_sections: Option<Vec<serde_json::Value>>,
+    /// `customSectionId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub custom_section_id: Option<i64>,
 }
 
-/// The `result` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
 ///
-/// Shared by `crm.type.getByEntityTypeId`, `crm.type.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.type.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TypeGetByEntityTypeIdResult {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub r#type: Option<TypeGetByEntityTypeIdType>,
+pub struct TypeListOrder {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `code`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `createdBy`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<i64>,
+    /// `entityTypeId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
+    /// `isCategoriesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isStagesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isClientEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_client_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isSourceEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_source_enabled: Option<bool>,
+    /// `isObserversEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isAutomationEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBizProcEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isPaymentsEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isCountersEnabled`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_counters_enabled: Option<bool>,
+    /// `createdTime`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// `updatedTime`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<String>,
+    /// `updatedBy`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<i64>,
+    /// `relations`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relations: Option<serde_json::Value>,
+    /// `linkedUserFields`: the page names it without a description.
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_user_fields: Option<serde_json::Value>,
+    /// `customSections`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_sections: Option<Vec<serde_json::Value>>,
+    /// `customSectionId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_section_id: Option<i64>,
 }
+
+crate::request!(
+    TypeListOrder() { id: i64, title: String, code: String, created_by: i64, entity_type_id: i64,
+    is_categories_enabled: bool, is_stages_enabled: bool, is_begin_close_dates_enabled: bool,
+    is_client_enabled: bool, is_use_in_userfield_enabled: bool, is_link_with_products_enabled: bool,
+    is_mycompany_enabled: bool, is_documents_enabled: bool, is_source_enabled: bool,
+    is_observers_enabled: bool, is_recyclebin_enabled: bool, is_automation_enabled: bool,
+    is_biz_proc_enabled: bool, is_set_open_permissions: bool, is_payments_enabled: bool,
+    is_counters_enabled: bool, created_time: String, updated_time: String, updated_by: i64,
+    relations: serde_json::Value, linked_user_fields: serde_json::Value,
+    custom_sections: Vec<serde_json::Value>, custom_section_id: i64 }
+);
 
 /// The `data` object.
 ///
@@ -3241,7 +4565,7 @@ pub struct OnCrmDynamicItemFields {
 
 /// The values of `UTM_MEDIUM` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.company.add`, `crm.company.fields`, `crm.company.update`, `crm.contact.add`, `crm.contact.fields`, `crm.contact.get`, `crm.contact.update`, `crm.deal.add`, `crm.deal.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.add`, `crm.company.fields`, `crm.company.update`, `crm.contact.add`, `crm.contact.fields`, `crm.contact.get`, `crm.contact.list`, `crm.contact.update`, `crm.deal.add`, `crm.deal.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UtmMedium {
@@ -3290,6 +4614,74 @@ pub enum ShowFilter {
 }
 
 crate::documented_values!(ShowFilter { N = "N", I = "I", E = "E", S = "S" });
+
+/// The values of `LANG` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `crm.company.userfield.list`, `crm.contact.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lang {
+    /// `EDIT_FORM_LABEL`
+    EditFormLabel,
+    /// `LIST_COLUMN_LABEL`
+    ListColumnLabel,
+    /// `LIST_FILTER_LABEL`
+    ListFilterLabel,
+    /// `ERROR_MESSAGE`
+    ErrorMessage,
+    /// `HELP_MESSAGE`
+    HelpMessage,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    Lang { EditFormLabel = "EDIT_FORM_LABEL", ListColumnLabel = "LIST_COLUMN_LABEL",
+    ListFilterLabel = "LIST_FILTER_LABEL", ErrorMessage = "ERROR_MESSAGE",
+    HelpMessage = "HELP_MESSAGE" }
+);
+
+/// The values of `THOUSANDS_VARIANT` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `crm.currency.list`, `crm.currency.localizations.fields`, `crm.currency.localizations.get`, `crm.currency.localizations.set`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CurrencyListThousandsVariant {
+    /// `N`
+    N,
+    /// `C`
+    C,
+    /// `D`
+    D,
+    /// `S`
+    S,
+    /// `B`
+    B,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    CurrencyListThousandsVariant { N = "N", C = "C", D = "D", S = "S", B = "B" }
+);
+
+/// The values of `STAGE_SEMANTIC_ID` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `crm.deal.get`, `crm.deal.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DealStageSemanticId {
+    /// `P`
+    P,
+    /// `S`
+    S,
+    /// `F`
+    F,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(DealStageSemanticId { P = "P", S = "S", F = "F" });
 
 /// The values of `optionFlags` the page lists; others arrive as `Unknown`.
 ///

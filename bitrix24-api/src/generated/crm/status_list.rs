@@ -37,8 +37,8 @@ crate::method!(
 /// The `result` of `crm.status.list`.
 pub type StatusListResponse = Vec<StatusListItem>;
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type StatusListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type StatusListItem = super::shared::CompanyUserfieldListResponse;
 
 /// The error codes `crm.status.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -20,15 +20,17 @@ pub struct TimelineCommentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<TimelineCommentListSelect>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) Keyed by field. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) Keyed by field. Objects. Keys:
     /// - `ENTITY_ID`
     /// - `ENTITY_TYPE`
     ///
-    /// Keyed by field. The page does not describe the values.
-    pub filter: BTreeMap<String, serde_json::Value>,
-    /// Keyed by field. Keys:
+    /// Keyed by field.
+    pub filter: BTreeMap<String, TimelineCommentListFilterEntry>,
+    /// Keyed by field. Objects. Keys:
     /// - `ASC`
-    /// - `DESC` Possible values:
+    /// - `DESC`
+    ///
+    /// Possible values:
     /// - `ASC`
     /// - `DESC`
     ///
@@ -43,8 +45,8 @@ pub struct TimelineCommentList {
 crate::method!(
     TimelineCommentList = "crm.timeline.comment.list" in "crm", safe: true,
     TimelineCommentListResponse as wire::List<wire::EmptyAsDefault>, TimelineCommentListError;
-    (filter: BTreeMap<String, serde_json::Value>) { select: Vec<TimelineCommentListSelect>,
-    order: BTreeMap<String, serde_json::Value>, start: i64 }
+    (filter: BTreeMap<String, TimelineCommentListFilterEntry>) {
+    select: Vec<TimelineCommentListSelect>, order: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `crm.timeline.comment.list`.
@@ -91,11 +93,13 @@ crate::request!(
     files: serde_json::Value }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type TimelineCommentListItem = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type TimelineCommentListItem = super::shared::CompanyUserfieldListResponse;
 
 /// This page's name for the shared [`TimelineEntityType`](super::shared::TimelineEntityType).
 pub type TimelineCommentListEntityType = super::shared::TimelineEntityType;
+
+use super::shared::TimelineCommentListFilterEntry;
 
 /// The error codes `crm.timeline.comment.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -175,6 +175,20 @@ crate::request!(
     TypeAddLinkedUserFields() { calendar_event: bool, tasks_task: bool, tasks_task_template: bool }
 );
 
+/// The `relations` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TypeAddTypeRelations {
+    /// `parent`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub parent: Option<Vec<TypeAddTypeRelationsParent>>,
+    /// `child`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub child: Option<Vec<TypeAddTypeRelationsChild>>,
+}
+
 /// The `type` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -267,11 +281,13 @@ use super::shared::TypeAddParent;
 /// This page's name for the shared [`TypeAddParent`](super::shared::TypeAddParent).
 pub type TypeAddChild = super::shared::TypeAddParent;
 
+use super::shared::TypeAddTypeRelationsParent;
+
 /// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
 pub type TypeAddTypeRelationsChild = super::shared::TypeAddTypeRelationsParent;
 
-use super::shared::TypeAddTypeRelations;
-use super::shared::TypeAddTypeLinkedUserFields;
+/// This page's name for the shared [`TypeTypeLinkedUserFields`](super::shared::TypeTypeLinkedUserFields).
+pub type TypeAddTypeLinkedUserFields = super::shared::TypeTypeLinkedUserFields;
 
 /// The error codes `crm.type.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

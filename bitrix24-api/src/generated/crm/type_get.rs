@@ -23,30 +23,8 @@ crate::method!(
     TypeGet = "crm.type.get" in "crm", safe: true, TypeGetResponse, TypeGetError; (id: i64) {}
 );
 
-/// The `result` of `crm.type.get`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
-///
-/// Any JSON: the page does not describe this object.
-pub type TypeGetResponse = TypeGetResult;
-
-/// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
-pub type TypeGetParent = super::shared::TypeAddTypeRelationsParent;
-
-/// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
-pub type TypeGetChild = super::shared::TypeAddTypeRelationsParent;
-
-/// This page's name for the shared [`TypeAddTypeRelations`](super::shared::TypeAddTypeRelations).
-pub type TypeGetRelations = super::shared::TypeAddTypeRelations;
-
-/// This page's name for the shared [`TypeAddTypeLinkedUserFields`](super::shared::TypeAddTypeLinkedUserFields).
-pub type TypeGetLinkedUserFields = super::shared::TypeAddTypeLinkedUserFields;
-
-/// This page's name for the shared [`TypeGetByEntityTypeIdType`](super::shared::TypeGetByEntityTypeIdType).
-pub type TypeGetType = super::shared::TypeGetByEntityTypeIdType;
-
-/// This page's name for the shared [`TypeGetByEntityTypeIdResult`](super::shared::TypeGetByEntityTypeIdResult).
-pub type TypeGetResult = super::shared::TypeGetByEntityTypeIdResult;
+/// This page's name for the shared [`TypeGetByEntityTypeIdResponse`](super::shared::TypeGetByEntityTypeIdResponse).
+pub type TypeGetResponse = super::shared::TypeGetByEntityTypeIdResponse;
 
 /// The error codes `crm.type.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

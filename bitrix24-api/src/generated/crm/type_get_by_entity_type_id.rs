@@ -25,26 +25,7 @@ crate::method!(
     TypeGetByEntityTypeIdResponse, TypeGetByEntityTypeIdError; (entity_type_id: i64) {}
 );
 
-/// The `result` of `crm.type.getByEntityTypeId`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
-///
-/// Any JSON: the page does not describe this object.
-pub type TypeGetByEntityTypeIdResponse = TypeGetByEntityTypeIdResult;
-
-/// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
-pub type TypeGetByEntityTypeIdParent = super::shared::TypeAddTypeRelationsParent;
-
-/// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
-pub type TypeGetByEntityTypeIdChild = super::shared::TypeAddTypeRelationsParent;
-
-/// This page's name for the shared [`TypeAddTypeRelations`](super::shared::TypeAddTypeRelations).
-pub type TypeGetByEntityTypeIdRelations = super::shared::TypeAddTypeRelations;
-
-/// This page's name for the shared [`TypeAddTypeLinkedUserFields`](super::shared::TypeAddTypeLinkedUserFields).
-pub type TypeGetByEntityTypeIdLinkedUserFields = super::shared::TypeAddTypeLinkedUserFields;
-
-use super::shared::TypeGetByEntityTypeIdResult;
+use super::shared::TypeGetByEntityTypeIdResponse;
 
 /// The error codes `crm.type.getByEntityTypeId` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,10 +18,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct TypeList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<TypeListOrder>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type) Possible values:
     /// - `>=`
     /// - `>`
@@ -44,10 +42,8 @@ pub struct TypeList {
     /// - `=`
     /// - `!=`
     /// - `!`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<TypeListFilter>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -55,7 +51,7 @@ pub struct TypeList {
 
 crate::method!(
     TypeList = "crm.type.list" in "crm", safe: true, TypeListResponse, TypeListError; () {
-    order: serde_json::Value, filter: serde_json::Value, start: i64 }
+    order: TypeListOrder, filter: TypeListFilter, start: i64 }
 );
 
 /// The `result` of `crm.type.list`.
@@ -65,93 +61,17 @@ crate::method!(
 #[non_exhaustive]
 pub struct TypeListResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type) The structure is below.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub types: Option<Vec<TypeListType>>,
 }
 
-/// The `type` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TypeListType {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `code`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub created_by: Option<i64>,
-    /// `entityTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub entity_type_id: Option<i64>,
-    /// `customSectionId`, as the page's example shows it.
-    pub custom_section_id: Option<serde_json::Value>,
-    /// `isCategoriesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_categories_enabled: Option<String>,
-    /// `isStagesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_stages_enabled: Option<String>,
-    /// `isBeginCloseDatesEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_begin_close_dates_enabled: Option<String>,
-    /// `isClientEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_client_enabled: Option<String>,
-    /// `isUseInUserfieldEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_use_in_userfield_enabled: Option<String>,
-    /// `isLinkWithProductsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_link_with_products_enabled: Option<String>,
-    /// `isMycompanyEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_mycompany_enabled: Option<String>,
-    /// `isDocumentsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_documents_enabled: Option<String>,
-    /// `isSourceEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_source_enabled: Option<String>,
-    /// `isObserversEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_observers_enabled: Option<String>,
-    /// `isRecyclebinEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_recyclebin_enabled: Option<String>,
-    /// `isAutomationEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_automation_enabled: Option<String>,
-    /// `isBizProcEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_biz_proc_enabled: Option<String>,
-    /// `isSetOpenPermissions`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_set_open_permissions: Option<String>,
-    /// `isPaymentsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_payments_enabled: Option<String>,
-    /// `isCountersEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_counters_enabled: Option<String>,
-    /// `createdTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub created_time: Option<String>,
-    /// `updatedTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub updated_time: Option<String>,
-    /// `updatedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub updated_by: Option<i64>,
-}
+/// This page's name for the shared [`TypeGetByEntityTypeIdResponse`](super::shared::TypeGetByEntityTypeIdResponse).
+pub type TypeListType = super::shared::TypeGetByEntityTypeIdResponse;
+
+use super::shared::TypeListOrder;
+
+/// This page's name for the shared [`TypeListOrder`](super::shared::TypeListOrder).
+pub type TypeListFilter = super::shared::TypeListOrder;
 
 /// The error codes `crm.type.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

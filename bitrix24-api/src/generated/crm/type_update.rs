@@ -52,19 +52,15 @@ pub struct TypeUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#typerelations) The structure is below.
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub relations: Option<serde_json::Value>,
+    pub relations: Option<TypeUpdateRelations>,
     /// `isUseInUserfieldEnabled`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#typelinkeduserfields) The structure is below.
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_user_fields: Option<serde_json::Value>,
+    pub linked_user_fields: Option<TypeUpdateLinkedUserFields>,
     /// `isAutomationEnabled`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,8 +128,8 @@ pub struct TypeUpdateFields {
 }
 
 crate::request!(
-    TypeUpdateFields() { title: String, relations: serde_json::Value,
-    is_use_in_userfield_enabled: bool, linked_user_fields: serde_json::Value,
+    TypeUpdateFields() { title: String, relations: TypeUpdateRelations,
+    is_use_in_userfield_enabled: bool, linked_user_fields: TypeUpdateLinkedUserFields,
     is_automation_enabled: bool, is_begin_close_dates_enabled: bool, is_biz_proc_enabled: bool,
     is_categories_enabled: bool, is_client_enabled: bool, is_documents_enabled: bool,
     is_link_with_products_enabled: bool, is_mycompany_enabled: bool, is_observers_enabled: bool,
@@ -142,12 +138,62 @@ crate::request!(
     custom_sections: Vec<serde_json::Value> }
 );
 
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#typerelations) The structure is below.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TypeUpdateRelations {
+    /// `parent`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `relation` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Vec<serde_json::Value>>,
+    /// `child`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `relation` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child: Option<Vec<serde_json::Value>>,
+}
+
+crate::request!(
+    TypeUpdateRelations() { parent: Vec<serde_json::Value>, child: Vec<serde_json::Value> }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#typelinkeduserfields) The structure is below.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TypeUpdateLinkedUserFields {
+    /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(
+        rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub calendar_event_uf_crm_cal_event: Option<bool>,
+    /// `TASKS_TASK|UF_CRM_TASK`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(rename = "TASKS_TASK|UF_CRM_TASK", skip_serializing_if = "Option::is_none")]
+    pub tasks_task_uf_crm_task: Option<bool>,
+    /// `TASKS_TASK_TEMPLATE|UF_CRM_TASK`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(
+        rename = "TASKS_TASK_TEMPLATE|UF_CRM_TASK",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub tasks_task_template_uf_crm_task: Option<bool>,
+}
+
+crate::request!(
+    TypeUpdateLinkedUserFields() { calendar_event_uf_crm_cal_event: bool,
+    tasks_task_uf_crm_task: bool, tasks_task_template_uf_crm_task: bool }
+);
+
 /// The `relations` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TypeUpdateRelations {
+pub struct TypeUpdateTypeRelations {
     /// `parent`, as the page's example shows it.
     pub parent: Option<serde_json::Value>,
     /// `child`, as the page's example shows it.
@@ -237,10 +283,10 @@ pub struct TypeUpdateType {
     pub updated_by: Option<i64>,
     /// `relations`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub relations: Option<TypeUpdateRelations>,
+    pub relations: Option<TypeUpdateTypeRelations>,
     /// `linkedUserFields`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub linked_user_fields: Option<TypeUpdateLinkedUserFields>,
+    pub linked_user_fields: Option<TypeUpdateTypeLinkedUserFields>,
     /// `customSections`, as the page's example shows it.
     pub custom_sections: Option<serde_json::Value>,
 }
@@ -248,8 +294,8 @@ pub struct TypeUpdateType {
 /// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).
 pub type TypeUpdateChild = super::shared::TypeAddTypeRelationsParent;
 
-/// This page's name for the shared [`TypeAddTypeLinkedUserFields`](super::shared::TypeAddTypeLinkedUserFields).
-pub type TypeUpdateLinkedUserFields = super::shared::TypeAddTypeLinkedUserFields;
+/// This page's name for the shared [`TypeTypeLinkedUserFields`](super::shared::TypeTypeLinkedUserFields).
+pub type TypeUpdateTypeLinkedUserFields = super::shared::TypeTypeLinkedUserFields;
 
 /// The error codes `crm.type.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

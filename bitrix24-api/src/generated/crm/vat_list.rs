@@ -41,8 +41,8 @@ crate::method!(
     order: serde_json::Value, filter: serde_json::Value, select: Vec<serde_json::Value> }
 );
 
-/// This page's name for the shared [`CompanyListItem`](super::shared::CompanyListItem).
-pub type VatListResponse = super::shared::CompanyListItem;
+/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
+pub type VatListResponse = super::shared::CompanyUserfieldListResponse;
 
 /// The error codes `crm.vat.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

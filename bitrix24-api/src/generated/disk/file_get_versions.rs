@@ -21,14 +21,18 @@ pub struct FileGetVersions {
     pub id: i64,
     /// Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`

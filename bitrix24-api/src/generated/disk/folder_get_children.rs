@@ -20,14 +20,18 @@ pub struct FolderGetChildren {
     pub id: i64,
     /// Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -51,7 +55,9 @@ pub struct FolderGetChildren {
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,

@@ -19,14 +19,18 @@ use crate::wire;
 pub struct StorageGetList {
     /// Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
     ///     ...,
     ///     field_n: value_n,
     /// }
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -50,7 +54,9 @@ pub struct StorageGetList {
     /// - `field_n`
     /// - `value_n`
     /// - `ASC`
-    /// - `DESC` ```
+    /// - `DESC`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,

@@ -69,7 +69,9 @@ pub struct DocumentGetfieldsDocumentFields {
     ///
     /// Any JSON: the page allows `string|array`, which no one Rust type covers.
     pub chain: Option<serde_json::Value>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

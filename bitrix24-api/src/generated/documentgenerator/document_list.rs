@@ -21,9 +21,11 @@ pub struct DocumentList {
     /// [details](DocumentListSelect) Names. Sample: `["*"]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<DocumentListSelect>>,
-    /// [details](DocumentListOrderEntry) Keyed by field. Keys:
+    /// [details](DocumentListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

@@ -21,9 +21,11 @@ pub struct TemplateList {
     /// [details](TemplateListSelect) Names. Sample: `["*"]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<TemplateListSelect>>,
-    /// [details](TemplateListOrderEntry) Keyed by field. Keys:
+    /// [details](TemplateListOrderEntry) Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

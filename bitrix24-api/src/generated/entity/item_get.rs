@@ -20,9 +20,11 @@ use crate::wire;
 pub struct ItemGet {
     /// `ENTITY`: the page names it without a description.
     pub entity: String,
-    /// [details](ItemGetSort) Sample: `{"ID":"ASC"}`. Keys:
+    /// [details](ItemGetSort) Sample: `{"ID":"ASC"}`. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -32,9 +34,11 @@ pub struct ItemGet {
     /// ```
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<ItemGetSort>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Keys:
+    /// [details](ItemGetFilter) Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -42,10 +46,8 @@ pub struct ItemGet {
     ///     field_n: value_n
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<ItemGetFilter>,
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -54,7 +56,7 @@ pub struct ItemGet {
 crate::method!(
     ItemGet = "entity.item.get" in "entity", safe: true, ItemGetResponse as
     wire::List<wire::EmptyAsDefault>, ItemGetError; (entity: String) { sort: ItemGetSort,
-    filter: serde_json::Value, start: i64 }
+    filter: ItemGetFilter, start: i64 }
 );
 
 /// The `result` of `entity.item.get`.
@@ -140,6 +142,9 @@ pub struct ItemGetPropertyValues {
 
 /// This page's name for the shared [`Sort`](super::shared::Sort).
 pub type ItemGetSort = super::shared::Sort;
+
+/// This page's name for the shared [`Filter`](super::shared::Filter).
+pub type ItemGetFilter = super::shared::Filter;
 
 /// The error codes `entity.item.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

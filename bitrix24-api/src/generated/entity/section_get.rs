@@ -20,9 +20,11 @@ use crate::wire;
 pub struct SectionGet {
     /// `ENTITY`: the page names it without a description.
     pub entity: String,
-    /// [details](SectionGetSort) Sample: `{"ID":"ASC"}`. Sample: `{"NAME":"ASC","ID":"DESC"}`. Keys:
+    /// [details](SectionGetSort) Sample: `{"ID":"ASC"}`. Sample: `{"NAME":"ASC","ID":"DESC"}`. Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -32,9 +34,11 @@ pub struct SectionGet {
     /// ```
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<SectionGetSort>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section) Keys:
+    /// [details](SectionGetFilter) Objects. Keys:
     /// - `field_n`
-    /// - `value_n` ```
+    /// - `value_n`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -42,10 +46,8 @@ pub struct SectionGet {
     ///     field_n: value_n
     /// }
     /// ```
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<SectionGetFilter>,
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -54,7 +56,7 @@ pub struct SectionGet {
 crate::method!(
     SectionGet = "entity.section.get" in "entity", safe: true, SectionGetResponse as
     wire::List<wire::EmptyAsDefault>, SectionGetError; (entity: String) { sort: SectionGetSort,
-    filter: serde_json::Value, start: i64 }
+    filter: SectionGetFilter, start: i64 }
 );
 
 /// The `result` of `entity.section.get`.
@@ -121,6 +123,9 @@ pub struct SectionGetItem {
 
 /// This page's name for the shared [`Sort`](super::shared::Sort).
 pub type SectionGetSort = super::shared::Sort;
+
+/// This page's name for the shared [`Filter`](super::shared::Filter).
+pub type SectionGetFilter = super::shared::Filter;
 
 /// The error codes `entity.section.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,7 +21,9 @@ use crate::wire;
 pub struct SearchDepartmentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html#department)
     pub find: String,
-    /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html#manager_user_data) `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html#manager_user_data) `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

@@ -83,8 +83,8 @@ pub use v2_bot_get::{
     V2BotGetUser,
 };
 pub use v2_bot_list::{
-    V2BotList, V2BotListBot, V2BotListError, V2BotListErrorCode, V2BotListResponse,
-    V2BotListUser,
+    V2BotList, V2BotListBot, V2BotListError, V2BotListErrorCode, V2BotListFilter,
+    V2BotListResponse, V2BotListUser,
 };
 pub use v2_bot_register::{
     V2BotRegister, V2BotRegisterBot, V2BotRegisterError, V2BotRegisterErrorCode,
@@ -132,8 +132,8 @@ pub use v2_chat_user_delete::{
     V2ChatUserDeleteResponse,
 };
 pub use v2_chat_user_list::{
-    V2ChatUserList, V2ChatUserListError, V2ChatUserListErrorCode, V2ChatUserListOrder,
-    V2ChatUserListResponse, V2ChatUserListResult,
+    V2ChatUserList, V2ChatUserListError, V2ChatUserListErrorCode, V2ChatUserListItem,
+    V2ChatUserListOrder, V2ChatUserListResponse,
 };
 pub use v2_command_answer::{
     V2CommandAnswer, V2CommandAnswerError, V2CommandAnswerErrorCode,
@@ -305,9 +305,9 @@ pub use onimbotjoinchat::{
 };
 pub use onimcommandadd::{
     Onimcommandadd, OnimcommandaddAuth, OnimcommandaddAuth2, OnimcommandaddAuth2Status,
-    OnimcommandaddChatType, OnimcommandaddCommand, OnimcommandaddData,
-    OnimcommandaddMessageType, OnimcommandaddParams, OnimcommandaddStatus,
-    OnimcommandaddUser,
+    OnimcommandaddChatType, OnimcommandaddCommand, OnimcommandaddCommandContext,
+    OnimcommandaddData, OnimcommandaddMessageType, OnimcommandaddParams,
+    OnimcommandaddStatus, OnimcommandaddUser,
 };
 pub use onimbotdelete::{
     Onimbotdelete, OnimbotdeleteAuth, OnimbotdeleteData, OnimbotdeleteStatus,

@@ -132,11 +132,12 @@ pub struct OnimcommandaddCommand {
     pub command_params: Option<String>,
     /// Keys:
     /// - `TEXTAREA`
-    /// - `KEYBOARD` Possible values:
+    /// - `KEYBOARD`
+    ///
+    /// Possible values:
     /// - `TEXTAREA`
     /// - `KEYBOARD`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub command_context: Option<String>,
+    pub command_context: Option<OnimcommandaddCommandContext>,
     /// `MESSAGE_ID`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
@@ -324,6 +325,22 @@ pub struct OnimcommandaddUser {
     #[serde_as(as = "Option<wire::Str>")]
     pub gender: Option<String>,
 }
+
+/// The values of `COMMAND_CONTEXT` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnimcommandaddCommandContext {
+    /// `TEXTAREA`
+    Textarea,
+    /// `KEYBOARD`
+    Keyboard,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnimcommandaddCommandContext { Textarea = "TEXTAREA", Keyboard = "KEYBOARD" }
+);
 
 /// This page's name for the shared [`OnimbotjoinchatAuth`](super::shared::OnimbotjoinchatAuth).
 pub type OnimcommandaddAuth = super::shared::OnimbotjoinchatAuth;

@@ -22,10 +22,8 @@ pub struct V2BotList {
     pub bot_token: Option<String>,
     /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/index.html#bot-types) Keys:
     /// - `type`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<V2BotListFilter>,
     /// `limit`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -36,7 +34,7 @@ pub struct V2BotList {
 
 crate::method!(
     V2BotList = "imbot.v2.Bot.list" in "imbot", safe: true, V2BotListResponse, V2BotListError; () {
-    bot_token: String, filter: serde_json::Value, limit: i64, offset: i64 }
+    bot_token: String, filter: V2BotListFilter, limit: i64, offset: i64 }
 );
 
 /// The `result` of `imbot.v2.Bot.list`.
@@ -56,6 +54,20 @@ pub struct V2BotListResponse {
     #[serde(rename = "hasNextPage")]
     pub has_next_page: Option<bool>,
 }
+
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/index.html#bot-types) Keys:
+/// - `type`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct V2BotListFilter {
+    /// `type`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<serde_json::Value>,
+}
+
+crate::request!(V2BotListFilter() { r#type: serde_json::Value });
 
 /// This page's name for the shared [`V2BotBot`](super::shared::V2BotBot).
 pub type V2BotListBot = super::shared::V2BotBot;

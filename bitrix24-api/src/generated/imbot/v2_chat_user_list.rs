@@ -42,9 +42,7 @@ crate::method!(
 /// The `result` of `imbot.v2.Chat.User.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/entities.html#user)
-///
-/// Any JSON: the page's type `user` is not one we know.
-pub type V2ChatUserListResponse = Vec<V2ChatUserListResult>;
+pub type V2ChatUserListResponse = Vec<V2ChatUserListItem>;
 
 /// Sample: `{"id": "ASC"}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -57,75 +55,89 @@ pub struct V2ChatUserListOrder {
 
 crate::request!(V2ChatUserListOrder() { id: String });
 
-/// The `result` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/entities.html#user)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct V2ChatUserListResult {
-    /// `id`, as the page's example shows it.
+pub struct V2ChatUserListItem {
+    /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `active`, as the page's example shows it.
+    /// `active`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub active: Option<bool>,
-    /// `name`, as the page's example shows it.
+    /// `name`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `firstName`, as the page's example shows it.
+    /// `firstName`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub first_name: Option<String>,
-    /// `lastName`, as the page's example shows it.
+    /// `lastName`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub last_name: Option<String>,
-    /// `workPosition`, as the page's example shows it.
+    /// `workPosition`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub work_position: Option<String>,
-    /// `color`, as the page's example shows it.
+    /// `color`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub color: Option<String>,
-    /// `avatar`, as the page's example shows it.
+    /// `avatar`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub avatar: Option<String>,
-    /// `gender`, as the page's example shows it.
+    /// `gender`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub gender: Option<String>,
-    /// `birthday`, as the page's example shows it.
+    /// `birthday`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub birthday: Option<String>,
-    /// `extranet`, as the page's example shows it.
+    /// `extranet`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub extranet: Option<bool>,
-    /// `bot`, as the page's example shows it.
+    /// `bot`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub bot: Option<bool>,
-    /// `connector`, as the page's example shows it.
+    /// `connector`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub connector: Option<bool>,
-    /// `externalAuthId`, as the page's example shows it.
+    /// `externalAuthId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub external_auth_id: Option<String>,
-    /// `status`, as the page's example shows it.
+    /// `status`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
-    /// `idle`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub idle: Option<bool>,
-    /// `lastActivityDate`, as the page's example shows it.
+    /// `idle`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub idle: Option<String>,
+    /// `lastActivityDate`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub last_activity_date: Option<String>,
-    /// `absent`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub absent: Option<bool>,
-    /// `departments`, as the page's example shows it.
+    /// `mobileLastDate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mobile_last_date: Option<String>,
+    /// `desktopLastDate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub desktop_last_date: Option<String>,
+    /// `absent`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub absent: Option<String>,
+    /// `departments`: the page names it without a description.
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub departments: Option<Vec<i64>>,
-    /// `phones`, as the page's example shows it.
+    /// `phones`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::Bool>")]
     pub phones: Option<bool>,
-    /// `type`, as the page's example shows it.
+    /// `type`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub r#type: Option<String>,
+    /// `website`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub website: Option<String>,
+    /// `email`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub email: Option<String>,
 }
 
 /// The error codes `imbot.v2.Chat.User.list` documents; `Other` keeps any other code as it arrived.

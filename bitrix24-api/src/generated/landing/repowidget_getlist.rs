@@ -50,9 +50,11 @@ pub struct RepowidgetGetlistParams {
     /// [details](RepowidgetGetlistGroup)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<RepowidgetGetlistGroup>>,
-    /// [details](RepowidgetGetlistOrderEntry) The structure is below. Keyed by field. Keys:
+    /// [details](RepowidgetGetlistOrderEntry) The structure is below. Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

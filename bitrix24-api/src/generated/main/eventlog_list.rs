@@ -40,7 +40,9 @@ pub struct EventlogList {
     pub filter: Option<Vec<serde_json::Value>>,
     /// Sample: `{ "field": "value" }`. Keys:
     /// - `ASC`
-    /// - `DESC` Possible values:
+    /// - `DESC`
+    ///
+    /// Possible values:
     /// - `ASC`
     /// - `DESC`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +62,9 @@ crate::method!(
 
 /// Sample: `{ "field": "value" }`. Keys:
 /// - `ASC`
-/// - `DESC` Possible values:
+/// - `DESC`
+///
+/// Possible values:
 /// - `ASC`
 /// - `DESC`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

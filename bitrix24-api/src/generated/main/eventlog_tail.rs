@@ -43,16 +43,49 @@ pub struct EventlogTail {
     /// - `order`
     /// - `value`
     /// - `limit`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<serde_json::Value>,
+    pub cursor: Option<EventlogTailCursor>,
 }
 
 crate::method!(
     EventlogTail = "main.eventlog.tail" in "main", safe: false, EventlogTailResponse,
     EventlogTailError; () { select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>,
-    cursor: serde_json::Value }
+    cursor: EventlogTailCursor }
+);
+
+/// Keys:
+/// - `field`
+/// - `order`
+/// - `value`
+/// - `limit`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EventlogTailCursor {
+    /// `field`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<serde_json::Value>,
+    /// `order`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Value>,
+    /// `value`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// `limit`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<serde_json::Value>,
+}
+
+crate::request!(
+    EventlogTailCursor() { field: serde_json::Value, order: serde_json::Value,
+    value: serde_json::Value, limit: serde_json::Value }
 );
 
 /// This page's name for the shared [`EventlogResponse`](super::shared::EventlogResponse).

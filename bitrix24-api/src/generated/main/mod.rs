@@ -27,8 +27,8 @@ pub use eventlog_list::{
     EventlogListOrder, EventlogListResponse,
 };
 pub use eventlog_tail::{
-    EventlogTail, EventlogTailError, EventlogTailErrorCode, EventlogTailItem,
-    EventlogTailResponse,
+    EventlogTail, EventlogTailCursor, EventlogTailError, EventlogTailErrorCode,
+    EventlogTailItem, EventlogTailResponse,
 };
 
 /// The `main.*` methods.

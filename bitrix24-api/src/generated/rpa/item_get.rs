@@ -87,7 +87,9 @@ pub struct ItemGetResponse {
     /// - `title` — title
     /// - `workPosition` — position
     /// - `fullName` — formatted name
-    /// - `link` — link to the profile. Keys:
+    /// - `link` — link to the profile.
+    ///
+    /// Keys:
     /// - `id`
     /// - `name`
     /// - `secondName`

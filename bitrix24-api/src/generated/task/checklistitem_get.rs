@@ -81,11 +81,11 @@ pub type ChecklistitemGetMember = super::shared::ChecklistitemMember;
 /// This page's name for the shared [`ChecklistitemGetlistAttachmentsEntry`](super::shared::ChecklistitemGetlistAttachmentsEntry).
 pub type ChecklistitemGetAttachments = super::shared::ChecklistitemGetlistAttachmentsEntry;
 
-/// This page's name for the shared [`ChecklistitemType`](super::shared::ChecklistitemType).
-pub type ChecklistitemGetType = super::shared::ChecklistitemType;
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type ChecklistitemGetType = super::shared::Type;
 
-/// This page's name for the shared [`ChecklistitemPersonalGender`](super::shared::ChecklistitemPersonalGender).
-pub type ChecklistitemGetPersonalGender = super::shared::ChecklistitemPersonalGender;
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type ChecklistitemGetPersonalGender = super::shared::PersonalGender;
 
 /// The error codes `task.checklistitem.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

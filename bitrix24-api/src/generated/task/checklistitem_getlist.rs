@@ -21,7 +21,7 @@ use crate::wire;
 pub struct ChecklistitemGetlist {
     /// `TASKID`: the page names it without a description.
     pub taskid: i64,
-    /// Keys:
+    /// Objects. Keys:
     /// - `ID`
     /// - `PARENT_ID`
     /// - `CREATED_BY`
@@ -30,19 +30,19 @@ pub struct ChecklistitemGetlist {
     /// - `IS_COMPLETE`
     /// - `IS_IMPORTANT`
     /// - `TOGGLED_BY`
-    /// - `TOGGLED_DATE` Possible values:
+    /// - `TOGGLED_DATE`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ChecklistitemGetlistOrder>,
 }
 
 crate::method!(
     ChecklistitemGetlist = "task.checklistitem.getlist" in "task", safe: true,
     ChecklistitemGetlistResponse as wire::List<wire::EmptyAsDefault>, ChecklistitemGetlistError;
-    (taskid: i64) { order: serde_json::Value }
+    (taskid: i64) { order: ChecklistitemGetlistOrder }
 );
 
 /// The `result` of `task.checklistitem.getlist`.
@@ -96,16 +96,19 @@ pub struct ChecklistitemGetlistItem {
     pub attachments: Option<BTreeMap<String, ChecklistitemGetlistAttachmentsEntry>>,
 }
 
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type ChecklistitemGetlistOrder = super::shared::Order;
+
 /// This page's name for the shared [`ChecklistitemMember`](super::shared::ChecklistitemMember).
 pub type ChecklistitemGetlistMember = super::shared::ChecklistitemMember;
 
 use super::shared::ChecklistitemGetlistAttachmentsEntry;
 
-/// This page's name for the shared [`ChecklistitemType`](super::shared::ChecklistitemType).
-pub type ChecklistitemGetlistType = super::shared::ChecklistitemType;
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type ChecklistitemGetlistType = super::shared::Type;
 
-/// This page's name for the shared [`ChecklistitemPersonalGender`](super::shared::ChecklistitemPersonalGender).
-pub type ChecklistitemGetlistPersonalGender = super::shared::ChecklistitemPersonalGender;
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type ChecklistitemGetlistPersonalGender = super::shared::PersonalGender;
 
 /// The error codes `task.checklistitem.getlist` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

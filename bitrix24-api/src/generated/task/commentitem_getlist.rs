@@ -19,37 +19,117 @@ use crate::wire;
 pub struct CommentitemGetlist {
     /// `TASKID`: the page names it without a description.
     pub taskid: i64,
-    /// Keys:
+    /// Objects. Keys:
     /// - `ID`
     /// - `AUTHOR_ID`
     /// - `AUTHOR_NAME`
     /// - `AUTHOR_EMAIL`
-    /// - `POST_DATE` Possible values:
+    /// - `POST_DATE`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// Keys:
+    pub order: Option<CommentitemGetlistOrder>,
+    /// Objects. Keys:
     /// - `ID`
     /// - `AUTHOR_ID`
     /// - `AUTHOR_NAME`
     /// - `POST_DATE`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<CommentitemGetlistFilter>,
 }
 
 crate::method!(
     CommentitemGetlist = "task.commentitem.getlist" in "task", safe: true,
     CommentitemGetlistResponse as wire::List<wire::EmptyAsDefault>, CommentitemGetlistError;
-    (taskid: i64) { order: serde_json::Value, filter: serde_json::Value }
+    (taskid: i64) { order: CommentitemGetlistOrder, filter: CommentitemGetlistFilter }
 );
 
 /// The `result` of `task.commentitem.getlist`.
 pub type CommentitemGetlistResponse = Vec<CommentitemGetlistItem>;
+
+/// Objects. Keys:
+/// - `ID`
+/// - `AUTHOR_ID`
+/// - `AUTHOR_NAME`
+/// - `AUTHOR_EMAIL`
+/// - `POST_DATE`
+///
+/// Possible values:
+/// - `asc`
+/// - `desc`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CommentitemGetlistOrder {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `AUTHOR_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<serde_json::Value>,
+    /// `AUTHOR_NAME`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<serde_json::Value>,
+    /// `AUTHOR_EMAIL`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_email: Option<serde_json::Value>,
+    /// `POST_DATE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_date: Option<serde_json::Value>,
+}
+
+crate::request!(
+    CommentitemGetlistOrder() { id: serde_json::Value, author_id: serde_json::Value,
+    author_name: serde_json::Value, author_email: serde_json::Value, post_date: serde_json::Value }
+);
+
+/// Objects. Keys:
+/// - `ID`
+/// - `AUTHOR_ID`
+/// - `AUTHOR_NAME`
+/// - `POST_DATE`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CommentitemGetlistFilter {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `AUTHOR_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<serde_json::Value>,
+    /// `AUTHOR_NAME`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<serde_json::Value>,
+    /// `POST_DATE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_date: Option<serde_json::Value>,
+}
+
+crate::request!(
+    CommentitemGetlistFilter() { id: serde_json::Value, author_id: serde_json::Value,
+    author_name: serde_json::Value, post_date: serde_json::Value }
+);
 
 use super::shared::CommentitemGetlistItem;
 

@@ -29,7 +29,9 @@ pub struct ItemList {
     /// - `MARK`
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
-    /// - `GROUP_ID` Possible values:
+    /// - `GROUP_ID`
+    ///
+    /// Possible values:
     /// - `TITLE`
     /// - `DATE_START`
     /// - `DEADLINE`
@@ -39,10 +41,8 @@ pub struct ItemList {
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
     /// - `GROUP_ID`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ItemListOrder>,
     /// `FILTER`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -62,7 +62,7 @@ pub struct ItemList {
 
 crate::method!(
     ItemList = "task.item.list" in "task", safe: true, ItemListResponse, ItemListError; () {
-    order: serde_json::Value, filter: serde_json::Value, params: Vec<ItemListParams>,
+    order: ItemListOrder, filter: serde_json::Value, params: Vec<ItemListParams>,
     select: Vec<serde_json::Value> }
 );
 
@@ -84,6 +84,8 @@ pub enum ItemListParams {
 }
 
 crate::documented_values!(ItemListParams { NPageSize = "nPageSize", INumPage = "iNumPage" });
+
+use super::shared::ItemListOrder;
 
 /// The error codes `task.item.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -56,7 +56,9 @@ pub struct ItemUserfieldGetResponse {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     pub multiple: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

@@ -18,40 +18,127 @@ use crate::wire;
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ItemUserfieldGetlist {
-    /// Keys:
+    /// Objects. Keys:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`
-    /// - `SORT` Possible values:
+    /// - `SORT`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
-    /// Keys:
+    pub order: Option<ItemUserfieldGetlistOrder>,
+    /// Objects. Keys:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`
     /// - `XML_ID`
     /// - `MULTIPLE`
     /// - `MANDATORY`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<ItemUserfieldGetlistFilter>,
 }
 
 crate::method!(
     ItemUserfieldGetlist = "task.item.userfield.getlist" in "task", safe: true,
     ItemUserfieldGetlistResponse as wire::List<wire::EmptyAsDefault>, ItemUserfieldGetlistError; ()
-    { order: serde_json::Value, filter: serde_json::Value }
+    { order: ItemUserfieldGetlistOrder, filter: ItemUserfieldGetlistFilter }
 );
 
 /// The `result` of `task.item.userfield.getlist`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html#result)
 pub type ItemUserfieldGetlistResponse = Vec<ItemUserfieldGetlistItem>;
+
+/// Objects. Keys:
+/// - `ID`
+/// - `FIELD_NAME`
+/// - `USER_TYPE_ID`
+/// - `SORT`
+///
+/// Possible values:
+/// - `asc`
+/// - `desc`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemUserfieldGetlistOrder {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `FIELD_NAME`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<serde_json::Value>,
+    /// `USER_TYPE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_id: Option<serde_json::Value>,
+    /// `SORT`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<serde_json::Value>,
+}
+
+crate::request!(
+    ItemUserfieldGetlistOrder() { id: serde_json::Value, field_name: serde_json::Value,
+    user_type_id: serde_json::Value, sort: serde_json::Value }
+);
+
+/// Objects. Keys:
+/// - `ID`
+/// - `FIELD_NAME`
+/// - `USER_TYPE_ID`
+/// - `XML_ID`
+/// - `MULTIPLE`
+/// - `MANDATORY`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemUserfieldGetlistFilter {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `FIELD_NAME`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<serde_json::Value>,
+    /// `USER_TYPE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_id: Option<serde_json::Value>,
+    /// `XML_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<serde_json::Value>,
+    /// `MULTIPLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<serde_json::Value>,
+    /// `MANDATORY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<serde_json::Value>,
+}
+
+crate::request!(
+    ItemUserfieldGetlistFilter() { id: serde_json::Value, field_name: serde_json::Value,
+    user_type_id: serde_json::Value, xml_id: serde_json::Value, multiple: serde_json::Value,
+    mandatory: serde_json::Value }
+);
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html#result)
 #[serde_as]
@@ -80,7 +167,9 @@ pub struct ItemUserfieldGetlistItem {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     pub multiple: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`) — Possible values:
+    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    ///
+    /// Possible values:
     /// - `Y`
     /// - `N`
     #[serde_as(as = "Option<wire::Bool>")]

@@ -29,7 +29,9 @@ pub struct ItemsGetlist {
     /// - `MARK`
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
-    /// - `GROUP_ID` Possible values:
+    /// - `GROUP_ID`
+    ///
+    /// Possible values:
     /// - `TITLE`
     /// - `DATE_START`
     /// - `DEADLINE`
@@ -39,10 +41,8 @@ pub struct ItemsGetlist {
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
     /// - `GROUP_ID`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<ItemsGetlistOrder>,
     /// `FILTER`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -62,7 +62,7 @@ pub struct ItemsGetlist {
 
 crate::method!(
     ItemsGetlist = "task.items.getlist" in "task", safe: true, ItemsGetlistResponse,
-    ItemsGetlistError; () { order: serde_json::Value, filter: serde_json::Value,
+    ItemsGetlistError; () { order: ItemsGetlistOrder, filter: serde_json::Value,
     taskdata: Vec<serde_json::Value>, nav_params: Vec<serde_json::Value> }
 );
 
@@ -70,6 +70,9 @@ crate::method!(
 ///
 /// Any JSON: the page does not describe the result.
 pub type ItemsGetlistResponse = serde_json::Value;
+
+/// This page's name for the shared [`ItemListOrder`](super::shared::ItemListOrder).
+pub type ItemsGetlistOrder = super::shared::ItemListOrder;
 
 /// The error codes `task.items.getlist` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -132,15 +132,14 @@ mod on_task_update;
 pub use shared::{
     ChecklistitemGetlistAttachmentsEntry, ChecklistitemGetmanifestAdd,
     ChecklistitemGetmanifestDelete, ChecklistitemGetmanifestGetlistParam,
-    ChecklistitemGetmanifestParam, ChecklistitemMember, ChecklistitemPersonalGender,
-    ChecklistitemType, CommentitemAttachedObjectsEntry, CommentitemGetlistItem,
-    ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest,
-    ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
+    ChecklistitemGetmanifestParam, ChecklistitemMember, CommentitemAttachedObjectsEntry,
+    CommentitemGetlistItem, ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest,
+    ItemListOrder, ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
     OnTaskCommentAddFieldsBefore, OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore,
     OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore, OnTaskData,
-    OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, TasksFlowFlowResult,
-    TasksTaskCheckListTree, TasksTaskChecklist, TasksTaskCompleteAction,
-    TasksTaskCompleteCreator, TasksTaskCompleteDescendantFields,
+    OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, Order,
+    PersonalGender, TasksFlowFlowResult, TasksTaskCheckListTree, TasksTaskChecklist,
+    TasksTaskCompleteAction, TasksTaskCompleteCreator, TasksTaskCompleteDescendantFields,
     TasksTaskCompleteTaskAction, TasksTaskDescendant, TasksTaskDescendantDescendant,
     TasksTaskFields, TasksTaskGetFieldsClosedBy, TasksTaskGetFieldsCreatedDate,
     TasksTaskGetFieldsDescription, TasksTaskGetFieldsMultitask,
@@ -149,11 +148,9 @@ pub use shared::{
     TasksTaskGetFieldsServiceCommentsCount, TasksTaskGetFieldsTitle, TasksTaskGroup,
     TasksTaskMuteResponse, TasksTaskMuteTask, TasksTaskPinCreator, TasksTaskPinResponse,
     TasksTaskPinTask, TasksTaskResponse, TasksTaskTask, TasksTaskUpdateCheckListTree,
-    TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
-    TasksTemplateChecklistAddAttachmentsFromDiskResponse,
-    TasksTemplateChecklistCheckListItem, TasksTemplateChecklistCompleteCheckListItem,
-    TasksTemplateChecklistCompleteResponse, TasksTemplateChecklistMember,
-    TasksTemplateChecklistResponse,
+    TasksTemplateChecklistAddAttachmentByContentCheckListItem,
+    TasksTemplateChecklistAttachments, TasksTemplateChecklistMember,
+    TasksTemplateChecklistResponse, Type,
 };
 pub use checklistitem_add::{
     ChecklistitemAdd, ChecklistitemAddError, ChecklistitemAddErrorCode,
@@ -169,7 +166,7 @@ pub use checklistitem_delete::{
 };
 pub use checklistitem_getlist::{
     ChecklistitemGetlist, ChecklistitemGetlistError, ChecklistitemGetlistErrorCode,
-    ChecklistitemGetlistItem, ChecklistitemGetlistMember,
+    ChecklistitemGetlistItem, ChecklistitemGetlistMember, ChecklistitemGetlistOrder,
     ChecklistitemGetlistPersonalGender, ChecklistitemGetlistResponse,
     ChecklistitemGetlistType,
 };
@@ -217,7 +214,8 @@ pub use commentitem_delete::{
 };
 pub use commentitem_getlist::{
     CommentitemGetlist, CommentitemGetlistAttachedObjectsEntry, CommentitemGetlistError,
-    CommentitemGetlistErrorCode, CommentitemGetlistResponse,
+    CommentitemGetlistErrorCode, CommentitemGetlistFilter, CommentitemGetlistOrder,
+    CommentitemGetlistResponse,
 };
 pub use commentitem_getmanifest::{
     CommentitemGetmanifest, CommentitemGetmanifestAdd, CommentitemGetmanifestAddParam,
@@ -322,7 +320,8 @@ pub use logitem_list::{
     LogitemList, LogitemListError, LogitemListErrorCode, LogitemListResponse,
 };
 pub use items_getlist::{
-    ItemsGetlist, ItemsGetlistError, ItemsGetlistErrorCode, ItemsGetlistResponse,
+    ItemsGetlist, ItemsGetlistError, ItemsGetlistErrorCode, ItemsGetlistOrder,
+    ItemsGetlistResponse,
 };
 pub use elapseditem_add::{
     ElapseditemAdd, ElapseditemAddArfields, ElapseditemAddError, ElapseditemAddErrorCode,
@@ -482,8 +481,9 @@ pub use dependence_delete::{
     DependenceDeleteResponse,
 };
 pub use tasks_task_add::{
-    TasksTaskAdd, TasksTaskAddAction, TasksTaskAddCheckListTree, TasksTaskAddCreator,
-    TasksTaskAddError, TasksTaskAddErrorCode, TasksTaskAddFields, TasksTaskAddResponse,
+    TasksTaskAdd, TasksTaskAddAction, TasksTaskAddCheckListTree,
+    TasksTaskAddCheckListTreeFields, TasksTaskAddCreator, TasksTaskAddError,
+    TasksTaskAddErrorCode, TasksTaskAddFields, TasksTaskAddResponse,
     TasksTaskAddResponsible, TasksTaskAddTask,
 };
 pub use tasks_task_approve::{
@@ -532,8 +532,8 @@ pub use tasks_task_files_attach::{
     TasksTaskFilesAttachResponse,
 };
 pub use tasks_task_getaccess::{
-    TasksTaskGetaccess, TasksTaskGetaccessAllowedActions, TasksTaskGetaccessError,
-    TasksTaskGetaccessErrorCode, TasksTaskGetaccessResponse,
+    TasksTaskGetaccess, TasksTaskGetaccessAllowedActionsEntry, TasksTaskGetaccessEdit,
+    TasksTaskGetaccessError, TasksTaskGetaccessErrorCode, TasksTaskGetaccessResponse,
 };
 pub use tasks_task_get_fields::{
     TasksTaskGetFields, TasksTaskGetFieldsAccomplices, TasksTaskGetFieldsActivityDate,
@@ -577,7 +577,8 @@ pub use tasks_task_get::{
 };
 pub use tasks_task_history_list::{
     TasksTaskHistoryList, TasksTaskHistoryListError, TasksTaskHistoryListErrorCode,
-    TasksTaskHistoryListResponse, TasksTaskHistoryListUser,
+    TasksTaskHistoryListField, TasksTaskHistoryListOrder, TasksTaskHistoryListResponse,
+    TasksTaskHistoryListUser,
 };
 pub use tasks_task_list::{
     TasksTaskList, TasksTaskListAuditorsData, TasksTaskListCounter,
@@ -593,74 +594,100 @@ pub use tasks_task_update::{
 pub use tasks_template_checklist_add_attachment_by_content::{
     TasksTemplateChecklistAddAttachmentByContent,
     TasksTemplateChecklistAddAttachmentByContentAttachmentParameters,
-    TasksTemplateChecklistAddAttachmentByContentCheckListItem,
+    TasksTemplateChecklistAddAttachmentByContentAttachments,
     TasksTemplateChecklistAddAttachmentByContentError,
     TasksTemplateChecklistAddAttachmentByContentErrorCode,
     TasksTemplateChecklistAddAttachmentByContentMember,
+    TasksTemplateChecklistAddAttachmentByContentPersonalGender,
     TasksTemplateChecklistAddAttachmentByContentResponse,
+    TasksTemplateChecklistAddAttachmentByContentType,
 };
 pub use tasks_template_checklist_add_attachments_from_disk::{
     TasksTemplateChecklistAddAttachmentsFromDisk,
+    TasksTemplateChecklistAddAttachmentsFromDiskAttachments,
+    TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
     TasksTemplateChecklistAddAttachmentsFromDiskError,
     TasksTemplateChecklistAddAttachmentsFromDiskErrorCode,
     TasksTemplateChecklistAddAttachmentsFromDiskMember,
+    TasksTemplateChecklistAddAttachmentsFromDiskPersonalGender,
+    TasksTemplateChecklistAddAttachmentsFromDiskResponse,
+    TasksTemplateChecklistAddAttachmentsFromDiskType,
 };
 pub use tasks_template_checklist_add::{
-    TasksTemplateChecklistAdd, TasksTemplateChecklistAddCheckListItem,
-    TasksTemplateChecklistAddError, TasksTemplateChecklistAddErrorCode,
-    TasksTemplateChecklistAddFields, TasksTemplateChecklistAddMember,
-    TasksTemplateChecklistAddResponse,
+    TasksTemplateChecklistAdd, TasksTemplateChecklistAddAttachments,
+    TasksTemplateChecklistAddCheckListItem, TasksTemplateChecklistAddError,
+    TasksTemplateChecklistAddErrorCode, TasksTemplateChecklistAddFields,
+    TasksTemplateChecklistAddMember, TasksTemplateChecklistAddPersonalGender,
+    TasksTemplateChecklistAddResponse, TasksTemplateChecklistAddType,
 };
 pub use tasks_template_checklist_complete::{
-    TasksTemplateChecklistComplete, TasksTemplateChecklistCompleteError,
-    TasksTemplateChecklistCompleteErrorCode,
+    TasksTemplateChecklistComplete, TasksTemplateChecklistCompleteAttachments,
+    TasksTemplateChecklistCompleteCheckListItem, TasksTemplateChecklistCompleteError,
+    TasksTemplateChecklistCompleteErrorCode, TasksTemplateChecklistCompleteMember,
+    TasksTemplateChecklistCompletePersonalGender, TasksTemplateChecklistCompleteResponse,
+    TasksTemplateChecklistCompleteType,
 };
 pub use tasks_template_checklist_delete::{
     TasksTemplateChecklistDelete, TasksTemplateChecklistDeleteError,
     TasksTemplateChecklistDeleteErrorCode, TasksTemplateChecklistDeleteResponse,
 };
 pub use tasks_template_checklist_get::{
-    TasksTemplateChecklistGet, TasksTemplateChecklistGetCheckListItem,
-    TasksTemplateChecklistGetError, TasksTemplateChecklistGetErrorCode,
-    TasksTemplateChecklistGetMember, TasksTemplateChecklistGetResponse,
+    TasksTemplateChecklistGet, TasksTemplateChecklistGetAttachments,
+    TasksTemplateChecklistGetCheckListItem, TasksTemplateChecklistGetError,
+    TasksTemplateChecklistGetErrorCode, TasksTemplateChecklistGetMember,
+    TasksTemplateChecklistGetPersonalGender, TasksTemplateChecklistGetResponse,
+    TasksTemplateChecklistGetType,
 };
 pub use tasks_template_checklist_list::{
-    TasksTemplateChecklistList, TasksTemplateChecklistListCheckListItems,
-    TasksTemplateChecklistListError, TasksTemplateChecklistListErrorCode,
-    TasksTemplateChecklistListResponse,
+    TasksTemplateChecklistList, TasksTemplateChecklistListAttachments,
+    TasksTemplateChecklistListCheckListItemsEntry, TasksTemplateChecklistListError,
+    TasksTemplateChecklistListErrorCode, TasksTemplateChecklistListFilter,
+    TasksTemplateChecklistListMember, TasksTemplateChecklistListOrder,
+    TasksTemplateChecklistListPersonalGender, TasksTemplateChecklistListResponse,
+    TasksTemplateChecklistListType,
 };
 pub use tasks_template_checklist_move_after::{
-    TasksTemplateChecklistMoveAfter, TasksTemplateChecklistMoveAfterCheckListItem,
-    TasksTemplateChecklistMoveAfterError, TasksTemplateChecklistMoveAfterErrorCode,
-    TasksTemplateChecklistMoveAfterResponse,
+    TasksTemplateChecklistMoveAfter, TasksTemplateChecklistMoveAfterAttachments,
+    TasksTemplateChecklistMoveAfterCheckListItem, TasksTemplateChecklistMoveAfterError,
+    TasksTemplateChecklistMoveAfterErrorCode, TasksTemplateChecklistMoveAfterMember,
+    TasksTemplateChecklistMoveAfterPersonalGender,
+    TasksTemplateChecklistMoveAfterResponse, TasksTemplateChecklistMoveAfterType,
 };
 pub use tasks_template_checklist_move_before::{
-    TasksTemplateChecklistMoveBefore, TasksTemplateChecklistMoveBeforeCheckListItem,
-    TasksTemplateChecklistMoveBeforeError, TasksTemplateChecklistMoveBeforeErrorCode,
-    TasksTemplateChecklistMoveBeforeMember, TasksTemplateChecklistMoveBeforeResponse,
+    TasksTemplateChecklistMoveBefore, TasksTemplateChecklistMoveBeforeAttachments,
+    TasksTemplateChecklistMoveBeforeCheckListItem, TasksTemplateChecklistMoveBeforeError,
+    TasksTemplateChecklistMoveBeforeErrorCode, TasksTemplateChecklistMoveBeforeMember,
+    TasksTemplateChecklistMoveBeforePersonalGender,
+    TasksTemplateChecklistMoveBeforeResponse, TasksTemplateChecklistMoveBeforeType,
 };
 pub use tasks_template_checklist_remove_attachments::{
     TasksTemplateChecklistRemoveAttachments,
+    TasksTemplateChecklistRemoveAttachmentsAttachments,
     TasksTemplateChecklistRemoveAttachmentsCheckListItem,
     TasksTemplateChecklistRemoveAttachmentsError,
     TasksTemplateChecklistRemoveAttachmentsErrorCode,
     TasksTemplateChecklistRemoveAttachmentsMember,
+    TasksTemplateChecklistRemoveAttachmentsPersonalGender,
     TasksTemplateChecklistRemoveAttachmentsResponse,
+    TasksTemplateChecklistRemoveAttachmentsType,
 };
 pub use tasks_template_checklist_renew::{
-    TasksTemplateChecklistRenew, TasksTemplateChecklistRenewCheckListItem,
-    TasksTemplateChecklistRenewError, TasksTemplateChecklistRenewErrorCode,
-    TasksTemplateChecklistRenewResponse,
+    TasksTemplateChecklistRenew, TasksTemplateChecklistRenewAttachments,
+    TasksTemplateChecklistRenewCheckListItem, TasksTemplateChecklistRenewError,
+    TasksTemplateChecklistRenewErrorCode, TasksTemplateChecklistRenewMember,
+    TasksTemplateChecklistRenewPersonalGender, TasksTemplateChecklistRenewResponse,
+    TasksTemplateChecklistRenewType,
 };
 pub use tasks_template_checklist_update::{
-    TasksTemplateChecklistUpdate, TasksTemplateChecklistUpdateCheckListItem,
-    TasksTemplateChecklistUpdateError, TasksTemplateChecklistUpdateErrorCode,
-    TasksTemplateChecklistUpdateFields, TasksTemplateChecklistUpdateMember,
-    TasksTemplateChecklistUpdateResponse,
+    TasksTemplateChecklistUpdate, TasksTemplateChecklistUpdateAttachments,
+    TasksTemplateChecklistUpdateCheckListItem, TasksTemplateChecklistUpdateError,
+    TasksTemplateChecklistUpdateErrorCode, TasksTemplateChecklistUpdateFields,
+    TasksTemplateChecklistUpdateMember, TasksTemplateChecklistUpdatePersonalGender,
+    TasksTemplateChecklistUpdateResponse, TasksTemplateChecklistUpdateType,
 };
 pub use tasks_template_add::{
     TasksTemplateAdd, TasksTemplateAddError, TasksTemplateAddErrorCode,
-    TasksTemplateAddResponse,
+    TasksTemplateAddFields, TasksTemplateAddResponse,
 };
 pub use tasks_template_delete::{
     TasksTemplateDelete, TasksTemplateDeleteError, TasksTemplateDeleteErrorCode,
@@ -754,7 +781,8 @@ pub use item_userfield_getfields::{
 };
 pub use item_userfield_getlist::{
     ItemUserfieldGetlist, ItemUserfieldGetlistError, ItemUserfieldGetlistErrorCode,
-    ItemUserfieldGetlistItem, ItemUserfieldGetlistResponse, ItemUserfieldGetlistSettings,
+    ItemUserfieldGetlistFilter, ItemUserfieldGetlistItem, ItemUserfieldGetlistOrder,
+    ItemUserfieldGetlistResponse, ItemUserfieldGetlistSettings,
 };
 pub use item_userfield_gettypes::{
     ItemUserfieldGettypes, ItemUserfieldGettypesError, ItemUserfieldGettypesErrorCode,
@@ -1452,7 +1480,7 @@ impl<'c> Task<'c> {
     /// tasks.task.add (`tasks.task.add`): see [`TasksTaskAdd`].
     pub fn tasks_task_add(
         &self,
-        fields: impl Into<serde_json::Value>,
+        fields: impl Into<TasksTaskAddFields>,
     ) -> crate::Call<'c, TasksTaskAdd> {
         crate::Call::new(self.client, TasksTaskAdd::new(fields))
     }
@@ -1715,7 +1743,7 @@ impl<'c> Task<'c> {
     /// tasks.template.add (`tasks.template.add`): see [`TasksTemplateAdd`].
     pub fn tasks_template_add(
         &self,
-        fields: impl Into<serde_json::Value>,
+        fields: impl Into<TasksTemplateAddFields>,
     ) -> crate::Call<'c, TasksTemplateAdd> {
         crate::Call::new(self.client, TasksTemplateAdd::new(fields))
     }

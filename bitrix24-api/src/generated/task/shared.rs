@@ -7,6 +7,80 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+/// Objects. Keys:
+/// - `ID`
+/// - `PARENT_ID`
+/// - `CREATED_BY`
+/// - `TITLE`
+/// - `SORT_INDEX`
+/// - `IS_COMPLETE`
+/// - `IS_IMPORTANT`
+/// - `TOGGLED_BY`
+/// - `TOGGLED_DATE`
+///
+/// Possible values:
+/// - `asc`
+/// - `desc`
+///
+/// Shared by `task.checklistitem.getlist`, `tasks.template.checklist.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct Order {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `PARENT_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<serde_json::Value>,
+    /// `CREATED_BY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<serde_json::Value>,
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `SORT_INDEX`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `IS_COMPLETE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_complete: Option<serde_json::Value>,
+    /// `IS_IMPORTANT`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_important: Option<serde_json::Value>,
+    /// `TOGGLED_BY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toggled_by: Option<serde_json::Value>,
+    /// `TOGGLED_DATE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toggled_date: Option<serde_json::Value>,
+}
+
+crate::request!(
+    Order() { id: serde_json::Value, parent_id: serde_json::Value, created_by: serde_json::Value,
+    title: serde_json::Value, sort_index: serde_json::Value, is_complete: serde_json::Value,
+    is_important: serde_json::Value, toggled_by: serde_json::Value, toggled_date: serde_json::Value
+    }
+);
+
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#members)
 ///
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
@@ -21,7 +95,7 @@ pub struct ChecklistitemMember {
     /// Possible values:
     /// - `A`
     /// - `U`
-    pub r#type: Option<ChecklistitemType>,
+    pub r#type: Option<Type>,
     /// `NAME`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
@@ -31,7 +105,7 @@ pub struct ChecklistitemMember {
     /// Possible values:
     /// - `M`
     /// - `F`
-    pub personal_gender: Option<ChecklistitemPersonalGender>,
+    pub personal_gender: Option<PersonalGender>,
     /// `IMAGE`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub image: Option<String>,
@@ -240,6 +314,87 @@ pub struct CommentitemAttachedObjectsEntry {
     #[serde_as(as = "Option<wire::Str>")]
     pub view_url: Option<String>,
 }
+
+/// Keys:
+/// - `TITLE`
+/// - `DATE_START`
+/// - `DEADLINE`
+/// - `STATUS`
+/// - `PRIORITY`
+/// - `MARK`
+/// - `CREATED_BY`
+/// - `RESPONSIBLE_ID`
+/// - `GROUP_ID`
+///
+/// Possible values:
+/// - `TITLE`
+/// - `DATE_START`
+/// - `DEADLINE`
+/// - `STATUS`
+/// - `PRIORITY`
+/// - `MARK`
+/// - `CREATED_BY`
+/// - `RESPONSIBLE_ID`
+/// - `GROUP_ID`
+///
+/// Shared by `task.item.list`, `task.items.getlist`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemListOrder {
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `DATE_START`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_start: Option<serde_json::Value>,
+    /// `DEADLINE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<serde_json::Value>,
+    /// `STATUS`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<serde_json::Value>,
+    /// `PRIORITY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<serde_json::Value>,
+    /// `MARK`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<serde_json::Value>,
+    /// `CREATED_BY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<serde_json::Value>,
+    /// `GROUP_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<serde_json::Value>,
+}
+
+crate::request!(
+    ItemListOrder() { title: serde_json::Value, date_start: serde_json::Value,
+    status: serde_json::Value, priority: serde_json::Value, mark: serde_json::Value,
+    created_by: serde_json::Value, responsible_id: serde_json::Value, group_id: serde_json::Value,
+    deadline: serde_json::Value }
+);
 
 /// The structure is below.
 ///
@@ -1169,240 +1324,120 @@ pub struct TasksTaskUpdateCheckListTree {
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistResponse {
-    /// [details](TasksTemplateChecklistCheckListItem)
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// [details](TasksTemplateChecklistAddAttachmentByContentCheckListItem)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "checkListItem")]
-    pub check_list_item: Option<TasksTemplateChecklistCheckListItem>,
+    pub check_list_item: Option<
+        TasksTemplateChecklistAddAttachmentByContentCheckListItem,
+    >,
 }
 
-/// The `member` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#checklistitem)
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `copiedId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub copied_id: Option<i64>,
+    /// `userId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub user_id: Option<i64>,
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `parentId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `sortIndex`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort_index: Option<i64>,
+    /// `displaySortIndex`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub display_sort_index: Option<String>,
+    /// `isComplete`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_important: Option<bool>,
+    /// `completedCount`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub completed_count: Option<i64>,
+    /// [details](TasksTemplateChecklistMember) Sample: `[]`.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub members: Option<Vec<TasksTemplateChecklistMember>>,
+    /// [details](TasksTemplateChecklistAttachments) Sample: `[]`.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub attachments: Option<TasksTemplateChecklistAttachments>,
+    /// `nodeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub node_id: Option<i64>,
+    /// `templateId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub template_id: Option<i64>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#members) Sample: `[]`.
+///
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistMember {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `name`, as the page's example shows it.
+    /// Possible values:
+    /// - `A`
+    /// - `U`
+    pub r#type: Option<Type>,
+    /// `name`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `personalPhoto`, as the page's example shows it.
+    /// `personalPhoto`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub personal_photo: Option<String>,
-    /// `personalGender`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub personal_gender: Option<String>,
-    /// `image`, as the page's example shows it.
+    /// Possible values:
+    /// - `M`
+    /// - `F`
+    pub personal_gender: Option<PersonalGender>,
+    /// `image`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub image: Option<String>,
-    /// `isCollaber`, as the page's example shows it.
+    /// `isCollaber`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_collaber: Option<bool>,
 }
 
-/// The `checkListItem` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#attachments) Sample: `[]`.
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistCheckListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `copiedId`, as the page's example shows it.
-    pub copied_id: Option<serde_json::Value>,
-    /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `createdBy`, as the page's example shows it.
-    pub created_by: Option<serde_json::Value>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort_index: Option<i64>,
-    /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub display_sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_complete: Option<bool>,
-    /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_important: Option<bool>,
-    /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub completed_count: Option<i64>,
-    /// `members`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub members: Option<Vec<TasksTemplateChecklistMember>>,
-    /// `attachments`, as the page's example shows it.
-    pub attachments: Option<serde_json::Value>,
-    /// `nodeId`, as the page's example shows it.
-    pub node_id: Option<serde_json::Value>,
-    /// `templateId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub template_id: Option<i64>,
-}
-
-/// The `result` of `tasks.template.checklist.addAttachmentsFromDisk`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
-///
-/// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TasksTemplateChecklistAddAttachmentsFromDiskResponse {
-    /// [details](TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem)
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    #[serde(rename = "checkListItem")]
-    pub check_list_item: Option<
-        TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
-    >,
-}
-
-/// The `checkListItem` object, as the page's example shows it.
-///
-/// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `copiedId`, as the page's example shows it.
-    pub copied_id: Option<serde_json::Value>,
-    /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `createdBy`, as the page's example shows it.
-    pub created_by: Option<serde_json::Value>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// `title`, as the page's example shows it.
+pub struct TasksTemplateChecklistAttachments {
+    /// Keyed by identifier of the attachment.
     #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort_index: Option<i64>,
-    /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub display_sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_complete: Option<bool>,
-    /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_important: Option<bool>,
-    /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub completed_count: Option<i64>,
-    /// `members`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub members: Option<Vec<TasksTemplateChecklistMember>>,
-    /// `attachments`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `nodeId`, as the page's example shows it.
-    pub node_id: Option<serde_json::Value>,
-    /// `templateId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub template_id: Option<i64>,
-}
-
-/// The `result` of `tasks.template.checklist.complete`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
-///
-/// Shared by `tasks.template.checklist.complete`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.renew`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistCompleteResponse {
-    /// [details](TasksTemplateChecklistCompleteCheckListItem)
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    #[serde(rename = "checkListItem")]
-    pub check_list_item: Option<TasksTemplateChecklistCompleteCheckListItem>,
-}
-
-/// The `checkListItem` object, as the page's example shows it.
-///
-/// Shared by `tasks.template.checklist.complete`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.renew`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistCompleteCheckListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `copiedId`, as the page's example shows it.
-    pub copied_id: Option<serde_json::Value>,
-    /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `createdBy`, as the page's example shows it.
-    pub created_by: Option<serde_json::Value>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort_index: Option<i64>,
-    /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub display_sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_complete: Option<bool>,
-    /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_important: Option<bool>,
-    /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub completed_count: Option<i64>,
-    /// `members`, as the page's example shows it.
-    pub members: Option<serde_json::Value>,
-    /// `attachments`, as the page's example shows it.
-    pub attachments: Option<serde_json::Value>,
-    /// `nodeId`, as the page's example shows it.
-    pub node_id: Option<serde_json::Value>,
-    /// `templateId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub template_id: Option<i64>,
+    #[serde(rename = "attachmentId")]
+    pub attachment_id: Option<String>,
 }
 
 /// The `result` of `tasks.task.mute`.
@@ -2066,10 +2101,10 @@ pub struct OnTaskAddFieldsBefore {
 
 /// The values of `TYPE` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
+/// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`, `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ChecklistitemType {
+pub enum Type {
     /// `A`
     A,
     /// `U`
@@ -2078,14 +2113,14 @@ pub enum ChecklistitemType {
     Unknown(String),
 }
 
-crate::documented_values!(ChecklistitemType { A = "A", U = "U" });
+crate::documented_values!(Type { A = "A", U = "U" });
 
 /// The values of `PERSONAL_GENDER` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
+/// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`, `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ChecklistitemPersonalGender {
+pub enum PersonalGender {
     /// `M`
     M,
     /// `F`
@@ -2094,7 +2129,7 @@ pub enum ChecklistitemPersonalGender {
     Unknown(String),
 }
 
-crate::documented_values!(ChecklistitemPersonalGender { M = "M", F = "F" });
+crate::documented_values!(PersonalGender { M = "M", F = "F" });
 
 /// The values of `ID` the page lists; others arrive as `Unknown`.
 ///

@@ -17,9 +17,11 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TasksTaskAdd {
-    /// Keys:
+    /// Objects. Keys:
     /// - `TITLE`
-    /// - `RESPONSIBLE_ID` ```js
+    /// - `RESPONSIBLE_ID`
+    ///
+    /// ```js
     /// SE_PARAMETER: [
     ///     {
     ///         VALUE: 'Y',
@@ -30,17 +32,17 @@ pub struct TasksTaskAdd {
     ///         CODE: 2
     ///     }
     /// ]
-    /// ``` Possible values:
+    /// ```
+    ///
+    /// Possible values:
     /// - `TITLE`
     /// - `RESPONSIBLE_ID`
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub fields: serde_json::Value,
+    pub fields: TasksTaskAddFields,
 }
 
 crate::method!(
     TasksTaskAdd = "tasks.task.add" in "task", safe: false, TasksTaskAddResponse, TasksTaskAddError;
-    (fields: serde_json::Value) {}
+    (fields: TasksTaskAddFields) {}
 );
 
 /// The `result` of `tasks.task.add`.
@@ -55,6 +57,46 @@ pub struct TasksTaskAddResponse {
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskAddTask>,
 }
+
+/// Objects. Keys:
+/// - `TITLE`
+/// - `RESPONSIBLE_ID`
+///
+/// ```js
+/// SE_PARAMETER: [
+///     {
+///         VALUE: 'Y',
+///         CODE: 3
+///     },
+///     {
+///         VALUE: 'Y',
+///         CODE: 2
+///     }
+/// ]
+/// ```
+///
+/// Possible values:
+/// - `TITLE`
+/// - `RESPONSIBLE_ID`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct TasksTaskAddFields {
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<serde_json::Value>,
+}
+
+crate::request!(
+    TasksTaskAddFields() { title: serde_json::Value, responsible_id: serde_json::Value }
+);
 
 /// The `action` object, as the page's example shows it.
 #[serde_as]
@@ -155,7 +197,7 @@ pub struct TasksTaskAddAction {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TasksTaskAddFields {
+pub struct TasksTaskAddCheckListTreeFields {
     /// `id`, as the page's example shows it.
     pub id: Option<serde_json::Value>,
     /// `copiedId`, as the page's example shows it.
@@ -204,7 +246,7 @@ pub struct TasksTaskAddCheckListTree {
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub fields: Option<TasksTaskAddFields>,
+    pub fields: Option<TasksTaskAddCheckListTreeFields>,
     /// `action`, as the page's example shows it.
     pub action: Option<serde_json::Value>,
     /// `descendants`, as the page's example shows it.

@@ -37,9 +37,11 @@ crate::method!(
 
 /// The `result` of `tasks.task.counters.get`.
 ///
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter) Keyed by counter name. Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter) Keyed by counter name. Objects. Keys:
 /// - `new_comments`
-/// - `expired` Possible values:
+/// - `expired`
+///
+/// Possible values:
 /// - `new_comments`
 /// - `expired`
 #[serde_as]

@@ -41,109 +41,89 @@ crate::method!(
 pub struct TasksTaskGetaccessResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#action) Keyed by `user ID`.
     ///
-    /// Keyed by `user ID`. The page does not describe the values.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// Keyed by `user ID`.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "allowedActions")]
-    pub allowed_actions: Option<BTreeMap<String, TasksTaskGetaccessAllowedActions>>,
+    pub allowed_actions: Option<BTreeMap<String, TasksTaskGetaccessAllowedActionsEntry>>,
 }
 
-/// The `allowedActions` object, as the page's example shows it.
+/// One value of `allowedActions`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TasksTaskGetaccessAllowedActions {
-    /// `ACCEPT`, as the page's example shows it.
+pub struct TasksTaskGetaccessAllowedActionsEntry {
+    /// `accept`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub accept: Option<bool>,
-    /// `DECLINE`, as the page's example shows it.
+    /// `decline`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub decline: Option<bool>,
-    /// `COMPLETE`, as the page's example shows it.
+    /// `complete`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub complete: Option<bool>,
-    /// `APPROVE`, as the page's example shows it.
+    /// `approve`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub approve: Option<bool>,
-    /// `DISAPPROVE`, as the page's example shows it.
+    /// `disapprove`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub disapprove: Option<bool>,
-    /// `START`, as the page's example shows it.
+    /// `start`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub start: Option<bool>,
-    /// `PAUSE`, as the page's example shows it.
+    /// `pause`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub pause: Option<bool>,
-    /// `DELEGATE`, as the page's example shows it.
+    /// `delegate`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub delegate: Option<bool>,
-    /// `REMOVE`, as the page's example shows it.
+    /// `remove`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
-    /// `EDIT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub edit: Option<bool>,
-    /// `DEFER`, as the page's example shows it.
+    /// `edit`: the page names it without a description.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub edit: Option<TasksTaskGetaccessEdit>,
+    /// `defer`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub defer: Option<bool>,
-    /// `RENEW`, as the page's example shows it.
+    /// `renew`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub renew: Option<bool>,
-    /// `CREATE`, as the page's example shows it.
+    /// `create`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub create: Option<bool>,
-    /// `CHANGE_DEADLINE`, as the page's example shows it.
+    /// `changeDeadline`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub change_deadline: Option<bool>,
-    /// `CHECKLIST_ADD_ITEMS`, as the page's example shows it.
+    /// `checklistAddItems`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub checklist_add_items: Option<bool>,
-    /// `ADD_FAVORITE`, as the page's example shows it.
+    /// `addFavorite`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub add_favorite: Option<bool>,
-    /// `DELETE_FAVORITE`, as the page's example shows it.
+    /// `deleteFavorite`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub delete_favorite: Option<bool>,
-    /// `RATE`, as the page's example shows it.
+    /// `rate`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub rate: Option<bool>,
-    /// `TAKE`, as the page's example shows it.
+    /// `take`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub take: Option<bool>,
-    /// `EDIT.ORIGINATOR`, as the page's example shows it.
+}
+
+/// The `edit` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TasksTaskGetaccessEdit {
+    /// `originator`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "EDIT.ORIGINATOR")]
-    pub edit_originator: Option<bool>,
-    /// `CHECKLIST.REORDER`, as the page's example shows it.
+    pub originator: Option<bool>,
+    /// `plan`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CHECKLIST.REORDER")]
-    pub checklist_reorder: Option<bool>,
-    /// `ELAPSEDTIME.ADD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "ELAPSEDTIME.ADD")]
-    pub elapsedtime_add: Option<bool>,
-    /// `DAYPLAN.TIMER.TOGGLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "DAYPLAN.TIMER.TOGGLE")]
-    pub dayplan_timer_toggle: Option<bool>,
-    /// `EDIT.PLAN`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "EDIT.PLAN")]
-    pub edit_plan: Option<bool>,
-    /// `CHECKLIST.ADD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "CHECKLIST.ADD")]
-    pub checklist_add: Option<bool>,
-    /// `FAVORITE.ADD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "FAVORITE.ADD")]
-    pub favorite_add: Option<bool>,
-    /// `FAVORITE.DELETE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(rename = "FAVORITE.DELETE")]
-    pub favorite_delete: Option<bool>,
+    pub plan: Option<bool>,
 }
 
 /// The error codes `tasks.task.getaccess` documents; `Other` keeps any other code as it arrived.

@@ -25,21 +25,21 @@ pub struct TasksTaskHistoryList {
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// Keys:
-    /// - `asc`
-    /// - `desc` Possible values:
+    /// Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Possible values:
+    /// - `asc`
+    /// - `desc`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<TasksTaskHistoryListOrder>,
 }
 
 crate::method!(
     TasksTaskHistoryList = "tasks.task.history.list" in "task", safe: true,
     TasksTaskHistoryListResponse, TasksTaskHistoryListError; (task_id: i64) {
-    filter: serde_json::Value, order: serde_json::Value }
+    filter: serde_json::Value, order: TasksTaskHistoryListOrder }
 );
 
 /// The `result` of `tasks.task.history.list`.
@@ -98,7 +98,9 @@ pub struct TasksTaskHistoryListResponse {
     /// - `TASK_CONTROL`
     /// - `ALLOW_TIME_TRACKING`
     /// - `ALLOW_CHANGE_DEADLINE`
-    /// - `FLOW_ID` Possible values:
+    /// - `FLOW_ID`
+    ///
+    /// Possible values:
     /// - `TITLE`
     /// - `DESCRIPTION`
     /// - `REAL_STATUS`
@@ -140,8 +142,7 @@ pub struct TasksTaskHistoryListResponse {
     /// - `ALLOW_TIME_TRACKING`
     /// - `ALLOW_CHANGE_DEADLINE`
     /// - `FLOW_ID`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub field: Option<String>,
+    pub field: Option<TasksTaskHistoryListField>,
     /// `value`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -150,6 +151,30 @@ pub struct TasksTaskHistoryListResponse {
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<TasksTaskHistoryListUser>,
 }
+
+/// Objects. Keys:
+/// - `asc`
+/// - `desc`
+///
+/// Possible values:
+/// - `asc`
+/// - `desc`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TasksTaskHistoryListOrder {
+    /// `asc`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asc: Option<serde_json::Value>,
+    /// `desc`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desc: Option<serde_json::Value>,
+}
+
+crate::request!(TasksTaskHistoryListOrder() { asc: serde_json::Value, desc: serde_json::Value });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
 #[serde_as]
@@ -173,6 +198,115 @@ pub struct TasksTaskHistoryListUser {
     #[serde_as(as = "Option<wire::Str>")]
     pub login: Option<String>,
 }
+
+/// The values of `field` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TasksTaskHistoryListField {
+    /// `TITLE`
+    Title,
+    /// `DESCRIPTION`
+    Description,
+    /// `REAL_STATUS`
+    RealStatus,
+    /// `STATUS`
+    Status,
+    /// `PRIORITY`
+    Priority,
+    /// `MARK`
+    Mark,
+    /// `COMMENT`
+    Comment,
+    /// `DELETE`
+    Delete,
+    /// `NEW`
+    New,
+    /// `RENEW`
+    Renew,
+    /// `MOVE_TO_BACKLOG`
+    MoveToBacklog,
+    /// `MOVE_TO_SPRINT`
+    MoveToSprint,
+    /// `PARENT_ID`
+    ParentId,
+    /// `GROUP_ID`
+    GroupId,
+    /// `STAGE_ID`
+    StageId,
+    /// `CREATED_BY`
+    CreatedBy,
+    /// `RESPONSIBLE_ID`
+    ResponsibleId,
+    /// `ACCOMPLICES`
+    Accomplices,
+    /// `AUDITORS`
+    Auditors,
+    /// `DEADLINE`
+    Deadline,
+    /// `START_DATE_PLAN`
+    StartDatePlan,
+    /// `END_DATE_PLAN`
+    EndDatePlan,
+    /// `DURATION_PLAN`
+    DurationPlan,
+    /// `DURATION_PLAN_SECONDS`
+    DurationPlanSeconds,
+    /// `DURATION_FACT`
+    DurationFact,
+    /// `TIME_ESTIMATE`
+    TimeEstimate,
+    /// `TIME_SPENT_IN_LOGS`
+    TimeSpentInLogs,
+    /// `TAGS`
+    Tags,
+    /// `DEPENDS_ON`
+    DependsOn,
+    /// `FILES`
+    Files,
+    /// `UF_TASK_WEBDAV_FILES`
+    UfTaskWebdavFiles,
+    /// `CHECKLIST_ITEM_CREATE`
+    ChecklistItemCreate,
+    /// `CHECKLIST_ITEM_RENAME`
+    ChecklistItemRename,
+    /// `CHECKLIST_ITEM_REMOVE`
+    ChecklistItemRemove,
+    /// `CHECKLIST_ITEM_CHECK`
+    ChecklistItemCheck,
+    /// `CHECKLIST_ITEM_UNCHECK`
+    ChecklistItemUncheck,
+    /// `ADD_IN_REPORT`
+    AddInReport,
+    /// `TASK_CONTROL`
+    TaskControl,
+    /// `ALLOW_TIME_TRACKING`
+    AllowTimeTracking,
+    /// `ALLOW_CHANGE_DEADLINE`
+    AllowChangeDeadline,
+    /// `FLOW_ID`
+    FlowId,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    TasksTaskHistoryListField { Title = "TITLE", Description = "DESCRIPTION",
+    RealStatus = "REAL_STATUS", Status = "STATUS", Priority = "PRIORITY", Mark = "MARK",
+    Comment = "COMMENT", Delete = "DELETE", New = "NEW", Renew = "RENEW",
+    MoveToBacklog = "MOVE_TO_BACKLOG", MoveToSprint = "MOVE_TO_SPRINT", ParentId = "PARENT_ID",
+    GroupId = "GROUP_ID", StageId = "STAGE_ID", CreatedBy = "CREATED_BY",
+    ResponsibleId = "RESPONSIBLE_ID", Accomplices = "ACCOMPLICES", Auditors = "AUDITORS",
+    Deadline = "DEADLINE", StartDatePlan = "START_DATE_PLAN", EndDatePlan = "END_DATE_PLAN",
+    DurationPlan = "DURATION_PLAN", DurationPlanSeconds = "DURATION_PLAN_SECONDS",
+    DurationFact = "DURATION_FACT", TimeEstimate = "TIME_ESTIMATE",
+    TimeSpentInLogs = "TIME_SPENT_IN_LOGS", Tags = "TAGS", DependsOn = "DEPENDS_ON",
+    Files = "FILES", UfTaskWebdavFiles = "UF_TASK_WEBDAV_FILES",
+    ChecklistItemCreate = "CHECKLIST_ITEM_CREATE", ChecklistItemRename = "CHECKLIST_ITEM_RENAME",
+    ChecklistItemRemove = "CHECKLIST_ITEM_REMOVE", ChecklistItemCheck = "CHECKLIST_ITEM_CHECK",
+    ChecklistItemUncheck = "CHECKLIST_ITEM_UNCHECK", AddInReport = "ADD_IN_REPORT",
+    TaskControl = "TASK_CONTROL", AllowTimeTracking = "ALLOW_TIME_TRACKING",
+    AllowChangeDeadline = "ALLOW_CHANGE_DEADLINE", FlowId = "FLOW_ID" }
+);
 
 /// The error codes `tasks.task.history.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

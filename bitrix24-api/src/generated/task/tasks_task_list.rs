@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TasksTaskList {
-    /// Keyed by field. Keys:
+    /// Keyed by field. Objects. Keys:
     /// - `asc`
-    /// - `desc` Possible values:
+    /// - `desc`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
     ///

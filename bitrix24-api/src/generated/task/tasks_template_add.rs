@@ -20,20 +20,48 @@ pub struct TasksTemplateAdd {
     /// - `TITLE`
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub fields: serde_json::Value,
+    pub fields: TasksTemplateAddFields,
 }
 
 crate::method!(
     TasksTemplateAdd = "tasks.template.add" in "task", safe: false, TasksTemplateAddResponse as
-    wire::Int, TasksTemplateAddError; (fields: serde_json::Value) {}
+    wire::Int, TasksTemplateAddError; (fields: TasksTemplateAddFields) {}
 );
 
 /// The `result` of `tasks.template.add`.
 ///
 /// Required: `"result": 0`, `fields`, `TITLE`, `CREATED_BY`, `RESPONSIBLE_ID`.
 pub type TasksTemplateAddResponse = i64;
+
+/// Keys:
+/// - `TITLE`
+/// - `CREATED_BY`
+/// - `RESPONSIBLE_ID`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct TasksTemplateAddFields {
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `CREATED_BY`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<serde_json::Value>,
+    /// `RESPONSIBLE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<serde_json::Value>,
+}
+
+crate::request!(
+    TasksTemplateAddFields() { title: serde_json::Value, created_by: serde_json::Value,
+    responsible_id: serde_json::Value }
+);
 
 /// The error codes `tasks.template.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

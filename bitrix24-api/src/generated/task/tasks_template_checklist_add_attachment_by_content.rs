@@ -49,14 +49,20 @@ crate::request!(
     content: String }
 );
 
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistAddAttachmentByContentType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistAddAttachmentByContentPersonalGender = super::shared::PersonalGender;
+
 /// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
 pub type TasksTemplateChecklistAddAttachmentByContentResponse = super::shared::TasksTemplateChecklistResponse;
 
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistAddAttachmentByContentMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
-pub type TasksTemplateChecklistAddAttachmentByContentCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistAddAttachmentByContentAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.addAttachmentByContent` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

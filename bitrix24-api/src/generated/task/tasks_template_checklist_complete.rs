@@ -28,7 +28,23 @@ crate::method!(
     check_list_item_id: i64) {}
 );
 
-use super::shared::TasksTemplateChecklistCompleteResponse;
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistCompleteType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistCompletePersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
+pub type TasksTemplateChecklistCompleteResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistCompleteCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
+
+/// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
+pub type TasksTemplateChecklistCompleteMember = super::shared::TasksTemplateChecklistMember;
+
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistCompleteAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.complete` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,10 +29,8 @@ pub struct TasksTemplateChecklistList {
     /// - `SORT_INDEX`
     /// - `IS_COMPLETE`
     /// - `IS_IMPORTANT`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
+    pub filter: Option<TasksTemplateChecklistListFilter>,
     /// Keys:
     /// - `ID`
     /// - `TEMPLATE_ID`
@@ -47,7 +45,7 @@ pub struct TasksTemplateChecklistList {
     /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<serde_json::Value>>,
-    /// Keys:
+    /// Objects. Keys:
     /// - `ID`
     /// - `PARENT_ID`
     /// - `CREATED_BY`
@@ -56,19 +54,20 @@ pub struct TasksTemplateChecklistList {
     /// - `IS_COMPLETE`
     /// - `IS_IMPORTANT`
     /// - `TOGGLED_BY`
-    /// - `TOGGLED_DATE` Possible values:
+    /// - `TOGGLED_DATE`
+    ///
+    /// Possible values:
     /// - `asc`
     /// - `desc`
-    ///
-    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<TasksTemplateChecklistListOrder>,
 }
 
 crate::method!(
     TasksTemplateChecklistList = "tasks.template.checklist.list" in "task", safe: true,
     TasksTemplateChecklistListResponse, TasksTemplateChecklistListError; (template_id: i64) {
-    filter: serde_json::Value, select: Vec<serde_json::Value>, order: serde_json::Value }
+    filter: TasksTemplateChecklistListFilter, select: Vec<serde_json::Value>,
+    order: TasksTemplateChecklistListOrder }
 );
 
 /// The `result` of `tasks.template.checklist.list`.
@@ -79,46 +78,88 @@ crate::method!(
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistListResponse {
-    /// [details](TasksTemplateChecklistListCheckListItems) Keyed by identifier of the checklist item.
+    /// [details](TasksTemplateChecklistListCheckListItemsEntry) Keyed by identifier of the checklist item.
     ///
-    /// Keyed by identifier of the checklist item. The page does not describe the values.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// Keyed by identifier of the checklist item.
     #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "checkListItems")]
     pub check_list_items: Option<
-        BTreeMap<String, TasksTemplateChecklistListCheckListItems>,
+        BTreeMap<String, TasksTemplateChecklistListCheckListItemsEntry>,
     >,
 }
 
-/// The `checkListItems` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// Keys:
+/// - `ID`
+/// - `TEMPLATE_ID`
+/// - `PARENT_ID`
+/// - `TITLE`
+/// - `SORT_INDEX`
+/// - `IS_COMPLETE`
+/// - `IS_IMPORTANT`
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct TasksTemplateChecklistListCheckListItems {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `templateId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub template_id: Option<String>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub parent_id: Option<String>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_complete: Option<String>,
-    /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_important: Option<String>,
+pub struct TasksTemplateChecklistListFilter {
+    /// `ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// `TEMPLATE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<serde_json::Value>,
+    /// `PARENT_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<serde_json::Value>,
+    /// `TITLE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
+    /// `SORT_INDEX`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_index: Option<serde_json::Value>,
+    /// `IS_COMPLETE`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_complete: Option<serde_json::Value>,
+    /// `IS_IMPORTANT`: the page names it without a description.
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_important: Option<serde_json::Value>,
 }
+
+crate::request!(
+    TasksTemplateChecklistListFilter() { id: serde_json::Value, template_id: serde_json::Value,
+    parent_id: serde_json::Value, title: serde_json::Value, sort_index: serde_json::Value,
+    is_complete: serde_json::Value, is_important: serde_json::Value }
+);
+
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type TasksTemplateChecklistListOrder = super::shared::Order;
+
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistListType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistListPersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistListCheckListItemsEntry = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
+
+/// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
+pub type TasksTemplateChecklistListMember = super::shared::TasksTemplateChecklistMember;
+
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistListAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

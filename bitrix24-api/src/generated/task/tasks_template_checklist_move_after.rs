@@ -30,11 +30,23 @@ crate::method!(
     (template_id: i64, check_list_item_id: i64, after_item_id: i64) {}
 );
 
-/// This page's name for the shared [`TasksTemplateChecklistCompleteResponse`](super::shared::TasksTemplateChecklistCompleteResponse).
-pub type TasksTemplateChecklistMoveAfterResponse = super::shared::TasksTemplateChecklistCompleteResponse;
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistMoveAfterType = super::shared::Type;
 
-/// This page's name for the shared [`TasksTemplateChecklistCompleteCheckListItem`](super::shared::TasksTemplateChecklistCompleteCheckListItem).
-pub type TasksTemplateChecklistMoveAfterCheckListItem = super::shared::TasksTemplateChecklistCompleteCheckListItem;
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistMoveAfterPersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
+pub type TasksTemplateChecklistMoveAfterResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistMoveAfterCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
+
+/// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
+pub type TasksTemplateChecklistMoveAfterMember = super::shared::TasksTemplateChecklistMember;
+
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistMoveAfterAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.moveAfter` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -30,14 +30,23 @@ crate::method!(
     (template_id: i64, check_list_item_id: i64, before_item_id: i64) {}
 );
 
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistMoveBeforeType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistMoveBeforePersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
+pub type TasksTemplateChecklistMoveBeforeResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistMoveBeforeCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
+
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistMoveBeforeMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentsFromDiskResponse`](super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse).
-pub type TasksTemplateChecklistMoveBeforeResponse = super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse;
-
-/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem).
-pub type TasksTemplateChecklistMoveBeforeCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem;
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistMoveBeforeAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.moveBefore` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

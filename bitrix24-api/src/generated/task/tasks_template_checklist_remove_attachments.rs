@@ -33,14 +33,23 @@ crate::method!(
     attachments_ids: Vec<serde_json::Value>) {}
 );
 
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistRemoveAttachmentsType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistRemoveAttachmentsPersonalGender = super::shared::PersonalGender;
+
 /// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
 pub type TasksTemplateChecklistRemoveAttachmentsResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistRemoveAttachmentsCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
 
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistRemoveAttachmentsMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
-pub type TasksTemplateChecklistRemoveAttachmentsCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistRemoveAttachmentsAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.removeAttachments` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

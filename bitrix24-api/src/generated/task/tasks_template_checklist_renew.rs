@@ -28,11 +28,23 @@ crate::method!(
     check_list_item_id: i64) {}
 );
 
-/// This page's name for the shared [`TasksTemplateChecklistCompleteResponse`](super::shared::TasksTemplateChecklistCompleteResponse).
-pub type TasksTemplateChecklistRenewResponse = super::shared::TasksTemplateChecklistCompleteResponse;
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistRenewType = super::shared::Type;
 
-/// This page's name for the shared [`TasksTemplateChecklistCompleteCheckListItem`](super::shared::TasksTemplateChecklistCompleteCheckListItem).
-pub type TasksTemplateChecklistRenewCheckListItem = super::shared::TasksTemplateChecklistCompleteCheckListItem;
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistRenewPersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
+pub type TasksTemplateChecklistRenewResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistRenewCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
+
+/// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
+pub type TasksTemplateChecklistRenewMember = super::shared::TasksTemplateChecklistMember;
+
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistRenewAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.renew` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

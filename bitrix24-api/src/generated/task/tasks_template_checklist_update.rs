@@ -69,14 +69,23 @@ crate::request!(
     is_complete: bool, is_important: bool, members: serde_json::Value }
 );
 
+/// This page's name for the shared [`Type`](super::shared::Type).
+pub type TasksTemplateChecklistUpdateType = super::shared::Type;
+
+/// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
+pub type TasksTemplateChecklistUpdatePersonalGender = super::shared::PersonalGender;
+
 /// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
 pub type TasksTemplateChecklistUpdateResponse = super::shared::TasksTemplateChecklistResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
+pub type TasksTemplateChecklistUpdateCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
 
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistUpdateMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
-pub type TasksTemplateChecklistUpdateCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
+/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
+pub type TasksTemplateChecklistUpdateAttachments = super::shared::TasksTemplateChecklistAttachments;
 
 /// The error codes `tasks.template.checklist.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -27,9 +27,12 @@ mod task_update;
 
 pub use shared::{
     TaskChatMessageFieldGetItem, TaskChatMessageFieldGetResponse,
-    TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskResponse,
-    TaskResultDeleteResponse, TaskResultItem, TaskResultResponse, TaskResultRights,
-    TaskRights,
+    TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListChat,
+    TaskListCreator, TaskListElapsedTime, TaskListEmail, TaskListFlow,
+    TaskListForkedByTemplate, TaskListGroup, TaskListImage, TaskListPriority,
+    TaskListReplicateParams, TaskListScenarios, TaskListSelect, TaskListSource,
+    TaskListStage, TaskListStatus, TaskResponse, TaskResultDeleteResponse,
+    TaskResultItem, TaskResultResponse, TaskResultRights, TaskRights,
 };
 pub use task_result_add::{
     TaskResultAdd, TaskResultAddError, TaskResultAddErrorCode, TaskResultAddFields,
@@ -47,6 +50,7 @@ pub use task_result_delete::{
 pub use task_result_list::{
     TaskResultList, TaskResultListError, TaskResultListErrorCode, TaskResultListFilter,
     TaskResultListItem, TaskResultListResponse, TaskResultListRights,
+    TaskResultListSelect,
 };
 pub use task_result_update::{
     TaskResultUpdate, TaskResultUpdateError, TaskResultUpdateErrorCode,
@@ -108,8 +112,25 @@ pub use task_get::{
     TaskGetResponsible, TaskGetRights,
 };
 pub use task_list::{
-    TaskList, TaskListError, TaskListErrorCode, TaskListItem, TaskListOrder,
-    TaskListResponse,
+    TaskList, TaskListAccomplices, TaskListAccomplicesImage, TaskListAuditors,
+    TaskListAuditorsImage, TaskListChangedBy, TaskListChangedByImage, TaskListClosedBy,
+    TaskListClosedByImage, TaskListError, TaskListErrorCode,
+    TaskListForkedByTemplateCreator, TaskListForkedByTemplateCreatorImage,
+    TaskListForkedByTemplateGroup, TaskListForkedByTemplateGroupImage,
+    TaskListGroupImage, TaskListItem, TaskListOrder, TaskListOrderAccomplices,
+    TaskListOrderAccomplicesImage, TaskListOrderAuditors, TaskListOrderAuditorsImage,
+    TaskListOrderChangedBy, TaskListOrderChangedByImage, TaskListOrderChat,
+    TaskListOrderClosedBy, TaskListOrderClosedByImage, TaskListOrderCreator,
+    TaskListOrderCreatorImage, TaskListOrderElapsedTime, TaskListOrderEmail,
+    TaskListOrderFlow, TaskListOrderForkedByTemplate,
+    TaskListOrderForkedByTemplateCreator, TaskListOrderForkedByTemplateCreatorImage,
+    TaskListOrderForkedByTemplateGroup, TaskListOrderForkedByTemplateGroupImage,
+    TaskListOrderForkedByTemplateReplicateParams, TaskListOrderGroup,
+    TaskListOrderGroupImage, TaskListOrderPriority, TaskListOrderResponsible,
+    TaskListOrderResponsibleImage, TaskListOrderScenarios, TaskListOrderSource,
+    TaskListOrderStage, TaskListOrderStatus, TaskListOrderStatusChangedBy,
+    TaskListOrderStatusChangedByImage, TaskListResponse, TaskListResponsible,
+    TaskListResponsibleImage, TaskListStatusChangedBy, TaskListStatusChangedByImage,
 };
 pub use task_update::{
     TaskUpdate, TaskUpdateError, TaskUpdateErrorCode, TaskUpdateResponse,

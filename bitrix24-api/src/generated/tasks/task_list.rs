@@ -18,18 +18,18 @@ use crate::wire;
 #[non_exhaustive]
 pub struct TaskList {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<TaskListSelect>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/index.html#filter)
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<serde_json::Value>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto) Sample: `{ "field": "value" }`. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto) Sample: `{ "field": "value" }`. Objects. Keys:
     /// - `ASC`
-    /// - `DESC` Possible values:
+    /// - `DESC`
+    ///
+    /// Possible values:
     /// - `ASC`
     /// - `DESC`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,7 +43,7 @@ pub struct TaskList {
 
 crate::method!(
     TaskList = "tasks.task.list" in "tasks", safe: true, TaskListResponse, TaskListError; () {
-    select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>, order: TaskListOrder,
+    select: Vec<TaskListSelect>, filter: Vec<serde_json::Value>, order: TaskListOrder,
     pagination: serde_json::Value }
 );
 
@@ -59,21 +59,6 @@ pub struct TaskListResponse {
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<TaskListItem>>,
 }
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto) Sample: `{ "field": "value" }`. Keys:
-/// - `ASC`
-/// - `DESC` Possible values:
-/// - `ASC`
-/// - `DESC`
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TaskListOrder {
-    /// `field`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
-
-crate::request!(TaskListOrder() { field: String });
 
 /// The `item` object, as the page's example shows it.
 #[serde_as]
@@ -98,6 +83,155 @@ pub struct TaskListItem {
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
 }
+
+use super::shared::TaskListSelect;
+
+/// This page's name for the shared [`TaskListSelect`](super::shared::TaskListSelect).
+pub type TaskListOrder = super::shared::TaskListSelect;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListResponsible = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListAccomplices = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListAuditors = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListChangedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListStatusChangedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListClosedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListForkedByTemplateCreator = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderCreator = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderResponsible = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderAccomplices = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderAuditors = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderChangedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderStatusChangedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderClosedBy = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
+pub type TaskListOrderForkedByTemplateCreator = super::shared::TaskListCreator;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListResponsibleImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListGroupImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListAccomplicesImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListAuditorsImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListChangedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListStatusChangedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListClosedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListForkedByTemplateCreatorImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListForkedByTemplateGroupImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderCreatorImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderResponsibleImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderGroupImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderAccomplicesImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderAuditorsImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderChangedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderStatusChangedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderClosedByImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderForkedByTemplateCreatorImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
+pub type TaskListOrderForkedByTemplateGroupImage = super::shared::TaskListImage;
+
+/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
+pub type TaskListForkedByTemplateGroup = super::shared::TaskListGroup;
+
+/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
+pub type TaskListOrderGroup = super::shared::TaskListGroup;
+
+/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
+pub type TaskListOrderForkedByTemplateGroup = super::shared::TaskListGroup;
+
+/// This page's name for the shared [`TaskListStage`](super::shared::TaskListStage).
+pub type TaskListOrderStage = super::shared::TaskListStage;
+
+/// This page's name for the shared [`TaskListFlow`](super::shared::TaskListFlow).
+pub type TaskListOrderFlow = super::shared::TaskListFlow;
+
+/// This page's name for the shared [`TaskListChat`](super::shared::TaskListChat).
+pub type TaskListOrderChat = super::shared::TaskListChat;
+
+/// This page's name for the shared [`TaskListForkedByTemplate`](super::shared::TaskListForkedByTemplate).
+pub type TaskListOrderForkedByTemplate = super::shared::TaskListForkedByTemplate;
+
+/// This page's name for the shared [`TaskListReplicateParams`](super::shared::TaskListReplicateParams).
+pub type TaskListOrderForkedByTemplateReplicateParams = super::shared::TaskListReplicateParams;
+
+/// This page's name for the shared [`TaskListEmail`](super::shared::TaskListEmail).
+pub type TaskListOrderEmail = super::shared::TaskListEmail;
+
+/// This page's name for the shared [`TaskListElapsedTime`](super::shared::TaskListElapsedTime).
+pub type TaskListOrderElapsedTime = super::shared::TaskListElapsedTime;
+
+/// This page's name for the shared [`TaskListSource`](super::shared::TaskListSource).
+pub type TaskListOrderSource = super::shared::TaskListSource;
+
+/// This page's name for the shared [`TaskListPriority`](super::shared::TaskListPriority).
+pub type TaskListOrderPriority = super::shared::TaskListPriority;
+
+/// This page's name for the shared [`TaskListStatus`](super::shared::TaskListStatus).
+pub type TaskListOrderStatus = super::shared::TaskListStatus;
+
+/// This page's name for the shared [`TaskListScenarios`](super::shared::TaskListScenarios).
+pub type TaskListOrderScenarios = super::shared::TaskListScenarios;
 
 /// The error codes `tasks.task.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,9 +18,11 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TaskResultList {
-    /// Keyed by field. Keys:
+    /// Keyed by field. Objects. Keys:
     /// - `ASC`
-    /// - `DESC` Possible values:
+    /// - `DESC`
+    ///
+    /// Possible values:
     /// - `ASC`
     /// - `DESC`
     ///
@@ -45,7 +47,9 @@ pub struct TaskResultList {
     /// - `status`
     /// - `fileIds`
     /// - `rights`
-    /// - `messageId` Possible values:
+    /// - `messageId`
+    ///
+    /// Possible values:
     /// - `id`
     /// - `taskId`
     /// - `text`
@@ -57,10 +61,8 @@ pub struct TaskResultList {
     /// - `fileIds`
     /// - `rights`
     /// - `messageId`
-    ///
-    /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<TaskResultListSelect>>,
     /// `pagination`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -71,7 +73,7 @@ pub struct TaskResultList {
 crate::method!(
     TaskResultList = "tasks.task.result.list" in "tasks", safe: true, TaskResultListResponse,
     TaskResultListError; (filter: Vec<TaskResultListFilter>) {
-    order: BTreeMap<String, serde_json::Value>, select: Vec<serde_json::Value>,
+    order: BTreeMap<String, serde_json::Value>, select: Vec<TaskResultListSelect>,
     pagination: serde_json::Value }
 );
 
@@ -109,6 +111,42 @@ pub enum TaskResultListFilter {
 crate::documented_values!(
     TaskResultListFilter { TaskId = "taskId", Id = "id", AuthorId = "authorId", Status = "status",
     MessageId = "messageId" }
+);
+
+/// The values of `select` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskResultListSelect {
+    /// `id`
+    Id,
+    /// `taskId`
+    TaskId,
+    /// `text`
+    Text,
+    /// `authorId`
+    AuthorId,
+    /// `author`
+    Author,
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+    /// `status`
+    Status,
+    /// `fileIds`
+    FileIds,
+    /// `rights`
+    Rights,
+    /// `messageId`
+    MessageId,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    TaskResultListSelect { Id = "id", TaskId = "taskId", Text = "text", AuthorId = "authorId",
+    Author = "author", CreatedAt = "createdAt", UpdatedAt = "updatedAt", Status = "status",
+    FileIds = "fileIds", Rights = "rights", MessageId = "messageId" }
 );
 
 /// This page's name for the shared [`TaskResultItem`](super::shared::TaskResultItem).

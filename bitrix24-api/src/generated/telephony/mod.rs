@@ -41,7 +41,7 @@ mod onvoximplantcallstart;
 
 pub use shared::{
     Auth, ExternalCallFinishStatusCode, ExternalCallRegisterCrmEntityType,
-    ExternalLineResponse, Status, VoximplantItem, VoximplantOrder, VoximplantResponse,
+    ExternalLineResponse, Status, VoximplantOrder, VoximplantResponse,
     VoximplantSipAddType, VoximplantSipGetFilterEntry, VoximplantStatisticGetFilterEntry,
 };
 pub use call_attach_transcription::{
@@ -122,7 +122,7 @@ pub use voximplant_sip_delete::{
 };
 pub use voximplant_sip_get::{
     VoximplantSipGet, VoximplantSipGetError, VoximplantSipGetErrorCode,
-    VoximplantSipGetItem, VoximplantSipGetOrder, VoximplantSipGetResponse,
+    VoximplantSipGetOrder, VoximplantSipGetResponse, VoximplantSipGetResult,
     VoximplantSipGetSort, VoximplantSipGetSortType, VoximplantSipGetType,
 };
 pub use voximplant_sip_status::{
@@ -186,8 +186,8 @@ pub use onvoximplantcallend::{
     OnvoximplantcallendData, OnvoximplantcallendStatus,
 };
 pub use onvoximplantcallinit::{
-    Onvoximplantcallinit, OnvoximplantcallinitAuth, OnvoximplantcallinitData,
-    OnvoximplantcallinitStatus,
+    Onvoximplantcallinit, OnvoximplantcallinitAccountSearchId, OnvoximplantcallinitAuth,
+    OnvoximplantcallinitData, OnvoximplantcallinitStatus,
 };
 pub use onvoximplantcallstart::{
     Onvoximplantcallstart, OnvoximplantcallstartAuth, OnvoximplantcallstartData,

@@ -56,12 +56,13 @@ pub struct OnvoximplantcallinitData {
     /// Keys:
     /// - `XXX`
     /// - `regXXX`
-    /// - `sipXXX` Possible values:
+    /// - `sipXXX`
+    ///
+    /// Possible values:
     /// - `XXX`
     /// - `regXXX`
     /// - `sipXXX`
-    #[serde_as(as = "Option<wire::Str>")]
-    pub account_search_id: Option<String>,
+    pub account_search_id: Option<OnvoximplantcallinitAccountSearchId>,
     /// `PHONE_NUMBER`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub phone_number: Option<String>,
@@ -72,6 +73,24 @@ pub struct OnvoximplantcallinitData {
     #[serde_as(as = "Option<wire::Int>")]
     pub rest_app_id: Option<i64>,
 }
+
+/// The values of `ACCOUNT_SEARCH_ID` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnvoximplantcallinitAccountSearchId {
+    /// `XXX`
+    Xxx,
+    /// `regXXX`
+    RegXxx,
+    /// `sipXXX`
+    SipXxx,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    OnvoximplantcallinitAccountSearchId { Xxx = "XXX", RegXxx = "regXXX", SipXxx = "sipXXX" }
+);
 
 /// This page's name for the shared [`Auth`](super::shared::Auth).
 pub type OnvoximplantcallinitAuth = super::shared::Auth;

@@ -95,22 +95,6 @@ crate::request!(
     registration_status_code: i64, registration_error_message: String }
 );
 
-/// The `result` object.
-///
-/// Shared by `voximplant.sip.get`, `voximplant.statistic.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct VoximplantItem {
-    /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
-    /// `next`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub next: Option<i64>,
-}
-
 /// The `result` of `voximplant.callback.start`.
 ///
 /// Shared by `voximplant.callback.start`, `voximplant.infocall.startwithsound`, `voximplant.infocall.startwithtext`: the same shape on each page; these docs are from the first.

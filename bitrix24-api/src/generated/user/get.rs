@@ -34,7 +34,9 @@ pub struct Get {
     /// - `employee`
     /// - `extranet`
     /// - `email`
-    /// - `ACTIVE` Possible values:
+    /// - `ACTIVE`
+    ///
+    /// Possible values:
     /// - `UF_DEPARTMENT`
     /// - `UF_PHONE_INNER`
     /// - `IS_ONLINE`
@@ -45,7 +47,7 @@ pub struct Get {
     /// - `email`
     /// - `ACTIVE`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
+    pub filter: Option<GetFilter>,
     /// `ADMIN_MODE`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,8 +70,40 @@ pub struct Get {
 
 crate::method!(
     Get = "user.get" in "user", safe: true, GetResponse, GetError; () { sort: String, order: String,
-    filter: String, admin_mode: bool, select: Vec<serde_json::Value>, image_resize: String,
+    filter: GetFilter, admin_mode: bool, select: Vec<serde_json::Value>, image_resize: String,
     start: i64 }
+);
+
+/// The values of `FILTER` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetFilter {
+    /// `UF_DEPARTMENT`
+    UfDepartment,
+    /// `UF_PHONE_INNER`
+    UfPhoneInner,
+    /// `IS_ONLINE`
+    IsOnline,
+    /// `NAME_SEARCH`
+    NameSearch,
+    /// `USER_TYPE`
+    UserType,
+    /// `employee`
+    Employee,
+    /// `extranet`
+    Extranet,
+    /// `email`
+    Email,
+    /// `ACTIVE`
+    Active,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    GetFilter { UfDepartment = "UF_DEPARTMENT", UfPhoneInner = "UF_PHONE_INNER",
+    IsOnline = "IS_ONLINE", NameSearch = "NAME_SEARCH", UserType = "USER_TYPE",
+    Employee = "employee", Extranet = "extranet", Email = "email", Active = "ACTIVE" }
 );
 
 /// This page's name for the shared [`Response`](super::shared::Response).

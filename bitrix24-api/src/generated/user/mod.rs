@@ -17,7 +17,7 @@ pub use current::{
     Current, CurrentError, CurrentErrorCode, CurrentResponse, CurrentResult,
 };
 pub use fields::{Fields, FieldsError, FieldsErrorCode, FieldsResponse, FieldsResult};
-pub use get::{Get, GetError, GetErrorCode, GetResponse};
+pub use get::{Get, GetError, GetErrorCode, GetFilter, GetResponse};
 pub use search::{Search, SearchError, SearchErrorCode, SearchResponse};
 pub use update::{Update, UpdateError, UpdateErrorCode, UpdateResponse};
 pub use on_user_add::{OnUserAdd, OnUserAddAuth, OnUserAddData};

@@ -28,7 +28,9 @@ pub struct List {
     /// - `SHOW_FILTER`
     /// - `SHOW_IN_LIST`
     /// - `EDIT_IN_LIST`
-    /// - `IS_SEARCHABLE` Possible values:
+    /// - `IS_SEARCHABLE`
+    ///
+    /// Possible values:
     /// - `ID`
     /// - `FIELD_NAME`
     /// - `USER_TYPE_ID`

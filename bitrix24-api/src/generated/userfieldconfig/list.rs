@@ -26,12 +26,16 @@ pub struct List {
     /// Sample: `{
     ///     "sort": "ASC",
     ///     "id": "ASC"
-    /// }`. Keys:
+    /// }`.
+    ///
+    /// Objects. Keys:
     /// - `id`
     /// - `fieldName`
     /// - `userTypeId`
     /// - `xmlId`
-    /// - `sort` ```
+    /// - `sort`
+    ///
+    /// ```
     /// {
     ///     field_1: value_1,
     ///     field_2: value_2,
@@ -140,12 +144,16 @@ crate::request!(
 /// Sample: `{
 ///     "sort": "ASC",
 ///     "id": "ASC"
-/// }`. Keys:
+/// }`.
+///
+/// Objects. Keys:
 /// - `id`
 /// - `fieldName`
 /// - `userTypeId`
 /// - `xmlId`
-/// - `sort` ```
+/// - `sort`
+///
+/// ```
 /// {
 ///     field_1: value_1,
 ///     field_2: value_2,
