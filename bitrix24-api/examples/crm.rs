@@ -76,11 +76,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `crm.deal.list` with its rows typed as deals, for the paging helpers.
+/// `crm.deal.list` with its rows read as `crm.deal.get`'s deal, so that listing and getting give one type.
 ///
-/// The generated `DealListResponse` does not type its rows yet: the page's row type is a link to the
-/// `deal` table of `crm.deal.get`, which the generator does not follow. This sends the generated request
-/// as it is and reads each row as a [`Deal`].
+/// The generated `DealListResponse` is a `Vec<DealListItem>` (the same table, reached through the list
+/// page's link) and works with the paging helpers as it is; this wrapper only sends the generated request
+/// unchanged and reads each row as a [`Deal`], the type the batch below returns.
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
 pub struct Deals(pub DealList);
