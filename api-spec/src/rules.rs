@@ -494,6 +494,10 @@ fn keys_listed(ty: &TypeExpr, description: &str, source: &Source) -> Vec<Field> 
             restated = l == RESTATED_KEYS || l.ends_with(&format!(" {RESTATED_KEYS}"));
         }
     }
+    // `field_n`, `value_n`: stand-ins for any key, so the object is keyed by the caller, not a struct.
+    if names.iter().any(|n| n.ends_with("_n")) {
+        return Vec::new();
+    }
     let sample = fenced_sample(description);
     names
         .into_iter()

@@ -499,7 +499,40 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "biconnector")]
     out.push((
         "biconnector.dataset.list",
-        Err("the example sends `dateCreate`, which `DatasetListOrder` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::biconnector::DatasetList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "name".to_owned(), "description".to_owned()
+                            ],
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "%=name".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"Sales%\"")
+                                        .unwrap(),
+                                ),
+                                (
+                                    "!description".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"\"").unwrap(),
+                                ),
+                                (
+                                    "@sourceId".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("[2,4]").unwrap(),
+                                ),
+                            ]),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"dateCreate\":\"DESC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"name\",\"description\"],\"filter\":{\"%=name\":\"Sales%\",\"!description\":\"\",\"@sourceId\":[2,4]},\"order\":{\"dateCreate\":\"DESC\"}}",
             )
@@ -1369,9 +1402,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.company.userfield.list",
-        Err(
-            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
-        ),
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -1665,7 +1696,24 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.contact.userfield.list",
-        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::ContactUserfieldList::new()
+                        .filter(
+                            bitrix24_api::generated::crm::Filter::new()
+                                .multiple(true)
+                                .mandatory(true)
+                                .lang(bitrix24_api::generated::crm::Lang::from("de")),
+                        )
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -2222,7 +2270,24 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.deal.recurring.list",
-        Err("the example sends `deal_id`, which `CompanyListFilter` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DealRecurringList::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"deal_id\":\"ASC\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\">COUNTER_REPEAT\":0}")
+                                .unwrap(),
+                        ),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"order\":{\"deal_id\":\"ASC\"},\"filter\":{\">COUNTER_REPEAT\":0}}",
             )
@@ -2285,9 +2350,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.deal.userfield.list",
-        Err(
-            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
-        ),
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -2455,7 +2518,29 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.documentgenerator.document.list",
-        Err("the example sends `entityTypeId`, which `CompanyListFilter` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorDocumentList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "title".to_owned(), "number".to_owned(),
+                                "entityId".to_owned(), "createTime".to_owned()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"entityTypeId\":2,\"entityId\":101}")
+                                .unwrap(),
+                        )
+                        .order(
+                            bitrix24_api::generated::crm::DocumentgeneratorDocumentListOrder::new()
+                                .id("desc"),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"title\",\"number\",\"entityId\",\"createTime\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"entityTypeId\":2,\"entityId\":101},\"start\":0}",
             )
@@ -2651,7 +2736,29 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.documentgenerator.template.list",
-        Err("the example sends `region`, which `CompanyListFilter` does not have"),
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::crm::DocumentgeneratorTemplateList::new()
+                        .select(
+                            vec![
+                                "id".to_owned(), "name".to_owned(), "region".to_owned(),
+                                "entityTypeId".to_owned(), "users".to_owned()
+                            ],
+                        )
+                        .filter(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"region\":\"de\",\"active\":\"Y\"}")
+                                .unwrap(),
+                        )
+                        .order(
+                            bitrix24_api::generated::crm::DocumentgeneratorTemplateListOrder::new()
+                                .id("desc"),
+                        )
+                        .start(0),
+                )
+                .unwrap(),
+        ),
         serde_json::from_str(
                 "{\"select\":[\"id\",\"name\",\"region\",\"entityTypeId\",\"users\"],\"order\":{\"id\":\"desc\"},\"filter\":{\"region\":\"de\",\"active\":\"Y\"},\"start\":0}",
             )
@@ -3226,9 +3333,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.lead.userfield.list",
-        Err(
-            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
-        ),
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )
@@ -4295,9 +4400,7 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     #[cfg(feature = "crm")]
     out.push((
         "crm.quote.userfield.list",
-        Err(
-            "the example sends `USER_TYPE_ID`, which `CompanyUserfieldListOrder` does not have",
-        ),
+        Err("the example sends `USER_TYPE_ID`, which `Order` does not have"),
         serde_json::from_str(
                 "{\"filter\":{\"MULTIPLE\":\"Y\",\"MANDATORY\":\"Y\",\"LANG\":\"de\"},\"order\":{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}}",
             )

@@ -55,8 +55,10 @@ pub struct DatasetList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<DatasetListOrder>,
+    pub order: Option<serde_json::Value>,
     /// `page`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -65,7 +67,7 @@ pub struct DatasetList {
 crate::method!(
     DatasetList = "biconnector.dataset.list" in "biconnector", safe: true, DatasetListResponse as
     wire::List<wire::EmptyAsDefault>, DatasetListError; () { select: Vec<String>,
-    filter: BTreeMap<String, serde_json::Value>, order: DatasetListOrder, page: i64 }
+    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
 );
 
 /// The `result` of `biconnector.dataset.list`.
@@ -76,51 +78,6 @@ crate::method!(
 ///
 /// A list of any JSON: the page does not describe its items.
 pub type DatasetListResponse = Vec<DatasetListResult>;
-
-/// Keys:
-/// - `field_n`
-/// - `value_n`
-/// - `ASC`
-/// - `DESC`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct DatasetListOrder {
-    /// `field_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "field_n", skip_serializing_if = "Option::is_none")]
-    pub field_n: Option<serde_json::Value>,
-    /// `value_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "value_n", skip_serializing_if = "Option::is_none")]
-    pub value_n: Option<serde_json::Value>,
-    /// `ASC`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asc: Option<serde_json::Value>,
-    /// `DESC`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub desc: Option<serde_json::Value>,
-}
-
-crate::request!(
-    DatasetListOrder() { field_n: serde_json::Value, value_n: serde_json::Value,
-    asc: serde_json::Value, desc: serde_json::Value }
-);
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

@@ -68,8 +68,8 @@ pub use dataset_get::{
     DatasetGetResponse,
 };
 pub use dataset_list::{
-    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListOrder,
-    DatasetListResponse, DatasetListResult,
+    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListResponse,
+    DatasetListResult,
 };
 pub use dataset_update::{
     DatasetUpdate, DatasetUpdateError, DatasetUpdateErrorCode, DatasetUpdateFieldsEntry,

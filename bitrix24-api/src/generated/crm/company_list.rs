@@ -49,8 +49,10 @@ pub struct CompanyList {
     /// - `=`
     /// - `!=`
     /// - `!`
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<CompanyListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -65,8 +67,10 @@ pub struct CompanyList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CompanyListOrder>,
+    pub order: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -75,7 +79,7 @@ pub struct CompanyList {
 crate::method!(
     CompanyList = "crm.company.list" in "crm", safe: true, CompanyListResponse as
     wire::List<wire::EmptyAsDefault>, CompanyListError; () { select: Vec<String>,
-    filter: CompanyListFilter, order: CompanyListOrder, start: i64 }
+    filter: serde_json::Value, order: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.company.list`.
@@ -102,11 +106,6 @@ pub struct CompanyListResult {
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub phone: Option<Vec<CompanyListPhone>>,
 }
-
-use super::shared::CompanyListFilter;
-
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type CompanyListOrder = super::shared::Order;
 
 use super::shared::CompanyListPhone;
 

@@ -53,7 +53,8 @@ use super::shared::CompanyUserfieldListResponse;
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type CompanyUserfieldListFilter = super::shared::Filter;
 
-use super::shared::CompanyUserfieldListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type CompanyUserfieldListOrder = super::shared::Order;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type CompanyUserfieldListShowFilter = super::shared::ShowFilter;

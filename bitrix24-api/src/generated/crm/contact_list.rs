@@ -49,8 +49,10 @@ pub struct ContactList {
     /// - `=`
     /// - `!=`
     /// - `!`
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<ContactListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -65,8 +67,10 @@ pub struct ContactList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<ContactListOrder>,
+    pub order: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -75,7 +79,7 @@ pub struct ContactList {
 crate::method!(
     ContactList = "crm.contact.list" in "crm", safe: true, ContactListResponse as
     wire::List<wire::EmptyAsDefault>, ContactListError; () { select: Vec<String>,
-    filter: ContactListFilter, order: ContactListOrder, start: i64 }
+    filter: serde_json::Value, order: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.contact.list`.
@@ -224,12 +228,6 @@ pub struct ContactListItem {
 
 /// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
 pub type ContactListUtmMedium = super::shared::UtmMedium;
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type ContactListFilter = super::shared::CompanyListFilter;
-
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type ContactListOrder = super::shared::Order;
 
 /// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
 pub type ContactListEmail = super::shared::CompanyListPhone;

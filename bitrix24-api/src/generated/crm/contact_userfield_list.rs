@@ -45,14 +45,16 @@ pub struct ContactUserfieldList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<ContactUserfieldListOrder>,
+    pub order: Option<serde_json::Value>,
 }
 
 crate::method!(
     ContactUserfieldList = "crm.contact.userfield.list" in "crm", safe: true,
     ContactUserfieldListResponse as wire::List<wire::EmptyAsDefault>, ContactUserfieldListError; ()
-    { filter: ContactUserfieldListFilter, order: ContactUserfieldListOrder }
+    { filter: ContactUserfieldListFilter, order: serde_json::Value }
 );
 
 /// The `result` of `crm.contact.userfield.list`.
@@ -245,9 +247,6 @@ pub struct ContactUserfieldListSettings {
     #[serde_as(as = "Option<wire::Str>")]
     pub target_blank: Option<String>,
 }
-
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type ContactUserfieldListOrder = super::shared::Order;
 
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type ContactUserfieldListFilter = super::shared::Filter;

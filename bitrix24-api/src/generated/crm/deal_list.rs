@@ -50,8 +50,10 @@ pub struct DealList {
     /// - `=`
     /// - `!=`
     /// - `!`
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DealListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -66,8 +68,10 @@ pub struct DealList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<DealListOrder>,
+    pub order: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -76,7 +80,7 @@ pub struct DealList {
 crate::method!(
     DealList = "crm.deal.list" in "crm", safe: true, DealListResponse as
     wire::List<wire::EmptyAsDefault>, DealListError; () { select: Vec<String>,
-    filter: DealListFilter, order: DealListOrder, start: i64 }
+    filter: serde_json::Value, order: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.deal.list`.
@@ -247,12 +251,6 @@ pub struct DealListItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type DealListFilter = super::shared::CompanyListFilter;
-
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type DealListOrder = super::shared::Order;
 
 /// This page's name for the shared [`DealStageSemanticId`](super::shared::DealStageSemanticId).
 pub type DealListStageSemanticId = super::shared::DealStageSemanticId;

@@ -28,8 +28,10 @@ pub struct DealRecurringList {
     ///     field_n: value_n,
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<DealRecurringListOrder>,
+    pub order: Option<serde_json::Value>,
     /// Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -59,8 +61,10 @@ pub struct DealRecurringList {
     /// - `=`
     /// - `!=`
     /// - `!`
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DealRecurringListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -68,18 +72,12 @@ pub struct DealRecurringList {
 
 crate::method!(
     DealRecurringList = "crm.deal.recurring.list" in "crm", safe: true, DealRecurringListResponse as
-    wire::List<wire::EmptyAsDefault>, DealRecurringListError; () { order: DealRecurringListOrder,
-    filter: DealRecurringListFilter, start: i64 }
+    wire::List<wire::EmptyAsDefault>, DealRecurringListError; () { order: serde_json::Value,
+    filter: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `crm.deal.recurring.list`.
 pub type DealRecurringListResponse = Vec<DealRecurringListItem>;
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type DealRecurringListOrder = super::shared::CompanyListFilter;
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type DealRecurringListFilter = super::shared::CompanyListFilter;
 
 /// This page's name for the shared [`DealRecurringGetResponse`](super::shared::DealRecurringGetResponse).
 pub type DealRecurringListItem = super::shared::DealRecurringGetResponse;

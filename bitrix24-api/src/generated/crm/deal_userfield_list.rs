@@ -53,8 +53,8 @@ pub type DealUserfieldListResponse = super::shared::CompanyUserfieldListResponse
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type DealUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`CompanyUserfieldListOrder`](super::shared::CompanyUserfieldListOrder).
-pub type DealUserfieldListOrder = super::shared::CompanyUserfieldListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type DealUserfieldListOrder = super::shared::Order;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type DealUserfieldListShowFilter = super::shared::ShowFilter;

@@ -20,7 +20,7 @@ pub struct DocumentgeneratorDocumentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// [details](DocumentgeneratorDocumentListFilter) Objects. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     ///
@@ -32,8 +32,10 @@ pub struct DocumentgeneratorDocumentList {
     ///     field_n: value_n
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DocumentgeneratorDocumentListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// [details](DocumentgeneratorDocumentListOrder) Sample: `{"id":"DESC","createTime":"ASC"}`. Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -56,8 +58,8 @@ pub struct DocumentgeneratorDocumentList {
 crate::method!(
     DocumentgeneratorDocumentList = "crm.documentgenerator.document.list" in "crm", safe: true,
     DocumentgeneratorDocumentListResponse, DocumentgeneratorDocumentListError; () {
-    select: Vec<String>, filter: DocumentgeneratorDocumentListFilter,
-    order: DocumentgeneratorDocumentListOrder, start: i64 }
+    select: Vec<String>, filter: serde_json::Value, order: DocumentgeneratorDocumentListOrder,
+    start: i64 }
 );
 
 /// The `result` of `crm.documentgenerator.document.list`.
@@ -186,9 +188,6 @@ pub struct DocumentgeneratorDocumentListValues {
     #[serde(rename = "stampsEnabled")]
     pub stamps_enabled: Option<bool>,
 }
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type DocumentgeneratorDocumentListFilter = super::shared::CompanyListFilter;
 
 /// The error codes `crm.documentgenerator.document.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -30,8 +30,10 @@ pub struct DocumentgeneratorTemplateList {
     ///     field_n: value_n
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DocumentgeneratorTemplateListFilter>,
+    pub filter: Option<serde_json::Value>,
     /// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
     /// - `field_n`
     /// - `value_n`
@@ -54,8 +56,8 @@ pub struct DocumentgeneratorTemplateList {
 crate::method!(
     DocumentgeneratorTemplateList = "crm.documentgenerator.template.list" in "crm", safe: true,
     DocumentgeneratorTemplateListResponse, DocumentgeneratorTemplateListError; () {
-    select: Vec<String>, filter: DocumentgeneratorTemplateListFilter,
-    order: DocumentgeneratorTemplateListOrder, start: i64 }
+    select: Vec<String>, filter: serde_json::Value, order: DocumentgeneratorTemplateListOrder,
+    start: i64 }
 );
 
 /// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
@@ -82,9 +84,6 @@ pub struct DocumentgeneratorTemplateListOrder {
 }
 
 crate::request!(DocumentgeneratorTemplateListOrder() { id: String, sort: String });
-
-/// This page's name for the shared [`CompanyListFilter`](super::shared::CompanyListFilter).
-pub type DocumentgeneratorTemplateListFilter = super::shared::CompanyListFilter;
 
 /// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
 pub type DocumentgeneratorTemplateListResponse = super::shared::CompanyUserfieldListResponse;

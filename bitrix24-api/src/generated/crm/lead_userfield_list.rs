@@ -53,8 +53,8 @@ pub type LeadUserfieldListResponse = super::shared::CompanyUserfieldListResponse
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type LeadUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`CompanyUserfieldListOrder`](super::shared::CompanyUserfieldListOrder).
-pub type LeadUserfieldListOrder = super::shared::CompanyUserfieldListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type LeadUserfieldListOrder = super::shared::Order;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type LeadUserfieldListShowFilter = super::shared::ShowFilter;

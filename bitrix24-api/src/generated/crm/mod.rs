@@ -539,9 +539,8 @@ pub use shared::{
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
     AutomatedsolutionFieldsResult, AutomatedsolutionResponse, CategoryResponse,
     CompanyContactAddFields, CompanyFieldsCompanyType, CompanyFieldsLeadId,
-    CompanyListFilter, CompanyListPhone, CompanyUserfieldAddFields,
-    CompanyUserfieldGetEditFormLabel, CompanyUserfieldGetSettings,
-    CompanyUserfieldListOrder, CompanyUserfieldListResponse,
+    CompanyListPhone, CompanyUserfieldAddFields, CompanyUserfieldGetEditFormLabel,
+    CompanyUserfieldGetSettings, CompanyUserfieldListResponse,
     CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsCompanyId,
     CurrencyLangEntry, CurrencyListItemLid, CurrencyListLid,
     CurrencyListThousandsVariant, CurrencyLocalizationsFullName,
@@ -740,8 +739,8 @@ pub use company_get::{
     CompanyGetResult,
 };
 pub use company_list::{
-    CompanyList, CompanyListError, CompanyListErrorCode, CompanyListOrder,
-    CompanyListResponse, CompanyListResult,
+    CompanyList, CompanyListError, CompanyListErrorCode, CompanyListResponse,
+    CompanyListResult,
 };
 pub use company_update::{
     CompanyUpdate, CompanyUpdateError, CompanyUpdateErrorCode, CompanyUpdateFields,
@@ -786,7 +785,8 @@ pub use company_userfield_get::{
 };
 pub use company_userfield_list::{
     CompanyUserfieldList, CompanyUserfieldListError, CompanyUserfieldListErrorCode,
-    CompanyUserfieldListFilter, CompanyUserfieldListLang, CompanyUserfieldListShowFilter,
+    CompanyUserfieldListFilter, CompanyUserfieldListLang, CompanyUserfieldListOrder,
+    CompanyUserfieldListShowFilter,
 };
 pub use company_userfield_update::{
     CompanyUserfieldUpdate, CompanyUserfieldUpdateError, CompanyUserfieldUpdateErrorCode,
@@ -838,8 +838,7 @@ pub use contact_get::{
 };
 pub use contact_list::{
     ContactList, ContactListEmail, ContactListError, ContactListErrorCode,
-    ContactListFilter, ContactListItem, ContactListOrder, ContactListResponse,
-    ContactListUtmMedium,
+    ContactListItem, ContactListResponse, ContactListUtmMedium,
 };
 pub use contact_update::{
     ContactUpdate, ContactUpdateError, ContactUpdateErrorCode, ContactUpdateFields,
@@ -882,8 +881,8 @@ pub use contact_userfield_get::{
 pub use contact_userfield_list::{
     ContactUserfieldList, ContactUserfieldListError, ContactUserfieldListErrorCode,
     ContactUserfieldListFilter, ContactUserfieldListItem, ContactUserfieldListLang,
-    ContactUserfieldListList, ContactUserfieldListOrder, ContactUserfieldListResponse,
-    ContactUserfieldListSettings, ContactUserfieldListShowFilter,
+    ContactUserfieldListList, ContactUserfieldListResponse, ContactUserfieldListSettings,
+    ContactUserfieldListShowFilter,
 };
 pub use contact_userfield_update::{
     ContactUserfieldUpdate, ContactUserfieldUpdateError, ContactUserfieldUpdateErrorCode,
@@ -988,8 +987,8 @@ pub use deal_get::{
     DealGet, DealGetError, DealGetErrorCode, DealGetResponse, DealGetStageSemanticId,
 };
 pub use deal_list::{
-    DealList, DealListError, DealListErrorCode, DealListFilter, DealListItem,
-    DealListOrder, DealListResponse, DealListStageSemanticId,
+    DealList, DealListError, DealListErrorCode, DealListItem, DealListResponse,
+    DealListStageSemanticId,
 };
 pub use deal_productrows_get::{
     DealProductrowsGet, DealProductrowsGetError, DealProductrowsGetErrorCode,
@@ -1053,8 +1052,7 @@ pub use deal_recurring_get::{
 };
 pub use deal_recurring_list::{
     DealRecurringList, DealRecurringListError, DealRecurringListErrorCode,
-    DealRecurringListFilter, DealRecurringListItem, DealRecurringListOrder,
-    DealRecurringListParams, DealRecurringListResponse,
+    DealRecurringListItem, DealRecurringListParams, DealRecurringListResponse,
 };
 pub use deal_recurring_update::{
     DealRecurringUpdate, DealRecurringUpdateError, DealRecurringUpdateErrorCode,
@@ -1115,8 +1113,8 @@ pub use documentgenerator_document_get::{
 pub use documentgenerator_document_list::{
     DocumentgeneratorDocumentList, DocumentgeneratorDocumentListDocument,
     DocumentgeneratorDocumentListError, DocumentgeneratorDocumentListErrorCode,
-    DocumentgeneratorDocumentListFilter, DocumentgeneratorDocumentListOrder,
-    DocumentgeneratorDocumentListResponse, DocumentgeneratorDocumentListValues,
+    DocumentgeneratorDocumentListOrder, DocumentgeneratorDocumentListResponse,
+    DocumentgeneratorDocumentListValues,
 };
 pub use documentgenerator_document_update::{
     DocumentgeneratorDocumentUpdate, DocumentgeneratorDocumentUpdateDocument,
@@ -1182,8 +1180,8 @@ pub use documentgenerator_template_get::{
 };
 pub use documentgenerator_template_list::{
     DocumentgeneratorTemplateList, DocumentgeneratorTemplateListError,
-    DocumentgeneratorTemplateListErrorCode, DocumentgeneratorTemplateListFilter,
-    DocumentgeneratorTemplateListOrder, DocumentgeneratorTemplateListResponse,
+    DocumentgeneratorTemplateListErrorCode, DocumentgeneratorTemplateListOrder,
+    DocumentgeneratorTemplateListResponse,
 };
 pub use documentgenerator_template_update::{
     DocumentgeneratorTemplateUpdate, DocumentgeneratorTemplateUpdateEntityTypeId,

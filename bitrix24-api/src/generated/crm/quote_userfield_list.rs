@@ -54,8 +54,8 @@ pub type QuoteUserfieldListResponse = super::shared::CompanyUserfieldListRespons
 /// This page's name for the shared [`Filter`](super::shared::Filter).
 pub type QuoteUserfieldListFilter = super::shared::Filter;
 
-/// This page's name for the shared [`CompanyUserfieldListOrder`](super::shared::CompanyUserfieldListOrder).
-pub type QuoteUserfieldListOrder = super::shared::CompanyUserfieldListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type QuoteUserfieldListOrder = super::shared::Order;
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type QuoteUserfieldListShowFilter = super::shared::ShowFilter;

@@ -285,101 +285,6 @@ pub struct CompanyFieldsLeadId {
     pub settings: Option<Settings>,
 }
 
-/// Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
-///
-/// Possible values:
-/// - `>=`
-/// - `>`
-/// - `<=`
-/// - `<`
-/// - `@`
-/// - `!@`
-/// - `%`
-/// - `=%`
-/// - `"mol%"`
-/// - `"%mol"`
-/// - `"%mol%"`
-/// - `%=`
-/// - `=`
-/// - `!=`
-/// - `!`
-///
-/// Shared by `crm.company.list`, `crm.contact.list`, `crm.deal.list`, `crm.deal.recurring.list`, `crm.documentgenerator.document.list`, `crm.documentgenerator.template.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CompanyListFilter {
-    /// `field_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_n: Option<serde_json::Value>,
-    /// `value_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_n: Option<serde_json::Value>,
-}
-
-crate::request!(CompanyListFilter() { field_n: serde_json::Value, value_n: serde_json::Value });
-
-/// Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-/// - `ASC`
-/// - `DESC`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
-///
-/// Shared by `crm.company.list`, `crm.contact.list`, `crm.contact.userfield.list`, `crm.deal.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct Order {
-    /// `field_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "field_n", skip_serializing_if = "Option::is_none")]
-    pub field_n: Option<serde_json::Value>,
-    /// `value_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "value_n", skip_serializing_if = "Option::is_none")]
-    pub value_n: Option<serde_json::Value>,
-    /// `ASC`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asc: Option<serde_json::Value>,
-    /// `DESC`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub desc: Option<serde_json::Value>,
-}
-
-crate::request!(
-    Order() { field_n: serde_json::Value, value_n: serde_json::Value, asc: serde_json::Value,
-    desc: serde_json::Value }
-);
-
 /// The `PHONE` object, as the page's example shows it.
 ///
 /// Shared by `crm.company.list`, `crm.contact.get`, `crm.contact.list`, `crm.lead.get`: the same shape on each page; these docs are from the first.
@@ -830,7 +735,7 @@ crate::request!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CompanyUserfieldListOrder {
+pub struct Order {
     /// `SORT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -839,7 +744,7 @@ pub struct CompanyUserfieldListOrder {
     pub id: Option<String>,
 }
 
-crate::request!(CompanyUserfieldListOrder() { sort: String, id: String });
+crate::request!(Order() { sort: String, id: String });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html#parameter-fields) The structure is below.
 ///

@@ -34,7 +34,7 @@ pub struct ItemGet {
     /// ```
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<ItemGetSort>,
-    /// [details](ItemGetFilter) Objects. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     ///
@@ -46,8 +46,10 @@ pub struct ItemGet {
     ///     field_n: value_n
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<ItemGetFilter>,
+    pub filter: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -56,7 +58,7 @@ pub struct ItemGet {
 crate::method!(
     ItemGet = "entity.item.get" in "entity", safe: true, ItemGetResponse as
     wire::List<wire::EmptyAsDefault>, ItemGetError; (entity: String) { sort: ItemGetSort,
-    filter: ItemGetFilter, start: i64 }
+    filter: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `entity.item.get`.
@@ -142,9 +144,6 @@ pub struct ItemGetPropertyValues {
 
 /// This page's name for the shared [`Sort`](super::shared::Sort).
 pub type ItemGetSort = super::shared::Sort;
-
-/// This page's name for the shared [`Filter`](super::shared::Filter).
-pub type ItemGetFilter = super::shared::Filter;
 
 /// The error codes `entity.item.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

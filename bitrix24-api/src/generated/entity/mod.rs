@@ -21,7 +21,7 @@ mod section_delete;
 mod section_get;
 mod section_update;
 
-pub use shared::{Access, Filter, Sort};
+pub use shared::{Access, Sort};
 pub use add::{Add, AddAccess, AddError, AddErrorCode, AddResponse};
 pub use delete::{Delete, DeleteError, DeleteErrorCode, DeleteResponse};
 pub use get::{Get, GetError, GetErrorCode, GetResponse, GetResult};
@@ -34,8 +34,8 @@ pub use item_delete::{
     ItemDelete, ItemDeleteError, ItemDeleteErrorCode, ItemDeleteResponse,
 };
 pub use item_get::{
-    ItemGet, ItemGetError, ItemGetErrorCode, ItemGetFilter, ItemGetItem,
-    ItemGetPropertyValues, ItemGetResponse, ItemGetSort,
+    ItemGet, ItemGetError, ItemGetErrorCode, ItemGetItem, ItemGetPropertyValues,
+    ItemGetResponse, ItemGetSort,
 };
 pub use item_update::{
     ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateResponse,
@@ -63,8 +63,8 @@ pub use section_delete::{
     SectionDelete, SectionDeleteError, SectionDeleteErrorCode, SectionDeleteResponse,
 };
 pub use section_get::{
-    SectionGet, SectionGetError, SectionGetErrorCode, SectionGetFilter, SectionGetItem,
-    SectionGetResponse, SectionGetSort,
+    SectionGet, SectionGetError, SectionGetErrorCode, SectionGetItem, SectionGetResponse,
+    SectionGetSort,
 };
 pub use section_update::{
     SectionUpdate, SectionUpdateError, SectionUpdateErrorCode, SectionUpdateResponse,

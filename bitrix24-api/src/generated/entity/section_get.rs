@@ -34,7 +34,7 @@ pub struct SectionGet {
     /// ```
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<SectionGetSort>,
-    /// [details](SectionGetFilter) Objects. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section) Objects. Keys:
     /// - `field_n`
     /// - `value_n`
     ///
@@ -46,8 +46,10 @@ pub struct SectionGet {
     ///     field_n: value_n
     /// }
     /// ```
+    ///
+    /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<SectionGetFilter>,
+    pub filter: Option<serde_json::Value>,
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -56,7 +58,7 @@ pub struct SectionGet {
 crate::method!(
     SectionGet = "entity.section.get" in "entity", safe: true, SectionGetResponse as
     wire::List<wire::EmptyAsDefault>, SectionGetError; (entity: String) { sort: SectionGetSort,
-    filter: SectionGetFilter, start: i64 }
+    filter: serde_json::Value, start: i64 }
 );
 
 /// The `result` of `entity.section.get`.
@@ -123,9 +125,6 @@ pub struct SectionGetItem {
 
 /// This page's name for the shared [`Sort`](super::shared::Sort).
 pub type SectionGetSort = super::shared::Sort;
-
-/// This page's name for the shared [`Filter`](super::shared::Filter).
-pub type SectionGetFilter = super::shared::Filter;
 
 /// The error codes `entity.section.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -40,34 +40,3 @@ pub struct Sort {
 }
 
 crate::request!(Sort() { id: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n
-/// }
-/// ```
-///
-/// Shared by `entity.item.get`, `entity.section.get`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Filter {
-    /// `field_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_n: Option<serde_json::Value>,
-    /// `value_n`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_n: Option<serde_json::Value>,
-}
-
-crate::request!(Filter() { field_n: serde_json::Value, value_n: serde_json::Value });
