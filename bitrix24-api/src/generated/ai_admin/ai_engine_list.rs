@@ -17,20 +17,7 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AiEngineList {
-    /// [details](AiEngineListFilter) Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
-    ///
-    /// Possible values:
+    /// [details](AiEngineListFilter) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -64,20 +51,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#engine-item)
 pub type AiEngineListResponse = Vec<AiEngineListItem>;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter) Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
-///
-/// Possible values:
+/// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html#filter) Possible values:
 /// - `>=`
 /// - `>`
 /// - `<=`

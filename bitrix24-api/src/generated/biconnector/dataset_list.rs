@@ -41,20 +41,7 @@ pub struct DatasetList {
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n`
-    /// - `ASC`
-    /// - `DESC`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// `order`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

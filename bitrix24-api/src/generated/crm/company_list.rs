@@ -20,19 +20,6 @@ pub struct CompanyList {
     /// Required: `PHONE`, `EMAIL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
-    ///
     /// Possible values:
     /// - `>=`
     /// - `>`
@@ -53,20 +40,7 @@ pub struct CompanyList {
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    /// - `ASC`
-    /// - `DESC`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// `order`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

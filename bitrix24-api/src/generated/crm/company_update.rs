@@ -20,18 +20,7 @@ use crate::wire;
 pub struct CompanyUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// The structure is below.
     pub fields: CompanyUpdateFields,
     /// `Y` or `N`.
     ///
@@ -48,18 +37,7 @@ crate::method!(
 /// The `result` of `crm.company.update`.
 pub type CompanyUpdateResponse = bool;
 
-/// The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

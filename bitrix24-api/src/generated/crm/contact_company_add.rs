@@ -18,18 +18,7 @@ use crate::wire;
 pub struct ContactCompanyAdd {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](ContactCompanyAddFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](ContactCompanyAddFields) The structure is below.
     pub fields: ContactCompanyAddFields,
 }
 

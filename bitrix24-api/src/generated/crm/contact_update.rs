@@ -20,18 +20,7 @@ use crate::wire;
 pub struct ContactUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](ContactUpdateFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](ContactUpdateFields) The structure is below.
     pub fields: ContactUpdateFields,
     /// [details](ContactUpdateParams) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,18 +35,7 @@ crate::method!(
 /// The `result` of `crm.contact.update`.
 pub type ContactUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

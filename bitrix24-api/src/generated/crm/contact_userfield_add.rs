@@ -16,18 +16,7 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContactUserfieldAdd {
-    /// [details](ContactUserfieldAddFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](ContactUserfieldAddFields) The structure is below.
     pub fields: ContactUserfieldAddFields,
 }
 

@@ -17,34 +17,10 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContactUserfieldList {
-    /// [details](ContactUserfieldListFilter) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](ContactUserfieldListFilter) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<ContactUserfieldListFilter>,
-    /// Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    /// - `ASC`
-    /// - `DESC`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// `order`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

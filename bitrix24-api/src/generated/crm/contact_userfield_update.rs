@@ -19,18 +19,7 @@ use crate::wire;
 pub struct ContactUserfieldUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](ContactUserfieldUpdateFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](ContactUserfieldUpdateFields) The structure is below.
     pub fields: ContactUserfieldUpdateFields,
 }
 
@@ -43,18 +32,7 @@ crate::method!(
 /// The `result` of `crm.contact.userfield.update`.
 pub type ContactUserfieldUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -18,18 +18,7 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DealAdd {
-    /// [details](DealAddFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](DealAddFields) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DealAddFields>,
     /// [details](DealAddParams)
@@ -45,18 +34,7 @@ crate::method!(
 /// The `result` of `crm.deal.add`.
 pub type DealAddResponse = i64;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -17,18 +17,7 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DealRecurringAdd {
-    /// [details](DealRecurringAddFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](DealRecurringAddFields) The structure is below.
     pub fields: DealRecurringAddFields,
 }
 
@@ -40,18 +29,7 @@ crate::method!(
 /// The `result` of `crm.deal.recurring.add`.
 pub type DealRecurringAddResponse = i64;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -19,18 +19,7 @@ use crate::wire;
 pub struct DealRecurringUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](DealRecurringUpdateFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](DealRecurringUpdateFields) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DealRecurringUpdateFields>,
 }
@@ -44,18 +33,7 @@ crate::method!(
 /// The `result` of `crm.deal.recurring.update`.
 pub type DealRecurringUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -20,18 +20,7 @@ use crate::wire;
 pub struct DealUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](DealUpdateFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](DealUpdateFields) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<DealUpdateFields>,
     /// [details](DealUpdateParams)
@@ -47,18 +36,7 @@ crate::method!(
 /// The `result` of `crm.deal.update`.
 pub type DealUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -32,16 +32,7 @@ pub struct DocumentgeneratorDocumentAdd {
     pub entity_type_id: i64,
     /// `entityId`: the page names it without a description.
     pub entity_id: i64,
-    /// Keyed by field. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2"
-    /// }
-    /// ```
+    /// Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,18 +20,7 @@ use crate::wire;
 pub struct DocumentgeneratorDocumentGetfields {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// `values`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<DocumentgeneratorDocumentGetfieldsValues>,
 }
@@ -60,18 +49,7 @@ pub struct DocumentgeneratorDocumentGetfieldsResponse {
     >,
 }
 
-/// Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n
-/// }
-/// ```
+/// The `values` object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentGetfieldsValues {

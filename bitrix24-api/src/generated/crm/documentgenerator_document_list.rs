@@ -20,34 +20,12 @@ pub struct DocumentgeneratorDocumentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// [details](DocumentgeneratorDocumentListOrder) Sample: `{"id":"DESC","createTime":"ASC"}`. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](DocumentgeneratorDocumentListOrder) Sample: `{"id":"DESC","createTime":"ASC"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorDocumentListOrder>,
     /// `start`: the page names it without a description.
@@ -75,18 +53,7 @@ pub struct DocumentgeneratorDocumentListResponse {
     pub documents: Option<Vec<DocumentgeneratorDocumentListDocument>>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Sample: `{"id":"DESC","createTime":"ASC"}`. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document) Sample: `{"id":"DESC","createTime":"ASC"}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentListOrder {

@@ -18,17 +18,7 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorAdd {
-    /// [details](DocumentgeneratorNumeratorAddFieldsEntry) The structure is below. Keyed by field. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2",
-    ///     "...": "..."
-    /// }
-    /// ```
+    /// [details](DocumentgeneratorNumeratorAddFieldsEntry) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
     pub fields: BTreeMap<String, DocumentgeneratorNumeratorAddFieldsEntry>,

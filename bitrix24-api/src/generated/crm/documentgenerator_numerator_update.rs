@@ -18,17 +18,7 @@ use serde::Serialize;
 pub struct DocumentgeneratorNumeratorUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](DocumentgeneratorNumeratorUpdateFieldsEntry) The structure is below. Keyed by field. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2",
-    ///     "...": "..."
-    /// }
-    /// ```
+    /// [details](DocumentgeneratorNumeratorUpdateFieldsEntry) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
     pub fields: BTreeMap<String, DocumentgeneratorNumeratorUpdateFieldsEntry>,

@@ -25,18 +25,7 @@ pub struct DocumentgeneratorTemplateGetfields {
     /// `entityId`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
-    /// Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// `values`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<DocumentgeneratorTemplateGetfieldsValues>,
 }
@@ -82,18 +71,7 @@ pub struct DocumentgeneratorTemplateGetfieldsResponse {
     pub chain: Option<String>,
 }
 
-/// Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// The `values` object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateGetfieldsValues {

@@ -18,34 +18,12 @@ pub struct DocumentgeneratorTemplateList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template) Names. Sample: `["id","name","region","active"]`. Sample: `["*"]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Names. Sample: `["2","2_category_37"]`. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// Names. Sample: `["2","2_category_37"]`.
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// Sample: `{"id":"DESC","sort":"ASC"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorTemplateListOrder>,
     /// `start`: the page names it without a description.
@@ -60,18 +38,7 @@ crate::method!(
     start: i64 }
 );
 
-/// Sample: `{"id":"DESC","sort":"ASC"}`. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n
-/// }
-/// ```
+/// Sample: `{"id":"DESC","sort":"ASC"}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateListOrder {

@@ -18,18 +18,7 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LeadAdd {
-    /// [details](LeadAddFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](LeadAddFields) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<LeadAddFields>,
     /// [details](LeadAddParams) The structure is below.
@@ -45,18 +34,7 @@ crate::method!(
 /// The `result` of `crm.lead.add`.
 pub type LeadAddResponse = i64;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

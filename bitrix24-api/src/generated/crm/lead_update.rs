@@ -19,18 +19,7 @@ use crate::wire;
 pub struct LeadUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](LeadUpdateFields) The structure is below. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](LeadUpdateFields) The structure is below.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<LeadUpdateFields>,
     /// [details](LeadUpdateParams) The structure is below.
@@ -46,18 +35,7 @@ crate::method!(
 /// The `result` of `crm.lead.update`.
 pub type LeadUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]

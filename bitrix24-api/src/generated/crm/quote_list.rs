@@ -21,17 +21,7 @@ pub struct QuoteList {
     /// `select`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keyed by field. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2",
-    ///     "...": "..."
-    /// }
-    /// ```
+    /// Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]

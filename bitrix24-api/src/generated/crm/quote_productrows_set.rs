@@ -19,17 +19,7 @@ use crate::wire;
 pub struct QuoteProductrowsSet {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](QuoteProductrowsSetRow) The structure is below. Keyed by field. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2",
-    ///     "...": "..."
-    /// }
-    /// ```
+    /// [details](QuoteProductrowsSetRow) The structure is below. Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<QuoteProductrowsSetRow>>,
 }
@@ -43,17 +33,7 @@ crate::method!(
 /// The `result` of `crm.quote.productrows.set`.
 pub type QuoteProductrowsSetResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html#parameter-rows) The structure is below. Keyed by field. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```json
-/// {
-///     "field_1": "value_1",
-///     "field_2": "value_2",
-///     "...": "..."
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html#parameter-rows) The structure is below. Keyed by field.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -20,17 +20,7 @@ use crate::wire;
 pub struct QuoteUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](QuoteUpdateFields) The structure is below. Keyed by field. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```json
-    /// {
-    ///     "field_1": "value_1",
-    ///     "field_2": "value_2",
-    ///     "...": "..."
-    /// }
-    /// ```
+    /// [details](QuoteUpdateFields) The structure is below. Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<QuoteUpdateFields>,
     /// [details](QuoteUpdateParams)
@@ -46,17 +36,7 @@ crate::method!(
 /// The `result` of `crm.quote.update`.
 pub type QuoteUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```json
-/// {
-///     "field_1": "value_1",
-///     "field_2": "value_2",
-///     "...": "..."
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -130,18 +130,7 @@ pub struct EnumFieldsId {
     pub title: Option<String>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html#parameter-fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html#parameter-fields) The structure is below.
 ///
 /// Shared by `crm.company.contact.add`, `crm.company.contact.items.set`, `crm.deal.contact.add`, `crm.deal.contact.items.set`, `crm.quote.contact.add`, `crm.quote.contact.items.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
@@ -843,18 +832,7 @@ crate::request!(
     help_message: serde_json::Value }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-add.html#parameter-fields) The structure is below. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n,
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-add.html#parameter-fields) The structure is below.
 ///
 /// Shared by `crm.contact.company.add`, `crm.contact.company.items.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
@@ -3361,18 +3339,7 @@ pub struct CategoryResponse {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemFieldsResponse {
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<AutomatedsolutionFieldsResult>,
 }

@@ -19,19 +19,6 @@ use crate::wire;
 pub struct FileGetVersions {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
-    ///
     /// Possible values:
     /// - `>=`
     /// - `>`

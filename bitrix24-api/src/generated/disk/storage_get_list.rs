@@ -17,19 +17,6 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StorageGetList {
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
-    ///
     /// Possible values:
     /// - `>=`
     /// - `>`
@@ -50,20 +37,7 @@ pub struct StorageGetList {
     /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<serde_json::Value>>,
-    /// Keys:
-    /// - `field_n`
-    /// - `value_n`
-    /// - `ASC`
-    /// - `DESC`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n,
-    /// }
-    /// ```
+    /// `order`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,32 +20,10 @@ use crate::wire;
 pub struct ItemGet {
     /// `ENTITY`: the page names it without a description.
     pub entity: String,
-    /// [details](ItemGetSort) Sample: `{"ID":"ASC"}`. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](ItemGetSort) Sample: `{"ID":"ASC"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<ItemGetSort>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

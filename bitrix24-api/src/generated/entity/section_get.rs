@@ -20,32 +20,10 @@ use crate::wire;
 pub struct SectionGet {
     /// `ENTITY`: the page names it without a description.
     pub entity: String,
-    /// [details](SectionGetSort) Sample: `{"ID":"ASC"}`. Sample: `{"NAME":"ASC","ID":"DESC"}`. Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](SectionGetSort) Sample: `{"ID":"ASC"}`. Sample: `{"NAME":"ASC","ID":"DESC"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<SectionGetSort>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section) Objects. Keys:
-    /// - `field_n`
-    /// - `value_n`
-    ///
-    /// ```
-    /// {
-    ///     field_1: value_1,
-    ///     field_2: value_2,
-    ///     ...,
-    ///     field_n: value_n
-    /// }
-    /// ```
+    /// [details](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

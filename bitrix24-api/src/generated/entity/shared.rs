@@ -17,18 +17,7 @@ pub struct Access {
 
 crate::request!(Access() { access_code: String });
 
-/// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Sample: `{"ID":"ASC"}`. Objects. Keys:
-/// - `field_n`
-/// - `value_n`
-///
-/// ```
-/// {
-///     field_1: value_1,
-///     field_2: value_2,
-///     ...,
-///     field_n: value_n
-/// }
-/// ```
+/// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Sample: `{"ID":"ASC"}`.
 ///
 /// Shared by `entity.item.get`, `entity.section.get`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
