@@ -103,25 +103,36 @@ pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> 
             .map(|(name, _)| name.as_str());
         let mut types = Types::new(&item.page.path, &item.names[0], others);
         let module = entry(&mut by_name, &item.module);
+        // Every type the item defines, so that later pages of the module avoid them too.
         let lowered = match item.page.kind {
-            PageKind::Method => method(&item, &mut types, options).map(|m| module.methods.push(m)),
-            _ => event(&item, &mut types).map(|e| module.events.push(e)),
+            PageKind::Method => method(&item, &mut types, options).map(|m| {
+                let defined = owned(m.type_names());
+                module.methods.push(m);
+                defined
+            }),
+            _ => event(&item, &mut types).map(|e| {
+                let defined = owned(e.type_names());
+                module.events.push(e);
+                defined
+            }),
         };
-        if let Err(e) = lowered {
-            report.skipped.push(e);
-            continue;
-        }
         report.degraded.append(&mut types.degraded);
-        for s in &types.structs {
-            names.insert(s.name.clone(), item.page.path.clone());
-        }
-        for e in &types.enums {
-            names.insert(e.name.clone(), item.page.path.clone());
+        match lowered {
+            Ok(defined) => {
+                for name in defined {
+                    names.insert(name, item.page.path.clone());
+                }
+            }
+            Err(e) => report.skipped.push(e),
         }
     }
     let modules: Vec<Module> = by_name.into_values().collect();
     modules.iter().try_for_each(check_module)?;
     Ok((modules, report))
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
 }
 
 /// The file (and module) of a placed item: `deal_get`, or `on_crm_deal_add` for an event.
