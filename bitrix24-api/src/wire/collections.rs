@@ -57,6 +57,15 @@ impl<T> Collection<T> for BTreeMap<String, T> {
 /// The visitor for both: `T` decoded through `U`, collected into `C`.
 struct Collect<C, T, U>(PhantomData<Types<C, T, U>>);
 
+/// The empty collection for a scalar that stands for "nothing"; any other scalar is an error.
+fn none<C: Collection<T>, T, E: de::Error>(unexpected: de::Unexpected<'_>) -> Result<C, E> {
+    if super::stands_for_none(unexpected) {
+        Ok(C::default())
+    } else {
+        Err(E::invalid_type(unexpected, &C::EXPECTING))
+    }
+}
+
 /// Names the visitor's types without owning values of them (so it is `Send` whatever they are).
 type Types<C, T, U> = fn() -> (C, T, U);
 
@@ -73,6 +82,14 @@ impl<'de, T, C: Collection<T>, U: DeserializeAs<'de, T>> Visitor<'de> for Collec
 
     fn visit_none<E: de::Error>(self) -> Result<C, E> {
         Ok(C::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<C, E> {
+        none::<C, T, E>(de::Unexpected::Bool(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<C, E> {
+        none::<C, T, E>(de::Unexpected::Str(v))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<C, A::Error> {
@@ -125,6 +142,7 @@ mod tests {
         assert_eq!(decode(r#"{"list": [], "map": []}"#), empty);
         assert_eq!(decode(r#"{"list": {}, "map": {}}"#), empty);
         assert_eq!(decode(r#"{"list": null, "map": null}"#), empty);
+        assert_eq!(decode(r#"{"list": false, "map": ""}"#), empty);
         let full = decode(r#"{"list": {"0": "5", "3": 7}, "map": ["Y", false]}"#);
         assert_eq!(full.list, vec![5, 7]);
         assert_eq!(
@@ -136,6 +154,12 @@ mod tests {
             object.map,
             BTreeMap::from([("103".to_owned(), false), ("27".to_owned(), true)])
         );
+    }
+
+    #[test]
+    fn a_scalar_that_is_not_nothing_is_refused() {
+        let err = serde_json::from_str::<Shapes>(r#"{"list": true, "map": {}}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a list"), "{err}");
     }
 
     #[test]

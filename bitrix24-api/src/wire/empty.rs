@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, Serializer};
 use serde_with::de::DeserializeAsWrap;
 use serde_with::{DeserializeAs, Same, SerializeAs};
 
-/// Any `T: Default`, where `[]` and `null` stand for `T::default()`. Everything else decodes as `T`
+/// Any `T: Default`, where `[]` and `null` stand for `T::default()`, and so do `false`, `""` and
+/// `undefined` when `T` does not take them itself (see `stands_for_none`). Everything else decodes as `T`
 /// (or through the inner adapter `U`, as in `EmptyAsDefault<BTreeMap<_, Vec<wire::Int>>>`), passed
 /// through without buffering, so a decode error deeper inside still names its exact path.
 pub struct EmptyAsDefault<U = Same>(PhantomData<U>);
@@ -73,7 +74,7 @@ impl<'de, T: Default, U: DeserializeAs<'de, T>> Visitor<'de> for EmptyVisitor<T,
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        Self::decode(v.into_deserializer())
+        Self::decode(v.into_deserializer()).or_else(|e| none_or(e, de::Unexpected::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
@@ -89,7 +90,16 @@ impl<'de, T: Default, U: DeserializeAs<'de, T>> Visitor<'de> for EmptyVisitor<T,
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Self::decode(v.into_deserializer())
+        Self::decode(v.into_deserializer()).or_else(|e| none_or(e, de::Unexpected::Str(v)))
+    }
+}
+
+/// `T::default()` when `unexpected` stands for "nothing", else the error `T` gave.
+fn none_or<T: Default, E>(error: E, unexpected: de::Unexpected<'_>) -> Result<T, E> {
+    if super::stands_for_none(unexpected) {
+        Ok(T::default())
+    } else {
+        Err(error)
     }
 }
 
@@ -178,6 +188,16 @@ mod tests {
         assert_eq!(d.operator.name, "Ann");
         assert_eq!(d.users, vec![1, 2]);
         assert_eq!(d.user_in_chat["15"], vec![1, 2]);
+    }
+
+    #[test]
+    fn false_empty_text_and_undefined_stand_for_an_empty_object_or_list() {
+        for none in [json!(false), json!(""), json!("undefined")] {
+            let d = dialog(json!({"operator": none, "users": none})).unwrap();
+            assert_eq!((d.operator, d.users), (Operator::default(), vec![]));
+        }
+        assert!(dialog(json!({"operator": true})).is_err());
+        assert!(dialog(json!({"operator": "x"})).is_err());
     }
 
     #[test]

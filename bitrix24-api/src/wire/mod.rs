@@ -26,6 +26,8 @@
 //! `Option<T>` with `#[serde(default)]` (added by `serde_as` for `Option` fields) covers both `null` and an
 //! absent key; no adapter is needed for that.
 
+use serde::de;
+
 mod boolean;
 mod collections;
 mod empty;
@@ -42,3 +44,12 @@ pub use number::{Float, Int};
 /// The adapter of a value that decodes as it stands (a method's `result` that needs no leniency).
 pub use serde_with::Same;
 pub use text::{DateTime, Str};
+
+/// Whether a scalar the portal sent stands for "nothing" where an object or a list belongs: PHP's `false`
+/// and `""`, and the text `undefined` that the task events send for a snapshot they do not have.
+fn stands_for_none(unexpected: de::Unexpected<'_>) -> bool {
+    matches!(
+        unexpected,
+        de::Unexpected::Bool(false) | de::Unexpected::Str("" | "undefined")
+    )
+}
