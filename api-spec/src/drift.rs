@@ -26,6 +26,9 @@ pub fn facts(page: &Page) -> BTreeMap<String, String> {
     out.insert("kind".into(), page.kind.as_str().into());
     out.insert("names".into(), page.names.join(","));
     out.insert("scopes".into(), page.scopes.join(","));
+    out.insert("deprecated".into(), page.deprecated.to_string());
+    let replaced_by: Vec<&str> = page.replaced_by.iter().map(|l| l.text.as_str()).collect();
+    out.insert("replaced_by".into(), replaced_by.join(","));
     for f in &page.params {
         field_facts("params", f, &mut out);
     }

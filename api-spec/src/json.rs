@@ -21,10 +21,13 @@ pub fn parse(raw: &str) -> Parsed {
     let mut text = raw.to_string();
     let mut repairs = Vec::new();
     type Step = fn(&str) -> String;
-    let steps: [(Repair, Step); 3] = [
+    let steps: [(Repair, Step); 6] = [
         (Repair::StripComments, strip_comments),
         (Repair::DropEllipsis, drop_ellipsis),
+        (Repair::DropProseLines, drop_prose_lines),
         (Repair::DropTrailingCommas, drop_dangling_commas),
+        (Repair::InsertMissingCommas, insert_missing_commas),
+        (Repair::EscapeInStrings, escape_in_strings),
     ];
     for (repair, step) in steps {
         let next = step(&text);
@@ -101,6 +104,91 @@ fn drop_ellipsis(text: &str) -> String {
     })
 }
 
+/// Drops lines that hold words and no JSON structure, as a note written among the values. Only lines
+/// outside string literals are looked at: a line is prose when it has no quote, bracket, brace or colon
+/// and a word other than `true`, `false` or `null`.
+fn drop_prose_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    for line in text.split_inclusive('\n') {
+        let structural = line.contains(['"', '{', '}', '[', ']', ':']);
+        let worded = line.split_whitespace().any(|w| {
+            w.starts_with(|c: char| c.is_alphabetic())
+                && !matches!(w.trim_end_matches(','), "true" | "false" | "null")
+        });
+        let prose = !in_string && !structural && worded;
+        if !prose {
+            out.push_str(line);
+        }
+        in_string ^= quotes_open(line);
+    }
+    out
+}
+
+/// Whether `line` leaves a string literal open (an odd number of unescaped quotes).
+fn quotes_open(line: &str) -> bool {
+    let mut open = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if open => escaped = !escaped,
+            '"' if !escaped => open = !open,
+            _ => escaped = false,
+        }
+    }
+    open
+}
+
+/// Adds the comma a line forgot: a value ends a line and the next line starts with a key.
+fn insert_missing_commas(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_end();
+        let ends_value = body.ends_with(['"', '}', ']'])
+            || body.ends_with(|c: char| c.is_ascii_digit())
+            || ["true", "false", "null"].iter().any(|l| body.ends_with(l));
+        let next_is_key = lines
+            .get(i + 1)
+            .is_some_and(|next| next.trim_start().starts_with('"') && next.contains("\":"));
+        let key_value = body.trim_start().starts_with('"') && body.contains("\":");
+        out.push_str(body);
+        if ends_value && key_value && next_is_key {
+            out.push(',');
+        }
+        out.push_str(&line[body.len()..]);
+    }
+    out
+}
+
+/// Escapes what a string literal may not hold raw: control characters, and backslashes that start no
+/// JSON escape (`\Main` in a PHP class name).
+fn escape_in_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut open = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                open = !open;
+                out.push(c);
+            }
+            '\\' if open => match chars.peek() {
+                Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' | 'u') => {
+                    out.push(c);
+                    out.extend(chars.next());
+                }
+                _ => out.push_str("\\\\"),
+            },
+            '\n' if open => out.push_str("\\n"),
+            '\r' if open => out.push_str("\\r"),
+            '\t' if open => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Drops commas that precede `}`/`]`, follow `{`/`[`, or repeat, as elided elements leave them.
 fn drop_dangling_commas(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -175,6 +263,26 @@ mod tests {
         assert_eq!(
             p.value.unwrap(),
             serde_json::json!({"u": "https://x/y...", "v": ",]"})
+        );
+    }
+
+    #[test]
+    fn prose_lines_missing_commas_and_raw_text_in_strings_are_repaired() {
+        let raw = "{\n  \"a\": \"x\"\n  \"b\": [\n    1,\n    12 more like these\n  ],\n  \"c\": \"line\none \\Main\\Types\",\n  \"d\": \"Y\"\n}";
+        let p = parse(raw);
+        assert_eq!(p.validity, Validity::Repaired, "{raw}");
+        assert_eq!(
+            p.repairs,
+            vec![
+                Repair::DropProseLines,
+                Repair::DropTrailingCommas,
+                Repair::InsertMissingCommas,
+                Repair::EscapeInStrings
+            ]
+        );
+        assert_eq!(
+            p.value.unwrap(),
+            serde_json::json!({"a": "x", "b": [1], "c": "line\none \\Main\\Types", "d": "Y"})
         );
     }
 

@@ -171,6 +171,13 @@ impl<'a> Reader<'a, '_> {
             who_can,
             description: description(&pre.blocks),
             deprecated: self.deprecated(blocks),
+            replaced_by: replacements(blocks)
+                .into_iter()
+                .map(|l| Link {
+                    text: l.text.to_owned(),
+                    target: l.target.to_owned(),
+                })
+                .collect(),
             dev_only: any_block(blocks, &|b| matches!(b.kind, BlockKind::DevOnly(_))),
             params,
             param_groups,
@@ -295,7 +302,7 @@ impl<'a> Reader<'a, '_> {
         in_dir
             || any_block(
                 blocks,
-                &|b| matches!(&b.kind, BlockKind::Note { title, .. } if title.to_lowercase().contains("deprecated")),
+                &|b| matches!(&b.kind, BlockKind::Note { title, .. } if is_deprecation_title(title)),
             )
     }
 
@@ -391,6 +398,7 @@ impl<'a> Reader<'a, '_> {
                 let mut chain = vec![root.table as *const Table];
                 let mut fields = self.read_fields(root, &mut chain);
                 nest_flattened(&mut fields);
+                nest_item_rows(&mut fields, None);
                 self.report_unreached(Role::ReturnedData, &fields);
                 fields
             }
@@ -1100,6 +1108,64 @@ fn nest_flattened(fields: &mut Vec<Field>) {
     fields[r].children_via = Some(ChildLink::Flattened);
 }
 
+/// A row named `X[]` describes the items of the list `X`, and the rows after it are an item's fields
+/// (the docs' flat layout: `items`, `items[]`, `id`, `name`). With no row `X` before it, the row stands
+/// for the list `X` itself; under `X` itself (`result[]` in `result`'s rows) it only announces them.
+fn nest_item_rows(fields: &mut Vec<Field>, parent: Option<&str>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let Some(list) = item_row_of(&fields[i]).map(str::to_owned) else {
+            i += 1;
+            continue;
+        };
+        if parent == Some(list.as_str()) {
+            fields.remove(i);
+            continue;
+        }
+        let before = fields[..i]
+            .iter()
+            .rposition(|f| f.name.wire == list && f.children.is_empty());
+        match before {
+            Some(p) => {
+                let mut row = fields.remove(i);
+                let (items, via) = if row.children.is_empty() {
+                    (fields.drain(i..).collect(), Some(ChildLink::Flattened))
+                } else {
+                    (std::mem::take(&mut row.children), row.children_via.take())
+                };
+                if !items.is_empty() {
+                    fields[p].children = items;
+                    fields[p].children_via = via;
+                }
+            }
+            None => {
+                let row = &mut fields[i];
+                row.name = FieldName {
+                    kind: NameKind::Plain,
+                    wire: list,
+                };
+                if !matches!(&row.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("array"))
+                {
+                    row.ty = TypeExpr::Array {
+                        item: Box::new(std::mem::replace(&mut row.ty, TypeExpr::Missing)),
+                    };
+                }
+                i += 1;
+            }
+        }
+    }
+    for f in fields.iter_mut() {
+        let wire = f.name.wire.clone();
+        nest_item_rows(&mut f.children, Some(&wire));
+    }
+}
+
+/// `X` for a row named `X[]` alone (not `X[].child`).
+fn item_row_of(field: &Field) -> Option<&str> {
+    let list = field.name.wire.strip_suffix("[]")?;
+    (!list.is_empty() && !list.contains(['.', '['])).then_some(list)
+}
+
 /// Rows named `parent.child` (or `parent[].child`) go under the row named `parent`.
 fn nest_dotted(fields: &mut Vec<Field>) {
     let mut i = 0;
@@ -1373,6 +1439,48 @@ fn description(blocks: &[Item<'_>]) -> String {
         .join("\n\n")
 }
 
+/// Whether a note's title marks the page deprecated (`DEPRECATED`, `Deprecated method`).
+pub fn is_deprecation_title(title: &str) -> bool {
+    title.to_lowercase().contains("deprecated")
+}
+
+/// The links of the page's deprecation notes that name a method or a family of them (`crm.item.add`,
+/// `crm.category.*`): what the docs name in the method's place.
+pub fn replacements(blocks: &[Block]) -> Vec<cells::MdLink<'_>> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Note { title, body, .. } if is_deprecation_title(title) => {
+                for b in body {
+                    if let BlockKind::Paragraph { text, .. } = &b.kind {
+                        out.extend(
+                            cells::links(text)
+                                .into_iter()
+                                .filter(|l| names_method(l.text)),
+                        );
+                    }
+                }
+            }
+            BlockKind::Quote(body) | BlockKind::Conditional { body, .. } => {
+                out.extend(replacements(body))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `crm.item.add`, `crm.category.*`, `imbot.v2.Chat.get`: dotted words, the last one possibly `*`.
+fn names_method(text: &str) -> bool {
+    let text = text.trim_matches('`');
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().enumerate().all(|(i, p)| {
+            (*p == "*" && i == parts.len() - 1)
+                || (!p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        })
+}
+
 fn any_block(blocks: &[Block], pred: &dyn Fn(&Block) -> bool) -> bool {
     blocks.iter().any(|b| {
         pred(b)
@@ -1404,5 +1512,60 @@ fn walk_code(block: &Block, f: &mut dyn FnMut(&str, &str)) {
             body.iter().for_each(|b| walk_code(b, f))
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::include::Loader;
+
+    struct NoIncludes;
+
+    impl Loader for NoIncludes {
+        fn load(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    /// The names of the response's rows as nested, `name(child, …)`.
+    fn tree(markdown: &str) -> String {
+        let page = format!("# Fixture `fixture.list`\n\n> Scope: [`fixture`](x.md)\n\n{markdown}");
+        let page = crate::parse_page("fixture.md", &page, &NoIncludes);
+        fn render(fields: &[crate::ir::Field]) -> String {
+            let names: Vec<String> = fields
+                .iter()
+                .map(|f| match f.children.as_slice() {
+                    [] => f.name.wire.clone(),
+                    children => format!("{}({})", f.name.wire, render(children)),
+                })
+                .collect();
+            names.join(", ")
+        }
+        render(&page.response.map(|r| r.fields).unwrap_or_default())
+    }
+
+    const ROWS: &str = "## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n";
+
+    #[test]
+    fn an_item_row_makes_the_rows_after_it_the_items_fields() {
+        let table = format!(
+            "{ROWS}|| **result**\n`object` | ||\n|| **items**\n`array` | ||\n|| **items[]**\n`object` | ||\n\
+             || **id**\n`integer` | ||\n|| **name**\n`string` | ||\n|| **time**\n`time` | ||\n|#\n"
+        );
+        assert_eq!(tree(&table), "result(items(id, name)), time");
+    }
+
+    #[test]
+    fn an_item_row_alone_is_the_list_and_under_itself_only_announces_it() {
+        let table = format!(
+            "{ROWS}|| **result**\n`object` | ||\n|| **chats[]**\n`array` | ||\n|| **chatsNoAccess**\n`integer` | ||\n\
+             || **time**\n`time` | ||\n|#\n"
+        );
+        assert_eq!(tree(&table), "result(chats, chatsNoAccess), time");
+        let table = format!(
+            "{ROWS}|| **result**\n`array` | ||\n|| **result[]**\n`object` | ||\n|| **id**\n`integer` | ||\n\
+             || **time**\n`time` | ||\n|#\n"
+        );
+        assert_eq!(tree(&table), "result(id), time");
     }
 }

@@ -252,6 +252,23 @@ impl Writer<'_> {
                     && !crate::page::is_field_table(table) => {}
             BlockKind::Table(table) => self.table(table),
             BlockKind::Note { kind, title, .. } if kind == "tip" && title.is_empty() => {}
+            // That a method is deprecated, and what the docs name in its place, are facts: the note
+            // keeps its label and those links, and loses its sentences.
+            BlockKind::Note { kind, title, .. }
+                if self.mode == Mode::FactsOnly && crate::page::is_deprecation_title(title) =>
+            {
+                let links: Vec<String> = crate::page::replacements(std::slice::from_ref(block))
+                    .iter()
+                    .map(|l| format!("[{}]({})", l.text, l.target))
+                    .collect();
+                let links = match links.is_empty() {
+                    true => String::new(),
+                    false => format!("{}\n\n", links.join(", ")),
+                };
+                self.push(&format!(
+                    "{{% note {kind} \"DEPRECATED\" %}}\n\n{links}{{% endnote %}}"
+                ));
+            }
             BlockKind::Note { kind, title, .. } => {
                 self.container(&format!("{{% note {kind} \"{title}\" %}}"), "{% endnote %}")
             }

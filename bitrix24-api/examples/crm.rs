@@ -10,6 +10,10 @@
 //!
 //! Against a real portal, build the client with `Client::from_webhook("https://…/rest/1/code/")` and
 //! leave out the simulator; step 3 then creates a deal.
+//!
+//! The docs mark `crm.deal.*` deprecated and name `crm.item.*` in their place; portals still serve
+//! them, and most integrations in the field call them, so this example shows them as they are.
+#![allow(deprecated)]
 
 use bitrix24_api::crm::{
     DealAdd, DealAddFields, DealGet, DealGetError, DealGetResponse, DealList, DealListError,

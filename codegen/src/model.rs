@@ -19,6 +19,8 @@ pub struct Report {
     pub skipped: Vec<crate::Error>,
     /// Rows left out, or kept for the docs only, each naming its page and line.
     pub degraded: Vec<crate::Error>,
+    /// Fields whose examples contradict their tables, typed as the examples show.
+    pub followed: Vec<crate::Error>,
 }
 
 /// One Cargo feature and one module: the methods and events whose names start with `name`.
@@ -77,6 +79,8 @@ pub struct PageDoc {
     pub description: String,
     pub who_can: Option<String>,
     pub deprecated: bool,
+    /// What the docs name in the item's place.
+    pub replaced_by: Vec<bitrix24_ir::Link>,
 }
 
 #[derive(Debug)]
@@ -253,6 +257,31 @@ impl Ty {
             | Ty::DateTime
             | Ty::List(_)
             | Ty::Map(_) => false,
+        }
+    }
+
+    /// Points references to the struct `from` at `to`.
+    pub fn rename_struct(&mut self, from: &str, to: &str) {
+        match self {
+            Ty::Struct(name) if name == from => *name = to.to_owned(),
+            Ty::List(inner) | Ty::Map(inner) => inner.rename_struct(from, to),
+            _ => {}
+        }
+    }
+
+    /// The kind of value, as a report names it: `an integer`, `a list of a struct`.
+    pub fn describe(&self) -> String {
+        match self {
+            Ty::Int => "an integer".into(),
+            Ty::Float => "a number".into(),
+            Ty::Bool => "a boolean".into(),
+            Ty::Str | Ty::IntOrStr => "a string".into(),
+            Ty::DateTime => "a date-time".into(),
+            Ty::Json => "any JSON".into(),
+            Ty::Enum(_) => "one of its values".into(),
+            Ty::Struct(_) => "an object".into(),
+            Ty::List(item) => format!("a list of {}", item.describe()),
+            Ty::Map(value) => format!("a map of {}", value.describe()),
         }
     }
 }

@@ -86,6 +86,9 @@ pub struct Page {
     /// The introduction, as Markdown.
     pub description: String,
     pub deprecated: bool,
+    /// What the docs name in the method's place, in their deprecation note.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<Link>,
     /// The page carries a `{% if build == 'dev' %}` block, which never reaches the published docs.
     pub dev_only: bool,
     /// Top-level request parameters with their nested fields. Empty when the method takes none.
@@ -472,7 +475,13 @@ pub enum Validity {
 pub enum Repair {
     StripComments,
     DropEllipsis,
+    /// A line of prose among the values (`48 more leads like these`).
+    DropProseLines,
     DropTrailingCommas,
+    /// A comma missing between a value and the next key on the following line.
+    InsertMissingCommas,
+    /// Line breaks, tabs and stray backslashes written raw inside a string.
+    EscapeInStrings,
 }
 
 /// One documented error.

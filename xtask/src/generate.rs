@@ -111,10 +111,14 @@ fn print_report(report: &bitrix24_codegen::Report) {
     for e in &report.degraded {
         eprintln!("degraded {e}");
     }
+    for e in &report.followed {
+        eprintln!("example over table {e}");
+    }
     eprintln!(
-        "{} page(s) left out, {} row(s) left out or kept for the docs only",
+        "{} page(s) left out, {} row(s) left out or kept for the docs only, {} field(s) typed as their example shows against their table",
         report.skipped.len(),
-        report.degraded.len()
+        report.degraded.len(),
+        report.followed.len()
     );
 }
 

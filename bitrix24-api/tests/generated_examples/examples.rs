@@ -12375,6 +12375,27 @@ fn request_examples() -> Vec<(&'static str, Result<Value, &'static str>, Value)>
     ));
     #[cfg(feature = "note")]
     out.push((
+        "note.document.add",
+        Ok(
+            serde_json::to_value(
+                    bitrix24_api::generated::note::DocumentAdd::new(
+                        bitrix24_api::generated::note::DocumentAddFields::new(
+                                42,
+                                "Chapter 1",
+                            )
+                            .parent_id(10)
+                            .markdown("# Chapter 1\\N\nDocument Text"),
+                    ),
+                )
+                .unwrap(),
+        ),
+        serde_json::from_str(
+                "{\"fields\":{\"collectionId\":42,\"title\":\"Chapter 1\",\"parentId\":10,\"markdown\":\"# Chapter 1\\\\N\\nDocument Text\"}}",
+            )
+            .unwrap(),
+    ));
+    #[cfg(feature = "note")]
+    out.push((
         "note.document.archive",
         Ok(
             serde_json::to_value(bitrix24_api::generated::note::DocumentArchive::new(77))

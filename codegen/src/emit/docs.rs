@@ -21,10 +21,33 @@ pub fn attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// `#[deprecated]` for an item whose page the docs mark outdated or deprecated, pointing at the page.
+/// `#[deprecated]` for an item whose page the docs mark outdated or deprecated, naming what the docs
+/// name in its place and pointing at the page.
 pub fn deprecated(doc: &crate::model::PageDoc) -> Option<TokenStream> {
-    let note = format!("the docs mark it outdated; see {}", doc.url);
+    let note = match doc.replaced_by.as_slice() {
+        [] => format!("the docs mark it outdated; see {}", doc.url),
+        names => format!(
+            "the docs mark it outdated and name {} in its place; see {}",
+            replacements(&doc.path, names, false),
+            doc.url
+        ),
+    };
     doc.deprecated.then(|| quote!(#[deprecated(note = #note)]))
+}
+
+/// Each replacement as `` `crm.item.add` (https://…) ``, or as a Markdown link, joined with "or".
+pub fn replacements(page: &str, names: &[bitrix24_ir::Link], markdown: bool) -> String {
+    let named: Vec<String> = names
+        .iter()
+        .map(|l| {
+            let (name, url) = (l.text.trim_matches('`'), resolve(page, &l.target));
+            match markdown {
+                true => format!("[`{name}`]({url})"),
+                false => format!("`{name}` ({url})"),
+            }
+        })
+        .collect();
+    named.join(" or ")
 }
 
 /// Who may call a method or subscribe to an event, without the verb the label already says: "every user

@@ -67,7 +67,13 @@ fn method_doc(method: &MethodDef) -> String {
         "- Safe to repeat after a transport failure: {repeat}\n"
     ));
     if method.doc.deprecated {
-        doc.push_str("- Deprecated.\n");
+        match method.doc.replaced_by.as_slice() {
+            [] => doc.push_str("- Deprecated.\n"),
+            names => doc.push_str(&format!(
+                "- Deprecated; the docs name {} in its place.\n",
+                docs::replacements(&method.doc.path, names, true)
+            )),
+        }
     }
     if !method.constraints.is_empty() {
         doc.push_str("\n# Parameters\n\n");

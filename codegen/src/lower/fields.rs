@@ -15,6 +15,8 @@ pub struct Types<'a> {
     pub enums: Vec<EnumDef>,
     /// Rows left out because the page cannot be read as it stands, each naming its line.
     pub degraded: Vec<Error>,
+    /// Fields typed as the page's examples show them, against its tables (see `reconcile`).
+    pub followed: Vec<Error>,
 }
 
 impl<'a> Types<'a> {
@@ -33,7 +35,13 @@ impl<'a> Types<'a> {
             structs: Vec::new(),
             enums: Vec::new(),
             degraded: Vec::new(),
+            followed: Vec::new(),
         }
+    }
+
+    /// The page being lowered.
+    pub fn page(&self) -> &str {
+        self.page
     }
 
     pub fn error(&self, message: impl Into<String>) -> Error {

@@ -2,6 +2,7 @@
 
 mod errors;
 mod fields;
+mod reconcile;
 mod scope;
 mod shapes;
 
@@ -117,6 +118,7 @@ pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> 
             }),
         };
         report.degraded.append(&mut types.degraded);
+        report.followed.append(&mut types.followed);
         match lowered {
             Ok(defined) => {
                 for name in defined {
@@ -207,6 +209,7 @@ fn page_doc(page: &Page) -> PageDoc {
         description: page.description.trim().to_owned(),
         who_can: page.who_can.clone(),
         deprecated: page.deprecated,
+        replaced_by: page.replaced_by.clone(),
     }
 }
 
@@ -243,7 +246,7 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
         .flat_map(|r| &r.examples)
         .filter_map(|e| e.value.as_ref()?.get("result"))
         .collect();
-    shape_from_examples(types, &mut response, &results);
+    shape_from_examples(types, &mut response, &results, &request);
     Ok(MethodDef {
         safe_to_repeat: repeat::safe_to_repeat(&wire, &options.safe_to_repeat),
         constraints: page
@@ -270,30 +273,65 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
     })
 }
 
-/// Types what the response's tables leave as any JSON from the `result` of the page's examples.
+/// Types what the response's tables leave as any JSON from the `result` of the page's examples, and
+/// follows the examples where they contradict the tables (see `reconcile`).
 fn shape_from_examples(
     types: &mut Types,
     response: &mut ResponseDef,
     results: &[&serde_json::Value],
+    request: &StructDef,
 ) {
     let name = response.name.clone();
-    match &mut response.body {
-        ResponseBody::Struct => types.refine_struct(&name, results, 0),
-        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => {
-            let mut ty = ty.clone();
-            if types.refine(&name, "result", &mut ty, results) {
-                response.body = if ty.decodes_plainly() {
-                    ResponseBody::Alias(ty)
-                } else {
-                    ResponseBody::Newtype(ty)
-                };
-            } else if let ResponseBody::Alias(kept) | ResponseBody::Newtype(kept) =
-                &mut response.body
-            {
-                *kept = ty;
+    let mut ty = match &response.body {
+        ResponseBody::Struct => Ty::Struct(name.clone()),
+        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => ty.clone(),
+    };
+    let changed = types.refine(&name, "result", &mut ty, results);
+    if matches!(response.body, ResponseBody::Struct) {
+        if !changed {
+            return;
+        }
+        // The struct the tables made is now an item of the result (a map of them): rename it.
+        let item = types.nested_name(&name, "item");
+        if let Some(def) = types.structs.iter_mut().find(|s| s.name == name) {
+            def.name = item.clone();
+        }
+        ty.rename_struct(&name, &item);
+    }
+    response.body = if ty.decodes_plainly() {
+        ResponseBody::Alias(ty)
+    } else {
+        ResponseBody::Newtype(ty)
+    };
+    prune(types, &response.body, request);
+}
+
+/// Drops the decoded structs and enums nothing reaches any more, once the examples retyped the result.
+fn prune(types: &mut Types, body: &ResponseBody, request: &StructDef) {
+    let mut reached: Vec<String> = Vec::new();
+    let mut work: Vec<&Ty> = match body {
+        ResponseBody::Struct => Vec::new(),
+        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => vec![ty],
+    };
+    let request_side = types.structs.iter().filter(|s| s.role != Role::Decoded);
+    let request_side = request_side.chain(std::iter::once(request));
+    work.extend(request_side.flat_map(|s| s.fields.iter().map(|f| &f.ty)));
+    while let Some(ty) = work.pop() {
+        match ty {
+            Ty::List(inner) | Ty::Map(inner) => work.push(inner),
+            Ty::Struct(name) | Ty::Enum(name) if !reached.contains(name) => {
+                reached.push(name.clone());
+                if let Some(def) = types.structs.iter().find(|s| &s.name == name) {
+                    work.extend(def.fields.iter().map(|f| &f.ty));
+                }
             }
+            _ => {}
         }
     }
+    types
+        .structs
+        .retain(|s| s.role != Role::Decoded || reached.contains(&s.name));
+    types.enums.retain(|e| reached.contains(&e.name));
 }
 
 /// Booleans go as `Y`/`N` unless the page's own request example sends JSON `true`/`false` for them.

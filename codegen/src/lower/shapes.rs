@@ -32,6 +32,11 @@ impl Types<'_> {
         if depth > MAX_DEPTH || samples.is_empty() {
             return false;
         }
+        if let Some(found) = self.reconcile(owner, hint, ty, samples, depth) {
+            *ty = found;
+            self.refine_at(owner, hint, ty, samples, depth + 1);
+            return true;
+        }
         match ty {
             Ty::Json => match self.infer(owner, hint, samples, depth) {
                 Some(found) => {
@@ -89,7 +94,13 @@ impl Types<'_> {
     }
 
     /// The type the samples show, or `None` when they show nothing or disagree.
-    fn infer(&mut self, owner: &str, hint: &str, samples: &[&Value], depth: usize) -> Option<Ty> {
+    pub(super) fn infer(
+        &mut self,
+        owner: &str,
+        hint: &str,
+        samples: &[&Value],
+        depth: usize,
+    ) -> Option<Ty> {
         let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
         let all = |f: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| f(v));
         if all(Value::is_boolean) {

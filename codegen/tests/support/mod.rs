@@ -87,6 +87,7 @@ pub fn page(path: &str, kind: PageKind, name: &str, scope: &str) -> Page {
         who_can: Some("any user".to_owned()),
         description: String::new(),
         deprecated: false,
+        replaced_by: Vec::new(),
         dev_only: false,
         params: vec![],
         param_groups: vec![],

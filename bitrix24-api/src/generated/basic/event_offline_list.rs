@@ -36,20 +36,44 @@ pub struct EventOfflineList {
 }
 
 crate::method!(
-    EventOfflineList = "event.offline.list" in "", safe: true, EventOfflineListResponse,
-    EventOfflineListError; () { filter: Vec<serde_json::Value>, order: Vec<serde_json::Value>,
-    start: i64, auth_connector: String }
+    EventOfflineList = "event.offline.list" in "", safe: true, EventOfflineListResponse as
+    wire::List<wire::EmptyAsDefault>, EventOfflineListError; () { filter: Vec<serde_json::Value>,
+    order: Vec<serde_json::Value>, start: i64, auth_connector: String }
 );
 
 /// The `result` of `event.offline.list`.
+pub type EventOfflineListResponse = Vec<EventOfflineListResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct EventOfflineListResponse {
-    /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
+pub struct EventOfflineListResult {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `TIMESTAMP_X`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub timestamp_x: Option<String>,
+    /// `EVENT_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub event_name: Option<String>,
+    /// `EVENT_DATA`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub event_data: Option<bool>,
+    /// `EVENT_ADDITIONAL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub event_additional: Option<bool>,
+    /// `MESSAGE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub message_id: Option<String>,
+    /// `PROCESS_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub process_id: Option<String>,
+    /// `ERROR`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub error: Option<String>,
 }
 
 /// The error codes `event.offline.list` documents; `Other` keeps any other code as it arrived.

@@ -4,10 +4,14 @@ use serde::Serialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `method.get` (https://apidocs.bitrix24.com/api-reference/common/system/method-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/common/system/methods.html"
+)]
 /// methods (`methods`).
 ///
 /// - Scope: `basic`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`method.get`](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html) in its place.
 ///
 /// # Errors
 ///

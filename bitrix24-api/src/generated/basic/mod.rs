@@ -50,7 +50,7 @@ pub use user_option::{
     UserOption, UserOptionError, UserOptionErrorCode, UserOptionResponse,
 };
 pub use access_name::{
-    AccessName, AccessNameError, AccessNameErrorCode, AccessNameResponse,
+    AccessName, AccessNameError, AccessNameErrorCode, AccessNameItem, AccessNameResponse,
 };
 pub use app_info::{
     AppInfo, AppInfoError, AppInfoErrorCode, AppInfoResponse, AppInfoResult,
@@ -88,7 +88,7 @@ pub use event_offline_get::{
 };
 pub use event_offline_list::{
     EventOfflineList, EventOfflineListError, EventOfflineListErrorCode,
-    EventOfflineListResponse,
+    EventOfflineListResponse, EventOfflineListResult,
 };
 pub use event_unbind::{
     EventUnbind, EventUnbindError, EventUnbindErrorCode, EventUnbindResponse,
@@ -173,6 +173,9 @@ impl<'c> Basic<'c> {
     }
 
     /// methods (`methods`): see [`Methods`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `method.get` (https://apidocs.bitrix24.com/api-reference/common/system/method-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/common/system/methods.html"
+    )]
     pub fn methods(&self) -> crate::Call<'c, Methods> {
         crate::Call::new(self.client, Methods::new())
     }

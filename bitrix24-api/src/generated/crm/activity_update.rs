@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.activity.todo.update` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html"
+)]
 /// crm.activity.update (`crm.activity.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.activity.todo.update`](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html) in its place.
 ///
 /// # Errors
 ///

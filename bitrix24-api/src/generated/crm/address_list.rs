@@ -74,8 +74,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields)
 pub type AddressListResponse = Vec<AddressListItem>;
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type AddressListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type AddressListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 use super::shared::AddressListSelect;
 

@@ -5,7 +5,7 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html"
+    note = "the docs mark it outdated and name `catalog.catalog.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html"
 )]
 /// crm.catalog.fields (`crm.catalog.fields`).
 ///
@@ -13,7 +13,7 @@ use crate::wire;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.catalog.getFields`](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
+    note = "the docs mark it outdated and name `catalog.catalog.get` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
 )]
 /// crm.catalog.get (`crm.catalog.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.catalog.get`](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html"
+    note = "the docs mark it outdated and name `catalog.catalog.list` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html"
 )]
 /// crm.catalog.list (`crm.catalog.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.catalog.list`](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html) in its place.
 ///
 /// # Errors
 ///

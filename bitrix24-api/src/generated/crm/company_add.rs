@@ -5,10 +5,14 @@ use serde::Serialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html"
+)]
 /// crm.company.add (`crm.company.add`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.add`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place.
 ///
 /// # Errors
 ///

@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.details.configuration.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html"
+)]
 /// crm.company.details.configuration.get (`crm.company.details.configuration.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.details.configuration.get`](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,10 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html"
+)]
 /// crm.company.fields (`crm.company.fields`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place.
 ///
 /// # Errors
 ///
@@ -19,240 +23,91 @@ use crate::wire;
 #[non_exhaustive]
 pub struct CompanyFields {}
 crate::method!(
-    CompanyFields = "crm.company.fields" in "crm", safe: true, CompanyFieldsResponse,
-    CompanyFieldsError; () {}
+    CompanyFields = "crm.company.fields" in "crm", safe: true, CompanyFieldsResponse as
+    wire::Map<wire::EmptyAsDefault>, CompanyFieldsError; () {}
 );
 
 /// The `result` of `crm.company.fields`.
+pub type CompanyFieldsResponse = BTreeMap<String, CompanyFieldsResult>;
+
+/// The `settings` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CompanyFieldsResponse {
-    /// `ID`: the page names it without a description.
+pub struct CompanyFieldsSettings {
+    /// `parentEntityTypeId`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `TITLE`: the page names it without a description.
+    #[serde(rename = "parentEntityTypeId")]
+    pub parent_entity_type_id: Option<i64>,
+    /// `COMPANY`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `COMPANY_TYPE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub company_type: Option<CompanyFieldsCompanyType>,
-    /// `LOGO`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub logo: Option<CompanyFieldsLogo>,
-    /// Keys:
-    /// - `ADDRESS_2`
-    /// - `ADDRESS_CITY`
-    /// - `ADDRESS_POSTAL_CODE`
-    /// - `ADDRESS_REGION`
-    /// - `ADDRESS_PROVINCE`
-    /// - `ADDRESS_COUNTRY`
-    /// - `ADDRESS_COUNTRY_CODE`
-    /// - `ADDRESS_LOC_ADDR_ID`
-    /// - `ADDRESS_LEGAL`
-    /// - `REG_ADDRESS`
-    /// - `REG_ADDRESS_2`
-    /// - `REG_ADDRESS_CITY`
-    /// - `REG_ADDRESS_POSTAL_CODE`
-    /// - `REG_ADDRESS_REGION`
-    /// - `REG_ADDRESS_PROVINCE`
-    /// - `REG_ADDRESS_COUNTRY`
-    /// - `REG_ADDRESS_COUNTRY_CODE`
-    /// - `REG_ADDRESS_LOC_ADDR_ID`
+    pub company: Option<String>,
+    /// `LEAD`, as the page's example shows it.
+    pub lead: Option<serde_json::Value>,
+    /// `SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `ROWS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub rows: Option<i64>,
+    /// `REGEXP`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub address: Option<String>,
-    /// `BANKING_DETAILS`: the page names it without a description.
+    pub regexp: Option<String>,
+    /// `MIN_LENGTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub min_length: Option<i64>,
+    /// `MAX_LENGTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_length: Option<i64>,
+    /// `DEFAULT_VALUE`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub banking_details: Option<String>,
-    /// `INDUSTRY`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub industry: Option<CompanyFieldsIndustry>,
-    /// `EMPLOYEES`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub employees: Option<CompanyFieldsEmployees>,
-    /// `CURRENCY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub currency_id: Option<CompanyFieldsCurrencyId>,
-    /// `REVENUE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub revenue: Option<f64>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub opened: Option<bool>,
-    /// `COMMENTS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub comments: Option<String>,
-    /// `HAS_PHONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_phone: Option<String>,
-    /// `HAS_EMAIL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_email: Option<String>,
-    /// `HAS_IMOL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_imol: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_my_company: Option<bool>,
-    /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub assigned_by_id: Option<CompanyFieldsAssignedById>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub created_by_id: Option<CompanyFieldsCreatedById>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub modify_by_id: Option<CompanyFieldsModifyById>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_modify: Option<String>,
-    /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub contact_id: Option<CompanyFieldsContactId>,
-    /// `LEAD_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub lead_id: Option<CompanyFieldsLeadId>,
-    /// `ORIGINATOR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub origin_version: Option<String>,
-    /// `UTM_SOURCE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_source: Option<String>,
-    /// Possible values:
-    /// - `CPC`
-    /// - `CPM`
-    pub utm_medium: Option<CompanyFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub last_activity_time: Option<String>,
-    /// `LAST_ACTIVITY_BY`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub last_activity_by: Option<CompanyFieldsLastActivityBy>,
-    /// `LAST_COMMUNICATION_TIME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub last_communication_time: Option<String>,
-    /// `PHONE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub phone: Option<CompanyFieldsPhone>,
-    /// `EMAIL`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub email: Option<CompanyFieldsEmail>,
-    /// `WEB`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub web: Option<CompanyFieldsWeb>,
-    /// `IM`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub im: Option<CompanyFieldsIm>,
-    /// `LINK`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub link: Option<CompanyFieldsLink>,
-    /// Keys documented as `PARENT_ID_...`, `UF_...`, and any other key the page does not name.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    pub default_value: Option<String>,
 }
 
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsLogo = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsCurrencyId = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsAssignedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsCreatedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsModifyById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsContactId = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsLastActivityBy = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsPhone = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsEmail = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsWeb = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsIm = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type CompanyFieldsLink = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
-pub type CompanyFieldsUtmMedium = super::shared::UtmMedium;
-
-use super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type CompanyFieldsIndustry = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type CompanyFieldsEmployees = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`Settings`](super::shared::Settings).
-pub type CompanyFieldsSettings = super::shared::Settings;
-
-use super::shared::CompanyFieldsLeadId;
+/// The `result` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CompanyFieldsResult {
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `isRequired`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_required: Option<bool>,
+    /// `isReadOnly`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_read_only: Option<bool>,
+    /// `isImmutable`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_multiple: Option<bool>,
+    /// `isDynamic`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_dynamic: Option<bool>,
+    /// `title`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `statusType`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub status_type: Option<String>,
+    /// `settings`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<CompanyFieldsSettings>,
+    /// `listLabel`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_label: Option<String>,
+    /// `formLabel`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub form_label: Option<String>,
+    /// `filterLabel`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub filter_label: Option<String>,
+}
 
 /// The error codes `crm.company.fields` documents; `Other` keeps any other code as it arrived.
 ///

@@ -29,6 +29,9 @@ crate::method!(
 /// Any JSON: the page does not describe this object.
 pub type CompanyUserfieldGetResponse = CompanyUserfieldGetResult;
 
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type CompanyUserfieldGetSettings = super::shared::Settings;
+
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type CompanyUserfieldGetListColumnLabel = super::shared::CompanyUserfieldGetEditFormLabel;
 

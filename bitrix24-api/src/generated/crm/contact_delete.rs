@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html"
+)]
 /// crm.contact.delete (`crm.contact.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.delete`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,12 +3,16 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-force-common-scope-for-all.html"
+)]
 /// crm.contact.details.configuration.forceCommonScopeForAll (`crm.contact.details.configuration.forceCommonScopeForAll`).
 ///
 /// No parameters.
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.details.configuration.forceCommonScopeForAll`](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,12 +5,16 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html"
+)]
 /// crm.contact.fields (`crm.contact.fields`).
 ///
 /// No parameters.
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place.
 ///
 /// # Errors
 ///
@@ -21,217 +25,52 @@ use crate::wire;
 #[non_exhaustive]
 pub struct ContactFields {}
 crate::method!(
-    ContactFields = "crm.contact.fields" in "crm", safe: true, ContactFieldsResponse,
-    ContactFieldsError; () {}
+    ContactFields = "crm.contact.fields" in "crm", safe: true, ContactFieldsResponse as
+    wire::Map<wire::EmptyAsDefault>, ContactFieldsError; () {}
 );
 
 /// The `result` of `crm.contact.fields`.
+pub type ContactFieldsResponse = BTreeMap<String, ContactFieldsResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct ContactFieldsResponse {
-    /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `HONORIFIC`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub honorific: Option<ContactFieldsHonorific>,
-    /// `NAME`: the page names it without a description.
+pub struct ContactFieldsResult {
+    /// `type`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub last_name: Option<String>,
-    /// `PHOTO`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub photo: Option<ContactFieldsPhoto>,
-    /// `BIRTHDATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub birthdate: Option<String>,
-    /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub type_id: Option<ContactFieldsTypeId>,
-    /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub source_id: Option<ContactFieldsSourceId>,
-    /// `SOURCE_DESCRIPTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub source_description: Option<String>,
-    /// `POST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub post: Option<String>,
-    /// `COMMENTS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub comments: Option<String>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    pub r#type: Option<String>,
+    /// `isRequired`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
-    pub opened: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    pub is_required: Option<bool>,
+    /// `isReadOnly`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
-    pub export: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    pub is_read_only: Option<bool>,
+    /// `isImmutable`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
-    pub has_phone: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
-    pub has_email: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    pub is_multiple: Option<bool>,
+    /// `isDynamic`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
-    pub has_imol: Option<bool>,
-    /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub assigned_by_id: Option<ContactFieldsAssignedById>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub created_by_id: Option<ContactFieldsCreatedById>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub modify_by_id: Option<ContactFieldsModifyById>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_modify: Option<String>,
-    /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub company_id: Option<ContactFieldsCompanyId>,
-    /// `COMPANY_IDS`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub company_ids: Option<ContactFieldsCompanyIds>,
-    /// `LEAD_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub lead_id: Option<ContactFieldsLeadId>,
-    /// `UTM_SOURCE`: the page names it without a description.
+    pub is_dynamic: Option<bool>,
+    /// `title`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub utm_source: Option<String>,
-    /// Possible values:
-    /// - `CPC`
-    /// - `CPM`
-    pub utm_medium: Option<ContactFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: the page names it without a description.
+    pub title: Option<String>,
+    /// `statusType`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub last_activity_time: Option<String>,
-    /// `LAST_ACTIVITY_BY`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub status_type: Option<String>,
+    /// `isDeprecated`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_deprecated: Option<bool>,
+    /// `settings`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub last_activity_by: Option<ContactFieldsLastActivityBy>,
-    /// `PHONE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub phone: Option<ContactFieldsPhone>,
-    /// `EMAIL`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub email: Option<ContactFieldsEmail>,
-    /// `WEB`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub web: Option<ContactFieldsWeb>,
-    /// `IM`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub im: Option<ContactFieldsIm>,
-    /// `LINK`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub link: Option<ContactFieldsLink>,
-    /// Keys documented as `UF_...`, `PARENT_ID_...`, and any other key the page does not name.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    pub settings: Option<ContactFieldsSettings>,
 }
 
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsPhoto = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsAssignedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsCreatedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsModifyById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsCompanyIds = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsLastActivityBy = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsPhone = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsEmail = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsWeb = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsIm = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type ContactFieldsLink = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
-pub type ContactFieldsUtmMedium = super::shared::UtmMedium;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type ContactFieldsHonorific = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type ContactFieldsTypeId = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type ContactFieldsSourceId = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`Settings`](super::shared::Settings).
-pub type ContactFieldsSettings = super::shared::Settings;
-
-/// This page's name for the shared [`CompanyFieldsLeadId`](super::shared::CompanyFieldsLeadId).
-pub type ContactFieldsLeadId = super::shared::CompanyFieldsLeadId;
-
-use super::shared::ContactFieldsCompanyId;
+use super::shared::ContactFieldsSettings;
 
 /// The error codes `crm.contact.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

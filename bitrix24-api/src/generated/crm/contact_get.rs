@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html"
+)]
 /// crm.contact.get (`crm.contact.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.get`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -87,8 +87,10 @@ pub struct ContactUserfieldListItem {
     /// - `I`
     /// - `E`
     /// - `S`
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub show_filter: Option<bool>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
     /// Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:

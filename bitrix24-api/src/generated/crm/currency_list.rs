@@ -121,9 +121,11 @@ pub struct CurrencyListItem {
     /// `SORT`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub sort: Option<i64>,
-    /// [details](CurrencyListItemLid)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub lid: Option<CurrencyListItemLid>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub lid: Option<String>,
     /// `DECIMALS`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub decimals: Option<i64>,
@@ -151,16 +153,10 @@ use super::shared::CurrencyListLid;
 /// This page's name for the shared [`CurrencyListLid`](super::shared::CurrencyListLid).
 pub type CurrencyListLangEntry = super::shared::CurrencyListLid;
 
-use super::shared::CurrencyListItemLid;
-
-/// This page's name for the shared [`CurrencyListItemLid`](super::shared::CurrencyListItemLid).
-pub type CurrencyListItemLangEntry = super::shared::CurrencyListItemLid;
+use super::shared::CurrencyListItemLangEntry;
 
 /// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
 pub type CurrencyListLangEntryThousandsVariant = super::shared::CurrencyListThousandsVariant;
-
-/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
-pub type CurrencyListItemLidThousandsVariant = super::shared::CurrencyListThousandsVariant;
 
 /// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
 pub type CurrencyListItemLangEntryThousandsVariant = super::shared::CurrencyListThousandsVariant;

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html"
+)]
 /// crm.deal.details.configuration.forceCommonScopeForAll (`crm.deal.details.configuration.forceCommonScopeForAll`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.details.configuration.forceCommonScopeForAll`](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place.
 ///
 /// # Errors
 ///

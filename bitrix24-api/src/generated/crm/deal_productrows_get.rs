@@ -4,12 +4,16 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html"
+)]
 /// crm.deal.productrows.get (`crm.deal.productrows.get`).
 ///
 /// An asterisk * next to a name means the parameter must be sent
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.productrow.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place.
 ///
 /// # Errors
 ///

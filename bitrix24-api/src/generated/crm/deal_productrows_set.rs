@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html"
+)]
 /// crm.deal.productrows.set (`crm.deal.productrows.set`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.productrow.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place.
 ///
 /// # Errors
 ///

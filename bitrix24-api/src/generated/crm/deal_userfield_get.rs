@@ -29,8 +29,8 @@ crate::method!(
 /// Any JSON: the page does not describe this object.
 pub type DealUserfieldGetResponse = DealUserfieldGetResult;
 
-/// This page's name for the shared [`CompanyUserfieldGetSettings`](super::shared::CompanyUserfieldGetSettings).
-pub type DealUserfieldGetSettings = super::shared::CompanyUserfieldGetSettings;
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type DealUserfieldGetSettings = super::shared::Settings;
 
 /// This page's name for the shared [`DealUserfieldGetEditFormLabel`](super::shared::DealUserfieldGetEditFormLabel).
 pub type DealUserfieldGetListColumnLabel = super::shared::DealUserfieldGetEditFormLabel;

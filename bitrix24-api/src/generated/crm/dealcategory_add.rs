@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html"
+    note = "the docs mark it outdated and name `crm.category.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html"
 )]
 /// crm.dealcategory.add (`crm.dealcategory.add`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.add`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html"
+    note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html"
 )]
 /// crm.dealcategory.default.get (`crm.dealcategory.default.get`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place.
 ///
 /// # Errors
 ///

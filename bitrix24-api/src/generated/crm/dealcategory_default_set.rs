@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html"
+    note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html"
 )]
 /// crm.dealcategory.default.set (`crm.dealcategory.default.set`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place.
 ///
 /// # Errors
 ///

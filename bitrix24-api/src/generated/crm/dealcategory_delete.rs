@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
+    note = "the docs mark it outdated and name `crm.category.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
 )]
 /// crm.dealcategory.delete (`crm.dealcategory.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.delete`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-delete.html) in its place.
 ///
 /// # Errors
 ///

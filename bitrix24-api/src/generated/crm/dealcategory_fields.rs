@@ -5,7 +5,7 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html"
+    note = "the docs mark it outdated and name `crm.category.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html"
 )]
 /// crm.dealcategory.fields (`crm.dealcategory.fields`).
 ///
@@ -13,7 +13,7 @@ use crate::wire;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-list.html"
+    note = "the docs mark it outdated and name `crm.category.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-list.html"
 )]
 /// crm.dealcategory.list (`crm.dealcategory.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.list`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html"
+    note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html"
 )]
 /// crm.dealcategory.stage.list (`crm.dealcategory.stage.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.category.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place.
 ///
 /// # Errors
 ///

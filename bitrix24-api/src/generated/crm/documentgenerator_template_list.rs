@@ -52,8 +52,7 @@ pub struct DocumentgeneratorTemplateListOrder {
 
 crate::request!(DocumentgeneratorTemplateListOrder() { id: String, sort: String });
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type DocumentgeneratorTemplateListResponse = super::shared::CompanyUserfieldListResponse;
+use super::shared::DocumentgeneratorTemplateListResponse;
 
 /// The error codes `crm.documentgenerator.template.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -27,23 +27,26 @@ pub struct DuplicateVolatileTypeFields {
 
 crate::method!(
     DuplicateVolatileTypeFields = "crm.duplicate.volatileType.fields" in "crm", safe: true,
-    DuplicateVolatileTypeFieldsResponse, DuplicateVolatileTypeFieldsError; () { entity_type_id: i64
-    }
+    DuplicateVolatileTypeFieldsResponse as wire::List<wire::EmptyAsDefault>,
+    DuplicateVolatileTypeFieldsError; () { entity_type_id: i64 }
 );
 
 /// The `result` of `crm.duplicate.volatileType.fields`.
+pub type DuplicateVolatileTypeFieldsResponse = Vec<DuplicateVolatileTypeFieldsResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct DuplicateVolatileTypeFieldsResponse {
-    /// `entityTypeId`: the page names it without a description.
+pub struct DuplicateVolatileTypeFieldsResult {
+    /// `entityTypeId`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
-    /// `fieldCode`: the page names it without a description.
+    /// `fieldCode`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub field_code: Option<String>,
-    /// `fieldTitle`: the page names it without a description.
+    /// `fieldTitle`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub field_title: Option<String>,
 }

@@ -19,22 +19,26 @@ use crate::wire;
 pub struct DuplicateVolatileTypeList {}
 crate::method!(
     DuplicateVolatileTypeList = "crm.duplicate.volatileType.list" in "crm", safe: true,
-    DuplicateVolatileTypeListResponse, DuplicateVolatileTypeListError; () {}
+    DuplicateVolatileTypeListResponse as wire::List<wire::EmptyAsDefault>,
+    DuplicateVolatileTypeListError; () {}
 );
 
 /// The `result` of `crm.duplicate.volatileType.list`.
+pub type DuplicateVolatileTypeListResponse = Vec<DuplicateVolatileTypeListResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct DuplicateVolatileTypeListResponse {
-    /// `id`: the page names it without a description.
+pub struct DuplicateVolatileTypeListResult {
+    /// `id`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `entityTypeId`: the page names it without a description.
+    /// `entityTypeId`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
-    /// `fieldCode`: the page names it without a description.
+    /// `fieldCode`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub field_code: Option<String>,
 }

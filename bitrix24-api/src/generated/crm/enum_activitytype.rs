@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html"
+    note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html"
 )]
 /// crm.enum.activitytype (`crm.enum.activitytype`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.activity.todo.*`](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place.
 ///
 /// # Errors
 ///

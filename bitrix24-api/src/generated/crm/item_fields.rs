@@ -39,7 +39,8 @@ crate::method!(
 /// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
 pub type ItemFieldsFields = super::shared::AutomatedsolutionFieldsResult;
 
-use super::shared::ItemFieldsResponse;
+/// This page's name for the shared [`Response`](super::shared::Response).
+pub type ItemFieldsResponse = super::shared::Response;
 
 /// The error codes `crm.item.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,10 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html"
+)]
 /// crm.lead.fields (`crm.lead.fields`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place.
 ///
 /// # Errors
 ///
@@ -19,267 +23,55 @@ use crate::wire;
 #[non_exhaustive]
 pub struct LeadFields {}
 crate::method!(
-    LeadFields = "crm.lead.fields" in "crm", safe: true, LeadFieldsResponse, LeadFieldsError; () {}
+    LeadFields = "crm.lead.fields" in "crm", safe: true, LeadFieldsResponse as
+    wire::Map<wire::EmptyAsDefault>, LeadFieldsError; () {}
 );
 
 /// The `result` of `crm.lead.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html#lead) The structure is below.
+pub type LeadFieldsResponse = BTreeMap<String, LeadFieldsResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct LeadFieldsResponse {
-    /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `TITLE`: the page names it without a description.
+pub struct LeadFieldsResult {
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `isRequired`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_required: Option<bool>,
+    /// `isReadOnly`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_read_only: Option<bool>,
+    /// `isImmutable`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_multiple: Option<bool>,
+    /// `isDynamic`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_dynamic: Option<bool>,
+    /// `title`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `HONORIFIC`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// `statusType`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub status_type: Option<String>,
+    /// `settings`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub honorific: Option<LeadFieldsHonorific>,
-    /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `SECOND_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub second_name: Option<String>,
-    /// `LAST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub last_name: Option<String>,
-    /// `BIRTHDATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub birthdate: Option<String>,
-    /// `COMPANY_TITLE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub company_title: Option<String>,
-    /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub source_id: Option<LeadFieldsSourceId>,
-    /// `SOURCE_DESCRIPTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub source_description: Option<String>,
-    /// `STATUS_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub status_id: Option<LeadFieldsStatusId>,
-    /// `STATUS_DESCRIPTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status_description: Option<String>,
-    /// `STATUS_SEMANTIC_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status_semantic_id: Option<String>,
-    /// `POST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub post: Option<String>,
-    /// `ADDRESS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address: Option<String>,
-    /// `ADDRESS_2`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_city: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_postal_code: Option<String>,
-    /// `ADDRESS_REGION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_region: Option<String>,
-    /// `ADDRESS_PROVINCE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_province: Option<String>,
-    /// `ADDRESS_COUNTRY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub address_loc_addr_id: Option<String>,
-    /// `CURRENCY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub currency_id: Option<LeadFieldsCurrencyId>,
-    /// `OPPORTUNITY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_manual_opportunity: Option<String>,
-    /// `OPENED`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub opened: Option<String>,
-    /// `COMMENTS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub comments: Option<String>,
-    /// `HAS_PHONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_phone: Option<String>,
-    /// `HAS_EMAIL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_email: Option<String>,
-    /// `HAS_IMOL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub has_imol: Option<String>,
-    /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub assigned_by_id: Option<LeadFieldsAssignedById>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub created_by_id: Option<LeadFieldsCreatedById>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub modify_by_id: Option<LeadFieldsModifyById>,
-    /// `MOVED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub moved_by_id: Option<LeadFieldsMovedById>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_modify: Option<String>,
-    /// `MOVED_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub moved_time: Option<String>,
-    /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub company_id: Option<LeadFieldsCompanyId>,
-    /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub contact_id: Option<LeadFieldsContactId>,
-    /// `IS_RETURN_CUSTOMER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub is_return_customer: Option<String>,
-    /// `DATE_CLOSED`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_closed: Option<String>,
-    /// `ORIGINATOR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub origin_id: Option<String>,
-    /// `UTM_SOURCE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_medium: Option<String>,
-    /// `UTM_CAMPAIGN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_content: Option<String>,
-    /// `UTM_TERM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub utm_term: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub last_activity_time: Option<String>,
-    /// `LAST_ACTIVITY_BY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub last_activity_by: Option<String>,
-    /// `PHONE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub phone: Option<LeadFieldsPhone>,
-    /// `EMAIL`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub email: Option<LeadFieldsEmail>,
-    /// `WEB`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub web: Option<LeadFieldsWeb>,
-    /// `IM`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub im: Option<LeadFieldsIm>,
-    /// `LINK`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub link: Option<LeadFieldsLink>,
-    /// Keys documented as `UF_...`, and any other key the page does not name.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    pub settings: Option<LeadFieldsSettings>,
+    /// `isDeprecated`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_deprecated: Option<bool>,
 }
 
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsCurrencyId = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsAssignedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsCreatedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsModifyById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsMovedById = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsPhone = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsEmail = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsWeb = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsIm = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).
-pub type LeadFieldsLink = super::shared::EnumFieldsId;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type LeadFieldsHonorific = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type LeadFieldsSourceId = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`CompanyFieldsCompanyType`](super::shared::CompanyFieldsCompanyType).
-pub type LeadFieldsStatusId = super::shared::CompanyFieldsCompanyType;
-
-/// This page's name for the shared [`Settings`](super::shared::Settings).
-pub type LeadFieldsSettings = super::shared::Settings;
-
-/// This page's name for the shared [`CompanyFieldsLeadId`](super::shared::CompanyFieldsLeadId).
-pub type LeadFieldsCompanyId = super::shared::CompanyFieldsLeadId;
-
-/// This page's name for the shared [`ContactFieldsCompanyId`](super::shared::ContactFieldsCompanyId).
-pub type LeadFieldsContactId = super::shared::ContactFieldsCompanyId;
+/// This page's name for the shared [`ContactFieldsSettings`](super::shared::ContactFieldsSettings).
+pub type LeadFieldsSettings = super::shared::ContactFieldsSettings;
 
 /// The error codes `crm.lead.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

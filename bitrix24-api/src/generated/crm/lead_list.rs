@@ -5,10 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html"
+)]
 /// crm.lead.list (`crm.lead.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.list`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -4,10 +4,14 @@ use serde::Serialize;
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html"
+)]
 /// crm.lead.productrows.set (`crm.lead.productrows.set`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.productrow.*`](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place.
 ///
 /// # Errors
 ///

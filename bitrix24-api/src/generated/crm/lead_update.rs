@@ -4,10 +4,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html"
+)]
 /// crm.lead.update (`crm.lead.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`crm.item.update`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place.
 ///
 /// # Errors
 ///

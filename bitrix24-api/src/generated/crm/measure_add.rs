@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html"
+    note = "the docs mark it outdated and name `catalog.measure.add` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html"
 )]
 /// crm.measure.add (`crm.measure.add`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.measure.add`](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
+    note = "the docs mark it outdated and name `catalog.measure.delete` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
 )]
 /// crm.measure.delete (`crm.measure.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.measure.delete`](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,7 +5,7 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
+    note = "the docs mark it outdated and name `catalog.measure.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
 )]
 /// crm.measure.fields (`crm.measure.fields`).
 ///
@@ -13,7 +13,7 @@ use crate::wire;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.measure.getFields`](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html) in its place.
 ///
 /// # Errors
 ///

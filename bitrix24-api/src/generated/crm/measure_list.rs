@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html"
+    note = "the docs mark it outdated and name `catalog.measure.list` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html"
 )]
 /// crm.measure.list (`crm.measure.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.measure.list`](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -538,24 +538,23 @@ pub use shared::{
     ActivityConfigurableResult, ActivityConfigurableTime, ActivityField,
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
     AutomatedsolutionFieldsResult, AutomatedsolutionResponse, CategoryResponse,
-    CompanyContactAddFields, CompanyFieldsCompanyType, CompanyFieldsLeadId,
-    CompanyListPhone, CompanyUserfieldAddFields, CompanyUserfieldGetEditFormLabel,
-    CompanyUserfieldGetSettings, CompanyUserfieldListResponse,
-    CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsCompanyId,
-    CurrencyLangEntry, CurrencyListItemLid, CurrencyListLid,
-    CurrencyListThousandsVariant, CurrencyLocalizationsFullName,
-    CurrencyLocalizationsResponse, Data, DealAddParams, DealDetailsConfigurationExtras,
-    DealDetailsConfigurationGetElement, DealDetailsConfigurationSetData,
+    CompanyContactAddFields, CompanyListPhone, CompanyUserfieldAddFields,
+    CompanyUserfieldGetEditFormLabel, CompanyUserfieldListList,
+    CompanyUserfieldListResult, CompanyUserfieldListSettings,
+    CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsSettings,
+    CurrencyLangEntry, CurrencyListItemLangEntry, CurrencyListLid,
+    CurrencyListThousandsVariant, Data, DealAddParams, DealDetailsConfigurationExtras,
+    DealDetailsConfigurationGetResult, DealDetailsConfigurationSetData,
     DealDetailsConfigurationSetElement, DealRecurringGetParams, DealRecurringGetResponse,
     DealRecurringParams, DealStageSemanticId, DealUserfieldGetEditFormLabel,
     DealUserfieldGetResult, DocumentgeneratorDocumentProducts,
     DocumentgeneratorDocumentValues, DocumentgeneratorNumeratorAddResponseSettings,
     DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator,
     DocumentgeneratorNumeratorResponse, DocumentgeneratorNumeratorSettings,
-    DocumentgeneratorTemplateEntityTypeId, DocumentgeneratorTemplateResponse,
-    DocumentgeneratorTemplateUsers, DuplicateVolatileTypeRegisterResponse, Element,
-    EnumFieldsId, EnumItem, Field, Fields, Filter, InvoiceStatusUpdateField, Item,
-    ItemFieldsResponse, ItemPaymentGetResponse, ItemProductrowFieldsFieldsEntry,
+    DocumentgeneratorTemplateEntityTypeId, DocumentgeneratorTemplateListResponse,
+    DocumentgeneratorTemplateResponse, DocumentgeneratorTemplateUsers,
+    DuplicateVolatileTypeRegisterResponse, Element, EnumFieldsId, EnumItem, Field,
+    Fields, Filter, InvoiceStatusUpdateField, Item, ItemPaymentGetResponse,
     ItemProductrowListFilterEntry, ItemProductrowProductRow, ItemProductrowSetProductRow,
     Lang, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
     LeadDetailsConfigurationGetScope, LeadProductrowsGetItem, List, OnAuth,
@@ -564,18 +563,19 @@ pub use shared::{
     OnCrmDealRecurringData, OnCrmDealRecurringFields, OnCrmDocumentGeneratorDocumentData,
     OnCrmDocumentGeneratorDocumentFields, OnCrmDynamicItemData, OnCrmDynamicItemFields,
     OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
-    OnFields, OnStatus, OptionFlags, Options, Order, OrderentityFields,
+    OnFields, OnStatus, Options, Order, OrderentityFields,
     OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId,
-    OrderentityListSelect, Params, RequisiteBankdetailListSelect, RequisiteGetResponse,
+    OrderentityListSelect, Params, RequisiteBankdetailListSelect,
     RequisiteLinkListSelect, RequisiteListSelect, RequisitePresetFieldAddFields,
     RequisitePresetFieldPreset, RequisitePresetListSelect,
-    RequisiteUserfieldGetEditFormLabel, Response, Result, Scope, Settings, ShowFilter,
+    RequisiteUserfieldGetEditFormLabel, Resource, Resources, Response, Result,
+    ResultElement, Scope, Section, SelectedResource, ServiceList, Settings, ShowFilter,
     TimelineBindingsBindFields, TimelineCommentListFilterEntry, TimelineEntityType,
     TimelineLayoutBlocksGetBlock2, TimelineLayoutBlocksGetBlock2Properties,
     TimelineLayoutBlocksResponse, TimelineLogmessageAddResponse, TimelineResponse,
     TypeAddParent, TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse,
-    TypeListOrder, TypeTypeLinkedUserFields, UserfieldFieldsEditFormLabel, UtmMedium,
-    VatAddFields,
+    TypeListOrder, TypeTypeLinkedUserFields, UserfieldSettingsFieldsDefaultValue,
+    UtmMedium, VatAddFields,
 };
 pub use automatedsolution_add::{
     AutomatedsolutionAdd, AutomatedsolutionAddAutomatedSolution,
@@ -704,7 +704,7 @@ pub use company_contact_delete::{
 };
 pub use company_contact_fields::{
     CompanyContactFields, CompanyContactFieldsError, CompanyContactFieldsErrorCode,
-    CompanyContactFieldsResponse,
+    CompanyContactFieldsItem, CompanyContactFieldsResponse,
 };
 pub use company_contact_items_delete::{
     CompanyContactItemsDelete, CompanyContactItemsDeleteError,
@@ -726,13 +726,8 @@ pub use company_delete::{
     CompanyDelete, CompanyDeleteError, CompanyDeleteErrorCode, CompanyDeleteResponse,
 };
 pub use company_fields::{
-    CompanyFields, CompanyFieldsAssignedById, CompanyFieldsContactId,
-    CompanyFieldsCreatedById, CompanyFieldsCurrencyId, CompanyFieldsEmail,
-    CompanyFieldsEmployees, CompanyFieldsError, CompanyFieldsErrorCode, CompanyFieldsIm,
-    CompanyFieldsIndustry, CompanyFieldsLastActivityBy, CompanyFieldsLink,
-    CompanyFieldsLogo, CompanyFieldsModifyById, CompanyFieldsPhone,
-    CompanyFieldsResponse, CompanyFieldsSettings, CompanyFieldsUtmMedium,
-    CompanyFieldsWeb,
+    CompanyFields, CompanyFieldsError, CompanyFieldsErrorCode, CompanyFieldsResponse,
+    CompanyFieldsResult, CompanyFieldsSettings,
 };
 pub use company_get::{
     CompanyGet, CompanyGetError, CompanyGetErrorCode, CompanyGetResponse,
@@ -781,11 +776,14 @@ pub use company_userfield_get::{
     CompanyUserfieldGet, CompanyUserfieldGetError, CompanyUserfieldGetErrorCode,
     CompanyUserfieldGetErrorMessage, CompanyUserfieldGetHelpMessage,
     CompanyUserfieldGetListColumnLabel, CompanyUserfieldGetListFilterLabel,
-    CompanyUserfieldGetResponse, CompanyUserfieldGetResult,
+    CompanyUserfieldGetResponse, CompanyUserfieldGetResult, CompanyUserfieldGetSettings,
 };
 pub use company_userfield_list::{
     CompanyUserfieldList, CompanyUserfieldListError, CompanyUserfieldListErrorCode,
     CompanyUserfieldListFilter, CompanyUserfieldListLang, CompanyUserfieldListOrder,
+    CompanyUserfieldListResource, CompanyUserfieldListResources,
+    CompanyUserfieldListResponse, CompanyUserfieldListSection,
+    CompanyUserfieldListSelectedResource, CompanyUserfieldListServiceList,
     CompanyUserfieldListShowFilter,
 };
 pub use company_userfield_update::{
@@ -802,7 +800,7 @@ pub use contact_company_delete::{
 };
 pub use contact_company_fields::{
     ContactCompanyFields, ContactCompanyFieldsError, ContactCompanyFieldsErrorCode,
-    ContactCompanyFieldsResponse,
+    ContactCompanyFieldsItem, ContactCompanyFieldsResponse,
 };
 pub use contact_company_items_delete::{
     ContactCompanyItemsDelete, ContactCompanyItemsDeleteError,
@@ -824,13 +822,8 @@ pub use contact_delete::{
     ContactDelete, ContactDeleteError, ContactDeleteErrorCode, ContactDeleteResponse,
 };
 pub use contact_fields::{
-    ContactFields, ContactFieldsAssignedById, ContactFieldsCompanyIds,
-    ContactFieldsCreatedById, ContactFieldsEmail, ContactFieldsError,
-    ContactFieldsErrorCode, ContactFieldsHonorific, ContactFieldsIm,
-    ContactFieldsLastActivityBy, ContactFieldsLeadId, ContactFieldsLink,
-    ContactFieldsModifyById, ContactFieldsPhone, ContactFieldsPhoto,
-    ContactFieldsResponse, ContactFieldsSettings, ContactFieldsSourceId,
-    ContactFieldsTypeId, ContactFieldsUtmMedium, ContactFieldsWeb,
+    ContactFields, ContactFieldsError, ContactFieldsErrorCode, ContactFieldsResponse,
+    ContactFieldsResult,
 };
 pub use contact_get::{
     ContactGet, ContactGetEmail, ContactGetError, ContactGetErrorCode, ContactGetPhone,
@@ -913,7 +906,8 @@ pub use currency_delete::{
     CurrencyDelete, CurrencyDeleteError, CurrencyDeleteErrorCode, CurrencyDeleteResponse,
 };
 pub use currency_fields::{
-    CurrencyFields, CurrencyFieldsError, CurrencyFieldsErrorCode, CurrencyFieldsResponse,
+    CurrencyFields, CurrencyFieldsError, CurrencyFieldsErrorCode, CurrencyFieldsItem,
+    CurrencyFieldsResponse,
 };
 pub use currency_get::{
     CurrencyGet, CurrencyGetDe, CurrencyGetEn, CurrencyGetError, CurrencyGetErrorCode,
@@ -921,8 +915,7 @@ pub use currency_get::{
 };
 pub use currency_list::{
     CurrencyList, CurrencyListError, CurrencyListErrorCode, CurrencyListItem,
-    CurrencyListItemLangEntry, CurrencyListItemLangEntryThousandsVariant,
-    CurrencyListItemLidThousandsVariant, CurrencyListLangEntry,
+    CurrencyListItemLangEntryThousandsVariant, CurrencyListLangEntry,
     CurrencyListLangEntryThousandsVariant, CurrencyListOrderEntry, CurrencyListResponse,
 };
 pub use currency_update::{
@@ -935,12 +928,12 @@ pub use currency_localizations_delete::{
 };
 pub use currency_localizations_fields::{
     CurrencyLocalizationsFields, CurrencyLocalizationsFieldsError,
-    CurrencyLocalizationsFieldsErrorCode, CurrencyLocalizationsFieldsFullName,
-    CurrencyLocalizationsFieldsResponse, CurrencyLocalizationsFieldsThousandsVariant,
+    CurrencyLocalizationsFieldsErrorCode, CurrencyLocalizationsFieldsResponse,
+    CurrencyLocalizationsFieldsResult,
 };
 pub use currency_localizations_get::{
     CurrencyLocalizationsGet, CurrencyLocalizationsGetError,
-    CurrencyLocalizationsGetErrorCode, CurrencyLocalizationsGetFullName,
+    CurrencyLocalizationsGetErrorCode, CurrencyLocalizationsGetItem,
     CurrencyLocalizationsGetResponse, CurrencyLocalizationsGetThousandsVariant,
 };
 pub use currency_localizations_set::{
@@ -959,7 +952,7 @@ pub use deal_contact_delete::{
 };
 pub use deal_contact_fields::{
     DealContactFields, DealContactFieldsError, DealContactFieldsErrorCode,
-    DealContactFieldsResponse,
+    DealContactFieldsItem, DealContactFieldsResponse,
 };
 pub use deal_contact_items_delete::{
     DealContactItemsDelete, DealContactItemsDeleteError, DealContactItemsDeleteErrorCode,
@@ -981,7 +974,7 @@ pub use deal_delete::{
     DealDelete, DealDeleteError, DealDeleteErrorCode, DealDeleteResponse,
 };
 pub use deal_fields::{
-    DealFields, DealFieldsError, DealFieldsErrorCode, DealFieldsResponse,
+    DealFields, DealFieldsError, DealFieldsErrorCode, DealFieldsItem, DealFieldsResponse,
 };
 pub use deal_get::{
     DealGet, DealGetError, DealGetErrorCode, DealGetResponse, DealGetStageSemanticId,
@@ -1012,7 +1005,7 @@ pub use deal_details_configuration_force_common_scope_for_all::{
 pub use deal_details_configuration_get::{
     DealDetailsConfigurationGet, DealDetailsConfigurationGetError,
     DealDetailsConfigurationGetErrorCode, DealDetailsConfigurationGetExtras,
-    DealDetailsConfigurationGetOptionFlags, DealDetailsConfigurationGetResponse,
+    DealDetailsConfigurationGetResponse, DealDetailsConfigurationGetResultElement,
     DealDetailsConfigurationGetScope,
 };
 pub use deal_details_configuration_reset::{
@@ -1043,7 +1036,7 @@ pub use deal_recurring_fields::{
     DealRecurringFieldsMultipleInterval, DealRecurringFieldsMultipleType,
     DealRecurringFieldsOffsetBegindateType, DealRecurringFieldsOffsetBegindateValue,
     DealRecurringFieldsOffsetClosedateType, DealRecurringFieldsOffsetClosedateValue,
-    DealRecurringFieldsParams, DealRecurringFieldsResponse,
+    DealRecurringFieldsResponse, DealRecurringFieldsResult,
     DealRecurringFieldsSingleBeforeStartDateType,
     DealRecurringFieldsSingleBeforeStartDateValue,
 };
@@ -1074,8 +1067,11 @@ pub use deal_userfield_get::{
 };
 pub use deal_userfield_list::{
     DealUserfieldList, DealUserfieldListError, DealUserfieldListErrorCode,
-    DealUserfieldListFilter, DealUserfieldListLang, DealUserfieldListOrder,
-    DealUserfieldListResponse, DealUserfieldListShowFilter,
+    DealUserfieldListFilter, DealUserfieldListLang, DealUserfieldListList,
+    DealUserfieldListOrder, DealUserfieldListResource, DealUserfieldListResources,
+    DealUserfieldListResponse, DealUserfieldListResult, DealUserfieldListSection,
+    DealUserfieldListSelectedResource, DealUserfieldListServiceList,
+    DealUserfieldListSettings, DealUserfieldListShowFilter,
 };
 pub use deal_userfield_update::{
     DealUserfieldUpdate, DealUserfieldUpdateError, DealUserfieldUpdateErrorCode,
@@ -1181,7 +1177,6 @@ pub use documentgenerator_template_get::{
 pub use documentgenerator_template_list::{
     DocumentgeneratorTemplateList, DocumentgeneratorTemplateListError,
     DocumentgeneratorTemplateListErrorCode, DocumentgeneratorTemplateListOrder,
-    DocumentgeneratorTemplateListResponse,
 };
 pub use documentgenerator_template_update::{
     DocumentgeneratorTemplateUpdate, DocumentgeneratorTemplateUpdateEntityTypeId,
@@ -1200,10 +1195,12 @@ pub use entity_merge_batch::{
 pub use duplicate_volatile_type_fields::{
     DuplicateVolatileTypeFields, DuplicateVolatileTypeFieldsError,
     DuplicateVolatileTypeFieldsErrorCode, DuplicateVolatileTypeFieldsResponse,
+    DuplicateVolatileTypeFieldsResult,
 };
 pub use duplicate_volatile_type_list::{
     DuplicateVolatileTypeList, DuplicateVolatileTypeListError,
     DuplicateVolatileTypeListErrorCode, DuplicateVolatileTypeListResponse,
+    DuplicateVolatileTypeListResult,
 };
 pub use duplicate_volatile_type_register::{
     DuplicateVolatileTypeRegister, DuplicateVolatileTypeRegisterError,
@@ -1221,11 +1218,8 @@ pub use lead_delete::{
     LeadDelete, LeadDeleteError, LeadDeleteErrorCode, LeadDeleteResponse,
 };
 pub use lead_fields::{
-    LeadFields, LeadFieldsAssignedById, LeadFieldsCompanyId, LeadFieldsContactId,
-    LeadFieldsCreatedById, LeadFieldsCurrencyId, LeadFieldsEmail, LeadFieldsError,
-    LeadFieldsErrorCode, LeadFieldsHonorific, LeadFieldsIm, LeadFieldsLink,
-    LeadFieldsModifyById, LeadFieldsMovedById, LeadFieldsPhone, LeadFieldsResponse,
-    LeadFieldsSettings, LeadFieldsSourceId, LeadFieldsStatusId, LeadFieldsWeb,
+    LeadFields, LeadFieldsError, LeadFieldsErrorCode, LeadFieldsResponse,
+    LeadFieldsResult, LeadFieldsSettings,
 };
 pub use lead_get::{
     LeadGet, LeadGetError, LeadGetErrorCode, LeadGetIm, LeadGetPhone, LeadGetResponse,
@@ -1253,9 +1247,9 @@ pub use lead_details_configuration_force_common_scope_for_all::{
     LeadDetailsConfigurationForceCommonScopeForAllResponse,
 };
 pub use lead_details_configuration_get::{
-    LeadDetailsConfigurationGet, LeadDetailsConfigurationGetElement,
-    LeadDetailsConfigurationGetError, LeadDetailsConfigurationGetErrorCode,
-    LeadDetailsConfigurationGetOptionFlags, LeadDetailsConfigurationGetResponse,
+    LeadDetailsConfigurationGet, LeadDetailsConfigurationGetError,
+    LeadDetailsConfigurationGetErrorCode, LeadDetailsConfigurationGetResponse,
+    LeadDetailsConfigurationGetResult, LeadDetailsConfigurationGetResultElement,
 };
 pub use lead_details_configuration_reset::{
     LeadDetailsConfigurationReset, LeadDetailsConfigurationResetError,
@@ -1309,8 +1303,11 @@ pub use lead_userfield_get::{
 };
 pub use lead_userfield_list::{
     LeadUserfieldList, LeadUserfieldListError, LeadUserfieldListErrorCode,
-    LeadUserfieldListFilter, LeadUserfieldListLang, LeadUserfieldListOrder,
-    LeadUserfieldListResponse, LeadUserfieldListShowFilter,
+    LeadUserfieldListFilter, LeadUserfieldListLang, LeadUserfieldListList,
+    LeadUserfieldListOrder, LeadUserfieldListResource, LeadUserfieldListResources,
+    LeadUserfieldListResponse, LeadUserfieldListResult, LeadUserfieldListSection,
+    LeadUserfieldListSelectedResource, LeadUserfieldListServiceList,
+    LeadUserfieldListSettings, LeadUserfieldListShowFilter,
 };
 pub use lead_userfield_update::{
     LeadUserfieldUpdate, LeadUserfieldUpdateError, LeadUserfieldUpdateErrorCode,
@@ -1580,9 +1577,13 @@ pub use product_update::{
 };
 pub use vat_add::{VatAdd, VatAddError, VatAddErrorCode, VatAddResponse};
 pub use vat_delete::{VatDelete, VatDeleteError, VatDeleteErrorCode, VatDeleteResponse};
-pub use vat_fields::{VatFields, VatFieldsError, VatFieldsErrorCode, VatFieldsResponse};
+pub use vat_fields::{
+    VatFields, VatFieldsError, VatFieldsErrorCode, VatFieldsResponse, VatFieldsResult,
+};
 pub use vat_get::{VatGet, VatGetError, VatGetErrorCode, VatGetResponse};
-pub use vat_list::{VatList, VatListError, VatListErrorCode, VatListResponse};
+pub use vat_list::{
+    VatList, VatListError, VatListErrorCode, VatListResponse, VatListResult,
+};
 pub use vat_update::{
     VatUpdate, VatUpdateError, VatUpdateErrorCode, VatUpdateFields, VatUpdateResponse,
 };
@@ -1596,7 +1597,7 @@ pub use quote_contact_delete::{
 };
 pub use quote_contact_fields::{
     QuoteContactFields, QuoteContactFieldsError, QuoteContactFieldsErrorCode,
-    QuoteContactFieldsResponse,
+    QuoteContactFieldsItem, QuoteContactFieldsResponse,
 };
 pub use quote_contact_items_delete::{
     QuoteContactItemsDelete, QuoteContactItemsDeleteError,
@@ -1656,8 +1657,11 @@ pub use quote_userfield_get::{
 };
 pub use quote_userfield_list::{
     QuoteUserfieldList, QuoteUserfieldListError, QuoteUserfieldListErrorCode,
-    QuoteUserfieldListFilter, QuoteUserfieldListLang, QuoteUserfieldListOrder,
-    QuoteUserfieldListResponse, QuoteUserfieldListShowFilter,
+    QuoteUserfieldListFilter, QuoteUserfieldListLang, QuoteUserfieldListList,
+    QuoteUserfieldListOrder, QuoteUserfieldListResource, QuoteUserfieldListResources,
+    QuoteUserfieldListResponse, QuoteUserfieldListResult, QuoteUserfieldListSection,
+    QuoteUserfieldListSelectedResource, QuoteUserfieldListServiceList,
+    QuoteUserfieldListSettings, QuoteUserfieldListShowFilter,
 };
 pub use quote_userfield_update::{
     QuoteUserfieldUpdate, QuoteUserfieldUpdateError, QuoteUserfieldUpdateErrorCode,
@@ -1671,7 +1675,8 @@ pub use address_delete::{
     AddressDeleteResponse,
 };
 pub use address_fields::{
-    AddressFields, AddressFieldsError, AddressFieldsErrorCode, AddressFieldsResponse,
+    AddressFields, AddressFieldsError, AddressFieldsErrorCode, AddressFieldsItem,
+    AddressFieldsResponse,
 };
 pub use address_list::{
     AddressList, AddressListError, AddressListErrorCode, AddressListFilterEntry,
@@ -1691,7 +1696,8 @@ pub use requisite_bankdetail_delete::{
 };
 pub use requisite_bankdetail_fields::{
     RequisiteBankdetailFields, RequisiteBankdetailFieldsError,
-    RequisiteBankdetailFieldsErrorCode, RequisiteBankdetailFieldsResponse,
+    RequisiteBankdetailFieldsErrorCode, RequisiteBankdetailFieldsItem,
+    RequisiteBankdetailFieldsResponse,
 };
 pub use requisite_bankdetail_get::{
     RequisiteBankdetailGet, RequisiteBankdetailGetError, RequisiteBankdetailGetErrorCode,
@@ -1710,7 +1716,7 @@ pub use requisite_bankdetail_update::{
 };
 pub use requisite_link_fields::{
     RequisiteLinkFields, RequisiteLinkFieldsError, RequisiteLinkFieldsErrorCode,
-    RequisiteLinkFieldsResponse,
+    RequisiteLinkFieldsItem, RequisiteLinkFieldsResponse,
 };
 pub use requisite_link_get::{
     RequisiteLinkGet, RequisiteLinkGetError, RequisiteLinkGetErrorCode,
@@ -1744,7 +1750,7 @@ pub use requisite_preset_delete::{
 };
 pub use requisite_preset_fields::{
     RequisitePresetFields, RequisitePresetFieldsError, RequisitePresetFieldsErrorCode,
-    RequisitePresetFieldsResponse,
+    RequisitePresetFieldsItem, RequisitePresetFieldsResponse,
 };
 pub use requisite_preset_get::{
     RequisitePresetGet, RequisitePresetGetError, RequisitePresetGetErrorCode,
@@ -1776,7 +1782,8 @@ pub use requisite_preset_field_delete::{
 };
 pub use requisite_preset_field_fields::{
     RequisitePresetFieldFields, RequisitePresetFieldFieldsError,
-    RequisitePresetFieldFieldsErrorCode, RequisitePresetFieldFieldsResponse,
+    RequisitePresetFieldFieldsErrorCode, RequisitePresetFieldFieldsItem,
+    RequisitePresetFieldFieldsResponse,
 };
 pub use requisite_preset_field_get::{
     RequisitePresetFieldGet, RequisitePresetFieldGetError,
@@ -1802,11 +1809,12 @@ pub use requisite_delete::{
     RequisiteDeleteResponse,
 };
 pub use requisite_fields::{
-    RequisiteFields, RequisiteFieldsCreatedById, RequisiteFieldsError,
-    RequisiteFieldsErrorCode, RequisiteFieldsModifyById, RequisiteFieldsResponse,
-    RequisiteFieldsRqIdentType,
+    RequisiteFields, RequisiteFieldsError, RequisiteFieldsErrorCode,
+    RequisiteFieldsResponse, RequisiteFieldsResult, RequisiteFieldsSettings,
 };
-pub use requisite_get::{RequisiteGet, RequisiteGetError, RequisiteGetErrorCode};
+pub use requisite_get::{
+    RequisiteGet, RequisiteGetError, RequisiteGetErrorCode, RequisiteGetResponse,
+};
 pub use requisite_list::{
     RequisiteList, RequisiteListError, RequisiteListErrorCode, RequisiteListFilter,
     RequisiteListItem, RequisiteListOrder, RequisiteListResponse,
@@ -1856,8 +1864,8 @@ pub use status_entity_types::{
     StatusEntityTypesItem, StatusEntityTypesResponse, StatusEntityTypesSemanticInfo,
 };
 pub use status_fields::{
-    StatusFields, StatusFieldsError, StatusFieldsErrorCode, StatusFieldsExtra,
-    StatusFieldsResponse,
+    StatusFields, StatusFieldsError, StatusFieldsErrorCode, StatusFieldsResponse,
+    StatusFieldsResult,
 };
 pub use status_get::{StatusGet, StatusGetError, StatusGetErrorCode, StatusGetResponse};
 pub use status_list::{
@@ -1886,17 +1894,14 @@ pub use activity_call_get_transcript::{
 pub use activity_communication_fields::{
     ActivityCommunicationFields, ActivityCommunicationFieldsError,
     ActivityCommunicationFieldsErrorCode, ActivityCommunicationFieldsResponse,
+    ActivityCommunicationFieldsResult,
 };
 pub use activity_delete::{
     ActivityDelete, ActivityDeleteError, ActivityDeleteErrorCode, ActivityDeleteResponse,
 };
 pub use activity_fields::{
-    ActivityFields, ActivityFieldsBindings, ActivityFieldsCommunications,
-    ActivityFieldsDescriptionType, ActivityFieldsDirection, ActivityFieldsEditorId,
-    ActivityFieldsError, ActivityFieldsErrorCode, ActivityFieldsFiles,
-    ActivityFieldsNotifyType, ActivityFieldsPriority, ActivityFieldsProviderParams,
-    ActivityFieldsResponse, ActivityFieldsResponsibleId, ActivityFieldsSettings,
-    ActivityFieldsStatus, ActivityFieldsTypeId, ActivityFieldsWebdavElements,
+    ActivityFields, ActivityFieldsError, ActivityFieldsErrorCode, ActivityFieldsResponse,
+    ActivityFieldsResult,
 };
 pub use activity_get::{
     ActivityGet, ActivityGetError, ActivityGetErrorCode, ActivityGetResponse,
@@ -2014,9 +2019,8 @@ pub use timeline_bindings_bind::{
     TimelineBindingsBindErrorCode, TimelineBindingsBindResponse,
 };
 pub use timeline_bindings_fields::{
-    TimelineBindingsFields, TimelineBindingsFieldsEntityType,
-    TimelineBindingsFieldsError, TimelineBindingsFieldsErrorCode,
-    TimelineBindingsFieldsResponse,
+    TimelineBindingsFields, TimelineBindingsFieldsError, TimelineBindingsFieldsErrorCode,
+    TimelineBindingsFieldsResponse, TimelineBindingsFieldsResult,
 };
 pub use timeline_bindings_list::{
     TimelineBindingsList, TimelineBindingsListError, TimelineBindingsListErrorCode,
@@ -2036,9 +2040,8 @@ pub use timeline_comment_delete::{
     TimelineCommentDeleteResponse,
 };
 pub use timeline_comment_fields::{
-    TimelineCommentFields, TimelineCommentFieldsEntityType, TimelineCommentFieldsError,
-    TimelineCommentFieldsErrorCode, TimelineCommentFieldsFiles,
-    TimelineCommentFieldsResponse,
+    TimelineCommentFields, TimelineCommentFieldsError, TimelineCommentFieldsErrorCode,
+    TimelineCommentFieldsResponse, TimelineCommentFieldsResult,
 };
 pub use timeline_comment_get::{
     TimelineCommentGet, TimelineCommentGetEntityType, TimelineCommentGetError,
@@ -2167,6 +2170,7 @@ pub use item_delete::{
 };
 pub use item_fields::{
     ItemFields, ItemFieldsError, ItemFieldsErrorCode, ItemFieldsFields,
+    ItemFieldsResponse,
 };
 pub use item_get::{
     ItemGet, ItemGetError, ItemGetErrorCode, ItemGetFm, ItemGetItem, ItemGetResponse,
@@ -2200,10 +2204,10 @@ pub use item_details_configuration_force_common_scope_for_all::{
     ItemDetailsConfigurationForceCommonScopeForAllResponse,
 };
 pub use item_details_configuration_get::{
-    ItemDetailsConfigurationGet, ItemDetailsConfigurationGetElement,
-    ItemDetailsConfigurationGetError, ItemDetailsConfigurationGetErrorCode,
-    ItemDetailsConfigurationGetOptionFlags, ItemDetailsConfigurationGetResponse,
-    ItemDetailsConfigurationGetScope,
+    ItemDetailsConfigurationGet, ItemDetailsConfigurationGetError,
+    ItemDetailsConfigurationGetErrorCode, ItemDetailsConfigurationGetOptions,
+    ItemDetailsConfigurationGetResponse, ItemDetailsConfigurationGetResult,
+    ItemDetailsConfigurationGetResultElement, ItemDetailsConfigurationGetScope,
 };
 pub use item_details_configuration_reset::{
     ItemDetailsConfigurationReset, ItemDetailsConfigurationResetError,
@@ -2302,7 +2306,8 @@ pub use item_productrow_delete::{
 };
 pub use item_productrow_fields::{
     ItemProductrowFields, ItemProductrowFieldsError, ItemProductrowFieldsErrorCode,
-    ItemProductrowFieldsOwnerType, ItemProductrowFieldsResponse,
+    ItemProductrowFieldsFieldsEntry, ItemProductrowFieldsOwnerType,
+    ItemProductrowFieldsResponse,
 };
 pub use item_productrow_get_available_for_payment::{
     ItemProductrowGetAvailableForPayment, ItemProductrowGetAvailableForPaymentError,
@@ -2334,18 +2339,16 @@ pub use item_productrow_update::{
 pub use userfield_enumeration_fields::{
     UserfieldEnumerationFields, UserfieldEnumerationFieldsError,
     UserfieldEnumerationFieldsErrorCode, UserfieldEnumerationFieldsResponse,
+    UserfieldEnumerationFieldsResult,
 };
 pub use userfield_fields::{
     UserfieldFields, UserfieldFieldsError, UserfieldFieldsErrorCode,
-    UserfieldFieldsErrorMessage, UserfieldFieldsHelpMessage, UserfieldFieldsList,
-    UserfieldFieldsListColumnLabel, UserfieldFieldsListFilterLabel,
-    UserfieldFieldsResponse, UserfieldFieldsSettings,
+    UserfieldFieldsResponse, UserfieldFieldsResult,
 };
 pub use userfield_settings_fields::{
-    UserfieldSettingsFields, UserfieldSettingsFieldsDefaultValue,
-    UserfieldSettingsFieldsError, UserfieldSettingsFieldsErrorCode,
-    UserfieldSettingsFieldsPrecision, UserfieldSettingsFieldsResponse,
-    UserfieldSettingsFieldsResult,
+    UserfieldSettingsFields, UserfieldSettingsFieldsError,
+    UserfieldSettingsFieldsErrorCode, UserfieldSettingsFieldsPrecision,
+    UserfieldSettingsFieldsResponse, UserfieldSettingsFieldsResult,
 };
 pub use userfield_types::{
     UserfieldTypes, UserfieldTypesError, UserfieldTypesErrorCode, UserfieldTypesItem,
@@ -2842,7 +2845,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.activitydirection (`crm.enum.activitydirection`): see [`EnumActivitydirection`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-direction.html"
     )]
     pub fn enum_activitydirection(&self) -> crate::Call<'c, EnumActivitydirection> {
         crate::Call::new(self.client, EnumActivitydirection::new())
@@ -2850,7 +2853,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.activitynotifytype (`crm.enum.activitynotifytype`): see [`EnumActivitynotifytype`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html"
     )]
     pub fn enum_activitynotifytype(&self) -> crate::Call<'c, EnumActivitynotifytype> {
         crate::Call::new(self.client, EnumActivitynotifytype::new())
@@ -2858,7 +2861,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.activitypriority (`crm.enum.activitypriority`): see [`EnumActivitypriority`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html"
     )]
     pub fn enum_activitypriority(&self) -> crate::Call<'c, EnumActivitypriority> {
         crate::Call::new(self.client, EnumActivitypriority::new())
@@ -2866,7 +2869,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.activitystatus (`crm.enum.activitystatus`): see [`EnumActivitystatus`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-status.html"
     )]
     pub fn enum_activitystatus(&self) -> crate::Call<'c, EnumActivitystatus> {
         crate::Call::new(self.client, EnumActivitystatus::new())
@@ -2874,7 +2877,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.activitytype (`crm.enum.activitytype`): see [`EnumActivitytype`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html"
     )]
     pub fn enum_activitytype(&self) -> crate::Call<'c, EnumActivitytype> {
         crate::Call::new(self.client, EnumActivitytype::new())
@@ -2882,7 +2885,7 @@ impl<'c> Crm<'c> {
 
     /// crm.enum.contenttype (`crm.enum.contenttype`): see [`EnumContenttype`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html"
+        note = "the docs mark it outdated and name `crm.activity.todo.*` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html"
     )]
     pub fn enum_contenttype(&self) -> crate::Call<'c, EnumContenttype> {
         crate::Call::new(self.client, EnumContenttype::new())
@@ -2987,6 +2990,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.add (`crm.company.add`): see [`CompanyAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html"
+    )]
     pub fn company_add(
         &self,
         fields: impl Into<CompanyAddFields>,
@@ -2995,26 +3001,41 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.delete (`crm.company.delete`): see [`CompanyDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html"
+    )]
     pub fn company_delete(&self, id: impl Into<i64>) -> crate::Call<'c, CompanyDelete> {
         crate::Call::new(self.client, CompanyDelete::new(id))
     }
 
     /// crm.company.fields (`crm.company.fields`): see [`CompanyFields`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html"
+    )]
     pub fn company_fields(&self) -> crate::Call<'c, CompanyFields> {
         crate::Call::new(self.client, CompanyFields::new())
     }
 
     /// crm.company.get (`crm.company.get`): see [`CompanyGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html"
+    )]
     pub fn company_get(&self, id: impl Into<i64>) -> crate::Call<'c, CompanyGet> {
         crate::Call::new(self.client, CompanyGet::new(id))
     }
 
     /// crm.company.list (`crm.company.list`): see [`CompanyList`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html"
+    )]
     pub fn company_list(&self) -> crate::Call<'c, CompanyList> {
         crate::Call::new(self.client, CompanyList::new())
     }
 
     /// crm.company.update (`crm.company.update`): see [`CompanyUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html"
+    )]
     pub fn company_update(
         &self,
         id: impl Into<i64>,
@@ -3024,6 +3045,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.details.configuration.forceCommonScopeForAll (`crm.company.details.configuration.forceCommonScopeForAll`): see [`CompanyDetailsConfigurationForceCommonScopeForAll`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html"
+    )]
     pub fn company_details_configuration_force_common_scope_for_all(
         &self,
     ) -> crate::Call<'c, CompanyDetailsConfigurationForceCommonScopeForAll> {
@@ -3034,6 +3058,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.details.configuration.get (`crm.company.details.configuration.get`): see [`CompanyDetailsConfigurationGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html"
+    )]
     pub fn company_details_configuration_get(
         &self,
     ) -> crate::Call<'c, CompanyDetailsConfigurationGet> {
@@ -3041,6 +3068,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.details.configuration.reset (`crm.company.details.configuration.reset`): see [`CompanyDetailsConfigurationReset`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.reset` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-reset.html"
+    )]
     pub fn company_details_configuration_reset(
         &self,
     ) -> crate::Call<'c, CompanyDetailsConfigurationReset> {
@@ -3048,6 +3078,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.company.details.configuration.set (`crm.company.details.configuration.set`): see [`CompanyDetailsConfigurationSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.set` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html"
+    )]
     pub fn company_details_configuration_set(
         &self,
         data: impl Into<Vec<CompanyDetailsConfigurationSetData>>,
@@ -3142,31 +3175,49 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.contact.add (`crm.contact.add`): see [`ContactAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html"
+    )]
     pub fn contact_add(&self) -> crate::Call<'c, ContactAdd> {
         crate::Call::new(self.client, ContactAdd::new())
     }
 
     /// crm.contact.delete (`crm.contact.delete`): see [`ContactDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html"
+    )]
     pub fn contact_delete(&self, id: impl Into<i64>) -> crate::Call<'c, ContactDelete> {
         crate::Call::new(self.client, ContactDelete::new(id))
     }
 
     /// crm.contact.fields (`crm.contact.fields`): see [`ContactFields`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html"
+    )]
     pub fn contact_fields(&self) -> crate::Call<'c, ContactFields> {
         crate::Call::new(self.client, ContactFields::new())
     }
 
     /// crm.contact.get (`crm.contact.get`): see [`ContactGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html"
+    )]
     pub fn contact_get(&self, id: impl Into<i64>) -> crate::Call<'c, ContactGet> {
         crate::Call::new(self.client, ContactGet::new(id))
     }
 
     /// crm.contact.list (`crm.contact.list`): see [`ContactList`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html"
+    )]
     pub fn contact_list(&self) -> crate::Call<'c, ContactList> {
         crate::Call::new(self.client, ContactList::new())
     }
 
     /// crm.contact.update (`crm.contact.update`): see [`ContactUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html"
+    )]
     pub fn contact_update(
         &self,
         id: impl Into<i64>,
@@ -3176,6 +3227,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.contact.details.configuration.forceCommonScopeForAll (`crm.contact.details.configuration.forceCommonScopeForAll`): see [`ContactDetailsConfigurationForceCommonScopeForAll`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-force-common-scope-for-all.html"
+    )]
     pub fn contact_details_configuration_force_common_scope_for_all(
         &self,
     ) -> crate::Call<'c, ContactDetailsConfigurationForceCommonScopeForAll> {
@@ -3186,6 +3240,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.contact.details.configuration.get (`crm.contact.details.configuration.get`): see [`ContactDetailsConfigurationGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html"
+    )]
     pub fn contact_details_configuration_get(
         &self,
     ) -> crate::Call<'c, ContactDetailsConfigurationGet> {
@@ -3193,6 +3250,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.contact.details.configuration.reset (`crm.contact.details.configuration.reset`): see [`ContactDetailsConfigurationReset`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.reset` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-reset.html"
+    )]
     pub fn contact_details_configuration_reset(
         &self,
     ) -> crate::Call<'c, ContactDetailsConfigurationReset> {
@@ -3200,6 +3260,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.contact.details.configuration.set (`crm.contact.details.configuration.set`): see [`ContactDetailsConfigurationSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.set` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html"
+    )]
     pub fn contact_details_configuration_set(
         &self,
         data: impl Into<Vec<ContactDetailsConfigurationSetData>>,
@@ -3384,46 +3447,73 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.deal.add (`crm.deal.add`): see [`DealAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html"
+    )]
     pub fn deal_add(&self) -> crate::Call<'c, DealAdd> {
         crate::Call::new(self.client, DealAdd::new())
     }
 
     /// crm.deal.delete (`crm.deal.delete`): see [`DealDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html"
+    )]
     pub fn deal_delete(&self, id: impl Into<i64>) -> crate::Call<'c, DealDelete> {
         crate::Call::new(self.client, DealDelete::new(id))
     }
 
     /// crm.deal.fields (`crm.deal.fields`): see [`DealFields`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html"
+    )]
     pub fn deal_fields(&self) -> crate::Call<'c, DealFields> {
         crate::Call::new(self.client, DealFields::new())
     }
 
     /// crm.deal.get (`crm.deal.get`): see [`DealGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html"
+    )]
     pub fn deal_get(&self, id: impl Into<i64>) -> crate::Call<'c, DealGet> {
         crate::Call::new(self.client, DealGet::new(id))
     }
 
     /// crm.deal.list (`crm.deal.list`): see [`DealList`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html"
+    )]
     pub fn deal_list(&self) -> crate::Call<'c, DealList> {
         crate::Call::new(self.client, DealList::new())
     }
 
     /// crm.deal.productrows.get (`crm.deal.productrows.get`): see [`DealProductrowsGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html"
+    )]
     pub fn deal_productrows_get(&self) -> crate::Call<'c, DealProductrowsGet> {
         crate::Call::new(self.client, DealProductrowsGet::new())
     }
 
     /// crm.deal.productrows.set (`crm.deal.productrows.set`): see [`DealProductrowsSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html"
+    )]
     pub fn deal_productrows_set(&self) -> crate::Call<'c, DealProductrowsSet> {
         crate::Call::new(self.client, DealProductrowsSet::new())
     }
 
     /// crm.deal.update (`crm.deal.update`): see [`DealUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html"
+    )]
     pub fn deal_update(&self, id: impl Into<i64>) -> crate::Call<'c, DealUpdate> {
         crate::Call::new(self.client, DealUpdate::new(id))
     }
 
     /// crm.deal.details.configuration.forceCommonScopeForAll (`crm.deal.details.configuration.forceCommonScopeForAll`): see [`DealDetailsConfigurationForceCommonScopeForAll`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html"
+    )]
     pub fn deal_details_configuration_force_common_scope_for_all(
         &self,
     ) -> crate::Call<'c, DealDetailsConfigurationForceCommonScopeForAll> {
@@ -3434,6 +3524,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.deal.details.configuration.get (`crm.deal.details.configuration.get`): see [`DealDetailsConfigurationGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html"
+    )]
     pub fn deal_details_configuration_get(
         &self,
     ) -> crate::Call<'c, DealDetailsConfigurationGet> {
@@ -3441,6 +3534,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.deal.details.configuration.reset (`crm.deal.details.configuration.reset`): see [`DealDetailsConfigurationReset`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.reset` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html"
+    )]
     pub fn deal_details_configuration_reset(
         &self,
     ) -> crate::Call<'c, DealDetailsConfigurationReset> {
@@ -3448,6 +3544,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.deal.details.configuration.set (`crm.deal.details.configuration.set`): see [`DealDetailsConfigurationSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.set` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html"
+    )]
     pub fn deal_details_configuration_set(
         &self,
         data: impl Into<Vec<DealDetailsConfigurationSetData>>,
@@ -3755,31 +3854,49 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.add (`crm.lead.add`): see [`LeadAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html"
+    )]
     pub fn lead_add(&self) -> crate::Call<'c, LeadAdd> {
         crate::Call::new(self.client, LeadAdd::new())
     }
 
     /// crm.lead.delete (`crm.lead.delete`): see [`LeadDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html"
+    )]
     pub fn lead_delete(&self, id: impl Into<i64>) -> crate::Call<'c, LeadDelete> {
         crate::Call::new(self.client, LeadDelete::new(id))
     }
 
     /// crm.lead.fields (`crm.lead.fields`): see [`LeadFields`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html"
+    )]
     pub fn lead_fields(&self) -> crate::Call<'c, LeadFields> {
         crate::Call::new(self.client, LeadFields::new())
     }
 
     /// crm.lead.get (`crm.lead.get`): see [`LeadGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html"
+    )]
     pub fn lead_get(&self, id: impl Into<i64>) -> crate::Call<'c, LeadGet> {
         crate::Call::new(self.client, LeadGet::new(id))
     }
 
     /// crm.lead.list (`crm.lead.list`): see [`LeadList`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html"
+    )]
     pub fn lead_list(&self) -> crate::Call<'c, LeadList> {
         crate::Call::new(self.client, LeadList::new())
     }
 
     /// crm.lead.productrows.get (`crm.lead.productrows.get`): see [`LeadProductrowsGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html"
+    )]
     pub fn lead_productrows_get(
         &self,
         id: impl Into<i64>,
@@ -3788,6 +3905,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.productrows.set (`crm.lead.productrows.set`): see [`LeadProductrowsSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html"
+    )]
     pub fn lead_productrows_set(
         &self,
         id: impl Into<i64>,
@@ -3796,11 +3916,17 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.update (`crm.lead.update`): see [`LeadUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html"
+    )]
     pub fn lead_update(&self, id: impl Into<i64>) -> crate::Call<'c, LeadUpdate> {
         crate::Call::new(self.client, LeadUpdate::new(id))
     }
 
     /// crm.lead.details.configuration.forceCommonScopeForAll (`crm.lead.details.configuration.forceCommonScopeForAll`): see [`LeadDetailsConfigurationForceCommonScopeForAll`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.forceCommonScopeForAll` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html"
+    )]
     pub fn lead_details_configuration_force_common_scope_for_all(
         &self,
     ) -> crate::Call<'c, LeadDetailsConfigurationForceCommonScopeForAll> {
@@ -3811,6 +3937,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.details.configuration.get (`crm.lead.details.configuration.get`): see [`LeadDetailsConfigurationGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html"
+    )]
     pub fn lead_details_configuration_get(
         &self,
     ) -> crate::Call<'c, LeadDetailsConfigurationGet> {
@@ -3818,6 +3947,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.details.configuration.reset (`crm.lead.details.configuration.reset`): see [`LeadDetailsConfigurationReset`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.reset` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html"
+    )]
     pub fn lead_details_configuration_reset(
         &self,
     ) -> crate::Call<'c, LeadDetailsConfigurationReset> {
@@ -3825,6 +3957,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.lead.details.configuration.set (`crm.lead.details.configuration.set`): see [`LeadDetailsConfigurationSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.details.configuration.set` (https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html"
+    )]
     pub fn lead_details_configuration_set(
         &self,
         data: impl Into<Vec<LeadDetailsConfigurationSetData>>,
@@ -3920,7 +4055,7 @@ impl<'c> Crm<'c> {
 
     /// crm.catalog.fields (`crm.catalog.fields`): see [`CatalogFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html"
+        note = "the docs mark it outdated and name `catalog.catalog.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html"
     )]
     pub fn catalog_fields(&self) -> crate::Call<'c, CatalogFields> {
         crate::Call::new(self.client, CatalogFields::new())
@@ -3928,7 +4063,7 @@ impl<'c> Crm<'c> {
 
     /// crm.catalog.get (`crm.catalog.get`): see [`CatalogGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
+        note = "the docs mark it outdated and name `catalog.catalog.get` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-get.html"
     )]
     pub fn catalog_get(&self, id: impl Into<i64>) -> crate::Call<'c, CatalogGet> {
         crate::Call::new(self.client, CatalogGet::new(id))
@@ -3936,7 +4071,7 @@ impl<'c> Crm<'c> {
 
     /// crm.catalog.list (`crm.catalog.list`): see [`CatalogList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html"
+        note = "the docs mark it outdated and name `catalog.catalog.list` (https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html"
     )]
     pub fn catalog_list(&self) -> crate::Call<'c, CatalogList> {
         crate::Call::new(self.client, CatalogList::new())
@@ -3944,7 +4079,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.add (`crm.dealcategory.add`): see [`DealcategoryAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html"
+        note = "the docs mark it outdated and name `crm.category.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html"
     )]
     pub fn dealcategory_add(&self) -> crate::Call<'c, DealcategoryAdd> {
         crate::Call::new(self.client, DealcategoryAdd::new())
@@ -3952,7 +4087,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.default.get (`crm.dealcategory.default.get`): see [`DealcategoryDefaultGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html"
+        note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-get.html"
     )]
     pub fn dealcategory_default_get(&self) -> crate::Call<'c, DealcategoryDefaultGet> {
         crate::Call::new(self.client, DealcategoryDefaultGet::new())
@@ -3960,7 +4095,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.default.set (`crm.dealcategory.default.set`): see [`DealcategoryDefaultSet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html"
+        note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-default-set.html"
     )]
     pub fn dealcategory_default_set(&self) -> crate::Call<'c, DealcategoryDefaultSet> {
         crate::Call::new(self.client, DealcategoryDefaultSet::new())
@@ -3968,7 +4103,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.delete (`crm.dealcategory.delete`): see [`DealcategoryDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
+        note = "the docs mark it outdated and name `crm.category.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-delete.html"
     )]
     pub fn dealcategory_delete(&self) -> crate::Call<'c, DealcategoryDelete> {
         crate::Call::new(self.client, DealcategoryDelete::new())
@@ -3976,7 +4111,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.fields (`crm.dealcategory.fields`): see [`DealcategoryFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html"
+        note = "the docs mark it outdated and name `crm.category.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html"
     )]
     pub fn dealcategory_fields(&self) -> crate::Call<'c, DealcategoryFields> {
         crate::Call::new(self.client, DealcategoryFields::new())
@@ -3984,7 +4119,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.get (`crm.dealcategory.get`): see [`DealcategoryGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-get.html"
+        note = "the docs mark it outdated and name `crm.category.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-get.html"
     )]
     pub fn dealcategory_get(&self) -> crate::Call<'c, DealcategoryGet> {
         crate::Call::new(self.client, DealcategoryGet::new())
@@ -3992,7 +4127,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.list (`crm.dealcategory.list`): see [`DealcategoryList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-list.html"
+        note = "the docs mark it outdated and name `crm.category.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-list.html"
     )]
     pub fn dealcategory_list(&self) -> crate::Call<'c, DealcategoryList> {
         crate::Call::new(self.client, DealcategoryList::new())
@@ -4000,7 +4135,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.stage.list (`crm.dealcategory.stage.list`): see [`DealcategoryStageList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html"
+        note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html"
     )]
     pub fn dealcategory_stage_list(&self) -> crate::Call<'c, DealcategoryStageList> {
         crate::Call::new(self.client, DealcategoryStageList::new())
@@ -4008,7 +4143,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.status (`crm.dealcategory.status`): see [`DealcategoryStatus`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html"
+        note = "the docs mark it outdated and name `crm.category.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html"
     )]
     pub fn dealcategory_status(&self) -> crate::Call<'c, DealcategoryStatus> {
         crate::Call::new(self.client, DealcategoryStatus::new())
@@ -4016,7 +4151,7 @@ impl<'c> Crm<'c> {
 
     /// crm.dealcategory.update (`crm.dealcategory.update`): see [`DealcategoryUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html"
+        note = "the docs mark it outdated and name `crm.category.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html"
     )]
     pub fn dealcategory_update(&self) -> crate::Call<'c, DealcategoryUpdate> {
         crate::Call::new(self.client, DealcategoryUpdate::new())
@@ -4269,7 +4404,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.add (`crm.measure.add`): see [`MeasureAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html"
+        note = "the docs mark it outdated and name `catalog.measure.add` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html"
     )]
     pub fn measure_add(
         &self,
@@ -4280,7 +4415,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.delete (`crm.measure.delete`): see [`MeasureDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
+        note = "the docs mark it outdated and name `catalog.measure.delete` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-delete.html"
     )]
     pub fn measure_delete(
         &self,
@@ -4291,7 +4426,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.fields (`crm.measure.fields`): see [`MeasureFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
+        note = "the docs mark it outdated and name `catalog.measure.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html"
     )]
     pub fn measure_fields(&self) -> crate::Call<'c, MeasureFields> {
         crate::Call::new(self.client, MeasureFields::new())
@@ -4299,7 +4434,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.get (`crm.measure.get`): see [`MeasureGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-get.html"
+        note = "the docs mark it outdated and name `catalog.measure.get` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-get.html"
     )]
     pub fn measure_get(
         &self,
@@ -4310,7 +4445,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.list (`crm.measure.list`): see [`MeasureList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html"
+        note = "the docs mark it outdated and name `catalog.measure.list` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html"
     )]
     pub fn measure_list(&self) -> crate::Call<'c, MeasureList> {
         crate::Call::new(self.client, MeasureList::new())
@@ -4318,7 +4453,7 @@ impl<'c> Crm<'c> {
 
     /// crm.measure.update (`crm.measure.update`): see [`MeasureUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html"
+        note = "the docs mark it outdated and name `catalog.measure.update` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html"
     )]
     pub fn measure_update(
         &self,
@@ -4329,7 +4464,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.add (`crm.productsection.add`): see [`ProductsectionAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html"
+        note = "the docs mark it outdated and name `catalog.section.add` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html"
     )]
     pub fn productsection_add(
         &self,
@@ -4340,7 +4475,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.delete (`crm.productsection.delete`): see [`ProductsectionDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
+        note = "the docs mark it outdated and name `catalog.section.delete` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
     )]
     pub fn productsection_delete(
         &self,
@@ -4351,7 +4486,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.fields (`crm.productsection.fields`): see [`ProductsectionFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html"
+        note = "the docs mark it outdated and name `catalog.section.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html"
     )]
     pub fn productsection_fields(&self) -> crate::Call<'c, ProductsectionFields> {
         crate::Call::new(self.client, ProductsectionFields::new())
@@ -4359,7 +4494,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.get (`crm.productsection.get`): see [`ProductsectionGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-get.html"
+        note = "the docs mark it outdated and name `catalog.section.get` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-get.html"
     )]
     pub fn productsection_get(
         &self,
@@ -4370,7 +4505,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.list (`crm.productsection.list`): see [`ProductsectionList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
+        note = "the docs mark it outdated and name `catalog.section.list` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
     )]
     pub fn productsection_list(&self) -> crate::Call<'c, ProductsectionList> {
         crate::Call::new(self.client, ProductsectionList::new())
@@ -4378,7 +4513,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productsection.update (`crm.productsection.update`): see [`ProductsectionUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
+        note = "the docs mark it outdated and name `catalog.section.update` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
     )]
     pub fn productsection_update(
         &self,
@@ -4389,7 +4524,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productrow.fields (`crm.productrow.fields`): see [`ProductrowFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
+        note = "the docs mark it outdated and name `crm.item.productrow.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
     )]
     pub fn productrow_fields(&self) -> crate::Call<'c, ProductrowFields> {
         crate::Call::new(self.client, ProductrowFields::new())
@@ -4397,7 +4532,7 @@ impl<'c> Crm<'c> {
 
     /// crm.productrow.list (`crm.productrow.list`): see [`ProductrowList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
+        note = "the docs mark it outdated and name `crm.item.productrow.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
     )]
     pub fn productrow_list(&self) -> crate::Call<'c, ProductrowList> {
         crate::Call::new(self.client, ProductrowList::new())
@@ -4405,7 +4540,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.add (`crm.product.add`): see [`ProductAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
+        note = "the docs mark it outdated and name `catalog.product.add` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
     )]
     pub fn product_add(&self) -> crate::Call<'c, ProductAdd> {
         crate::Call::new(self.client, ProductAdd::new())
@@ -4413,7 +4548,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.delete (`crm.product.delete`): see [`ProductDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-delete.html"
+        note = "the docs mark it outdated and name `catalog.product.delete` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-delete.html"
     )]
     pub fn product_delete(&self) -> crate::Call<'c, ProductDelete> {
         crate::Call::new(self.client, ProductDelete::new())
@@ -4421,7 +4556,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.fields (`crm.product.fields`): see [`ProductFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html"
+        note = "the docs mark it outdated and name `catalog.product.getFieldsByFilter` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html"
     )]
     pub fn product_fields(&self) -> crate::Call<'c, ProductFields> {
         crate::Call::new(self.client, ProductFields::new())
@@ -4429,7 +4564,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.get (`crm.product.get`): see [`ProductGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-get.html"
+        note = "the docs mark it outdated and name `catalog.product.get` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-get.html"
     )]
     pub fn product_get(&self) -> crate::Call<'c, ProductGet> {
         crate::Call::new(self.client, ProductGet::new())
@@ -4437,7 +4572,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.list (`crm.product.list`): see [`ProductList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-list.html"
+        note = "the docs mark it outdated and name `catalog.product.list` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-list.html"
     )]
     pub fn product_list(&self) -> crate::Call<'c, ProductList> {
         crate::Call::new(self.client, ProductList::new())
@@ -4445,7 +4580,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.add (`crm.product.property.add`): see [`ProductPropertyAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-add.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.add` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-add.html"
     )]
     pub fn product_property_add(&self) -> crate::Call<'c, ProductPropertyAdd> {
         crate::Call::new(self.client, ProductPropertyAdd::new())
@@ -4453,7 +4588,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.delete (`crm.product.property.delete`): see [`ProductPropertyDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-delete.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.delete` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-delete.html"
     )]
     pub fn product_property_delete(&self) -> crate::Call<'c, ProductPropertyDelete> {
         crate::Call::new(self.client, ProductPropertyDelete::new())
@@ -4461,7 +4596,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.enumeration.fields (`crm.product.property.enumeration.fields`): see [`ProductPropertyEnumerationFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html"
+        note = "the docs mark it outdated and name `catalog.productPropertyEnum.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html"
     )]
     pub fn product_property_enumeration_fields(
         &self,
@@ -4471,7 +4606,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.fields (`crm.product.property.fields`): see [`ProductPropertyFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html"
     )]
     pub fn product_property_fields(&self) -> crate::Call<'c, ProductPropertyFields> {
         crate::Call::new(self.client, ProductPropertyFields::new())
@@ -4479,7 +4614,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.get (`crm.product.property.get`): see [`ProductPropertyGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-get.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.get` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-get.html"
     )]
     pub fn product_property_get(&self) -> crate::Call<'c, ProductPropertyGet> {
         crate::Call::new(self.client, ProductPropertyGet::new())
@@ -4487,7 +4622,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.list (`crm.product.property.list`): see [`ProductPropertyList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.list` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html"
     )]
     pub fn product_property_list(&self) -> crate::Call<'c, ProductPropertyList> {
         crate::Call::new(self.client, ProductPropertyList::new())
@@ -4495,7 +4630,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.settings.fields (`crm.product.property.settings.fields`): see [`ProductPropertySettingsFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html"
+        note = "the docs mark it outdated and name `catalog.productPropertyFeature.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html"
     )]
     pub fn product_property_settings_fields(
         &self,
@@ -4505,7 +4640,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.types (`crm.product.property.types`): see [`ProductPropertyTypes`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html"
+        note = "the docs mark it outdated and name `catalog.productPropertyFeature.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html"
     )]
     pub fn product_property_types(&self) -> crate::Call<'c, ProductPropertyTypes> {
         crate::Call::new(self.client, ProductPropertyTypes::new())
@@ -4513,7 +4648,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.property.update (`crm.product.property.update`): see [`ProductPropertyUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
+        note = "the docs mark it outdated and name `catalog.productProperty.update` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
     )]
     pub fn product_property_update(&self) -> crate::Call<'c, ProductPropertyUpdate> {
         crate::Call::new(self.client, ProductPropertyUpdate::new())
@@ -4521,7 +4656,7 @@ impl<'c> Crm<'c> {
 
     /// crm.product.update (`crm.product.update`): see [`ProductUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html"
+        note = "the docs mark it outdated and name `catalog.product.update` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html"
     )]
     pub fn product_update(&self) -> crate::Call<'c, ProductUpdate> {
         crate::Call::new(self.client, ProductUpdate::new())
@@ -4529,7 +4664,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.add (`crm.vat.add`): see [`VatAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html"
+        note = "the docs mark it outdated and name `catalog.vat.add` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html"
     )]
     pub fn vat_add(&self, fields: impl Into<VatAddFields>) -> crate::Call<'c, VatAdd> {
         crate::Call::new(self.client, VatAdd::new(fields))
@@ -4537,7 +4672,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.delete (`crm.vat.delete`): see [`VatDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html"
+        note = "the docs mark it outdated and name `catalog.vat.delete` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html"
     )]
     pub fn vat_delete(&self, id: impl Into<i64>) -> crate::Call<'c, VatDelete> {
         crate::Call::new(self.client, VatDelete::new(id))
@@ -4545,7 +4680,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.fields (`crm.vat.fields`): see [`VatFields`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html"
+        note = "the docs mark it outdated and name `catalog.vat.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html"
     )]
     pub fn vat_fields(&self) -> crate::Call<'c, VatFields> {
         crate::Call::new(self.client, VatFields::new())
@@ -4553,7 +4688,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.get (`crm.vat.get`): see [`VatGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html"
+        note = "the docs mark it outdated and name `catalog.vat.get` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html"
     )]
     pub fn vat_get(&self, id: impl Into<i64>) -> crate::Call<'c, VatGet> {
         crate::Call::new(self.client, VatGet::new(id))
@@ -4561,7 +4696,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.list (`crm.vat.list`): see [`VatList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html"
+        note = "the docs mark it outdated and name `catalog.vat.list` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html"
     )]
     pub fn vat_list(&self) -> crate::Call<'c, VatList> {
         crate::Call::new(self.client, VatList::new())
@@ -4569,7 +4704,7 @@ impl<'c> Crm<'c> {
 
     /// crm.vat.update (`crm.vat.update`): see [`VatUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html"
+        note = "the docs mark it outdated and name `catalog.vat.update` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html"
     )]
     pub fn vat_update(
         &self,
@@ -4628,6 +4763,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.quote.add (`crm.quote.add`): see [`QuoteAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.add` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html"
+    )]
     pub fn quote_add(
         &self,
         fields: impl Into<BTreeMap<String, QuoteAddFieldsEntry>>,
@@ -4636,26 +4774,41 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.quote.delete (`crm.quote.delete`): see [`QuoteDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.delete` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-delete.html"
+    )]
     pub fn quote_delete(&self, id: impl Into<i64>) -> crate::Call<'c, QuoteDelete> {
         crate::Call::new(self.client, QuoteDelete::new(id))
     }
 
     /// crm.quote.fields (`crm.quote.fields`): see [`QuoteFields`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html"
+    )]
     pub fn quote_fields(&self) -> crate::Call<'c, QuoteFields> {
         crate::Call::new(self.client, QuoteFields::new())
     }
 
     /// crm.quote.get (`crm.quote.get`): see [`QuoteGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.get` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html"
+    )]
     pub fn quote_get(&self, id: impl Into<i64>) -> crate::Call<'c, QuoteGet> {
         crate::Call::new(self.client, QuoteGet::new(id))
     }
 
     /// crm.quote.list (`crm.quote.list`): see [`QuoteList`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html"
+    )]
     pub fn quote_list(&self) -> crate::Call<'c, QuoteList> {
         crate::Call::new(self.client, QuoteList::new())
     }
 
     /// crm.quote.productrows.get (`crm.quote.productrows.get`): see [`QuoteProductrowsGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html"
+    )]
     pub fn quote_productrows_get(
         &self,
         id: impl Into<i64>,
@@ -4664,6 +4817,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.quote.productrows.set (`crm.quote.productrows.set`): see [`QuoteProductrowsSet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.productrow.*` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html"
+    )]
     pub fn quote_productrows_set(
         &self,
         id: impl Into<i64>,
@@ -4672,6 +4828,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.quote.update (`crm.quote.update`): see [`QuoteUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.item.update` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html"
+    )]
     pub fn quote_update(&self, id: impl Into<i64>) -> crate::Call<'c, QuoteUpdate> {
         crate::Call::new(self.client, QuoteUpdate::new(id))
     }
@@ -5097,6 +5256,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.activity.add (`crm.activity.add`): see [`ActivityAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.activity.todo.add` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html"
+    )]
     pub fn activity_add(
         &self,
         fields: impl Into<Vec<ActivityAddField>>,
@@ -5143,6 +5305,9 @@ impl<'c> Crm<'c> {
     }
 
     /// crm.activity.update (`crm.activity.update`): see [`ActivityUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `crm.activity.todo.update` (https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html"
+    )]
     pub fn activity_update(
         &self,
         id: impl Into<i64>,

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
+    note = "the docs mark it outdated and name `catalog.product.add` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html"
 )]
 /// crm.product.add (`crm.product.add`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.product.add`](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html) in its place.
 ///
 /// # Errors
 ///

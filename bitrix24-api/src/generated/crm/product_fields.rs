@@ -5,7 +5,7 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html"
+    note = "the docs mark it outdated and name `catalog.product.getFieldsByFilter` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html"
 )]
 /// crm.product.fields (`crm.product.fields`).
 ///
@@ -13,7 +13,7 @@ use crate::wire;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.product.getFieldsByFilter`](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html) in its place.
 ///
 /// # Errors
 ///

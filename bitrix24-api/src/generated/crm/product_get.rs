@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-get.html"
+    note = "the docs mark it outdated and name `catalog.product.get` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-get.html"
 )]
 /// crm.product.get (`crm.product.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.product.get`](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html) in its place.
 ///
 /// # Errors
 ///

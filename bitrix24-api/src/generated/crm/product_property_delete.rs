@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-delete.html"
+    note = "the docs mark it outdated and name `catalog.productProperty.delete` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-delete.html"
 )]
 /// crm.product.property.delete (`crm.product.property.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productProperty.delete`](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-delete.html) in its place.
 ///
 /// # Errors
 ///

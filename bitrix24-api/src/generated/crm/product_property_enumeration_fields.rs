@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html"
+    note = "the docs mark it outdated and name `catalog.productPropertyEnum.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-enumeration-fields.html"
 )]
 /// crm.product.property.enumeration.fields (`crm.product.property.enumeration.fields`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productPropertyEnum.*`](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/index.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html"
+    note = "the docs mark it outdated and name `catalog.productProperty.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html"
 )]
 /// crm.product.property.fields (`crm.product.property.fields`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productProperty.getFields`](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html) in its place.
 ///
 /// # Errors
 ///

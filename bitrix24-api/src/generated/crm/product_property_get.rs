@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-get.html"
+    note = "the docs mark it outdated and name `catalog.productProperty.get` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-get.html"
 )]
 /// crm.product.property.get (`crm.product.property.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productProperty.get`](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html"
+    note = "the docs mark it outdated and name `catalog.productProperty.list` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html"
 )]
 /// crm.product.property.list (`crm.product.property.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productProperty.list`](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html"
+    note = "the docs mark it outdated and name `catalog.productPropertyFeature.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html"
 )]
 /// crm.product.property.settings.fields (`crm.product.property.settings.fields`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productPropertyFeature.*`](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html"
+    note = "the docs mark it outdated and name `catalog.productPropertyFeature.*` (https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-types.html"
 )]
 /// crm.product.property.types (`crm.product.property.types`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productPropertyFeature.*`](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/index.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
+    note = "the docs mark it outdated and name `catalog.productProperty.update` (https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-update.html"
 )]
 /// crm.product.property.update (`crm.product.property.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.productProperty.update`](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html"
+    note = "the docs mark it outdated and name `catalog.product.update` (https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html"
 )]
 /// crm.product.update (`crm.product.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.product.update`](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
+    note = "the docs mark it outdated and name `crm.item.productrow.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html"
 )]
 /// crm.productrow.fields (`crm.productrow.fields`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.item.productrow.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
+    note = "the docs mark it outdated and name `crm.item.productrow.list` (https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-list.html"
 )]
 /// crm.productrow.list (`crm.productrow.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`crm.item.productrow.list`](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
+    note = "the docs mark it outdated and name `catalog.section.delete` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-delete.html"
 )]
 /// crm.productsection.delete (`crm.productsection.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.section.delete`](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-delete.html) in its place.
 ///
 /// # Errors
 ///

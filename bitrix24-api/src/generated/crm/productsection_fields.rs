@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html"
+    note = "the docs mark it outdated and name `catalog.section.getFields` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html"
 )]
 /// crm.productsection.fields (`crm.productsection.fields`).
 ///
@@ -11,7 +11,7 @@ use serde::Serialize;
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.section.getFields`](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-get.html"
+    note = "the docs mark it outdated and name `catalog.section.get` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-get.html"
 )]
 /// crm.productsection.get (`crm.productsection.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.section.get`](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
+    note = "the docs mark it outdated and name `catalog.section.list` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html"
 )]
 /// crm.productsection.list (`crm.productsection.list`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.section.list`](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html) in its place.
 ///
 /// # Errors
 ///

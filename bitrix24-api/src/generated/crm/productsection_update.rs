@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
+    note = "the docs mark it outdated and name `catalog.section.update` (https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html"
 )]
 /// crm.productsection.update (`crm.productsection.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.section.update`](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `crm.item.fields` (https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html"
+)]
 /// crm.quote.fields (`crm.quote.fields`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`crm.item.fields`](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) in its place.
 ///
 /// # Errors
 ///

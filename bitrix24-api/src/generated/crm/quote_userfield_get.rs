@@ -29,8 +29,8 @@ crate::method!(
 /// Any JSON: the page does not describe this object.
 pub type QuoteUserfieldGetResponse = QuoteUserfieldGetResult;
 
-/// This page's name for the shared [`CompanyUserfieldGetSettings`](super::shared::CompanyUserfieldGetSettings).
-pub type QuoteUserfieldGetSettings = super::shared::CompanyUserfieldGetSettings;
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type QuoteUserfieldGetSettings = super::shared::Settings;
 
 /// This page's name for the shared [`CompanyUserfieldGetEditFormLabel`](super::shared::CompanyUserfieldGetEditFormLabel).
 pub type QuoteUserfieldGetEditFormLabel = super::shared::CompanyUserfieldGetEditFormLabel;

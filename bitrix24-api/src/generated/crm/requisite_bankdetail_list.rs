@@ -75,8 +75,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html#fields)
 pub type RequisiteBankdetailListResponse = Vec<RequisiteBankdetailListItem>;
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type RequisiteBankdetailListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type RequisiteBankdetailListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 use super::shared::RequisiteBankdetailListSelect;
 

@@ -74,8 +74,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
 pub type RequisiteLinkListResponse = Vec<RequisiteLinkListItem>;
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type RequisiteLinkListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type RequisiteLinkListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 use super::shared::RequisiteLinkListSelect;
 

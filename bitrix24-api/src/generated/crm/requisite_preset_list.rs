@@ -75,8 +75,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
 pub type RequisitePresetListResponse = Vec<RequisitePresetListItem>;
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type RequisitePresetListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type RequisitePresetListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 use super::shared::RequisitePresetListSelect;
 

@@ -92,8 +92,8 @@ pub struct RequisiteUserfieldGetResult {
     pub help_message: Option<RequisiteUserfieldGetHelpMessage>,
 }
 
-/// This page's name for the shared [`CompanyUserfieldGetSettings`](super::shared::CompanyUserfieldGetSettings).
-pub type RequisiteUserfieldGetSettings = super::shared::CompanyUserfieldGetSettings;
+/// This page's name for the shared [`Settings`](super::shared::Settings).
+pub type RequisiteUserfieldGetSettings = super::shared::Settings;
 
 use super::shared::RequisiteUserfieldGetEditFormLabel;
 

@@ -131,11 +131,11 @@ crate::request!(
     settings: serde_json::Value }
 );
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type RequisiteUserfieldListItem = super::shared::CompanyUserfieldListResponse;
-
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type RequisiteUserfieldListShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type RequisiteUserfieldListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 /// The error codes `crm.requisite.userfield.list` documents; `Other` keeps any other code as it arrived.
 ///

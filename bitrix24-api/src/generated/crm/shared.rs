@@ -101,7 +101,7 @@ pub struct EnumItem {
 
 /// The `ID` object, as the page's example shows it.
 ///
-/// Shared by `crm.enum.fields`, `crm.multifield.fields`, `crm.company.fields`, `crm.contact.fields`, `crm.deal.recurring.fields`, `crm.lead.fields`, `crm.lead.contact.fields`, `crm.address.fields`, `crm.requisite.bankdetail.fields`, `crm.requisite.link.fields`, `crm.requisite.preset.fields`, `crm.requisite.preset.field.fields`, `crm.requisite.fields`, `crm.status.fields`, `crm.activity.fields`, `crm.timeline.comment.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.enum.fields`, `crm.multifield.fields`, `crm.currency.localizations.fields`, `crm.deal.recurring.fields`, `crm.lead.contact.fields`, `crm.address.fields`, `crm.requisite.bankdetail.fields`, `crm.requisite.link.fields`, `crm.requisite.preset.fields`, `crm.requisite.preset.field.fields`, `crm.status.fields`, `crm.activity.communication.fields`, `crm.timeline.bindings.fields`, `crm.timeline.comment.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -190,88 +190,6 @@ pub struct Item {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     pub is_primary: Option<bool>,
-}
-
-/// The `COMPANY_TYPE` object, as the page's example shows it.
-///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CompanyFieldsCompanyType {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_dynamic: Option<bool>,
-    /// `statusType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub status_type: Option<String>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-}
-
-/// The `settings` object, as the page's example shows it.
-///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Settings {
-    /// `parentEntityTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "parentEntityTypeId")]
-    pub parent_entity_type_id: Option<i64>,
-}
-
-/// The `LEAD_ID` object, as the page's example shows it.
-///
-/// Shared by `crm.company.fields`, `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CompanyFieldsLeadId {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_dynamic: Option<bool>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `settings`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<Settings>,
 }
 
 /// The `PHONE` object, as the page's example shows it.
@@ -445,7 +363,7 @@ crate::request!(List() { value: String, sort: i64, def: bool, xml_id: String });
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CompanyUserfieldGetSettings {
+pub struct Settings {
     /// `SIZE`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub size: Option<i64>,
@@ -581,7 +499,7 @@ pub struct Result {
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<CompanyUserfieldGetSettings>,
+    pub settings: Option<Settings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<CompanyUserfieldGetEditFormLabel>,
@@ -597,21 +515,6 @@ pub struct Result {
     /// `HELP_MESSAGE`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub help_message: Option<CompanyUserfieldGetEditFormLabel>,
-}
-
-/// The `result` of `crm.company.userfield.list`.
-///
-/// The structure is below.
-///
-/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.documentgenerator.template.list`, `crm.lead.userfield.list`, `crm.vat.list`, `crm.quote.userfield.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.userfield.list`, `crm.status.list`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CompanyUserfieldListResponse {
-    /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html#filterable) The structure is below.
@@ -735,6 +638,275 @@ pub struct Order {
 
 crate::request!(Order() { sort: String, id: String });
 
+/// The `SECTION` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct Section {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `CAL_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub cal_type: Option<String>,
+    /// `NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+}
+
+/// The `resource` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct Resource {
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `SECTIONS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub sections: Option<Vec<Section>>,
+}
+
+/// The `RESOURCES` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Resources {
+    /// `resource`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub resource: Option<Resource>,
+}
+
+/// The `SELECTED_RESOURCE` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SelectedResource {
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `title`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+}
+
+/// The `SERVICE_LIST` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ServiceList {
+    /// `name`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `duration`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub duration: Option<String>,
+}
+
+/// The `SETTINGS` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CompanyUserfieldListSettings {
+    /// `ENTITY_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_type: Option<String>,
+    /// `DISPLAY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub display: Option<String>,
+    /// `LIST_HEIGHT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub list_height: Option<i64>,
+    /// `CAPTION_NO_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub caption_no_value: Option<String>,
+    /// `SHOW_NO_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_no_value: Option<String>,
+    /// `SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `LIST_WIDTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub list_width: Option<i64>,
+    /// `MAX_SHOW_SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_show_size: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_allowed_size: Option<i64>,
+    /// `EXTENSIONS`, as the page's example shows it.
+    pub extensions: Option<serde_json::Value>,
+    /// `TARGET_BLANK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub target_blank: Option<String>,
+    /// `USE_USERS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_users: Option<String>,
+    /// `USE_RESOURCES`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_resources: Option<String>,
+    /// `RESOURCES`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub resources: Option<Resources>,
+    /// `SELECTED_RESOURCES`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub selected_resources: Option<Vec<SelectedResource>>,
+    /// `SELECTED_USERS`, as the page's example shows it.
+    pub selected_users: Option<serde_json::Value>,
+    /// `FULL_DAY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub full_day: Option<String>,
+    /// `ALLOW_OVERBOOKING`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub allow_overbooking: Option<String>,
+    /// `USE_SERVICES`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_services: Option<String>,
+    /// `SERVICE_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub service_list: Option<Vec<ServiceList>>,
+    /// `RESOURCE_LIMIT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub resource_limit: Option<i64>,
+    /// `TIMEZONE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub timezone: Option<String>,
+    /// `USE_USER_TIMEZONE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_user_timezone: Option<String>,
+    /// `ROWS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub rows: Option<i64>,
+    /// `REGEXP`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub regexp: Option<String>,
+    /// `MIN_LENGTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub min_length: Option<i64>,
+    /// `MAX_LENGTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_length: Option<i64>,
+    /// `DEFAULT_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub default_value: Option<String>,
+}
+
+/// The `LIST` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CompanyUserfieldListList {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `DEF`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub def: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+}
+
+/// The `result` object, as the page's example shows it.
+///
+/// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CompanyUserfieldListResult {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    pub xml_id: Option<serde_json::Value>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<CompanyUserfieldListSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_form_label: Option<String>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_column_label: Option<String>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_filter_label: Option<String>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub error_message: Option<String>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub help_message: Option<String>,
+    /// `LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub list: Option<Vec<CompanyUserfieldListList>>,
+}
+
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html#parameter-fields) The structure is below.
 ///
 /// Shared by `crm.company.userfield.update`, `crm.deal.userfield.update`, `crm.lead.userfield.update`, `crm.quote.userfield.update`: the same shape on each page; these docs are from the first.
@@ -857,38 +1029,18 @@ crate::request!(
     ContactCompanyAddFields(company_id: serde_json::Value) { is_primary: bool, sort: i64 }
 );
 
-/// The `COMPANY_ID` object, as the page's example shows it.
+/// The `settings` object, as the page's example shows it.
 ///
-/// Shared by `crm.contact.fields`, `crm.lead.fields`, `crm.activity.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
-pub struct ContactFieldsCompanyId {
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_required: Option<bool>,
-    /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_read_only: Option<bool>,
-    /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_multiple: Option<bool>,
-    /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_dynamic: Option<bool>,
-    /// `isDeprecated`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_deprecated: Option<bool>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
+pub struct ContactFieldsSettings {
+    /// `parentEntityTypeId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    #[serde(rename = "parentEntityTypeId")]
+    pub parent_entity_type_id: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-params) The structure is below.
@@ -1064,14 +1216,14 @@ crate::request!(
     hide_zero: bool, thousands_sep: String, thousands_variant: CurrencyListThousandsVariant }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
+/// One value of `LANG`.
 ///
-/// Shared by `crm.currency.list`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.currency.list`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CurrencyListItemLid {
+pub struct CurrencyListItemLangEntry {
     /// `DECIMALS`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub decimals: Option<i64>,
@@ -1106,101 +1258,6 @@ pub struct CurrencyListItemLid {
     pub thousands_variant: Option<CurrencyListThousandsVariant>,
 }
 
-/// The `result` of `crm.currency.localizations.fields`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
-///
-/// Shared by `crm.currency.localizations.fields`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CurrencyLocalizationsResponse {
-    /// `DECIMALS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub decimals: Option<i64>,
-    /// `DEC_POINT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub format_string: Option<String>,
-    /// [details](CurrencyLocalizationsFullName)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub full_name: Option<CurrencyLocalizationsFullName>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub hide_zero: Option<bool>,
-    /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub thousands_sep: Option<String>,
-    /// Keys:
-    /// - `N`
-    /// - `C`
-    /// - `D`
-    /// - `S`
-    /// - `B`
-    ///
-    /// Possible values:
-    /// - `N`
-    /// - `C`
-    /// - `D`
-    /// - `S`
-    /// - `B`
-    pub thousands_variant: Option<CurrencyListThousandsVariant>,
-}
-
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency)
-///
-/// Shared by `crm.currency.localizations.fields`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CurrencyLocalizationsFullName {
-    /// `AMOUNT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub amount: Option<f64>,
-    /// `AMOUNT_CNT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub amount_cnt: Option<i64>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub base: Option<bool>,
-    /// `CURRENCY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub currency: Option<String>,
-    /// `DATE_UPDATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_update: Option<String>,
-    /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency_localization)
-    #[serde_as(as = "Option<wire::Str>")]
-    pub lid: Option<String>,
-    /// `DECIMALS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub decimals: Option<i64>,
-    /// `DEC_POINT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub full_name: Option<String>,
-    /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub thousands_sep: Option<String>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-fields.html#lang-ids) Keyed by lang.
-    ///
-    /// Keyed by lang. The page does not describe the values.
-    #[serde_as(as = "Option<wire::Map>")]
-    pub lang: Option<BTreeMap<String, serde_json::Value>>,
-}
-
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#params)
 ///
 /// Shared by `crm.deal.add`, `crm.lead.add`, `crm.lead.update`: the same shape on each page; these docs are from the first.
@@ -1229,48 +1286,43 @@ pub struct DealDetailsConfigurationExtras {
 
 crate::request!(DealDetailsConfigurationExtras() { deal_category_id: i64 });
 
-/// The `result` of `crm.deal.details.configuration.get`.
+/// The `element` object, as the page's example shows it.
 ///
-/// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`, `crm.item.details.configuration.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct Response {
-    /// `name`: the page names it without a description.
+pub struct ResultElement {
+    /// `name`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `title`: the page names it without a description.
+    /// `optionFlags`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `elements`: the page names it without a description.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub elements: Option<Vec<DealDetailsConfigurationGetElement>>,
+    #[serde(rename = "optionFlags")]
+    pub option_flags: Option<String>,
 }
 
-/// The `elements` object.
+/// The `result` object, as the page's example shows it.
 ///
-/// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`, `crm.item.details.configuration.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct DealDetailsConfigurationGetElement {
-    /// `name`: the page names it without a description.
+pub struct DealDetailsConfigurationGetResult {
+    /// `name`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// Possible values:
-    /// - `"1"`
-    /// - `"0"`
-    #[serde(rename = "optionFlags")]
-    pub option_flags: Option<OptionFlags>,
-    /// `options`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub options: Option<serde_json::Value>,
+    /// `title`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `elements`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub elements: Option<Vec<ResultElement>>,
 }
 
 /// The structure is below.
@@ -1565,7 +1617,7 @@ pub struct DealUserfieldGetResult {
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<CompanyUserfieldGetSettings>,
+    pub settings: Option<Settings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
     #[serde_as(as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<DealUserfieldGetEditFormLabel>,
@@ -1818,6 +1870,21 @@ pub struct DocumentgeneratorTemplateUsers {
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "UA")]
     pub ua: Option<String>,
+}
+
+/// The `result` of `crm.documentgenerator.template.list`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#templates)
+///
+/// Shared by `crm.documentgenerator.template.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.userfield.list`, `crm.status.list`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DocumentgeneratorTemplateListResponse {
+    /// `total`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub total: Option<i64>,
 }
 
 /// The `result` of `crm.duplicate.volatileType.register`.
@@ -2359,249 +2426,6 @@ crate::request!(
     RequisitePresetFieldAddFields(field_name: String) { field_title: String, sort: i64,
     in_short_list: bool }
 );
-
-/// The `result` of `crm.requisite.get`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
-///
-/// Shared by `crm.requisite.get`, `crm.requisite.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct RequisiteGetResponse {
-    /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub entity_id: Option<i64>,
-    /// `PRESET_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub preset_id: Option<i64>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub date_modify: Option<String>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub created_by_id: Option<serde_json::Value>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub modify_by_id: Option<serde_json::Value>,
-    /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `XML_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub xml_id: Option<String>,
-    /// `ORIGINATOR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub originator_id: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub active: Option<bool>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub address_only: Option<bool>,
-    /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort: Option<i64>,
-    /// `RQ_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_name: Option<String>,
-    /// `RQ_FIRST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_first_name: Option<String>,
-    /// `RQ_LAST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_last_name: Option<String>,
-    /// `RQ_SECOND_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_second_name: Option<String>,
-    /// `RQ_COMPANY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_company_id: Option<String>,
-    /// `RQ_COMPANY_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_company_name: Option<String>,
-    /// `RQ_COMPANY_FULL_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_company_full_name: Option<String>,
-    /// `RQ_COMPANY_REG_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_company_reg_date: Option<String>,
-    /// `RQ_DIRECTOR`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_director: Option<String>,
-    /// `RQ_ACCOUNTANT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_accountant: Option<String>,
-    /// `RQ_CEO_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ceo_name: Option<String>,
-    /// `RQ_CEO_WORK_POS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ceo_work_pos: Option<String>,
-    /// `RQ_CONTACT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_contact: Option<String>,
-    /// `RQ_EMAIL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_email: Option<String>,
-    /// `RQ_PHONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_phone: Option<String>,
-    /// `RQ_FAX`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_fax: Option<String>,
-    /// `RQ_IDENT_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
-    pub rq_ident_type: Option<serde_json::Value>,
-    /// `RQ_IDENT_DOC`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc: Option<String>,
-    /// `RQ_IDENT_DOC_SER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_ser: Option<String>,
-    /// `RQ_IDENT_DOC_NUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_num: Option<String>,
-    /// `RQ_IDENT_DOC_PERS_NUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_date: Option<String>,
-    /// `RQ_IDENT_DOC_ISSUED_BY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_issued_by: Option<String>,
-    /// `RQ_IDENT_DOC_DEP_CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ident_doc_dep_code: Option<String>,
-    /// `RQ_INN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_inn: Option<String>,
-    /// `RQ_KPP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_kpp: Option<String>,
-    /// `RQ_USRLE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_usrle: Option<String>,
-    /// `RQ_IFNS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ifns: Option<String>,
-    /// `RQ_OGRN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ogrn: Option<String>,
-    /// `RQ_OGRNIP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_ogrnip: Option<String>,
-    /// `RQ_OKPO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_okpo: Option<String>,
-    /// `RQ_OKTMO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_oktmo: Option<String>,
-    /// `RQ_OKVED`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_okved: Option<String>,
-    /// `RQ_EDRPOU`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_edrpou: Option<String>,
-    /// `RQ_DRFO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_drfo: Option<String>,
-    /// `RQ_KBE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_kbe: Option<String>,
-    /// `RQ_IIN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_iin: Option<String>,
-    /// `RQ_BIN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_bin: Option<String>,
-    /// `RQ_ST_CERT_SER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_st_cert_ser: Option<String>,
-    /// `RQ_ST_CERT_NUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_st_cert_num: Option<String>,
-    /// `RQ_ST_CERT_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_st_cert_date: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub rq_vat_payer: Option<bool>,
-    /// `RQ_VAT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_vat_id: Option<String>,
-    /// `RQ_VAT_CERT_SER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_vat_cert_ser: Option<String>,
-    /// `RQ_VAT_CERT_NUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_vat_cert_date: Option<String>,
-    /// `RQ_RESIDENCE_COUNTRY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_residence_country: Option<String>,
-    /// `RQ_BASE_DOC`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_base_doc: Option<String>,
-    /// `RQ_REGON`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_regon: Option<String>,
-    /// `RQ_KRS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_krs: Option<String>,
-    /// `RQ_PESEL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_pesel: Option<String>,
-    /// `RQ_LEGAL_FORM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_legal_form: Option<String>,
-    /// `RQ_SIRET`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_siret: Option<String>,
-    /// `RQ_SIREN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_siren: Option<String>,
-    /// `RQ_CAPITAL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_capital: Option<String>,
-    /// `RQ_RCS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_rcs: Option<String>,
-    /// `RQ_CNPJ`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_cnpj: Option<String>,
-    /// `RQ_STATE_REG`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_state_reg: Option<String>,
-    /// `RQ_MNPL_REG`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_mnpl_reg: Option<String>,
-    /// `RQ_CPF`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub rq_cpf: Option<String>,
-    /// Keys documented as `UF_CRM_...`, and any other key the page does not name.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
 ///
@@ -3338,10 +3162,12 @@ pub struct CategoryResponse {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct ItemFieldsResponse {
+pub struct Response {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub fields: Option<AutomatedsolutionFieldsResult>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub fields: Option<BTreeMap<String, AutomatedsolutionFieldsResult>>,
 }
 
 /// The `fields` object.
@@ -3468,96 +3294,6 @@ pub struct ItemPaymentGetResponse {
     pub pay_system_name: Option<String>,
 }
 
-/// One value of `fields`.
-///
-/// Shared by `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ItemProductrowFieldsFieldsEntry {
-    /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `ownerId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub owner_id: Option<i64>,
-    /// [details](OrderentityGetFieldsOwnerTypeId)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub owner_type: Option<OrderentityGetFieldsOwnerTypeId>,
-    /// `productId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `catalog_product.id` is not one we know.
-    pub product_id: Option<serde_json::Value>,
-    /// `productName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub product_name: Option<String>,
-    /// `price`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price: Option<f64>,
-    /// `priceAccount`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_account: Option<f64>,
-    /// `priceExclusive`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_exclusive: Option<f64>,
-    /// `priceNetto`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_netto: Option<f64>,
-    /// `priceBrutto`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub price_brutto: Option<f64>,
-    /// `quantity`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub quantity: Option<f64>,
-    /// Possible values:
-    /// - `1`
-    /// - `2`
-    #[serde_as(as = "Option<wire::Int>")]
-    pub discount_type_id: Option<i64>,
-    /// `discountRate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub discount_rate: Option<f64>,
-    /// `discountSum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub discount_sum: Option<f64>,
-    /// `taxRate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub tax_rate: Option<f64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub tax_included: Option<bool>,
-    /// `customized`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub customized: Option<String>,
-    /// `measureCode`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
-    pub measure_code: Option<serde_json::Value>,
-    /// `measureName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub measure_name: Option<String>,
-    /// `sort`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub sort: Option<i64>,
-    /// `xmlId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub xml_id: Option<String>,
-    /// Possible values:
-    /// - `1`
-    /// - `2`
-    /// - `3`
-    /// - `4`
-    /// - `5`
-    /// - `6`
-    /// - `7`
-    #[serde_as(as = "Option<wire::Int>")]
-    pub r#type: Option<i64>,
-    /// `storeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub store_id: Option<i64>,
-}
-
 /// The `productRows` object.
 ///
 /// Shared by `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
@@ -3572,9 +3308,11 @@ pub struct ItemProductrowProductRow {
     /// `ownerId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
-    /// [details](OrderentityGetFieldsOwnerTypeId)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub owner_type: Option<OrderentityGetFieldsOwnerTypeId>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html#object_type)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub owner_type: Option<String>,
     /// `productId`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
@@ -3808,14 +3546,14 @@ crate::request!(
     tax_included: bool, measure_code: serde_json::Value, sort: i64 }
 );
 
-/// The `EDIT_FORM_LABEL` object, as the page's example shows it.
+/// The `DEFAULT_VALUE` object, as the page's example shows it.
 ///
-/// Shared by `crm.userfield.fields`, `crm.userfield.settings.fields`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.userfield.settings.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct UserfieldFieldsEditFormLabel {
+pub struct UserfieldSettingsFieldsDefaultValue {
     /// `type`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub r#type: Option<String>,
@@ -4437,7 +4175,7 @@ pub struct OnCrmDynamicItemFields {
 
 /// The values of `UTM_MEDIUM` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.company.add`, `crm.company.fields`, `crm.company.update`, `crm.contact.add`, `crm.contact.fields`, `crm.contact.get`, `crm.contact.list`, `crm.contact.update`, `crm.deal.add`, `crm.deal.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.add`, `crm.company.update`, `crm.contact.add`, `crm.contact.get`, `crm.contact.list`, `crm.contact.update`, `crm.deal.add`, `crm.deal.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UtmMedium {
@@ -4515,7 +4253,7 @@ crate::documented_values!(
 
 /// The values of `THOUSANDS_VARIANT` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.currency.list`, `crm.currency.localizations.fields`, `crm.currency.localizations.get`, `crm.currency.localizations.set`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.currency.list`, `crm.currency.localizations.get`, `crm.currency.localizations.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CurrencyListThousandsVariant {
@@ -4554,22 +4292,6 @@ pub enum DealStageSemanticId {
 }
 
 crate::documented_values!(DealStageSemanticId { P = "P", S = "S", F = "F" });
-
-/// The values of `optionFlags` the page lists; others arrive as `Unknown`.
-///
-/// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`, `crm.item.details.configuration.get`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OptionFlags {
-    /// `"1"`
-    N1,
-    /// `"0"`
-    N0,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(OptionFlags { N1 = "\"1\"", N0 = "\"0\"" });
 
 /// The values of `entityTypeId` the page lists; others arrive as `Unknown`.
 ///
@@ -4618,7 +4340,7 @@ crate::documented_values!(LeadDetailsConfigurationGetScope { P = "'P'", C = "'C'
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.fields`, `crm.timeline.bindings.unbind`, `crm.timeline.comment.fields`, `crm.timeline.comment.get`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.unbind`, `crm.timeline.comment.get`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimelineEntityType {

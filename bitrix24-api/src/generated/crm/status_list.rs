@@ -37,8 +37,8 @@ crate::method!(
 /// The `result` of `crm.status.list`.
 pub type StatusListResponse = Vec<StatusListItem>;
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type StatusListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type StatusListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 /// The error codes `crm.status.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -93,8 +93,8 @@ crate::request!(
     files: serde_json::Value }
 );
 
-/// This page's name for the shared [`CompanyUserfieldListResponse`](super::shared::CompanyUserfieldListResponse).
-pub type TimelineCommentListItem = super::shared::CompanyUserfieldListResponse;
+/// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
+pub type TimelineCommentListItem = super::shared::DocumentgeneratorTemplateListResponse;
 
 /// This page's name for the shared [`TimelineEntityType`](super::shared::TimelineEntityType).
 pub type TimelineCommentListEntityType = super::shared::TimelineEntityType;

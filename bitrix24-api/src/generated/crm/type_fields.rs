@@ -24,8 +24,8 @@ crate::method!(
 /// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).
 pub type TypeFieldsFields = super::shared::AutomatedsolutionFieldsResult;
 
-/// This page's name for the shared [`ItemFieldsResponse`](super::shared::ItemFieldsResponse).
-pub type TypeFieldsResponse = super::shared::ItemFieldsResponse;
+/// This page's name for the shared [`Response`](super::shared::Response).
+pub type TypeFieldsResponse = super::shared::Response;
 
 /// The error codes `crm.type.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

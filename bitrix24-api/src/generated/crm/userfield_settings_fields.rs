@@ -45,11 +45,10 @@ pub struct UserfieldSettingsFieldsResult {
     pub precision: Option<UserfieldSettingsFieldsPrecision>,
 }
 
-/// This page's name for the shared [`UserfieldFieldsEditFormLabel`](super::shared::UserfieldFieldsEditFormLabel).
-pub type UserfieldSettingsFieldsDefaultValue = super::shared::UserfieldFieldsEditFormLabel;
+use super::shared::UserfieldSettingsFieldsDefaultValue;
 
-/// This page's name for the shared [`UserfieldFieldsEditFormLabel`](super::shared::UserfieldFieldsEditFormLabel).
-pub type UserfieldSettingsFieldsPrecision = super::shared::UserfieldFieldsEditFormLabel;
+/// This page's name for the shared [`UserfieldSettingsFieldsDefaultValue`](super::shared::UserfieldSettingsFieldsDefaultValue).
+pub type UserfieldSettingsFieldsPrecision = super::shared::UserfieldSettingsFieldsDefaultValue;
 
 /// The error codes `crm.userfield.settings.fields` documents; `Other` keeps any other code as it arrived.
 ///

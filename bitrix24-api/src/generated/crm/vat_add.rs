@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html"
+    note = "the docs mark it outdated and name `catalog.vat.add` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html"
 )]
 /// crm.vat.add (`crm.vat.add`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.vat.add`](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html) in its place.
 ///
 /// # Errors
 ///

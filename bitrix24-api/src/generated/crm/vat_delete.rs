@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html"
+    note = "the docs mark it outdated and name `catalog.vat.delete` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-delete.html"
 )]
 /// crm.vat.delete (`crm.vat.delete`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.vat.delete`](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,13 +5,13 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html"
+    note = "the docs mark it outdated and name `catalog.vat.get` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html"
 )]
 /// crm.vat.get (`crm.vat.get`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.vat.get`](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html) in its place.
 ///
 /// # Errors
 ///

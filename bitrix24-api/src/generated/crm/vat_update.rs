@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html"
+    note = "the docs mark it outdated and name `catalog.vat.update` (https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html"
 )]
 /// crm.vat.update (`crm.vat.update`).
 ///
 /// - Scope: `crm`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`catalog.vat.update`](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html) in its place.
 ///
 /// # Errors
 ///
@@ -27,12 +27,12 @@ pub struct VatUpdate {
 }
 
 crate::method!(
-    VatUpdate = "crm.vat.update" in "crm", safe: false, VatUpdateResponse as wire::Bool,
+    VatUpdate = "crm.vat.update" in "crm", safe: false, VatUpdateResponse as wire::Int,
     VatUpdateError; (id: i64, fields: VatUpdateFields) {}
 );
 
 /// The `result` of `crm.vat.update`.
-pub type VatUpdateResponse = bool;
+pub type VatUpdateResponse = i64;
 
 /// This page's name for the shared [`VatAddFields`](super::shared::VatAddFields).
 pub type VatUpdateFields = super::shared::VatAddFields;

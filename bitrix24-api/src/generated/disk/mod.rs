@@ -43,8 +43,8 @@ mod storage_upload_file;
 mod version_get;
 
 pub use shared::{
-    FolderAddSubFolderItem, FolderGetChildrenItem, Item, Right,
-    StorageGetFieldsEntityType, StorageGetFieldsItem, StorageItem,
+    FileItem, FolderAddSubFolderItem, FolderGetChildrenItem, FolderItem, Item, Result,
+    Right, StorageGetListEntityType, StorageItem,
 };
 pub use attached_object_get::{
     AttachedObjectGet, AttachedObjectGetError, AttachedObjectGetErrorCode,
@@ -61,8 +61,8 @@ pub use file_get_external_link::{
     FileGetExternalLinkResponse,
 };
 pub use file_get_fields::{
-    FileGetFields, FileGetFieldsError, FileGetFieldsErrorCode, FileGetFieldsItem,
-    FileGetFieldsResponse,
+    FileGetFields, FileGetFieldsError, FileGetFieldsErrorCode, FileGetFieldsResponse,
+    FileGetFieldsResult,
 };
 pub use file_get_versions::{
     FileGetVersions, FileGetVersionsError, FileGetVersionsErrorCode, FileGetVersionsItem,
@@ -118,8 +118,8 @@ pub use folder_get_external_link::{
     FolderGetExternalLinkResponse,
 };
 pub use folder_get_fields::{
-    FolderGetFields, FolderGetFieldsError, FolderGetFieldsErrorCode, FolderGetFieldsItem,
-    FolderGetFieldsResponse,
+    FolderGetFields, FolderGetFieldsError, FolderGetFieldsErrorCode,
+    FolderGetFieldsResponse, FolderGetFieldsResult,
 };
 pub use folder_get::{
     FolderGet, FolderGetError, FolderGetErrorCode, FolderGetItem, FolderGetResponse,
@@ -162,15 +162,15 @@ pub use storage_get_children::{
 };
 pub use storage_get_fields::{
     StorageGetFields, StorageGetFieldsError, StorageGetFieldsErrorCode,
-    StorageGetFieldsResponse,
+    StorageGetFieldsResponse, StorageGetFieldsResult,
 };
 pub use storage_get_for_app::{
     StorageGetForApp, StorageGetForAppError, StorageGetForAppErrorCode,
     StorageGetForAppItem, StorageGetForAppResponse,
 };
 pub use storage_get_list::{
-    StorageGetList, StorageGetListEntityType, StorageGetListError,
-    StorageGetListErrorCode, StorageGetListItem, StorageGetListResponse,
+    StorageGetList, StorageGetListError, StorageGetListErrorCode, StorageGetListItem,
+    StorageGetListResponse,
 };
 pub use storage_get_types::{
     StorageGetTypes, StorageGetTypesError, StorageGetTypesErrorCode,

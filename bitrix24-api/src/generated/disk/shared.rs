@@ -8,7 +8,7 @@ use crate::wire;
 
 /// The `result` object.
 ///
-/// Shared by `disk.file.copyTo`, `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restoreFromVersion`, `disk.file.restore`, `disk.file.uploadVersion`, `disk.folder.uploadFile`, `disk.storage.uploadFile`: the same shape on each page; these docs are from the first.
+/// Shared by `disk.file.copyTo`, `disk.file.restore`, `disk.folder.uploadFile`, `disk.storage.uploadFile`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
@@ -28,8 +28,9 @@ pub struct Item {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `enum` is not one we know.
-    pub r#type: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
     /// `PARENT_ID`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
@@ -38,8 +39,99 @@ pub struct Item {
     /// - `3`
     /// - `4`
     ///
-    /// Any JSON: the page's type `enum` is not one we know.
-    pub deleted_type: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub deleted_type: Option<i64>,
+    /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub global_content_version: Option<i64>,
+    /// `FILE_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub file_id: Option<i64>,
+    /// `SIZE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `CREATE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub create_time: Option<String>,
+    /// `UPDATE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub update_time: Option<String>,
+    /// `DELETE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub delete_time: Option<String>,
+    /// `CREATED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `UPDATED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub updated_by: Option<i64>,
+    /// `DELETED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub deleted_by: Option<i64>,
+    /// `DOWNLOAD_URL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub download_url: Option<String>,
+    /// `DETAIL_URL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub detail_url: Option<String>,
+}
+
+/// The `result` object, as the page's example shows it.
+///
+/// Shared by `disk.file.getFields`, `disk.folder.getFields`, `disk.storage.getFields`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct Result {
+    /// `TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `USE_IN_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub use_in_show: Option<bool>,
+}
+
+/// The `result` object.
+///
+/// Shared by `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restoreFromVersion`, `disk.file.uploadVersion`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct FileItem {
+    /// `ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `CODE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub code: Option<String>,
+    /// `STORAGE_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `PARENT_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// Possible values:
+    /// - `0`
+    /// - `3`
+    /// - `4`
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub deleted_type: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub global_content_version: Option<i64>,
@@ -77,7 +169,7 @@ pub struct Item {
 
 /// The `result` object.
 ///
-/// Shared by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.get`, `disk.folder.markDeleted`, `disk.folder.moveTo`, `disk.folder.rename`, `disk.folder.restore`, `disk.storage.addFolder`: the same shape on each page; these docs are from the first.
+/// Shared by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.markDeleted`, `disk.folder.restore`, `disk.storage.addFolder`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
@@ -97,8 +189,9 @@ pub struct FolderAddSubFolderItem {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `enum` is not one we know.
-    pub r#type: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
     /// `REAL_OBJECT_ID`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub real_object_id: Option<i64>,
@@ -110,8 +203,9 @@ pub struct FolderAddSubFolderItem {
     /// - `3`
     /// - `4`
     ///
-    /// Any JSON: the page's type `enum` is not one we know.
-    pub deleted_type: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub deleted_type: Option<i64>,
     /// `CREATE_TIME`: the page names it without a description.
     #[serde_as(as = "wire::DateTime")]
     pub create_time: Option<String>,
@@ -213,6 +307,68 @@ pub struct FolderGetChildrenItem {
     pub total: Option<i64>,
 }
 
+/// The `result` object.
+///
+/// Shared by `disk.folder.get`, `disk.folder.moveTo`, `disk.folder.rename`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct FolderItem {
+    /// `ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `CODE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub code: Option<String>,
+    /// `STORAGE_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `REAL_OBJECT_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub real_object_id: Option<i64>,
+    /// `PARENT_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// Possible values:
+    /// - `0`
+    /// - `3`
+    /// - `4`
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub deleted_type: Option<String>,
+    /// `CREATE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub create_time: Option<String>,
+    /// `UPDATE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub update_time: Option<String>,
+    /// `DELETE_TIME`: the page names it without a description.
+    #[serde_as(as = "wire::DateTime")]
+    pub delete_time: Option<String>,
+    /// `CREATED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `UPDATED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub updated_by: Option<i64>,
+    /// `DELETED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub deleted_by: Option<i64>,
+    /// `DETAIL_URL`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub detail_url: Option<String>,
+}
+
 /// Sample: `{"TASK_ID": 42, "ACCESS_CODE": "U35"}`.
 ///
 /// Shared by `disk.folder.uploadFile`, `disk.storage.addFolder`, `disk.storage.uploadFile`: the same shape on each page; these docs are from the first.
@@ -229,42 +385,6 @@ pub struct Right {
 }
 
 crate::request!(Right() { task_id: i64, access_code: String });
-
-/// The structure is below. Keys:
-/// - `TYPE`
-/// - `USE_IN_FILTER`
-/// - `USE_IN_SHOW`
-///
-/// Shared by `disk.storage.getFields`, `disk.storage.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct StorageGetFieldsItem {
-    /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `MODULE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub module_id: Option<String>,
-    /// Possible values:
-    /// - `user`
-    /// - `common`
-    /// - `group`
-    pub entity_type: Option<StorageGetFieldsEntityType>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub entity_id: Option<String>,
-    /// `ROOT_OBJECT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub root_object_id: Option<i64>,
-}
 
 /// The `result` object.
 ///
@@ -299,10 +419,10 @@ pub struct StorageItem {
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `disk.storage.getFields`, `disk.storage.getList`, `disk.storage.get`: the same shape on each page; these docs are from the first.
+/// Shared by `disk.storage.getList`, `disk.storage.get`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum StorageGetFieldsEntityType {
+pub enum StorageGetListEntityType {
     /// `user`
     User,
     /// `common`
@@ -314,5 +434,5 @@ pub enum StorageGetFieldsEntityType {
 }
 
 crate::documented_values!(
-    StorageGetFieldsEntityType { User = "user", Common = "common", Group = "group" }
+    StorageGetListEntityType { User = "user", Common = "common", Group = "group" }
 );

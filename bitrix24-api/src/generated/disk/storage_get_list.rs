@@ -91,8 +91,7 @@ pub struct StorageGetListItem {
     pub total: Option<i64>,
 }
 
-/// This page's name for the shared [`StorageGetFieldsEntityType`](super::shared::StorageGetFieldsEntityType).
-pub type StorageGetListEntityType = super::shared::StorageGetFieldsEntityType;
+use super::shared::StorageGetListEntityType;
 
 /// The error codes `disk.storage.getList` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -22,12 +22,12 @@ pub struct VersionGet {
 }
 
 crate::method!(
-    VersionGet = "disk.version.get" in "disk", safe: true, VersionGetResponse as
-    wire::List<wire::EmptyAsDefault>, VersionGetError; (id: i64) {}
+    VersionGet = "disk.version.get" in "disk", safe: true, VersionGetResponse, VersionGetError;
+    (id: i64) {}
 );
 
 /// The `result` of `disk.version.get`.
-pub type VersionGetResponse = Vec<VersionGetItem>;
+pub type VersionGetResponse = VersionGetItem;
 
 /// The `result` object.
 #[serde_as]

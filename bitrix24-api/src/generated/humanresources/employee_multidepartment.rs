@@ -51,13 +51,15 @@ pub struct EmployeeMultidepartmentEmployee {
     /// `workPosition`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub work_position: Option<String>,
-    /// `departments[]`: the page names it without a description.
+    /// `departments`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    #[serde(rename = "departments[]")]
-    pub departments: Option<Vec<serde_json::Value>>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub departments: Option<Vec<EmployeeMultidepartmentDepartment>>,
 }
+
+/// This page's name for the shared [`Department`](super::shared::Department).
+pub type EmployeeMultidepartmentDepartment = super::shared::Department;
 
 /// The error codes `humanresources.employee.multidepartment` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -36,6 +36,29 @@ pub struct EmployeeSubordinatesResponse {
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "userId")]
     pub user_id: Option<i64>,
+    /// `departments`: the page names it without a description.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub departments: Option<Vec<EmployeeSubordinatesDepartment>>,
+}
+
+/// The `departments` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EmployeeSubordinatesDepartment {
+    /// `nodeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub node_id: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `role`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub role: Option<String>,
+    /// `subordinatesCount`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub subordinates_count: Option<i64>,
 }
 
 /// The error codes `humanresources.employee.subordinates` documents; `Other` keeps any other code as it arrived.

@@ -55,20 +55,6 @@ pub struct HumanresoursesEmployeeSearchResponse {
     pub items: Option<Vec<HumanresoursesEmployeeSearchItem>>,
 }
 
-/// The `department` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct HumanresoursesEmployeeSearchDepartment {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-}
-
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -96,6 +82,9 @@ pub struct HumanresoursesEmployeeSearchItem {
     /// `teams`, as the page's example shows it.
     pub teams: Option<serde_json::Value>,
 }
+
+/// This page's name for the shared [`Department`](super::shared::Department).
+pub type HumanresoursesEmployeeSearchDepartment = super::shared::Department;
 
 /// The error codes `humanresourses.employee.search` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,9 +29,10 @@ mod node_move;
 mod node_search;
 
 pub use shared::{
-    EmployeeFieldItem, NodeAddBusinessProcAuthority, NodeChildrenItem, NodeColorName,
-    NodeEditResponse, NodeItem, NodeMember, NodeMemberFieldGetResponse, NodeMemberRole,
-    NodeResponse, NodeType, NodeUserIds,
+    Department, EmployeeFieldItem, NodeAddBusinessProcAuthority, NodeColorName,
+    NodeCommunicationEditCommunicationType, NodeCommunicationListChat, NodeEditResponse,
+    NodeItem, NodeMember, NodeMemberFieldGetResponse, NodeMemberRole, NodeResponse,
+    NodeType, NodeUserIds,
 };
 pub use employee_count::{
     EmployeeCount, EmployeeCountError, EmployeeCountErrorCode, EmployeeCountResponse,
@@ -45,9 +46,9 @@ pub use employee_field_list::{
     EmployeeFieldListItem, EmployeeFieldListResponse,
 };
 pub use employee_multidepartment::{
-    EmployeeMultidepartment, EmployeeMultidepartmentEmployee,
-    EmployeeMultidepartmentError, EmployeeMultidepartmentErrorCode,
-    EmployeeMultidepartmentResponse,
+    EmployeeMultidepartment, EmployeeMultidepartmentDepartment,
+    EmployeeMultidepartmentEmployee, EmployeeMultidepartmentError,
+    EmployeeMultidepartmentErrorCode, EmployeeMultidepartmentResponse,
 };
 pub use humanresourses_employee_search::{
     HumanresoursesEmployeeSearch, HumanresoursesEmployeeSearchDepartment,
@@ -55,17 +56,19 @@ pub use humanresourses_employee_search::{
     HumanresoursesEmployeeSearchItem, HumanresoursesEmployeeSearchResponse,
 };
 pub use employee_subordinates::{
-    EmployeeSubordinates, EmployeeSubordinatesError, EmployeeSubordinatesErrorCode,
-    EmployeeSubordinatesResponse,
+    EmployeeSubordinates, EmployeeSubordinatesDepartment, EmployeeSubordinatesError,
+    EmployeeSubordinatesErrorCode, EmployeeSubordinatesResponse,
 };
 pub use node_communication_edit::{
-    NodeCommunicationEdit, NodeCommunicationEditCommunicationType,
-    NodeCommunicationEditError, NodeCommunicationEditErrorCode,
+    NodeCommunicationEdit, NodeCommunicationEditError, NodeCommunicationEditErrorCode,
     NodeCommunicationEditResponse,
 };
 pub use node_communication_list::{
-    NodeCommunicationList, NodeCommunicationListError, NodeCommunicationListErrorCode,
-    NodeCommunicationListResponse,
+    NodeCommunicationList, NodeCommunicationListChannel,
+    NodeCommunicationListChannelType, NodeCommunicationListCollab,
+    NodeCommunicationListCollabType, NodeCommunicationListError,
+    NodeCommunicationListErrorCode, NodeCommunicationListResponse,
+    NodeCommunicationListType,
 };
 pub use node_member_add::{
     NodeMemberAdd, NodeMemberAddError, NodeMemberAddErrorCode, NodeMemberAddResponse,
@@ -97,7 +100,8 @@ pub use node_add::{
     NodeAddUserIds,
 };
 pub use node_children::{
-    NodeChildren, NodeChildrenError, NodeChildrenErrorCode, NodeChildrenResponse,
+    NodeChildren, NodeChildrenError, NodeChildrenErrorCode, NodeChildrenItem,
+    NodeChildrenResponse,
 };
 pub use node_count::{NodeCount, NodeCountError, NodeCountErrorCode, NodeCountResponse};
 pub use node_edit::{NodeEdit, NodeEditColorName, NodeEditError, NodeEditErrorCode};

@@ -127,25 +127,8 @@ pub struct NodeAddResponse {
     #[serde_as(as = "wire::DateTime")]
     pub updated_at: Option<String>,
     /// `members`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub members: Option<Vec<NodeAddMember>>,
-    /// `userId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `workPosition`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub work_position: Option<String>,
-    /// `role`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub role: Option<String>,
-    /// `avatar`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub avatar: Option<String>,
-    /// `url`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub url: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html#settings) The structure is below.

@@ -56,7 +56,47 @@ pub struct NodeChildrenResponse {
     pub items: Option<Vec<NodeChildrenItem>>,
 }
 
-use super::shared::NodeChildrenItem;
+/// The `item` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NodeChildrenItem {
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `name`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `structureId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub structure_id: Option<i64>,
+    /// `parentId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// `description`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `accessCode`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub access_code: Option<String>,
+    /// `userCount`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub user_count: Option<i64>,
+    /// `colorName`, as the page's example shows it.
+    pub color_name: Option<serde_json::Value>,
+    /// `xmlId`, as the page's example shows it.
+    pub xml_id: Option<serde_json::Value>,
+    /// `createdAt`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub created_at: Option<String>,
+    /// `updatedAt`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub updated_at: Option<String>,
+}
 
 /// The error codes `humanresources.node.children` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -44,26 +44,10 @@ crate::method!(
     ids: Vec<i64>, remove_ids: Vec<i64>, with_children: bool }
 );
 
-/// The values of `communicationType` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NodeCommunicationEditCommunicationType {
-    /// `CHAT`
-    Chat,
-    /// `CHANNEL`
-    Channel,
-    /// `COLLAB`
-    Collab,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    NodeCommunicationEditCommunicationType { Chat = "CHAT", Channel = "CHANNEL", Collab = "COLLAB" }
-);
-
 /// This page's name for the shared [`NodeResponse`](super::shared::NodeResponse).
 pub type NodeCommunicationEditResponse = super::shared::NodeResponse;
+
+use super::shared::NodeCommunicationEditCommunicationType;
 
 /// The error codes `humanresources.node.communication.edit` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

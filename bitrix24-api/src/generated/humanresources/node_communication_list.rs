@@ -32,16 +32,42 @@ crate::method!(
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NodeCommunicationListResponse {
+    /// [details](NodeCommunicationListChat)
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub chats: Option<Vec<NodeCommunicationListChat>>,
     /// `chatsNoAccess`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub chats_no_access: Option<i64>,
+    /// [details](NodeCommunicationListChannel)
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub channels: Option<Vec<NodeCommunicationListChannel>>,
     /// `channelsNoAccess`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub channels_no_access: Option<i64>,
+    /// [details](NodeCommunicationListCollab)
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub collabs: Option<Vec<NodeCommunicationListCollab>>,
     /// `collabsNoAccess`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub collabs_no_access: Option<i64>,
 }
+
+/// This page's name for the shared [`NodeCommunicationEditCommunicationType`](super::shared::NodeCommunicationEditCommunicationType).
+pub type NodeCommunicationListType = super::shared::NodeCommunicationEditCommunicationType;
+
+/// This page's name for the shared [`NodeCommunicationEditCommunicationType`](super::shared::NodeCommunicationEditCommunicationType).
+pub type NodeCommunicationListChannelType = super::shared::NodeCommunicationEditCommunicationType;
+
+/// This page's name for the shared [`NodeCommunicationEditCommunicationType`](super::shared::NodeCommunicationEditCommunicationType).
+pub type NodeCommunicationListCollabType = super::shared::NodeCommunicationEditCommunicationType;
+
+use super::shared::NodeCommunicationListChat;
+
+/// This page's name for the shared [`NodeCommunicationListChat`](super::shared::NodeCommunicationListChat).
+pub type NodeCommunicationListChannel = super::shared::NodeCommunicationListChat;
+
+/// This page's name for the shared [`NodeCommunicationListChat`](super::shared::NodeCommunicationListChat).
+pub type NodeCommunicationListCollab = super::shared::NodeCommunicationListChat;
 
 /// The error codes `humanresources.node.communication.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -44,30 +44,21 @@ pub struct NodeMemberRemoveResponse {
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub removed: Option<Vec<i64>>,
     /// `failed`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub failed: Option<Vec<NodeMemberRemoveFailed>>,
-    /// `userId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    #[serde(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `reason`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub reason: Option<String>,
 }
 
-/// The `failed` object, as the page's example shows it.
+/// The `failed` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodeMemberRemoveFailed {
-    /// `userId`, as the page's example shows it.
+    /// `userId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `reason`, as the page's example shows it.
+    /// `reason`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub reason: Option<String>,
 }

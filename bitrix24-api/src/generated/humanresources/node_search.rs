@@ -42,57 +42,19 @@ crate::method!(
 /// The `result` of `humanresources.node.search`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NodeSearchResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<NodeSearchItem>>,
-    /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// The structure is below.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// The structure is below.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub structure_id: Option<i64>,
-    /// `parentId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// `description`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `accessCode`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub access_code: Option<String>,
-    /// `userCount`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_count: Option<i64>,
-    /// `colorName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub color_name: Option<String>,
-    /// `xmlId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub xml_id: Option<String>,
-    /// `createdAt`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub created_at: Option<String>,
-    /// `updatedAt`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub updated_at: Option<String>,
 }
 
 /// This page's name for the shared [`NodeType`](super::shared::NodeType).
 pub type NodeSearchType = super::shared::NodeType;
 
-/// This page's name for the shared [`NodeChildrenItem`](super::shared::NodeChildrenItem).
-pub type NodeSearchItem = super::shared::NodeChildrenItem;
+/// This page's name for the shared [`NodeEditResponse`](super::shared::NodeEditResponse).
+pub type NodeSearchItem = super::shared::NodeEditResponse;
 
 /// The error codes `humanresources.node.search` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -45,6 +45,22 @@ pub struct EmployeeFieldItem {
     pub validation_rules: Option<serde_json::Value>,
 }
 
+/// The `department` object, as the page's example shows it.
+///
+/// Shared by `humanresources.employee.multidepartment`, `humanresourses.employee.search`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Department {
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `name`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+}
+
 /// The `result` of `humanresources.node.communication.edit`.
 ///
 /// Shared by `humanresources.node.communication.edit`, `humanresources.node.member.add`, `humanresources.node.member.move`, `humanresources.node.member.set`: the same shape on each page; these docs are from the first.
@@ -56,6 +72,48 @@ pub struct NodeResponse {
     /// `success`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub success: Option<bool>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html#communication)
+///
+/// Shared by `humanresources.node.communication.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NodeCommunicationListChat {
+    /// `avatar`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub avatar: Option<String>,
+    /// `color`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub color: Option<String>,
+    /// `dialogId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub dialog_id: Option<String>,
+    /// `hasAccess`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub has_access: Option<bool>,
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `isExtranet`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_extranet: Option<bool>,
+    /// `originalNodeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub original_node_id: Option<i64>,
+    /// `subtitle`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub subtitle: Option<String>,
+    /// `title`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// Possible values:
+    /// - `CHAT`
+    /// - `CHANNEL`
+    /// - `COLLAB`
+    pub r#type: Option<NodeCommunicationEditCommunicationType>,
 }
 
 /// The `result` of `humanresources.node.member.field.get`.
@@ -124,7 +182,7 @@ crate::request!(
     member_team_head: Vec<i64>, member_team_deputy_head: Vec<i64>, member_team_employee: Vec<i64> }
 );
 
-/// The `member` object, as the page's example shows it.
+/// The `members` object.
 ///
 /// Shared by `humanresources.node.add`, `humanresources.node.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
@@ -132,73 +190,29 @@ crate::request!(
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NodeMember {
-    /// `userId`, as the page's example shows it.
+    /// `userId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
-    /// `name`, as the page's example shows it.
+    /// `name`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `workPosition`, as the page's example shows it.
+    /// `workPosition`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub work_position: Option<String>,
-    /// `role`, as the page's example shows it.
+    /// `role`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub role: Option<String>,
-    /// `avatar`, as the page's example shows it.
+    /// `avatar`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub avatar: Option<String>,
-    /// `url`, as the page's example shows it.
+    /// `url`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub url: Option<String>,
 }
 
-/// The `item` object, as the page's example shows it.
-///
-/// Shared by `humanresources.node.children`, `humanresources.node.search`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct NodeChildrenItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `structureId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub structure_id: Option<i64>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `accessCode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub access_code: Option<String>,
-    /// `userCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_count: Option<i64>,
-    /// `colorName`, as the page's example shows it.
-    pub color_name: Option<serde_json::Value>,
-    /// `xmlId`, as the page's example shows it.
-    pub xml_id: Option<serde_json::Value>,
-    /// `createdAt`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub created_at: Option<String>,
-    /// `updatedAt`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub updated_at: Option<String>,
-}
-
 /// The `result` of `humanresources.node.edit`.
 ///
-/// Shared by `humanresources.node.edit`, `humanresources.node.move`: the same shape on each page; these docs are from the first.
+/// Shared by `humanresources.node.edit`, `humanresources.node.move`, `humanresources.node.search`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -241,6 +255,26 @@ pub struct NodeEditResponse {
     #[serde_as(as = "wire::DateTime")]
     pub updated_at: Option<String>,
 }
+
+/// The values of `communicationType` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `humanresources.node.communication.edit`, `humanresources.node.communication.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeCommunicationEditCommunicationType {
+    /// `CHAT`
+    Chat,
+    /// `CHANNEL`
+    Channel,
+    /// `COLLAB`
+    Collab,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    NodeCommunicationEditCommunicationType { Chat = "CHAT", Channel = "CHANNEL", Collab = "COLLAB" }
+);
 
 /// The values of `role` the page lists; others arrive as `Unknown`.
 ///

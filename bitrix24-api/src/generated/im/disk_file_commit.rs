@@ -5,10 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `im.v2.File.upload` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place; see https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html"
+)]
 /// im.disk.file.commit (`im.disk.file.commit`).
 ///
 /// - Scope: `im`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`im.v2.File.upload`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place.
 ///
 /// # Errors
 ///

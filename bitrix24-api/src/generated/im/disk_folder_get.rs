@@ -2,10 +2,14 @@
 
 use serde::Serialize;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `im.v2.File.upload` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place; see https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html"
+)]
 /// im.disk.folder.get (`im.disk.folder.get`).
 ///
 /// - Scope: `im`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`im.v2.File.upload`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place.
 ///
 /// # Errors
 ///

@@ -310,8 +310,8 @@ pub use user_get::{
     UserGet, UserGetError, UserGetErrorCode, UserGetPhones, UserGetResponse,
 };
 pub use user_list_get::{
-    UserListGet, UserListGetError, UserListGetErrorCode, UserListGetPhones,
-    UserListGetResponse,
+    UserListGet, UserListGetError, UserListGetErrorCode, UserListGetResponse,
+    UserListGetResult, UserListGetResultPhones,
 };
 pub use user_status_get::{
     UserStatusGet, UserStatusGetError, UserStatusGetErrorCode, UserStatusGetResponse,
@@ -483,6 +483,9 @@ impl<'c> Im<'c> {
     }
 
     /// im.disk.file.commit (`im.disk.file.commit`): see [`DiskFileCommit`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.v2.File.upload` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place; see https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html"
+    )]
     pub fn disk_file_commit(
         &self,
         chat_id: impl Into<i64>,
@@ -514,6 +517,9 @@ impl<'c> Im<'c> {
     }
 
     /// im.disk.folder.get (`im.disk.folder.get`): see [`DiskFolderGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.v2.File.upload` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html) in its place; see https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html"
+    )]
     pub fn disk_folder_get(
         &self,
         chat_id: impl Into<i64>,
@@ -755,6 +761,9 @@ impl<'c> Im<'c> {
     }
 
     /// im.search.last.add (`im.search.last.add`): see [`SearchLastAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html"
+    )]
     pub fn search_last_add(
         &self,
         dialog_id: impl Into<String>,
@@ -763,6 +772,9 @@ impl<'c> Im<'c> {
     }
 
     /// im.search.last.delete (`im.search.last.delete`): see [`SearchLastDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-delete.html"
+    )]
     pub fn search_last_delete(
         &self,
         dialog_id: impl Into<String>,
@@ -771,6 +783,9 @@ impl<'c> Im<'c> {
     }
 
     /// im.search.last.get (`im.search.last.get`): see [`SearchLastGet`].
+    #[deprecated(
+        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html"
+    )]
     pub fn search_last_get(&self) -> crate::Call<'c, SearchLastGet> {
         crate::Call::new(self.client, SearchLastGet::new())
     }

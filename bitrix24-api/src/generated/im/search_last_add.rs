@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html"
+)]
 /// im.search.last.add (`im.search.last.add`).
 ///
 /// - Scope: `im`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-delete.html"
+)]
 /// im.search.last.delete (`im.search.last.delete`).
 ///
 /// - Scope: `im`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated.
 ///
 /// # Errors
 ///

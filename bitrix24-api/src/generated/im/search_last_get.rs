@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html"
+)]
 /// im.search.last.get (`im.search.last.get`).
 ///
 /// - Scope: `im`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated.
 ///
 /// # Errors
 ///

@@ -33,109 +33,109 @@ pub struct UserListGet {
 }
 
 crate::method!(
-    UserListGet = "im.user.list.get" in "im", safe: true, UserListGetResponse, UserListGetError;
-    (id: serde_json::Value) { avatar_hr: bool, result_type: String }
+    UserListGet = "im.user.list.get" in "im", safe: true, UserListGetResponse as
+    wire::List<wire::EmptyAsDefault>, UserListGetError; (id: serde_json::Value) { avatar_hr: bool,
+    result_type: String }
 );
 
 /// The `result` of `im.user.list.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html#user-object) The structure is below.
+pub type UserListGetResponse = Vec<UserListGetResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct UserListGetResponse {
-    /// `id`: the page names it without a description.
+pub struct UserListGetResult {
+    /// `id`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `active`: the page names it without a description.
+    /// `active`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub active: Option<bool>,
-    /// `name`: the page names it without a description.
+    /// `name`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `first_name`: the page names it without a description.
+    /// `first_name`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub first_name: Option<String>,
-    /// `last_name`: the page names it without a description.
+    /// `last_name`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub last_name: Option<String>,
-    /// `work_position`: the page names it without a description.
+    /// `work_position`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub work_position: Option<String>,
-    /// `color`: the page names it without a description.
+    /// `color`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub color: Option<String>,
-    /// `avatar`: the page names it without a description.
+    /// `avatar`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub avatar: Option<String>,
-    /// `avatar_hr`: the page names it without a description.
+    /// `avatar_hr`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub avatar_hr: Option<String>,
-    /// `gender`: the page names it without a description.
+    /// `gender`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub gender: Option<String>,
-    /// `birthday`: the page names it without a description.
+    /// `birthday`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub birthday: Option<String>,
-    /// `extranet`: the page names it without a description.
+    /// `extranet`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub extranet: Option<bool>,
-    /// `network`: the page names it without a description.
+    /// `network`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub network: Option<bool>,
-    /// `bot`: the page names it without a description.
+    /// `bot`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub bot: Option<bool>,
-    /// `connector`: the page names it without a description.
+    /// `connector`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Bool>")]
     pub connector: Option<bool>,
-    /// `external_auth_id`: the page names it without a description.
+    /// `external_auth_id`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub external_auth_id: Option<String>,
-    /// `status`: the page names it without a description.
+    /// `status`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
-    /// `idle`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub idle: Option<String>,
-    /// `last_activity_date`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub last_activity_date: Option<String>,
-    /// `mobile_last_date`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub mobile_last_date: Option<String>,
-    /// `desktop_last_date`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub desktop_last_date: Option<String>,
-    /// `absent`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
-    pub absent: Option<String>,
-    /// `departments`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub departments: Option<Vec<serde_json::Value>>,
-    /// [details](UserListGetPhones)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub phones: Option<UserListGetPhones>,
-    /// `bot_data`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub bot_data: Option<serde_json::Value>,
-    /// `type`: the page names it without a description.
+    /// `idle`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub idle: Option<bool>,
+    /// `last_activity_date`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `website`: the page names it without a description.
+    pub last_activity_date: Option<String>,
+    /// `mobile_last_date`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub mobile_last_date: Option<bool>,
+    /// `desktop_last_date`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub desktop_last_date: Option<bool>,
+    /// `absent`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub absent: Option<bool>,
+    /// `departments`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub departments: Option<Vec<i64>>,
+    /// `phones`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub phones: Option<UserListGetResultPhones>,
+    /// `website`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub website: Option<String>,
-    /// `email`: the page names it without a description.
+    /// `email`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub email: Option<String>,
+    /// `bot_data`, as the page's example shows it.
+    pub bot_data: Option<serde_json::Value>,
+    /// `type`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
 }
 
 /// This page's name for the shared [`NotifyGetPhones`](super::shared::NotifyGetPhones).
-pub type UserListGetPhones = super::shared::NotifyGetPhones;
+pub type UserListGetResultPhones = super::shared::NotifyGetPhones;
 
 /// The error codes `im.user.list.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html"
+    note = "the docs mark it outdated and name `imbot.v2.Bot.list` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html"
 )]
 /// imbot.bot.list (`imbot.bot.list`).
 ///
@@ -13,7 +13,7 @@ use crate::wire;
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Bot.list`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,13 +5,13 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html"
+    note = "the docs mark it outdated and name `imbot.v2.Chat.Manager.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html) or `imbot.v2.Chat.Manager.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html"
 )]
 /// imbot.chat.setManager (`imbot.chat.setManager`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Chat.Manager.add`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html) or [`imbot.v2.Chat.Manager.delete`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html) in its place.
 ///
 /// # Errors
 ///

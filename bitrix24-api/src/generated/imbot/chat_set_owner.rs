@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-owner.html"
+    note = "the docs mark it outdated and name `imbot.v2.Chat.setOwner` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-owner.html"
 )]
 /// imbot.chat.setOwner (`imbot.chat.setOwner`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Chat.setOwner`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html) in its place.
 ///
 /// # Errors
 ///

@@ -5,13 +5,13 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html"
+    note = "the docs mark it outdated and name `imbot.v2.Command.answer` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html"
 )]
 /// imbot.command.answer (`imbot.command.answer`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Command.answer`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html) in its place.
 ///
 /// # Errors
 ///

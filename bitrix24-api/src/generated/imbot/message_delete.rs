@@ -5,13 +5,13 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html"
+    note = "the docs mark it outdated and name `imbot.v2.Chat.Message.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html"
 )]
 /// imbot.message.delete (`imbot.message.delete`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Chat.Message.delete`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html"
+    note = "the docs mark it outdated and name `imbot.v2.Chat.Message.Reaction.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html) or `imbot.v2.Chat.Message.Reaction.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html"
 )]
 /// imbot.message.like (`imbot.message.like`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Chat.Message.Reaction.add`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html) or [`imbot.v2.Chat.Message.Reaction.delete`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -660,7 +660,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.bot.list (`imbot.bot.list`): see [`BotList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html"
+        note = "the docs mark it outdated and name `imbot.v2.Bot.list` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html"
     )]
     pub fn bot_list(&self) -> crate::Call<'c, BotList> {
         crate::Call::new(self.client, BotList::new())
@@ -668,7 +668,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.register (`imbot.register`): see [`Register`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html"
+        note = "the docs mark it outdated and name `imbot.v2.Bot.register` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html"
     )]
     pub fn register(
         &self,
@@ -692,7 +692,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.unregister (`imbot.unregister`): see [`Unregister`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html"
+        note = "the docs mark it outdated and name `imbot.v2.Bot.unregister` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html"
     )]
     pub fn unregister(&self, bot_id: impl Into<i64>) -> crate::Call<'c, Unregister> {
         crate::Call::new(self.client, Unregister::new(bot_id))
@@ -700,7 +700,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.update (`imbot.update`): see [`Update`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html"
+        note = "the docs mark it outdated and name `imbot.v2.Bot.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html"
     )]
     pub fn update(
         &self,
@@ -712,7 +712,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.add (`imbot.chat.add`): see [`ChatAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html"
     )]
     pub fn chat_add(&self) -> crate::Call<'c, ChatAdd> {
         crate::Call::new(self.client, ChatAdd::new())
@@ -720,7 +720,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.get (`imbot.chat.get`): see [`ChatGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.get` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html"
     )]
     pub fn chat_get(
         &self,
@@ -732,7 +732,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.leave (`imbot.chat.leave`): see [`ChatLeave`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-leave.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.leave` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-leave.html"
     )]
     pub fn chat_leave(&self, chat_id: impl Into<i64>) -> crate::Call<'c, ChatLeave> {
         crate::Call::new(self.client, ChatLeave::new(chat_id))
@@ -740,7 +740,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.sendTyping (`imbot.chat.sendTyping`): see [`ChatSendTyping`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.InputAction.notify` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-input-action-notify.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html"
     )]
     pub fn chat_send_typing(
         &self,
@@ -751,7 +751,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.setManager (`imbot.chat.setManager`): see [`ChatSetManager`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.Manager.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html) or `imbot.v2.Chat.Manager.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html"
     )]
     pub fn chat_set_manager(
         &self,
@@ -763,7 +763,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.setOwner (`imbot.chat.setOwner`): see [`ChatSetOwner`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-owner.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.setOwner` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-owner.html"
     )]
     pub fn chat_set_owner(
         &self,
@@ -775,7 +775,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.updateAvatar (`imbot.chat.updateAvatar`): see [`ChatUpdateAvatar`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-avatar.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-avatar.html"
     )]
     pub fn chat_update_avatar(
         &self,
@@ -787,7 +787,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.updateColor (`imbot.chat.updateColor`): see [`ChatUpdateColor`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-color.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-color.html"
     )]
     pub fn chat_update_color(
         &self,
@@ -799,7 +799,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.updateTitle (`imbot.chat.updateTitle`): see [`ChatUpdateTitle`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-title.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-title.html"
     )]
     pub fn chat_update_title(
         &self,
@@ -811,7 +811,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.user.add (`imbot.chat.user.add`): see [`ChatUserAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.User.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html"
     )]
     pub fn chat_user_add(
         &self,
@@ -823,7 +823,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.user.delete (`imbot.chat.user.delete`): see [`ChatUserDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-delete.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.User.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-delete.html"
     )]
     pub fn chat_user_delete(
         &self,
@@ -835,7 +835,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.chat.user.list (`imbot.chat.user.list`): see [`ChatUserList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-list.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.User.list` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-list.html"
     )]
     pub fn chat_user_list(
         &self,
@@ -846,7 +846,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.dialog.get (`imbot.dialog.get`): see [`DialogGet`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.get` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html"
     )]
     pub fn dialog_get(
         &self,
@@ -857,7 +857,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.command.answer (`imbot.command.answer`): see [`CommandAnswer`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html"
+        note = "the docs mark it outdated and name `imbot.v2.Command.answer` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html"
     )]
     pub fn command_answer(
         &self,
@@ -873,7 +873,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.command.register (`imbot.command.register`): see [`CommandRegister`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html"
+        note = "the docs mark it outdated and name `imbot.v2.Command.register` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html"
     )]
     pub fn command_register(
         &self,
@@ -890,7 +890,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.command.unregister (`imbot.command.unregister`): see [`CommandUnregister`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-unregister.html"
+        note = "the docs mark it outdated and name `imbot.v2.Command.unregister` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-unregister.html"
     )]
     pub fn command_unregister(
         &self,
@@ -901,7 +901,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.command.update (`imbot.command.update`): see [`CommandUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html"
+        note = "the docs mark it outdated and name `imbot.v2.Command.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html"
     )]
     pub fn command_update(
         &self,
@@ -913,7 +913,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.message.add (`imbot.message.add`): see [`MessageAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.Message.send` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html"
     )]
     pub fn message_add(
         &self,
@@ -924,7 +924,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.message.delete (`imbot.message.delete`): see [`MessageDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.Message.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html"
     )]
     pub fn message_delete(
         &self,
@@ -935,7 +935,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.message.like (`imbot.message.like`): see [`MessageLike`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.Message.Reaction.add` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html) or `imbot.v2.Chat.Message.Reaction.delete` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html"
     )]
     pub fn message_like(
         &self,
@@ -946,7 +946,7 @@ impl<'c> Imbot<'c> {
 
     /// imbot.message.update (`imbot.message.update`): see [`MessageUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html"
+        note = "the docs mark it outdated and name `imbot.v2.Chat.Message.update` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html"
     )]
     pub fn message_update(
         &self,

@@ -5,13 +5,13 @@ use serde_with::serde_as;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html"
+    note = "the docs mark it outdated and name `imbot.v2.Bot.register` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html"
 )]
 /// imbot.register (`imbot.register`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Bot.register`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html) in its place.
 ///
 /// # Errors
 ///

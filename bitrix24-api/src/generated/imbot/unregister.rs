@@ -4,13 +4,13 @@ use serde::Serialize;
 use crate::wire;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html"
+    note = "the docs mark it outdated and name `imbot.v2.Bot.unregister` (https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html) in its place; see https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-unregister.html"
 )]
 /// imbot.unregister (`imbot.unregister`).
 ///
 /// - Scope: `imbot`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`imbot.v2.Bot.unregister`](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html) in its place.
 ///
 /// # Errors
 ///

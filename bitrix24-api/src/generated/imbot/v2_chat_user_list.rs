@@ -107,8 +107,10 @@ pub struct V2ChatUserListItem {
     #[serde_as(as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `idle`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub idle: Option<String>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub idle: Option<bool>,
     /// `lastActivityDate`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub last_activity_date: Option<String>,
@@ -119,8 +121,10 @@ pub struct V2ChatUserListItem {
     #[serde_as(as = "Option<wire::Str>")]
     pub desktop_last_date: Option<String>,
     /// `absent`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub absent: Option<String>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub absent: Option<bool>,
     /// `departments`: the page names it without a description.
     #[serde_as(as = "Option<wire::List<wire::Int>>")]
     pub departments: Option<Vec<i64>>,

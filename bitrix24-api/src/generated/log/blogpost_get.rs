@@ -121,41 +121,49 @@ pub struct BlogpostGetItem {
     pub uf: Option<BlogpostGetUf>,
     /// `UF_BLOG_POST_DOC`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_blog_post_doc: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_blog_post_doc: Option<BlogpostGetUfBlogPostDoc>,
     /// `UF_BLOG_POST_URL_PRV`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_blog_post_url_prv: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_blog_post_url_prv: Option<BlogpostGetUfBlogPostUrlPrv>,
     /// `UF_GRATITUDE`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_gratitude: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_gratitude: Option<BlogpostGetUfGratitude>,
     /// `UF_BLOG_POST_FILE`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_blog_post_file: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_blog_post_file: Option<BlogpostGetUfBlogPostFile>,
     /// `UF_BLOG_POST_IMPRTNT`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_blog_post_imprtnt: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_blog_post_imprtnt: Option<BlogpostGetUfBlogPostImprtnt>,
     /// `UF_IMPRTANT_DATE_END`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_imprtant_date_end: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_imprtant_date_end: Option<BlogpostGetUfImprtantDateEnd>,
     /// `UF_BLOG_POST_VOTE`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_blog_post_vote: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_blog_post_vote: Option<BlogpostGetUfBlogPostVote>,
     /// `UF_MAIL_MESSAGE`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub uf_mail_message: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub uf_mail_message: Option<BlogpostGetUfMailMessage>,
     /// `FILES`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub files: Option<Vec<serde_json::Value>>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub files: Option<Vec<i64>>,
     /// `next`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     #[serde(rename = "next")]
@@ -286,8 +294,792 @@ pub struct BlogpostGetUserType {
     pub tag: Option<Vec<serde_json::Value>>,
 }
 
+/// The `SETTINGS` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetSettings {
+    /// `SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `LIST_WIDTH`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub list_width: Option<i64>,
+    /// `LIST_HEIGHT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub list_height: Option<i64>,
+    /// `MAX_SHOW_SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_show_size: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_allowed_size: Option<i64>,
+    /// `EXTENSIONS`, as the page's example shows it.
+    pub extensions: Option<serde_json::Value>,
+    /// `TARGET_BLANK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub target_blank: Option<String>,
+    /// `DEFAULT_VIEW`, as the page's example shows it.
+    pub default_view: Option<serde_json::Value>,
+}
+
+/// The `UF_BLOG_POST_DOC` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostDoc {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfBlogPostDocUserType>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value: Option<bool>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `UF_BLOG_POST_URL_PRV` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostUrlPrv {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    pub settings: Option<serde_json::Value>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfBlogPostUrlPrvUserType>,
+    /// `VALUE`, as the page's example shows it.
+    pub value: Option<serde_json::Value>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `UF_GRATITUDE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfGratitude {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetUfGratitudeSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfGratitudeUserType>,
+    /// `VALUE`, as the page's example shows it.
+    pub value: Option<serde_json::Value>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `SETTINGS` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostFileSettings {
+    /// `IBLOCK_ID`, as the page's example shows it.
+    pub iblock_id: Option<serde_json::Value>,
+    /// `SECTION_ID`, as the page's example shows it.
+    pub section_id: Option<serde_json::Value>,
+    /// `UF_TO_SAVE_ALLOW_EDIT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub uf_to_save_allow_edit: Option<bool>,
+}
+
+/// The `USER_TYPE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostFileUserType {
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `CLASS_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub class_name: Option<String>,
+    /// `DESCRIPTION`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `BASE_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub base_type: Option<String>,
+    /// `TAG`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub tag: Option<Vec<String>>,
+}
+
+/// The `CUSTOM_DATA` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BlogpostGetCustomData {
+    /// `PHOTO_TEMPLATE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "PHOTO_TEMPLATE")]
+    pub photo_template: Option<String>,
+}
+
+/// The `UF_BLOG_POST_FILE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostFile {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetUfBlogPostFileSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfBlogPostFileUserType>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    pub value: Option<Vec<i64>>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value_raw: Option<String>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub custom_data: Option<BlogpostGetCustomData>,
+}
+
+/// The `UF_BLOG_POST_IMPRTNT` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostImprtnt {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetUfBlogPostImprtntSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_form_label: Option<String>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_column_label: Option<String>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_filter_label: Option<String>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfBlogPostImprtntUserType>,
+    /// `VALUE`, as the page's example shows it.
+    pub value: Option<serde_json::Value>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `DEFAULT_VALUE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetDefaultValue {
+    /// `TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+}
+
+/// The `SETTINGS` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfImprtantDateEndSettings {
+    /// `DEFAULT_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub default_value: Option<BlogpostGetDefaultValue>,
+    /// `USE_SECOND`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_second: Option<String>,
+    /// `USE_TIMEZONE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub use_timezone: Option<String>,
+}
+
+/// The `UF_IMPRTANT_DATE_END` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfImprtantDateEnd {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetUfImprtantDateEndSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_form_label: Option<String>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub list_column_label: Option<String>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfImprtantDateEndUserType>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `UNIQUE_IP_DELAY` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUniqueIpDelay {
+    /// `DELAY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub delay: Option<String>,
+    /// `DELAY_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub delay_type: Option<String>,
+}
+
+/// The `SETTINGS` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostVoteSettings {
+    /// `CHANNEL_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub channel_id: Option<i64>,
+    /// `UNIQUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub unique: Option<i64>,
+    /// `UNIQUE_IP_DELAY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub unique_ip_delay: Option<BlogpostGetUniqueIpDelay>,
+    /// `NOTIFY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub notify: Option<String>,
+}
+
+/// The `UF_BLOG_POST_VOTE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostVote {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<BlogpostGetUfBlogPostVoteSettings>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfBlogPostVoteUserType>,
+    /// `VALUE`, as the page's example shows it.
+    pub value: Option<serde_json::Value>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// The `USER_TYPE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfMailMessageUserType {
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `CLASS_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub class_name: Option<String>,
+    /// `DESCRIPTION`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `BASE_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub base_type: Option<String>,
+    /// `VIEW_CALLBACK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub view_callback: Option<Vec<String>>,
+    /// `EDIT_CALLBACK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub edit_callback: Option<Vec<String>>,
+    /// `onBeforeSave`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde(rename = "onBeforeSave")]
+    pub on_before_save: Option<Vec<String>>,
+    /// `onDelete`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde(rename = "onDelete")]
+    pub on_delete: Option<Vec<String>>,
+}
+
+/// The `UF_MAIL_MESSAGE` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfMailMessage {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    pub settings: Option<serde_json::Value>,
+    /// `EDIT_FORM_LABEL`, as the page's example shows it.
+    pub edit_form_label: Option<serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`, as the page's example shows it.
+    pub list_column_label: Option<serde_json::Value>,
+    /// `LIST_FILTER_LABEL`, as the page's example shows it.
+    pub list_filter_label: Option<serde_json::Value>,
+    /// `ERROR_MESSAGE`, as the page's example shows it.
+    pub error_message: Option<serde_json::Value>,
+    /// `HELP_MESSAGE`, as the page's example shows it.
+    pub help_message: Option<serde_json::Value>,
+    /// `USER_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub user_type: Option<BlogpostGetUfMailMessageUserType>,
+    /// `VALUE`, as the page's example shows it.
+    pub value: Option<serde_json::Value>,
+    /// `ENTITY_VALUE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub entity_value_id: Option<i64>,
+    /// `VALUE_EXISTS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub value_exists: Option<bool>,
+    /// `VALUE_RAW`, as the page's example shows it.
+    pub value_raw: Option<serde_json::Value>,
+    /// `CUSTOM_DATA`, as the page's example shows it.
+    pub custom_data: Option<serde_json::Value>,
+}
+
 /// This page's name for the shared [`BlogpostAddDest`](super::shared::BlogpostAddDest).
 pub type BlogpostGetLogRights = super::shared::BlogpostAddDest;
+
+use super::shared::BlogpostGetUfBlogPostDocUserType;
+
+/// This page's name for the shared [`BlogpostGetUfBlogPostDocUserType`](super::shared::BlogpostGetUfBlogPostDocUserType).
+pub type BlogpostGetUfGratitudeUserType = super::shared::BlogpostGetUfBlogPostDocUserType;
+
+/// This page's name for the shared [`BlogpostGetUfBlogPostDocUserType`](super::shared::BlogpostGetUfBlogPostDocUserType).
+pub type BlogpostGetUfBlogPostImprtntUserType = super::shared::BlogpostGetUfBlogPostDocUserType;
+
+/// This page's name for the shared [`BlogpostGetUfBlogPostDocUserType`](super::shared::BlogpostGetUfBlogPostDocUserType).
+pub type BlogpostGetUfImprtantDateEndUserType = super::shared::BlogpostGetUfBlogPostDocUserType;
+
+use super::shared::BlogpostGetUfBlogPostUrlPrvUserType;
+
+/// This page's name for the shared [`BlogpostGetUfBlogPostUrlPrvUserType`](super::shared::BlogpostGetUfBlogPostUrlPrvUserType).
+pub type BlogpostGetUfBlogPostVoteUserType = super::shared::BlogpostGetUfBlogPostUrlPrvUserType;
+
+use super::shared::BlogpostGetUfGratitudeSettings;
+
+/// This page's name for the shared [`BlogpostGetUfGratitudeSettings`](super::shared::BlogpostGetUfGratitudeSettings).
+pub type BlogpostGetUfBlogPostImprtntSettings = super::shared::BlogpostGetUfGratitudeSettings;
 
 /// The error codes `log.blogpost.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

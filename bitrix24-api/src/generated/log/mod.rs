@@ -17,8 +17,9 @@ mod on_live_feed_post_delete;
 mod on_live_feed_post_update;
 
 pub use shared::{
-    BlogpostAddDest, BlogpostUf, OnLiveFeedPostAuth, OnLiveFeedPostData,
-    OnLiveFeedPostFields, OnLiveFeedPostStatus,
+    BlogpostAddDest, BlogpostGetUfBlogPostDocUserType,
+    BlogpostGetUfBlogPostUrlPrvUserType, BlogpostGetUfGratitudeSettings, BlogpostUf,
+    OnLiveFeedPostAuth, OnLiveFeedPostData, OnLiveFeedPostFields, OnLiveFeedPostStatus,
 };
 pub use blogcomment_add::{
     BlogcommentAdd, BlogcommentAddError, BlogcommentAddErrorCode, BlogcommentAddResponse,
@@ -40,8 +41,18 @@ pub use blogpost_delete::{
     BlogpostDelete, BlogpostDeleteError, BlogpostDeleteErrorCode, BlogpostDeleteResponse,
 };
 pub use blogpost_get::{
-    BlogpostGet, BlogpostGetError, BlogpostGetErrorCode, BlogpostGetItem,
-    BlogpostGetLogRights, BlogpostGetResponse, BlogpostGetUf, BlogpostGetUserType,
+    BlogpostGet, BlogpostGetCustomData, BlogpostGetDefaultValue, BlogpostGetError,
+    BlogpostGetErrorCode, BlogpostGetItem, BlogpostGetLogRights, BlogpostGetResponse,
+    BlogpostGetSettings, BlogpostGetUf, BlogpostGetUfBlogPostDoc,
+    BlogpostGetUfBlogPostFile, BlogpostGetUfBlogPostFileSettings,
+    BlogpostGetUfBlogPostFileUserType, BlogpostGetUfBlogPostImprtnt,
+    BlogpostGetUfBlogPostImprtntSettings, BlogpostGetUfBlogPostImprtntUserType,
+    BlogpostGetUfBlogPostUrlPrv, BlogpostGetUfBlogPostVote,
+    BlogpostGetUfBlogPostVoteSettings, BlogpostGetUfBlogPostVoteUserType,
+    BlogpostGetUfGratitude, BlogpostGetUfGratitudeUserType, BlogpostGetUfImprtantDateEnd,
+    BlogpostGetUfImprtantDateEndSettings, BlogpostGetUfImprtantDateEndUserType,
+    BlogpostGetUfMailMessage, BlogpostGetUfMailMessageUserType, BlogpostGetUniqueIpDelay,
+    BlogpostGetUserType,
 };
 pub use blogpost_getusers_important::{
     BlogpostGetusersImportant, BlogpostGetusersImportantError,

@@ -41,6 +41,80 @@ crate::request!(
     uf_blog_post_vote: i64 }
 );
 
+/// The `USER_TYPE` object, as the page's example shows it.
+///
+/// Shared by `log.blogpost.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostDocUserType {
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `CLASS_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub class_name: Option<String>,
+    /// `EDIT_CALLBACK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub edit_callback: Option<Vec<String>>,
+    /// `VIEW_CALLBACK`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    pub view_callback: Option<Vec<String>>,
+    /// `USE_FIELD_COMPONENT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub use_field_component: Option<bool>,
+    /// `DESCRIPTION`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `BASE_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub base_type: Option<String>,
+}
+
+/// The `USER_TYPE` object, as the page's example shows it.
+///
+/// Shared by `log.blogpost.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfBlogPostUrlPrvUserType {
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `CLASS_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub class_name: Option<String>,
+    /// `DESCRIPTION`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `BASE_TYPE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub base_type: Option<String>,
+}
+
+/// The `SETTINGS` object, as the page's example shows it.
+///
+/// Shared by `log.blogpost.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct BlogpostGetUfGratitudeSettings {
+    /// `SIZE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `MIN_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub min_value: Option<i64>,
+    /// `MAX_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub max_value: Option<i64>,
+    /// `DEFAULT_VALUE`, as the page's example shows it.
+    pub default_value: Option<serde_json::Value>,
+}
+
 /// The `data` object.
 ///
 /// Shared by `OnLiveFeedPostAdd`, `OnLiveFeedPostDelete`, `OnLiveFeedPostUpdate`: the same shape on each page; these docs are from the first.

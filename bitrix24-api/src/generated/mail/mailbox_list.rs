@@ -42,23 +42,8 @@ crate::method!(
 #[non_exhaustive]
 pub struct MailboxListResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<MailboxListItem>>,
-    /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `email`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub email: Option<String>,
-    /// `senderName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "senderName")]
-    pub sender_name: Option<String>,
 }
 
 /// This page's name for the shared [`MailboxItem`](super::shared::MailboxItem).

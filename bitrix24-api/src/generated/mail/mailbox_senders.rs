@@ -36,10 +36,16 @@ crate::method!(
 #[non_exhaustive]
 pub struct MailboxSendersResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<MailboxSendersItem>>,
+}
+
+/// The `items` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MailboxSendersItem {
     /// `email`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub email: Option<String>,
@@ -47,23 +53,6 @@ pub struct MailboxSendersResponse {
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `sender`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub sender: Option<String>,
-}
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct MailboxSendersItem {
-    /// `email`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub email: Option<String>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `sender`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub sender: Option<String>,
 }

@@ -57,14 +57,20 @@ crate::method!(
 /// The `result` of `mail.message.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct MessageListResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<MessageListItem>>,
+}
+
+/// The `items` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct MessageListItem {
     /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
@@ -104,52 +110,6 @@ pub struct MessageListResponse {
     #[serde_as(as = "Option<wire::List>")]
     pub bindings: Option<Vec<serde_json::Value>>,
     /// `body`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub body: Option<String>,
-}
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct MessageListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `mailboxId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub mailbox_id: Option<i64>,
-    /// `mailboxEmail`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub mailbox_email: Option<String>,
-    /// `subject`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub subject: Option<String>,
-    /// `from`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub from: Option<String>,
-    /// `to`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub to: Option<String>,
-    /// `cc`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub cc: Option<String>,
-    /// `date`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub date: Option<String>,
-    /// `isSeen`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub is_seen: Option<bool>,
-    /// `hasAttachments`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub has_attachments: Option<bool>,
-    /// `url`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub url: Option<String>,
-    /// `bindings`, as the page's example shows it.
-    pub bindings: Option<serde_json::Value>,
-    /// `body`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub body: Option<String>,
 }

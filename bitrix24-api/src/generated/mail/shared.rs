@@ -130,22 +130,11 @@ pub struct MessageResponse {
 #[non_exhaustive]
 pub struct RecipientResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<RecipientItem>>,
-    /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `email`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub email: Option<String>,
-    /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
 }
 
-/// The `item` object, as the page's example shows it.
+/// The `items` object.
 ///
 /// Shared by `mail.recipient.listcontacts`, `mail.recipient.listemployees`: the same shape on each page; these docs are from the first.
 #[serde_as]
@@ -153,13 +142,13 @@ pub struct RecipientResponse {
 #[serde(default)]
 #[non_exhaustive]
 pub struct RecipientItem {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
-    /// `email`, as the page's example shows it.
+    /// `email`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub email: Option<String>,
-    /// `name`, as the page's example shows it.
+    /// `name`: the page names it without a description.
     #[serde_as(as = "Option<wire::Str>")]
     pub name: Option<String>,
 }

@@ -11,14 +11,22 @@ use crate::wire;
 /// Shared by `main.eventlog.list`, `main.eventlog.tail`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct EventlogResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<EventlogItem>>,
+}
+
+/// The `items` object.
+///
+/// Shared by `main.eventlog.list`, `main.eventlog.tail`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EventlogItem {
     /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
@@ -56,40 +64,6 @@ pub struct EventlogResponse {
     #[serde_as(as = "Option<wire::Int>")]
     pub guest_id: Option<i64>,
     /// `description`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub description: Option<String>,
-}
-
-/// The `item` object, as the page's example shows it.
-///
-/// Shared by `main.eventlog.list`, `main.eventlog.tail`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct EventlogItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `timestampX`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub timestamp_x: Option<String>,
-    /// `severity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub severity: Option<String>,
-    /// `auditTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub audit_type_id: Option<String>,
-    /// `moduleId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub module_id: Option<String>,
-    /// `itemId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub item_id: Option<String>,
-    /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `description`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub description: Option<String>,
 }

@@ -30,14 +30,46 @@ crate::method!(
 /// The `result` of `note.collection.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CollectionListResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<CollectionListItem>>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#pagination) The structure is below.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CollectionListPagination {
+    /// `limit`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// [details](CollectionListAfterCursor) The structure is below.
+    #[serde(rename = "afterCursor", skip_serializing_if = "Option::is_none")]
+    pub after_cursor: Option<CollectionListAfterCursor>,
+}
+
+crate::request!(CollectionListPagination() { limit: i64, after_cursor: CollectionListAfterCursor });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#aftercursor) The structure is below.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CollectionListAfterCursor {
+    /// Required: `afterCursor`.
+    pub position: i64,
+    /// Required: `afterCursor`.
+    pub id: i64,
+}
+
+crate::request!(CollectionListAfterCursor(position: i64, id: i64) {});
+
+/// The `items` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CollectionListItem {
     /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
@@ -67,81 +99,8 @@ pub struct CollectionListResponse {
     pub updated_at: Option<String>,
     /// `nextCursor`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub next_cursor: Option<CollectionListNextCursor>,
-}
-
-/// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#pagination) The structure is below.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CollectionListPagination {
-    /// `limit`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// [details](CollectionListAfterCursor) The structure is below.
-    #[serde(rename = "afterCursor", skip_serializing_if = "Option::is_none")]
-    pub after_cursor: Option<CollectionListAfterCursor>,
-}
-
-crate::request!(CollectionListPagination() { limit: i64, after_cursor: CollectionListAfterCursor });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#aftercursor) The structure is below.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CollectionListAfterCursor {
-    /// Required: `afterCursor`.
-    pub position: i64,
-    /// Required: `afterCursor`.
-    pub id: i64,
-}
-
-crate::request!(CollectionListAfterCursor(position: i64, id: i64) {});
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CollectionListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `position`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub position: Option<i64>,
-    /// `policyLevel`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub policy_level: Option<String>,
-    /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub created_by: Option<i64>,
-    /// `updatedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub updated_by: Option<i64>,
-    /// `createdAt`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub created_at: Option<String>,
-    /// `updatedAt`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub updated_at: Option<String>,
-}
-
-/// The `nextCursor` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CollectionListNextCursor {
-    /// `position`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub position: Option<i64>,
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
+    /// Any JSON: the page does not describe this object.
+    pub next_cursor: Option<serde_json::Value>,
 }
 
 /// This page's name for the shared [`CollectionPolicyLevel`](super::shared::CollectionPolicyLevel).

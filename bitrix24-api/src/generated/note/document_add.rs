@@ -48,6 +48,9 @@ crate::request!(
 /// This page's name for the shared [`DocumentResponse`](super::shared::DocumentResponse).
 pub type DocumentAddResponse = super::shared::DocumentResponse;
 
+/// This page's name for the shared [`DocumentItem`](super::shared::DocumentItem).
+pub type DocumentAddItem = super::shared::DocumentItem;
+
 /// The error codes `note.document.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -27,6 +27,9 @@ crate::method!(
 /// This page's name for the shared [`DocumentResponse`](super::shared::DocumentResponse).
 pub type DocumentGetResponse = super::shared::DocumentResponse;
 
+/// This page's name for the shared [`DocumentItem`](super::shared::DocumentItem).
+pub type DocumentGetItem = super::shared::DocumentItem;
+
 /// The error codes `note.document.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

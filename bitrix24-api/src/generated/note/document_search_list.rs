@@ -33,14 +33,31 @@ crate::method!(
 /// The `result` of `note.document.search.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DocumentSearchListResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<DocumentSearchListItem>>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html#pagination) The structure is below.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DocumentSearchListPagination {
+    /// `limit`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+crate::request!(DocumentSearchListPagination() { limit: i64 });
+
+/// The `items` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DocumentSearchListItem {
     /// `documentId`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub document_id: Option<i64>,
@@ -62,43 +79,6 @@ pub struct DocumentSearchListResponse {
     /// `hasMore`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub has_more: Option<bool>,
-}
-
-/// [details](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html#pagination) The structure is below.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DocumentSearchListPagination {
-    /// `limit`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-}
-
-crate::request!(DocumentSearchListPagination() { limit: i64 });
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DocumentSearchListItem {
-    /// `documentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub document_id: Option<i64>,
-    /// `collectionId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub collection_id: Option<i64>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `score`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
-    pub score: Option<f64>,
-    /// `snippet`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub snippet: Option<String>,
-    /// `sharedAccess`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub shared_access: Option<bool>,
 }
 
 /// The error codes `note.document.search.list` documents; `Other` keeps any other code as it arrived.

@@ -30,14 +30,20 @@ crate::method!(
 /// The `result` of `note.document.tree.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DocumentTreeListResponse {
     /// `items`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<DocumentTreeListItem>>,
+}
+
+/// The `items` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DocumentTreeListItem {
     /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
@@ -55,9 +61,9 @@ pub struct DocumentTreeListResponse {
     pub position: Option<i64>,
     /// `children`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
-    pub children: Option<Vec<serde_json::Value>>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub children: Option<Vec<DocumentTreeListChildren>>,
     /// `truncated`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub truncated: Option<bool>,
@@ -86,31 +92,6 @@ pub struct DocumentTreeListChildren {
     pub position: Option<i64>,
     /// `children`, as the page's example shows it.
     pub children: Option<serde_json::Value>,
-}
-
-/// The `item` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DocumentTreeListItem {
-    /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `collectionId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub collection_id: Option<i64>,
-    /// `parentId`, as the page's example shows it.
-    pub parent_id: Option<serde_json::Value>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `position`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
-    pub position: Option<i64>,
-    /// `children`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub children: Option<Vec<DocumentTreeListChildren>>,
 }
 
 /// The error codes `note.document.tree.list` documents; `Other` keeps any other code as it arrived.

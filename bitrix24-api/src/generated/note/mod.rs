@@ -31,8 +31,8 @@ mod file_get;
 
 pub use shared::{
     CollectionFieldGetResponse, CollectionFieldListItem, CollectionFieldListResponse,
-    CollectionItem, CollectionPolicyLevel, CollectionResponse, DocumentResponse,
-    FileItem, Item, Response,
+    CollectionItem, CollectionPolicyLevel, CollectionResponse, DocumentItem,
+    DocumentResponse, FileItem, Item, Response,
 };
 pub use collection_add::{
     CollectionAdd, CollectionAddError, CollectionAddErrorCode, CollectionAddFields,
@@ -59,8 +59,8 @@ pub use collection_get::{
 };
 pub use collection_list::{
     CollectionList, CollectionListAfterCursor, CollectionListError,
-    CollectionListErrorCode, CollectionListItem, CollectionListNextCursor,
-    CollectionListPagination, CollectionListPolicyLevel, CollectionListResponse,
+    CollectionListErrorCode, CollectionListItem, CollectionListPagination,
+    CollectionListPolicyLevel, CollectionListResponse,
 };
 pub use collection_update::{
     CollectionUpdate, CollectionUpdateError, CollectionUpdateErrorCode,
@@ -68,7 +68,7 @@ pub use collection_update::{
 };
 pub use document_add::{
     DocumentAdd, DocumentAddError, DocumentAddErrorCode, DocumentAddFields,
-    DocumentAddResponse,
+    DocumentAddItem, DocumentAddResponse,
 };
 pub use document_archive::{
     DocumentArchive, DocumentArchiveError, DocumentArchiveErrorCode,
@@ -86,7 +86,8 @@ pub use document_field_list::{
     DocumentFieldListItem, DocumentFieldListResponse,
 };
 pub use document_get::{
-    DocumentGet, DocumentGetError, DocumentGetErrorCode, DocumentGetResponse,
+    DocumentGet, DocumentGetError, DocumentGetErrorCode, DocumentGetItem,
+    DocumentGetResponse,
 };
 pub use document_search_field_get::{
     DocumentSearchFieldGet, DocumentSearchFieldGetError, DocumentSearchFieldGetErrorCode,

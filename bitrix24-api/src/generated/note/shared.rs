@@ -168,7 +168,7 @@ pub struct CollectionFieldListItem {
 
 /// The `result` of `note.document.add`.
 ///
-/// Shared by `note.document.add`, `note.document.get`: the same shape on each page; these docs are from the first.
+/// Shared by `note.document.add`, `note.document.get`, `note.document.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -176,8 +176,9 @@ pub struct CollectionFieldListItem {
 pub struct DocumentResponse {
     /// `item`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
-    pub item: Option<serde_json::Value>,
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub item: Option<DocumentItem>,
     /// `id`: the page names it without a description.
     #[serde_as(as = "Option<wire::Int>")]
     pub id: Option<i64>,
@@ -207,6 +208,46 @@ pub struct DocumentResponse {
     pub created_at: Option<String>,
     /// `updatedAt`: the page names it without a description.
     #[serde_as(as = "wire::DateTime")]
+    pub updated_at: Option<String>,
+}
+
+/// The `item` object, as the page's example shows it.
+///
+/// Shared by `note.document.add`, `note.document.get`, `note.document.update`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DocumentItem {
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `collectionId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub collection_id: Option<i64>,
+    /// `parentId`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// `title`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `markdown`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub markdown: Option<String>,
+    /// `position`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub position: Option<i64>,
+    /// `createdBy`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `updatedBy`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub updated_by: Option<i64>,
+    /// `createdAt`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub created_at: Option<String>,
+    /// `updatedAt`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
     pub updated_at: Option<String>,
 }
 

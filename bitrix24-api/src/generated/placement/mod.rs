@@ -11,7 +11,9 @@ mod userfieldtype_delete;
 mod userfieldtype_update;
 
 pub use bind::{Bind, BindError, BindErrorCode, BindResponse};
-pub use get::{Get, GetError, GetErrorCode, GetResponse};
+pub use get::{
+    Get, GetDe, GetError, GetErrorCode, GetLangAll, GetOptions, GetResponse, GetResult,
+};
 pub use list::{List, ListError, ListErrorCode, ListResponse};
 pub use unbind::{Unbind, UnbindError, UnbindErrorCode, UnbindResponse, UnbindResult};
 pub use userfieldtype_add::{

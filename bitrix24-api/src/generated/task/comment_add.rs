@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
+    note = "the docs mark it outdated and name `tasks.task.chat.message.send` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
 )]
 /// task.comment.add (`task.comment.add`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.chat.message.send`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `tasks.task.chat.message.send` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html"
+)]
 /// task.commentitem.add (`task.commentitem.add`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`tasks.task.chat.message.send`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `im.message.delete` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-delete.html"
+)]
 /// task.commentitem.delete (`task.commentitem.delete`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`im.message.delete`](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-delete.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `im.dialog.messages.get` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html"
+)]
 /// task.commentitem.getlist (`task.commentitem.getlist`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: yes
+/// - Deprecated; the docs name [`im.dialog.messages.get`](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,10 +3,14 @@
 use serde::Serialize;
 use crate::wire;
 
+#[deprecated(
+    note = "the docs mark it outdated and name `im.message.update` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html"
+)]
 /// task.commentitem.update (`task.commentitem.update`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
+/// - Deprecated; the docs name [`im.message.update`](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
+    note = "the docs mark it outdated and name `tasks.task.add` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
 )]
 /// task.item.add (`task.item.add`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.add`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html) in its place.
 ///
 /// # Errors
 ///

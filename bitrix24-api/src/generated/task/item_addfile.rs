@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html"
+    note = "the docs mark it outdated and name `tasks.task.files.attach` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html"
 )]
 /// task.item.addfile (`task.item.addfile`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.files.attach`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html) in its place.
 ///
 /// # Errors
 ///

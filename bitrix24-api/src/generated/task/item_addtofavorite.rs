@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html"
+    note = "the docs mark it outdated and name `tasks.task.favorite.add` (https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-favorite-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html"
 )]
 /// task.item.addtofavorite (`task.item.addtofavorite`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.favorite.add`](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-favorite-add.html) in its place.
 ///
 /// # Errors
 ///

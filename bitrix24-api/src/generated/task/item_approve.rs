@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
+    note = "the docs mark it outdated and name `tasks.task.approve` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
 )]
 /// task.item.approve (`task.item.approve`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.approve`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html"
+    note = "the docs mark it outdated and name `tasks.task.complete` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html"
 )]
 /// task.item.complete (`task.item.complete`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.complete`](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html) in its place.
 ///
 /// # Errors
 ///

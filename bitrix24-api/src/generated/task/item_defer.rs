@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html"
+    note = "the docs mark it outdated and name `tasks.task.defer` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html"
 )]
 /// task.item.defer (`task.item.defer`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.defer`](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html) in its place.
 ///
 /// # Errors
 ///

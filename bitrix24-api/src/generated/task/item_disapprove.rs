@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html"
+    note = "the docs mark it outdated and name `tasks.task.disapprove` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html"
 )]
 /// task.item.disapprove (`task.item.disapprove`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.disapprove`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html) in its place.
 ///
 /// # Errors
 ///

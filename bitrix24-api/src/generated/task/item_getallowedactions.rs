@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
+    note = "the docs mark it outdated and name `tasks.task.getAccess` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
 )]
 /// task.item.getallowedactions (`task.item.getallowedactions`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.getAccess`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place.
 ///
 /// # Errors
 ///

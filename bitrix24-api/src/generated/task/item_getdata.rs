@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
+    note = "the docs mark it outdated and name `tasks.task.get` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
 )]
 /// task.item.getdata (`task.item.getdata`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.get`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html"
+    note = "the docs mark it outdated and name `tasks.task.getFields` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html"
 )]
 /// task.item.getmanifest (`task.item.getmanifest`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.getFields`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html) in its place.
 ///
 /// # Errors
 ///

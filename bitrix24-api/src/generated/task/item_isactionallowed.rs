@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html"
+    note = "the docs mark it outdated and name `tasks.task.getAccess` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html"
 )]
 /// task.item.isactionallowed (`task.item.isactionallowed`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.getAccess`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place.
 ///
 /// # Errors
 ///

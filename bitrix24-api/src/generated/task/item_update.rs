@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html"
+    note = "the docs mark it outdated and name `tasks.task.update` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html"
 )]
 /// task.item.update (`task.item.update`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: no
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.update`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html) in its place.
 ///
 /// # Errors
 ///

@@ -3,13 +3,13 @@
 use serde::Serialize;
 
 #[deprecated(
-    note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
+    note = "the docs mark it outdated and name `tasks.task.history.list` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
 )]
 /// task.logitem.list (`task.logitem.list`).
 ///
 /// - Scope: `task`
 /// - Safe to repeat after a transport failure: yes
-/// - Deprecated.
+/// - Deprecated; the docs name [`tasks.task.history.list`](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html) in its place.
 ///
 /// # Errors
 ///

@@ -136,7 +136,7 @@ pub use shared::{
     CommentitemGetlistItem, ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest,
     ItemListOrder, ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
     OnTaskCommentAddFieldsBefore, OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore,
-    OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore, OnTaskData,
+    OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore,
     OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, Order,
     PersonalGender, TasksFlowFlowResult, TasksTaskCheckListTree, TasksTaskChecklist,
     TasksTaskCompleteAction, TasksTaskCompleteCreator, TasksTaskCompleteDescendantFields,
@@ -498,7 +498,7 @@ pub use tasks_task_approve::{
 };
 pub use tasks_task_counters_get::{
     TasksTaskCountersGet, TasksTaskCountersGetError, TasksTaskCountersGetErrorCode,
-    TasksTaskCountersGetResponse,
+    TasksTaskCountersGetItem, TasksTaskCountersGetResponse,
 };
 pub use tasks_task_delegate::{
     TasksTaskDelegate, TasksTaskDelegateAccomplicesData, TasksTaskDelegateAction,
@@ -513,7 +513,7 @@ pub use tasks_task_delegate::{
 };
 pub use tasks_task_delete::{
     TasksTaskDelete, TasksTaskDeleteError, TasksTaskDeleteErrorCode,
-    TasksTaskDeleteResponse,
+    TasksTaskDeleteResponse, TasksTaskDeleteResult,
 };
 pub use tasks_task_disapprove::{
     TasksTaskDisapprove, TasksTaskDisapproveAction, TasksTaskDisapproveAuditorsData,
@@ -695,7 +695,7 @@ pub use tasks_template_delete::{
 };
 pub use tasks_template_fields::{
     TasksTemplateFields, TasksTemplateFieldsError, TasksTemplateFieldsErrorCode,
-    TasksTemplateFieldsResponse,
+    TasksTemplateFieldsItem, TasksTemplateFieldsResponse, TasksTemplateFieldsValues,
 };
 pub use tasks_template_get::{
     TasksTemplateGet, TasksTemplateGetError, TasksTemplateGetErrorCode,
@@ -776,8 +776,7 @@ pub use item_userfield_delete::{
 };
 pub use item_userfield_getfields::{
     ItemUserfieldGetfields, ItemUserfieldGetfieldsError, ItemUserfieldGetfieldsErrorCode,
-    ItemUserfieldGetfieldsList, ItemUserfieldGetfieldsResponse,
-    ItemUserfieldGetfieldsSettings,
+    ItemUserfieldGetfieldsResponse, ItemUserfieldGetfieldsResult,
 };
 pub use item_userfield_getlist::{
     ItemUserfieldGetlist, ItemUserfieldGetlistError, ItemUserfieldGetlistErrorCode,
@@ -949,6 +948,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.commentitem.add (`task.commentitem.add`): see [`CommentitemAdd`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `tasks.task.chat.message.send` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html"
+    )]
     pub fn commentitem_add(
         &self,
         taskid: impl Into<i64>,
@@ -958,6 +960,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.commentitem.delete (`task.commentitem.delete`): see [`CommentitemDelete`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.message.delete` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-delete.html"
+    )]
     pub fn commentitem_delete(
         &self,
         taskid: impl Into<i64>,
@@ -967,6 +972,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.commentitem.getlist (`task.commentitem.getlist`): see [`CommentitemGetlist`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.dialog.messages.get` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html"
+    )]
     pub fn commentitem_getlist(
         &self,
         taskid: impl Into<i64>,
@@ -980,6 +988,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.commentitem.get (`task.commentitem.get`): see [`CommentitemGet`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.dialog.messages.get` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html"
+    )]
     pub fn commentitem_get(
         &self,
         taskid: impl Into<i64>,
@@ -1002,6 +1013,9 @@ impl<'c> Task<'c> {
     }
 
     /// task.commentitem.update (`task.commentitem.update`): see [`CommentitemUpdate`].
+    #[deprecated(
+        note = "the docs mark it outdated and name `im.message.update` (https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html"
+    )]
     pub fn commentitem_update(
         &self,
         taskid: impl Into<i64>,
@@ -1013,7 +1027,7 @@ impl<'c> Task<'c> {
 
     /// task.comment.add (`task.comment.add`): see [`CommentAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
+        note = "the docs mark it outdated and name `tasks.task.chat.message.send` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html"
     )]
     pub fn comment_add(&self) -> crate::Call<'c, CommentAdd> {
         crate::Call::new(self.client, CommentAdd::new())
@@ -1021,7 +1035,7 @@ impl<'c> Task<'c> {
 
     /// task.item.addfile (`task.item.addfile`): see [`ItemAddfile`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html"
+        note = "the docs mark it outdated and name `tasks.task.files.attach` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html"
     )]
     pub fn item_addfile(&self) -> crate::Call<'c, ItemAddfile> {
         crate::Call::new(self.client, ItemAddfile::new())
@@ -1029,7 +1043,7 @@ impl<'c> Task<'c> {
 
     /// task.item.addtofavorite (`task.item.addtofavorite`): see [`ItemAddtofavorite`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html"
+        note = "the docs mark it outdated and name `tasks.task.favorite.add` (https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-favorite-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html"
     )]
     pub fn item_addtofavorite(&self) -> crate::Call<'c, ItemAddtofavorite> {
         crate::Call::new(self.client, ItemAddtofavorite::new())
@@ -1037,7 +1051,7 @@ impl<'c> Task<'c> {
 
     /// task.item.add (`task.item.add`): see [`ItemAdd`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
+        note = "the docs mark it outdated and name `tasks.task.add` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html"
     )]
     pub fn item_add(&self) -> crate::Call<'c, ItemAdd> {
         crate::Call::new(self.client, ItemAdd::new())
@@ -1045,7 +1059,7 @@ impl<'c> Task<'c> {
 
     /// task.item.approve (`task.item.approve`): see [`ItemApprove`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
+        note = "the docs mark it outdated and name `tasks.task.approve` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html"
     )]
     pub fn item_approve(&self) -> crate::Call<'c, ItemApprove> {
         crate::Call::new(self.client, ItemApprove::new())
@@ -1053,7 +1067,7 @@ impl<'c> Task<'c> {
 
     /// task.item.complete (`task.item.complete`): see [`ItemComplete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html"
+        note = "the docs mark it outdated and name `tasks.task.complete` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-complete.html"
     )]
     pub fn item_complete(&self) -> crate::Call<'c, ItemComplete> {
         crate::Call::new(self.client, ItemComplete::new())
@@ -1061,7 +1075,7 @@ impl<'c> Task<'c> {
 
     /// task.item.defer (`task.item.defer`): see [`ItemDefer`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html"
+        note = "the docs mark it outdated and name `tasks.task.defer` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-defer.html"
     )]
     pub fn item_defer(&self) -> crate::Call<'c, ItemDefer> {
         crate::Call::new(self.client, ItemDefer::new())
@@ -1069,7 +1083,7 @@ impl<'c> Task<'c> {
 
     /// task.item.delegate (`task.item.delegate`): see [`ItemDelegate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html"
+        note = "the docs mark it outdated and name `tasks.task.delegate` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html"
     )]
     pub fn item_delegate(&self) -> crate::Call<'c, ItemDelegate> {
         crate::Call::new(self.client, ItemDelegate::new())
@@ -1077,7 +1091,7 @@ impl<'c> Task<'c> {
 
     /// task.item.deletefile (`task.item.deletefile`): see [`ItemDeletefile`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html"
+        note = "the docs mark it outdated and name `tasks.task.update` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html"
     )]
     pub fn item_deletefile(&self) -> crate::Call<'c, ItemDeletefile> {
         crate::Call::new(self.client, ItemDeletefile::new())
@@ -1085,7 +1099,7 @@ impl<'c> Task<'c> {
 
     /// task.item.deletefromfavorite (`task.item.deletefromfavorite`): see [`ItemDeletefromfavorite`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html"
+        note = "the docs mark it outdated and name `tasks.task.favorite.remove` (https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-favorite-remove.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html"
     )]
     pub fn item_deletefromfavorite(&self) -> crate::Call<'c, ItemDeletefromfavorite> {
         crate::Call::new(self.client, ItemDeletefromfavorite::new())
@@ -1093,7 +1107,7 @@ impl<'c> Task<'c> {
 
     /// task.item.delete (`task.item.delete`): see [`ItemDelete`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html"
+        note = "the docs mark it outdated and name `tasks.task.delete` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete.html"
     )]
     pub fn item_delete(&self) -> crate::Call<'c, ItemDelete> {
         crate::Call::new(self.client, ItemDelete::new())
@@ -1101,7 +1115,7 @@ impl<'c> Task<'c> {
 
     /// task.item.disapprove (`task.item.disapprove`): see [`ItemDisapprove`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html"
+        note = "the docs mark it outdated and name `tasks.task.disapprove` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-disapprove.html"
     )]
     pub fn item_disapprove(&self) -> crate::Call<'c, ItemDisapprove> {
         crate::Call::new(self.client, ItemDisapprove::new())
@@ -1109,7 +1123,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getallowedactions (`task.item.getallowedactions`): see [`ItemGetallowedactions`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
+        note = "the docs mark it outdated and name `tasks.task.getAccess` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-actions.html"
     )]
     pub fn item_getallowedactions(&self) -> crate::Call<'c, ItemGetallowedactions> {
         crate::Call::new(self.client, ItemGetallowedactions::new())
@@ -1117,7 +1131,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getallowedtaskactionsasstrings (`task.item.getallowedtaskactionsasstrings`): see [`ItemGetallowedtaskactionsasstrings`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-task-actions-as-strings.html"
+        note = "the docs mark it outdated and name `tasks.task.getAccess` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-allowed-task-actions-as-strings.html"
     )]
     pub fn item_getallowedtaskactionsasstrings(
         &self,
@@ -1127,7 +1141,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getdata (`task.item.getdata`): see [`ItemGetdata`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
+        note = "the docs mark it outdated and name `tasks.task.get` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-data.html"
     )]
     pub fn item_getdata(&self) -> crate::Call<'c, ItemGetdata> {
         crate::Call::new(self.client, ItemGetdata::new())
@@ -1135,7 +1149,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getdependson (`task.item.getdependson`): see [`ItemGetdependson`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-dependson.html"
+        note = "the docs mark it outdated and name `tasks.task.get` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-dependson.html"
     )]
     pub fn item_getdependson(&self) -> crate::Call<'c, ItemGetdependson> {
         crate::Call::new(self.client, ItemGetdependson::new())
@@ -1143,7 +1157,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getdescription (`task.item.getdescription`): see [`ItemGetdescription`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html"
+        note = "the docs mark it outdated and name `tasks.task.get` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html"
     )]
     pub fn item_getdescription(&self) -> crate::Call<'c, ItemGetdescription> {
         crate::Call::new(self.client, ItemGetdescription::new())
@@ -1151,7 +1165,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getfiles (`task.item.getfiles`): see [`ItemGetfiles`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html"
+        note = "the docs mark it outdated and name `tasks.task.get` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-files.html"
     )]
     pub fn item_getfiles(&self) -> crate::Call<'c, ItemGetfiles> {
         crate::Call::new(self.client, ItemGetfiles::new())
@@ -1159,7 +1173,7 @@ impl<'c> Task<'c> {
 
     /// task.item.getmanifest (`task.item.getmanifest`): see [`ItemGetmanifest`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html"
+        note = "the docs mark it outdated and name `tasks.task.getFields` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-manifest.html"
     )]
     pub fn item_getmanifest(&self) -> crate::Call<'c, ItemGetmanifest> {
         crate::Call::new(self.client, ItemGetmanifest::new())
@@ -1167,7 +1181,7 @@ impl<'c> Task<'c> {
 
     /// task.item.isactionallowed (`task.item.isactionallowed`): see [`ItemIsactionallowed`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html"
+        note = "the docs mark it outdated and name `tasks.task.getAccess` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html"
     )]
     pub fn item_isactionallowed(&self) -> crate::Call<'c, ItemIsactionallowed> {
         crate::Call::new(self.client, ItemIsactionallowed::new())
@@ -1175,7 +1189,7 @@ impl<'c> Task<'c> {
 
     /// task.item.list (`task.item.list`): see [`ItemList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html"
+        note = "the docs mark it outdated and name `tasks.task.list` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html"
     )]
     pub fn item_list(&self) -> crate::Call<'c, ItemList> {
         crate::Call::new(self.client, ItemList::new())
@@ -1183,7 +1197,7 @@ impl<'c> Task<'c> {
 
     /// task.item.renew (`task.item.renew`): see [`ItemRenew`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-renew.html"
+        note = "the docs mark it outdated and name `tasks.task.renew` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-renew.html"
     )]
     pub fn item_renew(&self) -> crate::Call<'c, ItemRenew> {
         crate::Call::new(self.client, ItemRenew::new())
@@ -1191,7 +1205,7 @@ impl<'c> Task<'c> {
 
     /// task.item.startexecution (`task.item.startexecution`): see [`ItemStartexecution`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-start-execution.html"
+        note = "the docs mark it outdated and name `tasks.task.start` (https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-start-execution.html"
     )]
     pub fn item_startexecution(&self) -> crate::Call<'c, ItemStartexecution> {
         crate::Call::new(self.client, ItemStartexecution::new())
@@ -1199,7 +1213,7 @@ impl<'c> Task<'c> {
 
     /// task.item.update (`task.item.update`): see [`ItemUpdate`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html"
+        note = "the docs mark it outdated and name `tasks.task.update` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-update.html"
     )]
     pub fn item_update(&self) -> crate::Call<'c, ItemUpdate> {
         crate::Call::new(self.client, ItemUpdate::new())
@@ -1207,7 +1221,7 @@ impl<'c> Task<'c> {
 
     /// task.logitem.list (`task.logitem.list`): see [`LogitemList`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
+        note = "the docs mark it outdated and name `tasks.task.history.list` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html"
     )]
     pub fn logitem_list(
         &self,
@@ -1218,7 +1232,7 @@ impl<'c> Task<'c> {
 
     /// task.items.getlist (`task.items.getlist`): see [`ItemsGetlist`].
     #[deprecated(
-        note = "the docs mark it outdated; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html"
+        note = "the docs mark it outdated and name `tasks.task.list` (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html) in its place; see https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html"
     )]
     pub fn items_getlist(&self) -> crate::Call<'c, ItemsGetlist> {
         crate::Call::new(self.client, ItemsGetlist::new())

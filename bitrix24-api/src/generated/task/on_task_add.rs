@@ -33,6 +33,28 @@ impl crate::method::Event for OnTaskAdd {
     const SCOPE: &'static str = "task";
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#data) The structure is below.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct OnTaskAddData {
+    /// [details](OnTaskAddFieldsBefore) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_before: Option<OnTaskAddFieldsBefore>,
+    /// [details](OnTaskAddFieldsAfter) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_after: Option<OnTaskAddFieldsAfter>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#is_accessible_before) The structure is below.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_accessible_before: Option<String>,
+    /// [details](OnTaskAddIsAccessibleAfter) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub is_accessible_after: Option<OnTaskAddIsAccessibleAfter>,
+}
+
 /// This page's name for the shared [`OnTaskIsAccessibleBefore`](super::shared::OnTaskIsAccessibleBefore).
 pub type OnTaskAddIsAccessibleBefore = super::shared::OnTaskIsAccessibleBefore;
 
@@ -51,8 +73,7 @@ pub type OnTaskAddIsAccessibleAfterIsAccessibleAfter = super::shared::OnTaskComm
 /// This page's name for the shared [`OnTaskStatus`](super::shared::OnTaskStatus).
 pub type OnTaskAddStatus = super::shared::OnTaskStatus;
 
-/// This page's name for the shared [`OnTaskData`](super::shared::OnTaskData).
-pub type OnTaskAddData = super::shared::OnTaskData;
+use super::shared::OnTaskAddFieldsBefore;
 
 /// This page's name for the shared [`OnTaskAddFieldsBefore`](super::shared::OnTaskAddFieldsBefore).
 pub type OnTaskAddFieldsAfter = super::shared::OnTaskAddFieldsBefore;

@@ -33,6 +33,28 @@ impl crate::method::Event for OnTaskDelete {
     const SCOPE: &'static str = "task";
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html#data) The structure is below.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct OnTaskDeleteData {
+    /// [details](OnTaskDeleteFieldsBefore) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_before: Option<OnTaskDeleteFieldsBefore>,
+    /// [details](OnTaskDeleteFieldsAfter) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_after: Option<OnTaskDeleteFieldsAfter>,
+    /// [details](OnTaskDeleteIsAccessibleBefore) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub is_accessible_before: Option<OnTaskDeleteIsAccessibleBefore>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html#is_accessible_after) The structure is below.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_accessible_after: Option<String>,
+}
+
 /// This page's name for the shared [`OnTaskIsAccessibleBefore`](super::shared::OnTaskIsAccessibleBefore).
 pub type OnTaskDeleteIsAccessibleBefore = super::shared::OnTaskIsAccessibleBefore;
 
@@ -50,9 +72,6 @@ pub type OnTaskDeleteIsAccessibleAfterIsAccessibleAfter = super::shared::OnTaskC
 
 /// This page's name for the shared [`OnTaskStatus`](super::shared::OnTaskStatus).
 pub type OnTaskDeleteStatus = super::shared::OnTaskStatus;
-
-/// This page's name for the shared [`OnTaskData`](super::shared::OnTaskData).
-pub type OnTaskDeleteData = super::shared::OnTaskData;
 
 /// This page's name for the shared [`OnTaskAddFieldsBefore`](super::shared::OnTaskAddFieldsBefore).
 pub type OnTaskDeleteFieldsBefore = super::shared::OnTaskAddFieldsBefore;

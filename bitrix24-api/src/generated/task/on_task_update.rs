@@ -33,6 +33,26 @@ impl crate::method::Event for OnTaskUpdate {
     const SCOPE: &'static str = "task";
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html#data) The structure is below.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct OnTaskUpdateData {
+    /// [details](OnTaskUpdateFieldsBefore) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_before: Option<OnTaskUpdateFieldsBefore>,
+    /// [details](OnTaskUpdateFieldsAfter) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub fields_after: Option<OnTaskUpdateFieldsAfter>,
+    /// [details](OnTaskUpdateIsAccessibleBefore) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub is_accessible_before: Option<OnTaskUpdateIsAccessibleBefore>,
+    /// [details](OnTaskUpdateIsAccessibleAfter) The structure is below.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub is_accessible_after: Option<OnTaskUpdateIsAccessibleAfter>,
+}
+
 /// This page's name for the shared [`OnTaskIsAccessibleBefore`](super::shared::OnTaskIsAccessibleBefore).
 pub type OnTaskUpdateIsAccessibleBefore = super::shared::OnTaskIsAccessibleBefore;
 
@@ -50,9 +70,6 @@ pub type OnTaskUpdateIsAccessibleAfterIsAccessibleAfter = super::shared::OnTaskC
 
 /// This page's name for the shared [`OnTaskStatus`](super::shared::OnTaskStatus).
 pub type OnTaskUpdateStatus = super::shared::OnTaskStatus;
-
-/// This page's name for the shared [`OnTaskData`](super::shared::OnTaskData).
-pub type OnTaskUpdateData = super::shared::OnTaskData;
 
 /// This page's name for the shared [`OnTaskAddFieldsBefore`](super::shared::OnTaskAddFieldsBefore).
 pub type OnTaskUpdateFieldsBefore = super::shared::OnTaskAddFieldsBefore;

@@ -2063,28 +2063,6 @@ pub struct OnTaskCommentFieldsAfter {
     pub action: Option<String>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#data) The structure is below.
-///
-/// Shared by `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct OnTaskData {
-    /// [details](OnTaskAddFieldsBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub fields_before: Option<OnTaskAddFieldsBefore>,
-    /// [details](OnTaskAddFieldsBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub fields_after: Option<OnTaskAddFieldsBefore>,
-    /// [details](OnTaskIsAccessibleBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub is_accessible_before: Option<OnTaskIsAccessibleBefore>,
-    /// [details](OnTaskIsAccessibleAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub is_accessible_after: Option<OnTaskIsAccessibleAfter>,
-}
-
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#fields_before) The structure is below.
 ///
 /// Shared by `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.

@@ -29,7 +29,8 @@ pub use shared::{
     TaskChatMessageFieldGetItem, TaskChatMessageFieldGetResponse,
     TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListChat,
     TaskListCreator, TaskListElapsedTime, TaskListEmail, TaskListFlow,
-    TaskListForkedByTemplate, TaskListGroup, TaskListImage, TaskListPriority,
+    TaskListForkedByTemplate, TaskListGroup, TaskListImage, TaskListItemCreator,
+    TaskListItemCreatorImage, TaskListItemGroup, TaskListPriority,
     TaskListReplicateParams, TaskListScenarios, TaskListSelect, TaskListSource,
     TaskListStage, TaskListStatus, TaskResponse, TaskResultDeleteResponse,
     TaskResultItem, TaskResultResponse, TaskResultRights, TaskRights,
@@ -87,6 +88,7 @@ pub use task_chat_message_send::{
 };
 pub use task_delete::{
     TaskDelete, TaskDeleteError, TaskDeleteErrorCode, TaskDeleteResponse,
+    TaskDeleteResult,
 };
 pub use task_field_get::{
     TaskFieldGet, TaskFieldGetError, TaskFieldGetErrorCode, TaskFieldGetItem,
@@ -98,6 +100,7 @@ pub use task_field_list::{
 };
 pub use task_file_attach::{
     TaskFileAttach, TaskFileAttachError, TaskFileAttachErrorCode, TaskFileAttachResponse,
+    TaskFileAttachResult,
 };
 pub use task_file_field_get::{
     TaskFileFieldGet, TaskFileFieldGetError, TaskFileFieldGetErrorCode,
@@ -117,12 +120,22 @@ pub use task_list::{
     TaskListClosedByImage, TaskListError, TaskListErrorCode,
     TaskListForkedByTemplateCreator, TaskListForkedByTemplateCreatorImage,
     TaskListForkedByTemplateGroup, TaskListForkedByTemplateGroupImage,
-    TaskListGroupImage, TaskListItem, TaskListOrder, TaskListOrderAccomplices,
-    TaskListOrderAccomplicesImage, TaskListOrderAuditors, TaskListOrderAuditorsImage,
-    TaskListOrderChangedBy, TaskListOrderChangedByImage, TaskListOrderChat,
-    TaskListOrderClosedBy, TaskListOrderClosedByImage, TaskListOrderCreator,
-    TaskListOrderCreatorImage, TaskListOrderElapsedTime, TaskListOrderEmail,
-    TaskListOrderFlow, TaskListOrderForkedByTemplate,
+    TaskListGroupImage, TaskListItem, TaskListItemAccomplices,
+    TaskListItemAccomplicesImage, TaskListItemAuditors, TaskListItemAuditorsImage,
+    TaskListItemChangedBy, TaskListItemChangedByImage, TaskListItemChat,
+    TaskListItemClosedBy, TaskListItemClosedByImage, TaskListItemElapsedTime,
+    TaskListItemEmail, TaskListItemFlow, TaskListItemForkedByTemplate,
+    TaskListItemForkedByTemplateCreator, TaskListItemForkedByTemplateCreatorImage,
+    TaskListItemForkedByTemplateGroup, TaskListItemForkedByTemplateGroupImage,
+    TaskListItemForkedByTemplateReplicateParams, TaskListItemGroupImage,
+    TaskListItemPriority, TaskListItemResponsible, TaskListItemResponsibleImage,
+    TaskListItemScenarios, TaskListItemSource, TaskListItemStage, TaskListItemStatus,
+    TaskListItemStatusChangedBy, TaskListItemStatusChangedByImage, TaskListOrder,
+    TaskListOrderAccomplices, TaskListOrderAccomplicesImage, TaskListOrderAuditors,
+    TaskListOrderAuditorsImage, TaskListOrderChangedBy, TaskListOrderChangedByImage,
+    TaskListOrderChat, TaskListOrderClosedBy, TaskListOrderClosedByImage,
+    TaskListOrderCreator, TaskListOrderCreatorImage, TaskListOrderElapsedTime,
+    TaskListOrderEmail, TaskListOrderFlow, TaskListOrderForkedByTemplate,
     TaskListOrderForkedByTemplateCreator, TaskListOrderForkedByTemplateCreatorImage,
     TaskListOrderForkedByTemplateGroup, TaskListOrderForkedByTemplateGroupImage,
     TaskListOrderForkedByTemplateReplicateParams, TaskListOrderGroup,
@@ -134,6 +147,7 @@ pub use task_list::{
 };
 pub use task_update::{
     TaskUpdate, TaskUpdateError, TaskUpdateErrorCode, TaskUpdateResponse,
+    TaskUpdateResult,
 };
 
 /// The `tasks.*` methods.

@@ -96,7 +96,7 @@ pub struct TaskResultRights {
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-delete.html#result)
 ///
-/// Shared by `tasks.task.result.delete`, `tasks.task.chat.message.send`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.result.delete`, `tasks.task.chat.message.send`, `tasks.task.delete`, `tasks.task.file.attach`, `tasks.task.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
@@ -1150,6 +1150,108 @@ pub struct TaskListSource {
 }
 
 crate::request!(TaskListSource() { r#type: String, data: Vec<serde_json::Value> });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#user)
+///
+/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TaskListItemCreator {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `role`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub role: Option<String>,
+    /// [details](TaskListItemCreatorImage)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub image: Option<TaskListItemCreatorImage>,
+    /// `gender`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub gender: Option<String>,
+    /// `email`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub email: Option<String>,
+    /// `externalAuthId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    #[serde(rename = "externalAuthId")]
+    pub external_auth_id: Option<String>,
+    /// `rights`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub rights: Option<Vec<serde_json::Value>>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#file)
+///
+/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListItemCreatorImage {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `src`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub src: Option<String>,
+    /// `name`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `width`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub width: Option<i64>,
+    /// `height`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub height: Option<i64>,
+    /// `size`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub size: Option<i64>,
+    /// `subDir`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sub_dir: Option<String>,
+    /// `contentType`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub content_type: Option<String>,
+    /// `file`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(as = "Option<wire::List>")]
+    pub file: Option<Vec<serde_json::Value>>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#group)
+///
+/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TaskListItemGroup {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// [details](TaskListItemCreatorImage)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub image: Option<TaskListItemCreatorImage>,
+    /// `type`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `isVisible`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(rename = "isVisible")]
+    pub is_visible: Option<bool>,
+}
 
 /// The values of `priority` the page lists; others arrive as `Unknown`.
 ///

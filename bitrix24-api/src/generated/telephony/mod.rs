@@ -143,7 +143,7 @@ pub use voximplant_user_deactivate_phone::{
 };
 pub use voximplant_user_get::{
     VoximplantUserGet, VoximplantUserGetError, VoximplantUserGetErrorCode,
-    VoximplantUserGetResponse,
+    VoximplantUserGetResponse, VoximplantUserGetResult,
 };
 pub use voximplant_callback_start::{
     VoximplantCallbackStart, VoximplantCallbackStartError,

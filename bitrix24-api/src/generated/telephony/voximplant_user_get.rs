@@ -25,37 +25,38 @@ pub struct VoximplantUserGet {
 }
 
 crate::method!(
-    VoximplantUserGet = "voximplant.user.get" in "telephony", safe: true, VoximplantUserGetResponse,
-    VoximplantUserGetError; (user_id: serde_json::Value) {}
+    VoximplantUserGet = "voximplant.user.get" in "telephony", safe: true, VoximplantUserGetResponse
+    as wire::List<wire::EmptyAsDefault>, VoximplantUserGetError; (user_id: serde_json::Value) {}
 );
 
 /// The `result` of `voximplant.user.get`.
+pub type VoximplantUserGetResponse = Vec<VoximplantUserGetResult>;
+
+/// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct VoximplantUserGetResponse {
-    /// `ID`: the page names it without a description.
+pub struct VoximplantUserGetResult {
+    /// `ID`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `DEFAULT_LINE`: the page names it without a description.
+    /// `DEFAULT_LINE`, as the page's example shows it.
+    pub default_line: Option<serde_json::Value>,
+    /// `PHONE_ENABLED`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
-    pub default_line: Option<String>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub phone_enabled: Option<bool>,
-    /// `SIP_SERVER`: the page names it without a description.
+    pub phone_enabled: Option<String>,
+    /// `SIP_SERVER`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub sip_server: Option<String>,
-    /// `SIP_LOGIN`: the page names it without a description.
+    /// `SIP_LOGIN`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub sip_login: Option<String>,
-    /// `SIP_PASSWORD`: the page names it without a description.
+    /// `SIP_PASSWORD`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Str>")]
     pub sip_password: Option<String>,
-    /// `INNER_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    pub inner_number: Option<String>,
+    /// `INNER_NUMBER`, as the page's example shows it.
+    pub inner_number: Option<serde_json::Value>,
 }
 
 /// The error codes `voximplant.user.get` documents; `Other` keeps any other code as it arrived.

@@ -69,10 +69,13 @@ pub struct Get {
 }
 
 crate::method!(
-    Get = "user.get" in "user", safe: true, GetResponse, GetError; () { sort: String, order: String,
-    filter: GetFilter, admin_mode: bool, select: Vec<serde_json::Value>, image_resize: String,
-    start: i64 }
+    Get = "user.get" in "user", safe: true, GetResponse as wire::List<wire::EmptyAsDefault>,
+    GetError; () { sort: String, order: String, filter: GetFilter, admin_mode: bool,
+    select: Vec<serde_json::Value>, image_resize: String, start: i64 }
 );
+
+/// The `result` of `user.get`.
+pub type GetResponse = Vec<GetResult>;
 
 /// The values of `FILTER` the page lists; others arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,8 +109,8 @@ crate::documented_values!(
     Employee = "employee", Extranet = "extranet", Email = "email", Active = "ACTIVE" }
 );
 
-/// This page's name for the shared [`Response`](super::shared::Response).
-pub type GetResponse = super::shared::Response;
+/// This page's name for the shared [`Result`](super::shared::Result).
+pub type GetResult = super::shared::Result;
 
 /// The error codes `user.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

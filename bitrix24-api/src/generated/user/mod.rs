@@ -11,14 +11,14 @@ mod search;
 mod update;
 mod on_user_add;
 
-pub use shared::Response;
+pub use shared::Result;
 pub use add::{Add, AddError, AddErrorCode, AddResponse};
 pub use current::{
     Current, CurrentError, CurrentErrorCode, CurrentResponse, CurrentResult,
 };
 pub use fields::{Fields, FieldsError, FieldsErrorCode, FieldsResponse, FieldsResult};
-pub use get::{Get, GetError, GetErrorCode, GetFilter, GetResponse};
-pub use search::{Search, SearchError, SearchErrorCode, SearchResponse};
+pub use get::{Get, GetError, GetErrorCode, GetFilter, GetResponse, GetResult};
+pub use search::{Search, SearchError, SearchErrorCode, SearchResponse, SearchResult};
 pub use update::{Update, UpdateError, UpdateErrorCode, UpdateResponse};
 pub use on_user_add::{OnUserAdd, OnUserAddAuth, OnUserAddData};
 

@@ -51,12 +51,16 @@ pub struct Search {
 }
 
 crate::method!(
-    Search = "user.search" in "user", safe: false, SearchResponse, SearchError; () { filter: String,
-    sort: String, order: String, admin_mode: bool, select: Vec<serde_json::Value>, start: i64 }
+    Search = "user.search" in "user", safe: false, SearchResponse as
+    wire::List<wire::EmptyAsDefault>, SearchError; () { filter: String, sort: String, order: String,
+    admin_mode: bool, select: Vec<serde_json::Value>, start: i64 }
 );
 
-/// This page's name for the shared [`Response`](super::shared::Response).
-pub type SearchResponse = super::shared::Response;
+/// The `result` of `user.search`.
+pub type SearchResponse = Vec<SearchResult>;
+
+/// This page's name for the shared [`Result`](super::shared::Result).
+pub type SearchResult = super::shared::Result;
 
 /// The error codes `user.search` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -75,19 +75,107 @@ pub struct List {
 }
 
 crate::method!(
-    List = "user.userfield.list" in "user.userfield", safe: true, ListResponse, ListError; () {
-    order: serde_json::Value, filter: Vec<serde_json::Value> }
+    List = "user.userfield.list" in "user.userfield", safe: true, ListResponse as
+    wire::List<wire::EmptyAsDefault>, ListError; () { order: serde_json::Value,
+    filter: Vec<serde_json::Value> }
 );
 
 /// The `result` of `user.userfield.list`.
+pub type ListResponse = Vec<ListResult>;
+
+/// The `SETTINGS` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct ListResponse {
-    /// `total`: the page names it without a description.
+pub struct ListSettings {
+    /// `DISPLAY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub display: Option<String>,
+    /// `LIST_HEIGHT`, as the page's example shows it.
     #[serde_as(as = "Option<wire::Int>")]
-    pub total: Option<i64>,
+    pub list_height: Option<i64>,
+    /// `CAPTION_NO_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub caption_no_value: Option<String>,
+    /// `SHOW_NO_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_no_value: Option<String>,
+    /// `DEFAULT_VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub default_value: Option<String>,
+}
+
+/// The `LIST` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ListList {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `VALUE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `DEF`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub def: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+}
+
+/// The `result` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ListResult {
+    /// `ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `ENTITY_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `FIELD_NAME`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub field_name: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub user_type_id: Option<String>,
+    /// `XML_ID`, as the page's example shows it.
+    pub xml_id: Option<serde_json::Value>,
+    /// `SORT`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort: Option<String>,
+    /// `MULTIPLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub multiple: Option<String>,
+    /// `MANDATORY`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub mandatory: Option<String>,
+    /// `SHOW_FILTER`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_filter: Option<String>,
+    /// `SHOW_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub show_in_list: Option<String>,
+    /// `EDIT_IN_LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub edit_in_list: Option<String>,
+    /// `IS_SEARCHABLE`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub is_searchable: Option<String>,
+    /// `SETTINGS`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    pub settings: Option<ListSettings>,
+    /// `LIST`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub list: Option<Vec<ListList>>,
 }
 
 /// The error codes `user.userfield.list` documents; `Other` keeps any other code as it arrived.

@@ -11,7 +11,9 @@ mod update;
 pub use add::{Add, AddError, AddErrorCode, AddFields, AddResponse};
 pub use delete::{Delete, DeleteError, DeleteErrorCode, DeleteResponse};
 pub use file_get::{FileGet, FileGetError, FileGetErrorCode, FileGetResponse};
-pub use list::{List, ListError, ListErrorCode, ListResponse};
+pub use list::{
+    List, ListError, ListErrorCode, ListList, ListResponse, ListResult, ListSettings,
+};
 pub use update::{Update, UpdateError, UpdateErrorCode, UpdateFields, UpdateResponse};
 
 /// The `user_userfield.*` methods.

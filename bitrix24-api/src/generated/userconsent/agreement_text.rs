@@ -26,12 +26,11 @@ pub struct AgreementText {
 
 crate::method!(
     AgreementText = "userconsent.agreement.text" in "userconsent", safe: false,
-    AgreementTextResponse as wire::List<wire::EmptyAsDefault>, AgreementTextError; (id: i64) {
-    replace: AgreementTextReplace }
+    AgreementTextResponse, AgreementTextError; (id: i64) { replace: AgreementTextReplace }
 );
 
 /// The `result` of `userconsent.agreement.text`.
-pub type AgreementTextResponse = Vec<AgreementTextItem>;
+pub type AgreementTextResponse = AgreementTextItem;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
