@@ -171,8 +171,7 @@ struct Findings {
 fn key_of(path: &str) -> &str {
     path.split('.')
         .map(|segment| segment.split('[').next().unwrap_or(segment))
-        .filter(|segment| !segment.is_empty() && !segment.bytes().all(|b| b.is_ascii_digit()))
-        .next_back()
+        .rfind(|segment| !segment.is_empty() && !segment.bytes().all(|b| b.is_ascii_digit()))
         .unwrap_or(path)
 }
 
