@@ -55,6 +55,10 @@ pub struct Correction {
     /// The root rows sit inside `result` on the wire although the table lists them at the top.
     #[serde(default)]
     pub wrap_in_result: bool,
+    /// `result` (`field = "response.result"`) arrives as the table says or wrapped once more in
+    /// `{"result": …}`, as the example shows it; both decode.
+    #[serde(default)]
+    pub also_wrapped: bool,
     /// Errors the platform sends that the page's table leaves out (`field = "errors"`).
     #[serde(default)]
     pub add_errors: Vec<NewError>,
@@ -162,6 +166,16 @@ impl Correction {
                 parse_type(&new.ty).map_err(fail)?,
                 source.clone(),
             ));
+        }
+        if self.also_wrapped {
+            if self.field != "response.result" {
+                return Err(fail(
+                    "`also_wrapped` applies to `response.result` only".into(),
+                ));
+            }
+            if let Some(response) = page.response.as_mut() {
+                response.result_also_wrapped = true;
+            }
         }
         Ok(())
     }

@@ -398,7 +398,9 @@ impl<'a> Reader<'a, '_> {
                 let mut chain = vec![root.table as *const Table];
                 let mut fields = self.read_fields(root, &mut chain);
                 nest_flattened(&mut fields);
-                nest_item_rows(&mut fields, None);
+                let samples: Vec<&serde_json::Value> =
+                    examples.iter().filter_map(|e| e.value.as_ref()).collect();
+                nest_item_rows(&mut fields, None, &samples);
                 self.report_unreached(Role::ReturnedData, &fields);
                 fields
             }
@@ -411,6 +413,7 @@ impl<'a> Reader<'a, '_> {
             http_status,
             examples,
             fields,
+            result_also_wrapped: false,
         })
     }
 
@@ -1109,9 +1112,11 @@ fn nest_flattened(fields: &mut Vec<Field>) {
 }
 
 /// A row named `X[]` describes the items of the list `X`, and the rows after it are an item's fields
-/// (the docs' flat layout: `items`, `items[]`, `id`, `name`). With no row `X` before it, the row stands
-/// for the list `X` itself; under `X` itself (`result[]` in `result`'s rows) it only announces them.
-fn nest_item_rows(fields: &mut Vec<Field>, parent: Option<&str>) {
+/// (the docs' flat layout: `items`, `items[]`, `id`, `name`), up to a row the examples show beside `X`
+/// rather than in its items (`nextCursor` after the item's fields). With no row `X` before it, the row
+/// stands for the list `X` itself; under `X` itself (`result[]` in `result`'s rows) it only announces
+/// them. `samples` are the examples' objects at the level of `fields`.
+fn nest_item_rows(fields: &mut Vec<Field>, parent: Option<&str>, samples: &[&serde_json::Value]) {
     let mut i = 0;
     while i < fields.len() {
         let Some(list) = item_row_of(&fields[i]).map(str::to_owned) else {
@@ -1129,7 +1134,17 @@ fn nest_item_rows(fields: &mut Vec<Field>, parent: Option<&str>) {
             Some(p) => {
                 let mut row = fields.remove(i);
                 let (items, via) = if row.children.is_empty() {
-                    (fields.drain(i..).collect(), Some(ChildLink::Flattened))
+                    let items = item_samples(samples, &list);
+                    let beside = |f: &Field| {
+                        let key = f.name.wire.as_str();
+                        samples.iter().any(|s| s.get(key).is_some())
+                            && !items.iter().any(|s| s.get(key).is_some())
+                    };
+                    let end = fields[i..]
+                        .iter()
+                        .position(beside)
+                        .map_or(fields.len(), |n| i + n);
+                    (fields.drain(i..end).collect(), Some(ChildLink::Flattened))
                 } else {
                     (std::mem::take(&mut row.children), row.children_via.take())
                 };
@@ -1156,8 +1171,25 @@ fn nest_item_rows(fields: &mut Vec<Field>, parent: Option<&str>) {
     }
     for f in fields.iter_mut() {
         let wire = f.name.wire.clone();
-        nest_item_rows(&mut f.children, Some(&wire));
+        let below: Vec<&serde_json::Value> = samples
+            .iter()
+            .filter_map(|s| s.get(&wire))
+            .flat_map(|v| match v {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                v => vec![v],
+            })
+            .collect();
+        nest_item_rows(&mut f.children, Some(&wire), &below);
     }
+}
+
+/// The items of the list `list` in the samples.
+fn item_samples<'v>(samples: &[&'v serde_json::Value], list: &str) -> Vec<&'v serde_json::Value> {
+    samples
+        .iter()
+        .filter_map(|s| s.get(list)?.as_array())
+        .flatten()
+        .collect()
 }
 
 /// `X` for a row named `X[]` alone (not `X[].child`).
@@ -1529,7 +1561,9 @@ mod tests {
 
     /// The names of the response's rows as nested, `name(child, …)`.
     fn tree(markdown: &str) -> String {
-        let page = format!("# Fixture `fixture.list`\n\n> Scope: [`fixture`](x.md)\n\n{markdown}");
+        let page = format!(
+            "# Fixture `fixture.list`\n\n> Scope: [`fixture`](x.md)\n\n## Response Handling\n\n{markdown}"
+        );
         let page = crate::parse_page("fixture.md", &page, &NoIncludes);
         fn render(fields: &[crate::ir::Field]) -> String {
             let names: Vec<String> = fields
@@ -1544,7 +1578,7 @@ mod tests {
         render(&page.response.map(|r| r.fields).unwrap_or_default())
     }
 
-    const ROWS: &str = "## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n";
+    const ROWS: &str = "### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n";
 
     #[test]
     fn an_item_row_makes_the_rows_after_it_the_items_fields() {
@@ -1553,6 +1587,16 @@ mod tests {
              || **id**\n`integer` | ||\n|| **name**\n`string` | ||\n|| **time**\n`time` | ||\n|#\n"
         );
         assert_eq!(tree(&table), "result(items(id, name)), time");
+    }
+
+    #[test]
+    fn a_row_the_example_shows_beside_the_list_ends_the_items_fields() {
+        let table = format!(
+            "```json\n{{\"result\": {{\"items\": [{{\"id\": 1}}], \"nextCursor\": \"a\"}}, \"time\": {{}}}}\n```\n\n\
+             {ROWS}|| **result**\n`object` | ||\n|| **items**\n`array` | ||\n|| **items[]**\n`object` | ||\n\
+             || **id**\n`integer` | ||\n|| **nextCursor**\n`string` | ||\n|| **time**\n`time` | ||\n|#\n"
+        );
+        assert_eq!(tree(&table), "result(items(id), nextCursor), time");
     }
 
     #[test]

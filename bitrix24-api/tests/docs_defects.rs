@@ -193,3 +193,15 @@ fn line_is_an_integer_and_transfer_id_either() {
     let to_queue = imopenlines::OperatorTransfer::new(1763).transfer_id("queue12");
     assert_eq!(encode(&to_queue)["TRANSFER_ID"], "queue12");
 }
+
+// Defect 2: imconnector.unregister's table says `result` is a boolean, its example sends
+// `{"result": true}`; the type used to accept only the example's shape.
+#[test]
+fn unregister_accepts_the_tables_boolean_and_the_examples_wrapper() {
+    let example = example_result("imconnector.unregister");
+    assert_eq!(example, json!({"result": true}), "the page's example");
+    let Decoded::<imopenlines::ImconnectorUnregister>(wrapped) = decode(example);
+    let Decoded::<imopenlines::ImconnectorUnregister>(bare) = decode(json!(true));
+    let Decoded::<imopenlines::ImconnectorUnregister>(refused) = decode(json!({"result": "N"}));
+    assert_eq!((wrapped, bare, refused), (true, true, false));
+}

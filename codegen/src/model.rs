@@ -161,6 +161,8 @@ pub struct ResponseDef {
     pub name: String,
     pub body: ResponseBody,
     pub doc: String,
+    /// `result` may also arrive wrapped once more in `{"result": …}` (an override says so).
+    pub also_wrapped: bool,
 }
 
 #[derive(Debug)]

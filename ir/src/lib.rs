@@ -188,6 +188,10 @@ pub struct Response {
     pub examples: Vec<Example>,
     /// The root "Returned Data" rows (`result`, `time`, ...), with nested fields resolved.
     pub fields: Vec<Field>,
+    /// `result` may also arrive wrapped once more, as `{"result": …}` (set by an override where the
+    /// table and the example disagree that way).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub result_also_wrapped: bool,
 }
 
 /// What an event handler receives.

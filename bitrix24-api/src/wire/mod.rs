@@ -35,6 +35,7 @@ mod int_or_str;
 mod number;
 mod text;
 mod values;
+mod wrapped;
 
 pub use boolean::Bool;
 pub use collections::{List, Map};
@@ -44,6 +45,7 @@ pub use number::{Float, Int};
 /// The adapter of a value that decodes as it stands (a method's `result` that needs no leniency).
 pub use serde_with::Same;
 pub use text::{DateTime, Str};
+pub use wrapped::MaybeWrapped;
 
 /// Whether a scalar the portal sent stands for "nothing" where an object or a list belongs: PHP's `false`
 /// and `""`, and the text `undefined` that the task events send for a snapshot they do not have.

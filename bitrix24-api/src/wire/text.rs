@@ -75,11 +75,19 @@ impl Visitor<'_> for StrVisitor {
 
 struct DateTimeVisitor;
 
-impl Visitor<'_> for DateTimeVisitor {
+impl<'de> Visitor<'de> for DateTimeVisitor {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a date-time string, \"\", false or null")
+        f.write_str("a date-time string, \"\", false, {} or null")
+    }
+
+    /// PHP encodes a date object it cannot serialize as `{}`: no date.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+        match map.next_key::<de::IgnoredAny>()? {
+            None => Ok(None),
+            Some(_) => Err(de::Error::invalid_type(Unexpected::Map, &self)),
+        }
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
@@ -150,7 +158,7 @@ mod tests {
 
     #[test]
     fn datetime_treats_false_empty_null_and_absent_as_none() {
-        for empty in [json!(false), json!(""), json!(null)] {
+        for empty in [json!(false), json!(""), json!(null), json!({})] {
             assert_eq!(
                 message(json!({"chat_id": "1", "date_close": empty}))
                     .unwrap()
@@ -174,6 +182,7 @@ mod tests {
         let err = message(json!({"chat_id": "1", "date_close": true})).unwrap_err();
         assert!(err.contains("a date-time string"), "{err}");
         assert!(message(json!({"chat_id": "1", "date_close": 12})).is_err());
+        assert!(message(json!({"chat_id": "1", "date_close": {"date": "x"}})).is_err());
     }
 
     #[test]

@@ -110,13 +110,22 @@ fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let safe = method.safe_to_repeat;
     let response = names::type_ident(&method.response.name);
     // A scalar `result` is the scalar itself, read through the runtime's lenient adapter for it.
-    let response = match &method.response.body {
-        ResponseBody::Newtype(ty) => {
-            let adapter = types::adapter(ty).and_then(|a| syn::parse_str::<syn::Type>(&a).ok());
+    // A `result` that may arrive wrapped once more reads through `wire::MaybeWrapped` around that.
+    let adapter = match &method.response.body {
+        ResponseBody::Newtype(ty) => types::adapter(ty),
+        ResponseBody::Struct | ResponseBody::Alias(_) => None,
+    };
+    let adapter = match (adapter, method.response.also_wrapped) {
+        (Some(a), true) => Some(format!("wire::MaybeWrapped<{a}>")),
+        (None, true) => Some("wire::MaybeWrapped".to_owned()),
+        (adapter, false) => adapter,
+    };
+    let response = match adapter.and_then(|a| syn::parse_str::<syn::Type>(&a).ok()) {
+        Some(adapter) => {
             uses.wire = true;
             quote!(#response as #adapter)
         }
-        ResponseBody::Struct | ResponseBody::Alias(_) => quote!(#response),
+        None => quote!(#response),
     };
     let error = names::type_ident(&method.errors.name);
     let types::BuilderFields {

@@ -240,11 +240,20 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
         mark_json_bools(&mut request, &mut types.structs, example);
     }
     let mut response = response(page, types, response_name)?;
+    response.also_wrapped = page
+        .response
+        .as_ref()
+        .is_some_and(|r| r.result_also_wrapped);
     let results: Vec<&serde_json::Value> = page
         .response
         .iter()
         .flat_map(|r| &r.examples)
         .filter_map(|e| e.value.as_ref()?.get("result"))
+        // A result that may arrive wrapped is shaped by what it wraps.
+        .map(|r| match r.as_object() {
+            Some(o) if response.also_wrapped && o.len() == 1 => o.get("result").unwrap_or(r),
+            _ => r,
+        })
         .collect();
     shape_from_examples(types, &mut response, &results, &request);
     Ok(MethodDef {
@@ -392,6 +401,7 @@ fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef>
                 name,
                 body: ResponseBody::Alias(Ty::Json),
                 doc,
+                also_wrapped: false,
             });
         }
         let def = types.object(&name, Role::Decoded, doc.clone(), &flat)?;
@@ -400,6 +410,7 @@ fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef>
             name,
             body: ResponseBody::Struct,
             doc,
+            also_wrapped: false,
         });
     };
     let described = result.description.trim();
@@ -418,6 +429,7 @@ fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef>
             name,
             body: ResponseBody::Struct,
             doc,
+            also_wrapped: false,
         });
     }
     let (ty, note) = types.field_type(&name, "item", result, Role::Decoded)?;
@@ -430,7 +442,12 @@ fn response(page: &Page, types: &mut Types, name: String) -> Result<ResponseDef>
     } else {
         ResponseBody::Newtype(ty)
     };
-    Ok(ResponseDef { name, body, doc })
+    Ok(ResponseDef {
+        name,
+        body,
+        doc,
+        also_wrapped: false,
+    })
 }
 
 fn event(item: &Placed, types: &mut Types) -> Result<EventDef> {

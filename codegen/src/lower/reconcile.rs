@@ -80,7 +80,11 @@ impl Types<'_> {
                 _ => false,
             },
             Ty::Str | Ty::IntOrStr | Ty::Enum(_) => value.is_string() || value.is_number(),
-            Ty::DateTime => value.is_string() || value == &Value::Bool(false),
+            Ty::DateTime => {
+                value.is_string()
+                    || value == &Value::Bool(false)
+                    || value.as_object().is_some_and(|o| o.is_empty())
+            }
             Ty::List(_) | Ty::Map(_) => value.is_array() || value.is_object() || none,
             Ty::Struct(name) => {
                 let decoded = self
@@ -124,9 +128,13 @@ impl Types<'_> {
         present: &[&Value],
         depth: usize,
     ) -> Option<Ty> {
+        // Two keys or more, or keys that are IDs (`{"103": {…}}`: one user keyed by ID).
         let described = |v: &&Value| {
             v.as_object().is_some_and(|o| {
-                o.len() >= 2
+                let ids = o
+                    .keys()
+                    .all(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
+                (o.len() >= 2 || ids)
                     && o.values()
                         .all(|d| d.as_object().is_some_and(|d| !d.is_empty()))
             })
@@ -259,6 +267,15 @@ mod tests {
         let sample = json!({"chat": {"ID": 1}, "user": {"ID": 2}});
         let found = types.reconcile("Get", "result", &Ty::Struct("Dialog".into()), &[&sample], 0);
         assert_eq!(found, None);
+    }
+
+    #[test]
+    fn one_record_keyed_by_its_id_is_a_map_of_records() {
+        let (_, found) = reconciled(
+            Ty::Struct("Item".into()),
+            &[json!({"103": {"ID": 103, "NAME": "Emily"}})],
+        );
+        assert_eq!(found, Some(Ty::Map(Box::new(Ty::Struct("Item".into())))));
     }
 
     #[test]

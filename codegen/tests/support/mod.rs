@@ -106,6 +106,7 @@ pub fn result(children: Vec<Field>) -> Response {
     Response {
         http_status: Some(200),
         examples: vec![],
+        result_also_wrapped: false,
         fields: vec![
             f("result", ty("object"), "Root object", children),
             leaf("time", "time"),
@@ -289,6 +290,7 @@ pub fn send_messages() -> Page {
     p.response = Some(Response {
         http_status: Some(200),
         examples: vec![],
+        result_also_wrapped: false,
         fields: vec![
             f(
                 "result",
@@ -339,6 +341,7 @@ pub fn config_delete() -> Page {
     p.response = Some(Response {
         http_status: Some(200),
         examples: vec![],
+        result_also_wrapped: false,
         fields: vec![
             f("result", ty("boolean"), "`true` when deleted", vec![]),
             leaf("time", "time"),

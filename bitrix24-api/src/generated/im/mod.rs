@@ -292,8 +292,8 @@ pub use search_last_get::{
     SearchLastGetResponse, SearchLastGetUser,
 };
 pub use search_user_list::{
-    SearchUserList, SearchUserListError, SearchUserListErrorCode, SearchUserListPhones,
-    SearchUserListResponse,
+    SearchUserList, SearchUserListError, SearchUserListErrorCode, SearchUserListItem,
+    SearchUserListPhones, SearchUserListResponse,
 };
 pub use chat_mute::{ChatMute, ChatMuteError, ChatMuteErrorCode, ChatMuteResponse};
 pub use dialog_read_all::{

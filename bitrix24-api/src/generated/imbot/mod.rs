@@ -210,7 +210,9 @@ pub use v2_chat_text_field_enabled::{
     V2ChatTextFieldEnabled, V2ChatTextFieldEnabledError, V2ChatTextFieldEnabledErrorCode,
     V2ChatTextFieldEnabledResponse,
 };
-pub use bot_list::{BotList, BotListError, BotListErrorCode, BotListResponse};
+pub use bot_list::{
+    BotList, BotListError, BotListErrorCode, BotListItem, BotListResponse,
+};
 pub use register::{
     Register, RegisterError, RegisterErrorCode, RegisterProperties, RegisterResponse,
     RegisterType,

@@ -36,6 +36,12 @@ pub struct CollectionListResponse {
     /// `items`: the page names it without a description.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<CollectionListItem>>,
+    /// `nextCursor`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "nextCursor")]
+    pub next_cursor: Option<CollectionListNextCursor>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html#pagination) The structure is below.
@@ -97,10 +103,20 @@ pub struct CollectionListItem {
     /// `updatedAt`: the page names it without a description.
     #[serde_as(as = "wire::DateTime")]
     pub updated_at: Option<String>,
-    /// `nextCursor`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub next_cursor: Option<serde_json::Value>,
+}
+
+/// The `nextCursor` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CollectionListNextCursor {
+    /// `position`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub position: Option<i64>,
+    /// `id`, as the page's example shows it.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
 }
 
 /// This page's name for the shared [`CollectionPolicyLevel`](super::shared::CollectionPolicyLevel).

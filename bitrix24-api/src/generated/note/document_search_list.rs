@@ -39,6 +39,10 @@ pub struct DocumentSearchListResponse {
     /// `items`: the page names it without a description.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<DocumentSearchListItem>>,
+    /// `hasMore`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(rename = "hasMore")]
+    pub has_more: Option<bool>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html#pagination) The structure is below.
@@ -76,9 +80,6 @@ pub struct DocumentSearchListItem {
     /// `sharedAccess`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     pub shared_access: Option<bool>,
-    /// `hasMore`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub has_more: Option<bool>,
 }
 
 /// The error codes `note.document.search.list` documents; `Other` keeps any other code as it arrived.

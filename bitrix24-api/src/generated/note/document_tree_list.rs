@@ -36,6 +36,9 @@ pub struct DocumentTreeListResponse {
     /// `items`: the page names it without a description.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<DocumentTreeListItem>>,
+    /// `truncated`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub truncated: Option<bool>,
 }
 
 /// The `items` object.
@@ -64,9 +67,6 @@ pub struct DocumentTreeListItem {
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub children: Option<Vec<DocumentTreeListChildren>>,
-    /// `truncated`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    pub truncated: Option<bool>,
 }
 
 /// The `children` object, as the page's example shows it.

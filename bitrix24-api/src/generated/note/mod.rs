@@ -59,8 +59,8 @@ pub use collection_get::{
 };
 pub use collection_list::{
     CollectionList, CollectionListAfterCursor, CollectionListError,
-    CollectionListErrorCode, CollectionListItem, CollectionListPagination,
-    CollectionListPolicyLevel, CollectionListResponse,
+    CollectionListErrorCode, CollectionListItem, CollectionListNextCursor,
+    CollectionListPagination, CollectionListPolicyLevel, CollectionListResponse,
 };
 pub use collection_update::{
     CollectionUpdate, CollectionUpdateError, CollectionUpdateErrorCode,

@@ -130,11 +130,12 @@ mod on_task_delete;
 mod on_task_update;
 
 pub use shared::{
-    ChecklistitemGetlistAttachmentsEntry, ChecklistitemGetmanifestAdd,
-    ChecklistitemGetmanifestDelete, ChecklistitemGetmanifestGetlistParam,
-    ChecklistitemGetmanifestParam, ChecklistitemMember, CommentitemAttachedObjectsEntry,
-    CommentitemGetlistItem, ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest,
-    ItemListOrder, ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
+    ChecklistitemGetlistAttachmentsEntry, ChecklistitemGetlistItem,
+    ChecklistitemGetmanifestAdd, ChecklistitemGetmanifestDelete,
+    ChecklistitemGetmanifestGetlistParam, ChecklistitemGetmanifestParam,
+    ChecklistitemMember, CommentitemAttachedObjectsEntry, CommentitemGetlistItem,
+    ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest, ItemListOrder,
+    ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
     OnTaskCommentAddFieldsBefore, OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore,
     OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore,
     OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, Order,
@@ -166,7 +167,7 @@ pub use checklistitem_delete::{
 };
 pub use checklistitem_getlist::{
     ChecklistitemGetlist, ChecklistitemGetlistError, ChecklistitemGetlistErrorCode,
-    ChecklistitemGetlistItem, ChecklistitemGetlistMember, ChecklistitemGetlistOrder,
+    ChecklistitemGetlistMember, ChecklistitemGetlistOrder,
     ChecklistitemGetlistPersonalGender, ChecklistitemGetlistResponse,
     ChecklistitemGetlistType,
 };

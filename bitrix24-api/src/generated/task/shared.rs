@@ -81,6 +81,54 @@ crate::request!(
     }
 );
 
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#result-fields)
+///
+/// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ChecklistitemGetlistItem {
+    /// `ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `TASK_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub task_id: Option<String>,
+    /// `PARENT_ID`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub parent_id: Option<String>,
+    /// `CREATED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub created_by: Option<String>,
+    /// `TITLE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `SORT_INDEX`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub sort_index: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_complete: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_important: Option<bool>,
+    /// `TOGGLED_BY`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub toggled_by: Option<String>,
+    /// `TOGGLED_DATE`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub toggled_date: Option<String>,
+    /// [details](ChecklistitemMember)
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub members: Option<Vec<ChecklistitemMember>>,
+    /// [details](ChecklistitemGetlistAttachmentsEntry) Keyed by identifier of the attached file `ATTACHMENT_ID`.
+    ///
+    /// Keyed by identifier of the attached file `ATTACHMENT_ID`.
+    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub attachments: Option<BTreeMap<String, ChecklistitemGetlistAttachmentsEntry>>,
+}
+
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#members)
 ///
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
