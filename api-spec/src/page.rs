@@ -11,8 +11,8 @@ use crate::diag::Diagnostics;
 use crate::include::{self, Loader};
 use crate::ir::{
     ChildLink, DiagnosticKind, ErrorCase, ErrorCode, ErrorEnvelope, EventPayload, Example, Field,
-    FieldName, GroupKind, Level, Link, NameKind, Page, PageKind, ParamGroup, Response, Source,
-    TypeExpr, Upstream, Validity,
+    FieldName, GroupKind, Level, Link, NameKind, Page, PageKind, ParamGroup, ProseNote, Response,
+    Source, TypeExpr, Upstream, Validity,
 };
 use crate::json;
 use crate::rules;
@@ -135,6 +135,7 @@ impl<'a> Reader<'a, '_> {
             Vec::new()
         };
         let param_groups = self.param_groups(&params);
+        let param_notes = self.param_notes(&param_groups);
         let response = if kind == PageKind::Method {
             self.response()
         } else {
@@ -181,6 +182,7 @@ impl<'a> Reader<'a, '_> {
             dev_only: any_block(blocks, &|b| matches!(b.kind, BlockKind::DevOnly(_))),
             params,
             param_groups,
+            param_notes,
             request_examples,
             response,
             errors,
@@ -341,6 +343,42 @@ impl<'a> Reader<'a, '_> {
         let fields = self.read_fields(root, &mut chain);
         self.report_unreached(Role::Params, &fields);
         fields
+    }
+
+    /// The prose of the parameters sections, one note per section that has any: paragraphs, lists and
+    /// notes, but not the sentences a parameter group was read from (the group restates them).
+    fn param_notes(&self, groups: &[ParamGroup]) -> Vec<ProseNote> {
+        let mut notes = Vec::new();
+        for (i, _) in self.sections.top(Role::Params) {
+            for s in self.sections.subtree(i) {
+                let section = &self.sections.all[s];
+                let mut parts = Vec::new();
+                // Included fragments say the same on every page (what the asterisk means).
+                for item in section.blocks.iter().filter(|item| item.path == self.path) {
+                    markdown_prose(item.block, &mut parts);
+                }
+                parts.retain(|(line, text)| {
+                    !text.starts_with("No parameters")
+                        && !groups.iter().any(|g| g.source.line == *line)
+                });
+                let Some((line, _)) = parts.first() else {
+                    continue;
+                };
+                notes.push(ProseNote {
+                    anchor: (s != i).then(|| section.anchor.clone()).flatten(),
+                    source: Source {
+                        path: section.path.to_string(),
+                        line: *line,
+                    },
+                    text: parts
+                        .iter()
+                        .map(|(_, t)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                });
+            }
+        }
+        notes
     }
 
     /// The groups the sentences of the preamble and the parameters sections state ([`rules::param_group`]).
@@ -1405,6 +1443,37 @@ fn scope_and_audience(blocks: &[Item<'_>]) -> (Vec<String>, Option<String>) {
 }
 
 /// The prose of a block and the blocks inside it (notes, list items), with the line each starts on.
+/// The paragraphs, lists and notes of `block` as Markdown, each with its line.
+fn markdown_prose(block: &Block, out: &mut Vec<(u32, String)>) {
+    match &block.kind {
+        BlockKind::Paragraph { text, .. } => out.push((block.line, text.trim().to_owned())),
+        BlockKind::Note { body, .. } => body.iter().for_each(|b| markdown_prose(b, out)),
+        BlockKind::List { items, ordered, .. } => {
+            let lines: Vec<String> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(n, item)| {
+                    let mut inner = Vec::new();
+                    item.blocks
+                        .iter()
+                        .for_each(|b| markdown_prose(b, &mut inner));
+                    let text: Vec<String> = inner.into_iter().map(|(_, t)| t).collect();
+                    let marker = if *ordered {
+                        format!("{}.", n + 1)
+                    } else {
+                        "-".to_owned()
+                    };
+                    (!text.is_empty()).then(|| format!("{marker} {}", text.join(" ")))
+                })
+                .collect();
+            if !lines.is_empty() {
+                out.push((block.line, lines.join("\n")));
+            }
+        }
+        _ => {}
+    }
+}
+
 fn prose_of<'b>(block: &'b Block, out: &mut Vec<(u32, &'b str)>) {
     match &block.kind {
         BlockKind::Paragraph { text, .. } => out.push((block.line, text)),

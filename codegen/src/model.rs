@@ -98,6 +98,9 @@ pub struct MethodDef {
     /// What the page says about sending the parameters together ("Send exactly one of `A`, `B`."), one
     /// sentence each, made from the IR's parameter groups.
     pub constraints: Vec<String>,
+    /// What the parameters sections say besides their tables, as Markdown, each naming the parameter
+    /// it is about when it stands under that parameter's own table.
+    pub param_notes: Vec<String>,
     pub request: StructDef,
     pub response: ResponseDef,
     pub errors: ErrorDef,

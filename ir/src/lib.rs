@@ -96,6 +96,10 @@ pub struct Page {
     /// Constraints between parameters that the page states in prose ("pass one of `A` or `B`").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub param_groups: Vec<ParamGroup>,
+    /// What the parameters sections say in prose besides their tables (limits, defaults, advice),
+    /// each with the anchor of the subsection it stands in (`None`: the section itself).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub param_notes: Vec<ProseNote>,
     /// Request bodies shown in the code examples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub request_examples: Vec<Example>,
@@ -486,6 +490,16 @@ pub enum Repair {
     InsertMissingCommas,
     /// Line breaks, tabs and stray backslashes written raw inside a string.
     EscapeInStrings,
+}
+
+/// Prose of a parameters section, as Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProseNote {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    pub text: String,
+    pub source: Source,
 }
 
 /// One documented error.

@@ -75,10 +75,16 @@ fn method_doc(method: &MethodDef) -> String {
             )),
         }
     }
-    if !method.constraints.is_empty() {
-        doc.push_str("\n# Parameters\n\n");
+    if !method.constraints.is_empty() || !method.param_notes.is_empty() {
+        doc.push_str("\n# Parameters\n");
+        if !method.constraints.is_empty() {
+            doc.push('\n');
+        }
         for c in &method.constraints {
             doc.push_str(&format!("- {c}\n"));
+        }
+        for note in &method.param_notes {
+            doc.push_str(&format!("\n{}\n", docs::markdown(page, note)));
         }
     }
     doc.push_str(&format!(

@@ -266,6 +266,20 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
                 format!("Send {} {}.", g.kind.phrase(), names.join(", "))
             })
             .collect(),
+        param_notes: page
+            .param_notes
+            .iter()
+            .map(|note| {
+                match note
+                    .anchor
+                    .as_deref()
+                    .and_then(|a| anchored(&page.params, a))
+                {
+                    Some(path) => format!("`{path}`: {}", note.text),
+                    None => note.text.clone(),
+                }
+            })
+            .collect(),
         scope: page.scopes.first().cloned().unwrap_or_default(),
         module: snake.clone(),
         accessor: snake,
@@ -279,6 +293,22 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
         request_examples,
         aliases: Vec::new(),
         wire,
+    })
+}
+
+/// The path of the parameter whose fields the subsection `anchor` describes (`MESSAGES.user`).
+fn anchored(fields: &[bitrix24_ir::Field], anchor: &str) -> Option<String> {
+    use bitrix24_ir::ChildLink;
+    fields.iter().find_map(|f| {
+        let name = f.name.wire.trim_end_matches("[]");
+        match &f.children_via {
+            Some(ChildLink::Anchor(a) | ChildLink::TypeLink(a) | ChildLink::Heading(a))
+                if a.trim_start_matches('#') == anchor =>
+            {
+                Some(name.to_owned())
+            }
+            _ => anchored(&f.children, anchor).map(|below| format!("{name}.{below}")),
+        }
     })
 }
 

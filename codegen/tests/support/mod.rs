@@ -88,6 +88,7 @@ pub fn page(path: &str, kind: PageKind, name: &str, scope: &str) -> Page {
         description: String::new(),
         deprecated: false,
         replaced_by: Vec::new(),
+        param_notes: Vec::new(),
         dev_only: false,
         params: vec![],
         param_groups: vec![],

@@ -16,6 +16,12 @@ use crate::wire;
 /// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// `MESSAGES.user`: Only letters, spaces, hyphens and apostrophes are accepted in `name` and `last_name`; digits and any other symbols are rejected. Each of the two fields holds at most 25 characters, in any language and letter case.
+///
+/// Reach for `skip_phone_validate` only as an escape hatch for the odd number that the built-in phone check wrongly refuses. Normally the phone should be sent without it.
+///
 /// # Errors
 ///
 /// [`ImconnectorSendMessagesError`], with a code of [`ImconnectorSendMessagesErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `NOT_ACTIVE_LINE`, `IMCONNECTOR_NO_CORRECT_PROVIDER`, `IMCONNECTOR_NOT_SPECIFIED_CORRECT_COMMAND`; and any method can fail with a `SystemError`.

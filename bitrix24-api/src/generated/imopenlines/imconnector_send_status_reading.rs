@@ -12,6 +12,14 @@ use serde::Serialize;
 /// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// `MESSAGES.im`: Take `im.chat_id` and `im.message_id` from the [OnImConnectorMessageAdd](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html) event that Bitrix24 fires when it passes the message to your connector.
+///
+/// A common pattern is to keep both numbers when you handle that event and read them back when the recipient has seen the message.
+///
+/// Your own `message.id` and `chat.id` are no substitute: `im.message_id` and `im.chat_id` still have to be sent.
+///
 /// # Errors
 ///
 /// [`ImconnectorSendStatusReadingError`], with a code of [`ImconnectorSendStatusReadingErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`, `IMCONNECTOR_NO_CORRECT_PROVIDER`; and any method can fail with a `SystemError`.

@@ -12,6 +12,15 @@ use crate::wire;
 /// - Who may call it: every user of the account
 /// - Safe to repeat after a transport failure: yes
 ///
+/// # Parameters
+///
+/// Leaving out `LINE` is the same as sending `0`, and that changes what you get back:
+///
+/// - With a real line ID the answer reflects that line, where the connector can well be active and set up.
+/// - With `LINE=0` you will usually see `CONFIGURED=false` and `STATUS=false`, regardless of whether the connector works fine on other lines.
+///
+/// So pass the line ID explicitly whenever you need a meaningful answer.
+///
 /// # Errors
 ///
 /// [`ImconnectorStatusError`], with a code of [`ImconnectorStatusErrorCode`]: `WRONG_AUTH_TYPE`, `ERROR_ARGUMENT`; and any method can fail with a `SystemError`.

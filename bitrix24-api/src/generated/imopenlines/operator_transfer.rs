@@ -11,6 +11,10 @@ use crate::wire;
 /// - Who may call it: a user who is allowed to work with the dialog in question
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// Fill in just one target per call — `TRANSFER_ID`, `USER_ID` or `QUEUE_ID` — rather than combining them.
+///
 /// # Errors
 ///
 /// [`OperatorTransferError`], with a code of [`OperatorTransferErrorCode`]: `CHAT_ID_EMPTY`, `USER_ID_EMPTY`, `QUEUE_ID_EMPTY`, `TRANSFER_ID_EMPTY`, `OPERATOR_WRONG`; and any method can fail with a `SystemError`.

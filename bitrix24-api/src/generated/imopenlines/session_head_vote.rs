@@ -11,6 +11,10 @@ use crate::wire;
 /// - Who may call it: a supervisor who is granted the right to rate operators in the open line settings
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// Send `RATING`, `COMMENT` or both; a call with neither of them is rejected.
+///
 /// # Errors
 ///
 /// [`SessionHeadVoteError`], with a code of [`SessionHeadVoteErrorCode`]: `EMPTY_SESSION_ID`, `EMPTY_VOTE_PARAMS`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.

@@ -17,6 +17,11 @@ use crate::wire;
 ///
 /// - Send exactly one of `SESSION_ID`, `CHAT_ID`.
 ///
+/// - When `SESSION_ID` is present, that session is used.
+/// - Without `SESSION_ID`, the server picks the latest session of `CHAT_ID`, ordering sessions by `ID DESC`.
+///
+/// If you want predictable output, prefer passing `SESSION_ID`.
+///
 /// # Errors
 ///
 /// [`SessionHistoryGetError`], with a code of [`SessionHistoryGetErrorCode`]: `MISSING_REQUIRED_PARAM`, `INVALID_SESSION_ID`, `ACCESS_DENIED`; and any method can fail with a `SystemError`.

@@ -11,6 +11,10 @@ use crate::wire;
 /// - Who may call it: any authenticated user
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// The method takes no input.
+///
 /// # Errors
 ///
 /// [`SessionModePinAllError`], with a code of [`SessionModePinAllErrorCode`]; and any method can fail with a `SystemError`.

@@ -11,6 +11,10 @@ use crate::wire;
 /// - Who may call it: any authenticated user
 /// - Safe to repeat after a transport failure: no
 ///
+/// # Parameters
+///
+/// The method takes no input.
+///
 /// # Errors
 ///
 /// [`SessionModeUnpinAllError`], with a code of [`SessionModeUnpinAllErrorCode`]; and any method can fail with a `SystemError`.
