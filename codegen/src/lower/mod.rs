@@ -326,10 +326,7 @@ fn shape_from_examples(
         ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => ty.clone(),
     };
     let changed = types.refine(&name, "result", &mut ty, results);
-    if matches!(response.body, ResponseBody::Struct) {
-        if !changed {
-            return;
-        }
+    if matches!(response.body, ResponseBody::Struct) && changed {
         // The struct the tables made is now an item of the result (a map of them): rename it.
         let item = types.nested_name(&name, "item");
         if let Some(def) = types.structs.iter_mut().find(|s| s.name == name) {
@@ -337,24 +334,23 @@ fn shape_from_examples(
         }
         ty.rename_struct(&name, &item);
     }
-    response.body = if ty.decodes_plainly() {
-        ResponseBody::Alias(ty)
-    } else {
-        ResponseBody::Newtype(ty)
-    };
-    prune(types, &response.body, request);
+    if changed || !matches!(response.body, ResponseBody::Struct) {
+        response.body = if ty.decodes_plainly() {
+            ResponseBody::Alias(ty.clone())
+        } else {
+            ResponseBody::Newtype(ty.clone())
+        };
+    }
+    // What the examples retyped may leave structs nothing reaches.
+    let mut roots: Vec<Ty> = request.fields.iter().map(|f| f.ty.clone()).collect();
+    roots.push(ty);
+    prune(types, &roots);
 }
 
-/// Drops the decoded structs and enums nothing reaches any more, once the examples retyped the result.
-fn prune(types: &mut Types, body: &ResponseBody, request: &StructDef) {
+/// Drops the structs and enums nothing reaches from `roots` any more, once the examples retyped some.
+fn prune(types: &mut Types, roots: &[Ty]) {
     let mut reached: Vec<String> = Vec::new();
-    let mut work: Vec<&Ty> = match body {
-        ResponseBody::Struct => Vec::new(),
-        ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => vec![ty],
-    };
-    let request_side = types.structs.iter().filter(|s| s.role != Role::Decoded);
-    let request_side = request_side.chain(std::iter::once(request));
-    work.extend(request_side.flat_map(|s| s.fields.iter().map(|f| &f.ty)));
+    let mut work: Vec<&Ty> = roots.iter().collect();
     while let Some(ty) = work.pop() {
         match ty {
             Ty::List(inner) | Ty::Map(inner) => work.push(inner),
@@ -367,9 +363,7 @@ fn prune(types: &mut Types, body: &ResponseBody, request: &StructDef) {
             _ => {}
         }
     }
-    types
-        .structs
-        .retain(|s| s.role != Role::Decoded || reached.contains(&s.name));
+    types.structs.retain(|s| reached.contains(&s.name));
     types.enums.retain(|e| reached.contains(&e.name));
 }
 
@@ -517,6 +511,7 @@ fn event(item: &Placed, types: &mut Types) -> Result<EventDef> {
         .filter_map(|e| e.value.as_ref())
         .collect();
     types.refine_struct(&name, &examples, 0);
+    prune(types, &[Ty::Struct(name.clone())]);
     let payload = types.structs.remove(0);
     Ok(EventDef {
         scope: page.scopes.first().cloned().unwrap_or_default(),

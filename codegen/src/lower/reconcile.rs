@@ -6,6 +6,8 @@
 //!   record, keyed by the record's own fields, is that record;
 //! - `described_fields`: an object whose examples hold an object under every key (`ID: {type, title…}`)
 //!   describes fields, one description per key: a map of those descriptions;
+//! - `keyed_by_ids`: a struct of one row whose examples hold plain values under ID keys
+//!   (`{"1417": "n5065"}`) is a map of that row's type: the row describes each value;
 //! - `example_shape`: anything else the examples contradict takes the shape they show.
 //!
 //! Only the kind of a value is checked here ([`Types::fits`]): a struct whose field holds the wrong kind
@@ -35,6 +37,8 @@ impl Types<'_> {
             ("php_array_record", record)
         } else if let Some(map) = self.described_fields(owner, hint, ty, &present, depth) {
             ("described_fields", map)
+        } else if let Some(map) = self.keyed_by_ids(ty, &present) {
+            ("keyed_by_ids", map)
         } else if present.iter().all(|v| self.fits(ty, v)) {
             return None;
         } else {
@@ -159,6 +163,29 @@ impl Types<'_> {
         Some(Ty::Map(Box::new(value)))
     }
 
+    /// A map of the one row's type, when every sample is an object keyed by IDs holding no objects.
+    fn keyed_by_ids(&self, ty: &Ty, present: &[&Value]) -> Option<Ty> {
+        let Ty::Struct(name) = ty else { return None };
+        let def = self.structs.iter().find(|s| &s.name == name)?;
+        let [row] = def.fields.as_slice() else {
+            return None;
+        };
+        let keyed = |v: &&Value| {
+            v.as_object().is_some_and(|o| {
+                !o.is_empty()
+                    && o.iter().all(|(k, v)| {
+                        k.bytes().all(|b| b.is_ascii_digit())
+                            && !v.is_object()
+                            && self.fits(&row.ty, v)
+                    })
+            })
+        };
+        present
+            .iter()
+            .all(keyed)
+            .then(|| Ty::Map(Box::new(row.ty.clone())))
+    }
+
     /// Whether most keys of the samples are not fields of `ty` that hold an object or a list (a struct
     /// whose fields are nested objects is not a map of descriptions).
     fn keys_mostly_unnested(&self, ty: &Ty, present: &[&Value]) -> bool {
@@ -276,6 +303,27 @@ mod tests {
             &[json!({"103": {"ID": 103, "NAME": "Emily"}})],
         );
         assert_eq!(found, Some(Ty::Map(Box::new(Ty::Struct("Item".into())))));
+    }
+
+    #[test]
+    fn a_row_describing_values_keyed_by_id_makes_a_map_of_its_type() {
+        let mut types = types();
+        types.structs.push(StructDef {
+            name: "Attachments".into(),
+            role: Role::Decoded,
+            doc: String::new(),
+            fields: vec![field("attachmentId", Ty::Str)],
+            rest: None,
+        });
+        let sample = json!({"1417": "n5065", "1419": "n5067"});
+        let ty = Ty::Struct("Attachments".into());
+        let found = types.reconcile("Get", "attachments", &ty, &[&sample], 0);
+        assert_eq!(found, Some(Ty::Map(Box::new(Ty::Str))));
+        let named = json!({"attachmentId": "n5065"});
+        assert_eq!(
+            types.reconcile("Get", "attachments", &ty, &[&named], 0),
+            None
+        );
     }
 
     #[test]

@@ -42,9 +42,6 @@ pub struct ItemProductrowGetAvailableForPaymentResponse {
     pub product_rows: Option<Vec<ItemProductrowGetAvailableForPaymentProductRow>>,
 }
 
-/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
-pub type ItemProductrowGetAvailableForPaymentOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
-
 /// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
 pub type ItemProductrowGetAvailableForPaymentProductRow = super::shared::ItemProductrowProductRow;
 

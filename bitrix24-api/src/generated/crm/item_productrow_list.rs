@@ -84,9 +84,6 @@ pub type ItemProductrowListOwnerType = super::shared::TimelineCommentListFilterE
 /// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
 pub type ItemProductrowListOrderEntryOwnerType = super::shared::TimelineCommentListFilterEntry;
 
-/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
-pub type ItemProductrowListProductRowOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
-
 /// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
 pub type ItemProductrowListProductRow = super::shared::ItemProductrowProductRow;
 

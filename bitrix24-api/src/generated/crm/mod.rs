@@ -2312,7 +2312,6 @@ pub use item_productrow_fields::{
 pub use item_productrow_get_available_for_payment::{
     ItemProductrowGetAvailableForPayment, ItemProductrowGetAvailableForPaymentError,
     ItemProductrowGetAvailableForPaymentErrorCode,
-    ItemProductrowGetAvailableForPaymentOwnerType,
     ItemProductrowGetAvailableForPaymentProductRow,
     ItemProductrowGetAvailableForPaymentResponse,
 };
@@ -2323,8 +2322,7 @@ pub use item_productrow_get::{
 pub use item_productrow_list::{
     ItemProductrowList, ItemProductrowListError, ItemProductrowListErrorCode,
     ItemProductrowListOrderEntry, ItemProductrowListOrderEntryOwnerType,
-    ItemProductrowListOwnerType, ItemProductrowListProductRow,
-    ItemProductrowListProductRowOwnerType, ItemProductrowListResponse,
+    ItemProductrowListOwnerType, ItemProductrowListProductRow, ItemProductrowListResponse,
 };
 pub use item_productrow_set::{
     ItemProductrowSet, ItemProductrowSetError, ItemProductrowSetErrorCode,

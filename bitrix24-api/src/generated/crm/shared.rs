@@ -3213,7 +3213,7 @@ pub struct OrderentityGetFieldsOrderEntityEntry {
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html#object_type)
 ///
-/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`, `crm.item.productrow.fields`, `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`, `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

@@ -144,29 +144,6 @@ pub struct DiskFileCommitFiles {
     pub is_voice_note: Option<bool>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#files-upload-media-url)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DiskFileCommitMediaUrl {
-    /// [details](DiskFileCommitPreview)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
-    pub preview: Option<DiskFileCommitPreview>,
-}
-
-/// [details](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#files-upload-media-url-preview)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DiskFileCommitPreview {
-    /// `250`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
-    #[serde(rename = "250")]
-    pub _250: Option<String>,
-}
-
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html#file-models-upload-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -257,6 +234,9 @@ pub struct DiskFileCommitLinks {
     #[serde_as(as = "Option<wire::Str>")]
     pub preview: Option<String>,
 }
+
+/// This page's name for the shared [`MediaUrl`](super::shared::MediaUrl).
+pub type DiskFileCommitMediaUrl = super::shared::MediaUrl;
 
 /// This page's name for the shared [`Image`](super::shared::Image).
 pub type DiskFileCommitImage = super::shared::Image;

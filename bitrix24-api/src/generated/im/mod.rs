@@ -146,8 +146,8 @@ pub use department_managers_get::{
 pub use disk_file_commit::{
     DiskFileCommit, DiskFileCommitError, DiskFileCommitErrorCode,
     DiskFileCommitFileModels, DiskFileCommitFiles, DiskFileCommitImage,
-    DiskFileCommitLinks, DiskFileCommitMediaUrl, DiskFileCommitPreview,
-    DiskFileCommitResponse, DiskFileCommitViewerAttrs,
+    DiskFileCommitLinks, DiskFileCommitMediaUrl, DiskFileCommitResponse,
+    DiskFileCommitViewerAttrs,
 };
 pub use disk_file_delete::{
     DiskFileDelete, DiskFileDeleteError, DiskFileDeleteErrorCode, DiskFileDeleteResponse,

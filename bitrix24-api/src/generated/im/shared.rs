@@ -9,7 +9,7 @@ use crate::wire;
 
 /// The `mediaUrl` object, as the page's example shows it.
 ///
-/// Shared by `im.v2.File.upload`, `im.dialog.messages.get`: the same shape on each page; these docs are from the first.
+/// Shared by `im.v2.File.upload`, `im.disk.file.commit`, `im.dialog.messages.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]

@@ -150,8 +150,9 @@ pub use shared::{
     TasksTaskMuteResponse, TasksTaskMuteTask, TasksTaskPinCreator, TasksTaskPinResponse,
     TasksTaskPinTask, TasksTaskResponse, TasksTaskTask, TasksTaskUpdateCheckListTree,
     TasksTemplateChecklistAddAttachmentByContentCheckListItem,
-    TasksTemplateChecklistAttachments, TasksTemplateChecklistMember,
-    TasksTemplateChecklistResponse, Type,
+    TasksTemplateChecklistAddAttachmentsFromDiskResponse,
+    TasksTemplateChecklistAttachments, TasksTemplateChecklistCheckListItem,
+    TasksTemplateChecklistMember, TasksTemplateChecklistResponse, Type,
 };
 pub use checklistitem_add::{
     ChecklistitemAdd, ChecklistitemAddError, ChecklistitemAddErrorCode,
@@ -605,13 +606,11 @@ pub use tasks_template_checklist_add_attachment_by_content::{
 };
 pub use tasks_template_checklist_add_attachments_from_disk::{
     TasksTemplateChecklistAddAttachmentsFromDisk,
-    TasksTemplateChecklistAddAttachmentsFromDiskAttachments,
     TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
     TasksTemplateChecklistAddAttachmentsFromDiskError,
     TasksTemplateChecklistAddAttachmentsFromDiskErrorCode,
     TasksTemplateChecklistAddAttachmentsFromDiskMember,
     TasksTemplateChecklistAddAttachmentsFromDiskPersonalGender,
-    TasksTemplateChecklistAddAttachmentsFromDiskResponse,
     TasksTemplateChecklistAddAttachmentsFromDiskType,
 };
 pub use tasks_template_checklist_add::{
@@ -633,11 +632,10 @@ pub use tasks_template_checklist_delete::{
     TasksTemplateChecklistDeleteErrorCode, TasksTemplateChecklistDeleteResponse,
 };
 pub use tasks_template_checklist_get::{
-    TasksTemplateChecklistGet, TasksTemplateChecklistGetAttachments,
-    TasksTemplateChecklistGetCheckListItem, TasksTemplateChecklistGetError,
-    TasksTemplateChecklistGetErrorCode, TasksTemplateChecklistGetMember,
-    TasksTemplateChecklistGetPersonalGender, TasksTemplateChecklistGetResponse,
-    TasksTemplateChecklistGetType,
+    TasksTemplateChecklistGet, TasksTemplateChecklistGetCheckListItem,
+    TasksTemplateChecklistGetError, TasksTemplateChecklistGetErrorCode,
+    TasksTemplateChecklistGetMember, TasksTemplateChecklistGetPersonalGender,
+    TasksTemplateChecklistGetResponse, TasksTemplateChecklistGetType,
 };
 pub use tasks_template_checklist_list::{
     TasksTemplateChecklistList, TasksTemplateChecklistListAttachments,
@@ -655,9 +653,9 @@ pub use tasks_template_checklist_move_after::{
     TasksTemplateChecklistMoveAfterResponse, TasksTemplateChecklistMoveAfterType,
 };
 pub use tasks_template_checklist_move_before::{
-    TasksTemplateChecklistMoveBefore, TasksTemplateChecklistMoveBeforeAttachments,
-    TasksTemplateChecklistMoveBeforeCheckListItem, TasksTemplateChecklistMoveBeforeError,
-    TasksTemplateChecklistMoveBeforeErrorCode, TasksTemplateChecklistMoveBeforeMember,
+    TasksTemplateChecklistMoveBefore, TasksTemplateChecklistMoveBeforeCheckListItem,
+    TasksTemplateChecklistMoveBeforeError, TasksTemplateChecklistMoveBeforeErrorCode,
+    TasksTemplateChecklistMoveBeforeMember,
     TasksTemplateChecklistMoveBeforePersonalGender,
     TasksTemplateChecklistMoveBeforeResponse, TasksTemplateChecklistMoveBeforeType,
 };
@@ -822,13 +820,11 @@ pub use on_task_comment_update::{
 pub use on_task_add::{
     OnTaskAdd, OnTaskAddAuth, OnTaskAddData, OnTaskAddFieldsAfter,
     OnTaskAddIsAccessibleAfter, OnTaskAddIsAccessibleAfterIsAccessibleAfter,
-    OnTaskAddIsAccessibleBefore, OnTaskAddIsAccessibleBeforeIsAccessibleBefore,
     OnTaskAddStatus,
 };
 pub use on_task_delete::{
     OnTaskDelete, OnTaskDeleteAuth, OnTaskDeleteData, OnTaskDeleteFieldsAfter,
-    OnTaskDeleteFieldsBefore, OnTaskDeleteIsAccessibleAfter,
-    OnTaskDeleteIsAccessibleAfterIsAccessibleAfter, OnTaskDeleteIsAccessibleBefore,
+    OnTaskDeleteFieldsBefore, OnTaskDeleteIsAccessibleBefore,
     OnTaskDeleteIsAccessibleBeforeIsAccessibleBefore, OnTaskDeleteStatus,
 };
 pub use on_task_update::{

@@ -55,17 +55,11 @@ pub struct OnTaskAddData {
     pub is_accessible_after: Option<OnTaskAddIsAccessibleAfter>,
 }
 
-/// This page's name for the shared [`OnTaskIsAccessibleBefore`](super::shared::OnTaskIsAccessibleBefore).
-pub type OnTaskAddIsAccessibleBefore = super::shared::OnTaskIsAccessibleBefore;
-
 /// This page's name for the shared [`OnTaskIsAccessibleAfter`](super::shared::OnTaskIsAccessibleAfter).
 pub type OnTaskAddIsAccessibleAfter = super::shared::OnTaskIsAccessibleAfter;
 
 /// This page's name for the shared [`OnTaskAuth`](super::shared::OnTaskAuth).
 pub type OnTaskAddAuth = super::shared::OnTaskAuth;
-
-/// This page's name for the shared [`OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore`](super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore).
-pub type OnTaskAddIsAccessibleBeforeIsAccessibleBefore = super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore;
 
 /// This page's name for the shared [`OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore`](super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore).
 pub type OnTaskAddIsAccessibleAfterIsAccessibleAfter = super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore;

@@ -58,17 +58,11 @@ pub struct OnTaskDeleteData {
 /// This page's name for the shared [`OnTaskIsAccessibleBefore`](super::shared::OnTaskIsAccessibleBefore).
 pub type OnTaskDeleteIsAccessibleBefore = super::shared::OnTaskIsAccessibleBefore;
 
-/// This page's name for the shared [`OnTaskIsAccessibleAfter`](super::shared::OnTaskIsAccessibleAfter).
-pub type OnTaskDeleteIsAccessibleAfter = super::shared::OnTaskIsAccessibleAfter;
-
 /// This page's name for the shared [`OnTaskAuth`](super::shared::OnTaskAuth).
 pub type OnTaskDeleteAuth = super::shared::OnTaskAuth;
 
 /// This page's name for the shared [`OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore`](super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore).
 pub type OnTaskDeleteIsAccessibleBeforeIsAccessibleBefore = super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore;
-
-/// This page's name for the shared [`OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore`](super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore).
-pub type OnTaskDeleteIsAccessibleAfterIsAccessibleAfter = super::shared::OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore;
 
 /// This page's name for the shared [`OnTaskStatus`](super::shared::OnTaskStatus).
 pub type OnTaskDeleteStatus = super::shared::OnTaskStatus;

@@ -1372,7 +1372,7 @@ pub struct TasksTaskUpdateCheckListTree {
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
@@ -1388,7 +1388,7 @@ pub struct TasksTemplateChecklistResponse {
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#checklistitem)
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1476,7 +1476,7 @@ pub struct TasksTemplateChecklistMember {
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#attachments) Sample: `[]`.
 ///
-/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
@@ -1486,6 +1486,79 @@ pub struct TasksTemplateChecklistAttachments {
     #[serde_as(as = "Option<wire::Str>")]
     #[serde(rename = "attachmentId")]
     pub attachment_id: Option<String>,
+}
+
+/// The `result` of `tasks.template.checklist.addAttachmentsFromDisk`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
+///
+/// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TasksTemplateChecklistAddAttachmentsFromDiskResponse {
+    /// [details](TasksTemplateChecklistCheckListItem)
+    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "checkListItem")]
+    pub check_list_item: Option<TasksTemplateChecklistCheckListItem>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#checklistitem)
+///
+/// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TasksTemplateChecklistCheckListItem {
+    /// `id`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `copiedId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub copied_id: Option<i64>,
+    /// `userId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub user_id: Option<i64>,
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `parentId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub parent_id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `sortIndex`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub sort_index: Option<i64>,
+    /// `displaySortIndex`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Str>")]
+    pub display_sort_index: Option<String>,
+    /// `isComplete`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    pub is_important: Option<bool>,
+    /// `completedCount`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub completed_count: Option<i64>,
+    /// [details](TasksTemplateChecklistMember) Sample: `[]`.
+    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub members: Option<Vec<TasksTemplateChecklistMember>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#attachments) Sample: `[]`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `nodeId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub node_id: Option<i64>,
+    /// `templateId`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Int>")]
+    pub template_id: Option<i64>,
 }
 
 /// The `result` of `tasks.task.mute`.
@@ -1980,7 +2053,7 @@ pub struct OnTaskCommentAddFieldsBefore {
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html#is_accessible_before) The structure is below.
 ///
-/// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
+/// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -1997,7 +2070,7 @@ pub struct OnTaskIsAccessibleBefore {
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html#is_accessible_after) The structure is below.
 ///
-/// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
+/// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskAdd`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]

@@ -37,17 +37,13 @@ pub type TasksTemplateChecklistAddAttachmentsFromDiskType = super::shared::Type;
 /// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
 pub type TasksTemplateChecklistAddAttachmentsFromDiskPersonalGender = super::shared::PersonalGender;
 
-/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
-pub type TasksTemplateChecklistAddAttachmentsFromDiskResponse = super::shared::TasksTemplateChecklistResponse;
-
-/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
-pub type TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
-
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistAddAttachmentsFromDiskMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
-pub type TasksTemplateChecklistAddAttachmentsFromDiskAttachments = super::shared::TasksTemplateChecklistAttachments;
+use super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
+pub type TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
 
 /// The error codes `tasks.template.checklist.addAttachmentsFromDisk` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

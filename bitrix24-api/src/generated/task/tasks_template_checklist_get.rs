@@ -34,17 +34,14 @@ pub type TasksTemplateChecklistGetType = super::shared::Type;
 /// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
 pub type TasksTemplateChecklistGetPersonalGender = super::shared::PersonalGender;
 
-/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
-pub type TasksTemplateChecklistGetResponse = super::shared::TasksTemplateChecklistResponse;
-
-/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
-pub type TasksTemplateChecklistGetCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
-
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistGetMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
-pub type TasksTemplateChecklistGetAttachments = super::shared::TasksTemplateChecklistAttachments;
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentsFromDiskResponse`](super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse).
+pub type TasksTemplateChecklistGetResponse = super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
+pub type TasksTemplateChecklistGetCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
 
 /// The error codes `tasks.template.checklist.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -36,17 +36,14 @@ pub type TasksTemplateChecklistMoveBeforeType = super::shared::Type;
 /// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
 pub type TasksTemplateChecklistMoveBeforePersonalGender = super::shared::PersonalGender;
 
-/// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
-pub type TasksTemplateChecklistMoveBeforeResponse = super::shared::TasksTemplateChecklistResponse;
-
-/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentByContentCheckListItem`](super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem).
-pub type TasksTemplateChecklistMoveBeforeCheckListItem = super::shared::TasksTemplateChecklistAddAttachmentByContentCheckListItem;
-
 /// This page's name for the shared [`TasksTemplateChecklistMember`](super::shared::TasksTemplateChecklistMember).
 pub type TasksTemplateChecklistMoveBeforeMember = super::shared::TasksTemplateChecklistMember;
 
-/// This page's name for the shared [`TasksTemplateChecklistAttachments`](super::shared::TasksTemplateChecklistAttachments).
-pub type TasksTemplateChecklistMoveBeforeAttachments = super::shared::TasksTemplateChecklistAttachments;
+/// This page's name for the shared [`TasksTemplateChecklistAddAttachmentsFromDiskResponse`](super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse).
+pub type TasksTemplateChecklistMoveBeforeResponse = super::shared::TasksTemplateChecklistAddAttachmentsFromDiskResponse;
+
+/// This page's name for the shared [`TasksTemplateChecklistCheckListItem`](super::shared::TasksTemplateChecklistCheckListItem).
+pub type TasksTemplateChecklistMoveBeforeCheckListItem = super::shared::TasksTemplateChecklistCheckListItem;
 
 /// The error codes `tasks.template.checklist.moveBefore` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
