@@ -33,6 +33,8 @@ mod collections;
 mod empty;
 mod int_or_str;
 mod number;
+#[cfg(feature = "schemars")]
+mod schema;
 mod text;
 mod values;
 mod wrapped;

@@ -164,6 +164,7 @@ pub fn declaration(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> T
                 #doc
                 #serde_as
                 #[derive(Debug, Clone, #default PartialEq, Serialize)]
+                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
                 #serde
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* #rest }
@@ -175,6 +176,7 @@ pub fn declaration(def: &StructDef, doc: &str, page: &str, uses: &mut Uses) -> T
                 #doc
                 #serde_as
                 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
                 #[serde(default, #rename_all)]
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* #rest }
@@ -290,9 +292,13 @@ fn field(
     };
     let doc = docs::attrs(&docs::markdown(page, &doc));
     let ty = field_type(field, role, uses);
+    // Decoded fields only decode, so their schema (the `schemars` feature) is the decoded value's.
     let adapter = field_adapter(field, role).map(|a| {
         uses.wire = true;
-        quote!(#[serde_as(as = #a)])
+        match role {
+            Role::Request => quote!(#[serde_as(as = #a)]),
+            Role::Decoded => quote!(#[serde_as(deserialize_as = #a)]),
+        }
     });
     let rename = (cased(case, &serde_name(&field.ident)) != field.wire).then(|| {
         let wire = &field.wire;

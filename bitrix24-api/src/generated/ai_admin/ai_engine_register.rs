@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AiEngineRegister {
     /// `name`: the page names it without a description.
@@ -45,6 +46,7 @@ pub type AiEngineRegisterResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html#settings)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AiEngineRegisterSettings {
     /// `code_alias`: the page names it without a description.

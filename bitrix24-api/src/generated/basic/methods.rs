@@ -20,6 +20,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/methods.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Methods {
     /// `full`: the page names it without a description.

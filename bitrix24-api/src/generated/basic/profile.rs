@@ -17,6 +17,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/profile.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Profile {}
 crate::method!(Profile = "profile" in "basic", safe: false, ProfileResponse, ProfileError; () {});
@@ -26,29 +27,30 @@ crate::method!(Profile = "profile" in "basic", safe: false, ProfileResponse, Pro
 /// [details](https://apidocs.bitrix24.com/api-reference/common/users/profile.html#profile) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ProfileResponse {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `ADMIN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub admin: Option<bool>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `LAST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_name: Option<String>,
     /// `PERSONAL_GENDER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_gender: Option<String>,
     /// `TIME_ZONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_zone: Option<String>,
     /// `PERSONAL_PHOTO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_photo: Option<String>,
 }
 

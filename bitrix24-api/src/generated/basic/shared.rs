@@ -11,33 +11,34 @@ use crate::wire;
 /// Shared by `OnAppInstall`, `OnAppUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnAppAuth {
     /// `domain`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// `scope`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// `access_token`: the page names it without a description.
     pub access_token: Option<crate::Secret>,
     /// `refresh_token`: the page names it without a description.
     pub refresh_token: Option<crate::Secret>,
     /// `expires_in`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// `server_endpoint`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// `status`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `client_endpoint`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// `member_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// `application_token`: the page names it without a description.
     pub application_token: Option<crate::Secret>,
@@ -48,20 +49,21 @@ pub struct OnAppAuth {
 /// Shared by `onAppMethodConfirm`, `onAppUninstall`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnAppMethodConfirmAuth {
     /// `domain`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// `server_endpoint`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// `client_endpoint`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// `member_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// `application_token`: the page names it without a description.
     pub application_token: Option<crate::Secret>,

@@ -14,6 +14,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConnectorAdd {
     /// [details](ConnectorAddFieldsEntry) The structure is below. Keyed by field.
@@ -34,6 +35,7 @@ pub type ConnectorAddResponse = ConnectorAddResult;
 
 /// One value of `fields`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAddFieldsEntry {

@@ -14,6 +14,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatasetAdd {
     /// [details](DatasetAddFieldsEntry) The structure is below. Keyed by field.
@@ -34,6 +35,7 @@ pub type DatasetAddResponse = DatasetAddResult;
 
 /// One value of `fields`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DatasetAddFieldsEntry {
@@ -59,6 +61,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DatasetAddField {

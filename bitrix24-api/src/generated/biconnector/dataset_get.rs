@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatasetGet {
     /// `id`: the page names it without a description.
@@ -31,6 +32,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html#dataset)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DatasetGetResponse {
@@ -79,12 +81,13 @@ pub struct DatasetGetResponse {
     /// Any JSON: the page gives no type.
     pub external_id: Option<serde_json::Value>,
     /// [details](DatasetGetFields)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<DatasetGetFields>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DatasetGetFields {

@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SourceAdd {
     /// [details](SourceAddFieldsEntry) The structure is below. Keyed by field.
@@ -37,6 +38,7 @@ pub type SourceAddResponse = SourceAddResult;
 /// One value of `fields`.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SourceAddFieldsEntry {
     /// `title`: the page names it without a description.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SourceGet {
     /// `id`: the page names it without a description.
@@ -28,6 +29,7 @@ crate::method!(
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/source/index.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SourceGetResponse {

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGet {
@@ -44,18 +45,20 @@ crate::method!(
 /// The `result` of `call.followup.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupGetResponse {
     /// `item`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub item: Option<FollowupGetItem>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#root-object) [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#select-paths)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetSelect {
@@ -128,6 +131,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#participant)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetParticipant {
@@ -155,6 +159,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#track)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetTrack {
@@ -204,6 +209,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#transcription)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetTranscription {
     /// `language`: the page names it without a description.
@@ -218,6 +224,7 @@ crate::request!(FollowupGetTranscription() { language: String, segments: Vec<Fol
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#transcription-segment)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetSegment {
@@ -245,6 +252,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#overview)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetOverview {
@@ -289,6 +297,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#summary)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetSummary {
     /// [details](FollowupGetSummarySegment)
@@ -300,6 +309,7 @@ crate::request!(FollowupGetSummary() { segments: Vec<FollowupGetSummarySegment> 
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#summary-segment)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetSummarySegment {
     /// `start`: the page names it without a description.
@@ -323,6 +333,7 @@ crate::request!(
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#insights)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetInsights {
@@ -366,6 +377,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#speaker-analysis)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetSpeakerAnalysis {
@@ -416,6 +428,7 @@ crate::request!(
 /// - `criteria`
 /// - `title`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetEvaluationCriteria {
     /// `value`: the page names it without a description.
@@ -442,6 +455,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html#evaluation)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetEvaluation {
     /// `efficiencyValue`: the page names it without a description.
@@ -474,6 +488,7 @@ crate::request!(
 /// Keys:
 /// - `overhead`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetCalendar {
     /// `overhead`: the page names it without a description.
@@ -497,6 +512,7 @@ crate::request!(FollowupGetCalendar() { overhead: serde_json::Value });
 /// - `thoughts`
 /// - `title`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupGetCriteria {
     /// `value`: the page names it without a description.
@@ -529,11 +545,12 @@ crate::request!(
 /// The `transcription` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupGetItemTranscription {
     /// `language`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub language: Option<String>,
     /// `segments`, as the page's example shows it.
     pub segments: Option<serde_json::Value>,
@@ -542,11 +559,12 @@ pub struct FollowupGetItemTranscription {
 /// The `overview` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupGetItemOverview {
     /// `topic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub topic: Option<String>,
     /// `actionItems`, as the page's example shows it.
     #[serde(rename = "actionItems")]
@@ -555,6 +573,7 @@ pub struct FollowupGetItemOverview {
 
 /// The `summary` object, as the page's example shows it.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupGetItemSummary {
@@ -565,11 +584,12 @@ pub struct FollowupGetItemSummary {
 /// The `insights` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetItemInsights {
     /// `speakerEvaluationAvailable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub speaker_evaluation_available: Option<bool>,
     /// `speakerAnalysis`, as the page's example shows it.
     pub speaker_analysis: Option<serde_json::Value>,
@@ -578,11 +598,12 @@ pub struct FollowupGetItemInsights {
 /// The `evaluation` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupGetItemEvaluation {
     /// `efficiencyValue`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "efficiencyValue")]
     pub efficiency_value: Option<i64>,
     /// `criteria`, as the page's example shows it.
@@ -592,60 +613,61 @@ pub struct FollowupGetItemEvaluation {
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupGetItem {
     /// `callId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_id: Option<i64>,
     /// `callType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_type: Option<i64>,
     /// `initiatorId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub initiator_id: Option<i64>,
     /// `startDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub start_date: Option<String>,
     /// `endDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub end_date: Option<String>,
     /// `durationSeconds`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub duration_seconds: Option<i64>,
     /// `uuid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uuid: Option<String>,
     /// `language`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub language: Option<String>,
     /// `version`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub version: Option<i64>,
     /// `participants`, as the page's example shows it.
     pub participants: Option<serde_json::Value>,
     /// `outcomes`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub outcomes: Option<Vec<String>>,
     /// `createdAt`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_at: Option<String>,
     /// `tracks`, as the page's example shows it.
     pub tracks: Option<serde_json::Value>,
     /// `transcription`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub transcription: Option<FollowupGetItemTranscription>,
     /// `overview`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub overview: Option<FollowupGetItemOverview>,
     /// `summary`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub summary: Option<FollowupGetItemSummary>,
     /// `insights`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub insights: Option<FollowupGetItemInsights>,
     /// `evaluation`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub evaluation: Option<FollowupGetItemEvaluation>,
 }
 

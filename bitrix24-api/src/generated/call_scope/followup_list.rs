@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupList {
     /// [details](FollowupListFilter)
@@ -53,26 +54,28 @@ crate::method!(
 /// The `result` of `call.followup.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupListResponse {
     /// Sample: `[]`.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<FollowupListItem>>,
     /// `hasMore`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub has_more: Option<bool>,
     /// `afterCursor`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub after_cursor: Option<FollowupListResponseAfterCursor>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#filter)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupListFilter {
@@ -87,6 +90,7 @@ crate::request!(FollowupListFilter(start_date: FollowupListStartDate) { particip
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#startdate)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupListStartDate {
     /// `from`: the page names it without a description.
@@ -99,6 +103,7 @@ crate::request!(FollowupListStartDate(from: String, to: String) {});
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#order) Sample: `{ "startDate": "desc" }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupListOrder {
     /// Possible values:
@@ -112,6 +117,7 @@ crate::request!(FollowupListOrder() { start_date: FollowupListOrderStartDate });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#pagination)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupListPagination {
     /// `limit`: the page names it without a description.
@@ -126,6 +132,7 @@ crate::request!(FollowupListPagination() { limit: i64, after_cursor: FollowupLis
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html#aftercursor)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FollowupListAfterCursor {
     /// `startDate`: the page names it without a description.
@@ -140,49 +147,52 @@ crate::request!(FollowupListAfterCursor(start_date: String, id: i64) {});
 /// The `participant` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupListParticipant {
     /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `avatar`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub avatar: Option<String>,
     /// `talkedSeconds`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub talked_seconds: Option<i64>,
 }
 
 /// The `actionItem` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupListActionItem {
     /// `actionItem`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "actionItem")]
     pub action_item: Option<String>,
     /// `quote`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub quote: Option<String>,
 }
 
 /// The `overview` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupListOverview {
     /// `topic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub topic: Option<String>,
     /// `actionItems`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "actionItems")]
     pub action_items: Option<Vec<FollowupListActionItem>>,
 }
@@ -190,35 +200,37 @@ pub struct FollowupListOverview {
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FollowupListItem {
     /// `callId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_id: Option<i64>,
     /// `startDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub start_date: Option<String>,
     /// `participants`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub participants: Option<Vec<FollowupListParticipant>>,
     /// `overview`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub overview: Option<FollowupListOverview>,
 }
 
 /// The `afterCursor` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FollowupListResponseAfterCursor {
     /// `startDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "startDate")]
     pub start_date: Option<String>,
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActivityList {
     /// `select`: the page names it without a description.
@@ -62,6 +63,7 @@ pub type ActivityListResponse = Vec<ActivityListResult>;
 /// - `asc`
 /// - `desc`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActivityListOrder {
     /// `asc`: the page names it without a description.
@@ -81,79 +83,80 @@ crate::request!(ActivityListOrder() { asc: serde_json::Value, desc: serde_json::
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ActivityListResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `OWNER_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner_id: Option<String>,
     /// `OWNER_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner_type_id: Option<String>,
     /// `TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub type_id: Option<String>,
     /// `PROVIDER_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub provider_id: Option<String>,
     /// `PROVIDER_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub provider_type_id: Option<String>,
     /// `PROVIDER_GROUP_ID`, as the page's example shows it.
     pub provider_group_id: Option<serde_json::Value>,
     /// `ASSOCIATED_ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub associated_entity_id: Option<String>,
     /// `SUBJECT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subject: Option<String>,
     /// `CREATED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created: Option<String>,
     /// `LAST_UPDATED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_updated: Option<String>,
     /// `START_TIME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub start_time: Option<String>,
     /// `END_TIME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub end_time: Option<String>,
     /// `DEADLINE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
     /// `COMPLETED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub completed: Option<String>,
     /// `STATUS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `RESPONSIBLE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
     /// `PRIORITY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `NOTIFY_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub notify_type: Option<String>,
     /// `NOTIFY_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub notify_value: Option<String>,
     /// `DESCRIPTION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description_type: Option<String>,
     /// `DIRECTION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub direction: Option<String>,
     /// `LOCATION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub location: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
     pub settings: Option<serde_json::Value>,
@@ -162,17 +165,17 @@ pub struct ActivityListResult {
     /// `ORIGIN_ID`, as the page's example shows it.
     pub origin_id: Option<serde_json::Value>,
     /// `AUTHOR_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub author_id: Option<String>,
     /// `EDITOR_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub editor_id: Option<String>,
     /// `PROVIDER_PARAMS`, as the page's example shows it.
     pub provider_params: Option<serde_json::Value>,
     /// `PROVIDER_DATA`, as the page's example shows it.
     pub provider_data: Option<serde_json::Value>,
     /// `RESULT_MARK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub result_mark: Option<String>,
     /// `RESULT_VALUE`, as the page's example shows it.
     pub result_value: Option<serde_json::Value>,
@@ -181,15 +184,15 @@ pub struct ActivityListResult {
     /// `RESULT_CURRENCY_ID`, as the page's example shows it.
     pub result_currency_id: Option<serde_json::Value>,
     /// `RESULT_STATUS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub result_status: Option<String>,
     /// `RESULT_STREAM`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub result_stream: Option<String>,
     /// `RESULT_SOURCE_ID`, as the page's example shows it.
     pub result_source_id: Option<serde_json::Value>,
     /// `AUTOCOMPLETE_RULE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub autocomplete_rule: Option<String>,
 }
 

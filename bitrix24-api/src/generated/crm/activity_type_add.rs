@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActivityTypeAdd {
     /// [details](ActivityTypeAddFields) The structure is below.
@@ -32,6 +33,7 @@ pub type ActivityTypeAddResponse = bool;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html#parametr-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ActivityTypeAddFields {

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CalllistGet {
     /// `ID`: the page names it without a description.
@@ -30,26 +31,27 @@ crate::method!(
 /// The `result` of `crm.calllist.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CalllistGetResponse {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_create: Option<String>,
     /// `CREATED_BY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by_id: Option<i64>,
     /// `WEBFORM_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub webform_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CategoryAdd {
     /// `entityTypeId`: the page names it without a description.
@@ -32,6 +33,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html#parametr-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CategoryAddFields {
     /// `name`: the page names it without a description.

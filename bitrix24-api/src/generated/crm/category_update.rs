@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CategoryUpdate {
     /// `entityTypeId`: the page names it without a description.
@@ -34,6 +35,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html#parametr-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CategoryUpdateFields {
     /// `name`: the page names it without a description.

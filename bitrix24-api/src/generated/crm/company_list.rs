@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompanyList {
     /// Required: `PHONE`, `EMAIL`.
@@ -68,20 +69,21 @@ pub type CompanyListResponse = Vec<CompanyListResult>;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyListResult {
     /// `TITLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `ASSIGNED_BY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub assigned_by_id: Option<String>,
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `PHONE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub phone: Option<Vec<CompanyListPhone>>,
 }
 

@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContactAdd {
     /// [details](ContactAddFields) The structure is below.
@@ -41,6 +42,7 @@ pub type ContactAddResponse = i64;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactAddFields {
@@ -184,6 +186,7 @@ impl ContactAddFields {
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html#parameter-params) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactAddParams {

@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContactCompanyDelete {
     /// `id`: the page names it without a description.
@@ -33,6 +34,7 @@ pub type ContactCompanyDeleteResponse = bool;
 
 /// The `fields` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContactCompanyDeleteFields {
     /// `COMPANY_ID`: the page names it without a description.

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContactList {
     /// Required: `PHONE`, `EMAIL`.
@@ -66,30 +67,31 @@ pub type ContactListResponse = Vec<ContactListItem>;
 /// The `result` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactListItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `POST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub post: Option<String>,
     /// `COMMENTS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments: Option<String>,
     /// `HONORIFIC`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_status` is not one we know.
     pub honorific: Option<serde_json::Value>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SECOND_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub second_name: Option<String>,
     /// `LAST_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_name: Option<String>,
     /// `PHOTO`: the page names it without a description.
     ///
@@ -108,37 +110,37 @@ pub struct ContactListItem {
     /// Any JSON: the page's type `crm_status` is not one we know.
     pub source_id: Option<serde_json::Value>,
     /// `SOURCE_DESCRIPTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_description: Option<String>,
     /// `COMPANY_ID`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_company` is not one we know.
     pub company_id: Option<serde_json::Value>,
     /// `BIRTHDATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub birthdate: Option<String>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub export: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub has_phone: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub has_email: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub has_imol: Option<bool>,
     /// `DATE_CREATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_modify: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub assigned_by_id: Option<String>,
     /// `CREATED_BY_ID`: the page names it without a description.
     ///
@@ -149,58 +151,58 @@ pub struct ContactListItem {
     /// Any JSON: the page's type `user` is not one we know.
     pub modify_by_id: Option<serde_json::Value>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub opened: Option<bool>,
     /// `FACE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub face_id: Option<i64>,
     /// `LAST_ACTIVITY_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub last_activity_time: Option<String>,
     /// `LAST_ACTIVITY_BY`: the page names it without a description.
     ///
     /// Any JSON: the page's type `user` is not one we know.
     pub last_activity_by: Option<serde_json::Value>,
     /// `UTM_SOURCE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub utm_source: Option<String>,
     /// Possible values:
     /// - `CPC`
     /// - `CPM`
     pub utm_medium: Option<ContactListUtmMedium>,
     /// `UTM_CAMPAIGN`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub utm_content: Option<String>,
     /// `UTM_TERM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub utm_term: Option<String>,
     /// `PHONE`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_multifield` is not one we know.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub phone: Option<Vec<serde_json::Value>>,
     /// `EMAIL`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub email: Option<Vec<ContactListEmail>>,
     /// `WEB`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_multifield` is not one we know.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub web: Option<Vec<serde_json::Value>>,
     /// `IM`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_multifield` is not one we know.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub im: Option<Vec<serde_json::Value>>,
     /// `LINK`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_multifield` is not one we know.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub link: Option<Vec<serde_json::Value>>,
 }
 

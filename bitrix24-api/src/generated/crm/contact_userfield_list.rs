@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContactUserfieldList {
     /// [details](ContactUserfieldListFilter) The structure is below.
@@ -41,40 +42,41 @@ pub type ContactUserfieldListResponse = Vec<ContactUserfieldListItem>;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactUserfieldListItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:
     /// - `Y`
     /// - `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub multiple: Option<bool>,
     /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:
     /// - `Y`
     /// - `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub mandatory: Option<bool>,
     /// Keys:
     /// - `N`
@@ -89,47 +91,47 @@ pub struct ContactUserfieldListItem {
     /// - `S`
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_filter: Option<String>,
     /// Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:
     /// - `Y`
     /// - `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub show_in_list: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub edit_in_list: Option<bool>,
     /// Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:
     /// - `Y`
     /// - `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_searchable: Option<bool>,
     /// [details](ContactUserfieldListSettings) The structure is below.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<ContactUserfieldListSettings>,
     /// `LIST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub list: Option<Vec<ContactUserfieldListList>>,
     /// `EDIT_FORM_LABEL`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub list_filter_label: Option<String>,
     /// `ERROR_MESSAGE`: the page names it without a description.
     ///
@@ -140,89 +142,91 @@ pub struct ContactUserfieldListItem {
     /// Any JSON: the page's type `lang_map` is not one we know.
     pub help_message: Option<serde_json::Value>,
     /// `USER_TYPE_OWNER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_owner: Option<String>,
 }
 
 /// The `LIST` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactUserfieldListList {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `VALUE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub def: Option<bool>,
 }
 
 /// The `SETTINGS` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactUserfieldListSettings {
     /// `SHOW_MAP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_map: Option<String>,
     /// `CONTACT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub contact: Option<String>,
     /// `COMPANY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub company: Option<String>,
     /// `DYNAMIC_1224`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dynamic_1224: Option<String>,
     /// `DYNAMIC_1226`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dynamic_1226: Option<String>,
     /// `DYNAMIC_1268`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dynamic_1268: Option<String>,
     /// `DYNAMIC_1278`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dynamic_1278: Option<String>,
     /// `LEAD`, as the page's example shows it.
     pub lead: Option<serde_json::Value>,
     /// `DEFAULT_VALUE`, as the page's example shows it.
     pub default_value: Option<serde_json::Value>,
     /// `PRECISION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub precision: Option<i64>,
     /// `SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// `MIN_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub min_value: Option<i64>,
     /// `MAX_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_value: Option<i64>,
     /// `LIST_WIDTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub list_width: Option<i64>,
     /// `LIST_HEIGHT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub list_height: Option<i64>,
     /// `MAX_SHOW_SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_show_size: Option<i64>,
     /// `MAX_ALLOWED_SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_allowed_size: Option<i64>,
     /// `EXTENSIONS`, as the page's example shows it.
     pub extensions: Option<serde_json::Value>,
     /// `TARGET_BLANK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub target_blank: Option<String>,
 }
 

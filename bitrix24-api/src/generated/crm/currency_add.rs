@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CurrencyAdd {
     /// [details](CurrencyAddFields) The structure is below.
@@ -35,6 +36,7 @@ pub type CurrencyAddResponse = String;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html#parametr-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyAddFields {

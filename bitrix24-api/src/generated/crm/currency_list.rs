@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CurrencyList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency) Keyed by field. Objects. Keys:
@@ -43,6 +44,7 @@ pub type CurrencyListResponse = Vec<CurrencyListItem>;
 /// One value of `order`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyListOrderEntry {
@@ -100,51 +102,52 @@ crate::request!(
 /// The `result` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyListItem {
     /// `AMOUNT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub amount: Option<f64>,
     /// `AMOUNT_CNT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub amount_cnt: Option<i64>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub base: Option<bool>,
     /// `CURRENCY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency: Option<String>,
     /// `DATE_UPDATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_update: Option<String>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub lid: Option<String>,
     /// `DECIMALS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub decimals: Option<i64>,
     /// `DEC_POINT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub full_name: Option<String>,
     /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub thousands_sep: Option<String>,
     /// [details](CurrencyListItemLangEntry) [details](CurrencyListItemLangEntry) Keyed by lang.
     ///
     /// Keyed by lang.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub lang: Option<BTreeMap<String, CurrencyListItemLangEntry>>,
 }
 

@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CurrencyLocalizationsSet {
     /// **Description**
@@ -44,6 +45,7 @@ pub type CurrencyLocalizationsSetResponse = bool;
 /// One value of `localizations`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyLocalizationsSetLocalizationsEntry {
@@ -92,6 +94,7 @@ crate::request!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyLocalizationsSetFullName {

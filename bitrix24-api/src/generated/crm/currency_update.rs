@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CurrencyUpdate {
     /// `ID`: the page names it without a description.
@@ -37,6 +38,7 @@ pub type CurrencyUpdateResponse = bool;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html#parametr-fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyUpdateFields {

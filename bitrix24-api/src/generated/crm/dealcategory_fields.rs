@@ -21,6 +21,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealcategoryFields {}
 crate::method!(
@@ -31,23 +32,24 @@ crate::method!(
 /// The `result` of `crm.dealcategory.fields`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DealcategoryFieldsResponse {
     /// `CREATED_DATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub created_date: Option<String>,
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `IS_LOCKED`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_locked: Option<String>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template) Names. Sample: `["id","name","region","active"]`. Sample: `["*"]`.
@@ -40,6 +41,7 @@ crate::method!(
 
 /// Sample: `{"id":"DESC","sort":"ASC"}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateListOrder {
     /// `id`: the page names it without a description.

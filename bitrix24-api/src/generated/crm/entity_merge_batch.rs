@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EntityMergeBatch {
     /// [details](EntityMergeBatchParams)
@@ -29,6 +30,7 @@ crate::method!(
 /// The `result` of `crm.entity.mergeBatch`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct EntityMergeBatchResponse {
@@ -38,12 +40,13 @@ pub struct EntityMergeBatchResponse {
     /// - `ERROR`
     pub status: Option<EntityMergeBatchStatus>,
     /// `ENTITY_IDS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub entity_ids: Option<Vec<i64>>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html#params)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntityMergeBatchParams {

@@ -16,6 +16,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemBatchImport {
@@ -44,37 +45,39 @@ crate::method!(
 /// The `result` of `crm.item.batchImport`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemBatchImportResponse {
     /// `items`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<ItemBatchImportItem>>,
     /// `item`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
     pub item: Option<serde_json::Value>,
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
 
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemBatchImportItem {
     /// `item`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub item: Option<ItemBatchImportItemItem>,
     /// `error`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub error: Option<String>,
     /// `error_description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub error_description: Option<String>,
 }
 

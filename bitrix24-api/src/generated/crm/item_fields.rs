@@ -16,6 +16,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemFields {

@@ -16,6 +16,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemGet {
@@ -41,124 +42,127 @@ crate::method!(
 /// The `result` of `crm.item.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemGetResponse {
     /// `item`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub item: Option<ItemGetItem>,
 }
 
 /// The `fm` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemGetFm {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `valueType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value_type: Option<String>,
     /// `value`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `typeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub type_id: Option<String>,
 }
 
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemGetItem {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `createdTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_time: Option<String>,
     /// `dateCreateShort`, as the page's example shows it.
     pub date_create_short: Option<serde_json::Value>,
     /// `updatedTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub updated_time: Option<String>,
     /// `dateModifyShort`, as the page's example shows it.
     pub date_modify_short: Option<serde_json::Value>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
     /// `updatedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub updated_by: Option<i64>,
     /// `assignedById`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub assigned_by_id: Option<i64>,
     /// `opened`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub opened: Option<String>,
     /// `companyId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub company_id: Option<i64>,
     /// `contactId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub contact_id: Option<i64>,
     /// `stageId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// `isConvert`, as the page's example shows it.
     pub is_convert: Option<serde_json::Value>,
     /// `statusDescription`, as the page's example shows it.
     pub status_description: Option<serde_json::Value>,
     /// `stageSemanticId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_semantic_id: Option<String>,
     /// `productId`, as the page's example shows it.
     pub product_id: Option<serde_json::Value>,
     /// `opportunity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub opportunity: Option<f64>,
     /// `currencyId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency_id: Option<String>,
     /// `sourceId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_id: Option<String>,
     /// `sourceDescription`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_description: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `lastName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_name: Option<String>,
     /// `secondName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub second_name: Option<String>,
     /// `shortName`, as the page's example shows it.
     pub short_name: Option<serde_json::Value>,
     /// `companyTitle`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub company_title: Option<String>,
     /// `post`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub post: Option<String>,
     /// `address`, as the page's example shows it.
     pub address: Option<serde_json::Value>,
     /// `comments`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments: Option<String>,
     /// `webformId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub webform_id: Option<i64>,
     /// `originatorId`, as the page's example shows it.
     pub originator_id: Option<serde_json::Value>,
@@ -167,79 +171,79 @@ pub struct ItemGetItem {
     /// `dateClosed`, as the page's example shows it.
     pub date_closed: Option<serde_json::Value>,
     /// `birthdate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub birthdate: Option<String>,
     /// `honorific`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub honorific: Option<String>,
     /// `hasPhone`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub has_phone: Option<String>,
     /// `hasEmail`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub has_email: Option<String>,
     /// `hasImol`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub has_imol: Option<String>,
     /// `login`, as the page's example shows it.
     pub login: Option<serde_json::Value>,
     /// `isReturnCustomer`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_return_customer: Option<String>,
     /// `searchContent`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub search_content: Option<String>,
     /// `isManualOpportunity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_manual_opportunity: Option<String>,
     /// `movedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub moved_by: Option<i64>,
     /// `movedTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub moved_time: Option<String>,
     /// `lastActivityBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub last_activity_by: Option<i64>,
     /// `lastActivityTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_activity_time: Option<String>,
     /// `phoneMobile`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_mobile: Option<String>,
     /// `phoneWork`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_work: Option<String>,
     /// `phoneMailing`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_mailing: Option<String>,
     /// `emailHome`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub email_home: Option<String>,
     /// `emailWork`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub email_work: Option<String>,
     /// `emailMailing`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub email_mailing: Option<String>,
     /// `skype`, as the page's example shows it.
     pub skype: Option<serde_json::Value>,
     /// `icq`, as the page's example shows it.
     pub icq: Option<serde_json::Value>,
     /// `imol`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub imol: Option<String>,
     /// `email`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub email: Option<String>,
     /// `phone`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone: Option<String>,
     /// `fm`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub fm: Option<Vec<ItemGetFm>>,
     /// `ufCrm_1720019876534`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "ufCrm_1720019876534")]
     pub uf_crm_1720019876534: Option<String>,
     /// `parentId1222`, as the page's example shows it.
@@ -277,7 +281,7 @@ pub struct ItemGetItem {
     /// `contactIds`, as the page's example shows it.
     pub contact_ids: Option<serde_json::Value>,
     /// `entityTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemPaymentUpdate {
     /// `id`: the page names it without a description.
@@ -37,6 +38,7 @@ pub type ItemPaymentUpdateResponse = bool;
 /// The `fields` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemPaymentUpdateFields {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)

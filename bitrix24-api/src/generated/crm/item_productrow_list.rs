@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemProductrowList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) Keyed by field. Possible values:
@@ -66,15 +67,16 @@ crate::method!(
 /// The `result` of `crm.item.productrow.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemProductrowListResponse {
     /// `productRows`: the page names it without a description.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "productRows")]
     pub product_rows: Option<Vec<ItemProductrowListProductRow>>,
     /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total: Option<i64>,
 }
 

@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadAdd {
     /// [details](LeadAddFields) The structure is below.
@@ -41,6 +42,7 @@ pub type LeadAddResponse = i64;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct LeadAddFields {

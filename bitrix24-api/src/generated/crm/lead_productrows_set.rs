@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadProductrowsSet {
     /// `id`: the page names it without a description.
@@ -40,6 +41,7 @@ pub type LeadProductrowsSetResponse = bool;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html#parameter-rows) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct LeadProductrowsSetRow {

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadUpdate {
     /// `id`: the page names it without a description.
@@ -41,6 +42,7 @@ pub type LeadUpdateResponse = bool;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct LeadUpdateFields {

@@ -11,23 +11,24 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmDealMoveToCategory {
     /// `event`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// `event_handler_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// `data`: the page names it without a description.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnCrmDealMoveToCategoryData>,
     /// `ts`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// [details](OnCrmDealMoveToCategoryAuth) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnCrmDealMoveToCategoryAuth>,
 }
 
@@ -39,11 +40,12 @@ impl crate::method::Event for OnCrmDealMoveToCategory {
 /// The `data` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmDealMoveToCategoryData {
     /// [details](OnCrmDealMoveToCategoryFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmDealMoveToCategoryFields>,
 }
@@ -51,17 +53,18 @@ pub struct OnCrmDealMoveToCategoryData {
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html#fields) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmDealMoveToCategoryFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `CATEGORY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub category_id: Option<i64>,
     /// `STAGE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
 }
 

@@ -14,13 +14,14 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-add.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmInvoiceAdd {
     /// `FIELDS`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<Vec<serde_json::Value>>,
 }

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OrderentityGetFields {}
 crate::method!(
@@ -28,13 +29,14 @@ crate::method!(
 /// The `result` of `crm.orderentity.getFields`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OrderentityGetFieldsResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
     ///
     /// Keyed by field.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "orderEntity")]
     pub order_entity: Option<BTreeMap<String, OrderentityGetFieldsOrderEntityEntry>>,
 }

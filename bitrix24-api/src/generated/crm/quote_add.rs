@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteAdd {
     /// [details](QuoteAddFieldsEntry) The structure is below. Keyed by field.
@@ -42,6 +43,7 @@ pub type QuoteAddResponse = i64;
 /// One value of `fields`.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct QuoteAddFieldsEntry {
@@ -122,6 +124,7 @@ crate::request!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteAddParams {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteGet {
     /// `id`: the page names it without a description.
@@ -37,81 +38,82 @@ pub type QuoteGetResponse = QuoteGetResult;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct QuoteGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `TITLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `STATUS_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_id: Option<String>,
     /// `CURRENCY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency_id: Option<String>,
     /// `OPPORTUNITY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub opportunity: Option<String>,
     /// `TAX_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tax_value: Option<String>,
     /// `COMPANY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub company_id: Option<String>,
     /// `CONTACT_ID`, as the page's example shows it.
     pub contact_id: Option<serde_json::Value>,
     /// `MYCOMPANY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mycompany_id: Option<String>,
     /// `BEGINDATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub begindate: Option<String>,
     /// `CLOSEDATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closedate: Option<String>,
     /// `ACTUAL_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub actual_date: Option<String>,
     /// `ASSIGNED_BY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub assigned_by_id: Option<String>,
     /// `CREATED_BY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by_id: Option<String>,
     /// `MODIFY_BY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify_by_id: Option<String>,
     /// `DATE_CREATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_modify: Option<String>,
     /// `OPENED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub opened: Option<String>,
     /// `CLOSED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed: Option<String>,
     /// `COMMENTS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments: Option<String>,
     /// `LEAD_ID`, as the page's example shows it.
     pub lead_id: Option<serde_json::Value>,
     /// `DEAL_ID`, as the page's example shows it.
     pub deal_id: Option<serde_json::Value>,
     /// `QUOTE_NUMBER`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub quote_number: Option<String>,
     /// `CONTENT`, as the page's example shows it.
     pub content: Option<serde_json::Value>,
     /// `TERMS`, as the page's example shows it.
     pub terms: Option<serde_json::Value>,
     /// `PERSON_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub person_type_id: Option<String>,
     /// `LOCATION_ID`, as the page's example shows it.
     pub location_id: Option<serde_json::Value>,
@@ -144,49 +146,49 @@ pub struct QuoteGetResult {
     /// `LAST_COMMUNICATION_TIME`, as the page's example shows it.
     pub last_communication_time: Option<serde_json::Value>,
     /// `LAST_ACTIVITY_BY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_activity_by: Option<String>,
     /// `LAST_ACTIVITY_TIME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_activity_time: Option<String>,
     /// `UF_CRM_566EB0AC9B7FC`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0ac9b7fc: Option<String>,
     /// `UF_CRM_566EB0AFA9895`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0afa9895: Option<String>,
     /// `UF_CRM_566EB0AFB84F1`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0afb84f1: Option<String>,
     /// `UF_CRM_566EB0AFC58FD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0afc58fd: Option<String>,
     /// `UF_CRM_566EB0AFDA4EF`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0afda4ef: Option<String>,
     /// `UF_CRM_566EB0AFEDB2F`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0afedb2f: Option<String>,
     /// `UF_CRM_566EB0B014EC2`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0b014ec2: Option<String>,
     /// `UF_CRM_566EB0B0231B2`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0b0231b2: Option<String>,
     /// `UF_CRM_566EB0B02F46F`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0b02f46f: Option<String>,
     /// `UF_CRM_566EB0B03CDCD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0b03cdcd: Option<String>,
     /// `UF_CRM_566EB0B04D190`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_566eb0b04d190: Option<String>,
     /// `UF_CRM_577BBCE34CC90`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_577bbce34cc90: Option<String>,
     /// `UF_CRM_577BBCE354F86`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub uf_crm_577bbce354f86: Option<String>,
 }
 

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteProductrowsSet {
     /// `id`: the page names it without a description.
@@ -40,6 +41,7 @@ pub type QuoteProductrowsSetResponse = bool;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html#parameter-rows) The structure is below. Keyed by field.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct QuoteProductrowsSetRow {

@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteUpdate {
     /// `id`: the page names it without a description.
@@ -43,6 +44,7 @@ pub type QuoteUpdateResponse = bool;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct QuoteUpdateFields {
@@ -139,6 +141,7 @@ impl QuoteUpdateFields {
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteUpdateParams {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RequisiteBankdetailGet {
     /// `id`: the page names it without a description.
@@ -34,74 +35,75 @@ pub type RequisiteBankdetailGetResponse = RequisiteBankdetailGetResult;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisiteBankdetailGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `COUNTRY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub country_id: Option<String>,
     /// `DATE_CREATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_modify: Option<String>,
     /// `CREATED_BY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by_id: Option<String>,
     /// `MODIFY_BY_ID`, as the page's example shows it.
     pub modify_by_id: Option<serde_json::Value>,
     /// `NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `CODE`, as the page's example shows it.
     pub code: Option<serde_json::Value>,
     /// `XML_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// `ORIGINATOR_ID`, as the page's example shows it.
     pub originator_id: Option<serde_json::Value>,
     /// `ACTIVE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub active: Option<String>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `RQ_BANK_NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_bank_name: Option<String>,
     /// `RQ_BANK_CODE`, as the page's example shows it.
     pub rq_bank_code: Option<serde_json::Value>,
     /// `RQ_BANK_ADDR`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_bank_addr: Option<String>,
     /// `RQ_BANK_ROUTE_NUM`, as the page's example shows it.
     pub rq_bank_route_num: Option<serde_json::Value>,
     /// `RQ_BIK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_bik: Option<String>,
     /// `RQ_MFO`, as the page's example shows it.
     pub rq_mfo: Option<serde_json::Value>,
     /// `RQ_ACC_NAME`, as the page's example shows it.
     pub rq_acc_name: Option<serde_json::Value>,
     /// `RQ_ACC_NUM`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_acc_num: Option<String>,
     /// `RQ_ACC_TYPE`, as the page's example shows it.
     pub rq_acc_type: Option<serde_json::Value>,
     /// `RQ_IIK`, as the page's example shows it.
     pub rq_iik: Option<serde_json::Value>,
     /// `RQ_ACC_CURRENCY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_acc_currency: Option<String>,
     /// `RQ_COR_ACC_NUM`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rq_cor_acc_num: Option<String>,
     /// `RQ_IBAN`, as the page's example shows it.
     pub rq_iban: Option<serde_json::Value>,

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RequisiteFields {}
 crate::method!(
@@ -33,93 +34,95 @@ pub type RequisiteFieldsResponse = BTreeMap<String, RequisiteFieldsResult>;
 /// The `settings` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisiteFieldsSettings {
     /// `SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// `ROWS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rows: Option<i64>,
     /// `REGEXP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_length: Option<i64>,
     /// `DEFAULT_VALUE`, as the page's example shows it.
     pub default_value: Option<serde_json::Value>,
     /// `PRECISION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub precision: Option<i64>,
     /// `MIN_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub min_value: Option<i64>,
     /// `MAX_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_value: Option<i64>,
     /// `DISPLAY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display: Option<String>,
     /// `LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub label: Option<Vec<String>>,
     /// `LABEL_CHECKBOX`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub label_checkbox: Option<String>,
     /// `USE_SECOND`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_second: Option<String>,
     /// `USE_TIMEZONE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_timezone: Option<String>,
 }
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequisiteFieldsResult {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_required: Option<bool>,
     /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_read_only: Option<bool>,
     /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multiple: Option<bool>,
     /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_dynamic: Option<bool>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `statusType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub status_type: Option<Vec<String>>,
     /// `listLabel`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub list_label: Option<String>,
     /// `formLabel`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub form_label: Option<String>,
     /// `filterLabel`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub filter_label: Option<String>,
     /// `settings`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<RequisiteFieldsSettings>,
 }
 

@@ -12,13 +12,14 @@ use crate::wire;
 /// Shared by `crm.automatedsolution.add`, `crm.automatedsolution.get`, `crm.automatedsolution.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomatedsolutionResponse {
     /// `automatedSolution`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "automatedSolution")]
     pub automated_solution: Option<AutomatedsolutionAutomatedSolution>,
 }
@@ -28,17 +29,18 @@ pub struct AutomatedsolutionResponse {
 /// Shared by `crm.automatedsolution.add`, `crm.automatedsolution.get`, `crm.automatedsolution.list`, `crm.automatedsolution.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AutomatedsolutionAutomatedSolution {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `typeIds`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     #[serde(rename = "typeIds")]
     pub type_ids: Option<Vec<i64>>,
 }
@@ -48,32 +50,33 @@ pub struct AutomatedsolutionAutomatedSolution {
 /// Shared by `crm.automatedsolution.fields`, `crm.company.contact.fields`, `crm.contact.company.fields`, `crm.currency.fields`, `crm.deal.contact.fields`, `crm.deal.fields`, `crm.quote.contact.fields`, `crm.quote.fields`, `crm.item.fields`, `crm.type.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomatedsolutionFieldsResult {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_required: Option<bool>,
     /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_read_only: Option<bool>,
     /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multiple: Option<bool>,
     /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_dynamic: Option<bool>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `upperName`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub upper_name: Option<String>,
 }
 
@@ -82,20 +85,21 @@ pub struct AutomatedsolutionFieldsResult {
 /// Shared by `crm.enum.addresstype`, `crm.enum.ownertype`, `crm.enum.settings.mode`, `crm.enum.activitydirection`, `crm.enum.activitynotifytype`, `crm.enum.activitypriority`, `crm.enum.activitystatus`, `crm.enum.activitytype`, `crm.enum.contenttype`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct EnumItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SYMBOL_CODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub symbol_code: Option<String>,
     /// `SYMBOL_CODE_SHORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub symbol_code_short: Option<String>,
 }
 
@@ -104,29 +108,30 @@ pub struct EnumItem {
 /// Shared by `crm.enum.fields`, `crm.multifield.fields`, `crm.currency.localizations.fields`, `crm.deal.recurring.fields`, `crm.lead.contact.fields`, `crm.address.fields`, `crm.requisite.bankdetail.fields`, `crm.requisite.link.fields`, `crm.requisite.preset.fields`, `crm.requisite.preset.field.fields`, `crm.status.fields`, `crm.activity.communication.fields`, `crm.timeline.bindings.fields`, `crm.timeline.comment.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnumFieldsId {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `isRequired`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_required: Option<bool>,
     /// `isReadOnly`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_read_only: Option<bool>,
     /// `isImmutable`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multiple: Option<bool>,
     /// `isDynamic`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_dynamic: Option<bool>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
 }
 
@@ -135,6 +140,7 @@ pub struct EnumFieldsId {
 /// Shared by `crm.company.contact.add`, `crm.company.contact.items.set`, `crm.deal.contact.add`, `crm.deal.contact.items.set`, `crm.quote.contact.add`, `crm.quote.contact.items.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyContactAddFields {
@@ -159,6 +165,7 @@ crate::request!(
 ///
 /// Shared by `crm.company.contact.delete`, `crm.deal.contact.delete`, `crm.quote.contact.delete`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Fields {
     /// `CONTACT_ID`: the page names it without a description.
@@ -175,20 +182,21 @@ crate::request!(Fields(contact_id: serde_json::Value) {});
 /// Shared by `crm.company.contact.items.get`, `crm.deal.contact.items.get`, `crm.quote.contact.items.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Item {
     /// `CONTACT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub contact_id: Option<i64>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `ROLE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub role_id: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_primary: Option<bool>,
 }
 
@@ -197,20 +205,21 @@ pub struct Item {
 /// Shared by `crm.company.list`, `crm.contact.get`, `crm.contact.list`, `crm.lead.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyListPhone {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `VALUE_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value_type: Option<String>,
     /// `VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub type_id: Option<String>,
 }
 
@@ -219,6 +228,7 @@ pub struct CompanyListPhone {
 /// Shared by `crm.company.userfield.add`, `crm.contact.userfield.add`, `crm.deal.userfield.add`, `crm.lead.userfield.add`, `crm.quote.userfield.add`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldAddFields {
@@ -332,6 +342,7 @@ crate::request!(
 /// Shared by `crm.company.userfield.add`, `crm.company.userfield.update`, `crm.contact.userfield.add`, `crm.deal.userfield.add`, `crm.deal.userfield.update`, `crm.lead.userfield.add`, `crm.lead.userfield.update`, `crm.quote.userfield.add`, `crm.quote.userfield.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct List {
@@ -361,26 +372,27 @@ crate::request!(List() { value: String, sort: i64, def: bool, xml_id: String });
 /// Shared by `crm.company.userfield.get`, `crm.deal.userfield.get`, `crm.lead.userfield.get`, `crm.quote.userfield.get`, `crm.requisite.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Settings {
     /// `SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// `ROWS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rows: Option<i64>,
     /// `REGEXP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_length: Option<i64>,
     /// `DEFAULT_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub default_value: Option<String>,
 }
 
@@ -389,68 +401,69 @@ pub struct Settings {
 /// Shared by `crm.company.userfield.get`, `crm.quote.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CompanyUserfieldGetEditFormLabel {
     /// `ar`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ar: Option<String>,
     /// `br`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub br: Option<String>,
     /// `de`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub de: Option<String>,
     /// `en`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub en: Option<String>,
     /// `fr`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub fr: Option<String>,
     /// `hi`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub hi: Option<String>,
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `in`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#in: Option<String>,
     /// `it`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub it: Option<String>,
     /// `ja`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ja: Option<String>,
     /// `kz`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kz: Option<String>,
     /// `la`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub la: Option<String>,
     /// `ms`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ms: Option<String>,
     /// `pl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub pl: Option<String>,
     /// `sc`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sc: Option<String>,
     /// `tc`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tc: Option<String>,
     /// `th`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub th: Option<String>,
     /// `tr`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tr: Option<String>,
     /// `ua`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ua: Option<String>,
     /// `vn`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vn: Option<String>,
 }
 
@@ -459,61 +472,62 @@ pub struct CompanyUserfieldGetEditFormLabel {
 /// Shared by `crm.company.userfield.get`, `crm.quote.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Result {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_id: Option<String>,
     /// `XML_ID`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `MULTIPLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multiple: Option<String>,
     /// `MANDATORY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mandatory: Option<String>,
     /// `SHOW_FILTER`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_in_list: Option<String>,
     /// `EDIT_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub edit_in_list: Option<String>,
     /// `IS_SEARCHABLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<Settings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<CompanyUserfieldGetEditFormLabel>,
     /// `LIST_COLUMN_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub list_column_label: Option<CompanyUserfieldGetEditFormLabel>,
     /// `LIST_FILTER_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub list_filter_label: Option<CompanyUserfieldGetEditFormLabel>,
     /// `ERROR_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub error_message: Option<CompanyUserfieldGetEditFormLabel>,
     /// `HELP_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub help_message: Option<CompanyUserfieldGetEditFormLabel>,
 }
 
@@ -522,6 +536,7 @@ pub struct Result {
 /// Shared by `crm.company.userfield.list`, `crm.contact.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Filter {
@@ -625,6 +640,7 @@ crate::request!(
 ///
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Order {
@@ -643,17 +659,18 @@ crate::request!(Order() { sort: String, id: String });
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Section {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `CAL_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub cal_type: Option<String>,
     /// `NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
 }
 
@@ -662,17 +679,18 @@ pub struct Section {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Resource {
     /// `XML_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// `NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SECTIONS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub sections: Option<Vec<Section>>,
 }
 
@@ -681,11 +699,12 @@ pub struct Resource {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Resources {
     /// `resource`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub resource: Option<Resource>,
 }
 
@@ -694,17 +713,18 @@ pub struct Resources {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SelectedResource {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
 }
 
@@ -713,14 +733,15 @@ pub struct SelectedResource {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ServiceList {
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `duration`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration: Option<String>,
 }
 
@@ -729,90 +750,91 @@ pub struct ServiceList {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldListSettings {
     /// `ENTITY_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
     /// `DISPLAY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display: Option<String>,
     /// `LIST_HEIGHT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub list_height: Option<i64>,
     /// `CAPTION_NO_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub caption_no_value: Option<String>,
     /// `SHOW_NO_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_no_value: Option<String>,
     /// `SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// `LIST_WIDTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub list_width: Option<i64>,
     /// `MAX_SHOW_SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_show_size: Option<i64>,
     /// `MAX_ALLOWED_SIZE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_allowed_size: Option<i64>,
     /// `EXTENSIONS`, as the page's example shows it.
     pub extensions: Option<serde_json::Value>,
     /// `TARGET_BLANK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub target_blank: Option<String>,
     /// `USE_USERS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_users: Option<String>,
     /// `USE_RESOURCES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_resources: Option<String>,
     /// `RESOURCES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub resources: Option<Resources>,
     /// `SELECTED_RESOURCES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub selected_resources: Option<Vec<SelectedResource>>,
     /// `SELECTED_USERS`, as the page's example shows it.
     pub selected_users: Option<serde_json::Value>,
     /// `FULL_DAY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub full_day: Option<String>,
     /// `ALLOW_OVERBOOKING`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_overbooking: Option<String>,
     /// `USE_SERVICES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_services: Option<String>,
     /// `SERVICE_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub service_list: Option<Vec<ServiceList>>,
     /// `RESOURCE_LIMIT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub resource_limit: Option<i64>,
     /// `TIMEZONE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub timezone: Option<String>,
     /// `USE_USER_TIMEZONE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub use_user_timezone: Option<String>,
     /// `ROWS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rows: Option<i64>,
     /// `REGEXP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_length: Option<i64>,
     /// `DEFAULT_VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub default_value: Option<String>,
 }
 
@@ -821,23 +843,24 @@ pub struct CompanyUserfieldListSettings {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldListList {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `VALUE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `DEF`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub def: Option<String>,
     /// `XML_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
 }
 
@@ -846,64 +869,65 @@ pub struct CompanyUserfieldListList {
 /// Shared by `crm.company.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldListResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_id: Option<String>,
     /// `XML_ID`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `MULTIPLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multiple: Option<String>,
     /// `MANDATORY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mandatory: Option<String>,
     /// `SHOW_FILTER`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_in_list: Option<String>,
     /// `EDIT_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub edit_in_list: Option<String>,
     /// `IS_SEARCHABLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<CompanyUserfieldListSettings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub list_filter_label: Option<String>,
     /// `ERROR_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub error_message: Option<String>,
     /// `HELP_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub help_message: Option<String>,
     /// `LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub list: Option<Vec<CompanyUserfieldListList>>,
 }
 
@@ -912,6 +936,7 @@ pub struct CompanyUserfieldListResult {
 /// Shared by `crm.company.userfield.update`, `crm.deal.userfield.update`, `crm.lead.userfield.update`, `crm.quote.userfield.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CompanyUserfieldUpdateFields {
@@ -1009,6 +1034,7 @@ crate::request!(
 /// Shared by `crm.contact.company.add`, `crm.contact.company.items.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ContactCompanyAddFields {
@@ -1034,11 +1060,12 @@ crate::request!(
 /// Shared by `crm.contact.fields`, `crm.lead.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ContactFieldsSettings {
     /// `parentEntityTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "parentEntityTypeId")]
     pub parent_entity_type_id: Option<i64>,
 }
@@ -1048,6 +1075,7 @@ pub struct ContactFieldsSettings {
 /// Shared by `crm.contact.update`, `crm.deal.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Params {
@@ -1067,6 +1095,7 @@ crate::request!(Params() { register_sonet_event: bool, register_history_event: b
 ///
 /// Shared by `crm.contact.details.configuration.set`, `crm.item.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Data {
     /// `name`: the page names it without a description.
@@ -1086,6 +1115,7 @@ crate::request!(Data(name: String, title: String, r#type: String) { elements: Ve
 ///
 /// Shared by `crm.contact.details.configuration.set`, `crm.item.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Element {
     /// `name`: the page names it without a description.
@@ -1105,6 +1135,7 @@ crate::request!(Element(name: String) { option_flags: i64, options: Options });
 /// Shared by `crm.contact.details.configuration.set`, `crm.item.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Options {
@@ -1137,6 +1168,7 @@ crate::request!(
 ///
 /// Shared by `crm.currency.add`, `crm.currency.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyLangEntry {
@@ -1172,6 +1204,7 @@ crate::request!(
 /// Shared by `crm.currency.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyListLid {
@@ -1221,26 +1254,27 @@ crate::request!(
 /// Shared by `crm.currency.list`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CurrencyListItemLangEntry {
     /// `DECIMALS`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub decimals: Option<i64>,
     /// `DEC_POINT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_string: Option<String>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub full_name: Option<String>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub hide_zero: Option<bool>,
     /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub thousands_sep: Option<String>,
     /// Keys:
     /// - `N`
@@ -1263,6 +1297,7 @@ pub struct CurrencyListItemLangEntry {
 /// Shared by `crm.deal.add`, `crm.lead.add`, `crm.lead.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealAddParams {
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
@@ -1277,6 +1312,7 @@ crate::request!(DealAddParams() { register_sonet_event: bool });
 ///
 /// Shared by `crm.deal.details.configuration.forceCommonScopeForAll`, `crm.deal.details.configuration.get`, `crm.deal.details.configuration.reset`, `crm.deal.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealDetailsConfigurationExtras {
     /// `dealCategoryId`: the page names it without a description.
@@ -1291,14 +1327,15 @@ crate::request!(DealDetailsConfigurationExtras() { deal_category_id: i64 });
 /// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ResultElement {
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `optionFlags`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "optionFlags")]
     pub option_flags: Option<String>,
 }
@@ -1308,20 +1345,21 @@ pub struct ResultElement {
 /// Shared by `crm.deal.details.configuration.get`, `crm.lead.details.configuration.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DealDetailsConfigurationGetResult {
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `elements`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub elements: Option<Vec<ResultElement>>,
 }
 
@@ -1329,6 +1367,7 @@ pub struct DealDetailsConfigurationGetResult {
 ///
 /// Shared by `crm.deal.details.configuration.set`, `crm.lead.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealDetailsConfigurationSetData {
     /// `name`: the page names it without a description.
@@ -1351,6 +1390,7 @@ crate::request!(
 ///
 /// Shared by `crm.deal.details.configuration.set`, `crm.lead.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealDetailsConfigurationSetElement {
     /// `name`: the page names it without a description.
@@ -1374,6 +1414,7 @@ crate::request!(
 ///
 /// Shared by `crm.deal.recurring.add`, `crm.deal.recurring.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DealRecurringParams {
@@ -1418,47 +1459,48 @@ crate::request!(
 /// Shared by `crm.deal.recurring.get`, `crm.deal.recurring.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DealRecurringGetResponse {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `DEAL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub deal_id: Option<i64>,
     /// `BASED_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub based_id: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub active: Option<bool>,
     /// `NEXT_EXECUTION`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub next_execution: Option<String>,
     /// `LAST_EXECUTION`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub last_execution: Option<String>,
     /// `COUNTER_REPEAT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub counter_repeat: Option<i64>,
     /// `START_DATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub start_date: Option<String>,
     /// `CATEGORY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub category_id: Option<String>,
     /// `IS_LIMIT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_limit: Option<String>,
     /// `LIMIT_REPEAT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub limit_date: Option<String>,
     /// [details](DealRecurringGetParams)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub params: Option<DealRecurringGetParams>,
 }
 
@@ -1467,35 +1509,36 @@ pub struct DealRecurringGetResponse {
 /// Shared by `crm.deal.recurring.get`, `crm.deal.recurring.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DealRecurringGetParams {
     /// `MODE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mode: Option<String>,
     /// `MULTIPLE_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multiple_type: Option<String>,
     /// `MULTIPLE_INTERVAL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub multiple_interval: Option<i64>,
     /// `SINGLE_BEFORE_START_DATE_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub single_before_start_date_type: Option<String>,
     /// `SINGLE_BEFORE_START_DATE_VALUE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub single_before_start_date_value: Option<i64>,
     /// `OFFSET_BEGINDATE_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub offset_begindate_type: Option<String>,
     /// `OFFSET_BEGINDATE_VALUE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub offset_begindate_value: Option<i64>,
     /// `OFFSET_CLOSEDATE_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub offset_closedate_type: Option<String>,
     /// `OFFSET_CLOSEDATE_VALUE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub offset_closedate_value: Option<i64>,
 }
 
@@ -1504,71 +1547,72 @@ pub struct DealRecurringGetParams {
 /// Shared by `crm.deal.userfield.get`, `crm.lead.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DealUserfieldGetEditFormLabel {
     /// `ar`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ar: Option<String>,
     /// `br`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub br: Option<String>,
     /// `de`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub de: Option<String>,
     /// `en`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub en: Option<String>,
     /// `fr`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub fr: Option<String>,
     /// `hi`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub hi: Option<String>,
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `in`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#in: Option<String>,
     /// `it`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub it: Option<String>,
     /// `ja`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ja: Option<String>,
     /// `kz`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kz: Option<String>,
     /// `la`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub la: Option<String>,
     /// `ms`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ms: Option<String>,
     /// `pl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub pl: Option<String>,
     /// `ru`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ru: Option<String>,
     /// `sc`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sc: Option<String>,
     /// `tc`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tc: Option<String>,
     /// `th`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub th: Option<String>,
     /// `tr`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tr: Option<String>,
     /// `ua`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub ua: Option<String>,
     /// `vn`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vn: Option<String>,
 }
 
@@ -1577,61 +1621,62 @@ pub struct DealUserfieldGetEditFormLabel {
 /// Shared by `crm.deal.userfield.get`, `crm.lead.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DealUserfieldGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_id: Option<String>,
     /// `XML_ID`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `MULTIPLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multiple: Option<String>,
     /// `MANDATORY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mandatory: Option<String>,
     /// `SHOW_FILTER`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_in_list: Option<String>,
     /// `EDIT_IN_LIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub edit_in_list: Option<String>,
     /// `IS_SEARCHABLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_searchable: Option<String>,
     /// `SETTINGS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<Settings>,
     /// `EDIT_FORM_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub edit_form_label: Option<DealUserfieldGetEditFormLabel>,
     /// `LIST_COLUMN_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub list_column_label: Option<DealUserfieldGetEditFormLabel>,
     /// `LIST_FILTER_LABEL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub list_filter_label: Option<DealUserfieldGetEditFormLabel>,
     /// `ERROR_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub error_message: Option<DealUserfieldGetEditFormLabel>,
     /// `HELP_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub help_message: Option<DealUserfieldGetEditFormLabel>,
 }
 
@@ -1640,17 +1685,18 @@ pub struct DealUserfieldGetResult {
 /// Shared by `crm.documentgenerator.document.add`, `crm.documentgenerator.document.get`, `crm.documentgenerator.document.update`, `crm.documentgenerator.document.upload`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentProducts {
     /// `currencyId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency_id: Option<String>,
     /// `totalSum`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub total_sum: Option<String>,
     /// `totalRows`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total_rows: Option<i64>,
 }
 
@@ -1659,21 +1705,22 @@ pub struct DocumentgeneratorDocumentProducts {
 /// Shared by `crm.documentgenerator.document.add`, `crm.documentgenerator.document.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentgeneratorDocumentValues {
     /// `productsTableVariant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub products_table_variant: Option<String>,
     /// `_creationMethod`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub stamps_enabled: Option<bool>,
     /// `DocumentNumber`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "DocumentNumber")]
     pub document_number: Option<String>,
 }
@@ -1682,6 +1729,7 @@ pub struct DocumentgeneratorDocumentValues {
 ///
 /// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorSettings {
     /// [details](DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator) The structure is below.
@@ -1705,6 +1753,7 @@ crate::request!(
 /// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator {
@@ -1743,29 +1792,30 @@ crate::request!(
 /// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.get`, `crm.documentgenerator.numerator.list`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorAddResponseSettings {
     /// `start`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub start: Option<i64>,
     /// `step`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub step: Option<i64>,
     /// `length`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub length: Option<i64>,
     /// `padString`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub pad_string: Option<String>,
     /// `periodicBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub periodic_by: Option<String>,
     /// `timezone`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_direct_numeration: Option<bool>,
 }
 
@@ -1776,23 +1826,24 @@ pub struct DocumentgeneratorNumeratorAddResponseSettings {
 /// Shared by `crm.documentgenerator.numerator.get`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorNumeratorResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `template`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub template: Option<String>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// [details](DocumentgeneratorNumeratorAddResponseSettings)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<DocumentgeneratorNumeratorAddResponseSettings>,
 }
 
@@ -1803,58 +1854,59 @@ pub struct DocumentgeneratorNumeratorResponse {
 /// Shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.get`, `crm.documentgenerator.template.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `region`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub region: Option<String>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// `download`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub download: Option<String>,
     /// `downloadMachine`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub download_machine: Option<String>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub active: Option<bool>,
     /// `moduleId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub module_id: Option<String>,
     /// `numeratorId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub numerator_id: Option<String>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub with_stamps: Option<bool>,
     /// Sample: `{"UA":"UA"}`.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub users: Option<DocumentgeneratorTemplateUsers>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_deleted: Option<bool>,
     /// `sort`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `entityTypeId`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub entity_type_id: Option<Vec<serde_json::Value>>,
     /// `createTime`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub create_time: Option<String>,
     /// `updateTime`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub update_time: Option<String>,
 }
 
@@ -1863,11 +1915,12 @@ pub struct DocumentgeneratorTemplateResponse {
 /// Shared by `crm.documentgenerator.template.add`, `crm.documentgenerator.template.get`, `crm.documentgenerator.template.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateUsers {
     /// `UA`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "UA")]
     pub ua: Option<String>,
 }
@@ -1879,11 +1932,12 @@ pub struct DocumentgeneratorTemplateUsers {
 /// Shared by `crm.documentgenerator.template.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.userfield.list`, `crm.status.list`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DocumentgeneratorTemplateListResponse {
     /// `total`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total: Option<i64>,
 }
 
@@ -1892,11 +1946,12 @@ pub struct DocumentgeneratorTemplateListResponse {
 /// Shared by `crm.duplicate.volatileType.register`, `crm.activity.configurable.add`, `crm.activity.configurable.update`, `crm.activity.todo.add`, `crm.activity.todo.updateColor`, `crm.activity.todo.updateDeadline`, `crm.activity.todo.updateDescription`, `crm.activity.todo.updateResponsibleUser`, `crm.activity.todo.update`, `crm.item.batchImport`, `crm.item.import`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DuplicateVolatileTypeRegisterResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
 
@@ -1905,97 +1960,98 @@ pub struct DuplicateVolatileTypeRegisterResponse {
 /// Shared by `crm.lead.productrows.get`, `crm.quote.productrows.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct LeadProductrowsGetItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `OWNER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner_type: Option<String>,
     /// `PRODUCT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub product_name: Option<String>,
     /// `ORIGINAL_PRODUCT_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub original_product_name: Option<String>,
     /// `PRODUCT_DESCRIPTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub product_description: Option<String>,
     /// `PRICE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price: Option<f64>,
     /// `PRICE_EXCLUSIVE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_exclusive: Option<f64>,
     /// `PRICE_NETTO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_netto: Option<f64>,
     /// `PRICE_BRUTTO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_brutto: Option<f64>,
     /// `PRICE_ACCOUNT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub price_account: Option<String>,
     /// `QUANTITY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub quantity: Option<f64>,
     /// `DISCOUNT_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub discount_type_id: Option<i64>,
     /// `DISCOUNT_RATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub discount_rate: Option<f64>,
     /// `DISCOUNT_SUM`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub discount_sum: Option<f64>,
     /// `TAX_RATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub tax_rate: Option<f64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub tax_included: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub measure_name: Option<String>,
     /// `SORT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `XML_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// Possible values:
     /// - `1`
     /// - `4`
     /// - `7`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub r#type: Option<i64>,
     /// `STORE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub store_id: Option<i64>,
     /// `RESERVE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub reserve_id: Option<i64>,
     /// `DATE_RESERVE_END`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_reserve_end: Option<String>,
     /// `RESERVE_QUANTITY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub reserve_quantity: Option<f64>,
 }
 
@@ -2003,6 +2059,7 @@ pub struct LeadProductrowsGetItem {
 ///
 /// Shared by `crm.lead.details.configuration.forceCommonScopeForAll`, `crm.lead.details.configuration.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadDetailsConfigurationExtras {
     /// Possible values:
@@ -2018,6 +2075,7 @@ crate::request!(LeadDetailsConfigurationExtras() { lead_customer_type: i64 });
 ///
 /// Shared by `crm.lead.details.configuration.get`, `crm.lead.details.configuration.reset`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadDetailsConfigurationGetExtras {}
 crate::request!(LeadDetailsConfigurationGetExtras() {});
@@ -2026,6 +2084,7 @@ crate::request!(LeadDetailsConfigurationGetExtras() {});
 ///
 /// Shared by `crm.invoice.status.add`, `crm.measure.add`, `crm.productsection.add`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Field {
     /// `field`: the page names it without a description.
@@ -2039,6 +2098,7 @@ crate::request!(Field() { field: String });
 ///
 /// Shared by `crm.invoice.status.update`, `crm.measure.update`, `crm.productsection.update`, `crm.product.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InvoiceStatusUpdateField {
     /// `field_to_update`: the page names it without a description.
@@ -2053,6 +2113,7 @@ crate::request!(InvoiceStatusUpdateField() { field_to_update: String });
 /// Shared by `crm.vat.add`, `crm.vat.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VatAddFields {
@@ -2075,6 +2136,7 @@ crate::request!(VatAddFields(name: String, rate: f64) { active: bool, c_sort: i6
 ///
 /// Shared by `crm.address.add`, `crm.address.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct AddressAddFields {
@@ -2123,6 +2185,7 @@ crate::request!(
 ///
 /// Shared by `crm.address.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct AddressListSelect {
@@ -2181,6 +2244,7 @@ crate::request!(
 /// Shared by `crm.requisite.bankdetail.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisiteBankdetailListSelect {
@@ -2305,6 +2369,7 @@ crate::request!(
 ///
 /// Shared by `crm.requisite.link.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisiteLinkListSelect {
@@ -2338,6 +2403,7 @@ crate::request!(
 /// Shared by `crm.requisite.preset.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisitePresetListSelect {
@@ -2391,6 +2457,7 @@ crate::request!(
 ///
 /// Shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.delete`, `crm.requisite.preset.field.get`, `crm.requisite.preset.field.list`, `crm.requisite.preset.field.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RequisitePresetFieldPreset {
     /// `ID`: the page names it without a description.
@@ -2405,6 +2472,7 @@ crate::request!(RequisitePresetFieldPreset() { id: i64 });
 /// Shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisitePresetFieldAddFields {
@@ -2432,6 +2500,7 @@ crate::request!(
 /// Shared by `crm.requisite.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RequisiteListSelect {
@@ -2709,14 +2778,15 @@ impl RequisiteListSelect {
 /// Shared by `crm.requisite.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RequisiteUserfieldGetEditFormLabel {
     /// `en`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub en: Option<String>,
     /// `de`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub de: Option<String>,
 }
 
@@ -2725,6 +2795,7 @@ pub struct RequisiteUserfieldGetEditFormLabel {
 /// Shared by `crm.activity.add`, `crm.activity.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ActivityField {
@@ -2855,20 +2926,21 @@ crate::request!(
 /// Shared by `crm.activity.badge.add`, `crm.activity.badge.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ActivityBadgeBadge {
     /// `code`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `value`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
 }
 
@@ -2877,11 +2949,12 @@ pub struct ActivityBadgeBadge {
 /// Shared by `crm.activity.badge.add`, `crm.activity.badge.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ActivityBadgeResult {
     /// `badge`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub badge: Option<ActivityBadgeBadge>,
 }
 
@@ -2890,6 +2963,7 @@ pub struct ActivityBadgeResult {
 /// Shared by `crm.activity.configurable.add`, `crm.activity.configurable.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActivityConfigurableField {
@@ -2937,29 +3011,30 @@ crate::request!(
 /// Shared by `crm.activity.configurable.add`, `crm.activity.configurable.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ActivityConfigurableTime {
     /// `start`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub start: Option<f64>,
     /// `finish`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub finish: Option<f64>,
     /// `duration`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub duration: Option<f64>,
     /// `processing`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub processing: Option<f64>,
     /// `date_start`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_start: Option<String>,
     /// `date_finish`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_finish: Option<String>,
     /// `operating`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub operating: Option<i64>,
 }
 
@@ -2968,14 +3043,15 @@ pub struct ActivityConfigurableTime {
 /// Shared by `crm.activity.configurable.add`, `crm.activity.configurable.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ActivityConfigurableResult {
     /// `activity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub activity: Option<DuplicateVolatileTypeRegisterResponse>,
     /// `time`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub time: Option<ActivityConfigurableTime>,
 }
 
@@ -2983,6 +3059,7 @@ pub struct ActivityConfigurableResult {
 ///
 /// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.unbind`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TimelineBindingsBindFields {
@@ -3007,6 +3084,7 @@ crate::request!(
 ///
 /// Shared by `crm.timeline.comment.list`, `crm.orderentity.list`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimelineCommentListFilterEntry {
     /// **User Field Object Type**
@@ -3024,11 +3102,12 @@ crate::request!(TimelineCommentListFilterEntry() { object_type: serde_json::Valu
 /// Shared by `crm.timeline.layout.blocks.delete`, `crm.timeline.layout.blocks.set`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TimelineLayoutBlocksResponse {
     /// `success`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
 }
 
@@ -3037,11 +3116,12 @@ pub struct TimelineLayoutBlocksResponse {
 /// Shared by `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TimelineLayoutBlocksGetBlock2Properties {
     /// `value`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
 }
 
@@ -3050,14 +3130,15 @@ pub struct TimelineLayoutBlocksGetBlock2Properties {
 /// Shared by `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TimelineLayoutBlocksGetBlock2 {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `properties`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub properties: Option<TimelineLayoutBlocksGetBlock2Properties>,
 }
 
@@ -3068,26 +3149,27 @@ pub struct TimelineLayoutBlocksGetBlock2 {
 /// Shared by `crm.timeline.logmessage.add`, `crm.timeline.logmessage.get`, `crm.timeline.logmessage.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimelineLogmessageAddResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `created`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub created: Option<String>,
     /// `authorId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub author_id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `text`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// `iconCode`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub icon_code: Option<String>,
 }
 
@@ -3097,6 +3179,7 @@ pub struct TimelineLogmessageAddResponse {
 ///
 /// Shared by `crm.timeline.icon.add`, `crm.timeline.icon.get`, `crm.timeline.icon.list`, `crm.timeline.logo.add`, `crm.timeline.logo.get`, `crm.timeline.logo.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimelineResponse {
@@ -3123,35 +3206,36 @@ pub struct TimelineResponse {
 /// Shared by `crm.category.add`, `crm.category.fields`, `crm.category.get`, `crm.category.list`, `crm.category.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CategoryResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `sort`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `entityTypeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `isDefault`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_default: Option<bool>,
     /// `originId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub origin_id: Option<String>,
     /// `originatorId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub originator_id: Option<String>,
     /// `isSystem`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_system: Option<bool>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
 }
 
@@ -3160,13 +3244,14 @@ pub struct CategoryResponse {
 /// Shared by `crm.item.fields`, `crm.type.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Response {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub fields: Option<BTreeMap<String, AutomatedsolutionFieldsResult>>,
 }
 
@@ -3174,6 +3259,7 @@ pub struct Response {
 ///
 /// Shared by `crm.orderentity.add`, `crm.orderentity.deleteByFilter`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrderentityFields {
@@ -3196,14 +3282,15 @@ crate::request!(
 /// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OrderentityGetFieldsOrderEntityEntry {
     /// `OWNER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
     /// [details](OrderentityGetFieldsOwnerTypeId)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub owner_type_id: Option<OrderentityGetFieldsOwnerTypeId>,
     /// `ORDER_ID`: the page names it without a description.
     ///
@@ -3215,6 +3302,7 @@ pub struct OrderentityGetFieldsOrderEntityEntry {
 ///
 /// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`, `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OrderentityGetFieldsOwnerTypeId {
@@ -3230,6 +3318,7 @@ pub struct OrderentityGetFieldsOwnerTypeId {
 ///
 /// Shared by `crm.orderentity.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OrderentityListSelect {
@@ -3256,41 +3345,42 @@ crate::request!(
 /// Shared by `crm.item.payment.get`, `crm.item.payment.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemPaymentGetResponse {
     /// `id`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `accountNumber`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub account_number: Option<String>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub paid: Option<bool>,
     /// `datePaid`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_paid: Option<String>,
     /// `empPaidId`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub emp_paid_id: Option<i64>,
     /// `paySystemId`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub pay_system_id: Option<i64>,
     /// `sum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub sum: Option<f64>,
     /// `currency`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency: Option<String>,
     /// `paySystemName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub pay_system_name: Option<String>,
 }
 
@@ -3299,79 +3389,80 @@ pub struct ItemPaymentGetResponse {
 /// Shared by `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemProductrowProductRow {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `ownerId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html#object_type)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner_type: Option<String>,
     /// `productId`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub product_id: Option<i64>,
     /// `productName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub product_name: Option<String>,
     /// `price`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price: Option<f64>,
     /// `priceAccount`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_account: Option<f64>,
     /// `priceExclusive`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_exclusive: Option<f64>,
     /// `priceNetto`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_netto: Option<f64>,
     /// `priceBrutto`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub price_brutto: Option<f64>,
     /// `quantity`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub quantity: Option<f64>,
     /// Possible values:
     /// - `1`
     /// - `2`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub discount_type_id: Option<i64>,
     /// `discountRate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub discount_rate: Option<f64>,
     /// `discountSum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub discount_sum: Option<f64>,
     /// `taxRate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub tax_rate: Option<f64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub tax_included: Option<bool>,
     /// `customized`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub customized: Option<String>,
     /// `measureCode`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub measure_code: Option<i64>,
     /// `measureName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub measure_name: Option<String>,
     /// `sort`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort: Option<i64>,
     /// `xmlId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// Possible values:
     /// - `1`
@@ -3381,10 +3472,10 @@ pub struct ItemProductrowProductRow {
     /// - `5`
     /// - `6`
     /// - `7`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub r#type: Option<i64>,
     /// `storeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub store_id: Option<i64>,
 }
 
@@ -3393,6 +3484,7 @@ pub struct ItemProductrowProductRow {
 /// Shared by `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemProductrowListFilterEntry {
@@ -3495,6 +3587,7 @@ crate::request!(
 /// Shared by `crm.item.productrow.set`, `crm.item.productrow.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemProductrowSetProductRow {
@@ -3551,14 +3644,15 @@ crate::request!(
 /// Shared by `crm.userfield.settings.fields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserfieldSettingsFieldsDefaultValue {
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
 }
 
@@ -3567,6 +3661,7 @@ pub struct UserfieldSettingsFieldsDefaultValue {
 /// Shared by `crm.type.add`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TypeAddParent {
@@ -3585,17 +3680,18 @@ crate::request!(TypeAddParent(entity_type_id: i64) { is_children_list_enabled: b
 /// Shared by `crm.type.add`, `crm.type.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TypeAddTypeRelationsParent {
     /// `entityTypeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_children_list_enabled: Option<String>,
     /// `isPredefined`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_predefined: Option<String>,
 }
 
@@ -3604,19 +3700,20 @@ pub struct TypeAddTypeRelationsParent {
 /// Shared by `crm.type.add`, `crm.type.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TypeTypeLinkedUserFields {
     /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT")]
     pub calendar_event_uf_crm_cal_event: Option<String>,
     /// `TASKS_TASK|UF_CRM_TASK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "TASKS_TASK|UF_CRM_TASK")]
     pub tasks_task_uf_crm_task: Option<String>,
     /// `TASKS_TASK_TEMPLATE|UF_CRM_TASK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "TASKS_TASK_TEMPLATE|UF_CRM_TASK")]
     pub tasks_task_template_uf_crm_task: Option<String>,
 }
@@ -3628,80 +3725,81 @@ pub struct TypeTypeLinkedUserFields {
 /// Shared by `crm.type.getByEntityTypeId`, `crm.type.get`, `crm.type.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TypeGetByEntityTypeIdResponse {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// `createdBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
     /// `entityTypeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `isCategoriesEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_categories_enabled: Option<bool>,
     /// `isStagesEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_stages_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_begin_close_dates_enabled: Option<bool>,
     /// `isClientEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_client_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_mycompany_enabled: Option<bool>,
     /// `isDocumentsEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_documents_enabled: Option<bool>,
     /// `isSourceEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_source_enabled: Option<bool>,
     /// `isObserversEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_observers_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_recyclebin_enabled: Option<bool>,
     /// `isAutomationEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_automation_enabled: Option<bool>,
     /// `isBizProcEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_biz_proc_enabled: Option<bool>,
     /// `isSetOpenPermissions`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_set_open_permissions: Option<bool>,
     /// `isPaymentsEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_payments_enabled: Option<bool>,
     /// `isCountersEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_counters_enabled: Option<bool>,
     /// `createdTime`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub created_time: Option<String>,
     /// `updatedTime`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub updated_time: Option<String>,
     /// `updatedBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub updated_by: Option<i64>,
     /// `relations`: the page names it without a description.
     ///
@@ -3714,10 +3812,10 @@ pub struct TypeGetByEntityTypeIdResponse {
     /// `customSections`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub custom_sections: Option<Vec<serde_json::Value>>,
     /// `customSectionId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub custom_section_id: Option<i64>,
 }
 
@@ -3726,6 +3824,7 @@ pub struct TypeGetByEntityTypeIdResponse {
 /// Shared by `crm.type.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TypeListOrder {
@@ -3854,11 +3953,12 @@ crate::request!(
 /// Shared by `onCrmCompanyAdd`, `onCrmCompanyDelete`, `onCrmCompanyUpdate`, `onCrmContactAdd`, `onCrmContactDelete`, `onCrmContactUpdate`, `onCrmDealAdd`, `onCrmDealDelete`, `onCrmDealUpdate`, `onCrmDealRecurringDelete`, `onCrmLeadAdd`, `onLeadDelete`, `onCrmLeadUpdate`, `onCrmQuoteAdd`, `onCrmQuoteDelete`, `onCrmQuoteUpdate`, `onCrmActivityAdd`, `onCrmActivityDelete`, `onCrmActivityUpdate`, `onCrmTypeAdd`, `onCrmTypeDelete`, `onCrmTypeUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnData {
     /// [details](OnFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnFields>,
 }
@@ -3868,11 +3968,12 @@ pub struct OnData {
 /// Shared by `onCrmCompanyAdd`, `onCrmCompanyDelete`, `onCrmCompanyUpdate`, `onCrmContactAdd`, `onCrmContactDelete`, `onCrmContactUpdate`, `onCrmDealAdd`, `onCrmDealDelete`, `onCrmDealUpdate`, `onCrmDealRecurringDelete`, `onCrmLeadAdd`, `onLeadDelete`, `onCrmLeadUpdate`, `onCrmQuoteAdd`, `onCrmQuoteDelete`, `onCrmQuoteUpdate`, `onCrmActivityAdd`, `onCrmActivityDelete`, `onCrmActivityUpdate`, `onCrmTypeAdd`, `onCrmTypeDelete`, `onCrmTypeUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "ID")]
     pub id: Option<i64>,
 }
@@ -3882,22 +3983,23 @@ pub struct OnFields {
 /// Shared by `onCrmCompanyAdd`, `onCrmCompanyDelete`, `onCrmCompanyUpdate`, `onCrmCompanyUserFieldAdd`, `onCrmCompanyUserFieldDelete`, `onCrmCompanyUserFieldSetEnumValues`, `onCrmCompanyUserFieldUpdate`, `onCrmContactAdd`, `onCrmContactDelete`, `onCrmContactUpdate`, `onCrmContactUserFieldAdd`, `onCrmContactUserFieldDelete`, `onCrmContactUserFieldSetEnumValues`, `onCrmContactUserFieldUpdate`, `onCrmCurrencyAdd`, `onCrmCurrencyDelete`, `onCrmCurrencyUpdate`, `onCrmDealAdd`, `onCrmDealDelete`, `onCrmDealMoveToCategory`, `onCrmDealUpdate`, `onCrmDealRecurringAdd`, `onCrmDealRecurringDelete`, `onCrmDealRecurringExpose`, `onCrmDealRecurringUpdate`, `onCrmDealUserFieldAdd`, `onCrmDealUserFieldDelete`, `onCrmDealUserFieldSetEnumValues`, `onCrmDealUserFieldUpdate`, `onCrmDocumentGeneratorDocumentAdd`, `onCrmDocumentGeneratorDocumentDelete`, `onCrmDocumentGeneratorDocumentUpdate`, `onCrmLeadAdd`, `onLeadDelete`, `onCrmLeadUpdate`, `onCrmLeadUserFieldAdd`, `onCrmLeadUserFieldDelete`, `onCrmLeadUserFieldSetEnumValues`, `onCrmLeadUserFieldUpdate`, `onCrmQuoteAdd`, `onCrmQuoteDelete`, `onCrmQuoteUpdate`, `onCrmQuoteUserFieldAdd`, `onCrmQuoteUserFieldDelete`, `onCrmQuoteUserFieldSetEnumValues`, `onCrmQuoteUserFieldUpdate`, `onCrmAddressRegister`, `onCrmAddressUnregister`, `onCrmBankDetailAdd`, `onCrmBankDetailDelete`, `onCrmBankDetailUpdate`, `onCrmRequisiteAdd`, `onCrmRequisiteDelete`, `onCrmRequisiteUpdate`, `onCrmRequisiteUserFieldAdd`, `onCrmRequisiteUserFieldDelete`, `onCrmRequisiteUserFieldSetEnumValues`, `onCrmRequisiteUserFieldUpdate`, `onCrmActivityAdd`, `onCrmActivityDelete`, `onCrmActivityUpdate`, `onCrmTimelineCommentAdd`, `onCrmTimelineCommentDelete`, `onCrmTimelineCommentUpdate`, `onCrmDynamicItemAdd`, `onCrmDynamicItemDelete`, `onCrmDynamicItemUpdate`, `onCrmTypeAdd`, `onCrmTypeDelete`, `onCrmTypeUpdate`, `onCrmTypeUserFieldAdd`, `onCrmTypeUserFieldDelete`, `onCrmTypeUserFieldSetEnumValues`, `onCrmTypeUserFieldUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnAuth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
     pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// Kind of the application the subscription belongs to:
     ///
@@ -3908,10 +4010,10 @@ pub struct OnAuth {
     /// - `P` — paid Market application
     pub status: Option<OnStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
     pub refresh_token: Option<crate::Secret>,
@@ -3924,11 +4026,12 @@ pub struct OnAuth {
 /// Shared by `onCrmCompanyUserFieldAdd`, `onCrmCompanyUserFieldDelete`, `onCrmCompanyUserFieldSetEnumValues`, `onCrmCompanyUserFieldUpdate`, `onCrmContactUserFieldAdd`, `onCrmContactUserFieldDelete`, `onCrmContactUserFieldSetEnumValues`, `onCrmContactUserFieldUpdate`, `onCrmDealUserFieldAdd`, `onCrmDealUserFieldDelete`, `onCrmDealUserFieldSetEnumValues`, `onCrmDealUserFieldUpdate`, `onCrmLeadUserFieldAdd`, `onCrmLeadUserFieldDelete`, `onCrmLeadUserFieldSetEnumValues`, `onCrmLeadUserFieldUpdate`, `onCrmQuoteUserFieldAdd`, `onCrmQuoteUserFieldDelete`, `onCrmQuoteUserFieldSetEnumValues`, `onCrmQuoteUserFieldUpdate`, `onCrmTypeUserFieldAdd`, `onCrmTypeUserFieldDelete`, `onCrmTypeUserFieldSetEnumValues`, `onCrmTypeUserFieldUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmData {
     /// [details](OnCrmFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmFields>,
 }
@@ -3938,17 +4041,18 @@ pub struct OnCrmData {
 /// Shared by `onCrmCompanyUserFieldAdd`, `onCrmCompanyUserFieldDelete`, `onCrmCompanyUserFieldSetEnumValues`, `onCrmCompanyUserFieldUpdate`, `onCrmContactUserFieldAdd`, `onCrmContactUserFieldDelete`, `onCrmContactUserFieldSetEnumValues`, `onCrmContactUserFieldUpdate`, `onCrmDealUserFieldAdd`, `onCrmDealUserFieldDelete`, `onCrmDealUserFieldSetEnumValues`, `onCrmDealUserFieldUpdate`, `onCrmLeadUserFieldAdd`, `onCrmLeadUserFieldDelete`, `onCrmLeadUserFieldSetEnumValues`, `onCrmLeadUserFieldUpdate`, `onCrmQuoteUserFieldAdd`, `onCrmQuoteUserFieldDelete`, `onCrmQuoteUserFieldSetEnumValues`, `onCrmQuoteUserFieldUpdate`, `onCrmTypeUserFieldAdd`, `onCrmTypeUserFieldDelete`, `onCrmTypeUserFieldSetEnumValues`, `onCrmTypeUserFieldUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
 }
 
@@ -3957,11 +4061,12 @@ pub struct OnCrmFields {
 /// Shared by `onCrmCurrencyAdd`, `onCrmCurrencyDelete`, `onCrmCurrencyUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmCurrencyData {
     /// [details](OnCrmCurrencyFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmCurrencyFields>,
 }
@@ -3971,11 +4076,12 @@ pub struct OnCrmCurrencyData {
 /// Shared by `onCrmCurrencyAdd`, `onCrmCurrencyDelete`, `onCrmCurrencyUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmCurrencyFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "ID")]
     pub id: Option<String>,
 }
@@ -3985,11 +4091,12 @@ pub struct OnCrmCurrencyFields {
 /// Shared by `onCrmDealRecurringAdd`, `onCrmDealRecurringUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmDealRecurringData {
     /// [details](OnCrmDealRecurringFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmDealRecurringFields>,
 }
@@ -3999,14 +4106,15 @@ pub struct OnCrmDealRecurringData {
 /// Shared by `onCrmDealRecurringAdd`, `onCrmDealRecurringUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmDealRecurringFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `RECURRING_DEAL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub recurring_deal_id: Option<i64>,
 }
 
@@ -4015,11 +4123,12 @@ pub struct OnCrmDealRecurringFields {
 /// Shared by `onCrmDocumentGeneratorDocumentAdd`, `onCrmDocumentGeneratorDocumentDelete`, `onCrmDocumentGeneratorDocumentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmDocumentGeneratorDocumentData {
     /// [details](OnCrmDocumentGeneratorDocumentFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmDocumentGeneratorDocumentFields>,
 }
@@ -4029,17 +4138,18 @@ pub struct OnCrmDocumentGeneratorDocumentData {
 /// Shared by `onCrmDocumentGeneratorDocumentAdd`, `onCrmDocumentGeneratorDocumentDelete`, `onCrmDocumentGeneratorDocumentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmDocumentGeneratorDocumentFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_id: Option<i64>,
 }
 
@@ -4048,11 +4158,12 @@ pub struct OnCrmDocumentGeneratorDocumentFields {
 /// Shared by `onCrmAddressRegister`, `onCrmAddressUnregister`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmAddressData {
     /// [details](OnCrmAddressFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmAddressFields>,
 }
@@ -4062,23 +4173,24 @@ pub struct OnCrmAddressData {
 /// Shared by `onCrmAddressRegister`, `onCrmAddressUnregister`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmAddressFields {
     /// `TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub type_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_id: Option<i64>,
     /// `ANCHOR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub anchor_id: Option<i64>,
     /// `ANCHOR_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub anchor_type_id: Option<i64>,
 }
 
@@ -4087,11 +4199,12 @@ pub struct OnCrmAddressFields {
 /// Shared by `onCrmBankDetailAdd`, `onCrmBankDetailDelete`, `onCrmBankDetailUpdate`, `onCrmRequisiteAdd`, `onCrmRequisiteDelete`, `onCrmRequisiteUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmBankDetailAddData {
     /// [details](OnCrmBankDetailAddFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmBankDetailAddFields>,
 }
@@ -4101,11 +4214,12 @@ pub struct OnCrmBankDetailAddData {
 /// Shared by `onCrmBankDetailAdd`, `onCrmBankDetailDelete`, `onCrmBankDetailUpdate`, `onCrmRequisiteAdd`, `onCrmRequisiteDelete`, `onCrmRequisiteUpdate`, `onCrmTimelineCommentAdd`, `onCrmTimelineCommentDelete`, `onCrmTimelineCommentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmBankDetailAddFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "ID")]
     pub id: Option<i64>,
 }
@@ -4115,11 +4229,12 @@ pub struct OnCrmBankDetailAddFields {
 /// Shared by `onCrmRequisiteUserFieldAdd`, `onCrmRequisiteUserFieldDelete`, `onCrmRequisiteUserFieldSetEnumValues`, `onCrmRequisiteUserFieldUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmRequisiteUserFieldData {
     /// [details](OnCrmRequisiteUserFieldFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmRequisiteUserFieldFields>,
 }
@@ -4129,17 +4244,18 @@ pub struct OnCrmRequisiteUserFieldData {
 /// Shared by `onCrmRequisiteUserFieldAdd`, `onCrmRequisiteUserFieldDelete`, `onCrmRequisiteUserFieldSetEnumValues`, `onCrmRequisiteUserFieldUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmRequisiteUserFieldFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub field_name: Option<String>,
 }
 
@@ -4148,11 +4264,12 @@ pub struct OnCrmRequisiteUserFieldFields {
 /// Shared by `onCrmDynamicItemAdd`, `onCrmDynamicItemDelete`, `onCrmDynamicItemUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnCrmDynamicItemData {
     /// [details](OnCrmDynamicItemFields) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "FIELDS")]
     pub fields: Option<OnCrmDynamicItemFields>,
 }
@@ -4162,14 +4279,15 @@ pub struct OnCrmDynamicItemData {
 /// Shared by `onCrmDynamicItemAdd`, `onCrmDynamicItemDelete`, `onCrmDynamicItemUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnCrmDynamicItemFields {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_type_id: Option<i64>,
 }
 

@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StagehistoryList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/index.html#id)
@@ -77,24 +78,25 @@ pub type StagehistoryListResponse = Vec<StagehistoryListItem>;
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html#items)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct StagehistoryListItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Possible values:
     /// - `1`
     /// - `2`
     /// - `3`
     /// - `5`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub type_id: Option<i64>,
     /// `OWNER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
     /// `CREATED_TIME`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub created_time: Option<String>,
 }
 

@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimelineCommentAdd {
     /// [details](TimelineCommentAddFields) The structure is below.
@@ -31,6 +32,7 @@ pub type TimelineCommentAddResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html#parametr-fields) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TimelineCommentAddFields {

@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimelineCommentUpdate {
@@ -40,6 +41,7 @@ pub type TimelineCommentUpdateResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-update.html#parametr-fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TimelineCommentUpdateFields {

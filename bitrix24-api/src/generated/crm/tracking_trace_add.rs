@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TrackingTraceAdd {
@@ -34,6 +35,7 @@ pub type TrackingTraceAddResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html#entities)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TrackingTraceAddEntitie {

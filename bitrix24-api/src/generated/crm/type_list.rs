@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TypeList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
@@ -57,11 +58,12 @@ crate::method!(
 /// The `result` of `crm.type.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TypeListResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type) The structure is below.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub types: Option<Vec<TypeListType>>,
 }
 

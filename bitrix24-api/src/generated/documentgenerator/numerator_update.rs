@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NumeratorUpdate {
     /// `id`: the page names it without a description.
@@ -28,6 +29,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NumeratorUpdateFields {
     /// `name`: the page names it without a description.

@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoleAdd {
     /// [details](RoleAddFields)
@@ -26,6 +27,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoleAddFields {
     /// `name`: the page names it without a description.

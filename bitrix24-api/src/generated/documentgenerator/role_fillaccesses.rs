@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoleFillaccesses {
     /// [details](RoleFillaccessesAccesse)
@@ -32,6 +33,7 @@ pub type RoleFillaccessesResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html#accesses)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleFillaccessesAccesse {

@@ -11,6 +11,7 @@ use crate::wire;
 ///
 /// Shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentValues {
     /// `FieldCode`: the page names it without a description.
@@ -24,6 +25,7 @@ crate::request!(DocumentValues() { field_code: String });
 ///
 /// Shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct DocumentFields {
@@ -51,6 +53,7 @@ crate::request!(
 ///
 /// Shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentFormat {
     /// `format`: the page names it without a description.
@@ -65,15 +68,16 @@ crate::request!(DocumentFormat() { format: String });
 /// Shared by `documentgenerator.document.add`, `documentgenerator.document.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DocumentAddDocumentValues {
     /// `_creationMethod`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "stampsEnabled")]
     pub stamps_enabled: Option<bool>,
     /// Keys documented as `<field_code>`, and any other key the page does not name.
@@ -86,11 +90,12 @@ pub struct DocumentAddDocumentValues {
 /// Shared by `documentgenerator.document.get`, `documentgenerator.document.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DocumentPublicUrlView {
     /// `time`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub time: Option<String>,
 }
 
@@ -98,6 +103,7 @@ pub struct DocumentPublicUrlView {
 ///
 /// Shared by `documentgenerator.document.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DocumentListSelect {
@@ -157,6 +163,7 @@ crate::request!(
 ///
 /// Shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NumeratorSettings {
     /// [details](NumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator)
@@ -180,6 +187,7 @@ crate::request!(
 /// Shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator {
@@ -220,11 +228,12 @@ crate::request!(
 /// Shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.get`, `documentgenerator.numerator.list`, `documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NumeratorAddNumeratorSettings {
     /// [details](NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
@@ -236,29 +245,30 @@ pub struct NumeratorAddNumeratorSettings {
 /// Shared by `documentgenerator.numerator.add`, `documentgenerator.numerator.get`, `documentgenerator.numerator.list`, `documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
     /// `start`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub start: Option<i64>,
     /// `step`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub step: Option<i64>,
     /// `length`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub length: Option<i64>,
     /// `padString`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub pad_string: Option<String>,
     /// `periodicBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub periodic_by: Option<String>,
     /// `timezone`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_direct_numeration: Option<bool>,
 }
 
@@ -267,23 +277,24 @@ pub struct NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumbe
 /// Shared by `documentgenerator.numerator.get`, `documentgenerator.numerator.list`, `documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NumeratorGetNumerator {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `template`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub template: Option<String>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// [details](NumeratorAddNumeratorSettings)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<NumeratorAddNumeratorSettings>,
 }
 
@@ -294,11 +305,12 @@ pub struct NumeratorGetNumerator {
 /// Shared by `documentgenerator.region.add`, `documentgenerator.region.get`, `documentgenerator.region.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RegionResponse {
     /// [details](RegionRegion)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub region: Option<RegionRegion>,
 }
 
@@ -307,31 +319,32 @@ pub struct RegionResponse {
 /// Shared by `documentgenerator.region.add`, `documentgenerator.region.get`, `documentgenerator.region.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RegionRegion {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `languageId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub language_id: Option<String>,
     /// `formatDate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_date: Option<String>,
     /// `formatDatetime`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_datetime: Option<String>,
     /// `formatName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_name: Option<String>,
     /// `phrases`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub phrases: Option<RegionPhrases>,
 }
 
@@ -340,14 +353,15 @@ pub struct RegionRegion {
 /// Shared by `documentgenerator.region.add`, `documentgenerator.region.get`, `documentgenerator.region.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RegionPhrases {
     /// `TAX_INCLUDED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tax_included: Option<String>,
     /// `TAX_NOT_INCLUDED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub tax_not_included: Option<String>,
 }
 
@@ -358,11 +372,12 @@ pub struct RegionPhrases {
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.get`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RoleResponse {
     /// [details](RoleRole)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub role: Option<RoleRole>,
 }
 
@@ -370,6 +385,7 @@ pub struct RoleResponse {
 ///
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RolePermissions {
@@ -393,6 +409,7 @@ crate::request!(
 ///
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RoleAddSettings {
     /// Possible values:
@@ -408,6 +425,7 @@ crate::request!(RoleAddSettings() { modify: String });
 ///
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RoleDocuments {
@@ -430,20 +448,21 @@ crate::request!(RoleDocuments() { modify: String, view: String });
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.get`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RoleRole {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `code`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub code: Option<String>,
     /// [details](RoleAddRolePermissions)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub permissions: Option<RoleAddRolePermissions>,
 }
 
@@ -452,17 +471,18 @@ pub struct RoleRole {
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.get`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RoleAddRolePermissions {
     /// [details](RoleAddRolePermissionsSettings)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub settings: Option<RoleAddRolePermissionsSettings>,
     /// [details](RoleAddRolePermissionsSettings)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub templates: Option<RoleAddRolePermissionsSettings>,
     /// [details](RoleAddRolePermissionsDocuments)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub documents: Option<RoleAddRolePermissionsDocuments>,
 }
 
@@ -471,13 +491,14 @@ pub struct RoleAddRolePermissions {
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.get`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RoleAddRolePermissionsSettings {
     /// Possible values:
     /// - `""`
     /// - `X`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify: Option<String>,
 }
 
@@ -486,18 +507,19 @@ pub struct RoleAddRolePermissionsSettings {
 /// Shared by `documentgenerator.role.add`, `documentgenerator.role.get`, `documentgenerator.role.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RoleAddRolePermissionsDocuments {
     /// Possible values:
     /// - `""`
     /// - `X`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify: Option<String>,
     /// Possible values:
     /// - `""`
     /// - `X`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub view: Option<String>,
 }
 
@@ -506,11 +528,12 @@ pub struct RoleAddRolePermissionsDocuments {
 /// Shared by `documentgenerator.template.add`, `documentgenerator.template.get`, `documentgenerator.template.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TemplateProviders {
     /// `bitrix\documentgenerator\dataprovider\rest`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "bitrix\\documentgenerator\\dataprovider\\rest")]
     pub bitrix_documentgenerator_dataprovider_rest: Option<String>,
 }
@@ -520,11 +543,12 @@ pub struct TemplateProviders {
 /// Shared by `documentgenerator.template.get`, `documentgenerator.template.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TemplateGetUsers {
     /// `U503`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "U503")]
     pub u503: Option<String>,
 }
@@ -534,6 +558,7 @@ pub struct TemplateGetUsers {
 /// Shared by `documentgenerator.template.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TemplateListSelect {

@@ -8,6 +8,7 @@ use serde::Serialize;
 ///
 /// Shared by `entity.add`, `entity.rights`, `entity.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Access {
     /// `access_code`: the page names it without a description.
@@ -21,6 +22,7 @@ crate::request!(Access() { access_code: String });
 ///
 /// Shared by `entity.item.get`, `entity.section.get`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Sort {
     /// `ID`: the page names it without a description.

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NodeCommunicationList {
     /// `id`: the page names it without a description.
@@ -29,26 +30,27 @@ crate::method!(
 /// The `result` of `humanresources.node.communication.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NodeCommunicationListResponse {
     /// [details](NodeCommunicationListChat)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub chats: Option<Vec<NodeCommunicationListChat>>,
     /// `chatsNoAccess`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chats_no_access: Option<i64>,
     /// [details](NodeCommunicationListChannel)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub channels: Option<Vec<NodeCommunicationListChannel>>,
     /// `channelsNoAccess`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub channels_no_access: Option<i64>,
     /// [details](NodeCommunicationListCollab)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub collabs: Option<Vec<NodeCommunicationListCollab>>,
     /// `collabsNoAccess`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub collabs_no_access: Option<i64>,
 }
 

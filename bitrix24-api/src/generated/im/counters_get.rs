@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CountersGet {}
 crate::method!(
@@ -26,67 +27,69 @@ crate::method!(
 /// The `result` of `im.counters.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CountersGetResponse {
     /// [details](CountersGetType)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub r#type: Option<CountersGetType>,
     /// `CHAT`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub chat: Option<Vec<serde_json::Value>>,
     /// `CHAT_MUTED`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Map<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Int>>")]
     pub chat_muted: Option<BTreeMap<String, i64>>,
     /// `CHAT_UNREAD`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub chat_unread: Option<Vec<serde_json::Value>>,
     /// `LINES`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub lines: Option<Vec<serde_json::Value>>,
     /// `DIALOG`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Map<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Int>>")]
     pub dialog: Option<BTreeMap<String, i64>>,
     /// `DIALOG_UNREAD`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub dialog_unread: Option<Vec<serde_json::Value>>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html#type)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CountersGetType {
     /// `ALL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub all: Option<i64>,
     /// `CHAT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat: Option<i64>,
     /// `DIALOG`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub dialog: Option<i64>,
     /// `LINES`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub lines: Option<i64>,
     /// `NOTIFY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub notify: Option<i64>,
     /// `MESSENGER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub messenger: Option<i64>,
 }
 

@@ -16,6 +16,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct NotifyHistorySearch {
@@ -72,20 +73,21 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html#result-object) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NotifyHistorySearchResponse {
     /// `chat_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// `total_results`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total_results: Option<i64>,
     /// [details](NotifyHistorySearchNotification) The structure is below.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub notifications: Option<Vec<NotifyHistorySearchNotification>>,
     /// [details](NotifyHistorySearchUser) The structure is below.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub users: Option<Vec<NotifyHistorySearchUser>>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/event-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V2EventGet {
     /// `offset`: the page names it without a description.
@@ -33,37 +34,39 @@ crate::method!(
 /// The `result` of `im.v2.Event.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct V2EventGetResponse {
     /// `events`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub events: Option<Vec<V2EventGetEvent>>,
     /// `nextOffset`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub next_offset: Option<i64>,
     /// `hasMore`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub has_more: Option<bool>,
 }
 
 /// The `event` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct V2EventGetEvent {
     /// `eventId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "eventId")]
     pub event_id: Option<i64>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `date`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date: Option<String>,
     /// `data`, as the page's example shows it.
     pub data: Option<serde_json::Value>,

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V2FileUpload {
     /// `dialogId`: the page names it without a description.
@@ -32,25 +33,27 @@ crate::method!(
 /// The `result` of `im.v2.File.upload`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct V2FileUploadResponse {
     /// `dialogId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub dialog_id: Option<String>,
     /// `chatId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// `messageId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
     /// [details](V2FileUploadFile)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub file: Option<V2FileUploadFile>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V2FileUploadFields {
     /// `name`: the page names it without a description.
@@ -67,107 +70,109 @@ crate::request!(V2FileUploadFields(name: String, content: String) { message: Str
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html#file-object)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct V2FileUploadFile {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `chatId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// `date`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date: Option<String>,
     /// `type`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `extension`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub extension: Option<String>,
     /// `size`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// `image`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub image: Option<bool>,
     /// `status`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `progress`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub progress: Option<i64>,
     /// `authorId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub author_id: Option<i64>,
     /// `authorName`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub author_name: Option<String>,
     /// `urlPreview`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub url_preview: Option<String>,
     /// `urlShow`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub url_show: Option<String>,
     /// `urlDownload`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub url_download: Option<String>,
     /// `viewerAttrs`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub viewer_attrs: Option<V2FileUploadViewerAttrs>,
     /// `mediaUrl`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub media_url: Option<V2FileUploadMediaUrl>,
     /// `isTranscribable`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_transcribable: Option<bool>,
     /// `isVideoNote`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_video_note: Option<bool>,
     /// `isVoiceNote`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_voice_note: Option<bool>,
 }
 
 /// The `viewerAttrs` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct V2FileUploadViewerAttrs {
     /// `viewer`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewer: Option<String>,
     /// `viewerType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewer_type: Option<String>,
     /// `src`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub src: Option<String>,
     /// `objectId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub object_id: Option<String>,
     /// `viewerGroupBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewer_group_by: Option<String>,
     /// `imChatId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub im_chat_id: Option<i64>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `unifiedLink`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub unified_link: Option<String>,
     /// `actions`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub actions: Option<String>,
 }
 

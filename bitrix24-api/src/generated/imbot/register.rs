@@ -20,6 +20,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Register {
@@ -71,6 +72,7 @@ pub type RegisterResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html#properties) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RegisterProperties {

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Update {
@@ -40,6 +41,7 @@ pub type UpdateResponse = bool;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct UpdateFields {
@@ -77,6 +79,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html#fields-properties) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct UpdateProperties {

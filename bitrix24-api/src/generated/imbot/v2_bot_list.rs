@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V2BotList {
     /// `botToken`: the page names it without a description.
@@ -40,17 +41,18 @@ crate::method!(
 /// The `result` of `imbot.v2.Bot.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct V2BotListResponse {
     /// [details](V2BotListBot)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub bots: Option<Vec<V2BotListBot>>,
     /// [details](V2BotListUser)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub users: Option<Vec<V2BotListUser>>,
     /// `hasNextPage`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "hasNextPage")]
     pub has_next_page: Option<bool>,
 }
@@ -58,6 +60,7 @@ pub struct V2BotListResponse {
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/index.html#bot-types) Keys:
 /// - `type`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V2BotListFilter {
     /// `type`: the page names it without a description.

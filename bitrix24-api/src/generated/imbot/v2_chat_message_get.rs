@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct V2ChatMessageGet {
@@ -35,14 +36,15 @@ crate::method!(
 /// The `result` of `imbot.v2.Chat.Message.get`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct V2ChatMessageGetResponse {
     /// [details](V2ChatMessageGetMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<V2ChatMessageGetMessage>,
     /// [details](V2ChatMessageGetUser)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<V2ChatMessageGetUser>,
 }
 

@@ -14,30 +14,31 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinish {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONIMCONNECTORDIALOGFINISH`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// Identifier of the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "eventId")]
     pub event_id: Option<i64>,
     /// The event payload proper.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorDialogFinishData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorDialogFinishAuth>,
 }
 
@@ -51,19 +52,20 @@ impl crate::method::Event for OnImConnectorDialogFinish {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinishData {
     /// Code of the connector the dialog belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open line, delivered as a string
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub line: Option<String>,
     /// List of dialog descriptions.
     ///
     /// Item layout: see [below](OnImConnectorDialogFinishDataData)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnImConnectorDialogFinishDataData>>,
 }
 
@@ -72,28 +74,29 @@ pub struct OnImConnectorDialogFinishData {
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#dialog-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinishDataData {
     /// Which connector, line, chat and user the dialog is tied to.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishConnector)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnImConnectorDialogFinishConnector>,
     /// The open line session behind the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishSession)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnImConnectorDialogFinishSession>,
     /// The Bitrix24 chat of the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorDialogFinishChat>,
     /// The client taking part in the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogFinishUser)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnImConnectorDialogFinishUser>,
 }
 
@@ -102,20 +105,21 @@ pub struct OnImConnectorDialogFinishDataData {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#session)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinishSession {
     /// ID of the open line session
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Session closure flag; `Y` here, because the dialog has been closed
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed: Option<String>,
     /// ID of the session that preceded this one
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// How many minutes remain before the session is closed
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub close_term: Option<i64>,
 }
 

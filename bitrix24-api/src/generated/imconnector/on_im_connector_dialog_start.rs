@@ -14,30 +14,31 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogStart {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONIMCONNECTORDIALOGSTART`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// Identifier of the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "eventId")]
     pub event_id: Option<i64>,
     /// The event payload proper.
     ///
     /// Fields: see [below](OnImConnectorDialogStartData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorDialogStartData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
     /// Fields: see [below](OnImConnectorDialogStartAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorDialogStartAuth>,
 }
 
@@ -51,19 +52,20 @@ impl crate::method::Event for OnImConnectorDialogStart {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorDialogStartData {
     /// Code of the connector the dialog belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open line, delivered as a string
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub line: Option<String>,
     /// List of dialog descriptions.
     ///
     /// Item layout: see [below](OnImConnectorDialogStartDataData)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnImConnectorDialogStartDataData>>,
 }
 
@@ -72,28 +74,29 @@ pub struct OnImConnectorDialogStartData {
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#dialog-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogStartDataData {
     /// Which connector, line, chat and user the dialog is tied to.
     ///
     /// Fields: see [below](OnImConnectorDialogStartConnector)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnImConnectorDialogStartConnector>,
     /// The open line session behind the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogStartSession)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnImConnectorDialogStartSession>,
     /// The Bitrix24 chat of the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogStartChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorDialogStartChat>,
     /// The client taking part in the dialog.
     ///
     /// Fields: see [below](OnImConnectorDialogStartUser)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnImConnectorDialogStartUser>,
 }
 
@@ -102,20 +105,21 @@ pub struct OnImConnectorDialogStartDataData {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#session)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogStartSession {
     /// ID of the open line session
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Session closure flag: `Y` if the session is closed, `N` if it is still open
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub closed: Option<bool>,
     /// ID of the session that preceded this one
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// How many minutes remain before the session is closed
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub close_term: Option<i64>,
 }
 

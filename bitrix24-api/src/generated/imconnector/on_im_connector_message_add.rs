@@ -21,29 +21,30 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageAdd {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONIMCONNECTORMESSAGEADD`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// ID of the registered handler that received the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// The event payload proper.
     ///
     /// Fields: see [below](OnImConnectorMessageAddData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorMessageAddData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
     /// Fields: see [below](OnImConnectorMessageAddAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorMessageAddAuth>,
 }
 
@@ -57,19 +58,20 @@ impl crate::method::Event for OnImConnectorMessageAdd {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorMessageAddData {
     /// Code of the connector that has to deliver the message
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open line the message was written in
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line: Option<i64>,
     /// The messages to deliver.
     ///
     /// Item layout: see [below](OnImConnectorMessageAddMessage)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub messages: Option<Vec<OnImConnectorMessageAddMessage>>,
 }
 
@@ -78,23 +80,24 @@ pub struct OnImConnectorMessageAddData {
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageAddMessage {
     /// Bitrix24's own IDs for the message and its chat.
     ///
     /// Fields: see [below](OnImConnectorMessageAddIm)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnImConnectorMessageAddIm>,
     /// Author and text of the message.
     ///
     /// Fields: see [below](OnImConnectorMessageAddMessageMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnImConnectorMessageAddMessageMessage>,
     /// The target chat in the external system.
     ///
     /// Fields: see [below](OnImConnectorMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorMessageAddChat>,
 }
 
@@ -103,14 +106,15 @@ pub struct OnImConnectorMessageAddMessage {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageAddMessageMessage {
     /// Bitrix24 ID of the user the message is written by
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// Text of the message, in the markup it is delivered with in the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
 }
 

@@ -21,29 +21,30 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdate {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONIMCONNECTORMESSAGEUPDATE`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// ID of the registered handler that received the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// Details of the edited outgoing message.
     ///
     /// Fields: see [below](OnImConnectorMessageUpdateData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorMessageUpdateData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
     /// Fields: see [below](OnImConnectorMessageUpdateAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorMessageUpdateAuth>,
 }
 
@@ -57,19 +58,20 @@ impl crate::method::Event for OnImConnectorMessageUpdate {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdateData {
     /// Code of the connector that has to pass the edit on
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open line the message belongs to
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line: Option<i64>,
     /// The messages edited in Bitrix24 whose new versions must reach the external channel.
     ///
     /// Item layout: see [below](OnImConnectorMessageUpdateMessage)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessage>>,
 }
 
@@ -78,23 +80,24 @@ pub struct OnImConnectorMessageUpdateData {
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdateMessage {
     /// Bitrix24's own IDs for the message and its chat.
     ///
     /// Fields: see [below](OnImConnectorMessageUpdateIm)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnImConnectorMessageUpdateIm>,
     /// External ID and new content of the edited message.
     ///
     /// Fields: see [below](OnImConnectorMessageUpdateMessageMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnImConnectorMessageUpdateMessageMessage>,
     /// The chat in the external channel that holds the message.
     ///
     /// Fields: see [below](OnImConnectorMessageUpdateChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnImConnectorMessageUpdateChat>,
 }
 
@@ -103,14 +106,15 @@ pub struct OnImConnectorMessageUpdateMessage {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageUpdateMessageMessage {
     /// External IDs of the edited message, given as a list
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub id: Option<Vec<String>>,
     /// The message's new text, in the markup it is delivered with in the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
 }
 

@@ -14,29 +14,30 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorStatusDelete {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONIMCONNECTORSTATUSDELETE`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// ID of the registered handler that received the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// Which connector was disconnected, and where.
     ///
     /// Fields: see [below](OnImConnectorStatusDeleteData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnImConnectorStatusDeleteData>,
     /// When the event was dispatched from the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data for calling back into the account, plus details of the account on which the event happened.
     ///
     /// Fields: see [below](OnImConnectorStatusDeleteAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnImConnectorStatusDeleteAuth>,
 }
 
@@ -50,14 +51,15 @@ impl crate::method::Event for OnImConnectorStatusDelete {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorStatusDeleteData {
     /// Code of the connector that was switched off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open channel it was switched off on
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line: Option<i64>,
 }
 

@@ -13,20 +13,21 @@ use crate::wire;
 /// Shared by `OnImConnectorDialogFinish`, `OnImConnectorDialogStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogConnector {
     /// Code of the connector
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector_id: Option<String>,
     /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line_id: Option<i64>,
     /// ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// The client's ID on the external system side
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
 }
 
@@ -37,11 +38,12 @@ pub struct OnImConnectorDialogConnector {
 /// Shared by `OnImConnectorDialogFinish`, `OnImConnectorDialogStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorDialogFinishChat {
     /// ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
 
@@ -52,22 +54,23 @@ pub struct OnImConnectorDialogFinishChat {
 /// Shared by `OnImConnectorDialogFinish`, `OnImConnectorDialogStart`, `OnImConnectorLineDelete`, `OnImConnectorMessageAdd`, `OnImConnectorMessageDelete`, `OnImConnectorMessageUpdate`, `OnImConnectorStatusDelete`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorAuth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
     pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// Kind of the application the subscription belongs to:
     ///
@@ -78,10 +81,10 @@ pub struct OnImConnectorAuth {
     /// - `P` — paid Market application
     pub status: Option<OnImConnectorStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
     pub refresh_token: Option<crate::Secret>,
@@ -96,14 +99,15 @@ pub struct OnImConnectorAuth {
 /// Shared by `OnImConnectorMessageAdd`, `OnImConnectorMessageDelete`, `OnImConnectorMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageIm {
     /// Bitrix24 ID of the open line chat; store it to send delivery or read statuses later
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// Bitrix24 ID of the message; store it to send delivery or read statuses later
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
 }
 
@@ -114,11 +118,12 @@ pub struct OnImConnectorMessageIm {
 /// Shared by `OnImConnectorMessageAdd`, `OnImConnectorMessageDelete`, `OnImConnectorMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnImConnectorMessageAddChat {
     /// The chat's ID in the external system
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
 }
 

@@ -19,6 +19,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigListGet {
@@ -43,6 +44,7 @@ pub type ConfigListGetResponse = Vec<ConfigListGetItem>;
 
 /// Controls which lines and fields come back [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#params)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConfigListGetParams {
     /// Names of the fields to return, picked from the [list of fields](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#result).
@@ -85,6 +87,7 @@ crate::request!(
 /// Extra data to attach to each line [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#options)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigListGetOptions {
@@ -108,198 +111,199 @@ crate::request!(
 /// The matching lines, one object per line [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigListGetItem {
     /// ID of the line
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Display title of the line
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub line_name: Option<String>,
     /// Whether the line is switched on. Possible values: `Y` (`true`) — the line works; `N` (`false`) — the line is switched off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub active: Option<bool>,
     /// Whether the line works with CRM. Possible values: `Y` (`true`) — CRM integration on; `N` (`false`) — CRM integration off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub crm: Option<bool>,
     /// Which CRM record is created for a new client
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub crm_create: Option<String>,
     /// Secondary mode that controls CRM record creation
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub crm_create_second: Option<String>,
     /// Further CRM creation mode flag. Possible values: `Y` (`true`) — enabled; `N` (`false`) — disabled
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub crm_create_third: Option<bool>,
     /// Whether conversations are routed to the client's responsible person in CRM. Possible values: `Y` (`true`) — routing on; `N` (`false`) — routing off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub crm_forward: Option<bool>,
     /// Whether conversations are passed to the CRM chat tracker. Possible values: `Y` (`true`) — tracker on; `N` (`false`) — tracker off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub crm_chat_tracker: Option<bool>,
     /// Whether the CRM responsible person changes together with a transfer to another operator. Possible values: `Y` (`true`) — reassign on transfer; `N` (`false`) — keep the responsible person
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub crm_transfer_change: Option<bool>,
     /// How the CRM source of created records is chosen
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub crm_source: Option<String>,
     /// How incoming conversations are handed out to operators
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub queue_type: Option<String>,
     /// Time an operator has before the conversation moves on to the next one
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub queue_time: Option<String>,
     /// Time without an operator reply after which the "no answer" action fires
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub no_answer_time: Option<String>,
     /// Whether operator availability is verified before assignment. Possible values: `Y` (`true`) — verify availability; `N` (`false`) — assign without checking
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_available: Option<bool>,
     /// Whether the operator's typing is shown. Possible values: `Y` (`true`) — typing is visible; `N` (`false`) — typing is hidden
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub watch_typing: Option<bool>,
     /// Whether a greeting chatbot is used. Possible values: `Y` (`true`) — bot on; `N` (`false`) — bot off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub welcome_bot_enable: Option<bool>,
     /// Whether an automatic greeting is sent. Possible values: `Y` (`true`) — greeting on; `N` (`false`) — greeting off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub welcome_message: Option<bool>,
     /// Wording of the automatic greeting
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_message_text: Option<String>,
     /// Whether the client is asked to rate the service. Possible values: `Y` (`true`) — rating requested; `N` (`false`) — no rating request
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub vote_message: Option<bool>,
     /// How long the client may still submit a rating
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_time_limit: Option<String>,
     /// Whether the rating is requested before the conversation ends. Possible values: `Y` (`true`) — ask before the end; `N` (`false`) — do not ask beforehand
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub vote_before_finish: Option<bool>,
     /// Whether closing is postponed after the client rates. Possible values: `Y` (`true`) — postpone closing; `N` (`false`) — no postponement
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub vote_closing_delay: Option<bool>,
     /// Rating prompt of the first rating scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_1_text: Option<String>,
     /// Reply to a good rating in the first scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_1_like: Option<String>,
     /// Reply to a bad rating in the first scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_1_dislike: Option<String>,
     /// Rating prompt of the second rating scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_2_text: Option<String>,
     /// Reply to a good rating in the second scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_2_like: Option<String>,
     /// Reply to a bad rating in the second scenario
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub vote_message_2_dislike: Option<String>,
     /// Whether the client is shown a consent (agreement) message. Possible values: `Y` (`true`) — message shown; `N` (`false`) — message not shown
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub agreement_message: Option<bool>,
     /// ID of the agreement text
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub agreement_id: Option<String>,
     /// Whether categories are used. Possible values: `Y` (`true`) — categories on; `N` (`false`) — categories off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub category_enable: Option<bool>,
     /// ID of the assigned category
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub category_id: Option<String>,
     /// In which conversations the greeting bot joins
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_bot_join: Option<String>,
     /// ID of the greeting chatbot
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_bot_id: Option<String>,
     /// How long the greeting bot waits before it hands over
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_bot_time: Option<String>,
     /// When the greeting bot leaves the conversation
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_bot_left: Option<String>,
     /// Action taken when no operator replies
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub no_answer_rule: Option<String>,
     /// ID of the form used by the "no answer" action
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub no_answer_form_id: Option<String>,
     /// ID of the bot used by the "no answer" action
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub no_answer_bot_id: Option<String>,
     /// Message posted by the "no answer" action
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub no_answer_text: Option<String>,
     /// Whether a business-hours schedule applies. Possible values: `Y` (`true`) — schedule applied; `N` (`false`) — schedule ignored
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub worktime_enable: Option<bool>,
     /// Time the line opens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_from: Option<String>,
     /// Time the line closes
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_to: Option<String>,
     /// Time zone of the schedule
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_timezone: Option<String>,
     /// Public holidays of the line
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub worktime_holidays: Option<Vec<serde_json::Value>>,
     /// Weekdays on which the line is closed
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub worktime_dayoff: Option<Vec<serde_json::Value>>,
     /// Action taken for messages outside business hours
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_dayoff_rule: Option<String>,
     /// ID of the form used outside business hours
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_dayoff_form_id: Option<String>,
     /// ID of the bot used outside business hours
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_dayoff_bot_id: Option<String>,
     /// Message posted outside business hours
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_dayoff_text: Option<String>,
     /// Action taken when a conversation is closed
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub close_rule: Option<String>,
     /// ID of the form used on closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub close_form_id: Option<String>,
     /// ID of the bot used on closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub close_bot_id: Option<String>,
     /// Message posted on closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub close_text: Option<String>,
     /// Delay until the session is closed for good
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub full_close_time: Option<String>,
     /// Action taken on automatic closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_close_rule: Option<String>,
     /// ID of the form used on automatic closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_close_form_id: Option<String>,
     /// ID of the bot used on automatic closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_close_bot_id: Option<String>,
     /// Time that passes before automatic closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_close_time: Option<String>,
     /// Message posted on automatic closing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_close_text: Option<String>,
     /// Time after which activity expires
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_expire_time: Option<String>,
     /// When the configuration was created, as a serialized value
     ///
@@ -310,110 +314,110 @@ pub struct ConfigListGetItem {
     /// Any JSON: the page does not describe this object.
     pub date_modify: Option<serde_json::Value>,
     /// ID of the user who last changed the configuration
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify_user_id: Option<String>,
     /// Whether the line is temporary. Possible values: `Y` (`true`) — temporary; `N` (`false`) — permanent
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub temporary: Option<bool>,
     /// External ID of the line. Possible values:
     /// - `string` — an external ID has been assigned
     /// - `null` — no external ID
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// Language of the line
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub language_id: Option<String>,
     /// ID of the information block holding canned replies
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub quick_answers_iblock_id: Option<String>,
     /// Priority of the line's sessions
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub session_priority: Option<String>,
     /// Which conversations count toward an operator's concurrent-conversation cap
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub type_max_chat: Option<String>,
     /// Cap on concurrent conversations per operator
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub max_chat: Option<String>,
     /// Which operator details the client sees
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub operator_data: Option<String>,
     /// IDs of the operators in the line's queue.
     ///
     /// Present only if `OPTIONS.QUEUE = "Y"` was sent
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub queue: Option<Vec<i64>>,
     /// Display data of the queue's users, keyed by user ID; each value describes one user [(detailed description)](ConfigListGetQueueUsersFieldsEntry).
     ///
     /// Present only if `OPTIONS.QUEUE = "Y"` was sent
     ///
     /// Keyed by user ID.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub queue_users_fields: Option<BTreeMap<String, ConfigListGetQueueUsersFieldsEntry>>,
     /// Configured queue entries of the line, in queue order [(detailed description)](ConfigListGetConfigQueue).
     ///
     /// Present only if `OPTIONS.CONFIG_QUEUE = "Y"` was sent
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub config_queue: Option<Vec<ConfigListGetConfigQueue>>,
     /// Fallback operator details shown to clients
     ///
     /// Any JSON: the page does not describe this object.
     pub default_operator_data: Option<serde_json::Value>,
     /// Target time for the first reply
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_first_answer_time: Option<String>,
     /// Whether an alert is raised when the first reply is late. Possible values: `Y` (`true`) — alert on; `N` (`false`) — alert off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub kpi_first_answer_alert: Option<bool>,
     /// Who receives the late-first-reply alert. Possible values:
     /// - `array` — recipients are configured
     /// - `null` — no recipients configured
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub kpi_first_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-first-reply alert
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_first_answer_text: Option<String>,
     /// Target time for each later reply
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_further_answer_time: Option<String>,
     /// Whether an alert is raised when a later reply is late. Possible values: `Y` (`true`) — alert on; `N` (`false`) — alert off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub kpi_further_answer_alert: Option<bool>,
     /// Who receives the late-later-reply alert. Possible values:
     /// - `array` — recipients are configured
     /// - `null` — no recipients configured
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub kpi_further_answer_list: Option<Vec<serde_json::Value>>,
     /// Wording of the late-later-reply alert
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_further_answer_text: Option<String>,
     /// Whether operator activity is tracked. Possible values: `Y` (`true`) — tracking on; `N` (`false`) — tracking off
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub kpi_check_operator_activity: Option<bool>,
     /// Whether a notification goes out when the queue has nobody in it. Possible values: `Y` (`true`) — notify; `N` (`false`) — do not notify
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub send_notification_empty_queue: Option<bool>,
     /// Whether a greeting form is shown. Possible values: `Y` (`true`) — form shown; `N` (`false`) — form not shown
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub use_welcome_form: Option<bool>,
     /// ID of the greeting form
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub welcome_form_id: Option<String>,
     /// Whether the greeting form appears after a pause. Possible values: `Y` (`true`) — delayed; `N` (`false`) — immediate
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub welcome_form_delay: Option<bool>,
     /// Whether the greeting is repeated in every session. Possible values: `Y` (`true`) — every session; `N` (`false`) — not repeated
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub send_welcome_each_session: Option<bool>,
     /// Whether closing has to be confirmed. Possible values: `Y` (`true`) — confirmation required; `N` (`false`) — no confirmation
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub confirm_close: Option<bool>,
     /// Whether the responsible person from the greeting form is disregarded. Possible values: `Y` (`true`) — disregarded; `N` (`false`) — taken into account
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub ignore_welcome_form_responsible: Option<bool>,
 }
 
@@ -422,14 +426,15 @@ pub struct ConfigListGetItem {
 /// Present only if `OPTIONS.CONFIG_QUEUE = "Y"` was sent
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigListGetConfigQueue {
     /// ID of the queue member (a user or a department)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// Kind of queue member
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
 }
 

@@ -22,6 +22,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessages {
@@ -44,21 +45,23 @@ crate::method!(
 /// The `result` of `imconnector.delete.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesResponse {
     /// `true` when the removal request as a whole went through
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Per-message processing details.
     ///
     /// Fields: see [below](ImconnectorDeleteMessagesData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<ImconnectorDeleteMessagesData>,
 }
 
 /// List of messages to remove. Every item is an object that must contain the three blocks `user`, `message` and `chat`; their contents are described [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#messages)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesMessage {
     /// Who wrote the message, as known to the external system.
@@ -85,13 +88,14 @@ crate::request!(
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesData {
     /// One entry for every item you sent in `MESSAGES`
     ///
     /// Entry layout: see [below](ImconnectorDeleteMessagesResult)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<ImconnectorDeleteMessagesResult>>,
 }
@@ -101,64 +105,67 @@ pub struct ImconnectorDeleteMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesResult {
     /// ID of the matching Bitrix24 user (the internal one, not the external ID)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
     /// The removed message as echoed back by the server [(detailed description)](ImconnectorDeleteMessagesResultMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<ImconnectorDeleteMessagesResultMessage>,
     /// The chat or channel the message belonged to [(detailed description)](ImconnectorDeleteMessagesResultChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<ImconnectorDeleteMessagesResultChat>,
     /// Whether this particular item was handled successfully
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
 /// The removed message as echoed back by the server [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-message)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesResultMessage {
     /// The external message ID taken from `MESSAGES[].message.id`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Message time as a Unix timestamp; only echoed when the request contained it
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub date: Option<i64>,
     /// Message text; only echoed when the request contained it
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Attached files; only echoed when the request contained them
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
 }
 
 /// The chat or channel the message belonged to [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-chat)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesResultChat {
     /// The external chat or channel ID taken from `MESSAGES[].chat.id`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Chat description text; it appears only if the request carried a `url` inside `MESSAGES[].chat`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
 }
 

@@ -20,6 +20,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorRegister {
@@ -79,17 +80,18 @@ crate::method!(
 /// Outcome of the registration [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorRegisterResponse {
     /// `true` when the connector is now registered. On failure it is `false`, and the same object then also carries `error` and `error_description`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub result: Option<bool>,
     /// Machine-readable reason for the failure; only present when `result = false`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub error: Option<String>,
     /// Human-readable explanation of the failure; only present when `result = false`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub error_description: Option<String>,
 }
 
@@ -97,6 +99,7 @@ pub struct ImconnectorRegisterResponse {
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorRegisterIcon {
@@ -121,6 +124,7 @@ crate::request!(
 ///
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon-disabled)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorRegisterIconDisabled {

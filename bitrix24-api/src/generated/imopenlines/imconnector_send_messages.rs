@@ -28,6 +28,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendMessages {
@@ -52,16 +53,17 @@ crate::method!(
 /// The `result` of `imconnector.send.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendMessagesResponse {
     /// `true` when the batch was accepted and delivered
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
     /// Fields: see [below](ImconnectorSendMessagesData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<ImconnectorSendMessagesData>,
 }
 
@@ -70,13 +72,14 @@ pub struct ImconnectorSendMessagesResponse {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorSendMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
     /// Entry layout: see [below](ImconnectorSendMessagesResult)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<ImconnectorSendMessagesResult>>,
 }
@@ -86,35 +89,36 @@ pub struct ImconnectorSendMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendMessagesResult {
     /// ID of the Bitrix24 user the external sender was mapped to (internal ID)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
     /// The message as stored after processing [(detailed description)](ImconnectorSendMessagesResultMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<ImconnectorSendMessagesResultMessage>,
     /// The chat as stored after processing [(detailed description)](ImconnectorSendMessagesResultChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<ImconnectorSendMessagesResultChat>,
     /// Processing switches that were in effect for this message [(detailed description)](ImconnectorSendMessagesExtra)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
     pub extra: Option<ImconnectorSendMessagesExtra>,
     /// Whether this particular item was handled successfully
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// The open line session that received the message, when one exists [(detailed description)](ImconnectorSendMessagesSession)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "session")]
     pub session: Option<ImconnectorSendMessagesSession>,
 }
@@ -122,14 +126,15 @@ pub struct ImconnectorSendMessagesResult {
 /// The open line session that received the message, when one exists [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-session)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendMessagesSession {
     /// ID of the open line session
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// ID of the Bitrix24 chat that belongs to the session
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub chat_id: Option<String>,
 }
 

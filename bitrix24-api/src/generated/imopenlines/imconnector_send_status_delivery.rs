@@ -28,6 +28,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusDelivery {
@@ -53,6 +54,7 @@ crate::method!(
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusDeliveryMessage {
     /// Bitrix24's own IDs for the message and its chat [(detailed description)](ImconnectorSendStatusDeliveryIm)
@@ -73,6 +75,7 @@ crate::request!(
 
 /// The message as the external system identifies it [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-message)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusDeliveryMessageMessage {
     /// External IDs of the messages being confirmed. This is always a list, even with one element, e.g. `["ext-msg-1007"]`

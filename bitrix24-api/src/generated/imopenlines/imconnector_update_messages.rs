@@ -22,6 +22,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorUpdateMessages {
@@ -46,16 +47,17 @@ crate::method!(
 /// The `result` of `imconnector.update.messages`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorUpdateMessagesResponse {
     /// `true` when the update request as a whole went through
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Details about what happened to each submitted message.
     ///
     /// Fields: see [below](ImconnectorUpdateMessagesData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<ImconnectorUpdateMessagesData>,
 }
 
@@ -64,13 +66,14 @@ pub struct ImconnectorUpdateMessagesResponse {
 /// Fields: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorUpdateMessagesData {
     /// One entry for every item you sent in `MESSAGES`.
     ///
     /// Entry layout: see [below](ImconnectorUpdateMessagesResult)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "RESULT")]
     pub result: Option<Vec<ImconnectorUpdateMessagesResult>>,
 }
@@ -80,32 +83,33 @@ pub struct ImconnectorUpdateMessagesData {
 /// Entry layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorUpdateMessagesResult {
     /// ID of the Bitrix24 user the external author was mapped to (internal ID)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "user")]
     pub user: Option<String>,
     /// The message as stored after the change [(detailed description)](ImconnectorUpdateMessagesResultMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "message")]
     pub message: Option<ImconnectorUpdateMessagesResultMessage>,
     /// The chat as stored after the change [(detailed description)](ImconnectorUpdateMessagesResultChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "chat")]
     pub chat: Option<ImconnectorUpdateMessagesResultChat>,
     /// Processing switches that were in effect for this message [(detailed description)](ImconnectorUpdateMessagesExtra)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "extra")]
     pub extra: Option<ImconnectorUpdateMessagesExtra>,
     /// Whether this particular item was handled successfully
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
 

@@ -16,30 +16,31 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAdd {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONOPENLINEMESSAGEADD`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// Numeric ID of the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "eventId")]
     pub event_id: Option<i64>,
     /// Payload describing what happened.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnOpenLineMessageAddData>,
     /// Moment the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html) dispatched the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data plus details of the Bitrix24 account that raised the event.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnOpenLineMessageAddAuth>,
 }
 
@@ -53,13 +54,14 @@ impl crate::method::Event for OnOpenLineMessageAdd {
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#data)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddData {
     /// List of objects, each describing one added message.
     ///
     /// The fields of each element are listed [below](OnOpenLineMessageAddDataData)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnOpenLineMessageAddDataData>>,
 }
@@ -69,33 +71,34 @@ pub struct OnOpenLineMessageAddData {
 /// The fields of each element are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddDataData {
     /// Which connector and line the message came through.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddConnector)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnOpenLineMessageAddConnector>,
     /// The Bitrix24 chat the message belongs to.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
     /// The message itself.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddMessage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnOpenLineMessageAddMessage>,
     /// Tracking data with the `trackId` code used to tie the message to a CRM record; empty in the sample payload
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub r#ref: Option<Vec<serde_json::Value>>,
     /// Supplementary data.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddExtra)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub extra: Option<OnOpenLineMessageAddExtra>,
 }
 
@@ -104,31 +107,32 @@ pub struct OnOpenLineMessageAddDataData {
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#message)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddMessage {
     /// ID of the message
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// When the message was posted
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date: Option<String>,
     /// Body text of the message
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Files attached to the message
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
     /// Attachment data carried by the message
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub attach: Option<String>,
     /// Marks service messages: `Y` for a system message, `N` for an ordinary one
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub system: Option<bool>,
     /// ID of the message author
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
 }
 
@@ -137,11 +141,12 @@ pub struct OnOpenLineMessageAddMessage {
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#extra)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddExtra {
     /// Outside link used by Bitrix24.Network
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "EXTRA_URL")]
     pub extra_url: Option<String>,
 }

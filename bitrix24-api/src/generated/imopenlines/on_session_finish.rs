@@ -16,30 +16,31 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnSessionFinish {
     /// Event code in upper case.
     ///
     /// For this event it is always `ONSESSIONFINISH`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// Numeric ID of the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "eventId")]
     pub event_id: Option<i64>,
     /// Payload describing what happened.
     ///
     /// Its fields are listed [below](OnSessionFinishData)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnSessionFinishData>,
     /// Moment the [event queue](https://apidocs.bitrix24.com/api-reference/events/index.html) dispatched the event
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// Authorization data plus details of the Bitrix24 account that raised the event.
     ///
     /// Its fields are listed [below](OnSessionFinishAuth)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnSessionFinishAuth>,
 }
 

@@ -18,6 +18,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RevisionGet {}
 crate::method!(
@@ -30,17 +31,18 @@ crate::method!(
 /// Revision numbers grouped by client type [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RevisionGetResponse {
     /// Revision that applies to REST API callers
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rest: Option<i64>,
     /// Revision that applies to the browser and desktop apps
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub web: Option<i64>,
     /// Revision that applies to the mobile apps
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mobile: Option<i64>,
 }
 

@@ -28,6 +28,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct SessionHistoryGet {
@@ -55,81 +56,82 @@ crate::method!(
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetResponse {
     /// Numeric ID of the chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// Whether the caller may join the conversation, `Y` or `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub can_join: Option<bool>,
     /// Whether the caller may rate the operators as a supervisor, `Y` or `N`
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub can_vote_head: Option<bool>,
     /// ID of the session the history belongs to
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub session_id: Option<i64>,
     /// Score the supervisor gave to the session
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub session_vote_head: Option<i64>,
     /// Remark the supervisor left with the score; `null` when absent
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub session_comment_head: Option<String>,
     /// Chat key written as `chat<ID>`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_id: Option<String>,
     /// The session's messages, keyed by message ID.
     ///
     /// Its fields are listed [below](SessionHistoryGetMessage)
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub message: Option<BTreeMap<String, SessionHistoryGetMessage>>,
     /// Maps the chat to the IDs of its messages.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
-    #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::List<wire::Int>>>")]
     pub users_message: Option<BTreeMap<String, Vec<i64>>>,
     /// Participants of the chat, keyed by user ID.
     ///
     /// Its fields are listed [below](SessionHistoryGetUsers)
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub users: Option<BTreeMap<String, SessionHistoryGetUsers>>,
     /// Open line specific information.
     ///
     /// Its fields are listed [below](SessionHistoryGetOpenlines)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub openlines: Option<SessionHistoryGetOpenlines>,
     /// Users bucketed by department; comes back as an empty array when there is nothing to show
     ///
     /// Its fields are listed [below](SessionHistoryGetUserInGroup)
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub user_in_group: Option<BTreeMap<String, SessionHistoryGetUserInGroup>>,
     /// Users that do not fall into any department listed in `userInGroup`
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub wo_user_in_group: Option<Vec<serde_json::Value>>,
     /// The chat record, keyed by chat ID.
     ///
     /// Its fields are listed [below](SessionHistoryGetChat)
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub chat: Option<BTreeMap<String, SessionHistoryGetChat>>,
     /// Per-user block flags for the chat.
     ///
     /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-block-chat)
     ///
     /// Keyed by a user ID.
-    #[serde_as(as = "Option<wire::Map<wire::Map<wire::Bool>>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Map<wire::Bool>>>")]
     pub user_block_chat: Option<BTreeMap<String, BTreeMap<String, bool>>>,
     /// Who is in the chat; an empty array when there is nothing to show.
     ///
     /// The layout of this object is shown [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
-    #[serde_as(as = "Option<wire::Map<wire::List<wire::Int>>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::List<wire::Int>>>")]
     pub user_in_chat: Option<BTreeMap<String, Vec<i64>>>,
     /// Files attached to the messages; an empty array when there are none.
     ///
     /// The layout of this object is shown [below](SessionHistoryGetFiles)
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub files: Option<BTreeMap<String, SessionHistoryGetFiles>>,
 }
 
@@ -138,34 +140,35 @@ pub struct SessionHistoryGetResponse {
 /// See the message fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetMessage {
     /// Message ID
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// ID of the chat the message was posted in
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub chatid: Option<String>,
     /// User ID of the message author
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub senderid: Option<String>,
     /// Addressee of the message, written as `chat<ID>`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub recipientid: Option<String>,
     /// When the message was posted, as an ISO 8601 (RFC3339) timestamp
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date: Option<String>,
     /// Message text (the example uses BB-code formatting)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Message text in the legacy format (HTML tags in the example)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub textlegacy: Option<String>,
     /// Technical message attributes such as attachments or linked files
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub params: Option<SessionHistoryGetParams>,
 }
 
@@ -174,56 +177,57 @@ pub struct SessionHistoryGetMessage {
 /// See the user fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetUsers {
     /// User ID
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// First and last name together
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// Given name
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub first_name: Option<String>,
     /// Family name
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_name: Option<String>,
     /// Job title; may be `null`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub work_position: Option<String>,
     /// Address of the profile picture
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub avatar: Option<String>,
     /// File ID of the profile picture; may be `null`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub avatar_id: Option<i64>,
     /// Gender code
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub gender: Option<String>,
     /// Whether the user is an extranet user
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub extranet: Option<bool>,
     /// Whether the user comes from a connector (external channel)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub connector: Option<bool>,
     /// Address of the user's profile page
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub profile: Option<String>,
     /// How the user authenticates externally
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub external_auth_id: Option<String>,
     /// Presence status; may be `null`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// Time of the user's latest activity, as an ISO 8601 (RFC3339) timestamp
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub last_activity_date: Option<String>,
     /// IDs of the departments the user belongs to
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub departments: Option<Vec<i64>>,
     /// Kind of account
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
 }
 
@@ -232,13 +236,14 @@ pub struct SessionHistoryGetUsers {
 /// Its fields are listed [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#openlines)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetOpenlines {
     /// Map shaped as `{"<CONFIG_ID>": <boolean>}`. Each key is an open line configuration ID (`CONFIG_ID`); the `true/false` value tells whether a supervisor may rate operators in sessions of that line
     ///
     /// Keyed by CONFIG_ID.
-    #[serde_as(as = "Option<wire::Map<wire::Bool>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Bool>>")]
     pub canvoteashead: Option<BTreeMap<String, bool>>,
 }
 
@@ -247,14 +252,15 @@ pub struct SessionHistoryGetOpenlines {
 /// See the department fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#group-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetUserInGroup {
     /// Department ID
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// IDs of the users in this department
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub users: Option<Vec<i64>>,
 }
 
@@ -263,74 +269,75 @@ pub struct SessionHistoryGetUserInGroup {
 /// See the chat fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetChat {
     /// Chat ID
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Chat title
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// User ID of the chat owner
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner: Option<String>,
     /// Kind of entity the chat is bound to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
     /// The chat's external key (the client's open line code)
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// Pipe-separated metadata string of the chat
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_data1: Option<String>,
     /// Second pipe-separated metadata string
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_data2: Option<String>,
     /// Third metadata string
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_data3: Option<String>,
     /// Count of messages in the chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_count: Option<i64>,
     /// Marker of whether the chat is public
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub public: Option<String>,
     /// Keyed by user ID; a `true/false` value tells whether that user silenced notifications for this chat
     ///
     /// Keyed by user ID.
-    #[serde_as(as = "Option<wire::Map<wire::Bool>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Bool>>")]
     pub mute_list: Option<BTreeMap<String, bool>>,
     /// IDs of the operators who act as chat managers
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub manager_list: Option<Vec<i64>>,
     /// Moment the chat was created, as an ISO 8601 (RFC3339) timestamp
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_create: Option<String>,
     /// Chat kind
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// Binding between the chat and the open line
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub entity_link: Option<SessionHistoryGetEntityLink>,
     /// Which roles may perform which actions in the chat
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub permissions: Option<SessionHistoryGetPermissions>,
     /// Whether users can type into the message field
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub text_field_enabled: Option<bool>,
     /// ID of the chat background; `null` when none is set
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub background_id: Option<i64>,
     /// Message type code used in the chat
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub message_type: Option<String>,
     /// Whether the chat is considered new
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_new: Option<bool>,
 }
 
@@ -339,249 +346,259 @@ pub struct SessionHistoryGetChat {
 /// See the file fields [below](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#file-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetFiles {
     /// File ID
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// ID of the chat the file was shared in
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chatid: Option<i64>,
     /// Upload time, as an ISO 8601 (RFC3339) timestamp
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub date: Option<String>,
     /// File category, for example `image`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// File name
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// File name extension
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub extension: Option<String>,
     /// File size in bytes
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub size: Option<i64>,
     /// Picture dimensions (`width`, `height`)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub image: Option<SessionHistoryGetImage>,
     /// State of file processing
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// How far processing has got, in percent
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub progress: Option<i64>,
     /// User ID of whoever uploaded the file
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub authorid: Option<i64>,
     /// Display name of whoever uploaded the file
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub authorname: Option<String>,
     /// Address of the preview
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub urlpreview: Option<String>,
     /// Address for viewing the file
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub urlshow: Option<String>,
     /// Address for downloading the file
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub urldownload: Option<String>,
     /// Attributes the interface viewer uses to display the file
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub viewerattrs: Option<SessionHistoryGetViewerattrs>,
     /// Media address(es) of the file
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub mediaurl: Option<SessionHistoryGetMediaurl>,
     /// Whether the file can be transcribed
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub istranscribable: Option<bool>,
     /// Whether the file is a video note
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub isvideonote: Option<bool>,
     /// Whether the file is a voice note
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub isvoicenote: Option<bool>,
 }
 
 /// The `link` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetLink {
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `link`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
 }
 
 /// The `grid` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetGrid {
     /// `display`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `value`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub value: Option<String>,
     /// `colorToken`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "colorToken")]
     pub color_token: Option<String>,
     /// `height`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub height: Option<i64>,
 }
 
 /// The `block` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetBlock {
     /// `link`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub link: Option<Vec<SessionHistoryGetLink>>,
     /// `grid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub grid: Option<Vec<SessionHistoryGetGrid>>,
 }
 
 /// The `attach` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetAttach {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `blocks`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub blocks: Option<Vec<SessionHistoryGetBlock>>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `color`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub color: Option<String>,
 }
 
 /// The `params` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetParams {
     /// `connectorMid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub connector_mid: Option<Vec<String>>,
     /// `fileId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub file_id: Option<Vec<i64>>,
     /// `attach`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub attach: Option<Vec<SessionHistoryGetAttach>>,
 }
 
 /// The `permissions` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionHistoryGetPermissions {
     /// `manageUsersAdd`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_users_add: Option<String>,
     /// `manageUsersDelete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_users_delete: Option<String>,
     /// `manageUi`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_ui: Option<String>,
     /// `manageSettings`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_settings: Option<String>,
     /// `manageMessages`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_messages: Option<String>,
     /// `canPost`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub can_post: Option<String>,
 }
 
 /// The `image` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetImage {
     /// `height`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub height: Option<i64>,
     /// `width`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub width: Option<i64>,
 }
 
 /// The `viewerattrs` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetViewerattrs {
     /// `viewer`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewer: Option<String>,
     /// `viewertype`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewertype: Option<String>,
     /// `src`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub src: Option<String>,
     /// `viewerresized`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewerresized: Option<String>,
     /// `objectid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub objectid: Option<String>,
     /// `viewergroupby`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewergroupby: Option<String>,
     /// `imchatid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub imchatid: Option<i64>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `actions`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub actions: Option<String>,
 }
 
 /// The `mediaurl` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionHistoryGetMediaurl {
     /// `preview`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Str>>")]
     pub preview: Option<BTreeMap<String, String>>,
 }
 

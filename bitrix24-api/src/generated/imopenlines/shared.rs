@@ -12,6 +12,7 @@ use crate::wire;
 ///
 /// Shared by `imconnector.delete.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorDeleteMessagesUser {
     /// The author's ID in the external system.
@@ -28,6 +29,7 @@ crate::request!(ImconnectorDeleteMessagesUser(id: String) {});
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorMessage {
     /// The sender as the external system knows them.
@@ -55,6 +57,7 @@ crate::request!(
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorUser {
     /// The sender's ID in the external system; your integration chooses and owns this value
@@ -94,6 +97,7 @@ crate::request!(
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorPicture {
     /// `url`: the page names it without a description.
@@ -109,6 +113,7 @@ crate::request!(ImconnectorPicture() { url: String });
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorMessageMessage {
     /// The message's ID in the external system; your integration chooses and owns this value
@@ -146,6 +151,7 @@ crate::request!(
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorFile {
     /// `url`: the page names it without a description.
@@ -164,6 +170,7 @@ crate::request!(ImconnectorFile() { url: String, name: String });
 ///
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorChat {
     /// The chat's or channel's ID in the external system.
@@ -189,23 +196,24 @@ crate::request!(ImconnectorChat(id: String) { name: String, url: String });
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorResultMessage {
     /// The message's ID in the external system
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// The message date in its processed form
     ///
     /// Any JSON: the page does not describe this object.
     pub date: Option<serde_json::Value>,
     /// Body of the message
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Attachments of the message
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub files: Option<Vec<serde_json::Value>>,
 }
 
@@ -214,17 +222,18 @@ pub struct ImconnectorResultMessage {
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorResultChat {
     /// The chat's or channel's external ID
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Title of the chat or channel
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// Descriptive text of the chat, such as a link back to the source post
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
 }
 
@@ -233,14 +242,15 @@ pub struct ImconnectorResultChat {
 /// Shared by `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ImconnectorExtra {
     /// Present with `Y` when phone validation was skipped
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub skip_phone_validate: Option<String>,
     /// Present with `Y` when the CRM tracker was switched off
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub disable_tracker: Option<String>,
 }
 
@@ -249,16 +259,17 @@ pub struct ImconnectorExtra {
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusResponse {
     /// `true` once Bitrix24 has taken the delivery status and applied it
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Comes back empty when everything went well
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub data: Option<Vec<serde_json::Value>>,
 }
 
@@ -266,6 +277,7 @@ pub struct ImconnectorSendStatusResponse {
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusIm {
     /// Bitrix24 ID of the open line chat the outgoing message belongs to
@@ -282,6 +294,7 @@ crate::request!(ImconnectorSendStatusIm() { chat_id: i64, message_id: i64 });
 ///
 /// Shared by `imconnector.send.status.delivery`, `imconnector.send.status.reading`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImconnectorSendStatusChat {
     /// The chat's or channel's ID in the external system; ideally the same `chat.id` you use with [imconnector.send.messages](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
@@ -296,6 +309,7 @@ crate::request!(ImconnectorSendStatusChat() { id: String });
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigParams {
@@ -679,6 +693,7 @@ crate::request!(
 ///
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigQueue {
@@ -699,6 +714,7 @@ crate::request!(ConfigQueue() { entity_type: String, entity_id: String });
 ///
 /// Shared by `imopenlines.config.add`, `imopenlines.config.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigDefaultOperatorData {
@@ -729,26 +745,27 @@ crate::request!(
 /// Shared by `imopenlines.config.get`, `imopenlines.config.list.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ConfigQueueUsersFieldsEntry {
     /// Operator's name. Possible values:
     /// - `string` — a name is available
     /// - `null` — no name
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_name: Option<String>,
     /// Operator's job title. Possible values:
     /// - `string` — a job title is available
     /// - `null` — no job title
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_work_position: Option<String>,
     /// URL of the operator's avatar. Possible values:
     /// - `string` — an avatar URL is available
     /// - `null` — no avatar
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_avatar: Option<String>,
     /// ID of the avatar file
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_avatar_id: Option<String>,
 }
 
@@ -757,17 +774,18 @@ pub struct ConfigQueueUsersFieldsEntry {
 /// Shared by `imopenlines.dialog.get`, `imopenlines.session.history.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EntityLink {
     /// Channel kind; open line chats report `LINES`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// Address of the related object in the channel, or an empty string
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub url: Option<String>,
     /// The conversation's ID on the channel side
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
 }
 
@@ -778,20 +796,21 @@ pub struct EntityLink {
 /// Shared by `OnOpenLineMessageAdd`, `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnConnector {
     /// Code of the connector, for example `livechat`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector_id: Option<String>,
     /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line_id: Option<i64>,
     /// Chat ID as reported in the connector block
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// ID of the user on the external system's side
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
 }
 
@@ -802,11 +821,12 @@ pub struct OnConnector {
 /// Shared by `OnOpenLineMessageAdd`, `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`, `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddChat {
     /// ID of the Bitrix24 chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
 
@@ -817,22 +837,23 @@ pub struct OnOpenLineMessageAddChat {
 /// Shared by `OnOpenLineMessageAdd`, `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`, `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnAuth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
     pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// Kind of the application the subscription belongs to:
     ///
@@ -843,10 +864,10 @@ pub struct OnAuth {
     /// - `P` — paid Market application
     pub status: Option<OnStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
     pub refresh_token: Option<crate::Secret>,
@@ -861,19 +882,20 @@ pub struct OnAuth {
 /// Shared by `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnOpenLineMessageData {
     /// Code of the connector, for example `livechat`
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub connector: Option<String>,
     /// ID of the open line
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub line: Option<i64>,
     /// List of objects, each describing one removed message.
     ///
     /// The fields of each element are listed [below](OnOpenLineMessageDataData)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub data: Option<Vec<OnOpenLineMessageDataData>>,
 }
 
@@ -884,23 +906,24 @@ pub struct OnOpenLineMessageData {
 /// Shared by `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageDataData {
     /// Messenger-side identifiers of the removed message.
     ///
     /// Its fields are listed [below](OnOpenLineMessageIm)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub im: Option<OnOpenLineMessageIm>,
     /// Reference to the affected message.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub message: Option<OnOpenLineMessageAddChat>,
     /// Reference to the chat that holds the message.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
 }
 
@@ -911,14 +934,15 @@ pub struct OnOpenLineMessageDataData {
 /// Shared by `OnOpenLineMessageDelete`, `OnOpenLineMessageUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageIm {
     /// ID of the messenger chat
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// ID of the message in the messenger
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
 }
 
@@ -929,13 +953,14 @@ pub struct OnOpenLineMessageIm {
 /// Shared by `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnSessionData {
     /// List of objects, each describing one session.
     ///
     /// The fields of each element are listed [below](OnSessionDataData)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "DATA")]
     pub data: Option<Vec<OnSessionDataData>>,
 }
@@ -947,28 +972,29 @@ pub struct OnSessionData {
 /// Shared by `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnSessionDataData {
     /// Which connector and line the session runs through.
     ///
     /// Its fields are listed [below](OnConnector)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub connector: Option<OnConnector>,
     /// State of the session.
     ///
     /// Its fields are listed [below](OnSessionSession)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub session: Option<OnSessionSession>,
     /// The Bitrix24 chat the session belongs to.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<OnOpenLineMessageAddChat>,
     /// The client taking part in the session.
     ///
     /// Its fields are listed [below](OnOpenLineMessageAddChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub user: Option<OnOpenLineMessageAddChat>,
 }
 
@@ -979,20 +1005,21 @@ pub struct OnSessionDataData {
 /// Shared by `OnSessionFinish`, `OnSessionStart`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnSessionSession {
     /// ID of the session
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Session state flag: `Y` if it is closed, `N` if it is still open
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub closed: Option<bool>,
     /// ID of the session that preceded this one
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// Minutes left before the session gets closed automatically
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub close_term: Option<i64>,
 }
 

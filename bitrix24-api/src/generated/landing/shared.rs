@@ -11,6 +11,7 @@ use crate::wire;
 /// Shared by `landing.repowidget.getlist`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RepowidgetGetlistSelect {
@@ -79,6 +80,7 @@ crate::request!(
 ///
 /// Shared by `landing.repowidget.getlist`, `landing.repowidget.register`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RepowidgetGetlistWidgetParams {
@@ -108,13 +110,14 @@ crate::request!(
 /// Shared by `landing.repowidget.getlist`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct RepowidgetGetlistDe {
     /// `W_TITLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub w_title: Option<String>,
     /// `W_EMPTY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub w_empty: Option<String>,
 }

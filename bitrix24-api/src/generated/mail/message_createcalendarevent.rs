@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createcalendarevent.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessageCreatecalendarevent {
@@ -41,17 +42,18 @@ crate::method!(
 /// The `result` of `mail.message.createcalendarevent`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessageCreatecalendareventResponse {
     /// `success`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// `eventId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_id: Option<i64>,
     /// `messageId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
 }
 

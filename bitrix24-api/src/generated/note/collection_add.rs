@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CollectionAdd {
     /// [details](CollectionAddFields) The structure is below.
@@ -26,6 +27,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html#fields) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CollectionAddFields {
     /// `name`: the page names it without a description.

@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CollectionUpdate {
     /// `id`: the page names it without a description.
@@ -28,6 +29,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html#fields) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CollectionUpdateFields {
     /// `name`: the page names it without a description.

@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentUpdate {
     /// `id`: the page names it without a description.
@@ -33,6 +34,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html#fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentUpdateFields {
     /// `title`: the page names it without a description.

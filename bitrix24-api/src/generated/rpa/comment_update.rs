@@ -17,6 +17,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CommentUpdate {
     /// `id`: the page names it without a description.
@@ -39,6 +40,7 @@ pub type CommentUpdateResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CommentUpdateFields {
     /// `description`: the page names it without a description.

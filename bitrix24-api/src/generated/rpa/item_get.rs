@@ -18,12 +18,14 @@ use serde::{Deserialize, Serialize};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemGet {}
 crate::method!(ItemGet = "rpa.item.get" in "rpa", safe: true, ItemGetResponse, ItemGetError; () {});
 
 /// The `result` of `rpa.item.get`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ItemGetResponse {

@@ -18,6 +18,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemUpdate {
     /// `typeId`: the page names it without a description.
@@ -42,6 +43,7 @@ pub type ItemUpdateResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemUpdateFields {
     /// `stageId`: the page names it without a description.

@@ -8,6 +8,7 @@ use serde::Serialize;
 ///
 /// Shared by `rpa.timeline.add`, `rpa.timeline.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimelineFields {
     /// `title`: the page names it without a description.

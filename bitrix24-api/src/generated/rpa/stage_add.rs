@@ -17,6 +17,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StageAdd {
     /// [details](StageAddFields)
@@ -35,6 +36,7 @@ pub type StageAddResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StageAddFields {
     /// `name`: the page names it without a description.

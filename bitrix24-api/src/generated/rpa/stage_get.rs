@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StageGet {
     /// `id`: the page names it without a description.
@@ -29,6 +30,7 @@ crate::method!(
 
 /// The `result` of `rpa.stage.get`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StageGetResponse {

@@ -17,6 +17,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StageUpdate {
     /// `id`: the page names it without a description.
@@ -39,6 +40,7 @@ pub type StageUpdateResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html#fields)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StageUpdateField {
     /// `name`: the page names it without a description.

@@ -17,6 +17,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-do.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskDo {}
 crate::method!(TaskDo = "rpa.task.do" in "rpa", safe: false, TaskDoResponse, TaskDoError; () {});

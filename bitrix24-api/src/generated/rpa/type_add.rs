@@ -17,6 +17,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TypeAdd {
     /// [details](TypeAddField) The structure is below.
@@ -35,6 +36,7 @@ pub type TypeAddResponse = serde_json::Value;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html#fields) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TypeAddField {
     /// `title`: the page names it without a description.

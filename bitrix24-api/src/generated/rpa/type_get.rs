@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TypeGet {
     /// `id`: the page names it without a description.
@@ -29,6 +30,7 @@ crate::method!(
 
 /// The `result` of `rpa.type.get`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TypeGetResponse {

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifest {}
 crate::method!(
@@ -30,100 +31,103 @@ pub type ChecklistitemGetmanifestResponse = ChecklistitemGetmanifestResult;
 /// The `getlist` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestGetlist {
     /// `staticMethod`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub static_method: Option<bool>,
     /// `mandatoryParamsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mandatory_params_count: Option<i64>,
     /// `params`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub params: Option<Vec<ChecklistitemGetmanifestGetlistParam>>,
     /// `allowedKeysInReturnValue`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub allowed_keys_in_return_value: Option<Vec<String>>,
     /// `collectionInReturnValue`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub collection_in_return_value: Option<bool>,
 }
 
 /// The `REST: available methods` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestRestAvailableMethods {
     /// `getmanifest`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub getmanifest: Option<ChecklistitemGetmanifestGetmanifest>,
     /// `get`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub get: Option<ChecklistitemGetmanifestGet>,
     /// `getlist`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub getlist: Option<ChecklistitemGetmanifestGetlist>,
     /// `add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub add: Option<ChecklistitemGetmanifestAdd>,
     /// `update`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub update: Option<ChecklistitemGetmanifestUpdate>,
     /// `delete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub delete: Option<ChecklistitemGetmanifestDelete>,
     /// `complete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub complete: Option<ChecklistitemGetmanifestComplete>,
     /// `renew`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub renew: Option<ChecklistitemGetmanifestRenew>,
     /// `moveafteritem`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub moveafteritem: Option<ChecklistitemGetmanifestMoveafteritem>,
     /// `isactionallowed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub isactionallowed: Option<ChecklistitemGetmanifestIsactionallowed>,
 }
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestResult {
     /// `Manifest version`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "Manifest version")]
     pub manifest_version: Option<String>,
     /// `Warning`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "Warning")]
     pub warning: Option<String>,
     /// `REST: shortname alias to class`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "REST: shortname alias to class")]
     pub rest_shortname_alias_to_class: Option<String>,
     /// `REST: writable checklistitem data fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     #[serde(rename = "REST: writable checklistitem data fields")]
     pub rest_writable_checklistitem_data_fields: Option<Vec<String>>,
     /// `REST: readable checklistitem data fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     #[serde(rename = "REST: readable checklistitem data fields")]
     pub rest_readable_checklistitem_data_fields: Option<Vec<String>>,
     /// `REST: sortable checklistitem data fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     #[serde(rename = "REST: sortable checklistitem data fields")]
     pub rest_sortable_checklistitem_data_fields: Option<Vec<String>>,
     /// `REST: date fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     #[serde(rename = "REST: date fields")]
     pub rest_date_fields: Option<Vec<String>>,
     /// `REST: available methods`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "REST: available methods")]
     pub rest_available_methods: Option<ChecklistitemGetmanifestRestAvailableMethods>,
 }

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ElapseditemGet {
@@ -37,38 +38,39 @@ pub type ElapseditemGetResponse = Vec<ElapseditemGetResult>;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ElapseditemGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `TASK_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_id: Option<String>,
     /// `USER_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_id: Option<String>,
     /// `COMMENT_TEXT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comment_text: Option<String>,
     /// `SECONDS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub seconds: Option<String>,
     /// `MINUTES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub minutes: Option<String>,
     /// `SOURCE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source: Option<String>,
     /// `CREATED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
     /// `DATE_START`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_start: Option<String>,
     /// `DATE_STOP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_stop: Option<String>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemUserfieldAdd {
     /// [details](ItemUserfieldAddParams)
@@ -33,6 +34,7 @@ pub type ItemUserfieldAddResponse = i64;
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#params)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ItemUserfieldAddParams {
@@ -79,6 +81,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#edit_form_label)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ItemUserfieldAddEditFormLabel {
     /// `de`: the page names it without a description.

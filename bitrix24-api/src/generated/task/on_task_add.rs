@@ -11,20 +11,21 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskAdd {
     /// `event`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// [details](OnTaskAddData) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnTaskAddData>,
     /// `ts`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// [details](OnTaskAddAuth) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnTaskAddAuth>,
 }
 
@@ -36,22 +37,23 @@ impl crate::method::Event for OnTaskAdd {
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#data) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskAddData {
     /// [details](OnTaskAddFieldsBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_before: Option<OnTaskAddFieldsBefore>,
     /// [details](OnTaskAddFieldsAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_after: Option<OnTaskAddFieldsAfter>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#is_accessible_before) The structure is below.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_accessible_before: Option<String>,
     /// [details](OnTaskAddIsAccessibleAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_accessible_after: Option<OnTaskAddIsAccessibleAfter>,
 }
 

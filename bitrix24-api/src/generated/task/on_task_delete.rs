@@ -11,20 +11,21 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskDelete {
     /// `event`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// [details](OnTaskDeleteData) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnTaskDeleteData>,
     /// `ts`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// [details](OnTaskDeleteAuth) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnTaskDeleteAuth>,
 }
 
@@ -36,22 +37,23 @@ impl crate::method::Event for OnTaskDelete {
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html#data) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskDeleteData {
     /// [details](OnTaskDeleteFieldsBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_before: Option<OnTaskDeleteFieldsBefore>,
     /// [details](OnTaskDeleteFieldsAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_after: Option<OnTaskDeleteFieldsAfter>,
     /// [details](OnTaskDeleteIsAccessibleBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_accessible_before: Option<OnTaskDeleteIsAccessibleBefore>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html#is_accessible_after) The structure is below.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_accessible_after: Option<String>,
 }
 

@@ -24,6 +24,7 @@ use crate::wire;
 ///
 /// Shared by `task.checklistitem.getlist`, `tasks.template.checklist.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Order {
@@ -86,46 +87,47 @@ crate::request!(
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ChecklistitemGetlistItem {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `TASK_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_id: Option<String>,
     /// `PARENT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
     /// `CREATED_BY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `TITLE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `SORT_INDEX`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort_index: Option<String>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `TOGGLED_BY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub toggled_by: Option<String>,
     /// `TOGGLED_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub toggled_date: Option<String>,
     /// [details](ChecklistitemMember)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub members: Option<Vec<ChecklistitemMember>>,
     /// [details](ChecklistitemGetlistAttachmentsEntry) Keyed by identifier of the attached file `ATTACHMENT_ID`.
     ///
     /// Keyed by identifier of the attached file `ATTACHMENT_ID`.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub attachments: Option<BTreeMap<String, ChecklistitemGetlistAttachmentsEntry>>,
 }
 
@@ -134,31 +136,32 @@ pub struct ChecklistitemGetlistItem {
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ChecklistitemMember {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Possible values:
     /// - `A`
     /// - `U`
     pub r#type: Option<Type>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `PERSONAL_PHOTO`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_photo: Option<String>,
     /// Possible values:
     /// - `M`
     /// - `F`
     pub personal_gender: Option<PersonalGender>,
     /// `IMAGE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image: Option<String>,
     /// `IS_COLLABER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_collaber: Option<bool>,
 }
 
@@ -167,26 +170,27 @@ pub struct ChecklistitemMember {
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ChecklistitemGetlistAttachmentsEntry {
     /// `ATTACHMENT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub attachment_id: Option<i64>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SIZE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub size: Option<String>,
     /// `FILE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub view_url: Option<String>,
 }
 
@@ -195,11 +199,12 @@ pub struct ChecklistitemGetlistAttachmentsEntry {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Getmanifest {
     /// `staticMethod`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "staticMethod")]
     pub static_method: Option<bool>,
     /// `params`, as the page's example shows it.
@@ -211,14 +216,15 @@ pub struct Getmanifest {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestParam {
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
 }
 
@@ -227,17 +233,18 @@ pub struct ChecklistitemGetmanifestParam {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Get {
     /// `mandatoryParamsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mandatory_params_count: Option<i64>,
     /// `params`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub params: Option<Vec<ChecklistitemGetmanifestParam>>,
     /// `allowedKeysInReturnValue`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub allowed_keys_in_return_value: Option<Vec<String>>,
 }
 
@@ -246,17 +253,18 @@ pub struct Get {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestGetlistParam {
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `allowedKeys`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     #[serde(rename = "allowedKeys")]
     pub allowed_keys: Option<Vec<String>>,
 }
@@ -266,17 +274,18 @@ pub struct ChecklistitemGetmanifestGetlistParam {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestAdd {
     /// `staticMethod`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub static_method: Option<bool>,
     /// `mandatoryParamsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mandatory_params_count: Option<i64>,
     /// `params`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub params: Option<Vec<ChecklistitemGetmanifestGetlistParam>>,
 }
 
@@ -285,17 +294,18 @@ pub struct ChecklistitemGetmanifestAdd {
 /// Shared by `task.checklistitem.getmanifest`, `task.commentitem.getmanifest`, `task.elapseditem.getmanifest`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChecklistitemGetmanifestDelete {
     /// `staticMethod`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub static_method: Option<bool>,
     /// `mandatoryParamsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mandatory_params_count: Option<i64>,
     /// `params`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub params: Option<Vec<ChecklistitemGetmanifestParam>>,
 }
 
@@ -304,34 +314,35 @@ pub struct ChecklistitemGetmanifestDelete {
 /// Shared by `task.commentitem.getlist`, `task.commentitem.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CommentitemGetlistItem {
     /// `POST_MESSAGE_HTML`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub post_message_html: Option<String>,
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `AUTHOR_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub author_id: Option<String>,
     /// `AUTHOR_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub author_name: Option<String>,
     /// `AUTHOR_EMAIL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub author_email: Option<String>,
     /// `POST_DATE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub post_date: Option<String>,
     /// `POST_MESSAGE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub post_message: Option<String>,
     /// [details](CommentitemAttachedObjectsEntry) Keyed by attachment identifier.
     ///
     /// Keyed by attachment identifier.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub attached_objects: Option<BTreeMap<String, CommentitemAttachedObjectsEntry>>,
 }
 
@@ -340,26 +351,27 @@ pub struct CommentitemGetlistItem {
 /// Shared by `task.commentitem.getlist`, `task.commentitem.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CommentitemAttachedObjectsEntry {
     /// `ATTACHMENT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub attachment_id: Option<String>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `SIZE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub size: Option<String>,
     /// `FILE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub view_url: Option<String>,
 }
 
@@ -387,6 +399,7 @@ pub struct CommentitemAttachedObjectsEntry {
 ///
 /// Shared by `task.item.list`, `task.items.getlist`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ItemListOrder {
@@ -448,6 +461,7 @@ crate::request!(
 ///
 /// Shared by `task.elapseditem.add`, `task.elapseditem.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ElapseditemArfields {
@@ -467,79 +481,80 @@ crate::request!(ElapseditemArfields(seconds: i64, comment_text: String) { user_i
 /// Shared by `tasks.flow.Flow.create`, `tasks.flow.Flow.get`, `tasks.flow.Flow.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksFlowFlowResult {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `creatorId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub creator_id: Option<i64>,
     /// `ownerId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
     /// `groupId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub group_id: Option<i64>,
     /// `templateId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub template_id: Option<i64>,
     /// `efficiency`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub efficiency: Option<i64>,
     /// `active`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub active: Option<bool>,
     /// `plannedCompletionTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub planned_completion_time: Option<i64>,
     /// `activity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `distributionType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub distribution_type: Option<String>,
     /// `responsibleList`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::List<wire::Str>>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::List<wire::Str>>>")]
     pub responsible_list: Option<Vec<Vec<String>>>,
     /// `demo`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub demo: Option<bool>,
     /// `responsibleCanChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub responsible_can_change_deadline: Option<bool>,
     /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub match_work_time: Option<bool>,
     /// `taskControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub task_control: Option<bool>,
     /// `notifyAtHalfTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub notify_at_half_time: Option<bool>,
     /// `notifyOnQueueOverflow`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub notify_on_queue_overflow: Option<i64>,
     /// `notifyOnTasksInProgressOverflow`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`, as the page's example shows it.
     pub notify_when_efficiency_decreases: Option<serde_json::Value>,
     /// `taskCreators`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::List<wire::Str>>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::List<wire::Str>>>")]
     pub task_creators: Option<Vec<Vec<String>>>,
     /// `team`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::List<wire::Str>>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::List<wire::Str>>>")]
     pub team: Option<Vec<Vec<String>>>,
     /// `trialFeatureEnabled`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub trial_feature_enabled: Option<bool>,
 }
 
@@ -548,23 +563,24 @@ pub struct TasksFlowFlowResult {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskCompleteAction {
     /// `modify`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub modify: Option<bool>,
     /// `remove`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
     /// `toggle`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub toggle: Option<bool>,
     /// `add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add: Option<bool>,
     /// `addAccomplice`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "addAccomplice")]
     pub add_accomplice: Option<bool>,
 }
@@ -574,49 +590,50 @@ pub struct TasksTaskCompleteAction {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskChecklist {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `taskId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_id: Option<String>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort_index: Option<String>,
     /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_complete: Option<String>,
     /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_important: Option<String>,
     /// `toggledBy`, as the page's example shows it.
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`, as the page's example shows it.
     pub toggled_date: Option<serde_json::Value>,
     /// `ufChecklistFiles`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub uf_checklist_files: Option<bool>,
     /// `members`, as the page's example shows it.
     pub members: Option<serde_json::Value>,
     /// `attachments`, as the page's example shows it.
     pub attachments: Option<serde_json::Value>,
     /// `entityId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteAction>,
 }
 
@@ -625,23 +642,24 @@ pub struct TasksTaskChecklist {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskGroup {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `opened`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub opened: Option<bool>,
     /// `membersCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub members_count: Option<i64>,
     /// `image`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image: Option<String>,
     /// `additionalData`, as the page's example shows it.
     pub additional_data: Option<serde_json::Value>,
@@ -652,23 +670,24 @@ pub struct TasksTaskGroup {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.get`, `tasks.task.list`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskCompleteCreator {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `link`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
     /// `icon`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub icon: Option<String>,
     /// `workPosition`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "workPosition")]
     pub work_position: Option<String>,
 }
@@ -678,96 +697,97 @@ pub struct TasksTaskCompleteCreator {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskCompleteTaskAction {
     /// `accept`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub accept: Option<bool>,
     /// `decline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub decline: Option<bool>,
     /// `complete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub complete: Option<bool>,
     /// `approve`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub approve: Option<bool>,
     /// `disapprove`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub disapprove: Option<bool>,
     /// `start`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub start: Option<bool>,
     /// `pause`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub pause: Option<bool>,
     /// `delegate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delegate: Option<bool>,
     /// `remove`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
     /// `edit`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub edit: Option<bool>,
     /// `defer`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub defer: Option<bool>,
     /// `renew`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub renew: Option<bool>,
     /// `create`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub create: Option<bool>,
     /// `changeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub change_deadline: Option<bool>,
     /// `checklistAddItems`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub checklist_add_items: Option<bool>,
     /// `addFavorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add_favorite: Option<bool>,
     /// `deleteFavorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delete_favorite: Option<bool>,
     /// `rate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub rate: Option<bool>,
     /// `take`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub take: Option<bool>,
     /// `edit.originator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.originator")]
     pub edit_originator: Option<bool>,
     /// `checklist.reorder`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "checklist.reorder")]
     pub checklist_reorder: Option<bool>,
     /// `elapsedtime.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "elapsedtime.add")]
     pub elapsedtime_add: Option<bool>,
     /// `dayplan.timer.toggle`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "dayplan.timer.toggle")]
     pub dayplan_timer_toggle: Option<bool>,
     /// `edit.plan`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.plan")]
     pub edit_plan: Option<bool>,
     /// `checklist.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "checklist.add")]
     pub checklist_add: Option<bool>,
     /// `favorite.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "favorite.add")]
     pub favorite_add: Option<bool>,
     /// `favorite.delete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "favorite.delete")]
     pub favorite_delete: Option<bool>,
 }
@@ -777,6 +797,7 @@ pub struct TasksTaskCompleteTaskAction {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskFields {
@@ -787,28 +808,28 @@ pub struct TasksTaskFields {
     /// `entityId`, as the page's example shows it.
     pub entity_id: Option<serde_json::Value>,
     /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `createdBy`, as the page's example shows it.
     pub created_by: Option<serde_json::Value>,
     /// `parentId`, as the page's example shows it.
     pub parent_id: Option<serde_json::Value>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`, as the page's example shows it.
     pub sort_index: Option<serde_json::Value>,
     /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
     /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
     /// `members`, as the page's example shows it.
     pub members: Option<serde_json::Value>,
@@ -823,43 +844,44 @@ pub struct TasksTaskFields {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskCompleteDescendantFields {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `copiedId`, as the page's example shows it.
     pub copied_id: Option<serde_json::Value>,
     /// `entityId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_id: Option<i64>,
     /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
     /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort_index: Option<i64>,
     /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
     /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
     /// `members`, as the page's example shows it.
     pub members: Option<serde_json::Value>,
@@ -874,18 +896,19 @@ pub struct TasksTaskCompleteDescendantFields {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskDescendantDescendant {
     /// `nodeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskCompleteDescendantFields>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteAction>,
     /// `descendants`, as the page's example shows it.
     pub descendants: Option<serde_json::Value>,
@@ -896,21 +919,22 @@ pub struct TasksTaskDescendantDescendant {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskDescendant {
     /// `nodeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskCompleteDescendantFields>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteAction>,
     /// `descendants`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub descendants: Option<Vec<TasksTaskDescendantDescendant>>,
 }
 
@@ -919,20 +943,21 @@ pub struct TasksTaskDescendant {
 /// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskCheckListTree {
     /// `nodeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskFields>,
     /// `action`, as the page's example shows it.
     pub action: Option<serde_json::Value>,
     /// `descendants`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub descendants: Option<Vec<TasksTaskDescendant>>,
 }
 
@@ -941,13 +966,14 @@ pub struct TasksTaskCheckListTree {
 /// Shared by `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskResponse {
     /// `task`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskTask>,
 }
 
@@ -956,208 +982,209 @@ pub struct TasksTaskResponse {
 /// Shared by `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskTask {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `mark`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mark: Option<String>,
     /// `priority`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `multitask`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multitask: Option<String>,
     /// `notViewed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub not_viewed: Option<String>,
     /// `replicate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub replicate: Option<String>,
     /// `stageId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// `sprintId`, as the page's example shows it.
     pub sprint_id: Option<serde_json::Value>,
     /// `backlogId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub backlog_id: Option<String>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `createdDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
     /// `responsibleId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
     /// `changedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
     /// `changedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
     /// `statusChangedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_by: Option<String>,
     /// `closedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed_by: Option<String>,
     /// `closedDate`, as the page's example shows it.
     pub closed_date: Option<serde_json::Value>,
     /// `activityDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
     /// `dateStart`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_start: Option<String>,
     /// `deadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
     /// `startDatePlan`, as the page's example shows it.
     pub start_date_plan: Option<serde_json::Value>,
     /// `endDatePlan`, as the page's example shows it.
     pub end_date_plan: Option<serde_json::Value>,
     /// `guid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
     /// `commentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments_count: Option<String>,
     /// `serviceCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub service_comments_count: Option<String>,
     /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_change_deadline: Option<String>,
     /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_time_tracking: Option<String>,
     /// `taskControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_control: Option<String>,
     /// `addInReport`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub add_in_report: Option<String>,
     /// `forkedByTemplateId`, as the page's example shows it.
     pub forked_by_template_id: Option<serde_json::Value>,
     /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_spent_in_logs: Option<String>,
     /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub match_work_time: Option<String>,
     /// `forumTopicId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_topic_id: Option<String>,
     /// `forumId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_id: Option<String>,
     /// `siteId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `subordinate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subordinate: Option<String>,
     /// `exchangeModified`, as the page's example shows it.
     pub exchange_modified: Option<serde_json::Value>,
     /// `exchangeId`, as the page's example shows it.
     pub exchange_id: Option<serde_json::Value>,
     /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
     /// `viewedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewed_date: Option<String>,
     /// `sorting`, as the page's example shows it.
     pub sorting: Option<serde_json::Value>,
     /// `durationFact`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_fact: Option<String>,
     /// `isMuted`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_muted: Option<String>,
     /// `isPinned`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned: Option<String>,
     /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned_in_group: Option<String>,
     /// `flowId`, as the page's example shows it.
     pub flow_id: Option<serde_json::Value>,
     /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description_in_bbcode: Option<String>,
     /// `status`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
     /// `durationPlan`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_plan: Option<String>,
     /// `durationType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `favorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub favorite: Option<String>,
     /// `groupId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
     /// `auditors`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub auditors: Option<Vec<String>>,
     /// `accomplices`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub accomplices: Option<Vec<String>>,
     /// `checklist`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
     /// `group`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group: Option<TasksTaskGroup>,
     /// `creator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskCompleteCreator>,
     /// `responsible`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskCompleteCreator>,
     /// `accomplicesData`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
     /// `auditorsData`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
     /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteTaskAction>,
     /// `checkListTree`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub check_list_tree: Option<TasksTaskCheckListTree>,
     /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
 }
 
@@ -1166,17 +1193,18 @@ pub struct TasksTaskTask {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsParentId {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub default: Option<i64>,
 }
 
@@ -1185,17 +1213,18 @@ pub struct TasksTaskGetFieldsParentId {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsTitle {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `required`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub required: Option<bool>,
 }
 
@@ -1204,14 +1233,15 @@ pub struct TasksTaskGetFieldsTitle {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsDescription {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
 }
 
@@ -1220,20 +1250,21 @@ pub struct TasksTaskGetFieldsDescription {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsPriority {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Str>>")]
     pub values: Option<BTreeMap<String, String>>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub default: Option<i64>,
 }
 
@@ -1242,14 +1273,15 @@ pub struct TasksTaskGetFieldsPriority {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsMultitaskValues {
     /// `Y`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub y: Option<String>,
     /// `N`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub n: Option<String>,
 }
 
@@ -1258,20 +1290,21 @@ pub struct TasksTaskGetFieldsMultitaskValues {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsMultitask {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<TasksTaskGetFieldsMultitaskValues>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub default: Option<String>,
 }
 
@@ -1280,19 +1313,20 @@ pub struct TasksTaskGetFieldsMultitask {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsNotViewed {
     /// `title`, as the page's example shows it.
     pub title: Option<serde_json::Value>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<TasksTaskGetFieldsMultitaskValues>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub default: Option<String>,
 }
 
@@ -1301,13 +1335,14 @@ pub struct TasksTaskGetFieldsNotViewed {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsCreatedDate {
     /// `title`, as the page's example shows it.
     pub title: Option<serde_json::Value>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
 }
 
@@ -1316,14 +1351,15 @@ pub struct TasksTaskGetFieldsCreatedDate {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsClosedBy {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `default`, as the page's example shows it.
     pub default: Option<serde_json::Value>,
@@ -1334,16 +1370,17 @@ pub struct TasksTaskGetFieldsClosedBy {
 /// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsServiceCommentsCount {
     /// `title`, as the page's example shows it.
     pub title: Option<serde_json::Value>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub default: Option<i64>,
 }
 
@@ -1352,15 +1389,16 @@ pub struct TasksTaskGetFieldsServiceCommentsCount {
 /// Shared by `tasks.task.update`, `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskUpdateCheckListTree {
     /// `nodeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskFields>,
     /// `action`, as the page's example shows it.
     pub action: Option<serde_json::Value>,
@@ -1375,11 +1413,12 @@ pub struct TasksTaskUpdateCheckListTree {
 /// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistResponse {
     /// [details](TasksTemplateChecklistAddAttachmentByContentCheckListItem)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "checkListItem")]
     pub check_list_item: Option<
         TasksTemplateChecklistAddAttachmentByContentCheckListItem,
@@ -1391,53 +1430,54 @@ pub struct TasksTemplateChecklistResponse {
 /// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `copiedId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub copied_id: Option<i64>,
     /// `userId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `createdBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
     /// `parentId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort_index: Option<i64>,
     /// `displaySortIndex`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
     /// `isComplete`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `isImportant`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `completedCount`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
     /// [details](TasksTemplateChecklistMember) Sample: `[]`.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub members: Option<Vec<TasksTemplateChecklistMember>>,
     /// [details](TasksTemplateChecklistAttachments) Sample: `[]`.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub attachments: Option<TasksTemplateChecklistAttachments>,
     /// `nodeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub node_id: Option<i64>,
     /// `templateId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub template_id: Option<i64>,
 }
 
@@ -1446,31 +1486,32 @@ pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
 /// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistMember {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// Possible values:
     /// - `A`
     /// - `U`
     pub r#type: Option<Type>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `personalPhoto`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_photo: Option<String>,
     /// Possible values:
     /// - `M`
     /// - `F`
     pub personal_gender: Option<PersonalGender>,
     /// `image`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image: Option<String>,
     /// `isCollaber`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_collaber: Option<bool>,
 }
 
@@ -1479,11 +1520,12 @@ pub struct TasksTemplateChecklistMember {
 /// Shared by `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistAttachments {
     /// Keyed by identifier of the attachment.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "attachmentId")]
     pub attachment_id: Option<String>,
 }
@@ -1495,11 +1537,12 @@ pub struct TasksTemplateChecklistAttachments {
 /// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskResponse {
     /// [details](TasksTemplateChecklistCheckListItem)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "checkListItem")]
     pub check_list_item: Option<TasksTemplateChecklistCheckListItem>,
 }
@@ -1509,55 +1552,56 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDiskResponse {
 /// Shared by `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.get`, `tasks.template.checklist.moveBefore`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistCheckListItem {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `copiedId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub copied_id: Option<i64>,
     /// `userId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `createdBy`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_by: Option<i64>,
     /// `parentId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub sort_index: Option<i64>,
     /// `displaySortIndex`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
     /// `isComplete`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `isImportant`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `completedCount`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
     /// [details](TasksTemplateChecklistMember) Sample: `[]`.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub members: Option<Vec<TasksTemplateChecklistMember>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#attachments) Sample: `[]`.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::Map<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::Str>>")]
     pub attachments: Option<BTreeMap<String, String>>,
     /// `nodeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub node_id: Option<i64>,
     /// `templateId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub template_id: Option<i64>,
 }
 
@@ -1566,13 +1610,14 @@ pub struct TasksTemplateChecklistCheckListItem {
 /// Shared by `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskMuteResponse {
     /// `task`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskMuteTask>,
 }
 
@@ -1581,208 +1626,209 @@ pub struct TasksTaskMuteResponse {
 /// Shared by `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskMuteTask {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `parentId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `mark`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mark: Option<String>,
     /// `priority`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `multitask`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multitask: Option<String>,
     /// `notViewed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub not_viewed: Option<String>,
     /// `replicate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub replicate: Option<String>,
     /// `stageId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// `sprintId`, as the page's example shows it.
     pub sprint_id: Option<serde_json::Value>,
     /// `backlogId`, as the page's example shows it.
     pub backlog_id: Option<serde_json::Value>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `createdDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
     /// `responsibleId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
     /// `changedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
     /// `changedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
     /// `statusChangedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_by: Option<String>,
     /// `closedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed_by: Option<String>,
     /// `closedDate`, as the page's example shows it.
     pub closed_date: Option<serde_json::Value>,
     /// `activityDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
     /// `dateStart`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_start: Option<String>,
     /// `deadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
     /// `startDatePlan`, as the page's example shows it.
     pub start_date_plan: Option<serde_json::Value>,
     /// `endDatePlan`, as the page's example shows it.
     pub end_date_plan: Option<serde_json::Value>,
     /// `guid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
     /// `commentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments_count: Option<String>,
     /// `serviceCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub service_comments_count: Option<String>,
     /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_change_deadline: Option<String>,
     /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_time_tracking: Option<String>,
     /// `taskControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_control: Option<String>,
     /// `addInReport`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub add_in_report: Option<String>,
     /// `forkedByTemplateId`, as the page's example shows it.
     pub forked_by_template_id: Option<serde_json::Value>,
     /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_spent_in_logs: Option<String>,
     /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub match_work_time: Option<String>,
     /// `forumTopicId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_topic_id: Option<String>,
     /// `forumId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_id: Option<String>,
     /// `siteId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `subordinate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subordinate: Option<String>,
     /// `exchangeModified`, as the page's example shows it.
     pub exchange_modified: Option<serde_json::Value>,
     /// `exchangeId`, as the page's example shows it.
     pub exchange_id: Option<serde_json::Value>,
     /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
     /// `viewedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewed_date: Option<String>,
     /// `sorting`, as the page's example shows it.
     pub sorting: Option<serde_json::Value>,
     /// `durationFact`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_fact: Option<String>,
     /// `isMuted`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_muted: Option<String>,
     /// `isPinned`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned: Option<String>,
     /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned_in_group: Option<String>,
     /// `flowId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub flow_id: Option<String>,
     /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description_in_bbcode: Option<String>,
     /// `status`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
     /// `durationPlan`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_plan: Option<String>,
     /// `durationType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `favorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub favorite: Option<String>,
     /// `groupId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
     /// `auditors`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub auditors: Option<Vec<String>>,
     /// `accomplices`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub accomplices: Option<Vec<String>>,
     /// `checklist`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
     /// `group`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group: Option<TasksTaskGroup>,
     /// `creator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskCompleteCreator>,
     /// `responsible`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskCompleteCreator>,
     /// `accomplicesData`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
     /// `auditorsData`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
     /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteTaskAction>,
     /// `checkListTree`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub check_list_tree: Option<TasksTaskCheckListTree>,
     /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
 }
 
@@ -1791,13 +1837,14 @@ pub struct TasksTaskMuteTask {
 /// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskPinResponse {
     /// `task`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskPinTask>,
 }
 
@@ -1806,20 +1853,21 @@ pub struct TasksTaskPinResponse {
 /// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskPinCreator {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `name`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// `link`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
     /// `icon`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub icon: Option<String>,
     /// `workPosition`, as the page's example shows it.
     #[serde(rename = "workPosition")]
@@ -1831,55 +1879,56 @@ pub struct TasksTaskPinCreator {
 /// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskPinTask {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `parentId`, as the page's example shows it.
     pub parent_id: Option<serde_json::Value>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `mark`, as the page's example shows it.
     pub mark: Option<serde_json::Value>,
     /// `priority`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `multitask`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multitask: Option<String>,
     /// `notViewed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub not_viewed: Option<String>,
     /// `replicate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub replicate: Option<String>,
     /// `stageId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// `sprintId`, as the page's example shows it.
     pub sprint_id: Option<serde_json::Value>,
     /// `backlogId`, as the page's example shows it.
     pub backlog_id: Option<serde_json::Value>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `createdDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
     /// `responsibleId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
     /// `changedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
     /// `changedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
     /// `statusChangedBy`, as the page's example shows it.
     pub status_changed_by: Option<serde_json::Value>,
@@ -1888,19 +1937,19 @@ pub struct TasksTaskPinTask {
     /// `closedDate`, as the page's example shows it.
     pub closed_date: Option<serde_json::Value>,
     /// `activityDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
     /// `dateStart`, as the page's example shows it.
     pub date_start: Option<serde_json::Value>,
     /// `deadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
     /// `startDatePlan`, as the page's example shows it.
     pub start_date_plan: Option<serde_json::Value>,
     /// `endDatePlan`, as the page's example shows it.
     pub end_date_plan: Option<serde_json::Value>,
     /// `guid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
@@ -1909,43 +1958,43 @@ pub struct TasksTaskPinTask {
     /// `serviceCommentsCount`, as the page's example shows it.
     pub service_comments_count: Option<serde_json::Value>,
     /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_change_deadline: Option<String>,
     /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_time_tracking: Option<String>,
     /// `taskControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_control: Option<String>,
     /// `addInReport`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub add_in_report: Option<String>,
     /// `forkedByTemplateId`, as the page's example shows it.
     pub forked_by_template_id: Option<serde_json::Value>,
     /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`, as the page's example shows it.
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub match_work_time: Option<String>,
     /// `forumTopicId`, as the page's example shows it.
     pub forum_topic_id: Option<serde_json::Value>,
     /// `forumId`, as the page's example shows it.
     pub forum_id: Option<serde_json::Value>,
     /// `siteId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `subordinate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subordinate: Option<String>,
     /// `exchangeModified`, as the page's example shows it.
     pub exchange_modified: Option<serde_json::Value>,
     /// `exchangeId`, as the page's example shows it.
     pub exchange_id: Option<serde_json::Value>,
     /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
     /// `viewedDate`, as the page's example shows it.
     pub viewed_date: Option<serde_json::Value>,
@@ -1954,38 +2003,38 @@ pub struct TasksTaskPinTask {
     /// `durationFact`, as the page's example shows it.
     pub duration_fact: Option<serde_json::Value>,
     /// `isMuted`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_muted: Option<String>,
     /// `isPinned`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned: Option<String>,
     /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned_in_group: Option<String>,
     /// `flowId`, as the page's example shows it.
     pub flow_id: Option<serde_json::Value>,
     /// `chatId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description_in_bbcode: Option<String>,
     /// `status`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
     /// `durationPlan`, as the page's example shows it.
     pub duration_plan: Option<serde_json::Value>,
     /// `durationType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `favorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub favorite: Option<String>,
     /// `groupId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
     /// `auditors`, as the page's example shows it.
     pub auditors: Option<serde_json::Value>,
@@ -1996,26 +2045,26 @@ pub struct TasksTaskPinTask {
     /// `group`, as the page's example shows it.
     pub group: Option<serde_json::Value>,
     /// `creator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskPinCreator>,
     /// `responsible`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskPinCreator>,
     /// `accomplicesData`, as the page's example shows it.
     pub accomplices_data: Option<serde_json::Value>,
     /// `auditorsData`, as the page's example shows it.
     pub auditors_data: Option<serde_json::Value>,
     /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteTaskAction>,
     /// `checkListTree`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
     /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
 }
 
@@ -2024,11 +2073,12 @@ pub struct TasksTaskPinTask {
 /// Shared by `task.item.userfield.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemUserfieldGetListColumnLabel {
     /// `en`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub en: Option<String>,
 }
 
@@ -2037,17 +2087,18 @@ pub struct ItemUserfieldGetListColumnLabel {
 /// Shared by `OnTaskCommentAdd`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskCommentAddFieldsBefore {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `TASK_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub task_id: Option<i64>,
     /// `MESSAGE_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
 }
 
@@ -2055,6 +2106,7 @@ pub struct OnTaskCommentAddFieldsBefore {
 ///
 /// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskIsAccessibleBefore {
@@ -2072,6 +2124,7 @@ pub struct OnTaskIsAccessibleBefore {
 ///
 /// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskAdd`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskIsAccessibleAfter {
@@ -2090,22 +2143,23 @@ pub struct OnTaskIsAccessibleAfter {
 /// Shared by `OnTaskCommentAdd`, `OnTaskCommentDelete`, `OnTaskCommentUpdate`, `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskAuth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
     pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// Kind of the application the subscription belongs to:
     ///
@@ -2116,10 +2170,10 @@ pub struct OnTaskAuth {
     /// - `P` — paid Market application
     pub status: Option<OnTaskStatus>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
     pub refresh_token: Option<crate::Secret>,
@@ -2132,20 +2186,21 @@ pub struct OnTaskAuth {
 /// Shared by `OnTaskCommentDelete`, `OnTaskCommentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskCommentData {
     /// [details](OnTaskCommentFieldsBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_before: Option<OnTaskCommentFieldsBefore>,
     /// [details](OnTaskCommentFieldsAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields_after: Option<OnTaskCommentFieldsAfter>,
     /// [details](OnTaskIsAccessibleBefore) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_accessible_before: Option<OnTaskIsAccessibleBefore>,
     /// [details](OnTaskIsAccessibleAfter) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_accessible_after: Option<OnTaskIsAccessibleAfter>,
 }
 
@@ -2154,14 +2209,15 @@ pub struct OnTaskCommentData {
 /// Shared by `OnTaskCommentDelete`, `OnTaskCommentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskCommentFieldsBefore {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `TASK_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub task_id: Option<i64>,
 }
 
@@ -2170,17 +2226,18 @@ pub struct OnTaskCommentFieldsBefore {
 /// Shared by `OnTaskCommentDelete`, `OnTaskCommentUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnTaskCommentFieldsAfter {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `TASK_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub task_id: Option<i64>,
     /// `ACTION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub action: Option<String>,
 }
 
@@ -2189,11 +2246,12 @@ pub struct OnTaskCommentFieldsAfter {
 /// Shared by `OnTaskAdd`, `OnTaskDelete`, `OnTaskUpdate`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OnTaskAddFieldsBefore {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "ID")]
     pub id: Option<i64>,
 }

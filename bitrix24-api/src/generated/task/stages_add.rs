@@ -14,6 +14,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StagesAdd {
     /// [details](StagesAddFields) The structure is below.
@@ -33,6 +34,7 @@ pub type StagesAddResponse = i64;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html#parametr-fields) The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct StagesAddFields {

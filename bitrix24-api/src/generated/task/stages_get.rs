@@ -17,6 +17,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StagesGet {
@@ -41,29 +42,30 @@ pub type StagesGetResponse = BTreeMap<String, StagesGetResult>;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct StagesGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `TITLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `SORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort: Option<String>,
     /// `COLOR`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub color: Option<String>,
     /// `SYSTEM_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub system_type: Option<String>,
     /// `ENTITY_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
     /// `ENTITY_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
     /// `ADDITIONAL_FILTER`, as the page's example shows it.
     pub additional_filter: Option<serde_json::Value>,

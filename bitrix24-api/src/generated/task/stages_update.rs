@@ -16,6 +16,7 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StagesUpdate {
     /// `id`: the page names it without a description.
@@ -38,6 +39,7 @@ pub type StagesUpdateResponse = bool;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html#parametr-fields) The structure is below.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct StagesUpdateField {

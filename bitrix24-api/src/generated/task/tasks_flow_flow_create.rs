@@ -14,6 +14,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksFlowFlowCreate {
     /// The structure is below.
@@ -34,6 +35,7 @@ pub type TasksFlowFlowCreateResponse = TasksFlowFlowCreateResult;
 
 /// The structure is below.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksFlowFlowCreateFlowData {

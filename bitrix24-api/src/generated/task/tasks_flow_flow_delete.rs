@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksFlowFlowDelete {
     /// `flowData`: the page names it without a description.
@@ -35,6 +36,7 @@ pub type TasksFlowFlowDeleteResponse = TasksFlowFlowDeleteResult;
 
 /// The `flowData` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksFlowFlowDeleteFlowData {
     /// `id`: the page names it without a description.
@@ -46,11 +48,12 @@ crate::request!(TasksFlowFlowDeleteFlowData(id: i64) {});
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksFlowFlowDeleteResult {
     /// `deleted`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub deleted: Option<bool>,
 }
 

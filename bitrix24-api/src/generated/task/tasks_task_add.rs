@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksTaskAdd {
     /// Objects. Keys:
@@ -48,13 +49,14 @@ crate::method!(
 /// The `result` of `tasks.task.add`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskAddResponse {
     /// `task`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskAddTask>,
 }
 
@@ -79,6 +81,7 @@ pub struct TasksTaskAddResponse {
 /// - `TITLE`
 /// - `RESPONSIBLE_ID`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTaskAddFields {
@@ -101,93 +104,94 @@ crate::request!(
 /// The `action` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskAddAction {
     /// `accept`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub accept: Option<bool>,
     /// `decline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub decline: Option<bool>,
     /// `complete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub complete: Option<bool>,
     /// `approve`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub approve: Option<bool>,
     /// `disapprove`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub disapprove: Option<bool>,
     /// `start`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub start: Option<bool>,
     /// `pause`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub pause: Option<bool>,
     /// `delegate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delegate: Option<bool>,
     /// `remove`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
     /// `edit`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub edit: Option<bool>,
     /// `defer`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub defer: Option<bool>,
     /// `renew`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub renew: Option<bool>,
     /// `create`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub create: Option<bool>,
     /// `changeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub change_deadline: Option<bool>,
     /// `checklistAddItems`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub checklist_add_items: Option<bool>,
     /// `addFavorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add_favorite: Option<bool>,
     /// `deleteFavorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delete_favorite: Option<bool>,
     /// `rate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub rate: Option<bool>,
     /// `edit.originator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.originator")]
     pub edit_originator: Option<bool>,
     /// `checklist.reorder`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "checklist.reorder")]
     pub checklist_reorder: Option<bool>,
     /// `elapsedtime.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "elapsedtime.add")]
     pub elapsedtime_add: Option<bool>,
     /// `dayplan.timer.toggle`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "dayplan.timer.toggle")]
     pub dayplan_timer_toggle: Option<bool>,
     /// `edit.plan`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.plan")]
     pub edit_plan: Option<bool>,
     /// `checklist.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "checklist.add")]
     pub checklist_add: Option<bool>,
     /// `favorite.add`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "favorite.add")]
     pub favorite_add: Option<bool>,
     /// `favorite.delete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "favorite.delete")]
     pub favorite_delete: Option<bool>,
 }
@@ -195,6 +199,7 @@ pub struct TasksTaskAddAction {
 /// The `fields` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskAddCheckListTreeFields {
@@ -205,28 +210,28 @@ pub struct TasksTaskAddCheckListTreeFields {
     /// `entityId`, as the page's example shows it.
     pub entity_id: Option<serde_json::Value>,
     /// `userId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `createdBy`, as the page's example shows it.
     pub created_by: Option<serde_json::Value>,
     /// `parentId`, as the page's example shows it.
     pub parent_id: Option<serde_json::Value>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `sortIndex`, as the page's example shows it.
     pub sort_index: Option<serde_json::Value>,
     /// `displaySortIndex`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
     /// `isComplete`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
     /// `isImportant`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
     /// `completedCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
     /// `members`, as the page's example shows it.
     pub members: Option<serde_json::Value>,
@@ -237,15 +242,16 @@ pub struct TasksTaskAddCheckListTreeFields {
 /// The `checkListTree` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskAddCheckListTree {
     /// `nodeId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskAddCheckListTreeFields>,
     /// `action`, as the page's example shows it.
     pub action: Option<serde_json::Value>,
@@ -256,51 +262,52 @@ pub struct TasksTaskAddCheckListTree {
 /// The `task` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskAddTask {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `parentId`, as the page's example shows it.
     pub parent_id: Option<serde_json::Value>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `mark`, as the page's example shows it.
     pub mark: Option<serde_json::Value>,
     /// `priority`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `multitask`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub multitask: Option<String>,
     /// `notViewed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub not_viewed: Option<String>,
     /// `replicate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub replicate: Option<String>,
     /// `stageId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// `createdBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
     /// `createdDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
     /// `responsibleId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
     /// `changedBy`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
     /// `changedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
     /// `statusChangedBy`, as the page's example shows it.
     pub status_changed_by: Option<serde_json::Value>,
@@ -309,7 +316,7 @@ pub struct TasksTaskAddTask {
     /// `closedDate`, as the page's example shows it.
     pub closed_date: Option<serde_json::Value>,
     /// `activityDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
     /// `dateStart`, as the page's example shows it.
     pub date_start: Option<serde_json::Value>,
@@ -320,7 +327,7 @@ pub struct TasksTaskAddTask {
     /// `endDatePlan`, as the page's example shows it.
     pub end_date_plan: Option<serde_json::Value>,
     /// `guid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
@@ -329,43 +336,43 @@ pub struct TasksTaskAddTask {
     /// `serviceCommentsCount`, as the page's example shows it.
     pub service_comments_count: Option<serde_json::Value>,
     /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_change_deadline: Option<String>,
     /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub allow_time_tracking: Option<String>,
     /// `taskControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_control: Option<String>,
     /// `addInReport`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub add_in_report: Option<String>,
     /// `forkedByTemplateId`, as the page's example shows it.
     pub forked_by_template_id: Option<serde_json::Value>,
     /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`, as the page's example shows it.
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub match_work_time: Option<String>,
     /// `forumTopicId`, as the page's example shows it.
     pub forum_topic_id: Option<serde_json::Value>,
     /// `forumId`, as the page's example shows it.
     pub forum_id: Option<serde_json::Value>,
     /// `siteId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `subordinate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subordinate: Option<String>,
     /// `exchangeModified`, as the page's example shows it.
     pub exchange_modified: Option<serde_json::Value>,
     /// `exchangeId`, as the page's example shows it.
     pub exchange_id: Option<serde_json::Value>,
     /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
     /// `viewedDate`, as the page's example shows it.
     pub viewed_date: Option<serde_json::Value>,
@@ -374,35 +381,35 @@ pub struct TasksTaskAddTask {
     /// `durationFact`, as the page's example shows it.
     pub duration_fact: Option<serde_json::Value>,
     /// `isMuted`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_muted: Option<String>,
     /// `isPinned`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned: Option<String>,
     /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_pinned_in_group: Option<String>,
     /// `flowId`, as the page's example shows it.
     pub flow_id: Option<serde_json::Value>,
     /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description_in_bbcode: Option<String>,
     /// `status`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
     /// `durationPlan`, as the page's example shows it.
     pub duration_plan: Option<serde_json::Value>,
     /// `durationType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `favorite`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub favorite: Option<String>,
     /// `groupId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
     /// `auditors`, as the page's example shows it.
     pub auditors: Option<serde_json::Value>,
@@ -413,26 +420,26 @@ pub struct TasksTaskAddTask {
     /// `group`, as the page's example shows it.
     pub group: Option<serde_json::Value>,
     /// `creator`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskAddCreator>,
     /// `responsible`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskAddResponsible>,
     /// `accomplicesData`, as the page's example shows it.
     pub accomplices_data: Option<serde_json::Value>,
     /// `auditorsData`, as the page's example shows it.
     pub auditors_data: Option<serde_json::Value>,
     /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
     /// `action`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskAddAction>,
     /// `checkListTree`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub check_list_tree: Option<TasksTaskAddCheckListTree>,
     /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
 }
 

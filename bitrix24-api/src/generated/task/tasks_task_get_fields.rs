@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksTaskGetFields {}
 crate::method!(
@@ -30,48 +31,51 @@ pub type TasksTaskGetFieldsResponse = TasksTaskGetFieldsResult;
 /// The `ID` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsId {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `primary`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub primary: Option<bool>,
 }
 
 /// The `values` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsValues {
     /// `N`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub n: Option<String>,
     /// `P`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub p: Option<String>,
 }
 
 /// The `MARK` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsMark {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<TasksTaskGetFieldsValues>,
     /// `default`, as the page's example shows it.
     pub default: Option<serde_json::Value>,
@@ -80,13 +84,14 @@ pub struct TasksTaskGetFieldsMark {
 /// The `ACTIVITY_DATE` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsActivityDate {
     /// `title`, as the page's example shows it.
     pub title: Option<serde_json::Value>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `default`, as the page's example shows it.
     pub default: Option<serde_json::Value>,
@@ -95,17 +100,18 @@ pub struct TasksTaskGetFieldsActivityDate {
 /// The `SUBORDINATE` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsSubordinate {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<TasksTaskGetFieldsSubordinateValues>,
     /// `default`, as the page's example shows it.
     pub default: Option<serde_json::Value>,
@@ -114,16 +120,17 @@ pub struct TasksTaskGetFieldsSubordinate {
 /// The `FAVORITE` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsFavorite {
     /// `title`, as the page's example shows it.
     pub title: Option<serde_json::Value>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<TasksTaskGetFieldsFavoriteValues>,
     /// `default`, as the page's example shows it.
     pub default: Option<serde_json::Value>,
@@ -132,234 +139,237 @@ pub struct TasksTaskGetFieldsFavorite {
 /// The `DURATION_TYPE` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsDurationType {
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `type`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `values`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub values: Option<Vec<String>>,
     /// `default`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub default: Option<String>,
 }
 
 /// The `fields` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsFields {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub id: Option<TasksTaskGetFieldsId>,
     /// `PARENT_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub parent_id: Option<TasksTaskGetFieldsParentId>,
     /// `TITLE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub title: Option<TasksTaskGetFieldsTitle>,
     /// `DESCRIPTION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub description: Option<TasksTaskGetFieldsDescription>,
     /// `MARK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub mark: Option<TasksTaskGetFieldsMark>,
     /// `PRIORITY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub priority: Option<TasksTaskGetFieldsPriority>,
     /// `STATUS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub status: Option<TasksTaskGetFieldsStatus>,
     /// `MULTITASK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub multitask: Option<TasksTaskGetFieldsMultitask>,
     /// `NOT_VIEWED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub not_viewed: Option<TasksTaskGetFieldsNotViewed>,
     /// `REPLICATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub replicate: Option<TasksTaskGetFieldsReplicate>,
     /// `GROUP_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group_id: Option<TasksTaskGetFieldsGroupId>,
     /// `STAGE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub stage_id: Option<TasksTaskGetFieldsStageId>,
     /// `SPRINT_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub sprint_id: Option<TasksTaskGetFieldsSprintId>,
     /// `BACKLOG_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub backlog_id: Option<TasksTaskGetFieldsBacklogId>,
     /// `CREATED_BY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub created_by: Option<TasksTaskGetFieldsCreatedBy>,
     /// `CREATED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub created_date: Option<TasksTaskGetFieldsCreatedDate>,
     /// `RESPONSIBLE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible_id: Option<TasksTaskGetFieldsResponsibleId>,
     /// `ACCOMPLICES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub accomplices: Option<TasksTaskGetFieldsAccomplices>,
     /// `AUDITORS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auditors: Option<TasksTaskGetFieldsAuditors>,
     /// `CHANGED_BY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub changed_by: Option<TasksTaskGetFieldsChangedBy>,
     /// `CHANGED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub changed_date: Option<TasksTaskGetFieldsChangedDate>,
     /// `STATUS_CHANGED_BY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub status_changed_by: Option<TasksTaskGetFieldsStatusChangedBy>,
     /// `STATUS_CHANGED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub status_changed_date: Option<TasksTaskGetFieldsStatusChangedDate>,
     /// `CLOSED_BY`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub closed_by: Option<TasksTaskGetFieldsClosedBy>,
     /// `CLOSED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub closed_date: Option<TasksTaskGetFieldsClosedDate>,
     /// `ACTIVITY_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub activity_date: Option<TasksTaskGetFieldsActivityDate>,
     /// `DATE_START`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub date_start: Option<TasksTaskGetFieldsDateStart>,
     /// `DEADLINE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub deadline: Option<TasksTaskGetFieldsDeadline>,
     /// `START_DATE_PLAN`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub start_date_plan: Option<TasksTaskGetFieldsStartDatePlan>,
     /// `END_DATE_PLAN`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub end_date_plan: Option<TasksTaskGetFieldsEndDatePlan>,
     /// `GUID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub guid: Option<TasksTaskGetFieldsGuid>,
     /// `XML_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub xml_id: Option<TasksTaskGetFieldsXmlId>,
     /// `COMMENTS_COUNT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub comments_count: Option<TasksTaskGetFieldsCommentsCount>,
     /// `SERVICE_COMMENTS_COUNT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub service_comments_count: Option<TasksTaskGetFieldsServiceCommentsCount>,
     /// `NEW_COMMENTS_COUNT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub new_comments_count: Option<TasksTaskGetFieldsNewCommentsCount>,
     /// `ALLOW_CHANGE_DEADLINE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub allow_change_deadline: Option<TasksTaskGetFieldsAllowChangeDeadline>,
     /// `ALLOW_TIME_TRACKING`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub allow_time_tracking: Option<TasksTaskGetFieldsAllowTimeTracking>,
     /// `TASK_CONTROL`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task_control: Option<TasksTaskGetFieldsTaskControl>,
     /// `ADD_IN_REPORT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub add_in_report: Option<TasksTaskGetFieldsAddInReport>,
     /// `FORKED_BY_TEMPLATE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub forked_by_template_id: Option<TasksTaskGetFieldsForkedByTemplateId>,
     /// `TIME_ESTIMATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub time_estimate: Option<TasksTaskGetFieldsTimeEstimate>,
     /// `TIME_SPENT_IN_LOGS`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub time_spent_in_logs: Option<TasksTaskGetFieldsTimeSpentInLogs>,
     /// `MATCH_WORK_TIME`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub match_work_time: Option<TasksTaskGetFieldsMatchWorkTime>,
     /// `FORUM_TOPIC_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub forum_topic_id: Option<TasksTaskGetFieldsForumTopicId>,
     /// `FORUM_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub forum_id: Option<TasksTaskGetFieldsForumId>,
     /// `SITE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub site_id: Option<TasksTaskGetFieldsSiteId>,
     /// `SUBORDINATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub subordinate: Option<TasksTaskGetFieldsSubordinate>,
     /// `FAVORITE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub favorite: Option<TasksTaskGetFieldsFavorite>,
     /// `EXCHANGE_MODIFIED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub exchange_modified: Option<TasksTaskGetFieldsExchangeModified>,
     /// `EXCHANGE_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub exchange_id: Option<TasksTaskGetFieldsExchangeId>,
     /// `OUTLOOK_VERSION`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub outlook_version: Option<TasksTaskGetFieldsOutlookVersion>,
     /// `VIEWED_DATE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub viewed_date: Option<TasksTaskGetFieldsViewedDate>,
     /// `SORTING`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub sorting: Option<TasksTaskGetFieldsSorting>,
     /// `DURATION_PLAN`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub duration_plan: Option<TasksTaskGetFieldsDurationPlan>,
     /// `DURATION_FACT`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub duration_fact: Option<TasksTaskGetFieldsDurationFact>,
     /// `CHECKLIST`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub checklist: Option<TasksTaskGetFieldsChecklist>,
     /// `DURATION_TYPE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub duration_type: Option<TasksTaskGetFieldsDurationType>,
     /// `IS_MUTED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_muted: Option<TasksTaskGetFieldsIsMuted>,
     /// `IS_PINNED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_pinned: Option<TasksTaskGetFieldsIsPinned>,
     /// `IS_PINNED_IN_GROUP`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub is_pinned_in_group: Option<TasksTaskGetFieldsIsPinnedInGroup>,
     /// `FLOW_ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub flow_id: Option<TasksTaskGetFieldsFlowId>,
     /// `UF_CRM_TASK`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub uf_crm_task: Option<TasksTaskGetFieldsUfCrmTask>,
     /// `UF_TASK_WEBDAV_FILES`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub uf_task_webdav_files: Option<TasksTaskGetFieldsUfTaskWebdavFiles>,
     /// `UF_MAIL_MESSAGE`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub uf_mail_message: Option<TasksTaskGetFieldsUfMailMessage>,
     /// `UF_NEW_TASKS_FIELD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub uf_new_tasks_field: Option<TasksTaskGetFieldsUfNewTasksField>,
 }
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskGetFieldsResult {
     /// `fields`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub fields: Option<TasksTaskGetFieldsFields>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistAdd {
     /// `templateId`: the page names it without a description.
@@ -33,6 +34,7 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html#fields)
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistAddFields {

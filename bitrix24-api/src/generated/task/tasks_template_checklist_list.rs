@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistList {
     /// `templateId`: the page names it without a description.
@@ -75,13 +76,14 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistListResponse {
     /// [details](TasksTemplateChecklistListCheckListItemsEntry) Keyed by identifier of the checklist item.
     ///
     /// Keyed by identifier of the checklist item.
-    #[serde_as(as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "checkListItems")]
     pub check_list_items: Option<
         BTreeMap<String, TasksTemplateChecklistListCheckListItemsEntry>,
@@ -97,6 +99,7 @@ pub struct TasksTemplateChecklistListResponse {
 /// - `IS_COMPLETE`
 /// - `IS_IMPORTANT`
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct TasksTemplateChecklistListFilter {

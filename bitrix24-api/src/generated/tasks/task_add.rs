@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskAdd {
     /// [details](TaskAddFields)
@@ -29,18 +30,20 @@ crate::method!(
 /// The `result` of `tasks.task.add`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskAddResponse {
     /// `item`: the page names it without a description.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub item: Option<TaskAddItem>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAddFields {
@@ -57,23 +60,24 @@ crate::request!(TaskAddFields(title: String, creator_id: i64, responsible_id: i6
 /// The `item` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAddItem {
     /// `id`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `title`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `deadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
     /// `needsControl`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub needs_control: Option<bool>,
     /// `startPlan`, as the page's example shows it.
     pub start_plan: Option<serde_json::Value>,
@@ -88,66 +92,66 @@ pub struct TaskAddItem {
     /// `storyPoints`, as the page's example shows it.
     pub story_points: Option<serde_json::Value>,
     /// `priority`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `status`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status: Option<String>,
     /// `statusChanged`, as the page's example shows it.
     pub status_changed: Option<serde_json::Value>,
     /// `parentId`, as the page's example shows it.
     pub parent_id: Option<serde_json::Value>,
     /// `containsChecklist`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_checklist: Option<bool>,
     /// `containsSubTasks`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_sub_tasks: Option<bool>,
     /// `containsRelatedTasks`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_related_tasks: Option<bool>,
     /// `containsGanttLinks`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_gantt_links: Option<bool>,
     /// `containsPlacements`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_placements: Option<bool>,
     /// `containsResults`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_results: Option<bool>,
     /// `numberOfReminders`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub number_of_reminders: Option<i64>,
     /// `chatId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// `plannedDuration`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub planned_duration: Option<i64>,
     /// `actualDuration`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub actual_duration: Option<i64>,
     /// `durationType`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `started`, as the page's example shows it.
     pub started: Option<serde_json::Value>,
     /// `estimatedTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub estimated_time: Option<i64>,
     /// `replicate`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub replicate: Option<bool>,
     /// `changed`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed: Option<String>,
     /// `closed`, as the page's example shows it.
     pub closed: Option<serde_json::Value>,
     /// `activity`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity: Option<String>,
     /// `guid`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`, as the page's example shows it.
     pub xml_id: Option<serde_json::Value>,
@@ -156,27 +160,27 @@ pub struct TaskAddItem {
     /// `exchangeModified`, as the page's example shows it.
     pub exchange_modified: Option<serde_json::Value>,
     /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub outlook_version: Option<i64>,
     /// `mark`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mark: Option<String>,
     /// `allowsChangeDeadline`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_change_deadline: Option<bool>,
     /// `allowsTimeTracking`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_time_tracking: Option<bool>,
     /// `matchesWorkTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub matches_work_time: Option<bool>,
     /// `addInReport`, as the page's example shows it.
     pub add_in_report: Option<serde_json::Value>,
     /// `isMultitask`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multitask: Option<bool>,
     /// `siteId`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `deadlineCount`, as the page's example shows it.
     pub deadline_count: Option<serde_json::Value>,
@@ -185,35 +189,35 @@ pub struct TaskAddItem {
     /// `forumTopicId`, as the page's example shows it.
     pub forum_topic_id: Option<serde_json::Value>,
     /// `link`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
     /// `rights`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub rights: Option<TaskAddRights>,
     /// `archiveLink`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub archive_link: Option<String>,
     /// `crmItemIds`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub crm_item_ids: Option<Vec<String>>,
     /// `requireResult`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub require_result: Option<bool>,
     /// `matchesSubTasksTime`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub matches_sub_tasks_time: Option<bool>,
     /// `autocompleteSubTasks`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub autocomplete_sub_tasks: Option<bool>,
     /// `allowsChangeDatePlan`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_change_date_plan: Option<bool>,
     /// `maxDeadlineChangeDate`, as the page's example shows it.
     pub max_deadline_change_date: Option<serde_json::Value>,
     /// `maxDeadlineChanges`, as the page's example shows it.
     pub max_deadline_changes: Option<serde_json::Value>,
     /// `requireDeadlineChangeReason`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub require_deadline_change_reason: Option<bool>,
     /// `inFavorite`, as the page's example shows it.
     pub in_favorite: Option<serde_json::Value>,
@@ -226,7 +230,7 @@ pub struct TaskAddItem {
     /// `dependsOn`, as the page's example shows it.
     pub depends_on: Option<serde_json::Value>,
     /// `scenarios`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::List<wire::Str>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub scenarios: Option<Vec<String>>,
 }
 

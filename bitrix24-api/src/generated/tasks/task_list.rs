@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskList {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
@@ -50,82 +51,84 @@ crate::method!(
 /// The `result` of `tasks.task.list`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskListResponse {
     /// `items`: the page names it without a description.
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<TaskListItem>>,
 }
 
 /// The `items` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItem {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `creatorId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub creator_id: Option<i64>,
     /// [details](TaskListItemCreator)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TaskListItemCreator>,
     /// `created`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub created: Option<String>,
     /// `responsibleId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub responsible_id: Option<i64>,
     /// [details](TaskListItemResponsible)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TaskListItemResponsible>,
     /// `deadline`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub deadline: Option<String>,
     /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub needs_control: Option<bool>,
     /// `startPlan`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub start_plan: Option<String>,
     /// `endPlan`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub end_plan: Option<String>,
     /// IDs.
-    #[serde_as(as = "Option<wire::List<wire::Int>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub checklist: Option<Vec<i64>>,
     /// `groupId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub group_id: Option<i64>,
     /// [details](TaskListItemGroup)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group: Option<TaskListItemGroup>,
     /// `stageId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub stage_id: Option<i64>,
     /// [details](TaskListItemStage)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub stage: Option<TaskListItemStage>,
     /// `epicId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub epic_id: Option<i64>,
     /// `storyPoints`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub story_points: Option<i64>,
     /// `flowId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub flow_id: Option<i64>,
     /// [details](TaskListItemFlow)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub flow: Option<TaskListItemFlow>,
     /// Possible values:
     /// - `high`
@@ -141,208 +144,208 @@ pub struct TaskListItem {
     /// - `declined`
     pub status: Option<TaskListItemStatus>,
     /// `statusChanged`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub status_changed: Option<String>,
     /// [details](TaskListItemAccomplices)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub accomplices: Option<TaskListItemAccomplices>,
     /// [details](TaskListItemAuditors)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auditors: Option<TaskListItemAuditors>,
     /// `parentId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub parent_id: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
     ///
     /// Any JSON: the page does not describe this object.
     pub parent: Option<serde_json::Value>,
     /// `containsChecklist`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_checklist: Option<bool>,
     /// `containsSubTasks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_sub_tasks: Option<bool>,
     /// `containsRelatedTasks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_related_tasks: Option<bool>,
     /// `containsGanttLinks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_gantt_links: Option<bool>,
     /// `containsPlacements`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_placements: Option<bool>,
     /// `containsResults`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub contains_results: Option<bool>,
     /// `numberOfReminders`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub number_of_reminders: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-new.html#comments)
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub chat_id: Option<i64>,
     /// [details](TaskListItemChat)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub chat: Option<TaskListItemChat>,
     /// `plannedDuration`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub planned_duration: Option<i64>,
     /// `actualDuration`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub actual_duration: Option<i64>,
     /// `durationType`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
     /// `started`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub started: Option<String>,
     /// `estimatedTime`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub estimated_time: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub replicate: Option<bool>,
     /// `changed`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub changed: Option<String>,
     /// `changedById`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub changed_by_id: Option<i64>,
     /// [details](TaskListItemChangedBy)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub changed_by: Option<TaskListItemChangedBy>,
     /// `statusChangedById`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub status_changed_by_id: Option<i64>,
     /// [details](TaskListItemStatusChangedBy)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub status_changed_by: Option<TaskListItemStatusChangedBy>,
     /// `closedById`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub closed_by_id: Option<i64>,
     /// [details](TaskListItemClosedBy)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub closed_by: Option<TaskListItemClosedBy>,
     /// `closed`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub closed: Option<String>,
     /// `activity`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub activity: Option<String>,
     /// `guid`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
     /// `xmlId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub xml_id: Option<String>,
     /// `exchangeId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub exchange_id: Option<String>,
     /// `exchangeModified`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub exchange_modified: Option<String>,
     /// `outlookVersion`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub outlook_version: Option<i64>,
     /// `mark`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mark: Option<String>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_change_deadline: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_time_tracking: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub matches_work_time: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add_in_report: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multitask: Option<bool>,
     /// `siteId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
     /// `forkedByTemplateId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub forked_by_template_id: Option<i64>,
     /// [details](TaskListItemForkedByTemplate)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub forked_by_template: Option<TaskListItemForkedByTemplate>,
     /// `maxDeadlineChangeDate`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub max_deadline_change_date: Option<String>,
     /// `maxDeadlineChanges`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub max_deadline_changes: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub require_deadline_change_reason: Option<bool>,
     /// `link`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
     /// `rights`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub rights: Option<Vec<serde_json::Value>>,
     /// `archiveLink`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub archive_link: Option<String>,
     /// `crmItemIds`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub crm_item_ids: Option<Vec<serde_json::Value>>,
     /// `emailId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub email_id: Option<i64>,
     /// [details](TaskListItemEmail)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub email: Option<TaskListItemEmail>,
     /// [details](TaskListItemElapsedTime)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub elapsed_time: Option<TaskListItemElapsedTime>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub require_result: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub matches_sub_tasks_time: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub autocomplete_sub_tasks: Option<bool>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub allows_change_date_plan: Option<bool>,
     /// `inFavorite`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub in_favorite: Option<Vec<serde_json::Value>>,
     /// `inPin`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub in_pin: Option<Vec<serde_json::Value>>,
     /// `inGroupPin`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub in_group_pin: Option<Vec<serde_json::Value>>,
     /// `inMute`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub in_mute: Option<Vec<serde_json::Value>>,
     /// [details](TaskListItemSource)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub source: Option<TaskListItemSource>,
     /// `dependsOn`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub depends_on: Option<Vec<serde_json::Value>>,
     /// Possible values:
     /// - `default`
@@ -350,287 +353,295 @@ pub struct TaskListItem {
     /// - `mobile`
     /// - `voice`
     /// - `video`
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub scenarios: Option<Vec<TaskListItemScenarios>>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#stage)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskListItemStage {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `color`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub color: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#flow)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskListItemFlow {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `name`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#task-chat)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItemChat {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `entityId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_id: Option<i64>,
     /// `entityType`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItemForkedByTemplate {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
     ///
     /// Any JSON: the page does not describe this object.
     pub task: Option<serde_json::Value>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `description`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// [details](TaskListItemForkedByTemplateCreator)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TaskListItemForkedByTemplateCreator>,
     /// `responsibleCollection`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub responsible_collection: Option<Vec<serde_json::Value>>,
     /// `deadlineAfterTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub deadline_after_ts: Option<i64>,
     /// `startDatePlanTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub start_date_plan_ts: Option<i64>,
     /// `endDatePlanTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub end_date_plan_ts: Option<i64>,
     /// `replicate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub replicate: Option<bool>,
     /// `checklist`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub checklist: Option<Vec<serde_json::Value>>,
     /// [details](TaskListItemForkedByTemplateGroup)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group: Option<TaskListItemForkedByTemplateGroup>,
     /// `priority`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub priority: Option<String>,
     /// `accomplices`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub accomplices: Option<Vec<serde_json::Value>>,
     /// `auditors`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub auditors: Option<Vec<serde_json::Value>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
     ///
     /// Any JSON: the page does not describe this object.
     pub parent: Option<serde_json::Value>,
     /// [details](TaskListItemForkedByTemplateReplicateParams)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub replicate_params: Option<TaskListItemForkedByTemplateReplicateParams>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template-replicate-params)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItemForkedByTemplateReplicateParams {
     /// `period`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub period: Option<String>,
     /// `everyDay`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub every_day: Option<String>,
     /// `workdayOnly`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub workday_only: Option<String>,
     /// `dailyMonthInterval`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub daily_month_interval: Option<String>,
     /// `everyWeek`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub every_week: Option<String>,
     /// `monthlyType`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_type: Option<String>,
     /// `monthlyDayNum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_day_num: Option<String>,
     /// `monthlyMonthNum1`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_month_num1: Option<String>,
     /// `monthlyWeekDayNum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_week_day_num: Option<String>,
     /// `monthlyWeekDay`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_week_day: Option<String>,
     /// `monthlyMonthNum2`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub monthly_month_num2: Option<String>,
     /// `yearlyType`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_type: Option<String>,
     /// `yearlyDayNum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_day_num: Option<String>,
     /// `yearlyMonth1`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_month1: Option<String>,
     /// `yearlyWeekDayNum`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_week_day_num: Option<String>,
     /// `yearlyWeekDay`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_week_day: Option<String>,
     /// `yearlyMonth2`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub yearly_month2: Option<String>,
     /// `time`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time: Option<String>,
     /// `timezoneOffset`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub timezone_offset: Option<String>,
     /// `startDate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub start_date: Option<String>,
     /// `repeatTill`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub repeat_till: Option<String>,
     /// `endDate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub end_date: Option<String>,
     /// `times`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub times: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#email)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItemEmail {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `taskId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub task_id: Option<i64>,
     /// `mailboxId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub mailbox_id: Option<i64>,
     /// `title`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `body`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub body: Option<String>,
     /// `from`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub from: Option<String>,
     /// `dateTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub date_ts: Option<i64>,
     /// `link`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#elapsed-time)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskListItemElapsedTime {
     /// `id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `userId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
     /// `taskId`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub task_id: Option<i64>,
     /// `minutes`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub minutes: Option<i64>,
     /// `seconds`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub seconds: Option<i64>,
     /// `source`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source: Option<String>,
     /// `text`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// `createdAtTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub created_at_ts: Option<i64>,
     /// `startTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub start_ts: Option<i64>,
     /// `stopTs`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub stop_ts: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#source)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskListItemSource {
     /// `type`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `data`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
-    #[serde_as(as = "Option<wire::List>")]
+    #[serde_as(deserialize_as = "Option<wire::List>")]
     pub data: Option<Vec<serde_json::Value>>,
 }
 

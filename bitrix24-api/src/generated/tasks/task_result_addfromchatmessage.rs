@@ -13,6 +13,7 @@ use serde::Serialize;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskResultAddfromchatmessage {
     /// [details](TaskResultAddfromchatmessageFields)
@@ -27,6 +28,7 @@ crate::method!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskResultAddfromchatmessageFields {
     /// `messageId`: the page names it without a description.

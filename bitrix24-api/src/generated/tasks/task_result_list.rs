@@ -16,6 +16,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskResultList {
     /// Keyed by field. Objects. Keys:
@@ -82,11 +83,12 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html#result)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskResultListResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#item)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<TaskResultListItem>>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CallAttachTranscription {
@@ -39,17 +40,19 @@ crate::method!(
 /// The `result` of `telephony.call.attachTranscription`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CallAttachTranscriptionResponse {
     /// `TRANSCRIPT_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "TRANSCRIPT_ID")]
     pub transcript_id: Option<i64>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html#messages)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct CallAttachTranscriptionMessage {

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallFinish {
@@ -76,26 +77,27 @@ crate::method!(
 /// The `result` of `telephony.externalCall.finish`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallFinishResponse {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
     /// `EXTERNAL_CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub external_call_id: Option<String>,
     /// `PORTAL_USER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub portal_user_id: Option<i64>,
     /// `PHONE_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub portal_number: Option<String>,
     /// Possible values:
     /// - `1`
@@ -105,24 +107,24 @@ pub struct ExternalCallFinishResponse {
     /// - `5`
     pub incoming: Option<ExternalCallFinishIncoming>,
     /// `CALL_DURATION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub call_start_date: Option<String>,
     /// Possible values:
     /// - `1`
     /// - `0`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_status: Option<i64>,
     /// `CALL_VOTE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_vote: Option<i64>,
     /// `COST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub cost: Option<f64>,
     /// `COST_CURRENCY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub cost_currency: Option<String>,
     /// Possible values:
     /// - `200`
@@ -140,25 +142,25 @@ pub struct ExternalCallFinishResponse {
     /// - `OTHER`
     pub call_failed_code: Option<ExternalCallFinishCallFailedCode>,
     /// `CALL_FAILED_REASON`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_failed_reason: Option<String>,
     /// `REST_APP_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rest_app_id: Option<i64>,
     /// `REST_APP_NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub rest_app_name: Option<String>,
     /// `CRM_ACTIVITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_activity_id: Option<i64>,
     /// `COMMENT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comment: Option<String>,
     /// `CRM_ENTITY_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_entity_id: Option<i64>,
     /// `ERRORS`: the page names it without a description.
     ///

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallRegister {
@@ -84,40 +85,42 @@ crate::method!(
 /// The `result` of `telephony.externalCall.register`.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallRegisterResponse {
     /// `CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
     /// `CRM_CREATED_LEAD`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_created_lead: Option<i64>,
     /// [details](ExternalCallRegisterCrmCreatedEntitie)
-    #[serde_as(as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub crm_created_entities: Option<Vec<ExternalCallRegisterCrmCreatedEntitie>>,
     /// `CRM_ENTITY_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_entity_id: Option<i64>,
     /// `LEAD_CREATION_ERROR`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub lead_creation_error: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html#result-crm-created-entities)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallRegisterCrmCreatedEntitie {
     /// `ENTITY_TYPE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_type: Option<String>,
     /// `ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub entity_id: Option<i64>,
 }
 

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ExternalCallSearchCrmEntities {
     /// `PHONE_NUMBER`: the page names it without a description.
@@ -34,6 +35,7 @@ pub type ExternalCallSearchCrmEntitiesResponse = Vec<ExternalCallSearchCrmEntiti
 /// The `result` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallSearchCrmEntitiesItem {
@@ -43,27 +45,28 @@ pub struct ExternalCallSearchCrmEntitiesItem {
     /// - `COMPANY`
     pub crm_entity_type: Option<ExternalCallSearchCrmEntitiesCrmEntityType>,
     /// `CRM_ENTITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_entity_id: Option<i64>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub assigned_by_id: Option<i64>,
     /// `NAME`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
     /// [details](ExternalCallSearchCrmEntitiesAssignedBy)
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub assigned_by: Option<ExternalCallSearchCrmEntitiesAssignedBy>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html#result-assigned-by)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct ExternalCallSearchCrmEntitiesAssignedBy {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// Possible values:
     /// - `OPENED`
@@ -74,16 +77,16 @@ pub struct ExternalCallSearchCrmEntitiesAssignedBy {
     /// - `NOT_INSTALLED`
     pub timeman_status: Option<ExternalCallSearchCrmEntitiesTimemanStatus>,
     /// `USER_PHONE_INNER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_phone_inner: Option<String>,
     /// `WORK_PHONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub work_phone: Option<String>,
     /// `PERSONAL_PHONE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_phone: Option<String>,
     /// `PERSONAL_MOBILE`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub personal_mobile: Option<String>,
 }
 

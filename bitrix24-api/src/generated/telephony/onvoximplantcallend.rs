@@ -11,23 +11,24 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Onvoximplantcallend {
     /// `event`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// `event_handler_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// [details](OnvoximplantcallendData) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnvoximplantcallendData>,
     /// `ts`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// [details](OnvoximplantcallendAuth) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnvoximplantcallendAuth>,
 }
 
@@ -39,11 +40,12 @@ impl crate::method::Event for Onvoximplantcallend {
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html#data) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnvoximplantcallendData {
     /// `CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
     /// Possible values:
     /// - `1`
@@ -51,28 +53,28 @@ pub struct OnvoximplantcallendData {
     /// - `3`
     /// - `4`
     /// - `5`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_type: Option<i64>,
     /// `PHONE_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub portal_user_id: Option<i64>,
     /// `CALL_DURATION`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: the page names it without a description.
-    #[serde_as(as = "wire::DateTime")]
+    #[serde_as(deserialize_as = "wire::DateTime")]
     pub call_start_date: Option<String>,
     /// `COST`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Float>")]
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub cost: Option<f64>,
     /// `COST_CURRENCY`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub cost_currency: Option<String>,
     /// Possible values:
     /// - `200`
@@ -90,10 +92,10 @@ pub struct OnvoximplantcallendData {
     /// - `OTHER`
     pub call_failed_code: Option<OnvoximplantcallendCallFailedCode>,
     /// `CALL_FAILED_REASON`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_failed_reason: Option<String>,
     /// `CRM_ACTIVITY_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub crm_activity_id: Option<i64>,
 }
 

@@ -11,23 +11,24 @@ use crate::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Onvoximplantcallinit {
     /// `event`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub event: Option<String>,
     /// `event_handler_id`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub event_handler_id: Option<i64>,
     /// [details](OnvoximplantcallinitData) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub data: Option<OnvoximplantcallinitData>,
     /// `ts`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub ts: Option<i64>,
     /// [details](OnvoximplantcallinitAuth) The structure is below.
-    #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub auth: Option<OnvoximplantcallinitAuth>,
 }
 
@@ -39,11 +40,12 @@ impl crate::method::Event for Onvoximplantcallinit {
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html#data) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct OnvoximplantcallinitData {
     /// `CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
     /// Possible values:
     /// - `1`
@@ -51,7 +53,7 @@ pub struct OnvoximplantcallinitData {
     /// - `3`
     /// - `4`
     /// - `5`
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub call_type: Option<i64>,
     /// Keys:
     /// - `XXX`
@@ -64,13 +66,13 @@ pub struct OnvoximplantcallinitData {
     /// - `sipXXX`
     pub account_search_id: Option<OnvoximplantcallinitAccountSearchId>,
     /// `PHONE_NUMBER`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_number: Option<String>,
     /// `CALLER_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub caller_id: Option<String>,
     /// `REST_APP_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub rest_app_id: Option<i64>,
 }
 

@@ -11,11 +11,12 @@ use crate::wire;
 /// Shared by `telephony.externalLine.add`, `telephony.externalLine.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ExternalLineResponse {
     /// `ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "ID")]
     pub id: Option<i64>,
 }
@@ -25,6 +26,7 @@ pub struct ExternalLineResponse {
 /// Shared by `voximplant.sip.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantSipGetFilterEntry {
@@ -100,14 +102,15 @@ crate::request!(
 /// Shared by `voximplant.callback.start`, `voximplant.infocall.startwithsound`, `voximplant.infocall.startwithtext`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantResponse {
     /// `RESULT`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub result: Option<bool>,
     /// `CALL_ID`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
 }
 
@@ -116,6 +119,7 @@ pub struct VoximplantResponse {
 /// Shared by `voximplant.statistic.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantStatisticGetFilterEntry {
@@ -243,22 +247,23 @@ crate::request!(
 /// Shared by `ONEXTERNALCALLBACKSTART`, `ONEXTERNALCALLSTART`, `ONVOXIMPLANTCALLEND`, `ONVOXIMPLANTCALLINIT`, `ONVOXIMPLANTCALLSTART`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Auth {
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token that lets the handler call the REST API on behalf of the user
     pub access_token: Option<crate::Secret>,
     /// Lifetime of the access token, in seconds
-    #[serde_as(as = "Option<wire::Int>")]
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub expires_in: Option<i64>,
     /// The [scope](https://apidocs.bitrix24.com/api-reference/scopes/permissions.html) the event belongs to
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub scope: Option<String>,
     /// Domain of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub domain: Option<String>,
     /// URL of the Bitrix24 authorization server, used when refreshing OAuth 2.0 tokens
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub server_endpoint: Option<String>,
     /// Kind of the application the subscription belongs to:
     ///
@@ -269,10 +274,10 @@ pub struct Auth {
     /// - `P` — paid Market application
     pub status: Option<Status>,
     /// Base URL for REST calls to the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub client_endpoint: Option<String>,
     /// Unique identifier of the Bitrix24 account that raised the event
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub member_id: Option<String>,
     /// [OAuth 2.0](https://apidocs.bitrix24.com/settings/oauth/index.html) token used to obtain a new access token once the current one expires
     pub refresh_token: Option<crate::Secret>,

@@ -15,6 +15,7 @@ use crate::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VoximplantUserGet {
     /// `USER_ID`: the page names it without a description.
@@ -35,25 +36,26 @@ pub type VoximplantUserGetResponse = Vec<VoximplantUserGetResult>;
 /// The `result` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantUserGetResult {
     /// `ID`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// `DEFAULT_LINE`, as the page's example shows it.
     pub default_line: Option<serde_json::Value>,
     /// `PHONE_ENABLED`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub phone_enabled: Option<String>,
     /// `SIP_SERVER`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sip_server: Option<String>,
     /// `SIP_LOGIN`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sip_login: Option<String>,
     /// `SIP_PASSWORD`, as the page's example shows it.
-    #[serde_as(as = "Option<wire::Str>")]
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sip_password: Option<String>,
     /// `INNER_NUMBER`, as the page's example shows it.
     pub inner_number: Option<serde_json::Value>,
