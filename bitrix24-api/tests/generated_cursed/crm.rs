@@ -19,6 +19,7 @@ mod type_add {
     /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
     #[serde_as]
     #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(rename_all = "UPPERCASE")]
     #[non_exhaustive]
     pub struct TypeAdd {
@@ -67,36 +68,38 @@ mod type_add {
     /// Root object
     #[serde_as]
     #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TypeAddResponse {
         /// `type`: the page names it without a description.
-        #[serde_as(as = "Option<wire::Str>")]
+        #[serde_as(deserialize_as = "Option<wire::Str>")]
         pub r#type: Option<String>,
         /// `self`: the page names it without a description.
-        #[serde_as(as = "Option<wire::Int>")]
+        #[serde_as(deserialize_as = "Option<wire::Int>")]
         #[serde(rename = "self")]
         pub self_: Option<i64>,
         /// `ID`: the page names it without a description.
-        #[serde_as(as = "Option<wire::Str>")]
+        #[serde_as(deserialize_as = "Option<wire::Str>")]
         #[serde(rename = "ID")]
         pub id: Option<String>,
         /// `id`: the page names it without a description.
         ///
         /// Named `id_2` because `id` is taken by another field or method.
-        #[serde_as(as = "Option<wire::Str>")]
+        #[serde_as(deserialize_as = "Option<wire::Str>")]
         #[serde(rename = "id")]
         pub id_2: Option<String>,
         /// `TYPE`: the page names it without a description.
         ///
         /// Named `type_2` because `type` is taken by another field or method.
-        #[serde_as(as = "Option<wire::EmptyAsDefault>")]
+        #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
         #[serde(rename = "TYPE")]
         pub type_2: Option<TypeAddType>,
     }
 
     /// The `fields` object.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TypeAddFields {
         /// `crate`: the page names it without a description.
@@ -114,11 +117,12 @@ mod type_add {
     /// The `TYPE` object.
     #[serde_as]
     #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TypeAddType {
         /// `ref`: the page names it without a description.
-        #[serde_as(as = "Option<wire::Str>")]
+        #[serde_as(deserialize_as = "Option<wire::Str>")]
         pub r#ref: Option<String>,
     }
 
