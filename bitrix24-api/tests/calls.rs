@@ -220,7 +220,8 @@ async fn a_refused_connection_is_retried_because_nothing_was_sent() {
 }
 
 /// A listener whose accept queue is full: the kernel drops further connection attempts, so connecting
-/// to it times out. Nothing reaches a server, so even a creating call may be repeated.
+/// to it times out. Nothing reaches a server, so even a creating call may be repeated: it makes all
+/// three attempts, each ending at the 100 ms connect timeout, so it cannot end in under 300 ms.
 #[tokio::test]
 async fn a_connect_timeout_is_a_connect_failure_and_retried() {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -243,7 +244,14 @@ async fn a_connect_timeout_is_a_connect_failure_and_retried() {
         .retry(fast_retries())
         .build()
         .unwrap();
-    match client.call(open("x")).await {
+    let started = std::time::Instant::now();
+    let outcome = client.call(open("x")).await;
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(300),
+        "three connect timeouts of 100 ms, not one: {elapsed:?}"
+    );
+    match outcome {
         Err(Error::Transport(e)) => {
             assert_eq!(e.kind, TransportKind::Connect, "{e}");
             // The connect timeout fired, not a refusal: hyper-util words it as tokio's elapsed

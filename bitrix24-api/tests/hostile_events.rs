@@ -219,7 +219,7 @@ async fn hostile_posts_get_clear_errors_in_bounded_memory() {
     }
 
     let unbalanced = handler
-        .post("unbalanced", signed("data[DATA=attacker-text", TOKEN))
+        .post("unbalanced", signed("data[attacker-key=1", TOKEN))
         .await;
     assert_eq!(
         unbalanced.text,

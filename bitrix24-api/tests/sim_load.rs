@@ -178,9 +178,10 @@ async fn round_with_outcomes(client: &Client, sim: &Simulator) -> (Figures, Vec<
 
 /// What the margin buys. In real time the portal's bucket forgives a stall of 25 s (the 5 requests the
 /// client keeps spare, at 2 per second, and the drain outpaces the client by a tenth); scaled 100 times,
-/// a stall of 250 ms on a busy machine can still bunch requests past it. Such refusals stay rare (at
-/// most 1 in 100; 0 to 5 in 10,000 measured on a 2-core machine at load 13), and each costs exactly one
-/// retry.
+/// a stall of 250 ms on a busy machine can still bunch requests past it, so 0 refusals cannot be
+/// asserted. Such refusals stay rare (at most 1 in 100 here), and each costs exactly one retry. Measured
+/// on a 2-core machine, plain round, per 10,000 calls: 0, 0, 1, 2 at load 3 to 4; 20, 0, 14 with four
+/// busy loops added (load 4 to 8); earlier, 0 to 5 at load 13.
 fn assert_within_the_margin(figures: &Figures, sent_once: u64) {
     assert!(figures.refusals * 100 <= CALLS as u64, "{figures:?}");
     assert_eq!(
@@ -200,7 +201,8 @@ async fn ten_thousand_concurrent_calls_with_the_shipped_defaults_stay_within_the
     eprintln!("plain calls: {figures:?}");
     assert_within_the_margin(&figures, CALLS as u64);
     if let Some(grown) = figures.peak_growth_kib {
-        // Measured: 23,000 to 23,900 KiB (about 2.4 KiB per queued call); the bound is 1.5 times that.
+        // Measured: 21,700 to 25,000 KiB (about 2.4 KiB per queued call); the bound is about 1.5 times
+        // that.
         assert!(grown < 36_000, "peak grew by {grown} KiB");
     }
 }
@@ -222,7 +224,8 @@ async fn ten_thousand_auto_batched_calls_with_the_shipped_defaults_stay_within_t
     );
     assert_within_the_margin(&figures, figures.requests - figures.refusals);
     if let Some(grown) = figures.peak_growth_kib {
-        // Measured: 7,900 to 20,100 KiB; the bound is 1.5 times the largest.
+        // Measured: 7,900 to 23,400 KiB; the bound is 1.5 times 20,100 KiB, the largest of the first
+        // runs.
         assert!(grown < 30_000, "peak grew by {grown} KiB");
     }
 }

@@ -1,5 +1,6 @@
 //! Across faults against the simulated portal, no credential shows up in tracing output or in the
-//! `Debug`/`Display` of clients, requests, replies and errors.
+//! `Debug`/`Display` of clients, requests, replies and errors: for single calls, explicit batches and
+//! auto-batched calls, under every fault the simulator has, including those that only change a result.
 
 #[path = "support/captured.rs"]
 mod captured;
@@ -7,11 +8,14 @@ mod captured;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bitrix24_api::{Client, Method, OAuth, RetryPolicy, UndocumentedError};
+use bitrix24_api::paging::IdCursor;
+use bitrix24_api::{Client, Error, Method, OAuth, RetryPolicy, UndocumentedError};
 use bitrix24_sim::demo::users::OPERATOR;
-use bitrix24_sim::{Fault, Simulator};
+use bitrix24_sim::{BatchDamage, Fault, Simulator};
 use captured::Captured;
+use futures::StreamExt;
 use serde::Serialize;
+use serde_json::{Value, json};
 
 const HOOK: &str = "operator-webhook-secret-0123";
 
@@ -30,6 +34,64 @@ impl Method for SessionStart {
     type Error = UndocumentedError;
 }
 
+#[derive(Debug, Clone, Serialize)]
+struct DialogGet {
+    #[serde(rename = "CHAT_ID")]
+    chat_id: i64,
+}
+
+impl Method for DialogGet {
+    const NAME: &'static str = "imopenlines.dialog.get";
+    const SCOPE: &'static str = "imopenlines";
+    const SAFE_TO_REPEAT: bool = true;
+    type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
+    type Error = UndocumentedError;
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Revision;
+
+impl Method for Revision {
+    const NAME: &'static str = "imopenlines.revision.get";
+    const SCOPE: &'static str = "imopenlines";
+    const SAFE_TO_REPEAT: bool = true;
+    type Response = Value;
+    type Wire = bitrix24_api::wire::Same;
+    type Error = UndocumentedError;
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct UserGet {}
+
+impl Method for UserGet {
+    const NAME: &'static str = "user.get";
+    const SCOPE: &'static str = "user";
+    const SAFE_TO_REPEAT: bool = true;
+    type Response = Vec<Value>;
+    type Wire = bitrix24_api::wire::Same;
+    type Error = UndocumentedError;
+}
+
+/// No such chat: `dialog.get` fails with `ACCESS_ERROR`, so a batch has a failed command too.
+const NO_CHAT: i64 = 424_242;
+
+/// What an outcome shows: its `Debug`, and for an error its `Display` and every `source()`.
+fn show<T: std::fmt::Debug>(
+    shown: &mut Vec<String>,
+    outcome: &Result<T, Error<UndocumentedError>>,
+) {
+    if let Err(e) = outcome {
+        shown.push(e.to_string());
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            shown.push(format!("{cause} {cause:?}"));
+            source = cause.source();
+        }
+    }
+    shown.push(format!("{outcome:?}"));
+}
+
 #[tokio::test]
 async fn no_credential_leaks_across_the_fault_matrix() {
     let captured = Captured::default();
@@ -43,6 +105,10 @@ async fn no_credential_leaks_across_the_fault_matrix() {
 
     let sim = Simulator::builder()
         .webhook(OPERATOR, HOOK)
+        // More users than a page, so that a walk by ID takes a second page.
+        .seed_users(120)
+        // About 90 requests: paced at the portal's 2 per second they would take 20 s.
+        .no_rate_limit()
         .start()
         .await
         .unwrap();
@@ -73,6 +139,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         )
         .allow_http(true)
         .retry(policy)
+        .rate_limit(None)
         .timeout(Duration::from_millis(300))
         .max_response_body(64 * 1024)
         .build()
@@ -81,6 +148,7 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", sim.base_url()))
         .allow_http(true)
         .retry(policy)
+        .rate_limit(None)
         .timeout(Duration::from_millis(300))
         .max_response_body(64 * 1024)
         .build()
@@ -111,23 +179,96 @@ async fn no_credential_leaks_across_the_fault_matrix() {
         Fault::oversized(256 * 1024),
         Fault::oversized_announced(256 * 1024),
     ];
-    for fault in faults {
+    let auto = Client::builder()
+        .webhook(format!("{}/rest/{OPERATOR}/{HOOK}/", sim.base_url()))
+        .allow_http(true)
+        .retry(policy)
+        .rate_limit(None)
+        .timeout(Duration::from_millis(300))
+        .max_response_body(64 * 1024)
+        .auto_batch(Duration::from_millis(5))
+        .build()
+        .unwrap();
+    // Batches and auto-batched calls that ended in an error, to show the matrix reached them.
+    let (mut batch_errors, mut auto_errors) = (0, 0);
+    for fault in &faults {
         for client in [&webhook, &oauth] {
             sim.inject(fault.clone().times(1));
             let outcome = client.call(SessionStart { chat_id: 1 }).await;
-            if let Err(e) = &outcome {
-                shown.push(e.to_string());
-                let mut source = std::error::Error::source(e);
-                while let Some(cause) = source {
-                    shown.push(format!("{cause} {cause:?}"));
-                    source = cause.source();
-                }
-            }
-            if let Err(bitrix24_api::Error::Http(e)) = &outcome {
+            if let Err(Error::Http(e)) = &outcome {
                 redirects.extend(e.location.clone());
             }
-            shown.push(format!("{outcome:?}"));
+            show(&mut shown, &outcome);
+
+            // The same fault on a batch: a creating command, a failing one and a read.
+            sim.inject(fault.clone().times(1));
+            let mut batch = client.batch();
+            let start = batch.push(SessionStart { chat_id: 1 });
+            let failing = batch.push(DialogGet { chat_id: NO_CHAT });
+            let read = batch.push(Revision);
+            let reply = batch.run().await;
+            let outcomes = [
+                reply.get(&start).map(|r| r.result),
+                reply.get(&failing).map(|r| r.result),
+                reply.get(&read).map(|r| r.result),
+            ];
+            batch_errors += usize::from(outcomes[2].is_err());
+            for outcome in &outcomes {
+                show(&mut shown, outcome);
+            }
         }
+        // And on calls the client batches itself.
+        sim.inject(fault.clone().times(1));
+        let (read, dialog) = tokio::join!(auto.call(Revision), auto.call(DialogGet { chat_id: 1 }));
+        auto_errors += usize::from(read.is_err() || dialog.is_err());
+        show(&mut shown, &read);
+        show(&mut shown, &dialog);
+    }
+    assert!(
+        batch_errors >= 10 && auto_errors >= 5,
+        "the faults reached the batches: {batch_errors} of {} batches and {auto_errors} of {} \
+         auto-batched rounds failed",
+        2 * faults.len(),
+        faults.len()
+    );
+
+    // Faults that change what a method returns rather than how the answer arrives.
+    let damages = [
+        BatchDamage::TimeNotAnObject,
+        BatchDamage::NullDescription,
+        BatchDamage::ResultMissing,
+    ];
+    for client in [&webhook, &oauth] {
+        sim.inject(
+            Fault::extra_field("NEW_KEY", json!("an undocumented value"))
+                .for_method("imopenlines.session.start")
+                .times(1),
+        );
+        show(&mut shown, &client.call(SessionStart { chat_id: 1 }).await);
+        for damage in damages {
+            sim.inject(
+                Fault::malformed_batch_entry(damage)
+                    .for_method("batch")
+                    .times(1),
+            );
+            let mut batch = client.batch();
+            let read = batch.push(DialogGet { chat_id: 1 });
+            let failing = batch.push(DialogGet { chat_id: NO_CHAT });
+            let reply = batch.run().await;
+            show(&mut shown, &reply.get(&read));
+            show(&mut shown, &reply.get(&failing));
+        }
+        // A portal that ignores the filter: the walk by ID ends in a paging error.
+        sim.inject(Fault::ignore_filter().for_method("user.get").times(2));
+        let id = |row: &Value| row.get("ID")?.as_str()?.parse().ok();
+        let walked: Vec<_> = client
+            .items_by_id(UserGet {}, IdCursor::new("ID", id))
+            .take(1_000)
+            .collect()
+            .await;
+        let ended = walked.last().unwrap();
+        assert!(matches!(ended, Err(Error::Paging(_))), "{ended:?}");
+        show(&mut shown, ended);
     }
     assert_eq!(
         redirects,

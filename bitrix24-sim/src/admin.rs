@@ -4,7 +4,7 @@
 //! | route | does |
 //! |---|---|
 //! | `GET /_sim/log` | the request log |
-//! | `GET /_sim/counters` | request, refusal, fault and per-method counters |
+//! | `GET /_sim/counters` | request, connection, refusal, fault and per-method counters |
 //! | `GET /_sim/deliveries` | event deliveries and their outcome |
 //! | `POST /_sim/faults` | add a [`Fault`] (JSON, e.g. `{"kind":"query_limit","method":"user.get","times":1}` or `{"kind":"extra_field","name":"NEW_KEY","value":1}`) |
 //! | `DELETE /_sim/faults` | remove all faults |

@@ -150,6 +150,10 @@ impl SimulatorBuilder {
             http,
         });
         let app = server::router(Arc::clone(&shared)).into_make_service_with_connect_info::<Conn>();
+        let listener = server::CountingListener {
+            tcp: listener,
+            shared: Arc::clone(&shared),
+        };
         let task = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "simulator stopped");

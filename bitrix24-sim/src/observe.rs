@@ -38,6 +38,9 @@ pub struct Counters {
     pub faults_injected: u64,
     /// HTTP requests to the OAuth token endpoint, whatever their outcome.
     pub token_requests: u64,
+    /// TCP connections accepted. A client that keeps connections alive carries many requests on one;
+    /// a new connection after an idle gap shows that the client did not reuse the idle one.
+    pub connections: u64,
     pub methods: BTreeMap<String, MethodCounters>,
 }
 

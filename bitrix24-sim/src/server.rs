@@ -12,9 +12,9 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::serve::IncomingStream;
+use axum::serve::{IncomingStream, Listener};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::auth;
 use crate::batch;
@@ -34,8 +34,30 @@ pub struct Conn {
     socket: Option<Arc<socket2::Socket>>,
 }
 
-impl Connected<IncomingStream<'_, TcpListener>> for Conn {
-    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+/// The simulator's listener: 127.0.0.1, counting the connections it accepts in
+/// [`Counters::connections`](crate::Counters::connections).
+pub struct CountingListener {
+    pub tcp: TcpListener,
+    pub shared: Arc<Shared>,
+}
+
+impl Listener for CountingListener {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        let accepted = Listener::accept(&mut self.tcp).await;
+        self.shared.lock().observed.counters.connections += 1;
+        accepted
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+}
+
+impl Connected<IncomingStream<'_, CountingListener>> for Conn {
+    fn connect_info(stream: IncomingStream<'_, CountingListener>) -> Self {
         let socket = socket2::SockRef::from(stream.io())
             .try_clone()
             .ok()

@@ -167,3 +167,29 @@ async fn each_simulator_gets_its_own_free_port() {
     assert!(first.webhook_url().starts_with("http://127.0.0.1:"));
     assert!(first.webhook_url().ends_with("/rest/1/sim0webhook0key1/"));
 }
+
+#[tokio::test]
+async fn connections_are_counted_once_however_many_requests_they_carry() {
+    let sim = sim().await;
+    let url = format!("{}imopenlines.revision.get", sim.webhook_url());
+    let kept_alive = reqwest::Client::new();
+    for _ in 0..3 {
+        let status = kept_alive.post(&url).send().await.unwrap().status();
+        assert_eq!(status, 200);
+    }
+    assert_eq!(
+        sim.counters().connections,
+        1,
+        "three requests, one connection"
+    );
+    let closing = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let status = closing.post(&url).send().await.unwrap().status();
+        assert_eq!(status, 200);
+    }
+    let counters = sim.counters();
+    assert_eq!((counters.connections, counters.requests), (3, 5));
+}
