@@ -25,6 +25,7 @@ pub const SCOPES: &[&str] = &[
     "imbot",
     "imconnector",
     "imopenlines",
+    "landing",
     "log",
     "mail",
     "mailservice",
@@ -32,6 +33,7 @@ pub const SCOPES: &[&str] = &[
     "messageservice",
     "note",
     "placement",
+    "rpa",
     "salescenter",
     "task",
     "tasks",
@@ -309,6 +311,18 @@ pub fn round_trips(
                 .map_err(|e| e.to_string())
         }),
     ));
+    #[cfg(feature = "landing")]
+    out.push((
+        "landing",
+        "landing.repowidget.debug",
+        Box::pin(async move {
+            client
+                .call(bitrix24_api::generated::landing::RepowidgetDebug::new())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }),
+    ));
     #[cfg(feature = "log")]
     out.push((
         "log",
@@ -351,10 +365,10 @@ pub fn round_trips(
     #[cfg(feature = "mailservice")]
     out.push((
         "mailservice",
-        "mailservice.get",
+        "mailservice.fields",
         Box::pin(async move {
             client
-                .call(bitrix24_api::generated::mailservice::Get::new(31))
+                .call(bitrix24_api::generated::mailservice::Fields::new())
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -429,6 +443,18 @@ pub fn round_trips(
         Box::pin(async move {
             client
                 .call(bitrix24_api::generated::placement::Get::new())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }),
+    ));
+    #[cfg(feature = "rpa")]
+    out.push((
+        "rpa",
+        "rpa.item.getTasks",
+        Box::pin(async move {
+            client
+                .call(bitrix24_api::generated::rpa::ItemGetTasks::new())
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())

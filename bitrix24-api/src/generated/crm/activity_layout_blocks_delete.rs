@@ -34,7 +34,9 @@ crate::method!(
 /// The `result` of `crm.activity.layout.blocks.delete`.
 ///
 /// Any JSON: the page does not describe the result.
-pub type ActivityLayoutBlocksDeleteResponse = serde_json::Value;
+pub type ActivityLayoutBlocksDeleteResponse = ActivityLayoutBlocksDeleteResult;
+
+use super::shared::ActivityLayoutBlocksDeleteResult;
 
 /// The error codes `crm.activity.layout.blocks.delete` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

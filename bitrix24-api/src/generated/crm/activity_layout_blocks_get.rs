@@ -34,7 +34,42 @@ crate::method!(
 /// The `result` of `crm.activity.layout.blocks.get`.
 ///
 /// Any JSON: the page does not describe the result.
-pub type ActivityLayoutBlocksGetResponse = serde_json::Value;
+pub type ActivityLayoutBlocksGetResponse = ActivityLayoutBlocksGetResult;
+
+/// This page's name for the shared [`Properties`](super::shared::Properties).
+pub type ActivityLayoutBlocksGetProperties = super::shared::Properties;
+
+/// This page's name for the shared [`Block1`](super::shared::Block1).
+pub type ActivityLayoutBlocksGetBlock1 = super::shared::Block1;
+
+/// This page's name for the shared [`ActivityLayoutBlocksGetBlock2Properties`](super::shared::ActivityLayoutBlocksGetBlock2Properties).
+pub type ActivityLayoutBlocksGetBlockProperties = super::shared::ActivityLayoutBlocksGetBlock2Properties;
+
+/// This page's name for the shared [`ActivityLayoutBlocksGetBlock2`](super::shared::ActivityLayoutBlocksGetBlock2).
+pub type ActivityLayoutBlocksGetBlock = super::shared::ActivityLayoutBlocksGetBlock2;
+
+/// This page's name for the shared [`Action`](super::shared::Action).
+pub type ActivityLayoutBlocksGetAction = super::shared::Action;
+
+/// This page's name for the shared [`Block3Properties`](super::shared::Block3Properties).
+pub type ActivityLayoutBlocksGetBlock3Properties = super::shared::Block3Properties;
+
+/// This page's name for the shared [`Block3`](super::shared::Block3).
+pub type ActivityLayoutBlocksGetBlock3 = super::shared::Block3;
+
+/// This page's name for the shared [`Block4Properties`](super::shared::Block4Properties).
+pub type ActivityLayoutBlocksGetBlock4Properties = super::shared::Block4Properties;
+
+/// This page's name for the shared [`Block4`](super::shared::Block4).
+pub type ActivityLayoutBlocksGetBlock4 = super::shared::Block4;
+
+/// This page's name for the shared [`Blocks`](super::shared::Blocks).
+pub type ActivityLayoutBlocksGetBlocks = super::shared::Blocks;
+
+/// This page's name for the shared [`Layout`](super::shared::Layout).
+pub type ActivityLayoutBlocksGetLayout = super::shared::Layout;
+
+use super::shared::ActivityLayoutBlocksGetResult;
 
 /// The error codes `crm.activity.layout.blocks.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -38,7 +38,10 @@ crate::method!(
 /// The `result` of `crm.activity.layout.blocks.set`.
 ///
 /// Any JSON: the page does not describe the result.
-pub type ActivityLayoutBlocksSetResponse = serde_json::Value;
+pub type ActivityLayoutBlocksSetResponse = ActivityLayoutBlocksSetResult;
+
+/// This page's name for the shared [`ActivityLayoutBlocksDeleteResult`](super::shared::ActivityLayoutBlocksDeleteResult).
+pub type ActivityLayoutBlocksSetResult = super::shared::ActivityLayoutBlocksDeleteResult;
 
 /// The error codes `crm.activity.layout.blocks.set` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

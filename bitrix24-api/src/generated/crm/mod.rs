@@ -534,10 +534,13 @@ mod on_crm_type_user_field_set_enum_values;
 mod on_crm_type_user_field_update;
 
 pub use shared::{
-    ActivityBadgeBadge, ActivityBadgeResult, ActivityConfigurableField,
+    Action, ActivityBadgeBadge, ActivityBadgeResult, ActivityConfigurableField,
     ActivityConfigurableResult, ActivityConfigurableTime, ActivityField,
+    ActivityLayoutBlocksDeleteResult, ActivityLayoutBlocksGetBlock2,
+    ActivityLayoutBlocksGetBlock2Properties, ActivityLayoutBlocksGetResult,
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
-    AutomatedsolutionFieldsResult, AutomatedsolutionResponse, CategoryResponse,
+    AutomatedsolutionFieldsResult, AutomatedsolutionResponse, Block1, Block3,
+    Block3Properties, Block4, Block4Properties, Blocks, CategoryResponse,
     CompanyContactAddFields, CompanyListPhone, CompanyUserfieldAddFields,
     CompanyUserfieldGetEditFormLabel, CompanyUserfieldListList,
     CompanyUserfieldListResult, CompanyUserfieldListSettings,
@@ -556,7 +559,7 @@ pub use shared::{
     DuplicateVolatileTypeRegisterResponse, Element, EnumFieldsId, EnumItem, Field,
     Fields, Filter, InvoiceStatusUpdateField, Item, ItemPaymentGetResponse,
     ItemProductrowListFilterEntry, ItemProductrowProductRow, ItemProductrowSetProductRow,
-    Lang, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
+    Lang, Layout, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
     LeadDetailsConfigurationGetScope, LeadProductrowsGetItem, List, OnAuth,
     OnCrmAddressData, OnCrmAddressFields, OnCrmBankDetailAddData,
     OnCrmBankDetailAddFields, OnCrmCurrencyData, OnCrmCurrencyFields, OnCrmData,
@@ -565,17 +568,16 @@ pub use shared::{
     OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
     OnFields, OnStatus, Options, Order, OrderentityFields,
     OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId,
-    OrderentityListSelect, Params, RequisiteBankdetailListSelect,
+    OrderentityListSelect, Params, Properties, RequisiteBankdetailListSelect,
     RequisiteLinkListSelect, RequisiteListSelect, RequisitePresetFieldAddFields,
     RequisitePresetFieldPreset, RequisitePresetListSelect,
     RequisiteUserfieldGetEditFormLabel, Resource, Resources, Response, Result,
     ResultElement, Scope, Section, SelectedResource, ServiceList, Settings, ShowFilter,
     TimelineBindingsBindFields, TimelineCommentListFilterEntry, TimelineEntityType,
-    TimelineLayoutBlocksGetBlock2, TimelineLayoutBlocksGetBlock2Properties,
-    TimelineLayoutBlocksResponse, TimelineLogmessageAddResponse, TimelineResponse,
-    TypeAddParent, TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse,
-    TypeListOrder, TypeTypeLinkedUserFields, UserfieldSettingsFieldsDefaultValue,
-    UtmMedium, VatAddFields,
+    TimelineLogmessageAddResponse, TimelineResponse, TypeAddParent,
+    TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse, TypeListOrder,
+    TypeTypeLinkedUserFields, UserfieldSettingsFieldsDefaultValue, UtmMedium,
+    VatAddFields,
 };
 pub use automatedsolution_add::{
     AutomatedsolutionAdd, AutomatedsolutionAddAutomatedSolution,
@@ -1967,12 +1969,18 @@ pub use activity_layout_blocks_delete::{
     ActivityLayoutBlocksDeleteErrorCode, ActivityLayoutBlocksDeleteResponse,
 };
 pub use activity_layout_blocks_get::{
-    ActivityLayoutBlocksGet, ActivityLayoutBlocksGetError,
-    ActivityLayoutBlocksGetErrorCode, ActivityLayoutBlocksGetResponse,
+    ActivityLayoutBlocksGet, ActivityLayoutBlocksGetAction, ActivityLayoutBlocksGetBlock,
+    ActivityLayoutBlocksGetBlock1, ActivityLayoutBlocksGetBlock3,
+    ActivityLayoutBlocksGetBlock3Properties, ActivityLayoutBlocksGetBlock4,
+    ActivityLayoutBlocksGetBlock4Properties, ActivityLayoutBlocksGetBlockProperties,
+    ActivityLayoutBlocksGetBlocks, ActivityLayoutBlocksGetError,
+    ActivityLayoutBlocksGetErrorCode, ActivityLayoutBlocksGetLayout,
+    ActivityLayoutBlocksGetProperties, ActivityLayoutBlocksGetResponse,
 };
 pub use activity_layout_blocks_set::{
     ActivityLayoutBlocksSet, ActivityLayoutBlocksSetError,
     ActivityLayoutBlocksSetErrorCode, ActivityLayoutBlocksSetResponse,
+    ActivityLayoutBlocksSetResult,
 };
 pub use activity_todo_add::{
     ActivityTodoAdd, ActivityTodoAddError, ActivityTodoAddErrorCode,
@@ -2063,7 +2071,8 @@ pub use timeline_layout_blocks_delete::{
 };
 pub use timeline_layout_blocks_get::{
     TimelineLayoutBlocksGet, TimelineLayoutBlocksGetAction, TimelineLayoutBlocksGetBlock,
-    TimelineLayoutBlocksGetBlock1, TimelineLayoutBlocksGetBlock3,
+    TimelineLayoutBlocksGetBlock1, TimelineLayoutBlocksGetBlock2,
+    TimelineLayoutBlocksGetBlock2Properties, TimelineLayoutBlocksGetBlock3,
     TimelineLayoutBlocksGetBlock3Properties, TimelineLayoutBlocksGetBlock4,
     TimelineLayoutBlocksGetBlock4Properties, TimelineLayoutBlocksGetBlockProperties,
     TimelineLayoutBlocksGetBlocks, TimelineLayoutBlocksGetError,

@@ -3055,6 +3055,230 @@ pub struct ActivityConfigurableResult {
     pub time: Option<ActivityConfigurableTime>,
 }
 
+/// The `result` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.delete`, `crm.activity.layout.blocks.set`, `crm.timeline.layout.blocks.delete`, `crm.timeline.layout.blocks.set`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ActivityLayoutBlocksDeleteResult {
+    /// `success`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub success: Option<bool>,
+}
+
+/// The `properties` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Properties {
+    /// `value`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `multiline`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub multiline: Option<bool>,
+    /// `bold`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub bold: Option<bool>,
+    /// `color`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub color: Option<String>,
+}
+
+/// The `block_1` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Block1 {
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `properties`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub properties: Option<Properties>,
+}
+
+/// The `properties` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ActivityLayoutBlocksGetBlock2Properties {
+    /// `value`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub value: Option<String>,
+}
+
+/// The `block_2` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ActivityLayoutBlocksGetBlock2 {
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `properties`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub properties: Option<ActivityLayoutBlocksGetBlock2Properties>,
+}
+
+/// The `action` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Action {
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `uri`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub uri: Option<String>,
+}
+
+/// The `properties` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Block3Properties {
+    /// `text`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub text: Option<String>,
+    /// `bold`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub bold: Option<bool>,
+    /// `action`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub action: Option<Action>,
+}
+
+/// The `block_3` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Block3 {
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `properties`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub properties: Option<Block3Properties>,
+}
+
+/// The `properties` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Block4Properties {
+    /// `title`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `block`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub block: Option<ActivityLayoutBlocksGetBlock2>,
+}
+
+/// The `block_4` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Block4 {
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `properties`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub properties: Option<Block4Properties>,
+}
+
+/// The `blocks` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Blocks {
+    /// `block_1`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub block_1: Option<Block1>,
+    /// `block_2`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub block_2: Option<ActivityLayoutBlocksGetBlock2>,
+    /// `block_3`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub block_3: Option<Block3>,
+    /// `block_4`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub block_4: Option<Block4>,
+}
+
+/// The `layout` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Layout {
+    /// `blocks`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub blocks: Option<Blocks>,
+}
+
+/// The `result` object, as the page's example shows it.
+///
+/// Shared by `crm.activity.layout.blocks.get`, `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ActivityLayoutBlocksGetResult {
+    /// `layout`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub layout: Option<Layout>,
+}
+
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html#parametr-fields) The structure is below.
 ///
 /// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.unbind`: the same shape on each page; these docs are from the first.
@@ -3096,51 +3320,6 @@ pub struct TimelineCommentListFilterEntry {
 }
 
 crate::request!(TimelineCommentListFilterEntry() { object_type: serde_json::Value });
-
-/// The `result` of `crm.timeline.layout.blocks.delete`.
-///
-/// Shared by `crm.timeline.layout.blocks.delete`, `crm.timeline.layout.blocks.set`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TimelineLayoutBlocksResponse {
-    /// `success`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub success: Option<bool>,
-}
-
-/// The `properties` object, as the page's example shows it.
-///
-/// Shared by `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TimelineLayoutBlocksGetBlock2Properties {
-    /// `value`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub value: Option<String>,
-}
-
-/// The `block_2` object, as the page's example shows it.
-///
-/// Shared by `crm.timeline.layout.blocks.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TimelineLayoutBlocksGetBlock2 {
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `properties`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub properties: Option<TimelineLayoutBlocksGetBlock2Properties>,
-}
 
 /// The `result` of `crm.timeline.logmessage.add`.
 ///

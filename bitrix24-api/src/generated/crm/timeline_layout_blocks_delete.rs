@@ -31,8 +31,8 @@ crate::method!(
     entity_id: i64, timeline_id: i64) {}
 );
 
-/// This page's name for the shared [`TimelineLayoutBlocksResponse`](super::shared::TimelineLayoutBlocksResponse).
-pub type TimelineLayoutBlocksDeleteResponse = super::shared::TimelineLayoutBlocksResponse;
+/// This page's name for the shared [`ActivityLayoutBlocksDeleteResult`](super::shared::ActivityLayoutBlocksDeleteResult).
+pub type TimelineLayoutBlocksDeleteResponse = super::shared::ActivityLayoutBlocksDeleteResult;
 
 /// The error codes `crm.timeline.layout.blocks.delete` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -35,8 +35,8 @@ crate::method!(
     entity_id: i64, timeline_id: i64, layout: serde_json::Value) {}
 );
 
-/// This page's name for the shared [`TimelineLayoutBlocksResponse`](super::shared::TimelineLayoutBlocksResponse).
-pub type TimelineLayoutBlocksSetResponse = super::shared::TimelineLayoutBlocksResponse;
+/// This page's name for the shared [`ActivityLayoutBlocksDeleteResult`](super::shared::ActivityLayoutBlocksDeleteResult).
+pub type TimelineLayoutBlocksSetResponse = super::shared::ActivityLayoutBlocksDeleteResult;
 
 /// The error codes `crm.timeline.layout.blocks.set` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -34,9 +34,10 @@ mod type_get;
 mod type_list;
 mod type_update;
 
-pub use shared::TimelineFields;
+pub use shared::{TimelineFields, Users};
 pub use comment_add::{
-    CommentAdd, CommentAddError, CommentAddErrorCode, CommentAddResponse,
+    CommentAdd, CommentAddComment, CommentAddData, CommentAddError, CommentAddErrorCode,
+    CommentAddResponse, CommentAddResult, CommentAddUsers,
 };
 pub use comment_delete::{
     CommentDelete, CommentDeleteError, CommentDeleteErrorCode, CommentDeleteResponse,
@@ -46,8 +47,9 @@ pub use comment_update::{
     CommentUpdateResponse,
 };
 pub use fields_get_settings::{
-    FieldsGetSettings, FieldsGetSettingsError, FieldsGetSettingsErrorCode,
-    FieldsGetSettingsResponse,
+    FieldsGetSettings, FieldsGetSettingsCreate, FieldsGetSettingsError,
+    FieldsGetSettingsErrorCode, FieldsGetSettingsFields, FieldsGetSettingsKanban,
+    FieldsGetSettingsResponse, FieldsGetSettingsResult,
 };
 pub use fields_set_settings::{
     FieldsSetSettings, FieldsSetSettingsError, FieldsSetSettingsErrorCode,
@@ -62,10 +64,14 @@ pub use item_delete::{
     ItemDelete, ItemDeleteError, ItemDeleteErrorCode, ItemDeleteResponse,
 };
 pub use item_get_tasks::{
-    ItemGetTasks, ItemGetTasksError, ItemGetTasksErrorCode, ItemGetTasksResponse,
+    ItemGetTasks, ItemGetTasksButton, ItemGetTasksControls, ItemGetTasksData,
+    ItemGetTasksError, ItemGetTasksErrorCode, ItemGetTasksResponse, ItemGetTasksResult,
+    ItemGetTasksTask, ItemGetTasksUser, ItemGetTasksUsers,
 };
 pub use item_get::{ItemGet, ItemGetError, ItemGetErrorCode, ItemGetResponse};
-pub use item_list::{ItemList, ItemListError, ItemListErrorCode, ItemListResponse};
+pub use item_list::{
+    ItemList, ItemListError, ItemListErrorCode, ItemListResponse, ItemListResult,
+};
 pub use item_update::{
     ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateFields,
     ItemUpdateResponse,
@@ -76,10 +82,13 @@ pub use stage_add::{
 pub use stage_delete::{
     StageDelete, StageDeleteError, StageDeleteErrorCode, StageDeleteResponse,
 };
-pub use stage_get::{StageGet, StageGetError, StageGetErrorCode, StageGetResponse};
+pub use stage_get::{
+    StageGet, StageGetError, StageGetErrorCode, StageGetPermissions, StageGetResponse,
+    StageGetTask, StageGetUser,
+};
 pub use stage_list_for_type::{
     StageListForType, StageListForTypeError, StageListForTypeErrorCode,
-    StageListForTypeResponse,
+    StageListForTypeResponse, StageListForTypeResult, StageListForTypeStage,
 };
 pub use stage_update::{
     StageUpdate, StageUpdateError, StageUpdateErrorCode, StageUpdateField,
@@ -93,8 +102,9 @@ pub use task_delete::{
 };
 pub use task_do::{TaskDo, TaskDoError, TaskDoErrorCode, TaskDoResponse};
 pub use timeline_add::{
-    TimelineAdd, TimelineAddError, TimelineAddErrorCode, TimelineAddFields,
-    TimelineAddResponse,
+    TimelineAdd, TimelineAddData, TimelineAddError, TimelineAddErrorCode,
+    TimelineAddFields, TimelineAddResponse, TimelineAddResult, TimelineAddTimeline,
+    TimelineAddUsers,
 };
 pub use timeline_delete::{
     TimelineDelete, TimelineDeleteError, TimelineDeleteErrorCode, TimelineDeleteResponse,
@@ -105,7 +115,8 @@ pub use timeline_list_for_item::{
 };
 pub use timeline_update_is_fixed::{
     TimelineUpdateIsFixed, TimelineUpdateIsFixedError, TimelineUpdateIsFixedErrorCode,
-    TimelineUpdateIsFixedResponse,
+    TimelineUpdateIsFixedResponse, TimelineUpdateIsFixedResult,
+    TimelineUpdateIsFixedTimeline,
 };
 pub use timeline_update::{
     TimelineUpdate, TimelineUpdateError, TimelineUpdateErrorCode, TimelineUpdateFields,
@@ -118,7 +129,9 @@ pub use type_delete::{
     TypeDelete, TypeDeleteError, TypeDeleteErrorCode, TypeDeleteResponse,
 };
 pub use type_get::{TypeGet, TypeGetError, TypeGetErrorCode, TypeGetResponse};
-pub use type_list::{TypeList, TypeListError, TypeListErrorCode, TypeListResponse};
+pub use type_list::{
+    TypeList, TypeListError, TypeListErrorCode, TypeListResponse, TypeListResult,
+};
 pub use type_update::{
     TypeUpdate, TypeUpdateError, TypeUpdateErrorCode, TypeUpdateResponse,
 };

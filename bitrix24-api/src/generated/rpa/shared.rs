@@ -2,7 +2,43 @@
 
 //! Types that several `rpa.*` methods and events define alike, defined once; each keeps its own name for them as an alias.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
+use crate::wire;
+
+/// The `users` object, as the page's example shows it.
+///
+/// Shared by `rpa.comment.add`, `rpa.item.getTasks`, `rpa.timeline.add`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Users {
+    /// `id`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `name`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `secondName`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub second_name: Option<String>,
+    /// `lastName`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub last_name: Option<String>,
+    /// `title`, as the page's example shows it.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub work_position: Option<String>,
+    /// `fullName`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub full_name: Option<String>,
+    /// `link`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub link: Option<String>,
+}
 
 /// [details](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
 ///
