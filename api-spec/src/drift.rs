@@ -27,6 +27,7 @@ pub fn facts(page: &Page) -> BTreeMap<String, String> {
     out.insert("names".into(), page.names.join(","));
     out.insert("scopes".into(), page.scopes.join(","));
     out.insert("deprecated".into(), page.deprecated.to_string());
+    out.insert("rest_v3".into(), page.rest_v3.to_string());
     let replaced_by: Vec<&str> = page.replaced_by.iter().map(|l| l.text.as_str()).collect();
     out.insert("replaced_by".into(), replaced_by.join(","));
     for f in &page.params {

@@ -172,6 +172,7 @@ impl<'a> Reader<'a, '_> {
             who_can,
             description: description(&pre.blocks),
             deprecated: self.deprecated(blocks),
+            rest_v3: blocks.iter().any(is_rest_v3_note),
             replaced_by: replacements(blocks)
                 .into_iter()
                 .map(|l| Link {
@@ -1540,6 +1541,22 @@ fn description(blocks: &[Item<'_>]) -> String {
         .join("\n\n")
 }
 
+/// Whether a block is the note saying the method belongs to REST 3.0: a note linking the REST 3.0 overview.
+pub fn is_rest_v3_note(block: &Block) -> bool {
+    let BlockKind::Note { body, .. } = &block.kind else {
+        return false;
+    };
+    body.iter().any(|b| match &b.kind {
+        BlockKind::Paragraph { text, .. } => cells::links(text).iter().any(|l| {
+            l.target
+                .split('#')
+                .next()
+                .is_some_and(|t| t.ends_with("rest-v3.md"))
+        }),
+        _ => false,
+    })
+}
+
 /// Whether a note's title marks the page deprecated (`DEPRECATED`, `Deprecated method`).
 pub fn is_deprecation_title(title: &str) -> bool {
     title.to_lowercase().contains("deprecated")
@@ -1648,6 +1665,24 @@ mod tests {
     }
 
     const ROWS: &str = "### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n";
+
+    #[test]
+    fn a_note_linking_the_rest_3_overview_marks_the_method_rest_v3() {
+        let parse = |note: &str| {
+            let page = format!("# Fixture `fixture.get`\n\n> Scope: [`fixture`](x.md)\n\n{note}\n");
+            crate::parse_page("fixture.md", &page, &NoIncludes).rest_v3
+        };
+        assert!(parse(
+            "{% note info \"\" %}\n\n[REST 3.0](../rest-v3.md)\n\n{% endnote %}"
+        ));
+        assert!(parse(
+            "{% note info \"\" %}\n\nSee [the overview](../../rest-v3.md#call).\n\n{% endnote %}"
+        ));
+        assert!(!parse(
+            "{% note warning \"DEPRECATED\" %}\n\n[crm.item.add](crm-item-add.md)\n\n{% endnote %}"
+        ));
+        assert!(!parse("Read [REST 3.0](../rest-v3.md) first."));
+    }
 
     #[test]
     fn an_item_row_makes_the_rows_after_it_the_items_fields() {

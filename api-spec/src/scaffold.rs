@@ -252,6 +252,28 @@ impl Writer<'_> {
                     && !crate::page::is_field_table(table) => {}
             BlockKind::Table(table) => self.table(table),
             BlockKind::Note { kind, title, .. } if kind == "tip" && title.is_empty() => {}
+            // That the method belongs to REST 3.0 is a fact: the note keeps its link to the overview.
+            BlockKind::Note { body, .. }
+                if self.mode == Mode::FactsOnly && crate::page::is_rest_v3_note(block) =>
+            {
+                let target = body
+                    .iter()
+                    .filter_map(|b| match &b.kind {
+                        BlockKind::Paragraph { text, .. } => Some(text),
+                        _ => None,
+                    })
+                    .flat_map(|text| crate::cells::links(text))
+                    .map(|l| l.target.to_owned())
+                    .find(|t| {
+                        t.split('#')
+                            .next()
+                            .is_some_and(|t| t.ends_with("rest-v3.md"))
+                    })
+                    .unwrap_or_default();
+                self.push(&format!(
+                    "{{% note info \"\" %}}\n\n[REST 3.0]({target})\n\n{{% endnote %}}"
+                ));
+            }
             // That a method is deprecated, and what the docs name in its place, are facts: the note
             // keeps its label and those links, and loses its sentences.
             BlockKind::Note { kind, title, .. }

@@ -81,6 +81,8 @@ pub struct PageDoc {
     pub deprecated: bool,
     /// What the docs name in the item's place.
     pub replaced_by: Vec<bitrix24_ir::Link>,
+    /// The docs say the method belongs to REST 3.0.
+    pub rest_v3: bool,
 }
 
 #[derive(Debug)]

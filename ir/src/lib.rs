@@ -86,6 +86,9 @@ pub struct Page {
     /// The introduction, as Markdown.
     pub description: String,
     pub deprecated: bool,
+    /// The docs say the method belongs to REST 3.0 (called at `/rest/api/`), in a note linking its overview.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rest_v3: bool,
     /// What the docs name in the method's place, in their deprecation note.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaced_by: Vec<Link>,

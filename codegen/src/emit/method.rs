@@ -66,6 +66,13 @@ fn method_doc(method: &MethodDef) -> String {
     doc.push_str(&format!(
         "- Safe to repeat after a transport failure: {repeat}\n"
     ));
+    if method.doc.rest_v3 {
+        doc.push_str(
+            "- REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client \
+             does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method \
+             fails with 404.\n",
+        );
+    }
     if method.doc.deprecated {
         match method.doc.replaced_by.as_slice() {
             [] => doc.push_str("- Deprecated.\n"),

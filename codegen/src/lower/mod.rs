@@ -210,6 +210,7 @@ fn page_doc(page: &Page) -> PageDoc {
         who_can: page.who_can.clone(),
         deprecated: page.deprecated,
         replaced_by: page.replaced_by.clone(),
+        rest_v3: page.rest_v3,
     }
 }
 

@@ -87,6 +87,7 @@ pub fn page(path: &str, kind: PageKind, name: &str, scope: &str) -> Page {
         who_can: Some("any user".to_owned()),
         description: String::new(),
         deprecated: false,
+        rest_v3: false,
         replaced_by: Vec::new(),
         param_notes: Vec::new(),
         dev_only: false,

@@ -6,6 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: yes
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
 ///
 /// # Errors
 ///
