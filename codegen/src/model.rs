@@ -267,12 +267,27 @@ impl Ty {
         }
     }
 
-    /// Points references to the struct `from` at `to`.
-    pub fn rename_struct(&mut self, from: &str, to: &str) {
+    /// The generated struct or enum the type names, inside any lists and maps.
+    pub fn generated_name(&self) -> Option<&str> {
         match self {
-            Ty::Struct(name) if name == from => *name = to.to_owned(),
-            Ty::List(inner) | Ty::Map(inner) => inner.rename_struct(from, to),
-            _ => {}
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::IntOrStr | Ty::DateTime | Ty::Json => {
+                None
+            }
+            Ty::List(inner) | Ty::Map(inner) => inner.generated_name(),
+            Ty::Enum(name) | Ty::Struct(name) => Some(name),
+        }
+    }
+
+    /// Renames the generated type it refers to, where `to` gives a new name.
+    pub fn rename(&mut self, to: &impl Fn(&str) -> Option<String>) {
+        match self {
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::IntOrStr | Ty::DateTime | Ty::Json => {}
+            Ty::List(inner) | Ty::Map(inner) => inner.rename(to),
+            Ty::Enum(name) | Ty::Struct(name) => {
+                if let Some(new) = to(name) {
+                    *name = new;
+                }
+            }
         }
     }
 

@@ -89,7 +89,9 @@ fn drop_unused_imports(module: &mut Module) {
         match &m.response.body {
             // The method's impl names its response struct, wherever that now lives.
             ResponseBody::Struct => used.push(m.response.name.clone()),
-            ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => names_in(ty, &mut used),
+            ResponseBody::Alias(ty) | ResponseBody::Newtype(ty) => {
+                used.extend(ty.generated_name().map(str::to_owned))
+            }
         }
         m.aliases
             .retain(|a| a.name != a.target || used.contains(&a.name));
@@ -104,15 +106,12 @@ fn drop_unused_imports(module: &mut Module) {
 }
 
 fn referenced(def: &StructDef, out: &mut Vec<String>) {
-    def.fields.iter().for_each(|f| names_in(&f.ty, out));
-}
-
-fn names_in(ty: &Ty, out: &mut Vec<String>) {
-    match ty {
-        Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::IntOrStr | Ty::DateTime | Ty::Json => {}
-        Ty::List(inner) | Ty::Map(inner) => names_in(inner, out),
-        Ty::Enum(name) | Ty::Struct(name) => out.push(name.clone()),
-    }
+    out.extend(
+        def.fields
+            .iter()
+            .filter_map(|f| f.ty.generated_name())
+            .map(str::to_owned),
+    );
 }
 
 /// A method or event as the pass sees it: its page, file stem, base name and sharable types in order.
@@ -225,21 +224,8 @@ fn struct_key(s: &StructDef, canon: &BTreeMap<String, String>) -> String {
 /// The type with every generated name replaced by its representative.
 fn ty_key(ty: &Ty, canon: &BTreeMap<String, String>) -> String {
     let mut ty = ty.clone();
-    rename(&mut ty, &|name| canon.get(name).cloned());
+    ty.rename(&|name| canon.get(name).cloned());
     format!("{ty:?}")
-}
-
-/// Renames the generated types `ty` refers to, where `to` has a new name.
-fn rename(ty: &mut Ty, to: &impl Fn(&str) -> Option<String>) {
-    match ty {
-        Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::IntOrStr | Ty::DateTime | Ty::Json => {}
-        Ty::List(inner) | Ty::Map(inner) => rename(inner, to),
-        Ty::Enum(name) | Ty::Struct(name) => {
-            if let Some(new) = to(name) {
-                *name = new;
-            }
-        }
-    }
 }
 
 /// The group's shared name: common leading words of the owners plus the common rest, or the first name.
@@ -328,7 +314,7 @@ fn move_group(module: &mut Module, members: &[String], shared: &BTreeMap<String,
             match taken {
                 Some((page, Taken::Struct(mut def))) => {
                     def.name = name.clone();
-                    def.fields.iter_mut().for_each(|f| rename(&mut f.ty, &to));
+                    def.fields.iter_mut().for_each(|f| f.ty.rename(&to));
                     def.doc.push_str(&note);
                     module.shared.structs.push((page, def));
                 }

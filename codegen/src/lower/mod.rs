@@ -344,7 +344,7 @@ fn shape_from_examples(
         if let Some(def) = types.structs.iter_mut().find(|s| s.name == name) {
             def.name = item.clone();
         }
-        ty.rename_struct(&name, &item);
+        ty.rename(&|n| (n == name).then(|| item.clone()));
     }
     if changed || !matches!(response.body, ResponseBody::Struct) {
         response.body = if ty.decodes_plainly() {
@@ -354,25 +354,24 @@ fn shape_from_examples(
         };
     }
     // What the examples retyped may leave structs nothing reaches.
-    let mut roots: Vec<Ty> = request.fields.iter().map(|f| f.ty.clone()).collect();
-    roots.push(ty);
+    let roots: Vec<&Ty> = request.fields.iter().map(|f| &f.ty).chain([&ty]).collect();
     prune(types, &roots);
 }
 
 /// Drops the structs and enums nothing reaches from `roots` any more, once the examples retyped some.
-fn prune(types: &mut Types, roots: &[Ty]) {
+fn prune(types: &mut Types, roots: &[&Ty]) {
     let mut reached: Vec<String> = Vec::new();
-    let mut work: Vec<&Ty> = roots.iter().collect();
+    let mut work: Vec<&Ty> = roots.to_vec();
     while let Some(ty) = work.pop() {
-        match ty {
-            Ty::List(inner) | Ty::Map(inner) => work.push(inner),
-            Ty::Struct(name) | Ty::Enum(name) if !reached.contains(name) => {
-                reached.push(name.clone());
-                if let Some(def) = types.structs.iter().find(|s| &s.name == name) {
-                    work.extend(def.fields.iter().map(|f| &f.ty));
-                }
-            }
-            _ => {}
+        let Some(name) = ty.generated_name() else {
+            continue;
+        };
+        if reached.iter().any(|r| r == name) {
+            continue;
+        }
+        reached.push(name.to_owned());
+        if let Some(def) = types.structs.iter().find(|s| s.name == name) {
+            work.extend(def.fields.iter().map(|f| &f.ty));
         }
     }
     types.structs.retain(|s| reached.contains(&s.name));
@@ -523,7 +522,7 @@ fn event(item: &Placed, types: &mut Types) -> Result<EventDef> {
         .filter_map(|e| e.value.as_ref())
         .collect();
     types.refine_struct(&name, &examples, 0);
-    prune(types, &[Ty::Struct(name.clone())]);
+    prune(types, &[&Ty::Struct(name.clone())]);
     let payload = types.structs.remove(0);
     Ok(EventDef {
         scope: page.scopes.first().cloned().unwrap_or_default(),
