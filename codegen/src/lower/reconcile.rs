@@ -16,6 +16,7 @@
 use serde_json::Value;
 
 use super::fields::Types;
+use super::shapes::is_id;
 use crate::error::Error;
 use crate::model::{Role, Ty};
 
@@ -135,10 +136,7 @@ impl Types<'_> {
         // Two keys or more, or keys that are IDs (`{"103": {…}}`: one user keyed by ID).
         let described = |v: &&Value| {
             v.as_object().is_some_and(|o| {
-                let ids = o
-                    .keys()
-                    .all(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
-                (o.len() >= 2 || ids)
+                (o.len() >= 2 || o.keys().all(|k| is_id(k)))
                     && o.values()
                         .all(|d| d.as_object().is_some_and(|d| !d.is_empty()))
             })
@@ -173,11 +171,8 @@ impl Types<'_> {
         let keyed = |v: &&Value| {
             v.as_object().is_some_and(|o| {
                 !o.is_empty()
-                    && o.iter().all(|(k, v)| {
-                        k.bytes().all(|b| b.is_ascii_digit())
-                            && !v.is_object()
-                            && self.fits(&row.ty, v)
-                    })
+                    && o.iter()
+                        .all(|(k, v)| is_id(k) && !v.is_object() && self.fits(&row.ty, v))
             })
         };
         present

@@ -146,7 +146,7 @@ impl Types<'_> {
         if keys.is_empty() {
             return None;
         }
-        if keys.iter().all(|k| k.bytes().all(|b| b.is_ascii_digit())) {
+        if keys.iter().all(|k| is_id(k)) {
             let values: Vec<&Value> = objects.iter().flat_map(|o| o.values()).collect();
             let value = self.infer(owner, hint, &values, depth + 1)?;
             return Some(Ty::Map(Box::new(value)));
@@ -181,13 +181,16 @@ impl Types<'_> {
     }
 }
 
+/// Whether an object key is an ID or a list index (`"103"`), not a name.
+pub(super) fn is_id(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The elements of a JSON list; PHP sends a list with gaps as an object keyed by index.
 fn elements(value: &Value) -> Vec<&Value> {
     match value {
         Value::Array(items) => items.iter().collect(),
-        Value::Object(map) if map.keys().all(|k| k.bytes().all(|b| b.is_ascii_digit())) => {
-            map.values().collect()
-        }
+        Value::Object(map) if map.keys().all(|k| is_id(k)) => map.values().collect(),
         _ => Vec::new(),
     }
 }
