@@ -172,7 +172,7 @@ impl<'a> Reader<'a, '_> {
             who_can,
             description: description(&pre.blocks),
             deprecated: self.deprecated(blocks),
-            rest_v3: blocks.iter().any(is_rest_v3_note),
+            rest_v3: blocks.iter().any(|b| rest_v3_link(b).is_some()),
             replaced_by: replacements(blocks)
                 .into_iter()
                 .map(|l| Link {
@@ -1541,19 +1541,20 @@ fn description(blocks: &[Item<'_>]) -> String {
         .join("\n\n")
 }
 
-/// Whether a block is the note saying the method belongs to REST 3.0: a note linking the REST 3.0 overview.
-pub fn is_rest_v3_note(block: &Block) -> bool {
+/// The link to the REST 3.0 overview in a note, which is how a page says its method belongs to REST 3.0.
+pub fn rest_v3_link(block: &Block) -> Option<&str> {
     let BlockKind::Note { body, .. } = &block.kind else {
-        return false;
+        return None;
     };
-    body.iter().any(|b| match &b.kind {
-        BlockKind::Paragraph { text, .. } => cells::links(text).iter().any(|l| {
-            l.target
-                .split('#')
-                .next()
-                .is_some_and(|t| t.ends_with("rest-v3.md"))
-        }),
-        _ => false,
+    body.iter().find_map(|b| match &b.kind {
+        BlockKind::Paragraph { text, .. } => {
+            cells::links(text).into_iter().map(|l| l.target).find(|t| {
+                t.split('#')
+                    .next()
+                    .is_some_and(|t| t.ends_with("rest-v3.md"))
+            })
+        }
+        _ => None,
     })
 }
 

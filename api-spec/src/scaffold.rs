@@ -253,23 +253,10 @@ impl Writer<'_> {
             BlockKind::Table(table) => self.table(table),
             BlockKind::Note { kind, title, .. } if kind == "tip" && title.is_empty() => {}
             // That the method belongs to REST 3.0 is a fact: the note keeps its link to the overview.
-            BlockKind::Note { body, .. }
-                if self.mode == Mode::FactsOnly && crate::page::is_rest_v3_note(block) =>
+            BlockKind::Note { .. }
+                if self.mode == Mode::FactsOnly && crate::page::rest_v3_link(block).is_some() =>
             {
-                let target = body
-                    .iter()
-                    .filter_map(|b| match &b.kind {
-                        BlockKind::Paragraph { text, .. } => Some(text),
-                        _ => None,
-                    })
-                    .flat_map(|text| crate::cells::links(text))
-                    .map(|l| l.target.to_owned())
-                    .find(|t| {
-                        t.split('#')
-                            .next()
-                            .is_some_and(|t| t.ends_with("rest-v3.md"))
-                    })
-                    .unwrap_or_default();
+                let target = crate::page::rest_v3_link(block).unwrap_or_default();
                 self.push(&format!(
                     "{{% note info \"\" %}}\n\n[REST 3.0]({target})\n\n{{% endnote %}}"
                 ));
