@@ -68,7 +68,7 @@ fn response<T: DeserializeOwned>(example: &Value) -> Result<Vec<String>, String>
     let envelope = example
         .as_object()
         .ok_or("the example is not a JSON object")?;
-    if !envelope.contains_key("result") && !envelope.contains_key("time") {
+    if !is_envelope(example) {
         return read_under::<T>("result", example);
     }
     let result = envelope.get("result").cloned().unwrap_or(Value::Null);
@@ -81,6 +81,11 @@ fn response<T: DeserializeOwned>(example: &Value) -> Result<Vec<String>, String>
         }
     }
     Ok(unread)
+}
+
+/// Whether an example shows the reply's envelope (`result`, `time`), as `bitrix24_ir::Response` reads it.
+fn is_envelope(example: &Value) -> bool {
+    example.get("result").is_some() || example.get("time").is_some()
 }
 
 /// An event example: the whole payload is the event type.
@@ -231,13 +236,11 @@ fn walk(spec: &Value, decoders: &BTreeMap<String, Decode>) -> Findings {
             continue;
         };
         found.decoded_pages.insert(path.clone());
-        let enveloped =
-            |e: &&Value| e["value"].get("result").is_some() || e["value"].get("time").is_some();
-        let envelopes = section == "response" && examples.iter().any(enveloped);
+        let envelopes = section == "response" && examples.iter().any(|e| is_envelope(&e["value"]));
         for example in examples {
             let line = example["source"]["line"].as_u64().unwrap_or(0);
             // Beside a whole response, a block without envelope samples one nested structure.
-            if envelopes && !enveloped(&example) {
+            if envelopes && !is_envelope(&example["value"]) {
                 found
                     .structure_samples
                     .push(format!("{path}:{line} {name}"));

@@ -32,19 +32,16 @@ impl Fallback {
                 .filter(|f| f.required.is_required() && f.name.kind == NameKind::Plain)
                 .map(|f| f.name.wire.clone())
                 .collect();
-            let examples: Vec<&Value> = page
+            let example = page
                 .response
                 .iter()
-                .flat_map(|r| &r.examples)
-                .filter_map(|e| e.value.as_ref())
-                .collect();
-            // A page none of whose examples shows the envelope shows the result alone.
-            let enveloped = examples.iter().any(|v| is_envelope(v));
-            let example = examples
-                .into_iter()
-                .find_map(|v| match enveloped {
-                    true => example_reply(v),
-                    false => v.is_object().then(|| v.clone().into()),
+                .find_map(|r| match r.shows_envelope() {
+                    true => r
+                        .examples
+                        .iter()
+                        .filter_map(|e| e.value.as_ref())
+                        .find_map(example_reply),
+                    false => r.results().first().map(|&v| v.clone().into()),
                 })
                 .unwrap_or_else(|| Value::Null.into());
             for name in &page.names {
@@ -76,11 +73,6 @@ impl Fallback {
             None => Ok(documented.example.clone()),
         })
     }
-}
-
-/// Whether an example shows the reply's envelope (`result`, `time`) rather than the result alone.
-fn is_envelope(example: &Value) -> bool {
-    example.get("result").is_some() || example.get("time").is_some()
 }
 
 /// `result`, `next` and `total` of an example envelope; examples without `result` are not envelopes.

@@ -201,6 +201,31 @@ pub struct Response {
     pub result_also_wrapped: bool,
 }
 
+impl Response {
+    /// Whether the examples show the reply's envelope (`result`, `time`). A page none of whose
+    /// examples does shows the result alone.
+    pub fn shows_envelope(&self) -> bool {
+        self.values()
+            .any(|v| v.get("result").is_some() || v.get("time").is_some())
+    }
+
+    /// The `result` each example shows: its envelope's, or on a page without envelopes the object
+    /// itself. Beside envelopes, a block without one samples a nested structure and gives none.
+    pub fn results(&self) -> Vec<&serde_json::Value> {
+        let enveloped = self.shows_envelope();
+        self.values()
+            .filter_map(|v| match enveloped {
+                true => v.get("result"),
+                false => v.is_object().then_some(v),
+            })
+            .collect()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &serde_json::Value> {
+        self.examples.iter().filter_map(|e| e.value.as_ref())
+    }
+}
+
 /// What an event handler receives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -245,22 +245,10 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
         .response
         .as_ref()
         .is_some_and(|r| r.result_also_wrapped);
-    let values: Vec<&serde_json::Value> = page
+    let results: Vec<&serde_json::Value> = page
         .response
         .iter()
-        .flat_map(|r| &r.examples)
-        .filter_map(|e| e.value.as_ref())
-        .collect();
-    // A page none of whose examples shows the envelope (`result`, `time`) shows the result alone.
-    let enveloped = values
-        .iter()
-        .any(|v| v.get("result").is_some() || v.get("time").is_some());
-    let results: Vec<&serde_json::Value> = values
-        .into_iter()
-        .filter_map(|v| match enveloped {
-            true => v.get("result"),
-            false => v.is_object().then_some(v),
-        })
+        .flat_map(|r| r.results())
         // A result that may arrive wrapped is shaped by what it wraps.
         .map(|r| match r.as_object() {
             Some(o) if response.also_wrapped && o.len() == 1 => o.get("result").unwrap_or(r),
