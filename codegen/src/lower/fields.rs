@@ -39,6 +39,11 @@ impl<'a> Types<'a> {
         }
     }
 
+    /// The struct of this page named `name`.
+    pub fn struct_named(&self, name: &str) -> Option<&StructDef> {
+        self.structs.iter().find(|s| s.name == name)
+    }
+
     /// The page being lowered.
     pub fn page(&self) -> &str {
         self.page

@@ -358,7 +358,7 @@ fn prune(types: &mut Types, roots: &[&Ty]) {
             continue;
         }
         reached.push(name.to_owned());
-        if let Some(def) = types.structs.iter().find(|s| s.name == name) {
+        if let Some(def) = types.struct_named(name) {
             work.extend(def.fields.iter().map(|f| &f.ty));
         }
     }

@@ -1,7 +1,7 @@
 //! Tables against examples: where every example a page shows contradicts the type its tables give, the
 //! example is the fact that was observed, so the type follows it and the report names the field.
 //!
-//! Three readings, tried in order:
+//! Four readings, tried in order:
 //! - `php_array_record`: a list of records (`array`, as PHP calls any array) whose examples show one
 //!   record, keyed by the record's own fields, is that record;
 //! - `described_fields`: an object whose examples hold an object under every key (`ID: {type, title…}`)
@@ -93,9 +93,7 @@ impl Types<'_> {
             Ty::List(_) | Ty::Map(_) => value.is_array() || value.is_object() || none,
             Ty::Struct(name) => {
                 let decoded = self
-                    .structs
-                    .iter()
-                    .find(|s| &s.name == name)
+                    .struct_named(name)
                     .is_none_or(|s| s.role == Role::Decoded);
                 decoded
                     && (value.is_object() || value.as_array().is_some_and(Vec::is_empty) || none)
@@ -109,7 +107,7 @@ impl Types<'_> {
         let Ty::Struct(name) = item.as_ref() else {
             return None;
         };
-        let def = self.structs.iter().find(|s| &s.name == name)?;
+        let def = self.struct_named(name)?;
         let record = |v: &&Value| {
             v.as_object().is_some_and(|o| {
                 let known = o
@@ -164,7 +162,7 @@ impl Types<'_> {
     /// A map of the one row's type, when every sample is an object keyed by IDs holding no objects.
     fn keyed_by_ids(&self, ty: &Ty, present: &[&Value]) -> Option<Ty> {
         let Ty::Struct(name) = ty else { return None };
-        let def = self.structs.iter().find(|s| &s.name == name)?;
+        let def = self.struct_named(name)?;
         let [row] = def.fields.as_slice() else {
             return None;
         };
@@ -187,7 +185,7 @@ impl Types<'_> {
         let Ty::Struct(name) = ty else {
             return present.iter().any(|v| !self.fits(ty, v));
         };
-        let Some(def) = self.structs.iter().find(|s| &s.name == name) else {
+        let Some(def) = self.struct_named(name) else {
             return false;
         };
         let nested = |key: &String| {

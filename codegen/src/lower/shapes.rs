@@ -68,7 +68,7 @@ impl Types<'_> {
 
     /// Refines each field of the decoded struct `name` with the samples' values under its wire name.
     pub fn refine_struct(&mut self, name: &str, samples: &[&Value], depth: usize) {
-        let Some(def) = self.structs.iter().find(|s| s.name == name) else {
+        let Some(def) = self.struct_named(name) else {
             return;
         };
         if def.role != Role::Decoded || depth > MAX_DEPTH {
