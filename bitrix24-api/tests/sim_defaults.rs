@@ -12,44 +12,19 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bitrix24_api::{Client, Error, Method, TransportKind, UndocumentedError};
+use bitrix24_api::{Client, Error, TransportKind};
 use bitrix24_sim::demo::users::OPERATOR;
 use bitrix24_sim::{Fault, Simulator};
-use serde::Serialize;
 use tokio::runtime::Runtime;
 use tokio::time::Instant;
+
+#[path = "support/sim_methods.rs"]
+mod sim_methods;
+use sim_methods::{RevisionGet, SessionStart};
 
 const HOOK: &str = "operator-hook-secret";
 /// Demo chat 1: answered by the operator, so the operator may restart its session.
 const CHAT: i64 = 1;
-
-#[derive(Debug, Clone, Serialize)]
-struct RevisionGet {}
-
-impl Method for RevisionGet {
-    const NAME: &'static str = "imopenlines.revision.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = serde_json::Value;
-    type Wire = bitrix24_api::wire::Same;
-    type Error = UndocumentedError;
-}
-
-/// Closes the chat's session and opens a new one: not safe to repeat, so a timeout is not retried.
-#[derive(Debug, Clone, Serialize)]
-struct SessionStart {
-    #[serde(rename = "CHAT_ID")]
-    chat_id: i64,
-}
-
-impl Method for SessionStart {
-    const NAME: &'static str = "imopenlines.session.start";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = bool;
-    type Wire = bitrix24_api::wire::Same;
-    type Error = UndocumentedError;
-}
 
 /// A simulator on a runtime and a thread of its own, out of reach of the test's paused clock.
 struct Portal {

@@ -13,6 +13,10 @@ use bitrix24_sim::{Fault, Simulator};
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
+#[path = "support/sim_methods.rs"]
+mod sim_methods;
+use sim_methods::SessionStart;
+
 const HOOK: &str = "operator-hook-secret";
 const START: &str = "imopenlines.session.start";
 const DIALOG: &str = "imopenlines.dialog.get";
@@ -38,21 +42,6 @@ impl Method for DialogGet {
     const SCOPE: &'static str = "imopenlines";
     const SAFE_TO_REPEAT: bool = true;
     type Response = Dialog;
-    type Wire = bitrix24_api::wire::Same;
-    type Error = UndocumentedError;
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct SessionStart {
-    #[serde(rename = "CHAT_ID")]
-    chat_id: i64,
-}
-
-impl Method for SessionStart {
-    const NAME: &'static str = START;
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = false;
-    type Response = bool;
     type Wire = bitrix24_api::wire::Same;
     type Error = UndocumentedError;
 }

@@ -10,11 +10,14 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use bitrix24_api::{Client, ClientBuilder, Error, Method, RateLimit, UndocumentedError};
+use bitrix24_api::{Client, ClientBuilder, Error, RateLimit, UndocumentedError};
 use bitrix24_sim::Simulator;
-use serde::Serialize;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::{Layer, Registry};
+
+#[path = "support/sim_methods.rs"]
+mod sim_methods;
+use sim_methods::RevisionGet;
 
 const CALLS: usize = 10_000;
 
@@ -27,19 +30,6 @@ const SHIPPED_DEADLINE: Duration = Duration::from_secs(300);
 
 /// Peak memory is per process: the tests of this file take turns.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// `imopenlines.revision.get`: a cheap read, so the portal's own work does not dominate.
-#[derive(Debug, Clone, Serialize)]
-struct RevisionGet {}
-
-impl Method for RevisionGet {
-    const NAME: &'static str = "imopenlines.revision.get";
-    const SCOPE: &'static str = "imopenlines";
-    const SAFE_TO_REPEAT: bool = true;
-    type Response = serde_json::Value;
-    type Wire = bitrix24_api::wire::Same;
-    type Error = UndocumentedError;
-}
 
 /// `VmRSS` or `VmHWM` (the peak) in KiB, where the platform tells (Linux).
 fn memory_kib(field: &str) -> Option<u64> {
