@@ -15,6 +15,7 @@ use crate::envelope::{RawFailure, RawSuccess};
 use crate::error::{TransportError, TransportKind};
 use crate::form;
 use crate::params::Params;
+use crate::pipeline::Outgoing;
 
 /// A call waiting for its batch.
 struct Job {
@@ -22,6 +23,13 @@ struct Job {
     params: Params,
     safe: bool,
     answer: oneshot::Sender<JobOutcome>,
+}
+
+impl Job {
+    /// The call sent on its own.
+    fn outgoing(&self) -> Outgoing<'_> {
+        Outgoing::classic(self.method, &self.params, self.safe)
+    }
 }
 
 /// What a queued call gets back: its own plain answer, or its outcome inside a `batch`.
@@ -72,7 +80,7 @@ impl AutoBatcher {
         };
         // The task ends only when the runtime shuts down; then the call goes out on its own.
         if let Err(mpsc::error::SendError(job)) = jobs.send(job) {
-            return JobOutcome::Alone(client.send_raw(job.method, &job.params, job.safe).await);
+            return JobOutcome::Alone(client.send_raw(job.outgoing()).await);
         }
         receive.await.unwrap_or_else(|_| {
             // The batch task ended without answering: the call may or may not have run.
@@ -135,7 +143,7 @@ fn batchable(client: &Client, job: &Job) -> bool {
 }
 
 async fn send_alone(client: Client, job: Job) {
-    let result = client.send_raw(job.method, &job.params, job.safe).await;
+    let result = client.send_raw(job.outgoing()).await;
     let _ = job.answer.send(JobOutcome::Alone(result));
 }
 

@@ -11,6 +11,7 @@ use crate::error::{DecodeError, Error};
 use crate::form;
 use crate::method::{Decoded, Method};
 use crate::params::{Params, params_of};
+use crate::pipeline::Outgoing;
 use crate::reply::{Reply, Time};
 
 /// The most commands the portal runs in one `batch`; larger batches are split.
@@ -149,6 +150,18 @@ pub enum ReferenceError {
     },
 }
 
+/// A command's parameters, or why it cannot be sent: a REST 3.0 method, which the classic `batch` does
+/// not run, fails alone, without being sent.
+fn command_params<M: Method>(request: &M) -> Result<Params, String> {
+    match M::REST_V3 {
+        true => Err(format!(
+            "`{}` is a REST 3.0 method, which a classic batch cannot carry: call it on its own",
+            M::NAME
+        )),
+        false => params_of(request),
+    }
+}
+
 /// Command keys are never numeric: numeric keys make the portal answer with lists instead of maps.
 fn key(index: usize) -> String {
     format!("c{index}")
@@ -174,7 +187,12 @@ impl<'c> Batch<'c> {
 
     /// Adds a command.
     pub fn push<M: Method>(&mut self, request: M) -> Cmd<M> {
-        self.add(M::NAME, params_of(&request), M::SAFE_TO_REPEAT, Vec::new())
+        self.add(
+            M::NAME,
+            command_params(&request),
+            M::SAFE_TO_REPEAT,
+            Vec::new(),
+        )
     }
 
     /// Adds a command whose parameters (named in bracket notation: `CHAT_ID`, `FIELDS[CHAT_ID]`) take
@@ -200,7 +218,7 @@ impl<'c> Batch<'c> {
             }
             bound.push((path, reference));
         }
-        Ok(self.add(M::NAME, params_of(&request), M::SAFE_TO_REPEAT, bound))
+        Ok(self.add(M::NAME, command_params(&request), M::SAFE_TO_REPEAT, bound))
     }
 
     fn add<M>(
@@ -278,7 +296,7 @@ impl<'c> Batch<'c> {
         }
         let answer = self
             .client
-            .send_raw("batch", &params, safe)
+            .send_raw(Outgoing::classic("batch", &params, safe))
             .await
             .and_then(|raw| {
                 raw.decode::<BatchResult>()
@@ -480,6 +498,7 @@ impl BatchResult {
                 code,
                 description,
                 status: 0,
+                validation: Vec::new(),
             });
         }
         if halted {

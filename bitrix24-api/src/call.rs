@@ -10,6 +10,7 @@ use crate::client::Client;
 use crate::error::{DeadlineError, Error};
 use crate::method::{Decoded, Method};
 use crate::params::params_of;
+use crate::pipeline::Outgoing;
 use crate::reply::Reply;
 
 /// A prepared call: a request bound to a client. Set optional parameters on the call itself, as on the
@@ -20,6 +21,8 @@ pub struct Call<'c, M: Method> {
     request: M,
     /// Overrides the client's deadline for this call.
     deadline: Option<Duration>,
+    /// The REST 3.0 `Idempotency-Key` the caller chose.
+    idempotency_key: Option<String>,
 }
 
 impl<'c, M: Method> Call<'c, M> {
@@ -29,6 +32,7 @@ impl<'c, M: Method> Call<'c, M> {
             client,
             request,
             deadline: None,
+            idempotency_key: None,
         }
     }
 
@@ -50,6 +54,20 @@ impl<'c, M: Method> Call<'c, M> {
         }
     }
 
+    /// The `Idempotency-Key` of a REST 3.0 call ([`Method::REST_V3`]), instead of the random one the
+    /// client makes for each call that is not safe to repeat. The portal keeps a successful call's
+    /// response for 24 hours and answers a repeat with the same key and body with it
+    /// ([`Reply::replayed`]), so a key kept across a restart makes re-sending a call whose answer was
+    /// lost safe. A key must be 1 to 255 printable ASCII characters, or the call fails with
+    /// [`Error::Encode`] before anything is sent. The classic API ignores the header, so a classic
+    /// method's call does not send it.
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        Call {
+            idempotency_key: Some(key.into()),
+            ..self
+        }
+    }
+
     /// The request as it will be sent.
     pub fn request(&self) -> &M {
         &self.request
@@ -63,7 +81,13 @@ impl<'c, M: Method + 'c> IntoFuture for Call<'c, M> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let deadline = self.deadline.or(self.client.inner.deadline);
-            self.client.execute(&self.request, deadline).await
+            let key = match self.idempotency_key {
+                Some(key) => Some(checked_key(key).map_err(Error::Encode)?),
+                None => (M::REST_V3 && !M::SAFE_TO_REPEAT).then(random_key),
+            };
+            self.client
+                .execute(&self.request, deadline, key.as_deref())
+                .await
         })
     }
 }
@@ -74,9 +98,12 @@ impl Client {
         &self,
         request: &M,
         deadline: Option<Duration>,
+        idempotency_key: Option<&str>,
     ) -> Result<Reply<M::Response>, Error<M::Error>> {
         let params = params_of(request).map_err(Error::Encode)?;
-        if let Some(batcher) = self.inner.batcher.as_ref().filter(|_| M::NAME != "batch") {
+        // REST 3.0 methods have their own batch format: they go alone.
+        let batcher = self.inner.batcher.as_ref();
+        if let Some(batcher) = batcher.filter(|_| M::NAME != "batch" && !M::REST_V3) {
             let submitted = batcher.submit(self, M::NAME, params, M::SAFE_TO_REPEAT);
             let answer = match deadline {
                 Some(deadline) => tokio::time::timeout(deadline, submitted)
@@ -93,13 +120,28 @@ impl Client {
             };
         }
         let raw = self
-            .send_raw_within(M::NAME, &params, M::SAFE_TO_REPEAT, deadline)
+            .send_raw_within(Outgoing::of::<M>(&params, idempotency_key), deadline)
             .await
             .map_err(|f| f.into_error())?;
         self.decode::<Decoded<M>>(M::NAME, raw)
             .map(|reply| reply.map(|r| r.0))
             .map_err(Error::Decode)
     }
+}
+
+/// A key the portal accepts: 1 to 255 printable ASCII characters.
+fn checked_key(key: String) -> Result<String, String> {
+    let rule = "an idempotency key must be 1 to 255 printable ASCII characters";
+    match key.len() {
+        1..=255 if key.bytes().all(|b| (b' '..=b'~').contains(&b)) => Ok(key),
+        1..=255 => Err(format!("{rule}; this one has others")),
+        length => Err(format!("{rule}; this one has {length} bytes")),
+    }
+}
+
+/// A fresh key for one call: 128 random bits, as 32 hex digits.
+fn random_key() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 impl<M: Method + std::fmt::Debug> std::fmt::Debug for Call<'_, M> {

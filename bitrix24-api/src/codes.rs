@@ -63,12 +63,27 @@ impl FallbackCode for String {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ApiError<C> {
-    /// The code (`error`): a documented variant, or the fallback that keeps the code as it arrived.
+    /// The code (`error`, or REST 3.0's `error.code`): a documented variant, or the fallback that keeps
+    /// the code as it arrived.
     pub code: C,
-    /// What the portal said (`error_description`).
+    /// What the portal said (`error_description`, or REST 3.0's `error.message`).
     pub description: String,
     /// The HTTP status the error arrived with, or 0 inside a batch response, which has none of its own.
     pub http_status: u16,
+    /// REST 3.0's `error.validation`: the request fields it refused, and why. Empty otherwise.
+    pub validation: Vec<Validation>,
+}
+
+/// One entry of a REST 3.0 error's `validation` list: a request field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Validation {
+    /// The field, as the request names it (`id`, `fields.title`); empty when the portal names none.
+    #[serde(default)]
+    pub field: String,
+    /// The portal's message about it.
+    #[serde(default)]
+    pub message: String,
 }
 
 impl<C: ErrorCode> ApiError<C> {
@@ -78,6 +93,7 @@ impl<C: ErrorCode> ApiError<C> {
             code,
             description: description.to_owned(),
             http_status,
+            validation: Vec::new(),
         })
     }
 }
@@ -90,7 +106,11 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
             self.code.as_str(),
             self.http_status,
             self.description
-        )
+        )?;
+        for Validation { field, message } in &self.validation {
+            write!(f, "; `{field}`: {message}")?;
+        }
+        Ok(())
     }
 }
 
@@ -106,11 +126,16 @@ impl<C: FallbackCode> MethodError for ApiError<C> {
             code: C::other(code),
             description,
             http_status,
+            validation: Vec::new(),
         }
     }
 
     fn code(&self) -> &str {
         self.code.as_str()
+    }
+
+    fn with_validation(self, validation: Vec<Validation>) -> Self {
+        ApiError { validation, ..self }
     }
 }
 

@@ -4,6 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+use crate::codes::Validation;
 use crate::error::{
     AuthError, DeadlineError, DecodeError, Error, HttpError, TransportError, excerpt,
 };
@@ -20,6 +21,8 @@ pub(crate) struct RawSuccess {
     pub next: Option<u64>,
     pub total: Option<u64>,
     pub status: u16,
+    /// The answer carried `Idempotent-Replayed: true`.
+    pub replayed: bool,
     /// The start of the body and its length, for a decode error; secrets already redacted.
     pub excerpt: String,
     pub body_len: u64,
@@ -28,11 +31,13 @@ pub(crate) struct RawSuccess {
 /// Why an attempt did not produce a success envelope, before the method's error type is known.
 #[derive(Debug, Clone)]
 pub(crate) enum RawFailure {
-    /// `{"error": …, "error_description": …}`; `code` may be empty.
+    /// `{"error": …, "error_description": …}`, or REST 3.0's `{"error": {"code", "message",
+    /// "validation"}}`; `code` may be empty.
     Envelope {
         code: String,
         description: String,
         status: u16,
+        validation: Vec<Validation>,
     },
     Http(HttpError),
     Decode(DecodeError),
@@ -81,7 +86,8 @@ impl RawFailure {
                 code,
                 description,
                 status,
-            } => Error::from_envelope(&code, &description, status),
+                validation,
+            } => Error::from_envelope(&code, &description, status).with_validation(validation),
             RawFailure::Http(e) => Error::Http(e),
             RawFailure::Decode(e) => Error::Decode(e),
             RawFailure::Transport(e) => Error::Transport(e),
@@ -131,11 +137,15 @@ pub(crate) fn read(
         }
         Err(_) => return Err(RawFailure::Decode(syntax_error(status, body))),
     };
-    if let Some(code) = head.error {
-        return Err(RawFailure::Envelope {
-            code: text_of(code),
-            description: head.error_description.map(text_of).unwrap_or_default(),
-            status,
+    if let Some(error) = head.error {
+        return Err(match error {
+            serde_json::Value::Object(error) => rest_v3_error(error, status),
+            code => RawFailure::Envelope {
+                code: text_of(code),
+                description: head.error_description.map(text_of).unwrap_or_default(),
+                status,
+                validation: Vec::new(),
+            },
         });
     }
     let Some(result) = head.result else {
@@ -160,9 +170,27 @@ pub(crate) fn read(
         next: head.next.and_then(count),
         total: head.total.and_then(count),
         status,
+        replayed: false,
         excerpt: excerpt(body),
         body_len: body.len() as u64,
     })
+}
+
+/// REST 3.0's error object: `code` and `message` always, `validation` for refused parameters. A
+/// `validation` list that does not read as field/message pairs is dropped, not the error.
+fn rest_v3_error(mut error: serde_json::Map<String, serde_json::Value>, status: u16) -> RawFailure {
+    let mut take = |key: &str| error.remove(key).map(text_of).unwrap_or_default();
+    let (code, description) = (take("code"), take("message"));
+    let validation = error
+        .remove("validation")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    RawFailure::Envelope {
+        code,
+        description,
+        status,
+        validation,
+    }
 }
 
 impl RawSuccess {
@@ -170,7 +198,10 @@ impl RawSuccess {
     pub fn decode<T: DeserializeOwned>(self) -> Result<Reply<T>, DecodeError> {
         let mut de = serde_json::Deserializer::from_str(self.result.get());
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(result) => Ok(Reply::new(result, self.time, self.next, self.total)),
+            Ok(result) => Ok(Reply {
+                replayed: self.replayed,
+                ..Reply::new(result, self.time, self.next, self.total)
+            }),
             Err(e) => Err(DecodeError {
                 excerpt: self.excerpt,
                 body_len: self.body_len,
@@ -192,7 +223,10 @@ impl RawSuccess {
         match lossless::from_str::<T>(self.result.get()) {
             Ok(decoded) => {
                 let unread = decoded.unread.iter().map(|p| under("result", p)).collect();
-                let reply = Reply::new(decoded.value, self.time, self.next, self.total);
+                let reply = Reply {
+                    replayed: self.replayed,
+                    ..Reply::new(decoded.value, self.time, self.next, self.total)
+                };
                 Ok((reply, unread))
             }
             Err(e) => Err(DecodeError {
@@ -298,12 +332,68 @@ mod tests {
                 code,
                 description,
                 status,
+                ..
             }) => {
                 assert_eq!(
                     (code.as_str(), description.as_str(), status),
                     ("", "Not found", 400)
                 );
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The overview's validation error (`rest-v3.md`, "Structure of an unsuccessful response").
+    #[test]
+    fn a_rest_v3_error_object_gives_code_message_and_validation() {
+        let body = json!({"error": {
+            "code": "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+            "message": "Error validating request object",
+            "validation": [{"message": "Required field `id` is not specified", "field": "id"}]
+        }});
+        let Err(failure) = read(400, None, &body.to_string()) else {
+            panic!("an error body read as a success")
+        };
+        let error = failure.into_error::<crate::UndocumentedError>();
+        let Error::Method(error) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            (
+                error.code.as_str(),
+                error.description.as_str(),
+                error.http_status
+            ),
+            (
+                "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+                "Error validating request object",
+                400
+            )
+        );
+        assert_eq!(
+            error.validation,
+            [Validation {
+                field: "id".into(),
+                message: "Required field `id` is not specified".into()
+            }]
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("; `id`: Required field `id` is not specified")
+        );
+    }
+
+    #[test]
+    fn a_rest_v3_error_without_validation_has_none() {
+        let body = json!({"error": {"code": "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", "message": "no"}});
+        match read(403, None, &body.to_string()) {
+            Err(RawFailure::Envelope {
+                code, validation, ..
+            }) => assert_eq!(
+                (code.as_str(), validation.len()),
+                ("BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", 0)
+            ),
             other => panic!("{other:?}"),
         }
     }

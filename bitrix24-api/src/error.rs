@@ -66,6 +66,16 @@ impl<E: MethodError> Error<E> {
         }
     }
 
+    /// Adds REST 3.0's `validation` details to an error the portal answered with.
+    pub(crate) fn with_validation(self, validation: Vec<crate::Validation>) -> Self {
+        match self {
+            _ if validation.is_empty() => self,
+            Error::Method(e) => Error::Method(e.with_validation(validation)),
+            Error::System(s) => Error::System(crate::ApiError { validation, ..s }),
+            other => other,
+        }
+    }
+
     /// The wire code when the portal answered with an error envelope.
     pub fn code(&self) -> Option<&str> {
         match self {

@@ -25,6 +25,11 @@
 //!   every call has a total deadline ([`ClientBuilder::deadline`], [`Call::deadline`]).
 //! - **Batch** ([`batch`]): typed commands, typed outcomes, `halt`, `$result[…]` references, splitting
 //!   above 50; optionally, concurrent calls coalesce into batches ([`ClientBuilder::auto_batch`]).
+//! - **REST 3.0**: methods whose docs say so ([`Method::REST_V3`]) are called at `/rest/api/`, their error
+//!   object's `validation` list lands in [`ApiError::validation`], and a call that is not safe to repeat
+//!   carries an `Idempotency-Key` ([`Call::idempotency_key`]), so that a retry after a lost answer is
+//!   answered with the stored response ([`Reply::replayed`]) instead of running twice. They are never
+//!   batched.
 //! - **Paging** ([`paging`]): list methods as streams. **Events** ([`events`]): verify and type an
 //!   incoming event post, read within size, key-count and depth limits before anything is trusted.
 //! - **Wire types** ([`wire`]): what generated code uses to read the portal's lenient JSON.
@@ -66,7 +71,7 @@ pub use auth::{OAuth, StoreError, TokenCallback, Tokens};
 pub use batch::{Batch, BatchReply, Cmd, ResultRef};
 pub use call::Call;
 pub use client::{BuildError, Client, ClientBuilder};
-pub use codes::{ApiError, ErrorCode, FallbackCode};
+pub use codes::{ApiError, ErrorCode, FallbackCode, Validation};
 pub use error::{
     AuthError, DeadlineError, DecodeError, EXCERPT_LIMIT, Error, HttpError, TransportError,
     TransportKind,

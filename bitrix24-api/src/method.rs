@@ -14,6 +14,11 @@ pub trait Method: Serialize + Send + Sync {
     /// Whether calling the method twice has the same effect as calling it once, so that a
     /// transport failure may be retried.
     const SAFE_TO_REPEAT: bool;
+    /// Whether the method is called through REST 3.0, at `/rest/api/`: its errors arrive as
+    /// `{"error": {"code", "message", "validation"}}`, it cannot go in a batch of the classic API, and a
+    /// call that is not safe to repeat carries an `Idempotency-Key`, so that a retry is answered with the
+    /// first call's stored response instead of running again.
+    const REST_V3: bool = false;
     /// The type of the envelope's `result`: a scalar result is the scalar (`bool`, `i64`), not a wrapper.
     type Response: Send + 'static;
     /// How `result` is read from the wire: [`wire::Same`](crate::wire::Same) for a type that decodes as it stands,
@@ -49,6 +54,14 @@ pub trait MethodError: Debug + Display + Send + Sync + 'static {
         Self: Sized;
     /// The wire code (`error`).
     fn code(&self) -> &str;
+    /// Adds REST 3.0's `validation` details; an error type without room for them drops them.
+    fn with_validation(self, validation: Vec<crate::Validation>) -> Self
+    where
+        Self: Sized,
+    {
+        let _ = validation;
+        self
+    }
 }
 
 /// An event: its payload type implements this.
@@ -66,6 +79,7 @@ pub type UndocumentedError = crate::ApiError<String>;
 /// Implements [`Method`] for a generated request and gives it [`request!`](crate::request)'s
 /// constructor and setters; each setter is also on the method's [`Call`](crate::Call), so that
 /// optional parameters are set on the call itself: `client.imopenlines().config_get(1).with_queue(true)`.
+/// `(v3)` after the wire name marks a REST 3.0 method ([`Method::REST_V3`]).
 ///
 /// `crate::Call` is the calling crate's: inherent methods can only be added to a type where it is
 /// defined, so this crate's generated code reaches [`Call`](crate::Call), and the cursed-names test
@@ -77,8 +91,10 @@ pub type UndocumentedError = crate::ApiError<String>;
 macro_rules! method {
     (@wire) => { $crate::wire::Same };
     (@wire $adapter:ty) => { $adapter };
+    (@api) => { false };
+    (@api v3) => { true };
     (
-        $name:ident = $wire:literal in $scope:literal, safe: $safe:literal,
+        $name:ident = $wire:literal $(($api:ident))? in $scope:literal, safe: $safe:literal,
         $response:ty $(as $adapter:ty)?, $error:ty;
         ($($req:ident: $req_ty:ty),* $(,)?) { $($opt:ident: $opt_ty:ty),* $(,)? }
         $(only { $($own:ident: $own_ty:ty),* $(,)? })? $(rest $rest:ident)?
@@ -87,6 +103,7 @@ macro_rules! method {
             const NAME: &'static str = $wire;
             const SCOPE: &'static str = $scope;
             const SAFE_TO_REPEAT: bool = $safe;
+            const REST_V3: bool = $crate::method!(@api $($api)?);
             type Response = $response;
             type Wire = $crate::method!(@wire $($adapter)?);
             type Error = $error;

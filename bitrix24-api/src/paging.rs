@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::method::{Decoded, Method};
 use crate::params::{Params, params_of};
+use crate::pipeline::Outgoing;
 use crate::reply::Reply;
 
 /// Rows per page of every list method.
@@ -192,7 +193,7 @@ impl Client {
         params: &Params,
     ) -> Result<Reply<M::Response>, Error<M::Error>> {
         let raw = self
-            .send_raw(M::NAME, params, M::SAFE_TO_REPEAT)
+            .send_raw(Outgoing::of::<M>(params, None))
             .await
             .map_err(|f| f.into_error())?;
         self.decode::<Decoded<M>>(M::NAME, raw)

@@ -12,6 +12,7 @@ use crate::client::Client;
 use crate::envelope::{self, RawFailure, RawSuccess};
 use crate::error::{DeadlineError, DecodeError};
 use crate::limits::{Attempt, GiveUp, Next, decide};
+use crate::method::Method;
 use crate::params::Params;
 use crate::secret::{redact, redact_location};
 use crate::transport;
@@ -24,30 +25,62 @@ struct Body<'a> {
     auth: Option<&'a str>,
 }
 
-impl Client {
-    /// Calls `method` until it succeeds or fails for good, within the client's deadline.
-    pub(crate) async fn send_raw(
-        &self,
-        method: &'static str,
-        params: &Params,
-        safe: bool,
-    ) -> Result<RawSuccess, RawFailure> {
-        self.send_raw_within(method, params, safe, self.inner.deadline)
-            .await
+/// One call as the pipeline sends it.
+#[derive(Clone, Copy)]
+pub(crate) struct Outgoing<'a> {
+    pub method: &'static str,
+    pub params: &'a Params,
+    /// Whether a failure after which the call may have run can be retried.
+    pub safe: bool,
+    /// Sent to `/rest/api/` rather than `/rest/`.
+    pub rest_v3: bool,
+    /// The `Idempotency-Key` header, the same on every attempt (REST 3.0 only).
+    pub idempotency_key: Option<&'a str>,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A call of the classic API.
+    pub fn classic(method: &'static str, params: &'a Params, safe: bool) -> Self {
+        Outgoing {
+            method,
+            params,
+            safe,
+            rest_v3: false,
+            idempotency_key: None,
+        }
     }
 
-    /// Calls `method` until it succeeds, fails for good or runs out of `deadline`, inside a span that
+    /// A call of `M`. REST 3.0 answers a repeat that carries the key of a call that succeeded with the
+    /// stored response instead of running it again, so the key makes any REST 3.0 call safe to repeat;
+    /// the classic API ignores the header, so it is not sent there.
+    pub fn of<M: Method>(params: &'a Params, idempotency_key: Option<&'a str>) -> Self {
+        let idempotency_key = idempotency_key.filter(|_| M::REST_V3);
+        Outgoing {
+            method: M::NAME,
+            params,
+            safe: M::SAFE_TO_REPEAT || idempotency_key.is_some(),
+            rest_v3: M::REST_V3,
+            idempotency_key,
+        }
+    }
+}
+
+impl Client {
+    /// Sends a call until it succeeds or fails for good, within the client's deadline.
+    pub(crate) async fn send_raw(&self, call: Outgoing<'_>) -> Result<RawSuccess, RawFailure> {
+        self.send_raw_within(call, self.inner.deadline).await
+    }
+
+    /// Sends a call until it succeeds, fails for good or runs out of `deadline`, inside a span that
     /// records the method, the attempt, the outcome and the duration.
     pub(crate) async fn send_raw_within(
         &self,
-        method: &'static str,
-        params: &Params,
-        safe: bool,
+        call: Outgoing<'_>,
         deadline: Option<Duration>,
     ) -> Result<RawSuccess, RawFailure> {
         let span = tracing::info_span!(
             "bitrix24.call",
-            method,
+            method = call.method,
             attempt = field::Empty,
             outcome = field::Empty,
             duration_ms = field::Empty
@@ -55,7 +88,7 @@ impl Client {
         let started = Instant::now();
         async {
             let ends_at = deadline.map(|d| started + d);
-            let attempts = self.attempts(method, params, safe, ends_at);
+            let attempts = self.attempts(call, ends_at);
             let result = match (deadline, ends_at) {
                 (Some(deadline), Some(ends_at)) => tokio::time::timeout_at(ends_at, attempts)
                     .await
@@ -79,12 +112,11 @@ impl Client {
 
     async fn attempts(
         &self,
-        method: &'static str,
-        params: &Params,
-        safe: bool,
+        call: Outgoing<'_>,
         ends_at: Option<Instant>,
     ) -> Result<RawSuccess, RawFailure> {
         let inner = &self.inner;
+        let method = call.method;
         let mut refreshed = false;
         let mut waited_for_unknown_reset = false;
         let mut spent = 0;
@@ -99,7 +131,7 @@ impl Client {
             let credentials = inner.auth.credentials();
             // Boxed, like the refresh below: a call waiting for the bucket then holds a small future,
             // not the HTTP exchange's state, which matters with thousands of calls queued.
-            let result = Box::pin(self.attempt(method, params, &credentials)).await;
+            let result = Box::pin(self.attempt(call, &credentials)).await;
             self.keep_limits(method, &result);
             let failure = match result {
                 Ok(success) => {
@@ -114,7 +146,7 @@ impl Client {
             let operating_wait = inner.operating.as_ref().and_then(|b| b.wait(method));
             let attempt = Attempt {
                 number,
-                safe_to_repeat: safe,
+                safe_to_repeat: call.safe,
                 can_refresh: matches!(inner.auth, Auth::OAuth(_)) && !refreshed,
                 operating_wait,
                 waited_for_unknown_reset,
@@ -199,25 +231,28 @@ impl Client {
     /// One HTTP exchange.
     async fn attempt(
         &self,
-        method: &str,
-        params: &Params,
+        call: Outgoing<'_>,
         credentials: &Credentials,
     ) -> Result<RawSuccess, RawFailure> {
         let inner = &self.inner;
-        let url = credentials.base.join(method).map_err(|e| {
+        let method = call.method;
+        let url = credentials.url(method, call.rest_v3).map_err(|e| {
             RawFailure::Encode(format!("method name `{method}` does not form a URL: {e}"))
         })?;
         let body = Body {
-            params,
+            params: call.params,
             auth: credentials.token.as_ref().map(|t| t.expose()),
         };
         let body = serde_json::to_vec(&body).map_err(|e| RawFailure::Encode(e.to_string()))?;
-        let request = inner
+        let mut request = inner
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(body);
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(key) = call.idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let request = request.body(body);
         let answer = transport::send_within(request, inner.max_body)
             .await
             .map_err(RawFailure::Transport)?;
@@ -234,6 +269,9 @@ impl Client {
         }
         // A redirect that keeps the path carries the webhook code; one to a login page may carry tokens.
         let location = answer.location.map(|l| redact_location(&l, &secrets));
-        envelope::read(answer.status, location, &body)
+        envelope::read(answer.status, location, &body).map(|success| RawSuccess {
+            replayed: answer.replayed,
+            ..success
+        })
     }
 }

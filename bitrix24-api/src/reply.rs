@@ -17,6 +17,10 @@ pub struct Reply<T> {
     pub next: Option<u64>,
     /// The total row count reported by a list method.
     pub total: Option<u64>,
+    /// True when REST 3.0 answered with the stored response of an earlier call with the same
+    /// `Idempotency-Key` (`Idempotent-Replayed`), so this call did not run again: what a retry after a
+    /// lost response looks like.
+    pub replayed: bool,
 }
 
 impl<T> Reply<T> {
@@ -31,6 +35,7 @@ impl<T> Reply<T> {
             time,
             next,
             total,
+            replayed: false,
         }
     }
 
@@ -41,6 +46,7 @@ impl<T> Reply<T> {
             time: self.time,
             next: self.next,
             total: self.total,
+            replayed: self.replayed,
         }
     }
 }

@@ -15,6 +15,8 @@ const KEPT_OF_OVERSIZED: usize = 4 * 1024;
 pub(crate) struct BufferedResponse {
     pub status: u16,
     pub location: Option<String>,
+    /// `Idempotent-Replayed: true`: REST 3.0 answered a repeated call with the first one's stored response.
+    pub replayed: bool,
     /// The whole body; only its first bytes when `oversized` is set.
     pub body: Vec<u8>,
     /// Set when the body was larger than the limit: its announced length, or the bytes that had
@@ -42,9 +44,14 @@ pub(crate) async fn send_within(
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let replayed = response
+        .headers()
+        .get("idempotent-replayed")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
     let mut answer = BufferedResponse {
         status,
         location,
+        replayed,
         body: Vec::new(),
         oversized: None,
     };

@@ -79,7 +79,7 @@ pub fn run(
                 "ERROR_BATCH_METHOD_NOT_ALLOWED",
                 "Method is not allowed for batch usage",
             ))
-        } else if !shared.knows(&method) {
+        } else if !shared.knows(&method, false) {
             Err(ApiError::method_not_found())
         } else {
             let params = substitute_map(parse_form(query.as_bytes()), &outcome);

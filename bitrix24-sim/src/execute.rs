@@ -12,10 +12,12 @@ use crate::methods::{Args, Call};
 use crate::state::{Shared, Sim};
 use crate::wire::envelope::{ApiError, Reply, Timing};
 
-/// Where a call comes from: its own HTTP request, or a command inside a batch.
+/// Where a call comes from: its own HTTP request (to the classic API or to REST 3.0), or a command
+/// inside a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Request,
+    RestV3Request,
     BatchCommand,
 }
 
@@ -43,7 +45,7 @@ impl Shared {
             (false, Scope::BatchCommand) => limit
                 .as_ref()
                 .is_some_and(|l| l.batch_billing == BatchBilling::InnerCalls),
-            (false, Scope::Request) => limit.is_some(),
+            (false, Scope::Request | Scope::RestV3Request) => limit.is_some(),
         };
         let budget_key = caller.budget_key();
         if let Some(limit) = limit.as_ref().filter(|_| billed)
@@ -52,7 +54,10 @@ impl Shared {
             return Err(refused(sim, method, ApiError::operation_time_limit()));
         }
 
-        let (reply, extra_cost) = self.run(sim, caller, method, params)?;
+        let (reply, extra_cost) = match scope {
+            Scope::RestV3Request => self.documented(method, true, params)?,
+            Scope::Request | Scope::BatchCommand => self.run(sim, caller, method, params)?,
+        };
 
         let cost = limit.as_ref().map_or(0.0, |l| l.cost_of(method)) + extra_cost;
         if let Some(limit) = limit.as_ref().filter(|_| billed) {
@@ -107,7 +112,17 @@ impl Shared {
             }
             return outcome.map(|reply| (reply, 0.0));
         }
-        match self.fallback.answer(method, Args(params)) {
+        self.documented(method, false, params)
+    }
+
+    /// The documented answer of a method the simulator has no model for.
+    fn documented(
+        &self,
+        method: &str,
+        rest_v3: bool,
+        params: &Map<String, Value>,
+    ) -> Result<(Reply, f64), ApiError> {
+        match self.fallback.answer(method, rest_v3, Args(params)) {
             Some(answer) => answer.map(|reply| (reply, 0.0)),
             None => Err(ApiError::method_not_found()),
         }

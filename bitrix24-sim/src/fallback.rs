@@ -16,15 +16,17 @@ struct Documented {
     example: Reply,
 }
 
-/// The documented methods, by lower-case name.
+/// The documented methods, by lower-case name: the classic API's, and REST 3.0's, where a name may
+/// stand for another method (`tasks.task.get` is in both, with other parameters).
 #[derive(Debug, Clone, Default)]
 pub struct Fallback {
-    methods: HashMap<String, Documented>,
+    classic: HashMap<String, Documented>,
+    rest_v3: HashMap<String, Documented>,
 }
 
 impl Fallback {
     pub fn from_spec(spec: &Spec) -> Self {
-        let mut methods = HashMap::new();
+        let mut fallback = Fallback::default();
         for page in spec.pages.iter().filter(|p| p.kind == PageKind::Method) {
             let required: Vec<String> = page
                 .params
@@ -44,6 +46,10 @@ impl Fallback {
                     false => r.results().first().map(|&v| v.clone().into()),
                 })
                 .unwrap_or_else(|| Value::Null.into());
+            let methods = match page.rest_v3 {
+                true => &mut fallback.rest_v3,
+                false => &mut fallback.classic,
+            };
             for name in &page.names {
                 methods.insert(
                     name.to_ascii_lowercase(),
@@ -54,23 +60,37 @@ impl Fallback {
                 );
             }
         }
-        Fallback { methods }
+        fallback
     }
 
-    pub fn knows(&self, method: &str) -> bool {
-        self.methods.contains_key(method)
+    fn methods(&self, rest_v3: bool) -> &HashMap<String, Documented> {
+        match rest_v3 {
+            true => &self.rest_v3,
+            false => &self.classic,
+        }
     }
 
-    /// The documented answer, or `ERROR_ARGUMENT` for the first missing required parameter.
-    pub fn answer(&self, method: &str, args: Args<'_>) -> Option<Result<Reply, ApiError>> {
-        let documented = self.methods.get(method)?;
+    pub fn knows(&self, method: &str, rest_v3: bool) -> bool {
+        self.methods(rest_v3).contains_key(method)
+    }
+
+    /// The documented answer, or the refusal of the first missing required parameter: `ERROR_ARGUMENT`,
+    /// or REST 3.0's validation error.
+    pub fn answer(
+        &self,
+        method: &str,
+        rest_v3: bool,
+        args: Args<'_>,
+    ) -> Option<Result<Reply, ApiError>> {
+        let documented = self.methods(rest_v3).get(method)?;
         let missing = documented
             .required
             .iter()
             .find(|name| args.get(name).is_none_or(is_empty));
-        Some(match missing {
-            Some(name) => Err(ApiError::argument_missing(name)),
-            None => Ok(documented.example.clone()),
+        Some(match (missing, rest_v3) {
+            (Some(name), false) => Err(ApiError::argument_missing(name)),
+            (Some(name), true) => Err(ApiError::v3_field_missing(name)),
+            (None, _) => Ok(documented.example.clone()),
         })
     }
 }

@@ -31,6 +31,7 @@ mod execute;
 mod fallback;
 mod faults;
 mod handle;
+mod idempotency;
 mod limits;
 mod methods;
 mod observe;

@@ -18,6 +18,8 @@ pub struct RequestRecord {
     pub status: u16,
     /// The `error` code of an error envelope.
     pub error: Option<String>,
+    /// The `Idempotency-Key` header, as sent.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

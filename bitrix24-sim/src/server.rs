@@ -21,6 +21,7 @@ use crate::batch;
 use crate::events::delivery;
 use crate::execute::{Scope, refused};
 use crate::faults::FaultKind;
+use crate::idempotency;
 use crate::observe::RequestRecord;
 use crate::state::Shared;
 use crate::wire::envelope::{ApiError, json_response, success_body};
@@ -106,7 +107,7 @@ async fn rest(
     let method = route.as_ref().ok().map(|r| r.method.clone());
     let mut record = RequestRecord {
         http_method: incoming.http_method.to_string(),
-        path: masked_path(&path, route.as_ref().ok().map(|r| &r.auth)),
+        path: masked_path(&path, route.as_ref().ok()),
         method: method.clone(),
         auth: match route.as_ref().map(|r| &r.auth) {
             Ok(PathAuth::Webhook { .. }) => "webhook",
@@ -115,6 +116,10 @@ async fn rest(
         },
         status: 200,
         error: None,
+        idempotency_key: incoming
+            .headers
+            .get(IDEMPOTENCY_KEY)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     };
     let delay = shared.lock().config.latency.map(|latency| latency.sample());
     if let Some(delay) = delay {
@@ -187,9 +192,11 @@ fn early_fault(
     conn: &Conn,
     incoming: &Incoming,
 ) -> Option<Response> {
+    let rest_v3 =
+        route::parse(incoming.uri.path().trim_start_matches("/rest/")).is_ok_and(|r| r.rest_v3);
     let limit_error = |error: ApiError| {
         let mut sim = shared.lock();
-        with_error_header(refused(&mut sim, method.unwrap_or(""), error))
+        with_error_header(refused(&mut sim, method.unwrap_or(""), error), rest_v3)
     };
     match fault {
         FaultKind::Status {
@@ -249,7 +256,9 @@ fn early_fault(
     }
 }
 
-/// The platform's order: rate limit, method lookup (before auth), auth, then the call.
+/// The platform's order: rate limit, method lookup (before auth), auth, then the call. REST 3.0
+/// (`/rest/api/`) reads a JSON body only, answers errors with its error object, and honours
+/// `Idempotency-Key`.
 fn handle(
     shared: &Shared,
     sim: &mut crate::state::Sim,
@@ -258,24 +267,34 @@ fn handle(
     incoming: &Incoming,
     ignore_filter: bool,
 ) -> Response {
+    let rest_v3 = route.as_ref().is_ok_and(|r| r.rest_v3);
+    let refuse = |error: ApiError| with_error_header(error, rest_v3);
     let now = sim.clock.now();
     if let Some(limit) = sim.config.rate_limit
         && !sim.buckets.admit(&limit, conn.peer.ip(), now)
     {
         let method = route.as_ref().map(|r| r.method.clone()).unwrap_or_default();
-        return with_error_header(refused(sim, &method, ApiError::query_limit()));
+        return refuse(refused(sim, &method, ApiError::query_limit()));
     }
     let route = match route {
-        Ok(route) if shared.knows(&route.method) => route,
-        Ok(_) => return with_error_header(ApiError::method_not_found()),
-        Err(error) => return with_error_header(error),
+        Ok(route) if shared.knows(&route.method, rest_v3) => route,
+        Ok(_) => return refuse(ApiError::method_not_found()),
+        Err(error) => return refuse(error),
     };
-    let query = params::parse_form(incoming.uri.query().unwrap_or("").as_bytes());
-    let content_type = incoming
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let mut params = params::merge(query, params::parse_body(content_type, &incoming.body));
+    let mut params = match rest_v3 {
+        true => match json_body(&incoming.body) {
+            Ok(params) => params,
+            Err(error) => return refuse(error),
+        },
+        false => {
+            let query = params::parse_form(incoming.uri.query().unwrap_or("").as_bytes());
+            let content_type = incoming
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            params::merge(query, params::parse_body(content_type, &incoming.body))
+        }
+    };
     let caller = match auth::authenticate(
         &sim.config,
         &sim.tokens,
@@ -285,7 +304,7 @@ fn handle(
         now,
     ) {
         Ok(caller) => caller,
-        Err(error) => return with_error_header(error),
+        Err(error) => return refuse(error),
     };
     for reserved in auth::RESERVED_PARAMS {
         params.remove(reserved);
@@ -293,31 +312,115 @@ fn handle(
     if ignore_filter {
         params.retain(|name, _| !name.eq_ignore_ascii_case("filter"));
     }
+    if rest_v3 {
+        return rest_v3_call(shared, sim, &caller, &route.method, &params, incoming);
+    }
     match shared.execute(sim, &caller, &route.method, &params, Scope::Request) {
         Ok((reply, timing)) => json_response(200, &success_body(&reply, timing)),
-        Err(error) => with_error_header(error),
+        Err(error) => refuse(error),
     }
+}
+
+/// REST 3.0's parameters: the JSON object of the body; it reads neither the query string nor a form.
+fn json_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(params)) => Ok(params),
+        _ => Err(ApiError::bad_request(
+            "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION",
+            "The request body is not a JSON object",
+        )),
+    }
+}
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// A REST 3.0 call: a repeat of a kept call (same caller, method, `Idempotency-Key` and body) is
+/// answered with the kept response and `Idempotent-Replayed: true`, without running; the key is
+/// echoed either way.
+fn rest_v3_call(
+    shared: &Shared,
+    sim: &mut crate::state::Sim,
+    caller: &auth::Caller,
+    method: &str,
+    params: &serde_json::Map<String, Value>,
+    incoming: &Incoming,
+) -> Response {
+    let key = match incoming
+        .headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| idempotency::key_of(v.as_bytes()))
+    {
+        None => None,
+        Some(Ok(key)) => Some(idempotency::Keyed {
+            caller: caller.budget_key(),
+            method,
+            key,
+        }),
+        Some(Err(error)) => return with_error_header(error, true),
+    };
+    let now = sim.clock.now();
+    let replay = key
+        .as_ref()
+        .map(|k| sim.idempotency.replay(k, &incoming.body, now));
+    let (response, replayed) = match replay {
+        Some(Ok(Some(kept))) => (json_response(200, &kept), true),
+        Some(Err(error)) => (with_error_header(error, true), false),
+        Some(Ok(None)) | None => {
+            let response = match shared.execute(sim, caller, method, params, Scope::RestV3Request) {
+                Ok((reply, timing)) => {
+                    let body = success_body(&reply, timing);
+                    if let Some(key) = &key {
+                        sim.idempotency.keep(key, &incoming.body, body.clone(), now);
+                    }
+                    json_response(200, &body)
+                }
+                Err(error) => with_error_header(error, true),
+            };
+            (response, false)
+        }
+    };
+    let mut response = response;
+    if let Some(value) = key.and_then(|k| HeaderValue::from_str(k.key).ok()) {
+        let headers = response.headers_mut();
+        headers.insert(IDEMPOTENCY_KEY, value);
+        if replayed {
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+    }
+    response
 }
 
 /// Carries an error code from the handler to the request log; removed before the response leaves.
 const ERROR_HEADER: &str = "x-sim-error";
 
-/// An error response that also tells the request log its code.
-fn with_error_header(error: ApiError) -> Response {
+/// An error response, in the classic envelope or REST 3.0's error object, that also tells the request
+/// log its code.
+fn with_error_header(error: ApiError, rest_v3: bool) -> Response {
     let code = HeaderValue::from_str(&error.code).ok();
-    let mut response = error.into_response();
+    let mut response = match rest_v3 {
+        true => json_response(error.status, &error.v3_body()),
+        false => error.into_response(),
+    };
     if let Some(code) = code {
         response.headers_mut().insert(ERROR_HEADER, code);
     }
     response
 }
 
-/// `/rest/1/***/method`: the log never sees a webhook secret.
-fn masked_path(path: &str, auth: Option<&PathAuth>) -> String {
-    match auth {
-        Some(PathAuth::Webhook { user, .. }) => {
+/// `/rest/1/***/method` (`/rest/api/1/***/method`): the log never sees a webhook secret.
+fn masked_path(path: &str, route: Option<&route::RestPath>) -> String {
+    match route {
+        Some(route::RestPath {
+            auth: PathAuth::Webhook { user, .. },
+            rest_v3,
+            ..
+        }) => {
             let method = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            format!("/rest/{user}/***/{method}")
+            let api = if *rest_v3 { "api/" } else { "" };
+            format!("/rest/{api}{user}/***/{method}")
         }
         _ => format!("/rest/{path}"),
     }

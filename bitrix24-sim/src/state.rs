@@ -8,6 +8,7 @@ use crate::config::SimConfig;
 use crate::events::delivery::{self, Delivery, Sender};
 use crate::fallback::Fallback;
 use crate::faults::FaultBook;
+use crate::idempotency::Idempotency;
 use crate::limits::operating::OperatingLedger;
 use crate::limits::rate::LeakyBuckets;
 use crate::methods::Table;
@@ -24,6 +25,7 @@ pub struct Sim {
     pub ledger: OperatingLedger,
     pub faults: FaultBook,
     pub observed: Observations,
+    pub idempotency: Idempotency,
 }
 
 impl Sim {
@@ -39,6 +41,7 @@ impl Sim {
             ledger: OperatingLedger::default(),
             faults: FaultBook::default(),
             observed: Observations::default(),
+            idempotency: Idempotency::default(),
         }
     }
 
@@ -91,7 +94,16 @@ impl Shared {
         self.sim.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn knows(&self, method: &str) -> bool {
-        method == "batch" || self.methods.contains_key(method) || self.fallback.knows(method)
+    /// Whether the classic API, or REST 3.0, has the method. The simulator models classic methods
+    /// only; REST 3.0 answers from the docs.
+    pub fn knows(&self, method: &str, rest_v3: bool) -> bool {
+        match rest_v3 {
+            true => self.fallback.knows(method, true),
+            false => {
+                method == "batch"
+                    || self.methods.contains_key(method)
+                    || self.fallback.knows(method, false)
+            }
+        }
     }
 }

@@ -58,16 +58,73 @@ async fn documented_methods_check_required_params_and_answer_the_example() {
 
 #[tokio::test]
 async fn the_committed_spec_is_the_default() {
-    // Whatever the committed IR holds, every method page it names is known to a default simulator.
+    // Whatever the committed IR holds, every method page it names is known to a default simulator, at
+    // the classic address or at REST 3.0's.
     let sim = Simulator::builder().no_rate_limit().start().await.unwrap();
+    let rest_v3 = rest_v3_url(&sim);
     for page in bitrix24_ir::committed()
         .pages
         .iter()
         .filter(|p| p.kind == bitrix24_ir::PageKind::Method)
     {
+        let base = if page.rest_v3 {
+            &rest_v3
+        } else {
+            &sim.webhook_url()
+        };
         for name in &page.names {
-            let (status, body) = call(&sim.webhook_url(), name, json!({})).await;
-            assert_ne!(code(&body), "ERROR_METHOD_NOT_FOUND", "{name}: {status}");
+            let (status, body) = call(base, name, json!({})).await;
+            assert_ne!(status, 404, "{name}: {body}");
         }
     }
+}
+
+fn rest_v3_url(sim: &Simulator) -> String {
+    sim.webhook_url().replacen("/rest/", "/rest/api/", 1)
+}
+
+#[tokio::test]
+async fn rest_v3_answers_at_rest_api_in_its_own_error_object() {
+    let sim = Simulator::builder().no_rate_limit().start().await.unwrap();
+    let (classic, rest_v3) = (sim.webhook_url(), rest_v3_url(&sim));
+    // REST 3.0 only: the classic address does not know it.
+    let (status, body) = call(&classic, "tasks.task.chat.message.send", json!({})).await;
+    assert_eq!((status, code(&body)), (404, "ERROR_METHOD_NOT_FOUND"));
+    // In both, with other parameters: each address checks its own page's.
+    let (status, body) = call(&rest_v3, "tasks.task.get", json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"error": {
+            "code": "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+            "message": "Error validating request object",
+            "validation": [{"message": "Required field `id` is not specified", "field": "id"}]
+        }})
+    );
+    let (status, body) = call(&rest_v3, "tasks.task.get", json!({"id": 3835})).await;
+    assert_eq!((status, &body["result"]["item"]["id"]), (200, &json!(3835)));
+    let (status, body) = call(&classic, "tasks.task.get", json!({"taskId": 8017})).await;
+    assert_eq!(
+        (status, &body["result"]["task"]["id"]),
+        (200, &json!("8017")),
+        "the classic page's example"
+    );
+    // The classic API's methods are not at REST 3.0's address.
+    let (status, body) = call(&rest_v3, "imopenlines.revision.get", json!({})).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (404, &json!("ERROR_METHOD_NOT_FOUND"))
+    );
+    // REST 3.0 reads a JSON body only.
+    let response = reqwest::Client::new()
+        .post(format!("{rest_v3}tasks.task.get"))
+        .form(&[("id", "3835")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::decode(response).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (400, &json!("BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION"))
+    );
 }

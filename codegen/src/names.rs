@@ -149,7 +149,14 @@ pub fn scope_events(module: &str) -> String {
 
 /// The methods of `Call` itself: an optional field of one of these names gets its setter on the request
 /// only, since the call cannot have two methods of one name.
-pub const CALL_METHODS: [&str; 5] = ["new", "with", "deadline", "request", "into_future"];
+pub const CALL_METHODS: [&str; 6] = [
+    "new",
+    "with",
+    "deadline",
+    "idempotency_key",
+    "request",
+    "into_future",
+];
 
 /// An identifier for a value (field, function, argument): keywords become `r#type`, or `self_` when
 /// they cannot be raw.

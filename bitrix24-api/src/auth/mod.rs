@@ -26,6 +26,8 @@ pub(crate) enum Auth {
 pub(crate) struct Credentials {
     /// Where the method name is appended.
     pub base: Url,
+    /// Where a REST 3.0 method's name is appended: the same with `/api/` after `/rest/`.
+    pub base_v3: Url,
     /// The access token for the body's `auth`, if any.
     pub token: Option<Secret>,
     /// The token generation, so that a refresh after `expired_token` is done once for all callers.
@@ -37,6 +39,7 @@ impl Auth {
         match self {
             Auth::Webhook(hook) => Credentials {
                 base: hook.base().clone(),
+                base_v3: hook.base_v3(),
                 token: None,
                 generation: 0,
             },
@@ -50,6 +53,14 @@ impl Auth {
             Auth::Webhook(hook) => vec![hook.code().clone()],
             Auth::OAuth(session) => session.secrets(),
         }
+    }
+}
+
+impl Credentials {
+    /// The URL of `method`, on the classic API or on REST 3.0.
+    pub fn url(&self, method: &str, rest_v3: bool) -> Result<Url, String> {
+        let base = if rest_v3 { &self.base_v3 } else { &self.base };
+        base.join(method).map_err(|e| e.to_string())
     }
 }
 

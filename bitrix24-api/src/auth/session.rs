@@ -107,6 +107,8 @@ impl OAuthSession {
     pub fn credentials(&self) -> Credentials {
         let current = self.current();
         Credentials {
+            // The base ends in `/rest/`, so this cannot fail; the classic base is the fallback anyway.
+            base_v3: current.base.join("api/").unwrap_or(current.base.clone()),
             base: current.base,
             token: Some(current.access),
             generation: current.generation,

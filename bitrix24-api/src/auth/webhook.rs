@@ -60,6 +60,13 @@ impl Webhook {
         &self.base
     }
 
+    /// `https://{portal}/rest/api/{user_id}/{code}/`, where REST 3.0 methods are called.
+    pub fn base_v3(&self) -> Url {
+        let mut base = self.base.clone();
+        base.set_path(&format!("/rest/api/{}/{}/", self.user, self.code.expose()));
+        base
+    }
+
     pub fn code(&self) -> &Secret {
         &self.code
     }
@@ -91,6 +98,10 @@ mod tests {
             assert_eq!(
                 hook.base().as_str(),
                 format!("https://b24.example.com/rest/1/{CODE}/")
+            );
+            assert_eq!(
+                hook.base_v3().as_str(),
+                format!("https://b24.example.com/rest/api/1/{CODE}/")
             );
             assert_eq!(hook.code().expose(), CODE);
         }

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub description: String,
     /// The `argument` key the platform adds to `ERROR_ARGUMENT` bodies.
     pub argument: Option<String>,
+    /// REST 3.0's `validation` entries: `(field, message)`.
+    pub validation: Vec<(String, String)>,
 }
 
 impl ApiError {
@@ -24,7 +26,34 @@ impl ApiError {
             code: code.into(),
             description: description.into(),
             argument: None,
+            validation: Vec::new(),
         }
+    }
+
+    /// REST 3.0's refusal of a request that lacks a required field (`rest-v3.md`).
+    pub fn v3_field_missing(name: &str) -> Self {
+        let mut error = ApiError::bad_request(
+            "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+            "Error validating request object",
+        );
+        error.validation = vec![(
+            name.to_owned(),
+            format!("Required field `{name}` is not specified"),
+        )];
+        error
+    }
+
+    /// REST 3.0's error object: `{"error": {"code", "message", "validation"}}`.
+    pub fn v3_body(&self) -> Value {
+        let mut error = json!({"code": self.code, "message": self.description});
+        if !self.validation.is_empty() {
+            error["validation"] = self
+                .validation
+                .iter()
+                .map(|(field, message)| json!({"message": message, "field": field}))
+                .collect();
+        }
+        json!({ "error": error })
     }
 
     /// The status most method errors use.

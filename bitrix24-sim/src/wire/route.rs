@@ -16,11 +16,19 @@ pub struct RestPath {
     /// Lower-cased, without the `.json` suffix: method names are case-insensitive.
     pub method: String,
     pub auth: PathAuth,
+    /// Called at `/rest/api/…`: REST 3.0.
+    pub rest_v3: bool,
 }
 
-/// Parse the part of the path after `/rest/`. A trailing slash is allowed.
+/// Parse the part of the path after `/rest/`. A trailing slash is allowed; `api/` in front selects
+/// REST 3.0.
 pub fn parse(rest: &str) -> Result<RestPath, ApiError> {
-    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+    let rest = rest.trim_end_matches('/');
+    let (rest_v3, rest) = match rest.strip_prefix("api/") {
+        Some(after) => (true, after),
+        None => (false, rest),
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
     let (auth, raw_method) = match segments.as_slice() {
         [method] => (PathAuth::OAuth, *method),
         [user, secret, method] => (
@@ -47,7 +55,11 @@ pub fn parse(rest: &str) -> Result<RestPath, ApiError> {
     if method.is_empty() {
         return Err(ApiError::method_not_found());
     }
-    Ok(RestPath { method, auth })
+    Ok(RestPath {
+        method,
+        auth,
+        rest_v3,
+    })
 }
 
 #[cfg(test)]
@@ -68,5 +80,18 @@ mod tests {
         assert_eq!(parse("user.current").unwrap().auth, PathAuth::OAuth);
         assert_eq!(parse("a/b").unwrap_err().code, "ERROR_METHOD_NOT_FOUND");
         assert_eq!(parse("profile.xml").unwrap_err().status, 500);
+    }
+
+    #[test]
+    fn api_in_front_selects_rest_v3_for_both_kinds_of_credentials() {
+        let hook = parse("api/1/abc/tasks.task.get").unwrap();
+        assert_eq!(
+            (hook.method.as_str(), hook.rest_v3),
+            ("tasks.task.get", true)
+        );
+        assert!(matches!(hook.auth, PathAuth::Webhook { ref user, .. } if user == "1"));
+        let app = parse("api/tasks.task.get/").unwrap();
+        assert_eq!((app.auth, app.rest_v3), (PathAuth::OAuth, true));
+        assert!(!parse("1/abc/tasks.task.get").unwrap().rest_v3);
     }
 }

@@ -68,9 +68,9 @@ fn method_doc(method: &MethodDef) -> String {
     ));
     if method.doc.rest_v3 {
         doc.push_str(
-            "- REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client \
-             does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method \
-             fails with 404.\n",
+            "- REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at \
+             `/rest/api/`, never in a batch; a call that is not safe to repeat carries an \
+             `Idempotency-Key`, which makes a retry after a transport failure safe.\n",
         );
     }
     if method.doc.deprecated {
@@ -150,11 +150,12 @@ fn request(method: &MethodDef, uses: &mut Uses) -> TokenStream {
     let only = (!request_only.is_empty()).then(|| quote!(only { #(#request_only),* }));
     let rest_setter = types::rest_setter(&method.request, page);
     let deprecated = docs::deprecated(&method.doc);
+    let api = method.doc.rest_v3.then(|| quote!((v3)));
     quote! {
         #deprecated
         #body
         crate::method!(
-            #name = #wire in #scope, safe: #safe, #response, #error;
+            #name = #wire #api in #scope, safe: #safe, #response, #error;
             (#(#required),*) { #(#optional),* } #only #rest
         );
         #rest_setter

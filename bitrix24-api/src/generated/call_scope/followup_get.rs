@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `call`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -39,8 +39,9 @@ pub struct FollowupGet {
 }
 
 crate::method!(
-    FollowupGet = "call.followup.get" in "call", safe: true, FollowupGetResponse, FollowupGetError;
-    (call_id: i64) { select: Vec<FollowupGetSelect>, mention_format: FollowupGetMentionFormat }
+    FollowupGet = "call.followup.get"(v3) in "call", safe: true, FollowupGetResponse,
+    FollowupGetError; (call_id: i64) { select: Vec<FollowupGetSelect>,
+    mention_format: FollowupGetMentionFormat }
 );
 
 /// The `result` of `call.followup.get`.

@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `call`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -46,7 +46,7 @@ pub struct FollowupList {
 }
 
 crate::method!(
-    FollowupList = "call.followup.list" in "call", safe: true, FollowupListResponse,
+    FollowupList = "call.followup.list"(v3) in "call", safe: true, FollowupListResponse,
     FollowupListError; (filter: FollowupListFilter) { select: Vec<serde_json::Value>,
     order: FollowupListOrder, pagination: FollowupListPagination,
     mention_format: FollowupListMentionFormat }

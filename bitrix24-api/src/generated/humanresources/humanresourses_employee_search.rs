@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -39,7 +39,7 @@ pub struct HumanresoursesEmployeeSearch {
 }
 
 crate::method!(
-    HumanresoursesEmployeeSearch = "humanresourses.employee.search" in "humanresources",
+    HumanresoursesEmployeeSearch = "humanresourses.employee.search"(v3) in "humanresources",
     safe: false, HumanresoursesEmployeeSearchResponse, HumanresoursesEmployeeSearchError;
     (name: String) { node_id: i64, select: Vec<serde_json::Value> }
 );

@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -76,7 +76,7 @@ pub struct NodeAdd {
 }
 
 crate::method!(
-    NodeAdd = "humanresources.node.add" in "humanresources", safe: false, NodeAddResponse,
+    NodeAdd = "humanresources.node.add"(v3) in "humanresources", safe: false, NodeAddResponse,
     NodeAddError; (r#type: NodeAddType, name: String, parent_id: i64) { description: String,
     color_name: NodeAddColorName, user_ids: NodeAddUserIds, move_users_to_node: bool,
     create_chat: bool, binding_chat_ids: Vec<serde_json::Value>, create_channel: bool,

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -40,7 +40,7 @@ pub struct NodeCommunicationEdit {
 }
 
 crate::method!(
-    NodeCommunicationEdit = "humanresources.node.communication.edit" in "humanresources",
+    NodeCommunicationEdit = "humanresources.node.communication.edit"(v3) in "humanresources",
     safe: false, NodeCommunicationEditResponse, NodeCommunicationEditError; (node_id: i64,
     communication_type: NodeCommunicationEditCommunicationType) { create_default: bool,
     ids: Vec<i64>, remove_ids: Vec<i64>, with_children: bool }

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -37,7 +37,7 @@ pub struct NodeEdit {
 }
 
 crate::method!(
-    NodeEdit = "humanresources.node.edit" in "humanresources", safe: false, NodeEditResponse,
+    NodeEdit = "humanresources.node.edit"(v3) in "humanresources", safe: false, NodeEditResponse,
     NodeEditError; (id: i64) { name: String, description: String, color_name: NodeEditColorName }
 );
 

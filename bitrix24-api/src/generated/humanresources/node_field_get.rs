@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -51,7 +51,7 @@ pub struct NodeFieldGet {
 }
 
 crate::method!(
-    NodeFieldGet = "humanresources.node.field.get" in "humanresources", safe: true,
+    NodeFieldGet = "humanresources.node.field.get"(v3) in "humanresources", safe: true,
     NodeFieldGetResponse, NodeFieldGetError; (name: String) { select: Vec<serde_json::Value> }
 );
 

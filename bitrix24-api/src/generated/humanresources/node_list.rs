@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -48,7 +48,7 @@ pub struct NodeList {
 }
 
 crate::method!(
-    NodeList = "humanresources.node.list" in "humanresources", safe: true, NodeListResponse,
+    NodeList = "humanresources.node.list"(v3) in "humanresources", safe: true, NodeListResponse,
     NodeListError; (r#type: NodeListType) { select: Vec<serde_json::Value>,
     pagination: serde_json::Value }
 );

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `humanresources`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -25,7 +25,7 @@ pub struct NodeMemberSet {
 }
 
 crate::method!(
-    NodeMemberSet = "humanresources.node.member.set" in "humanresources", safe: false,
+    NodeMemberSet = "humanresources.node.member.set"(v3) in "humanresources", safe: false,
     NodeMemberSetResponse, NodeMemberSetError; (node_id: i64, user_ids: NodeMemberSetUserIds) {}
 );
 

@@ -7,7 +7,7 @@ use crate::wire;
 ///
 /// - Scope: `mail`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -24,7 +24,7 @@ pub struct MessageCreatecrmactivity {
 }
 
 crate::method!(
-    MessageCreatecrmactivity = "mail.message.createcrmactivity" in "mail", safe: false,
+    MessageCreatecrmactivity = "mail.message.createcrmactivity"(v3) in "mail", safe: false,
     MessageCreatecrmactivityResponse as wire::Bool, MessageCreatecrmactivityError; (message_id: i64)
     {}
 );

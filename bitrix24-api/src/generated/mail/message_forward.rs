@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `mail`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -43,7 +43,7 @@ pub struct MessageForward {
 }
 
 crate::method!(
-    MessageForward = "mail.message.forward" in "mail", safe: false, MessageForwardResponse,
+    MessageForward = "mail.message.forward"(v3) in "mail", safe: false, MessageForwardResponse,
     MessageForwardError; (forward_message_id: i64, from: String, to: Vec<serde_json::Value>,
     subject: String, body: String) { cc: Vec<serde_json::Value>, bcc: Vec<serde_json::Value> }
 );

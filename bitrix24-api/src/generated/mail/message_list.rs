@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `mail`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -51,9 +51,10 @@ pub struct MessageList {
 }
 
 crate::method!(
-    MessageList = "mail.message.list" in "mail", safe: true, MessageListResponse, MessageListError;
-    () { mailbox_id: i64, search_query: String, date_from: String, date_to: String, is_seen: bool,
-    has_attachments: bool, folder: String, pagination: serde_json::Value }
+    MessageList = "mail.message.list"(v3) in "mail", safe: true, MessageListResponse,
+    MessageListError; () { mailbox_id: i64, search_query: String, date_from: String,
+    date_to: String, is_seen: bool, has_attachments: bool, folder: String,
+    pagination: serde_json::Value }
 );
 
 /// The `result` of `mail.message.list`.

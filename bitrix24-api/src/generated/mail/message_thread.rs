@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `mail`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -27,7 +27,7 @@ pub struct MessageThread {
 }
 
 crate::method!(
-    MessageThread = "mail.message.thread" in "mail", safe: false, MessageThreadResponse as
+    MessageThread = "mail.message.thread"(v3) in "mail", safe: false, MessageThreadResponse as
     wire::List<wire::EmptyAsDefault>, MessageThreadError; (id: i64) { limit: i64 }
 );
 

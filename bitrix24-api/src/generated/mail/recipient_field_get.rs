@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `mail`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -41,8 +41,9 @@ pub struct RecipientFieldGet {
 }
 
 crate::method!(
-    RecipientFieldGet = "mail.recipient.field.get" in "mail", safe: true, RecipientFieldGetResponse,
-    RecipientFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    RecipientFieldGet = "mail.recipient.field.get"(v3) in "mail", safe: true,
+    RecipientFieldGetResponse, RecipientFieldGetError; (name: String) {
+    select: Vec<serde_json::Value> }
 );
 
 /// This page's name for the shared [`Response`](super::shared::Response).

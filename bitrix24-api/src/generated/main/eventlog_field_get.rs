@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `main`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -40,8 +40,9 @@ pub struct EventlogFieldGet {
 }
 
 crate::method!(
-    EventlogFieldGet = "main.eventlog.field.get" in "main", safe: true, EventlogFieldGetResponse,
-    EventlogFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    EventlogFieldGet = "main.eventlog.field.get"(v3) in "main", safe: true,
+    EventlogFieldGetResponse, EventlogFieldGetError; (name: String) { select: Vec<serde_json::Value>
+    }
 );
 
 /// The `result` of `main.eventlog.field.get`.

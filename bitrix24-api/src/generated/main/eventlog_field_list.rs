@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `main`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -38,8 +38,8 @@ pub struct EventlogFieldList {
 }
 
 crate::method!(
-    EventlogFieldList = "main.eventlog.field.list" in "main", safe: true, EventlogFieldListResponse,
-    EventlogFieldListError; () { select: Vec<serde_json::Value> }
+    EventlogFieldList = "main.eventlog.field.list"(v3) in "main", safe: true,
+    EventlogFieldListResponse, EventlogFieldListError; () { select: Vec<serde_json::Value> }
 );
 
 /// The `result` of `main.eventlog.field.list`.

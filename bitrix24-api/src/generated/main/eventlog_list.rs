@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `main`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -57,7 +57,7 @@ pub struct EventlogList {
 }
 
 crate::method!(
-    EventlogList = "main.eventlog.list" in "main", safe: true, EventlogListResponse,
+    EventlogList = "main.eventlog.list"(v3) in "main", safe: true, EventlogListResponse,
     EventlogListError; () { select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>,
     order: EventlogListOrder, pagination: serde_json::Value }
 );

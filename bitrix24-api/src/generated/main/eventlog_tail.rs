@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `main`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -50,7 +50,7 @@ pub struct EventlogTail {
 }
 
 crate::method!(
-    EventlogTail = "main.eventlog.tail" in "main", safe: false, EventlogTailResponse,
+    EventlogTail = "main.eventlog.tail"(v3) in "main", safe: false, EventlogTailResponse,
     EventlogTailError; () { select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>,
     cursor: EventlogTailCursor }
 );

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `note`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -22,7 +22,7 @@ pub struct CollectionAdd {
 }
 
 crate::method!(
-    CollectionAdd = "note.collection.add" in "note", safe: false, CollectionAddResponse,
+    CollectionAdd = "note.collection.add"(v3) in "note", safe: false, CollectionAddResponse,
     CollectionAddError; (fields: CollectionAddFields) {}
 );
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `note`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -24,8 +24,8 @@ pub struct CollectionUpdate {
 }
 
 crate::method!(
-    CollectionUpdate = "note.collection.update" in "note", safe: false, CollectionUpdateResponse,
-    CollectionUpdateError; (id: i64, fields: CollectionUpdateFields) {}
+    CollectionUpdate = "note.collection.update"(v3) in "note", safe: false,
+    CollectionUpdateResponse, CollectionUpdateError; (id: i64, fields: CollectionUpdateFields) {}
 );
 
 /// [details](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html#fields) The structure is below.

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `note`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -36,8 +36,8 @@ pub struct DocumentFieldList {
 }
 
 crate::method!(
-    DocumentFieldList = "note.document.field.list" in "note", safe: true, DocumentFieldListResponse,
-    DocumentFieldListError; () { select: Vec<serde_json::Value> }
+    DocumentFieldList = "note.document.field.list"(v3) in "note", safe: true,
+    DocumentFieldListResponse, DocumentFieldListError; () { select: Vec<serde_json::Value> }
 );
 
 /// This page's name for the shared [`CollectionFieldListResponse`](super::shared::CollectionFieldListResponse).

@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `note`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -25,8 +25,8 @@ pub struct DocumentTreeList {
 }
 
 crate::method!(
-    DocumentTreeList = "note.document.tree.list" in "note", safe: true, DocumentTreeListResponse,
-    DocumentTreeListError; (collection_id: i64) {}
+    DocumentTreeList = "note.document.tree.list"(v3) in "note", safe: true,
+    DocumentTreeListResponse, DocumentTreeListError; (collection_id: i64) {}
 );
 
 /// The `result` of `note.document.tree.list`.

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -36,7 +36,7 @@ pub struct TaskFieldList {
 }
 
 crate::method!(
-    TaskFieldList = "tasks.task.field.list" in "tasks", safe: true, TaskFieldListResponse,
+    TaskFieldList = "tasks.task.field.list"(v3) in "tasks", safe: true, TaskFieldListResponse,
     TaskFieldListError; () { select: Vec<serde_json::Value> }
 );
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -25,7 +25,7 @@ pub struct TaskFileAttach {
 }
 
 crate::method!(
-    TaskFileAttach = "tasks.task.file.attach" in "tasks", safe: false, TaskFileAttachResponse,
+    TaskFileAttach = "tasks.task.file.attach"(v3) in "tasks", safe: false, TaskFileAttachResponse,
     TaskFileAttachError; (task_id: i64, file_ids: Vec<i64>) {}
 );
 

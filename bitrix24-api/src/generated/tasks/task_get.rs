@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -27,8 +27,8 @@ pub struct TaskGet {
 }
 
 crate::method!(
-    TaskGet = "tasks.task.get" in "tasks", safe: true, TaskGetResponse, TaskGetError; (id: i64) {
-    select: Vec<String> }
+    TaskGet = "tasks.task.get"(v3) in "tasks", safe: true, TaskGetResponse, TaskGetError; (id: i64)
+    { select: Vec<String> }
 );
 
 /// The `result` of `tasks.task.get`.

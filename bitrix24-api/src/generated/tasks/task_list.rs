@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -44,7 +44,7 @@ pub struct TaskList {
 }
 
 crate::method!(
-    TaskList = "tasks.task.list" in "tasks", safe: true, TaskListResponse, TaskListError; () {
+    TaskList = "tasks.task.list"(v3) in "tasks", safe: true, TaskListResponse, TaskListError; () {
     select: Vec<TaskListSelect>, filter: Vec<serde_json::Value>, order: TaskListOrder,
     pagination: serde_json::Value }
 );

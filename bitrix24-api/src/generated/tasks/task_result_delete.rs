@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -22,8 +22,8 @@ pub struct TaskResultDelete {
 }
 
 crate::method!(
-    TaskResultDelete = "tasks.task.result.delete" in "tasks", safe: false, TaskResultDeleteResponse,
-    TaskResultDeleteError; (id: i64) {}
+    TaskResultDelete = "tasks.task.result.delete"(v3) in "tasks", safe: false,
+    TaskResultDeleteResponse, TaskResultDeleteError; (id: i64) {}
 );
 
 use super::shared::TaskResultDeleteResponse;

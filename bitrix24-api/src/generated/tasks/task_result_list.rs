@@ -9,7 +9,7 @@ use crate::wire;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -73,7 +73,7 @@ pub struct TaskResultList {
 }
 
 crate::method!(
-    TaskResultList = "tasks.task.result.list" in "tasks", safe: true, TaskResultListResponse,
+    TaskResultList = "tasks.task.result.list"(v3) in "tasks", safe: true, TaskResultListResponse,
     TaskResultListError; (filter: Vec<TaskResultListFilter>) {
     order: BTreeMap<String, serde_json::Value>, select: Vec<TaskResultListSelect>,
     pagination: serde_json::Value }

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// - Scope: `tasks`
 /// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)). This client does not call `/rest/api/` yet: it sends the method to `/rest/`, where a REST 3.0-only method fails with 404.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
 ///
 /// # Errors
 ///
@@ -24,8 +24,8 @@ pub struct TaskResultUpdate {
 }
 
 crate::method!(
-    TaskResultUpdate = "tasks.task.result.update" in "tasks", safe: false, TaskResultUpdateResponse,
-    TaskResultUpdateError; (id: i64, fields: TaskResultUpdateFields) {}
+    TaskResultUpdate = "tasks.task.result.update"(v3) in "tasks", safe: false,
+    TaskResultUpdateResponse, TaskResultUpdateError; (id: i64, fields: TaskResultUpdateFields) {}
 );
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html#fields)
