@@ -1,6 +1,12 @@
-//! List methods as streams: `start`/`next` paging, and the faster `start=-1` + ID-cursor traversal.
+//! List methods as streams: `start`/`next` paging, the faster `start=-1` + ID-cursor traversal, and
+//! REST 3.0's `pagination`.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use futures::{Stream, TryStreamExt, stream};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
@@ -71,6 +77,13 @@ pub enum PagingError {
         /// The last ID of the page that came back.
         last: i64,
     },
+    /// A REST 3.0 page came back with the same rows as the page before it: the method ignores
+    /// `pagination`.
+    #[error("page {page} has the same rows as the page before it: the method ignores `pagination`")]
+    Repeated {
+        /// The page number that was asked for.
+        page: u64,
+    },
 }
 
 enum Cursor {
@@ -81,7 +94,10 @@ enum Cursor {
 }
 
 impl Client {
-    /// Every page of a list method, following `next` until the portal stops sending it.
+    /// Every page of a list method, following `next` until the portal stops sending it. A REST 3.0
+    /// method ([`Method::REST_V3`]) pages with `pagination` instead: `page` one on each time (from the
+    /// request's, or 1), its `limit` kept and its `offset` dropped after the first page, until a page
+    /// is empty or shorter than the limit asked for or than a page before it.
     pub fn pages<M: Method>(
         &self,
         request: M,
@@ -90,31 +106,32 @@ impl Client {
             Ok(params) => Cursor::At(params),
             Err(message) => Cursor::Failed(message),
         };
-        stream::unfold(start, move |cursor| async move {
-            let params = match cursor {
-                Cursor::At(params) => params,
-                Cursor::Failed(message) => {
-                    return Some((Err(Error::Encode(message)), Cursor::Done));
+        stream::unfold(
+            (start, Pages::default()),
+            move |(cursor, mut seen)| async move {
+                let params = match cursor {
+                    Cursor::At(params) => params,
+                    Cursor::Failed(message) => {
+                        return Some((Err(Error::Encode(message)), (Cursor::Done, seen)));
+                    }
+                    Cursor::Stuck(e) => return Some((Err(Error::Paging(e)), (Cursor::Done, seen))),
+                    Cursor::Done => return None,
+                };
+                let (reply, items) = match self.page::<M>(&params).await {
+                    Ok(page) => page,
+                    Err(e) => return Some((Err(e), (Cursor::Done, seen))),
+                };
+                let next = match M::REST_V3 {
+                    true => seen.next(params, items),
+                    false => next_start(params, reply.next),
+                };
+                match next {
+                    // The rows were seen already: the error, not the same rows again.
+                    Cursor::Stuck(e) => Some((Err(Error::Paging(e)), (Cursor::Done, seen))),
+                    next => Some((Ok(reply), (next, seen))),
                 }
-                Cursor::Stuck(e) => return Some((Err(Error::Paging(e)), Cursor::Done)),
-                Cursor::Done => return None,
-            };
-            let reply = match self.page::<M>(&params).await {
-                Ok(reply) => reply,
-                Err(e) => return Some((Err(e), Cursor::Done)),
-            };
-            let at = params.get("start").and_then(Value::as_u64).unwrap_or(0);
-            // A `next` that does not move forward would loop forever; end instead.
-            let next = match reply.next {
-                Some(next) if next > at => {
-                    let mut params = params;
-                    params.insert("start".into(), json!(next));
-                    Cursor::At(params)
-                }
-                _ => Cursor::Done,
-            };
-            Some((Ok(reply), next))
-        })
+            },
+        )
     }
 
     /// Every row of a list method, page after page.
@@ -173,7 +190,7 @@ impl Client {
                 Cursor::Done => return None,
             };
             let rows: Vec<T> = match self.page::<M>(&params).await {
-                Ok(reply) => reply.result.into_iter().collect(),
+                Ok((reply, _)) => reply.result.into_iter().collect(),
                 Err(e) => return Some((Err(e), (Cursor::Done, walk))),
             };
             match walk.next(params, &rows) {
@@ -188,17 +205,98 @@ impl Client {
         .try_flatten()
     }
 
+    /// One page, and for REST 3.0 what its `items` hold.
     async fn page<M: Method>(
         &self,
         params: &Params,
-    ) -> Result<Reply<M::Response>, Error<M::Error>> {
+    ) -> Result<(Reply<M::Response>, Option<Items>), Error<M::Error>> {
         let raw = self
             .send_raw(Outgoing::of::<M>(params, None))
             .await
             .map_err(|f| f.into_error())?;
+        let items = M::REST_V3.then(|| Items::of(&raw.result)).flatten();
         self.decode::<Decoded<M>>(M::NAME, raw)
-            .map(|reply| reply.map(|r| r.0))
+            .map(|reply| (reply.map(|r| r.0), items))
             .map_err(Error::Decode)
+    }
+}
+
+/// The classic page after this one: at `next`, unless it does not move forward, which would loop.
+fn next_start(mut params: Params, next: Option<u64>) -> Cursor {
+    let at = params.get("start").and_then(Value::as_u64).unwrap_or(0);
+    match next {
+        Some(next) if next > at => {
+            params.insert("start".into(), json!(next));
+            Cursor::At(params)
+        }
+        _ => Cursor::Done,
+    }
+}
+
+/// A REST 3.0 page's `result.items`: how many rows, and a fingerprint of their text.
+struct Items {
+    count: usize,
+    fingerprint: u64,
+}
+
+impl Items {
+    fn of(result: &RawValue) -> Option<Items> {
+        #[derive(Deserialize)]
+        struct Page<'a> {
+            #[serde(borrow)]
+            items: &'a RawValue,
+        }
+        let items = serde_json::from_str::<Page>(result.get()).ok()?.items;
+        let count = serde_json::from_str::<Vec<IgnoredAny>>(items.get())
+            .ok()?
+            .len();
+        let mut hasher = DefaultHasher::new();
+        items.get().hash(&mut hasher);
+        Some(Items {
+            count,
+            fingerprint: hasher.finish(),
+        })
+    }
+}
+
+/// What a REST 3.0 walk has seen: the longest page so far, and the last page's rows.
+#[derive(Default)]
+struct Pages {
+    longest: usize,
+    last: Option<u64>,
+}
+
+impl Pages {
+    /// The page after this one, or the end: a page without `items`, an empty one, or one shorter than
+    /// the `limit` asked for or than a page before it is the last. A page of the same rows as the one
+    /// before means the method ignores `pagination`, which would loop.
+    fn next(&mut self, mut params: Params, items: Option<Items>) -> Cursor {
+        let Some(items) = items.filter(|i| i.count > 0) else {
+            return Cursor::Done;
+        };
+        let pagination = params
+            .get("pagination")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let page = pagination.get("page").and_then(Value::as_u64).unwrap_or(1);
+        if self.last == Some(items.fingerprint) {
+            return Cursor::Stuck(PagingError::Repeated { page });
+        }
+        let limit = pagination.get("limit").and_then(Value::as_u64);
+        let short = |below: u64| (items.count as u64) < below;
+        if limit.is_some_and(short) || short(self.longest as u64) {
+            return Cursor::Done;
+        }
+        self.longest = items.count;
+        self.last = Some(items.fingerprint);
+        let mut next = Map::new();
+        next.insert("page".into(), json!(page + 1));
+        if let Some(limit) = limit {
+            next.insert("limit".into(), json!(limit));
+        }
+        params.insert("pagination".into(), Value::Object(next));
+        Cursor::At(params)
     }
 }
 

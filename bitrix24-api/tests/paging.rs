@@ -2,9 +2,9 @@
 
 mod support;
 
-use bitrix24_api::paging::IdCursor;
+use bitrix24_api::paging::{IdCursor, PagingError};
 use bitrix24_api::{Error, Method};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use support::*;
@@ -155,4 +155,113 @@ async fn an_error_ends_the_stream_after_reporting_it() {
         results[1],
         Err(Error::Method(OpenError::ChatIdEmpty(_)))
     ));
+}
+
+/// A REST 3.0 list: `pagination {page, limit, offset}` in, `{"items": [...]}` out.
+#[derive(Debug, Clone, Serialize)]
+struct ListTasks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pagination: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Tasks {
+    items: Vec<Value>,
+}
+
+impl Method for ListTasks {
+    const NAME: &'static str = "example.task.list";
+    const SCOPE: &'static str = "example";
+    const SAFE_TO_REPEAT: bool = true;
+    const REST_V3: bool = true;
+    type Response = Tasks;
+    type Wire = bitrix24_api::wire::Same;
+    type Error = OpenError;
+}
+
+/// REST 3.0's paging over 120 rows: `limit` rows (50 unless asked) of page `page`, after `offset` rows
+/// when no page is given. `ignore` answers the first page whatever was asked.
+fn v3_list(seen: &Seen, ignore: bool) -> Answer {
+    assert!(seen.path.starts_with("/rest/api/"), "{}", seen.path);
+    let pagination = &seen.body["pagination"];
+    let limit = pagination["limit"].as_u64().unwrap_or(50);
+    let skip = match pagination["page"].as_u64() {
+        Some(page) if !ignore => (page - 1) * limit,
+        _ => pagination["offset"].as_u64().unwrap_or(0),
+    };
+    let items: Vec<Value> = (1..=ROWS as u64)
+        .skip(skip as usize)
+        .take(limit as usize)
+        .map(|id| json!({"id": id}))
+        .collect();
+    Answer::Json(200, json!({"result": {"items": items}}))
+}
+
+fn paginations(portal: &Portal) -> Vec<Value> {
+    portal
+        .seen()
+        .iter()
+        .map(|s| s.body["pagination"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_rest_v3_list_pages_with_pagination_until_a_short_page() {
+    let portal = Portal::start(|seen| v3_list(seen, false)).await;
+    let client = portal.client();
+    let request = ListTasks {
+        pagination: Some(json!({"limit": 45, "offset": 0})),
+    };
+    let pages: Vec<usize> = client
+        .pages(request)
+        .map_ok(|page| page.result.items.len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages,
+        [45, 45, 30],
+        "a page shorter than the limit is the last"
+    );
+    assert_eq!(
+        paginations(&portal),
+        [
+            json!({"limit": 45, "offset": 0}),
+            json!({"page": 2, "limit": 45}),
+            json!({"page": 3, "limit": 45}),
+        ]
+    );
+
+    // Without a limit, a page shorter than the ones before it is the last.
+    let portal = Portal::start(|seen| v3_list(seen, false)).await;
+    let request = ListTasks { pagination: None };
+    let pages: Vec<usize> = portal
+        .client()
+        .pages(request)
+        .map_ok(|page| page.result.items.len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages, [50, 50, 20]);
+    assert_eq!(
+        paginations(&portal),
+        [Value::Null, json!({"page": 2}), json!({"page": 3})]
+    );
+}
+
+#[tokio::test]
+async fn a_rest_v3_method_that_ignores_pagination_ends_the_walk_with_an_error() {
+    let portal = Portal::start(|seen| v3_list(seen, true)).await;
+    let results: Vec<_> = portal
+        .client()
+        .pages(ListTasks { pagination: None })
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2, "the first page, then the error");
+    assert_eq!(results[0].as_ref().unwrap().result.items.len(), 50);
+    match &results[1] {
+        Err(Error::Paging(PagingError::Repeated { page: 2 })) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(portal.seen().len(), 2);
 }
