@@ -62,15 +62,21 @@ fn method_doc(method: &MethodDef) -> String {
             docs::markdown(page, who)
         ));
     }
-    let repeat = if method.safe_to_repeat { "yes" } else { "no" };
+    let repeat = match (method.safe_to_repeat, method.doc.rest_v3) {
+        (true, _) => "yes",
+        (false, true) => {
+            "with the `Idempotency-Key` the client sends, which has the portal answer a repeat \
+             with the first call's response"
+        }
+        (false, false) => "no",
+    };
     doc.push_str(&format!(
         "- Safe to repeat after a transport failure: {repeat}\n"
     ));
     if method.doc.rest_v3 {
         doc.push_str(
             "- REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at \
-             `/rest/api/`, never in a batch; a call that is not safe to repeat carries an \
-             `Idempotency-Key`, which makes a retry after a transport failure safe.\n",
+             `/rest/api/`, never in a batch.\n",
         );
     }
     if method.doc.deprecated {

@@ -7,8 +7,8 @@ use crate::wire;
 /// mail.message.createcalendarevent (`mail.message.createcalendarevent`).
 ///
 /// - Scope: `mail`
-/// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
+/// - Safe to repeat after a transport failure: with the `Idempotency-Key` the client sends, which has the portal answer a repeat with the first call's response
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch.
 ///
 /// # Errors
 ///

@@ -8,7 +8,7 @@ use crate::wire;
 ///
 /// - Scope: `main`
 /// - Safe to repeat after a transport failure: yes
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch.
 ///
 /// # Errors
 ///

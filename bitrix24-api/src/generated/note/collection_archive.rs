@@ -5,8 +5,8 @@ use serde::Serialize;
 /// note.collection.archive (`note.collection.archive`).
 ///
 /// - Scope: `note`
-/// - Safe to repeat after a transport failure: no
-/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch; a call that is not safe to repeat carries an `Idempotency-Key`, which makes a retry after a transport failure safe.
+/// - Safe to repeat after a transport failure: with the `Idempotency-Key` the client sends, which has the portal answer a repeat with the first call's response
+/// - REST 3.0 ([overview](https://apidocs.bitrix24.com/api-reference/rest-v3.html)): called at `/rest/api/`, never in a batch.
 ///
 /// # Errors
 ///
