@@ -105,6 +105,7 @@ async fn rest(
     };
     let route = route::parse(&path);
     let method = route.as_ref().ok().map(|r| r.method.clone());
+    let rest_v3 = route.as_ref().is_ok_and(|r| r.rest_v3);
     let mut record = RequestRecord {
         http_method: incoming.http_method.to_string(),
         path: masked_path(&path, route.as_ref().ok()),
@@ -139,7 +140,7 @@ async fn rest(
     }
     let response = match fault
         .as_ref()
-        .and_then(|f| early_fault(&shared, f, method.as_deref(), &conn, &incoming))
+        .and_then(|f| early_fault(&shared, f, method.as_deref(), rest_v3, &conn, &incoming))
     {
         Some(response) => response,
         None => {
@@ -189,11 +190,10 @@ fn early_fault(
     shared: &Shared,
     fault: &FaultKind,
     method: Option<&str>,
+    rest_v3: bool,
     conn: &Conn,
     incoming: &Incoming,
 ) -> Option<Response> {
-    let rest_v3 =
-        route::parse(incoming.uri.path().trim_start_matches("/rest/")).is_ok_and(|r| r.rest_v3);
     let limit_error = |error: ApiError| {
         let mut sim = shared.lock();
         with_error_header(refused(&mut sim, method.unwrap_or(""), error), rest_v3)
@@ -535,7 +535,7 @@ async fn oauth_token(
             headers: headers.clone(),
             body: body.clone(),
         };
-        return early_fault(&shared, early, None, &conn, &incoming).unwrap_or_default();
+        return early_fault(&shared, early, None, false, &conn, &incoming).unwrap_or_default();
     }
     let response = refresh_grant(&shared, &uri, &headers, &body);
     match fault {
