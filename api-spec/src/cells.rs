@@ -121,7 +121,7 @@ pub fn name_cell(cell: &str) -> NameCell {
             type_text: cell.to_string(),
         };
     };
-    let Some(close) = after_open.find("**") else {
+    let Some(close) = closing_stars(after_open) else {
         return NameCell {
             name: None,
             required: Required::No,
@@ -175,6 +175,26 @@ pub fn name_cell(cell: &str) -> NameCell {
         required,
         type_text: rest.trim().to_string(),
     }
+}
+
+/// Where the `**` that closes a bold name starts: the first pair whose first star is not escaped
+/// (`**UF_\***` is the name `UF_*`, not `UF_\` and a required marker).
+fn closing_stars(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = text[at..].find("**") {
+        let pos = at + found;
+        let escapes = bytes[..pos]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if escapes % 2 == 0 {
+            return Some(pos);
+        }
+        at = pos + 1;
+    }
+    None
 }
 
 /// How a field name reads: plain, a placeholder (`<userId>`), a family (`UF_...`), aliases or a path.
@@ -512,6 +532,13 @@ mod tests {
             Required::Footnote("**".into())
         );
         assert_eq!(name_cell("**name***,**\n`x`").required, Required::Star);
+        // An escaped star belongs to the name: a family of fields, not a required marker.
+        let c = name_cell("**UF_\\***\n`any`");
+        assert_eq!(
+            (c.name.unwrap().kind, c.required),
+            (NameKind::Wildcard, Required::No)
+        );
+        assert_eq!(name_cell("**UF_\\****\n`x`").required, Required::Star);
     }
 
     #[test]

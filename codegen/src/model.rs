@@ -21,6 +21,8 @@ pub struct Report {
     pub degraded: Vec<crate::Error>,
     /// Fields whose examples contradict their tables, typed as the examples show.
     pub followed: Vec<crate::Error>,
+    /// Request fields no table row names, added because the page's request example sends them.
+    pub example_only: Vec<crate::Error>,
 }
 
 /// One Cargo feature and one module: the methods and events whose names start with `name`.
@@ -196,6 +198,25 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// Keys documented only as a family (`UF_…`) or a placeholder next to named fields: kept in a map.
     pub rest: Option<RestDef>,
+}
+
+impl StructDef {
+    /// The field sent as `key`: by its wire name or one of its aliases.
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields
+            .iter()
+            .find(|f| f.wire == key || f.aliases.iter().any(|a| a == key))
+    }
+
+    /// The field whose wire name is `key` in other letter case (`id` for `ID`), when none is `key` itself.
+    pub fn field_in_other_case(&self, key: &str) -> Option<&FieldDef> {
+        if self.field(key).is_some() {
+            return None;
+        }
+        self.fields
+            .iter()
+            .find(|f| f.wire.eq_ignore_ascii_case(key))
+    }
 }
 
 /// The values a field may take, as the page lists them; anything else decodes as `Unknown`.

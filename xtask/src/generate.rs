@@ -114,11 +114,15 @@ fn print_report(report: &bitrix24_codegen::Report) {
     for e in &report.followed {
         eprintln!("example over table {e}");
     }
+    for e in &report.example_only {
+        eprintln!("example only {e}");
+    }
     eprintln!(
-        "{} page(s) left out, {} row(s) left out or kept for the docs only, {} field(s) typed as their example shows against their table",
+        "{} page(s) left out, {} row(s) left out or kept for the docs only, {} field(s) typed as their example shows against their table, {} request field(s) only an example sends",
         report.skipped.len(),
         report.degraded.len(),
-        report.followed.len()
+        report.followed.len(),
+        report.example_only.len()
     );
 }
 

@@ -53,28 +53,21 @@ pub fn round_trips(
     #[cfg(feature = "ai_admin")]
     out.push((
         "ai_admin",
-        "ai.engine.register",
+        "ai.engine.list",
         Box::pin(async move {
             client
                 .call(
-                    bitrix24_api::generated::ai_admin::AiEngineRegister::new(
-                            "Acme GPT",
-                            "acme_gpt",
-                            bitrix24_api::generated::ai_admin::AiEngineRegisterCategory::from(
-                                "text",
-                            ),
-                            "https://api.example.com/bitrix24/ai/completions",
+                    bitrix24_api::generated::ai_admin::AiEngineList::new()
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "=CATEGORY".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"text\"")
+                                        .unwrap(),
+                                ),
+                            ]),
                         )
-                        .settings(
-                            bitrix24_api::generated::ai_admin::AiEngineRegisterSettings::new()
-                                .code_alias("ChatGPT")
-                                .model_context_type(
-                                    bitrix24_api::generated::ai_admin::AiEngineRegisterModelContextType::from(
-                                        "token",
-                                    ),
-                                )
-                                .model_context_limit(15666),
-                        ),
+                        .limit(2),
                 )
                 .await
                 .map(|_| ())
@@ -552,10 +545,26 @@ pub fn round_trips(
     #[cfg(feature = "user_userfield")]
     out.push((
         "user_userfield",
-        "user.userfield.delete",
+        "user.userfield.list",
         Box::pin(async move {
             client
-                .call(bitrix24_api::generated::user_userfield::Delete::new(123))
+                .call(
+                    bitrix24_api::generated::user_userfield::List::new()
+                        .order(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"id\":\"desc\"}")
+                                .unwrap(),
+                        )
+                        .filter(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "id".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("13").unwrap(),
+                                ),
+                            ]),
+                        ),
+                )
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())

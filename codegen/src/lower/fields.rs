@@ -17,6 +17,8 @@ pub struct Types<'a> {
     pub degraded: Vec<Error>,
     /// Fields typed as the page's examples show them, against its tables (see `reconcile`).
     pub followed: Vec<Error>,
+    /// Request fields only the page's examples send (see `shapes`).
+    pub example_only: Vec<Error>,
 }
 
 impl<'a> Types<'a> {
@@ -36,12 +38,19 @@ impl<'a> Types<'a> {
             enums: Vec::new(),
             degraded: Vec::new(),
             followed: Vec::new(),
+            example_only: Vec::new(),
         }
     }
 
     /// The struct of this page named `name`.
     pub fn struct_named(&self, name: &str) -> Option<&StructDef> {
         self.structs.iter().find(|s| s.name == name)
+    }
+
+    /// Whether `owner` is a request struct, or a decoded one (a response's result that is no struct of
+    /// this page is decoded). A request's own struct is among `structs` while its examples refine it.
+    pub fn role_of(&self, owner: &str) -> Role {
+        self.struct_named(owner).map_or(Role::Decoded, |s| s.role)
     }
 
     /// The page being lowered.

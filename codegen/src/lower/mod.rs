@@ -119,6 +119,7 @@ pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> 
         };
         report.degraded.append(&mut types.degraded);
         report.followed.append(&mut types.followed);
+        report.example_only.append(&mut types.example_only);
         match lowered {
             Ok(defined) => {
                 for name in defined {
@@ -231,12 +232,17 @@ fn method(item: &Placed, types: &mut Types, options: &Options) -> Result<MethodD
     let error_code_name = types.claim("ErrorCode", "error code");
     let doc = page_doc(page);
     let request_doc = format!("The request of `{wire}`.");
-    let mut request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
+    let request = types.object(&request_name, Role::Request, request_doc, &page.params)?;
     let request_examples: Vec<serde_json::Value> = page
         .request_examples
         .iter()
         .filter_map(|e| e.value.clone())
         .collect();
+    // The request joins the module's structs while its examples refine it (see `shapes`).
+    types.structs.insert(0, request);
+    let sent: Vec<&serde_json::Value> = request_examples.iter().collect();
+    types.refine_struct(&request_name, &sent, 0);
+    let mut request = types.structs.remove(0);
     for example in &request_examples {
         mark_json_bools(&mut request, &mut types.structs, example);
     }

@@ -1,17 +1,26 @@
 //! Tables against examples: where every example a page shows contradicts the type its tables give, the
 //! example is the fact that was observed, so the type follows it and the report names the field.
 //!
-//! Four readings, tried in order:
+//! The readings, tried in order:
 //! - `php_array_record`: a list of records (`array`, as PHP calls any array) whose examples show one
 //!   record, keyed by the record's own fields, is that record;
+//! - `keyed_record`: likewise a map of records (an object the page calls keyed) whose examples are one
+//!   record keyed by its own fields;
 //! - `described_fields`: an object whose examples hold an object under every key (`ID: {type, title…}`)
 //!   describes fields, one description per key: a map of those descriptions;
 //! - `keyed_by_ids`: a struct of one row whose examples hold plain values under ID keys
 //!   (`{"1417": "n5065"}`) is a map of that row's type: the row describes each value;
+//! - `operator_keys`: an object whose examples key it by conditions (`>=DATE`, `!ID`, `@STAGE_ID`: a
+//!   filter) is a map of any JSON, whatever rows the tables give as samples of its fields;
+//! - `php_array_keyed`: a list of any JSON (an `array` whose items the tables leave open) that a request
+//!   example sends as an object is PHP's keyed array: a map of any JSON;
 //! - `example_shape`: anything else the examples contradict takes the shape they show.
 //!
 //! Only the kind of a value is checked here ([`Types::fits`]): a struct whose field holds the wrong kind
-//! stays a struct, and the field is reconciled on its own when the walk reaches it.
+//! stays a struct, and the field is reconciled on its own when the walk reaches it. What fits depends on
+//! the side: decoding is lenient (a list may arrive as an object keyed by index), while a request must
+//! encode exactly what the page sends, so there only the shape counts (a scalar, a list, an object), and
+//! a scalar of another kind (`"your_id_here"` for an integer) is left to the example test to name.
 
 use serde_json::Value;
 
@@ -34,16 +43,24 @@ impl Types<'_> {
         if present.is_empty() {
             return None;
         }
+        let role = self.role_of(owner);
         let (rule, found) = if let Some(record) = self.php_array_record(ty, &present) {
             ("php_array_record", record)
-        } else if let Some(map) = self.described_fields(owner, hint, ty, &present, depth) {
+        } else if let Some(record) = self.keyed_record(ty, &present, role) {
+            ("keyed_record", record)
+        } else if let Some(map) = self.described_fields(owner, hint, ty, &present, depth, role) {
             ("described_fields", map)
-        } else if let Some(map) = self.keyed_by_ids(ty, &present) {
+        } else if let Some(map) = self.keyed_by_ids(ty, &present, role) {
             ("keyed_by_ids", map)
-        } else if present.iter().all(|v| self.fits(ty, v)) {
+        } else if let Some(map) = operator_keys(ty, &present) {
+            ("operator_keys", map)
+        } else if present.iter().all(|v| self.fits(role, ty, v)) {
             return None;
+        } else if let Some(map) = php_array_keyed(ty, &present) {
+            ("php_array_keyed", map)
         } else {
-            ("example_shape", self.infer(owner, hint, &present, depth)?)
+            let found = self.infer(owner, hint, &present, depth, role)?;
+            ("example_shape", found)
         };
         self.followed.push(Error::page(
             self.page(),
@@ -56,9 +73,21 @@ impl Types<'_> {
         Some(found)
     }
 
-    /// Whether `value` is of a kind `ty` decodes (what the runtime's wire adapters accept), not
-    /// looking inside lists, maps and structs.
-    pub(super) fn fits(&self, ty: &Ty, value: &Value) -> bool {
+    /// Whether `value` is of a kind `ty` decodes (what the runtime's wire adapters accept) or, for a
+    /// request, of the shape `ty` encodes; not looking inside lists, maps and structs.
+    pub(super) fn fits(&self, role: Role, ty: &Ty, value: &Value) -> bool {
+        match (role, ty) {
+            (_, Ty::Json) => true,
+            (Role::Request, Ty::List(_)) => value.is_array(),
+            (Role::Request, Ty::Map(_) | Ty::Struct(_)) => value.is_object(),
+            // A scalar of another kind is the example test's to name (see the module docs).
+            (Role::Request, _) => !value.is_array() && !value.is_object(),
+            (Role::Decoded, _) => self.decodes(ty, value),
+        }
+    }
+
+    /// Whether `value` is of a kind `ty` decodes, as [`Types::fits`] judges decoded values.
+    fn decodes(&self, ty: &Ty, value: &Value) -> bool {
         let none =
             matches!(value, Value::Bool(false)) || matches!(value.as_str(), Some("" | "undefined"));
         match ty {
@@ -104,7 +133,36 @@ impl Types<'_> {
     /// A list of records whose samples are each one record: objects keyed by the record's fields.
     fn php_array_record(&self, ty: &Ty, present: &[&Value]) -> Option<Ty> {
         let Ty::List(item) = ty else { return None };
-        let Ty::Struct(name) = item.as_ref() else {
+        self.each_one_record(item, present)
+    }
+
+    /// A map of records whose samples are each one record, not records keyed by something: the values
+    /// under the record's fields are of their kinds (a map of field descriptions keyed by the same names
+    /// holds objects there).
+    fn keyed_record(&self, ty: &Ty, present: &[&Value], role: Role) -> Option<Ty> {
+        let Ty::Map(value) = ty else { return None };
+        let record = self.each_one_record(value, present)?;
+        let def = self.struct_named(record.generated_name()?)?;
+        // Scalars by their kind, on either side: a sort direction is no value of an integer row.
+        let fitting = |ty: &Ty, v: &Value| match ty {
+            Ty::Json | Ty::List(_) | Ty::Map(_) | Ty::Struct(_) => self.fits(role, ty, v),
+            scalar => self.decodes(scalar, v),
+        };
+        let typed = |o: &serde_json::Map<String, Value>| {
+            def.fields
+                .iter()
+                .all(|f| o.get(&f.wire).is_none_or(|v| fitting(&f.ty, v)))
+        };
+        present
+            .iter()
+            .filter_map(|v| v.as_object())
+            .all(typed)
+            .then_some(record)
+    }
+
+    /// `item`, when it is a struct and every sample is an object keyed mostly by its fields.
+    fn each_one_record(&self, item: &Ty, present: &[&Value]) -> Option<Ty> {
+        let Ty::Struct(name) = item else {
             return None;
         };
         let def = self.struct_named(name)?;
@@ -117,7 +175,7 @@ impl Types<'_> {
                 !o.is_empty() && known * 2 > o.len()
             })
         };
-        present.iter().all(record).then(|| Ty::Struct(name.clone()))
+        present.iter().all(record).then(|| item.clone())
     }
 
     /// A map of field descriptions: every sample an object holding an object under each of its keys,
@@ -130,6 +188,7 @@ impl Types<'_> {
         ty: &Ty,
         present: &[&Value],
         depth: usize,
+        role: Role,
     ) -> Option<Ty> {
         // Two keys or more, or keys that are IDs (`{"103": {…}}`: one user keyed by ID).
         let described = |v: &&Value| {
@@ -139,7 +198,7 @@ impl Types<'_> {
                         .all(|d| d.as_object().is_some_and(|d| !d.is_empty()))
             })
         };
-        if !present.iter().all(described) || !self.keys_mostly_unnested(ty, present) {
+        if !present.iter().all(described) || !self.keys_mostly_unnested(ty, present, role) {
             return None;
         }
         let descriptions: Vec<&Value> = present
@@ -154,13 +213,13 @@ impl Types<'_> {
         let value = if same {
             ty.clone()
         } else {
-            self.infer(owner, hint, &descriptions, depth + 1)?
+            self.infer(owner, hint, &descriptions, depth + 1, role)?
         };
         Some(Ty::Map(Box::new(value)))
     }
 
     /// A map of the one row's type, when every sample is an object keyed by IDs holding no objects.
-    fn keyed_by_ids(&self, ty: &Ty, present: &[&Value]) -> Option<Ty> {
+    fn keyed_by_ids(&self, ty: &Ty, present: &[&Value], role: Role) -> Option<Ty> {
         let Ty::Struct(name) = ty else { return None };
         let def = self.struct_named(name)?;
         let [row] = def.fields.as_slice() else {
@@ -170,7 +229,7 @@ impl Types<'_> {
             v.as_object().is_some_and(|o| {
                 !o.is_empty()
                     && o.iter()
-                        .all(|(k, v)| is_id(k) && !v.is_object() && self.fits(&row.ty, v))
+                        .all(|(k, v)| is_id(k) && !v.is_object() && self.fits(role, &row.ty, v))
             })
         };
         present
@@ -181,9 +240,9 @@ impl Types<'_> {
 
     /// Whether most keys of the samples are not fields of `ty` that hold an object or a list (a struct
     /// whose fields are nested objects is not a map of descriptions).
-    fn keys_mostly_unnested(&self, ty: &Ty, present: &[&Value]) -> bool {
+    fn keys_mostly_unnested(&self, ty: &Ty, present: &[&Value], role: Role) -> bool {
         let Ty::Struct(name) = ty else {
-            return present.iter().any(|v| !self.fits(ty, v));
+            return present.iter().any(|v| !self.fits(role, ty, v));
         };
         let Some(def) = self.struct_named(name) else {
             return false;
@@ -199,6 +258,32 @@ impl Types<'_> {
             nested * 2 < o.len()
         })
     }
+}
+
+/// A map of any JSON for a struct, list or map of something else whose samples are objects, one of
+/// them keyed by a condition: a field name behind a comparison (`>=DATE`, `!=name`, `@ID`, `%TITLE`).
+fn operator_keys(ty: &Ty, present: &[&Value]) -> Option<Ty> {
+    let any = Ty::Map(Box::new(Ty::Json));
+    if !matches!(ty, Ty::Struct(_) | Ty::List(_) | Ty::Map(_)) || *ty == any {
+        return None;
+    }
+    let condition = |key: &String| key.starts_with(['=', '!', '<', '>', '%', '@', '?']);
+    let objects = present.iter().all(|v| v.is_object());
+    let conditions = present
+        .iter()
+        .filter_map(|v| v.as_object())
+        .any(|o| o.keys().any(condition));
+    (objects && conditions).then_some(any)
+}
+
+/// A map of any JSON for a list of any JSON whose samples are all objects (reached only for requests:
+/// decoding takes an object as a list with gaps).
+fn php_array_keyed(ty: &Ty, present: &[&Value]) -> Option<Ty> {
+    let keyed = matches!(ty, Ty::List(item) if **item == Ty::Json)
+        && present
+            .iter()
+            .all(|v| v.as_object().is_some_and(|o| !o.is_empty()));
+    keyed.then(|| Ty::Map(Box::new(Ty::Json)))
 }
 
 #[cfg(test)]
@@ -343,6 +428,69 @@ mod tests {
         ] {
             assert_eq!(reconciled(ty, &[sample, Value::Null]).1, None);
         }
+    }
+
+    #[test]
+    fn a_map_holding_one_record_keyed_by_its_fields_is_that_record() {
+        let map = Ty::Map(Box::new(Ty::Struct("Item".into())));
+        let (_, found) = reconciled(map.clone(), &[json!({"ID": 9, "NAME": "a.txt"})]);
+        assert_eq!(found, Some(Ty::Struct("Item".into())));
+        // Values that are no values of the record's rows (sort directions) keep the map.
+        let (_, found) = reconciled(map, &[json!({"ID": "asc", "NAME": "desc"})]);
+        assert_eq!(found, None);
+    }
+
+    #[test]
+    fn keys_behind_comparisons_make_a_map_of_any_json() {
+        let any = Some(Ty::Map(Box::new(Ty::Json)));
+        let (_, found) = reconciled(
+            Ty::Struct("Item".into()),
+            &[json!({">=ID": 5, "NAME": "a"})],
+        );
+        assert_eq!(found, any);
+        let list = Ty::List(Box::new(Ty::Struct("Item".into())));
+        assert_eq!(reconciled(list, &[json!({"!NAME": ""})]).1, any);
+        assert_eq!(
+            reconciled(Ty::Struct("Item".into()), &[json!({"ID": 5})]).1,
+            None
+        );
+    }
+
+    /// `types()` with a request struct `Req` of one field, which request samples are reconciled under.
+    fn request(ty: Ty, samples: &[Value]) -> Option<Ty> {
+        let mut types = types();
+        types.structs.push(StructDef {
+            name: "Req".into(),
+            role: Role::Request,
+            doc: String::new(),
+            fields: vec![field("f", ty.clone())],
+            rest: None,
+        });
+        let samples: Vec<&Value> = samples.iter().collect();
+        types.reconcile("Req", "f", &ty, &samples, 0)
+    }
+
+    #[test]
+    fn a_request_sending_an_object_for_an_undescribed_array_sends_a_map() {
+        let list = Ty::List(Box::new(Ty::Json));
+        let any = Some(Ty::Map(Box::new(Ty::Json)));
+        assert_eq!(request(list.clone(), &[json!({"NAME": "%x%"})]), any);
+        assert_eq!(request(list.clone(), &[json!([1, 2])]), None);
+        // Decoding reads an object as a list with gaps: nothing to reconcile there.
+        assert_eq!(reconciled(list, &[json!({"NAME": "%x%"})]).1, None);
+    }
+
+    #[test]
+    fn a_request_follows_the_examples_shape_but_not_a_scalars_kind() {
+        assert_eq!(
+            request(Ty::Str, &[json!([1])]),
+            Some(Ty::List(Box::new(Ty::Int)))
+        );
+        // A placeholder for an integer, a boolean as `0`: the example test names them.
+        assert_eq!(request(Ty::Int, &[json!("your_id_here")]), None);
+        assert_eq!(request(Ty::Bool, &[json!(0)]), None);
+        // A request struct sent as an object fits, where a decoded one would be asked to.
+        assert_eq!(request(Ty::Struct("Req".into()), &[json!({"f": 1})]), None);
     }
 
     #[test]

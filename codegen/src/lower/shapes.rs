@@ -1,6 +1,12 @@
 //! Shapes from examples: where a page's tables give a decoded field no shape (any JSON), the page's own
 //! response or event examples often show one. The example is a fact of the docs, so its keys and value
 //! kinds type the field; where the examples show nothing (`null`, `[]`) or disagree, it stays any JSON.
+//!
+//! Requests differ in two ways. Any JSON stays any JSON, since it sends whatever the caller gives. And a
+//! key the page's request examples send that no row of the struct names becomes an optional field,
+//! typed as the examples send it (`example_only_key`): the caller can then send what the page sends. A
+//! key that differs from a row's name only in letter case (`ID` for `id`) is that row, not a new field:
+//! the docs spell one parameter two ways, and the example test counts it so.
 
 use serde_json::Value;
 
@@ -38,13 +44,15 @@ impl Types<'_> {
             return true;
         }
         match ty {
-            Ty::Json => match self.infer(owner, hint, samples, depth) {
-                Some(found) => {
-                    *ty = found;
-                    true
+            Ty::Json if self.role_of(owner) == Role::Decoded => {
+                match self.infer(owner, hint, samples, depth, Role::Decoded) {
+                    Some(found) => {
+                        *ty = found;
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            },
+            }
             Ty::List(item) => {
                 let items: Vec<&Value> = samples.iter().flat_map(|v| elements(v)).collect();
                 self.refine_at(owner, names::singular(hint), item, &items, depth + 1)
@@ -66,14 +74,16 @@ impl Types<'_> {
         }
     }
 
-    /// Refines each field of the decoded struct `name` with the samples' values under its wire name.
+    /// Refines each field of the struct `name` with the samples' values under its wire name; a request
+    /// struct also takes the keys only the samples send.
     pub fn refine_struct(&mut self, name: &str, samples: &[&Value], depth: usize) {
         let Some(def) = self.struct_named(name) else {
             return;
         };
-        if def.role != Role::Decoded || depth > MAX_DEPTH {
+        if depth > MAX_DEPTH {
             return;
         }
+        let role = def.role;
         let fields: Vec<(String, Ty)> = def
             .fields
             .iter()
@@ -91,15 +101,77 @@ impl Types<'_> {
                 field.doc = renoted(&field.doc);
             }
         }
+        if role == Role::Request {
+            self.add_example_only_keys(name, samples, depth);
+        }
     }
 
-    /// The type the samples show, or `None` when they show nothing or disagree.
+    /// Adds to the request struct `name` an optional field for each key the samples send that none of its
+    /// fields takes, in any letter case; a struct with a field for the keys the page leaves open takes
+    /// them there already.
+    fn add_example_only_keys(&mut self, name: &str, samples: &[&Value], depth: usize) {
+        let Some(def) = self.struct_named(name) else {
+            return;
+        };
+        if def.rest.is_some() {
+            return;
+        }
+        let mut keys: Vec<&String> = Vec::new();
+        for key in samples
+            .iter()
+            .filter_map(|v| v.as_object())
+            .flat_map(|o| o.keys())
+        {
+            let taken = def.field(key).is_some() || def.field_in_other_case(key).is_some();
+            if !taken && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let mut idents = Namespace::default();
+        idents.reserve("new");
+        def.fields.iter().for_each(|f| idents.reserve(&f.ident));
+        let mut added = Vec::new();
+        for key in keys {
+            let Some(snake) = names::snake(key) else {
+                let message = format!("`{name}`: the example's key `{key}` gives no identifier");
+                self.example_only.push(self.error(message));
+                continue;
+            };
+            let found: Vec<&Value> = samples.iter().filter_map(|v| v.get(key.as_str())).collect();
+            let ty = self
+                .infer(name, key, &found, depth + 1, Role::Request)
+                .unwrap_or(Ty::Json);
+            let message = format!(
+                "`{name}.{key}` (example_only_key): no table row names it, the example sends {}",
+                ty.describe()
+            );
+            self.example_only.push(self.error(message));
+            added.push(FieldDef {
+                ident: idents.claim(&snake, key, "_"),
+                wire: key.clone(),
+                aliases: Vec::new(),
+                ty,
+                required: false,
+                doc: format!(
+                    "`{key}`, as the page's example sends it: no table of the page names it."
+                ),
+                json_bool: false,
+            });
+        }
+        if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
+            def.fields.extend(added);
+        }
+    }
+
+    /// The type the samples show, or `None` when they show nothing or disagree; objects become structs of
+    /// `role`.
     pub(super) fn infer(
         &mut self,
         owner: &str,
         hint: &str,
         samples: &[&Value],
         depth: usize,
+        role: Role,
     ) -> Option<Ty> {
         let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
         let all = |f: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| f(v));
@@ -114,13 +186,13 @@ impl Types<'_> {
             Some(Ty::Str)
         } else if all(Value::is_array) {
             let items: Vec<&Value> = present.iter().flat_map(|v| elements(v)).collect();
-            let item = self.infer(owner, names::singular(hint), &items, depth + 1)?;
+            let item = self.infer(owner, names::singular(hint), &items, depth + 1, role)?;
             Some(Ty::List(Box::new(item)))
         } else if all(|v| v.is_object() || v.as_array().is_some_and(Vec::is_empty)) {
             // PHP sends an empty object as `[]`.
             let objects: Vec<&serde_json::Map<String, Value>> =
                 present.iter().filter_map(|v| v.as_object()).collect();
-            self.sampled_object(owner, hint, &objects, depth)
+            self.sampled_object(owner, hint, &objects, depth, role)
         } else {
             None
         }
@@ -133,6 +205,7 @@ impl Types<'_> {
         hint: &str,
         objects: &[&serde_json::Map<String, Value>],
         depth: usize,
+        role: Role,
     ) -> Option<Ty> {
         if depth > MAX_DEPTH {
             return None;
@@ -148,17 +221,20 @@ impl Types<'_> {
         }
         if keys.iter().all(|k| is_id(k)) {
             let values: Vec<&Value> = objects.iter().flat_map(|o| o.values()).collect();
-            let value = self.infer(owner, hint, &values, depth + 1)?;
+            let value = self.infer(owner, hint, &values, depth + 1, role)?;
             return Some(Ty::Map(Box::new(value)));
         }
         let name = self.nested_name(owner, hint);
         let mut idents = Namespace::default();
+        if role == Role::Request {
+            idents.reserve("new");
+        }
         let mut fields = Vec::with_capacity(keys.len());
         for key in keys {
             let snake = names::snake(key)?;
             let found: Vec<&Value> = objects.iter().filter_map(|o| o.get(key.as_str())).collect();
             let ty = self
-                .infer(&name, key, &found, depth + 1)
+                .infer(&name, key, &found, depth + 1, role)
                 .unwrap_or(Ty::Json);
             fields.push(FieldDef {
                 ident: idents.claim(&snake, key, "_"),
@@ -166,18 +242,29 @@ impl Types<'_> {
                 aliases: Vec::new(),
                 ty,
                 required: false,
-                doc: format!("`{key}`, as the page's example shows it."),
+                doc: format!("`{key}`, as the page's example {}.", shows(role)),
                 json_bool: false,
             });
         }
         self.structs.push(StructDef {
             name: name.clone(),
-            role: Role::Decoded,
-            doc: format!("The `{hint}` object, as the page's example shows it."),
+            role,
+            doc: format!(
+                "The `{hint}` object, as the page's example {}.",
+                shows(role)
+            ),
             fields,
             rest: None,
         });
         Some(Ty::Struct(name))
+    }
+}
+
+/// What an example does with a value: a response shows it, a request sends it.
+fn shows(role: Role) -> &'static str {
+    match role {
+        Role::Request => "sends it",
+        Role::Decoded => "shows it",
     }
 }
 
@@ -275,6 +362,36 @@ mod tests {
         let (_, field) = field_after(&[json!({"F": "text"}), json!({"F": {"a": 1}})]);
         assert_eq!(field.ty, Ty::Json);
         assert!(field.doc.contains("Any JSON"));
+    }
+
+    #[test]
+    fn a_request_takes_the_keys_only_its_example_sends_but_not_one_in_other_case() {
+        let mut types = types();
+        let def = &mut types.structs[0];
+        def.role = Role::Request;
+        def.fields[0].ident = "id".into();
+        def.fields[0].wire = "id".into();
+        let samples = [json!({"ID": 7, "order": {"NAME": "asc"}, "limit": 10})];
+        let samples: Vec<&Value> = samples.iter().collect();
+        types.refine_struct("S", &samples, 0);
+        let def = &types.structs[0];
+        let fields: Vec<(&str, &Ty)> = def
+            .fields
+            .iter()
+            .map(|f| (f.wire.as_str(), &f.ty))
+            .collect();
+        let order = Ty::Struct("GetOrder".into());
+        assert_eq!(
+            fields,
+            [("id", &Ty::Json), ("order", &order), ("limit", &Ty::Int)]
+        );
+        assert_eq!(
+            def.fields[2].doc,
+            "`limit`, as the page's example sends it: no table of the page names it."
+        );
+        // What the example shows nests as a request too, and any JSON stays any JSON.
+        assert_eq!(types.struct_named("GetOrder").unwrap().role, Role::Request);
+        assert_eq!(types.example_only.len(), 2);
     }
 
     #[test]

@@ -7,8 +7,8 @@ mod ai_engine_register;
 mod ai_engine_unregister;
 
 pub use ai_engine_list::{
-    AiEngineList, AiEngineListError, AiEngineListErrorCode, AiEngineListFilter,
-    AiEngineListItem, AiEngineListResponse, AiEngineListSettings,
+    AiEngineList, AiEngineListError, AiEngineListErrorCode, AiEngineListItem,
+    AiEngineListResponse, AiEngineListSettings,
 };
 pub use ai_engine_register::{
     AiEngineRegister, AiEngineRegisterCategory, AiEngineRegisterError,

@@ -2,6 +2,8 @@
 
 //! `basic.*`: its methods and events, behind the `basic` feature.
 
+use std::collections::BTreeMap;
+
 mod shared;
 mod app_option_get;
 mod app_option_set;
@@ -126,7 +128,7 @@ impl<'c> Basic<'c> {
     /// app.option.set (`app.option.set`): see [`AppOptionSet`].
     pub fn app_option_set(
         &self,
-        options: impl Into<Vec<serde_json::Value>>,
+        options: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, AppOptionSet> {
         crate::Call::new(self.client, AppOptionSet::new(options))
     }
@@ -139,7 +141,7 @@ impl<'c> Basic<'c> {
     /// user.option.set (`user.option.set`): see [`UserOptionSet`].
     pub fn user_option_set(
         &self,
-        options: impl Into<Vec<serde_json::Value>>,
+        options: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, UserOptionSet> {
         crate::Call::new(self.client, UserOptionSet::new(options))
     }

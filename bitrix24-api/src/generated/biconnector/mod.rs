@@ -2,8 +2,6 @@
 
 //! `biconnector.*`: its methods and events, behind the `biconnector` feature.
 
-use std::collections::BTreeMap;
-
 mod shared;
 mod connector_add;
 mod connector_delete;
@@ -112,7 +110,7 @@ impl<'c> Biconnector<'c> {
     /// biconnector.connector.add (`biconnector.connector.add`): see [`ConnectorAdd`].
     pub fn connector_add(
         &self,
-        fields: impl Into<BTreeMap<String, ConnectorAddFieldsEntry>>,
+        fields: impl Into<ConnectorAddFieldsEntry>,
     ) -> crate::Call<'c, ConnectorAdd> {
         crate::Call::new(self.client, ConnectorAdd::new(fields))
     }
@@ -144,7 +142,7 @@ impl<'c> Biconnector<'c> {
     pub fn connector_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<BTreeMap<String, ConnectorUpdateFieldsEntry>>,
+        fields: impl Into<ConnectorUpdateFieldsEntry>,
     ) -> crate::Call<'c, ConnectorUpdate> {
         crate::Call::new(self.client, ConnectorUpdate::new(id, fields))
     }
@@ -152,7 +150,7 @@ impl<'c> Biconnector<'c> {
     /// biconnector.dataset.add (`biconnector.dataset.add`): see [`DatasetAdd`].
     pub fn dataset_add(
         &self,
-        fields: impl Into<BTreeMap<String, DatasetAddFieldsEntry>>,
+        fields: impl Into<DatasetAddFieldsEntry>,
     ) -> crate::Call<'c, DatasetAdd> {
         crate::Call::new(self.client, DatasetAdd::new(fields))
     }
@@ -189,7 +187,7 @@ impl<'c> Biconnector<'c> {
     pub fn dataset_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<BTreeMap<String, DatasetUpdateFieldsEntry>>,
+        fields: impl Into<DatasetUpdateFieldsEntry>,
     ) -> crate::Call<'c, DatasetUpdate> {
         crate::Call::new(self.client, DatasetUpdate::new(id, fields))
     }
@@ -197,7 +195,7 @@ impl<'c> Biconnector<'c> {
     /// biconnector.source.add (`biconnector.source.add`): see [`SourceAdd`].
     pub fn source_add(
         &self,
-        fields: impl Into<BTreeMap<String, SourceAddFieldsEntry>>,
+        fields: impl Into<SourceAddFieldsEntry>,
     ) -> crate::Call<'c, SourceAdd> {
         crate::Call::new(self.client, SourceAdd::new(fields))
     }
@@ -226,7 +224,7 @@ impl<'c> Biconnector<'c> {
     pub fn source_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<BTreeMap<String, SourceUpdateFieldsEntry>>,
+        fields: impl Into<SourceUpdateFieldsEntry>,
     ) -> crate::Call<'c, SourceUpdate> {
         crate::Call::new(self.client, SourceUpdate::new(id, fields))
     }

@@ -22,12 +22,14 @@ pub struct SourceAdd {
     /// [details](SourceAddFieldsEntry) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
-    pub fields: BTreeMap<String, SourceAddFieldsEntry>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: SourceAddFieldsEntry,
 }
 
 crate::method!(
     SourceAdd = "biconnector.source.add" in "biconnector", safe: false, SourceAddResponse,
-    SourceAddError; (fields: BTreeMap<String, SourceAddFieldsEntry>) {}
+    SourceAddError; (fields: SourceAddFieldsEntry) {}
 );
 
 /// The `result` of `biconnector.source.add`.

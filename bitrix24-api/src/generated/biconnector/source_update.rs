@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use serde::Serialize;
-use serde_with::serde_as;
 use crate::wire;
 
 /// biconnector.source.update (`biconnector.source.update`).
@@ -24,20 +23,20 @@ pub struct SourceUpdate {
     /// [details](SourceUpdateFieldsEntry) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
-    pub fields: BTreeMap<String, SourceUpdateFieldsEntry>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: SourceUpdateFieldsEntry,
 }
 
 crate::method!(
     SourceUpdate = "biconnector.source.update" in "biconnector", safe: false, SourceUpdateResponse
-    as wire::Bool, SourceUpdateError; (id: i64, fields: BTreeMap<String, SourceUpdateFieldsEntry>)
-    {}
+    as wire::Bool, SourceUpdateError; (id: i64, fields: SourceUpdateFieldsEntry) {}
 );
 
 /// The `result` of `biconnector.source.update`.
 pub type SourceUpdateResponse = bool;
 
 /// One value of `fields`.
-#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -49,7 +48,6 @@ pub struct SourceUpdateFieldsEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `active`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Keyed by `code` of the parameter.

@@ -22,7 +22,9 @@ pub struct ActivityConfigurableAdd {
     /// `ownerId`: the page names it without a description.
     pub owner_id: i64,
     /// [details](ActivityConfigurableAddField) The structure is below.
-    pub fields: Vec<ActivityConfigurableAddField>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: ActivityConfigurableAddField,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/layout.html#primer) The structure is below.
     ///
     /// Any JSON: the page's type `layoutdto` is not one we know.
@@ -32,7 +34,7 @@ pub struct ActivityConfigurableAdd {
 crate::method!(
     ActivityConfigurableAdd = "crm.activity.configurable.add" in "crm", safe: false,
     ActivityConfigurableAddResponse, ActivityConfigurableAddError; (owner_type_id: i64,
-    owner_id: i64, fields: Vec<ActivityConfigurableAddField>, layout: serde_json::Value) {}
+    owner_id: i64, fields: ActivityConfigurableAddField, layout: serde_json::Value) {}
 );
 
 /// The `result` of `crm.activity.configurable.add`.

@@ -19,7 +19,9 @@ pub struct ActivityConfigurableUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html#parametr-fields) The structure is below.
-    pub fields: Vec<ActivityConfigurableUpdateField>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: ActivityConfigurableUpdateField,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/layout.html#primer) The structure is below.
     ///
     /// Any JSON: the page's type `layoutdto` is not one we know.
@@ -29,7 +31,7 @@ pub struct ActivityConfigurableUpdate {
 crate::method!(
     ActivityConfigurableUpdate = "crm.activity.configurable.update" in "crm", safe: false,
     ActivityConfigurableUpdateResponse, ActivityConfigurableUpdateError; (id: i64,
-    fields: Vec<ActivityConfigurableUpdateField>, layout: serde_json::Value) {}
+    fields: ActivityConfigurableUpdateField, layout: serde_json::Value) {}
 );
 
 /// The `result` of `crm.activity.configurable.update`.

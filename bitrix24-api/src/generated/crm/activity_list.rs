@@ -76,9 +76,14 @@ pub struct ActivityListOrder {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<serde_json::Value>,
+    /// `ID`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
-crate::request!(ActivityListOrder() { asc: serde_json::Value, desc: serde_json::Value });
+crate::request!(
+    ActivityListOrder() { asc: serde_json::Value, desc: serde_json::Value, id: String }
+);
 
 /// The `result` object, as the page's example shows it.
 #[serde_as]

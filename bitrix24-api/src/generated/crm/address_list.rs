@@ -45,9 +45,11 @@ pub struct AddressList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, AddressListFilterEntry>>,
-    /// [details](AddressListOrderEntry) Keyed by field. Objects. Keys:
+    pub filter: Option<AddressListFilterEntry>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -56,18 +58,22 @@ pub struct AddressList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, AddressListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// `limit`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
 }
 
 crate::method!(
     AddressList = "crm.address.list" in "crm", safe: true, AddressListResponse as
     wire::List<wire::EmptyAsDefault>, AddressListError; () { select: Vec<AddressListSelect>,
-    filter: BTreeMap<String, AddressListFilterEntry>,
-    order: BTreeMap<String, AddressListOrderEntry>, start: i64 }
+    filter: AddressListFilterEntry, order: BTreeMap<String, String>, start: i64, limit: i64 }
 );
 
 /// The `result` of `crm.address.list`.
@@ -82,9 +88,6 @@ use super::shared::AddressListSelect;
 
 /// This page's name for the shared [`AddressListSelect`](super::shared::AddressListSelect).
 pub type AddressListFilterEntry = super::shared::AddressListSelect;
-
-/// This page's name for the shared [`AddressListSelect`](super::shared::AddressListSelect).
-pub type AddressListOrderEntry = super::shared::AddressListSelect;
 
 /// The error codes `crm.address.list` documents; `Other` keeps any other code as it arrived.
 ///

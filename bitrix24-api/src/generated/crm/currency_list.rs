@@ -28,76 +28,19 @@ pub struct CurrencyList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, CurrencyListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
 }
 
 crate::method!(
     CurrencyList = "crm.currency.list" in "crm", safe: true, CurrencyListResponse as
-    wire::List<wire::EmptyAsDefault>, CurrencyListError; () {
-    order: BTreeMap<String, CurrencyListOrderEntry> }
+    wire::List<wire::EmptyAsDefault>, CurrencyListError; () { order: BTreeMap<String, String> }
 );
 
 /// The `result` of `crm.currency.list`.
 pub type CurrencyListResponse = Vec<CurrencyListItem>;
-
-/// One value of `order`.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CurrencyListOrderEntry {
-    /// `AMOUNT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    /// `AMOUNT_CNT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_cnt: Option<i64>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<bool>,
-    /// `CURRENCY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// `DATE_UPDATE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_update: Option<String>,
-    /// `SORT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// [details](CurrencyListLid)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lid: Option<CurrencyListLid>,
-    /// `DECIMALS`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decimals: Option<i64>,
-    /// `DEC_POINT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_sep: Option<String>,
-    /// [details](CurrencyListLangEntry) [details](CurrencyListLangEntry) Keyed by lang.
-    ///
-    /// Keyed by lang.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<BTreeMap<String, CurrencyListLangEntry>>,
-}
-
-crate::request!(
-    CurrencyListOrderEntry() { amount: f64, amount_cnt: i64, base: bool, currency: String,
-    date_update: String, sort: i64, lid: CurrencyListLid, decimals: i64, dec_point: String,
-    format_string: String, full_name: String, thousands_sep: String,
-    lang: BTreeMap<String, CurrencyListLangEntry> }
-);
 
 /// The `result` object.
 #[serde_as]
@@ -151,18 +94,7 @@ pub struct CurrencyListItem {
     pub lang: Option<BTreeMap<String, CurrencyListItemLangEntry>>,
 }
 
-use super::shared::CurrencyListLid;
-
-/// This page's name for the shared [`CurrencyListLid`](super::shared::CurrencyListLid).
-pub type CurrencyListLangEntry = super::shared::CurrencyListLid;
-
 use super::shared::CurrencyListItemLangEntry;
-
-/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
-pub type CurrencyListLangEntryThousandsVariant = super::shared::CurrencyListThousandsVariant;
-
-/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
-pub type CurrencyListItemLangEntryThousandsVariant = super::shared::CurrencyListThousandsVariant;
 
 /// The error codes `crm.currency.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -40,8 +40,8 @@ pub type CurrencyLocalizationsGetResponse = BTreeMap<
 /// This page's name for the shared [`CurrencyListItemLangEntry`](super::shared::CurrencyListItemLangEntry).
 pub type CurrencyLocalizationsGetItem = super::shared::CurrencyListItemLangEntry;
 
-/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
-pub type CurrencyLocalizationsGetThousandsVariant = super::shared::CurrencyListThousandsVariant;
+/// This page's name for the shared [`CurrencyListItemLangEntryThousandsVariant`](super::shared::CurrencyListItemLangEntryThousandsVariant).
+pub type CurrencyLocalizationsGetThousandsVariant = super::shared::CurrencyListItemLangEntryThousandsVariant;
 
 /// The error codes `crm.currency.localizations.get` documents; `Other` keeps any other code as it arrived.
 ///

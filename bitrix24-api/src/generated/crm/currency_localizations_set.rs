@@ -58,9 +58,11 @@ pub struct CurrencyLocalizationsSetLocalizationsEntry {
     /// `FORMAT_STRING`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format_string: Option<String>,
-    /// [details](CurrencyLocalizationsSetFullName)
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<CurrencyLocalizationsSetFullName>,
+    pub full_name: Option<String>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,70 +89,12 @@ pub struct CurrencyLocalizationsSetLocalizationsEntry {
 
 crate::request!(
     CurrencyLocalizationsSetLocalizationsEntry() { decimals: i64, dec_point: String,
-    format_string: String, full_name: CurrencyLocalizationsSetFullName, hide_zero: bool,
-    thousands_sep: String, thousands_variant: CurrencyLocalizationsSetThousandsVariant }
+    format_string: String, full_name: String, hide_zero: bool, thousands_sep: String,
+    thousands_variant: CurrencyLocalizationsSetThousandsVariant }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency)
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CurrencyLocalizationsSetFullName {
-    /// `AMOUNT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    /// `AMOUNT_CNT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_cnt: Option<i64>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<bool>,
-    /// `CURRENCY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// `DATE_UPDATE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_update: Option<String>,
-    /// `SORT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency_localization)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lid: Option<String>,
-    /// `DECIMALS`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decimals: Option<i64>,
-    /// `DEC_POINT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_sep: Option<String>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#lang-ids) Keyed by lang.
-    ///
-    /// Keyed by lang. The page does not describe the values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<BTreeMap<String, serde_json::Value>>,
-}
-
-crate::request!(
-    CurrencyLocalizationsSetFullName() { amount: f64, amount_cnt: i64, base: bool, currency: String,
-    date_update: String, sort: i64, lid: String, decimals: i64, dec_point: String,
-    format_string: String, full_name: String, thousands_sep: String,
-    lang: BTreeMap<String, serde_json::Value> }
-);
-
-/// This page's name for the shared [`CurrencyListThousandsVariant`](super::shared::CurrencyListThousandsVariant).
-pub type CurrencyLocalizationsSetThousandsVariant = super::shared::CurrencyListThousandsVariant;
+/// This page's name for the shared [`CurrencyListItemLangEntryThousandsVariant`](super::shared::CurrencyListItemLangEntryThousandsVariant).
+pub type CurrencyLocalizationsSetThousandsVariant = super::shared::CurrencyListItemLangEntryThousandsVariant;
 
 /// The error codes `crm.currency.localizations.set` documents; `Other` keeps any other code as it arrived.
 ///

@@ -23,10 +23,15 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct DealProductrowsGet {}
+pub struct DealProductrowsGet {
+    /// `id`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
 crate::method!(
     DealProductrowsGet = "crm.deal.productrows.get" in "crm", safe: true, DealProductrowsGetResponse
-    as wire::List<wire::EmptyAsDefault>, DealProductrowsGetError; () {}
+    as wire::List<wire::EmptyAsDefault>, DealProductrowsGetError; () { id: i64 }
 );
 
 /// The `result` of `crm.deal.productrows.get`.

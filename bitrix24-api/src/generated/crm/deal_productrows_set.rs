@@ -20,14 +20,70 @@ use crate::wire;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct DealProductrowsSet {}
+pub struct DealProductrowsSet {
+    /// `id`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `rows`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<DealProductrowsSetRow>>,
+}
+
 crate::method!(
     DealProductrowsSet = "crm.deal.productrows.set" in "crm", safe: false,
-    DealProductrowsSetResponse as wire::Bool, DealProductrowsSetError; () {}
+    DealProductrowsSetResponse as wire::Bool, DealProductrowsSetError; () { id: i64,
+    rows: Vec<DealProductrowsSetRow> }
 );
 
 /// The `result` of `crm.deal.productrows.set`.
 pub type DealProductrowsSetResponse = bool;
+
+/// The `row` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DealProductrowsSetRow {
+    /// `PRODUCT_ID`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    /// `PRICE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `QUANTITY`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `DISCOUNT_TYPE_ID`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_type_id: Option<i64>,
+    /// `DISCOUNT_SUM`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_sum: Option<i64>,
+    /// `TAX_RATE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<i64>,
+    /// `MEASURE_CODE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<i64>,
+    /// `MEASURE_NAME`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_name: Option<String>,
+    /// `SORT`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `PRODUCT_NAME`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `DISCOUNT_RATE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<i64>,
+}
+
+crate::request!(
+    DealProductrowsSetRow() { product_id: i64, price: i64, quantity: i64, discount_type_id: i64,
+    discount_sum: i64, tax_rate: i64, measure_code: i64, measure_name: String, sort: i64,
+    product_name: String, discount_rate: i64 }
+);
 
 /// The error codes `crm.deal.productrows.set` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -19,16 +19,42 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct DealcategoryList {}
+pub struct DealcategoryList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<DealcategoryListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<DealcategoryListFilter>,
+    /// `select`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
+
 crate::method!(
     DealcategoryList = "crm.dealcategory.list" in "crm", safe: true, DealcategoryListResponse,
-    DealcategoryListError; () {}
+    DealcategoryListError; () { order: DealcategoryListOrder, filter: DealcategoryListFilter,
+    select: Vec<String> }
 );
 
 /// The `result` of `crm.dealcategory.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type DealcategoryListResponse = serde_json::Value;
+
+/// The `filter` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct DealcategoryListFilter {
+    /// `IS_LOCKED`, as the page's example sends it.
+    #[serde(rename = "IS_LOCKED", skip_serializing_if = "Option::is_none")]
+    pub is_locked: Option<String>,
+}
+
+crate::request!(DealcategoryListFilter() { is_locked: String });
+
+use super::shared::DealcategoryListOrder;
 
 /// The error codes `crm.dealcategory.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

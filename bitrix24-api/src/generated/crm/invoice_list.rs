@@ -30,11 +30,14 @@ pub struct InvoiceList {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<serde_json::Value>,
+    /// `select`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     InvoiceList = "crm.invoice.list" in "crm", safe: true, InvoiceListResponse, InvoiceListError; ()
-    { filter: serde_json::Value, order: serde_json::Value }
+    { filter: serde_json::Value, order: serde_json::Value, select: Vec<String> }
 );
 
 /// The `result` of `crm.invoice.list`.

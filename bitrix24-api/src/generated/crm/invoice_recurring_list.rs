@@ -19,16 +19,52 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct InvoiceRecurringList {}
+pub struct InvoiceRecurringList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<InvoiceRecurringListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<InvoiceRecurringListFilter>,
+    /// `select`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
+
 crate::method!(
     InvoiceRecurringList = "crm.invoice.recurring.list" in "crm", safe: true,
-    InvoiceRecurringListResponse, InvoiceRecurringListError; () {}
+    InvoiceRecurringListResponse, InvoiceRecurringListError; () { order: InvoiceRecurringListOrder,
+    filter: InvoiceRecurringListFilter, select: Vec<String> }
 );
 
 /// The `result` of `crm.invoice.recurring.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type InvoiceRecurringListResponse = serde_json::Value;
+
+/// The `order` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct InvoiceRecurringListOrder {
+    /// `INVOICE_ID`, as the page's example sends it.
+    #[serde(rename = "INVOICE_ID", skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
+}
+
+crate::request!(InvoiceRecurringListOrder() { invoice_id: String });
+
+/// The `filter` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct InvoiceRecurringListFilter {
+    /// `>COUNTER_REPEAT`, as the page's example sends it.
+    #[serde(rename = ">COUNTER_REPEAT", skip_serializing_if = "Option::is_none")]
+    pub counter_repeat: Option<i64>,
+}
+
+crate::request!(InvoiceRecurringListFilter() { counter_repeat: i64 });
 
 /// The error codes `crm.invoice.recurring.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -30,18 +30,29 @@ pub struct InvoiceUserfieldAdd {
     /// Any JSON: the page gives no type.
     #[serde(rename = "LIST", skip_serializing_if = "Option::is_none")]
     pub list: Option<serde_json::Value>,
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<InvoiceUserfieldAddOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<InvoiceUserfieldAddFilter>,
 }
 
 crate::method!(
     InvoiceUserfieldAdd = "crm.invoice.userfield.add" in "crm", safe: false,
     InvoiceUserfieldAddResponse, InvoiceUserfieldAddError; () { fields: serde_json::Value,
-    list: serde_json::Value }
+    list: serde_json::Value, order: InvoiceUserfieldAddOrder, filter: InvoiceUserfieldAddFilter }
 );
 
 /// The `result` of `crm.invoice.userfield.add`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type InvoiceUserfieldAddResponse = serde_json::Value;
+
+/// This page's name for the shared [`DealcategoryListOrder`](super::shared::DealcategoryListOrder).
+pub type InvoiceUserfieldAddOrder = super::shared::DealcategoryListOrder;
+
+use super::shared::InvoiceUserfieldAddFilter;
 
 /// The error codes `crm.invoice.userfield.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

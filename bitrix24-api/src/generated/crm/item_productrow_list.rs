@@ -40,7 +40,9 @@ pub struct ItemProductrowList {
     /// - `!%=`
     ///
     /// Keyed by field.
-    pub filter: BTreeMap<String, ItemProductrowListFilterEntry>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub filter: BTreeMap<String, serde_json::Value>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
@@ -50,8 +52,10 @@ pub struct ItemProductrowList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, ItemProductrowListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -60,8 +64,7 @@ pub struct ItemProductrowList {
 crate::method!(
     ItemProductrowList = "crm.item.productrow.list" in "crm", safe: true,
     ItemProductrowListResponse, ItemProductrowListError;
-    (filter: BTreeMap<String, ItemProductrowListFilterEntry>) {
-    order: BTreeMap<String, ItemProductrowListOrderEntry>, start: i64 }
+    (filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, String>, start: i64 }
 );
 
 /// The `result` of `crm.item.productrow.list`.
@@ -80,19 +83,8 @@ pub struct ItemProductrowListResponse {
     pub total: Option<i64>,
 }
 
-/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
-pub type ItemProductrowListOwnerType = super::shared::TimelineCommentListFilterEntry;
-
-/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
-pub type ItemProductrowListOrderEntryOwnerType = super::shared::TimelineCommentListFilterEntry;
-
 /// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
 pub type ItemProductrowListProductRow = super::shared::ItemProductrowProductRow;
-
-use super::shared::ItemProductrowListFilterEntry;
-
-/// This page's name for the shared [`ItemProductrowListFilterEntry`](super::shared::ItemProductrowListFilterEntry).
-pub type ItemProductrowListOrderEntry = super::shared::ItemProductrowListFilterEntry;
 
 /// The error codes `crm.item.productrow.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

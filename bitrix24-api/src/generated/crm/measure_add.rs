@@ -21,12 +21,14 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct MeasureAdd {
     /// Sample: `array("field"=>"value"[, ...])`.
-    pub fields: Vec<MeasureAddField>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: MeasureAddFields,
 }
 
 crate::method!(
     MeasureAdd = "crm.measure.add" in "crm", safe: false, MeasureAddResponse, MeasureAddError;
-    (fields: Vec<MeasureAddField>) {}
+    (fields: MeasureAddFields) {}
 );
 
 /// The `result` of `crm.measure.add`.
@@ -34,8 +36,36 @@ crate::method!(
 /// Any JSON: the page does not describe the result.
 pub type MeasureAddResponse = serde_json::Value;
 
-/// This page's name for the shared [`Field`](super::shared::Field).
-pub type MeasureAddField = super::shared::Field;
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct MeasureAddFields {
+    /// `CODE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `MEASURE_TITLE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_title: Option<String>,
+    /// `SYMBOL_RUS`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_rus: Option<String>,
+    /// `SYMBOL_INTL`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_intl: Option<String>,
+    /// `SYMBOL_LETTER_INTL`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol_letter_intl: Option<String>,
+    /// `IS_DEFAULT`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<String>,
+}
+
+crate::request!(
+    MeasureAddFields() { code: String, measure_title: String, symbol_rus: String,
+    symbol_intl: String, symbol_letter_intl: String, is_default: String }
+);
 
 /// The error codes `crm.measure.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

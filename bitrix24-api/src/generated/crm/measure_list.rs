@@ -19,16 +19,42 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct MeasureList {}
+pub struct MeasureList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<MeasureListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<MeasureListFilter>,
+    /// `select`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
+
 crate::method!(
     MeasureList = "crm.measure.list" in "crm", safe: true, MeasureListResponse, MeasureListError; ()
-    {}
+    { order: MeasureListOrder, filter: MeasureListFilter, select: Vec<String> }
 );
 
 /// The `result` of `crm.measure.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type MeasureListResponse = serde_json::Value;
+
+/// The `filter` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct MeasureListFilter {
+    /// `IS_DEFAULT`, as the page's example sends it.
+    #[serde(rename = "IS_DEFAULT", skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<String>,
+}
+
+crate::request!(MeasureListFilter() { is_default: String });
+
+/// This page's name for the shared [`PersontypeListOrder`](super::shared::PersontypeListOrder).
+pub type MeasureListOrder = super::shared::PersontypeListOrder;
 
 /// The error codes `crm.measure.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

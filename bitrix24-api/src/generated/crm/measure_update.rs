@@ -25,13 +25,15 @@ pub struct MeasureUpdate {
     /// Any JSON: the page gives no type.
     pub id: serde_json::Value,
     /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<MeasureUpdateField>>,
+    pub fields: Option<MeasureUpdateFields>,
 }
 
 crate::method!(
     MeasureUpdate = "crm.measure.update" in "crm", safe: false, MeasureUpdateResponse,
-    MeasureUpdateError; (id: serde_json::Value) { fields: Vec<MeasureUpdateField> }
+    MeasureUpdateError; (id: serde_json::Value) { fields: MeasureUpdateFields }
 );
 
 /// The `result` of `crm.measure.update`.
@@ -39,8 +41,17 @@ crate::method!(
 /// Any JSON: the page does not describe the result.
 pub type MeasureUpdateResponse = serde_json::Value;
 
-/// This page's name for the shared [`InvoiceStatusUpdateField`](super::shared::InvoiceStatusUpdateField).
-pub type MeasureUpdateField = super::shared::InvoiceStatusUpdateField;
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct MeasureUpdateFields {
+    /// `MEASURE_TITLE`, as the page's example sends it.
+    #[serde(rename = "MEASURE_TITLE", skip_serializing_if = "Option::is_none")]
+    pub measure_title: Option<String>,
+}
+
+crate::request!(MeasureUpdateFields() { measure_title: String });
 
 /// The error codes `crm.measure.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -535,7 +535,7 @@ mod on_crm_type_user_field_update;
 
 pub use shared::{
     Action, ActivityBadgeBadge, ActivityBadgeResult, ActivityConfigurableField,
-    ActivityConfigurableResult, ActivityConfigurableTime, ActivityField,
+    ActivityConfigurableResult, ActivityConfigurableTime,
     ActivityLayoutBlocksDeleteResult, ActivityLayoutBlocksGetBlock2,
     ActivityLayoutBlocksGetBlock2Properties, ActivityLayoutBlocksGetResult,
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
@@ -545,21 +545,22 @@ pub use shared::{
     CompanyUserfieldGetEditFormLabel, CompanyUserfieldListList,
     CompanyUserfieldListResult, CompanyUserfieldListSettings,
     CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsSettings,
-    CurrencyLangEntry, CurrencyListItemLangEntry, CurrencyListLid,
-    CurrencyListThousandsVariant, Data, DealAddParams, DealDetailsConfigurationExtras,
-    DealDetailsConfigurationGetResult, DealDetailsConfigurationSetData,
-    DealDetailsConfigurationSetElement, DealRecurringGetParams, DealRecurringGetResponse,
-    DealRecurringParams, DealStageSemanticId, DealUserfieldGetEditFormLabel,
-    DealUserfieldGetResult, DocumentgeneratorDocumentProducts,
+    CurrencyLangEntry, CurrencyListItemLangEntry,
+    CurrencyListItemLangEntryThousandsVariant, Data, DealAddParams,
+    DealDetailsConfigurationExtras, DealDetailsConfigurationGetResult,
+    DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement,
+    DealRecurringGetParams, DealRecurringGetResponse, DealRecurringParams,
+    DealStageSemanticId, DealUserfieldGetEditFormLabel, DealUserfieldGetResult,
+    DealcategoryListOrder, DocumentgeneratorDocumentProducts,
     DocumentgeneratorDocumentValues, DocumentgeneratorNumeratorAddResponseSettings,
     DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator,
     DocumentgeneratorNumeratorResponse, DocumentgeneratorNumeratorSettings,
     DocumentgeneratorTemplateEntityTypeId, DocumentgeneratorTemplateListResponse,
     DocumentgeneratorTemplateResponse, DocumentgeneratorTemplateUsers,
     DuplicateVolatileTypeRegisterResponse, Element, EnumFieldsId, EnumItem, Field,
-    Fields, Filter, InvoiceStatusUpdateField, Item, ItemPaymentGetResponse,
-    ItemProductrowListFilterEntry, ItemProductrowProductRow, ItemProductrowSetProductRow,
-    Lang, Layout, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
+    Fields, Filter, InvoiceStatusUpdateField, InvoiceUserfieldAddFilter, Item,
+    ItemPaymentGetResponse, ItemProductrowProductRow, ItemProductrowSetProductRow, Lang,
+    Layout, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
     LeadDetailsConfigurationGetScope, LeadProductrowsGetItem, List, OnAuth,
     OnCrmAddressData, OnCrmAddressFields, OnCrmBankDetailAddData,
     OnCrmBankDetailAddFields, OnCrmCurrencyData, OnCrmCurrencyFields, OnCrmData,
@@ -567,17 +568,16 @@ pub use shared::{
     OnCrmDocumentGeneratorDocumentFields, OnCrmDynamicItemData, OnCrmDynamicItemFields,
     OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
     OnFields, OnStatus, Options, Order, OrderentityFields,
-    OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId,
-    OrderentityListSelect, Params, Properties, RequisiteBankdetailListSelect,
-    RequisiteLinkListSelect, RequisiteListSelect, RequisitePresetFieldAddFields,
-    RequisitePresetFieldPreset, RequisitePresetListSelect,
+    OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId, Params,
+    PersontypeListFilter, PersontypeListOrder, Properties,
+    RequisiteBankdetailListFilterEntry, RequisiteListSelect,
+    RequisitePresetFieldAddFields, RequisitePresetFieldPreset,
     RequisiteUserfieldGetEditFormLabel, Resource, Resources, Response, Result,
     ResultElement, Scope, Section, SelectedResource, ServiceList, Settings, ShowFilter,
-    TimelineBindingsBindFields, TimelineCommentListFilterEntry, TimelineEntityType,
-    TimelineLogmessageAddResponse, TimelineResponse, TypeAddParent,
-    TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse, TypeListOrder,
-    TypeTypeLinkedUserFields, UserfieldSettingsFieldsDefaultValue, UtmMedium,
-    VatAddFields,
+    TimelineBindingsBindFields, TimelineEntityType, TimelineLogmessageAddResponse,
+    TimelineResponse, TypeAddParent, TypeAddTypeRelationsParent,
+    TypeGetByEntityTypeIdResponse, TypeListOrder, TypeTypeLinkedUserFields,
+    UserfieldSettingsFieldsDefaultValue, UtmMedium, VatAddFields,
 };
 pub use automatedsolution_add::{
     AutomatedsolutionAdd, AutomatedsolutionAddAutomatedSolution,
@@ -917,8 +917,7 @@ pub use currency_get::{
 };
 pub use currency_list::{
     CurrencyList, CurrencyListError, CurrencyListErrorCode, CurrencyListItem,
-    CurrencyListItemLangEntryThousandsVariant, CurrencyListLangEntry,
-    CurrencyListLangEntryThousandsVariant, CurrencyListOrderEntry, CurrencyListResponse,
+    CurrencyListResponse,
 };
 pub use currency_update::{
     CurrencyUpdate, CurrencyUpdateError, CurrencyUpdateErrorCode, CurrencyUpdateFields,
@@ -940,9 +939,8 @@ pub use currency_localizations_get::{
 };
 pub use currency_localizations_set::{
     CurrencyLocalizationsSet, CurrencyLocalizationsSetError,
-    CurrencyLocalizationsSetErrorCode, CurrencyLocalizationsSetFullName,
-    CurrencyLocalizationsSetLocalizationsEntry, CurrencyLocalizationsSetResponse,
-    CurrencyLocalizationsSetThousandsVariant,
+    CurrencyLocalizationsSetErrorCode, CurrencyLocalizationsSetLocalizationsEntry,
+    CurrencyLocalizationsSetResponse, CurrencyLocalizationsSetThousandsVariant,
 };
 pub use deal_contact_add::{
     DealContactAdd, DealContactAddError, DealContactAddErrorCode, DealContactAddFields,
@@ -991,7 +989,7 @@ pub use deal_productrows_get::{
 };
 pub use deal_productrows_set::{
     DealProductrowsSet, DealProductrowsSetError, DealProductrowsSetErrorCode,
-    DealProductrowsSetResponse,
+    DealProductrowsSetResponse, DealProductrowsSetRow,
 };
 pub use deal_update::{
     DealUpdate, DealUpdateError, DealUpdateErrorCode, DealUpdateFields, DealUpdateParams,
@@ -1350,7 +1348,7 @@ pub use dealcategory_get::{
 };
 pub use dealcategory_list::{
     DealcategoryList, DealcategoryListError, DealcategoryListErrorCode,
-    DealcategoryListResponse,
+    DealcategoryListFilter, DealcategoryListResponse,
 };
 pub use dealcategory_stage_list::{
     DealcategoryStageList, DealcategoryStageListError, DealcategoryStageListErrorCode,
@@ -1429,7 +1427,7 @@ pub use invoice_recurring_get::{
 };
 pub use invoice_recurring_list::{
     InvoiceRecurringList, InvoiceRecurringListError, InvoiceRecurringListErrorCode,
-    InvoiceRecurringListResponse,
+    InvoiceRecurringListFilter, InvoiceRecurringListOrder, InvoiceRecurringListResponse,
 };
 pub use invoice_recurring_update::{
     InvoiceRecurringUpdate, InvoiceRecurringUpdateError, InvoiceRecurringUpdateErrorCode,
@@ -1440,7 +1438,7 @@ pub use invoice_update::{
 };
 pub use invoice_userfield_add::{
     InvoiceUserfieldAdd, InvoiceUserfieldAddError, InvoiceUserfieldAddErrorCode,
-    InvoiceUserfieldAddResponse,
+    InvoiceUserfieldAddOrder, InvoiceUserfieldAddResponse,
 };
 pub use invoice_userfield_delete::{
     InvoiceUserfieldDelete, InvoiceUserfieldDeleteError, InvoiceUserfieldDeleteErrorCode,
@@ -1463,7 +1461,8 @@ pub use paysystem_fields::{
     PaysystemFieldsResponse,
 };
 pub use paysystem_list::{
-    PaysystemList, PaysystemListError, PaysystemListErrorCode, PaysystemListResponse,
+    PaysystemList, PaysystemListError, PaysystemListErrorCode, PaysystemListFilter,
+    PaysystemListOrder, PaysystemListResponse,
 };
 pub use persontype_fields::{
     PersontypeFields, PersontypeFieldsError, PersontypeFieldsErrorCode,
@@ -1473,7 +1472,8 @@ pub use persontype_list::{
     PersontypeList, PersontypeListError, PersontypeListErrorCode, PersontypeListResponse,
 };
 pub use measure_add::{
-    MeasureAdd, MeasureAddError, MeasureAddErrorCode, MeasureAddField, MeasureAddResponse,
+    MeasureAdd, MeasureAddError, MeasureAddErrorCode, MeasureAddFields,
+    MeasureAddResponse,
 };
 pub use measure_delete::{
     MeasureDelete, MeasureDeleteError, MeasureDeleteErrorCode, MeasureDeleteResponse,
@@ -1485,10 +1485,11 @@ pub use measure_get::{
     MeasureGet, MeasureGetError, MeasureGetErrorCode, MeasureGetResponse,
 };
 pub use measure_list::{
-    MeasureList, MeasureListError, MeasureListErrorCode, MeasureListResponse,
+    MeasureList, MeasureListError, MeasureListErrorCode, MeasureListFilter,
+    MeasureListOrder, MeasureListResponse,
 };
 pub use measure_update::{
-    MeasureUpdate, MeasureUpdateError, MeasureUpdateErrorCode, MeasureUpdateField,
+    MeasureUpdate, MeasureUpdateError, MeasureUpdateErrorCode, MeasureUpdateFields,
     MeasureUpdateResponse,
 };
 pub use productsection_add::{
@@ -1520,7 +1521,8 @@ pub use productrow_fields::{
     ProductrowFieldsResponse,
 };
 pub use productrow_list::{
-    ProductrowList, ProductrowListError, ProductrowListErrorCode, ProductrowListResponse,
+    ProductrowList, ProductrowListError, ProductrowListErrorCode, ProductrowListFilter,
+    ProductrowListResponse,
 };
 pub use product_add::{
     ProductAdd, ProductAddError, ProductAddErrorCode, ProductAddResponse,
@@ -1535,7 +1537,8 @@ pub use product_get::{
     ProductGet, ProductGetError, ProductGetErrorCode, ProductGetResponse,
 };
 pub use product_list::{
-    ProductList, ProductListError, ProductListErrorCode, ProductListResponse,
+    ProductList, ProductListError, ProductListErrorCode, ProductListFilter,
+    ProductListOrder, ProductListResponse,
 };
 pub use product_property_add::{
     ProductPropertyAdd, ProductPropertyAddError, ProductPropertyAddErrorCode,
@@ -1574,7 +1577,7 @@ pub use product_property_update::{
     ProductPropertyUpdateResponse,
 };
 pub use product_update::{
-    ProductUpdate, ProductUpdateError, ProductUpdateErrorCode, ProductUpdateField,
+    ProductUpdate, ProductUpdateError, ProductUpdateErrorCode, ProductUpdateFields,
     ProductUpdateResponse,
 };
 pub use vat_add::{VatAdd, VatAddError, VatAddErrorCode, VatAddResponse};
@@ -1682,7 +1685,7 @@ pub use address_fields::{
 };
 pub use address_list::{
     AddressList, AddressListError, AddressListErrorCode, AddressListFilterEntry,
-    AddressListItem, AddressListOrderEntry, AddressListResponse,
+    AddressListItem, AddressListResponse,
 };
 pub use address_update::{
     AddressUpdate, AddressUpdateError, AddressUpdateErrorCode, AddressUpdateFields,
@@ -1707,9 +1710,8 @@ pub use requisite_bankdetail_get::{
 };
 pub use requisite_bankdetail_list::{
     RequisiteBankdetailList, RequisiteBankdetailListError,
-    RequisiteBankdetailListErrorCode, RequisiteBankdetailListFilterEntry,
-    RequisiteBankdetailListItem, RequisiteBankdetailListOrderEntry,
-    RequisiteBankdetailListResponse,
+    RequisiteBankdetailListErrorCode, RequisiteBankdetailListItem,
+    RequisiteBankdetailListOrderEntry, RequisiteBankdetailListResponse,
 };
 pub use requisite_bankdetail_update::{
     RequisiteBankdetailUpdate, RequisiteBankdetailUpdateError,
@@ -1726,8 +1728,7 @@ pub use requisite_link_get::{
 };
 pub use requisite_link_list::{
     RequisiteLinkList, RequisiteLinkListError, RequisiteLinkListErrorCode,
-    RequisiteLinkListFilterEntry, RequisiteLinkListItem, RequisiteLinkListOrderEntry,
-    RequisiteLinkListResponse,
+    RequisiteLinkListItem, RequisiteLinkListResponse, RequisiteLinkListSelect,
 };
 pub use requisite_link_register::{
     RequisiteLinkRegister, RequisiteLinkRegisterError, RequisiteLinkRegisterErrorCode,
@@ -1760,8 +1761,7 @@ pub use requisite_preset_get::{
 };
 pub use requisite_preset_list::{
     RequisitePresetList, RequisitePresetListError, RequisitePresetListErrorCode,
-    RequisitePresetListFilterEntry, RequisitePresetListItem,
-    RequisitePresetListOrderEntry, RequisitePresetListResponse,
+    RequisitePresetListFilterEntry, RequisitePresetListItem, RequisitePresetListResponse,
 };
 pub use requisite_preset_update::{
     RequisitePresetUpdate, RequisitePresetUpdateError, RequisitePresetUpdateErrorCode,
@@ -1843,8 +1843,7 @@ pub use requisite_userfield_get::{
 };
 pub use requisite_userfield_list::{
     RequisiteUserfieldList, RequisiteUserfieldListError, RequisiteUserfieldListErrorCode,
-    RequisiteUserfieldListFilterEntry, RequisiteUserfieldListItem,
-    RequisiteUserfieldListResponse, RequisiteUserfieldListShowFilter,
+    RequisiteUserfieldListItem, RequisiteUserfieldListResponse,
 };
 pub use requisite_userfield_update::{
     RequisiteUserfieldUpdate, RequisiteUserfieldUpdateError,
@@ -2057,9 +2056,8 @@ pub use timeline_comment_get::{
     TimelineCommentGetResponse,
 };
 pub use timeline_comment_list::{
-    TimelineCommentList, TimelineCommentListEntityType, TimelineCommentListError,
-    TimelineCommentListErrorCode, TimelineCommentListItem, TimelineCommentListResponse,
-    TimelineCommentListSelect,
+    TimelineCommentList, TimelineCommentListError, TimelineCommentListErrorCode,
+    TimelineCommentListItem, TimelineCommentListResponse,
 };
 pub use timeline_comment_update::{
     TimelineCommentUpdate, TimelineCommentUpdateError, TimelineCommentUpdateErrorCode,
@@ -2185,8 +2183,7 @@ pub use item_get::{
     ItemGet, ItemGetError, ItemGetErrorCode, ItemGetFm, ItemGetItem, ItemGetResponse,
 };
 pub use item_list::{
-    ItemList, ItemListError, ItemListErrorCode, ItemListFilter, ItemListItem,
-    ItemListResponse,
+    ItemList, ItemListError, ItemListErrorCode, ItemListItem, ItemListResponse,
 };
 pub use item_update::{
     ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateItem, ItemUpdateResponse,
@@ -2244,10 +2241,8 @@ pub use orderentity_get_fields::{
 };
 pub use orderentity_list::{
     OrderentityList, OrderentityListError, OrderentityListErrorCode,
-    OrderentityListFilterEntry, OrderentityListFilterEntryOwnerTypeId,
     OrderentityListOrderEntity, OrderentityListOrderEntityOwnerTypeId,
-    OrderentityListOrderEntry, OrderentityListOrderEntryOwnerTypeId,
-    OrderentityListOwnerTypeId, OrderentityListResponse,
+    OrderentityListResponse,
 };
 pub use item_payment_add::{
     ItemPaymentAdd, ItemPaymentAddError, ItemPaymentAddErrorCode, ItemPaymentAddResponse,
@@ -2330,8 +2325,7 @@ pub use item_productrow_get::{
 };
 pub use item_productrow_list::{
     ItemProductrowList, ItemProductrowListError, ItemProductrowListErrorCode,
-    ItemProductrowListOrderEntry, ItemProductrowListOrderEntryOwnerType,
-    ItemProductrowListOwnerType, ItemProductrowListProductRow, ItemProductrowListResponse,
+    ItemProductrowListProductRow, ItemProductrowListResponse,
 };
 pub use item_productrow_set::{
     ItemProductrowSet, ItemProductrowSetError, ItemProductrowSetErrorCode,
@@ -3720,7 +3714,7 @@ impl<'c> Crm<'c> {
     /// crm.documentgenerator.numerator.add (`crm.documentgenerator.numerator.add`): see [`DocumentgeneratorNumeratorAdd`].
     pub fn documentgenerator_numerator_add(
         &self,
-        fields: impl Into<BTreeMap<String, DocumentgeneratorNumeratorAddFieldsEntry>>,
+        fields: impl Into<DocumentgeneratorNumeratorAddFieldsEntry>,
     ) -> crate::Call<'c, DocumentgeneratorNumeratorAdd> {
         crate::Call::new(self.client, DocumentgeneratorNumeratorAdd::new(fields))
     }
@@ -3752,7 +3746,7 @@ impl<'c> Crm<'c> {
     pub fn documentgenerator_numerator_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<BTreeMap<String, DocumentgeneratorNumeratorUpdateFieldsEntry>>,
+        fields: impl Into<DocumentgeneratorNumeratorUpdateFieldsEntry>,
     ) -> crate::Call<'c, DocumentgeneratorNumeratorUpdate> {
         crate::Call::new(self.client, DocumentgeneratorNumeratorUpdate::new(id, fields))
     }
@@ -4415,7 +4409,7 @@ impl<'c> Crm<'c> {
     )]
     pub fn measure_add(
         &self,
-        fields: impl Into<Vec<MeasureAddField>>,
+        fields: impl Into<MeasureAddFields>,
     ) -> crate::Call<'c, MeasureAdd> {
         crate::Call::new(self.client, MeasureAdd::new(fields))
     }
@@ -4775,7 +4769,7 @@ impl<'c> Crm<'c> {
     )]
     pub fn quote_add(
         &self,
-        fields: impl Into<BTreeMap<String, QuoteAddFieldsEntry>>,
+        fields: impl Into<QuoteAddFieldsEntry>,
     ) -> crate::Call<'c, QuoteAdd> {
         crate::Call::new(self.client, QuoteAdd::new(fields))
     }
@@ -5043,7 +5037,7 @@ impl<'c> Crm<'c> {
     pub fn requisite_preset_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<Vec<serde_json::Value>>,
+        fields: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, RequisitePresetUpdate> {
         crate::Call::new(self.client, RequisitePresetUpdate::new(id, fields))
     }
@@ -5268,7 +5262,7 @@ impl<'c> Crm<'c> {
     )]
     pub fn activity_add(
         &self,
-        fields: impl Into<Vec<ActivityAddField>>,
+        fields: impl Into<ActivityAddField>,
     ) -> crate::Call<'c, ActivityAdd> {
         crate::Call::new(self.client, ActivityAdd::new(fields))
     }
@@ -5318,7 +5312,7 @@ impl<'c> Crm<'c> {
     pub fn activity_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<Vec<ActivityUpdateField>>,
+        fields: impl Into<ActivityUpdateField>,
     ) -> crate::Call<'c, ActivityUpdate> {
         crate::Call::new(self.client, ActivityUpdate::new(id, fields))
     }
@@ -5415,7 +5409,7 @@ impl<'c> Crm<'c> {
         &self,
         owner_type_id: impl Into<i64>,
         owner_id: impl Into<i64>,
-        fields: impl Into<Vec<ActivityConfigurableAddField>>,
+        fields: impl Into<ActivityConfigurableAddField>,
         layout: impl Into<serde_json::Value>,
     ) -> crate::Call<'c, ActivityConfigurableAdd> {
         crate::Call::new(
@@ -5436,7 +5430,7 @@ impl<'c> Crm<'c> {
     pub fn activity_configurable_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<Vec<ActivityConfigurableUpdateField>>,
+        fields: impl Into<ActivityConfigurableUpdateField>,
         layout: impl Into<serde_json::Value>,
     ) -> crate::Call<'c, ActivityConfigurableUpdate> {
         crate::Call::new(
@@ -5655,7 +5649,7 @@ impl<'c> Crm<'c> {
     /// crm.timeline.comment.list (`crm.timeline.comment.list`): see [`TimelineCommentList`].
     pub fn timeline_comment_list(
         &self,
-        filter: impl Into<BTreeMap<String, TimelineCommentListFilterEntry>>,
+        filter: impl Into<BTreeMap<String, String>>,
     ) -> crate::Call<'c, TimelineCommentList> {
         crate::Call::new(self.client, TimelineCommentList::new(filter))
     }
@@ -6253,7 +6247,7 @@ impl<'c> Crm<'c> {
     /// crm.item.productrow.list (`crm.item.productrow.list`): see [`ItemProductrowList`].
     pub fn item_productrow_list(
         &self,
-        filter: impl Into<BTreeMap<String, ItemProductrowListFilterEntry>>,
+        filter: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, ItemProductrowList> {
         crate::Call::new(self.client, ItemProductrowList::new(filter))
     }

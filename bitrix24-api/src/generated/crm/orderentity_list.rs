@@ -20,8 +20,10 @@ use crate::wire;
 #[non_exhaustive]
 pub struct OrderentityList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<OrderentityListSelect>>,
+    pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
@@ -46,8 +48,10 @@ pub struct OrderentityList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, OrderentityListFilterEntry>>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
@@ -57,8 +61,10 @@ pub struct OrderentityList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, OrderentityListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -66,9 +72,8 @@ pub struct OrderentityList {
 
 crate::method!(
     OrderentityList = "crm.orderentity.list" in "crm", safe: true, OrderentityListResponse,
-    OrderentityListError; () { select: Vec<OrderentityListSelect>,
-    filter: BTreeMap<String, OrderentityListFilterEntry>,
-    order: BTreeMap<String, OrderentityListOrderEntry>, start: i64 }
+    OrderentityListError; () { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
+    order: BTreeMap<String, String>, start: i64 }
 );
 
 /// The `result` of `crm.orderentity.list`.
@@ -87,28 +92,11 @@ pub struct OrderentityListResponse {
     pub total: Option<i64>,
 }
 
-/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
-pub type OrderentityListOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
-
-/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
-pub type OrderentityListFilterEntryOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
-
-/// This page's name for the shared [`TimelineCommentListFilterEntry`](super::shared::TimelineCommentListFilterEntry).
-pub type OrderentityListOrderEntryOwnerTypeId = super::shared::TimelineCommentListFilterEntry;
-
 /// This page's name for the shared [`OrderentityGetFieldsOrderEntityEntry`](super::shared::OrderentityGetFieldsOrderEntityEntry).
 pub type OrderentityListOrderEntity = super::shared::OrderentityGetFieldsOrderEntityEntry;
 
 /// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
 pub type OrderentityListOrderEntityOwnerTypeId = super::shared::OrderentityGetFieldsOwnerTypeId;
-
-use super::shared::OrderentityListSelect;
-
-/// This page's name for the shared [`OrderentityListSelect`](super::shared::OrderentityListSelect).
-pub type OrderentityListFilterEntry = super::shared::OrderentityListSelect;
-
-/// This page's name for the shared [`OrderentityListSelect`](super::shared::OrderentityListSelect).
-pub type OrderentityListOrderEntry = super::shared::OrderentityListSelect;
 
 /// The error codes `crm.orderentity.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

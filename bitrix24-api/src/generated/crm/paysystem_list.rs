@@ -19,16 +19,30 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct PaysystemList {}
+pub struct PaysystemList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<PaysystemListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<PaysystemListFilter>,
+}
+
 crate::method!(
     PaysystemList = "crm.paysystem.list" in "crm", safe: true, PaysystemListResponse,
-    PaysystemListError; () {}
+    PaysystemListError; () { order: PaysystemListOrder, filter: PaysystemListFilter }
 );
 
 /// The `result` of `crm.paysystem.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type PaysystemListResponse = serde_json::Value;
+
+/// This page's name for the shared [`DealcategoryListOrder`](super::shared::DealcategoryListOrder).
+pub type PaysystemListOrder = super::shared::DealcategoryListOrder;
+
+/// This page's name for the shared [`InvoiceUserfieldAddFilter`](super::shared::InvoiceUserfieldAddFilter).
+pub type PaysystemListFilter = super::shared::InvoiceUserfieldAddFilter;
 
 /// The error codes `crm.paysystem.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

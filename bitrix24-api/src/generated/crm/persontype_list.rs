@@ -19,16 +19,27 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct PersontypeList {}
+pub struct PersontypeList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<PersontypeListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<PersontypeListFilter>,
+}
+
 crate::method!(
     PersontypeList = "crm.persontype.list" in "crm", safe: true, PersontypeListResponse,
-    PersontypeListError; () {}
+    PersontypeListError; () { order: PersontypeListOrder, filter: PersontypeListFilter }
 );
 
 /// The `result` of `crm.persontype.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type PersontypeListResponse = serde_json::Value;
+
+use super::shared::PersontypeListOrder;
+use super::shared::PersontypeListFilter;
 
 /// The error codes `crm.persontype.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -19,16 +19,42 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct ProductList {}
+pub struct ProductList {
+    /// `order`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<ProductListOrder>,
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ProductListFilter>,
+    /// `select`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+}
+
 crate::method!(
     ProductList = "crm.product.list" in "crm", safe: true, ProductListResponse, ProductListError; ()
-    {}
+    { order: ProductListOrder, filter: ProductListFilter, select: Vec<String> }
 );
 
 /// The `result` of `crm.product.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type ProductListResponse = serde_json::Value;
+
+/// The `filter` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ProductListFilter {
+    /// `CATALOG_ID`, as the page's example sends it.
+    #[serde(rename = "CATALOG_ID", skip_serializing_if = "Option::is_none")]
+    pub catalog_id: Option<String>,
+}
+
+crate::request!(ProductListFilter() { catalog_id: String });
+
+/// This page's name for the shared [`PersontypeListFilter`](super::shared::PersontypeListFilter).
+pub type ProductListOrder = super::shared::PersontypeListFilter;
 
 /// The error codes `crm.product.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,10 +21,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct ProductPropertyTypes {}
+pub struct ProductPropertyTypes {
+    /// `id`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
 crate::method!(
     ProductPropertyTypes = "crm.product.property.types" in "crm", safe: false,
-    ProductPropertyTypesResponse, ProductPropertyTypesError; () {}
+    ProductPropertyTypesResponse, ProductPropertyTypesError; () { id: i64 }
 );
 
 /// The `result` of `crm.product.property.types`.

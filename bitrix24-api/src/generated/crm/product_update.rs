@@ -24,13 +24,15 @@ pub struct ProductUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<ProductUpdateField>>,
+    pub fields: Option<ProductUpdateFields>,
 }
 
 crate::method!(
     ProductUpdate = "crm.product.update" in "crm", safe: false, ProductUpdateResponse,
-    ProductUpdateError; () { id: i64, fields: Vec<ProductUpdateField> }
+    ProductUpdateError; () { id: i64, fields: ProductUpdateFields }
 );
 
 /// The `result` of `crm.product.update`.
@@ -38,8 +40,21 @@ crate::method!(
 /// Any JSON: the page does not describe the result.
 pub type ProductUpdateResponse = serde_json::Value;
 
-/// This page's name for the shared [`InvoiceStatusUpdateField`](super::shared::InvoiceStatusUpdateField).
-pub type ProductUpdateField = super::shared::InvoiceStatusUpdateField;
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ProductUpdateFields {
+    /// `CURRENCY_ID`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_id: Option<String>,
+    /// `PRICE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+}
+
+crate::request!(ProductUpdateFields() { currency_id: String, price: i64 });
 
 /// The error codes `crm.product.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -19,16 +19,37 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct ProductrowList {}
+pub struct ProductrowList {
+    /// `filter`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ProductrowListFilter>,
+}
+
 crate::method!(
     ProductrowList = "crm.productrow.list" in "crm", safe: true, ProductrowListResponse,
-    ProductrowListError; () {}
+    ProductrowListError; () { filter: ProductrowListFilter }
 );
 
 /// The `result` of `crm.productrow.list`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type ProductrowListResponse = serde_json::Value;
+
+/// The `filter` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ProductrowListFilter {
+    /// `OWNER_TYPE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<String>,
+    /// `OWNER_ID`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+}
+
+crate::request!(ProductrowListFilter() { owner_type: String, owner_id: String });
 
 /// The error codes `crm.productrow.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ pub struct RequisiteLinkList {
     /// [details](RequisiteLinkListSelect)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<RequisiteLinkListSelect>>,
-    /// [details](RequisiteLinkListFilterEntry) Keyed by field. Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -45,9 +45,11 @@ pub struct RequisiteLinkList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, RequisiteLinkListFilterEntry>>,
-    /// [details](RequisiteLinkListOrderEntry) Keyed by field. Objects. Keys:
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -56,8 +58,10 @@ pub struct RequisiteLinkList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, RequisiteLinkListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -66,8 +70,8 @@ pub struct RequisiteLinkList {
 crate::method!(
     RequisiteLinkList = "crm.requisite.link.list" in "crm", safe: true, RequisiteLinkListResponse as
     wire::List<wire::EmptyAsDefault>, RequisiteLinkListError; () {
-    select: Vec<RequisiteLinkListSelect>, filter: BTreeMap<String, RequisiteLinkListFilterEntry>,
-    order: BTreeMap<String, RequisiteLinkListOrderEntry>, start: i64 }
+    select: Vec<RequisiteLinkListSelect>, filter: BTreeMap<String, serde_json::Value>,
+    order: BTreeMap<String, String>, start: i64 }
 );
 
 /// The `result` of `crm.requisite.link.list`.
@@ -75,16 +79,39 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
 pub type RequisiteLinkListResponse = Vec<RequisiteLinkListItem>;
 
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisiteLinkListSelect {
+    /// `ENTITY_TYPE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `REQUISITE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requisite_id: Option<i64>,
+    /// `BANK_DETAIL_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_detail_id: Option<i64>,
+    /// `MC_REQUISITE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mc_requisite_id: Option<i64>,
+    /// `MC_BANK_DETAIL_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mc_bank_detail_id: Option<i64>,
+}
+
+crate::request!(
+    RequisiteLinkListSelect() { entity_type_id: i64, entity_id: i64, requisite_id: i64,
+    bank_detail_id: i64, mc_requisite_id: i64, mc_bank_detail_id: i64 }
+);
+
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisiteLinkListItem = super::shared::DocumentgeneratorTemplateListResponse;
-
-use super::shared::RequisiteLinkListSelect;
-
-/// This page's name for the shared [`RequisiteLinkListSelect`](super::shared::RequisiteLinkListSelect).
-pub type RequisiteLinkListFilterEntry = super::shared::RequisiteLinkListSelect;
-
-/// This page's name for the shared [`RequisiteLinkListSelect`](super::shared::RequisiteLinkListSelect).
-pub type RequisiteLinkListOrderEntry = super::shared::RequisiteLinkListSelect;
 
 /// The error codes `crm.requisite.link.list` documents; `Other` keeps any other code as it arrived.
 ///

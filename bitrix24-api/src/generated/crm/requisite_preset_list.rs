@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::Serialize;
+use serde_with::serde_as;
 use crate::wire;
 
 /// crm.requisite.preset.list (`crm.requisite.preset.list`).
@@ -18,9 +19,11 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RequisitePresetList {
-    /// [details](RequisitePresetListSelect)
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<RequisitePresetListSelect>>,
+    pub select: Option<Vec<String>>,
     /// [details](RequisitePresetListFilterEntry) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
@@ -45,9 +48,11 @@ pub struct RequisitePresetList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, RequisitePresetListFilterEntry>>,
-    /// [details](RequisitePresetListOrderEntry) Keyed by field. Objects. Keys:
+    pub filter: Option<RequisitePresetListFilterEntry>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -56,8 +61,10 @@ pub struct RequisitePresetList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, RequisitePresetListOrderEntry>>,
+    pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -66,9 +73,8 @@ pub struct RequisitePresetList {
 crate::method!(
     RequisitePresetList = "crm.requisite.preset.list" in "crm", safe: true,
     RequisitePresetListResponse as wire::List<wire::EmptyAsDefault>, RequisitePresetListError; () {
-    select: Vec<RequisitePresetListSelect>,
-    filter: BTreeMap<String, RequisitePresetListFilterEntry>,
-    order: BTreeMap<String, RequisitePresetListOrderEntry>, start: i64 }
+    select: Vec<String>, filter: RequisitePresetListFilterEntry, order: BTreeMap<String, String>,
+    start: i64 }
 );
 
 /// The `result` of `crm.requisite.preset.list`.
@@ -76,16 +82,61 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
 pub type RequisitePresetListResponse = Vec<RequisitePresetListItem>;
 
+/// One value of `filter`.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisitePresetListFilterEntry {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
+    /// `COUNTRY_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_id: Option<i64>,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_modify: Option<String>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<serde_json::Value>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `user` is not one we know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modify_by_id: Option<serde_json::Value>,
+    /// `NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `XML_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `SORT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+}
+
+crate::request!(
+    RequisitePresetListFilterEntry() { id: i64, entity_type_id: i64, country_id: i64,
+    date_create: String, date_modify: String, created_by_id: serde_json::Value,
+    modify_by_id: serde_json::Value, name: String, xml_id: String, active: bool, sort: i64 }
+);
+
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisitePresetListItem = super::shared::DocumentgeneratorTemplateListResponse;
-
-use super::shared::RequisitePresetListSelect;
-
-/// This page's name for the shared [`RequisitePresetListSelect`](super::shared::RequisitePresetListSelect).
-pub type RequisitePresetListFilterEntry = super::shared::RequisitePresetListSelect;
-
-/// This page's name for the shared [`RequisitePresetListSelect`](super::shared::RequisitePresetListSelect).
-pub type RequisitePresetListOrderEntry = super::shared::RequisitePresetListSelect;
 
 /// The error codes `crm.requisite.preset.list` documents; `Other` keeps any other code as it arrived.
 ///

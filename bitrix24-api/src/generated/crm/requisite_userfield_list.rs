@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use serde::Serialize;
-use serde_with::serde_as;
 use crate::wire;
 
 /// crm.requisite.userfield.list (`crm.requisite.userfield.list`).
@@ -24,117 +23,25 @@ pub struct RequisiteUserfieldList {
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, serde_json::Value>>,
-    /// [details](RequisiteUserfieldListFilterEntry) Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html#fields-description) Keyed by field.
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, RequisiteUserfieldListFilterEntry>>,
+    pub filter: Option<BTreeMap<String, String>>,
 }
 
 crate::method!(
     RequisiteUserfieldList = "crm.requisite.userfield.list" in "crm", safe: true,
     RequisiteUserfieldListResponse as wire::List<wire::EmptyAsDefault>, RequisiteUserfieldListError;
-    () { order: BTreeMap<String, serde_json::Value>,
-    filter: BTreeMap<String, RequisiteUserfieldListFilterEntry> }
+    () { order: BTreeMap<String, serde_json::Value>, filter: BTreeMap<String, String> }
 );
 
 /// The `result` of `crm.requisite.userfield.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html#fields-description)
 pub type RequisiteUserfieldListResponse = Vec<RequisiteUserfieldListItem>;
-
-/// One value of `filter`.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct RequisiteUserfieldListFilterEntry {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: the page names it without a description.
-    pub field_name: String,
-    /// `USER_TYPE_ID`: the page names it without a description.
-    pub user_type_id: String,
-    /// `XML_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SORT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// Possible values:
-    /// - `N`
-    /// - `I`
-    /// - `E`
-    /// - `S`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<RequisiteUserfieldListShowFilter>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_in_list: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_in_list: Option<bool>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
-    ///
-    /// Possible values:
-    /// - `Y`
-    /// - `N`
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<String>,
-    /// `LIST`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `uf_enum_element` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
-    /// `SETTINGS`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-}
-
-crate::request!(
-    RequisiteUserfieldListFilterEntry(field_name: String, user_type_id: String) { id: i64,
-    entity_id: String, xml_id: String, sort: i64, multiple: bool, mandatory: bool,
-    show_filter: RequisiteUserfieldListShowFilter, show_in_list: bool, edit_in_list: bool,
-    is_searchable: bool, edit_form_label: String, list_column_label: String,
-    list_filter_label: String, error_message: String, help_message: String, list: serde_json::Value,
-    settings: serde_json::Value }
-);
-
-/// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
-pub type RequisiteUserfieldListShowFilter = super::shared::ShowFilter;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisiteUserfieldListItem = super::shared::DocumentgeneratorTemplateListResponse;

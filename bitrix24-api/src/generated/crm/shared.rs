@@ -650,9 +650,12 @@ pub struct Order {
     /// `ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `USER_TYPE_ID`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_id: Option<String>,
 }
 
-crate::request!(Order() { sort: String, id: String });
+crate::request!(Order() { sort: String, id: String, user_type_id: String });
 
 /// The `SECTION` object, as the page's example shows it.
 ///
@@ -1199,56 +1202,6 @@ crate::request!(
     hide_zero: String, thousands_sep: String, thousands_variant: String }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
-///
-/// Shared by `crm.currency.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CurrencyListLid {
-    /// `DECIMALS`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decimals: Option<i64>,
-    /// `DEC_POINT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_string: Option<String>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_zero: Option<bool>,
-    /// `THOUSANDS_SEP`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_sep: Option<String>,
-    /// Keys:
-    /// - `N`
-    /// - `C`
-    /// - `D`
-    /// - `S`
-    /// - `B`
-    ///
-    /// Possible values:
-    /// - `N`
-    /// - `C`
-    /// - `D`
-    /// - `S`
-    /// - `B`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_variant: Option<CurrencyListThousandsVariant>,
-}
-
-crate::request!(
-    CurrencyListLid() { decimals: i64, dec_point: String, format_string: String, full_name: String,
-    hide_zero: bool, thousands_sep: String, thousands_variant: CurrencyListThousandsVariant }
-);
-
 /// One value of `LANG`.
 ///
 /// Shared by `crm.currency.list`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
@@ -1289,7 +1242,7 @@ pub struct CurrencyListItemLangEntry {
     /// - `D`
     /// - `S`
     /// - `B`
-    pub thousands_variant: Option<CurrencyListThousandsVariant>,
+    pub thousands_variant: Option<CurrencyListItemLangEntryThousandsVariant>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#params)
@@ -1751,7 +1704,6 @@ crate::request!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-sequent-settings) The structure is below.
 ///
 /// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
-#[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
@@ -1776,7 +1728,6 @@ pub struct DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGe
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_direct_numeration: Option<bool>,
 }
@@ -2080,9 +2031,23 @@ crate::request!(LeadDetailsConfigurationExtras() { lead_customer_type: i64 });
 pub struct LeadDetailsConfigurationGetExtras {}
 crate::request!(LeadDetailsConfigurationGetExtras() {});
 
+/// The `order` object, as the page's example sends it.
+///
+/// Shared by `crm.dealcategory.list`, `crm.invoice.userfield.add`, `crm.paysystem.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct DealcategoryListOrder {
+    /// `SORT`, as the page's example sends it.
+    #[serde(rename = "SORT", skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+crate::request!(DealcategoryListOrder() { sort: String });
+
 /// Sample: `array("field"=>"value"[, ...])`.
 ///
-/// Shared by `crm.invoice.status.add`, `crm.measure.add`, `crm.productsection.add`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.invoice.status.add`, `crm.productsection.add`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -2096,7 +2061,7 @@ crate::request!(Field() { field: String });
 
 /// Sample: `array("field_to_update"=>"value"[, ...])`.
 ///
-/// Shared by `crm.invoice.status.update`, `crm.measure.update`, `crm.productsection.update`, `crm.product.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.invoice.status.update`, `crm.productsection.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -2107,6 +2072,48 @@ pub struct InvoiceStatusUpdateField {
 }
 
 crate::request!(InvoiceStatusUpdateField() { field_to_update: String });
+
+/// The `filter` object, as the page's example sends it.
+///
+/// Shared by `crm.invoice.userfield.add`, `crm.paysystem.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct InvoiceUserfieldAddFilter {
+    /// `%NAME`, as the page's example sends it.
+    #[serde(rename = "%NAME", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+crate::request!(InvoiceUserfieldAddFilter() { name: String });
+
+/// The `order` object, as the page's example sends it.
+///
+/// Shared by `crm.persontype.list`, `crm.measure.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct PersontypeListOrder {
+    /// `ID`, as the page's example sends it.
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+crate::request!(PersontypeListOrder() { id: String });
+
+/// The `filter` object, as the page's example sends it.
+///
+/// Shared by `crm.persontype.list`, `crm.product.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct PersontypeListFilter {
+    /// `NAME`, as the page's example sends it.
+    #[serde(rename = "NAME", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+crate::request!(PersontypeListFilter() { name: String });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html#fields) The structure is below.
 ///
@@ -2239,7 +2246,7 @@ crate::request!(
     country: String, country_code: String, loc_addr_id: i64, anchor_type_id: i64, anchor_id: i64 }
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html#fields)
+/// One value of `filter`.
 ///
 /// Shared by `crm.requisite.bankdetail.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
@@ -2247,7 +2254,7 @@ crate::request!(
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct RequisiteBankdetailListSelect {
+pub struct RequisiteBankdetailListFilterEntry {
     /// `ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -2355,102 +2362,14 @@ pub struct RequisiteBankdetailListSelect {
 }
 
 crate::request!(
-    RequisiteBankdetailListSelect() { id: i64, entity_id: i64, country_id: i64, date_create: String,
-    date_modify: String, created_by_id: serde_json::Value, modify_by_id: serde_json::Value,
-    name: String, code: String, xml_id: String, active: bool, sort: i64, rq_bank_name: String,
-    rq_bank_addr: String, rq_bank_code: String, rq_bank_route_num: String, rq_bik: String,
-    rq_codeb: String, rq_codeg: String, rq_rib: String, rq_mfo: String, rq_acc_name: String,
-    rq_acc_num: String, rq_acc_type: String, rq_agency_name: String, rq_iik: String,
-    rq_acc_currency: String, rq_cor_acc_num: String, rq_iban: String, rq_swift: String,
-    rq_bic: String, comments: String, originator_id: String }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html#fields)
-///
-/// Shared by `crm.requisite.link.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct RequisiteLinkListSelect {
-    /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// `REQUISITE_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requisite_id: Option<i64>,
-    /// `BANK_DETAIL_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bank_detail_id: Option<i64>,
-    /// `MC_REQUISITE_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mc_requisite_id: Option<i64>,
-    /// `MC_BANK_DETAIL_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mc_bank_detail_id: Option<i64>,
-}
-
-crate::request!(
-    RequisiteLinkListSelect() { entity_type_id: i64, entity_id: i64, requisite_id: i64,
-    bank_detail_id: i64, mc_requisite_id: i64, mc_bank_detail_id: i64 }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
-///
-/// Shared by `crm.requisite.preset.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct RequisitePresetListSelect {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<i64>,
-    /// `COUNTRY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_id: Option<i64>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify: Option<String>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<serde_json::Value>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify_by_id: Option<serde_json::Value>,
-    /// `NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `XML_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `SORT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-}
-
-crate::request!(
-    RequisitePresetListSelect() { id: i64, entity_type_id: i64, country_id: i64,
+    RequisiteBankdetailListFilterEntry() { id: i64, entity_id: i64, country_id: i64,
     date_create: String, date_modify: String, created_by_id: serde_json::Value,
-    modify_by_id: serde_json::Value, name: String, xml_id: String, active: bool, sort: i64 }
+    modify_by_id: serde_json::Value, name: String, code: String, xml_id: String, active: bool,
+    sort: i64, rq_bank_name: String, rq_bank_addr: String, rq_bank_code: String,
+    rq_bank_route_num: String, rq_bik: String, rq_codeb: String, rq_codeg: String, rq_rib: String,
+    rq_mfo: String, rq_acc_name: String, rq_acc_num: String, rq_acc_type: String,
+    rq_agency_name: String, rq_iik: String, rq_acc_currency: String, rq_cor_acc_num: String,
+    rq_iban: String, rq_swift: String, rq_bic: String, comments: String, originator_id: String }
 );
 
 /// Sample: `{"ID": 27}`.
@@ -2790,137 +2709,6 @@ pub struct RequisiteUserfieldGetEditFormLabel {
     pub de: Option<String>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html#fields) The structure is below.
-///
-/// Shared by `crm.activity.add`, `crm.activity.update`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct ActivityField {
-    /// `OWNER_ID`: the page names it without a description.
-    pub owner_id: i64,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
-    pub owner_type_id: i64,
-    /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitytype` is not one we know.
-    pub type_id: serde_json::Value,
-    /// `ASSOCIATED_ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub associated_entity_id: Option<i64>,
-    /// `COMMUNICATIONS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_activity_communication` is not one we know.
-    pub communications: serde_json::Value,
-    /// `DEADLINE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<String>,
-    /// `DESCRIPTION`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_contenttype` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<serde_json::Value>,
-    /// `DIRECTION`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitydirection` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<serde_json::Value>,
-    /// `END_TIME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
-    /// `FILES`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// `LOCATION`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// `NOTIFY_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitynotifytype` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_type: Option<serde_json::Value>,
-    /// `ORIGINATOR_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_version: Option<String>,
-    /// `PRIORITY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitypriority` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Value>,
-    /// `PROVIDER_DATA`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_params: Option<serde_json::Value>,
-    /// `RESPONSIBLE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub responsible_id: serde_json::Value,
-    /// `SETTINGS`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `START_TIME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
-    /// `STATUS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitystatus` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<serde_json::Value>,
-    /// `SUBJECT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webdav_elements: Option<serde_json::Value>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_incoming_channel: Option<bool>,
-}
-
-crate::request!(
-    ActivityField(owner_id: i64, owner_type_id: i64, type_id: serde_json::Value,
-    communications: serde_json::Value, responsible_id: serde_json::Value) {
-    associated_entity_id: i64, description: String, description_type: serde_json::Value,
-    direction: serde_json::Value, end_time: String, files: serde_json::Value, location: String,
-    notify_type: serde_json::Value, originator_id: String, origin_id: String,
-    origin_version: String, priority: serde_json::Value, provider_data: String,
-    provider_group_id: String, provider_id: String, provider_type_id: String,
-    provider_params: serde_json::Value, settings: serde_json::Value, start_time: String,
-    status: serde_json::Value, subject: String, webdav_elements: serde_json::Value,
-    is_incoming_channel: bool, deadline: String }
-);
-
 /// The `badge` object, as the page's example shows it.
 ///
 /// Shared by `crm.activity.badge.add`, `crm.activity.badge.get`: the same shape on each page; these docs are from the first.
@@ -2971,7 +2759,6 @@ pub struct ActivityConfigurableField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
     /// `completed`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// `deadline`: the page names it without a description.
@@ -3304,23 +3091,6 @@ crate::request!(
     TimelineBindingsBindFields(owner_id: i64, entity_id: i64, entity_type: TimelineEntityType) {}
 );
 
-/// One value of `filter`.
-///
-/// Shared by `crm.timeline.comment.list`, `crm.orderentity.list`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct TimelineCommentListFilterEntry {
-    /// **User Field Object Type**
-    /// `userFieldEntityId`
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "Object Type", skip_serializing_if = "Option::is_none")]
-    pub object_type: Option<serde_json::Value>,
-}
-
-crate::request!(TimelineCommentListFilterEntry() { object_type: serde_json::Value });
-
 /// The `result` of `crm.timeline.logmessage.add`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html#logMessage)
@@ -3493,32 +3263,6 @@ pub struct OrderentityGetFieldsOwnerTypeId {
     pub object_type: Option<serde_json::Value>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity)
-///
-/// Shared by `crm.orderentity.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct OrderentityListSelect {
-    /// `OWNER_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// [details](TimelineCommentListFilterEntry)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_type_id: Option<TimelineCommentListFilterEntry>,
-    /// `ORDER_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `sale_order.id` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<serde_json::Value>,
-}
-
-crate::request!(
-    OrderentityListSelect() { owner_id: i64, owner_type_id: TimelineCommentListFilterEntry,
-    order_id: serde_json::Value }
-);
-
 /// The `result` of `crm.item.payment.get`.
 ///
 /// Shared by `crm.item.payment.get`, `crm.item.payment.list`: the same shape on each page; these docs are from the first.
@@ -3657,109 +3401,6 @@ pub struct ItemProductrowProductRow {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub store_id: Option<i64>,
 }
-
-/// One value of `filter`.
-///
-/// Shared by `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ItemProductrowListFilterEntry {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `ownerId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// [details](TimelineCommentListFilterEntry)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<TimelineCommentListFilterEntry>,
-    /// `productId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `catalog_product.id` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
-    /// `productName`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_name: Option<String>,
-    /// `price`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// `priceAccount`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_account: Option<f64>,
-    /// `priceExclusive`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_exclusive: Option<f64>,
-    /// `priceNetto`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_netto: Option<f64>,
-    /// `priceBrutto`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_brutto: Option<f64>,
-    /// `quantity`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// Possible values:
-    /// - `1`
-    /// - `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<i64>,
-    /// `discountRate`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_rate: Option<f64>,
-    /// `discountSum`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<f64>,
-    /// `taxRate`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<f64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_included: Option<bool>,
-    /// `customized`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customized: Option<String>,
-    /// `measureCode`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
-    /// `measureName`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_name: Option<String>,
-    /// `sort`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `xmlId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Possible values:
-    /// - `1`
-    /// - `2`
-    /// - `3`
-    /// - `4`
-    /// - `5`
-    /// - `6`
-    /// - `7`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
-    /// `storeId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub store_id: Option<i64>,
-}
-
-crate::request!(
-    ItemProductrowListFilterEntry() { id: i64, owner_id: i64,
-    owner_type: TimelineCommentListFilterEntry, product_id: serde_json::Value, product_name: String,
-    price: f64, price_account: f64, price_exclusive: f64, price_netto: f64, price_brutto: f64,
-    quantity: f64, discount_type_id: i64, discount_rate: f64, discount_sum: f64, tax_rate: f64,
-    tax_included: bool, customized: String, measure_code: serde_json::Value, measure_name: String,
-    sort: i64, xml_id: String, r#type: i64, store_id: i64 }
-);
 
 /// The `productRows` object.
 ///
@@ -4504,7 +4145,7 @@ crate::documented_values!(Scope { P = "P", C = "C" });
 
 /// The values of `SHOW_FILTER` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.company.userfield.list`, `crm.contact.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`, `crm.requisite.userfield.add`, `crm.requisite.userfield.list`, `crm.requisite.userfield.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.userfield.list`, `crm.contact.userfield.list`, `crm.deal.userfield.list`, `crm.lead.userfield.list`, `crm.quote.userfield.list`, `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShowFilter {
@@ -4553,7 +4194,7 @@ crate::documented_values!(
 /// Shared by `crm.currency.list`, `crm.currency.localizations.get`, `crm.currency.localizations.set`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CurrencyListThousandsVariant {
+pub enum CurrencyListItemLangEntryThousandsVariant {
     /// `N`
     N,
     /// `C`
@@ -4569,7 +4210,7 @@ pub enum CurrencyListThousandsVariant {
 }
 
 crate::documented_values!(
-    CurrencyListThousandsVariant { N = "N", C = "C", D = "D", S = "S", B = "B" }
+    CurrencyListItemLangEntryThousandsVariant { N = "N", C = "C", D = "D", S = "S", B = "B" }
 );
 
 /// The values of `STAGE_SEMANTIC_ID` the page lists; others arrive as `Unknown`.
@@ -4637,7 +4278,7 @@ crate::documented_values!(LeadDetailsConfigurationGetScope { P = "'P'", C = "'C'
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.unbind`, `crm.timeline.comment.get`, `crm.timeline.comment.list`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.timeline.bindings.bind`, `crm.timeline.bindings.unbind`, `crm.timeline.comment.get`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimelineEntityType {

@@ -19,14 +19,18 @@ use crate::wire;
 #[non_exhaustive]
 pub struct TimelineCommentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<TimelineCommentListSelect>>,
+    pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) Keyed by field. Objects. Keys:
     /// - `ENTITY_ID`
     /// - `ENTITY_TYPE`
     ///
     /// Keyed by field.
-    pub filter: BTreeMap<String, TimelineCommentListFilterEntry>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub filter: BTreeMap<String, String>,
     /// Keyed by field. Objects. Keys:
     /// - `ASC`
     /// - `DESC`
@@ -46,62 +50,15 @@ pub struct TimelineCommentList {
 crate::method!(
     TimelineCommentList = "crm.timeline.comment.list" in "crm", safe: true,
     TimelineCommentListResponse as wire::List<wire::EmptyAsDefault>, TimelineCommentListError;
-    (filter: BTreeMap<String, TimelineCommentListFilterEntry>) {
-    select: Vec<TimelineCommentListSelect>, order: BTreeMap<String, serde_json::Value>, start: i64 }
+    (filter: BTreeMap<String, String>) { select: Vec<String>,
+    order: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `crm.timeline.comment.list`.
 pub type TimelineCommentListResponse = Vec<TimelineCommentListItem>;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct TimelineCommentListSelect {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `CREATED`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// Possible values:
-    /// - `lead`
-    /// - `deal`
-    /// - `contact`
-    /// - `company`
-    /// - `order`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<TimelineCommentListEntityType>,
-    /// `AUTHOR_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// `COMMENT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The structure is below.
-    ///
-    /// Any JSON: the page's type `attached_diskfile` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-}
-
-crate::request!(
-    TimelineCommentListSelect() { id: i64, created: String, entity_id: i64,
-    entity_type: TimelineCommentListEntityType, author_id: i64, comment: String,
-    files: serde_json::Value }
-);
-
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type TimelineCommentListItem = super::shared::DocumentgeneratorTemplateListResponse;
-
-/// This page's name for the shared [`TimelineEntityType`](super::shared::TimelineEntityType).
-pub type TimelineCommentListEntityType = super::shared::TimelineEntityType;
-
-use super::shared::TimelineCommentListFilterEntry;
 
 /// The error codes `crm.timeline.comment.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -174,10 +174,20 @@ pub struct TypeAddLinkedUserFields {
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(alias = "UF_CRM_TASK", skip_serializing_if = "Option::is_none")]
     pub tasks_task_template: Option<bool>,
+    /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`, as the page's example sends it: no table of the page names it.
+    #[serde(
+        rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub calendar_event_uf_crm_cal_event: Option<String>,
+    /// `TASKS_TASK|UF_CRM_TASK`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "TASKS_TASK|UF_CRM_TASK", skip_serializing_if = "Option::is_none")]
+    pub tasks_task_uf_crm_task: Option<String>,
 }
 
 crate::request!(
-    TypeAddLinkedUserFields() { calendar_event: bool, tasks_task: bool, tasks_task_template: bool }
+    TypeAddLinkedUserFields() { calendar_event: bool, tasks_task: bool, tasks_task_template: bool,
+    calendar_event_uf_crm_cal_event: String, tasks_task_uf_crm_task: String }
 );
 
 /// The `relations` object, as the page's example shows it.

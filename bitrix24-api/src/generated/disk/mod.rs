@@ -2,6 +2,8 @@
 
 //! `disk.*`: its methods and events, behind the `disk` feature.
 
+use std::collections::BTreeMap;
+
 mod shared;
 mod attached_object_get;
 mod file_copy_to;
@@ -312,7 +314,7 @@ impl<'c> Disk<'c> {
     pub fn folder_add_sub_folder(
         &self,
         id: impl Into<i64>,
-        data: impl Into<Vec<serde_json::Value>>,
+        data: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, FolderAddSubFolder> {
         crate::Call::new(self.client, FolderAddSubFolder::new(id, data))
     }
@@ -405,7 +407,7 @@ impl<'c> Disk<'c> {
     pub fn folder_upload_file(
         &self,
         id: impl Into<i64>,
-        data: impl Into<Vec<serde_json::Value>>,
+        data: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, FolderUploadFile> {
         crate::Call::new(self.client, FolderUploadFile::new(id, data))
     }
@@ -419,7 +421,7 @@ impl<'c> Disk<'c> {
     pub fn storage_add_folder(
         &self,
         id: impl Into<i64>,
-        data: impl Into<Vec<serde_json::Value>>,
+        data: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, StorageAddFolder> {
         crate::Call::new(self.client, StorageAddFolder::new(id, data))
     }
@@ -470,7 +472,7 @@ impl<'c> Disk<'c> {
     pub fn storage_upload_file(
         &self,
         id: impl Into<i64>,
-        data: impl Into<Vec<serde_json::Value>>,
+        data: impl Into<BTreeMap<String, serde_json::Value>>,
         file_content: impl Into<Vec<serde_json::Value>>,
     ) -> crate::Call<'c, StorageUploadFile> {
         crate::Call::new(self.client, StorageUploadFile::new(id, data, file_content))

@@ -58,6 +58,57 @@ pub struct DocumentAddResponse {
     pub document: Option<DocumentAddDocument>,
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#fields) The structure is below.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DocumentAddFields {
+    /// Keys:
+    /// - `DATE`
+    /// - `NAME`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Sample: `{"format":"d.m.Y"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<DocumentAddFormat>,
+    /// `PROVIDER`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// `TITLE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `CurrentDate`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "CurrentDate", skip_serializing_if = "Option::is_none")]
+    pub current_date: Option<DocumentAddCurrentDate>,
+}
+
+crate::request!(
+    DocumentAddFields() { r#type: String, format: DocumentAddFormat, provider: String,
+    title: String, current_date: DocumentAddCurrentDate }
+);
+
+/// The `CurrentDate` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DocumentAddCurrentDate {
+    /// `TYPE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `FORMAT`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<DocumentAddCurrentDateFormat>,
+    /// `TITLE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+crate::request!(
+    DocumentAddCurrentDate() { r#type: String, format: DocumentAddCurrentDateFormat, title: String }
+);
+
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -124,11 +175,10 @@ pub struct DocumentAddDocument {
 /// This page's name for the shared [`DocumentValues`](super::shared::DocumentValues).
 pub type DocumentAddValues = super::shared::DocumentValues;
 
-/// This page's name for the shared [`DocumentFields`](super::shared::DocumentFields).
-pub type DocumentAddFields = super::shared::DocumentFields;
+use super::shared::DocumentAddFormat;
 
-/// This page's name for the shared [`DocumentFormat`](super::shared::DocumentFormat).
-pub type DocumentAddFormat = super::shared::DocumentFormat;
+/// This page's name for the shared [`DocumentAddFormat`](super::shared::DocumentAddFormat).
+pub type DocumentAddCurrentDateFormat = super::shared::DocumentAddFormat;
 
 use super::shared::DocumentAddDocumentValues;
 

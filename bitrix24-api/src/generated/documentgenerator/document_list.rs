@@ -19,10 +19,12 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DocumentList {
-    /// [details](DocumentListSelect) Names. Sample: `["*"]`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Names. Sample: `["*"]`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<DocumentListSelect>>,
-    /// [details](DocumentListOrderEntry) Keyed by field. Objects. Keys:
+    pub select: Option<Vec<String>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -31,9 +33,11 @@ pub struct DocumentList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, DocumentListOrderEntry>>,
-    /// [details](DocumentListFilterEntry) Keyed by field. Possible values:
+    pub order: Option<BTreeMap<String, String>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -51,8 +55,10 @@ pub struct DocumentList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, DocumentListFilterEntry>>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -60,9 +66,8 @@ pub struct DocumentList {
 
 crate::method!(
     DocumentList = "documentgenerator.document.list" in "documentgenerator", safe: true,
-    DocumentListResponse, DocumentListError; () { select: Vec<DocumentListSelect>,
-    order: BTreeMap<String, DocumentListOrderEntry>,
-    filter: BTreeMap<String, DocumentListFilterEntry>, start: i64 }
+    DocumentListResponse, DocumentListError; () { select: Vec<String>,
+    order: BTreeMap<String, String>, filter: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `documentgenerator.document.list`.
@@ -148,14 +153,6 @@ pub struct DocumentListDocument {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image_url_machine: Option<String>,
 }
-
-use super::shared::DocumentListSelect;
-
-/// This page's name for the shared [`DocumentListSelect`](super::shared::DocumentListSelect).
-pub type DocumentListOrderEntry = super::shared::DocumentListSelect;
-
-/// This page's name for the shared [`DocumentListSelect`](super::shared::DocumentListSelect).
-pub type DocumentListFilterEntry = super::shared::DocumentListSelect;
 
 /// The error codes `documentgenerator.document.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -52,6 +52,33 @@ pub struct DocumentUpdateResponse {
     pub document: Option<DocumentUpdateDocument>,
 }
 
+/// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#fields) The structure is below.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DocumentUpdateFields {
+    /// Keys:
+    /// - `DATE`
+    /// - `NAME`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Sample: `{"format":"d.m.Y"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<DocumentUpdateFormat>,
+    /// `PROVIDER`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// `TITLE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+crate::request!(
+    DocumentUpdateFields() { r#type: String, format: DocumentUpdateFormat, provider: String,
+    title: String }
+);
+
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -170,11 +197,8 @@ pub struct DocumentUpdateDocumentValues {
 /// This page's name for the shared [`DocumentValues`](super::shared::DocumentValues).
 pub type DocumentUpdateValues = super::shared::DocumentValues;
 
-/// This page's name for the shared [`DocumentFields`](super::shared::DocumentFields).
-pub type DocumentUpdateFields = super::shared::DocumentFields;
-
-/// This page's name for the shared [`DocumentFormat`](super::shared::DocumentFormat).
-pub type DocumentUpdateFormat = super::shared::DocumentFormat;
+/// This page's name for the shared [`DocumentAddFormat`](super::shared::DocumentAddFormat).
+pub type DocumentUpdateFormat = super::shared::DocumentAddFormat;
 
 /// This page's name for the shared [`DocumentPublicUrlView`](super::shared::DocumentPublicUrlView).
 pub type DocumentUpdatePublicUrlView = super::shared::DocumentPublicUrlView;

@@ -34,19 +34,20 @@ mod template_list;
 mod template_update;
 
 pub use shared::{
-    DocumentAddDocumentValues, DocumentFields, DocumentFormat, DocumentListSelect,
-    DocumentPublicUrlView, DocumentValues, NumeratorAddNumeratorSettings,
+    DocumentAddDocumentValues, DocumentAddFormat, DocumentPublicUrlView, DocumentValues,
+    NumeratorAddNumeratorSettings,
     NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
     NumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator, NumeratorGetNumerator,
     NumeratorSettings, RegionPhrases, RegionRegion, RegionResponse,
     RoleAddRolePermissions, RoleAddRolePermissionsDocuments,
     RoleAddRolePermissionsSettings, RoleAddSettings, RoleDocuments,
     RoleFillaccessesAccessCode, RolePermissions, RoleResponse, RoleRole,
-    TemplateGetUsers, TemplateListSelect, TemplateProviders,
+    TemplateGetUsers, TemplateProviders,
 };
 pub use document_add::{
-    DocumentAdd, DocumentAddDocument, DocumentAddError, DocumentAddErrorCode,
-    DocumentAddFields, DocumentAddFormat, DocumentAddResponse, DocumentAddValues,
+    DocumentAdd, DocumentAddCurrentDate, DocumentAddCurrentDateFormat,
+    DocumentAddDocument, DocumentAddError, DocumentAddErrorCode, DocumentAddFields,
+    DocumentAddResponse, DocumentAddValues,
 };
 pub use document_delete::{
     DocumentDelete, DocumentDeleteError, DocumentDeleteErrorCode, DocumentDeleteResponse,
@@ -65,7 +66,7 @@ pub use document_get::{
 };
 pub use document_list::{
     DocumentList, DocumentListDocument, DocumentListError, DocumentListErrorCode,
-    DocumentListFilterEntry, DocumentListOrderEntry, DocumentListResponse,
+    DocumentListResponse,
 };
 pub use document_update::{
     DocumentUpdate, DocumentUpdateDocument, DocumentUpdateDocumentValues,
@@ -160,8 +161,8 @@ pub use template_get::{
     TemplateGetResponse, TemplateGetTemplate,
 };
 pub use template_list::{
-    TemplateList, TemplateListError, TemplateListErrorCode, TemplateListFilterEntry,
-    TemplateListOrderEntry, TemplateListResponse, TemplateListTemplatesEntry,
+    TemplateList, TemplateListError, TemplateListErrorCode, TemplateListResponse,
+    TemplateListTemplatesEntry,
 };
 pub use template_update::{
     TemplateUpdate, TemplateUpdateError, TemplateUpdateErrorCode, TemplateUpdateFields,

@@ -17,36 +17,32 @@ pub struct DocumentValues {
     /// `FieldCode`: the page names it without a description.
     #[serde(rename = "FieldCode", skip_serializing_if = "Option::is_none")]
     pub field_code: Option<String>,
-}
-
-crate::request!(DocumentValues() { field_code: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#fields) The structure is below.
-///
-/// Shared by `documentgenerator.document.add`, `documentgenerator.document.update`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct DocumentFields {
-    /// Keys:
-    /// - `DATE`
-    /// - `NAME`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Sample: `{"format":"d.m.Y"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<DocumentFormat>,
-    /// `PROVIDER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `TITLE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    /// `DocumentNumber`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "DocumentNumber", skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+    /// `CurrentDate`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "CurrentDate", skip_serializing_if = "Option::is_none")]
+    pub current_date: Option<String>,
+    /// `ClientName`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// `ClientPhone`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "ClientPhone", skip_serializing_if = "Option::is_none")]
+    pub client_phone: Option<String>,
+    /// `Total`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// `Comment`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "Comment", skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `UserName`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
 }
 
 crate::request!(
-    DocumentFields() { r#type: String, format: DocumentFormat, provider: String, title: String }
+    DocumentValues() { field_code: String, document_number: String, current_date: String,
+    client_name: String, client_phone: String, total: String, comment: String, user_name: String }
 );
 
 /// Sample: `{"format":"d.m.Y"}`.
@@ -55,13 +51,13 @@ crate::request!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct DocumentFormat {
+pub struct DocumentAddFormat {
     /// `format`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 }
 
-crate::request!(DocumentFormat() { format: String });
+crate::request!(DocumentAddFormat() { format: String });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document-values)
 ///
@@ -98,66 +94,6 @@ pub struct DocumentPublicUrlView {
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub time: Option<String>,
 }
-
-/// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Names. Sample: `["*"]`.
-///
-/// Shared by `documentgenerator.document.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DocumentListSelect {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `title`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `number`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// `templateId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<i64>,
-    /// `provider`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `value`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `fileId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<i64>,
-    /// `imageId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<i64>,
-    /// `pdfId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf_id: Option<i64>,
-    /// `createTime`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
-    /// `updateTime`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
-    /// `values`: the page names it without a description.
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<serde_json::Value>,
-    /// `createdBy`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `updatedBy`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<i64>,
-}
-
-crate::request!(
-    DocumentListSelect() { id: i64, title: String, number: String, template_id: i64,
-    provider: String, value: String, file_id: i64, image_id: i64, pdf_id: i64, create_time: String,
-    update_time: String, values: serde_json::Value, created_by: i64, updated_by: i64 }
-);
 
 /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields-settings)
 ///
@@ -552,65 +488,6 @@ pub struct TemplateGetUsers {
     #[serde(rename = "U503")]
     pub u503: Option<String>,
 }
-
-/// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#list-fields) Names. Sample: `["*"]`.
-///
-/// Shared by `documentgenerator.template.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TemplateListSelect {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `name`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `code`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `region`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `sort`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `createTime`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
-    /// `updateTime`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
-    /// `numeratorId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numerator_id: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub with_stamps: Option<bool>,
-    /// `users`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<serde_json::Value>>,
-    /// `providers`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub providers: Option<Vec<serde_json::Value>>,
-}
-
-crate::request!(
-    TemplateListSelect() { id: i64, active: bool, name: String, code: String, region: String,
-    sort: i64, create_time: String, update_time: String, numerator_id: i64, with_stamps: bool,
-    users: Vec<serde_json::Value>, providers: Vec<serde_json::Value> }
-);
 
 /// The values of `accessCode` the page lists; others arrive as `Unknown`.
 ///

@@ -19,10 +19,12 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TemplateList {
-    /// [details](TemplateListSelect) Names. Sample: `["*"]`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#list-fields) Names. Sample: `["*"]`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<TemplateListSelect>>,
-    /// [details](TemplateListOrderEntry) Keyed by field. Objects. Keys:
+    pub select: Option<Vec<String>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#list-fields) Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -31,9 +33,11 @@ pub struct TemplateList {
     /// - `desc`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, TemplateListOrderEntry>>,
-    /// [details](TemplateListFilterEntry) Keyed by field. Possible values:
+    pub order: Option<BTreeMap<String, String>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#list-fields) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -51,8 +55,10 @@ pub struct TemplateList {
     /// - `!`
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, TemplateListFilterEntry>>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -60,9 +66,8 @@ pub struct TemplateList {
 
 crate::method!(
     TemplateList = "documentgenerator.template.list" in "documentgenerator", safe: true,
-    TemplateListResponse, TemplateListError; () { select: Vec<TemplateListSelect>,
-    order: BTreeMap<String, TemplateListOrderEntry>,
-    filter: BTreeMap<String, TemplateListFilterEntry>, start: i64 }
+    TemplateListResponse, TemplateListError; () { select: Vec<String>,
+    order: BTreeMap<String, String>, filter: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `documentgenerator.template.list`.
@@ -159,14 +164,6 @@ pub struct TemplateListTemplatesEntry {
     #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub providers: Option<Vec<String>>,
 }
-
-use super::shared::TemplateListSelect;
-
-/// This page's name for the shared [`TemplateListSelect`](super::shared::TemplateListSelect).
-pub type TemplateListOrderEntry = super::shared::TemplateListSelect;
-
-/// This page's name for the shared [`TemplateListSelect`](super::shared::TemplateListSelect).
-pub type TemplateListFilterEntry = super::shared::TemplateListSelect;
 
 /// The error codes `documentgenerator.template.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -43,6 +43,22 @@ crate::method!(
 /// The `result` of `entity.item.get`.
 pub type ItemGetResponse = Vec<ItemGetItem>;
 
+/// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Sample: `{"ID":"ASC"}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemGetSort {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `DATE_ACTIVE_FROM`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_active_from: Option<String>,
+}
+
+crate::request!(ItemGetSort() { id: String, date_active_from: String });
+
 /// The `result` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -122,9 +138,6 @@ pub struct ItemGetPropertyValues {
     #[serde(rename = "PROPERTY_PRICE")]
     pub property_price: Option<i64>,
 }
-
-/// This page's name for the shared [`Sort`](super::shared::Sort).
-pub type ItemGetSort = super::shared::Sort;
 
 /// The error codes `entity.item.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ mod section_delete;
 mod section_get;
 mod section_update;
 
-pub use shared::{Access, Sort};
+pub use shared::Access;
 pub use add::{Add, AddAccess, AddError, AddErrorCode, AddResponse};
 pub use delete::{Delete, DeleteError, DeleteErrorCode, DeleteResponse};
 pub use get::{Get, GetError, GetErrorCode, GetResponse, GetResult};

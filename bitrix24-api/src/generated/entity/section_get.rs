@@ -43,6 +43,22 @@ crate::method!(
 /// The `result` of `entity.section.get`.
 pub type SectionGetResponse = Vec<SectionGetItem>;
 
+/// [details](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section) Sample: `{"ID":"ASC"}`. Sample: `{"NAME":"ASC","ID":"DESC"}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct SectionGetSort {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `NAME`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+crate::request!(SectionGetSort() { id: String, name: String });
+
 /// The `result` object.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -102,9 +118,6 @@ pub struct SectionGetItem {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub section: Option<i64>,
 }
-
-/// This page's name for the shared [`Sort`](super::shared::Sort).
-pub type SectionGetSort = super::shared::Sort;
 
 /// The error codes `entity.section.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -58,13 +58,16 @@ pub struct SectionUpdate {
     /// Any JSON: the page's type `any` is not one we know.
     #[serde(rename = "UF_", skip_serializing_if = "Option::is_none")]
     pub uf: Option<serde_json::Value>,
+    /// `UF_COLOR`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_color: Option<String>,
 }
 
 crate::method!(
     SectionUpdate = "entity.section.update" in "entity", safe: false, SectionUpdateResponse as
     wire::Bool, SectionUpdateError; (entity: String, id: i64) { name: String, section: i64,
     active: bool, sort: i64, code: String, description: String, picture: serde_json::Value,
-    detail_picture: serde_json::Value, uf: serde_json::Value }
+    detail_picture: serde_json::Value, uf: serde_json::Value, uf_color: String }
 );
 
 /// The `result` of `entity.section.update`.

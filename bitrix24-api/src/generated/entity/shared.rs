@@ -9,25 +9,18 @@ use serde::Serialize;
 /// Shared by `entity.add`, `entity.rights`, `entity.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct Access {
     /// `access_code`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "access_code", skip_serializing_if = "Option::is_none")]
     pub access_code: Option<String>,
+    /// `U1`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub u1: Option<String>,
+    /// `AU`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub au: Option<String>,
 }
 
-crate::request!(Access() { access_code: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item) Sample: `{"ID":"ASC"}`.
-///
-/// Shared by `entity.item.get`, `entity.section.get`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct Sort {
-    /// `ID`: the page names it without a description.
-    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-crate::request!(Sort() { id: String });
+crate::request!(Access() { access_code: String, u1: String, au: String });

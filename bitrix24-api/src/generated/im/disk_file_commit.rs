@@ -30,7 +30,9 @@ pub struct DiskFileCommit {
     /// Required: `CHAT_ID`.
     pub dialog_id: String,
     /// Required: `UPLOAD_ID`.
-    pub file_id: i64,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub file_id: Vec<i64>,
     /// Required: `FILE_ID`.
     pub upload_id: i64,
     /// `MESSAGE`: the page names it without a description.
@@ -48,7 +50,7 @@ pub struct DiskFileCommit {
 
 crate::method!(
     DiskFileCommit = "im.disk.file.commit" in "im", safe: false, DiskFileCommitResponse,
-    DiskFileCommitError; (chat_id: i64, dialog_id: String, file_id: i64, upload_id: i64) {
+    DiskFileCommitError; (chat_id: i64, dialog_id: String, file_id: Vec<i64>, upload_id: i64) {
     message: String, silent_mode: bool, as_file: bool }
 );
 

@@ -490,7 +490,7 @@ impl<'c> Im<'c> {
         &self,
         chat_id: impl Into<i64>,
         dialog_id: impl Into<String>,
-        file_id: impl Into<i64>,
+        file_id: impl Into<Vec<i64>>,
         upload_id: impl Into<i64>,
     ) -> crate::Call<'c, DiskFileCommit> {
         crate::Call::new(

@@ -17,9 +17,9 @@ mod on_live_feed_post_delete;
 mod on_live_feed_post_update;
 
 pub use shared::{
-    BlogpostAddDest, BlogpostGetUfBlogPostDocUserType,
-    BlogpostGetUfBlogPostUrlPrvUserType, BlogpostGetUfGratitudeSettings, BlogpostUf,
-    OnLiveFeedPostAuth, OnLiveFeedPostData, OnLiveFeedPostFields, OnLiveFeedPostStatus,
+    BlogpostAddDest, BlogpostGetUfBlogPostUrlPrvUserType, BlogpostGetUfGratitudeSettings,
+    BlogpostGetUserType, OnLiveFeedPostAuth, OnLiveFeedPostData, OnLiveFeedPostFields,
+    OnLiveFeedPostStatus,
 };
 pub use blogcomment_add::{
     BlogcommentAdd, BlogcommentAddError, BlogcommentAddErrorCode, BlogcommentAddResponse,
@@ -35,7 +35,6 @@ pub use blogcomment_user_get::{
 };
 pub use blogpost_add::{
     BlogpostAdd, BlogpostAddError, BlogpostAddErrorCode, BlogpostAddResponse,
-    BlogpostAddUf,
 };
 pub use blogpost_delete::{
     BlogpostDelete, BlogpostDeleteError, BlogpostDeleteErrorCode, BlogpostDeleteResponse,
@@ -43,16 +42,15 @@ pub use blogpost_delete::{
 pub use blogpost_get::{
     BlogpostGet, BlogpostGetCustomData, BlogpostGetDefaultValue, BlogpostGetError,
     BlogpostGetErrorCode, BlogpostGetItem, BlogpostGetLogRights, BlogpostGetResponse,
-    BlogpostGetSettings, BlogpostGetUf, BlogpostGetUfBlogPostDoc,
-    BlogpostGetUfBlogPostFile, BlogpostGetUfBlogPostFileSettings,
-    BlogpostGetUfBlogPostFileUserType, BlogpostGetUfBlogPostImprtnt,
-    BlogpostGetUfBlogPostImprtntSettings, BlogpostGetUfBlogPostImprtntUserType,
-    BlogpostGetUfBlogPostUrlPrv, BlogpostGetUfBlogPostVote,
-    BlogpostGetUfBlogPostVoteSettings, BlogpostGetUfBlogPostVoteUserType,
-    BlogpostGetUfGratitude, BlogpostGetUfGratitudeUserType, BlogpostGetUfImprtantDateEnd,
+    BlogpostGetSettings, BlogpostGetUfBlogPostDoc, BlogpostGetUfBlogPostFile,
+    BlogpostGetUfBlogPostFileSettings, BlogpostGetUfBlogPostFileUserType,
+    BlogpostGetUfBlogPostImprtnt, BlogpostGetUfBlogPostImprtntSettings,
+    BlogpostGetUfBlogPostImprtntUserType, BlogpostGetUfBlogPostUrlPrv,
+    BlogpostGetUfBlogPostVote, BlogpostGetUfBlogPostVoteSettings,
+    BlogpostGetUfBlogPostVoteUserType, BlogpostGetUfGratitude,
+    BlogpostGetUfGratitudeUserType, BlogpostGetUfImprtantDateEnd,
     BlogpostGetUfImprtantDateEndSettings, BlogpostGetUfImprtantDateEndUserType,
     BlogpostGetUfMailMessage, BlogpostGetUfMailMessageUserType, BlogpostGetUniqueIpDelay,
-    BlogpostGetUserType,
 };
 pub use blogpost_getusers_important::{
     BlogpostGetusersImportant, BlogpostGetusersImportantError,
@@ -64,7 +62,7 @@ pub use blogpost_share::{
 };
 pub use blogpost_update::{
     BlogpostUpdate, BlogpostUpdateDest, BlogpostUpdateError, BlogpostUpdateErrorCode,
-    BlogpostUpdateResponse, BlogpostUpdateUf,
+    BlogpostUpdateResponse,
 };
 pub use on_live_feed_post_add::{
     OnLiveFeedPostAdd, OnLiveFeedPostAddAuth, OnLiveFeedPostAddData,
@@ -119,9 +117,8 @@ impl<'c> Log<'c> {
     pub fn blogpost_add(
         &self,
         post_message: impl Into<String>,
-        uf: impl Into<BlogpostAddUf>,
     ) -> crate::Call<'c, BlogpostAdd> {
-        crate::Call::new(self.client, BlogpostAdd::new(post_message, uf))
+        crate::Call::new(self.client, BlogpostAdd::new(post_message))
     }
 
     /// log.blogpost.delete (`log.blogpost.delete`): see [`BlogpostDelete`].
@@ -158,9 +155,8 @@ impl<'c> Log<'c> {
     pub fn blogpost_update(
         &self,
         post_id: impl Into<i64>,
-        uf: impl Into<BlogpostUpdateUf>,
     ) -> crate::Call<'c, BlogpostUpdate> {
-        crate::Call::new(self.client, BlogpostUpdate::new(post_id, uf))
+        crate::Call::new(self.client, BlogpostUpdate::new(post_id))
     }
 }
 

@@ -2,45 +2,9 @@
 
 //! Types that several `log.*` methods and events define alike, defined once; each keeps its own name for them as an alias.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
-
-/// [details](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html#uf-fields)
-///
-/// Shared by `log.blogpost.add`, `log.blogpost.update`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct BlogpostUf {
-    /// `UF_BLOG_POST_FILE`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_blog_post_file: Option<Vec<serde_json::Value>>,
-    /// `UF_BLOG_POST_IMPRTNT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_blog_post_imprtnt: Option<i64>,
-    /// `UF_IMPRTANT_DATE_END`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_imprtant_date_end: Option<String>,
-    /// `UF_BLOG_POST_URL_PRV`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_blog_post_url_prv: Option<i64>,
-    /// `UF_GRATITUDE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_gratitude: Option<i64>,
-    /// `UF_BLOG_POST_VOTE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_blog_post_vote: Option<i64>,
-}
-
-crate::request!(
-    BlogpostUf() { uf_blog_post_file: Vec<serde_json::Value>, uf_blog_post_imprtnt: i64,
-    uf_imprtant_date_end: String, uf_blog_post_url_prv: i64, uf_gratitude: i64,
-    uf_blog_post_vote: i64 }
-);
 
 /// The `USER_TYPE` object, as the page's example shows it.
 ///
@@ -50,7 +14,7 @@ crate::request!(
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct BlogpostGetUfBlogPostDocUserType {
+pub struct BlogpostGetUserType {
     /// `USER_TYPE_ID`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_type_id: Option<String>,

@@ -76,9 +76,12 @@ pub struct EventlogListOrder {
     /// `field`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// `id`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
-crate::request!(EventlogListOrder() { field: String });
+crate::request!(EventlogListOrder() { field: String, id: String });
 
 /// This page's name for the shared [`EventlogResponse`](super::shared::EventlogResponse).
 pub type EventlogListResponse = super::shared::EventlogResponse;

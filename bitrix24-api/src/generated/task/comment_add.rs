@@ -31,17 +31,32 @@ pub struct CommentAdd {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commenttext: Option<serde_json::Value>,
+    /// `FIELDS`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<CommentAddFields>,
 }
 
 crate::method!(
     CommentAdd = "task.comment.add" in "task", safe: false, CommentAddResponse, CommentAddError; ()
-    { taskid: serde_json::Value, commenttext: serde_json::Value }
+    { taskid: serde_json::Value, commenttext: serde_json::Value, fields: CommentAddFields }
 );
 
 /// The `result` of `task.comment.add`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type CommentAddResponse = serde_json::Value;
+
+/// The `FIELDS` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct CommentAddFields {
+    /// `POST_MESSAGE`, as the page's example sends it.
+    #[serde(rename = "POST_MESSAGE", skip_serializing_if = "Option::is_none")]
+    pub post_message: Option<String>,
+}
+
+crate::request!(CommentAddFields() { post_message: String });
 
 /// The error codes `task.comment.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

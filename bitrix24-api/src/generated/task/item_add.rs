@@ -25,17 +25,39 @@ pub struct ItemAdd {
     /// A list of any JSON: the page does not describe its items.
     #[serde(rename = "TASKDATA", skip_serializing_if = "Option::is_none")]
     pub taskdata: Option<Vec<serde_json::Value>>,
+    /// `fields`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<ItemAddFields>,
 }
 
 crate::method!(
     ItemAdd = "task.item.add" in "task", safe: false, ItemAddResponse, ItemAddError; () {
-    taskdata: Vec<serde_json::Value> }
+    taskdata: Vec<serde_json::Value>, fields: ItemAddFields }
 );
 
 /// The `result` of `task.item.add`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type ItemAddResponse = serde_json::Value;
+
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemAddFields {
+    /// `TITLE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `RESPONSIBLE_ID`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<i64>,
+    /// `DEADLINE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+}
+
+crate::request!(ItemAddFields() { title: String, responsible_id: i64, deadline: String });
 
 /// The error codes `task.item.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -34,17 +34,23 @@ pub struct ItemAddfile {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<serde_json::Value>,
+    /// `FILE`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<ItemAddfileFile>,
 }
 
 crate::method!(
     ItemAddfile = "task.item.addfile" in "task", safe: false, ItemAddfileResponse, ItemAddfileError;
-    () { task_id: serde_json::Value, name: String, content: serde_json::Value }
+    () { task_id: serde_json::Value, name: String, content: serde_json::Value, file: ItemAddfileFile
+    }
 );
 
 /// The `result` of `task.item.addfile`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type ItemAddfileResponse = serde_json::Value;
+
+use super::shared::ItemAddfileFile;
 
 /// The error codes `task.item.addfile` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -34,12 +34,15 @@ pub struct ItemGetdescription {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<serde_json::Value>,
+    /// `USERID`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userid: Option<i64>,
 }
 
 crate::method!(
     ItemGetdescription = "task.item.getdescription" in "task", safe: true,
     ItemGetdescriptionResponse, ItemGetdescriptionError; () { taskid: serde_json::Value,
-    format: serde_json::Value }
+    format: serde_json::Value, userid: i64 }
 );
 
 /// The `result` of `task.item.getdescription`.

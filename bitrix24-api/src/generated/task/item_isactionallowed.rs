@@ -31,12 +31,15 @@ pub struct ItemIsactionallowed {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actionid: Option<serde_json::Value>,
+    /// `ACTION`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<i64>,
 }
 
 crate::method!(
     ItemIsactionallowed = "task.item.isactionallowed" in "task", safe: false,
     ItemIsactionallowedResponse, ItemIsactionallowedError; () { taskid: serde_json::Value,
-    actionid: serde_json::Value }
+    actionid: serde_json::Value, action: i64 }
 );
 
 /// The `result` of `task.item.isactionallowed`.

@@ -31,17 +31,32 @@ pub struct ItemUpdate {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taskdata: Option<serde_json::Value>,
+    /// `fields`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
+    pub fields: Option<ItemUpdateFields>,
 }
 
 crate::method!(
     ItemUpdate = "task.item.update" in "task", safe: false, ItemUpdateResponse, ItemUpdateError; ()
-    { taskid: serde_json::Value, taskdata: serde_json::Value }
+    { taskid: serde_json::Value, taskdata: serde_json::Value, fields: ItemUpdateFields }
 );
 
 /// The `result` of `task.item.update`.
 ///
 /// Any JSON: the page does not describe the result.
 pub type ItemUpdateResponse = serde_json::Value;
+
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ItemUpdateFields {
+    /// `TIME_ESTIMATE`, as the page's example sends it.
+    #[serde(rename = "TIME_ESTIMATE", skip_serializing_if = "Option::is_none")]
+    pub time_estimate: Option<i64>,
+}
+
+crate::request!(ItemUpdateFields() { time_estimate: i64 });
 
 /// The error codes `task.item.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

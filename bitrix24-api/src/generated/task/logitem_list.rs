@@ -25,11 +25,14 @@ pub struct LogitemList {
     /// Any JSON: the page gives no type.
     #[serde(rename = "ID")]
     pub id: serde_json::Value,
+    /// `taskId`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "taskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
 }
 
 crate::method!(
     LogitemList = "task.logitem.list" in "task", safe: true, LogitemListResponse, LogitemListError;
-    (id: serde_json::Value) {}
+    (id: serde_json::Value) { task_id: i64 }
 );
 
 /// The `result` of `task.logitem.list`.

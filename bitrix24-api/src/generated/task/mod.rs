@@ -134,8 +134,8 @@ pub use shared::{
     ChecklistitemGetmanifestAdd, ChecklistitemGetmanifestDelete,
     ChecklistitemGetmanifestGetlistParam, ChecklistitemGetmanifestParam,
     ChecklistitemMember, CommentitemAttachedObjectsEntry, CommentitemGetlistItem,
-    ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest, ItemListOrder,
-    ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
+    ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest, ItemAddfileFile,
+    ItemListOrder, ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
     OnTaskCommentAddFieldsBefore, OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore,
     OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore,
     OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, Order,
@@ -216,8 +216,7 @@ pub use commentitem_delete::{
 };
 pub use commentitem_getlist::{
     CommentitemGetlist, CommentitemGetlistAttachedObjectsEntry, CommentitemGetlistError,
-    CommentitemGetlistErrorCode, CommentitemGetlistFilter, CommentitemGetlistOrder,
-    CommentitemGetlistResponse,
+    CommentitemGetlistErrorCode, CommentitemGetlistOrder, CommentitemGetlistResponse,
 };
 pub use commentitem_getmanifest::{
     CommentitemGetmanifest, CommentitemGetmanifestAdd, CommentitemGetmanifestAddParam,
@@ -243,7 +242,8 @@ pub use commentitem_update::{
     CommentitemUpdateFields, CommentitemUpdateResponse,
 };
 pub use comment_add::{
-    CommentAdd, CommentAddError, CommentAddErrorCode, CommentAddResponse,
+    CommentAdd, CommentAddError, CommentAddErrorCode, CommentAddFields,
+    CommentAddResponse,
 };
 pub use item_addfile::{
     ItemAddfile, ItemAddfileError, ItemAddfileErrorCode, ItemAddfileResponse,
@@ -252,7 +252,9 @@ pub use item_addtofavorite::{
     ItemAddtofavorite, ItemAddtofavoriteError, ItemAddtofavoriteErrorCode,
     ItemAddtofavoriteResponse,
 };
-pub use item_add::{ItemAdd, ItemAddError, ItemAddErrorCode, ItemAddResponse};
+pub use item_add::{
+    ItemAdd, ItemAddError, ItemAddErrorCode, ItemAddFields, ItemAddResponse,
+};
 pub use item_approve::{
     ItemApprove, ItemApproveError, ItemApproveErrorCode, ItemApproveResponse,
 };
@@ -316,7 +318,8 @@ pub use item_startexecution::{
     ItemStartexecutionResponse,
 };
 pub use item_update::{
-    ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateResponse,
+    ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateFields,
+    ItemUpdateResponse,
 };
 pub use logitem_list::{
     LogitemList, LogitemListError, LogitemListErrorCode, LogitemListResponse,
@@ -686,7 +689,7 @@ pub use tasks_template_checklist_update::{
 };
 pub use tasks_template_add::{
     TasksTemplateAdd, TasksTemplateAddError, TasksTemplateAddErrorCode,
-    TasksTemplateAddFields, TasksTemplateAddResponse,
+    TasksTemplateAddFields, TasksTemplateAddReplicateParams, TasksTemplateAddResponse,
 };
 pub use tasks_template_delete::{
     TasksTemplateDelete, TasksTemplateDeleteError, TasksTemplateDeleteErrorCode,
@@ -1421,7 +1424,7 @@ impl<'c> Task<'c> {
     pub fn stages_update(
         &self,
         id: impl Into<i64>,
-        fields: impl Into<Vec<StagesUpdateField>>,
+        fields: impl Into<StagesUpdateField>,
     ) -> crate::Call<'c, StagesUpdate> {
         crate::Call::new(self.client, StagesUpdate::new(id, fields))
     }

@@ -375,6 +375,24 @@ pub struct CommentitemAttachedObjectsEntry {
     pub view_url: Option<String>,
 }
 
+/// The `FILE` object, as the page's example sends it.
+///
+/// Shared by `task.item.addfile`, `tasks.template.checklist.addAttachmentByContent`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ItemAddfileFile {
+    /// `NAME`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `CONTENT`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+}
+
+crate::request!(ItemAddfileFile() { name: String, content: String });
+
 /// Keys:
 /// - `TITLE`
 /// - `DATE_START`

@@ -22,7 +22,9 @@ pub struct StagesUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
     /// [details](StagesUpdateField) The structure is below.
-    pub fields: Vec<StagesUpdateField>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub fields: StagesUpdateField,
     /// `isAdmin`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(rename = "isAdmin", skip_serializing_if = "Option::is_none")]
@@ -31,7 +33,7 @@ pub struct StagesUpdate {
 
 crate::method!(
     StagesUpdate = "task.stages.update" in "task", safe: false, StagesUpdateResponse as wire::Bool,
-    StagesUpdateError; (id: i64, fields: Vec<StagesUpdateField>) { is_admin: bool }
+    StagesUpdateError; (id: i64, fields: StagesUpdateField) { is_admin: bool }
 );
 
 /// The `result` of `task.stages.update`.
@@ -52,9 +54,12 @@ pub struct StagesUpdateField {
     /// `AFTER_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_id: Option<i64>,
+    /// `SORT`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
 }
 
-crate::request!(StagesUpdateField() { title: String, color: String, after_id: i64 });
+crate::request!(StagesUpdateField() { title: String, color: String, after_id: i64, sort: i64 });
 
 /// The error codes `task.stages.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

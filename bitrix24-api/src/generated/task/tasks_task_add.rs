@@ -95,10 +95,23 @@ pub struct TasksTaskAddFields {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<serde_json::Value>,
+    /// `DEADLINE`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// `CREATED_BY`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<i64>,
+    /// `UF_CRM_TASK`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_crm_task: Option<Vec<String>>,
+    /// `UF_TASK_WEBDAV_FILES`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_task_webdav_files: Option<Vec<String>>,
 }
 
 crate::request!(
-    TasksTaskAddFields() { title: serde_json::Value, responsible_id: serde_json::Value }
+    TasksTaskAddFields() { title: serde_json::Value, responsible_id: serde_json::Value,
+    created_by: i64, uf_crm_task: Vec<String>, uf_task_webdav_files: Vec<String>, deadline: String }
 );
 
 /// The `action` object, as the page's example shows it.

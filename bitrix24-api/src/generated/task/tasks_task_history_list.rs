@@ -175,9 +175,15 @@ pub struct TasksTaskHistoryListOrder {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<serde_json::Value>,
+    /// `createdDate`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "createdDate", skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
 }
 
-crate::request!(TasksTaskHistoryListOrder() { asc: serde_json::Value, desc: serde_json::Value });
+crate::request!(
+    TasksTaskHistoryListOrder() { asc: serde_json::Value, desc: serde_json::Value,
+    created_date: String }
+);
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
 #[serde_as]

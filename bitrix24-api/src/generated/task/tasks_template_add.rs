@@ -58,11 +58,68 @@ pub struct TasksTemplateAddFields {
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<serde_json::Value>,
+    /// `PARENT_ID`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<i64>,
+    /// `DESCRIPTION`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `PRIORITY`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// `REPLICATE`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicate: Option<String>,
+    /// `START_DATE_PLAN_AFTER`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date_plan_after: Option<String>,
+    /// `END_DATE_PLAN_AFTER`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date_plan_after: Option<String>,
+    /// `REPLICATE_PARAMS`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicate_params: Option<TasksTemplateAddReplicateParams>,
+    /// `UF_CRM_TASK`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_crm_task: Option<Vec<String>>,
 }
 
 crate::request!(
     TasksTemplateAddFields() { title: serde_json::Value, created_by: serde_json::Value,
-    responsible_id: serde_json::Value }
+    responsible_id: serde_json::Value, parent_id: i64, description: String, priority: i64,
+    replicate: String, start_date_plan_after: String, end_date_plan_after: String,
+    replicate_params: TasksTemplateAddReplicateParams, uf_crm_task: Vec<String> }
+);
+
+/// The `REPLICATE_PARAMS` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct TasksTemplateAddReplicateParams {
+    /// `PERIOD`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `EVERY_WEEK`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_week: Option<i64>,
+    /// `WEEK_DAYS`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub week_days: Option<Vec<i64>>,
+    /// `TIME`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `REPEAT_TILL`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_till: Option<String>,
+    /// `START_DATE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+}
+
+crate::request!(
+    TasksTemplateAddReplicateParams() { period: String, every_week: i64, week_days: Vec<i64>,
+    time: String, repeat_till: String, start_date: String }
 );
 
 /// The error codes `tasks.template.add` documents; `Other` keeps any other code as it arrived.

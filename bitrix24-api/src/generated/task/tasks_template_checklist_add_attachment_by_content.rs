@@ -32,30 +32,14 @@ crate::method!(
     attachment_parameters: TasksTemplateChecklistAddAttachmentByContentAttachmentParameters) {}
 );
 
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#attachmentparameters)
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentParameters {
-    /// `NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `CONTENT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-}
-
-crate::request!(
-    TasksTemplateChecklistAddAttachmentByContentAttachmentParameters() { name: String,
-    content: String }
-);
-
 /// This page's name for the shared [`Type`](super::shared::Type).
 pub type TasksTemplateChecklistAddAttachmentByContentType = super::shared::Type;
 
 /// This page's name for the shared [`PersonalGender`](super::shared::PersonalGender).
 pub type TasksTemplateChecklistAddAttachmentByContentPersonalGender = super::shared::PersonalGender;
+
+/// This page's name for the shared [`ItemAddfileFile`](super::shared::ItemAddfileFile).
+pub type TasksTemplateChecklistAddAttachmentByContentAttachmentParameters = super::shared::ItemAddfileFile;
 
 /// This page's name for the shared [`TasksTemplateChecklistResponse`](super::shared::TasksTemplateChecklistResponse).
 pub type TasksTemplateChecklistAddAttachmentByContentResponse = super::shared::TasksTemplateChecklistResponse;

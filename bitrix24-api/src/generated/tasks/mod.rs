@@ -27,12 +27,10 @@ mod task_update;
 
 pub use shared::{
     TaskChatMessageFieldGetItem, TaskChatMessageFieldGetResponse,
-    TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListChat,
-    TaskListCreator, TaskListElapsedTime, TaskListEmail, TaskListFlow,
-    TaskListForkedByTemplate, TaskListGroup, TaskListImage, TaskListItemCreator,
-    TaskListItemCreatorImage, TaskListItemGroup, TaskListPriority,
-    TaskListReplicateParams, TaskListScenarios, TaskListSelect, TaskListSource,
-    TaskListStage, TaskListStatus, TaskResponse, TaskResultDeleteResponse,
+    TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListItemCreator,
+    TaskListItemCreatorImage, TaskListItemGroup, TaskListOrderCreator,
+    TaskListOrderCreatorImage, TaskListOrderGroup, TaskListOrderPriority,
+    TaskListOrderScenarios, TaskListOrderStatus, TaskResponse, TaskResultDeleteResponse,
     TaskResultItem, TaskResultResponse, TaskResultRights, TaskRights,
 };
 pub use task_result_add::{
@@ -49,9 +47,8 @@ pub use task_result_delete::{
     TaskResultDelete, TaskResultDeleteError, TaskResultDeleteErrorCode,
 };
 pub use task_result_list::{
-    TaskResultList, TaskResultListError, TaskResultListErrorCode, TaskResultListFilter,
-    TaskResultListItem, TaskResultListResponse, TaskResultListRights,
-    TaskResultListSelect,
+    TaskResultList, TaskResultListError, TaskResultListErrorCode, TaskResultListItem,
+    TaskResultListResponse, TaskResultListRights, TaskResultListSelect,
 };
 pub use task_result_update::{
     TaskResultUpdate, TaskResultUpdateError, TaskResultUpdateErrorCode,
@@ -115,12 +112,7 @@ pub use task_get::{
     TaskGetResponsible, TaskGetRights,
 };
 pub use task_list::{
-    TaskList, TaskListAccomplices, TaskListAccomplicesImage, TaskListAuditors,
-    TaskListAuditorsImage, TaskListChangedBy, TaskListChangedByImage, TaskListClosedBy,
-    TaskListClosedByImage, TaskListError, TaskListErrorCode,
-    TaskListForkedByTemplateCreator, TaskListForkedByTemplateCreatorImage,
-    TaskListForkedByTemplateGroup, TaskListForkedByTemplateGroupImage,
-    TaskListGroupImage, TaskListItem, TaskListItemAccomplices,
+    TaskList, TaskListError, TaskListErrorCode, TaskListItem, TaskListItemAccomplices,
     TaskListItemAccomplicesImage, TaskListItemAuditors, TaskListItemAuditorsImage,
     TaskListItemChangedBy, TaskListItemChangedByImage, TaskListItemChat,
     TaskListItemClosedBy, TaskListItemClosedByImage, TaskListItemElapsedTime,
@@ -134,16 +126,14 @@ pub use task_list::{
     TaskListOrderAccomplices, TaskListOrderAccomplicesImage, TaskListOrderAuditors,
     TaskListOrderAuditorsImage, TaskListOrderChangedBy, TaskListOrderChangedByImage,
     TaskListOrderChat, TaskListOrderClosedBy, TaskListOrderClosedByImage,
-    TaskListOrderCreator, TaskListOrderCreatorImage, TaskListOrderElapsedTime,
-    TaskListOrderEmail, TaskListOrderFlow, TaskListOrderForkedByTemplate,
-    TaskListOrderForkedByTemplateCreator, TaskListOrderForkedByTemplateCreatorImage,
-    TaskListOrderForkedByTemplateGroup, TaskListOrderForkedByTemplateGroupImage,
-    TaskListOrderForkedByTemplateReplicateParams, TaskListOrderGroup,
-    TaskListOrderGroupImage, TaskListOrderPriority, TaskListOrderResponsible,
-    TaskListOrderResponsibleImage, TaskListOrderScenarios, TaskListOrderSource,
-    TaskListOrderStage, TaskListOrderStatus, TaskListOrderStatusChangedBy,
-    TaskListOrderStatusChangedByImage, TaskListResponse, TaskListResponsible,
-    TaskListResponsibleImage, TaskListStatusChangedBy, TaskListStatusChangedByImage,
+    TaskListOrderElapsedTime, TaskListOrderEmail, TaskListOrderFlow,
+    TaskListOrderForkedByTemplate, TaskListOrderForkedByTemplateCreator,
+    TaskListOrderForkedByTemplateCreatorImage, TaskListOrderForkedByTemplateGroup,
+    TaskListOrderForkedByTemplateGroupImage,
+    TaskListOrderForkedByTemplateReplicateParams, TaskListOrderGroupImage,
+    TaskListOrderResponsible, TaskListOrderResponsibleImage, TaskListOrderSource,
+    TaskListOrderStage, TaskListOrderStatusChangedBy, TaskListOrderStatusChangedByImage,
+    TaskListResponse,
 };
 pub use task_update::{
     TaskUpdate, TaskUpdateError, TaskUpdateErrorCode, TaskUpdateResponse,
@@ -191,7 +181,7 @@ impl<'c> Tasks<'c> {
     /// tasks.task.result.list (`tasks.task.result.list`): see [`TaskResultList`].
     pub fn task_result_list(
         &self,
-        filter: impl Into<Vec<TaskResultListFilter>>,
+        filter: impl Into<Vec<Vec<String>>>,
     ) -> crate::Call<'c, TaskResultList> {
         crate::Call::new(self.client, TaskResultList::new(filter))
     }

@@ -378,360 +378,13 @@ pub struct TaskChatMessageFieldListResponse {
     pub items: Option<Vec<TaskChatMessageFieldGetItem>>,
 }
 
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListSelect {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `title`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `creatorId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator_id: Option<i64>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TaskListCreator>,
-    /// `created`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// `responsibleId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<i64>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TaskListCreator>,
-    /// `deadline`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub needs_control: Option<bool>,
-    /// `startPlan`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_plan: Option<String>,
-    /// `endPlan`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_plan: Option<String>,
-    /// IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<Vec<i64>>,
-    /// `groupId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<i64>,
-    /// [details](TaskListGroup)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<TaskListGroup>,
-    /// `stageId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<i64>,
-    /// [details](TaskListStage)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<TaskListStage>,
-    /// `epicId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub epic_id: Option<i64>,
-    /// `storyPoints`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub story_points: Option<i64>,
-    /// `flowId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<i64>,
-    /// [details](TaskListFlow)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow: Option<TaskListFlow>,
-    /// Possible values:
-    /// - `high`
-    /// - `average`
-    /// - `low`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<TaskListPriority>,
-    /// Possible values:
-    /// - `pending`
-    /// - `in_progress`
-    /// - `supposedly_completed`
-    /// - `completed`
-    /// - `deferred`
-    /// - `declined`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskListStatus>,
-    /// `statusChanged`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed: Option<String>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<TaskListCreator>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<TaskListCreator>,
-    /// `parentId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<serde_json::Value>,
-    /// `containsChecklist`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_checklist: Option<bool>,
-    /// `containsSubTasks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_sub_tasks: Option<bool>,
-    /// `containsRelatedTasks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_related_tasks: Option<bool>,
-    /// `containsGanttLinks`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_gantt_links: Option<bool>,
-    /// `containsPlacements`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_placements: Option<bool>,
-    /// `containsResults`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contains_results: Option<bool>,
-    /// `numberOfReminders`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_of_reminders: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-new.html#comments)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_id: Option<i64>,
-    /// [details](TaskListChat)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<TaskListChat>,
-    /// `plannedDuration`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub planned_duration: Option<i64>,
-    /// `actualDuration`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual_duration: Option<i64>,
-    /// `durationType`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_type: Option<String>,
-    /// `started`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub started: Option<String>,
-    /// `estimatedTime`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimated_time: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicate: Option<bool>,
-    /// `changed`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed: Option<String>,
-    /// `changedById`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed_by_id: Option<i64>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed_by: Option<TaskListCreator>,
-    /// `statusChangedById`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_by_id: Option<i64>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_by: Option<TaskListCreator>,
-    /// `closedById`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_by_id: Option<i64>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_by: Option<TaskListCreator>,
-    /// `closed`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed: Option<String>,
-    /// `activity`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity: Option<String>,
-    /// `guid`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guid: Option<String>,
-    /// `xmlId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `exchangeId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exchange_id: Option<String>,
-    /// `exchangeModified`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exchange_modified: Option<String>,
-    /// `outlookVersion`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outlook_version: Option<i64>,
-    /// `mark`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allows_change_deadline: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allows_time_tracking: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub matches_work_time: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_in_report: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_multitask: Option<bool>,
-    /// `siteId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<String>,
-    /// `forkedByTemplateId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forked_by_template_id: Option<i64>,
-    /// [details](TaskListForkedByTemplate)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forked_by_template: Option<TaskListForkedByTemplate>,
-    /// `maxDeadlineChangeDate`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_deadline_change_date: Option<String>,
-    /// `maxDeadlineChanges`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_deadline_changes: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_deadline_change_reason: Option<bool>,
-    /// `link`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `rights`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rights: Option<Vec<serde_json::Value>>,
-    /// `archiveLink`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive_link: Option<String>,
-    /// `crmItemIds`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_item_ids: Option<Vec<serde_json::Value>>,
-    /// `emailId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_id: Option<i64>,
-    /// [details](TaskListEmail)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<TaskListEmail>,
-    /// [details](TaskListElapsedTime)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub elapsed_time: Option<TaskListElapsedTime>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_result: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub matches_sub_tasks_time: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub autocomplete_sub_tasks: Option<bool>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allows_change_date_plan: Option<bool>,
-    /// `inFavorite`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_favorite: Option<Vec<serde_json::Value>>,
-    /// `inPin`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_pin: Option<Vec<serde_json::Value>>,
-    /// `inGroupPin`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_group_pin: Option<Vec<serde_json::Value>>,
-    /// `inMute`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_mute: Option<Vec<serde_json::Value>>,
-    /// [details](TaskListSource)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<TaskListSource>,
-    /// `dependsOn`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depends_on: Option<Vec<serde_json::Value>>,
-    /// Possible values:
-    /// - `default`
-    /// - `crm`
-    /// - `mobile`
-    /// - `voice`
-    /// - `video`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scenarios: Option<Vec<TaskListScenarios>>,
-}
-
-crate::request!(
-    TaskListSelect() { id: i64, title: String, description: String, creator_id: i64,
-    creator: TaskListCreator, created: String, responsible_id: i64, responsible: TaskListCreator,
-    needs_control: bool, start_plan: String, end_plan: String, checklist: Vec<i64>, group_id: i64,
-    group: TaskListGroup, stage_id: i64, stage: TaskListStage, epic_id: i64, story_points: i64,
-    flow_id: i64, flow: TaskListFlow, priority: TaskListPriority, status: TaskListStatus,
-    status_changed: String, accomplices: TaskListCreator, auditors: TaskListCreator, parent_id: i64,
-    parent: serde_json::Value, contains_checklist: bool, contains_sub_tasks: bool,
-    contains_related_tasks: bool, contains_gantt_links: bool, contains_placements: bool,
-    contains_results: bool, number_of_reminders: i64, chat_id: i64, chat: TaskListChat,
-    planned_duration: i64, actual_duration: i64, duration_type: String, started: String,
-    estimated_time: i64, replicate: bool, changed: String, changed_by_id: i64,
-    changed_by: TaskListCreator, status_changed_by_id: i64, status_changed_by: TaskListCreator,
-    closed_by_id: i64, closed_by: TaskListCreator, closed: String, activity: String, guid: String,
-    xml_id: String, exchange_id: String, exchange_modified: String, outlook_version: i64,
-    mark: String, allows_change_deadline: bool, allows_time_tracking: bool, matches_work_time: bool,
-    add_in_report: bool, is_multitask: bool, site_id: String, forked_by_template_id: i64,
-    forked_by_template: TaskListForkedByTemplate, max_deadline_change_date: String,
-    max_deadline_changes: i64, require_deadline_change_reason: bool, link: String,
-    rights: Vec<serde_json::Value>, archive_link: String, crm_item_ids: Vec<serde_json::Value>,
-    email_id: i64, email: TaskListEmail, elapsed_time: TaskListElapsedTime, require_result: bool,
-    matches_sub_tasks_time: bool, autocomplete_sub_tasks: bool, allows_change_date_plan: bool,
-    in_favorite: Vec<serde_json::Value>, in_pin: Vec<serde_json::Value>,
-    in_group_pin: Vec<serde_json::Value>, in_mute: Vec<serde_json::Value>, source: TaskListSource,
-    depends_on: Vec<serde_json::Value>, scenarios: Vec<TaskListScenarios>, deadline: String }
-);
-
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#user)
 ///
 /// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct TaskListCreator {
+pub struct TaskListOrderCreator {
     /// `id`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -741,9 +394,9 @@ pub struct TaskListCreator {
     /// `role`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// [details](TaskListImage)
+    /// [details](TaskListOrderCreatorImage)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<TaskListImage>,
+    pub image: Option<TaskListOrderCreatorImage>,
     /// `gender`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
@@ -761,8 +414,8 @@ pub struct TaskListCreator {
 }
 
 crate::request!(
-    TaskListCreator() { id: i64, name: String, role: String, image: TaskListImage, gender: String,
-    email: String, external_auth_id: String, rights: Vec<serde_json::Value> }
+    TaskListOrderCreator() { id: i64, name: String, role: String, image: TaskListOrderCreatorImage,
+    gender: String, email: String, external_auth_id: String, rights: Vec<serde_json::Value> }
 );
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#file)
@@ -772,7 +425,7 @@ crate::request!(
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TaskListImage {
+pub struct TaskListOrderCreatorImage {
     /// `id`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -805,8 +458,8 @@ pub struct TaskListImage {
 }
 
 crate::request!(
-    TaskListImage() { id: i64, src: String, name: String, width: i64, height: i64, size: i64,
-    sub_dir: String, content_type: String, file: Vec<serde_json::Value> }
+    TaskListOrderCreatorImage() { id: i64, src: String, name: String, width: i64, height: i64,
+    size: i64, sub_dir: String, content_type: String, file: Vec<serde_json::Value> }
 );
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#group)
@@ -816,16 +469,16 @@ crate::request!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct TaskListGroup {
+pub struct TaskListOrderGroup {
     /// `id`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `name`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// [details](TaskListImage)
+    /// [details](TaskListOrderCreatorImage)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<TaskListImage>,
+    pub image: Option<TaskListOrderCreatorImage>,
     /// `type`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -836,343 +489,9 @@ pub struct TaskListGroup {
 }
 
 crate::request!(
-    TaskListGroup() { id: i64, name: String, image: TaskListImage, r#type: String, is_visible: bool
-    }
+    TaskListOrderGroup() { id: i64, name: String, image: TaskListOrderCreatorImage, r#type: String,
+    is_visible: bool }
 );
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#stage)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct TaskListStage {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `title`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `color`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-}
-
-crate::request!(TaskListStage() { id: i64, title: String, color: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#flow)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct TaskListFlow {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `name`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-crate::request!(TaskListFlow() { id: i64, name: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#task-chat)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListChat {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `entityId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// `entityType`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
-}
-
-crate::request!(TaskListChat() { id: i64, entity_id: i64, entity_type: String });
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListForkedByTemplate {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task: Option<serde_json::Value>,
-    /// `title`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// [details](TaskListCreator)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TaskListCreator>,
-    /// `responsibleCollection`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_collection: Option<Vec<serde_json::Value>>,
-    /// `deadlineAfterTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline_after_ts: Option<i64>,
-    /// `startDatePlanTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date_plan_ts: Option<i64>,
-    /// `endDatePlanTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date_plan_ts: Option<i64>,
-    /// `replicate`: the page names it without a description.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicate: Option<bool>,
-    /// `checklist`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<Vec<serde_json::Value>>,
-    /// [details](TaskListGroup)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<TaskListGroup>,
-    /// `priority`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
-    /// `accomplices`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<Vec<serde_json::Value>>,
-    /// `auditors`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<Vec<serde_json::Value>>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
-    ///
-    /// Any JSON: the page does not describe this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<serde_json::Value>,
-    /// [details](TaskListReplicateParams)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicate_params: Option<TaskListReplicateParams>,
-}
-
-crate::request!(
-    TaskListForkedByTemplate() { id: i64, task: serde_json::Value, title: String,
-    description: String, creator: TaskListCreator, responsible_collection: Vec<serde_json::Value>,
-    deadline_after_ts: i64, start_date_plan_ts: i64, end_date_plan_ts: i64, replicate: bool,
-    checklist: Vec<serde_json::Value>, group: TaskListGroup, priority: String,
-    accomplices: Vec<serde_json::Value>, auditors: Vec<serde_json::Value>,
-    parent: serde_json::Value, replicate_params: TaskListReplicateParams }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template-replicate-params)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListReplicateParams {
-    /// `period`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period: Option<String>,
-    /// `everyDay`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub every_day: Option<String>,
-    /// `workdayOnly`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workday_only: Option<String>,
-    /// `dailyMonthInterval`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub daily_month_interval: Option<String>,
-    /// `everyWeek`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub every_week: Option<String>,
-    /// `monthlyType`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_type: Option<String>,
-    /// `monthlyDayNum`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_day_num: Option<String>,
-    /// `monthlyMonthNum1`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_month_num1: Option<String>,
-    /// `monthlyWeekDayNum`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_week_day_num: Option<String>,
-    /// `monthlyWeekDay`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_week_day: Option<String>,
-    /// `monthlyMonthNum2`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_month_num2: Option<String>,
-    /// `yearlyType`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_type: Option<String>,
-    /// `yearlyDayNum`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_day_num: Option<String>,
-    /// `yearlyMonth1`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_month1: Option<String>,
-    /// `yearlyWeekDayNum`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_week_day_num: Option<String>,
-    /// `yearlyWeekDay`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_week_day: Option<String>,
-    /// `yearlyMonth2`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub yearly_month2: Option<String>,
-    /// `time`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// `timezoneOffset`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone_offset: Option<String>,
-    /// `startDate`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// `repeatTill`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub repeat_till: Option<String>,
-    /// `endDate`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    /// `times`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub times: Option<String>,
-}
-
-crate::request!(
-    TaskListReplicateParams() { period: String, every_day: String, workday_only: String,
-    daily_month_interval: String, every_week: String, monthly_type: String, monthly_day_num: String,
-    monthly_month_num1: String, monthly_week_day_num: String, monthly_week_day: String,
-    monthly_month_num2: String, yearly_type: String, yearly_day_num: String, yearly_month1: String,
-    yearly_week_day_num: String, yearly_week_day: String, yearly_month2: String, time: String,
-    timezone_offset: String, start_date: String, repeat_till: String, end_date: String,
-    times: String }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#email)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListEmail {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `taskId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<i64>,
-    /// `mailboxId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mailbox_id: Option<i64>,
-    /// `title`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `body`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `from`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `dateTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_ts: Option<i64>,
-    /// `link`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-}
-
-crate::request!(
-    TaskListEmail() { id: i64, task_id: i64, mailbox_id: i64, title: String, body: String,
-    from: String, date_ts: i64, link: String }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#elapsed-time)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TaskListElapsedTime {
-    /// `id`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `userId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// `taskId`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<i64>,
-    /// `minutes`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<i64>,
-    /// `seconds`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<i64>,
-    /// `source`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// `text`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// `createdAtTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_ts: Option<i64>,
-    /// `startTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_ts: Option<i64>,
-    /// `stopTs`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_ts: Option<i64>,
-}
-
-crate::request!(
-    TaskListElapsedTime() { id: i64, user_id: i64, task_id: i64, minutes: i64, seconds: i64,
-    source: String, text: String, created_at_ts: i64, start_ts: i64, stop_ts: i64 }
-);
-
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#source)
-///
-/// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct TaskListSource {
-    /// `type`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `data`: the page names it without a description.
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<serde_json::Value>>,
-}
-
-crate::request!(TaskListSource() { r#type: String, data: Vec<serde_json::Value> });
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#user)
 ///
@@ -1284,7 +603,7 @@ pub struct TaskListItemGroup {
 /// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TaskListPriority {
+pub enum TaskListOrderPriority {
     /// `high`
     High,
     /// `average`
@@ -1295,14 +614,16 @@ pub enum TaskListPriority {
     Unknown(String),
 }
 
-crate::documented_values!(TaskListPriority { High = "high", Average = "average", Low = "low" });
+crate::documented_values!(
+    TaskListOrderPriority { High = "high", Average = "average", Low = "low" }
+);
 
 /// The values of `status` the page lists; others arrive as `Unknown`.
 ///
 /// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TaskListStatus {
+pub enum TaskListOrderStatus {
     /// `pending`
     Pending,
     /// `in_progress`
@@ -1320,7 +641,7 @@ pub enum TaskListStatus {
 }
 
 crate::documented_values!(
-    TaskListStatus { Pending = "pending", InProgress = "in_progress",
+    TaskListOrderStatus { Pending = "pending", InProgress = "in_progress",
     SupposedlyCompleted = "supposedly_completed", Completed = "completed", Deferred = "deferred",
     Declined = "declined" }
 );
@@ -1330,7 +651,7 @@ crate::documented_values!(
 /// Shared by `tasks.task.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TaskListScenarios {
+pub enum TaskListOrderScenarios {
     /// `default`
     Default,
     /// `crm`
@@ -1346,6 +667,6 @@ pub enum TaskListScenarios {
 }
 
 crate::documented_values!(
-    TaskListScenarios { Default = "default", Crm = "crm", Mobile = "mobile", Voice = "voice",
+    TaskListOrderScenarios { Default = "default", Crm = "crm", Mobile = "mobile", Voice = "voice",
     Video = "video" }
 );

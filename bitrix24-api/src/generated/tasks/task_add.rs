@@ -58,9 +58,18 @@ pub struct TaskAddFields {
     pub creator_id: i64,
     /// `responsibleId`: the page names it without a description.
     pub responsible_id: i64,
+    /// `deadline`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// `crmItemIds`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_item_ids: Option<Vec<String>>,
 }
 
-crate::request!(TaskAddFields(title: String, creator_id: i64, responsible_id: i64) {});
+crate::request!(
+    TaskAddFields(title: String, creator_id: i64, responsible_id: i64) { crm_item_ids: Vec<String>,
+    deadline: String }
+);
 
 /// The `item` object, as the page's example shows it.
 #[serde_as]

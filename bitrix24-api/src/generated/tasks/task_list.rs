@@ -20,8 +20,10 @@ use crate::wire;
 #[non_exhaustive]
 pub struct TaskList {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<TaskListSelect>>,
+    pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/index.html#filter)
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -45,7 +47,7 @@ pub struct TaskList {
 
 crate::method!(
     TaskList = "tasks.task.list"(v3) in "tasks", safe: true, TaskListResponse, TaskListError; () {
-    select: Vec<TaskListSelect>, filter: Vec<serde_json::Value>, order: TaskListOrder,
+    select: Vec<String>, filter: Vec<serde_json::Value>, order: TaskListOrder,
     pagination: serde_json::Value }
 );
 
@@ -60,6 +62,679 @@ pub struct TaskListResponse {
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<TaskListItem>>,
 }
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto) Sample: `{ "field": "value" }`. Objects. Keys:
+/// - `ASC`
+/// - `DESC`
+///
+/// Possible values:
+/// - `ASC`
+/// - `DESC`
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrder {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `description`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `creatorId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<i64>,
+    /// [details](TaskListOrderCreator)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<TaskListOrderCreator>,
+    /// `created`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `responsibleId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<i64>,
+    /// [details](TaskListOrderResponsible)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<TaskListOrderResponsible>,
+    /// `deadline`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs_control: Option<bool>,
+    /// `startPlan`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_plan: Option<String>,
+    /// `endPlan`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_plan: Option<String>,
+    /// IDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<i64>>,
+    /// `groupId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<i64>,
+    /// [details](TaskListOrderGroup)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<TaskListOrderGroup>,
+    /// `stageId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_id: Option<i64>,
+    /// [details](TaskListOrderStage)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<TaskListOrderStage>,
+    /// `epicId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epic_id: Option<i64>,
+    /// `storyPoints`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story_points: Option<i64>,
+    /// `flowId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<i64>,
+    /// [details](TaskListOrderFlow)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<TaskListOrderFlow>,
+    /// Possible values:
+    /// - `high`
+    /// - `average`
+    /// - `low`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<TaskListOrderPriority>,
+    /// Possible values:
+    /// - `pending`
+    /// - `in_progress`
+    /// - `supposedly_completed`
+    /// - `completed`
+    /// - `deferred`
+    /// - `declined`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskListOrderStatus>,
+    /// `statusChanged`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_changed: Option<String>,
+    /// [details](TaskListOrderAccomplices)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accomplices: Option<TaskListOrderAccomplices>,
+    /// [details](TaskListOrderAuditors)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auditors: Option<TaskListOrderAuditors>,
+    /// `parentId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<serde_json::Value>,
+    /// `containsChecklist`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_checklist: Option<bool>,
+    /// `containsSubTasks`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_sub_tasks: Option<bool>,
+    /// `containsRelatedTasks`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_related_tasks: Option<bool>,
+    /// `containsGanttLinks`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_gantt_links: Option<bool>,
+    /// `containsPlacements`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_placements: Option<bool>,
+    /// `containsResults`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains_results: Option<bool>,
+    /// `numberOfReminders`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_reminders: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-new.html#comments)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<i64>,
+    /// [details](TaskListOrderChat)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<TaskListOrderChat>,
+    /// `plannedDuration`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_duration: Option<i64>,
+    /// `actualDuration`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_duration: Option<i64>,
+    /// `durationType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<String>,
+    /// `started`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
+    /// `estimatedTime`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_time: Option<i64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicate: Option<bool>,
+    /// `changed`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<String>,
+    /// `changedById`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by_id: Option<i64>,
+    /// [details](TaskListOrderChangedBy)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<TaskListOrderChangedBy>,
+    /// `statusChangedById`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_changed_by_id: Option<i64>,
+    /// [details](TaskListOrderStatusChangedBy)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_changed_by: Option<TaskListOrderStatusChangedBy>,
+    /// `closedById`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_by_id: Option<i64>,
+    /// [details](TaskListOrderClosedBy)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<TaskListOrderClosedBy>,
+    /// `closed`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
+    /// `activity`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+    /// `guid`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    /// `xmlId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `exchangeId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_id: Option<String>,
+    /// `exchangeModified`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_modified: Option<String>,
+    /// `outlookVersion`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlook_version: Option<i64>,
+    /// `mark`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allows_change_deadline: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allows_time_tracking: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches_work_time: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_in_report: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_multitask: Option<bool>,
+    /// `siteId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    /// `forkedByTemplateId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forked_by_template_id: Option<i64>,
+    /// [details](TaskListOrderForkedByTemplate)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forked_by_template: Option<TaskListOrderForkedByTemplate>,
+    /// `maxDeadlineChangeDate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_deadline_change_date: Option<String>,
+    /// `maxDeadlineChanges`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_deadline_changes: Option<i64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_deadline_change_reason: Option<bool>,
+    /// `link`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// `rights`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rights: Option<Vec<serde_json::Value>>,
+    /// `archiveLink`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_link: Option<String>,
+    /// `crmItemIds`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_item_ids: Option<Vec<serde_json::Value>>,
+    /// `emailId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_id: Option<i64>,
+    /// [details](TaskListOrderEmail)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<TaskListOrderEmail>,
+    /// [details](TaskListOrderElapsedTime)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_time: Option<TaskListOrderElapsedTime>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_result: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches_sub_tasks_time: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autocomplete_sub_tasks: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allows_change_date_plan: Option<bool>,
+    /// `inFavorite`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_favorite: Option<Vec<serde_json::Value>>,
+    /// `inPin`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_pin: Option<Vec<serde_json::Value>>,
+    /// `inGroupPin`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_group_pin: Option<Vec<serde_json::Value>>,
+    /// `inMute`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_mute: Option<Vec<serde_json::Value>>,
+    /// [details](TaskListOrderSource)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<TaskListOrderSource>,
+    /// `dependsOn`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<serde_json::Value>>,
+    /// Possible values:
+    /// - `default`
+    /// - `crm`
+    /// - `mobile`
+    /// - `voice`
+    /// - `video`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenarios: Option<Vec<TaskListOrderScenarios>>,
+}
+
+crate::request!(
+    TaskListOrder() { id: i64, title: String, description: String, creator_id: i64,
+    creator: TaskListOrderCreator, created: String, responsible_id: i64,
+    responsible: TaskListOrderResponsible, needs_control: bool, start_plan: String,
+    end_plan: String, checklist: Vec<i64>, group_id: i64, group: TaskListOrderGroup, stage_id: i64,
+    stage: TaskListOrderStage, epic_id: i64, story_points: i64, flow_id: i64,
+    flow: TaskListOrderFlow, priority: TaskListOrderPriority, status: TaskListOrderStatus,
+    status_changed: String, accomplices: TaskListOrderAccomplices, auditors: TaskListOrderAuditors,
+    parent_id: i64, parent: serde_json::Value, contains_checklist: bool, contains_sub_tasks: bool,
+    contains_related_tasks: bool, contains_gantt_links: bool, contains_placements: bool,
+    contains_results: bool, number_of_reminders: i64, chat_id: i64, chat: TaskListOrderChat,
+    planned_duration: i64, actual_duration: i64, duration_type: String, started: String,
+    estimated_time: i64, replicate: bool, changed: String, changed_by_id: i64,
+    changed_by: TaskListOrderChangedBy, status_changed_by_id: i64,
+    status_changed_by: TaskListOrderStatusChangedBy, closed_by_id: i64,
+    closed_by: TaskListOrderClosedBy, closed: String, activity: String, guid: String,
+    xml_id: String, exchange_id: String, exchange_modified: String, outlook_version: i64,
+    mark: String, allows_change_deadline: bool, allows_time_tracking: bool, matches_work_time: bool,
+    add_in_report: bool, is_multitask: bool, site_id: String, forked_by_template_id: i64,
+    forked_by_template: TaskListOrderForkedByTemplate, max_deadline_change_date: String,
+    max_deadline_changes: i64, require_deadline_change_reason: bool, link: String,
+    rights: Vec<serde_json::Value>, archive_link: String, crm_item_ids: Vec<serde_json::Value>,
+    email_id: i64, email: TaskListOrderEmail, elapsed_time: TaskListOrderElapsedTime,
+    require_result: bool, matches_sub_tasks_time: bool, autocomplete_sub_tasks: bool,
+    allows_change_date_plan: bool, in_favorite: Vec<serde_json::Value>,
+    in_pin: Vec<serde_json::Value>, in_group_pin: Vec<serde_json::Value>,
+    in_mute: Vec<serde_json::Value>, source: TaskListOrderSource,
+    depends_on: Vec<serde_json::Value>, scenarios: Vec<TaskListOrderScenarios>, deadline: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#stage)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct TaskListOrderStage {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `color`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+crate::request!(TaskListOrderStage() { id: i64, title: String, color: String });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#flow)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct TaskListOrderFlow {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+crate::request!(TaskListOrderFlow() { id: i64, name: String });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#task-chat)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrderChat {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `entityId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `entityType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+}
+
+crate::request!(TaskListOrderChat() { id: i64, entity_id: i64, entity_type: String });
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrderForkedByTemplate {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#taskdto)
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<serde_json::Value>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `description`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// [details](TaskListOrderForkedByTemplateCreator)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<TaskListOrderForkedByTemplateCreator>,
+    /// `responsibleCollection`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_collection: Option<Vec<serde_json::Value>>,
+    /// `deadlineAfterTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_after_ts: Option<i64>,
+    /// `startDatePlanTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date_plan_ts: Option<i64>,
+    /// `endDatePlanTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date_plan_ts: Option<i64>,
+    /// `replicate`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicate: Option<bool>,
+    /// `checklist`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<serde_json::Value>>,
+    /// [details](TaskListOrderForkedByTemplateGroup)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<TaskListOrderForkedByTemplateGroup>,
+    /// `priority`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// `accomplices`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accomplices: Option<Vec<serde_json::Value>>,
+    /// `auditors`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auditors: Option<Vec<serde_json::Value>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template)
+    ///
+    /// Any JSON: the page does not describe this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<serde_json::Value>,
+    /// [details](TaskListOrderForkedByTemplateReplicateParams)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicate_params: Option<TaskListOrderForkedByTemplateReplicateParams>,
+}
+
+crate::request!(
+    TaskListOrderForkedByTemplate() { id: i64, task: serde_json::Value, title: String,
+    description: String, creator: TaskListOrderForkedByTemplateCreator,
+    responsible_collection: Vec<serde_json::Value>, deadline_after_ts: i64, start_date_plan_ts: i64,
+    end_date_plan_ts: i64, replicate: bool, checklist: Vec<serde_json::Value>,
+    group: TaskListOrderForkedByTemplateGroup, priority: String,
+    accomplices: Vec<serde_json::Value>, auditors: Vec<serde_json::Value>,
+    parent: serde_json::Value, replicate_params: TaskListOrderForkedByTemplateReplicateParams }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#template-replicate-params)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrderForkedByTemplateReplicateParams {
+    /// `period`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `everyDay`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_day: Option<String>,
+    /// `workdayOnly`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workday_only: Option<String>,
+    /// `dailyMonthInterval`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daily_month_interval: Option<String>,
+    /// `everyWeek`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_week: Option<String>,
+    /// `monthlyType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_type: Option<String>,
+    /// `monthlyDayNum`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_day_num: Option<String>,
+    /// `monthlyMonthNum1`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_month_num1: Option<String>,
+    /// `monthlyWeekDayNum`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_week_day_num: Option<String>,
+    /// `monthlyWeekDay`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_week_day: Option<String>,
+    /// `monthlyMonthNum2`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_month_num2: Option<String>,
+    /// `yearlyType`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_type: Option<String>,
+    /// `yearlyDayNum`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_day_num: Option<String>,
+    /// `yearlyMonth1`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_month1: Option<String>,
+    /// `yearlyWeekDayNum`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_week_day_num: Option<String>,
+    /// `yearlyWeekDay`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_week_day: Option<String>,
+    /// `yearlyMonth2`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_month2: Option<String>,
+    /// `time`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `timezoneOffset`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone_offset: Option<String>,
+    /// `startDate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// `repeatTill`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_till: Option<String>,
+    /// `endDate`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// `times`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub times: Option<String>,
+}
+
+crate::request!(
+    TaskListOrderForkedByTemplateReplicateParams() { period: String, every_day: String,
+    workday_only: String, daily_month_interval: String, every_week: String, monthly_type: String,
+    monthly_day_num: String, monthly_month_num1: String, monthly_week_day_num: String,
+    monthly_week_day: String, monthly_month_num2: String, yearly_type: String,
+    yearly_day_num: String, yearly_month1: String, yearly_week_day_num: String,
+    yearly_week_day: String, yearly_month2: String, time: String, timezone_offset: String,
+    start_date: String, repeat_till: String, end_date: String, times: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#email)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrderEmail {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `taskId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `mailboxId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailbox_id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `body`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `from`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `dateTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_ts: Option<i64>,
+    /// `link`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+crate::request!(
+    TaskListOrderEmail() { id: i64, task_id: i64, mailbox_id: i64, title: String, body: String,
+    from: String, date_ts: i64, link: String }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#elapsed-time)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskListOrderElapsedTime {
+    /// `id`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `userId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `taskId`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `minutes`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+    /// `seconds`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    /// `source`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `text`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `createdAtTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ts: Option<i64>,
+    /// `startTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_ts: Option<i64>,
+    /// `stopTs`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_ts: Option<i64>,
+}
+
+crate::request!(
+    TaskListOrderElapsedTime() { id: i64, user_id: i64, task_id: i64, minutes: i64, seconds: i64,
+    source: String, text: String, created_at_ts: i64, start_ts: i64, stop_ts: i64 }
+);
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html#source)
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct TaskListOrderSource {
+    /// `type`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `data`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<serde_json::Value>>,
+}
+
+crate::request!(TaskListOrderSource() { r#type: String, data: Vec<serde_json::Value> });
 
 /// The `items` object.
 #[serde_as]
@@ -646,145 +1321,60 @@ pub struct TaskListItemSource {
     pub data: Option<Vec<serde_json::Value>>,
 }
 
-use super::shared::TaskListSelect;
+use super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListSelect`](super::shared::TaskListSelect).
-pub type TaskListOrder = super::shared::TaskListSelect;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderResponsible = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListResponsible = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderAccomplices = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListAccomplices = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderAuditors = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListAuditors = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderChangedBy = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListChangedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderStatusChangedBy = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListStatusChangedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderClosedBy = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListClosedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreator`](super::shared::TaskListOrderCreator).
+pub type TaskListOrderForkedByTemplateCreator = super::shared::TaskListOrderCreator;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListForkedByTemplateCreator = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderResponsibleImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderCreator = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderGroupImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderResponsible = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderAccomplicesImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderAccomplices = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderAuditorsImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderAuditors = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderChangedByImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderChangedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderStatusChangedByImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderStatusChangedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderClosedByImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderClosedBy = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderForkedByTemplateCreatorImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListCreator`](super::shared::TaskListCreator).
-pub type TaskListOrderForkedByTemplateCreator = super::shared::TaskListCreator;
+/// This page's name for the shared [`TaskListOrderCreatorImage`](super::shared::TaskListOrderCreatorImage).
+pub type TaskListOrderForkedByTemplateGroupImage = super::shared::TaskListOrderCreatorImage;
 
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListResponsibleImage = super::shared::TaskListImage;
+use super::shared::TaskListOrderGroup;
 
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListGroupImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListAccomplicesImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListAuditorsImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListChangedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListStatusChangedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListClosedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListForkedByTemplateCreatorImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListForkedByTemplateGroupImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderCreatorImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderResponsibleImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderGroupImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderAccomplicesImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderAuditorsImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderChangedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderStatusChangedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderClosedByImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderForkedByTemplateCreatorImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListImage`](super::shared::TaskListImage).
-pub type TaskListOrderForkedByTemplateGroupImage = super::shared::TaskListImage;
-
-/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
-pub type TaskListForkedByTemplateGroup = super::shared::TaskListGroup;
-
-/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
-pub type TaskListOrderGroup = super::shared::TaskListGroup;
-
-/// This page's name for the shared [`TaskListGroup`](super::shared::TaskListGroup).
-pub type TaskListOrderForkedByTemplateGroup = super::shared::TaskListGroup;
-
-/// This page's name for the shared [`TaskListStage`](super::shared::TaskListStage).
-pub type TaskListOrderStage = super::shared::TaskListStage;
-
-/// This page's name for the shared [`TaskListFlow`](super::shared::TaskListFlow).
-pub type TaskListOrderFlow = super::shared::TaskListFlow;
-
-/// This page's name for the shared [`TaskListChat`](super::shared::TaskListChat).
-pub type TaskListOrderChat = super::shared::TaskListChat;
-
-/// This page's name for the shared [`TaskListForkedByTemplate`](super::shared::TaskListForkedByTemplate).
-pub type TaskListOrderForkedByTemplate = super::shared::TaskListForkedByTemplate;
-
-/// This page's name for the shared [`TaskListReplicateParams`](super::shared::TaskListReplicateParams).
-pub type TaskListOrderForkedByTemplateReplicateParams = super::shared::TaskListReplicateParams;
-
-/// This page's name for the shared [`TaskListEmail`](super::shared::TaskListEmail).
-pub type TaskListOrderEmail = super::shared::TaskListEmail;
-
-/// This page's name for the shared [`TaskListElapsedTime`](super::shared::TaskListElapsedTime).
-pub type TaskListOrderElapsedTime = super::shared::TaskListElapsedTime;
-
-/// This page's name for the shared [`TaskListSource`](super::shared::TaskListSource).
-pub type TaskListOrderSource = super::shared::TaskListSource;
+/// This page's name for the shared [`TaskListOrderGroup`](super::shared::TaskListOrderGroup).
+pub type TaskListOrderForkedByTemplateGroup = super::shared::TaskListOrderGroup;
 
 use super::shared::TaskListItemCreator;
 
@@ -841,23 +1431,20 @@ use super::shared::TaskListItemGroup;
 /// This page's name for the shared [`TaskListItemGroup`](super::shared::TaskListItemGroup).
 pub type TaskListItemForkedByTemplateGroup = super::shared::TaskListItemGroup;
 
-/// This page's name for the shared [`TaskListPriority`](super::shared::TaskListPriority).
-pub type TaskListOrderPriority = super::shared::TaskListPriority;
+use super::shared::TaskListOrderPriority;
 
-/// This page's name for the shared [`TaskListPriority`](super::shared::TaskListPriority).
-pub type TaskListItemPriority = super::shared::TaskListPriority;
+/// This page's name for the shared [`TaskListOrderPriority`](super::shared::TaskListOrderPriority).
+pub type TaskListItemPriority = super::shared::TaskListOrderPriority;
 
-/// This page's name for the shared [`TaskListStatus`](super::shared::TaskListStatus).
-pub type TaskListOrderStatus = super::shared::TaskListStatus;
+use super::shared::TaskListOrderStatus;
 
-/// This page's name for the shared [`TaskListStatus`](super::shared::TaskListStatus).
-pub type TaskListItemStatus = super::shared::TaskListStatus;
+/// This page's name for the shared [`TaskListOrderStatus`](super::shared::TaskListOrderStatus).
+pub type TaskListItemStatus = super::shared::TaskListOrderStatus;
 
-/// This page's name for the shared [`TaskListScenarios`](super::shared::TaskListScenarios).
-pub type TaskListOrderScenarios = super::shared::TaskListScenarios;
+use super::shared::TaskListOrderScenarios;
 
-/// This page's name for the shared [`TaskListScenarios`](super::shared::TaskListScenarios).
-pub type TaskListItemScenarios = super::shared::TaskListScenarios;
+/// This page's name for the shared [`TaskListOrderScenarios`](super::shared::TaskListOrderScenarios).
+pub type TaskListItemScenarios = super::shared::TaskListOrderScenarios;
 
 /// The error codes `tasks.task.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -37,7 +37,9 @@ pub struct TaskResultList {
     /// - `authorId`
     /// - `status`
     /// - `messageId`
-    pub filter: Vec<TaskResultListFilter>,
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    pub filter: Vec<Vec<String>>,
     /// Keys:
     /// - `id`
     /// - `taskId`
@@ -74,9 +76,8 @@ pub struct TaskResultList {
 
 crate::method!(
     TaskResultList = "tasks.task.result.list"(v3) in "tasks", safe: true, TaskResultListResponse,
-    TaskResultListError; (filter: Vec<TaskResultListFilter>) {
-    order: BTreeMap<String, serde_json::Value>, select: Vec<TaskResultListSelect>,
-    pagination: serde_json::Value }
+    TaskResultListError; (filter: Vec<Vec<String>>) { order: BTreeMap<String, serde_json::Value>,
+    select: Vec<TaskResultListSelect>, pagination: serde_json::Value }
 );
 
 /// The `result` of `tasks.task.result.list`.
@@ -92,29 +93,6 @@ pub struct TaskResultListResponse {
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub items: Option<Vec<TaskResultListItem>>,
 }
-
-/// The values of `filter` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskResultListFilter {
-    /// `taskId`
-    TaskId,
-    /// `id`
-    Id,
-    /// `authorId`
-    AuthorId,
-    /// `status`
-    Status,
-    /// `messageId`
-    MessageId,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    TaskResultListFilter { TaskId = "taskId", Id = "id", AuthorId = "authorId", Status = "status",
-    MessageId = "messageId" }
-);
 
 /// The values of `select` the page lists; others arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -124,7 +124,23 @@ pub struct ExternalCallRegisterCrmCreatedEntitie {
     pub entity_id: Option<i64>,
 }
 
-use super::shared::ExternalCallRegisterCrmEntityType;
+/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalCallRegisterCrmEntityType {
+    /// `CONTACT`
+    Contact,
+    /// `COMPANY`
+    Company,
+    /// `LEAD`
+    Lead,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(
+    ExternalCallRegisterCrmEntityType { Contact = "CONTACT", Company = "COMPANY", Lead = "LEAD" }
+);
 
 /// The error codes `telephony.externalCall.register` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -40,9 +40,8 @@ mod onvoximplantcallinit;
 mod onvoximplantcallstart;
 
 pub use shared::{
-    Auth, ExternalCallFinishStatusCode, ExternalCallRegisterCrmEntityType,
-    ExternalLineResponse, Status, VoximplantOrder, VoximplantResponse,
-    VoximplantSipAddType, VoximplantSipGetFilterEntry, VoximplantStatisticGetFilterEntry,
+    Auth, ExternalCallFinishStatusCode, ExternalLineResponse, Status, VoximplantOrder,
+    VoximplantResponse,
 };
 pub use call_attach_transcription::{
     CallAttachTranscription, CallAttachTranscriptionError,
@@ -63,8 +62,8 @@ pub use external_call_hide::{
 };
 pub use external_call_register::{
     ExternalCallRegister, ExternalCallRegisterCrmCreatedEntitie,
-    ExternalCallRegisterError, ExternalCallRegisterErrorCode,
-    ExternalCallRegisterResponse,
+    ExternalCallRegisterCrmEntityType, ExternalCallRegisterError,
+    ExternalCallRegisterErrorCode, ExternalCallRegisterResponse,
 };
 pub use external_call_search_crm_entities::{
     ExternalCallSearchCrmEntities, ExternalCallSearchCrmEntitiesAssignedBy,
@@ -110,7 +109,7 @@ pub use voximplant_line_outgoing_sip_set::{
 };
 pub use voximplant_sip_add::{
     VoximplantSipAdd, VoximplantSipAddError, VoximplantSipAddErrorCode,
-    VoximplantSipAddResponse,
+    VoximplantSipAddResponse, VoximplantSipAddType,
 };
 pub use voximplant_sip_connector_status::{
     VoximplantSipConnectorStatus, VoximplantSipConnectorStatusError,
@@ -123,7 +122,6 @@ pub use voximplant_sip_delete::{
 pub use voximplant_sip_get::{
     VoximplantSipGet, VoximplantSipGetError, VoximplantSipGetErrorCode,
     VoximplantSipGetOrder, VoximplantSipGetResponse, VoximplantSipGetResult,
-    VoximplantSipGetSort, VoximplantSipGetSortType, VoximplantSipGetType,
 };
 pub use voximplant_sip_status::{
     VoximplantSipStatus, VoximplantSipStatusError, VoximplantSipStatusErrorCode,
@@ -158,12 +156,9 @@ pub use voximplant_infocall_startwithtext::{
     VoximplantInfocallStartwithtextErrorCode, VoximplantInfocallStartwithtextResponse,
 };
 pub use voximplant_statistic_get::{
-    VoximplantStatisticGet, VoximplantStatisticGetCallFailedCode,
-    VoximplantStatisticGetCrmEntityType, VoximplantStatisticGetError,
-    VoximplantStatisticGetErrorCode, VoximplantStatisticGetItem,
-    VoximplantStatisticGetOrder, VoximplantStatisticGetResponse,
-    VoximplantStatisticGetSort, VoximplantStatisticGetSortCallFailedCode,
-    VoximplantStatisticGetSortCrmEntityType,
+    VoximplantStatisticGet, VoximplantStatisticGetError, VoximplantStatisticGetErrorCode,
+    VoximplantStatisticGetItem, VoximplantStatisticGetOrder,
+    VoximplantStatisticGetResponse,
 };
 pub use voximplant_tts_voices_get::{
     VoximplantTtsVoicesGet, VoximplantTtsVoicesGetError, VoximplantTtsVoicesGetErrorCode,

@@ -2,7 +2,7 @@
 
 //! Types that several `telephony.*` methods and events define alike, defined once; each keeps its own name for them as an alias.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_with::serde_as;
 use crate::wire;
 
@@ -21,82 +21,6 @@ pub struct ExternalLineResponse {
     pub id: Option<i64>,
 }
 
-/// One value of `FILTER`.
-///
-/// Shared by `voximplant.sip.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct VoximplantSipGetFilterEntry {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Possible values:
-    /// - `cloud`
-    /// - `office`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VoximplantSipAddType>,
-    /// `TITLE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `CONFIG_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<i64>,
-    /// `REG_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reg_id: Option<i64>,
-    /// `APP_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// `SERVER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// `LOGIN`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-    /// `PASSWORD`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// `INCOMING_SERVER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incoming_server: Option<String>,
-    /// `INCOMING_LOGIN`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incoming_login: Option<String>,
-    /// `INCOMING_PASSWORD`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incoming_password: Option<String>,
-    /// `AUTH_USER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_user: Option<String>,
-    /// `OUTBOUND_PROXY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outbound_proxy: Option<String>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detect_line_number: Option<bool>,
-    /// `LINE_DETECT_HEADER_ORDER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_detect_header_order: Option<String>,
-    /// `REGISTRATION_STATUS_CODE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registration_status_code: Option<i64>,
-    /// `REGISTRATION_ERROR_MESSAGE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registration_error_message: Option<String>,
-}
-
-crate::request!(
-    VoximplantSipGetFilterEntry() { id: i64, r#type: VoximplantSipAddType, title: String,
-    config_id: i64, reg_id: i64, app_id: String, server: String, login: String, password: String,
-    incoming_server: String, incoming_login: String, incoming_password: String, auth_user: String,
-    outbound_proxy: String, detect_line_number: bool, line_detect_header_order: String,
-    registration_status_code: i64, registration_error_message: String }
-);
-
 /// The `result` of `voximplant.callback.start`.
 ///
 /// Shared by `voximplant.callback.start`, `voximplant.infocall.startwithsound`, `voximplant.infocall.startwithtext`: the same shape on each page; these docs are from the first.
@@ -113,134 +37,6 @@ pub struct VoximplantResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub call_id: Option<String>,
 }
-
-/// One value of `FILTER`.
-///
-/// Shared by `voximplant.statistic.get`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct VoximplantStatisticGetFilterEntry {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `CALL_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_id: Option<String>,
-    /// `EXTERNAL_CALL_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_call_id: Option<String>,
-    /// `CALL_CATEGORY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_category: Option<String>,
-    /// `PORTAL_USER_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub portal_user_id: Option<i64>,
-    /// `PORTAL_NUMBER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub portal_number: Option<String>,
-    /// `PHONE_NUMBER`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// Possible values:
-    /// - `1`
-    /// - `2`
-    /// - `3`
-    /// - `4`
-    /// - `5`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<i64>,
-    /// `CALL_DURATION`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_duration: Option<i64>,
-    /// `CALL_START_DATE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_start_date: Option<String>,
-    /// `CALL_LOG`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_log: Option<String>,
-    /// `CALL_RECORD_URL`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_record_url: Option<String>,
-    /// `CALL_VOTE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_vote: Option<i64>,
-    /// `COST`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<f64>,
-    /// `COST_CURRENCY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_currency: Option<String>,
-    /// Possible values:
-    /// - `200`
-    /// - `304`
-    /// - `603`
-    /// - `603-S`
-    /// - `403`
-    /// - `404`
-    /// - `486`
-    /// - `484`
-    /// - `503`
-    /// - `480`
-    /// - `402`
-    /// - `423`
-    /// - `OTHER`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_failed_code: Option<ExternalCallFinishStatusCode>,
-    /// `CALL_FAILED_REASON`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_failed_reason: Option<String>,
-    /// Possible values:
-    /// - `CONTACT`
-    /// - `COMPANY`
-    /// - `LEAD`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_type: Option<ExternalCallRegisterCrmEntityType>,
-    /// `CRM_ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_entity_id: Option<i64>,
-    /// `CRM_ACTIVITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crm_activity_id: Option<i64>,
-    /// `REST_APP_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rest_app_id: Option<i64>,
-    /// `REST_APP_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rest_app_name: Option<String>,
-    /// `TRANSCRIPT_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript_id: Option<i64>,
-    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript_pending: Option<bool>,
-    /// `SESSION_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<i64>,
-    /// `REDIAL_ATTEMPT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redial_attempt: Option<i64>,
-    /// `COMMENT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// `RECORD_DURATION`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub record_duration: Option<i64>,
-}
-
-crate::request!(
-    VoximplantStatisticGetFilterEntry() { id: i64, call_id: String, external_call_id: String,
-    call_category: String, portal_user_id: i64, portal_number: String, phone_number: String,
-    call_type: i64, call_duration: i64, call_start_date: String, call_log: String,
-    call_record_url: String, call_vote: i64, cost: f64, cost_currency: String,
-    call_failed_code: ExternalCallFinishStatusCode, call_failed_reason: String,
-    crm_entity_type: ExternalCallRegisterCrmEntityType, crm_entity_id: i64, crm_activity_id: i64,
-    rest_app_id: i64, rest_app_name: String, transcript_id: i64, transcript_pending: bool,
-    session_id: i64, redial_attempt: i64, comment: String, record_duration: i64 }
-);
 
 /// [details](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html#auth) The structure is below.
 ///
@@ -287,7 +83,7 @@ pub struct Auth {
 
 /// The values of `STATUS_CODE` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `telephony.externalCall.finish`, `voximplant.statistic.get`, `ONVOXIMPLANTCALLEND`: the same shape on each page; these docs are from the first.
+/// Shared by `telephony.externalCall.finish`, `ONVOXIMPLANTCALLEND`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalCallFinishStatusCode {
@@ -326,42 +122,6 @@ crate::documented_values!(
     N403 = "403", N404 = "404", N486 = "486", N484 = "484", N503 = "503", N480 = "480",
     N402 = "402", N423 = "423", Other = "OTHER" }
 );
-
-/// The values of `CRM_ENTITY_TYPE` the page lists; others arrive as `Unknown`.
-///
-/// Shared by `telephony.externalCall.register`, `voximplant.statistic.get`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalCallRegisterCrmEntityType {
-    /// `CONTACT`
-    Contact,
-    /// `COMPANY`
-    Company,
-    /// `LEAD`
-    Lead,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(
-    ExternalCallRegisterCrmEntityType { Contact = "CONTACT", Company = "COMPANY", Lead = "LEAD" }
-);
-
-/// The values of `TYPE` the page lists; others arrive as `Unknown`.
-///
-/// Shared by `voximplant.sip.add`, `voximplant.sip.get`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VoximplantSipAddType {
-    /// `cloud`
-    Cloud,
-    /// `office`
-    Office,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(VoximplantSipAddType { Cloud = "cloud", Office = "office" });
 
 /// The values of `ORDER` the page lists; others arrive as `Unknown`.
 ///

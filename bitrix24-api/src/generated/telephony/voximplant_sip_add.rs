@@ -102,7 +102,19 @@ pub struct VoximplantSipAddResponse {
     pub incoming_password: Option<String>,
 }
 
-use super::shared::VoximplantSipAddType;
+/// The values of `TYPE` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoximplantSipAddType {
+    /// `cloud`
+    Cloud,
+    /// `office`
+    Office,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(VoximplantSipAddType { Cloud = "cloud", Office = "office" });
 
 /// The error codes `voximplant.sip.add` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -20,14 +20,18 @@ use crate::wire;
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantSipGet {
-    /// [details](VoximplantSipGetFilterEntry) The structure is below. Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html#filterable) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, VoximplantSipGetFilterEntry>>,
-    /// [details](VoximplantSipGetSort)
+    pub filter: Option<BTreeMap<String, Vec<i64>>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html#filterable)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<VoximplantSipGetSort>,
+    pub sort: Option<String>,
     /// Possible values:
     /// - `ASC`
     /// - `DESC`
@@ -41,8 +45,7 @@ pub struct VoximplantSipGet {
 crate::method!(
     VoximplantSipGet = "voximplant.sip.get" in "telephony", safe: true, VoximplantSipGetResponse as
     wire::List<wire::EmptyAsDefault>, VoximplantSipGetError; () {
-    filter: BTreeMap<String, VoximplantSipGetFilterEntry>, sort: VoximplantSipGetSort,
-    order: VoximplantSipGetOrder, start: i64 }
+    filter: BTreeMap<String, Vec<i64>>, sort: String, order: VoximplantSipGetOrder, start: i64 }
 );
 
 /// The `result` of `voximplant.sip.get`.
@@ -106,17 +109,6 @@ pub struct VoximplantSipGetResult {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub incoming_password: Option<String>,
 }
-
-/// This page's name for the shared [`VoximplantSipAddType`](super::shared::VoximplantSipAddType).
-pub type VoximplantSipGetType = super::shared::VoximplantSipAddType;
-
-/// This page's name for the shared [`VoximplantSipAddType`](super::shared::VoximplantSipAddType).
-pub type VoximplantSipGetSortType = super::shared::VoximplantSipAddType;
-
-use super::shared::VoximplantSipGetFilterEntry;
-
-/// This page's name for the shared [`VoximplantSipGetFilterEntry`](super::shared::VoximplantSipGetFilterEntry).
-pub type VoximplantSipGetSort = super::shared::VoximplantSipGetFilterEntry;
 
 /// This page's name for the shared [`VoximplantOrder`](super::shared::VoximplantOrder).
 pub type VoximplantSipGetOrder = super::shared::VoximplantOrder;

@@ -20,14 +20,18 @@ use crate::wire;
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub struct VoximplantStatisticGet {
-    /// [details](VoximplantStatisticGetFilterEntry) The structure is below. Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html#filterable) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, VoximplantStatisticGetFilterEntry>>,
-    /// [details](VoximplantStatisticGetSort)
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html#filterable)
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<VoximplantStatisticGetSort>,
+    pub sort: Option<String>,
     /// Possible values:
     /// - `ASC`
     /// - `DESC`
@@ -41,8 +45,8 @@ pub struct VoximplantStatisticGet {
 crate::method!(
     VoximplantStatisticGet = "voximplant.statistic.get" in "telephony", safe: true,
     VoximplantStatisticGetResponse as wire::List<wire::EmptyAsDefault>, VoximplantStatisticGetError;
-    () { filter: BTreeMap<String, VoximplantStatisticGetFilterEntry>,
-    sort: VoximplantStatisticGetSort, order: VoximplantStatisticGetOrder, start: i64 }
+    () { filter: BTreeMap<String, serde_json::Value>, sort: String,
+    order: VoximplantStatisticGetOrder, start: i64 }
 );
 
 /// The `result` of `voximplant.statistic.get`.
@@ -63,25 +67,8 @@ pub struct VoximplantStatisticGetItem {
     pub next: Option<i64>,
 }
 
-/// This page's name for the shared [`ExternalCallFinishStatusCode`](super::shared::ExternalCallFinishStatusCode).
-pub type VoximplantStatisticGetCallFailedCode = super::shared::ExternalCallFinishStatusCode;
-
-/// This page's name for the shared [`ExternalCallFinishStatusCode`](super::shared::ExternalCallFinishStatusCode).
-pub type VoximplantStatisticGetSortCallFailedCode = super::shared::ExternalCallFinishStatusCode;
-
-/// This page's name for the shared [`ExternalCallRegisterCrmEntityType`](super::shared::ExternalCallRegisterCrmEntityType).
-pub type VoximplantStatisticGetCrmEntityType = super::shared::ExternalCallRegisterCrmEntityType;
-
-/// This page's name for the shared [`ExternalCallRegisterCrmEntityType`](super::shared::ExternalCallRegisterCrmEntityType).
-pub type VoximplantStatisticGetSortCrmEntityType = super::shared::ExternalCallRegisterCrmEntityType;
-
 /// This page's name for the shared [`VoximplantOrder`](super::shared::VoximplantOrder).
 pub type VoximplantStatisticGetOrder = super::shared::VoximplantOrder;
-
-use super::shared::VoximplantStatisticGetFilterEntry;
-
-/// This page's name for the shared [`VoximplantStatisticGetFilterEntry`](super::shared::VoximplantStatisticGetFilterEntry).
-pub type VoximplantStatisticGetSort = super::shared::VoximplantStatisticGetFilterEntry;
 
 /// The error codes `voximplant.statistic.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -139,8 +139,10 @@ pub struct Add {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_zoom: Option<String>,
     /// `UF_DEPARTMENT`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_department: Option<String>,
+    pub uf_department: Option<Vec<i64>>,
     /// `UF_INTERESTS`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_interests: Option<String>,
@@ -185,7 +187,7 @@ crate::method!(
     work_pager: String, work_street: String, work_mailbox: String, work_city: String,
     work_state: String, work_zip: String, work_country: String, work_profile: String,
     work_logo: Vec<serde_json::Value>, work_notes: String, uf_skype_link: String, uf_zoom: String,
-    uf_department: String, uf_interests: String, uf_skills: String, uf_web_sites: String,
+    uf_department: Vec<i64>, uf_interests: String, uf_skills: String, uf_web_sites: String,
     uf_xing: String, uf_linkedin: String, uf_facebook: String, uf_twitter: String, uf_skype: String,
     uf_district: String, uf_phone_inner: String }
 );

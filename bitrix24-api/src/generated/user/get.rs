@@ -67,12 +67,15 @@ pub struct Get {
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// `UF_DEPARTMENT`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_department: Option<i64>,
 }
 
 crate::method!(
     Get = "user.get" in "user", safe: true, GetResponse as wire::List<wire::EmptyAsDefault>,
     GetError; () { sort: String, order: String, filter: GetFilter, admin_mode: bool,
-    select: Vec<serde_json::Value>, image_resize: String, start: i64 }
+    select: Vec<serde_json::Value>, image_resize: String, start: i64, uf_department: i64 }
 );
 
 /// The `result` of `user.get`.

@@ -49,12 +49,15 @@ pub struct Search {
     /// `start`: the page names it without a description.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// `UF_DEPARTMENT`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_department: Option<i64>,
 }
 
 crate::method!(
     Search = "user.search" in "user", safe: false, SearchResponse as
     wire::List<wire::EmptyAsDefault>, SearchError; () { filter: String, sort: String, order: String,
-    admin_mode: bool, select: Vec<serde_json::Value>, start: i64 }
+    admin_mode: bool, select: Vec<serde_json::Value>, start: i64, uf_department: i64 }
 );
 
 /// The `result` of `user.search`.

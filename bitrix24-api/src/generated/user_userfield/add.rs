@@ -118,8 +118,10 @@ pub struct AddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<BTreeMap<String, serde_json::Value>>,
     /// Sample: `{"de": "...", "en": "..."}`.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<String>,
+    pub edit_form_label: Option<AddEditFormLabel>,
     /// Sample: `{"de": "...", "en": "..."}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_column_label: Option<String>,
@@ -140,10 +142,22 @@ pub struct AddFields {
 crate::request!(
     AddFields(field_name: String, user_type_id: String) { xml_id: String, sort: i64, multiple: bool,
     mandatory: bool, show_filter: bool, show_in_list: bool, edit_in_list: bool, is_searchable: bool,
-    settings: BTreeMap<String, serde_json::Value>, edit_form_label: String,
+    settings: BTreeMap<String, serde_json::Value>, edit_form_label: AddEditFormLabel,
     list_column_label: String, list_filter_label: String, error_message: String,
     help_message: String, label: String }
 );
+
+/// The `EDIT_FORM_LABEL` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct AddEditFormLabel {
+    /// `de`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub de: Option<String>,
+}
+
+crate::request!(AddEditFormLabel() { de: String });
 
 /// The error codes `user.userfield.add` documents; `Other` keeps any other code as it arrived.
 ///

@@ -8,7 +8,7 @@ mod file_get;
 mod list;
 mod update;
 
-pub use add::{Add, AddError, AddErrorCode, AddFields, AddResponse};
+pub use add::{Add, AddEditFormLabel, AddError, AddErrorCode, AddFields, AddResponse};
 pub use delete::{Delete, DeleteError, DeleteErrorCode, DeleteResponse};
 pub use file_get::{FileGet, FileGetError, FileGetErrorCode, FileGetResponse};
 pub use list::{

@@ -54,10 +54,44 @@ pub struct AgreementTextReplace {
     /// `EMAIL`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `button_caption`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "button_caption", skip_serializing_if = "Option::is_none")]
+    pub button_caption: Option<String>,
+    /// `fields`, as the page's example sends it: no table of the page names it.
+    #[serde(rename = "fields", skip_serializing_if = "Option::is_none")]
+    pub fields: Option<AgreementTextFields>,
 }
 
 crate::request!(
     AgreementTextReplace() { company_name: String, company_address: String, purposes: String,
+    third_parties: String, email: String, button_caption: String, fields: AgreementTextFields }
+);
+
+/// The `fields` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct AgreementTextFields {
+    /// `COMPANY_NAME`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// `COMPANY_ADDRESS`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_address: Option<String>,
+    /// `PURPOSES`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purposes: Option<String>,
+    /// `THIRD_PARTIES`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub third_parties: Option<String>,
+    /// `EMAIL`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+crate::request!(
+    AgreementTextFields() { company_name: String, company_address: String, purposes: String,
     third_parties: String, email: String }
 );
 

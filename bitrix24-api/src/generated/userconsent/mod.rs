@@ -11,8 +11,8 @@ pub use agreement_list::{
     AgreementListResponse,
 };
 pub use agreement_text::{
-    AgreementText, AgreementTextError, AgreementTextErrorCode, AgreementTextItem,
-    AgreementTextReplace, AgreementTextResponse,
+    AgreementText, AgreementTextError, AgreementTextErrorCode, AgreementTextFields,
+    AgreementTextItem, AgreementTextReplace, AgreementTextResponse,
 };
 pub use consent_add::{
     ConsentAdd, ConsentAddError, ConsentAddErrorCode, ConsentAddResponse,

@@ -135,13 +135,16 @@ pub struct ListSelect {
     /// - `helpMessage`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_id: Option<String>,
+    /// `0`, as the page's example sends it: no table of the page names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _0: Option<String>,
 }
 
 crate::request!(
     ListSelect() { language: String, id: String, entity_id: String, field_name: String,
     user_type_id: String, xml_id: String, sort: String, multiple: bool, mandatory: bool,
     show_filter: String, show_in_list: bool, edit_in_list: bool, is_searchable: bool,
-    settings: String, language_id: String }
+    settings: String, language_id: String, _0: String }
 );
 
 /// Sample: `{
