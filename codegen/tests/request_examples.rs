@@ -112,3 +112,39 @@ fn the_example_test_names_each_difference_the_docs_explain() {
     assert!(test.contains("ThingList::new(\"a\")"), "{test}");
     assert!(test.contains("ThingList::new(\"\")"), "{test}");
 }
+
+/// `crm.thing.list`: `order` an `object` whose rows name the fields to sort by and whose values are the
+/// two directions; the example sends `{"ID": "desc"}`.
+#[test]
+fn an_order_object_listing_asc_and_desc_is_a_map_of_field_to_direction() {
+    let mut p = page(
+        "api-reference/crm/thing-list.md",
+        PageKind::Method,
+        "crm.thing.list",
+        "crm",
+    );
+    let mut order = f(
+        "order",
+        ty("object"),
+        "",
+        vec![leaf("ID", "integer"), leaf("TITLE", "string")],
+    );
+    order.values = vec!["asc".into(), "desc".into()];
+    p.params = vec![order];
+    p.request_examples = vec![example(json!({"order": {"ID": "desc"}}))];
+    let generated = bitrix24_codegen::generate(&spec(vec![system_errors(), p])).unwrap();
+    let code = contents(&generated, "crm/thing_list.rs");
+    assert!(
+        code.contains("pub order: Option<BTreeMap<String, ThingListOrderDirection>>"),
+        "{code}"
+    );
+    assert!(code.contains("Keyed by the field to sort by (the page lists 2)"));
+    assert!(
+        code.contains("Asc = \"asc\"") || code.contains("Asc => \"asc\""),
+        "{code}"
+    );
+    assert!(
+        generated.report.followed.is_empty(),
+        "no contradiction left"
+    );
+}

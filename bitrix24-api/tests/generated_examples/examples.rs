@@ -7352,8 +7352,14 @@ fn request_examples() -> Vec<Example> {
                                 .unwrap(),
                         )
                         .order(
-                            bitrix24_api::generated::crm::ActivityListOrder::new()
-                                .id("DESC"),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "ID".to_owned(),
+                                    bitrix24_api::generated::crm::ActivityListOrderDirection::from(
+                                        "DESC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .start(0),
                 )
@@ -15657,8 +15663,14 @@ fn request_examples() -> Vec<Example> {
                             ],
                         )
                         .order(
-                            bitrix24_api::generated::main::EventlogListOrder::new()
-                                .id("ASC"),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "id".to_owned(),
+                                    bitrix24_api::generated::main::EventlogListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .pagination(
                             serde_json::from_str::<
@@ -16525,11 +16537,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::task::ChecklistitemGetlist::new(8017)
                         .order(
-                            bitrix24_api::generated::task::Order::new()
-                                .is_complete(
-                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
-                                        .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "IS_COMPLETE".to_owned(),
+                                    bitrix24_api::generated::task::ChecklistitemGetlistOrderDirection::from(
+                                        "ASC",
+                                    ),
                                 ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -16688,11 +16703,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::task::CommentitemGetlist::new(8017)
                         .order(
-                            bitrix24_api::generated::task::CommentitemGetlistOrder::new()
-                                .post_date(
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "POST_DATE".to_owned(),
+                                    bitrix24_api::generated::task::CommentitemGetlistOrderDirection::from(
+                                        "asc",
+                                    ),
                                 ),
+                            ]),
                         )
                         .filter(
                             std::collections::BTreeMap::from([
@@ -17843,8 +17861,14 @@ fn request_examples() -> Vec<Example> {
                                 .unwrap(),
                         )
                         .order(
-                            bitrix24_api::generated::task::TasksTaskHistoryListOrder::new()
-                                .created_date("ASC"),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "createdDate".to_owned(),
+                                    bitrix24_api::generated::task::TasksTaskHistoryListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -18113,15 +18137,20 @@ fn request_examples() -> Vec<Example> {
                             ],
                         )
                         .order(
-                            bitrix24_api::generated::task::Order::new()
-                                .id(
-                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
-                                        .unwrap(),
-                                )
-                                .sort_index(
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "SORT_INDEX".to_owned(),
+                                    bitrix24_api::generated::task::TasksTemplateChecklistListOrderDirection::from(
+                                        "asc",
+                                    ),
                                 ),
+                                (
+                                    "ID".to_owned(),
+                                    bitrix24_api::generated::task::TasksTemplateChecklistListOrderDirection::from(
+                                        "desc",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -18484,11 +18513,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemUserfieldGetlist::new()
                         .order(
-                            bitrix24_api::generated::task::ItemUserfieldGetlistOrder::new()
-                                .sort(
-                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
-                                        .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "SORT".to_owned(),
+                                    bitrix24_api::generated::task::ItemUserfieldGetlistOrderDirection::from(
+                                        "ASC",
+                                    ),
                                 ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -18996,7 +19028,14 @@ fn request_examples() -> Vec<Example> {
                             ],
                         )
                         .order(
-                            bitrix24_api::generated::tasks::TaskListOrder::new().id(0),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "id".to_owned(),
+                                    bitrix24_api::generated::tasks::TaskListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .pagination(
                             serde_json::from_str::<
@@ -19011,13 +19050,7 @@ fn request_examples() -> Vec<Example> {
                 "{\"select\":[\"id\",\"title\",\"responsibleId\",\"deadline\",\"status\"],\"filter\":[[\"id\",\">\",1000]],\"order\":{\"id\":\"ASC\"},\"pagination\":{\"page\":1,\"limit\":20,\"offset\":0}}",
             )
             .unwrap(),
-        explained: &[
-            Explained {
-                category: "text for a number",
-                path: &["order", "id"],
-                table: None,
-            },
-        ],
+        explained: &[],
     });
     #[cfg(feature = "tasks")]
     out.push(Example {

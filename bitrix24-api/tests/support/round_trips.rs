@@ -478,11 +478,14 @@ pub fn round_trips(
                 .call(
                     bitrix24_api::generated::task::ChecklistitemGetlist::new(8017)
                         .order(
-                            bitrix24_api::generated::task::Order::new()
-                                .is_complete(
-                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
-                                        .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "IS_COMPLETE".to_owned(),
+                                    bitrix24_api::generated::task::ChecklistitemGetlistOrderDirection::from(
+                                        "ASC",
+                                    ),
                                 ),
+                            ]),
                         ),
                 )
                 .await
@@ -493,24 +496,38 @@ pub fn round_trips(
     #[cfg(feature = "tasks")]
     out.push((
         "tasks",
-        "tasks.task.access.field.get",
+        "tasks.task.result.list",
         Box::pin(async move {
             client
                 .call(
-                    bitrix24_api::generated::tasks::TaskAccessFieldGet::new("id")
+                    bitrix24_api::generated::tasks::TaskResultList::new(
+                            vec![vec!["taskId".to_owned(), "51".to_owned()]],
+                        )
+                        .order(
+                            std::collections::BTreeMap::from([
+                                (
+                                    "createdAt".to_owned(),
+                                    serde_json::from_str::<serde_json::Value>("\"DESC\"")
+                                        .unwrap(),
+                                ),
+                            ]),
+                        )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("id"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("taskId"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("text"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("authorId"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("createdAt"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("status"),
+                                bitrix24_api::generated::tasks::TaskResultListSelect::from("messageId")
                             ],
+                        )
+                        .pagination(
+                            serde_json::from_str::<
+                                serde_json::Value,
+                            >("{\"limit\":10,\"offset\":0}")
+                                .unwrap(),
                         ),
                 )
                 .await

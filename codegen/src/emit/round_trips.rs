@@ -3,10 +3,7 @@
 //!
 //! Per scope the first method that can make the trip is taken: one whose request example the builders
 //! express exactly (or, for a page that shows none, one that needs no parameter: `{}`) and whose page shows a
-//! response example, preferring methods safe to repeat (reads). A method two pages document (REST v2 and
-//! v3 of `tasks.task.add`) is passed over: the simulator finds its page by the name alone.
-
-use std::collections::BTreeSet;
+//! response example, preferring methods safe to repeat (reads).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,13 +14,9 @@ use crate::model::{Api, MethodDef, Module};
 /// Where the file goes, relative to the workspace root; the test includes it with `#[path]`.
 pub const PATH: &str = "bitrix24-api/tests/support/round_trips.rs";
 
-/// The method of `module` that makes its round trip, with the built request; `twice` holds the method
-/// names two pages document.
-fn pick<'m>(module: &'m Module, twice: &BTreeSet<&str>) -> Option<(&'m MethodDef, TokenStream)> {
-    let candidates = module
-        .methods
-        .iter()
-        .filter(|m| m.has_response_example && !twice.contains(m.wire.as_str()));
+/// The method of `module` that makes its round trip, with the built request.
+fn pick(module: &Module) -> Option<(&MethodDef, TokenStream)> {
+    let candidates = module.methods.iter().filter(|m| m.has_response_example);
     let (reads, writes): (Vec<_>, Vec<_>) = candidates.partition(|m| m.safe_to_repeat);
     reads.into_iter().chain(writes).find_map(|method| {
         let empty = serde_json::json!({});
@@ -41,16 +34,8 @@ fn pick<'m>(module: &'m Module, twice: &BTreeSet<&str>) -> Option<(&'m MethodDef
 }
 
 pub fn file(api: &Api) -> TokenStream {
-    let mut seen = BTreeSet::new();
-    let twice: BTreeSet<&str> = api
-        .modules
-        .iter()
-        .flat_map(|m| &m.methods)
-        .map(|m| m.wire.as_str())
-        .filter(|wire| !seen.insert(*wire))
-        .collect();
     let trips = api.modules.iter().filter_map(|module| {
-        let (method, request) = pick(module, &twice)?;
+        let (method, request) = pick(module)?;
         let feature = &module.name;
         let wire = &method.wire;
         Some(quote! {
@@ -63,7 +48,7 @@ pub fn file(api: &Api) -> TokenStream {
     let scopes = api
         .modules
         .iter()
-        .filter(|m| pick(m, &twice).is_some())
+        .filter(|m| pick(m).is_some())
         .map(|m| &m.name);
     quote! {
         //! One call per scope, built from its page's request example.

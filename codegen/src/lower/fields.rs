@@ -193,6 +193,17 @@ impl<'a> Types<'a> {
         {
             return self.keyed_map(owner, hint, field, keyed, role);
         }
+        if let Some(direction) = self.sort_direction(owner, hint, field) {
+            let keys = field.children.len();
+            let note = format!(
+                "Keyed by the field to sort by{}; each value is a direction.",
+                match keys {
+                    0 => String::new(),
+                    n => format!(" (the page lists {n})"),
+                }
+            );
+            return Ok((Ty::Map(Box::new(direction)), Some(note)));
+        }
         if field.children.is_empty() {
             if let Some(ty) = self.documented_values(owner, hint, field) {
                 return Ok((ty, None));
@@ -250,35 +261,58 @@ impl<'a> Types<'a> {
         let inner = if sorted == ["N", "Y"] {
             Ty::Bool
         } else {
-            let variants: Vec<(String, String)> = field
-                .values
-                .iter()
-                .map(|v| names::pascal(v).map(|p| (p, v.clone())))
-                .collect::<Option<_>>()?;
-            let mut seen = std::collections::BTreeSet::new();
-            if !variants
-                .iter()
-                .all(|(p, _)| p != "Unknown" && seen.insert(p.clone()))
-            {
-                return None;
-            }
-            let name = self.nested_name(owner, hint);
-            let doc = format!(
-                "The values of `{}` the page lists; others arrive as `Unknown`.",
-                field.name.wire
-            );
-            self.enums.push(EnumDef {
-                name: name.clone(),
-                doc,
-                variants,
-            });
-            Ty::Enum(name)
+            self.values_enum(owner, hint, field)?
         };
         Some(if list {
             Ty::List(Box::new(inner))
         } else {
             inner
         })
+    }
+
+    /// An enum of the values `field` lists, named after `hint`; `None` when two values would make one
+    /// variant name.
+    fn values_enum(&mut self, owner: &str, hint: &str, field: &Field) -> Option<Ty> {
+        let variants: Vec<(String, String)> = field
+            .values
+            .iter()
+            .map(|v| names::pascal(v).map(|p| (p, v.clone())))
+            .collect::<Option<_>>()?;
+        let mut seen = std::collections::BTreeSet::new();
+        if !variants
+            .iter()
+            .all(|(p, _)| p != "Unknown" && seen.insert(p.clone()))
+        {
+            return None;
+        }
+        let name = self.nested_name(owner, hint);
+        let doc = format!(
+            "The values of `{}` the page lists; others arrive as `Unknown`.",
+            field.name.wire
+        );
+        self.enums.push(EnumDef {
+            name: name.clone(),
+            doc,
+            variants,
+        });
+        Some(Ty::Enum(name))
+    }
+
+    /// An `order` object: its rows (if any) name the fields to sort by, and the values it lists are the
+    /// two directions (`ASC`/`DESC`, in either case), which stand under those keys
+    /// (`{"ID": "DESC"}`), not in place of the object. The direction enum, for a map of them.
+    fn sort_direction(&mut self, owner: &str, hint: &str, field: &Field) -> Option<Ty> {
+        let object = matches!(&field.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("object"));
+        let mut values: Vec<String> = field
+            .values
+            .iter()
+            .map(|v| v.to_ascii_lowercase())
+            .collect();
+        values.sort();
+        if !object || values != ["asc", "desc"] {
+            return None;
+        }
+        self.values_enum(owner, &format!("{hint}Direction"), field)
     }
 
     /// An object the description says is keyed by ids: a map whose values are the object its rows

@@ -17,6 +17,9 @@ use crate::names::{self, Namespace};
 /// The note a field typed this way carries, in place of the "any JSON" one.
 const NOTE: &str = "The page's tables do not describe it; the shape is the one its example shows.";
 
+/// The note of a field whose table gives a shape every example contradicts.
+const OVER_TABLE: &str = "The shape is the one the page's example shows; its table gives another.";
+
 /// How deep examples are followed, so that a hostile page cannot make lowering recurse without end.
 const MAX_DEPTH: usize = 16;
 
@@ -282,17 +285,25 @@ fn elements(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// `doc` with its "any JSON" note replaced by [`NOTE`].
+/// `doc` with its "any JSON" note replaced by [`NOTE`], or, where the table gave a shape, with
+/// [`OVER_TABLE`] added.
 fn renoted(doc: &str) -> String {
-    let kept: Vec<&str> = doc
-        .split("\n\n")
-        .filter(|p| !p.starts_with("Any JSON") && !p.starts_with("A list of any JSON"))
+    let any_json = |p: &&str| p.starts_with("Any JSON") || p.starts_with("A list of any JSON");
+    let paragraphs: Vec<&str> = doc.split("\n\n").collect();
+    let note = if paragraphs.iter().any(any_json) {
+        NOTE
+    } else {
+        OVER_TABLE
+    };
+    let kept: Vec<&str> = paragraphs
+        .into_iter()
+        .filter(|p| !any_json(p) && *p != NOTE && *p != OVER_TABLE)
         .collect();
     let mut out = kept.join("\n\n");
     if !out.is_empty() {
         out.push_str("\n\n");
     }
-    out.push_str(NOTE);
+    out.push_str(note);
     out
 }
 
@@ -346,6 +357,18 @@ mod tests {
             .collect();
         assert_eq!(shape, [("width", &Ty::Int), ("name", &Ty::Str)]);
         assert_eq!(field.doc, format!("What it is\n\n{NOTE}"));
+    }
+
+    #[test]
+    fn a_shape_the_example_shows_against_the_table_says_so_not_that_the_table_is_silent() {
+        let mut types = types();
+        let field = &mut types.structs[0].fields[0];
+        field.ty = Ty::Bool;
+        field.doc = "What it is".into();
+        types.refine_struct("S", &[&json!({"F": [1, 2]})], 0);
+        let field = &types.structs[0].fields[0];
+        assert_eq!(field.ty, Ty::List(Box::new(Ty::Int)));
+        assert_eq!(field.doc, format!("What it is\n\n{OVER_TABLE}"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::wire;
 pub struct ActivityAdd {
     /// [details](ActivityAddField) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: ActivityAddField,
 }
 

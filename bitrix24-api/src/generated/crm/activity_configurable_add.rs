@@ -23,7 +23,7 @@ pub struct ActivityConfigurableAdd {
     pub owner_id: i64,
     /// [details](ActivityConfigurableAddField) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: ActivityConfigurableAddField,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/layout.html#primer) The structure is below.
     ///

@@ -20,7 +20,7 @@ pub struct ActivityConfigurableUpdate {
     pub id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html#parametr-fields) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: ActivityConfigurableUpdateField,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/layout.html#primer) The structure is below.
     ///

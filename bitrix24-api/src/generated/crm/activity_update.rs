@@ -26,7 +26,7 @@ pub struct ActivityUpdate {
     pub id: i64,
     /// [details](ActivityUpdateField) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: ActivityUpdateField,
 }
 

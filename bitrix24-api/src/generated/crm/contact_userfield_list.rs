@@ -90,7 +90,7 @@ pub struct ContactUserfieldListItem {
     /// - `E`
     /// - `S`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub show_filter: Option<String>,
     /// Keys: `Y` (`true`); `N` (`false`)

@@ -29,7 +29,7 @@ pub struct CurrencyList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
 }
@@ -69,7 +69,7 @@ pub struct CurrencyListItem {
     pub sort: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency_localization)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub lid: Option<String>,
     /// `DECIMALS`: the page names it without a description.

@@ -60,7 +60,7 @@ pub struct CurrencyLocalizationsSetLocalizationsEntry {
     pub format_string: Option<String>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html#crm_currency)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// `Y` or `N`.

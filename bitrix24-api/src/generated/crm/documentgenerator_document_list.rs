@@ -118,7 +118,7 @@ pub struct DocumentgeneratorDocumentListDocument {
     pub updated_by: Option<String>,
     /// `values`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<DocumentgeneratorDocumentListValues>,
     /// `downloadUrl`: the page names it without a description.

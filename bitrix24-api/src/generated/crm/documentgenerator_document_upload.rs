@@ -164,7 +164,7 @@ pub struct DocumentgeneratorDocumentUploadDocument {
     pub entity_id: Option<String>,
     /// `values`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub values: Option<DocumentgeneratorDocumentUploadValues>,
     /// `imageUrl`: the page names it without a description.

@@ -22,7 +22,7 @@ pub struct DocumentgeneratorNumeratorUpdate {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: DocumentgeneratorNumeratorUpdateFieldsEntry,
 }
 

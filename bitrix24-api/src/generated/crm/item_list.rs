@@ -51,7 +51,7 @@ pub struct ItemList {
     /// - `!=`
     /// - `!`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `order`: the page names it without a description.

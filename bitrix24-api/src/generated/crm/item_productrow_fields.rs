@@ -123,7 +123,7 @@ pub struct ItemProductrowFieldsFieldsEntry {
     /// - `6`
     /// - `7`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `storeId`: the page names it without a description.

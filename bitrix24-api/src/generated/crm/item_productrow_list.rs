@@ -41,7 +41,7 @@ pub struct ItemProductrowList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub filter: BTreeMap<String, serde_json::Value>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row) Keyed by field. Objects. Keys:
     /// - `asc`
@@ -53,7 +53,7 @@ pub struct ItemProductrowList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.

@@ -22,7 +22,7 @@ use serde::Serialize;
 pub struct MeasureAdd {
     /// Sample: `array("field"=>"value"[, ...])`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: MeasureAddFields,
 }
 

@@ -26,7 +26,7 @@ pub struct MeasureUpdate {
     pub id: serde_json::Value,
     /// Sample: `array("field_to_update"=>"value"[, ...])`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<MeasureUpdateFields>,
 }

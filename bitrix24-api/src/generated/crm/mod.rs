@@ -567,7 +567,7 @@ pub use shared::{
     OnCrmDealRecurringData, OnCrmDealRecurringFields, OnCrmDocumentGeneratorDocumentData,
     OnCrmDocumentGeneratorDocumentFields, OnCrmDynamicItemData, OnCrmDynamicItemFields,
     OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
-    OnFields, OnStatus, Options, Order, OrderentityFields,
+    OnFields, OnStatus, Options, Order, OrderDirection, OrderentityFields,
     OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId, Params,
     PersontypeListFilter, PersontypeListOrder, Properties,
     RequisiteBankdetailListFilterEntry, RequisiteListSelect,
@@ -1819,7 +1819,7 @@ pub use requisite_get::{
 };
 pub use requisite_list::{
     RequisiteList, RequisiteListError, RequisiteListErrorCode, RequisiteListFilter,
-    RequisiteListItem, RequisiteListOrder, RequisiteListResponse,
+    RequisiteListItem, RequisiteListOrderDirection, RequisiteListResponse,
 };
 pub use requisite_update::{
     RequisiteUpdate, RequisiteUpdateError, RequisiteUpdateErrorCode,
@@ -1908,7 +1908,7 @@ pub use activity_get::{
     ActivityGet, ActivityGetError, ActivityGetErrorCode, ActivityGetResponse,
 };
 pub use activity_list::{
-    ActivityList, ActivityListError, ActivityListErrorCode, ActivityListOrder,
+    ActivityList, ActivityListError, ActivityListErrorCode, ActivityListOrderDirection,
     ActivityListResponse, ActivityListResult,
 };
 pub use activity_update::{

@@ -21,7 +21,7 @@ use crate::wire;
 pub struct OrderentityList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Possible values:
@@ -49,7 +49,7 @@ pub struct OrderentityList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) Keyed by field. Objects. Keys:
@@ -62,7 +62,7 @@ pub struct OrderentityList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.

@@ -25,7 +25,7 @@ pub struct ProductUpdate {
     pub id: Option<i64>,
     /// Sample: `array("field_to_update"=>"value"[, ...])`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<ProductUpdateFields>,
 }

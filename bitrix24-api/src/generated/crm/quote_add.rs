@@ -26,7 +26,7 @@ pub struct QuoteAdd {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: QuoteAddFieldsEntry,
     /// [details](QuoteAddParams)
     #[serde(skip_serializing_if = "Option::is_none")]

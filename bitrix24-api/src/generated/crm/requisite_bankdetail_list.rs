@@ -19,7 +19,7 @@ use crate::wire;
 pub struct RequisiteBankdetailList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html#fields)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// [details](RequisiteBankdetailListFilterEntry) Keyed by field. Possible values:
@@ -47,7 +47,7 @@ pub struct RequisiteBankdetailList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<RequisiteBankdetailListFilterEntry>,
     /// [details](RequisiteBankdetailListOrderEntry) Keyed by field. Objects. Keys:
@@ -60,7 +60,7 @@ pub struct RequisiteBankdetailList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<RequisiteBankdetailListOrderEntry>,
     /// `start`: the page names it without a description.

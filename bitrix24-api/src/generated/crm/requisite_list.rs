@@ -32,8 +32,10 @@ pub struct RequisiteList {
     /// Possible values:
     /// - `asc`
     /// - `desc`
+    ///
+    /// Keyed by the field to sort by (the page lists 76); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<RequisiteListOrder>,
+    pub order: Option<BTreeMap<String, RequisiteListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -42,7 +44,7 @@ pub struct RequisiteList {
 crate::method!(
     RequisiteList = "crm.requisite.list" in "crm", safe: true, RequisiteListResponse as
     wire::List<wire::EmptyAsDefault>, RequisiteListError; () { select: Vec<RequisiteListSelect>,
-    filter: RequisiteListFilter, order: RequisiteListOrder, start: i64 }
+    filter: RequisiteListFilter, order: BTreeMap<String, RequisiteListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.requisite.list`.
@@ -295,8 +297,8 @@ use super::shared::RequisiteListSelect;
 /// This page's name for the shared [`RequisiteListSelect`](super::shared::RequisiteListSelect).
 pub type RequisiteListFilter = super::shared::RequisiteListSelect;
 
-/// This page's name for the shared [`RequisiteListSelect`](super::shared::RequisiteListSelect).
-pub type RequisiteListOrder = super::shared::RequisiteListSelect;
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type RequisiteListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `crm.requisite.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

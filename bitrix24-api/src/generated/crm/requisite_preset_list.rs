@@ -21,7 +21,7 @@ use crate::wire;
 pub struct RequisitePresetList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// [details](RequisitePresetListFilterEntry) Keyed by field. Possible values:
@@ -49,7 +49,7 @@ pub struct RequisitePresetList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<RequisitePresetListFilterEntry>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html#fields) Keyed by field. Objects. Keys:
@@ -62,7 +62,7 @@ pub struct RequisitePresetList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
     /// `start`: the page names it without a description.

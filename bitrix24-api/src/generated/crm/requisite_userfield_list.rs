@@ -27,7 +27,7 @@ pub struct RequisiteUserfieldList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, String>>,
 }

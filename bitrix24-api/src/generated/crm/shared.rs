@@ -3199,7 +3199,7 @@ pub struct CategoryResponse {
 pub struct Response {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub fields: Option<BTreeMap<String, AutomatedsolutionFieldsResult>>,
 }
@@ -3324,7 +3324,7 @@ pub struct ItemProductrowProductRow {
     pub owner_id: Option<i64>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html#object_type)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub owner_type: Option<String>,
     /// `productId`: the page names it without a description.
@@ -4275,6 +4275,22 @@ pub enum LeadDetailsConfigurationGetScope {
 }
 
 crate::documented_values!(LeadDetailsConfigurationGetScope { P = "'P'", C = "'C'" });
+
+/// The values of `order` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `crm.requisite.list`, `crm.activity.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(OrderDirection { Asc = "asc", Desc = "desc" });
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.
 ///

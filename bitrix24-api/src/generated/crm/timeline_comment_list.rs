@@ -20,7 +20,7 @@ use crate::wire;
 pub struct TimelineCommentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) Keyed by field. Objects. Keys:
@@ -29,7 +29,7 @@ pub struct TimelineCommentList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub filter: BTreeMap<String, String>,
     /// Keyed by field. Objects. Keys:
     /// - `ASC`

@@ -21,7 +21,7 @@ use crate::wire;
 pub struct DocumentList {
     /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Names. Sample: `["*"]`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Keyed by field. Objects. Keys:
@@ -34,7 +34,7 @@ pub struct DocumentList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Keyed by field. Possible values:
@@ -56,7 +56,7 @@ pub struct DocumentList {
     ///
     /// Keyed by field.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: the page names it without a description.

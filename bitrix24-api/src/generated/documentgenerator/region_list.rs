@@ -35,7 +35,7 @@ crate::method!(
 pub struct RegionListResponse {
     /// [details](RegionListRegions)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub regions: Option<BTreeMap<String, RegionListRegions>>,
 }

@@ -39,7 +39,7 @@ crate::method!(
 pub struct TemplateGetfieldsResponse {
     /// [details](TemplateGetfieldsTemplateFields)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "templateFields")]
     pub template_fields: Option<BTreeMap<String, TemplateGetfieldsTemplateFields>>,

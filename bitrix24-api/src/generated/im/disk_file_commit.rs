@@ -31,7 +31,7 @@ pub struct DiskFileCommit {
     pub dialog_id: String,
     /// Required: `UPLOAD_ID`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub file_id: Vec<i64>,
     /// Required: `FILE_ID`.
     pub upload_id: i64,

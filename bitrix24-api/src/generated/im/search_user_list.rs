@@ -102,7 +102,7 @@ pub struct SearchUserListItem {
     pub status: Option<String>,
     /// `idle`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub idle: Option<bool>,
     /// `last_activity_date`: the page names it without a description.
@@ -110,7 +110,7 @@ pub struct SearchUserListItem {
     pub last_activity_date: Option<String>,
     /// `mobile_last_date`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub mobile_last_date: Option<bool>,
     /// `departments`: the page names it without a description.
@@ -120,7 +120,7 @@ pub struct SearchUserListItem {
     pub departments: Option<Vec<i64>>,
     /// `absent`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub absent: Option<bool>,
     /// [details](SearchUserListPhones) The structure is below.

@@ -111,7 +111,7 @@ pub struct V2ChatUserListItem {
     pub status: Option<String>,
     /// `idle`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub idle: Option<bool>,
     /// `lastActivityDate`: the page names it without a description.
@@ -125,7 +125,7 @@ pub struct V2ChatUserListItem {
     pub desktop_last_date: Option<String>,
     /// `absent`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub absent: Option<bool>,
     /// `departments`: the page names it without a description.

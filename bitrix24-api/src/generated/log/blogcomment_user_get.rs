@@ -56,7 +56,7 @@ pub struct BlogcommentUserGetResponse {
     ///
     /// Keyed by identifier of the Drive object. The page does not describe the values.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub files: Option<BTreeMap<String, BlogcommentUserGetFiles>>,
 }

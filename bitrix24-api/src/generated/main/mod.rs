@@ -24,7 +24,7 @@ pub use eventlog_get::{
 };
 pub use eventlog_list::{
     EventlogList, EventlogListError, EventlogListErrorCode, EventlogListItem,
-    EventlogListOrder, EventlogListResponse,
+    EventlogListOrderDirection, EventlogListResponse,
 };
 pub use eventlog_tail::{
     EventlogTail, EventlogTailCursor, EventlogTailError, EventlogTailErrorCode,

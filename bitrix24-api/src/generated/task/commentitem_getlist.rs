@@ -35,15 +35,17 @@ pub struct CommentitemGetlist {
     /// Possible values:
     /// - `asc`
     /// - `desc`
+    ///
+    /// Keyed by the field to sort by (the page lists 5); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CommentitemGetlistOrder>,
+    pub order: Option<BTreeMap<String, CommentitemGetlistOrderDirection>>,
     /// Objects. Keys:
     /// - `ID`
     /// - `AUTHOR_ID`
     /// - `AUTHOR_NAME`
     /// - `POST_DATE`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
 }
@@ -51,58 +53,15 @@ pub struct CommentitemGetlist {
 crate::method!(
     CommentitemGetlist = "task.commentitem.getlist" in "task", safe: true,
     CommentitemGetlistResponse as wire::List<wire::EmptyAsDefault>, CommentitemGetlistError;
-    (taskid: i64) { order: CommentitemGetlistOrder, filter: BTreeMap<String, serde_json::Value> }
+    (taskid: i64) { order: BTreeMap<String, CommentitemGetlistOrderDirection>,
+    filter: BTreeMap<String, serde_json::Value> }
 );
 
 /// The `result` of `task.commentitem.getlist`.
 pub type CommentitemGetlistResponse = Vec<CommentitemGetlistItem>;
 
-/// Objects. Keys:
-/// - `ID`
-/// - `AUTHOR_ID`
-/// - `AUTHOR_NAME`
-/// - `AUTHOR_EMAIL`
-/// - `POST_DATE`
-///
-/// Possible values:
-/// - `asc`
-/// - `desc`
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct CommentitemGetlistOrder {
-    /// `ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
-    /// `AUTHOR_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<serde_json::Value>,
-    /// `AUTHOR_NAME`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_name: Option<serde_json::Value>,
-    /// `AUTHOR_EMAIL`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_email: Option<serde_json::Value>,
-    /// `POST_DATE`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_date: Option<serde_json::Value>,
-}
-
-crate::request!(
-    CommentitemGetlistOrder() { id: serde_json::Value, author_id: serde_json::Value,
-    author_name: serde_json::Value, author_email: serde_json::Value, post_date: serde_json::Value }
-);
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type CommentitemGetlistOrderDirection = super::shared::ChecklistitemGetlistOrderDirection;
 
 use super::shared::CommentitemGetlistItem;
 

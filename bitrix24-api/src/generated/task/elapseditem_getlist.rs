@@ -131,25 +131,26 @@ pub struct ElapseditemGetlistItem {
     pub total: Option<i64>,
 }
 
-use super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistId = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistUserId = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistUserId = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistMinutes = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistMinutes = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistSeconds = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistSeconds = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistCreatedDate = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistCreatedDate = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistDateStart = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistDateStart = super::shared::ChecklistitemGetlistOrderDirection;
 
-/// This page's name for the shared [`ElapseditemGetlistId`](super::shared::ElapseditemGetlistId).
-pub type ElapseditemGetlistDateStop = super::shared::ElapseditemGetlistId;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type ElapseditemGetlistDateStop = super::shared::ChecklistitemGetlistOrderDirection;
 
 /// The error codes `task.elapseditem.getlist` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -86,7 +86,8 @@ pub enum ItemListParams {
 
 crate::documented_values!(ItemListParams { NPageSize = "nPageSize", INumPage = "iNumPage" });
 
-use super::shared::ItemListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type ItemListOrder = super::shared::Order;
 
 /// The error codes `task.item.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -72,8 +72,8 @@ crate::method!(
 /// Any JSON: the page does not describe the result.
 pub type ItemsGetlistResponse = serde_json::Value;
 
-/// This page's name for the shared [`ItemListOrder`](super::shared::ItemListOrder).
-pub type ItemsGetlistOrder = super::shared::ItemListOrder;
+/// This page's name for the shared [`Order`](super::shared::Order).
+pub type ItemsGetlistOrder = super::shared::Order;
 
 /// The error codes `task.items.getlist` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -131,11 +131,11 @@ mod on_task_update;
 
 pub use shared::{
     ChecklistitemGetlistAttachmentsEntry, ChecklistitemGetlistItem,
-    ChecklistitemGetmanifestAdd, ChecklistitemGetmanifestDelete,
-    ChecklistitemGetmanifestGetlistParam, ChecklistitemGetmanifestParam,
-    ChecklistitemMember, CommentitemAttachedObjectsEntry, CommentitemGetlistItem,
-    ElapseditemArfields, ElapseditemGetlistId, Get, Getmanifest, ItemAddfileFile,
-    ItemListOrder, ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
+    ChecklistitemGetlistOrderDirection, ChecklistitemGetmanifestAdd,
+    ChecklistitemGetmanifestDelete, ChecklistitemGetmanifestGetlistParam,
+    ChecklistitemGetmanifestParam, ChecklistitemMember, CommentitemAttachedObjectsEntry,
+    CommentitemGetlistItem, ElapseditemArfields, Get, Getmanifest, ItemAddfileFile,
+    ItemUserfieldGetListColumnLabel, OnTaskAddFieldsBefore, OnTaskAuth,
     OnTaskCommentAddFieldsBefore, OnTaskCommentAddIsAccessibleBeforeIsAccessibleBefore,
     OnTaskCommentData, OnTaskCommentFieldsAfter, OnTaskCommentFieldsBefore,
     OnTaskIsAccessibleAfter, OnTaskIsAccessibleBefore, OnTaskStatus, Order,
@@ -168,9 +168,8 @@ pub use checklistitem_delete::{
 };
 pub use checklistitem_getlist::{
     ChecklistitemGetlist, ChecklistitemGetlistError, ChecklistitemGetlistErrorCode,
-    ChecklistitemGetlistMember, ChecklistitemGetlistOrder,
-    ChecklistitemGetlistPersonalGender, ChecklistitemGetlistResponse,
-    ChecklistitemGetlistType,
+    ChecklistitemGetlistMember, ChecklistitemGetlistPersonalGender,
+    ChecklistitemGetlistResponse, ChecklistitemGetlistType,
 };
 pub use checklistitem_getmanifest::{
     ChecklistitemGetmanifest, ChecklistitemGetmanifestAddParam,
@@ -216,7 +215,8 @@ pub use commentitem_delete::{
 };
 pub use commentitem_getlist::{
     CommentitemGetlist, CommentitemGetlistAttachedObjectsEntry, CommentitemGetlistError,
-    CommentitemGetlistErrorCode, CommentitemGetlistOrder, CommentitemGetlistResponse,
+    CommentitemGetlistErrorCode, CommentitemGetlistOrderDirection,
+    CommentitemGetlistResponse,
 };
 pub use commentitem_getmanifest::{
     CommentitemGetmanifest, CommentitemGetmanifestAdd, CommentitemGetmanifestAddParam,
@@ -310,7 +310,8 @@ pub use item_isactionallowed::{
     ItemIsactionallowedResponse,
 };
 pub use item_list::{
-    ItemList, ItemListError, ItemListErrorCode, ItemListParams, ItemListResponse,
+    ItemList, ItemListError, ItemListErrorCode, ItemListOrder, ItemListParams,
+    ItemListResponse,
 };
 pub use item_renew::{ItemRenew, ItemRenewError, ItemRenewErrorCode, ItemRenewResponse};
 pub use item_startexecution::{
@@ -339,9 +340,9 @@ pub use elapseditem_delete::{
 pub use elapseditem_getlist::{
     ElapseditemGetlist, ElapseditemGetlistCreatedDate, ElapseditemGetlistDateStart,
     ElapseditemGetlistDateStop, ElapseditemGetlistError, ElapseditemGetlistErrorCode,
-    ElapseditemGetlistFilter, ElapseditemGetlistItem, ElapseditemGetlistMinutes,
-    ElapseditemGetlistOrder, ElapseditemGetlistResponse, ElapseditemGetlistSeconds,
-    ElapseditemGetlistUserId,
+    ElapseditemGetlistFilter, ElapseditemGetlistId, ElapseditemGetlistItem,
+    ElapseditemGetlistMinutes, ElapseditemGetlistOrder, ElapseditemGetlistResponse,
+    ElapseditemGetlistSeconds, ElapseditemGetlistUserId,
 };
 pub use elapseditem_getmanifest::{
     ElapseditemGetmanifest, ElapseditemGetmanifestAdd, ElapseditemGetmanifestAddParam,
@@ -582,8 +583,8 @@ pub use tasks_task_get::{
 };
 pub use tasks_task_history_list::{
     TasksTaskHistoryList, TasksTaskHistoryListError, TasksTaskHistoryListErrorCode,
-    TasksTaskHistoryListField, TasksTaskHistoryListOrder, TasksTaskHistoryListResponse,
-    TasksTaskHistoryListUser,
+    TasksTaskHistoryListField, TasksTaskHistoryListOrderDirection,
+    TasksTaskHistoryListResponse, TasksTaskHistoryListUser,
 };
 pub use tasks_task_list::{
     TasksTaskList, TasksTaskListAuditorsData, TasksTaskListCounter,
@@ -644,7 +645,7 @@ pub use tasks_template_checklist_list::{
     TasksTemplateChecklistList, TasksTemplateChecklistListAttachments,
     TasksTemplateChecklistListCheckListItemsEntry, TasksTemplateChecklistListError,
     TasksTemplateChecklistListErrorCode, TasksTemplateChecklistListFilter,
-    TasksTemplateChecklistListMember, TasksTemplateChecklistListOrder,
+    TasksTemplateChecklistListMember, TasksTemplateChecklistListOrderDirection,
     TasksTemplateChecklistListPersonalGender, TasksTemplateChecklistListResponse,
     TasksTemplateChecklistListType,
 };
@@ -782,8 +783,9 @@ pub use item_userfield_getfields::{
 };
 pub use item_userfield_getlist::{
     ItemUserfieldGetlist, ItemUserfieldGetlistError, ItemUserfieldGetlistErrorCode,
-    ItemUserfieldGetlistFilter, ItemUserfieldGetlistItem, ItemUserfieldGetlistOrder,
-    ItemUserfieldGetlistResponse, ItemUserfieldGetlistSettings,
+    ItemUserfieldGetlistFilter, ItemUserfieldGetlistItem,
+    ItemUserfieldGetlistOrderDirection, ItemUserfieldGetlistResponse,
+    ItemUserfieldGetlistSettings,
 };
 pub use item_userfield_gettypes::{
     ItemUserfieldGettypes, ItemUserfieldGettypesError, ItemUserfieldGettypesErrorCode,

@@ -49,7 +49,7 @@ pub struct OnTaskAddData {
     pub fields_after: Option<OnTaskAddFieldsAfter>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#is_accessible_before) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_accessible_before: Option<String>,
     /// [details](OnTaskAddIsAccessibleAfter) The structure is below.

@@ -52,7 +52,7 @@ pub struct OnTaskDeleteData {
     pub is_accessible_before: Option<OnTaskDeleteIsAccessibleBefore>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html#is_accessible_after) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_accessible_after: Option<String>,
 }

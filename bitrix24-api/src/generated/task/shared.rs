@@ -7,81 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 use crate::wire;
 
-/// Objects. Keys:
-/// - `ID`
-/// - `PARENT_ID`
-/// - `CREATED_BY`
-/// - `TITLE`
-/// - `SORT_INDEX`
-/// - `IS_COMPLETE`
-/// - `IS_IMPORTANT`
-/// - `TOGGLED_BY`
-/// - `TOGGLED_DATE`
-///
-/// Possible values:
-/// - `asc`
-/// - `desc`
-///
-/// Shared by `task.checklistitem.getlist`, `tasks.template.checklist.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct Order {
-    /// `ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
-    /// `PARENT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<serde_json::Value>,
-    /// `CREATED_BY`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<serde_json::Value>,
-    /// `TITLE`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<serde_json::Value>,
-    /// `SORT_INDEX`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_index: Option<serde_json::Value>,
-    /// `IS_COMPLETE`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_complete: Option<serde_json::Value>,
-    /// `IS_IMPORTANT`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_important: Option<serde_json::Value>,
-    /// `TOGGLED_BY`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub toggled_by: Option<serde_json::Value>,
-    /// `TOGGLED_DATE`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub toggled_date: Option<serde_json::Value>,
-}
-
-crate::request!(
-    Order() { id: serde_json::Value, parent_id: serde_json::Value, created_by: serde_json::Value,
-    title: serde_json::Value, sort_index: serde_json::Value, is_complete: serde_json::Value,
-    is_important: serde_json::Value, toggled_by: serde_json::Value, toggled_date: serde_json::Value
-    }
-);
-
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html#result-fields)
 ///
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`: the same shape on each page; these docs are from the first.
@@ -420,7 +345,7 @@ crate::request!(ItemAddfileFile() { name: String, content: String });
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct ItemListOrder {
+pub struct Order {
     /// `TITLE`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -469,10 +394,9 @@ pub struct ItemListOrder {
 }
 
 crate::request!(
-    ItemListOrder() { title: serde_json::Value, date_start: serde_json::Value,
-    status: serde_json::Value, priority: serde_json::Value, mark: serde_json::Value,
-    created_by: serde_json::Value, responsible_id: serde_json::Value, group_id: serde_json::Value,
-    deadline: serde_json::Value }
+    Order() { title: serde_json::Value, date_start: serde_json::Value, status: serde_json::Value,
+    priority: serde_json::Value, mark: serde_json::Value, created_by: serde_json::Value,
+    responsible_id: serde_json::Value, group_id: serde_json::Value, deadline: serde_json::Value }
 );
 
 /// The structure is below.
@@ -1612,7 +1536,7 @@ pub struct TasksTemplateChecklistCheckListItem {
     pub members: Option<Vec<TasksTemplateChecklistMember>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#attachments) Sample: `[]`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::Str>>")]
     pub attachments: Option<BTreeMap<String, String>>,
     /// `nodeId`: the page names it without a description.
@@ -2274,6 +2198,22 @@ pub struct OnTaskAddFieldsBefore {
     pub id: Option<i64>,
 }
 
+/// The values of `ORDER` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `task.checklistitem.getlist`, `task.commentitem.getlist`, `task.elapseditem.getlist`, `tasks.task.history.list`, `tasks.template.checklist.list`, `task.item.userfield.getlist`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChecklistitemGetlistOrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(ChecklistitemGetlistOrderDirection { Asc = "asc", Desc = "desc" });
+
 /// The values of `TYPE` the page lists; others arrive as `Unknown`.
 ///
 /// Shared by `task.checklistitem.getlist`, `task.checklistitem.get`, `tasks.template.checklist.addAttachmentByContent`, `tasks.template.checklist.addAttachmentsFromDisk`, `tasks.template.checklist.add`, `tasks.template.checklist.complete`, `tasks.template.checklist.get`, `tasks.template.checklist.list`, `tasks.template.checklist.moveAfter`, `tasks.template.checklist.moveBefore`, `tasks.template.checklist.removeAttachments`, `tasks.template.checklist.renew`, `tasks.template.checklist.update`: the same shape on each page; these docs are from the first.
@@ -2305,22 +2245,6 @@ pub enum PersonalGender {
 }
 
 crate::documented_values!(PersonalGender { M = "M", F = "F" });
-
-/// The values of `ID` the page lists; others arrive as `Unknown`.
-///
-/// Shared by `task.elapseditem.getlist`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ElapseditemGetlistId {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(ElapseditemGetlistId { Asc = "asc", Desc = "desc" });
 
 /// The values of `IS_ACCESSIBLE_BEFORE` the page lists; others arrive as `Unknown`.
 ///

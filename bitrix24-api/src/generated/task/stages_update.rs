@@ -23,7 +23,7 @@ pub struct StagesUpdate {
     pub id: i64,
     /// [details](StagesUpdateField) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub fields: StagesUpdateField,
     /// `isAdmin`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]

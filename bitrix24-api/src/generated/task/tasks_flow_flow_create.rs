@@ -64,7 +64,7 @@ pub struct TasksFlowFlowCreateFlowData {
     ///
     /// Keyed by entity-type. The page does not describe the values.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_creators: Option<Vec<Vec<String>>>,
     /// `matchWorkTime`: the page names it without a description.

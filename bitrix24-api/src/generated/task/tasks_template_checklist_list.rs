@@ -60,15 +60,17 @@ pub struct TasksTemplateChecklistList {
     /// Possible values:
     /// - `asc`
     /// - `desc`
+    ///
+    /// Keyed by the field to sort by (the page lists 9); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<TasksTemplateChecklistListOrder>,
+    pub order: Option<BTreeMap<String, TasksTemplateChecklistListOrderDirection>>,
 }
 
 crate::method!(
     TasksTemplateChecklistList = "tasks.template.checklist.list" in "task", safe: true,
     TasksTemplateChecklistListResponse, TasksTemplateChecklistListError; (template_id: i64) {
     filter: TasksTemplateChecklistListFilter, select: Vec<serde_json::Value>,
-    order: TasksTemplateChecklistListOrder }
+    order: BTreeMap<String, TasksTemplateChecklistListOrderDirection> }
 );
 
 /// The `result` of `tasks.template.checklist.list`.
@@ -146,8 +148,8 @@ crate::request!(
     is_complete: serde_json::Value, is_important: serde_json::Value }
 );
 
-/// This page's name for the shared [`Order`](super::shared::Order).
-pub type TasksTemplateChecklistListOrder = super::shared::Order;
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type TasksTemplateChecklistListOrderDirection = super::shared::ChecklistitemGetlistOrderDirection;
 
 /// This page's name for the shared [`Type`](super::shared::Type).
 pub type TasksTemplateChecklistListType = super::shared::Type;

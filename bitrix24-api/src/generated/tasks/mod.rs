@@ -28,9 +28,7 @@ mod task_update;
 pub use shared::{
     TaskChatMessageFieldGetItem, TaskChatMessageFieldGetResponse,
     TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListItemCreator,
-    TaskListItemCreatorImage, TaskListItemGroup, TaskListOrderCreator,
-    TaskListOrderCreatorImage, TaskListOrderGroup, TaskListOrderPriority,
-    TaskListOrderScenarios, TaskListOrderStatus, TaskResponse, TaskResultDeleteResponse,
+    TaskListItemCreatorImage, TaskListItemGroup, TaskResponse, TaskResultDeleteResponse,
     TaskResultItem, TaskResultResponse, TaskResultRights, TaskRights,
 };
 pub use task_result_add::{
@@ -122,18 +120,8 @@ pub use task_list::{
     TaskListItemForkedByTemplateReplicateParams, TaskListItemGroupImage,
     TaskListItemPriority, TaskListItemResponsible, TaskListItemResponsibleImage,
     TaskListItemScenarios, TaskListItemSource, TaskListItemStage, TaskListItemStatus,
-    TaskListItemStatusChangedBy, TaskListItemStatusChangedByImage, TaskListOrder,
-    TaskListOrderAccomplices, TaskListOrderAccomplicesImage, TaskListOrderAuditors,
-    TaskListOrderAuditorsImage, TaskListOrderChangedBy, TaskListOrderChangedByImage,
-    TaskListOrderChat, TaskListOrderClosedBy, TaskListOrderClosedByImage,
-    TaskListOrderElapsedTime, TaskListOrderEmail, TaskListOrderFlow,
-    TaskListOrderForkedByTemplate, TaskListOrderForkedByTemplateCreator,
-    TaskListOrderForkedByTemplateCreatorImage, TaskListOrderForkedByTemplateGroup,
-    TaskListOrderForkedByTemplateGroupImage,
-    TaskListOrderForkedByTemplateReplicateParams, TaskListOrderGroupImage,
-    TaskListOrderResponsible, TaskListOrderResponsibleImage, TaskListOrderSource,
-    TaskListOrderStage, TaskListOrderStatusChangedBy, TaskListOrderStatusChangedByImage,
-    TaskListResponse,
+    TaskListItemStatusChangedBy, TaskListItemStatusChangedByImage,
+    TaskListOrderDirection, TaskListResponse,
 };
 pub use task_update::{
     TaskUpdate, TaskUpdateError, TaskUpdateErrorCode, TaskUpdateResponse,

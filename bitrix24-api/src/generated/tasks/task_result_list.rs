@@ -38,7 +38,7 @@ pub struct TaskResultList {
     /// - `status`
     /// - `messageId`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     pub filter: Vec<Vec<String>>,
     /// Keys:
     /// - `id`

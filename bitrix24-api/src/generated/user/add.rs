@@ -140,7 +140,7 @@ pub struct Add {
     pub uf_zoom: Option<String>,
     /// `UF_DEPARTMENT`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_department: Option<Vec<i64>>,
     /// `UF_INTERESTS`: the page names it without a description.

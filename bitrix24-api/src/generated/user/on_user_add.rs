@@ -64,7 +64,7 @@ pub struct OnUserAddData {
     pub personal_birthday: Option<String>,
     /// `UF_DEPARTMENT`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
     pub uf_department: Option<Vec<i64>>,
     /// `DATE_REGISTER`: the page names it without a description.

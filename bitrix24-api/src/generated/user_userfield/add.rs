@@ -119,7 +119,7 @@ pub struct AddFields {
     pub settings: Option<BTreeMap<String, serde_json::Value>>,
     /// Sample: `{"de": "...", "en": "..."}`.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_form_label: Option<AddEditFormLabel>,
     /// Sample: `{"de": "...", "en": "..."}`.
