@@ -413,6 +413,37 @@ pub fn is_json_info(info: &str) -> bool {
     )
 }
 
+/// The docs' base vocabulary (the basic types of `data-types.md`, and the `time` block every reply carries):
+/// types a page names without defining a structure of their own.
+pub fn is_base_type(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "integer"
+            | "int"
+            | "boolean"
+            | "bool"
+            | "char"
+            | "double"
+            | "float"
+            | "number"
+            | "date"
+            | "datetime"
+            | "timestamp"
+            | "string"
+            | "text"
+            | "file"
+            | "enum"
+            | "array"
+            | "object"
+            | "function"
+            | "callable"
+            | "any"
+            | "null"
+            | "time"
+            | "result"
+    )
+}
+
 /// Whether the type says the value holds nested fields.
 pub fn is_structured(ty: &TypeExpr) -> bool {
     match ty {
@@ -426,6 +457,55 @@ pub fn is_structured(ty: &TypeExpr) -> bool {
         TypeExpr::Union { members } => members.iter().any(is_structured),
         TypeExpr::Unknown { .. } | TypeExpr::Missing => false,
     }
+}
+
+/// Rule `data_type_alias`: a row of a data-types page's type table (`Type | Description`) whose
+/// description says what the type's values are: "Integer identifier of a CRM lead" is an `integer`, "String
+/// identifier of a directory element" or "String code of …" a `string`, and a row that lists its values as
+/// numbers (`` `1` — meeting, `2` — call ``) an `integer`. A facts-only page keeps only the type, as the
+/// description's first code span (`` `integer` ``), which this reads back the same.
+pub fn stated_base_type(description: &str) -> Option<&'static str> {
+    let text = description.trim_start();
+    let spans: Vec<&str> = code_spans(text).into_iter().map(|(_, _, s)| s).collect();
+    if text.starts_with('`') {
+        return match spans.first() {
+            Some(&"integer") => Some("integer"),
+            Some(&"string") => Some("string"),
+            _ => None,
+        };
+    }
+    let lower = text.to_ascii_lowercase();
+    let lower = lower.strip_prefix("an ").unwrap_or(&lower);
+    if lower.starts_with("integer identifier") {
+        Some("integer")
+    } else if lower.starts_with("string identifier") || lower.starts_with("string code") {
+        Some("string")
+    } else {
+        let numbers = spans.len() >= 2 && spans.iter().all(|s| s.parse::<i64>().is_ok());
+        numbers.then_some("integer")
+    }
+}
+
+/// The rows of a type table (a header whose first column is `Type`, rows naming a type in a code span)
+/// that state a base type: `(type name, base type)`.
+pub fn type_aliases(table: &crate::blocks::Table) -> Vec<(String, &'static str)> {
+    let Some((header, rows)) = table.rows.split_first() else {
+        return Vec::new();
+    };
+    let first = header.cells.first().and_then(|c| header_cell(&c.text));
+    if first.is_none_or(|(h, _)| h != "type") || header.cells.len() != 2 {
+        return Vec::new();
+    }
+    rows.iter()
+        .filter_map(|row| {
+            let [name, description] = row.cells.as_slice() else {
+                return None;
+            };
+            let name = name.text.trim();
+            let name = name.strip_prefix('`')?.strip_suffix('`')?;
+            Some((name.to_owned(), stated_base_type(&description.text)?))
+        })
+        .collect()
 }
 
 /// A header cell's words: `**Name**\n`type`` gives `("name", true)` (the type sits in this column).

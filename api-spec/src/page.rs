@@ -11,8 +11,8 @@ use crate::diag::Diagnostics;
 use crate::include::{self, Loader};
 use crate::ir::{
     ChildLink, DiagnosticKind, ErrorCase, ErrorCode, ErrorEnvelope, EventPayload, Example, Field,
-    FieldName, GroupKind, Level, Link, NameKind, Page, PageKind, ParamGroup, ProseNote, Response,
-    Source, TypeExpr, Upstream, Validity,
+    FieldName, GroupKind, Level, Link, NameKind, Page, PageKind, ParamGroup, ProseNote, ProseType,
+    Response, Source, TypeExpr, Upstream, Validity,
 };
 use crate::json;
 use crate::rules;
@@ -658,6 +658,8 @@ impl<'a> Reader<'a, '_> {
         }
         if structured {
             self.cross_page(field);
+        } else {
+            self.data_type(field);
         }
     }
 
@@ -703,54 +705,146 @@ impl<'a> Reader<'a, '_> {
             .filter(|target| target.contains(".md#"))
             .collect();
         for target in targets {
-            let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
-            let Some(path) = include::resolve_path(&field.source.path, file) else {
-                continue;
-            };
-            let Some(text) = self.loader.load(&path) else {
-                let src = field.source.clone();
-                self.diag_at(
-                    &src,
-                    DiagnosticKind::UnresolvedReference,
-                    format!(
-                        "`{}` refers to `{target}`, which cannot be read",
-                        field.name.wire
-                    ),
-                );
-                continue;
-            };
-            let blocks = include::linked_page(&path, text, self.loader);
-            let sections = Sections::build(&path, &blocks);
-            let mut reader = Reader {
-                path: &path,
-                sections: &sections,
-                loader: self.loader,
-                diags: Diagnostics::new(path.clone()),
-                depth: self.depth + 1,
-            };
-            let Some(section) = reader.section_by_anchor(anchor) else {
-                let src = field.source.clone();
-                self.diag_at(
-                    &src,
-                    DiagnosticKind::UnresolvedReference,
-                    format!(
-                        "`{}` refers to `{target}`, which has no such anchor",
-                        field.name.wire
-                    ),
-                );
-                continue;
-            };
-            let Some(table) = reader.field_tables(section).into_iter().next() else {
-                continue;
-            };
-            let mut inner_chain = vec![table.table as *const Table];
-            let children = reader.read_fields(table, &mut inner_chain);
-            if !children.is_empty() {
-                field.children = children;
-                field.children_via = Some(ChildLink::CrossPage(target.clone()));
+            if self.adopt_from_page(field, &target) {
                 return;
             }
         }
+        self.data_type(field);
+    }
+
+    /// A type defined on a data-types page: the fields of its section (rule `data_type_section`), the
+    /// type of one of them (`crm_currency.CURRENCY`, rule `data_type_member`) or, where the page's type
+    /// table says what the type's values are, that base type (rule `data_type_alias`).
+    fn data_type(&mut self, field: &mut Field) {
+        if !field.children.is_empty() || self.depth >= 3 {
+            return;
+        }
+        let Some((link, name)) = data_type_ref(&field.ty) else {
+            return;
+        };
+        let (link, name) = (link.to_owned(), name.to_owned());
+        let (of, member) = match name.split_once('.') {
+            Some((of, member)) => (of, Some(member)),
+            None => (name.as_str(), None),
+        };
+        let (file, anchor) = match link.split_once('#') {
+            Some((file, anchor)) => (file, anchor.to_owned()),
+            None => (link.as_str(), slug(of)),
+        };
+        let Some(path) = include::resolve_path(&field.source.path, file) else {
+            return;
+        };
+        let Some(text) = self.loader.load(&path) else {
+            return;
+        };
+        let blocks = include::linked_page(&path, text, self.loader);
+        let fields = self
+            .section_fields(&path, &blocks, &anchor)
+            .filter(|fields| !fields.is_empty());
+        if let Some(member) = member {
+            let found = fields
+                .iter()
+                .flatten()
+                .find(|f| f.name.wire.eq_ignore_ascii_case(member))
+                .filter(|f| f.children.is_empty());
+            if let Some(found) = found.filter(|_| field.prose_type.is_none()) {
+                field.prose_type = Some(ProseType {
+                    ty: found.ty.clone(),
+                    rule: "data_type_member".to_owned(),
+                });
+                return;
+            }
+        }
+        if let Some(children) = fields.filter(|_| !names_an_id(&field.name.wire)) {
+            field.children = children;
+            field.children_via = Some(ChildLink::CrossPage(format!("{file}#{anchor}")));
+            return;
+        }
+        if field.prose_type.is_some() {
+            return;
+        }
+        let base = blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Table(t) => Some(t),
+                _ => None,
+            })
+            .flat_map(cells::type_aliases)
+            .find_map(|(n, base)| (n == name).then_some(base));
+        if let Some(base) = base {
+            let base = TypeExpr::Named {
+                name: base.to_owned(),
+                link: None,
+            };
+            let ty = match &field.ty {
+                TypeExpr::Array { .. } => TypeExpr::Array {
+                    item: Box::new(base),
+                },
+                _ => base,
+            };
+            field.prose_type = Some(ProseType {
+                ty,
+                rule: "data_type_alias".to_owned(),
+            });
+        }
+    }
+
+    /// Takes the first field table under `target` (`page.md#anchor`) as the field's children; a page or
+    /// anchor that is not there is a diagnostic.
+    fn adopt_from_page(&mut self, field: &mut Field, target: &str) -> bool {
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let Some(path) = include::resolve_path(&field.source.path, file) else {
+            return false;
+        };
+        let src = field.source.clone();
+        let Some(text) = self.loader.load(&path) else {
+            self.diag_at(
+                &src,
+                DiagnosticKind::UnresolvedReference,
+                format!(
+                    "`{}` refers to `{target}`, which cannot be read",
+                    field.name.wire
+                ),
+            );
+            return false;
+        };
+        let blocks = include::linked_page(&path, text, self.loader);
+        let Some(children) = self.section_fields(&path, &blocks, anchor) else {
+            self.diag_at(
+                &src,
+                DiagnosticKind::UnresolvedReference,
+                format!(
+                    "`{}` refers to `{target}`, which has no such anchor",
+                    field.name.wire
+                ),
+            );
+            return false;
+        };
+        if children.is_empty() {
+            return false;
+        }
+        field.children = children;
+        field.children_via = Some(ChildLink::CrossPage(target.to_owned()));
+        true
+    }
+
+    /// The fields of the first field table in the section `anchor` of the linked page `path` (none
+    /// when the section has no table); `None` when the page has no such section.
+    fn section_fields(&self, path: &str, blocks: &[Block], anchor: &str) -> Option<Vec<Field>> {
+        let sections = Sections::build(path, blocks);
+        let mut reader = Reader {
+            path,
+            sections: &sections,
+            loader: self.loader,
+            diags: Diagnostics::new(path),
+            depth: self.depth + 1,
+        };
+        let section = reader.section_by_anchor(anchor)?;
+        let Some(table) = reader.field_tables(section).into_iter().next() else {
+            return Some(Vec::new());
+        };
+        let mut inner_chain = vec![table.table as *const Table];
+        Some(reader.read_fields(table, &mut inner_chain))
     }
 
     /// Takes the table's rows as the field's children unless that would loop.
@@ -1284,6 +1378,31 @@ fn collect_links(ty: &TypeExpr, out: &mut Vec<String>) {
     }
 }
 
+/// Rule `data_type_section`: a type the docs define on a data-types page links to the page, not to
+/// its section (`[`crm_multifield`](../data-types.md)`); the section is the one the type names.
+/// Types of the base vocabulary (`integer`, `string` …) link there too and have no section. A link
+/// with an anchor (`data-types.md#type`) names the section itself.
+fn data_type_ref(ty: &TypeExpr) -> Option<(&str, &str)> {
+    match ty {
+        TypeExpr::Named {
+            name,
+            link: Some(link),
+        } if link.split('#').next()?.ends_with("data-types.md") && !cells::is_base_type(name) => {
+            Some((link, name))
+        }
+        TypeExpr::Array { item } => data_type_ref(item),
+        _ => None,
+    }
+}
+
+/// A field named as an ID (`CURRENCY_ID`: `crm_currency`) holds the object's ID, not the object.
+fn names_an_id(name: &str) -> bool {
+    name.eq_ignore_ascii_case("id")
+        || name.ends_with("_ID")
+        || name.ends_with("Id")
+        || name.ends_with("ID")
+}
+
 /// Whether a heading names the field: "Parameter X", "X Object", "Array Element X", "RESULT[] Object", ...
 fn heading_names(title: &str, name: &str) -> bool {
     let t = normalise(&title.replace("[]", ""));
@@ -1666,6 +1785,95 @@ mod tests {
     }
 
     const ROWS: &str = "### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n";
+
+    /// A data-types page: a type table, and two types described in sections of their own.
+    struct DataTypes;
+
+    impl Loader for DataTypes {
+        fn load(&self, path: &str) -> Option<String> {
+            (path == "data-types.md").then(|| {
+                format!(
+                    "# Types\n\n#|\n|| **Type** | **Description** ||\n\
+                     || `crm_status` | String identifier of a directory element ||\n\
+                     || `crm_lead` | `integer` ||\n|| `crm_currency` | Object describing currency ||\n\
+                     || `crm_enum_priority` | Importance: `1` — low, `2` — high ||\n|#\n\n\
+                     ### crm_multifield {{#crm_multifield}}\n\n{TABLE}|| **ID**\n`integer` | ||\n\
+                     || **VALUE**\n`string` | ||\n|#\n\n### crm_currency\n\n{TABLE}|| **CURRENCY**\n`string` | ||\n|#\n"
+                )
+            })
+        }
+    }
+
+    const TABLE: &str = "#|\n|| **Name**\n`type` | **Description** ||\n";
+
+    #[test]
+    fn a_type_linking_a_data_types_page_takes_its_section_or_what_its_type_table_says() {
+        let page = format!(
+            "# Fixture `fixture.get`\n\n> Scope: [`fixture`](x.md)\n\n## Response Handling\n\n{ROWS}\
+             || **PHONE**\n[`crm_multifield[]`](data-types.md) | ||\n\
+             || **CURRENCY**\n[`crm_currency`](data-types.md) | ||\n\
+             || **CURRENCY_ID**\n[`crm_currency`](data-types.md) | ||\n\
+             || **STATUS_ID**\n[`crm_status`](data-types.md) | ||\n\
+             || **LEADS**\n[`crm_lead[]`](data-types.md) | ||\n\
+             || **NOTE**\n[`crm_note`](data-types.md) | ||\n\
+             || **MONEY**\n[`money`](data-types.md#crm_currency) | ||\n\
+             || **CODE**\n[`crm_currency.CURRENCY`](data-types.md#crm_currency) | ||\n\
+             || **PRIORITY**\n[`crm_enum_priority`](data-types.md#enums) | ||\n\
+             || **COUNT**\n[`integer`](data-types.md) | ||\n|#\n"
+        );
+        let page = crate::parse_page("fixture.md", &page, &DataTypes);
+        let fields = page.response.expect("response").fields;
+        let field = |name: &str| fields.iter().find(|f| f.name.wire == name).expect(name);
+        let children = |name: &str| -> Vec<String> {
+            let children = &field(name).children;
+            children.iter().map(|c| c.name.wire.clone()).collect()
+        };
+        let stated = |name: &str| {
+            let prose = field(name).prose_type.as_ref();
+            prose.map(|p| (p.ty.render(), p.rule.clone()))
+        };
+        let alias = |ty: &str| Some((ty.to_owned(), "data_type_alias".to_owned()));
+        assert_eq!(children("PHONE"), ["ID", "VALUE"], "a list of the type");
+        assert_eq!(
+            children("CURRENCY"),
+            ["CURRENCY"],
+            "a heading without an anchor"
+        );
+        assert_eq!(children("MONEY"), ["CURRENCY"], "a link to the section");
+        assert!(
+            children("CURRENCY_ID").is_empty(),
+            "named as an ID, it holds the ID"
+        );
+        assert_eq!(
+            stated("CURRENCY_ID"),
+            None,
+            "the table calls crm_currency an object"
+        );
+        assert_eq!(stated("STATUS_ID"), alias("string"), "in the docs' words");
+        assert_eq!(
+            stated("LEADS"),
+            alias("integer[]"),
+            "as a facts-only page keeps it"
+        );
+        assert_eq!(stated("NOTE"), None, "a type the page does not name");
+        assert_eq!(
+            stated("PRIORITY"),
+            alias("integer"),
+            "values listed as numbers"
+        );
+        let member = Some(("string".to_owned(), "data_type_member".to_owned()));
+        assert_eq!(
+            (children("CODE").len(), stated("CODE")),
+            (0, member),
+            "a member's type"
+        );
+        assert_eq!(
+            (children("COUNT").len(), stated("COUNT")),
+            (0, None),
+            "a base type"
+        );
+        assert!(page.diagnostics.is_empty(), "{:?}", page.diagnostics);
+    }
 
     #[test]
     fn a_note_linking_the_rest_3_overview_marks_the_method_rest_v3() {

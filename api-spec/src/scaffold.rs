@@ -249,7 +249,21 @@ impl Writer<'_> {
             BlockKind::Table(table)
                 if self.mode == Mode::FactsOnly
                     && !self.is_api()
-                    && !crate::page::is_field_table(table) => {}
+                    && !crate::page::is_field_table(table) =>
+            {
+                // What a type's values are (an integer ID, a string code) is a fact; the rest is not.
+                let aliases = cells::type_aliases(table);
+                if !aliases.is_empty() {
+                    let rows: Vec<String> = aliases
+                        .iter()
+                        .map(|(name, base)| format!("|| `{name}` | `{base}` ||"))
+                        .collect();
+                    self.push(&format!(
+                        "#|\n|| **Type** | **Values** ||\n{}\n|#",
+                        rows.join("\n")
+                    ));
+                }
+            }
             BlockKind::Table(table) => self.table(table),
             BlockKind::Note { kind, title, .. } if kind == "tip" && title.is_empty() => {}
             // That the method belongs to REST 3.0 is a fact: the note keeps its link to the overview.

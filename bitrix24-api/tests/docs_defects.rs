@@ -55,12 +55,89 @@ fn config_get_keeps_every_queue_entry_keyed_by_user_id() {
 #[test]
 fn default_operator_data_decodes_empty_and_configured() {
     let mut result = example_result("imopenlines.config.get");
+    assert_eq!(
+        result["DEFAULT_OPERATOR_DATA"],
+        json!([]),
+        "the example's value"
+    );
     let empty: imopenlines::ConfigGetResponse = decode(result.clone());
-    assert_eq!(empty.default_operator_data, Some(json!([])));
-    let configured = json!({"NAME": "Support", "AVATAR": "", "AVATAR_ID": 0});
-    result["DEFAULT_OPERATOR_DATA"] = configured.clone();
+    let empty = empty.default_operator_data.expect("[] is an empty object");
+    assert_eq!(
+        (empty.name, empty.avatar, empty.avatar_id),
+        (None, None, None)
+    );
+    // The fields config.add lists for the setting, typed by overrides.toml as the list describes them.
+    result["DEFAULT_OPERATOR_DATA"] =
+        json!({"NAME": "Support", "AVATAR": "https://x/a.png", "AVATAR_ID": "12"});
     let full: imopenlines::ConfigGetResponse = decode(result);
-    assert_eq!(full.default_operator_data, Some(configured));
+    let data = full.default_operator_data.expect("configured");
+    assert_eq!(data.name.as_deref(), Some("Support"));
+    assert_eq!(data.avatar.as_deref(), Some("https://x/a.png"));
+    assert_eq!(data.avatar_id, Some(12));
+    let sent = imopenlines::ConfigDefaultOperatorData::new()
+        .name("Support")
+        .avatar_id(12);
+    assert_eq!(encode(&sent), json!({"NAME": "Support", "AVATAR_ID": 12}));
+}
+
+// Defect 3: the configuration's dates are objects in the tables and `{}` in the example (PHP's date object);
+// they were any JSON. A date string decodes, and `{}` is no date.
+#[test]
+fn config_dates_read_an_empty_php_object_as_no_date() {
+    let mut result = example_result("imopenlines.config.get");
+    assert_eq!(result["DATE_CREATE"], json!({}), "the example's value");
+    let example: imopenlines::ConfigGetResponse = decode(result.clone());
+    assert_eq!(example.date_create, None);
+    result["DATE_MODIFY"] = json!("2026-12-07T10:00:00+03:00");
+    let dated: imopenlines::ConfigGetResponse = decode(result);
+    assert_eq!(
+        dated.date_modify.as_deref(),
+        Some("2026-12-07T10:00:00+03:00")
+    );
+}
+
+// Defect 3: config.list.get's WORKTIME_DAYOFF/HOLIDAYS are bare arrays; config.get's example shows the same
+// settings as lists of strings.
+#[test]
+fn config_list_work_time_lists_are_strings() {
+    let mut line = example_result("imopenlines.config.get");
+    assert!(
+        line["WORKTIME_DAYOFF"].is_array(),
+        "config.get's example shows the list"
+    );
+    line["WORKTIME_HOLIDAYS"] = json!(["01.01", "08.03"]);
+    let lines: imopenlines::ConfigListGetResponse = decode(json!([line.clone()]));
+    let expected: Vec<String> = decode(line["WORKTIME_DAYOFF"].clone());
+    assert_eq!(lines[0].worktime_dayoff.as_ref(), Some(&expected));
+    assert_eq!(
+        lines[0].worktime_holidays.as_deref(),
+        Some(&["01.01".to_owned(), "08.03".to_owned()][..])
+    );
+}
+
+// Defect 3: each item of the connectors' message results carries its error texts and echoes the files it
+// was sent with (url and name, as the request's table gives them); both were lists of any JSON.
+#[test]
+fn connector_message_results_type_error_texts_and_echoed_files() {
+    let mut result = example_result("imconnector.send.messages");
+    let item = &mut result["DATA"]["RESULT"][0];
+    assert!(item.is_object(), "the example has a result item");
+    item["SUCCESS"] = json!(false);
+    item["ERRORS"] = json!(["Chat not found"]);
+    item["message"]["files"] = json!([{"url": "https://x/f.txt", "name": "f.txt"}]);
+    let decoded: imopenlines::ImconnectorSendMessagesResponse = decode(result);
+    let item = &decoded.data.expect("DATA").result.expect("RESULT")[0];
+    assert_eq!(
+        item.errors.as_deref(),
+        Some(&["Chat not found".to_owned()][..])
+    );
+    let files = item
+        .message
+        .as_ref()
+        .and_then(|m| m.files.as_ref())
+        .expect("files");
+    assert_eq!(files[0].url.as_deref(), Some("https://x/f.txt"));
+    assert_eq!(files[0].name.as_deref(), Some("f.txt"));
 }
 
 // Defect 2: dialog.get `mute_list` is `[]` in its example and `{"103": false}` in history.get's.

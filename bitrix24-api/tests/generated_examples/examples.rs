@@ -1441,9 +1441,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::CompanyContactAdd::new(
                         32,
-                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
-                                serde_json::from_str::<serde_json::Value>("54").unwrap(),
-                            )
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(54)
                             .is_primary(true)
                             .sort(1000),
                     ),
@@ -1463,9 +1461,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::CompanyContactDelete::new(
                         32,
-                        bitrix24_api::generated::crm::Fields::new(
-                            serde_json::from_str::<serde_json::Value>("54").unwrap(),
-                        ),
+                        bitrix24_api::generated::crm::Fields::new(54),
                     ),
                 )
                 .unwrap(),
@@ -1518,13 +1514,12 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::CompanyContactItemsSet::new(
                         32,
                         vec![
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("8").unwrap()).is_primary(true)
-                            .sort(100),
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("9").unwrap()).sort(200),
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("10").unwrap()).sort(400)
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(8)
+                            .is_primary(true).sort(100),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(9)
+                            .sort(200),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(10)
+                            .sort(400)
                         ],
                     ),
                 )
@@ -1544,33 +1539,20 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::CompanyAdd::new(
                             bitrix24_api::generated::crm::CompanyAddFields::new()
                                 .title("John Doe LLC")
-                                .company_type(
-                                    serde_json::from_str::<serde_json::Value>("\"CUSTOMER\"")
-                                        .unwrap(),
-                                )
-                                .industry(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("\"MANUFACTURING\"")
-                                        .unwrap(),
-                                )
-                                .employees(
-                                    serde_json::from_str::<serde_json::Value>("\"EMPLOYEES_2\"")
-                                        .unwrap(),
-                                )
+                                .company_type("CUSTOMER")
+                                .industry("MANUFACTURING")
+                                .employees("EMPLOYEES_2")
                                 .currency_id(
                                     serde_json::from_str::<serde_json::Value>("\"USD\"")
                                         .unwrap(),
                                 )
                                 .revenue(3000000.0)
                                 .opened(true)
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
+                                .assigned_by_id(1)
                                 .phone(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}").unwrap()
+                                        bitrix24_api::generated::crm::CompanyAddPhone::new()
+                                        .value("555888").value_type("WORK")
                                     ],
                                 ),
                         )
@@ -1690,10 +1672,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::CompanyUpdate::new(
                             43,
                             bitrix24_api::generated::crm::CompanyUpdateFields::new()
-                                .employees(
-                                    serde_json::from_str::<serde_json::Value>("\"EMPLOYEES_3\"")
-                                        .unwrap(),
-                                )
+                                .employees("EMPLOYEES_3")
                                 .currency_id(
                                     serde_json::from_str::<serde_json::Value>("\"EUR\"")
                                         .unwrap(),
@@ -1771,7 +1750,7 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::CompanyDetailsConfigurationSetElement::new("COMMENTS")])
                             ],
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                        .user_id(1),
                 )
                 .unwrap(),
         ),
@@ -1978,9 +1957,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::ContactCompanyAdd::new(
                         54,
-                        bitrix24_api::generated::crm::ContactCompanyAddFields::new(
-                                serde_json::from_str::<serde_json::Value>("32").unwrap(),
-                            )
+                        bitrix24_api::generated::crm::ContactCompanyAddFields::new(32)
                             .is_primary(true)
                             .sort(1000),
                     ),
@@ -2053,13 +2030,12 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::ContactCompanyItemsSet::new(
                         82,
                         vec![
-                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("8").unwrap()).is_primary(true)
-                            .sort(100),
-                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("9").unwrap()).sort(200),
-                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("10").unwrap()).sort(400)
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(8)
+                            .is_primary(true).sort(100),
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(9)
+                            .sort(200),
+                            bitrix24_api::generated::crm::ContactCompanyAddFields::new(10)
+                            .sort(400)
                         ],
                     ),
                 )
@@ -2079,10 +2055,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::ContactAdd::new()
                         .fields(
                             bitrix24_api::generated::crm::ContactAddFields::new()
-                                .honorific(
-                                    serde_json::from_str::<serde_json::Value>("\"HNR_RU_1\"")
-                                        .unwrap(),
-                                )
+                                .honorific("HNR_RU_1")
                                 .name("John")
                                 .second_name("Doe")
                                 .last_name("Smith")
@@ -2093,14 +2066,8 @@ fn request_examples() -> Vec<Example> {
                                         .unwrap(),
                                 )
                                 .birthdate("11.11.2001")
-                                .type_id(
-                                    serde_json::from_str::<serde_json::Value>("\"PARTNER\"")
-                                        .unwrap(),
-                                )
-                                .source_id(
-                                    serde_json::from_str::<serde_json::Value>("\"WEB\"")
-                                        .unwrap(),
-                                )
+                                .type_id("PARTNER")
+                                .source_id("WEB")
                                 .source_description(
                                     "*Additional information about the source*",
                                 )
@@ -2108,20 +2075,9 @@ fn request_examples() -> Vec<Example> {
                                 .comments("**put_comment_here**")
                                 .opened(true)
                                 .export(false)
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("6").unwrap(),
-                                )
-                                .company_id(
-                                    serde_json::from_str::<serde_json::Value>("12").unwrap(),
-                                )
-                                .company_ids(
-                                    vec![
-                                        serde_json::from_str:: < serde_json::Value > ("12")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("13").unwrap(), serde_json::from_str:: < serde_json::Value
-                                        > ("15").unwrap()
-                                    ],
-                                )
+                                .assigned_by_id(6)
+                                .company_id(12)
+                                .company_ids(vec![12, 13, 15])
                                 .utm_source("google")
                                 .utm_medium(
                                     bitrix24_api::generated::crm::ContactAddUtmMedium::from(
@@ -2133,20 +2089,18 @@ fn request_examples() -> Vec<Example> {
                                 .utm_term("discount")
                                 .phone(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"VALUE\":\"+1333333555\",\"VALUE_TYPE\":\"WORK\"}")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("{\"VALUE\":\"+15599888666\",\"VALUE_TYPE\":\"HOME\"}")
-                                        .unwrap()
+                                        bitrix24_api::generated::crm::CompanyAddPhone::new()
+                                        .value("+1333333555").value_type("WORK"),
+                                        bitrix24_api::generated::crm::CompanyAddPhone::new()
+                                        .value("+15599888666").value_type("HOME")
                                     ],
                                 )
                                 .email(
                                     vec![
-                                        serde_json::from_str:: < serde_json::Value >
-                                        ("{\"VALUE\":\"john.smith@example.mailing\",\"VALUE_TYPE\":\"MAILING\"}")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("{\"VALUE\":\"john.smith@example.work\",\"VALUE_TYPE\":\"WORK\"}")
-                                        .unwrap()
+                                        bitrix24_api::generated::crm::CompanyAddPhone::new()
+                                        .value("john.smith@example.mailing").value_type("MAILING"),
+                                        bitrix24_api::generated::crm::CompanyAddPhone::new()
+                                        .value("john.smith@example.work").value_type("WORK")
                                     ],
                                 )
                                 .extra(
@@ -2282,33 +2236,15 @@ fn request_examples() -> Vec<Example> {
                             bitrix24_api::generated::crm::ContactUpdateFields::new()
                                 .name("John")
                                 .birthdate("11.11.1999")
-                                .type_id(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("\"RECOMMENDATION\"")
-                                        .unwrap(),
-                                )
-                                .source_id(
-                                    serde_json::from_str::<serde_json::Value>("\"WEB\"")
-                                        .unwrap(),
-                                )
+                                .type_id("RECOMMENDATION")
+                                .source_id("WEB")
                                 .post("Network Administrator")
                                 .comments("New comment")
                                 .opened(false)
                                 .export(true)
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
-                                .company_id(
-                                    serde_json::from_str::<serde_json::Value>("12").unwrap(),
-                                )
-                                .company_ids(
-                                    vec![
-                                        serde_json::from_str:: < serde_json::Value > ("13")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("15").unwrap()
-                                    ],
-                                )
+                                .assigned_by_id(1)
+                                .company_id(12)
+                                .company_ids(vec![13, 15])
                                 .extra(
                                     "UF_CRM_1720697698689",
                                     serde_json::from_str::<
@@ -2400,7 +2336,7 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::Element::new("UF_CRM_1720697698689")])
                             ],
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                        .user_id(1),
                 )
                 .unwrap(),
         ),
@@ -2613,10 +2549,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.currency.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::CurrencyGet::new()
-                        .id(
-                            serde_json::from_str::<serde_json::Value>("\"USD\"").unwrap(),
-                        ),
+                    bitrix24_api::generated::crm::CurrencyGet::new().id("USD"),
                 )
                 .unwrap(),
         ),
@@ -2631,8 +2564,18 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::CurrencyList::new()
                         .order(
                             std::collections::BTreeMap::from([
-                                ("sort".to_owned(), "asc".to_owned()),
-                                ("currency".to_owned(), "asc".to_owned()),
+                                (
+                                    "sort".to_owned(),
+                                    bitrix24_api::generated::crm::CurrencyListOrderDirection::from(
+                                        "asc",
+                                    ),
+                                ),
+                                (
+                                    "currency".to_owned(),
+                                    bitrix24_api::generated::crm::CurrencyListOrderDirection::from(
+                                        "asc",
+                                    ),
+                                ),
                             ]),
                         ),
                 )
@@ -2738,9 +2681,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::DealContactAdd::new(
                         1875,
-                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
-                                serde_json::from_str::<serde_json::Value>("55").unwrap(),
-                            )
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(55)
                             .is_primary(true)
                             .sort(1000),
                     ),
@@ -2760,9 +2701,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::DealContactDelete::new(
                         1875,
-                        bitrix24_api::generated::crm::Fields::new(
-                            serde_json::from_str::<serde_json::Value>("55").unwrap(),
-                        ),
+                        bitrix24_api::generated::crm::Fields::new(55),
                     ),
                 )
                 .unwrap(),
@@ -2813,13 +2752,12 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::DealContactItemsSet::new(
                         1875,
                         vec![
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("55").unwrap()).is_primary(true)
-                            .sort(100),
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("54").unwrap()).sort(200),
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("56").unwrap()).sort(400)
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(55)
+                            .is_primary(true).sort(100),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(54)
+                            .sort(200),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(56)
+                            .sort(400)
                         ],
                     ),
                 )
@@ -2840,17 +2778,9 @@ fn request_examples() -> Vec<Example> {
                         .fields(
                             bitrix24_api::generated::crm::DealAddFields::new()
                                 .title("New Deal #1")
-                                .type_id(
-                                    serde_json::from_str::<serde_json::Value>("\"COMPLEX\"")
-                                        .unwrap(),
-                                )
-                                .category_id(
-                                    serde_json::from_str::<serde_json::Value>("0").unwrap(),
-                                )
-                                .stage_id(
-                                    serde_json::from_str::<serde_json::Value>("\"PREPARATION\"")
-                                        .unwrap(),
-                                )
+                                .type_id("COMPLEX")
+                                .category_id(0)
+                                .stage_id("PREPARATION")
                                 .is_recurring(false)
                                 .is_return_customer(true)
                                 .is_repeated_approach(true)
@@ -2862,25 +2792,14 @@ fn request_examples() -> Vec<Example> {
                                 .opportunity(1000000.0)
                                 .is_manual_opportunity(true)
                                 .tax_value(0.1)
-                                .company_id(
-                                    serde_json::from_str::<serde_json::Value>("9").unwrap(),
-                                )
-                                .contact_ids(
-                                    vec![
-                                        serde_json::from_str:: < serde_json::Value > ("84")
-                                        .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                        ("83").unwrap()
-                                    ],
-                                )
+                                .company_id(9)
+                                .contact_ids(vec![84, 83])
                                 .begindate("$(date --iso-8601=seconds)")
                                 .closedate("$(date --iso-8601=seconds --date='+10 days')")
                                 .opened(true)
                                 .closed(false)
                                 .comments("Example comment")
-                                .source_id(
-                                    serde_json::from_str::<serde_json::Value>("\"CALLBACK\"")
-                                        .unwrap(),
-                                )
+                                .source_id("CALLBACK")
                                 .source_description(
                                     "Additional information about the source",
                                 )
@@ -3070,20 +2989,12 @@ fn request_examples() -> Vec<Example> {
                         .fields(
                             bitrix24_api::generated::crm::DealUpdateFields::new()
                                 .title("New Deal Title!")
-                                .type_id(
-                                    serde_json::from_str::<serde_json::Value>("\"GOODS\"")
-                                        .unwrap(),
-                                )
-                                .stage_id(
-                                    serde_json::from_str::<serde_json::Value>("\"WON\"")
-                                        .unwrap(),
-                                )
+                                .type_id("GOODS")
+                                .stage_id("WON")
                                 .is_return_customer(true)
                                 .opportunity(9999.99)
                                 .is_manual_opportunity(true)
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
+                                .assigned_by_id(1)
                                 .extra(
                                     "IS_RECCURING",
                                     serde_json::from_str::<serde_json::Value>("\"Y\"").unwrap(),
@@ -3179,7 +3090,7 @@ fn request_examples() -> Vec<Example> {
                                 "P",
                             ),
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .user_id(1)
                         .extras(
                             bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
                                 .deal_category_id(32),
@@ -3225,7 +3136,7 @@ fn request_examples() -> Vec<Example> {
                                 "P",
                             ),
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .user_id(1)
                         .extras(
                             bitrix24_api::generated::crm::DealDetailsConfigurationExtras::new()
                                 .deal_category_id(32),
@@ -4044,9 +3955,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::LeadAdd::new()
                         .fields(
                             bitrix24_api::generated::crm::LeadAddFields::new()
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
+                                .assigned_by_id(1)
                                 .currency_id(
                                     serde_json::from_str::<serde_json::Value>("\"USD\"")
                                         .unwrap(),
@@ -4057,23 +3966,18 @@ fn request_examples() -> Vec<Example> {
                                 .opened(true)
                                 .opportunity(12500.0)
                                 .phone(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}]")
-                                        .unwrap(),
+                                    vec![
+                                        bitrix24_api::generated::crm::LeadAddFieldsPhone::new()
+                                        .value("555888").value_type("WORK")
+                                    ],
                                 )
-                                .status_id(
-                                    serde_json::from_str::<serde_json::Value>("\"NEW\"")
-                                        .unwrap(),
-                                )
+                                .status_id("NEW")
                                 .title("IP Titov")
                                 .web(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >(
-                                            "[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]",
-                                        )
-                                        .unwrap(),
+                                    vec![
+                                        bitrix24_api::generated::crm::LeadAddFieldsPhone::new()
+                                        .value("www.mysite.com").value_type("WORK")
+                                    ],
                                 ),
                         )
                         .params(
@@ -4211,9 +4115,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::LeadUpdate::new(1608)
                         .fields(
                             bitrix24_api::generated::crm::LeadUpdateFields::new()
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
+                                .assigned_by_id(1)
                                 .currency_id(
                                     serde_json::from_str::<serde_json::Value>("\"USD\"")
                                         .unwrap(),
@@ -4224,23 +4126,18 @@ fn request_examples() -> Vec<Example> {
                                 .opened("Y")
                                 .opportunity(12500.0)
                                 .phone(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >("[{\"VALUE\":\"555888\",\"VALUE_TYPE\":\"WORK\"}]")
-                                        .unwrap(),
+                                    vec![
+                                        bitrix24_api::generated::crm::LeadAddFieldsPhone::new()
+                                        .value("555888").value_type("WORK")
+                                    ],
                                 )
-                                .status_id(
-                                    serde_json::from_str::<serde_json::Value>("\"NEW\"")
-                                        .unwrap(),
-                                )
+                                .status_id("NEW")
                                 .title("IP Titov")
                                 .web(
-                                    serde_json::from_str::<
-                                        serde_json::Value,
-                                    >(
-                                            "[{\"VALUE\":\"www.mysite.com\",\"VALUE_TYPE\":\"WORK\"}]",
-                                        )
-                                        .unwrap(),
+                                    vec![
+                                        bitrix24_api::generated::crm::LeadAddFieldsPhone::new()
+                                        .value("www.mysite.com").value_type("WORK")
+                                    ],
                                 ),
                         )
                         .params(
@@ -4293,7 +4190,7 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::DealDetailsConfigurationSetElement::new("COMMENTS")])
                             ],
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .user_id(1)
                         .scope(
                             bitrix24_api::generated::crm::LeadDetailsConfigurationSetScope::from(
                                 "P",
@@ -4339,7 +4236,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::LeadContactDelete::new(
                         1,
-                        bitrix24_api::generated::crm::LeadContactDeleteFields::new(1010),
+                        bitrix24_api::generated::crm::Fields::new(1010),
                     ),
                 )
                 .unwrap(),
@@ -5819,9 +5716,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::QuoteContactAdd::new(
                         113,
-                        bitrix24_api::generated::crm::CompanyContactAddFields::new(
-                                serde_json::from_str::<serde_json::Value>("2647").unwrap(),
-                            )
+                        bitrix24_api::generated::crm::CompanyContactAddFields::new(2647)
                             .is_primary(true)
                             .sort(10),
                     ),
@@ -5841,9 +5736,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::QuoteContactDelete::new(
                         113,
-                        bitrix24_api::generated::crm::Fields::new(
-                            serde_json::from_str::<serde_json::Value>("2647").unwrap(),
-                        ),
+                        bitrix24_api::generated::crm::Fields::new(2647),
                     ),
                 )
                 .unwrap(),
@@ -5894,11 +5787,10 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::QuoteContactItemsSet::new(
                         113,
                         vec![
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("2649").unwrap()).is_primary(true)
-                            .sort(10),
-                            bitrix24_api::generated::crm::CompanyContactAddFields::new(serde_json::from_str::
-                            < serde_json::Value > ("2647").unwrap()).sort(20)
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(2649)
+                            .is_primary(true).sort(10),
+                            bitrix24_api::generated::crm::CompanyContactAddFields::new(2647)
+                            .sort(20)
                         ],
                     ),
                 )
@@ -5919,24 +5811,15 @@ fn request_examples() -> Vec<Example> {
                             bitrix24_api::generated::crm::QuoteAddFieldsEntry::new(
                                     "Estimate for Furniture Supply",
                                 )
-                                .status_id(
-                                    serde_json::from_str::<serde_json::Value>("\"DRAFT\"")
-                                        .unwrap(),
-                                )
+                                .status_id("DRAFT")
                                 .currency_id(
                                     serde_json::from_str::<serde_json::Value>("\"USD\"")
                                         .unwrap(),
                                 )
                                 .opportunity(150000.0)
-                                .assigned_by_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
-                                .company_id(
-                                    serde_json::from_str::<serde_json::Value>("1").unwrap(),
-                                )
-                                .mycompany_id(
-                                    serde_json::from_str::<serde_json::Value>("3").unwrap(),
-                                )
+                                .assigned_by_id(1)
+                                .company_id(1)
+                                .mycompany_id(3)
                                 .opened(true)
                                 .begindate("2026-03-13T10:00:00+01:00")
                                 .closedate("2026-03-20T18:00:00+01:00")
@@ -6085,10 +5968,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::QuoteUpdate::new(43)
                         .fields(
                             bitrix24_api::generated::crm::QuoteUpdateFields::new()
-                                .status_id(
-                                    serde_json::from_str::<serde_json::Value>("\"SENT\"")
-                                        .unwrap(),
-                                )
+                                .status_id("SENT")
                                 .comments("Conditions and deadlines clarified"),
                         )
                         .params(
@@ -6358,7 +6238,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("TYPE_ID".to_owned(), "asc".to_owned()),
+                                (
+                                    "TYPE_ID".to_owned(),
+                                    bitrix24_api::generated::crm::AddressListOrderDirection::from(
+                                        "asc",
+                                    ),
+                                ),
                             ]),
                         )
                         .limit(10),
@@ -6472,8 +6357,14 @@ fn request_examples() -> Vec<Example> {
                                 .country_id(1),
                         )
                         .order(
-                            bitrix24_api::generated::crm::RequisiteBankdetailListFilterEntry::new()
-                                .date_create("ASC"),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "DATE_CREATE".to_owned(),
+                                    bitrix24_api::generated::crm::RequisiteBankdetailListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -6547,7 +6438,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("ENTITY_ID".to_owned(), "ASC".to_owned()),
+                                (
+                                    "ENTITY_ID".to_owned(),
+                                    bitrix24_api::generated::crm::RequisiteLinkListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
                             ]),
                         ),
                 )
@@ -6680,7 +6576,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("ID".to_owned(), "ASC".to_owned()),
+                                (
+                                    "ID".to_owned(),
+                                    bitrix24_api::generated::crm::RequisitePresetListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
                             ]),
                         ),
                 )
@@ -7237,34 +7138,27 @@ fn request_examples() -> Vec<Example> {
                         bitrix24_api::generated::crm::ActivityAddField::new(
                                 102,
                                 2,
-                                serde_json::from_str::<serde_json::Value>("2").unwrap(),
+                                2,
                                 serde_json::from_str::<
                                     serde_json::Value,
                                 >(
                                         "[{\"VALUE\":\"+499832322323\",\"ENTITY_ID\":134,\"ENTITY_TYPE_ID\":3}]",
                                     )
                                     .unwrap(),
-                                serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                1,
                             )
                             .description("Important call")
-                            .description_type(
-                                serde_json::from_str::<serde_json::Value>("3").unwrap(),
-                            )
-                            .direction(
-                                serde_json::from_str::<serde_json::Value>("2").unwrap(),
-                            )
+                            .description_type(3)
+                            .direction(2)
                             .end_time("2023-12-31T12:30:00+00:00")
                             .files(
-                                serde_json::from_str::<
-                                    serde_json::Value,
-                                >(
-                                        "[{\"fileData\":[\"example.jpg\",\"base64_encoded_content_here\"]}]",
-                                    )
-                                    .unwrap(),
+                                vec![
+                                    bitrix24_api::generated::crm::ActivityAddFile::new()
+                                    .file_data(vec!["example.jpg".to_owned(),
+                                    "base64_encoded_content_here".to_owned()])
+                                ],
                             )
-                            .priority(
-                                serde_json::from_str::<serde_json::Value>("3").unwrap(),
-                            )
+                            .priority(3)
                             .start_time("2023-12-31T12:00:00+00:00")
                             .subject("New call")
                             .completed("N"),
@@ -7381,9 +7275,9 @@ fn request_examples() -> Vec<Example> {
                         bitrix24_api::generated::crm::ActivityUpdateField::new(
                                 0,
                                 0,
+                                0,
                                 serde_json::Value::Null,
-                                serde_json::Value::Null,
-                                serde_json::from_str::<serde_json::Value>("1").unwrap(),
+                                1,
                             )
                             .description("New description of the activity"),
                     ),
@@ -8617,7 +8511,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemDetailsConfigurationReset::new(2)
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .user_id(1)
                         .scope(
                             bitrix24_api::generated::crm::ItemDetailsConfigurationResetScope::from(
                                 "C",
@@ -8674,7 +8568,7 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::Element::new("UF_CRM_1720697698689")])
                             ],
                         )
-                        .user_id(serde_json::from_str::<serde_json::Value>("1").unwrap()),
+                        .user_id(1),
                 )
                 .unwrap(),
         ),
@@ -8762,7 +8656,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("orderId".to_owned(), "asc".to_owned()),
+                                (
+                                    "orderId".to_owned(),
+                                    bitrix24_api::generated::crm::OrderentityListOrderDirection::from(
+                                        "asc",
+                                    ),
+                                ),
                             ]),
                         ),
                 )
@@ -9064,9 +8963,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.productrow.delete",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemProductrowDelete::new(
-                        serde_json::from_str::<serde_json::Value>("17655").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemProductrowDelete::new(17655),
                 )
                 .unwrap(),
         ),
@@ -9105,9 +9002,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.productrow.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemProductrowGet::new(
-                        serde_json::from_str::<serde_json::Value>("17622").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemProductrowGet::new(17622),
                 )
                 .unwrap(),
         ),
@@ -9137,7 +9032,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("price".to_owned(), "desc".to_owned()),
+                                (
+                                    "price".to_owned(),
+                                    bitrix24_api::generated::crm::ItemProductrowListOrderDirection::from(
+                                        "desc",
+                                    ),
+                                ),
                             ]),
                         ),
                 )
@@ -9181,7 +9081,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemProductrowUpdate::new(
-                        serde_json::from_str::<serde_json::Value>("17648").unwrap(),
+                        17648,
                         bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
                             .product_id(
                                 serde_json::from_str::<serde_json::Value>("9621").unwrap(),
@@ -10205,8 +10105,18 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("updateTime".to_owned(), "desc".to_owned()),
-                                ("id".to_owned(), "desc".to_owned()),
+                                (
+                                    "updateTime".to_owned(),
+                                    bitrix24_api::generated::documentgenerator::DocumentListOrderDirection::from(
+                                        "desc",
+                                    ),
+                                ),
+                                (
+                                    "id".to_owned(),
+                                    bitrix24_api::generated::documentgenerator::DocumentListOrderDirection::from(
+                                        "desc",
+                                    ),
+                                ),
                             ]),
                         )
                         .filter(
@@ -10688,7 +10598,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .order(
                             std::collections::BTreeMap::from([
-                                ("id".to_owned(), "desc".to_owned()),
+                                (
+                                    "id".to_owned(),
+                                    bitrix24_api::generated::documentgenerator::TemplateListOrderDirection::from(
+                                        "desc",
+                                    ),
+                                ),
                             ]),
                         )
                         .filter(
@@ -14441,7 +14356,12 @@ fn request_examples() -> Vec<Example> {
                                 )
                                 .order(
                                     std::collections::BTreeMap::from([
-                                        ("ID".to_owned(), "ASC".to_owned()),
+                                        (
+                                            "ID".to_owned(),
+                                            bitrix24_api::generated::imopenlines::ConfigListGetOrderDirection::from(
+                                                "ASC",
+                                            ),
+                                        ),
                                     ]),
                                 )
                                 .filter(
@@ -17889,13 +17809,15 @@ fn request_examples() -> Vec<Example> {
                             std::collections::BTreeMap::from([
                                 (
                                     "DEADLINE".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"asc\"")
-                                        .unwrap(),
+                                    bitrix24_api::generated::task::TasksTaskListOrderDirection::from(
+                                        "asc",
+                                    ),
                                 ),
                                 (
                                     "PRIORITY".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"desc\"")
-                                        .unwrap(),
+                                    bitrix24_api::generated::task::TasksTaskListOrderDirection::from(
+                                        "desc",
+                                    ),
                                 ),
                             ]),
                         )
@@ -18623,8 +18545,9 @@ fn request_examples() -> Vec<Example> {
                             std::collections::BTreeMap::from([
                                 (
                                     "createdAt".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"DESC\"")
-                                        .unwrap(),
+                                    bitrix24_api::generated::tasks::TaskResultListOrderDirection::from(
+                                        "DESC",
+                                    ),
                                 ),
                             ]),
                         )

@@ -507,8 +507,9 @@ pub fn round_trips(
                             std::collections::BTreeMap::from([
                                 (
                                     "createdAt".to_owned(),
-                                    serde_json::from_str::<serde_json::Value>("\"DESC\"")
-                                        .unwrap(),
+                                    bitrix24_api::generated::tasks::TaskResultListOrderDirection::from(
+                                        "DESC",
+                                    ),
                                 ),
                             ]),
                         )

@@ -187,12 +187,6 @@ impl<'a> Types<'a> {
         field: &Field,
         role: Role,
     ) -> Result<(Ty, Option<String>)> {
-        if let Some(keyed) = &field.keyed_by
-            && !is_list(&field.ty)
-            && !field.children.iter().any(is_keyed)
-        {
-            return self.keyed_map(owner, hint, field, keyed, role);
-        }
         if let Some(direction) = self.sort_direction(owner, hint, field) {
             let keys = field.children.len();
             let note = format!(
@@ -203,6 +197,12 @@ impl<'a> Types<'a> {
                 }
             );
             return Ok((Ty::Map(Box::new(direction)), Some(note)));
+        }
+        if let Some(keyed) = &field.keyed_by
+            && !is_list(&field.ty)
+            && !field.children.iter().any(is_keyed)
+        {
+            return self.keyed_map(owner, hint, field, keyed, role);
         }
         if field.children.is_empty() {
             if let Some(ty) = self.documented_values(owner, hint, field) {

@@ -14,6 +14,9 @@
 //!   filter) is a map of any JSON, whatever rows the tables give as samples of its fields;
 //! - `php_array_keyed`: a list of any JSON (an `array` whose items the tables leave open) that a request
 //!   example sends as an object is PHP's keyed array: a map of any JSON;
+//! - `foreign_record`: a nested record none of whose fields an example's keys name (the data-types
+//!   page's `OWNER_ID` where the example sends `ownerId`) takes the shape the examples show; not the
+//!   `result` itself, where such a table describes a wrapper the example leaves out;
 //! - `example_shape`: anything else the examples contradict takes the shape they show.
 //!
 //! Only the kind of a value is checked here ([`Types::fits`]): a struct whose field holds the wrong kind
@@ -54,6 +57,9 @@ impl Types<'_> {
             ("keyed_by_ids", map)
         } else if let Some(map) = operator_keys(ty, &present) {
             ("operator_keys", map)
+        } else if hint != "result" && self.foreign_record(ty, &present, role) {
+            let found = self.infer(owner, hint, &present, depth, role)?;
+            ("foreign_record", found)
         } else if present.iter().all(|v| self.fits(role, ty, v)) {
             return None;
         } else if let Some(map) = php_array_keyed(ty, &present) {
@@ -236,6 +242,25 @@ impl Types<'_> {
             .iter()
             .all(keyed)
             .then(|| Ty::Map(Box::new(row.ty.clone())))
+    }
+
+    /// Whether every sample is a record of keys the struct `ty` has no field for, when decoded.
+    fn foreign_record(&self, ty: &Ty, present: &[&Value], role: Role) -> bool {
+        let Ty::Struct(name) = ty else { return false };
+        let Some(def) = self.struct_named(name) else {
+            return false;
+        };
+        let named = |key: &String| {
+            def.fields
+                .iter()
+                .any(|f| &f.wire == key || f.aliases.contains(key))
+        };
+        role == Role::Decoded
+            && !def.fields.is_empty()
+            && present.iter().all(|v| {
+                v.as_object()
+                    .is_some_and(|o| !o.is_empty() && !o.keys().any(named))
+            })
     }
 
     /// Whether most keys of the samples are not fields of `ty` that hold an object or a list (a struct
@@ -428,6 +453,29 @@ mod tests {
         ] {
             assert_eq!(reconciled(ty, &[sample, Value::Null]).1, None);
         }
+    }
+
+    #[test]
+    fn a_record_whose_keys_the_example_never_sends_takes_the_examples_shape() {
+        let item = Ty::Struct("Item".into());
+        let nested = |sample: Value| {
+            let mut types = types();
+            let found = types.reconcile("Get", "dealOrder", &item, &[&sample], 0);
+            (types, found)
+        };
+        let (types, found) = nested(json!({"ownerId": 1, "orderId": 2}));
+        let Some(Ty::Struct(name)) = found else {
+            panic!("{found:?}")
+        };
+        let def = types.struct_named(&name).expect("the example's record");
+        let wires: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+        assert_eq!(wires, ["ownerId", "orderId"]);
+        assert!(types.followed[0].to_string().contains("foreign_record"));
+        // One key the table names keeps the table's record, and so does an empty one; `result`
+        // itself is left to the other readings.
+        assert_eq!(nested(json!({"ID": 1, "extra": 2})).1, None);
+        assert_eq!(nested(json!({})).1, None);
+        assert_eq!(reconciled(item, &[json!({"ownerId": 1})]).1, None);
     }
 
     #[test]

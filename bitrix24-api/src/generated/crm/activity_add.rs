@@ -48,9 +48,7 @@ pub struct ActivityAddField {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
     pub owner_type_id: i64,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitytype` is not one we know.
-    pub type_id: serde_json::Value,
+    pub type_id: i64,
     /// `ASSOCIATED_ENTITY_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_entity_id: Option<i64>,
@@ -65,31 +63,25 @@ pub struct ActivityAddField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_contenttype` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<serde_json::Value>,
+    pub description_type: Option<i64>,
     /// `DIRECTION`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitydirection` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<serde_json::Value>,
+    pub direction: Option<i64>,
     /// `END_TIME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// `FILES`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
+    pub files: Option<Vec<ActivityAddFile>>,
     /// `LOCATION`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitynotifytype` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_type: Option<serde_json::Value>,
+    pub notify_type: Option<i64>,
     /// `ORIGINATOR_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
@@ -100,10 +92,8 @@ pub struct ActivityAddField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_version: Option<String>,
     /// `PRIORITY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitypriority` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Value>,
+    pub priority: Option<i64>,
     /// `PROVIDER_DATA`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_data: Option<String>,
@@ -122,9 +112,7 @@ pub struct ActivityAddField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_params: Option<serde_json::Value>,
     /// `RESPONSIBLE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub responsible_id: serde_json::Value,
+    pub responsible_id: i64,
     /// `SETTINGS`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -134,18 +122,14 @@ pub struct ActivityAddField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `STATUS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitystatus` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<serde_json::Value>,
+    pub status: Option<i64>,
     /// `SUBJECT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `WEBDAV_ELEMENTS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webdav_elements: Option<serde_json::Value>,
+    pub webdav_elements: Option<ActivityAddWebdavElements>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,17 +140,30 @@ pub struct ActivityAddField {
 }
 
 crate::request!(
-    ActivityAddField(owner_id: i64, owner_type_id: i64, type_id: serde_json::Value,
-    communications: serde_json::Value, responsible_id: serde_json::Value) {
-    associated_entity_id: i64, description: String, description_type: serde_json::Value,
-    direction: serde_json::Value, end_time: String, files: serde_json::Value, location: String,
-    notify_type: serde_json::Value, originator_id: String, origin_id: String,
-    origin_version: String, priority: serde_json::Value, provider_data: String,
+    ActivityAddField(owner_id: i64, owner_type_id: i64, type_id: i64,
+    communications: serde_json::Value, responsible_id: i64) { associated_entity_id: i64,
+    description: String, description_type: i64, direction: i64, end_time: String,
+    files: Vec<ActivityAddFile>, location: String, notify_type: i64, originator_id: String,
+    origin_id: String, origin_version: String, priority: i64, provider_data: String,
     provider_group_id: String, provider_id: String, provider_type_id: String,
     provider_params: serde_json::Value, settings: serde_json::Value, start_time: String,
-    status: serde_json::Value, subject: String, webdav_elements: serde_json::Value,
+    status: i64, subject: String, webdav_elements: ActivityAddWebdavElements,
     is_incoming_channel: bool, completed: String, deadline: String }
 );
+
+/// The `FILE` object, as the page's example sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ActivityAddFile {
+    /// `fileData`, as the page's example sends it.
+    #[serde(rename = "fileData", skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<Vec<String>>,
+}
+
+crate::request!(ActivityAddFile() { file_data: Vec<String> });
+
+use super::shared::ActivityAddWebdavElements;
 
 /// The error codes `crm.activity.add` documents; `Other` keeps any other code as it arrived.
 ///

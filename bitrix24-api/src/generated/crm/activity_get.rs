@@ -46,10 +46,8 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_type_id: Option<i64>,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub type_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub type_id: Option<i64>,
     /// `ASSOCIATED_ENTITY_ID`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub associated_entity_id: Option<i64>,
@@ -60,9 +58,8 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub autocomplete_rule: Option<i64>,
     /// `BINDINGS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_activity_binding` is not one we know.
-    pub bindings: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub bindings: Option<ActivityGetBindings>,
     /// `COMMUNICATIONS`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_activity_communication` is not one we know.
@@ -80,27 +77,20 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description_type: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub description_type: Option<i64>,
     /// `DIRECTION`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub direction: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub direction: Option<i64>,
     /// `EDITOR_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub editor_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub editor_id: Option<i64>,
     /// `END_TIME`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub end_time: Option<String>,
     /// `FILES`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
-    pub files: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub files: Option<ActivityGetFiles>,
     /// `LAST_UPDATED`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub last_updated: Option<String>,
@@ -108,10 +98,8 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub notify_type: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub notify_type: Option<i64>,
     /// `NOTIFY_VALUE`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub notify_value: Option<i64>,
@@ -125,10 +113,8 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub origin_version: Option<String>,
     /// `PRIORITY`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub priority: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub priority: Option<i64>,
     /// `PROVIDER_DATA`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub provider_data: Option<String>,
@@ -146,10 +132,8 @@ pub struct ActivityGetResponse {
     /// Any JSON: the page does not describe this object.
     pub provider_params: Option<serde_json::Value>,
     /// `RESPONSIBLE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub responsible_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub responsible_id: Option<i64>,
     /// `RESULT_CURRENCY_ID`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub result_currency_id: Option<String>,
@@ -179,21 +163,39 @@ pub struct ActivityGetResponse {
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub start_time: Option<String>,
     /// `STATUS`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub status: Option<i64>,
     /// `SUBJECT`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub subject: Option<String>,
     /// `WEBDAV_ELEMENTS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
-    pub webdav_elements: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub webdav_elements: Option<ActivityGetWebdavElements>,
     /// `Y` or `N`.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_incoming_channel: Option<bool>,
 }
+
+/// The `BINDINGS` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ActivityGetBindings {
+    /// `OWNER_TYPE_ID`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `crm_enum_ownertype` is not one we know.
+    pub owner_type_id: Option<serde_json::Value>,
+    /// `OWNER_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub owner_id: Option<i64>,
+}
+
+use super::shared::ActivityGetFiles;
+
+/// This page's name for the shared [`ActivityGetFiles`](super::shared::ActivityGetFiles).
+pub type ActivityGetWebdavElements = super::shared::ActivityGetFiles;
 
 /// The error codes `crm.activity.get` documents; `Other` keeps any other code as it arrived.
 ///

@@ -50,9 +50,7 @@ pub struct ActivityUpdateField {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
     pub owner_type_id: i64,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitytype` is not one we know.
-    pub type_id: serde_json::Value,
+    pub type_id: i64,
     /// `ASSOCIATED_ENTITY_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_entity_id: Option<i64>,
@@ -67,31 +65,23 @@ pub struct ActivityUpdateField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_contenttype` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<serde_json::Value>,
+    pub description_type: Option<i64>,
     /// `DIRECTION`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitydirection` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<serde_json::Value>,
+    pub direction: Option<i64>,
     /// `END_TIME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// `FILES`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
+    pub files: Option<ActivityUpdateFiles>,
     /// `LOCATION`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitynotifytype` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_type: Option<serde_json::Value>,
+    pub notify_type: Option<i64>,
     /// `ORIGINATOR_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
@@ -102,10 +92,8 @@ pub struct ActivityUpdateField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_version: Option<String>,
     /// `PRIORITY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitypriority` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Value>,
+    pub priority: Option<i64>,
     /// `PROVIDER_DATA`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_data: Option<String>,
@@ -124,9 +112,7 @@ pub struct ActivityUpdateField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_params: Option<serde_json::Value>,
     /// `RESPONSIBLE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub responsible_id: serde_json::Value,
+    pub responsible_id: i64,
     /// `SETTINGS`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -136,18 +122,14 @@ pub struct ActivityUpdateField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// `STATUS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_enum_activitystatus` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<serde_json::Value>,
+    pub status: Option<i64>,
     /// `SUBJECT`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `WEBDAV_ELEMENTS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `diskfile` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webdav_elements: Option<serde_json::Value>,
+    pub webdav_elements: Option<ActivityUpdateWebdavElements>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,17 +137,22 @@ pub struct ActivityUpdateField {
 }
 
 crate::request!(
-    ActivityUpdateField(owner_id: i64, owner_type_id: i64, type_id: serde_json::Value,
-    communications: serde_json::Value, responsible_id: serde_json::Value) {
-    associated_entity_id: i64, description: String, description_type: serde_json::Value,
-    direction: serde_json::Value, end_time: String, files: serde_json::Value, location: String,
-    notify_type: serde_json::Value, originator_id: String, origin_id: String,
-    origin_version: String, priority: serde_json::Value, provider_data: String,
+    ActivityUpdateField(owner_id: i64, owner_type_id: i64, type_id: i64,
+    communications: serde_json::Value, responsible_id: i64) { associated_entity_id: i64,
+    description: String, description_type: i64, direction: i64, end_time: String,
+    files: ActivityUpdateFiles, location: String, notify_type: i64, originator_id: String,
+    origin_id: String, origin_version: String, priority: i64, provider_data: String,
     provider_group_id: String, provider_id: String, provider_type_id: String,
     provider_params: serde_json::Value, settings: serde_json::Value, start_time: String,
-    status: serde_json::Value, subject: String, webdav_elements: serde_json::Value,
+    status: i64, subject: String, webdav_elements: ActivityUpdateWebdavElements,
     is_incoming_channel: bool, deadline: String }
 );
+
+/// This page's name for the shared [`ActivityAddWebdavElements`](super::shared::ActivityAddWebdavElements).
+pub type ActivityUpdateFiles = super::shared::ActivityAddWebdavElements;
+
+/// This page's name for the shared [`ActivityAddWebdavElements`](super::shared::ActivityAddWebdavElements).
+pub type ActivityUpdateWebdavElements = super::shared::ActivityAddWebdavElements;
 
 /// The error codes `crm.activity.update` documents; `Other` keeps any other code as it arrived.
 ///

@@ -57,11 +57,9 @@ pub struct AddressList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 14); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, AddressListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -73,13 +71,17 @@ pub struct AddressList {
 crate::method!(
     AddressList = "crm.address.list" in "crm", safe: true, AddressListResponse as
     wire::List<wire::EmptyAsDefault>, AddressListError; () { select: Vec<AddressListSelect>,
-    filter: AddressListFilterEntry, order: BTreeMap<String, String>, start: i64, limit: i64 }
+    filter: AddressListFilterEntry, order: BTreeMap<String, AddressListOrderDirection>, start: i64,
+    limit: i64 }
 );
 
 /// The `result` of `crm.address.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields)
 pub type AddressListResponse = Vec<AddressListItem>;
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type AddressListOrderDirection = super::shared::OrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type AddressListItem = super::shared::DocumentgeneratorTemplateListResponse;

@@ -33,13 +33,11 @@ pub struct AutomatedsolutionAddFields {
     /// `title`: the page names it without a description.
     pub title: String,
     /// `typeIds`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_dynamic_type.id` is not one we know.
     #[serde(rename = "typeIds", skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<Vec<serde_json::Value>>,
+    pub type_ids: Option<Vec<i64>>,
 }
 
-crate::request!(AutomatedsolutionAddFields(title: String) { type_ids: Vec<serde_json::Value> });
+crate::request!(AutomatedsolutionAddFields(title: String) { type_ids: Vec<i64> });
 
 /// This page's name for the shared [`AutomatedsolutionResponse`](super::shared::AutomatedsolutionResponse).
 pub type AutomatedsolutionAddResponse = super::shared::AutomatedsolutionResponse;

@@ -51,20 +51,14 @@ pub struct CompanyAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `COMPANY_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_type: Option<serde_json::Value>,
+    pub company_type: Option<String>,
     /// `INDUSTRY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<serde_json::Value>,
+    pub industry: Option<String>,
     /// `EMPLOYEES`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub employees: Option<serde_json::Value>,
+    pub employees: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_currency` is not one we know.
@@ -83,33 +77,23 @@ pub struct CompanyAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opened: Option<bool>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `COMMENTS`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `PHONE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<serde_json::Value>>,
+    pub phone: Option<Vec<CompanyAddPhone>>,
     /// `EMAIL`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<serde_json::Value>>,
+    pub email: Option<Vec<CompanyAddEmail>>,
     /// `WEB`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<serde_json::Value>>,
+    pub web: Option<Vec<CompanyAddWeb>>,
     /// `IM`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<serde_json::Value>>,
+    pub im: Option<Vec<CompanyAddIm>>,
     /// `UTM_SOURCE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
@@ -137,11 +121,10 @@ pub struct CompanyAddFields {
 }
 
 crate::request!(
-    CompanyAddFields() { title: String, company_type: serde_json::Value,
-    industry: serde_json::Value, employees: serde_json::Value, currency_id: serde_json::Value,
-    revenue: f64, logo: serde_json::Value, opened: bool, assigned_by_id: serde_json::Value,
-    comments: String, phone: Vec<serde_json::Value>, email: Vec<serde_json::Value>,
-    web: Vec<serde_json::Value>, im: Vec<serde_json::Value>, utm_source: String,
+    CompanyAddFields() { title: String, company_type: String, industry: String, employees: String,
+    currency_id: serde_json::Value, revenue: f64, logo: serde_json::Value, opened: bool,
+    assigned_by_id: i64, comments: String, phone: Vec<CompanyAddPhone>, email: Vec<CompanyAddEmail>,
+    web: Vec<CompanyAddWeb>, im: Vec<CompanyAddIm>, utm_source: String,
     utm_medium: CompanyAddUtmMedium, utm_campaign: String, utm_content: String, utm_term: String,
     is_my_company: bool } rest extra
 );
@@ -157,6 +140,17 @@ impl CompanyAddFields {
         self
     }
 }
+
+use super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyAddEmail = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyAddWeb = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyAddIm = super::shared::CompanyAddPhone;
 
 /// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
 pub type CompanyAddUtmMedium = super::shared::UtmMedium;

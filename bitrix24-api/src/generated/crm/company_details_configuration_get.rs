@@ -28,17 +28,15 @@ pub struct CompanyDetailsConfigurationGet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<CompanyDetailsConfigurationGetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
 }
 
 crate::method!(
     CompanyDetailsConfigurationGet = "crm.company.details.configuration.get" in "crm", safe: true,
     CompanyDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
     CompanyDetailsConfigurationGetError; () { scope: CompanyDetailsConfigurationGetScope,
-    user_id: serde_json::Value }
+    user_id: i64 }
 );
 
 /// The `result` of `crm.company.details.configuration.get`.

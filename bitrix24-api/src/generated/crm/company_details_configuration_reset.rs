@@ -27,17 +27,15 @@ pub struct CompanyDetailsConfigurationReset {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<CompanyDetailsConfigurationResetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
 }
 
 crate::method!(
     CompanyDetailsConfigurationReset = "crm.company.details.configuration.reset" in "crm",
     safe: false, CompanyDetailsConfigurationResetResponse as wire::Bool,
     CompanyDetailsConfigurationResetError; () { scope: CompanyDetailsConfigurationResetScope,
-    user_id: serde_json::Value }
+    user_id: i64 }
 );
 
 /// The `result` of `crm.company.details.configuration.reset`.

@@ -27,10 +27,8 @@ pub struct CompanyDetailsConfigurationSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<CompanyDetailsConfigurationSetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// [details](CompanyDetailsConfigurationSetData) The structure is below.
     pub data: Vec<CompanyDetailsConfigurationSetData>,
 }
@@ -39,7 +37,7 @@ crate::method!(
     CompanyDetailsConfigurationSet = "crm.company.details.configuration.set" in "crm", safe: false,
     CompanyDetailsConfigurationSetResponse as wire::Bool, CompanyDetailsConfigurationSetError;
     (data: Vec<CompanyDetailsConfigurationSetData>) { scope: CompanyDetailsConfigurationSetScope,
-    user_id: serde_json::Value }
+    user_id: i64 }
 );
 
 /// The `result` of `crm.company.details.configuration.set`.

@@ -53,25 +53,19 @@ pub struct CompanyUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `COMPANY_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_type: Option<serde_json::Value>,
+    pub company_type: Option<String>,
     /// `LOGO`: the page names it without a description.
     ///
     /// Any JSON: the page's type `file` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<serde_json::Value>,
     /// `INDUSTRY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<serde_json::Value>,
+    pub industry: Option<String>,
     /// `EMPLOYEES`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub employees: Option<serde_json::Value>,
+    pub employees: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_currency` is not one we know.
@@ -88,15 +82,11 @@ pub struct CompanyUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<serde_json::Value>,
+    pub contact_id: Option<i64>,
     /// `ORIGINATOR_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
@@ -124,44 +114,33 @@ pub struct CompanyUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
     /// `PHONE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<serde_json::Value>>,
+    pub phone: Option<Vec<CompanyUpdatePhone>>,
     /// `EMAIL`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<serde_json::Value>>,
+    pub email: Option<Vec<CompanyUpdateEmail>>,
     /// `WEB`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<serde_json::Value>>,
+    pub web: Option<Vec<CompanyUpdateWeb>>,
     /// `IM`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<serde_json::Value>>,
+    pub im: Option<Vec<CompanyUpdateIm>>,
     /// `LINK`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<serde_json::Value>>,
+    pub link: Option<Vec<CompanyUpdateLink>>,
     /// Keys documented as `PARENT_ID_...`, `UF_...`, and any other key the page does not name.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 crate::request!(
-    CompanyUpdateFields() { title: String, company_type: serde_json::Value, logo: serde_json::Value,
-    industry: serde_json::Value, employees: serde_json::Value, currency_id: serde_json::Value,
-    revenue: f64, opened: bool, comments: String, assigned_by_id: serde_json::Value,
-    contact_id: serde_json::Value, originator_id: String, origin_id: String, origin_version: String,
-    utm_source: String, utm_medium: CompanyUpdateUtmMedium, utm_campaign: String,
-    utm_content: String, utm_term: String, phone: Vec<serde_json::Value>,
-    email: Vec<serde_json::Value>, web: Vec<serde_json::Value>, im: Vec<serde_json::Value>,
-    link: Vec<serde_json::Value> } rest extra
+    CompanyUpdateFields() { title: String, company_type: String, logo: serde_json::Value,
+    industry: String, employees: String, currency_id: serde_json::Value, revenue: f64, opened: bool,
+    comments: String, assigned_by_id: i64, contact_id: i64, originator_id: String,
+    origin_id: String, origin_version: String, utm_source: String,
+    utm_medium: CompanyUpdateUtmMedium, utm_campaign: String, utm_content: String, utm_term: String,
+    phone: Vec<CompanyUpdatePhone>, email: Vec<CompanyUpdateEmail>, web: Vec<CompanyUpdateWeb>,
+    im: Vec<CompanyUpdateIm>, link: Vec<CompanyUpdateLink> } rest extra
 );
 
 impl CompanyUpdateFields {
@@ -175,6 +154,21 @@ impl CompanyUpdateFields {
         self
     }
 }
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyUpdatePhone = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyUpdateEmail = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyUpdateWeb = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyUpdateIm = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type CompanyUpdateLink = super::shared::CompanyAddPhone;
 
 /// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
 pub type CompanyUpdateUtmMedium = super::shared::UtmMedium;

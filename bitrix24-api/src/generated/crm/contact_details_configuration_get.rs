@@ -26,16 +26,14 @@ pub struct ContactDetailsConfigurationGet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
 }
 
 crate::method!(
     ContactDetailsConfigurationGet = "crm.contact.details.configuration.get" in "crm", safe: true,
     ContactDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
-    ContactDetailsConfigurationGetError; () { scope: String, user_id: serde_json::Value }
+    ContactDetailsConfigurationGetError; () { scope: String, user_id: i64 }
 );
 
 /// The `result` of `crm.contact.details.configuration.get`.

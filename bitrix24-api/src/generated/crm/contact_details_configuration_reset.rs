@@ -25,16 +25,14 @@ pub struct ContactDetailsConfigurationReset {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
 }
 
 crate::method!(
     ContactDetailsConfigurationReset = "crm.contact.details.configuration.reset" in "crm",
     safe: false, ContactDetailsConfigurationResetResponse as wire::Bool,
-    ContactDetailsConfigurationResetError; () { scope: String, user_id: serde_json::Value }
+    ContactDetailsConfigurationResetError; () { scope: String, user_id: i64 }
 );
 
 /// The `result` of `crm.contact.details.configuration.reset`.

@@ -25,10 +25,8 @@ pub struct ContactDetailsConfigurationSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// [details](ContactDetailsConfigurationSetData) The structure is below.
     pub data: Vec<ContactDetailsConfigurationSetData>,
 }
@@ -36,7 +34,7 @@ pub struct ContactDetailsConfigurationSet {
 crate::method!(
     ContactDetailsConfigurationSet = "crm.contact.details.configuration.set" in "crm", safe: false,
     ContactDetailsConfigurationSetResponse as wire::Bool, ContactDetailsConfigurationSetError;
-    (data: Vec<ContactDetailsConfigurationSetData>) { scope: String, user_id: serde_json::Value }
+    (data: Vec<ContactDetailsConfigurationSetData>) { scope: String, user_id: i64 }
 );
 
 /// The `result` of `crm.contact.details.configuration.set`.

@@ -48,10 +48,8 @@ pub type ContactUpdateResponse = bool;
 #[non_exhaustive]
 pub struct ContactUpdateFields {
     /// `HONORIFIC`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<serde_json::Value>,
+    pub honorific: Option<String>,
     /// `NAME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -70,15 +68,11 @@ pub struct ContactUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_id: Option<serde_json::Value>,
+    pub type_id: Option<String>,
     /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<serde_json::Value>,
+    pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
@@ -97,20 +91,14 @@ pub struct ContactUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<bool>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<serde_json::Value>,
+    pub company_id: Option<i64>,
     /// `COMPANY_IDS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_ids: Option<Vec<serde_json::Value>>,
+    pub company_ids: Option<Vec<i64>>,
     /// `UTM_SOURCE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
@@ -129,44 +117,33 @@ pub struct ContactUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
     /// `PHONE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<Vec<serde_json::Value>>,
+    pub phone: Option<Vec<ContactUpdatePhone>>,
     /// `EMAIL`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<Vec<serde_json::Value>>,
+    pub email: Option<Vec<ContactUpdateEmail>>,
     /// `WEB`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<Vec<serde_json::Value>>,
+    pub web: Option<Vec<ContactUpdateWeb>>,
     /// `IM`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<Vec<serde_json::Value>>,
+    pub im: Option<Vec<ContactUpdateIm>>,
     /// `LINK`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<Vec<serde_json::Value>>,
+    pub link: Option<Vec<ContactUpdateLink>>,
     /// Keys documented as `UF_...`, `PARENT_ID_...`, and any other key the page does not name.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 crate::request!(
-    ContactUpdateFields() { honorific: serde_json::Value, name: String, second_name: String,
-    last_name: String, photo: serde_json::Value, birthdate: String, type_id: serde_json::Value,
-    source_id: serde_json::Value, source_description: String, post: String, comments: String,
-    opened: bool, export: bool, assigned_by_id: serde_json::Value, company_id: serde_json::Value,
-    company_ids: Vec<serde_json::Value>, utm_source: String, utm_medium: ContactUpdateUtmMedium,
-    utm_campaign: String, utm_content: String, utm_term: String, phone: Vec<serde_json::Value>,
-    email: Vec<serde_json::Value>, web: Vec<serde_json::Value>, im: Vec<serde_json::Value>,
-    link: Vec<serde_json::Value> } rest extra
+    ContactUpdateFields() { honorific: String, name: String, second_name: String, last_name: String,
+    photo: serde_json::Value, birthdate: String, type_id: String, source_id: String,
+    source_description: String, post: String, comments: String, opened: bool, export: bool,
+    assigned_by_id: i64, company_id: i64, company_ids: Vec<i64>, utm_source: String,
+    utm_medium: ContactUpdateUtmMedium, utm_campaign: String, utm_content: String, utm_term: String,
+    phone: Vec<ContactUpdatePhone>, email: Vec<ContactUpdateEmail>, web: Vec<ContactUpdateWeb>,
+    im: Vec<ContactUpdateIm>, link: Vec<ContactUpdateLink> } rest extra
 );
 
 impl ContactUpdateFields {
@@ -180,6 +157,21 @@ impl ContactUpdateFields {
         self
     }
 }
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type ContactUpdatePhone = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type ContactUpdateEmail = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type ContactUpdateWeb = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type ContactUpdateIm = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type ContactUpdateLink = super::shared::CompanyAddPhone;
 
 /// This page's name for the shared [`UtmMedium`](super::shared::UtmMedium).
 pub type ContactUpdateUtmMedium = super::shared::UtmMedium;

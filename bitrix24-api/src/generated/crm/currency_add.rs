@@ -29,8 +29,6 @@ crate::method!(
 );
 
 /// The `result` of `crm.currency.add`.
-///
-/// Any JSON: the page's type `crm_currency.currency` is not one we know.
 pub type CurrencyAddResponse = String;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html#parametr-fields) The structure is below.

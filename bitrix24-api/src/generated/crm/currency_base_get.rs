@@ -25,8 +25,6 @@ crate::method!(
 );
 
 /// The `result` of `crm.currency.base.get`.
-///
-/// Any JSON: the page's type `crm_currency.currency` is not one we know.
 pub type CurrencyBaseGetResponse = String;
 
 /// The error codes `crm.currency.base.get` documents; `Other` keeps any other code as it arrived.

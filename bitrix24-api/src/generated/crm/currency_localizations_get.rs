@@ -37,11 +37,11 @@ pub type CurrencyLocalizationsGetResponse = BTreeMap<
     CurrencyLocalizationsGetItem,
 >;
 
-/// This page's name for the shared [`CurrencyListItemLangEntry`](super::shared::CurrencyListItemLangEntry).
-pub type CurrencyLocalizationsGetItem = super::shared::CurrencyListItemLangEntry;
+/// This page's name for the shared [`CurrencyGetLangEntry`](super::shared::CurrencyGetLangEntry).
+pub type CurrencyLocalizationsGetItem = super::shared::CurrencyGetLangEntry;
 
-/// This page's name for the shared [`CurrencyListItemLangEntryThousandsVariant`](super::shared::CurrencyListItemLangEntryThousandsVariant).
-pub type CurrencyLocalizationsGetThousandsVariant = super::shared::CurrencyListItemLangEntryThousandsVariant;
+/// This page's name for the shared [`CurrencyGetLangEntryThousandsVariant`](super::shared::CurrencyGetLangEntryThousandsVariant).
+pub type CurrencyLocalizationsGetThousandsVariant = super::shared::CurrencyGetLangEntryThousandsVariant;
 
 /// The error codes `crm.currency.localizations.get` documents; `Other` keeps any other code as it arrived.
 ///

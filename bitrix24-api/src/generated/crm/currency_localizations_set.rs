@@ -93,8 +93,8 @@ crate::request!(
     thousands_variant: CurrencyLocalizationsSetThousandsVariant }
 );
 
-/// This page's name for the shared [`CurrencyListItemLangEntryThousandsVariant`](super::shared::CurrencyListItemLangEntryThousandsVariant).
-pub type CurrencyLocalizationsSetThousandsVariant = super::shared::CurrencyListItemLangEntryThousandsVariant;
+/// This page's name for the shared [`CurrencyGetLangEntryThousandsVariant`](super::shared::CurrencyGetLangEntryThousandsVariant).
+pub type CurrencyLocalizationsSetThousandsVariant = super::shared::CurrencyGetLangEntryThousandsVariant;
 
 /// The error codes `crm.currency.localizations.set` documents; `Other` keeps any other code as it arrived.
 ///

@@ -50,20 +50,14 @@ pub struct DealAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_id: Option<serde_json::Value>,
+    pub type_id: Option<String>,
     /// `CATEGORY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_category` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_id: Option<serde_json::Value>,
+    pub category_id: Option<i64>,
     /// `STAGE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<serde_json::Value>,
+    pub stage_id: Option<String>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,20 +89,14 @@ pub struct DealAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_value: Option<f64>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<serde_json::Value>,
+    pub company_id: Option<i64>,
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<serde_json::Value>,
+    pub contact_id: Option<i64>,
     /// `CONTACT_IDS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<serde_json::Value>>,
+    pub contact_ids: Option<Vec<i64>>,
     /// `BEGINDATE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub begindate: Option<String>,
@@ -127,15 +115,11 @@ pub struct DealAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<serde_json::Value>,
+    pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
@@ -143,10 +127,8 @@ pub struct DealAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<String>,
     /// `LOCATION_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `location` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location_id: Option<serde_json::Value>,
+    pub location_id: Option<i64>,
     /// `ORIGINATOR_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
@@ -179,14 +161,12 @@ pub struct DealAddFields {
 }
 
 crate::request!(
-    DealAddFields() { title: String, type_id: serde_json::Value, category_id: serde_json::Value,
-    stage_id: serde_json::Value, is_recurring: bool, is_return_customer: bool,
-    is_repeated_approach: bool, probability: i64, currency_id: serde_json::Value, opportunity: f64,
-    is_manual_opportunity: bool, tax_value: f64, company_id: serde_json::Value,
-    contact_id: serde_json::Value, contact_ids: Vec<serde_json::Value>, begindate: String,
-    closedate: String, opened: bool, closed: bool, comments: String,
-    assigned_by_id: serde_json::Value, source_id: serde_json::Value, source_description: String,
-    additional_info: String, location_id: serde_json::Value, originator_id: String,
+    DealAddFields() { title: String, type_id: String, category_id: i64, stage_id: String,
+    is_recurring: bool, is_return_customer: bool, is_repeated_approach: bool, probability: i64,
+    currency_id: serde_json::Value, opportunity: f64, is_manual_opportunity: bool, tax_value: f64,
+    company_id: i64, contact_id: i64, contact_ids: Vec<i64>, begindate: String, closedate: String,
+    opened: bool, closed: bool, comments: String, assigned_by_id: i64, source_id: String,
+    source_description: String, additional_info: String, location_id: i64, originator_id: String,
     origin_id: String, utm_source: String, utm_medium: DealAddUtmMedium, utm_campaign: String,
     utm_content: String, utm_term: String, trace: String } rest extra
 );

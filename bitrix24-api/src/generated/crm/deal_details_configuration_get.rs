@@ -27,10 +27,8 @@ pub struct DealDetailsConfigurationGet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<DealDetailsConfigurationGetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// [details](DealDetailsConfigurationGetExtras)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<DealDetailsConfigurationGetExtras>,
@@ -39,8 +37,8 @@ pub struct DealDetailsConfigurationGet {
 crate::method!(
     DealDetailsConfigurationGet = "crm.deal.details.configuration.get" in "crm", safe: true,
     DealDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
-    DealDetailsConfigurationGetError; () { scope: DealDetailsConfigurationGetScope,
-    user_id: serde_json::Value, extras: DealDetailsConfigurationGetExtras }
+    DealDetailsConfigurationGetError; () { scope: DealDetailsConfigurationGetScope, user_id: i64,
+    extras: DealDetailsConfigurationGetExtras }
 );
 
 /// The `result` of `crm.deal.details.configuration.get`.

@@ -27,10 +27,8 @@ pub struct DealDetailsConfigurationReset {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<DealDetailsConfigurationResetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// [details](DealDetailsConfigurationResetExtras)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<DealDetailsConfigurationResetExtras>,
@@ -39,7 +37,7 @@ pub struct DealDetailsConfigurationReset {
 crate::method!(
     DealDetailsConfigurationReset = "crm.deal.details.configuration.reset" in "crm", safe: false,
     DealDetailsConfigurationResetResponse as wire::Bool, DealDetailsConfigurationResetError; () {
-    scope: DealDetailsConfigurationResetScope, user_id: serde_json::Value,
+    scope: DealDetailsConfigurationResetScope, user_id: i64,
     extras: DealDetailsConfigurationResetExtras }
 );
 

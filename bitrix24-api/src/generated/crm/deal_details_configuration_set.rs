@@ -27,10 +27,8 @@ pub struct DealDetailsConfigurationSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<DealDetailsConfigurationSetScope>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// The structure is below.
     pub data: Vec<DealDetailsConfigurationSetData>,
     /// [details](DealDetailsConfigurationSetExtras)
@@ -42,7 +40,7 @@ crate::method!(
     DealDetailsConfigurationSet = "crm.deal.details.configuration.set" in "crm", safe: false,
     DealDetailsConfigurationSetResponse as wire::Bool, DealDetailsConfigurationSetError;
     (data: Vec<DealDetailsConfigurationSetData>) { scope: DealDetailsConfigurationSetScope,
-    user_id: serde_json::Value, extras: DealDetailsConfigurationSetExtras }
+    user_id: i64, extras: DealDetailsConfigurationSetExtras }
 );
 
 /// The `result` of `crm.deal.details.configuration.set`.

@@ -81,18 +81,12 @@ pub struct DealListItem {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `TYPE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub type_id: Option<String>,
     /// `CATEGORY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub category_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub category_id: Option<i64>,
     /// `STAGE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
     /// Possible values:
@@ -129,17 +123,14 @@ pub struct DealListItem {
     #[serde_as(deserialize_as = "Option<wire::Float>")]
     pub tax_value: Option<f64>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
-    pub company_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub company_id: Option<i64>,
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
-    pub contact_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub contact_id: Option<i64>,
     /// `QUOTE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_quote` is not one we know.
-    pub quote_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub quote_id: Option<i64>,
     /// `BEGINDATE`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub begindate: Option<String>,
@@ -156,22 +147,17 @@ pub struct DealListItem {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub assigned_by_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub assigned_by_id: Option<i64>,
     /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub created_by_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by_id: Option<i64>,
     /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub modify_by_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub modify_by_id: Option<i64>,
     /// `MOVED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub moved_by_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub moved_by_id: Option<i64>,
     /// `DATE_CREATE`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_create: Option<String>,
@@ -182,23 +168,20 @@ pub struct DealListItem {
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub moved_time: Option<String>,
     /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
-    pub source_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_description: Option<String>,
     /// `LEAD_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_lead` is not one we know.
-    pub lead_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub lead_id: Option<i64>,
     /// `ADDITIONAL_INFO`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub additional_info: Option<String>,
     /// `LOCATION_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `location` is not one we know.
-    pub location_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub location_id: Option<i64>,
     /// `ORIGINATOR_ID`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub originator_id: Option<String>,
@@ -224,9 +207,8 @@ pub struct DealListItem {
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub last_activity_time: Option<String>,
     /// `LAST_ACTIVITY_BY`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    pub last_activity_by: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub last_activity_by: Option<i64>,
     /// Keys documented as `UF_CRM_...`, `PARENT_ID_...`, and any other key the page does not name.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,

@@ -22,10 +22,8 @@ pub struct ItemDetailsConfigurationGet {
     /// `entityTypeId`: the page names it without a description.
     pub entity_type_id: i64,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -41,7 +39,7 @@ pub struct ItemDetailsConfigurationGet {
 crate::method!(
     ItemDetailsConfigurationGet = "crm.item.details.configuration.get" in "crm", safe: true,
     ItemDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
-    ItemDetailsConfigurationGetError; (entity_type_id: i64) { user_id: serde_json::Value,
+    ItemDetailsConfigurationGetError; (entity_type_id: i64) { user_id: i64,
     scope: ItemDetailsConfigurationGetScope, extras: serde_json::Value }
 );
 

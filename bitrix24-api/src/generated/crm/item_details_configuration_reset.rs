@@ -21,10 +21,8 @@ pub struct ItemDetailsConfigurationReset {
     /// `entityTypeId`: the page names it without a description.
     pub entity_type_id: i64,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -40,7 +38,7 @@ pub struct ItemDetailsConfigurationReset {
 crate::method!(
     ItemDetailsConfigurationReset = "crm.item.details.configuration.reset" in "crm", safe: false,
     ItemDetailsConfigurationResetResponse as wire::Bool, ItemDetailsConfigurationResetError;
-    (entity_type_id: i64) { user_id: serde_json::Value, scope: ItemDetailsConfigurationResetScope,
+    (entity_type_id: i64) { user_id: i64, scope: ItemDetailsConfigurationResetScope,
     extras: serde_json::Value }
 );
 

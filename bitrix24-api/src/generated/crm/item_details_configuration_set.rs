@@ -23,10 +23,8 @@ pub struct ItemDetailsConfigurationSet {
     /// The structure is below.
     pub data: Vec<ItemDetailsConfigurationSetData>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -42,7 +40,7 @@ pub struct ItemDetailsConfigurationSet {
 crate::method!(
     ItemDetailsConfigurationSet = "crm.item.details.configuration.set" in "crm", safe: false,
     ItemDetailsConfigurationSetResponse as wire::Bool, ItemDetailsConfigurationSetError;
-    (entity_type_id: i64, data: Vec<ItemDetailsConfigurationSetData>) { user_id: serde_json::Value,
+    (entity_type_id: i64, data: Vec<ItemDetailsConfigurationSetData>) { user_id: i64,
     scope: ItemDetailsConfigurationSetScope, extras: serde_json::Value }
 );
 

@@ -17,14 +17,12 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct ItemProductrowDelete {
     /// `id`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_item_product_row.id` is not one we know.
-    pub id: serde_json::Value,
+    pub id: i64,
 }
 
 crate::method!(
     ItemProductrowDelete = "crm.item.productrow.delete" in "crm", safe: false,
-    ItemProductrowDeleteResponse, ItemProductrowDeleteError; (id: serde_json::Value) {}
+    ItemProductrowDeleteResponse, ItemProductrowDeleteError; (id: i64) {}
 );
 
 /// The `result` of `crm.item.productrow.delete`.

@@ -131,8 +131,8 @@ pub struct ItemProductrowFieldsFieldsEntry {
     pub store_id: Option<i64>,
 }
 
-/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
-pub type ItemProductrowFieldsOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
+/// This page's name for the shared [`ItemProductrowOwnerType`](super::shared::ItemProductrowOwnerType).
+pub type ItemProductrowFieldsOwnerType = super::shared::ItemProductrowOwnerType;
 
 /// The error codes `crm.item.productrow.fields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

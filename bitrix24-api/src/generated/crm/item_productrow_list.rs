@@ -51,11 +51,9 @@ pub struct ItemProductrowList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 23); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, ItemProductrowListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -64,7 +62,8 @@ pub struct ItemProductrowList {
 crate::method!(
     ItemProductrowList = "crm.item.productrow.list" in "crm", safe: true,
     ItemProductrowListResponse, ItemProductrowListError;
-    (filter: BTreeMap<String, serde_json::Value>) { order: BTreeMap<String, String>, start: i64 }
+    (filter: BTreeMap<String, serde_json::Value>) {
+    order: BTreeMap<String, ItemProductrowListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.item.productrow.list`.
@@ -82,6 +81,9 @@ pub struct ItemProductrowListResponse {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total: Option<i64>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type ItemProductrowListOrderDirection = super::shared::OrderDirection;
 
 /// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
 pub type ItemProductrowListProductRow = super::shared::ItemProductrowProductRow;

@@ -135,8 +135,8 @@ pub struct ItemProductrowSetResponseProductRow {
     pub store_id: Option<i64>,
 }
 
-/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
-pub type ItemProductrowSetOwnerType = super::shared::OrderentityGetFieldsOwnerTypeId;
+/// This page's name for the shared [`ItemProductrowOwnerType`](super::shared::ItemProductrowOwnerType).
+pub type ItemProductrowSetOwnerType = super::shared::ItemProductrowOwnerType;
 
 use super::shared::ItemProductrowSetProductRow;
 

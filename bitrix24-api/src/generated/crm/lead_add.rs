@@ -71,10 +71,8 @@ pub struct LeadAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_region: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `BIRTHDATE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
@@ -82,48 +80,34 @@ pub struct LeadAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<serde_json::Value>,
+    pub company_id: Option<i64>,
     /// `COMPANY_TITLE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_title: Option<String>,
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<serde_json::Value>,
+    pub contact_id: Option<i64>,
     /// `CONTACT_IDS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<serde_json::Value>,
+    pub contact_ids: Option<i64>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_currency` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<serde_json::Value>,
     /// `EMAIL`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<serde_json::Value>,
+    pub email: Option<LeadAddEmail>,
     /// `HONORIFIC`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<serde_json::Value>,
+    pub honorific: Option<String>,
     /// `IM`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<serde_json::Value>,
+    pub im: Option<LeadAddIm>,
     /// `LINK`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<serde_json::Value>,
+    pub link: Option<LeadAddLink>,
     /// `LAST_NAME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
@@ -151,9 +135,9 @@ pub struct LeadAddFields {
     pub origin_id: Option<String>,
     /// `PHONE`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<serde_json::Value>,
+    pub phone: Option<Vec<LeadAddFieldsPhone>>,
     /// `POST`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
@@ -161,18 +145,14 @@ pub struct LeadAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
     /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<serde_json::Value>,
+    pub source_id: Option<String>,
     /// `STATUS_DESCRIPTION`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_description: Option<String>,
     /// `STATUS_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `TITLE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -193,9 +173,9 @@ pub struct LeadAddFields {
     pub utm_term: Option<String>,
     /// `WEB`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_multifield` is not one we know.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web: Option<serde_json::Value>,
+    pub web: Option<Vec<LeadAddFieldsWeb>>,
     /// Keys documented as `UF_...`, and any other key the page does not name.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -204,16 +184,15 @@ pub struct LeadAddFields {
 crate::request!(
     LeadAddFields() { address: String, address_2: String, address_city: String,
     address_country: String, address_country_code: String, address_postal_code: String,
-    address_province: String, address_region: String, assigned_by_id: serde_json::Value,
-    birthdate: String, comments: String, company_id: serde_json::Value, company_title: String,
-    contact_id: serde_json::Value, contact_ids: serde_json::Value, currency_id: serde_json::Value,
-    email: serde_json::Value, honorific: serde_json::Value, im: serde_json::Value,
-    link: serde_json::Value, last_name: String, name: String, second_name: String, opened: bool,
+    address_province: String, address_region: String, assigned_by_id: i64, birthdate: String,
+    comments: String, company_id: i64, company_title: String, contact_id: i64, contact_ids: i64,
+    currency_id: serde_json::Value, email: LeadAddEmail, honorific: String, im: LeadAddIm,
+    link: LeadAddLink, last_name: String, name: String, second_name: String, opened: bool,
     opportunity: f64, is_manual_opportunity: String, originator_id: String, origin_id: String,
-    phone: serde_json::Value, post: String, source_description: String,
-    source_id: serde_json::Value, status_description: String, status_id: serde_json::Value,
-    title: String, utm_campaign: String, utm_content: String, utm_medium: String,
-    utm_source: String, utm_term: String, web: serde_json::Value } rest extra
+    phone: Vec<LeadAddFieldsPhone>, post: String, source_description: String, source_id: String,
+    status_description: String, status_id: String, title: String, utm_campaign: String,
+    utm_content: String, utm_medium: String, utm_source: String, utm_term: String,
+    web: Vec<LeadAddFieldsWeb> } rest extra
 );
 
 impl LeadAddFields {
@@ -228,8 +207,22 @@ impl LeadAddFields {
     }
 }
 
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type LeadAddEmail = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type LeadAddIm = super::shared::CompanyAddPhone;
+
+/// This page's name for the shared [`CompanyAddPhone`](super::shared::CompanyAddPhone).
+pub type LeadAddLink = super::shared::CompanyAddPhone;
+
 /// This page's name for the shared [`DealAddParams`](super::shared::DealAddParams).
 pub type LeadAddParams = super::shared::DealAddParams;
+
+use super::shared::LeadAddFieldsPhone;
+
+/// This page's name for the shared [`LeadAddFieldsPhone`](super::shared::LeadAddFieldsPhone).
+pub type LeadAddFieldsWeb = super::shared::LeadAddFieldsPhone;
 
 /// The error codes `crm.lead.add` documents; `Other` keeps any other code as it arrived.
 ///

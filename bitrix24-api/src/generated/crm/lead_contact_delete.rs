@@ -31,17 +31,8 @@ crate::method!(
 /// The `result` of `crm.lead.contact.delete`.
 pub type LeadContactDeleteResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-delete.html#parametr-fields) The structure is below.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct LeadContactDeleteFields {
-    /// `CONTACT_ID`: the page names it without a description.
-    #[serde(rename = "CONTACT_ID")]
-    pub contact_id: i64,
-}
-
-crate::request!(LeadContactDeleteFields(contact_id: i64) {});
+/// This page's name for the shared [`Fields`](super::shared::Fields).
+pub type LeadContactDeleteFields = super::shared::Fields;
 
 /// The error codes `crm.lead.contact.delete` documents; `Other` keeps any other code as it arrived.
 ///

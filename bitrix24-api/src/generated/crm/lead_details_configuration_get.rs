@@ -22,10 +22,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct LeadDetailsConfigurationGet {
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -39,8 +37,8 @@ pub struct LeadDetailsConfigurationGet {
 crate::method!(
     LeadDetailsConfigurationGet = "crm.lead.details.configuration.get" in "crm", safe: true,
     LeadDetailsConfigurationGetResponse as wire::List<wire::EmptyAsDefault>,
-    LeadDetailsConfigurationGetError; () { user_id: serde_json::Value,
-    scope: LeadDetailsConfigurationGetScope, extras: LeadDetailsConfigurationGetExtras }
+    LeadDetailsConfigurationGetError; () { user_id: i64, scope: LeadDetailsConfigurationGetScope,
+    extras: LeadDetailsConfigurationGetExtras }
 );
 
 /// The `result` of `crm.lead.details.configuration.get`.

@@ -22,10 +22,8 @@ use crate::wire;
 #[non_exhaustive]
 pub struct LeadDetailsConfigurationReset {
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -39,7 +37,7 @@ pub struct LeadDetailsConfigurationReset {
 crate::method!(
     LeadDetailsConfigurationReset = "crm.lead.details.configuration.reset" in "crm", safe: false,
     LeadDetailsConfigurationResetResponse as wire::Bool, LeadDetailsConfigurationResetError; () {
-    user_id: serde_json::Value, scope: LeadDetailsConfigurationResetScope,
+    user_id: i64, scope: LeadDetailsConfigurationResetScope,
     extras: LeadDetailsConfigurationResetExtras }
 );
 

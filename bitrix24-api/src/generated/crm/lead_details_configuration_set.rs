@@ -24,10 +24,8 @@ pub struct LeadDetailsConfigurationSet {
     /// `data`: the page names it without a description.
     pub data: Vec<LeadDetailsConfigurationSetData>,
     /// `userId`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<serde_json::Value>,
+    pub user_id: Option<i64>,
     /// Possible values:
     /// - `'P'`
     /// - `'C'`
@@ -41,7 +39,7 @@ pub struct LeadDetailsConfigurationSet {
 crate::method!(
     LeadDetailsConfigurationSet = "crm.lead.details.configuration.set" in "crm", safe: false,
     LeadDetailsConfigurationSetResponse as wire::Bool, LeadDetailsConfigurationSetError;
-    (data: Vec<LeadDetailsConfigurationSetData>) { user_id: serde_json::Value,
+    (data: Vec<LeadDetailsConfigurationSetData>) { user_id: i64,
     scope: LeadDetailsConfigurationSetScope, extras: LeadDetailsConfigurationSetExtras }
 );
 

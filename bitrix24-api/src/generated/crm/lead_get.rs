@@ -47,9 +47,8 @@ pub struct LeadGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
     /// `HONORIFIC`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
-    pub honorific: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub honorific: Option<String>,
     /// `NAME`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
@@ -60,16 +59,14 @@ pub struct LeadGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub last_name: Option<String>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
-    pub company_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub company_id: Option<i64>,
     /// `COMPANY_TITLE`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub company_title: Option<String>,
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
-    pub contact_id: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub contact_id: Option<i64>,
     /// `IS_RETURN_CUSTOMER`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_return_customer: Option<String>,
@@ -77,16 +74,12 @@ pub struct LeadGetResponse {
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub birthdate: Option<String>,
     /// `SOURCE_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_id: Option<String>,
     /// `SOURCE_DESCRIPTION`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub source_description: Option<String>,
     /// `STATUS_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_id: Option<String>,
     /// `STATUS_DESCRIPTION`: the page names it without a description.
@@ -119,25 +112,17 @@ pub struct LeadGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub has_imol: Option<String>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub assigned_by_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub assigned_by_id: Option<i64>,
     /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_by_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by_id: Option<i64>,
     /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub modify_by_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub modify_by_id: Option<i64>,
     /// `MOVED_BY_ID`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub moved_by_id: Option<String>,
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub moved_by_id: Option<i64>,
     /// `DATE_CREATE`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub date_create: Option<String>,
@@ -212,24 +197,24 @@ pub struct LeadGetResponse {
     pub last_activity_time: Option<String>,
     /// `PHONE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub phone: Option<Vec<LeadGetPhone>>,
+    pub phone: Option<Vec<LeadGetResponsePhone>>,
     /// `IM`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub im: Option<Vec<LeadGetIm>>,
+    pub im: Option<Vec<LeadGetResponseIm>>,
     /// Keys documented as `UF_...`, and any other key the page does not name.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 /// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
-pub type LeadGetPhone = super::shared::CompanyListPhone;
+pub type LeadGetResponsePhone = super::shared::CompanyListPhone;
 
 /// This page's name for the shared [`CompanyListPhone`](super::shared::CompanyListPhone).
-pub type LeadGetIm = super::shared::CompanyListPhone;
+pub type LeadGetResponseIm = super::shared::CompanyListPhone;
 
 /// The error codes `crm.lead.get` documents; `Other` keeps any other code as it arrived.
 ///

@@ -534,50 +534,50 @@ mod on_crm_type_user_field_set_enum_values;
 mod on_crm_type_user_field_update;
 
 pub use shared::{
-    Action, ActivityBadgeBadge, ActivityBadgeResult, ActivityConfigurableField,
-    ActivityConfigurableResult, ActivityConfigurableTime,
-    ActivityLayoutBlocksDeleteResult, ActivityLayoutBlocksGetBlock2,
+    Action, ActivityAddWebdavElements, ActivityBadgeBadge, ActivityBadgeResult,
+    ActivityConfigurableField, ActivityConfigurableResult, ActivityConfigurableTime,
+    ActivityGetFiles, ActivityLayoutBlocksDeleteResult, ActivityLayoutBlocksGetBlock2,
     ActivityLayoutBlocksGetBlock2Properties, ActivityLayoutBlocksGetResult,
     AddressAddFields, AddressListSelect, AutomatedsolutionAutomatedSolution,
     AutomatedsolutionFieldsResult, AutomatedsolutionResponse, Block1, Block3,
     Block3Properties, Block4, Block4Properties, Blocks, CategoryResponse,
-    CompanyContactAddFields, CompanyListPhone, CompanyUserfieldAddFields,
-    CompanyUserfieldGetEditFormLabel, CompanyUserfieldListList,
-    CompanyUserfieldListResult, CompanyUserfieldListSettings,
+    CompanyAddPhone, CompanyContactAddFields, CompanyListPhone,
+    CompanyUserfieldAddFields, CompanyUserfieldGetEditFormLabel,
+    CompanyUserfieldListList, CompanyUserfieldListResult, CompanyUserfieldListSettings,
     CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsSettings,
-    CurrencyLangEntry, CurrencyListItemLangEntry,
-    CurrencyListItemLangEntryThousandsVariant, Data, DealAddParams,
-    DealDetailsConfigurationExtras, DealDetailsConfigurationGetResult,
+    ContactGetPhone, ContactGetResponse, CurrencyGetLangEntry,
+    CurrencyGetLangEntryThousandsVariant, CurrencyGetResponse, CurrencyLangEntry, Data,
+    DealAddParams, DealDetailsConfigurationExtras, DealDetailsConfigurationGetResult,
     DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement,
     DealRecurringGetParams, DealRecurringGetResponse, DealRecurringParams,
     DealStageSemanticId, DealUserfieldGetEditFormLabel, DealUserfieldGetResult,
     DealcategoryListOrder, DocumentgeneratorDocumentProducts,
     DocumentgeneratorDocumentValues, DocumentgeneratorNumeratorAddResponseSettings,
     DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator,
-    DocumentgeneratorNumeratorResponse, DocumentgeneratorNumeratorSettings,
-    DocumentgeneratorTemplateEntityTypeId, DocumentgeneratorTemplateListResponse,
-    DocumentgeneratorTemplateResponse, DocumentgeneratorTemplateUsers,
-    DuplicateVolatileTypeRegisterResponse, Element, EnumFieldsId, EnumItem, Field,
-    Fields, Filter, InvoiceStatusUpdateField, InvoiceUserfieldAddFilter, Item,
-    ItemPaymentGetResponse, ItemProductrowProductRow, ItemProductrowSetProductRow, Lang,
-    Layout, LeadDetailsConfigurationExtras, LeadDetailsConfigurationGetExtras,
-    LeadDetailsConfigurationGetScope, LeadProductrowsGetItem, List, OnAuth,
-    OnCrmAddressData, OnCrmAddressFields, OnCrmBankDetailAddData,
-    OnCrmBankDetailAddFields, OnCrmCurrencyData, OnCrmCurrencyFields, OnCrmData,
-    OnCrmDealRecurringData, OnCrmDealRecurringFields, OnCrmDocumentGeneratorDocumentData,
-    OnCrmDocumentGeneratorDocumentFields, OnCrmDynamicItemData, OnCrmDynamicItemFields,
-    OnCrmFields, OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData,
-    OnFields, OnStatus, Options, Order, OrderDirection, OrderentityFields,
-    OrderentityGetFieldsOrderEntityEntry, OrderentityGetFieldsOwnerTypeId, Params,
-    PersontypeListFilter, PersontypeListOrder, Properties,
-    RequisiteBankdetailListFilterEntry, RequisiteListSelect,
-    RequisitePresetFieldAddFields, RequisitePresetFieldPreset,
-    RequisiteUserfieldGetEditFormLabel, Resource, Resources, Response, Result,
-    ResultElement, Scope, Section, SelectedResource, ServiceList, Settings, ShowFilter,
-    TimelineBindingsBindFields, TimelineEntityType, TimelineLogmessageAddResponse,
-    TimelineResponse, TypeAddParent, TypeAddTypeRelationsParent,
-    TypeGetByEntityTypeIdResponse, TypeListOrder, TypeTypeLinkedUserFields,
-    UserfieldSettingsFieldsDefaultValue, UtmMedium, VatAddFields,
+    DocumentgeneratorNumeratorSettings, DocumentgeneratorTemplateEntityTypeId,
+    DocumentgeneratorTemplateListResponse, DocumentgeneratorTemplateResponse,
+    DocumentgeneratorTemplateUsers, DuplicateVolatileTypeRegisterResponse, Element,
+    EnumFieldsId, EnumItem, Field, Fields, Filter, InvoiceStatusUpdateField,
+    InvoiceUserfieldAddFilter, Item, ItemPaymentGetResponse, ItemProductrowOwnerType,
+    ItemProductrowProductRow, ItemProductrowResponse, ItemProductrowSetProductRow, Lang,
+    Layout, LeadAddFieldsPhone, LeadDetailsConfigurationExtras,
+    LeadDetailsConfigurationGetExtras, LeadDetailsConfigurationGetScope,
+    LeadProductrowsGetItem, List, OnAuth, OnCrmAddressData, OnCrmAddressFields,
+    OnCrmBankDetailAddData, OnCrmBankDetailAddFields, OnCrmCurrencyData,
+    OnCrmCurrencyFields, OnCrmData, OnCrmDealRecurringData, OnCrmDealRecurringFields,
+    OnCrmDocumentGeneratorDocumentData, OnCrmDocumentGeneratorDocumentFields,
+    OnCrmDynamicItemData, OnCrmDynamicItemFields, OnCrmFields,
+    OnCrmRequisiteUserFieldData, OnCrmRequisiteUserFieldFields, OnData, OnFields,
+    OnStatus, Options, Order, OrderDirection, OrderentityFields, Params,
+    PersontypeListFilter, PersontypeListOrder, Properties, RequisiteGetResponse,
+    RequisiteListSelect, RequisitePresetFieldAddFields, RequisitePresetFieldPreset,
+    RequisiteUserfieldAddList, RequisiteUserfieldGetEditFormLabel, Resource, Resources,
+    Response, Result, ResultElement, Scope, Section, SelectedResource, ServiceList,
+    Settings, ShowFilter, TimelineBindingsBindFields, TimelineEntityType,
+    TimelineLogmessageAddResponse, TimelineResponse, TypeAddParent,
+    TypeAddTypeRelationsParent, TypeGetByEntityTypeIdResponse, TypeListOrder,
+    TypeTypeLinkedUserFields, UserfieldSettingsFieldsDefaultValue, UtmMedium,
+    VatAddFields,
 };
 pub use automatedsolution_add::{
     AutomatedsolutionAdd, AutomatedsolutionAddAutomatedSolution,
@@ -721,8 +721,8 @@ pub use company_contact_items_set::{
     CompanyContactItemsSetItem, CompanyContactItemsSetResponse,
 };
 pub use company_add::{
-    CompanyAdd, CompanyAddError, CompanyAddErrorCode, CompanyAddFields,
-    CompanyAddResponse, CompanyAddUtmMedium,
+    CompanyAdd, CompanyAddEmail, CompanyAddError, CompanyAddErrorCode, CompanyAddFields,
+    CompanyAddIm, CompanyAddResponse, CompanyAddUtmMedium, CompanyAddWeb,
 };
 pub use company_delete::{
     CompanyDelete, CompanyDeleteError, CompanyDeleteErrorCode, CompanyDeleteResponse,
@@ -740,8 +740,9 @@ pub use company_list::{
     CompanyListResult,
 };
 pub use company_update::{
-    CompanyUpdate, CompanyUpdateError, CompanyUpdateErrorCode, CompanyUpdateFields,
-    CompanyUpdateResponse, CompanyUpdateUtmMedium,
+    CompanyUpdate, CompanyUpdateEmail, CompanyUpdateError, CompanyUpdateErrorCode,
+    CompanyUpdateFields, CompanyUpdateIm, CompanyUpdateLink, CompanyUpdatePhone,
+    CompanyUpdateResponse, CompanyUpdateUtmMedium, CompanyUpdateWeb,
 };
 pub use company_details_configuration_force_common_scope_for_all::{
     CompanyDetailsConfigurationForceCommonScopeForAll,
@@ -817,8 +818,9 @@ pub use contact_company_items_set::{
     ContactCompanyItemsSetItem, ContactCompanyItemsSetResponse,
 };
 pub use contact_add::{
-    ContactAdd, ContactAddError, ContactAddErrorCode, ContactAddFields, ContactAddParams,
-    ContactAddResponse, ContactAddUtmMedium,
+    ContactAdd, ContactAddEmail, ContactAddError, ContactAddErrorCode, ContactAddFields,
+    ContactAddIm, ContactAddLink, ContactAddParams, ContactAddPhone, ContactAddResponse,
+    ContactAddUtmMedium, ContactAddWeb,
 };
 pub use contact_delete::{
     ContactDelete, ContactDeleteError, ContactDeleteErrorCode, ContactDeleteResponse,
@@ -828,16 +830,18 @@ pub use contact_fields::{
     ContactFieldsResult,
 };
 pub use contact_get::{
-    ContactGet, ContactGetEmail, ContactGetError, ContactGetErrorCode, ContactGetPhone,
-    ContactGetResponse, ContactGetUtmMedium,
+    ContactGet, ContactGetEmail, ContactGetError, ContactGetErrorCode, ContactGetIm,
+    ContactGetLink, ContactGetUtmMedium, ContactGetWeb,
 };
 pub use contact_list::{
-    ContactList, ContactListEmail, ContactListError, ContactListErrorCode,
-    ContactListItem, ContactListResponse, ContactListUtmMedium,
+    ContactList, ContactListEmail, ContactListError, ContactListErrorCode, ContactListIm,
+    ContactListItem, ContactListLink, ContactListPhone, ContactListResponse,
+    ContactListUtmMedium, ContactListWeb,
 };
 pub use contact_update::{
-    ContactUpdate, ContactUpdateError, ContactUpdateErrorCode, ContactUpdateFields,
-    ContactUpdateParams, ContactUpdateResponse, ContactUpdateUtmMedium,
+    ContactUpdate, ContactUpdateEmail, ContactUpdateError, ContactUpdateErrorCode,
+    ContactUpdateFields, ContactUpdateIm, ContactUpdateLink, ContactUpdateParams,
+    ContactUpdatePhone, ContactUpdateResponse, ContactUpdateUtmMedium, ContactUpdateWeb,
 };
 pub use contact_details_configuration_force_common_scope_for_all::{
     ContactDetailsConfigurationForceCommonScopeForAll,
@@ -911,13 +915,11 @@ pub use currency_fields::{
     CurrencyFields, CurrencyFieldsError, CurrencyFieldsErrorCode, CurrencyFieldsItem,
     CurrencyFieldsResponse,
 };
-pub use currency_get::{
-    CurrencyGet, CurrencyGetDe, CurrencyGetEn, CurrencyGetError, CurrencyGetErrorCode,
-    CurrencyGetLang, CurrencyGetResponse, CurrencyGetResult,
-};
+pub use currency_get::{CurrencyGet, CurrencyGetError, CurrencyGetErrorCode};
 pub use currency_list::{
     CurrencyList, CurrencyListError, CurrencyListErrorCode, CurrencyListItem,
-    CurrencyListResponse,
+    CurrencyListLangEntry, CurrencyListLangEntryThousandsVariant,
+    CurrencyListOrderDirection, CurrencyListResponse,
 };
 pub use currency_update::{
     CurrencyUpdate, CurrencyUpdateError, CurrencyUpdateErrorCode, CurrencyUpdateFields,
@@ -1151,7 +1153,8 @@ pub use documentgenerator_numerator_update::{
     DocumentgeneratorNumeratorUpdateError, DocumentgeneratorNumeratorUpdateErrorCode,
     DocumentgeneratorNumeratorUpdateFieldsEntry,
     DocumentgeneratorNumeratorUpdateResponse,
-    DocumentgeneratorNumeratorUpdateResponseSettings,
+    DocumentgeneratorNumeratorUpdateResponseSettings2,
+    DocumentgeneratorNumeratorUpdateResponseSettings2BitrixMainNumeratorGeneratorSequentNumberGenerator,
     DocumentgeneratorNumeratorUpdateSettings,
 };
 pub use documentgenerator_template_add::{
@@ -1211,8 +1214,8 @@ pub use duplicate_volatile_type_unregister::{
     DuplicateVolatileTypeUnregisterErrorCode, DuplicateVolatileTypeUnregisterResponse,
 };
 pub use lead_add::{
-    LeadAdd, LeadAddError, LeadAddErrorCode, LeadAddFields, LeadAddParams,
-    LeadAddResponse,
+    LeadAdd, LeadAddEmail, LeadAddError, LeadAddErrorCode, LeadAddFields,
+    LeadAddFieldsWeb, LeadAddIm, LeadAddLink, LeadAddParams, LeadAddResponse,
 };
 pub use lead_delete::{
     LeadDelete, LeadDeleteError, LeadDeleteErrorCode, LeadDeleteResponse,
@@ -1222,7 +1225,8 @@ pub use lead_fields::{
     LeadFieldsResult, LeadFieldsSettings,
 };
 pub use lead_get::{
-    LeadGet, LeadGetError, LeadGetErrorCode, LeadGetIm, LeadGetPhone, LeadGetResponse,
+    LeadGet, LeadGetError, LeadGetErrorCode, LeadGetResponse, LeadGetResponseIm,
+    LeadGetResponsePhone,
 };
 pub use lead_list::{
     LeadList, LeadListError, LeadListErrorCode, LeadListItem, LeadListResponse,
@@ -1236,8 +1240,9 @@ pub use lead_productrows_set::{
     LeadProductrowsSetResponse, LeadProductrowsSetRow,
 };
 pub use lead_update::{
-    LeadUpdate, LeadUpdateError, LeadUpdateErrorCode, LeadUpdateFields, LeadUpdateParams,
-    LeadUpdateResponse,
+    LeadUpdate, LeadUpdateEmail, LeadUpdateError, LeadUpdateErrorCode, LeadUpdateFields,
+    LeadUpdateFieldsPhone, LeadUpdateFieldsWeb, LeadUpdateIm, LeadUpdateLink,
+    LeadUpdateParams, LeadUpdateResponse,
 };
 pub use lead_details_configuration_force_common_scope_for_all::{
     LeadDetailsConfigurationForceCommonScopeForAll,
@@ -1393,7 +1398,9 @@ pub use invoice_delete::{
     InvoiceDelete, InvoiceDeleteError, InvoiceDeleteErrorCode, InvoiceDeleteResponse,
 };
 pub use invoice_fields::{
-    InvoiceFields, InvoiceFieldsError, InvoiceFieldsErrorCode, InvoiceFieldsResponse,
+    InvoiceFields, InvoiceFieldsCurrency, InvoiceFieldsError, InvoiceFieldsErrorCode,
+    InvoiceFieldsLangEntry, InvoiceFieldsLangEntryThousandsVariant, InvoiceFieldsLid,
+    InvoiceFieldsResponse, InvoiceFieldsThousandsVariant,
 };
 pub use invoice_getexternallink::{
     InvoiceGetexternallink, InvoiceGetexternallinkError, InvoiceGetexternallinkErrorCode,
@@ -1685,7 +1692,7 @@ pub use address_fields::{
 };
 pub use address_list::{
     AddressList, AddressListError, AddressListErrorCode, AddressListFilterEntry,
-    AddressListItem, AddressListResponse,
+    AddressListItem, AddressListOrderDirection, AddressListResponse,
 };
 pub use address_update::{
     AddressUpdate, AddressUpdateError, AddressUpdateErrorCode, AddressUpdateFields,
@@ -1710,8 +1717,9 @@ pub use requisite_bankdetail_get::{
 };
 pub use requisite_bankdetail_list::{
     RequisiteBankdetailList, RequisiteBankdetailListError,
-    RequisiteBankdetailListErrorCode, RequisiteBankdetailListItem,
-    RequisiteBankdetailListOrderEntry, RequisiteBankdetailListResponse,
+    RequisiteBankdetailListErrorCode, RequisiteBankdetailListFilterEntry,
+    RequisiteBankdetailListItem, RequisiteBankdetailListOrderDirection,
+    RequisiteBankdetailListResponse,
 };
 pub use requisite_bankdetail_update::{
     RequisiteBankdetailUpdate, RequisiteBankdetailUpdateError,
@@ -1728,7 +1736,8 @@ pub use requisite_link_get::{
 };
 pub use requisite_link_list::{
     RequisiteLinkList, RequisiteLinkListError, RequisiteLinkListErrorCode,
-    RequisiteLinkListItem, RequisiteLinkListResponse, RequisiteLinkListSelect,
+    RequisiteLinkListItem, RequisiteLinkListOrderDirection, RequisiteLinkListResponse,
+    RequisiteLinkListSelect,
 };
 pub use requisite_link_register::{
     RequisiteLinkRegister, RequisiteLinkRegisterError, RequisiteLinkRegisterErrorCode,
@@ -1761,7 +1770,8 @@ pub use requisite_preset_get::{
 };
 pub use requisite_preset_list::{
     RequisitePresetList, RequisitePresetListError, RequisitePresetListErrorCode,
-    RequisitePresetListFilterEntry, RequisitePresetListItem, RequisitePresetListResponse,
+    RequisitePresetListFilterEntry, RequisitePresetListItem,
+    RequisitePresetListOrderDirection, RequisitePresetListResponse,
 };
 pub use requisite_preset_update::{
     RequisitePresetUpdate, RequisitePresetUpdateError, RequisitePresetUpdateErrorCode,
@@ -1814,9 +1824,7 @@ pub use requisite_fields::{
     RequisiteFields, RequisiteFieldsError, RequisiteFieldsErrorCode,
     RequisiteFieldsResponse, RequisiteFieldsResult, RequisiteFieldsSettings,
 };
-pub use requisite_get::{
-    RequisiteGet, RequisiteGetError, RequisiteGetErrorCode, RequisiteGetResponse,
-};
+pub use requisite_get::{RequisiteGet, RequisiteGetError, RequisiteGetErrorCode};
 pub use requisite_list::{
     RequisiteList, RequisiteListError, RequisiteListErrorCode, RequisiteListFilter,
     RequisiteListItem, RequisiteListOrderDirection, RequisiteListResponse,
@@ -1848,7 +1856,8 @@ pub use requisite_userfield_list::{
 pub use requisite_userfield_update::{
     RequisiteUserfieldUpdate, RequisiteUserfieldUpdateError,
     RequisiteUserfieldUpdateErrorCode, RequisiteUserfieldUpdateFields,
-    RequisiteUserfieldUpdateResponse, RequisiteUserfieldUpdateShowFilter,
+    RequisiteUserfieldUpdateList, RequisiteUserfieldUpdateResponse,
+    RequisiteUserfieldUpdateShowFilter,
 };
 pub use status_add::{
     StatusAdd, StatusAddError, StatusAddErrorCode, StatusAddFields, StatusAddResponse,
@@ -1886,7 +1895,7 @@ pub use timeline_item_unpin::{
 };
 pub use activity_add::{
     ActivityAdd, ActivityAddError, ActivityAddErrorCode, ActivityAddField,
-    ActivityAddResponse,
+    ActivityAddFile, ActivityAddResponse,
 };
 pub use activity_call_get_transcript::{
     ActivityCallGetTranscript, ActivityCallGetTranscriptError,
@@ -1905,7 +1914,8 @@ pub use activity_fields::{
     ActivityFieldsResult,
 };
 pub use activity_get::{
-    ActivityGet, ActivityGetError, ActivityGetErrorCode, ActivityGetResponse,
+    ActivityGet, ActivityGetBindings, ActivityGetError, ActivityGetErrorCode,
+    ActivityGetResponse, ActivityGetWebdavElements,
 };
 pub use activity_list::{
     ActivityList, ActivityListError, ActivityListErrorCode, ActivityListOrderDirection,
@@ -1913,7 +1923,7 @@ pub use activity_list::{
 };
 pub use activity_update::{
     ActivityUpdate, ActivityUpdateError, ActivityUpdateErrorCode, ActivityUpdateField,
-    ActivityUpdateResponse,
+    ActivityUpdateFiles, ActivityUpdateResponse, ActivityUpdateWebdavElements,
 };
 pub use activity_binding_add::{
     ActivityBindingAdd, ActivityBindingAddError, ActivityBindingAddErrorCode,
@@ -2057,7 +2067,8 @@ pub use timeline_comment_get::{
 };
 pub use timeline_comment_list::{
     TimelineCommentList, TimelineCommentListError, TimelineCommentListErrorCode,
-    TimelineCommentListItem, TimelineCommentListResponse,
+    TimelineCommentListItem, TimelineCommentListOrderDirection,
+    TimelineCommentListResponse,
 };
 pub use timeline_comment_update::{
     TimelineCommentUpdate, TimelineCommentUpdateError, TimelineCommentUpdateErrorCode,
@@ -2227,8 +2238,8 @@ pub use item_details_configuration_set::{
     ItemDetailsConfigurationSetResponse, ItemDetailsConfigurationSetScope,
 };
 pub use orderentity_add::{
-    OrderentityAdd, OrderentityAddDealOrder, OrderentityAddError,
-    OrderentityAddErrorCode, OrderentityAddFields, OrderentityAddResponse,
+    OrderentityAdd, OrderentityAddError, OrderentityAddErrorCode, OrderentityAddFields,
+    OrderentityAddResponse, OrderentityAddResponseDealOrder,
 };
 pub use orderentity_delete_by_filter::{
     OrderentityDeleteByFilter, OrderentityDeleteByFilterError,
@@ -2237,12 +2248,12 @@ pub use orderentity_delete_by_filter::{
 };
 pub use orderentity_get_fields::{
     OrderentityGetFields, OrderentityGetFieldsError, OrderentityGetFieldsErrorCode,
-    OrderentityGetFieldsResponse,
+    OrderentityGetFieldsOrderEntity, OrderentityGetFieldsResponse,
 };
 pub use orderentity_list::{
     OrderentityList, OrderentityListError, OrderentityListErrorCode,
-    OrderentityListOrderEntity, OrderentityListOrderEntityOwnerTypeId,
-    OrderentityListResponse,
+    OrderentityListOrderDirection, OrderentityListResponse,
+    OrderentityListResponseOrderEntity,
 };
 pub use item_payment_add::{
     ItemPaymentAdd, ItemPaymentAddError, ItemPaymentAddErrorCode, ItemPaymentAddResponse,
@@ -2325,7 +2336,8 @@ pub use item_productrow_get::{
 };
 pub use item_productrow_list::{
     ItemProductrowList, ItemProductrowListError, ItemProductrowListErrorCode,
-    ItemProductrowListProductRow, ItemProductrowListResponse,
+    ItemProductrowListOrderDirection, ItemProductrowListProductRow,
+    ItemProductrowListResponse,
 };
 pub use item_productrow_set::{
     ItemProductrowSet, ItemProductrowSetError, ItemProductrowSetErrorCode,
@@ -6214,7 +6226,7 @@ impl<'c> Crm<'c> {
     /// crm.item.productrow.delete (`crm.item.productrow.delete`): see [`ItemProductrowDelete`].
     pub fn item_productrow_delete(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemProductrowDelete> {
         crate::Call::new(self.client, ItemProductrowDelete::new(id))
     }
@@ -6239,7 +6251,7 @@ impl<'c> Crm<'c> {
     /// crm.item.productrow.get (`crm.item.productrow.get`): see [`ItemProductrowGet`].
     pub fn item_productrow_get(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemProductrowGet> {
         crate::Call::new(self.client, ItemProductrowGet::new(id))
     }
@@ -6268,7 +6280,7 @@ impl<'c> Crm<'c> {
     /// crm.item.productrow.update (`crm.item.productrow.update`): see [`ItemProductrowUpdate`].
     pub fn item_productrow_update(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
         fields: impl Into<ItemProductrowUpdateFields>,
     ) -> crate::Call<'c, ItemProductrowUpdate> {
         crate::Call::new(self.client, ItemProductrowUpdate::new(id, fields))

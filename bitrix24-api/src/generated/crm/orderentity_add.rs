@@ -36,10 +36,10 @@ crate::method!(
 pub struct OrderentityAddResponse {
     /// `dealOrder`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "dealOrder")]
-    pub deal_order: Option<OrderentityAddDealOrder>,
+    pub deal_order: Option<OrderentityAddResponseDealOrder>,
 }
 
 /// The `dealOrder` object, as the page's example shows it.
@@ -48,7 +48,7 @@ pub struct OrderentityAddResponse {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct OrderentityAddDealOrder {
+pub struct OrderentityAddResponseDealOrder {
     /// `orderId`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub order_id: Option<i64>,

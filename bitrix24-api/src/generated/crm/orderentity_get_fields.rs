@@ -36,12 +36,33 @@ pub struct OrderentityGetFieldsResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_orderentity) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
     ///
     /// Keyed by field.
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "orderEntity")]
-    pub order_entity: Option<BTreeMap<String, OrderentityGetFieldsOrderEntityEntry>>,
+    pub order_entity: Option<BTreeMap<String, OrderentityGetFieldsOrderEntity>>,
 }
 
-use super::shared::OrderentityGetFieldsOrderEntityEntry;
+/// The `orderEntity` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrderentityGetFieldsOrderEntity {
+    /// `isImmutable`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_required: Option<bool>,
+    /// `type`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+}
 
 /// The error codes `crm.orderentity.getFields` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

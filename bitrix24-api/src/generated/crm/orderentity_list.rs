@@ -60,11 +60,9 @@ pub struct OrderentityList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 3); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, OrderentityListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -73,7 +71,7 @@ pub struct OrderentityList {
 crate::method!(
     OrderentityList = "crm.orderentity.list" in "crm", safe: true, OrderentityListResponse,
     OrderentityListError; () { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
-    order: BTreeMap<String, String>, start: i64 }
+    order: BTreeMap<String, OrderentityListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.orderentity.list`.
@@ -84,19 +82,33 @@ crate::method!(
 #[non_exhaustive]
 pub struct OrderentityListResponse {
     /// `orderEntity`: the page names it without a description.
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     #[serde(rename = "orderEntity")]
-    pub order_entity: Option<Vec<OrderentityListOrderEntity>>,
+    pub order_entity: Option<Vec<OrderentityListResponseOrderEntity>>,
     /// `total`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub total: Option<i64>,
 }
 
-/// This page's name for the shared [`OrderentityGetFieldsOrderEntityEntry`](super::shared::OrderentityGetFieldsOrderEntityEntry).
-pub type OrderentityListOrderEntity = super::shared::OrderentityGetFieldsOrderEntityEntry;
+/// The `orderEntity` object, as the page's example shows it.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrderentityListResponseOrderEntity {
+    /// `orderId`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub order_id: Option<i64>,
+    /// `ownerId`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub owner_id: Option<i64>,
+}
 
-/// This page's name for the shared [`OrderentityGetFieldsOwnerTypeId`](super::shared::OrderentityGetFieldsOwnerTypeId).
-pub type OrderentityListOrderEntityOwnerTypeId = super::shared::OrderentityGetFieldsOwnerTypeId;
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type OrderentityListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `crm.orderentity.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -52,10 +52,8 @@ pub struct QuoteUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `STATUS_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<serde_json::Value>,
+    pub status_id: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
     /// Any JSON: the page's type `crm_currency` is not one we know.
@@ -65,25 +63,17 @@ pub struct QuoteUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
     /// `ASSIGNED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<serde_json::Value>,
+    pub assigned_by_id: Option<i64>,
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<serde_json::Value>,
+    pub company_id: Option<i64>,
     /// `CONTACT_IDS`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_contact` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<serde_json::Value>>,
+    pub contact_ids: Option<Vec<i64>>,
     /// `MYCOMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_company` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mycompany_id: Option<serde_json::Value>,
+    pub mycompany_id: Option<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,12 +108,11 @@ pub struct QuoteUpdateFields {
 }
 
 crate::request!(
-    QuoteUpdateFields() { title: String, status_id: serde_json::Value,
-    currency_id: serde_json::Value, opportunity: f64, assigned_by_id: serde_json::Value,
-    company_id: serde_json::Value, contact_ids: Vec<serde_json::Value>,
-    mycompany_id: serde_json::Value, opened: bool, person_type_id: i64, begindate: String,
-    closedate: String, client_title: String, client_addr: String, client_email: String,
-    client_phone: String, comments: String } rest extra
+    QuoteUpdateFields() { title: String, status_id: String, currency_id: serde_json::Value,
+    opportunity: f64, assigned_by_id: i64, company_id: i64, contact_ids: Vec<i64>,
+    mycompany_id: i64, opened: bool, person_type_id: i64, begindate: String, closedate: String,
+    client_title: String, client_addr: String, client_email: String, client_phone: String,
+    comments: String } rest extra
 );
 
 impl QuoteUpdateFields {

@@ -115,10 +115,8 @@ pub struct RequisiteAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_fax: Option<String>,
     /// `RQ_IDENT_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_type: Option<serde_json::Value>,
+    pub rq_ident_type: Option<String>,
     /// `RQ_IDENT_DOC`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc: Option<String>,
@@ -261,17 +259,17 @@ crate::request!(
     rq_company_id: String, rq_company_name: String, rq_company_full_name: String,
     rq_company_reg_date: String, rq_director: String, rq_accountant: String, rq_ceo_name: String,
     rq_ceo_work_pos: String, rq_contact: String, rq_email: String, rq_phone: String, rq_fax: String,
-    rq_ident_type: serde_json::Value, rq_ident_doc: String, rq_ident_doc_ser: String,
-    rq_ident_doc_num: String, rq_ident_doc_pers_num: String, rq_ident_doc_date: String,
-    rq_ident_doc_issued_by: String, rq_ident_doc_dep_code: String, rq_inn: String, rq_kpp: String,
-    rq_usrle: String, rq_ifns: String, rq_ogrn: String, rq_ogrnip: String, rq_okpo: String,
-    rq_oktmo: String, rq_okved: String, rq_edrpou: String, rq_drfo: String, rq_kbe: String,
-    rq_iin: String, rq_bin: String, rq_st_cert_ser: String, rq_st_cert_num: String,
-    rq_st_cert_date: String, rq_vat_payer: bool, rq_vat_id: String, rq_vat_cert_ser: String,
-    rq_vat_cert_num: String, rq_vat_cert_date: String, rq_residence_country: String,
-    rq_base_doc: String, rq_regon: String, rq_krs: String, rq_pesel: String, rq_legal_form: String,
-    rq_siret: String, rq_siren: String, rq_capital: String, rq_rcs: String, rq_cnpj: String,
-    rq_state_reg: String, rq_mnpl_reg: String, rq_cpf: String } rest extra
+    rq_ident_type: String, rq_ident_doc: String, rq_ident_doc_ser: String, rq_ident_doc_num: String,
+    rq_ident_doc_pers_num: String, rq_ident_doc_date: String, rq_ident_doc_issued_by: String,
+    rq_ident_doc_dep_code: String, rq_inn: String, rq_kpp: String, rq_usrle: String,
+    rq_ifns: String, rq_ogrn: String, rq_ogrnip: String, rq_okpo: String, rq_oktmo: String,
+    rq_okved: String, rq_edrpou: String, rq_drfo: String, rq_kbe: String, rq_iin: String,
+    rq_bin: String, rq_st_cert_ser: String, rq_st_cert_num: String, rq_st_cert_date: String,
+    rq_vat_payer: bool, rq_vat_id: String, rq_vat_cert_ser: String, rq_vat_cert_num: String,
+    rq_vat_cert_date: String, rq_residence_country: String, rq_base_doc: String, rq_regon: String,
+    rq_krs: String, rq_pesel: String, rq_legal_form: String, rq_siret: String, rq_siren: String,
+    rq_capital: String, rq_rcs: String, rq_cnpj: String, rq_state_reg: String, rq_mnpl_reg: String,
+    rq_cpf: String } rest extra
 );
 
 impl RequisiteAddFields {

@@ -57,11 +57,9 @@ pub struct RequisiteLinkList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 6); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, RequisiteLinkListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -71,7 +69,7 @@ crate::method!(
     RequisiteLinkList = "crm.requisite.link.list" in "crm", safe: true, RequisiteLinkListResponse as
     wire::List<wire::EmptyAsDefault>, RequisiteLinkListError; () {
     select: Vec<RequisiteLinkListSelect>, filter: BTreeMap<String, serde_json::Value>,
-    order: BTreeMap<String, String>, start: i64 }
+    order: BTreeMap<String, RequisiteLinkListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.requisite.link.list`.
@@ -109,6 +107,9 @@ crate::request!(
     RequisiteLinkListSelect() { entity_type_id: i64, entity_id: i64, requisite_id: i64,
     bank_detail_id: i64, mc_requisite_id: i64, mc_bank_detail_id: i64 }
 );
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type RequisiteLinkListOrderDirection = super::shared::OrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisiteLinkListItem = super::shared::DocumentgeneratorTemplateListResponse;

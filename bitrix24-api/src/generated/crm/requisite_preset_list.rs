@@ -60,11 +60,9 @@ pub struct RequisitePresetList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 11); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, RequisitePresetListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -73,8 +71,8 @@ pub struct RequisitePresetList {
 crate::method!(
     RequisitePresetList = "crm.requisite.preset.list" in "crm", safe: true,
     RequisitePresetListResponse as wire::List<wire::EmptyAsDefault>, RequisitePresetListError; () {
-    select: Vec<String>, filter: RequisitePresetListFilterEntry, order: BTreeMap<String, String>,
-    start: i64 }
+    select: Vec<String>, filter: RequisitePresetListFilterEntry,
+    order: BTreeMap<String, RequisitePresetListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.requisite.preset.list`.
@@ -105,15 +103,11 @@ pub struct RequisitePresetListFilterEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<String>,
     /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<serde_json::Value>,
+    pub created_by_id: Option<i64>,
     /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify_by_id: Option<serde_json::Value>,
+    pub modify_by_id: Option<i64>,
     /// `NAME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -131,9 +125,12 @@ pub struct RequisitePresetListFilterEntry {
 
 crate::request!(
     RequisitePresetListFilterEntry() { id: i64, entity_type_id: i64, country_id: i64,
-    date_create: String, date_modify: String, created_by_id: serde_json::Value,
-    modify_by_id: serde_json::Value, name: String, xml_id: String, active: bool, sort: i64 }
+    date_create: String, date_modify: String, created_by_id: i64, modify_by_id: i64, name: String,
+    xml_id: String, active: bool, sort: i64 }
 );
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type RequisitePresetListOrderDirection = super::shared::OrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisitePresetListItem = super::shared::DocumentgeneratorTemplateListResponse;

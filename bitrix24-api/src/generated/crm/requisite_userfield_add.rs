@@ -97,10 +97,8 @@ pub struct RequisiteUserfieldAddFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_message: Option<String>,
     /// `LIST`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `uf_enum_element` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
+    pub list: Option<RequisiteUserfieldAddList>,
     /// `SETTINGS`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -113,12 +111,14 @@ crate::request!(
     xml_id: String, sort: i64, multiple: bool, mandatory: bool,
     show_filter: RequisiteUserfieldAddShowFilter, show_in_list: bool, edit_in_list: bool,
     is_searchable: bool, edit_form_label: String, list_column_label: String,
-    list_filter_label: String, error_message: String, help_message: String, list: serde_json::Value,
-    settings: serde_json::Value }
+    list_filter_label: String, error_message: String, help_message: String,
+    list: RequisiteUserfieldAddList, settings: serde_json::Value }
 );
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type RequisiteUserfieldAddShowFilter = super::shared::ShowFilter;
+
+use super::shared::RequisiteUserfieldAddList;
 
 /// The error codes `crm.requisite.userfield.add` documents; `Other` keeps any other code as it arrived.
 ///

@@ -93,10 +93,8 @@ pub struct RequisiteUserfieldUpdateFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_message: Option<String>,
     /// `LIST`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `uf_enum_element` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
+    pub list: Option<RequisiteUserfieldUpdateList>,
     /// `SETTINGS`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -108,12 +106,15 @@ crate::request!(
     RequisiteUserfieldUpdateFields() { xml_id: String, sort: i64, multiple: bool, mandatory: bool,
     show_filter: RequisiteUserfieldUpdateShowFilter, show_in_list: bool, edit_in_list: bool,
     is_searchable: bool, edit_form_label: String, list_column_label: String,
-    list_filter_label: String, error_message: String, help_message: String, list: serde_json::Value,
-    settings: serde_json::Value }
+    list_filter_label: String, error_message: String, help_message: String,
+    list: RequisiteUserfieldUpdateList, settings: serde_json::Value }
 );
 
 /// This page's name for the shared [`ShowFilter`](super::shared::ShowFilter).
 pub type RequisiteUserfieldUpdateShowFilter = super::shared::ShowFilter;
+
+/// This page's name for the shared [`RequisiteUserfieldAddList`](super::shared::RequisiteUserfieldAddList).
+pub type RequisiteUserfieldUpdateList = super::shared::RequisiteUserfieldAddList;
 
 /// The error codes `crm.requisite.userfield.update` documents; `Other` keeps any other code as it arrived.
 ///

@@ -145,9 +145,7 @@ pub struct EnumFieldsId {
 #[non_exhaustive]
 pub struct CompanyContactAddFields {
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_entity` is not one we know.
-    pub contact_id: serde_json::Value,
+    pub contact_id: i64,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,25 +155,21 @@ pub struct CompanyContactAddFields {
     pub sort: Option<i64>,
 }
 
-crate::request!(
-    CompanyContactAddFields(contact_id: serde_json::Value) { is_primary: bool, sort: i64 }
-);
+crate::request!(CompanyContactAddFields(contact_id: i64) { is_primary: bool, sort: i64 });
 
 /// The `fields` object.
 ///
-/// Shared by `crm.company.contact.delete`, `crm.deal.contact.delete`, `crm.quote.contact.delete`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.contact.delete`, `crm.deal.contact.delete`, `crm.lead.contact.delete`, `crm.quote.contact.delete`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Fields {
     /// `CONTACT_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_entity` is not one we know.
     #[serde(rename = "CONTACT_ID")]
-    pub contact_id: serde_json::Value,
+    pub contact_id: i64,
 }
 
-crate::request!(Fields(contact_id: serde_json::Value) {});
+crate::request!(Fields(contact_id: i64) {});
 
 /// The `result` object.
 ///
@@ -200,9 +194,33 @@ pub struct Item {
     pub is_primary: Option<bool>,
 }
 
+/// The `PHONE` object.
+///
+/// Shared by `crm.company.add`, `crm.company.update`, `crm.contact.add`, `crm.contact.update`, `crm.lead.add`, `crm.lead.update`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CompanyAddPhone {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `TYPE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<String>,
+    /// `VALUE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+}
+
+crate::request!(CompanyAddPhone() { id: i64, type_id: String, value: String, value_type: String });
+
 /// The `PHONE` object, as the page's example shows it.
 ///
-/// Shared by `crm.company.list`, `crm.contact.get`, `crm.contact.list`, `crm.lead.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.company.list`, `crm.lead.get`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1042,9 +1060,7 @@ crate::request!(
 #[non_exhaustive]
 pub struct ContactCompanyAddFields {
     /// `COMPANY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_entity` is not one we know.
-    pub company_id: serde_json::Value,
+    pub company_id: i64,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1054,9 +1070,7 @@ pub struct ContactCompanyAddFields {
     pub sort: Option<i64>,
 }
 
-crate::request!(
-    ContactCompanyAddFields(company_id: serde_json::Value) { is_primary: bool, sort: i64 }
-);
+crate::request!(ContactCompanyAddFields(company_id: i64) { is_primary: bool, sort: i64 });
 
 /// The `settings` object, as the page's example shows it.
 ///
@@ -1071,6 +1085,155 @@ pub struct ContactFieldsSettings {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "parentEntityTypeId")]
     pub parent_entity_type_id: Option<i64>,
+}
+
+/// The `result` of `crm.contact.get`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html#contact) The structure is below.
+///
+/// Shared by `crm.contact.get`, `crm.contact.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ContactGetResponse {
+    /// `ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `POST`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub post: Option<String>,
+    /// `COMMENTS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub comments: Option<String>,
+    /// `HONORIFIC`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub honorific: Option<String>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `SECOND_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub second_name: Option<String>,
+    /// `LAST_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub last_name: Option<String>,
+    /// `PHOTO`: the page names it without a description.
+    ///
+    /// Any JSON: the page's type `file` is not one we know.
+    pub photo: Option<serde_json::Value>,
+    /// `LEAD_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub lead_id: Option<i64>,
+    /// `TYPE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub type_id: Option<String>,
+    /// `SOURCE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub source_description: Option<String>,
+    /// `COMPANY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub company_id: Option<i64>,
+    /// `BIRTHDATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub birthdate: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub export: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub has_phone: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub has_email: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub has_imol: Option<bool>,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_modify: Option<String>,
+    /// `ASSIGNED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub assigned_by_id: Option<i64>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub modify_by_id: Option<i64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub opened: Option<bool>,
+    /// `FACE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub face_id: Option<i64>,
+    /// `LAST_ACTIVITY_TIME`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_ACTIVITY_BY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub last_activity_by: Option<i64>,
+    /// `UTM_SOURCE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_source: Option<String>,
+    /// Possible values:
+    /// - `CPC`
+    /// - `CPM`
+    pub utm_medium: Option<UtmMedium>,
+    /// `UTM_CAMPAIGN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_term: Option<String>,
+    /// `PHONE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub phone: Option<Vec<ContactGetPhone>>,
+    /// `EMAIL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub email: Option<Vec<ContactGetPhone>>,
+    /// `WEB`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub web: Option<Vec<ContactGetPhone>>,
+    /// `IM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub im: Option<Vec<ContactGetPhone>>,
+    /// `LINK`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub link: Option<Vec<ContactGetPhone>>,
+}
+
+/// The `PHONE` object.
+///
+/// Shared by `crm.contact.get`, `crm.contact.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ContactGetPhone {
+    /// `ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `TYPE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub type_id: Option<String>,
+    /// `VALUE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub value_type: Option<String>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html#parameter-params) The structure is below.
@@ -1202,15 +1365,38 @@ crate::request!(
     hide_zero: String, thousands_sep: String, thousands_variant: String }
 );
 
-/// One value of `LANG`.
+/// The `result` of `crm.currency.get`.
 ///
-/// Shared by `crm.currency.list`, `crm.currency.localizations.get`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.currency.get`, `crm.currency.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct CurrencyListItemLangEntry {
+pub struct CurrencyGetResponse {
+    /// `AMOUNT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
+    pub amount: Option<f64>,
+    /// `AMOUNT_CNT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub amount_cnt: Option<i64>,
+    /// `Y` or `N`.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub base: Option<bool>,
+    /// `CURRENCY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub currency: Option<String>,
+    /// `DATE_UPDATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_update: Option<String>,
+    /// `SORT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html#crm_currency_localization)
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub lid: Option<String>,
     /// `DECIMALS`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub decimals: Option<i64>,
@@ -1220,7 +1406,38 @@ pub struct CurrencyListItemLangEntry {
     /// `FORMAT_STRING`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_string: Option<String>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html#crm_currency)
+    /// `FULL_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub full_name: Option<String>,
+    /// `THOUSANDS_SEP`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub thousands_sep: Option<String>,
+    /// [details](CurrencyGetLangEntry) [details](CurrencyGetLangEntry) Keyed by lang.
+    ///
+    /// Keyed by lang.
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub lang: Option<BTreeMap<String, CurrencyGetLangEntry>>,
+}
+
+/// One value of `LANG`.
+///
+/// Shared by `crm.currency.get`, `crm.currency.list`, `crm.currency.localizations.get`, `crm.invoice.fields`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct CurrencyGetLangEntry {
+    /// `DECIMALS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub decimals: Option<i64>,
+    /// `DEC_POINT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub dec_point: Option<String>,
+    /// `FORMAT_STRING`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub format_string: Option<String>,
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html#crm_currency)
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub full_name: Option<String>,
     /// `Y` or `N`.
@@ -1242,7 +1459,7 @@ pub struct CurrencyListItemLangEntry {
     /// - `D`
     /// - `S`
     /// - `B`
-    pub thousands_variant: Option<CurrencyListItemLangEntryThousandsVariant>,
+    pub thousands_variant: Option<CurrencyGetLangEntryThousandsVariant>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html#params)
@@ -1740,7 +1957,7 @@ crate::request!(
 
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#settings)
 ///
-/// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.get`, `crm.documentgenerator.numerator.list`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.documentgenerator.numerator.add`, `crm.documentgenerator.numerator.get`, `crm.documentgenerator.numerator.list`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1768,34 +1985,6 @@ pub struct DocumentgeneratorNumeratorAddResponseSettings {
     /// `isDirectNumeration`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_direct_numeration: Option<bool>,
-}
-
-/// The `result` of `crm.documentgenerator.numerator.get`.
-///
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#numerator)
-///
-/// Shared by `crm.documentgenerator.numerator.get`, `crm.documentgenerator.numerator.update`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DocumentgeneratorNumeratorResponse {
-    /// `id`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `name`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `template`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub template: Option<String>,
-    /// `code`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// [details](DocumentgeneratorNumeratorAddResponseSettings)
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub settings: Option<DocumentgeneratorNumeratorAddResponseSettings>,
 }
 
 /// The `result` of `crm.documentgenerator.template.add`.
@@ -1905,6 +2094,24 @@ pub struct DuplicateVolatileTypeRegisterResponse {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
 }
+
+/// The `PHONE` object, as the page's example sends it.
+///
+/// Shared by `crm.lead.add`, `crm.lead.update`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct LeadAddFieldsPhone {
+    /// `VALUE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`, as the page's example sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+}
+
+crate::request!(LeadAddFieldsPhone() { value: String, value_type: String });
 
 /// The `result` object.
 ///
@@ -2246,132 +2453,6 @@ crate::request!(
     country: String, country_code: String, loc_addr_id: i64, anchor_type_id: i64, anchor_id: i64 }
 );
 
-/// One value of `filter`.
-///
-/// Shared by `crm.requisite.bankdetail.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct RequisiteBankdetailListFilterEntry {
-    /// `ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// `ENTITY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// `COUNTRY_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_id: Option<i64>,
-    /// `DATE_CREATE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify: Option<String>,
-    /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<serde_json::Value>,
-    /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify_by_id: Option<serde_json::Value>,
-    /// `NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `CODE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `XML_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `Y` or `N`.
-    #[serde_as(as = "Option<wire::Bool>")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `SORT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `RQ_BANK_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ADDR`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_code: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bank_route_num: Option<String>,
-    /// `RQ_BIK`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bik: Option<String>,
-    /// `RQ_CODEB`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeb: Option<String>,
-    /// `RQ_CODEG`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_codeg: Option<String>,
-    /// `RQ_RIB`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_rib: Option<String>,
-    /// `RQ_MFO`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_mfo: Option<String>,
-    /// `RQ_ACC_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_name: Option<String>,
-    /// `RQ_ACC_NUM`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_type: Option<String>,
-    /// `RQ_AGENCY_NAME`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_agency_name: Option<String>,
-    /// `RQ_IIK`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iik: Option<String>,
-    /// `RQ_ACC_CURRENCY`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_acc_currency: Option<String>,
-    /// `RQ_COR_ACC_NUM`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_iban: Option<String>,
-    /// `RQ_SWIFT`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_swift: Option<String>,
-    /// `RQ_BIC`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_bic: Option<String>,
-    /// `COMMENTS`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `ORIGINATOR_ID`: the page names it without a description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-}
-
-crate::request!(
-    RequisiteBankdetailListFilterEntry() { id: i64, entity_id: i64, country_id: i64,
-    date_create: String, date_modify: String, created_by_id: serde_json::Value,
-    modify_by_id: serde_json::Value, name: String, code: String, xml_id: String, active: bool,
-    sort: i64, rq_bank_name: String, rq_bank_addr: String, rq_bank_code: String,
-    rq_bank_route_num: String, rq_bik: String, rq_codeb: String, rq_codeg: String, rq_rib: String,
-    rq_mfo: String, rq_acc_name: String, rq_acc_num: String, rq_acc_type: String,
-    rq_agency_name: String, rq_iik: String, rq_acc_currency: String, rq_cor_acc_num: String,
-    rq_iban: String, rq_swift: String, rq_bic: String, comments: String, originator_id: String }
-);
-
 /// Sample: `{"ID": 27}`.
 ///
 /// Shared by `crm.requisite.preset.field.add`, `crm.requisite.preset.field.delete`, `crm.requisite.preset.field.get`, `crm.requisite.preset.field.list`, `crm.requisite.preset.field.update`: the same shape on each page; these docs are from the first.
@@ -2414,6 +2495,247 @@ crate::request!(
     in_short_list: bool }
 );
 
+/// The `result` of `crm.requisite.get`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
+///
+/// Shared by `crm.requisite.get`, `crm.requisite.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisiteGetResponse {
+    /// `ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub entity_id: Option<i64>,
+    /// `PRESET_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub preset_id: Option<i64>,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_modify: Option<String>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub modify_by_id: Option<i64>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `CODE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub code: Option<String>,
+    /// `XML_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `ORIGINATOR_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub originator_id: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub active: Option<bool>,
+    /// `Y` or `N`.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub address_only: Option<bool>,
+    /// `SORT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub sort: Option<i64>,
+    /// `RQ_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_second_name: Option<String>,
+    /// `RQ_COMPANY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_company_id: Option<String>,
+    /// `RQ_COMPANY_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_company_full_name: Option<String>,
+    /// `RQ_COMPANY_REG_DATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_company_reg_date: Option<String>,
+    /// `RQ_DIRECTOR`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_director: Option<String>,
+    /// `RQ_ACCOUNTANT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_contact: Option<String>,
+    /// `RQ_EMAIL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_email: Option<String>,
+    /// `RQ_PHONE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_phone: Option<String>,
+    /// `RQ_FAX`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_fax: Option<String>,
+    /// `RQ_IDENT_TYPE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_type: Option<String>,
+    /// `RQ_IDENT_DOC`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc: Option<String>,
+    /// `RQ_IDENT_DOC_SER`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_ser: Option<String>,
+    /// `RQ_IDENT_DOC_NUM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_num: Option<String>,
+    /// `RQ_IDENT_DOC_PERS_NUM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_pers_num: Option<String>,
+    /// `RQ_IDENT_DOC_DATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_date: Option<String>,
+    /// `RQ_IDENT_DOC_ISSUED_BY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ident_doc_dep_code: Option<String>,
+    /// `RQ_INN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_inn: Option<String>,
+    /// `RQ_KPP`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_kpp: Option<String>,
+    /// `RQ_USRLE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ifns: Option<String>,
+    /// `RQ_OGRN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ogrn: Option<String>,
+    /// `RQ_OGRNIP`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_ogrnip: Option<String>,
+    /// `RQ_OKPO`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_okpo: Option<String>,
+    /// `RQ_OKTMO`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_oktmo: Option<String>,
+    /// `RQ_OKVED`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_okved: Option<String>,
+    /// `RQ_EDRPOU`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_bin: Option<String>,
+    /// `RQ_ST_CERT_SER`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_st_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_st_cert_date: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub rq_vat_payer: Option<bool>,
+    /// `RQ_VAT_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_vat_id: Option<String>,
+    /// `RQ_VAT_CERT_SER`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_vat_cert_date: Option<String>,
+    /// `RQ_RESIDENCE_COUNTRY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub rq_cpf: Option<String>,
+    /// Keys documented as `UF_CRM_...`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
 ///
 /// Shared by `crm.requisite.list`: the same shape on each page; these docs are from the first.
@@ -2439,15 +2761,11 @@ pub struct RequisiteListSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<String>,
     /// `CREATED_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by_id: Option<serde_json::Value>,
+    pub created_by_id: Option<i64>,
     /// `MODIFY_BY_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `user` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify_by_id: Option<serde_json::Value>,
+    pub modify_by_id: Option<i64>,
     /// `NAME`: the page names it without a description.
     pub name: String,
     /// `CODE`: the page names it without a description.
@@ -2519,10 +2837,8 @@ pub struct RequisiteListSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_fax: Option<String>,
     /// `RQ_IDENT_TYPE`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `crm_status` is not one we know.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rq_ident_type: Option<serde_json::Value>,
+    pub rq_ident_type: Option<String>,
     /// `RQ_IDENT_DOC`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_ident_doc: Option<String>,
@@ -2660,14 +2976,13 @@ pub struct RequisiteListSelect {
 
 crate::request!(
     RequisiteListSelect(entity_type_id: i64, entity_id: i64, preset_id: i64, name: String) {
-    id: i64, date_create: String, date_modify: String, created_by_id: serde_json::Value,
-    modify_by_id: serde_json::Value, code: String, xml_id: String, originator_id: String,
-    active: bool, address_only: bool, sort: i64, rq_name: String, rq_first_name: String,
-    rq_last_name: String, rq_second_name: String, rq_company_id: String, rq_company_name: String,
-    rq_company_full_name: String, rq_company_reg_date: String, rq_director: String,
-    rq_accountant: String, rq_ceo_name: String, rq_ceo_work_pos: String, rq_contact: String,
-    rq_email: String, rq_phone: String, rq_fax: String, rq_ident_type: serde_json::Value,
-    rq_ident_doc: String, rq_ident_doc_ser: String, rq_ident_doc_num: String,
+    id: i64, date_create: String, date_modify: String, created_by_id: i64, modify_by_id: i64,
+    code: String, xml_id: String, originator_id: String, active: bool, address_only: bool,
+    sort: i64, rq_name: String, rq_first_name: String, rq_last_name: String, rq_second_name: String,
+    rq_company_id: String, rq_company_name: String, rq_company_full_name: String,
+    rq_company_reg_date: String, rq_director: String, rq_accountant: String, rq_ceo_name: String,
+    rq_ceo_work_pos: String, rq_contact: String, rq_email: String, rq_phone: String, rq_fax: String,
+    rq_ident_type: String, rq_ident_doc: String, rq_ident_doc_ser: String, rq_ident_doc_num: String,
     rq_ident_doc_pers_num: String, rq_ident_doc_date: String, rq_ident_doc_issued_by: String,
     rq_ident_doc_dep_code: String, rq_inn: String, rq_kpp: String, rq_usrle: String,
     rq_ifns: String, rq_ogrn: String, rq_ogrnip: String, rq_okpo: String, rq_oktmo: String,
@@ -2692,6 +3007,42 @@ impl RequisiteListSelect {
     }
 }
 
+/// The `LIST` object.
+///
+/// Shared by `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct RequisiteUserfieldAddList {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `VALUE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub def: Option<bool>,
+    /// `SORT`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `XML_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `Y` or `N`.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub del: Option<bool>,
+}
+
+crate::request!(
+    RequisiteUserfieldAddList() { id: i64, value: String, def: bool, sort: i64, xml_id: String,
+    del: bool }
+);
+
 /// The `EDIT_FORM_LABEL` object, as the page's example shows it.
 ///
 /// Shared by `crm.requisite.userfield.get`: the same shape on each page; these docs are from the first.
@@ -2707,6 +3058,82 @@ pub struct RequisiteUserfieldGetEditFormLabel {
     /// `de`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub de: Option<String>,
+}
+
+/// The `WEBDAV_ELEMENTS` object.
+///
+/// Shared by `crm.activity.add`, `crm.activity.update`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ActivityAddWebdavElements {
+    /// `ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `FILE_ID`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<i64>,
+    /// `NAME`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `SIZE`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `BYTES`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<i64>,
+    /// `CAN_READ`: the page names it without a description.
+    #[serde_as(as = "Option<wire::Bool>")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_read: Option<bool>,
+    /// `VIEW_URL`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_url: Option<String>,
+    /// `PREVIEW_URL`: the page names it without a description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+}
+
+crate::request!(
+    ActivityAddWebdavElements() { id: i64, file_id: i64, name: String, size: String, bytes: i64,
+    can_read: bool, view_url: String, preview_url: String }
+);
+
+/// The `FILES` object.
+///
+/// Shared by `crm.activity.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ActivityGetFiles {
+    /// `ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `FILE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub file_id: Option<i64>,
+    /// `NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `SIZE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub size: Option<String>,
+    /// `BYTES`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub bytes: Option<i64>,
+    /// `CAN_READ`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub can_read: Option<bool>,
+    /// `VIEW_URL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub view_url: Option<String>,
+    /// `PREVIEW_URL`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub preview_url: Option<String>,
 }
 
 /// The `badge` object, as the page's example shows it.
@@ -3226,43 +3653,6 @@ crate::request!(
     OrderentityFields(order_id: serde_json::Value, owner_type_id: i64, owner_id: i64) {}
 );
 
-/// One value of `orderEntity`.
-///
-/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct OrderentityGetFieldsOrderEntityEntry {
-    /// `OWNER_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub owner_id: Option<i64>,
-    /// [details](OrderentityGetFieldsOwnerTypeId)
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub owner_type_id: Option<OrderentityGetFieldsOwnerTypeId>,
-    /// `ORDER_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page's type `sale_order.id` is not one we know.
-    pub order_id: Option<serde_json::Value>,
-}
-
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html#object_type)
-///
-/// Shared by `crm.orderentity.getFields`, `crm.orderentity.list`, `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OrderentityGetFieldsOwnerTypeId {
-    /// **User Field Object Type**
-    /// `userFieldEntityId`
-    ///
-    /// Any JSON: the page gives no type.
-    #[serde(rename = "Object Type")]
-    pub object_type: Option<serde_json::Value>,
-}
-
 /// The `result` of `crm.item.payment.get`.
 ///
 /// Shared by `crm.item.payment.get`, `crm.item.payment.list`: the same shape on each page; these docs are from the first.
@@ -3307,9 +3697,24 @@ pub struct ItemPaymentGetResponse {
     pub pay_system_name: Option<String>,
 }
 
-/// The `productRows` object.
+/// The `result` of `crm.item.productrow.add`.
 ///
-/// Shared by `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.item.productrow.add`, `crm.item.productrow.get`, `crm.item.productrow.update`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ItemProductrowResponse {
+    /// `productRow`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    #[serde(rename = "productRow")]
+    pub product_row: Option<ItemProductrowProductRow>,
+}
+
+/// The `productRow` object.
+///
+/// Shared by `crm.item.productrow.add`, `crm.item.productrow.getAvailableForPayment`, `crm.item.productrow.get`, `crm.item.productrow.list`, `crm.item.productrow.update`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3322,7 +3727,7 @@ pub struct ItemProductrowProductRow {
     /// `ownerId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub owner_id: Option<i64>,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html#object_type)
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html#object_type)
     ///
     /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
@@ -3400,6 +3805,22 @@ pub struct ItemProductrowProductRow {
     /// `storeId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub store_id: Option<i64>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html#object_type)
+///
+/// Shared by `crm.item.productrow.fields`, `crm.item.productrow.set`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ItemProductrowOwnerType {
+    /// **User Field Object Type**
+    /// `userFieldEntityId`
+    ///
+    /// Any JSON: the page gives no type.
+    #[serde(rename = "Object Type")]
+    pub object_type: Option<serde_json::Value>,
 }
 
 /// The `productRows` object.
@@ -4191,10 +4612,10 @@ crate::documented_values!(
 
 /// The values of `THOUSANDS_VARIANT` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `crm.currency.list`, `crm.currency.localizations.get`, `crm.currency.localizations.set`: the same shape on each page; these docs are from the first.
+/// Shared by `crm.currency.get`, `crm.currency.list`, `crm.currency.localizations.get`, `crm.currency.localizations.set`, `crm.invoice.fields`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CurrencyListItemLangEntryThousandsVariant {
+pub enum CurrencyGetLangEntryThousandsVariant {
     /// `N`
     N,
     /// `C`
@@ -4210,8 +4631,24 @@ pub enum CurrencyListItemLangEntryThousandsVariant {
 }
 
 crate::documented_values!(
-    CurrencyListItemLangEntryThousandsVariant { N = "N", C = "C", D = "D", S = "S", B = "B" }
+    CurrencyGetLangEntryThousandsVariant { N = "N", C = "C", D = "D", S = "S", B = "B" }
 );
+
+/// The values of `order` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `crm.currency.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.list`, `crm.activity.list`, `crm.orderentity.list`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(OrderDirection { Asc = "asc", Desc = "desc" });
 
 /// The values of `STAGE_SEMANTIC_ID` the page lists; others arrive as `Unknown`.
 ///
@@ -4275,22 +4712,6 @@ pub enum LeadDetailsConfigurationGetScope {
 }
 
 crate::documented_values!(LeadDetailsConfigurationGetScope { P = "'P'", C = "'C'" });
-
-/// The values of `order` the page lists; others arrive as `Unknown`.
-///
-/// Shared by `crm.requisite.list`, `crm.activity.list`: the same shape on each page; these docs are from the first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(OrderDirection { Asc = "asc", Desc = "desc" });
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.
 ///

@@ -39,9 +39,9 @@ pub struct TimelineCommentList {
     /// - `ASC`
     /// - `DESC`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Keyed by the field to sort by; each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, TimelineCommentListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -51,11 +51,25 @@ crate::method!(
     TimelineCommentList = "crm.timeline.comment.list" in "crm", safe: true,
     TimelineCommentListResponse as wire::List<wire::EmptyAsDefault>, TimelineCommentListError;
     (filter: BTreeMap<String, String>) { select: Vec<String>,
-    order: BTreeMap<String, serde_json::Value>, start: i64 }
+    order: BTreeMap<String, TimelineCommentListOrderDirection>, start: i64 }
 );
 
 /// The `result` of `crm.timeline.comment.list`.
 pub type TimelineCommentListResponse = Vec<TimelineCommentListItem>;
+
+/// The values of `order` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimelineCommentListOrderDirection {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(TimelineCommentListOrderDirection { Asc = "ASC", Desc = "DESC" });
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type TimelineCommentListItem = super::shared::DocumentgeneratorTemplateListResponse;

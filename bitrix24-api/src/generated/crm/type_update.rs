@@ -38,8 +38,6 @@ crate::method!(
 #[non_exhaustive]
 pub struct TypeUpdateResponse {
     /// `type`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub r#type: Option<TypeUpdateType>,
 }
@@ -193,6 +191,105 @@ crate::request!(
     tasks_task_uf_crm_task: bool, tasks_task_template_uf_crm_task: bool }
 );
 
+/// The `type` object.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TypeUpdateType {
+    /// `id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `title`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `code`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub code: Option<String>,
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by: Option<i64>,
+    /// `entityTypeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub entity_type_id: Option<i64>,
+    /// `isCategoriesEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_categories_enabled: Option<bool>,
+    /// `isStagesEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_stages_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isClientEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_client_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_documents_enabled: Option<bool>,
+    /// `isSourceEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_source_enabled: Option<bool>,
+    /// `isObserversEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_observers_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isAutomationEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_automation_enabled: Option<bool>,
+    /// `isBizProcEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_set_open_permissions: Option<bool>,
+    /// `isPaymentsEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_payments_enabled: Option<bool>,
+    /// `isCountersEnabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_counters_enabled: Option<bool>,
+    /// `createdTime`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub created_time: Option<String>,
+    /// `updatedTime`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub updated_time: Option<String>,
+    /// `updatedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub updated_by: Option<i64>,
+    /// `relations`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub relations: Option<TypeUpdateTypeRelations>,
+    /// `linkedUserFields`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub linked_user_fields: Option<TypeUpdateTypeLinkedUserFields>,
+    /// `customSections`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub custom_sections: Option<Vec<serde_json::Value>>,
+    /// `customSectionId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub custom_section_id: Option<i64>,
+}
+
 /// The `relations` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -205,97 +302,6 @@ pub struct TypeUpdateTypeRelations {
     /// `child`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub child: Option<Vec<TypeUpdateChild>>,
-}
-
-/// The `type` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TypeUpdateType {
-    /// `id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `code`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `createdBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub created_by: Option<i64>,
-    /// `entityTypeId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub entity_type_id: Option<i64>,
-    /// `customSectionId`, as the page's example shows it.
-    pub custom_section_id: Option<serde_json::Value>,
-    /// `isCategoriesEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_categories_enabled: Option<String>,
-    /// `isStagesEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_stages_enabled: Option<String>,
-    /// `isBeginCloseDatesEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_begin_close_dates_enabled: Option<String>,
-    /// `isClientEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_client_enabled: Option<String>,
-    /// `isUseInUserfieldEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_use_in_userfield_enabled: Option<String>,
-    /// `isLinkWithProductsEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_link_with_products_enabled: Option<String>,
-    /// `isMycompanyEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_mycompany_enabled: Option<String>,
-    /// `isDocumentsEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_documents_enabled: Option<String>,
-    /// `isSourceEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_source_enabled: Option<String>,
-    /// `isObserversEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_observers_enabled: Option<String>,
-    /// `isRecyclebinEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_recyclebin_enabled: Option<String>,
-    /// `isAutomationEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_automation_enabled: Option<String>,
-    /// `isBizProcEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_biz_proc_enabled: Option<String>,
-    /// `isSetOpenPermissions`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_set_open_permissions: Option<String>,
-    /// `isPaymentsEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_payments_enabled: Option<String>,
-    /// `isCountersEnabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_counters_enabled: Option<String>,
-    /// `createdTime`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_time: Option<String>,
-    /// `updatedTime`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub updated_time: Option<String>,
-    /// `updatedBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub updated_by: Option<i64>,
-    /// `relations`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub relations: Option<TypeUpdateTypeRelations>,
-    /// `linkedUserFields`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub linked_user_fields: Option<TypeUpdateTypeLinkedUserFields>,
-    /// `customSections`, as the page's example shows it.
-    pub custom_sections: Option<serde_json::Value>,
 }
 
 /// This page's name for the shared [`TypeAddTypeRelationsParent`](super::shared::TypeAddTypeRelationsParent).

@@ -32,11 +32,9 @@ pub struct DocumentList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 14); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, DocumentListOrderDirection>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html#list-fields) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
@@ -67,7 +65,8 @@ pub struct DocumentList {
 crate::method!(
     DocumentList = "documentgenerator.document.list" in "documentgenerator", safe: true,
     DocumentListResponse, DocumentListError; () { select: Vec<String>,
-    order: BTreeMap<String, String>, filter: BTreeMap<String, serde_json::Value>, start: i64 }
+    order: BTreeMap<String, DocumentListOrderDirection>,
+    filter: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `documentgenerator.document.list`.
@@ -153,6 +152,9 @@ pub struct DocumentListDocument {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image_url_machine: Option<String>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type DocumentListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `documentgenerator.document.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

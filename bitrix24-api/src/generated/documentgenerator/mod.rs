@@ -38,7 +38,7 @@ pub use shared::{
     NumeratorAddNumeratorSettings,
     NumeratorAddNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
     NumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator, NumeratorGetNumerator,
-    NumeratorSettings, RegionPhrases, RegionRegion, RegionResponse,
+    NumeratorSettings, OrderDirection, RegionPhrases, RegionRegion, RegionResponse,
     RoleAddRolePermissions, RoleAddRolePermissionsDocuments,
     RoleAddRolePermissionsSettings, RoleAddSettings, RoleDocuments,
     RoleFillaccessesAccessCode, RolePermissions, RoleResponse, RoleRole,
@@ -66,7 +66,7 @@ pub use document_get::{
 };
 pub use document_list::{
     DocumentList, DocumentListDocument, DocumentListError, DocumentListErrorCode,
-    DocumentListResponse,
+    DocumentListOrderDirection, DocumentListResponse,
 };
 pub use document_update::{
     DocumentUpdate, DocumentUpdateDocument, DocumentUpdateDocumentValues,
@@ -161,8 +161,8 @@ pub use template_get::{
     TemplateGetResponse, TemplateGetTemplate,
 };
 pub use template_list::{
-    TemplateList, TemplateListError, TemplateListErrorCode, TemplateListResponse,
-    TemplateListTemplatesEntry,
+    TemplateList, TemplateListError, TemplateListErrorCode, TemplateListOrderDirection,
+    TemplateListResponse, TemplateListTemplatesEntry,
 };
 pub use template_update::{
     TemplateUpdate, TemplateUpdateError, TemplateUpdateErrorCode, TemplateUpdateFields,

@@ -489,6 +489,22 @@ pub struct TemplateGetUsers {
     pub u503: Option<String>,
 }
 
+/// The values of `order` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `documentgenerator.document.list`, `documentgenerator.template.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(OrderDirection { Asc = "asc", Desc = "desc" });
+
 /// The values of `accessCode` the page lists; others arrive as `Unknown`.
 ///
 /// Shared by `documentgenerator.role.fillaccesses`, `documentgenerator.template.add`, `documentgenerator.template.update`: the same shape on each page; these docs are from the first.

@@ -32,11 +32,9 @@ pub struct TemplateList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
-    ///
-    /// The shape is the one the page's example shows; its table gives another.
+    /// Keyed by the field to sort by (the page lists 12); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, TemplateListOrderDirection>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#list-fields) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
@@ -67,7 +65,8 @@ pub struct TemplateList {
 crate::method!(
     TemplateList = "documentgenerator.template.list" in "documentgenerator", safe: true,
     TemplateListResponse, TemplateListError; () { select: Vec<String>,
-    order: BTreeMap<String, String>, filter: BTreeMap<String, serde_json::Value>, start: i64 }
+    order: BTreeMap<String, TemplateListOrderDirection>,
+    filter: BTreeMap<String, serde_json::Value>, start: i64 }
 );
 
 /// The `result` of `documentgenerator.template.list`.
@@ -164,6 +163,9 @@ pub struct TemplateListTemplatesEntry {
     #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub providers: Option<Vec<String>>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type TemplateListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `documentgenerator.template.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

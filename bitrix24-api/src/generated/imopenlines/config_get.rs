@@ -245,13 +245,11 @@ pub struct ConfigGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_expire_time: Option<String>,
     /// When the configuration was created, as a serialized value
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date_create: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_create: Option<String>,
     /// When the configuration was last changed, as a serialized value
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date_modify: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_modify: Option<String>,
     /// ID of the user who last changed the configuration
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify_user_id: Option<String>,
@@ -298,9 +296,8 @@ pub struct ConfigGetResponse {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub queue_online: Option<bool>,
     /// Fallback operator details shown to clients
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub default_operator_data: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub default_operator_data: Option<ConfigGetDefaultOperatorData>,
     /// Target time for the first reply
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_first_answer_time: Option<String>,
@@ -400,6 +397,8 @@ pub struct ConfigGetQueueFullEntry {
 
 /// This page's name for the shared [`ConfigQueueUsersFieldsEntry`](super::shared::ConfigQueueUsersFieldsEntry).
 pub type ConfigGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsEntry;
+
+use super::shared::ConfigGetDefaultOperatorData;
 
 /// The error codes `imopenlines.config.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -61,9 +61,9 @@ pub struct ConfigListGetParams {
     ///
     /// Keys are field names from the [Result Array Element](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#result) table; sorting by `QUEUE`, `QUEUE_USERS_FIELDS` or `CONFIG_QUEUE` is not possible
     ///
-    /// Keyed by field.
+    /// Keyed by the field to sort by; each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<BTreeMap<String, ConfigListGetOrderDirection>>,
     /// Conditions the lines must meet, given as `{"field_1": "value_1", ... "field_N": "value_N"}`
     ///
     /// Keys are field names from the [Result Array Element](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#result) table; filtering by `QUEUE`, `QUEUE_USERS_FIELDS` or `CONFIG_QUEUE` is not possible
@@ -80,7 +80,8 @@ pub struct ConfigListGetParams {
 }
 
 crate::request!(
-    ConfigListGetParams() { select: Vec<String>, order: BTreeMap<String, String>,
+    ConfigListGetParams() { select: Vec<String>,
+    order: BTreeMap<String, ConfigListGetOrderDirection>,
     filter: BTreeMap<String, serde_json::Value>, limit: i64, offset: i64 }
 );
 
@@ -251,15 +252,11 @@ pub struct ConfigListGetItem {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_timezone: Option<String>,
     /// Public holidays of the line
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub worktime_holidays: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub worktime_holidays: Option<Vec<String>>,
     /// Weekdays on which the line is closed
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub worktime_dayoff: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub worktime_dayoff: Option<Vec<String>>,
     /// Action taken for messages outside business hours
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub worktime_dayoff_rule: Option<String>,
@@ -306,13 +303,11 @@ pub struct ConfigListGetItem {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub auto_expire_time: Option<String>,
     /// When the configuration was created, as a serialized value
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date_create: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_create: Option<String>,
     /// When the configuration was last changed, as a serialized value
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date_modify: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_modify: Option<String>,
     /// ID of the user who last changed the configuration
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub modify_user_id: Option<String>,
@@ -360,9 +355,8 @@ pub struct ConfigListGetItem {
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub config_queue: Option<Vec<ConfigListGetConfigQueue>>,
     /// Fallback operator details shown to clients
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub default_operator_data: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub default_operator_data: Option<ConfigListGetDefaultOperatorData>,
     /// Target time for the first reply
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub kpi_first_answer_time: Option<String>,
@@ -438,8 +432,25 @@ pub struct ConfigListGetConfigQueue {
     pub entity_type: Option<String>,
 }
 
+/// The values of `order` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigListGetOrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(ConfigListGetOrderDirection { Asc = "asc", Desc = "desc" });
+
 /// This page's name for the shared [`ConfigQueueUsersFieldsEntry`](super::shared::ConfigQueueUsersFieldsEntry).
 pub type ConfigListGetQueueUsersFieldsEntry = super::shared::ConfigQueueUsersFieldsEntry;
+
+/// This page's name for the shared [`ConfigGetDefaultOperatorData`](super::shared::ConfigGetDefaultOperatorData).
+pub type ConfigListGetDefaultOperatorData = super::shared::ConfigGetDefaultOperatorData;
 
 /// The error codes `imopenlines.config.list.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -125,10 +125,8 @@ pub struct ImconnectorDeleteMessagesResult {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub errors: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub errors: Option<Vec<String>>,
 }
 
 /// The removed message as echoed back by the server [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-message)
@@ -148,10 +146,8 @@ pub struct ImconnectorDeleteMessagesResultMessage {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Attached files; only echoed when the request contained them
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub files: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub files: Option<Vec<ImconnectorDeleteMessagesFile>>,
 }
 
 /// The chat or channel the message belonged to [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-item-chat)
@@ -176,6 +172,8 @@ pub type ImconnectorDeleteMessagesMessageMessage = super::shared::ImconnectorDel
 
 /// This page's name for the shared [`ImconnectorDeleteMessagesUser`](super::shared::ImconnectorDeleteMessagesUser).
 pub type ImconnectorDeleteMessagesChat = super::shared::ImconnectorDeleteMessagesUser;
+
+use super::shared::ImconnectorDeleteMessagesFile;
 
 /// The error codes `imconnector.delete.messages` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

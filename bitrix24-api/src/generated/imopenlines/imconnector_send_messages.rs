@@ -113,10 +113,8 @@ pub struct ImconnectorSendMessagesResult {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub errors: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub errors: Option<Vec<String>>,
     /// The open line session that received the message, when one exists [(detailed description)](ImconnectorSendMessagesSession)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     #[serde(rename = "session")]
@@ -137,6 +135,9 @@ pub struct ImconnectorSendMessagesSession {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub chat_id: Option<String>,
 }
+
+/// This page's name for the shared [`ImconnectorDeleteMessagesFile`](super::shared::ImconnectorDeleteMessagesFile).
+pub type ImconnectorSendMessagesResultMessageFile = super::shared::ImconnectorDeleteMessagesFile;
 
 /// This page's name for the shared [`ImconnectorMessage`](super::shared::ImconnectorMessage).
 pub type ImconnectorSendMessagesMessage = super::shared::ImconnectorMessage;

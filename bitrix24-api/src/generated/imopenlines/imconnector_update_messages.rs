@@ -107,11 +107,12 @@ pub struct ImconnectorUpdateMessagesResult {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub success: Option<bool>,
     /// Error texts for this item; present when its `SUCCESS = false`
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub errors: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub errors: Option<Vec<String>>,
 }
+
+/// This page's name for the shared [`ImconnectorDeleteMessagesFile`](super::shared::ImconnectorDeleteMessagesFile).
+pub type ImconnectorUpdateMessagesResultMessageFile = super::shared::ImconnectorDeleteMessagesFile;
 
 /// This page's name for the shared [`ImconnectorMessage`](super::shared::ImconnectorMessage).
 pub type ImconnectorUpdateMessagesMessage = super::shared::ImconnectorMessage;

@@ -59,16 +59,17 @@ mod on_session_finish;
 mod on_session_start;
 
 pub use shared::{
-    ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigOperatorData, ConfigParams,
-    ConfigQueue, ConfigQueueType, ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat,
-    ConfigWelcomeBotJoin, ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType,
-    EntityLink, ImconnectorChat, ImconnectorDeleteMessagesUser, ImconnectorExtra,
-    ImconnectorFile, ImconnectorMessage, ImconnectorMessageMessage, ImconnectorPicture,
-    ImconnectorResultChat, ImconnectorResultMessage, ImconnectorSendStatusChat,
-    ImconnectorSendStatusIm, ImconnectorSendStatusResponse, ImconnectorUser, OnAuth,
-    OnConnector, OnOpenLineMessageAddChat, OnOpenLineMessageData,
-    OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData, OnSessionDataData,
-    OnSessionSession, OnStatus,
+    ConfigAddNoAnswerRule, ConfigDefaultOperatorData, ConfigGetDefaultOperatorData,
+    ConfigOperatorData, ConfigParams, ConfigQueue, ConfigQueueType,
+    ConfigQueueUsersFieldsEntry, ConfigTypeMaxChat, ConfigWelcomeBotJoin,
+    ConfigWelcomeBotLeft, ConfigWorktimeDayoff, CrmCrmEntityType, EntityLink,
+    ImconnectorChat, ImconnectorDeleteMessagesFile, ImconnectorDeleteMessagesUser,
+    ImconnectorExtra, ImconnectorFile, ImconnectorMessage, ImconnectorMessageMessage,
+    ImconnectorPicture, ImconnectorResultChat, ImconnectorResultMessage,
+    ImconnectorSendStatusChat, ImconnectorSendStatusIm, ImconnectorSendStatusResponse,
+    ImconnectorUser, OnAuth, OnConnector, OnOpenLineMessageAddChat,
+    OnOpenLineMessageData, OnOpenLineMessageDataData, OnOpenLineMessageIm, OnSessionData,
+    OnSessionDataData, OnSessionSession, OnStatus,
 };
 pub use imconnector_activate::{
     ImconnectorActivate, ImconnectorActivateError, ImconnectorActivateErrorCode,
@@ -102,8 +103,8 @@ pub use imconnector_send_messages::{
     ImconnectorSendMessagesMessage, ImconnectorSendMessagesMessageMessage,
     ImconnectorSendMessagesPicture, ImconnectorSendMessagesResponse,
     ImconnectorSendMessagesResult, ImconnectorSendMessagesResultChat,
-    ImconnectorSendMessagesResultMessage, ImconnectorSendMessagesSession,
-    ImconnectorSendMessagesUser,
+    ImconnectorSendMessagesResultMessage, ImconnectorSendMessagesResultMessageFile,
+    ImconnectorSendMessagesSession, ImconnectorSendMessagesUser,
 };
 pub use imconnector_send_status_delivery::{
     ImconnectorSendStatusDelivery, ImconnectorSendStatusDeliveryChat,
@@ -133,7 +134,7 @@ pub use imconnector_update_messages::{
     ImconnectorUpdateMessagesMessageMessage, ImconnectorUpdateMessagesPicture,
     ImconnectorUpdateMessagesResponse, ImconnectorUpdateMessagesResult,
     ImconnectorUpdateMessagesResultChat, ImconnectorUpdateMessagesResultMessage,
-    ImconnectorUpdateMessagesUser,
+    ImconnectorUpdateMessagesResultMessageFile, ImconnectorUpdateMessagesUser,
 };
 pub use bot_session_finish::{
     BotSessionFinish, BotSessionFinishError, BotSessionFinishErrorCode,
@@ -182,9 +183,10 @@ pub use config_get::{
     ConfigGetQueueUsersFieldsEntry, ConfigGetResponse,
 };
 pub use config_list_get::{
-    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetError, ConfigListGetErrorCode,
-    ConfigListGetItem, ConfigListGetOptions, ConfigListGetParams,
-    ConfigListGetQueueUsersFieldsEntry, ConfigListGetResponse,
+    ConfigListGet, ConfigListGetConfigQueue, ConfigListGetDefaultOperatorData,
+    ConfigListGetError, ConfigListGetErrorCode, ConfigListGetItem, ConfigListGetOptions,
+    ConfigListGetOrderDirection, ConfigListGetParams, ConfigListGetQueueUsersFieldsEntry,
+    ConfigListGetResponse,
 };
 pub use config_path_get::{
     ConfigPathGet, ConfigPathGetError, ConfigPathGetErrorCode, ConfigPathGetResponse,

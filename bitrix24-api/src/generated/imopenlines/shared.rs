@@ -23,6 +23,23 @@ pub struct ImconnectorDeleteMessagesUser {
 
 crate::request!(ImconnectorDeleteMessagesUser(id: String) {});
 
+/// Attached files; only echoed when the request contained them
+///
+/// Shared by `imconnector.delete.messages`, `imconnector.send.messages`, `imconnector.update.messages`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ImconnectorDeleteMessagesFile {
+    /// `url`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub url: Option<String>,
+    /// `name`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+}
+
 /// Batch of messages. Each item describes one message and must include three blocks: `user`, `message` and `chat`.
 ///
 /// Item layout: see [below](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
@@ -204,17 +221,14 @@ pub struct ImconnectorResultMessage {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
     /// The message date in its processed form
-    ///
-    /// Any JSON: the page does not describe this object.
-    pub date: Option<serde_json::Value>,
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date: Option<String>,
     /// Body of the message
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub text: Option<String>,
     /// Attachments of the message
-    ///
-    /// A list of any JSON: the page does not describe its items.
-    #[serde_as(deserialize_as = "Option<wire::List>")]
-    pub files: Option<Vec<serde_json::Value>>,
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub files: Option<Vec<ImconnectorDeleteMessagesFile>>,
 }
 
 /// The chat as stored after processing [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-item-chat)
@@ -719,26 +733,17 @@ crate::request!(ConfigQueue() { entity_type: String, entity_id: String });
 #[non_exhaustive]
 pub struct ConfigDefaultOperatorData {
     /// `NAME`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
+    pub name: Option<String>,
     /// `AVATAR`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<serde_json::Value>,
+    pub avatar: Option<String>,
     /// `AVATAR_ID`: the page names it without a description.
-    ///
-    /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar_id: Option<serde_json::Value>,
+    pub avatar_id: Option<i64>,
 }
 
-crate::request!(
-    ConfigDefaultOperatorData() { name: serde_json::Value, avatar: serde_json::Value,
-    avatar_id: serde_json::Value }
-);
+crate::request!(ConfigDefaultOperatorData() { name: String, avatar: String, avatar_id: i64 });
 
 /// One value of `QUEUE_USERS_FIELDS`.
 ///
@@ -767,6 +772,26 @@ pub struct ConfigQueueUsersFieldsEntry {
     /// ID of the avatar file
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_avatar_id: Option<String>,
+}
+
+/// Fallback operator details shown to clients
+///
+/// Shared by `imopenlines.config.get`, `imopenlines.config.list.get`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct ConfigGetDefaultOperatorData {
+    /// `NAME`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `AVATAR`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub avatar: Option<String>,
+    /// `AVATAR_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub avatar_id: Option<i64>,
 }
 
 /// Reference to the external channel conversation [(detailed description)](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)

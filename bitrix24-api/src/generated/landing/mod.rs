@@ -20,8 +20,7 @@ pub use repowidget_getlist::{
     RepowidgetGetlistEn, RepowidgetGetlistError, RepowidgetGetlistErrorCode,
     RepowidgetGetlistFilterEntry, RepowidgetGetlistFilterEntryWidgetParams,
     RepowidgetGetlistGroup, RepowidgetGetlistGroupWidgetParams, RepowidgetGetlistLang,
-    RepowidgetGetlistManifest, RepowidgetGetlistOrderEntry,
-    RepowidgetGetlistOrderEntryWidgetParams, RepowidgetGetlistParams,
+    RepowidgetGetlistManifest, RepowidgetGetlistOrderDirection, RepowidgetGetlistParams,
     RepowidgetGetlistResponse, RepowidgetGetlistResult, RepowidgetGetlistSubtypeParams,
 };
 pub use repowidget_register::{

@@ -52,7 +52,7 @@ pub struct RepowidgetGetlistParams {
     /// [details](RepowidgetGetlistGroup)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<RepowidgetGetlistGroup>>,
-    /// [details](RepowidgetGetlistOrderEntry) The structure is below. Keyed by field. Objects. Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field) The structure is below. Keyed by field. Objects. Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -60,15 +60,15 @@ pub struct RepowidgetGetlistParams {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field.
+    /// Keyed by the field to sort by (the page lists 16); each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, RepowidgetGetlistOrderEntry>>,
+    pub order: Option<BTreeMap<String, RepowidgetGetlistOrderDirection>>,
 }
 
 crate::request!(
     RepowidgetGetlistParams() { select: Vec<RepowidgetGetlistSelect>,
     filter: BTreeMap<String, RepowidgetGetlistFilterEntry>, group: Vec<RepowidgetGetlistGroup>,
-    order: BTreeMap<String, RepowidgetGetlistOrderEntry> }
+    order: BTreeMap<String, RepowidgetGetlistOrderDirection> }
 );
 
 /// The `demoData` object, as the page's example shows it.
@@ -207,6 +207,20 @@ pub struct RepowidgetGetlistResult {
     pub date_modify: Option<String>,
 }
 
+/// The values of `order` the page lists; others arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepowidgetGetlistOrderDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(RepowidgetGetlistOrderDirection { Asc = "asc", Desc = "desc" });
+
 use super::shared::RepowidgetGetlistSelect;
 
 /// This page's name for the shared [`RepowidgetGetlistSelect`](super::shared::RepowidgetGetlistSelect).
@@ -215,17 +229,11 @@ pub type RepowidgetGetlistFilterEntry = super::shared::RepowidgetGetlistSelect;
 /// This page's name for the shared [`RepowidgetGetlistSelect`](super::shared::RepowidgetGetlistSelect).
 pub type RepowidgetGetlistGroup = super::shared::RepowidgetGetlistSelect;
 
-/// This page's name for the shared [`RepowidgetGetlistSelect`](super::shared::RepowidgetGetlistSelect).
-pub type RepowidgetGetlistOrderEntry = super::shared::RepowidgetGetlistSelect;
-
 /// This page's name for the shared [`RepowidgetGetlistWidgetParams`](super::shared::RepowidgetGetlistWidgetParams).
 pub type RepowidgetGetlistFilterEntryWidgetParams = super::shared::RepowidgetGetlistWidgetParams;
 
 /// This page's name for the shared [`RepowidgetGetlistWidgetParams`](super::shared::RepowidgetGetlistWidgetParams).
 pub type RepowidgetGetlistGroupWidgetParams = super::shared::RepowidgetGetlistWidgetParams;
-
-/// This page's name for the shared [`RepowidgetGetlistWidgetParams`](super::shared::RepowidgetGetlistWidgetParams).
-pub type RepowidgetGetlistOrderEntryWidgetParams = super::shared::RepowidgetGetlistWidgetParams;
 
 use super::shared::RepowidgetGetlistDe;
 

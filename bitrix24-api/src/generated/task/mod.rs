@@ -538,8 +538,8 @@ pub use tasks_task_files_attach::{
     TasksTaskFilesAttachResponse,
 };
 pub use tasks_task_getaccess::{
-    TasksTaskGetaccess, TasksTaskGetaccessAllowedActionsEntry, TasksTaskGetaccessEdit,
-    TasksTaskGetaccessError, TasksTaskGetaccessErrorCode, TasksTaskGetaccessResponse,
+    TasksTaskGetaccess, TasksTaskGetaccessAllowedActions, TasksTaskGetaccessError,
+    TasksTaskGetaccessErrorCode, TasksTaskGetaccessResponse,
 };
 pub use tasks_task_get_fields::{
     TasksTaskGetFields, TasksTaskGetFieldsAccomplices, TasksTaskGetFieldsActivityDate,
@@ -589,7 +589,8 @@ pub use tasks_task_history_list::{
 pub use tasks_task_list::{
     TasksTaskList, TasksTaskListAuditorsData, TasksTaskListCounter,
     TasksTaskListCounters, TasksTaskListError, TasksTaskListErrorCode,
-    TasksTaskListResponse, TasksTaskListResponsible, TasksTaskListTags, TasksTaskListTask,
+    TasksTaskListOrderDirection, TasksTaskListResponse, TasksTaskListResponsible,
+    TasksTaskListTags, TasksTaskListTask,
 };
 pub use tasks_task_update::{
     TasksTaskUpdate, TasksTaskUpdateAction, TasksTaskUpdateAuditorsData,

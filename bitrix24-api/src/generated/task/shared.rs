@@ -2200,7 +2200,7 @@ pub struct OnTaskAddFieldsBefore {
 
 /// The values of `ORDER` the page lists; others arrive as `Unknown`.
 ///
-/// Shared by `task.checklistitem.getlist`, `task.commentitem.getlist`, `task.elapseditem.getlist`, `tasks.task.history.list`, `tasks.template.checklist.list`, `task.item.userfield.getlist`: the same shape on each page; these docs are from the first.
+/// Shared by `task.checklistitem.getlist`, `task.commentitem.getlist`, `task.elapseditem.getlist`, `tasks.task.history.list`, `tasks.task.list`, `tasks.template.checklist.list`, `task.item.userfield.getlist`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistitemGetlistOrderDirection {

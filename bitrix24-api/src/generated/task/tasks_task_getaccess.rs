@@ -44,90 +44,109 @@ pub struct TasksTaskGetaccessResponse {
     /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#action) Keyed by `user ID`.
     ///
     /// Keyed by `user ID`.
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     #[serde(rename = "allowedActions")]
-    pub allowed_actions: Option<BTreeMap<String, TasksTaskGetaccessAllowedActionsEntry>>,
+    pub allowed_actions: Option<BTreeMap<String, TasksTaskGetaccessAllowedActions>>,
 }
 
-/// One value of `allowedActions`.
+/// The `allowedActions` object, as the page's example shows it.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "UPPERCASE")]
 #[non_exhaustive]
-pub struct TasksTaskGetaccessAllowedActionsEntry {
-    /// `accept`: the page names it without a description.
+pub struct TasksTaskGetaccessAllowedActions {
+    /// `ACCEPT`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub accept: Option<bool>,
-    /// `decline`: the page names it without a description.
+    /// `DECLINE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub decline: Option<bool>,
-    /// `complete`: the page names it without a description.
+    /// `COMPLETE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub complete: Option<bool>,
-    /// `approve`: the page names it without a description.
+    /// `APPROVE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub approve: Option<bool>,
-    /// `disapprove`: the page names it without a description.
+    /// `DISAPPROVE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub disapprove: Option<bool>,
-    /// `start`: the page names it without a description.
+    /// `START`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub start: Option<bool>,
-    /// `pause`: the page names it without a description.
+    /// `PAUSE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub pause: Option<bool>,
-    /// `delegate`: the page names it without a description.
+    /// `DELEGATE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delegate: Option<bool>,
-    /// `remove`: the page names it without a description.
+    /// `REMOVE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
-    /// `edit`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub edit: Option<TasksTaskGetaccessEdit>,
-    /// `defer`: the page names it without a description.
+    /// `EDIT`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub edit: Option<bool>,
+    /// `DEFER`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub defer: Option<bool>,
-    /// `renew`: the page names it without a description.
+    /// `RENEW`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub renew: Option<bool>,
-    /// `create`: the page names it without a description.
+    /// `CREATE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub create: Option<bool>,
-    /// `changeDeadline`: the page names it without a description.
+    /// `CHANGE_DEADLINE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub change_deadline: Option<bool>,
-    /// `checklistAddItems`: the page names it without a description.
+    /// `CHECKLIST_ADD_ITEMS`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub checklist_add_items: Option<bool>,
-    /// `addFavorite`: the page names it without a description.
+    /// `ADD_FAVORITE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add_favorite: Option<bool>,
-    /// `deleteFavorite`: the page names it without a description.
+    /// `DELETE_FAVORITE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delete_favorite: Option<bool>,
-    /// `rate`: the page names it without a description.
+    /// `RATE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub rate: Option<bool>,
-    /// `take`: the page names it without a description.
+    /// `TAKE`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub take: Option<bool>,
-}
-
-/// The `edit` object.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetaccessEdit {
-    /// `originator`: the page names it without a description.
+    /// `EDIT.ORIGINATOR`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub originator: Option<bool>,
-    /// `plan`: the page names it without a description.
+    #[serde(rename = "EDIT.ORIGINATOR")]
+    pub edit_originator: Option<bool>,
+    /// `CHECKLIST.REORDER`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub plan: Option<bool>,
+    #[serde(rename = "CHECKLIST.REORDER")]
+    pub checklist_reorder: Option<bool>,
+    /// `ELAPSEDTIME.ADD`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "ELAPSEDTIME.ADD")]
+    pub elapsedtime_add: Option<bool>,
+    /// `DAYPLAN.TIMER.TOGGLE`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "DAYPLAN.TIMER.TOGGLE")]
+    pub dayplan_timer_toggle: Option<bool>,
+    /// `EDIT.PLAN`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "EDIT.PLAN")]
+    pub edit_plan: Option<bool>,
+    /// `CHECKLIST.ADD`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "CHECKLIST.ADD")]
+    pub checklist_add: Option<bool>,
+    /// `FAVORITE.ADD`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "FAVORITE.ADD")]
+    pub favorite_add: Option<bool>,
+    /// `FAVORITE.DELETE`, as the page's example shows it.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "FAVORITE.DELETE")]
+    pub favorite_delete: Option<bool>,
 }
 
 /// The error codes `tasks.task.getaccess` documents; `Other` keeps any other code as it arrived.

@@ -27,9 +27,9 @@ pub struct TasksTaskList {
     /// - `asc`
     /// - `desc`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Keyed by the field to sort by; each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, TasksTaskListOrderDirection>>,
     /// Keyed by field. Possible values:
     /// - `ID`
     /// - `PARENT_ID`
@@ -88,7 +88,7 @@ pub struct TasksTaskList {
 
 crate::method!(
     TasksTaskList = "tasks.task.list" in "task", safe: true, TasksTaskListResponse,
-    TasksTaskListError; () { order: BTreeMap<String, serde_json::Value>,
+    TasksTaskListError; () { order: BTreeMap<String, TasksTaskListOrderDirection>,
     filter: BTreeMap<String, serde_json::Value>, select: Vec<serde_json::Value>,
     params: serde_json::Value, start: i64 }
 );
@@ -252,6 +252,9 @@ pub struct TasksTaskListTask {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sub_status: Option<String>,
 }
+
+/// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
+pub type TasksTaskListOrderDirection = super::shared::ChecklistitemGetlistOrderDirection;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
 pub type TasksTaskListResponsible = super::shared::TasksTaskCompleteCreator;

@@ -28,8 +28,9 @@ mod task_update;
 pub use shared::{
     TaskChatMessageFieldGetItem, TaskChatMessageFieldGetResponse,
     TaskChatMessageFieldListResponse, TaskFields, TaskItem, TaskListItemCreator,
-    TaskListItemCreatorImage, TaskListItemGroup, TaskResponse, TaskResultDeleteResponse,
-    TaskResultItem, TaskResultResponse, TaskResultRights, TaskRights,
+    TaskListItemCreatorImage, TaskListItemGroup, TaskOrderDirection, TaskResponse,
+    TaskResultDeleteResponse, TaskResultItem, TaskResultResponse, TaskResultRights,
+    TaskRights,
 };
 pub use task_result_add::{
     TaskResultAdd, TaskResultAddError, TaskResultAddErrorCode, TaskResultAddFields,
@@ -46,7 +47,8 @@ pub use task_result_delete::{
 };
 pub use task_result_list::{
     TaskResultList, TaskResultListError, TaskResultListErrorCode, TaskResultListItem,
-    TaskResultListResponse, TaskResultListRights, TaskResultListSelect,
+    TaskResultListOrderDirection, TaskResultListResponse, TaskResultListRights,
+    TaskResultListSelect,
 };
 pub use task_result_update::{
     TaskResultUpdate, TaskResultUpdateError, TaskResultUpdateErrorCode,

@@ -482,3 +482,19 @@ pub struct TaskListItemGroup {
     #[serde(rename = "isVisible")]
     pub is_visible: Option<bool>,
 }
+
+/// The values of `order` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `tasks.task.result.list`, `tasks.task.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskOrderDirection {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(TaskOrderDirection { Asc = "ASC", Desc = "DESC" });

@@ -651,20 +651,6 @@ pub struct TaskListItemSource {
     pub data: Option<Vec<serde_json::Value>>,
 }
 
-/// The values of `order` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskListOrderDirection {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(TaskListOrderDirection { Asc = "ASC", Desc = "DESC" });
-
 /// The values of `priority` the page lists; others arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -729,6 +715,9 @@ crate::documented_values!(
     TaskListItemScenarios { Default = "default", Crm = "crm", Mobile = "mobile", Voice = "voice",
     Video = "video" }
 );
+
+/// This page's name for the shared [`TaskOrderDirection`](super::shared::TaskOrderDirection).
+pub type TaskListOrderDirection = super::shared::TaskOrderDirection;
 
 use super::shared::TaskListItemCreator;
 

@@ -28,9 +28,9 @@ pub struct TaskResultList {
     /// - `ASC`
     /// - `DESC`
     ///
-    /// Keyed by field. The page does not describe the values.
+    /// Keyed by the field to sort by; each value is a direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, serde_json::Value>>,
+    pub order: Option<BTreeMap<String, TaskResultListOrderDirection>>,
     /// Sample: `["taskId", 51]`. Sample: `["id", ">=", 17]`. Sample: `["id", "in", [17, 18, 19]]`. Possible values:
     /// - `taskId`
     /// - `id`
@@ -76,8 +76,9 @@ pub struct TaskResultList {
 
 crate::method!(
     TaskResultList = "tasks.task.result.list"(v3) in "tasks", safe: true, TaskResultListResponse,
-    TaskResultListError; (filter: Vec<Vec<String>>) { order: BTreeMap<String, serde_json::Value>,
-    select: Vec<TaskResultListSelect>, pagination: serde_json::Value }
+    TaskResultListError; (filter: Vec<Vec<String>>) {
+    order: BTreeMap<String, TaskResultListOrderDirection>, select: Vec<TaskResultListSelect>,
+    pagination: serde_json::Value }
 );
 
 /// The `result` of `tasks.task.result.list`.
@@ -135,6 +136,9 @@ pub type TaskResultListItem = super::shared::TaskResultItem;
 
 /// This page's name for the shared [`TaskResultRights`](super::shared::TaskResultRights).
 pub type TaskResultListRights = super::shared::TaskResultRights;
+
+/// This page's name for the shared [`TaskOrderDirection`](super::shared::TaskOrderDirection).
+pub type TaskResultListOrderDirection = super::shared::TaskOrderDirection;
 
 /// The error codes `tasks.task.result.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
