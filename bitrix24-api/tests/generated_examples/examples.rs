@@ -1542,10 +1542,7 @@ fn request_examples() -> Vec<Example> {
                                 .company_type("CUSTOMER")
                                 .industry("MANUFACTURING")
                                 .employees("EMPLOYEES_2")
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("USD")
                                 .revenue(3000000.0)
                                 .opened(true)
                                 .assigned_by_id(1)
@@ -1673,10 +1670,7 @@ fn request_examples() -> Vec<Example> {
                             43,
                             bitrix24_api::generated::crm::CompanyUpdateFields::new()
                                 .employees("EMPLOYEES_3")
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"EUR\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("EUR")
                                 .revenue(500000.0),
                         )
                         .params(
@@ -2785,10 +2779,7 @@ fn request_examples() -> Vec<Example> {
                                 .is_return_customer(true)
                                 .is_repeated_approach(true)
                                 .probability(99)
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"EUR\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("EUR")
                                 .opportunity(1000000.0)
                                 .is_manual_opportunity(true)
                                 .tax_value(0.1)
@@ -3956,10 +3947,7 @@ fn request_examples() -> Vec<Example> {
                         .fields(
                             bitrix24_api::generated::crm::LeadAddFields::new()
                                 .assigned_by_id(1)
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("USD")
                                 .last_name("Titov")
                                 .name("Gleb")
                                 .second_name("Egorovich")
@@ -4089,13 +4077,11 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::LeadProductrowsSetRow::new()
                                 .product_id(456).price(1000.0).quantity(10.0)
                                 .discount_type_id(1).discount_sum(100.0).tax_rate(13.0)
-                                .measure_code(serde_json::from_str:: < serde_json::Value >
-                                ("796").unwrap()).measure_name("pcs").sort(10),
+                                .measure_code(796).measure_name("pcs").sort(10),
                                 bitrix24_api::generated::crm::LeadProductrowsSetRow::new()
                                 .product_name("Product #2").price(500.0).quantity(5.0)
                                 .discount_type_id(2).discount_rate(10.0).tax_rate(10.0)
-                                .measure_code(serde_json::from_str:: < serde_json::Value >
-                                ("166").unwrap()).measure_name("kg").sort(20)
+                                .measure_code(166).measure_name("kg").sort(20)
                             ],
                         ),
                 )
@@ -4116,10 +4102,7 @@ fn request_examples() -> Vec<Example> {
                         .fields(
                             bitrix24_api::generated::crm::LeadUpdateFields::new()
                                 .assigned_by_id(1)
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("USD")
                                 .last_name("Titov")
                                 .name("Gleb")
                                 .second_name("Yegorovich")
@@ -5812,10 +5795,7 @@ fn request_examples() -> Vec<Example> {
                                     "Estimate for Furniture Supply",
                                 )
                                 .status_id("DRAFT")
-                                .currency_id(
-                                    serde_json::from_str::<serde_json::Value>("\"USD\"")
-                                        .unwrap(),
-                                )
+                                .currency_id("USD")
                                 .opportunity(150000.0)
                                 .assigned_by_id(1)
                                 .company_id(1)
@@ -5940,14 +5920,12 @@ fn request_examples() -> Vec<Example> {
                                 bitrix24_api::generated::crm::QuoteProductrowsSetRow::new()
                                 .product_id(459).price(3000.0).quantity(1.0)
                                 .discount_type_id(2).discount_rate(0.0).tax_rate(0.0)
-                                .tax_included(true).measure_code(serde_json::from_str:: <
-                                serde_json::Value > ("796").unwrap()).measure_name("pcs")
+                                .tax_included(true).measure_code(796).measure_name("pcs")
                                 .sort(10),
                                 bitrix24_api::generated::crm::QuoteProductrowsSetRow::new()
                                 .product_name("Support Service").price(1500.0).quantity(2.0)
                                 .discount_type_id(2).discount_rate(0.0).tax_rate(0.0)
-                                .tax_included(true).measure_code(serde_json::from_str:: <
-                                serde_json::Value > ("796").unwrap()).measure_name("pcs")
+                                .tax_included(true).measure_code(796).measure_name("pcs")
                                 .sort(20)
                             ],
                         ),
@@ -8452,9 +8430,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.delivery.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemDeliveryGet::new(
-                        serde_json::from_str::<serde_json::Value>("4077").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemDeliveryGet::new(4077),
                 )
                 .unwrap(),
         ),
@@ -8585,7 +8561,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::OrderentityAdd::new(
                         bitrix24_api::generated::crm::OrderentityFields::new(
-                            serde_json::from_str::<serde_json::Value>("5125").unwrap(),
+                            5125,
                             2,
                             6933,
                         ),
@@ -8606,7 +8582,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::OrderentityDeleteByFilter::new(
                         bitrix24_api::generated::crm::OrderentityFields::new(
-                            serde_json::from_str::<serde_json::Value>("5125").unwrap(),
+                            5125,
                             2,
                             6933,
                         ),
@@ -8690,9 +8666,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.payment.delete",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemPaymentDelete::new(
-                        serde_json::from_str::<serde_json::Value>("1035").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemPaymentDelete::new(1035),
                 )
                 .unwrap(),
         ),
@@ -8703,11 +8677,7 @@ fn request_examples() -> Vec<Example> {
     out.push(Example {
         method: "crm.item.payment.get",
         built: Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemPaymentGet::new(
-                        serde_json::from_str::<serde_json::Value>("1036").unwrap(),
-                    ),
-                )
+            serde_json::to_value(bitrix24_api::generated::crm::ItemPaymentGet::new(1036))
                 .unwrap(),
         ),
         sent: serde_json::from_str("{\"id\":1036}").unwrap(),
@@ -8738,11 +8708,7 @@ fn request_examples() -> Vec<Example> {
     out.push(Example {
         method: "crm.item.payment.pay",
         built: Ok(
-            serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemPaymentPay::new(
-                        serde_json::from_str::<serde_json::Value>("1038").unwrap(),
-                    ),
-                )
+            serde_json::to_value(bitrix24_api::generated::crm::ItemPaymentPay::new(1038))
                 .unwrap(),
         ),
         sent: serde_json::from_str("{\"id\":1038}").unwrap(),
@@ -8753,9 +8719,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.payment.unpay",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemPaymentUnpay::new(
-                        serde_json::from_str::<serde_json::Value>("1038").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemPaymentUnpay::new(1038),
                 )
                 .unwrap(),
         ),
@@ -8768,12 +8732,10 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemPaymentUpdate::new(
-                        serde_json::from_str::<serde_json::Value>("1036").unwrap(),
+                        1036,
                         bitrix24_api::generated::crm::ItemPaymentUpdateFields::new()
                             .paid(true)
-                            .pay_system_id(
-                                serde_json::from_str::<serde_json::Value>("110").unwrap(),
-                            ),
+                            .pay_system_id(110),
                     ),
                 )
                 .unwrap(),
@@ -8789,10 +8751,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.item.payment.delivery.add",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::ItemPaymentDeliveryAdd::new(
-                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
-                        serde_json::from_str::<serde_json::Value>("4072").unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::ItemPaymentDeliveryAdd::new(1039, 4072),
                 )
                 .unwrap(),
         ),
@@ -8817,7 +8776,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemPaymentDeliveryList::new(
-                        serde_json::from_str::<serde_json::Value>("1040").unwrap(),
+                        1040,
                         std::collections::BTreeMap::from([
                             (
                                 "@id".to_owned(),
@@ -8845,7 +8804,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemPaymentDeliverySetDelivery::new(
                         1201,
-                        serde_json::from_str::<serde_json::Value>("4073").unwrap(),
+                        4073,
                     ),
                 )
                 .unwrap(),
@@ -8859,7 +8818,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemPaymentProductAdd::new(
-                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
+                        1039,
                         17587,
                         2.0,
                     ),
@@ -8888,7 +8847,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ItemPaymentProductList::new(
-                        serde_json::from_str::<serde_json::Value>("1039").unwrap(),
+                        1039,
                         std::collections::BTreeMap::from([
                             (
                                 ">=quantity".to_owned(),
@@ -8935,18 +8894,14 @@ fn request_examples() -> Vec<Example> {
                                 13142,
                                 "D",
                             )
-                            .product_id(
-                                serde_json::from_str::<serde_json::Value>("9621").unwrap(),
-                            )
+                            .product_id(9621)
                             .price(80000.0)
                             .quantity(2.0)
                             .discount_type_id(2)
                             .discount_rate(20.0)
                             .tax_rate(20.0)
                             .tax_included(true)
-                            .measure_code(
-                                serde_json::from_str::<serde_json::Value>("796").unwrap(),
-                            )
+                            .measure_code(796)
                             .sort(10),
                     ),
                 )
@@ -9059,11 +9014,9 @@ fn request_examples() -> Vec<Example> {
                         "D",
                         vec![
                             bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
-                            .product_id(serde_json::from_str:: < serde_json::Value >
-                            ("9621").unwrap()).price(99999.99).quantity(1.0).sort(10),
+                            .product_id(9621).price(99999.99).quantity(1.0).sort(10),
                             bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
-                            .product_id(serde_json::from_str:: < serde_json::Value >
-                            ("9623").unwrap()).price(15900.0).quantity(2.0).sort(10)
+                            .product_id(9623).price(15900.0).quantity(2.0).sort(10)
                         ],
                     ),
                 )
@@ -9083,18 +9036,14 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::ItemProductrowUpdate::new(
                         17648,
                         bitrix24_api::generated::crm::ItemProductrowSetProductRow::new()
-                            .product_id(
-                                serde_json::from_str::<serde_json::Value>("9621").unwrap(),
-                            )
+                            .product_id(9621)
                             .price(90000.0)
                             .quantity(3.0)
                             .discount_type_id(2)
                             .discount_rate(10.0)
                             .tax_rate(10.0)
                             .tax_included(true)
-                            .measure_code(
-                                serde_json::from_str::<serde_json::Value>("796").unwrap(),
-                            )
+                            .measure_code(796)
                             .sort(20),
                     ),
                 )
@@ -9505,9 +9454,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::disk::FileSearch::new("test")
-                        .r#type(
-                            serde_json::from_str::<serde_json::Value>("\"all\"").unwrap(),
-                        )
+                        .r#type("all")
                         .filter(
                             bitrix24_api::generated::disk::FileSearchFilter::new()
                                 .storage_id(1),
@@ -16387,9 +16334,7 @@ fn request_examples() -> Vec<Example> {
         method: "salescenter.payment.getPublicUrl",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::salescenter::PaymentGetPublicUrl::new(
-                        serde_json::from_str::<serde_json::Value>("1063").unwrap(),
-                    ),
+                    bitrix24_api::generated::salescenter::PaymentGetPublicUrl::new(1063),
                 )
                 .unwrap(),
         ),

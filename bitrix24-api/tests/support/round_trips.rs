@@ -460,9 +460,7 @@ pub fn round_trips(
         Box::pin(async move {
             client
                 .call(
-                    bitrix24_api::generated::salescenter::PaymentGetPublicUrl::new(
-                        serde_json::from_str::<serde_json::Value>("1063").unwrap(),
-                    ),
+                    bitrix24_api::generated::salescenter::PaymentGetPublicUrl::new(1063),
                 )
                 .await
                 .map(|_| ())

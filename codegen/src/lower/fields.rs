@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::model::{EnumDef, FieldDef, RestDef, Role, StructDef, Ty};
 use crate::names::{self, Namespace};
 
+use super::settled::{self, Settled};
+
 /// The types of one method or event module, named after `base` (`SessionOpen` → `SessionOpenChat`).
 pub struct Types<'a> {
     page: &'a str,
@@ -19,6 +21,8 @@ pub struct Types<'a> {
     pub followed: Vec<Error>,
     /// Request fields only the page's examples send (see `shapes`).
     pub example_only: Vec<Error>,
+    /// The type names the docs use undefined, as the spec's examples settle them.
+    settled: &'a Settled,
 }
 
 impl<'a> Types<'a> {
@@ -39,7 +43,14 @@ impl<'a> Types<'a> {
             degraded: Vec::new(),
             followed: Vec::new(),
             example_only: Vec::new(),
+            settled: &settled::NONE,
         }
+    }
+
+    /// Types the undefined type names `settled` settles as it says.
+    pub fn settled_by(mut self, settled: &'a Settled) -> Self {
+        self.settled = settled;
+        self
     }
 
     /// The struct of this page named `name`.
@@ -209,7 +220,7 @@ impl<'a> Types<'a> {
                 return Ok((ty, None));
             }
             let ty = field.prose_type.as_ref().map_or(&field.ty, |p| &p.ty);
-            return Ok(scalar(ty));
+            return Ok(scalar(ty, self.settled));
         }
         let list = is_list(&field.ty);
         let hint = if list { names::singular(hint) } else { hint };
@@ -334,7 +345,7 @@ impl<'a> Types<'a> {
             self.structs.insert(idx, def);
             (Ty::Struct(name), None)
         } else if let Some(value) = &keyed.value {
-            scalar(value)
+            scalar(value, self.settled)
         } else {
             (
                 Ty::Json,
@@ -443,14 +454,14 @@ pub fn is_list(ty: &TypeExpr) -> bool {
 }
 
 /// A type without nested fields, with a note when the page does not say enough.
-fn scalar(ty: &TypeExpr) -> (Ty, Option<String>) {
+fn scalar(ty: &TypeExpr, settled: &Settled) -> (Ty, Option<String>) {
     match ty {
-        TypeExpr::Named { name, .. } => named(name),
+        TypeExpr::Named { name, .. } => named(name, settled),
         TypeExpr::Array { item } => {
-            let (item, note) = scalar(item);
+            let (item, note) = scalar(item, settled);
             (Ty::List(Box::new(item)), note)
         }
-        TypeExpr::Union { members } => union(ty, members),
+        TypeExpr::Union { members } => union(ty, members, settled),
         TypeExpr::Unknown { raw } => (
             Ty::Json,
             Some(format!(
@@ -464,7 +475,13 @@ fn scalar(ty: &TypeExpr) -> (Ty, Option<String>) {
     }
 }
 
-fn named(name: &str) -> (Ty, Option<String>) {
+/// Whether the generator knows the type name `name` (a base type, `object` or `array`).
+pub fn is_known_type(name: &str) -> bool {
+    named(name, &settled::NONE).0 != Ty::Json
+        || matches!(name.to_ascii_lowercase().as_str(), "object" | "array")
+}
+
+fn named(name: &str, settled: &Settled) -> (Ty, Option<String>) {
     let ty = match name.to_ascii_lowercase().as_str() {
         "integer" | "int" | "timestamp" => Ty::Int,
         "double" | "float" | "number" => Ty::Float,
@@ -482,6 +499,13 @@ fn named(name: &str) -> (Ty, Option<String>) {
             return (Ty::List(Box::new(Ty::Json)), Some(note));
         }
         other => {
+            if let Some(ty) = settled.get(other) {
+                let note = format!(
+                    "The page's type `{other}` is not one we know; the docs' request examples send it as {}.",
+                    ty.describe()
+                );
+                return (ty.clone(), Some(note));
+            }
             return (
                 Ty::Json,
                 Some(format!(
@@ -495,11 +519,11 @@ fn named(name: &str) -> (Ty, Option<String>) {
 
 /// `string|integer` is a string that may arrive as a number; `integer|double` a number. Other unions stay JSON.
 /// A `null` member says only that the value may be absent, which `Option` already covers.
-fn union(whole: &TypeExpr, members: &[TypeExpr]) -> (Ty, Option<String>) {
+fn union(whole: &TypeExpr, members: &[TypeExpr], settled: &Settled) -> (Ty, Option<String>) {
     let tys: Vec<Ty> = members
         .iter()
         .filter(|m| !matches!(m, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("null")))
-        .map(|m| scalar(m).0)
+        .map(|m| scalar(m, settled).0)
         .collect();
     let scalars = [Ty::Int, Ty::Float, Ty::Bool, Ty::Str];
     let ty = if tys.windows(2).all(|w| w[0] == w[1]) && !tys.is_empty() {

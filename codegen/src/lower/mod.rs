@@ -4,6 +4,7 @@ mod errors;
 mod fields;
 mod reconcile;
 mod scope;
+mod settled;
 mod shapes;
 
 use std::collections::BTreeMap;
@@ -57,6 +58,7 @@ struct Placed<'a> {
 /// left out and a row that cannot be read costs that row; both are in the [`Report`], and generation goes on.
 pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> {
     let scopes = scope::Scopes::new(spec);
+    let settled = settled::Settled::new(spec, fields::is_known_type);
     let mut report = Report::default();
     let mut by_name: BTreeMap<String, Module> = BTreeMap::new();
     // Each module's names, with the page that holds them: first every item's own names, so that a nested
@@ -102,7 +104,7 @@ pub fn modules(spec: &Spec, options: &Options) -> Result<(Vec<Module>, Report)> 
             .iter()
             .filter(|(_, page)| **page != item.page.path)
             .map(|(name, _)| name.as_str());
-        let mut types = Types::new(&item.page.path, &item.names[0], others);
+        let mut types = Types::new(&item.page.path, &item.names[0], others).settled_by(&settled);
         let module = entry(&mut by_name, &item.module);
         // Every type the item defines, so that later pages of the module avoid them too.
         let lowered = match item.page.kind {
@@ -339,6 +341,9 @@ fn shape_from_examples(
             def.name = item.clone();
         }
         ty.rename(&|n| (n == name).then(|| item.clone()));
+    }
+    if changed {
+        response.doc = shapes::renoted(&response.doc);
     }
     if changed || !matches!(response.body, ResponseBody::Struct) {
         response.body = if ty.decodes_plainly() {

@@ -287,7 +287,7 @@ fn elements(value: &Value) -> Vec<&Value> {
 
 /// `doc` with its "any JSON" note replaced by [`NOTE`], or, where the table gave a shape, with
 /// [`OVER_TABLE`] added.
-fn renoted(doc: &str) -> String {
+pub(super) fn renoted(doc: &str) -> String {
     let any_json = |p: &&str| p.starts_with("Any JSON") || p.starts_with("A list of any JSON");
     let paragraphs: Vec<&str> = doc.split("\n\n").collect();
     let note = if paragraphs.iter().any(any_json) {

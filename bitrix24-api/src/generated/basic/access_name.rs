@@ -34,6 +34,8 @@ crate::method!(
 /// The `result` of `access.name`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html#access-item) The structure is below. Keyed by an access code from the `ACCESS` parameter.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type AccessNameResponse = BTreeMap<String, AccessNameItem>;
 
 /// The `result` of `access.name`.

@@ -24,7 +24,7 @@ crate::method!(AppInfo = "app.info" in "basic", safe: false, AppInfoResponse, Ap
 
 /// The `result` of `app.info`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type AppInfoResponse = AppInfoResult;
 
 /// The `result` object, as the page's example shows it.

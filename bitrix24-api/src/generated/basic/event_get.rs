@@ -27,7 +27,7 @@ crate::method!(
 
 /// The `result` of `event.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type EventGetResponse = Vec<EventGetResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -45,7 +45,7 @@ crate::method!(
 
 /// The `result` of `event.offline.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type EventOfflineGetResponse = EventOfflineGetResult;
 
 /// The `event` object, as the page's example shows it.

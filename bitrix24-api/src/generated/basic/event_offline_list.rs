@@ -45,6 +45,8 @@ crate::method!(
 );
 
 /// The `result` of `event.offline.list`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type EventOfflineListResponse = Vec<EventOfflineListResult>;
 
 /// The `result` object, as the page's example shows it.

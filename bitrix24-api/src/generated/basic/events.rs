@@ -36,7 +36,7 @@ crate::method!(
 
 /// The `result` of `events`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type EventsResponse = Vec<String>;
 
 /// The error codes `events` documents; `Other` keeps any other code as it arrived.

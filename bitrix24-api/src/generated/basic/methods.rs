@@ -39,7 +39,7 @@ crate::method!(
 
 /// The `result` of `methods`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type MethodsResponse = Vec<String>;
 
 /// The error codes `methods` documents; `Other` keeps any other code as it arrived.

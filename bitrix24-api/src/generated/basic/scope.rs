@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `scope`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ScopeResponse = Vec<String>;
 
 /// The error codes `scope` documents; `Other` keeps any other code as it arrived.

@@ -31,7 +31,7 @@ crate::method!(
 
 /// The `result` of `biconnector.dataset.add`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type DatasetAddResponse = DatasetAddResult;
 
 /// One value of `fields`.

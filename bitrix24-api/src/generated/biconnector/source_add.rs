@@ -34,7 +34,7 @@ crate::method!(
 
 /// The `result` of `biconnector.source.add`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type SourceAddResponse = SourceAddResult;
 
 /// One value of `fields`.

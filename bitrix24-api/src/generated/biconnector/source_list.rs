@@ -64,7 +64,7 @@ crate::method!(
 ///
 /// Note that the field structure may change due to the `select` parameter
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type SourceListResponse = Vec<SourceListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -38,7 +38,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.badge.add`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityBadgeAddResponse = ActivityBadgeAddResult;
 
 /// This page's name for the shared [`ActivityBadgeBadge`](super::shared::ActivityBadgeBadge).

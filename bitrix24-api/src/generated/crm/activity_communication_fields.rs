@@ -27,6 +27,8 @@ crate::method!(
 /// The `result` of `crm.activity.communication.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html#all-fields)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ActivityCommunicationFieldsResponse = BTreeMap<
     String,
     ActivityCommunicationFieldsResult,

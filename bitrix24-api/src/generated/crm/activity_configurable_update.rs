@@ -36,7 +36,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.configurable.update`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityConfigurableUpdateResponse = ActivityConfigurableUpdateResult;
 
 /// This page's name for the shared [`DuplicateVolatileTypeRegisterResponse`](super::shared::DuplicateVolatileTypeRegisterResponse).

@@ -27,6 +27,8 @@ crate::method!(
 /// The `result` of `crm.activity.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html#all-fields)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ActivityFieldsResponse = BTreeMap<String, ActivityFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

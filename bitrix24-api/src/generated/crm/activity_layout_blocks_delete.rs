@@ -33,7 +33,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.layout.blocks.delete`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityLayoutBlocksDeleteResponse = ActivityLayoutBlocksDeleteResult;
 
 use super::shared::ActivityLayoutBlocksDeleteResult;

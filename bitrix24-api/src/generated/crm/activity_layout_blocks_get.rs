@@ -33,7 +33,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.layout.blocks.get`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityLayoutBlocksGetResponse = ActivityLayoutBlocksGetResult;
 
 /// This page's name for the shared [`Properties`](super::shared::Properties).

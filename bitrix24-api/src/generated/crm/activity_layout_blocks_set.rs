@@ -37,7 +37,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.layout.blocks.set`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityLayoutBlocksSetResponse = ActivityLayoutBlocksSetResult;
 
 /// This page's name for the shared [`ActivityLayoutBlocksDeleteResult`](super::shared::ActivityLayoutBlocksDeleteResult).

@@ -54,7 +54,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.todo.update`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityTodoUpdateResponse = ActivityTodoUpdateResult;
 
 /// This page's name for the shared [`DuplicateVolatileTypeRegisterResponse`](super::shared::DuplicateVolatileTypeRegisterResponse).

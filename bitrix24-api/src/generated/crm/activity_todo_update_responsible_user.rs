@@ -35,7 +35,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.todo.updateResponsibleUser`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityTodoUpdateResponsibleUserResponse = ActivityTodoUpdateResponsibleUserResult;
 
 /// This page's name for the shared [`DuplicateVolatileTypeRegisterResponse`](super::shared::DuplicateVolatileTypeRegisterResponse).

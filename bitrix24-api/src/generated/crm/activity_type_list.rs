@@ -25,7 +25,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.type.list`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityTypeListResponse = Vec<ActivityTypeListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -28,6 +28,8 @@ crate::method!(
 /// The `result` of `crm.address.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-fields.html#attributes) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type AddressFieldsResponse = BTreeMap<String, AddressFieldsItem>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

@@ -31,6 +31,8 @@ crate::method!(
 /// Keyed by field.
 ///
 /// Keyed by field. The page does not describe the values.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type AutomatedsolutionFieldsResponse = BTreeMap<
     String,
     AutomatedsolutionFieldsResult,

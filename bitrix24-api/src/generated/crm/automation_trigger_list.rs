@@ -28,7 +28,7 @@ crate::method!(
 
 /// The `result` of `crm.automation.trigger.list`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type AutomationTriggerListResponse = Vec<AutomationTriggerListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -55,7 +55,7 @@ crate::method!(
 ///
 /// The structure is below.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CalllistListResponse = Vec<CalllistListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -61,9 +61,9 @@ pub struct CompanyAddFields {
     pub employees: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `REVENUE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<f64>,
@@ -122,8 +122,8 @@ pub struct CompanyAddFields {
 
 crate::request!(
     CompanyAddFields() { title: String, company_type: String, industry: String, employees: String,
-    currency_id: serde_json::Value, revenue: f64, logo: serde_json::Value, opened: bool,
-    assigned_by_id: i64, comments: String, phone: Vec<CompanyAddPhone>, email: Vec<CompanyAddEmail>,
+    currency_id: String, revenue: f64, logo: serde_json::Value, opened: bool, assigned_by_id: i64,
+    comments: String, phone: Vec<CompanyAddPhone>, email: Vec<CompanyAddEmail>,
     web: Vec<CompanyAddWeb>, im: Vec<CompanyAddIm>, utm_source: String,
     utm_medium: CompanyAddUtmMedium, utm_campaign: String, utm_content: String, utm_term: String,
     is_my_company: bool } rest extra

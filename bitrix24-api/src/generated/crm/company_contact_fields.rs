@@ -27,6 +27,8 @@ crate::method!(
 /// The `result` of `crm.company.contact.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type CompanyContactFieldsResponse = BTreeMap<String, CompanyContactFieldsItem>;
 
 /// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).

@@ -29,6 +29,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.company.fields`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type CompanyFieldsResponse = BTreeMap<String, CompanyFieldsResult>;
 
 /// The `settings` object, as the page's example shows it.

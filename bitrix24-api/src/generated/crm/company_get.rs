@@ -33,7 +33,7 @@ crate::method!(
 
 /// The `result` of `crm.company.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CompanyGetResponse = CompanyGetResult;
 
 /// The `result` object, as the page's example shows it.

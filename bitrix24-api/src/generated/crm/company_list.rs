@@ -63,7 +63,7 @@ crate::method!(
 
 /// The `result` of `crm.company.list`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CompanyListResponse = Vec<CompanyListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -68,9 +68,9 @@ pub struct CompanyUpdateFields {
     pub employees: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `REVENUE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<f64>,
@@ -135,7 +135,7 @@ pub struct CompanyUpdateFields {
 
 crate::request!(
     CompanyUpdateFields() { title: String, company_type: String, logo: serde_json::Value,
-    industry: String, employees: String, currency_id: serde_json::Value, revenue: f64, opened: bool,
+    industry: String, employees: String, currency_id: String, revenue: f64, opened: bool,
     comments: String, assigned_by_id: i64, contact_id: i64, originator_id: String,
     origin_id: String, origin_version: String, utm_source: String,
     utm_medium: CompanyUpdateUtmMedium, utm_campaign: String, utm_content: String, utm_term: String,

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.contact.company.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ContactCompanyFieldsResponse = BTreeMap<String, ContactCompanyFieldsItem>;
 
 /// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).

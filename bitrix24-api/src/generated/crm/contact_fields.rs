@@ -31,6 +31,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.contact.fields`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ContactFieldsResponse = BTreeMap<String, ContactFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -28,7 +28,7 @@ crate::method!(
 
 /// The `result` of `crm.currency.delete`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CurrencyDeleteResponse = bool;
 
 /// The error codes `crm.currency.delete` documents; `Other` keeps any other code as it arrived.

@@ -28,6 +28,8 @@ crate::method!(
 /// The `result` of `crm.currency.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type CurrencyFieldsResponse = BTreeMap<String, CurrencyFieldsItem>;
 
 /// This page's name for the shared [`AutomatedsolutionFieldsResult`](super::shared::AutomatedsolutionFieldsResult).

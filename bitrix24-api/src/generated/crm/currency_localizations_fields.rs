@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.currency.localizations.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency_localization) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type CurrencyLocalizationsFieldsResponse = BTreeMap<
     String,
     CurrencyLocalizationsFieldsResult,

@@ -32,6 +32,8 @@ crate::method!(
 /// The `result` of `crm.currency.localizations.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_currency_localization) Keyed by lang.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type CurrencyLocalizationsGetResponse = BTreeMap<
     String,
     CurrencyLocalizationsGetItem,

@@ -75,9 +75,9 @@ pub struct DealAddFields {
     pub probability: Option<i64>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `OPPORTUNITY`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
@@ -163,7 +163,7 @@ pub struct DealAddFields {
 crate::request!(
     DealAddFields() { title: String, type_id: String, category_id: i64, stage_id: String,
     is_recurring: bool, is_return_customer: bool, is_repeated_approach: bool, probability: i64,
-    currency_id: serde_json::Value, opportunity: f64, is_manual_opportunity: bool, tax_value: f64,
+    currency_id: String, opportunity: f64, is_manual_opportunity: bool, tax_value: f64,
     company_id: i64, contact_id: i64, contact_ids: Vec<i64>, begindate: String, closedate: String,
     opened: bool, closed: bool, comments: String, assigned_by_id: i64, source_id: String,
     source_description: String, additional_info: String, location_id: i64, originator_id: String,

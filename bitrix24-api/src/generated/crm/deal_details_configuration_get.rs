@@ -42,6 +42,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.deal.details.configuration.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type DealDetailsConfigurationGetResponse = Vec<DealDetailsConfigurationGetResult>;
 
 /// This page's name for the shared [`Scope`](super::shared::Scope).

@@ -103,7 +103,7 @@ pub struct DealProductrowsGetItem {
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: the page names it without a description.

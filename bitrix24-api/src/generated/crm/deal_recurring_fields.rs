@@ -27,6 +27,8 @@ crate::method!(
 /// The `result` of `crm.deal.recurring.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-fields.html#all-fields)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type DealRecurringFieldsResponse = BTreeMap<String, DealRecurringFieldsResult>;
 
 /// The `definition` object, as the page's example shows it.

@@ -33,6 +33,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.duplicate.volatileType.fields`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type DuplicateVolatileTypeFieldsResponse = Vec<DuplicateVolatileTypeFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

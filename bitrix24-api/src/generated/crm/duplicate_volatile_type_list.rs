@@ -25,6 +25,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.duplicate.volatileType.list`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type DuplicateVolatileTypeListResponse = Vec<DuplicateVolatileTypeListResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -20,13 +20,13 @@ use crate::wire;
 pub struct ItemDeliveryGet {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_shipment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_shipment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     ItemDeliveryGet = "crm.item.delivery.get" in "crm", safe: true, ItemDeliveryGetResponse,
-    ItemDeliveryGetError; (id: serde_json::Value) {}
+    ItemDeliveryGetError; (id: i64) {}
 );
 
 /// The `result` of `crm.item.delivery.get`.
@@ -38,7 +38,7 @@ crate::method!(
 pub struct ItemDeliveryGetResponse {
     /// `id`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `sale_order_shipment.id` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `accountNumber`: the page names it without a description.

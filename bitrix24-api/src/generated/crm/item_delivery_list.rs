@@ -43,7 +43,7 @@ crate::method!(
 
 /// The `result` of `crm.item.delivery.list`.
 ///
-/// Any JSON: the page's type `sale_order_shipment_crm_simple` is not one we know.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ItemDeliveryListResponse = Vec<ItemDeliveryListResult>;
 
 /// The `result` object, as the page's example shows it.

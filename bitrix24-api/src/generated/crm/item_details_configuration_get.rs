@@ -44,6 +44,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.item.details.configuration.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ItemDetailsConfigurationGetResponse = Vec<ItemDetailsConfigurationGetResult>;
 
 /// The `options` object, as the page's example shows it.

@@ -31,7 +31,7 @@ crate::method!(
 
 /// The `result` of `crm.item.payment.add`.
 ///
-/// Any JSON: the page's type `sale_order_payment.id` is not one we know.
+/// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
 pub type ItemPaymentAddResponse = i64;
 
 /// The error codes `crm.item.payment.add` documents; `Other` keeps any other code as it arrived.

@@ -19,13 +19,13 @@ use crate::wire;
 pub struct ItemPaymentDelete {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     ItemPaymentDelete = "crm.item.payment.delete" in "crm", safe: false, ItemPaymentDeleteResponse
-    as wire::Bool, ItemPaymentDeleteError; (id: serde_json::Value) {}
+    as wire::Bool, ItemPaymentDeleteError; (id: i64) {}
 );
 
 /// The `result` of `crm.item.payment.delete`.

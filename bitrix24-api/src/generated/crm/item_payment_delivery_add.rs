@@ -20,18 +20,18 @@ use crate::wire;
 pub struct ItemPaymentDeliveryAdd {
     /// `paymentId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub payment_id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub payment_id: i64,
     /// `deliveryId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_shipment.id` is not one we know.
-    pub delivery_id: serde_json::Value,
+    /// The page's type `sale_order_shipment.id` is not one we know; the docs' request examples send it as an integer.
+    pub delivery_id: i64,
 }
 
 crate::method!(
     ItemPaymentDeliveryAdd = "crm.item.payment.delivery.add" in "crm", safe: false,
-    ItemPaymentDeliveryAddResponse as wire::Int, ItemPaymentDeliveryAddError;
-    (payment_id: serde_json::Value, delivery_id: serde_json::Value) {}
+    ItemPaymentDeliveryAddResponse as wire::Int, ItemPaymentDeliveryAddError; (payment_id: i64,
+    delivery_id: i64) {}
 );
 
 /// The `result` of `crm.item.payment.delivery.add`.

@@ -21,15 +21,15 @@ pub struct ItemPaymentDeliverySetDelivery {
     pub id: i64,
     /// `deliveryId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_shipment.id` is not one we know.
+    /// The page's type `sale_order_shipment.id` is not one we know; the docs' request examples send it as an integer.
     #[serde(rename = "deliveryId")]
-    pub delivery_id: serde_json::Value,
+    pub delivery_id: i64,
 }
 
 crate::method!(
     ItemPaymentDeliverySetDelivery = "crm.item.payment.delivery.setDelivery" in "crm", safe: false,
     ItemPaymentDeliverySetDeliveryResponse as wire::Bool, ItemPaymentDeliverySetDeliveryError;
-    (id: i64, delivery_id: serde_json::Value) {}
+    (id: i64, delivery_id: i64) {}
 );
 
 /// The `result` of `crm.item.payment.delivery.setDelivery`.

@@ -18,13 +18,13 @@ use serde::Serialize;
 pub struct ItemPaymentGet {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     ItemPaymentGet = "crm.item.payment.get" in "crm", safe: true, ItemPaymentGetResponse,
-    ItemPaymentGetError; (id: serde_json::Value) {}
+    ItemPaymentGetError; (id: i64) {}
 );
 
 use super::shared::ItemPaymentGetResponse;

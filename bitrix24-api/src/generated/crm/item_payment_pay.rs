@@ -19,13 +19,13 @@ use crate::wire;
 pub struct ItemPaymentPay {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     ItemPaymentPay = "crm.item.payment.pay" in "crm", safe: false, ItemPaymentPayResponse as
-    wire::Bool, ItemPaymentPayError; (id: serde_json::Value) {}
+    wire::Bool, ItemPaymentPayError; (id: i64) {}
 );
 
 /// The `result` of `crm.item.payment.pay`.

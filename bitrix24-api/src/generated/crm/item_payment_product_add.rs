@@ -20,8 +20,8 @@ use crate::wire;
 pub struct ItemPaymentProductAdd {
     /// `paymentId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub payment_id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub payment_id: i64,
     /// `rowId`: the page names it without a description.
     pub row_id: i64,
     /// `quantity`: the page names it without a description.
@@ -30,8 +30,8 @@ pub struct ItemPaymentProductAdd {
 
 crate::method!(
     ItemPaymentProductAdd = "crm.item.payment.product.add" in "crm", safe: false,
-    ItemPaymentProductAddResponse as wire::Int, ItemPaymentProductAddError;
-    (payment_id: serde_json::Value, row_id: i64, quantity: f64) {}
+    ItemPaymentProductAddResponse as wire::Int, ItemPaymentProductAddError; (payment_id: i64,
+    row_id: i64, quantity: f64) {}
 );
 
 /// The `result` of `crm.item.payment.product.add`.

@@ -21,9 +21,9 @@ use crate::wire;
 pub struct ItemPaymentProductList {
     /// `paymentId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
     #[serde(rename = "paymentId")]
-    pub payment_id: serde_json::Value,
+    pub payment_id: i64,
     /// Keyed by field. Possible values:
     /// - `id`
     /// - `quantity`
@@ -42,13 +42,13 @@ pub struct ItemPaymentProductList {
 crate::method!(
     ItemPaymentProductList = "crm.item.payment.product.list" in "crm", safe: true,
     ItemPaymentProductListResponse as wire::List<wire::EmptyAsDefault>, ItemPaymentProductListError;
-    (payment_id: serde_json::Value, filter: BTreeMap<String, serde_json::Value>) {
+    (payment_id: i64, filter: BTreeMap<String, serde_json::Value>) {
     order: BTreeMap<String, serde_json::Value> }
 );
 
 /// The `result` of `crm.item.payment.product.list`.
 ///
-/// Any JSON: the page's type `crm_item_payment_product` is not one we know.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ItemPaymentProductListResponse = Vec<ItemPaymentProductListResult>;
 
 /// The `result` object, as the page's example shows it.

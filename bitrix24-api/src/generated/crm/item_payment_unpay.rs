@@ -19,13 +19,13 @@ use crate::wire;
 pub struct ItemPaymentUnpay {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     ItemPaymentUnpay = "crm.item.payment.unpay" in "crm", safe: false, ItemPaymentUnpayResponse as
-    wire::Bool, ItemPaymentUnpayError; (id: serde_json::Value) {}
+    wire::Bool, ItemPaymentUnpayError; (id: i64) {}
 );
 
 /// The `result` of `crm.item.payment.unpay`.

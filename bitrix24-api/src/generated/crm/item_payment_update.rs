@@ -20,16 +20,15 @@ use crate::wire;
 pub struct ItemPaymentUpdate {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
     /// `fields`: the page names it without a description.
     pub fields: ItemPaymentUpdateFields,
 }
 
 crate::method!(
     ItemPaymentUpdate = "crm.item.payment.update" in "crm", safe: false, ItemPaymentUpdateResponse
-    as wire::Bool, ItemPaymentUpdateError; (id: serde_json::Value, fields: ItemPaymentUpdateFields)
-    {}
+    as wire::Bool, ItemPaymentUpdateError; (id: i64, fields: ItemPaymentUpdateFields) {}
 );
 
 /// The `result` of `crm.item.payment.update`.
@@ -47,12 +46,12 @@ pub struct ItemPaymentUpdateFields {
     pub paid: Option<bool>,
     /// `paySystemId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_paysystem.id` is not one we know.
+    /// The page's type `sale_paysystem.id` is not one we know; the docs' request examples send it as an integer.
     #[serde(rename = "paySystemId", skip_serializing_if = "Option::is_none")]
-    pub pay_system_id: Option<serde_json::Value>,
+    pub pay_system_id: Option<i64>,
 }
 
-crate::request!(ItemPaymentUpdateFields() { paid: bool, pay_system_id: serde_json::Value });
+crate::request!(ItemPaymentUpdateFields() { paid: bool, pay_system_id: i64 });
 
 /// The error codes `crm.item.payment.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

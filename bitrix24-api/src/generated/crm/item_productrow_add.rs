@@ -40,9 +40,9 @@ pub struct ItemProductrowAddFields {
     pub owner_type: String,
     /// `productId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_product.id` is not one we know.
+    /// The page's type `catalog_product.id` is not one we know; the docs' request examples send it as an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
+    pub product_id: Option<i64>,
     /// `productName`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
@@ -72,19 +72,18 @@ pub struct ItemProductrowAddFields {
     pub tax_included: Option<bool>,
     /// `measureCode`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `sort`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
 }
 
 crate::request!(
-    ItemProductrowAddFields(owner_id: i64, owner_type: String) { product_id: serde_json::Value,
+    ItemProductrowAddFields(owner_id: i64, owner_type: String) { product_id: i64,
     product_name: String, price: f64, quantity: f64, discount_type_id: i64, discount_rate: f64,
-    discount_sum: f64, tax_rate: f64, tax_included: bool, measure_code: serde_json::Value, sort: i64
-    }
+    discount_sum: f64, tax_rate: f64, tax_included: bool, measure_code: i64, sort: i64 }
 );
 
 /// This page's name for the shared [`ItemProductrowResponse`](super::shared::ItemProductrowResponse).

@@ -58,8 +58,9 @@ pub struct ItemProductrowFieldsFieldsEntry {
     pub owner_type: Option<ItemProductrowFieldsOwnerType>,
     /// `productId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_product.id` is not one we know.
-    pub product_id: Option<serde_json::Value>,
+    /// The page's type `catalog_product.id` is not one we know; the docs' request examples send it as an integer.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub product_id: Option<i64>,
     /// `productName`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub product_name: Option<String>,
@@ -103,8 +104,9 @@ pub struct ItemProductrowFieldsFieldsEntry {
     pub customized: Option<String>,
     /// `measureCode`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
-    pub measure_code: Option<serde_json::Value>,
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub measure_code: Option<i64>,
     /// `measureName`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub measure_name: Option<String>,

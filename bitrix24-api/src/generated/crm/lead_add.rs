@@ -93,9 +93,9 @@ pub struct LeadAddFields {
     pub contact_ids: Option<i64>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `EMAIL`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<LeadAddEmail>,
@@ -186,9 +186,9 @@ crate::request!(
     address_country: String, address_country_code: String, address_postal_code: String,
     address_province: String, address_region: String, assigned_by_id: i64, birthdate: String,
     comments: String, company_id: i64, company_title: String, contact_id: i64, contact_ids: i64,
-    currency_id: serde_json::Value, email: LeadAddEmail, honorific: String, im: LeadAddIm,
-    link: LeadAddLink, last_name: String, name: String, second_name: String, opened: bool,
-    opportunity: f64, is_manual_opportunity: String, originator_id: String, origin_id: String,
+    currency_id: String, email: LeadAddEmail, honorific: String, im: LeadAddIm, link: LeadAddLink,
+    last_name: String, name: String, second_name: String, opened: bool, opportunity: f64,
+    is_manual_opportunity: String, originator_id: String, origin_id: String,
     phone: Vec<LeadAddFieldsPhone>, post: String, source_description: String, source_id: String,
     status_description: String, status_id: String, title: String, utm_campaign: String,
     utm_content: String, utm_medium: String, utm_source: String, utm_term: String,

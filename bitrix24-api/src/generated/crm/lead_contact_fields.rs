@@ -27,7 +27,7 @@ crate::method!(
 
 /// The `result` of `crm.lead.contact.fields`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type LeadContactFieldsResponse = LeadContactFieldsResult;
 
 /// The `result` object, as the page's example shows it.

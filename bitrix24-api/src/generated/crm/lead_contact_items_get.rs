@@ -30,7 +30,7 @@ crate::method!(
 
 /// The `result` of `crm.lead.contact.items.get`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type LeadContactItemsGetResponse = Vec<LeadContactItemsGetResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -42,6 +42,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.lead.details.configuration.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type LeadDetailsConfigurationGetResponse = Vec<LeadDetailsConfigurationGetResult>;
 
 /// This page's name for the shared [`ResultElement`](super::shared::ResultElement).

@@ -31,6 +31,8 @@ crate::method!(
 /// The `result` of `crm.lead.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html#lead) The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type LeadFieldsResponse = BTreeMap<String, LeadFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -93,7 +93,7 @@ pub struct LeadGetResponse {
     pub comments: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub currency_id: Option<String>,
     /// `OPPORTUNITY`: the page names it without a description.

@@ -93,9 +93,9 @@ pub struct LeadUpdateFields {
     pub contact_ids: Option<i64>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `EMAIL`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<LeadUpdateEmail>,
@@ -185,7 +185,7 @@ crate::request!(
     address_country: String, address_country_code: String, address_postal_code: String,
     address_province: String, address_region: String, assigned_by_id: i64, birthdate: String,
     comments: String, company_id: i64, company_title: String, contact_id: i64, contact_ids: i64,
-    currency_id: serde_json::Value, email: LeadUpdateEmail, honorific: String, im: LeadUpdateIm,
+    currency_id: String, email: LeadUpdateEmail, honorific: String, im: LeadUpdateIm,
     link: LeadUpdateLink, last_name: String, name: String, second_name: String, opened: String,
     opportunity: f64, is_manual_opportunity: String, originator_id: String, origin_id: String,
     phone: Vec<LeadUpdateFieldsPhone>, post: String, source_description: String, source_id: String,

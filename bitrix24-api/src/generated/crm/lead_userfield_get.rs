@@ -27,7 +27,7 @@ crate::method!(
 
 /// The `result` of `crm.lead.userfield.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type LeadUserfieldGetResponse = LeadUserfieldGetResult;
 
 /// This page's name for the shared [`Settings`](super::shared::Settings).

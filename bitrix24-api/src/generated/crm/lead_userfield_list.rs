@@ -53,6 +53,8 @@ crate::method!(
 /// The `result` of `crm.lead.userfield.list`.
 ///
 /// The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type LeadUserfieldListResponse = Vec<LeadUserfieldListResult>;
 
 /// This page's name for the shared [`Filter`](super::shared::Filter).

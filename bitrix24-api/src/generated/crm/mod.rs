@@ -548,7 +548,7 @@ pub use shared::{
     ContactGetPhone, ContactGetResponse, CurrencyGetLangEntry,
     CurrencyGetLangEntryThousandsVariant, CurrencyGetResponse, CurrencyLangEntry, Data,
     DealAddParams, DealDetailsConfigurationExtras, DealDetailsConfigurationGetResult,
-    DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement,
+    DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement, DealGetResponse,
     DealRecurringGetParams, DealRecurringGetResponse, DealRecurringParams,
     DealStageSemanticId, DealUserfieldGetEditFormLabel, DealUserfieldGetResult,
     DealcategoryListOrder, DocumentgeneratorDocumentProducts,
@@ -978,9 +978,7 @@ pub use deal_delete::{
 pub use deal_fields::{
     DealFields, DealFieldsError, DealFieldsErrorCode, DealFieldsItem, DealFieldsResponse,
 };
-pub use deal_get::{
-    DealGet, DealGetError, DealGetErrorCode, DealGetResponse, DealGetStageSemanticId,
-};
+pub use deal_get::{DealGet, DealGetError, DealGetErrorCode, DealGetStageSemanticId};
 pub use deal_list::{
     DealList, DealListError, DealListErrorCode, DealListItem, DealListResponse,
     DealListStageSemanticId,
@@ -5979,7 +5977,7 @@ impl<'c> Crm<'c> {
     /// crm.item.delivery.get (`crm.item.delivery.get`): see [`ItemDeliveryGet`].
     pub fn item_delivery_get(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemDeliveryGet> {
         crate::Call::new(self.client, ItemDeliveryGet::new(id))
     }
@@ -6088,7 +6086,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.delete (`crm.item.payment.delete`): see [`ItemPaymentDelete`].
     pub fn item_payment_delete(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentDelete> {
         crate::Call::new(self.client, ItemPaymentDelete::new(id))
     }
@@ -6096,7 +6094,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.get (`crm.item.payment.get`): see [`ItemPaymentGet`].
     pub fn item_payment_get(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentGet> {
         crate::Call::new(self.client, ItemPaymentGet::new(id))
     }
@@ -6113,7 +6111,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.pay (`crm.item.payment.pay`): see [`ItemPaymentPay`].
     pub fn item_payment_pay(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentPay> {
         crate::Call::new(self.client, ItemPaymentPay::new(id))
     }
@@ -6121,7 +6119,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.unpay (`crm.item.payment.unpay`): see [`ItemPaymentUnpay`].
     pub fn item_payment_unpay(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentUnpay> {
         crate::Call::new(self.client, ItemPaymentUnpay::new(id))
     }
@@ -6129,7 +6127,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.update (`crm.item.payment.update`): see [`ItemPaymentUpdate`].
     pub fn item_payment_update(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
         fields: impl Into<ItemPaymentUpdateFields>,
     ) -> crate::Call<'c, ItemPaymentUpdate> {
         crate::Call::new(self.client, ItemPaymentUpdate::new(id, fields))
@@ -6138,8 +6136,8 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.delivery.add (`crm.item.payment.delivery.add`): see [`ItemPaymentDeliveryAdd`].
     pub fn item_payment_delivery_add(
         &self,
-        payment_id: impl Into<serde_json::Value>,
-        delivery_id: impl Into<serde_json::Value>,
+        payment_id: impl Into<i64>,
+        delivery_id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentDeliveryAdd> {
         crate::Call::new(
             self.client,
@@ -6158,7 +6156,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.delivery.list (`crm.item.payment.delivery.list`): see [`ItemPaymentDeliveryList`].
     pub fn item_payment_delivery_list(
         &self,
-        payment_id: impl Into<serde_json::Value>,
+        payment_id: impl Into<i64>,
         filter: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, ItemPaymentDeliveryList> {
         crate::Call::new(self.client, ItemPaymentDeliveryList::new(payment_id, filter))
@@ -6168,7 +6166,7 @@ impl<'c> Crm<'c> {
     pub fn item_payment_delivery_set_delivery(
         &self,
         id: impl Into<i64>,
-        delivery_id: impl Into<serde_json::Value>,
+        delivery_id: impl Into<i64>,
     ) -> crate::Call<'c, ItemPaymentDeliverySetDelivery> {
         crate::Call::new(
             self.client,
@@ -6179,7 +6177,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.product.add (`crm.item.payment.product.add`): see [`ItemPaymentProductAdd`].
     pub fn item_payment_product_add(
         &self,
-        payment_id: impl Into<serde_json::Value>,
+        payment_id: impl Into<i64>,
         row_id: impl Into<i64>,
         quantity: impl Into<f64>,
     ) -> crate::Call<'c, ItemPaymentProductAdd> {
@@ -6200,7 +6198,7 @@ impl<'c> Crm<'c> {
     /// crm.item.payment.product.list (`crm.item.payment.product.list`): see [`ItemPaymentProductList`].
     pub fn item_payment_product_list(
         &self,
-        payment_id: impl Into<serde_json::Value>,
+        payment_id: impl Into<i64>,
         filter: impl Into<BTreeMap<String, serde_json::Value>>,
     ) -> crate::Call<'c, ItemPaymentProductList> {
         crate::Call::new(self.client, ItemPaymentProductList::new(payment_id, filter))

@@ -50,7 +50,7 @@ crate::method!(
 
 /// The `result` of `crm.quote.list`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type QuoteListResponse = Vec<QuoteListResult>;
 
 /// The `result` object, as the page's example shows it.

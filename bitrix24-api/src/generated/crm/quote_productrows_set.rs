@@ -78,9 +78,9 @@ pub struct QuoteProductrowsSetRow {
     pub tax_included: Option<bool>,
     /// `MEASURE_CODE`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
@@ -92,8 +92,7 @@ pub struct QuoteProductrowsSetRow {
 crate::request!(
     QuoteProductrowsSetRow() { product_id: i64, product_name: String, product_description: String,
     price: f64, quantity: f64, discount_type_id: i64, discount_rate: f64, discount_sum: f64,
-    tax_rate: f64, tax_included: bool, measure_code: serde_json::Value, measure_name: String,
-    sort: i64 }
+    tax_rate: f64, tax_included: bool, measure_code: i64, measure_name: String, sort: i64 }
 );
 
 /// The error codes `crm.quote.productrows.set` documents; `Other` keeps any other code as it arrived.

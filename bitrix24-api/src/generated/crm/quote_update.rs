@@ -56,9 +56,9 @@ pub struct QuoteUpdateFields {
     pub status_id: Option<String>,
     /// `CURRENCY_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `crm_currency` is not one we know.
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<serde_json::Value>,
+    pub currency_id: Option<String>,
     /// `OPPORTUNITY`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<f64>,
@@ -108,11 +108,10 @@ pub struct QuoteUpdateFields {
 }
 
 crate::request!(
-    QuoteUpdateFields() { title: String, status_id: String, currency_id: serde_json::Value,
-    opportunity: f64, assigned_by_id: i64, company_id: i64, contact_ids: Vec<i64>,
-    mycompany_id: i64, opened: bool, person_type_id: i64, begindate: String, closedate: String,
-    client_title: String, client_addr: String, client_email: String, client_phone: String,
-    comments: String } rest extra
+    QuoteUpdateFields() { title: String, status_id: String, currency_id: String, opportunity: f64,
+    assigned_by_id: i64, company_id: i64, contact_ids: Vec<i64>, mycompany_id: i64, opened: bool,
+    person_type_id: i64, begindate: String, closedate: String, client_title: String,
+    client_addr: String, client_email: String, client_phone: String, comments: String } rest extra
 );
 
 impl QuoteUpdateFields {

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.requisite.bankdetail.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-fields.html#attributes) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type RequisiteBankdetailFieldsResponse = BTreeMap<
     String,
     RequisiteBankdetailFieldsItem,

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.requisite.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields) [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html#attributes) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type RequisiteFieldsResponse = BTreeMap<String, RequisiteFieldsResult>;
 
 /// The `settings` object, as the page's example shows it.

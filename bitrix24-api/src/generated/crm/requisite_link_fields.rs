@@ -28,6 +28,8 @@ crate::method!(
 /// The `result` of `crm.requisite.link.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-fields.html#attributes) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type RequisiteLinkFieldsResponse = BTreeMap<String, RequisiteLinkFieldsItem>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

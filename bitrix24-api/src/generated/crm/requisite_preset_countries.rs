@@ -28,7 +28,7 @@ crate::method!(
 
 /// The `result` of `crm.requisite.preset.countries`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type RequisitePresetCountriesResponse = Vec<RequisitePresetCountriesResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -31,7 +31,7 @@ crate::method!(
 
 /// The `result` of `crm.requisite.preset.field.availabletoadd`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type RequisitePresetFieldAvailabletoaddResponse = Vec<String>;
 
 /// The error codes `crm.requisite.preset.field.availabletoadd` documents; `Other` keeps any other code as it arrived.

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.requisite.preset.field.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-fields.html#attribute) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type RequisitePresetFieldFieldsResponse = BTreeMap<
     String,
     RequisitePresetFieldFieldsItem,

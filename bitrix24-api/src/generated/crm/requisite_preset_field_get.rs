@@ -32,7 +32,7 @@ crate::method!(
 
 /// The `result` of `crm.requisite.preset.field.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type RequisitePresetFieldGetResponse = RequisitePresetFieldGetResult;
 
 /// The `result` object, as the page's example shows it.

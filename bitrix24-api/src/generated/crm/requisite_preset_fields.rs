@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.requisite.preset.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-fields.html#attributes) Keyed by field.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type RequisitePresetFieldsResponse = BTreeMap<String, RequisitePresetFieldsItem>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

@@ -1478,6 +1478,158 @@ pub struct DealAddParams {
 
 crate::request!(DealAddParams() { register_sonet_event: bool });
 
+/// The `result` of `crm.deal.get`.
+///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html#deal) The structure is below.
+///
+/// Shared by `crm.deal.get`, `crm.deal.list`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub struct DealGetResponse {
+    /// `ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `TITLE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `TYPE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub type_id: Option<String>,
+    /// `CATEGORY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub category_id: Option<i64>,
+    /// `STAGE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub stage_id: Option<String>,
+    /// Possible values:
+    /// - `P`
+    /// - `S`
+    /// - `F`
+    pub stage_semantic_id: Option<DealStageSemanticId>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_new: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_recurring: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_return_customer: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_repeated_approach: Option<bool>,
+    /// `PROBABILITY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub probability: Option<i64>,
+    /// `CURRENCY_ID`: the page names it without a description.
+    ///
+    /// The page's type `crm_currency` is not one we know; the docs' request examples send it as a string.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub currency_id: Option<String>,
+    /// `OPPORTUNITY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
+    pub opportunity: Option<f64>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_manual_opportunity: Option<bool>,
+    /// `TAX_VALUE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Float>")]
+    pub tax_value: Option<f64>,
+    /// `COMPANY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub company_id: Option<i64>,
+    /// `CONTACT_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub contact_id: Option<i64>,
+    /// `QUOTE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub quote_id: Option<i64>,
+    /// `BEGINDATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub begindate: Option<String>,
+    /// `CLOSEDATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub closedate: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub opened: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub closed: Option<bool>,
+    /// `COMMENTS`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub comments: Option<String>,
+    /// `ASSIGNED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub assigned_by_id: Option<i64>,
+    /// `CREATED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub modify_by_id: Option<i64>,
+    /// `MOVED_BY_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub moved_by_id: Option<i64>,
+    /// `DATE_CREATE`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub date_modify: Option<String>,
+    /// `MOVED_TIME`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub moved_time: Option<String>,
+    /// `SOURCE_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub source_description: Option<String>,
+    /// `LEAD_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub lead_id: Option<i64>,
+    /// `ADDITIONAL_INFO`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub additional_info: Option<String>,
+    /// `LOCATION_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub location_id: Option<i64>,
+    /// `ORIGINATOR_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub origin_id: Option<String>,
+    /// `UTM_SOURCE`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: the page names it without a description.
+    #[serde_as(deserialize_as = "wire::DateTime")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_ACTIVITY_BY`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub last_activity_by: Option<i64>,
+    /// Keys documented as `UF_CRM_...`, `PARENT_ID_...`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
 ///
 /// Shared by `crm.deal.details.configuration.forceCommonScopeForAll`, `crm.deal.details.configuration.get`, `crm.deal.details.configuration.reset`, `crm.deal.details.configuration.set`: the same shape on each page; these docs are from the first.
@@ -2181,7 +2333,7 @@ pub struct LeadProductrowsGetItem {
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: the page names it without a description.
@@ -3641,17 +3793,15 @@ pub struct Response {
 pub struct OrderentityFields {
     /// `orderId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order.id` is not one we know.
-    pub order_id: serde_json::Value,
+    /// The page's type `sale_order.id` is not one we know; the docs' request examples send it as an integer.
+    pub order_id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
     pub owner_type_id: i64,
     /// `ownerId`: the page names it without a description.
     pub owner_id: i64,
 }
 
-crate::request!(
-    OrderentityFields(order_id: serde_json::Value, owner_type_id: i64, owner_id: i64) {}
-);
+crate::request!(OrderentityFields(order_id: i64, owner_type_id: i64, owner_id: i64) {});
 
 /// The `result` of `crm.item.payment.get`.
 ///
@@ -3664,7 +3814,7 @@ crate::request!(
 pub struct ItemPaymentGetResponse {
     /// `id`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub id: Option<i64>,
     /// `accountNumber`: the page names it without a description.
@@ -3683,7 +3833,7 @@ pub struct ItemPaymentGetResponse {
     pub emp_paid_id: Option<i64>,
     /// `paySystemId`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `sale_paysystem.id` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub pay_system_id: Option<i64>,
     /// `sum`: the page names it without a description.
@@ -3734,7 +3884,7 @@ pub struct ItemProductrowProductRow {
     pub owner_type: Option<String>,
     /// `productId`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `catalog_product.id` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub product_id: Option<i64>,
     /// `productName`: the page names it without a description.
@@ -3780,7 +3930,7 @@ pub struct ItemProductrowProductRow {
     pub customized: Option<String>,
     /// `measureCode`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub measure_code: Option<i64>,
     /// `measureName`: the page names it without a description.
@@ -3834,9 +3984,9 @@ pub struct ItemProductrowOwnerType {
 pub struct ItemProductrowSetProductRow {
     /// `productId`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_product.id` is not one we know.
+    /// The page's type `catalog_product.id` is not one we know; the docs' request examples send it as an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<serde_json::Value>,
+    pub product_id: Option<i64>,
     /// `productName`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
@@ -3866,18 +4016,18 @@ pub struct ItemProductrowSetProductRow {
     pub tax_included: Option<bool>,
     /// `measureCode`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `catalog_measure.code` is not one we know.
+    /// The page's type `catalog_measure.code` is not one we know; the docs' request examples send it as an integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<serde_json::Value>,
+    pub measure_code: Option<i64>,
     /// `sort`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
 }
 
 crate::request!(
-    ItemProductrowSetProductRow() { product_id: serde_json::Value, product_name: String, price: f64,
+    ItemProductrowSetProductRow() { product_id: i64, product_name: String, price: f64,
     quantity: f64, discount_type_id: i64, discount_rate: f64, discount_sum: f64, tax_rate: f64,
-    tax_included: bool, measure_code: serde_json::Value, sort: i64 }
+    tax_included: bool, measure_code: i64, sort: i64 }
 );
 
 /// The `DEFAULT_VALUE` object, as the page's example shows it.

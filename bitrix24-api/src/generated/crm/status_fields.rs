@@ -26,6 +26,8 @@ crate::method!(
 /// The `result` of `crm.status.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-fields.html#result)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type StatusFieldsResponse = BTreeMap<String, StatusFieldsResult>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.timeline.bindings.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-fields.html#fields)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TimelineBindingsFieldsResponse = BTreeMap<String, TimelineBindingsFieldsResult>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

@@ -29,6 +29,8 @@ crate::method!(
 /// The `result` of `crm.timeline.comment.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html#fields)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TimelineCommentFieldsResponse = BTreeMap<String, TimelineCommentFieldsResult>;
 
 /// This page's name for the shared [`EnumFieldsId`](super::shared::EnumFieldsId).

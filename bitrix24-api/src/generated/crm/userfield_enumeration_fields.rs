@@ -28,6 +28,8 @@ crate::method!(
 /// The `result` of `crm.userfield.enumeration.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html#result)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type UserfieldEnumerationFieldsResponse = BTreeMap<
     String,
     UserfieldEnumerationFieldsResult,

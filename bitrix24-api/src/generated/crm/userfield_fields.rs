@@ -27,6 +27,8 @@ crate::method!(
 /// The `result` of `crm.userfield.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html#result)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type UserfieldFieldsResponse = BTreeMap<String, UserfieldFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

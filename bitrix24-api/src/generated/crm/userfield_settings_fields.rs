@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `crm.userfield.settings.fields`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type UserfieldSettingsFieldsResponse = UserfieldSettingsFieldsResult;
 
 /// The `result` object, as the page's example shows it.

@@ -31,6 +31,8 @@ crate::method!(
 /// The `result` of `crm.vat.fields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html#result)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VatFieldsResponse = BTreeMap<String, VatFieldsResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -48,6 +48,8 @@ crate::method!(
 /// The `result` of `crm.vat.list`.
 ///
 /// The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VatListResponse = Vec<VatListResult>;
 
 /// The `result` object, as the page's example shows it.

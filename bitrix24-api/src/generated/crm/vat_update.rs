@@ -33,6 +33,8 @@ crate::method!(
 );
 
 /// The `result` of `crm.vat.update`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VatUpdateResponse = i64;
 
 /// This page's name for the shared [`VatAddFields`](super::shared::VatAddFields).

@@ -29,6 +29,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.copyTo`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileCopyToResponse = FileCopyToItem;
 
 /// This page's name for the shared [`Item`](super::shared::Item).

@@ -25,10 +25,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileGetResponse = FileGetItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileGetItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileGetItem = super::shared::Item;
 
 /// The error codes `disk.file.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

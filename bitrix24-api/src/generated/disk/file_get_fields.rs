@@ -29,6 +29,8 @@ crate::method!(
 /// - `TYPE`
 /// - `USE_IN_FILTER`
 /// - `USE_IN_SHOW`
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileGetFieldsResponse = BTreeMap<String, FileGetFieldsResult>;
 
 /// This page's name for the shared [`Result`](super::shared::Result).

@@ -26,10 +26,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.markDeleted`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileMarkDeletedResponse = FileMarkDeletedItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileMarkDeletedItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileMarkDeletedItem = super::shared::Item;
 
 /// The error codes `disk.file.markDeleted` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,10 +29,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.moveTo`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileMoveToResponse = FileMoveToItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileMoveToItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileMoveToItem = super::shared::Item;
 
 /// The error codes `disk.file.moveTo` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

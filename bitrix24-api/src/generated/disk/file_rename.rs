@@ -29,10 +29,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.rename`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileRenameResponse = FileRenameItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileRenameItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileRenameItem = super::shared::Item;
 
 /// The error codes `disk.file.rename` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

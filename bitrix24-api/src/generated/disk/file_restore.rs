@@ -26,6 +26,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.restore`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileRestoreResponse = FileRestoreItem;
 
 /// This page's name for the shared [`Item`](super::shared::Item).

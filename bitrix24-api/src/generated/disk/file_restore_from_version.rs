@@ -29,10 +29,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.restoreFromVersion`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileRestoreFromVersionResponse = FileRestoreFromVersionItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileRestoreFromVersionItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileRestoreFromVersionItem = super::shared::Item;
 
 /// The error codes `disk.file.restoreFromVersion` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

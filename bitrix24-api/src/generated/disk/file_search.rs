@@ -23,9 +23,9 @@ pub struct FileSearch {
     pub query: String,
     /// `TYPE`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `enum` is not one we know.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<serde_json::Value>,
+    pub r#type: Option<String>,
     /// [details](FileSearchFilter)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FileSearchFilter>,
@@ -36,7 +36,7 @@ pub struct FileSearch {
 
 crate::method!(
     FileSearch = "disk.file.search" in "disk", safe: false, FileSearchResponse as
-    wire::List<wire::EmptyAsDefault>, FileSearchError; (query: String) { r#type: serde_json::Value,
+    wire::List<wire::EmptyAsDefault>, FileSearchError; (query: String) { r#type: String,
     filter: FileSearchFilter, start: i64 }
 );
 
@@ -82,7 +82,7 @@ pub struct FileSearchItem {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `REAL_OBJECT_ID`: the page names it without a description.
@@ -93,7 +93,7 @@ pub struct FileSearchItem {
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deleted_type: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.

@@ -31,10 +31,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.file.uploadVersion`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FileUploadVersionResponse = FileUploadVersionItem;
 
-/// This page's name for the shared [`FileItem`](super::shared::FileItem).
-pub type FileUploadVersionItem = super::shared::FileItem;
+/// This page's name for the shared [`Item`](super::shared::Item).
+pub type FileUploadVersionItem = super::shared::Item;
 
 /// The error codes `disk.file.uploadVersion` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -32,6 +32,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.addSubFolder`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderAddSubFolderResponse = FolderAddSubFolderItem;
 
 use super::shared::FolderAddSubFolderItem;

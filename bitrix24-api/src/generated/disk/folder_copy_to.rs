@@ -29,6 +29,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.copyTo`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderCopyToResponse = FolderCopyToItem;
 
 /// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).

@@ -26,10 +26,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderGetResponse = FolderGetItem;
 
-/// This page's name for the shared [`FolderItem`](super::shared::FolderItem).
-pub type FolderGetItem = super::shared::FolderItem;
+/// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).
+pub type FolderGetItem = super::shared::FolderAddSubFolderItem;
 
 /// The error codes `disk.folder.get` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,10 +29,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.moveTo`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderMoveToResponse = FolderMoveToItem;
 
-/// This page's name for the shared [`FolderItem`](super::shared::FolderItem).
-pub type FolderMoveToItem = super::shared::FolderItem;
+/// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).
+pub type FolderMoveToItem = super::shared::FolderAddSubFolderItem;
 
 /// The error codes `disk.folder.moveTo` documents; `Other` keeps any other code as it arrived.
 ///

@@ -29,10 +29,12 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.rename`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderRenameResponse = FolderRenameItem;
 
-/// This page's name for the shared [`FolderItem`](super::shared::FolderItem).
-pub type FolderRenameItem = super::shared::FolderItem;
+/// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).
+pub type FolderRenameItem = super::shared::FolderAddSubFolderItem;
 
 /// The error codes `disk.folder.rename` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

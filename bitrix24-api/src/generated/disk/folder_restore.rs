@@ -26,6 +26,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.restore`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderRestoreResponse = FolderRestoreItem;
 
 /// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).

@@ -45,6 +45,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.folder.uploadFile`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type FolderUploadFileResponse = FolderUploadFileItem;
 
 /// This page's name for the shared [`Item`](super::shared::Item).

@@ -45,8 +45,8 @@ mod storage_upload_file;
 mod version_get;
 
 pub use shared::{
-    FileItem, FolderAddSubFolderItem, FolderGetChildrenItem, FolderItem, Item, Result,
-    Right, StorageGetListEntityType, StorageItem,
+    FolderAddSubFolderItem, FolderGetChildrenItem, Item, Result, Right,
+    StorageGetListEntityType, StorageItem,
 };
 pub use attached_object_get::{
     AttachedObjectGet, AttachedObjectGetError, AttachedObjectGetErrorCode,

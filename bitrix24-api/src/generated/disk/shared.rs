@@ -8,7 +8,7 @@ use crate::wire;
 
 /// The `result` object.
 ///
-/// Shared by `disk.file.copyTo`, `disk.file.restore`, `disk.folder.uploadFile`, `disk.storage.uploadFile`: the same shape on each page; these docs are from the first.
+/// Shared by `disk.file.copyTo`, `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restoreFromVersion`, `disk.file.restore`, `disk.file.uploadVersion`, `disk.folder.uploadFile`, `disk.storage.uploadFile`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -29,7 +29,7 @@ pub struct Item {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `PARENT_ID`: the page names it without a description.
@@ -40,9 +40,9 @@ pub struct Item {
     /// - `3`
     /// - `4`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub deleted_type: Option<i64>,
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub deleted_type: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub global_content_version: Option<i64>,
@@ -100,79 +100,7 @@ pub struct Result {
 
 /// The `result` object.
 ///
-/// Shared by `disk.file.get`, `disk.file.markDeleted`, `disk.file.moveTo`, `disk.file.rename`, `disk.file.restoreFromVersion`, `disk.file.uploadVersion`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct FileItem {
-    /// `ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `NAME`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `CODE`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `STORAGE_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub storage_id: Option<i64>,
-    /// `TYPE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `PARENT_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// Possible values:
-    /// - `0`
-    /// - `3`
-    /// - `4`
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub deleted_type: Option<String>,
-    /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub global_content_version: Option<i64>,
-    /// `FILE_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub file_id: Option<i64>,
-    /// `SIZE`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub size: Option<i64>,
-    /// `CREATE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub create_time: Option<String>,
-    /// `UPDATE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub update_time: Option<String>,
-    /// `DELETE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub delete_time: Option<String>,
-    /// `CREATED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub created_by: Option<i64>,
-    /// `UPDATED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub updated_by: Option<i64>,
-    /// `DELETED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub deleted_by: Option<i64>,
-    /// `DOWNLOAD_URL`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub download_url: Option<String>,
-    /// `DETAIL_URL`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub detail_url: Option<String>,
-}
-
-/// The `result` object.
-///
-/// Shared by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.markDeleted`, `disk.folder.restore`, `disk.storage.addFolder`: the same shape on each page; these docs are from the first.
+/// Shared by `disk.folder.addSubFolder`, `disk.folder.copyTo`, `disk.folder.get`, `disk.folder.markDeleted`, `disk.folder.moveTo`, `disk.folder.rename`, `disk.folder.restore`, `disk.storage.addFolder`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -193,7 +121,7 @@ pub struct FolderAddSubFolderItem {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `REAL_OBJECT_ID`: the page names it without a description.
@@ -207,9 +135,9 @@ pub struct FolderAddSubFolderItem {
     /// - `3`
     /// - `4`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub deleted_type: Option<i64>,
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub deleted_type: Option<String>,
     /// `CREATE_TIME`: the page names it without a description.
     #[serde_as(deserialize_as = "wire::DateTime")]
     pub create_time: Option<String>,
@@ -256,7 +184,7 @@ pub struct FolderGetChildrenItem {
     pub storage_id: Option<i64>,
     /// `TYPE`: the page names it without a description.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
     /// `REAL_OBJECT_ID`: the page names it without a description.
@@ -270,7 +198,7 @@ pub struct FolderGetChildrenItem {
     /// - `3`
     /// - `4`
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page's type `enum` is not one we know; the docs' request examples send it as a string.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deleted_type: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: the page names it without a description.
@@ -310,69 +238,6 @@ pub struct FolderGetChildrenItem {
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "total")]
     pub total: Option<i64>,
-}
-
-/// The `result` object.
-///
-/// Shared by `disk.folder.get`, `disk.folder.moveTo`, `disk.folder.rename`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct FolderItem {
-    /// `ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `NAME`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `CODE`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub code: Option<String>,
-    /// `STORAGE_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub storage_id: Option<i64>,
-    /// `TYPE`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `REAL_OBJECT_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub real_object_id: Option<i64>,
-    /// `PARENT_ID`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub parent_id: Option<i64>,
-    /// Possible values:
-    /// - `0`
-    /// - `3`
-    /// - `4`
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub deleted_type: Option<String>,
-    /// `CREATE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub create_time: Option<String>,
-    /// `UPDATE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub update_time: Option<String>,
-    /// `DELETE_TIME`: the page names it without a description.
-    #[serde_as(deserialize_as = "wire::DateTime")]
-    pub delete_time: Option<String>,
-    /// `CREATED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub created_by: Option<i64>,
-    /// `UPDATED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub updated_by: Option<i64>,
-    /// `DELETED_BY`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub deleted_by: Option<i64>,
-    /// `DETAIL_URL`: the page names it without a description.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub detail_url: Option<String>,
 }
 
 /// Sample: `{"TASK_ID": 42, "ACCESS_CODE": "U35"}`.

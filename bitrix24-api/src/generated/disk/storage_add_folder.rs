@@ -35,6 +35,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.storage.addFolder`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type StorageAddFolderResponse = StorageAddFolderItem;
 
 /// This page's name for the shared [`FolderAddSubFolderItem`](super::shared::FolderAddSubFolderItem).

@@ -22,6 +22,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.storage.getForApp`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type StorageGetForAppResponse = StorageGetForAppItem;
 
 /// This page's name for the shared [`StorageItem`](super::shared::StorageItem).

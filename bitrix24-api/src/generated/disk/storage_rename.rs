@@ -29,6 +29,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.storage.rename`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type StorageRenameResponse = StorageRenameItem;
 
 /// This page's name for the shared [`StorageItem`](super::shared::StorageItem).

@@ -44,6 +44,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.storage.uploadFile`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type StorageUploadFileResponse = StorageUploadFileItem;
 
 /// This page's name for the shared [`Item`](super::shared::Item).

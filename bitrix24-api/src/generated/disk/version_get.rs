@@ -28,6 +28,8 @@ crate::method!(
 );
 
 /// The `result` of `disk.version.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VersionGetResponse = VersionGetItem;
 
 /// The `result` object.

@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `entity.get`.
 ///
-/// Any JSON: the page's type `result` is not one we know.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type GetResponse = GetResult;
 
 /// The `result` object, as the page's example shows it.

@@ -42,7 +42,7 @@ crate::method!(
 
 /// The `result` of `im.chat.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ChatGetResponse = ChatGetResult;
 
 /// The values of `ENTITY_TYPE` the page lists; others arrive as `Unknown`.

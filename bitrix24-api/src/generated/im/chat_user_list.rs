@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `im.chat.user.list`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ChatUserListResponse = Vec<i64>;
 
 /// The error codes `im.chat.user.list` documents; `Other` keeps any other code as it arrived.

@@ -54,7 +54,7 @@ crate::method!(
 
 /// The `result` of `im.notify`.
 ///
-/// Any JSON: the page allows `integer|boolean`, which no one Rust type covers.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type NotifyResponse = i64;
 
 /// The values of `TYPE` the page lists; others arrive as `Unknown`.

@@ -49,7 +49,7 @@ crate::method!(
 
 /// The `result` of `im.notify.system.add`.
 ///
-/// Any JSON: the page allows `integer|boolean`, which no one Rust type covers.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type NotifySystemAddResponse = i64;
 
 /// The error codes `im.notify.system.add` documents; `Other` keeps any other code as it arrived.

@@ -44,6 +44,8 @@ crate::method!(
 /// The `result` of `im.search.user.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#user-object) The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type SearchUserListResponse = BTreeMap<String, SearchUserListItem>;
 
 /// The `result` of `im.search.user.list`.

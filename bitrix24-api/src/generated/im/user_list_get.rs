@@ -42,6 +42,8 @@ crate::method!(
 /// The `result` of `im.user.list.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html#user-object) The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type UserListGetResponse = Vec<UserListGetResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -33,6 +33,8 @@ crate::method!(
 /// The `result` of `imbot.bot.list`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html#bot-item) The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type BotListResponse = BTreeMap<String, BotListItem>;
 
 /// The `result` of `imbot.bot.list`.

@@ -36,7 +36,7 @@ crate::method!(
 
 /// The `result` of `imbot.chat.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ChatGetResponse = ChatGetResult;
 
 /// The `result` object, as the page's example shows it.

@@ -34,7 +34,7 @@ crate::method!(
 
 /// The `result` of `imbot.dialog.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type DialogGetResponse = DialogGetResult;
 
 /// The `restrictions` object, as the page's example shows it.

@@ -33,7 +33,7 @@ crate::method!(
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field) The structure is below.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type RepowidgetGetlistResponse = Vec<RepowidgetGetlistResult>;
 
 /// The `params` object.

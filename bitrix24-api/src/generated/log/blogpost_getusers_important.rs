@@ -30,7 +30,7 @@ crate::method!(
 
 /// The `result` of `log.blogpost.getusers.important`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type BlogpostGetusersImportantResponse = Vec<String>;
 
 /// The error codes `log.blogpost.getusers.important` documents; `Other` keeps any other code as it arrived.

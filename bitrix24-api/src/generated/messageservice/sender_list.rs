@@ -24,7 +24,7 @@ crate::method!(
 
 /// The `result` of `messageservice.sender.list`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type SenderListResponse = Vec<String>;
 
 /// The error codes `messageservice.sender.list` documents; `Other` keeps any other code as it arrived.

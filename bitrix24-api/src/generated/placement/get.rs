@@ -26,6 +26,8 @@ crate::method!(
 /// The `result` of `placement.get`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/widgets/placement-bind.html#params) The structure is below.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type GetResponse = Vec<GetResult>;
 
 /// The `options` object, as the page's example shows it.

@@ -40,7 +40,7 @@ crate::method!(
 
 /// The `result` of `rpa.comment.add`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CommentAddResponse = CommentAddResult;
 
 /// The `data` object, as the page's example shows it.

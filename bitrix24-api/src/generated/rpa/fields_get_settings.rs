@@ -37,7 +37,7 @@ crate::method!(
 
 /// The `result` of `rpa.fields.getSettings`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type FieldsGetSettingsResponse = FieldsGetSettingsResult;
 
 /// The `kanban` object, as the page's example shows it.

@@ -38,7 +38,7 @@ crate::method!(
 
 /// The `result` of `rpa.item.getTasks`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ItemGetTasksResponse = ItemGetTasksResult;
 
 /// The `BUTTON` object, as the page's example shows it.

@@ -42,7 +42,7 @@ crate::method!(
 
 /// The `result` of `rpa.timeline.add`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TimelineAddResponse = TimelineAddResult;
 
 /// The `data` object, as the page's example shows it.

@@ -39,7 +39,7 @@ crate::method!(
 
 /// The `result` of `rpa.timeline.updateIsFixed`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TimelineUpdateIsFixedResponse = TimelineUpdateIsFixedResult;
 
 /// The `timeline` object, as the page's example shows it.

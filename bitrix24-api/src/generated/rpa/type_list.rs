@@ -49,7 +49,7 @@ crate::method!(
 
 /// The `result` of `rpa.type.list`.
 ///
-/// Any JSON: the page does not describe the result.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TypeListResponse = TypeListResult;
 
 /// The `result` object, as the page's example shows it.

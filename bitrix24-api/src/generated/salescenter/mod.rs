@@ -26,7 +26,7 @@ impl<'c> Salescenter<'c> {
     /// salescenter.payment.getPublicUrl (`salescenter.payment.getPublicUrl`): see [`PaymentGetPublicUrl`].
     pub fn payment_get_public_url(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<i64>,
     ) -> crate::Call<'c, PaymentGetPublicUrl> {
         crate::Call::new(self.client, PaymentGetPublicUrl::new(id))
     }

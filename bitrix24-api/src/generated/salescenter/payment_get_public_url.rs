@@ -20,13 +20,13 @@ use crate::wire;
 pub struct PaymentGetPublicUrl {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page's type `sale_order_payment.id` is not one we know.
-    pub id: serde_json::Value,
+    /// The page's type `sale_order_payment.id` is not one we know; the docs' request examples send it as an integer.
+    pub id: i64,
 }
 
 crate::method!(
     PaymentGetPublicUrl = "salescenter.payment.getPublicUrl" in "salescenter", safe: true,
-    PaymentGetPublicUrlResponse, PaymentGetPublicUrlError; (id: serde_json::Value) {}
+    PaymentGetPublicUrlResponse, PaymentGetPublicUrlError; (id: i64) {}
 );
 
 /// The `result` of `salescenter.payment.getPublicUrl`.

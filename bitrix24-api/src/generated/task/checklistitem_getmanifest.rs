@@ -25,7 +25,7 @@ crate::method!(
 
 /// The `result` of `task.checklistitem.getmanifest`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type ChecklistitemGetmanifestResponse = ChecklistitemGetmanifestResult;
 
 /// The `getlist` object, as the page's example shows it.

@@ -34,7 +34,7 @@ crate::method!(
 
 /// The `result` of `task.commentitem.isactionallowed`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CommentitemIsactionallowedResponse = bool;
 
 /// The error codes `task.commentitem.isactionallowed` documents; `Other` keeps any other code as it arrived.

@@ -28,6 +28,8 @@ crate::method!(
 /// The `result` of `task.item.userfield.getfields`.
 ///
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html#result)
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ItemUserfieldGetfieldsResponse = BTreeMap<String, ItemUserfieldGetfieldsResult>;
 
 /// The `result` object, as the page's example shows it.

@@ -24,7 +24,7 @@ crate::method!(
 
 /// The `result` of `task.planner.getlist`.
 ///
-/// A list of any JSON: the page does not describe its items.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type PlannerGetlistResponse = Vec<i64>;
 
 /// The error codes `task.planner.getlist` documents; `Other` keeps any other code as it arrived.

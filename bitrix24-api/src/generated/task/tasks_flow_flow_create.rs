@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `tasks.flow.Flow.create`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TasksFlowFlowCreateResponse = TasksFlowFlowCreateResult;
 
 /// The structure is below.

@@ -31,7 +31,7 @@ crate::method!(
 
 /// The `result` of `tasks.flow.Flow.delete`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TasksFlowFlowDeleteResponse = TasksFlowFlowDeleteResult;
 
 /// The `flowData` object.

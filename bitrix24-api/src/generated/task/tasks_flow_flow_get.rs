@@ -28,7 +28,7 @@ crate::method!(
 
 /// The `result` of `tasks.flow.Flow.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TasksFlowFlowGetResponse = TasksFlowFlowGetResult;
 
 /// This page's name for the shared [`TasksFlowFlowResult`](super::shared::TasksFlowFlowResult).

@@ -38,7 +38,7 @@ crate::method!(
 
 /// The `result` of `tasks.flow.Flow.isExists`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TasksFlowFlowIsExistsResponse = TasksFlowFlowIsExistsResult;
 
 /// The `result` object, as the page's example shows it.

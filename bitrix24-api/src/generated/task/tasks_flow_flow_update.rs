@@ -29,7 +29,7 @@ crate::method!(
 
 /// The `result` of `tasks.flow.Flow.update`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TasksFlowFlowUpdateResponse = TasksFlowFlowUpdateResult;
 
 /// The structure is below.

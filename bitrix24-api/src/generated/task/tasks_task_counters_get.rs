@@ -46,6 +46,8 @@ crate::method!(
 /// Possible values:
 /// - `new_comments`
 /// - `expired`
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TasksTaskCountersGetResponse = BTreeMap<String, TasksTaskCountersGetItem>;
 
 /// The `result` of `tasks.task.counters.get`.

@@ -29,6 +29,8 @@ crate::method!(
 );
 
 /// The `result` of `tasks.task.delete`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TasksTaskDeleteResponse = TasksTaskDeleteResult;
 
 /// The `result` object, as the page's example shows it.

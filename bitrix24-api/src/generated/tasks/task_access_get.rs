@@ -30,7 +30,7 @@ crate::method!(
 
 /// The `result` of `tasks.task.access.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TaskAccessGetResponse = TaskAccessGetResult;
 
 /// The `result` object, as the page's example shows it.

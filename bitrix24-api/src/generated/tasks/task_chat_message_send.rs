@@ -28,7 +28,7 @@ crate::method!(
 
 /// The `result` of `tasks.task.chat.message.send`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type TaskChatMessageSendResponse = TaskChatMessageSendResult;
 
 /// This page's name for the shared [`TaskFields`](super::shared::TaskFields).

@@ -27,6 +27,8 @@ crate::method!(
 );
 
 /// The `result` of `tasks.task.delete`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TaskDeleteResponse = TaskDeleteResult;
 
 /// This page's name for the shared [`TaskResultDeleteResponse`](super::shared::TaskResultDeleteResponse).

@@ -30,6 +30,8 @@ crate::method!(
 );
 
 /// The `result` of `tasks.task.file.attach`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TaskFileAttachResponse = TaskFileAttachResult;
 
 /// This page's name for the shared [`TaskResultDeleteResponse`](super::shared::TaskResultDeleteResponse).

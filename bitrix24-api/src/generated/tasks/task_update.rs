@@ -31,6 +31,8 @@ crate::method!(
 );
 
 /// The `result` of `tasks.task.update`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type TaskUpdateResponse = TaskUpdateResult;
 
 /// This page's name for the shared [`TaskResultDeleteResponse`](super::shared::TaskResultDeleteResponse).

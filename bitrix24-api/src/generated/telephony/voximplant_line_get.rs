@@ -25,7 +25,7 @@ crate::method!(
 
 /// The `result` of `voximplant.line.get`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type VoximplantLineGetResponse = VoximplantLineGetResult;
 
 /// The `result` object, as the page's example shows it.

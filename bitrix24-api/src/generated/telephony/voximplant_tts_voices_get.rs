@@ -28,6 +28,8 @@ crate::method!(
 /// Keyed by voice identifier.
 ///
 /// Keyed by voice identifier. The page does not describe the values.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VoximplantTtsVoicesGetResponse = BTreeMap<String, String>;
 
 /// The error codes `voximplant.tts.voices.get` documents; `Other` keeps any other code as it arrived.

@@ -31,6 +31,8 @@ crate::method!(
 );
 
 /// The `result` of `voximplant.user.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type VoximplantUserGetResponse = Vec<VoximplantUserGetResult>;
 
 /// The `result` object, as the page's example shows it.

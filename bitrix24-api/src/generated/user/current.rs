@@ -24,7 +24,7 @@ crate::method!(
 
 /// The `result` of `user.current`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type CurrentResponse = CurrentResult;
 
 /// The `result` object, as the page's example shows it.

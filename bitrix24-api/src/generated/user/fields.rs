@@ -24,7 +24,7 @@ crate::method!(Fields = "user.fields" in "user", safe: true, FieldsResponse, Fie
 
 /// The `result` of `user.fields`.
 ///
-/// Any JSON: the page does not describe this object.
+/// The page's tables do not describe it; the shape is the one its example shows.
 pub type FieldsResponse = FieldsResult;
 
 /// The `result` object, as the page's example shows it.

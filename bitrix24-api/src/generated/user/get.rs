@@ -79,6 +79,8 @@ crate::method!(
 );
 
 /// The `result` of `user.get`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type GetResponse = Vec<GetResult>;
 
 /// The values of `FILTER` the page lists; others arrive as `Unknown`.

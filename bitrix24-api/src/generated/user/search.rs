@@ -61,6 +61,8 @@ crate::method!(
 );
 
 /// The `result` of `user.search`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type SearchResponse = Vec<SearchResult>;
 
 /// This page's name for the shared [`Result`](super::shared::Result).

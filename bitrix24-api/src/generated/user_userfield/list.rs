@@ -83,6 +83,8 @@ crate::method!(
 );
 
 /// The `result` of `user.userfield.list`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type ListResponse = Vec<ListResult>;
 
 /// The `SETTINGS` object, as the page's example shows it.

@@ -31,6 +31,8 @@ crate::method!(
 );
 
 /// The `result` of `userconsent.agreement.text`.
+///
+/// The shape is the one the page's example shows; its table gives another.
 pub type AgreementTextResponse = AgreementTextItem;
 
 /// [details](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html#fields) The structure is below.
