@@ -635,41 +635,17 @@ fn request_examples() -> Vec<Example> {
                                 3,
                                 vec![
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"int\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"ID\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"ID\"").unwrap()),
+                                    .r#type("int").name("ID").external_code("ID"),
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"string\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"NAME\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"NAME\"").unwrap()),
+                                    .r#type("string").name("NAME").external_code("NAME"),
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"string\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"SURNAME\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"SURNAME\"").unwrap()),
+                                    .r#type("string").name("SURNAME").external_code("SURNAME"),
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"double\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"SCORE\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"SCORE\"").unwrap()),
+                                    .r#type("double").name("SCORE").external_code("SCORE"),
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"date\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"DATA\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"DATA\"").unwrap()),
+                                    .r#type("date").name("DATA").external_code("DATA"),
                                     bitrix24_api::generated::biconnector::DatasetAddField::new()
-                                    .r#type(serde_json::from_str:: < serde_json::Value >
-                                    ("\"datetime\"").unwrap()).name(serde_json::from_str:: <
-                                    serde_json::Value > ("\"TIME\"").unwrap())
-                                    .external_code(serde_json::from_str:: < serde_json::Value >
-                                    ("\"TIME\"").unwrap())
+                                    .r#type("datetime").name("TIME").external_code("TIME")
                                 ],
                             )
                             .description("Dataset description"),
@@ -5046,12 +5022,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::InvoiceUserfieldUpdate::new()
-                        .id(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("\"**put_id_here**\"")
-                                .unwrap(),
-                        )
+                        .id("**put_id_here**")
                         .fields(
                             serde_json::from_str::<
                                 serde_json::Value,
@@ -5163,10 +5134,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.measure.delete",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::MeasureDelete::new(
-                        serde_json::from_str::<serde_json::Value>("\"**put_id_here**\"")
-                            .unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::MeasureDelete::new("**put_id_here**"),
                 )
                 .unwrap(),
         ),
@@ -5188,10 +5156,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.measure.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::MeasureGet::new(
-                        serde_json::from_str::<serde_json::Value>("\"**put_id_here**\"")
-                            .unwrap(),
-                    ),
+                    bitrix24_api::generated::crm::MeasureGet::new("**put_id_here**"),
                 )
                 .unwrap(),
         ),
@@ -5232,12 +5197,7 @@ fn request_examples() -> Vec<Example> {
         method: "crm.measure.update",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::crm::MeasureUpdate::new(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("\"**put_id_here**\"")
-                                .unwrap(),
-                        )
+                    bitrix24_api::generated::crm::MeasureUpdate::new("**put_id_here**")
                         .fields(
                             bitrix24_api::generated::crm::MeasureUpdateFields::new()
                                 .measure_title("**put_new_title_here**"),
@@ -5498,13 +5458,8 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ProductPropertySettingsFields::new()
-                        .property_type(
-                            serde_json::from_str::<serde_json::Value>("\"S\"").unwrap(),
-                        )
-                        .user_type(
-                            serde_json::from_str::<serde_json::Value>("\"HTML\"")
-                                .unwrap(),
-                        ),
+                        .property_type("S")
+                        .user_type("HTML"),
                 )
                 .unwrap(),
         ),
@@ -12577,10 +12532,7 @@ fn request_examples() -> Vec<Example> {
                         .bot_token("my_bot_token")
                         .filter(
                             bitrix24_api::generated::imbot::V2BotListFilter::new()
-                                .r#type(
-                                    serde_json::from_str::<serde_json::Value>("\"bot\"")
-                                        .unwrap(),
-                                ),
+                                .r#type("bot"),
                         )
                         .limit(10),
                 )
@@ -15578,16 +15530,9 @@ fn request_examples() -> Vec<Example> {
                         .filter(vec![])
                         .cursor(
                             bitrix24_api::generated::main::EventlogTailCursor::new()
-                                .field(
-                                    serde_json::from_str::<serde_json::Value>("\"id\"").unwrap(),
-                                )
-                                .order(
-                                    serde_json::from_str::<serde_json::Value>("\"ASC\"")
-                                        .unwrap(),
-                                )
-                                .value(
-                                    serde_json::from_str::<serde_json::Value>("446313").unwrap(),
-                                ),
+                                .field("id")
+                                .order("ASC")
+                                .value(446313),
                         ),
                 )
                 .unwrap(),
@@ -16673,7 +16618,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::CommentAdd::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("1").unwrap())
+                        .taskid(1)
                         .fields(
                             bitrix24_api::generated::task::CommentAddFields::new()
                                 .post_message("comment text"),
@@ -16693,9 +16638,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemAddfile::new()
-                        .task_id(
-                            serde_json::from_str::<serde_json::Value>("\"140\"").unwrap(),
-                        )
+                        .task_id("140")
                         .file(
                             bitrix24_api::generated::task::ItemAddfileFile::new()
                                 .name("desc.txt")
@@ -16716,9 +16659,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemAddtofavorite::new()
-                        .task_id(
-                            serde_json::from_str::<serde_json::Value>("10").unwrap(),
-                        )
+                        .task_id(10)
                         .params(
                             serde_json::from_str::<
                                 serde_json::Value,
@@ -16760,8 +16701,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.approve",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemApprove::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemApprove::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16773,8 +16713,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.complete",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemComplete::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemComplete::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16786,8 +16725,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.defer",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemDefer::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemDefer::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16800,8 +16738,8 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemDelegate::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap())
-                        .userid(serde_json::from_str::<serde_json::Value>("3").unwrap()),
+                        .taskid(13)
+                        .userid(3),
                 )
                 .unwrap(),
         ),
@@ -16814,10 +16752,8 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemDeletefile::new()
-                        .task_id(serde_json::from_str::<serde_json::Value>("3").unwrap())
-                        .attachment_id(
-                            serde_json::from_str::<serde_json::Value>("28").unwrap(),
-                        ),
+                        .task_id(3)
+                        .attachment_id(28),
                 )
                 .unwrap(),
         ),
@@ -16830,9 +16766,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemDeletefromfavorite::new()
-                        .task_id(
-                            serde_json::from_str::<serde_json::Value>("10").unwrap(),
-                        )
+                        .task_id(10)
                         .params(
                             serde_json::from_str::<
                                 serde_json::Value,
@@ -16853,8 +16787,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.delete",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemDelete::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemDelete::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16866,8 +16799,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.disapprove",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemDisapprove::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemDisapprove::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16880,7 +16812,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemGetallowedactions::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                        .taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16893,7 +16825,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemGetallowedtaskactionsasstrings::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                        .taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16905,8 +16837,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.getdata",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemGetdata::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("2").unwrap()),
+                    bitrix24_api::generated::task::ItemGetdata::new().taskid(2),
                 )
                 .unwrap(),
         ),
@@ -16918,8 +16849,7 @@ fn request_examples() -> Vec<Example> {
         method: "task.item.getdependson",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::task::ItemGetdependson::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap()),
+                    bitrix24_api::generated::task::ItemGetdependson::new().taskid(13),
                 )
                 .unwrap(),
         ),
@@ -16932,7 +16862,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemGetdescription::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap())
+                        .taskid(13)
                         .userid(1),
                 )
                 .unwrap(),
@@ -16956,7 +16886,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::ItemIsactionallowed::new()
-                        .taskid(serde_json::from_str::<serde_json::Value>("13").unwrap())
+                        .taskid(13)
                         .action(6),
                 )
                 .unwrap(),
@@ -17544,13 +17474,8 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::task::TasksTaskAdd::new(
                         bitrix24_api::generated::task::TasksTaskAddFields::new()
-                            .title(
-                                serde_json::from_str::<serde_json::Value>("\"Task Title\"")
-                                    .unwrap(),
-                            )
-                            .responsible_id(
-                                serde_json::from_str::<serde_json::Value>("123").unwrap(),
-                            )
+                            .title("Task Title")
+                            .responsible_id(123)
                             .deadline("2025-12-31T23:59:59")
                             .created_by(456)
                             .uf_crm_task(
@@ -17982,12 +17907,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::task::TasksTemplateChecklistList::new(139)
                         .filter(
                             bitrix24_api::generated::task::TasksTemplateChecklistListFilter::new()
-                                .is_complete(
-                                    serde_json::from_str::<serde_json::Value>("\"N\"").unwrap(),
-                                )
-                                .is_important(
-                                    serde_json::from_str::<serde_json::Value>("\"N\"").unwrap(),
-                                ),
+                                .is_complete("N")
+                                .is_important("N"),
                         )
                         .select(
                             vec![
@@ -18132,18 +18053,9 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::task::TasksTemplateAdd::new(
                         bitrix24_api::generated::task::TasksTemplateAddFields::new()
-                            .title(
-                                serde_json::from_str::<
-                                    serde_json::Value,
-                                >("\"Weekly project status preparation\"")
-                                    .unwrap(),
-                            )
-                            .created_by(
-                                serde_json::from_str::<serde_json::Value>("101").unwrap(),
-                            )
-                            .responsible_id(
-                                serde_json::from_str::<serde_json::Value>("102").unwrap(),
-                            )
+                            .title("Weekly project status preparation")
+                            .created_by(101)
+                            .responsible_id(102)
                             .parent_id(8131)
                             .description(
                                 "Task template for preparing and approving weekly project status with the team and manager",

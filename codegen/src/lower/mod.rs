@@ -343,7 +343,7 @@ fn shape_from_examples(
         ty.rename(&|n| (n == name).then(|| item.clone()));
     }
     if changed {
-        response.doc = shapes::renoted(&response.doc);
+        response.doc = shapes::renoted(&response.doc, shapes::NOTE);
     }
     if changed || !matches!(response.body, ResponseBody::Struct) {
         response.body = if ty.decodes_plainly() {

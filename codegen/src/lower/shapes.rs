@@ -2,11 +2,16 @@
 //! response or event examples often show one. The example is a fact of the docs, so its keys and value
 //! kinds type the field; where the examples show nothing (`null`, `[]`) or disagree, it stays any JSON.
 //!
-//! Requests differ in two ways. Any JSON stays any JSON, since it sends whatever the caller gives. And a
+//! Requests differ in two ways. Any JSON stays any JSON, since it sends whatever the caller gives (but
+//! see the last paragraph). And a
 //! key the page's request examples send that no row of the struct names becomes an optional field,
 //! typed as the examples send it (`example_only_key`): the caller can then send what the page sends. A
 //! key that differs from a row's name only in letter case (`ID` for `id`) is that row, not a new field:
 //! the docs spell one parameter two ways, and the example test counts it so.
+//!
+//! A request field whose row gives no type at all (`Name | Description` tables) does follow its
+//! examples when every one sends the same kind of scalar (`untyped_scalar`): the example is then the
+//! page's only word on it, and `5` says more than any JSON. Objects and lists stay any JSON, as above.
 
 use serde_json::Value;
 
@@ -15,7 +20,11 @@ use crate::model::{FieldDef, Role, StructDef, Ty};
 use crate::names::{self, Namespace};
 
 /// The note a field typed this way carries, in place of the "any JSON" one.
-const NOTE: &str = "The page's tables do not describe it; the shape is the one its example shows.";
+pub(super) const NOTE: &str =
+    "The page's tables do not describe it; the shape is the one its example shows.";
+
+/// The note of a request field whose row gives no type, typed as its examples send it.
+const UNTYPED: &str = "The page gives no type; the type is the one its example sends.";
 
 /// The note of a field whose table gives a shape every example contradicts.
 const OVER_TABLE: &str = "The shape is the one the page's example shows; its table gives another.";
@@ -47,6 +56,18 @@ impl Types<'_> {
             return true;
         }
         match ty {
+            Ty::Json if self.is_untyped(owner, hint) => match sent_scalar(samples) {
+                Some(found) => {
+                    let message = format!(
+                        "`{owner}.{hint}` (untyped_scalar): the row gives no type, the example sends {}",
+                        found.describe()
+                    );
+                    self.followed.push(self.error(message));
+                    *ty = found;
+                    true
+                }
+                None => false,
+            },
             Ty::Json if self.role_of(owner) == Role::Decoded => {
                 match self.infer(owner, hint, samples, depth, Role::Decoded) {
                     Some(found) => {
@@ -100,8 +121,9 @@ impl Types<'_> {
             // Refining may have added structs; find this one again.
             if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
                 let field = &mut def.fields[index];
+                let note = if role == Role::Request { UNTYPED } else { NOTE };
                 field.ty = ty;
-                field.doc = renoted(&field.doc);
+                field.doc = renoted(&field.doc, note);
             }
         }
         if role == Role::Request {
@@ -164,6 +186,10 @@ impl Types<'_> {
         if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
             def.fields.extend(added);
         }
+    }
+
+    fn is_untyped(&self, owner: &str, hint: &str) -> bool {
+        self.untyped.iter().any(|(o, h)| o == owner && h == hint)
     }
 
     /// The type the samples show, or `None` when they show nothing or disagree; objects become structs of
@@ -271,6 +297,22 @@ fn shows(role: Role) -> &'static str {
     }
 }
 
+/// The scalar type every sample is, sent exactly as the samples are (no text for a number, no float
+/// for an integer); `None` when they are not all one kind of scalar.
+fn sent_scalar(samples: &[&Value]) -> Option<Ty> {
+    let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
+    let all = |f: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| f(v));
+    if all(Value::is_boolean) {
+        Some(Ty::Bool)
+    } else if all(|v| v.is_i64() || v.is_u64()) {
+        Some(Ty::Int)
+    } else if all(Value::is_string) {
+        Some(Ty::Str)
+    } else {
+        None
+    }
+}
+
 /// Whether an object key is an ID or a list index (`"103"`), not a name.
 pub(super) fn is_id(key: &str) -> bool {
     !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit())
@@ -285,19 +327,19 @@ fn elements(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// `doc` with its "any JSON" note replaced by [`NOTE`], or, where the table gave a shape, with
+/// `doc` with its "any JSON" note replaced by `note`, or, where the table gave a shape, with
 /// [`OVER_TABLE`] added.
-pub(super) fn renoted(doc: &str) -> String {
+pub(super) fn renoted(doc: &str, note: &str) -> String {
     let any_json = |p: &&str| p.starts_with("Any JSON") || p.starts_with("A list of any JSON");
     let paragraphs: Vec<&str> = doc.split("\n\n").collect();
     let note = if paragraphs.iter().any(any_json) {
-        NOTE
+        note
     } else {
         OVER_TABLE
     };
     let kept: Vec<&str> = paragraphs
         .into_iter()
-        .filter(|p| !any_json(p) && *p != NOTE && *p != OVER_TABLE)
+        .filter(|p| !any_json(p) && ![NOTE, UNTYPED, OVER_TABLE].contains(p))
         .collect();
     let mut out = kept.join("\n\n");
     if !out.is_empty() {
@@ -415,6 +457,32 @@ mod tests {
         // What the example shows nests as a request too, and any JSON stays any JSON.
         assert_eq!(types.struct_named("GetOrder").unwrap().role, Role::Request);
         assert_eq!(types.example_only.len(), 2);
+    }
+
+    #[test]
+    fn a_request_row_without_a_type_takes_the_one_scalar_its_examples_send() {
+        let request = |samples: &[Value], untyped: bool| {
+            let mut types = types();
+            types.structs[0].role = Role::Request;
+            if untyped {
+                types.untyped.push(("S".into(), "F".into()));
+            }
+            let samples: Vec<&Value> = samples.iter().collect();
+            types.refine_struct("S", &samples, 0);
+            types.structs[0].fields[0].clone()
+        };
+        let field = request(&[json!({"F": 5}), json!({"F": 7})], true);
+        assert_eq!(field.ty, Ty::Int);
+        assert_eq!(field.doc, format!("What it is\n\n{UNTYPED}"));
+        // Two kinds, a float, an object, or a row that does give a type: any JSON stays.
+        for samples in [
+            vec![json!({"F": 5}), json!({"F": "5"})],
+            vec![json!({"F": 1.5})],
+            vec![json!({"F": {"a": 1}})],
+        ] {
+            assert_eq!(request(&samples, true).ty, Ty::Json);
+        }
+        assert_eq!(request(&[json!({"F": 5})], false).ty, Ty::Json);
     }
 
     #[test]

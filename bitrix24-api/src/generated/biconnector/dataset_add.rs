@@ -78,19 +78,19 @@ pub struct DatasetAddField {
     pub dataset_id: Option<serde_json::Value>,
     /// `type`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<serde_json::Value>,
+    pub r#type: Option<String>,
     /// `name`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
+    pub name: Option<String>,
     /// `externalCode`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_code: Option<serde_json::Value>,
+    pub external_code: Option<String>,
     /// `visible`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -99,9 +99,8 @@ pub struct DatasetAddField {
 }
 
 crate::request!(
-    DatasetAddField() { id: serde_json::Value, dataset_id: serde_json::Value,
-    r#type: serde_json::Value, name: serde_json::Value, external_code: serde_json::Value,
-    visible: serde_json::Value }
+    DatasetAddField() { id: serde_json::Value, dataset_id: serde_json::Value, r#type: String,
+    name: String, external_code: String, visible: serde_json::Value }
 );
 
 /// This page's name for the shared [`Result`](super::shared::Result).

@@ -22,9 +22,9 @@ use serde::Serialize;
 pub struct InvoiceUserfieldUpdate {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<serde_json::Value>,
+    pub id: Option<String>,
     /// Sample: `array("updatable field"=>"value"[, ...])`.
     ///
     /// Any JSON: the page gives no type.
@@ -39,7 +39,7 @@ pub struct InvoiceUserfieldUpdate {
 
 crate::method!(
     InvoiceUserfieldUpdate = "crm.invoice.userfield.update" in "crm", safe: false,
-    InvoiceUserfieldUpdateResponse, InvoiceUserfieldUpdateError; () { id: serde_json::Value,
+    InvoiceUserfieldUpdateResponse, InvoiceUserfieldUpdateError; () { id: String,
     fields: serde_json::Value, list: serde_json::Value }
 );
 

@@ -22,13 +22,13 @@ use serde::Serialize;
 pub struct MeasureDelete {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
-    pub id: serde_json::Value,
+    /// The page gives no type; the type is the one its example sends.
+    pub id: String,
 }
 
 crate::method!(
     MeasureDelete = "crm.measure.delete" in "crm", safe: false, MeasureDeleteResponse,
-    MeasureDeleteError; (id: serde_json::Value) {}
+    MeasureDeleteError; (id: String) {}
 );
 
 /// The `result` of `crm.measure.delete`.

@@ -22,13 +22,13 @@ use serde::Serialize;
 pub struct MeasureGet {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
-    pub id: serde_json::Value,
+    /// The page gives no type; the type is the one its example sends.
+    pub id: String,
 }
 
 crate::method!(
     MeasureGet = "crm.measure.get" in "crm", safe: true, MeasureGetResponse, MeasureGetError;
-    (id: serde_json::Value) {}
+    (id: String) {}
 );
 
 /// The `result` of `crm.measure.get`.

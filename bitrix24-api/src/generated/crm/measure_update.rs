@@ -22,8 +22,8 @@ use serde::Serialize;
 pub struct MeasureUpdate {
     /// `id`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
-    pub id: serde_json::Value,
+    /// The page gives no type; the type is the one its example sends.
+    pub id: String,
     /// Sample: `array("field_to_update"=>"value"[, ...])`.
     ///
     /// The shape is the one the page's example shows; its table gives another.
@@ -33,7 +33,7 @@ pub struct MeasureUpdate {
 
 crate::method!(
     MeasureUpdate = "crm.measure.update" in "crm", safe: false, MeasureUpdateResponse,
-    MeasureUpdateError; (id: serde_json::Value) { fields: MeasureUpdateFields }
+    MeasureUpdateError; (id: String) { fields: MeasureUpdateFields }
 );
 
 /// The `result` of `crm.measure.update`.

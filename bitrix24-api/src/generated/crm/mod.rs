@@ -4430,7 +4430,7 @@ impl<'c> Crm<'c> {
     )]
     pub fn measure_delete(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<String>,
     ) -> crate::Call<'c, MeasureDelete> {
         crate::Call::new(self.client, MeasureDelete::new(id))
     }
@@ -4447,10 +4447,7 @@ impl<'c> Crm<'c> {
     #[deprecated(
         note = "the docs mark it outdated and name `catalog.measure.get` (https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get.html) in its place; see https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-get.html"
     )]
-    pub fn measure_get(
-        &self,
-        id: impl Into<serde_json::Value>,
-    ) -> crate::Call<'c, MeasureGet> {
+    pub fn measure_get(&self, id: impl Into<String>) -> crate::Call<'c, MeasureGet> {
         crate::Call::new(self.client, MeasureGet::new(id))
     }
 
@@ -4468,7 +4465,7 @@ impl<'c> Crm<'c> {
     )]
     pub fn measure_update(
         &self,
-        id: impl Into<serde_json::Value>,
+        id: impl Into<String>,
     ) -> crate::Call<'c, MeasureUpdate> {
         crate::Call::new(self.client, MeasureUpdate::new(id))
     }

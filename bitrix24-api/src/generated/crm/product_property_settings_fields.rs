@@ -23,20 +23,20 @@ use serde::Serialize;
 pub struct ProductPropertySettingsFields {
     /// `propertyType`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<serde_json::Value>,
+    pub property_type: Option<String>,
     /// `userType`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<serde_json::Value>,
+    pub user_type: Option<String>,
 }
 
 crate::method!(
     ProductPropertySettingsFields = "crm.product.property.settings.fields" in "crm", safe: true,
     ProductPropertySettingsFieldsResponse, ProductPropertySettingsFieldsError; () {
-    property_type: serde_json::Value, user_type: serde_json::Value }
+    property_type: String, user_type: String }
 );
 
 /// The `result` of `crm.product.property.settings.fields`.

@@ -22,7 +22,7 @@ pub struct FolderUploadFile {
     pub id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html#uploadurl) The structure is below.
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The page gives no type; the type is the one its example sends.
     pub data: BTreeMap<String, serde_json::Value>,
     /// `fileContent`: the page names it without a description.
     ///

@@ -65,12 +65,12 @@ pub struct V2BotListResponse {
 pub struct V2BotListFilter {
     /// `type`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<serde_json::Value>,
+    pub r#type: Option<String>,
 }
 
-crate::request!(V2BotListFilter() { r#type: serde_json::Value });
+crate::request!(V2BotListFilter() { r#type: String });
 
 /// This page's name for the shared [`V2BotBot`](super::shared::V2BotBot).
 pub type V2BotListBot = super::shared::V2BotBot;

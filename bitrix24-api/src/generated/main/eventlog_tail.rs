@@ -66,19 +66,19 @@ crate::method!(
 pub struct EventlogTailCursor {
     /// `field`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<serde_json::Value>,
+    pub field: Option<String>,
     /// `order`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<String>,
     /// `value`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<i64>,
     /// `limit`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -87,8 +87,7 @@ pub struct EventlogTailCursor {
 }
 
 crate::request!(
-    EventlogTailCursor() { field: serde_json::Value, order: serde_json::Value,
-    value: serde_json::Value, limit: serde_json::Value }
+    EventlogTailCursor() { field: String, order: String, value: i64, limit: serde_json::Value }
 );
 
 /// This page's name for the shared [`EventlogResponse`](super::shared::EventlogResponse).

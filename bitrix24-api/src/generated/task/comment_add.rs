@@ -23,9 +23,9 @@ use serde::Serialize;
 pub struct CommentAdd {
     /// `TASKID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `COMMENTTEXT`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -38,7 +38,7 @@ pub struct CommentAdd {
 
 crate::method!(
     CommentAdd = "task.comment.add" in "task", safe: false, CommentAddResponse, CommentAddError; ()
-    { taskid: serde_json::Value, commenttext: serde_json::Value, fields: CommentAddFields }
+    { taskid: i64, commenttext: serde_json::Value, fields: CommentAddFields }
 );
 
 /// The `result` of `task.comment.add`.

@@ -23,9 +23,9 @@ use serde::Serialize;
 pub struct ItemAddfile {
     /// `TASK_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<String>,
     /// `NAME`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -41,8 +41,7 @@ pub struct ItemAddfile {
 
 crate::method!(
     ItemAddfile = "task.item.addfile" in "task", safe: false, ItemAddfileResponse, ItemAddfileError;
-    () { task_id: serde_json::Value, name: String, content: serde_json::Value, file: ItemAddfileFile
-    }
+    () { task_id: String, name: String, content: serde_json::Value, file: ItemAddfileFile }
 );
 
 /// The `result` of `task.item.addfile`.

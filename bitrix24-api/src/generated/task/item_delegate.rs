@@ -23,19 +23,19 @@ use serde::Serialize;
 pub struct ItemDelegate {
     /// `TASKID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `USERID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub userid: Option<serde_json::Value>,
+    pub userid: Option<i64>,
 }
 
 crate::method!(
     ItemDelegate = "task.item.delegate" in "task", safe: false, ItemDelegateResponse,
-    ItemDelegateError; () { taskid: serde_json::Value, userid: serde_json::Value }
+    ItemDelegateError; () { taskid: i64, userid: i64 }
 );
 
 /// The `result` of `task.item.delegate`.

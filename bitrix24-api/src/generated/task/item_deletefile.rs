@@ -28,20 +28,19 @@ pub struct ItemDeletefile {
     pub auth: Option<serde_json::Value>,
     /// `TASK_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<i64>,
     /// `ATTACHMENT_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachment_id: Option<serde_json::Value>,
+    pub attachment_id: Option<i64>,
 }
 
 crate::method!(
     ItemDeletefile = "task.item.deletefile" in "task", safe: false, ItemDeletefileResponse,
-    ItemDeletefileError; () { auth: serde_json::Value, task_id: serde_json::Value,
-    attachment_id: serde_json::Value }
+    ItemDeletefileError; () { auth: serde_json::Value, task_id: i64, attachment_id: i64 }
 );
 
 /// The `result` of `task.item.deletefile`.

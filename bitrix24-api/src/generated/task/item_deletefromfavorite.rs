@@ -28,9 +28,9 @@ pub struct ItemDeletefromfavorite {
     pub auth: Option<serde_json::Value>,
     /// `TASK_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<serde_json::Value>,
+    pub task_id: Option<i64>,
     /// `PARAMS`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -41,7 +41,7 @@ pub struct ItemDeletefromfavorite {
 crate::method!(
     ItemDeletefromfavorite = "task.item.deletefromfavorite" in "task", safe: false,
     ItemDeletefromfavoriteResponse, ItemDeletefromfavoriteError; () { auth: serde_json::Value,
-    task_id: serde_json::Value, params: serde_json::Value }
+    task_id: i64, params: serde_json::Value }
 );
 
 /// The `result` of `task.item.deletefromfavorite`.

@@ -22,14 +22,14 @@ use serde::Serialize;
 pub struct ItemGetdata {
     /// `TASKID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(rename = "TASKID", skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
 }
 
 crate::method!(
     ItemGetdata = "task.item.getdata" in "task", safe: true, ItemGetdataResponse, ItemGetdataError;
-    () { taskid: serde_json::Value }
+    () { taskid: i64 }
 );
 
 /// The `result` of `task.item.getdata`.

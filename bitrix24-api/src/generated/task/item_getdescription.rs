@@ -23,9 +23,9 @@ use serde::Serialize;
 pub struct ItemGetdescription {
     /// `TASKID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// Possible values:
     /// - `1`
     /// - `2`
@@ -41,7 +41,7 @@ pub struct ItemGetdescription {
 
 crate::method!(
     ItemGetdescription = "task.item.getdescription" in "task", safe: true,
-    ItemGetdescriptionResponse, ItemGetdescriptionError; () { taskid: serde_json::Value,
+    ItemGetdescriptionResponse, ItemGetdescriptionError; () { taskid: i64,
     format: serde_json::Value, userid: i64 }
 );
 

@@ -23,9 +23,9 @@ use serde::Serialize;
 pub struct ItemIsactionallowed {
     /// `TASKID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taskid: Option<serde_json::Value>,
+    pub taskid: Option<i64>,
     /// `ACTIONID`: the page names it without a description.
     ///
     /// Any JSON: the page gives no type.
@@ -38,7 +38,7 @@ pub struct ItemIsactionallowed {
 
 crate::method!(
     ItemIsactionallowed = "task.item.isactionallowed" in "task", safe: false,
-    ItemIsactionallowedResponse, ItemIsactionallowedError; () { taskid: serde_json::Value,
+    ItemIsactionallowedResponse, ItemIsactionallowedError; () { taskid: i64,
     actionid: serde_json::Value, action: i64 }
 );
 

@@ -87,14 +87,14 @@ pub struct TasksTaskAddResponse {
 pub struct TasksTaskAddFields {
     /// `TITLE`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<serde_json::Value>,
+    pub title: Option<String>,
     /// `RESPONSIBLE_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<serde_json::Value>,
+    pub responsible_id: Option<i64>,
     /// `DEADLINE`, as the page's example sends it: no table of the page names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
@@ -110,8 +110,8 @@ pub struct TasksTaskAddFields {
 }
 
 crate::request!(
-    TasksTaskAddFields() { title: serde_json::Value, responsible_id: serde_json::Value,
-    created_by: i64, uf_crm_task: Vec<String>, uf_task_webdav_files: Vec<String>, deadline: String }
+    TasksTaskAddFields() { title: String, responsible_id: i64, created_by: i64,
+    uf_crm_task: Vec<String>, uf_task_webdav_files: Vec<String>, deadline: String }
 );
 
 /// The `action` object, as the page's example shows it.

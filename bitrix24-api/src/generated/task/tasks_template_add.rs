@@ -45,19 +45,19 @@ pub type TasksTemplateAddResponse = i64;
 pub struct TasksTemplateAddFields {
     /// `TITLE`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<serde_json::Value>,
+    pub title: Option<String>,
     /// `CREATED_BY`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<serde_json::Value>,
+    pub created_by: Option<i64>,
     /// `RESPONSIBLE_ID`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<serde_json::Value>,
+    pub responsible_id: Option<i64>,
     /// `PARENT_ID`, as the page's example sends it: no table of the page names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -85,10 +85,10 @@ pub struct TasksTemplateAddFields {
 }
 
 crate::request!(
-    TasksTemplateAddFields() { title: serde_json::Value, created_by: serde_json::Value,
-    responsible_id: serde_json::Value, parent_id: i64, description: String, priority: i64,
-    replicate: String, start_date_plan_after: String, end_date_plan_after: String,
-    replicate_params: TasksTemplateAddReplicateParams, uf_crm_task: Vec<String> }
+    TasksTemplateAddFields() { title: String, created_by: i64, responsible_id: i64, parent_id: i64,
+    description: String, priority: i64, replicate: String, start_date_plan_after: String,
+    end_date_plan_after: String, replicate_params: TasksTemplateAddReplicateParams,
+    uf_crm_task: Vec<String> }
 );
 
 /// The `REPLICATE_PARAMS` object, as the page's example sends it.

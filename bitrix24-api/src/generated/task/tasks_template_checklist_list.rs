@@ -132,20 +132,20 @@ pub struct TasksTemplateChecklistListFilter {
     pub sort_index: Option<serde_json::Value>,
     /// `IS_COMPLETE`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_complete: Option<serde_json::Value>,
+    pub is_complete: Option<String>,
     /// `IS_IMPORTANT`: the page names it without a description.
     ///
-    /// Any JSON: the page gives no type.
+    /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_important: Option<serde_json::Value>,
+    pub is_important: Option<String>,
 }
 
 crate::request!(
     TasksTemplateChecklistListFilter() { id: serde_json::Value, template_id: serde_json::Value,
     parent_id: serde_json::Value, title: serde_json::Value, sort_index: serde_json::Value,
-    is_complete: serde_json::Value, is_important: serde_json::Value }
+    is_complete: String, is_important: String }
 );
 
 /// This page's name for the shared [`ChecklistitemGetlistOrderDirection`](super::shared::ChecklistitemGetlistOrderDirection).
