@@ -189,11 +189,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::basic::AccessName::new(
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("\"G2\"")
-                            .unwrap(), serde_json::from_str:: < serde_json::Value >
-                            ("\"AU\"").unwrap()
-                        ],
+                        vec!["G2".to_owned(), "AU".to_owned()],
                     ),
                 )
                 .unwrap(),
@@ -283,11 +279,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::basic::UserAccess::new(
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("\"G2\"")
-                            .unwrap(), serde_json::from_str:: < serde_json::Value >
-                            ("\"AU\"").unwrap()
-                        ],
+                        vec!["G2".to_owned(), "AU".to_owned()],
                     ),
                 )
                 .unwrap(),
@@ -341,11 +333,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::basic::EventOfflineClear::new(
                             "yh3gu929sf0d32lsfysqas2y1hlpp09q",
                         )
-                        .id(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("2").unwrap()
-                            ],
-                        ),
+                        .id(vec![2]),
                 )
                 .unwrap(),
         ),
@@ -363,11 +351,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::basic::EventOfflineError::new(
                             "yh3gu929sf0d32lsfysqas2y1hlpp09q",
                         )
-                        .message_id(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("2").unwrap()
-                            ],
-                        ),
+                        .message_id(vec![2]),
                 )
                 .unwrap(),
         ),
@@ -945,16 +929,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::call_scope::FollowupFieldGet::new("callId")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -974,10 +951,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::call_scope::FollowupFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"description\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "description"
+                                .to_owned()
                             ],
                         ),
                 )
@@ -1020,13 +995,9 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"callId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"startDate\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"participants\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"overview.topic\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"overview.actionItems\"").unwrap()
+                                "callId".to_owned(), "startDate".to_owned(), "participants"
+                                .to_owned(), "overview.topic".to_owned(),
+                                "overview.actionItems".to_owned()
                             ],
                         )
                         .order(
@@ -1348,13 +1319,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::CalllistList::new()
-                        .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"CREATED_BY_ID\"").unwrap()
-                            ],
-                        )
+                        .select(vec!["ID".to_owned(), "CREATED_BY_ID".to_owned()])
                         .filter(
                             serde_json::from_str::<
                                 serde_json::Value,
@@ -1394,11 +1359,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::CalllistUpdate::new(
                             123,
                             "CONTACT",
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("1").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("2").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("3").unwrap()
-                            ],
+                            vec![1, 2, 3],
                         )
                         .webform_id(5),
                 )
@@ -2562,11 +2523,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::CurrencyLocalizationsDelete::new(
                         "CLF",
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("\"en\"")
-                            .unwrap(), serde_json::from_str:: < serde_json::Value >
-                            ("\"de\"").unwrap()
-                        ],
+                        vec!["en".to_owned(), "de".to_owned()],
                     ),
                 )
                 .unwrap(),
@@ -3999,13 +3956,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::LeadList::new()
-                        .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"*\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"UF_*\"").unwrap()
-                            ],
-                        )
+                        .select(vec!["*".to_owned(), "UF_*".to_owned()])
                         .filter(
                             std::collections::BTreeMap::from([
                                 (
@@ -5603,12 +5554,7 @@ fn request_examples() -> Vec<Example> {
                                 .unwrap(),
                         )
                         .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"NAME\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"RATE\"").unwrap()
-                            ],
+                            vec!["ID".to_owned(), "NAME".to_owned(), "RATE".to_owned()],
                         ),
                 )
                 .unwrap(),
@@ -7165,13 +7111,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::crm::ActivityList::new()
-                        .select(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"*\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"COMMUNICATIONS\"").unwrap()
-                            ],
-                        )
+                        .select(vec!["*".to_owned(), "COMMUNICATIONS".to_owned()])
                         .filter(
                             serde_json::from_str::<
                                 serde_json::Value,
@@ -7374,13 +7314,7 @@ fn request_examples() -> Vec<Example> {
                             .type_id("CONFIGURABLE")
                             .completed(true)
                             .deadline("**put_current_date_time_here**")
-                            .ping_offsets(
-                                vec![
-                                    serde_json::from_str:: < serde_json::Value > ("60")
-                                    .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                    ("300").unwrap()
-                                ],
-                            )
+                            .ping_offsets(vec![60, 300])
                             .is_incoming_channel(false)
                             .responsible_id(1)
                             .badge_code("CUSTOM"),
@@ -7423,12 +7357,7 @@ fn request_examples() -> Vec<Example> {
                             .type_id("CONFIGURABLE")
                             .completed(false)
                             .deadline("**put_current_date_time_here**")
-                            .ping_offsets(
-                                vec![
-                                    serde_json::from_str:: < serde_json::Value > ("300")
-                                    .unwrap()
-                                ],
-                            )
+                            .ping_offsets(vec![300])
                             .is_incoming_channel(true)
                             .responsible_id(5)
                             .badge_code("CUSTOM"),
@@ -8283,19 +8212,10 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::crm::ItemList::new(1)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"title\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"lastName\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"stageId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sourceId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"assignedById\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"opportunity\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"isManualOpportunity\"").unwrap()
+                                "id".to_owned(), "title".to_owned(), "lastName".to_owned(),
+                                "name".to_owned(), "stageId".to_owned(), "sourceId"
+                                .to_owned(), "assignedById".to_owned(), "opportunity"
+                                .to_owned(), "isManualOpportunity".to_owned()
                             ],
                         )
                         .filter(
@@ -9431,11 +9351,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::disk::FileUploadVersion::new(
                         9043,
                         vec![
-                            serde_json::from_str:: < serde_json::Value >
-                            ("\"Test #2.docx\"").unwrap(), serde_json::from_str:: <
-                            serde_json::Value >
-                            ("\"UEsDBBQABgAIAAAAIQBKvAJxbQEAACgGAAATAAgCW0NvbnRlbnRfVHlwZXNdLnhtbCCiBAI...AAAAAA0ADQBAAwAAA2EAAAAA\"")
-                            .unwrap()
+                            "Test #2.docx".to_owned(),
+                            "UEsDBBQABgAIAAAAIQBKvAJxbQEAACgGAAATAAgCW0NvbnRlbnRfVHlwZXNdLnhtbCCiBAI...AAAAAA0ADQBAAwAAA2EAAAAA"
+                            .to_owned()
                         ],
                     ),
                 )
@@ -9650,11 +9568,9 @@ fn request_examples() -> Vec<Example> {
                         )
                         .file_content(
                             vec![
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"test.png\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value >
-                                ("\"iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...rk5CYII=\"")
-                                .unwrap()
+                                "test.png".to_owned(),
+                                "iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...rk5CYII="
+                                .to_owned()
                             ],
                         )
                         .rights(
@@ -9852,11 +9768,9 @@ fn request_examples() -> Vec<Example> {
                                 ),
                             ]),
                             vec![
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"picture.png\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value >
-                                ("\"iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...RK5CYII=\"")
-                                .unwrap()
+                                "picture.png".to_owned(),
+                                "iVBORw0KGgoAAAANSUhEUgAAAD4AAABDCAYAAADEfbZbAAAACXBIWXMAABJ0AAASdAHeZh94...RK5CYII="
+                                .to_owned()
                             ],
                         )
                         .rights(
@@ -10926,22 +10840,11 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"validationRules\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"requiredGroups\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"editable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"multiple\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"elementType\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "validationRules".to_owned(),
+                                "requiredGroups".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "editable".to_owned(), "multiple"
+                                .to_owned(), "elementType".to_owned()
                             ],
                         ),
                 )
@@ -10961,22 +10864,11 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::EmployeeFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"validationRules\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"requiredGroups\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"editable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"multiple\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"elementType\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "validationRules".to_owned(),
+                                "requiredGroups".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "editable".to_owned(), "multiple"
+                                .to_owned(), "elementType".to_owned()
                             ],
                         ),
                 )
@@ -10998,16 +10890,9 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"userId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"name\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"workPosition\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"avatar\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"url\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"departments\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"teams\"")
-                                .unwrap()
+                                "userId".to_owned(), "name".to_owned(), "workPosition"
+                                .to_owned(), "avatar".to_owned(), "url".to_owned(),
+                                "departments".to_owned(), "teams".to_owned()
                             ],
                         ),
                 )
@@ -11076,11 +10961,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::humanresources::NodeMemberAdd::new(
                         15,
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("7").unwrap(),
-                            serde_json::from_str:: < serde_json::Value > ("12").unwrap(),
-                            serde_json::from_str:: < serde_json::Value > ("18").unwrap()
-                        ],
+                        vec![7, 12, 18],
                         bitrix24_api::generated::humanresources::NodeMemberAddRole::from(
                             "MEMBER_EMPLOYEE",
                         ),
@@ -11104,10 +10985,7 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -11127,15 +11005,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::NodeMemberFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned()
                             ],
                         ),
                 )
@@ -11154,11 +11026,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::humanresources::NodeMemberMove::new(
                             28,
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("12")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("18").unwrap()
-                            ],
+                            vec![12, 18],
                         )
                         .role(
                             bitrix24_api::generated::humanresources::NodeMemberMoveRole::from(
@@ -11181,11 +11049,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::humanresources::NodeMemberRemove::new(
                         15,
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("18").unwrap(),
-                            serde_json::from_str:: < serde_json::Value > ("25").unwrap(),
-                            serde_json::from_str:: < serde_json::Value > ("31").unwrap()
-                        ],
+                        vec![18, 25, 31],
                     ),
                 )
                 .unwrap(),
@@ -11234,11 +11098,7 @@ fn request_examples() -> Vec<Example> {
                         )
                         .move_users_to_node(true)
                         .create_chat(true)
-                        .binding_chat_ids(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("31").unwrap()
-                            ],
-                        )
+                        .binding_chat_ids(vec![31])
                         .create_channel(false)
                         .create_collab(false)
                         .settings(
@@ -11272,23 +11132,11 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::NodeChildren::new(1)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"name\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"type\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"parentId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"accessCode\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"colorName\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"updatedAt\"").unwrap()
+                                "id".to_owned(), "name".to_owned(), "type".to_owned(),
+                                "structureId".to_owned(), "parentId".to_owned(),
+                                "description".to_owned(), "accessCode".to_owned(),
+                                "userCount".to_owned(), "colorName".to_owned(), "xmlId"
+                                .to_owned(), "createdAt".to_owned(), "updatedAt".to_owned()
                             ],
                         ),
                 )
@@ -11325,10 +11173,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::NodeFieldGet::new("name")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -11348,13 +11193,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::NodeFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -11374,25 +11214,12 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::humanresources::NodeGet::new(1)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"name\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"type\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"parentId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"accessCode\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"colorName\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"updatedAt\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"members\"")
-                                .unwrap()
+                                "id".to_owned(), "name".to_owned(), "type".to_owned(),
+                                "structureId".to_owned(), "parentId".to_owned(),
+                                "description".to_owned(), "accessCode".to_owned(),
+                                "userCount".to_owned(), "colorName".to_owned(), "xmlId"
+                                .to_owned(), "createdAt".to_owned(), "updatedAt".to_owned(),
+                                "members".to_owned()
                             ],
                         ),
                 )
@@ -11416,23 +11243,11 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"name\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"type\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"structureId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"parentId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"accessCode\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"userCount\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"colorName\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"xmlId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"createdAt\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"updatedAt\"").unwrap()
+                                "id".to_owned(), "name".to_owned(), "type".to_owned(),
+                                "structureId".to_owned(), "parentId".to_owned(),
+                                "description".to_owned(), "accessCode".to_owned(),
+                                "userCount".to_owned(), "colorName".to_owned(), "xmlId"
+                                .to_owned(), "createdAt".to_owned(), "updatedAt".to_owned()
                             ],
                         )
                         .pagination(
@@ -11609,14 +11424,7 @@ fn request_examples() -> Vec<Example> {
         method: "im.chat.user.add",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::im::ChatUserAdd::new(
-                            2935,
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("99")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("1271").unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::im::ChatUserAdd::new(2935, vec![99, 1271])
                         .hide_history(false),
                 )
                 .unwrap(),
@@ -11688,12 +11496,7 @@ fn request_examples() -> Vec<Example> {
         method: "im.department.employees.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::im::DepartmentEmployeesGet::new(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::im::DepartmentEmployeesGet::new(vec![3, 7])
                         .user_data(true),
                 )
                 .unwrap(),
@@ -11706,12 +11509,7 @@ fn request_examples() -> Vec<Example> {
         method: "im.department.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::im::DepartmentGet::new(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::im::DepartmentGet::new(vec![3, 7])
                         .user_data(true),
                 )
                 .unwrap(),
@@ -11724,12 +11522,7 @@ fn request_examples() -> Vec<Example> {
         method: "im.department.managers.get",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::im::DepartmentManagersGet::new(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("3").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("7").unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::im::DepartmentManagersGet::new(vec![3, 7])
                         .user_data(true),
                 )
                 .unwrap(),
@@ -11815,13 +11608,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::im::ChatAdd::new()
-                        .users(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("103")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("547").unwrap()
-                            ],
-                        )
+                        .users(vec![103, 547])
                         .r#type("CHAT")
                         .title("Deal Chat")
                         .description("Discussing the deal here")
@@ -12221,14 +12008,7 @@ fn request_examples() -> Vec<Example> {
         method: "im.notify.read.list",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::im::NotifyReadList::new(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("101")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("102").unwrap(), serde_json::from_str:: < serde_json::Value
-                                > ("103").unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::im::NotifyReadList::new(vec![101, 102, 103])
                         .action(true),
                 )
                 .unwrap(),
@@ -13281,12 +13061,7 @@ fn request_examples() -> Vec<Example> {
                             bitrix24_api::generated::imbot::ChatAddColor::from("GREEN"),
                         )
                         .message("Welcome!")
-                        .users(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("1271")
-                                .unwrap()
-                            ],
-                        )
+                        .users(vec![1271])
                         .avatar("/9j/4AAQSkZJRgABAQEBLAEsAAD/4QBwRXhp...+gKlSv+1v/2Q==")
                         .entity_type("CHAT")
                         .entity_id("13")
@@ -13441,13 +13216,7 @@ fn request_examples() -> Vec<Example> {
         method: "imbot.chat.user.add",
         built: Ok(
             serde_json::to_value(
-                    bitrix24_api::generated::imbot::ChatUserAdd::new(
-                            2725,
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("1269")
-                                .unwrap()
-                            ],
-                        )
+                    bitrix24_api::generated::imbot::ChatUserAdd::new(2725, vec![1269])
                         .hide_history(true)
                         .client_id("**put_your_client_id_here**"),
                 )
@@ -14817,10 +14586,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MailboxFieldGet::new("email")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -14840,13 +14606,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MailboxFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -14866,12 +14627,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MailboxGet::new(1)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"name\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"email\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"senderName\"").unwrap()
+                                "id".to_owned(), "name".to_owned(), "email".to_owned(),
+                                "senderName".to_owned()
                             ],
                         ),
                 )
@@ -15012,10 +14769,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MessageFieldGet::new("subject")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15035,13 +14789,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MessageFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -15061,10 +14810,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MessageForward::new(
                         15,
                         "user@example.com",
-                        vec![
-                            serde_json::from_str:: < serde_json::Value >
-                            ("\"manager@example.com\"").unwrap()
-                        ],
+                        vec!["manager@example.com".to_owned()],
                         "Fwd: Contract",
                         "Forwarding the email.",
                     ),
@@ -15085,24 +14831,11 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MessageGet::new(15)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"mailboxId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"mailboxEmail\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"subject\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"from\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"to\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"cc\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"date\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"isSeen\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"hasAttachments\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"url\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"bindings\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"body\"").unwrap()
+                                "id".to_owned(), "mailboxId".to_owned(), "mailboxEmail"
+                                .to_owned(), "subject".to_owned(), "from".to_owned(), "to"
+                                .to_owned(), "cc".to_owned(), "date".to_owned(), "isSeen"
+                                .to_owned(), "hasAttachments".to_owned(), "url".to_owned(),
+                                "bindings".to_owned(), "body".to_owned()
                             ],
                         ),
                 )
@@ -15144,10 +14877,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::mail::MessageMovetofolder::new(
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("15").unwrap(),
-                            serde_json::from_str:: < serde_json::Value > ("16").unwrap()
-                        ],
+                        vec![15, 16],
                         "spam",
                     ),
                 )
@@ -15177,10 +14907,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::MessageReply::new(
                         15,
                         "user@example.com",
-                        vec![
-                            serde_json::from_str:: < serde_json::Value >
-                            ("\"client@example.com\"").unwrap()
-                        ],
+                        vec!["client@example.com".to_owned()],
                         "Re: Agreement",
                         "Thank you, received.",
                     ),
@@ -15200,10 +14927,7 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::mail::MessageSend::new(
                         "user@example.com",
-                        vec![
-                            serde_json::from_str:: < serde_json::Value >
-                            ("\"client@example.com\"").unwrap()
-                        ],
+                        vec!["client@example.com".to_owned()],
                         "Business Proposal",
                         "Hello. I am sending the materials.",
                     ),
@@ -15236,10 +14960,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::RecipientFieldGet::new("email")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15259,13 +14980,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::mail::RecipientFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -15391,16 +15107,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::main::EventlogFieldGet::new("timestampX")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -15420,16 +15129,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::main::EventlogFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -15459,17 +15161,10 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::main::EventlogList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"timestampX\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"severity\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"auditTypeId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"moduleId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"itemId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"userId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"description\"").unwrap()
+                                "id".to_owned(), "timestampX".to_owned(), "severity"
+                                .to_owned(), "auditTypeId".to_owned(), "moduleId"
+                                .to_owned(), "itemId".to_owned(), "userId".to_owned(),
+                                "description".to_owned()
                             ],
                         )
                         .filter(
@@ -15514,17 +15209,10 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::main::EventlogTail::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"id\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"timestampX\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"severity\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"auditTypeId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"moduleId\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"itemId\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"userId\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"description\"").unwrap()
+                                "id".to_owned(), "timestampX".to_owned(), "severity"
+                                .to_owned(), "auditTypeId".to_owned(), "moduleId"
+                                .to_owned(), "itemId".to_owned(), "userId".to_owned(),
+                                "description".to_owned()
                             ],
                         )
                         .filter(vec![])
@@ -15699,10 +15387,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::CollectionFieldGet::new("name")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15722,13 +15407,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::CollectionFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -15845,10 +15525,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentFieldGet::new("title")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15868,13 +15545,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -15904,10 +15576,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentSearchFieldGet::new("snippet")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15927,13 +15596,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentSearchFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -15974,10 +15638,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentTreeFieldGet::new("children")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -15997,13 +15658,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::DocumentTreeFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -16077,10 +15733,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::FileFieldGet::new("assetMarkdown")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -16100,13 +15753,8 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::note::FileFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"filterable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"sortable\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "filterable".to_owned(), "sortable".to_owned()
                             ],
                         ),
                 )
@@ -16478,11 +16126,7 @@ fn request_examples() -> Vec<Example> {
                             .author_id(503)
                             .post_date("2025-07-15T14:30:00+02:00")
                             .uf_forum_message_doc(
-                                vec![
-                                    serde_json::from_str:: < serde_json::Value > ("\"n4755\"")
-                                    .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                    ("\"n4753\"").unwrap()
-                                ],
+                                vec!["n4755".to_owned(), "n4753".to_owned()],
                             ),
                     ),
                 )
@@ -16596,12 +16240,7 @@ fn request_examples() -> Vec<Example> {
                         bitrix24_api::generated::task::CommentitemUpdateFields::new(
                                 "Comment updated",
                             )
-                            .uf_forum_message_doc(
-                                vec![
-                                    serde_json::from_str:: < serde_json::Value > ("\"n4755\"")
-                                    .unwrap()
-                                ],
-                            ),
+                            .uf_forum_message_doc(vec!["n4755".to_owned()]),
                     ),
                 )
                 .unwrap(),
@@ -17581,13 +17220,7 @@ fn request_examples() -> Vec<Example> {
         built: Ok(
             serde_json::to_value(
                     bitrix24_api::generated::task::TasksTaskGetaccess::new(8017)
-                        .users(
-                            vec![
-                                serde_json::from_str:: < serde_json::Value > ("503")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("547").unwrap()
-                            ],
-                        ),
+                        .users(vec![503, 547]),
                 )
                 .unwrap(),
         ),
@@ -17615,18 +17248,10 @@ fn request_examples() -> Vec<Example> {
                         .task_id(8017)
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"TITLE\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"DESCRIPTION\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"CREATED_BY\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"RESPONSIBLE_ID\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"DEADLINE\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"UF_CRM_TASK\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"UF_TASK_WEBDAV_FILES\"").unwrap()
+                                "ID".to_owned(), "TITLE".to_owned(), "DESCRIPTION"
+                                .to_owned(), "CREATED_BY".to_owned(), "RESPONSIBLE_ID"
+                                .to_owned(), "DEADLINE".to_owned(), "UF_CRM_TASK"
+                                .to_owned(), "UF_TASK_WEBDAV_FILES".to_owned()
                             ],
                         ),
                 )
@@ -17719,26 +17344,12 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"TITLE\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"DESCRIPTION\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"STATUS\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"subStatus\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"DEADLINE\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"CREATED_DATE\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"RESPONSIBLE_ID\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"ACCOMPLICES\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"AUDITORS\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"TAGS\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"COUNTERS\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"PRIORITY\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"MARK\"")
-                                .unwrap()
+                                "ID".to_owned(), "TITLE".to_owned(), "DESCRIPTION"
+                                .to_owned(), "STATUS".to_owned(), "subStatus".to_owned(),
+                                "DEADLINE".to_owned(), "CREATED_DATE".to_owned(),
+                                "RESPONSIBLE_ID".to_owned(), "ACCOMPLICES".to_owned(),
+                                "AUDITORS".to_owned(), "TAGS".to_owned(), "COUNTERS"
+                                .to_owned(), "PRIORITY".to_owned(), "MARK".to_owned()
                             ],
                         )
                         .params(
@@ -17912,16 +17523,9 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"ID\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"TEMPLATE_ID\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"PARENT_ID\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value > ("\"TITLE\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"SORT_INDEX\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"IS_COMPLETE\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"IS_IMPORTANT\"").unwrap()
+                                "ID".to_owned(), "TEMPLATE_ID".to_owned(), "PARENT_ID"
+                                .to_owned(), "TITLE".to_owned(), "SORT_INDEX".to_owned(),
+                                "IS_COMPLETE".to_owned(), "IS_IMPORTANT".to_owned()
                             ],
                         )
                         .order(
@@ -17995,11 +17599,7 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::task::TasksTemplateChecklistRemoveAttachments::new(
                         139,
                         37,
-                        vec![
-                            serde_json::from_str:: < serde_json::Value > ("1119")
-                            .unwrap(), serde_json::from_str:: < serde_json::Value >
-                            ("1121").unwrap()
-                        ],
+                        vec![1119, 1121],
                     ),
                 )
                 .unwrap(),
@@ -18462,16 +18062,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskAccessFieldGet::new("id")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18491,16 +18084,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskAccessFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18557,16 +18143,9 @@ fn request_examples() -> Vec<Example> {
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18586,16 +18165,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskChatMessageFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18645,16 +18217,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskFieldGet::new("id")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18674,16 +18239,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18718,16 +18276,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskFileFieldGet::new("taskId")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -18747,16 +18298,9 @@ fn request_examples() -> Vec<Example> {
                     bitrix24_api::generated::tasks::TaskFileFieldList::new()
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )

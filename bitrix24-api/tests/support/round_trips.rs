@@ -108,16 +108,9 @@ pub fn round_trips(
                     bitrix24_api::generated::call_scope::FollowupFieldGet::new("callId")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -210,22 +203,11 @@ pub fn round_trips(
                         )
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"validationRules\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"requiredGroups\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"editable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"multiple\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"elementType\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "validationRules".to_owned(),
+                                "requiredGroups".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "editable".to_owned(), "multiple"
+                                .to_owned(), "elementType".to_owned()
                             ],
                         ),
                 )
@@ -343,10 +325,7 @@ pub fn round_trips(
                     bitrix24_api::generated::mail::MailboxFieldGet::new("email")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )
@@ -377,16 +356,9 @@ pub fn round_trips(
                     bitrix24_api::generated::main::EventlogFieldGet::new("timestampX")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"description\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"filterable\"").unwrap(),
-                                serde_json::from_str:: < serde_json::Value >
-                                ("\"sortable\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"multiple\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned(),
+                                "description".to_owned(), "filterable".to_owned(),
+                                "sortable".to_owned(), "multiple".to_owned()
                             ],
                         ),
                 )
@@ -417,10 +389,7 @@ pub fn round_trips(
                     bitrix24_api::generated::note::CollectionFieldGet::new("name")
                         .select(
                             vec![
-                                serde_json::from_str:: < serde_json::Value > ("\"name\"")
-                                .unwrap(), serde_json::from_str:: < serde_json::Value >
-                                ("\"type\"").unwrap(), serde_json::from_str:: <
-                                serde_json::Value > ("\"title\"").unwrap()
+                                "name".to_owned(), "type".to_owned(), "title".to_owned()
                             ],
                         ),
                 )

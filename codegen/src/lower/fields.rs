@@ -23,9 +23,9 @@ pub struct Types<'a> {
     pub example_only: Vec<Error>,
     /// The type names the docs use undefined, as the spec's examples settle them.
     settled: &'a Settled,
-    /// Request fields (struct, wire name) whose row gives no type, which their examples may settle
-    /// (see `shapes`).
-    pub untyped: Vec<(String, String)>,
+    /// Request fields (struct, wire name) the page leaves open (no type, or a list of undescribed
+    /// items), which their examples may settle (see `shapes`).
+    pub open: Vec<(String, String)>,
 }
 
 impl<'a> Types<'a> {
@@ -47,7 +47,7 @@ impl<'a> Types<'a> {
             followed: Vec::new(),
             example_only: Vec::new(),
             settled: &settled::NONE,
-            untyped: Vec::new(),
+            open: Vec::new(),
         }
     }
 
@@ -143,8 +143,8 @@ impl<'a> Types<'a> {
             };
             let ident = idents.claim(&snake, &wire, "_");
             let (ty, note) = self.field_type(name, &wire, field, role)?;
-            if role == Role::Request && gives_no_type(field) {
-                self.untyped.push((name.to_owned(), wire.clone()));
+            if role == Role::Request && left_open(field) {
+                self.open.push((name.to_owned(), wire.clone()));
             }
             let mut doc = field.description.trim().to_owned();
             if doc.is_empty() {
@@ -448,13 +448,18 @@ fn push_note(doc: &mut String, note: &str) {
     doc.push_str(note);
 }
 
-/// Whether `field` is a leaf whose row gives no type at all (tables of `Name | Description` only).
-fn gives_no_type(field: &Field) -> bool {
-    field.children.is_empty()
+/// Whether `field` is a leaf whose row gives no type at all (tables of `Name | Description` only) or
+/// an `array` whose items nothing describes.
+fn left_open(field: &Field) -> bool {
+    let open = match &field.ty {
+        TypeExpr::Missing => true,
+        TypeExpr::Named { name, .. } => name.eq_ignore_ascii_case("array"),
+        _ => false,
+    };
+    open && field.children.is_empty()
         && field.keyed_by.is_none()
         && field.values.is_empty()
         && field.prose_type.is_none()
-        && field.ty == TypeExpr::Missing
 }
 
 pub fn is_keyed(field: &Field) -> bool {

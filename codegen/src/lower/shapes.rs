@@ -9,9 +9,10 @@
 //! key that differs from a row's name only in letter case (`ID` for `id`) is that row, not a new field:
 //! the docs spell one parameter two ways, and the example test counts it so.
 //!
-//! A request field whose row gives no type at all (`Name | Description` tables) does follow its
-//! examples when every one sends the same kind of scalar (`untyped_scalar`): the example is then the
-//! page's only word on it, and `5` says more than any JSON. Objects and lists stay any JSON, as above.
+//! A request field the page leaves open, a row without a type (`Name | Description` tables) or an
+//! `array` whose items nothing describes (`select`), does follow its examples when every one sends the
+//! same kind of scalar, or lists of it (`open_scalar`): the example is then the page's only word on it,
+//! and `["ID", "TITLE"]` says more than a list of any JSON. Objects stay any JSON, as above.
 
 use serde_json::Value;
 
@@ -25,6 +26,10 @@ pub(super) const NOTE: &str =
 
 /// The note of a request field whose row gives no type, typed as its examples send it.
 const UNTYPED: &str = "The page gives no type; the type is the one its example sends.";
+
+/// The note of a request list whose items the page leaves open, typed as its examples send them.
+const OPEN_ITEMS: &str =
+    "The page does not describe its items; they are of the kind its example sends.";
 
 /// The note of a field whose table gives a shape every example contradicts.
 const OVER_TABLE: &str = "The shape is the one the page's example shows; its table gives another.";
@@ -56,18 +61,6 @@ impl Types<'_> {
             return true;
         }
         match ty {
-            Ty::Json if self.is_untyped(owner, hint) => match sent_scalar(samples) {
-                Some(found) => {
-                    let message = format!(
-                        "`{owner}.{hint}` (untyped_scalar): the row gives no type, the example sends {}",
-                        found.describe()
-                    );
-                    self.followed.push(self.error(message));
-                    *ty = found;
-                    true
-                }
-                None => false,
-            },
             Ty::Json if self.role_of(owner) == Role::Decoded => {
                 match self.infer(owner, hint, samples, depth, Role::Decoded) {
                     Some(found) => {
@@ -115,13 +108,25 @@ impl Types<'_> {
             .collect();
         for (index, (wire, mut ty)) in fields.into_iter().enumerate() {
             let found: Vec<&Value> = samples.iter().filter_map(|v| v.get(&wire)).collect();
-            if !self.refine_at(name, &wire, &mut ty, &found, depth) {
+            let open = self.is_open(name, &wire);
+            if open && let Some(scalar) = open_scalar(&ty, &found) {
+                let message = format!(
+                    "`{name}.{wire}` (open_scalar): the page leaves it open, the example sends {}",
+                    scalar.describe()
+                );
+                self.followed.push(self.error(message));
+                ty = scalar;
+            } else if !self.refine_at(name, &wire, &mut ty, &found, depth) {
                 continue;
             }
+            let note = match &ty {
+                Ty::List(item) if open && is_scalar(item) => OPEN_ITEMS,
+                ty if open && is_scalar(ty) => UNTYPED,
+                _ => NOTE,
+            };
             // Refining may have added structs; find this one again.
             if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
                 let field = &mut def.fields[index];
-                let note = if role == Role::Request { UNTYPED } else { NOTE };
                 field.ty = ty;
                 field.doc = renoted(&field.doc, note);
             }
@@ -188,8 +193,8 @@ impl Types<'_> {
         }
     }
 
-    fn is_untyped(&self, owner: &str, hint: &str) -> bool {
-        self.untyped.iter().any(|(o, h)| o == owner && h == hint)
+    fn is_open(&self, owner: &str, hint: &str) -> bool {
+        self.open.iter().any(|(o, h)| o == owner && h == hint)
     }
 
     /// The type the samples show, or `None` when they show nothing or disagree; objects become structs of
@@ -313,6 +318,28 @@ fn sent_scalar(samples: &[&Value]) -> Option<Ty> {
     }
 }
 
+/// For any JSON, the scalar every sample is; for a list of any JSON, the list of the scalar every item
+/// of every sample is. `None` when the samples are not all of that shape.
+fn open_scalar(ty: &Ty, samples: &[&Value]) -> Option<Ty> {
+    match ty {
+        Ty::Json => sent_scalar(samples),
+        Ty::List(item) if **item == Ty::Json => {
+            let lists: Option<Vec<&Vec<Value>>> = samples
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(|v| v.as_array())
+                .collect();
+            let items: Vec<&Value> = lists?.into_iter().flatten().collect();
+            Some(Ty::List(Box::new(sent_scalar(&items)?)))
+        }
+        _ => None,
+    }
+}
+
+fn is_scalar(ty: &Ty) -> bool {
+    matches!(ty, Ty::Int | Ty::Str | Ty::Bool)
+}
+
 /// Whether an object key is an ID or a list index (`"103"`), not a name.
 pub(super) fn is_id(key: &str) -> bool {
     !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit())
@@ -339,7 +366,7 @@ pub(super) fn renoted(doc: &str, note: &str) -> String {
     };
     let kept: Vec<&str> = paragraphs
         .into_iter()
-        .filter(|p| !any_json(p) && ![NOTE, UNTYPED, OVER_TABLE].contains(p))
+        .filter(|p| !any_json(p) && ![NOTE, UNTYPED, OPEN_ITEMS, OVER_TABLE].contains(p))
         .collect();
     let mut out = kept.join("\n\n");
     if !out.is_empty() {
@@ -460,29 +487,37 @@ mod tests {
     }
 
     #[test]
-    fn a_request_row_without_a_type_takes_the_one_scalar_its_examples_send() {
-        let request = |samples: &[Value], untyped: bool| {
+    fn a_request_field_left_open_takes_the_one_scalar_its_examples_send() {
+        let request = |ty: Ty, samples: &[Value], open: bool| {
             let mut types = types();
             types.structs[0].role = Role::Request;
-            if untyped {
-                types.untyped.push(("S".into(), "F".into()));
+            types.structs[0].fields[0].ty = ty;
+            if open {
+                types.open.push(("S".into(), "F".into()));
             }
             let samples: Vec<&Value> = samples.iter().collect();
             types.refine_struct("S", &samples, 0);
             types.structs[0].fields[0].clone()
         };
-        let field = request(&[json!({"F": 5}), json!({"F": 7})], true);
+        let field = request(Ty::Json, &[json!({"F": 5}), json!({"F": 7})], true);
         assert_eq!(field.ty, Ty::Int);
         assert_eq!(field.doc, format!("What it is\n\n{UNTYPED}"));
-        // Two kinds, a float, an object, or a row that does give a type: any JSON stays.
+        let list = Ty::List(Box::new(Ty::Json));
+        let field = request(list.clone(), &[json!({"F": ["ID", "TITLE"]})], true);
+        assert_eq!(field.ty, Ty::List(Box::new(Ty::Str)));
+        assert_eq!(field.doc, format!("What it is\n\n{OPEN_ITEMS}"));
+        // Two kinds, a float, an object, or a field the page does not leave open: it stays as it was.
         for samples in [
             vec![json!({"F": 5}), json!({"F": "5"})],
             vec![json!({"F": 1.5})],
             vec![json!({"F": {"a": 1}})],
         ] {
-            assert_eq!(request(&samples, true).ty, Ty::Json);
+            assert_eq!(request(Ty::Json, &samples, true).ty, Ty::Json);
         }
-        assert_eq!(request(&[json!({"F": 5})], false).ty, Ty::Json);
+        assert_eq!(request(Ty::Json, &[json!({"F": 5})], false).ty, Ty::Json);
+        let sent_as_object = request(list.clone(), &[json!({"F": {"NAME": "a"}})], true);
+        assert_eq!(sent_as_object.ty, Ty::Map(Box::new(Ty::Json)));
+        assert_eq!(sent_as_object.doc, format!("What it is\n\n{NOTE}"));
     }
 
     #[test]

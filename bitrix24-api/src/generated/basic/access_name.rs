@@ -21,14 +21,14 @@ use crate::wire;
 pub struct AccessName {
     /// `ACCESS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(rename = "ACCESS")]
-    pub access: Vec<serde_json::Value>,
+    pub access: Vec<String>,
 }
 
 crate::method!(
     AccessName = "access.name" in "basic", safe: false, AccessNameResponse as
-    wire::Map<wire::EmptyAsDefault>, AccessNameError; (access: Vec<serde_json::Value>) {}
+    wire::Map<wire::EmptyAsDefault>, AccessNameError; (access: Vec<String>) {}
 );
 
 /// The `result` of `access.name`.

@@ -21,9 +21,9 @@ pub struct EventOfflineClear {
     pub process_id: String,
     /// `id`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<Vec<serde_json::Value>>,
+    pub id: Option<Vec<i64>>,
     /// `message_id`: the page names it without a description.
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -33,7 +33,7 @@ pub struct EventOfflineClear {
 
 crate::method!(
     EventOfflineClear = "event.offline.clear" in "", safe: false, EventOfflineClearResponse as
-    wire::Bool, EventOfflineClearError; (process_id: String) { id: Vec<serde_json::Value>,
+    wire::Bool, EventOfflineClearError; (process_id: String) { id: Vec<i64>,
     message_id: Vec<serde_json::Value> }
 );
 

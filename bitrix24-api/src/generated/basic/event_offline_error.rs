@@ -21,14 +21,14 @@ pub struct EventOfflineError {
     pub process_id: String,
     /// `message_id`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<Vec<serde_json::Value>>,
+    pub message_id: Option<Vec<i64>>,
 }
 
 crate::method!(
     EventOfflineError = "event.offline.error" in "", safe: false, EventOfflineErrorResponse as
-    wire::Bool, EventOfflineErrorError; (process_id: String) { message_id: Vec<serde_json::Value> }
+    wire::Bool, EventOfflineErrorError; (process_id: String) { message_id: Vec<i64> }
 );
 
 /// The `result` of `event.offline.error`.

@@ -154,7 +154,7 @@ impl<'c> Basic<'c> {
     /// access.name (`access.name`): see [`AccessName`].
     pub fn access_name(
         &self,
-        access: impl Into<Vec<serde_json::Value>>,
+        access: impl Into<Vec<String>>,
     ) -> crate::Call<'c, AccessName> {
         crate::Call::new(self.client, AccessName::new(access))
     }
@@ -200,7 +200,7 @@ impl<'c> Basic<'c> {
     /// user.access (`user.access`): see [`UserAccess`].
     pub fn user_access(
         &self,
-        access: impl Into<Vec<serde_json::Value>>,
+        access: impl Into<Vec<String>>,
     ) -> crate::Call<'c, UserAccess> {
         crate::Call::new(self.client, UserAccess::new(access))
     }

@@ -19,14 +19,14 @@ use crate::wire;
 pub struct UserAccess {
     /// `ACCESS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(rename = "ACCESS")]
-    pub access: Vec<serde_json::Value>,
+    pub access: Vec<String>,
 }
 
 crate::method!(
     UserAccess = "user.access" in "basic", safe: false, UserAccessResponse as wire::Bool,
-    UserAccessError; (access: Vec<serde_json::Value>) {}
+    UserAccessError; (access: Vec<String>) {}
 );
 
 /// The `result` of `user.access`.

@@ -20,7 +20,7 @@ use crate::wire;
 pub struct UserOptionSet {
     /// Keyed by name of the property to be saved.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     pub options: BTreeMap<String, serde_json::Value>,
 }
 

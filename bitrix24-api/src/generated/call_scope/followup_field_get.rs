@@ -34,15 +34,14 @@ pub struct FollowupFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     FollowupFieldGet = "call.followup.field.get"(v3) in "call", safe: true,
-    FollowupFieldGetResponse, FollowupFieldGetError; (name: String) { select: Vec<serde_json::Value>
-    }
+    FollowupFieldGetResponse, FollowupFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// The `result` of `call.followup.field.get`.

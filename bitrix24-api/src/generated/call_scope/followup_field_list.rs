@@ -32,14 +32,14 @@ pub struct FollowupFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     FollowupFieldList = "call.followup.field.list"(v3) in "call", safe: true,
-    FollowupFieldListResponse, FollowupFieldListError; () { select: Vec<serde_json::Value> }
+    FollowupFieldListResponse, FollowupFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `call.followup.field.list`.

@@ -23,9 +23,9 @@ pub struct FollowupList {
     pub filter: FollowupListFilter,
     /// [details](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/fields.html#select-paths)
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// [details](FollowupListOrder) Sample: `{ "startDate": "desc" }`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<FollowupListOrder>,
@@ -47,9 +47,8 @@ pub struct FollowupList {
 
 crate::method!(
     FollowupList = "call.followup.list"(v3) in "call", safe: true, FollowupListResponse,
-    FollowupListError; (filter: FollowupListFilter) { select: Vec<serde_json::Value>,
-    order: FollowupListOrder, pagination: FollowupListPagination,
-    mention_format: FollowupListMentionFormat }
+    FollowupListError; (filter: FollowupListFilter) { select: Vec<String>, order: FollowupListOrder,
+    pagination: FollowupListPagination, mention_format: FollowupListMentionFormat }
 );
 
 /// The `result` of `call.followup.list`.

@@ -21,9 +21,9 @@ use crate::wire;
 pub struct ActivityList {
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// `filter`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -47,7 +47,7 @@ pub struct ActivityList {
 
 crate::method!(
     ActivityList = "crm.activity.list" in "crm", safe: true, ActivityListResponse as
-    wire::List<wire::EmptyAsDefault>, ActivityListError; () { select: Vec<serde_json::Value>,
+    wire::List<wire::EmptyAsDefault>, ActivityListError; () { select: Vec<String>,
     filter: serde_json::Value, order: BTreeMap<String, ActivityListOrderDirection>, start: i64 }
 );
 

@@ -21,9 +21,9 @@ use crate::wire;
 pub struct CalllistList {
     /// `SELECT`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// Possible values:
     /// - `>=`
     /// - `>`
@@ -47,7 +47,7 @@ pub struct CalllistList {
 
 crate::method!(
     CalllistList = "crm.calllist.list" in "crm", safe: true, CalllistListResponse as
-    wire::List<wire::EmptyAsDefault>, CalllistListError; () { select: Vec<serde_json::Value>,
+    wire::List<wire::EmptyAsDefault>, CalllistListError; () { select: Vec<String>,
     filter: serde_json::Value, order: serde_json::Value }
 );
 

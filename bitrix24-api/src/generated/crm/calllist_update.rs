@@ -24,8 +24,8 @@ pub struct CalllistUpdate {
     pub entity_type: String,
     /// `ENTITIES`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub entities: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub entities: Vec<i64>,
     /// `WEBFORM_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webform_id: Option<i64>,
@@ -33,8 +33,8 @@ pub struct CalllistUpdate {
 
 crate::method!(
     CalllistUpdate = "crm.calllist.update" in "crm", safe: false, CalllistUpdateResponse as
-    wire::Bool, CalllistUpdateError; (list_id: i64, entity_type: String,
-    entities: Vec<serde_json::Value>) { webform_id: i64 }
+    wire::Bool, CalllistUpdateError; (list_id: i64, entity_type: String, entities: Vec<i64>) {
+    webform_id: i64 }
 );
 
 /// The `result` of `crm.calllist.update`.

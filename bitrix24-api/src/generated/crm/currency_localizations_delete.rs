@@ -21,14 +21,14 @@ pub struct CurrencyLocalizationsDelete {
     pub id: String,
     /// `lids`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub lids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub lids: Vec<String>,
 }
 
 crate::method!(
     CurrencyLocalizationsDelete = "crm.currency.localizations.delete" in "crm", safe: false,
     CurrencyLocalizationsDeleteResponse as wire::Bool, CurrencyLocalizationsDeleteError;
-    (id: String, lids: Vec<serde_json::Value>) {}
+    (id: String, lids: Vec<String>) {}
 );
 
 /// The `result` of `crm.currency.localizations.delete`.

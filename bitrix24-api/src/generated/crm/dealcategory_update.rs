@@ -26,7 +26,7 @@ pub struct DealcategoryUpdate {
     pub id: Option<i64>,
     /// Required: `crm`.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, serde_json::Value>>,
 }

@@ -26,7 +26,7 @@ pub struct InvoiceUpdate {
     pub id: Option<i64>,
     /// `fields`: the page names it without a description.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, serde_json::Value>>,
 }

@@ -25,9 +25,9 @@ pub struct ItemList {
     pub entity_type_id: i64,
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// Sample: `{"ufCrm2_1234567890": 1}`. Possible values:
     /// - `>=`
     /// - `>`
@@ -74,9 +74,8 @@ pub struct ItemList {
 
 crate::method!(
     ItemList = "crm.item.list" in "crm", safe: true, ItemListResponse, ItemListError;
-    (entity_type_id: i64) { select: Vec<serde_json::Value>,
-    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, start: i64,
-    use_original_uf_names: bool }
+    (entity_type_id: i64) { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
+    order: serde_json::Value, start: i64, use_original_uf_names: bool }
 );
 
 /// The `result` of `crm.item.list`.

@@ -25,9 +25,9 @@ use crate::wire;
 pub struct LeadList {
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
@@ -43,7 +43,7 @@ pub struct LeadList {
 
 crate::method!(
     LeadList = "crm.lead.list" in "crm", safe: true, LeadListResponse as
-    wire::List<wire::EmptyAsDefault>, LeadListError; () { select: Vec<serde_json::Value>,
+    wire::List<wire::EmptyAsDefault>, LeadListError; () { select: Vec<String>,
     filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, start: i64 }
 );
 

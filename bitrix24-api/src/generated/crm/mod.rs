@@ -2944,7 +2944,7 @@ impl<'c> Crm<'c> {
         &self,
         list_id: impl Into<i64>,
         entity_type: impl Into<String>,
-        entities: impl Into<Vec<serde_json::Value>>,
+        entities: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, CalllistUpdate> {
         crate::Call::new(
             self.client,
@@ -3379,7 +3379,7 @@ impl<'c> Crm<'c> {
     pub fn currency_localizations_delete(
         &self,
         id: impl Into<String>,
-        lids: impl Into<Vec<serde_json::Value>>,
+        lids: impl Into<Vec<String>>,
     ) -> crate::Call<'c, CurrencyLocalizationsDelete> {
         crate::Call::new(self.client, CurrencyLocalizationsDelete::new(id, lids))
     }

@@ -22,7 +22,7 @@ pub struct RequisitePresetUpdate {
     pub id: i64,
     /// `fields`: the page names it without a description.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     pub fields: BTreeMap<String, serde_json::Value>,
 }
 

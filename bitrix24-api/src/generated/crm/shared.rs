@@ -3345,9 +3345,9 @@ pub struct ActivityConfigurableField {
     pub deadline: Option<String>,
     /// `pingOffsets`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<Vec<serde_json::Value>>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `isIncomingChannel`: the page names it without a description.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3367,9 +3367,9 @@ pub struct ActivityConfigurableField {
 }
 
 crate::request!(
-    ActivityConfigurableField() { type_id: String, completed: bool,
-    ping_offsets: Vec<serde_json::Value>, is_incoming_channel: bool, responsible_id: i64,
-    badge_code: String, originator_id: String, origin_id: String, deadline: String }
+    ActivityConfigurableField() { type_id: String, completed: bool, ping_offsets: Vec<i64>,
+    is_incoming_channel: bool, responsible_id: i64, badge_code: String, originator_id: String,
+    origin_id: String, deadline: String }
 );
 
 /// The `time` object, as the page's example shows it.

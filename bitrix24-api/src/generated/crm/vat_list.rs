@@ -34,15 +34,15 @@ pub struct VatList {
     pub filter: Option<serde_json::Value>,
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     VatList = "crm.vat.list" in "crm", safe: true, VatListResponse as
     wire::List<wire::EmptyAsDefault>, VatListError; () { order: serde_json::Value,
-    filter: serde_json::Value, select: Vec<serde_json::Value> }
+    filter: serde_json::Value, select: Vec<String> }
 );
 
 /// The `result` of `crm.vat.list`.

@@ -38,7 +38,7 @@ pub struct FileGetVersions {
     /// - `!=`
     /// - `!`
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: the page names it without a description.

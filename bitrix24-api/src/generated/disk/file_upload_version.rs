@@ -20,14 +20,14 @@ pub struct FileUploadVersion {
     pub id: i64,
     /// `fileContent`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(rename = "fileContent")]
-    pub file_content: Vec<serde_json::Value>,
+    pub file_content: Vec<String>,
 }
 
 crate::method!(
     FileUploadVersion = "disk.file.uploadVersion" in "disk", safe: false, FileUploadVersionResponse,
-    FileUploadVersionError; (id: i64, file_content: Vec<serde_json::Value>) {}
+    FileUploadVersionError; (id: i64, file_content: Vec<String>) {}
 );
 
 /// The `result` of `disk.file.uploadVersion`.

@@ -22,13 +22,13 @@ pub struct FolderUploadFile {
     pub id: i64,
     /// [details](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html#uploadurl) The structure is below.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     pub data: BTreeMap<String, serde_json::Value>,
     /// `fileContent`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_content: Option<Vec<serde_json::Value>>,
+    pub file_content: Option<Vec<String>>,
     /// Sample: `{"TASK_ID": 42, "ACCESS_CODE": "U35"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<Vec<FolderUploadFileRight>>,
@@ -40,8 +40,7 @@ pub struct FolderUploadFile {
 crate::method!(
     FolderUploadFile = "disk.folder.uploadFile" in "disk", safe: false, FolderUploadFileResponse,
     FolderUploadFileError; (id: i64, data: BTreeMap<String, serde_json::Value>) {
-    file_content: Vec<serde_json::Value>, rights: Vec<FolderUploadFileRight>,
-    generate_unique_name: bool }
+    file_content: Vec<String>, rights: Vec<FolderUploadFileRight>, generate_unique_name: bool }
 );
 
 /// The `result` of `disk.folder.uploadFile`.

@@ -305,7 +305,7 @@ impl<'c> Disk<'c> {
     pub fn file_upload_version(
         &self,
         id: impl Into<i64>,
-        file_content: impl Into<Vec<serde_json::Value>>,
+        file_content: impl Into<Vec<String>>,
     ) -> crate::Call<'c, FileUploadVersion> {
         crate::Call::new(self.client, FileUploadVersion::new(id, file_content))
     }
@@ -473,7 +473,7 @@ impl<'c> Disk<'c> {
         &self,
         id: impl Into<i64>,
         data: impl Into<BTreeMap<String, serde_json::Value>>,
-        file_content: impl Into<Vec<serde_json::Value>>,
+        file_content: impl Into<Vec<String>>,
     ) -> crate::Call<'c, StorageUploadFile> {
         crate::Call::new(self.client, StorageUploadFile::new(id, data, file_content))
     }

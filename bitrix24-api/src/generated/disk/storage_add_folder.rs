@@ -21,7 +21,7 @@ pub struct StorageAddFolder {
     pub id: i64,
     /// `data`: the page names it without a description.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     pub data: BTreeMap<String, serde_json::Value>,
     /// Sample: `{"TASK_ID": 42, "ACCESS_CODE": "U35"}`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,12 +22,12 @@ pub struct StorageUploadFile {
     pub id: i64,
     /// `data`: the page names it without a description.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     pub data: BTreeMap<String, serde_json::Value>,
     /// `fileContent`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub file_content: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub file_content: Vec<String>,
     /// Sample: `{"TASK_ID": 42, "ACCESS_CODE": "U35"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<Vec<StorageUploadFileRight>>,
@@ -39,8 +39,7 @@ pub struct StorageUploadFile {
 crate::method!(
     StorageUploadFile = "disk.storage.uploadFile" in "disk", safe: false, StorageUploadFileResponse,
     StorageUploadFileError; (id: i64, data: BTreeMap<String, serde_json::Value>,
-    file_content: Vec<serde_json::Value>) { rights: Vec<StorageUploadFileRight>,
-    generate_unique_name: bool }
+    file_content: Vec<String>) { rights: Vec<StorageUploadFileRight>, generate_unique_name: bool }
 );
 
 /// The `result` of `disk.storage.uploadFile`.

@@ -41,15 +41,14 @@ pub struct EmployeeFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     EmployeeFieldGet = "humanresources.employee.field.get"(v3) in "humanresources", safe: true,
-    EmployeeFieldGetResponse, EmployeeFieldGetError; (name: String) { select: Vec<serde_json::Value>
-    }
+    EmployeeFieldGetResponse, EmployeeFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.employee.field.get`.

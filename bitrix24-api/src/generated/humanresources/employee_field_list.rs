@@ -32,14 +32,14 @@ pub struct EmployeeFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     EmployeeFieldList = "humanresources.employee.field.list"(v3) in "humanresources", safe: true,
-    EmployeeFieldListResponse, EmployeeFieldListError; () { select: Vec<serde_json::Value> }
+    EmployeeFieldListResponse, EmployeeFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.employee.field.list`.

@@ -33,15 +33,15 @@ pub struct HumanresoursesEmployeeSearch {
     /// - `departments`
     /// - `teams`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     HumanresoursesEmployeeSearch = "humanresourses.employee.search"(v3) in "humanresources",
     safe: false, HumanresoursesEmployeeSearchResponse, HumanresoursesEmployeeSearchError;
-    (name: String) { node_id: i64, select: Vec<serde_json::Value> }
+    (name: String) { node_id: i64, select: Vec<String> }
 );
 
 /// The `result` of `humanresourses.employee.search`.

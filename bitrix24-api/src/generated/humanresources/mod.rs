@@ -203,7 +203,7 @@ impl<'c> Humanresources<'c> {
     pub fn node_member_add(
         &self,
         node_id: impl Into<i64>,
-        user_ids: impl Into<Vec<serde_json::Value>>,
+        user_ids: impl Into<Vec<i64>>,
         role: impl Into<NodeMemberAddRole>,
     ) -> crate::Call<'c, NodeMemberAdd> {
         crate::Call::new(self.client, NodeMemberAdd::new(node_id, user_ids, role))
@@ -226,7 +226,7 @@ impl<'c> Humanresources<'c> {
     pub fn node_member_move(
         &self,
         node_id: impl Into<i64>,
-        user_ids: impl Into<Vec<serde_json::Value>>,
+        user_ids: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, NodeMemberMove> {
         crate::Call::new(self.client, NodeMemberMove::new(node_id, user_ids))
     }
@@ -235,7 +235,7 @@ impl<'c> Humanresources<'c> {
     pub fn node_member_remove(
         &self,
         node_id: impl Into<i64>,
-        user_ids: impl Into<Vec<serde_json::Value>>,
+        user_ids: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, NodeMemberRemove> {
         crate::Call::new(self.client, NodeMemberRemove::new(node_id, user_ids))
     }

@@ -51,9 +51,9 @@ pub struct NodeAdd {
     pub create_chat: Option<bool>,
     /// `bindingChatIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding_chat_ids: Option<Vec<serde_json::Value>>,
+    pub binding_chat_ids: Option<Vec<i64>>,
     /// `createChannel`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_channel: Option<bool>,
@@ -79,7 +79,7 @@ crate::method!(
     NodeAdd = "humanresources.node.add"(v3) in "humanresources", safe: false, NodeAddResponse,
     NodeAddError; (r#type: NodeAddType, name: String, parent_id: i64) { description: String,
     color_name: NodeAddColorName, user_ids: NodeAddUserIds, move_users_to_node: bool,
-    create_chat: bool, binding_chat_ids: Vec<serde_json::Value>, create_channel: bool,
+    create_chat: bool, binding_chat_ids: Vec<i64>, create_channel: bool,
     binding_channel_ids: Vec<serde_json::Value>, create_collab: bool,
     binding_collab_ids: Vec<serde_json::Value>, settings: NodeAddSettings }
 );

@@ -35,14 +35,14 @@ pub struct NodeChildren {
     /// - `createdAt`
     /// - `updatedAt`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeChildren = "humanresources.node.children"(v3) in "humanresources", safe: false,
-    NodeChildrenResponse, NodeChildrenError; (id: i64) { select: Vec<serde_json::Value> }
+    NodeChildrenResponse, NodeChildrenError; (id: i64) { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.node.children`.

@@ -45,14 +45,14 @@ pub struct NodeFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeFieldGet = "humanresources.node.field.get"(v3) in "humanresources", safe: true,
-    NodeFieldGetResponse, NodeFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    NodeFieldGetResponse, NodeFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`NodeMemberFieldGetResponse`](super::shared::NodeMemberFieldGetResponse).

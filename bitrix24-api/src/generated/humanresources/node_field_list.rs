@@ -32,14 +32,14 @@ pub struct NodeFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeFieldList = "humanresources.node.field.list"(v3) in "humanresources", safe: true,
-    NodeFieldListResponse, NodeFieldListError; () { select: Vec<serde_json::Value> }
+    NodeFieldListResponse, NodeFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.node.field.list`.

@@ -36,14 +36,14 @@ pub struct NodeGet {
     /// - `updatedAt`
     /// - `members`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeGet = "humanresources.node.get"(v3) in "humanresources", safe: true, NodeGetResponse,
-    NodeGetError; (id: i64) { select: Vec<serde_json::Value> }
+    NodeGetError; (id: i64) { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.node.get`.

@@ -37,9 +37,9 @@ pub struct NodeList {
     /// - `createdAt`
     /// - `updatedAt`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// `pagination`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -49,8 +49,7 @@ pub struct NodeList {
 
 crate::method!(
     NodeList = "humanresources.node.list"(v3) in "humanresources", safe: true, NodeListResponse,
-    NodeListError; (r#type: NodeListType) { select: Vec<serde_json::Value>,
-    pagination: serde_json::Value }
+    NodeListError; (r#type: NodeListType) { select: Vec<String>, pagination: serde_json::Value }
 );
 
 /// The `result` of `humanresources.node.list`.

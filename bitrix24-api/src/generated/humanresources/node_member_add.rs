@@ -22,8 +22,8 @@ pub struct NodeMemberAdd {
     pub node_id: i64,
     /// `userIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub user_ids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub user_ids: Vec<i64>,
     /// Possible values:
     /// - `MEMBER_HEAD`
     /// - `MEMBER_DEPUTY_HEAD`
@@ -33,7 +33,7 @@ pub struct NodeMemberAdd {
 
 crate::method!(
     NodeMemberAdd = "humanresources.node.member.add"(v3) in "humanresources", safe: false,
-    NodeMemberAddResponse, NodeMemberAddError; (node_id: i64, user_ids: Vec<serde_json::Value>,
+    NodeMemberAddResponse, NodeMemberAddError; (node_id: i64, user_ids: Vec<i64>,
     role: NodeMemberAddRole) {}
 );
 

@@ -38,15 +38,14 @@ pub struct NodeMemberFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeMemberFieldGet = "humanresources.node.member.field.get"(v3) in "humanresources", safe: true,
-    NodeMemberFieldGetResponse, NodeMemberFieldGetError; (name: String) {
-    select: Vec<serde_json::Value> }
+    NodeMemberFieldGetResponse, NodeMemberFieldGetError; (name: String) { select: Vec<String> }
 );
 
 use super::shared::NodeMemberFieldGetResponse;

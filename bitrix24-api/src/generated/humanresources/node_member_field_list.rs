@@ -32,15 +32,14 @@ pub struct NodeMemberFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     NodeMemberFieldList = "humanresources.node.member.field.list"(v3) in "humanresources",
-    safe: true, NodeMemberFieldListResponse, NodeMemberFieldListError; () {
-    select: Vec<serde_json::Value> }
+    safe: true, NodeMemberFieldListResponse, NodeMemberFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `humanresources.node.member.field.list`.

@@ -22,8 +22,8 @@ pub struct NodeMemberMove {
     pub node_id: i64,
     /// `userIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub user_ids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub user_ids: Vec<i64>,
     /// Possible values:
     /// - `MEMBER_HEAD`
     /// - `MEMBER_DEPUTY_HEAD`
@@ -34,7 +34,7 @@ pub struct NodeMemberMove {
 
 crate::method!(
     NodeMemberMove = "humanresources.node.member.move"(v3) in "humanresources", safe: false,
-    NodeMemberMoveResponse, NodeMemberMoveError; (node_id: i64, user_ids: Vec<serde_json::Value>) {
+    NodeMemberMoveResponse, NodeMemberMoveError; (node_id: i64, user_ids: Vec<i64>) {
     role: NodeMemberMoveRole }
 );
 

@@ -24,14 +24,13 @@ pub struct NodeMemberRemove {
     pub node_id: i64,
     /// `userIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub user_ids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub user_ids: Vec<i64>,
 }
 
 crate::method!(
     NodeMemberRemove = "humanresources.node.member.remove"(v3) in "humanresources", safe: false,
-    NodeMemberRemoveResponse, NodeMemberRemoveError; (node_id: i64,
-    user_ids: Vec<serde_json::Value>) {}
+    NodeMemberRemoveResponse, NodeMemberRemoveError; (node_id: i64, user_ids: Vec<i64>) {}
 );
 
 /// The `result` of `humanresources.node.member.remove`.

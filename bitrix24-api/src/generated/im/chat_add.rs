@@ -20,9 +20,9 @@ use crate::wire;
 pub struct ChatAdd {
     /// `USERS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<serde_json::Value>>,
+    pub users: Option<Vec<i64>>,
     /// `TYPE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -81,9 +81,9 @@ pub struct ChatAdd {
 
 crate::method!(
     ChatAdd = "im.chat.add" in "im", safe: false, ChatAddResponse as wire::Int, ChatAddError; () {
-    users: Vec<serde_json::Value>, r#type: String, title: String, description: String,
-    color: ChatAddColor, message: String, avatar: String, entity_type: ChatAddEntityType,
-    entity_id: String, copilot_main_role: String }
+    users: Vec<i64>, r#type: String, title: String, description: String, color: ChatAddColor,
+    message: String, avatar: String, entity_type: ChatAddEntityType, entity_id: String,
+    copilot_main_role: String }
 );
 
 /// The `result` of `im.chat.add`.

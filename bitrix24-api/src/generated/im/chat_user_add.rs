@@ -24,8 +24,8 @@ pub struct ChatUserAdd {
     pub chat_id: i64,
     /// `USERS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub users: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub users: Vec<i64>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +34,7 @@ pub struct ChatUserAdd {
 
 crate::method!(
     ChatUserAdd = "im.chat.user.add" in "im", safe: false, ChatUserAddResponse as wire::Bool,
-    ChatUserAddError; (chat_id: i64, users: Vec<serde_json::Value>) { hide_history: bool }
+    ChatUserAddError; (chat_id: i64, users: Vec<i64>) { hide_history: bool }
 );
 
 /// The `result` of `im.chat.user.add`.

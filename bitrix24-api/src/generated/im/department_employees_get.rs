@@ -22,8 +22,8 @@ use crate::wire;
 pub struct DepartmentEmployeesGet {
     /// `ID`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub id: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub id: Vec<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,8 +32,7 @@ pub struct DepartmentEmployeesGet {
 
 crate::method!(
     DepartmentEmployeesGet = "im.department.employees.get" in "im", safe: true,
-    DepartmentEmployeesGetResponse, DepartmentEmployeesGetError; (id: Vec<serde_json::Value>) {
-    user_data: bool }
+    DepartmentEmployeesGetResponse, DepartmentEmployeesGetError; (id: Vec<i64>) { user_data: bool }
 );
 
 /// This page's name for the shared [`DepartmentColleaguesListItem`](super::shared::DepartmentColleaguesListItem).

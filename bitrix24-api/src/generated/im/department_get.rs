@@ -22,8 +22,8 @@ use crate::wire;
 pub struct DepartmentGet {
     /// `ID`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub id: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub id: Vec<i64>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,8 +32,7 @@ pub struct DepartmentGet {
 
 crate::method!(
     DepartmentGet = "im.department.get" in "im", safe: true, DepartmentGetResponse as
-    wire::List<wire::EmptyAsDefault>, DepartmentGetError; (id: Vec<serde_json::Value>) {
-    user_data: bool }
+    wire::List<wire::EmptyAsDefault>, DepartmentGetError; (id: Vec<i64>) { user_data: bool }
 );
 
 /// The `result` of `im.department.get`.

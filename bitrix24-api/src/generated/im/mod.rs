@@ -421,7 +421,7 @@ impl<'c> Im<'c> {
     pub fn chat_user_add(
         &self,
         chat_id: impl Into<i64>,
-        users: impl Into<Vec<serde_json::Value>>,
+        users: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, ChatUserAdd> {
         crate::Call::new(self.client, ChatUserAdd::new(chat_id, users))
     }
@@ -461,7 +461,7 @@ impl<'c> Im<'c> {
     /// im.department.employees.get (`im.department.employees.get`): see [`DepartmentEmployeesGet`].
     pub fn department_employees_get(
         &self,
-        id: impl Into<Vec<serde_json::Value>>,
+        id: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, DepartmentEmployeesGet> {
         crate::Call::new(self.client, DepartmentEmployeesGet::new(id))
     }
@@ -469,7 +469,7 @@ impl<'c> Im<'c> {
     /// im.department.get (`im.department.get`): see [`DepartmentGet`].
     pub fn department_get(
         &self,
-        id: impl Into<Vec<serde_json::Value>>,
+        id: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, DepartmentGet> {
         crate::Call::new(self.client, DepartmentGet::new(id))
     }
@@ -477,7 +477,7 @@ impl<'c> Im<'c> {
     /// im.department.managers.get (`im.department.managers.get`): see [`DepartmentManagersGet`].
     pub fn department_managers_get(
         &self,
-        id: impl Into<Vec<serde_json::Value>>,
+        id: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, DepartmentManagersGet> {
         crate::Call::new(self.client, DepartmentManagersGet::new(id))
     }
@@ -714,7 +714,7 @@ impl<'c> Im<'c> {
     /// im.notify.read.list (`im.notify.read.list`): see [`NotifyReadList`].
     pub fn notify_read_list(
         &self,
-        ids: impl Into<Vec<serde_json::Value>>,
+        ids: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, NotifyReadList> {
         crate::Call::new(self.client, NotifyReadList::new(ids))
     }

@@ -22,8 +22,8 @@ use crate::wire;
 pub struct NotifyReadList {
     /// `IDS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub ids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub ids: Vec<i64>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +32,7 @@ pub struct NotifyReadList {
 
 crate::method!(
     NotifyReadList = "im.notify.read.list" in "im", safe: true, NotifyReadListResponse as
-    wire::Bool, NotifyReadListError; (ids: Vec<serde_json::Value>) { action: bool }
+    wire::Bool, NotifyReadListError; (ids: Vec<i64>) { action: bool }
 );
 
 /// The `result` of `im.notify.read.list`.

@@ -57,9 +57,9 @@ pub struct ChatAdd {
     pub message: Option<String>,
     /// `USERS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<serde_json::Value>>,
+    pub users: Option<Vec<i64>>,
     /// `AVATAR`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -80,8 +80,8 @@ pub struct ChatAdd {
 crate::method!(
     ChatAdd = "imbot.chat.add" in "imbot", safe: false, ChatAddResponse as wire::Int, ChatAddError;
     () { r#type: ChatAddType, title: String, description: String, color: ChatAddColor,
-    message: String, users: Vec<serde_json::Value>, avatar: String, entity_type: String,
-    entity_id: String, bot_id: i64, client_id: String }
+    message: String, users: Vec<i64>, avatar: String, entity_type: String, entity_id: String,
+    bot_id: i64, client_id: String }
 );
 
 /// The `result` of `imbot.chat.add`.

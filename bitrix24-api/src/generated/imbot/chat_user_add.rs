@@ -28,8 +28,8 @@ pub struct ChatUserAdd {
     pub chat_id: i64,
     /// `USERS`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub users: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub users: Vec<i64>,
     /// `Y` or `N`.
     #[serde_as(as = "Option<wire::Bool>")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,8 +44,8 @@ pub struct ChatUserAdd {
 
 crate::method!(
     ChatUserAdd = "imbot.chat.user.add" in "imbot", safe: false, ChatUserAddResponse as wire::Bool,
-    ChatUserAddError; (chat_id: i64, users: Vec<serde_json::Value>) { hide_history: bool,
-    bot_id: i64, client_id: String }
+    ChatUserAddError; (chat_id: i64, users: Vec<i64>) { hide_history: bool, bot_id: i64,
+    client_id: String }
 );
 
 /// The `result` of `imbot.chat.user.add`.

@@ -818,7 +818,7 @@ impl<'c> Imbot<'c> {
     pub fn chat_user_add(
         &self,
         chat_id: impl Into<i64>,
-        users: impl Into<Vec<serde_json::Value>>,
+        users: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, ChatUserAdd> {
         crate::Call::new(self.client, ChatUserAdd::new(chat_id, users))
     }

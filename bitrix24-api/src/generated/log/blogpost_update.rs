@@ -43,7 +43,7 @@ pub struct BlogpostUpdate {
     pub sperm: Option<Vec<serde_json::Value>>,
     /// The structure is below.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<BTreeMap<String, serde_json::Value>>,
     /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)

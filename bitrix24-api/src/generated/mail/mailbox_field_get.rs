@@ -36,14 +36,14 @@ pub struct MailboxFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MailboxFieldGet = "mail.mailbox.field.get"(v3) in "mail", safe: true, MailboxFieldGetResponse,
-    MailboxFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    MailboxFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`Response`](super::shared::Response).

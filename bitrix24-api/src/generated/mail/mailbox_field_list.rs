@@ -30,14 +30,14 @@ pub struct MailboxFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MailboxFieldList = "mail.mailbox.field.list"(v3) in "mail", safe: true,
-    MailboxFieldListResponse, MailboxFieldListError; () { select: Vec<serde_json::Value> }
+    MailboxFieldListResponse, MailboxFieldListError; () { select: Vec<String> }
 );
 
 use super::shared::MailboxFieldListResponse;

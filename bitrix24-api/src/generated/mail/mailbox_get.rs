@@ -27,14 +27,14 @@ pub struct MailboxGet {
     /// - `email`
     /// - `senderName`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MailboxGet = "mail.mailbox.get"(v3) in "mail", safe: true, MailboxGetResponse, MailboxGetError;
-    (id: i64) { select: Vec<serde_json::Value> }
+    (id: i64) { select: Vec<String> }
 );
 
 /// The `result` of `mail.mailbox.get`.

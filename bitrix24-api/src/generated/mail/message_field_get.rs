@@ -45,14 +45,14 @@ pub struct MessageFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MessageFieldGet = "mail.message.field.get"(v3) in "mail", safe: true, MessageFieldGetResponse,
-    MessageFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    MessageFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`Response`](super::shared::Response).

@@ -30,14 +30,14 @@ pub struct MessageFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MessageFieldList = "mail.message.field.list"(v3) in "mail", safe: true,
-    MessageFieldListResponse, MessageFieldListError; () { select: Vec<serde_json::Value> }
+    MessageFieldListResponse, MessageFieldListError; () { select: Vec<String> }
 );
 
 /// This page's name for the shared [`MailboxFieldListResponse`](super::shared::MailboxFieldListResponse).

@@ -36,14 +36,14 @@ pub struct MessageGet {
     /// - `bindings`
     /// - `body`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     MessageGet = "mail.message.get"(v3) in "mail", safe: true, MessageGetResponse, MessageGetError;
-    (id: i64) { select: Vec<serde_json::Value> }
+    (id: i64) { select: Vec<String> }
 );
 
 /// The `result` of `mail.message.get`.

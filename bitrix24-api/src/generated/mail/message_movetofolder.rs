@@ -21,9 +21,9 @@ use crate::wire;
 pub struct MessageMovetofolder {
     /// `messageIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(rename = "messageIds")]
-    pub message_ids: Vec<serde_json::Value>,
+    pub message_ids: Vec<i64>,
     /// `action`: the page names it without a description.
     pub action: String,
     /// Required: `move`.
@@ -33,8 +33,8 @@ pub struct MessageMovetofolder {
 
 crate::method!(
     MessageMovetofolder = "mail.message.movetofolder"(v3) in "mail", safe: false,
-    MessageMovetofolderResponse, MessageMovetofolderError; (message_ids: Vec<serde_json::Value>,
-    action: String) { folder: String }
+    MessageMovetofolderResponse, MessageMovetofolderError; (message_ids: Vec<i64>, action: String) {
+    folder: String }
 );
 
 /// The `result` of `mail.message.movetofolder`.

@@ -24,8 +24,8 @@ pub struct MessageReply {
     pub from: String,
     /// `to`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub to: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub to: Vec<String>,
     /// `subject`: the page names it without a description.
     pub subject: String,
     /// `body`: the page names it without a description.
@@ -44,8 +44,8 @@ pub struct MessageReply {
 
 crate::method!(
     MessageReply = "mail.message.reply"(v3) in "mail", safe: false, MessageReplyResponse,
-    MessageReplyError; (reply_to_message_id: i64, from: String, to: Vec<serde_json::Value>,
-    subject: String, body: String) { cc: Vec<serde_json::Value>, bcc: Vec<serde_json::Value> }
+    MessageReplyError; (reply_to_message_id: i64, from: String, to: Vec<String>, subject: String,
+    body: String) { cc: Vec<serde_json::Value>, bcc: Vec<serde_json::Value> }
 );
 
 /// This page's name for the shared [`MessageResponse`](super::shared::MessageResponse).

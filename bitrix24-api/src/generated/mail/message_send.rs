@@ -21,8 +21,8 @@ pub struct MessageSend {
     pub from: String,
     /// `to`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub to: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub to: Vec<String>,
     /// `subject`: the page names it without a description.
     pub subject: String,
     /// `body`: the page names it without a description.
@@ -41,7 +41,7 @@ pub struct MessageSend {
 
 crate::method!(
     MessageSend = "mail.message.send"(v3) in "mail", safe: false, MessageSendResponse,
-    MessageSendError; (from: String, to: Vec<serde_json::Value>, subject: String, body: String) {
+    MessageSendError; (from: String, to: Vec<String>, subject: String, body: String) {
     cc: Vec<serde_json::Value>, bcc: Vec<serde_json::Value> }
 );
 

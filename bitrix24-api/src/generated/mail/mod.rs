@@ -228,7 +228,7 @@ impl<'c> Mail<'c> {
         &self,
         forward_message_id: impl Into<i64>,
         from: impl Into<String>,
-        to: impl Into<Vec<serde_json::Value>>,
+        to: impl Into<Vec<String>>,
         subject: impl Into<String>,
         body: impl Into<String>,
     ) -> crate::Call<'c, MessageForward> {
@@ -251,7 +251,7 @@ impl<'c> Mail<'c> {
     /// mail.message.movetofolder (`mail.message.movetofolder`): see [`MessageMovetofolder`].
     pub fn message_movetofolder(
         &self,
-        message_ids: impl Into<Vec<serde_json::Value>>,
+        message_ids: impl Into<Vec<i64>>,
         action: impl Into<String>,
     ) -> crate::Call<'c, MessageMovetofolder> {
         crate::Call::new(self.client, MessageMovetofolder::new(message_ids, action))
@@ -270,7 +270,7 @@ impl<'c> Mail<'c> {
         &self,
         reply_to_message_id: impl Into<i64>,
         from: impl Into<String>,
-        to: impl Into<Vec<serde_json::Value>>,
+        to: impl Into<Vec<String>>,
         subject: impl Into<String>,
         body: impl Into<String>,
     ) -> crate::Call<'c, MessageReply> {
@@ -284,7 +284,7 @@ impl<'c> Mail<'c> {
     pub fn message_send(
         &self,
         from: impl Into<String>,
-        to: impl Into<Vec<serde_json::Value>>,
+        to: impl Into<Vec<String>>,
         subject: impl Into<String>,
         body: impl Into<String>,
     ) -> crate::Call<'c, MessageSend> {

@@ -35,15 +35,14 @@ pub struct RecipientFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     RecipientFieldGet = "mail.recipient.field.get"(v3) in "mail", safe: true,
-    RecipientFieldGetResponse, RecipientFieldGetError; (name: String) {
-    select: Vec<serde_json::Value> }
+    RecipientFieldGetResponse, RecipientFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`Response`](super::shared::Response).

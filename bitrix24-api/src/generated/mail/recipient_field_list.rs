@@ -30,14 +30,14 @@ pub struct RecipientFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     RecipientFieldList = "mail.recipient.field.list"(v3) in "mail", safe: true,
-    RecipientFieldListResponse, RecipientFieldListError; () { select: Vec<serde_json::Value> }
+    RecipientFieldListResponse, RecipientFieldListError; () { select: Vec<String> }
 );
 
 /// This page's name for the shared [`MailboxFieldListResponse`](super::shared::MailboxFieldListResponse).

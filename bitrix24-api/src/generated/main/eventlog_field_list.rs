@@ -32,14 +32,14 @@ pub struct EventlogFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     EventlogFieldList = "main.eventlog.field.list"(v3) in "main", safe: true,
-    EventlogFieldListResponse, EventlogFieldListError; () { select: Vec<serde_json::Value> }
+    EventlogFieldListResponse, EventlogFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `main.eventlog.field.list`.

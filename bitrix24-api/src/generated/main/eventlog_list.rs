@@ -33,9 +33,9 @@ pub struct EventlogList {
     /// - `guestId`
     /// - `description`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/index.html#filter)
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -61,7 +61,7 @@ pub struct EventlogList {
 
 crate::method!(
     EventlogList = "main.eventlog.list"(v3) in "main", safe: true, EventlogListResponse,
-    EventlogListError; () { select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>,
+    EventlogListError; () { select: Vec<String>, filter: Vec<serde_json::Value>,
     order: BTreeMap<String, EventlogListOrderDirection>, pagination: serde_json::Value }
 );
 

@@ -32,9 +32,9 @@ pub struct EventlogTail {
     /// - `guestId`
     /// - `description`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// [details](https://apidocs.bitrix24.com/api-reference/index.html#filter)
     ///
     /// A list of any JSON: the page does not describe its items.
@@ -51,7 +51,7 @@ pub struct EventlogTail {
 
 crate::method!(
     EventlogTail = "main.eventlog.tail"(v3) in "main", safe: false, EventlogTailResponse,
-    EventlogTailError; () { select: Vec<serde_json::Value>, filter: Vec<serde_json::Value>,
+    EventlogTailError; () { select: Vec<String>, filter: Vec<serde_json::Value>,
     cursor: EventlogTailCursor }
 );
 

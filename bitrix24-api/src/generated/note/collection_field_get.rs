@@ -40,15 +40,14 @@ pub struct CollectionFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     CollectionFieldGet = "note.collection.field.get"(v3) in "note", safe: true,
-    CollectionFieldGetResponse, CollectionFieldGetError; (name: String) {
-    select: Vec<serde_json::Value> }
+    CollectionFieldGetResponse, CollectionFieldGetError; (name: String) { select: Vec<String> }
 );
 
 use super::shared::CollectionFieldGetResponse;

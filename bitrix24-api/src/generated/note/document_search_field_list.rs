@@ -30,15 +30,14 @@ pub struct DocumentSearchFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     DocumentSearchFieldList = "note.document.search.field.list"(v3) in "note", safe: true,
-    DocumentSearchFieldListResponse, DocumentSearchFieldListError; () {
-    select: Vec<serde_json::Value> }
+    DocumentSearchFieldListResponse, DocumentSearchFieldListError; () { select: Vec<String> }
 );
 
 /// This page's name for the shared [`CollectionFieldListResponse`](super::shared::CollectionFieldListResponse).

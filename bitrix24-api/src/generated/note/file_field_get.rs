@@ -39,14 +39,14 @@ pub struct FileFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     FileFieldGet = "note.file.field.get"(v3) in "note", safe: true, FileFieldGetResponse,
-    FileFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    FileFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`CollectionFieldGetResponse`](super::shared::CollectionFieldGetResponse).

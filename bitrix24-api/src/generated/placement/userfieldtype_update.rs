@@ -30,7 +30,7 @@ pub struct UserfieldtypeUpdate {
     pub description: Option<String>,
     /// `OPTIONS`: the page names it without a description.
     ///
-    /// The page gives no type; the type is the one its example sends.
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<BTreeMap<String, serde_json::Value>>,
 }

@@ -49,13 +49,13 @@ pub struct CommentitemUpdateFields {
     pub post_message: String,
     /// `UF_FORUM_MESSAGE_DOC`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<Vec<serde_json::Value>>,
+    pub uf_forum_message_doc: Option<Vec<String>>,
 }
 
 crate::request!(
-    CommentitemUpdateFields(post_message: String) { uf_forum_message_doc: Vec<serde_json::Value> }
+    CommentitemUpdateFields(post_message: String) { uf_forum_message_doc: Vec<String> }
 );
 
 /// The error codes `task.commentitem.update` documents; `Other` keeps any other code as it arrived.

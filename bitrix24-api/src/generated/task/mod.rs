@@ -1720,7 +1720,7 @@ impl<'c> Task<'c> {
         &self,
         template_id: impl Into<i64>,
         check_list_item_id: impl Into<i64>,
-        attachments_ids: impl Into<Vec<serde_json::Value>>,
+        attachments_ids: impl Into<Vec<i64>>,
     ) -> crate::Call<'c, TasksTemplateChecklistRemoveAttachments> {
         crate::Call::new(
             self.client,

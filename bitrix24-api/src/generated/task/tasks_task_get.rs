@@ -23,14 +23,14 @@ pub struct TasksTaskGet {
     pub task_id: Option<i64>,
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TasksTaskGet = "tasks.task.get" in "task", safe: true, TasksTaskGetResponse, TasksTaskGetError;
-    () { task_id: i64, select: Vec<serde_json::Value> }
+    () { task_id: i64, select: Vec<String> }
 );
 
 /// The `result` of `tasks.task.get`.

@@ -24,14 +24,14 @@ pub struct TasksTaskGetaccess {
     pub task_id: i64,
     /// `users`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<serde_json::Value>>,
+    pub users: Option<Vec<i64>>,
 }
 
 crate::method!(
     TasksTaskGetaccess = "tasks.task.getaccess" in "task", safe: true, TasksTaskGetaccessResponse,
-    TasksTaskGetaccessError; (task_id: i64) { users: Vec<serde_json::Value> }
+    TasksTaskGetaccessError; (task_id: i64) { users: Vec<i64> }
 );
 
 /// The `result` of `tasks.task.getaccess`.

@@ -73,9 +73,9 @@ pub struct TasksTaskList {
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `select`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// `params`: the page names it without a description.
     ///
     /// Any JSON: the page does not describe this object.
@@ -89,8 +89,8 @@ pub struct TasksTaskList {
 crate::method!(
     TasksTaskList = "tasks.task.list" in "task", safe: true, TasksTaskListResponse,
     TasksTaskListError; () { order: BTreeMap<String, TasksTaskListOrderDirection>,
-    filter: BTreeMap<String, serde_json::Value>, select: Vec<serde_json::Value>,
-    params: serde_json::Value, start: i64 }
+    filter: BTreeMap<String, serde_json::Value>, select: Vec<String>, params: serde_json::Value,
+    start: i64 }
 );
 
 /// The `result` of `tasks.task.list`.

@@ -43,9 +43,9 @@ pub struct TasksTemplateChecklistList {
     /// - `MEMBERS`
     /// - `ATTACHMENTS`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
     /// Objects. Keys:
     /// - `ID`
     /// - `PARENT_ID`
@@ -69,7 +69,7 @@ pub struct TasksTemplateChecklistList {
 crate::method!(
     TasksTemplateChecklistList = "tasks.template.checklist.list" in "task", safe: true,
     TasksTemplateChecklistListResponse, TasksTemplateChecklistListError; (template_id: i64) {
-    filter: TasksTemplateChecklistListFilter, select: Vec<serde_json::Value>,
+    filter: TasksTemplateChecklistListFilter, select: Vec<String>,
     order: BTreeMap<String, TasksTemplateChecklistListOrderDirection> }
 );
 

@@ -23,15 +23,15 @@ pub struct TasksTemplateChecklistRemoveAttachments {
     pub check_list_item_id: i64,
     /// `attachmentsIds`: the page names it without a description.
     ///
-    /// A list of any JSON: the page does not describe its items.
-    pub attachments_ids: Vec<serde_json::Value>,
+    /// The page does not describe its items; they are of the kind its example sends.
+    pub attachments_ids: Vec<i64>,
 }
 
 crate::method!(
     TasksTemplateChecklistRemoveAttachments = "tasks.template.checklist.removeAttachments" in
     "task", safe: false, TasksTemplateChecklistRemoveAttachmentsResponse,
     TasksTemplateChecklistRemoveAttachmentsError; (template_id: i64, check_list_item_id: i64,
-    attachments_ids: Vec<serde_json::Value>) {}
+    attachments_ids: Vec<i64>) {}
 );
 
 /// This page's name for the shared [`Type`](super::shared::Type).

@@ -32,15 +32,14 @@ pub struct TaskAccessFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TaskAccessFieldGet = "tasks.task.access.field.get"(v3) in "tasks", safe: true,
-    TaskAccessFieldGetResponse, TaskAccessFieldGetError; (name: String) {
-    select: Vec<serde_json::Value> }
+    TaskAccessFieldGetResponse, TaskAccessFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`TaskResponse`](super::shared::TaskResponse).

@@ -32,14 +32,14 @@ pub struct TaskAccessFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TaskAccessFieldList = "tasks.task.access.field.list"(v3) in "tasks", safe: true,
-    TaskAccessFieldListResponse, TaskAccessFieldListError; () { select: Vec<serde_json::Value> }
+    TaskAccessFieldListResponse, TaskAccessFieldListError; () { select: Vec<String> }
 );
 
 /// The `result` of `tasks.task.access.field.list`.

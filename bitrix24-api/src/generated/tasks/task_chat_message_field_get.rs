@@ -32,15 +32,15 @@ pub struct TaskChatMessageFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TaskChatMessageFieldGet = "tasks.task.chat.message.field.get"(v3) in "tasks", safe: true,
     TaskChatMessageFieldGetResponse, TaskChatMessageFieldGetError; (name: String) {
-    select: Vec<serde_json::Value> }
+    select: Vec<String> }
 );
 
 use super::shared::TaskChatMessageFieldGetResponse;

@@ -30,15 +30,14 @@ pub struct TaskChatMessageFieldList {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TaskChatMessageFieldList = "tasks.task.chat.message.field.list"(v3) in "tasks", safe: true,
-    TaskChatMessageFieldListResponse, TaskChatMessageFieldListError; () {
-    select: Vec<serde_json::Value> }
+    TaskChatMessageFieldListResponse, TaskChatMessageFieldListError; () { select: Vec<String> }
 );
 
 /// This page's name for the shared [`TaskChatMessageFieldGetItem`](super::shared::TaskChatMessageFieldGetItem).

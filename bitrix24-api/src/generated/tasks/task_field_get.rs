@@ -32,14 +32,14 @@ pub struct TaskFieldGet {
     /// - `multiple`
     /// - `elementType`
     ///
-    /// A list of any JSON: the page does not describe its items.
+    /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<serde_json::Value>>,
+    pub select: Option<Vec<String>>,
 }
 
 crate::method!(
     TaskFieldGet = "tasks.task.field.get"(v3) in "tasks", safe: true, TaskFieldGetResponse,
-    TaskFieldGetError; (name: String) { select: Vec<serde_json::Value> }
+    TaskFieldGetError; (name: String) { select: Vec<String> }
 );
 
 /// This page's name for the shared [`TaskResponse`](super::shared::TaskResponse).
