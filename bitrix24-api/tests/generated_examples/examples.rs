@@ -555,10 +555,14 @@ fn request_examples() -> Vec<Example> {
                             ]),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"dateCreate\":\"DESC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "dateCreate".to_owned(),
+                                    bitrix24_api::generated::biconnector::ConnectorListOrderDirection::from(
+                                        "DESC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -740,10 +744,14 @@ fn request_examples() -> Vec<Example> {
                             ]),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"dateCreate\":\"DESC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "dateCreate".to_owned(),
+                                    bitrix24_api::generated::biconnector::DatasetListOrderDirection::from(
+                                        "DESC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -870,10 +878,14 @@ fn request_examples() -> Vec<Example> {
                             ]),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"dateCreate\":\"DESC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "dateCreate".to_owned(),
+                                    bitrix24_api::generated::biconnector::SourceListOrderDirection::from(
+                                        "DESC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -1327,10 +1339,14 @@ fn request_examples() -> Vec<Example> {
                                 .unwrap(),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"ID\":\"DESC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "ID".to_owned(),
+                                    bitrix24_api::generated::crm::CalllistListOrderDirection::from(
+                                        "DESC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -2314,10 +2330,20 @@ fn request_examples() -> Vec<Example> {
                                 .lang(bitrix24_api::generated::crm::Lang::from("de")),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"USER_TYPE_ID\":\"ASC\",\"SORT\":\"ASC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "USER_TYPE_ID".to_owned(),
+                                    bitrix24_api::generated::crm::ContactUserfieldListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                                (
+                                    "SORT".to_owned(),
+                                    bitrix24_api::generated::crm::ContactUserfieldListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),
@@ -3159,10 +3185,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::DealRecurringList::new()
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"deal_id\":\"ASC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "deal_id".to_owned(),
+                                    bitrix24_api::generated::crm::DealRecurringListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .filter(
                             serde_json::from_str::<
@@ -5544,8 +5574,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::VatList::new()
                         .order(
-                            serde_json::from_str::<serde_json::Value>("{\"ID\":\"ASC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "ID".to_owned(),
+                                    bitrix24_api::generated::crm::VatListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .filter(
                             serde_json::from_str::<
@@ -6942,10 +6978,14 @@ fn request_examples() -> Vec<Example> {
             serde_json::to_value(
                     bitrix24_api::generated::crm::StatusList::new()
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"SORT\":\"ASC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "SORT".to_owned(),
+                                    bitrix24_api::generated::crm::StatusListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         )
                         .filter(
                             serde_json::from_str::<
@@ -8262,10 +8302,20 @@ fn request_examples() -> Vec<Example> {
                             ]),
                         )
                         .order(
-                            serde_json::from_str::<
-                                serde_json::Value,
-                            >("{\"lastName\":\"ASC\",\"name\":\"ASC\"}")
-                                .unwrap(),
+                            std::collections::BTreeMap::from([
+                                (
+                                    "lastName".to_owned(),
+                                    bitrix24_api::generated::crm::ItemListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                                (
+                                    "name".to_owned(),
+                                    bitrix24_api::generated::crm::ItemListOrderDirection::from(
+                                        "ASC",
+                                    ),
+                                ),
+                            ]),
                         ),
                 )
                 .unwrap(),

@@ -23,9 +23,20 @@ pub struct Types<'a> {
     pub example_only: Vec<Error>,
     /// The type names the docs use undefined, as the spec's examples settle them.
     settled: &'a Settled,
-    /// Request fields (struct, wire name) the page leaves open (no type, or a list of undescribed
-    /// items), which their examples may settle (see `shapes`).
-    pub open: Vec<(String, String)>,
+    /// Request fields (struct, wire name) the page leaves open, which their examples may settle (see
+    /// `shapes`).
+    pub open: Vec<(String, String, Open)>,
+}
+
+/// How a request field's row leaves it open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// The row gives no type.
+    Untyped,
+    /// An `array` whose items nothing describes.
+    Items,
+    /// An `object` whose keys and values nothing describes.
+    Object,
 }
 
 impl<'a> Types<'a> {
@@ -143,8 +154,10 @@ impl<'a> Types<'a> {
             };
             let ident = idents.claim(&snake, &wire, "_");
             let (ty, note) = self.field_type(name, &wire, field, role)?;
-            if role == Role::Request && left_open(field) {
-                self.open.push((name.to_owned(), wire.clone()));
+            if role == Role::Request
+                && let Some(open) = left_open(field)
+            {
+                self.open.push((name.to_owned(), wire.clone(), open));
             }
             let mut doc = field.description.trim().to_owned();
             if doc.is_empty() {
@@ -291,8 +304,22 @@ impl<'a> Types<'a> {
     /// An enum of the values `field` lists, named after `hint`; `None` when two values would make one
     /// variant name.
     fn values_enum(&mut self, owner: &str, hint: &str, field: &Field) -> Option<Ty> {
-        let variants: Vec<(String, String)> = field
-            .values
+        let doc = format!(
+            "The values of `{}` the page lists; others arrive as `Unknown`.",
+            field.name.wire
+        );
+        self.enum_of(owner, hint, &field.values, doc)
+    }
+
+    /// An enum of `values`, named after `hint`; `None` when two values would make one variant name.
+    pub(super) fn enum_of(
+        &mut self,
+        owner: &str,
+        hint: &str,
+        values: &[String],
+        doc: String,
+    ) -> Option<Ty> {
+        let variants: Vec<(String, String)> = values
             .iter()
             .map(|v| names::pascal(v).map(|p| (p, v.clone())))
             .collect::<Option<_>>()?;
@@ -304,10 +331,6 @@ impl<'a> Types<'a> {
             return None;
         }
         let name = self.nested_name(owner, hint);
-        let doc = format!(
-            "The values of `{}` the page lists; others arrive as `Unknown`.",
-            field.name.wire
-        );
         self.enums.push(EnumDef {
             name: name.clone(),
             doc,
@@ -448,18 +471,25 @@ fn push_note(doc: &mut String, note: &str) {
     doc.push_str(note);
 }
 
-/// Whether `field` is a leaf whose row gives no type at all (tables of `Name | Description` only) or
-/// an `array` whose items nothing describes.
-fn left_open(field: &Field) -> bool {
-    let open = match &field.ty {
-        TypeExpr::Missing => true,
-        TypeExpr::Named { name, .. } => name.eq_ignore_ascii_case("array"),
-        _ => false,
-    };
-    open && field.children.is_empty()
-        && field.keyed_by.is_none()
-        && field.values.is_empty()
-        && field.prose_type.is_none()
+/// How `field` is left open, if it is a leaf whose row gives no type at all (tables of
+/// `Name | Description` only), or an `array` or `object` that nothing describes.
+fn left_open(field: &Field) -> Option<Open> {
+    let described = !field.children.is_empty()
+        || field.keyed_by.is_some()
+        || !field.values.is_empty()
+        || field.prose_type.is_some();
+    if described {
+        return None;
+    }
+    match &field.ty {
+        TypeExpr::Missing => Some(Open::Untyped),
+        TypeExpr::Named { name, .. } => match name.to_ascii_lowercase().as_str() {
+            "array" => Some(Open::Items),
+            "object" => Some(Open::Object),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 pub fn is_keyed(field: &Field) -> bool {

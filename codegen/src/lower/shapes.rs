@@ -9,14 +9,16 @@
 //! key that differs from a row's name only in letter case (`ID` for `id`) is that row, not a new field:
 //! the docs spell one parameter two ways, and the example test counts it so.
 //!
-//! A request field the page leaves open, a row without a type (`Name | Description` tables) or an
-//! `array` whose items nothing describes (`select`), does follow its examples when every one sends the
-//! same kind of scalar, or lists of it (`open_scalar`): the example is then the page's only word on it,
-//! and `["ID", "TITLE"]` says more than a list of any JSON. Objects stay any JSON, as above.
+//! A request field the page leaves open does follow its examples where they agree, since the example
+//! is then the page's only word on it (`open_scalar`): a row without a type (`Name | Description`
+//! tables) takes the one kind of scalar every example sends; an `array` whose items nothing describes
+//! (`select`), lists of it (`["ID", "TITLE"]`); and an `object` nothing describes, a map of field to
+//! sort direction when every value every example sends is one (`{"ID": "DESC"}`). Other objects stay
+//! any JSON, as above.
 
 use serde_json::Value;
 
-use super::fields::Types;
+use super::fields::{Open, Types};
 use crate::model::{FieldDef, Role, StructDef, Ty};
 use crate::names::{self, Namespace};
 
@@ -26,6 +28,10 @@ pub(super) const NOTE: &str =
 
 /// The note of a request field whose row gives no type, typed as its examples send it.
 const UNTYPED: &str = "The page gives no type; the type is the one its example sends.";
+
+/// The note of a request object the page leaves open whose examples sort by fields.
+const SORTED: &str =
+    "Keyed by the field to sort by; each value is a direction, as the page's example sends them.";
 
 /// The note of a request list whose items the page leaves open, typed as its examples send them.
 const OPEN_ITEMS: &str =
@@ -108,21 +114,20 @@ impl Types<'_> {
             .collect();
         for (index, (wire, mut ty)) in fields.into_iter().enumerate() {
             let found: Vec<&Value> = samples.iter().filter_map(|v| v.get(&wire)).collect();
-            let open = self.is_open(name, &wire);
-            if open && let Some(scalar) = open_scalar(&ty, &found) {
+            let open = self.open_kind(name, &wire);
+            let settled = open.and_then(|open| self.open_type(name, &wire, open, &ty, &found));
+            let note = if let Some((settled, note)) = settled {
                 let message = format!(
                     "`{name}.{wire}` (open_scalar): the page leaves it open, the example sends {}",
-                    scalar.describe()
+                    settled.describe()
                 );
                 self.followed.push(self.error(message));
-                ty = scalar;
-            } else if !self.refine_at(name, &wire, &mut ty, &found, depth) {
+                ty = settled;
+                note
+            } else if self.refine_at(name, &wire, &mut ty, &found, depth) {
+                NOTE
+            } else {
                 continue;
-            }
-            let note = match &ty {
-                Ty::List(item) if open && is_scalar(item) => OPEN_ITEMS,
-                ty if open && is_scalar(ty) => UNTYPED,
-                _ => NOTE,
             };
             // Refining may have added structs; find this one again.
             if let Some(def) = self.structs.iter_mut().find(|s| s.name == name) {
@@ -193,8 +198,44 @@ impl Types<'_> {
         }
     }
 
-    fn is_open(&self, owner: &str, hint: &str) -> bool {
-        self.open.iter().any(|(o, h)| o == owner && h == hint)
+    fn open_kind(&self, owner: &str, hint: &str) -> Option<Open> {
+        self.open
+            .iter()
+            .find(|(o, h, _)| o == owner && h == hint)
+            .map(|(_, _, open)| *open)
+    }
+
+    /// What the samples settle for a request field the page leaves open as `open`, with its note.
+    fn open_type(
+        &mut self,
+        owner: &str,
+        wire: &str,
+        open: Open,
+        ty: &Ty,
+        samples: &[&Value],
+    ) -> Option<(Ty, &'static str)> {
+        let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
+        match (open, ty) {
+            (Open::Untyped, Ty::Json) => Some((sent_scalar(&present)?, UNTYPED)),
+            (Open::Items, Ty::List(item)) if **item == Ty::Json => {
+                let lists: Vec<&Vec<Value>> = present
+                    .iter()
+                    .map(|v| v.as_array())
+                    .collect::<Option<_>>()?;
+                let items: Vec<&Value> = lists.into_iter().flatten().collect();
+                let item = sent_scalar(&items)?;
+                Some((Ty::List(Box::new(item)), OPEN_ITEMS))
+            }
+            (Open::Object, Ty::Json) => {
+                let values = sort_directions(&present)?;
+                let doc = format!(
+                    "The sort directions `{wire}` takes, as the page's example sends them; others arrive as `Unknown`."
+                );
+                let direction = self.enum_of(owner, &format!("{wire}Direction"), &values, doc)?;
+                Some((Ty::Map(Box::new(direction)), SORTED))
+            }
+            _ => None,
+        }
     }
 
     /// The type the samples show, or `None` when they show nothing or disagree; objects become structs of
@@ -318,26 +359,24 @@ fn sent_scalar(samples: &[&Value]) -> Option<Ty> {
     }
 }
 
-/// For any JSON, the scalar every sample is; for a list of any JSON, the list of the scalar every item
-/// of every sample is. `None` when the samples are not all of that shape.
-fn open_scalar(ty: &Ty, samples: &[&Value]) -> Option<Ty> {
-    match ty {
-        Ty::Json => sent_scalar(samples),
-        Ty::List(item) if **item == Ty::Json => {
-            let lists: Option<Vec<&Vec<Value>>> = samples
-                .iter()
-                .filter(|v| !v.is_null())
-                .map(|v| v.as_array())
-                .collect();
-            let items: Vec<&Value> = lists?.into_iter().flatten().collect();
-            Some(Ty::List(Box::new(sent_scalar(&items)?)))
-        }
+/// The two sort directions, in the letter case the samples write them, when every sample is an object
+/// of at least one key whose every value is `asc` or `desc` in one case (`{"ID": "DESC"}`).
+fn sort_directions(samples: &[&Value]) -> Option<Vec<String>> {
+    let values: Vec<&str> = samples
+        .iter()
+        .map(|v| v.as_object().filter(|o| !o.is_empty()))
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .flat_map(|o| o.values())
+        .map(Value::as_str)
+        .collect::<Option<_>>()?;
+    let upper = values.iter().all(|v| matches!(*v, "ASC" | "DESC"));
+    let lower = values.iter().all(|v| matches!(*v, "asc" | "desc"));
+    match (values.is_empty(), upper, lower) {
+        (false, true, _) => Some(vec!["ASC".into(), "DESC".into()]),
+        (false, _, true) => Some(vec!["asc".into(), "desc".into()]),
         _ => None,
     }
-}
-
-fn is_scalar(ty: &Ty) -> bool {
-    matches!(ty, Ty::Int | Ty::Str | Ty::Bool)
 }
 
 /// Whether an object key is an ID or a list index (`"103"`), not a name.
@@ -366,7 +405,7 @@ pub(super) fn renoted(doc: &str, note: &str) -> String {
     };
     let kept: Vec<&str> = paragraphs
         .into_iter()
-        .filter(|p| !any_json(p) && ![NOTE, UNTYPED, OPEN_ITEMS, OVER_TABLE].contains(p))
+        .filter(|p| !any_json(p) && ![NOTE, UNTYPED, OPEN_ITEMS, SORTED, OVER_TABLE].contains(p))
         .collect();
     let mut out = kept.join("\n\n");
     if !out.is_empty() {
@@ -486,24 +525,29 @@ mod tests {
         assert_eq!(types.example_only.len(), 2);
     }
 
+    /// The request field `F` of type `ty`, left open as `open`, after the examples `samples`.
+    fn open_field(ty: Ty, open: Option<Open>, samples: &[Value]) -> (Types<'static>, FieldDef) {
+        let mut types = types();
+        types.structs[0].role = Role::Request;
+        types.structs[0].fields[0].ty = ty;
+        if let Some(open) = open {
+            types.open.push(("S".into(), "F".into(), open));
+        }
+        let samples: Vec<&Value> = samples.iter().collect();
+        types.refine_struct("S", &samples, 0);
+        let field = types.structs[0].fields[0].clone();
+        (types, field)
+    }
+
     #[test]
     fn a_request_field_left_open_takes_the_one_scalar_its_examples_send() {
-        let request = |ty: Ty, samples: &[Value], open: bool| {
-            let mut types = types();
-            types.structs[0].role = Role::Request;
-            types.structs[0].fields[0].ty = ty;
-            if open {
-                types.open.push(("S".into(), "F".into()));
-            }
-            let samples: Vec<&Value> = samples.iter().collect();
-            types.refine_struct("S", &samples, 0);
-            types.structs[0].fields[0].clone()
-        };
-        let field = request(Ty::Json, &[json!({"F": 5}), json!({"F": 7})], true);
+        let untyped = Some(Open::Untyped);
+        let (_, field) = open_field(Ty::Json, untyped, &[json!({"F": 5}), json!({"F": 7})]);
         assert_eq!(field.ty, Ty::Int);
         assert_eq!(field.doc, format!("What it is\n\n{UNTYPED}"));
         let list = Ty::List(Box::new(Ty::Json));
-        let field = request(list.clone(), &[json!({"F": ["ID", "TITLE"]})], true);
+        let items = Some(Open::Items);
+        let (_, field) = open_field(list.clone(), items, &[json!({"F": ["ID", "TITLE"]})]);
         assert_eq!(field.ty, Ty::List(Box::new(Ty::Str)));
         assert_eq!(field.doc, format!("What it is\n\n{OPEN_ITEMS}"));
         // Two kinds, a float, an object, or a field the page does not leave open: it stays as it was.
@@ -512,12 +556,41 @@ mod tests {
             vec![json!({"F": 1.5})],
             vec![json!({"F": {"a": 1}})],
         ] {
-            assert_eq!(request(Ty::Json, &samples, true).ty, Ty::Json);
+            assert_eq!(open_field(Ty::Json, untyped, &samples).1.ty, Ty::Json);
         }
-        assert_eq!(request(Ty::Json, &[json!({"F": 5})], false).ty, Ty::Json);
-        let sent_as_object = request(list.clone(), &[json!({"F": {"NAME": "a"}})], true);
+        assert_eq!(
+            open_field(Ty::Json, None, &[json!({"F": 5})]).1.ty,
+            Ty::Json
+        );
+        let (_, sent_as_object) = open_field(list, items, &[json!({"F": {"NAME": "a"}})]);
         assert_eq!(sent_as_object.ty, Ty::Map(Box::new(Ty::Json)));
         assert_eq!(sent_as_object.doc, format!("What it is\n\n{NOTE}"));
+    }
+
+    #[test]
+    fn an_open_request_object_sending_sort_directions_is_a_map_of_them() {
+        let object = Some(Open::Object);
+        let sent = [json!({"F": {"ID": "DESC", "NAME": "ASC"}})];
+        let (types, field) = open_field(Ty::Json, object, &sent);
+        let Ty::Map(direction) = &field.ty else {
+            panic!("{:?}", field.ty)
+        };
+        let Ty::Enum(name) = direction.as_ref() else {
+            panic!("{direction:?}")
+        };
+        let def = types.enums.iter().find(|e| &e.name == name).unwrap();
+        let wire: Vec<&str> = def.variants.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(wire, ["ASC", "DESC"]);
+        assert_eq!(field.doc, format!("What it is\n\n{SORTED}"));
+        // Mixed letter case, other values, or an object of other kinds stay any JSON.
+        for sent in [
+            json!({"F": {"ID": "DESC", "NAME": "asc"}}),
+            json!({"F": {"ID": "DESC", "NAME": 1}}),
+            json!({"F": {}}),
+            json!({"F": "ID"}),
+        ] {
+            assert_eq!(open_field(Ty::Json, object, &[sent]).1.ty, Ty::Json);
+        }
     }
 
     #[test]

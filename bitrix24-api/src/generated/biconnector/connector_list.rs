@@ -44,9 +44,9 @@ pub struct ConnectorList {
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `order`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, ConnectorListOrderDirection>>,
     /// `page`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -55,7 +55,8 @@ pub struct ConnectorList {
 crate::method!(
     ConnectorList = "biconnector.connector.list" in "biconnector", safe: true, ConnectorListResponse
     as wire::List<wire::EmptyAsDefault>, ConnectorListError; () { select: Vec<String>,
-    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
+    filter: BTreeMap<String, serde_json::Value>,
+    order: BTreeMap<String, ConnectorListOrderDirection>, page: i64 }
 );
 
 /// The `result` of `biconnector.connector.list`.
@@ -87,6 +88,9 @@ pub struct ConnectorListResult {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_create: Option<String>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type ConnectorListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `biconnector.connector.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -44,9 +44,9 @@ pub struct DatasetList {
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `order`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, DatasetListOrderDirection>>,
     /// `page`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -55,7 +55,8 @@ pub struct DatasetList {
 crate::method!(
     DatasetList = "biconnector.dataset.list" in "biconnector", safe: true, DatasetListResponse as
     wire::List<wire::EmptyAsDefault>, DatasetListError; () { select: Vec<String>,
-    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
+    filter: BTreeMap<String, serde_json::Value>, order: BTreeMap<String, DatasetListOrderDirection>,
+    page: i64 }
 );
 
 /// The `result` of `biconnector.dataset.list`.
@@ -84,6 +85,9 @@ pub struct DatasetListResult {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type DatasetListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `biconnector.dataset.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

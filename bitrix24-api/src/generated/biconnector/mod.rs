@@ -23,7 +23,7 @@ mod source_get;
 mod source_list;
 mod source_update;
 
-pub use shared::{Response, Result};
+pub use shared::{OrderDirection, Response, Result};
 pub use connector_add::{
     ConnectorAdd, ConnectorAddError, ConnectorAddErrorCode, ConnectorAddFieldsEntry,
     ConnectorAddResponse, ConnectorAddResult,
@@ -40,8 +40,8 @@ pub use connector_get::{
     ConnectorGet, ConnectorGetError, ConnectorGetErrorCode, ConnectorGetResponse,
 };
 pub use connector_list::{
-    ConnectorList, ConnectorListError, ConnectorListErrorCode, ConnectorListResponse,
-    ConnectorListResult,
+    ConnectorList, ConnectorListError, ConnectorListErrorCode,
+    ConnectorListOrderDirection, ConnectorListResponse, ConnectorListResult,
 };
 pub use connector_update::{
     ConnectorUpdate, ConnectorUpdateError, ConnectorUpdateErrorCode,
@@ -66,8 +66,8 @@ pub use dataset_get::{
     DatasetGetResponse,
 };
 pub use dataset_list::{
-    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListResponse,
-    DatasetListResult,
+    DatasetList, DatasetListError, DatasetListErrorCode, DatasetListOrderDirection,
+    DatasetListResponse, DatasetListResult,
 };
 pub use dataset_update::{
     DatasetUpdate, DatasetUpdateError, DatasetUpdateErrorCode, DatasetUpdateFieldsEntry,
@@ -85,8 +85,8 @@ pub use source_fields::{
 };
 pub use source_get::{SourceGet, SourceGetError, SourceGetErrorCode, SourceGetResponse};
 pub use source_list::{
-    SourceList, SourceListError, SourceListErrorCode, SourceListResponse,
-    SourceListResult,
+    SourceList, SourceListError, SourceListErrorCode, SourceListOrderDirection,
+    SourceListResponse, SourceListResult,
 };
 pub use source_update::{
     SourceUpdate, SourceUpdateError, SourceUpdateErrorCode, SourceUpdateFieldsEntry,

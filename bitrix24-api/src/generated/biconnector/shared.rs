@@ -50,3 +50,19 @@ pub struct Response {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_multiple: Option<bool>,
 }
+
+/// The sort directions `order` takes, as the page's example sends them; others arrive as `Unknown`.
+///
+/// Shared by `biconnector.connector.list`, `biconnector.dataset.list`, `biconnector.source.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderDirection {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(OrderDirection { Asc = "ASC", Desc = "DESC" });

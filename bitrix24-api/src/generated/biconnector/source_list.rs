@@ -44,9 +44,9 @@ pub struct SourceList {
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `order`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, SourceListOrderDirection>>,
     /// `page`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -55,7 +55,8 @@ pub struct SourceList {
 crate::method!(
     SourceList = "biconnector.source.list" in "biconnector", safe: true, SourceListResponse as
     wire::List<wire::EmptyAsDefault>, SourceListError; () { select: Vec<String>,
-    filter: BTreeMap<String, serde_json::Value>, order: serde_json::Value, page: i64 }
+    filter: BTreeMap<String, serde_json::Value>, order: BTreeMap<String, SourceListOrderDirection>,
+    page: i64 }
 );
 
 /// The `result` of `biconnector.source.list`.
@@ -88,6 +89,9 @@ pub struct SourceListResult {
     #[serde(rename = "dateCreate")]
     pub date_create: Option<String>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type SourceListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `biconnector.source.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -174,8 +174,8 @@ pub struct ActivityListResult {
     pub autocomplete_rule: Option<String>,
 }
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type ActivityListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type ActivityListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// The error codes `crm.activity.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -80,8 +80,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html#fields)
 pub type AddressListResponse = Vec<AddressListItem>;
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type AddressListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type AddressListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type AddressListItem = super::shared::DocumentgeneratorTemplateListResponse;

@@ -49,8 +49,7 @@ pub type CurrencyListLangEntry = super::shared::CurrencyGetLangEntry;
 /// This page's name for the shared [`CurrencyGetLangEntryThousandsVariant`](super::shared::CurrencyGetLangEntryThousandsVariant).
 pub type CurrencyListLangEntryThousandsVariant = super::shared::CurrencyGetLangEntryThousandsVariant;
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type CurrencyListOrderDirection = super::shared::OrderDirection;
+use super::shared::CurrencyListOrderDirection;
 
 /// The error codes `crm.currency.list` documents; `Other` keeps any other code as it arrived.
 ///

@@ -56,9 +56,9 @@ pub struct ItemList {
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `order`: the page names it without a description.
     ///
-    /// Any JSON: the page does not describe this object.
+    /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Value>,
+    pub order: Option<BTreeMap<String, ItemListOrderDirection>>,
     /// `start`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -75,7 +75,7 @@ pub struct ItemList {
 crate::method!(
     ItemList = "crm.item.list" in "crm", safe: true, ItemListResponse, ItemListError;
     (entity_type_id: i64) { select: Vec<String>, filter: BTreeMap<String, serde_json::Value>,
-    order: serde_json::Value, start: i64, use_original_uf_names: bool }
+    order: BTreeMap<String, ItemListOrderDirection>, start: i64, use_original_uf_names: bool }
 );
 
 /// The `result` of `crm.item.list`.
@@ -133,6 +133,9 @@ pub struct ItemListItem {
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub is_manual_opportunity: Option<String>,
 }
+
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type ItemListOrderDirection = super::shared::OrderDirection;
 
 /// The error codes `crm.item.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -82,8 +82,8 @@ pub struct ItemProductrowListResponse {
     pub total: Option<i64>,
 }
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type ItemProductrowListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type ItemProductrowListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`ItemProductrowProductRow`](super::shared::ItemProductrowProductRow).
 pub type ItemProductrowListProductRow = super::shared::ItemProductrowProductRow;

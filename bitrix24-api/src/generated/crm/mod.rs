@@ -546,13 +546,14 @@ pub use shared::{
     CompanyUserfieldListList, CompanyUserfieldListResult, CompanyUserfieldListSettings,
     CompanyUserfieldUpdateFields, ContactCompanyAddFields, ContactFieldsSettings,
     ContactGetPhone, ContactGetResponse, CurrencyGetLangEntry,
-    CurrencyGetLangEntryThousandsVariant, CurrencyGetResponse, CurrencyLangEntry, Data,
-    DealAddParams, DealDetailsConfigurationExtras, DealDetailsConfigurationGetResult,
-    DealDetailsConfigurationSetData, DealDetailsConfigurationSetElement, DealGetResponse,
-    DealRecurringGetParams, DealRecurringGetResponse, DealRecurringParams,
-    DealStageSemanticId, DealUserfieldGetEditFormLabel, DealUserfieldGetResult,
-    DealcategoryListOrder, DocumentgeneratorDocumentProducts,
-    DocumentgeneratorDocumentValues, DocumentgeneratorNumeratorAddResponseSettings,
+    CurrencyGetLangEntryThousandsVariant, CurrencyGetResponse, CurrencyLangEntry,
+    CurrencyListOrderDirection, Data, DealAddParams, DealDetailsConfigurationExtras,
+    DealDetailsConfigurationGetResult, DealDetailsConfigurationSetData,
+    DealDetailsConfigurationSetElement, DealGetResponse, DealRecurringGetParams,
+    DealRecurringGetResponse, DealRecurringParams, DealStageSemanticId,
+    DealUserfieldGetEditFormLabel, DealUserfieldGetResult, DealcategoryListOrder,
+    DocumentgeneratorDocumentProducts, DocumentgeneratorDocumentValues,
+    DocumentgeneratorNumeratorAddResponseSettings,
     DocumentgeneratorNumeratorBitrixMainNumeratorGeneratorSequentNumberGenerator,
     DocumentgeneratorNumeratorSettings, DocumentgeneratorTemplateEntityTypeId,
     DocumentgeneratorTemplateListResponse, DocumentgeneratorTemplateResponse,
@@ -686,8 +687,8 @@ pub use calllist_items_get::{
     CalllistItemsGetResponse, CalllistItemsGetResult,
 };
 pub use calllist_list::{
-    CalllistList, CalllistListError, CalllistListErrorCode, CalllistListResponse,
-    CalllistListResult,
+    CalllistList, CalllistListError, CalllistListErrorCode, CalllistListOrderDirection,
+    CalllistListResponse, CalllistListResult,
 };
 pub use calllist_statuslist::{
     CalllistStatuslist, CalllistStatuslistError, CalllistStatuslistErrorCode,
@@ -880,7 +881,8 @@ pub use contact_userfield_get::{
 pub use contact_userfield_list::{
     ContactUserfieldList, ContactUserfieldListError, ContactUserfieldListErrorCode,
     ContactUserfieldListFilter, ContactUserfieldListItem, ContactUserfieldListLang,
-    ContactUserfieldListList, ContactUserfieldListResponse, ContactUserfieldListSettings,
+    ContactUserfieldListList, ContactUserfieldListOrderDirection,
+    ContactUserfieldListResponse, ContactUserfieldListSettings,
     ContactUserfieldListShowFilter,
 };
 pub use contact_userfield_update::{
@@ -918,8 +920,7 @@ pub use currency_fields::{
 pub use currency_get::{CurrencyGet, CurrencyGetError, CurrencyGetErrorCode};
 pub use currency_list::{
     CurrencyList, CurrencyListError, CurrencyListErrorCode, CurrencyListItem,
-    CurrencyListLangEntry, CurrencyListLangEntryThousandsVariant,
-    CurrencyListOrderDirection, CurrencyListResponse,
+    CurrencyListLangEntry, CurrencyListLangEntryThousandsVariant, CurrencyListResponse,
 };
 pub use currency_update::{
     CurrencyUpdate, CurrencyUpdateError, CurrencyUpdateErrorCode, CurrencyUpdateFields,
@@ -1045,7 +1046,8 @@ pub use deal_recurring_get::{
 };
 pub use deal_recurring_list::{
     DealRecurringList, DealRecurringListError, DealRecurringListErrorCode,
-    DealRecurringListItem, DealRecurringListParams, DealRecurringListResponse,
+    DealRecurringListItem, DealRecurringListOrderDirection, DealRecurringListParams,
+    DealRecurringListResponse,
 };
 pub use deal_recurring_update::{
     DealRecurringUpdate, DealRecurringUpdateError, DealRecurringUpdateErrorCode,
@@ -1592,7 +1594,8 @@ pub use vat_fields::{
 };
 pub use vat_get::{VatGet, VatGetError, VatGetErrorCode, VatGetResponse};
 pub use vat_list::{
-    VatList, VatListError, VatListErrorCode, VatListResponse, VatListResult,
+    VatList, VatListError, VatListErrorCode, VatListOrderDirection, VatListResponse,
+    VatListResult,
 };
 pub use vat_update::{
     VatUpdate, VatUpdateError, VatUpdateErrorCode, VatUpdateFields, VatUpdateResponse,
@@ -1877,7 +1880,8 @@ pub use status_fields::{
 };
 pub use status_get::{StatusGet, StatusGetError, StatusGetErrorCode, StatusGetResponse};
 pub use status_list::{
-    StatusList, StatusListError, StatusListErrorCode, StatusListItem, StatusListResponse,
+    StatusList, StatusListError, StatusListErrorCode, StatusListItem,
+    StatusListOrderDirection, StatusListResponse,
 };
 pub use status_update::{
     StatusUpdate, StatusUpdateError, StatusUpdateErrorCode, StatusUpdateFields,
@@ -2192,7 +2196,8 @@ pub use item_get::{
     ItemGet, ItemGetError, ItemGetErrorCode, ItemGetFm, ItemGetItem, ItemGetResponse,
 };
 pub use item_list::{
-    ItemList, ItemListError, ItemListErrorCode, ItemListItem, ItemListResponse,
+    ItemList, ItemListError, ItemListErrorCode, ItemListItem, ItemListOrderDirection,
+    ItemListResponse,
 };
 pub use item_update::{
     ItemUpdate, ItemUpdateError, ItemUpdateErrorCode, ItemUpdateItem, ItemUpdateResponse,

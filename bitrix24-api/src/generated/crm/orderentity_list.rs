@@ -107,8 +107,8 @@ pub struct OrderentityListResponseOrderEntity {
     pub owner_id: Option<i64>,
 }
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type OrderentityListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type OrderentityListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// The error codes `crm.orderentity.list` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

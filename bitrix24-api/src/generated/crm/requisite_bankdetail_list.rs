@@ -201,8 +201,8 @@ crate::request!(
     rq_bic: String, comments: String, originator_id: String }
 );
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type RequisiteBankdetailListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type RequisiteBankdetailListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisiteBankdetailListItem = super::shared::DocumentgeneratorTemplateListResponse;

@@ -108,8 +108,8 @@ crate::request!(
     bank_detail_id: i64, mc_requisite_id: i64, mc_bank_detail_id: i64 }
 );
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type RequisiteLinkListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type RequisiteLinkListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisiteLinkListItem = super::shared::DocumentgeneratorTemplateListResponse;

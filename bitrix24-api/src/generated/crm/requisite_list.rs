@@ -51,8 +51,8 @@ crate::method!(
 /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
 pub type RequisiteListResponse = Vec<RequisiteListItem>;
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type RequisiteListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type RequisiteListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`RequisiteGetResponse`](super::shared::RequisiteGetResponse).
 pub type RequisiteListItem = super::shared::RequisiteGetResponse;

@@ -129,8 +129,8 @@ crate::request!(
     xml_id: String, active: bool, sort: i64 }
 );
 
-/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
-pub type RequisitePresetListOrderDirection = super::shared::OrderDirection;
+/// This page's name for the shared [`CurrencyListOrderDirection`](super::shared::CurrencyListOrderDirection).
+pub type RequisitePresetListOrderDirection = super::shared::CurrencyListOrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type RequisitePresetListItem = super::shared::DocumentgeneratorTemplateListResponse;

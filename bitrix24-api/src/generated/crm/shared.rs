@@ -4682,6 +4682,22 @@ pub struct OnCrmDynamicItemFields {
     pub entity_type_id: Option<i64>,
 }
 
+/// The sort directions `ORDER` takes, as the page's example sends them; others arrive as `Unknown`.
+///
+/// Shared by `crm.calllist.list`, `crm.contact.userfield.list`, `crm.deal.recurring.list`, `crm.vat.list`, `crm.status.list`, `crm.timeline.comment.list`, `crm.item.list`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderDirection {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(OrderDirection { Asc = "ASC", Desc = "DESC" });
+
 /// The values of `UTM_MEDIUM` the page lists; others arrive as `Unknown`.
 ///
 /// Shared by `crm.company.add`, `crm.company.update`, `crm.contact.add`, `crm.contact.get`, `crm.contact.list`, `crm.contact.update`, `crm.deal.add`, `crm.deal.update`: the same shape on each page; these docs are from the first.
@@ -4789,7 +4805,7 @@ crate::documented_values!(
 /// Shared by `crm.currency.list`, `crm.address.list`, `crm.requisite.bankdetail.list`, `crm.requisite.link.list`, `crm.requisite.preset.list`, `crm.requisite.list`, `crm.activity.list`, `crm.orderentity.list`, `crm.item.productrow.list`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OrderDirection {
+pub enum CurrencyListOrderDirection {
     /// `asc`
     Asc,
     /// `desc`
@@ -4798,7 +4814,7 @@ pub enum OrderDirection {
     Unknown(String),
 }
 
-crate::documented_values!(OrderDirection { Asc = "asc", Desc = "desc" });
+crate::documented_values!(CurrencyListOrderDirection { Asc = "asc", Desc = "desc" });
 
 /// The values of `STAGE_SEMANTIC_ID` the page lists; others arrive as `Unknown`.
 ///

@@ -57,19 +57,8 @@ crate::method!(
 /// The `result` of `crm.timeline.comment.list`.
 pub type TimelineCommentListResponse = Vec<TimelineCommentListItem>;
 
-/// The values of `order` the page lists; others arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TimelineCommentListOrderDirection {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value the page does not list, kept as sent.
-    Unknown(String),
-}
-
-crate::documented_values!(TimelineCommentListOrderDirection { Asc = "ASC", Desc = "DESC" });
+/// This page's name for the shared [`OrderDirection`](super::shared::OrderDirection).
+pub type TimelineCommentListOrderDirection = super::shared::OrderDirection;
 
 /// This page's name for the shared [`DocumentgeneratorTemplateListResponse`](super::shared::DocumentgeneratorTemplateListResponse).
 pub type TimelineCommentListItem = super::shared::DocumentgeneratorTemplateListResponse;
