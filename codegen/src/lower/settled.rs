@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use bitrix24_ir::{Field, NameKind, PageKind, Spec, TypeExpr};
 use serde_json::Value;
 
+use super::shapes::scalar_kind;
 use crate::model::Ty;
 
 /// The undefined type names the examples settle, by lower-case name.
@@ -85,16 +86,6 @@ fn observe(fields: &[Field], samples: &[&Value], known: &impl Fn(&str) -> bool, 
             })
             .collect();
         observe(&field.children, &inner, known, seen);
-    }
-}
-
-/// The scalar `value` is, sent exactly as it stands (no text for a number); `None` for anything else.
-fn scalar_kind(value: &Value) -> Option<Ty> {
-    match value {
-        Value::Bool(_) => Some(Ty::Bool),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Ty::Int),
-        Value::String(_) => Some(Ty::Str),
-        _ => None,
     }
 }
 

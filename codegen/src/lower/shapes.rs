@@ -250,10 +250,8 @@ impl Types<'_> {
     ) -> Option<Ty> {
         let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
         let all = |f: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| f(v));
-        if all(Value::is_boolean) {
-            Some(Ty::Bool)
-        } else if all(|v| v.is_i64() || v.is_u64()) {
-            Some(Ty::Int)
+        if let Some(scalar) = sent_scalar(&present) {
+            Some(scalar)
         } else if all(Value::is_number) {
             Some(Ty::Float)
         } else if all(|v| v.is_string() || v.is_number()) {
@@ -345,17 +343,22 @@ fn shows(role: Role) -> &'static str {
 
 /// The scalar type every sample is, sent exactly as the samples are (no text for a number, no float
 /// for an integer); `None` when they are not all one kind of scalar.
-fn sent_scalar(samples: &[&Value]) -> Option<Ty> {
-    let present: Vec<&Value> = samples.iter().copied().filter(|v| !v.is_null()).collect();
-    let all = |f: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| f(v));
-    if all(Value::is_boolean) {
-        Some(Ty::Bool)
-    } else if all(|v| v.is_i64() || v.is_u64()) {
-        Some(Ty::Int)
-    } else if all(Value::is_string) {
-        Some(Ty::Str)
-    } else {
-        None
+pub(super) fn sent_scalar(samples: &[&Value]) -> Option<Ty> {
+    let mut kinds = samples
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(|v| scalar_kind(v));
+    let first = kinds.next()??;
+    kinds.all(|k| k.as_ref() == Some(&first)).then_some(first)
+}
+
+/// The scalar `value` is, sent exactly as it stands; `None` for `null`, a float, a list or an object.
+pub(super) fn scalar_kind(value: &Value) -> Option<Ty> {
+    match value {
+        Value::Bool(_) => Some(Ty::Bool),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Ty::Int),
+        Value::String(_) => Some(Ty::Str),
+        _ => None,
     }
 }
 
