@@ -657,7 +657,7 @@ impl<'a> Reader<'a, '_> {
             return;
         }
         if structured {
-            self.cross_page(field);
+            self.cross_page(field, from_family == family(Role::Params));
         } else {
             self.data_type(field);
         }
@@ -691,7 +691,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// A link to a table on another page (`./other.md#anchor`).
-    fn cross_page(&mut self, field: &mut Field) {
+    fn cross_page(&mut self, field: &mut Field, in_params: bool) {
         if self.depth >= 3 {
             return;
         }
@@ -702,10 +702,18 @@ impl<'a> Reader<'a, '_> {
             .into_iter()
             .map(|l| l.target.to_string())
             .chain(type_links)
-            .filter(|target| target.contains(".md#"))
+            .filter(|target| target.contains(".md"))
             .collect();
-        for target in targets {
-            if self.adopt_from_page(field, &target) {
+        for target in targets.iter().filter(|t| t.contains(".md#")) {
+            if self.adopt_from_page(field, target) {
+                return;
+            }
+        }
+        for target in targets
+            .iter()
+            .filter(|t| !in_params && t.ends_with("fields.md"))
+        {
+            if self.fields_page(field, target) {
                 return;
             }
         }
@@ -787,6 +795,42 @@ impl<'a> Reader<'a, '_> {
                 rule: "data_type_alias".to_owned(),
             });
         }
+    }
+
+    /// Rule `fields_page`: an `object` of a response or event whose description links a whole fields page
+    /// (`[task description](./fields.md)`, a page named `…fields.md`) that documents no method or event and
+    /// opens with a field table has that table's fields. Such a page describes the object as it is
+    /// returned; parameters name its fields otherwise (`TITLE` for `title`), so theirs are left alone. A page that cannot be read, or reads otherwise, leaves
+    /// the field as it was. Links to other pages (guides) are not followed, so sync brings in no guide.
+    fn fields_page(&mut self, field: &mut Field, target: &str) -> bool {
+        let object = matches!(&field.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("object"));
+        if !object || !field.children.is_empty() {
+            return false;
+        }
+        let Some(path) = include::resolve_path(&field.source.path, target) else {
+            return false;
+        };
+        let Some(text) = self.loader.load(&path) else {
+            return false;
+        };
+        let blocks = include::linked_page(&path, text, self.loader);
+        let sections = Sections::build(&path, &blocks);
+        let Some(top) = sections.all.first().filter(|s| s.level == 1) else {
+            return false;
+        };
+        if !title_names(&top.title).is_empty() {
+            return false;
+        }
+        let anchor = top.anchor.clone().unwrap_or_else(|| slug(&top.title));
+        let Some(children) = self
+            .section_fields(&path, &blocks, &anchor)
+            .filter(|c| !c.is_empty())
+        else {
+            return false;
+        };
+        field.children = children;
+        field.children_via = Some(ChildLink::CrossPage(target.to_owned()));
+        true
     }
 
     /// Takes the first field table under `target` (`page.md#anchor`) as the field's children; a page or
@@ -1331,7 +1375,9 @@ fn item_row_of(field: &Field) -> Option<&str> {
     (!list.is_empty() && !list.contains(['.', '['])).then_some(list)
 }
 
-/// Rows named `parent.child` (or `parent[].child`) go under the row named `parent`.
+/// Rows named `parent.child` (or `parent[].child`) go under the row named `parent`. Under a scalar
+/// parent (`edit`, a boolean, beside `edit.originator`) the dot is part of the key (rule `dotted_key`):
+/// a boolean holds no fields, and the examples send `"edit.originator": false`.
 fn nest_dotted(fields: &mut Vec<Field>) {
     let mut i = 0;
     while i < fields.len() {
@@ -1345,6 +1391,14 @@ fn nest_dotted(fields: &mut Vec<Field>) {
             .iter()
             .rposition(|f| f.name.wire == parent_key || f.name.wire == parent_name);
         match parent {
+            Some(p) if fields[p].children.is_empty() && !cells::is_structured(&fields[p].ty) => {
+                let wire = fields[i].name.wire.clone();
+                fields[i].name = FieldName {
+                    kind: NameKind::Plain,
+                    wire,
+                };
+                i += 1;
+            }
             Some(p) => {
                 let mut child = fields.remove(i);
                 let leaf = parts.last().cloned().unwrap_or_default();
@@ -1805,6 +1859,67 @@ mod tests {
     }
 
     const TABLE: &str = "#|\n|| **Name**\n`type` | **Description** ||\n";
+
+    #[test]
+    fn a_dotted_row_nests_under_an_object_and_is_one_key_beside_a_scalar() {
+        let page = format!(
+            "# Fixture `fixture.get`\n\n> Scope: [`fixture`](x.md)\n\n## Response Handling\n\n{ROWS}\
+             || **edit**\n[`boolean`](x.md) | ||\n\
+             || **edit.plan**\n[`boolean`](x.md) | ||\n\
+             || **bot**\n[`object`](x.md) | ||\n\
+             || **bot.id**\n[`integer`](x.md) | ||\n|#\n"
+        );
+        let page = crate::parse_page("fixture.md", &page, &FieldsPages);
+        let fields = page.response.expect("response").fields;
+        let shape: Vec<(&str, usize)> = fields
+            .iter()
+            .map(|f| (f.name.wire.as_str(), f.children.len()))
+            .collect();
+        assert_eq!(shape, [("edit", 0), ("edit.plan", 0), ("bot", 1)]);
+        assert_eq!(fields[1].name.kind, bitrix24_ir::NameKind::Plain);
+    }
+
+    /// A fields page, a method page and a guide, for rule `fields_page`.
+    struct FieldsPages;
+
+    impl Loader for FieldsPages {
+        fn load(&self, path: &str) -> Option<String> {
+            match path {
+                "fields.md" => Some(format!(
+                    "# Task Fields\n\n{TABLE}|| **id**\n`integer` | ||\n|| **title**\n`string` | ||\n|#\n"
+                )),
+                "task-fields.md" => Some(format!(
+                    "# Fields `task.fields`\n\n{TABLE}|| **id**\n`integer` | ||\n|#\n"
+                )),
+                "guide-fields.md" => Some("# How to pick fields\n\nRead on.\n".to_owned()),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn an_object_linking_a_whole_fields_page_takes_its_first_table() {
+        let page = format!(
+            "# Fixture `fixture.get`\n\n> Scope: [`fixture`](x.md)\n\n## Response Handling\n\n{ROWS}\
+             || **task**\n[`object`](x.md) | Its [fields](./fields.md) ||\n\
+             || **tasks**\n[`array`](x.md) | Its [fields](./fields.md) ||\n\
+             || **method**\n[`object`](x.md) | See [task.fields](./task-fields.md) ||\n\
+             || **guide**\n[`object`](x.md) | See [the guide](./guide-fields.md) ||\n|#\n"
+        );
+        let page = crate::parse_page("fixture.md", &page, &FieldsPages);
+        let fields = page.response.expect("response").fields;
+        let children = |name: &str| -> Vec<String> {
+            let field = fields.iter().find(|f| f.name.wire == name).expect(name);
+            field.children.iter().map(|c| c.name.wire.clone()).collect()
+        };
+        assert_eq!(children("task"), ["id", "title"]);
+        assert!(children("tasks").is_empty(), "only an object");
+        assert!(
+            children("method").is_empty(),
+            "a method page's table is its parameters"
+        );
+        assert!(children("guide").is_empty(), "a page without a field table");
+    }
 
     #[test]
     fn a_type_linking_a_data_types_page_takes_its_section_or_what_its_type_table_says() {

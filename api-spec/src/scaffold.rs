@@ -453,6 +453,13 @@ pub fn is_fact_column(head: &str, heads: &[String]) -> bool {
     ) || (head == "description" && errors && has_value)
 }
 
+/// Whether a link may lead the parser to fields: a table of this page or another (`#deal`,
+/// `crm-deal-get.md#deal`) or a whole fields page (`./fields.md`, rule `fields_page`).
+fn leads_to_fields(target: &str) -> bool {
+    !target.contains("://")
+        && (target.starts_with('#') || target.contains(".md#") || target.ends_with("fields.md"))
+}
+
 /// What a cell keeps: codes, statuses, literal messages, defaults and examples stay; a description
 /// becomes a TODO (or nothing) that keeps its links to nested tables and the values it lists.
 fn keep_cell(head: &str, heads: &[String], text: &str, mode: Mode) -> String {
@@ -465,7 +472,7 @@ fn keep_cell(head: &str, heads: &[String], text: &str, mode: Mode) -> String {
         "description" => {
             let mut pieces: Vec<String> = vec![todo.to_string()];
             for link in cells::links(text) {
-                if link.target.starts_with('#') || link.target.contains(".md#") {
+                if leads_to_fields(link.target) {
                     pieces.push(format!("[details]({})", link.target));
                 }
             }

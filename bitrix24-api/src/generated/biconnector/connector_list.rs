@@ -22,7 +22,7 @@ pub struct ConnectorList {
     /// `select`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keyed by field. Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-fields.html) Keyed by field. Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`

@@ -60,7 +60,7 @@ pub struct ActivityGetResponse {
     /// `BINDINGS`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub bindings: Option<ActivityGetBindings>,
-    /// `COMMUNICATIONS`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)
     ///
     /// Any JSON: the page's type `crm_activity_communication` is not one we know.
     pub communications: Option<serde_json::Value>,

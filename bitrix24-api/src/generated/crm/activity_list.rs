@@ -19,17 +19,17 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActivityList {
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
     ///
     /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// `filter`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html) Keys:
     /// - `asc`
     /// - `desc`
     ///
@@ -53,7 +53,7 @@ crate::method!(
 
 /// The `result` of `crm.activity.list`.
 ///
-/// The structure is below.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html) The structure is below.
 ///
 /// The page's tables do not describe it; the shape is the one its example shows.
 pub type ActivityListResponse = Vec<ActivityListResult>;

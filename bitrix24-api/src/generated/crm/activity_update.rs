@@ -54,7 +54,7 @@ pub struct ActivityUpdateField {
     /// `ASSOCIATED_ENTITY_ID`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_entity_id: Option<i64>,
-    /// `COMMUNICATIONS`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)
     ///
     /// Any JSON: the page's type `crm_activity_communication` is not one we know.
     pub communications: serde_json::Value,

@@ -44,7 +44,7 @@ pub struct CategoryUpdateFields {
     /// `sort`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html) `Y` or `N`. Keys: `Y` (`true`); `N` (`false`)
     ///
     /// Possible values:
     /// - `Y`

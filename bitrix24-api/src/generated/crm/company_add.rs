@@ -23,7 +23,7 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompanyAdd {
-    /// The structure is below.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) The structure is below.
     pub fields: CompanyAddFields,
     /// `Y` or `N`.
     ///
@@ -40,7 +40,7 @@ crate::method!(
 /// The `result` of `crm.company.add`.
 pub type CompanyAddResponse = i64;
 
-/// The structure is below.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

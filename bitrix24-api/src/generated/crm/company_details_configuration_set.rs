@@ -69,7 +69,7 @@ crate::request!(
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompanyDetailsConfigurationSetElement {
-    /// `name`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
     pub name: String,
     /// `optionFlags`: the page names it without a description.
     #[serde(rename = "optionFlags", skip_serializing_if = "Option::is_none")]

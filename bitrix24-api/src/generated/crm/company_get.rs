@@ -33,6 +33,8 @@ crate::method!(
 
 /// The `result` of `crm.company.get`.
 ///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
+///
 /// The page's tables do not describe it; the shape is the one its example shows.
 pub type CompanyGetResponse = CompanyGetResult;
 

@@ -22,10 +22,10 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CompanyList {
-    /// Required: `PHONE`, `EMAIL`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) Required: `PHONE`, `EMAIL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -45,7 +45,7 @@ pub struct CompanyList {
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -25,7 +25,7 @@ use crate::wire;
 pub struct CompanyUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// The structure is below.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) The structure is below.
     pub fields: CompanyUpdateFields,
     /// `Y` or `N`.
     ///
@@ -42,7 +42,7 @@ crate::method!(
 /// The `result` of `crm.company.update`.
 pub type CompanyUpdateResponse = bool;
 
-/// The structure is below.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) The structure is below.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -21,10 +21,10 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealList {
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -44,7 +44,7 @@ pub struct DealList {
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

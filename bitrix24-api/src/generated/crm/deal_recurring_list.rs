@@ -18,12 +18,12 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealRecurringList {
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-fields.html)
     ///
     /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, DealRecurringListOrderDirection>>,
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-fields.html) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`

@@ -24,7 +24,7 @@ pub struct DealcategoryUpdate {
     /// `id`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Required: `crm`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html) Required: `crm`.
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -33,7 +33,7 @@ pub struct DocumentgeneratorDocumentAdd {
     pub entity_type_id: i64,
     /// `entityId`: the page names it without a description.
     pub entity_id: i64,
-    /// Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html) Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,7 @@ pub struct DocumentgeneratorDocumentAdd {
     /// `stampsEnabled`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stamps_enabled: Option<i64>,
-    /// `fields`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

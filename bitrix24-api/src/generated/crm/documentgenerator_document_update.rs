@@ -21,7 +21,7 @@ use crate::wire;
 pub struct DocumentgeneratorDocumentUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html) Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,7 @@ pub struct DuplicateVolatileTypeRegister {
     /// - `3`
     /// - `4`
     pub entity_type_id: i64,
-    /// `fieldCode`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)
     pub field_code: String,
 }
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InvoiceRecurringAdd {
-    /// Required: `INVOICE_ID`, `IS_RECURRING=Y`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html) Required: `INVOICE_ID`, `IS_RECURRING=Y`.
     ///
     /// A list of any JSON: the page does not describe its items.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,7 +20,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InvoiceStatusAdd {
-    /// Sample: `array("field"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) Sample: `array("field"=>"value"[, ...])`.
     pub fields: Vec<InvoiceStatusAddField>,
 }
 

@@ -22,7 +22,7 @@ use serde::Serialize;
 pub struct InvoiceStatusUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) Sample: `array("field_to_update"=>"value"[, ...])`.
     pub fields: Vec<InvoiceStatusUpdateField>,
 }
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InvoiceUserfieldAdd {
-    /// Sample: `array("field"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html) Sample: `array("field"=>"value"[, ...])`.
     ///
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -25,7 +25,7 @@ pub struct InvoiceUserfieldUpdate {
     /// The page gives no type; the type is the one its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Sample: `array("updatable field"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html) Sample: `array("updatable field"=>"value"[, ...])`.
     ///
     /// Any JSON: the page gives no type.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,7 @@ use crate::wire;
 pub struct ItemImport {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
     pub entity_type_id: i64,
-    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_multifield) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html#parametr-fields) The structure is below.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_multifield) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html#parametr-fields) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) The structure is below.
     ///
     /// Any JSON: the page does not describe this object.
     pub fields: serde_json::Value,

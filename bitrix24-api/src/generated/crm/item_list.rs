@@ -23,12 +23,12 @@ use crate::wire;
 pub struct ItemList {
     /// [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type) [details](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#object_type)
     pub entity_type_id: i64,
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html)
     ///
     /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Sample: `{"ufCrm2_1234567890": 1}`. Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html) Sample: `{"ufCrm2_1234567890": 1}`. Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -54,7 +54,7 @@ pub struct ItemList {
     /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html)
     ///
     /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ crate::method!(
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemListResponse {
-    /// `items`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]

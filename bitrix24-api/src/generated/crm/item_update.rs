@@ -50,7 +50,7 @@ crate::method!(
 #[serde(default)]
 #[non_exhaustive]
 pub struct ItemUpdateResponse {
-    /// `item`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/object-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]

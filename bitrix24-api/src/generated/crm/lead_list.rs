@@ -23,12 +23,12 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LeadList {
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html)
     ///
     /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html) Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]

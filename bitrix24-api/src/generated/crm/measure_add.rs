@@ -20,7 +20,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MeasureAdd {
-    /// Sample: `array("field"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html) Sample: `array("field"=>"value"[, ...])`.
     ///
     /// The shape is the one the page's example shows; its table gives another.
     pub fields: MeasureAddFields,

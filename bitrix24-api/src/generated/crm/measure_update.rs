@@ -24,7 +24,7 @@ pub struct MeasureUpdate {
     ///
     /// The page gives no type; the type is the one its example sends.
     pub id: String,
-    /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html) Sample: `array("field_to_update"=>"value"[, ...])`.
     ///
     /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -21,7 +21,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProductAdd {
-    /// `fields`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]

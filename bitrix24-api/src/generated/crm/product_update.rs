@@ -23,7 +23,7 @@ pub struct ProductUpdate {
     /// `id`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-fields.html) Sample: `array("field_to_update"=>"value"[, ...])`.
     ///
     /// The shape is the one the page's example shows; its table gives another.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,7 @@ use serde::Serialize;
 pub struct ProductsectionUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Sample: `array("field_to_update"=>"value"[, ...])`.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-fields.html) Sample: `array("field_to_update"=>"value"[, ...])`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<ProductsectionUpdateField>>,
 }

@@ -22,7 +22,7 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteAdd {
-    /// [details](QuoteAddFieldsEntry) The structure is below. Keyed by field.
+    /// [details](QuoteAddFieldsEntry) [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) The structure is below. Keyed by field.
     ///
     /// Keyed by field.
     ///

@@ -32,6 +32,8 @@ crate::method!(
 
 /// The `result` of `crm.quote.get`.
 ///
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html)
+///
 /// The page's tables do not describe it; the shape is the one its example shows.
 pub type QuoteGetResponse = QuoteGetResult;
 

@@ -23,15 +23,15 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuoteList {
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
-    /// Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// Keyed by field.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) Keyed by field.
     ///
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]

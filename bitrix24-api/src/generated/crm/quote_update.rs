@@ -25,7 +25,7 @@ use crate::wire;
 pub struct QuoteUpdate {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// [details](QuoteUpdateFields) The structure is below. Keyed by field.
+    /// [details](QuoteUpdateFields) [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) The structure is below. Keyed by field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<QuoteUpdateFields>,
     /// [details](QuoteUpdateParams)
@@ -41,7 +41,7 @@ crate::method!(
 /// The `result` of `crm.quote.update`.
 pub type QuoteUpdateResponse = bool;
 
-/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) The structure is below. Keyed by field.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields) [details](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html) The structure is below. Keyed by field.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -21,7 +21,7 @@ pub struct RequisitePresetFieldUpdate {
     pub id: i64,
     /// Sample: `{"ID": 27}`.
     pub preset: RequisitePresetFieldUpdatePreset,
-    /// `fields`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-fields.html)
     pub fields: RequisitePresetFieldUpdateFields,
 }
 

@@ -96,10 +96,10 @@ pub struct RequisiteUserfieldAddFields {
     /// `HELP_MESSAGE`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_message: Option<String>,
-    /// `LIST`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<RequisiteUserfieldAddList>,
-    /// `SETTINGS`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-settings-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

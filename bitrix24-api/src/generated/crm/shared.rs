@@ -1284,7 +1284,7 @@ crate::request!(Data(name: String, title: String, r#type: String) { elements: Ve
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Element {
-    /// `name`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html)
     pub name: String,
     /// `optionFlags`: the page names it without a description.
     #[serde(rename = "optionFlags", skip_serializing_if = "Option::is_none")]
@@ -1715,7 +1715,7 @@ crate::request!(
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DealDetailsConfigurationSetElement {
-    /// `name`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
     pub name: String,
     /// `optionFlags`: the page names it without a description.
     #[serde(rename = "optionFlags", skip_serializing_if = "Option::is_none")]
@@ -2404,7 +2404,7 @@ pub struct DealcategoryListOrder {
 
 crate::request!(DealcategoryListOrder() { sort: String });
 
-/// Sample: `array("field"=>"value"[, ...])`.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) Sample: `array("field"=>"value"[, ...])`.
 ///
 /// Shared by `crm.invoice.status.add`, `crm.productsection.add`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -2418,7 +2418,7 @@ pub struct Field {
 
 crate::request!(Field() { field: String });
 
-/// Sample: `array("field_to_update"=>"value"[, ...])`.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) [details](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html) Sample: `array("field_to_update"=>"value"[, ...])`.
 ///
 /// Shared by `crm.invoice.status.update`, `crm.productsection.update`: the same shape on each page; these docs are from the first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -3159,7 +3159,7 @@ impl RequisiteListSelect {
     }
 }
 
-/// The `LIST` object.
+/// [details](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
 ///
 /// Shared by `crm.requisite.userfield.add`, `crm.requisite.userfield.update`: the same shape on each page; these docs are from the first.
 #[serde_as]

@@ -18,12 +18,12 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StatusList {
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-fields.html)
     ///
     /// Keyed by the field to sort by; each value is a direction, as the page's example sends them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<BTreeMap<String, StatusListOrderDirection>>,
-    /// `filter`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,7 +20,7 @@ use crate::wire;
 pub struct FolderGetChildren {
     /// `id`: the page names it without a description.
     pub id: i64,
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -40,7 +40,7 @@ pub struct FolderGetChildren {
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -19,7 +19,7 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StorageGetList {
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html) Possible values:
     /// - `>=`
     /// - `>`
     /// - `<=`
@@ -39,7 +39,7 @@ pub struct StorageGetList {
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde(skip_serializing_if = "Option::is_none")]

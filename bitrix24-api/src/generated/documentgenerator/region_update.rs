@@ -48,7 +48,7 @@ pub struct RegionUpdateFields {
     /// `formatName`: the page names it without a description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format_name: Option<String>,
-    /// `phrases`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -277,7 +277,7 @@ pub struct RegionRegion {
     /// `formatName`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub format_name: Option<String>,
-    /// `phrases`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)
     ///
     /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]

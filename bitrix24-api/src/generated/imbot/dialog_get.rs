@@ -34,265 +34,269 @@ crate::method!(
 
 /// The `result` of `imbot.dialog.get`.
 ///
-/// The page's tables do not describe it; the shape is the one its example shows.
-pub type DialogGetResponse = DialogGetResult;
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DialogGetResponse {
+    /// `id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub id: Option<i64>,
+    /// `parent_chat_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub parent_message_id: Option<i64>,
+    /// `name`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub name: Option<String>,
+    /// `description`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `owner`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub owner: Option<i64>,
+    /// `extranet`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub extranet: Option<bool>,
+    /// `avatar`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub avatar: Option<String>,
+    /// `color`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub color: Option<String>,
+    /// `type`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub r#type: Option<String>,
+    /// `counter`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub counter: Option<i64>,
+    /// `user_counter`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub user_counter: Option<i64>,
+    /// `message_count`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub message_count: Option<i64>,
+    /// `unread_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub unread_id: Option<i64>,
+    /// [details](DialogGetRestrictions)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub restrictions: Option<DialogGetRestrictions>,
+    /// `last_message_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub last_message_id: Option<i64>,
+    /// `last_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub last_id: Option<i64>,
+    /// `marked_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub marked_id: Option<i64>,
+    /// `disk_folder_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub disk_folder_id: Option<i64>,
+    /// `entity_type`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_type: Option<String>,
+    /// `entity_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `entity_data_1`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_data_1: Option<String>,
+    /// `entity_data_2`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_data_2: Option<String>,
+    /// `entity_data_3`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_data_3: Option<String>,
+    /// `mute_list`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub mute_list: Option<Vec<serde_json::Value>>,
+    /// `date_create`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub date_create: Option<String>,
+    /// `message_type`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub message_type: Option<String>,
+    /// `public`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub public: Option<String>,
+    /// `role`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub role: Option<String>,
+    /// [details](DialogGetEntityLink)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub entity_link: Option<DialogGetEntityLink>,
+    /// `text_field_enabled`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub text_field_enabled: Option<bool>,
+    /// `background_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub background_id: Option<i64>,
+    /// [details](DialogGetPermissions)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub permissions: Option<DialogGetPermissions>,
+    /// `is_new`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_new: Option<bool>,
+    /// [details](DialogGetReadedList)
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub readed_list: Option<Vec<DialogGetReadedList>>,
+    /// `manager_list`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
+    pub manager_list: Option<Vec<i64>>,
+    /// [details](DialogGetLastMessageViews)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub last_message_views: Option<DialogGetLastMessageViews>,
+    /// `dialog_id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub dialog_id: Option<String>,
+}
 
-/// The `restrictions` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#restrictions)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DialogGetRestrictions {
-    /// `avatar`, as the page's example shows it.
+    /// `avatar`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub avatar: Option<bool>,
-    /// `rename`, as the page's example shows it.
+    /// `rename`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub rename: Option<bool>,
-    /// `extend`, as the page's example shows it.
+    /// `extend`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub extend: Option<bool>,
-    /// `call`, as the page's example shows it.
+    /// `call`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub call: Option<bool>,
-    /// `mute`, as the page's example shows it.
+    /// `mute`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub mute: Option<bool>,
-    /// `leave`, as the page's example shows it.
+    /// `leave`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub leave: Option<bool>,
-    /// `leave_owner`, as the page's example shows it.
+    /// `leave_owner`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub leave_owner: Option<bool>,
-    /// `send`, as the page's example shows it.
+    /// `send`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub send: Option<bool>,
-    /// `user_list`, as the page's example shows it.
+    /// `user_list`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub user_list: Option<bool>,
 }
 
-/// The `entity_link` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#entity-link)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DialogGetEntityLink {
-    /// `type`, as the page's example shows it.
+    /// `type`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub r#type: Option<String>,
-    /// `url`, as the page's example shows it.
+    /// `url`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub url: Option<String>,
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
 }
 
-/// The `permissions` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#permissions)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DialogGetPermissions {
-    /// `manage_users_add`, as the page's example shows it.
+    /// `manage_users_add`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_users_add: Option<String>,
-    /// `manage_users_delete`, as the page's example shows it.
+    /// `manage_users_delete`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_users_delete: Option<String>,
-    /// `manage_ui`, as the page's example shows it.
+    /// `manage_ui`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_ui: Option<String>,
-    /// `manage_settings`, as the page's example shows it.
+    /// `manage_settings`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_settings: Option<String>,
-    /// `manage_messages`, as the page's example shows it.
+    /// `manage_messages`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub manage_messages: Option<String>,
-    /// `can_post`, as the page's example shows it.
+    /// `can_post`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub can_post: Option<String>,
 }
 
-/// The `readed_list` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#readed-list-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DialogGetReadedList {
-    /// `user_id`, as the page's example shows it.
+    /// `user_id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
-    /// `user_name`, as the page's example shows it.
+    /// `user_name`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub user_name: Option<String>,
-    /// `message_id`, as the page's example shows it.
+    /// `message_id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
-    /// `date`, as the page's example shows it.
-    pub date: Option<serde_json::Value>,
-}
-
-/// The `first_viewer` object, as the page's example shows it.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DialogGetFirstViewer {
-    /// `user_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub user_id: Option<i64>,
-    /// `user_name`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub user_name: Option<String>,
-    /// `date`, as the page's example shows it.
+    /// `date`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date: Option<String>,
 }
 
-/// The `last_message_views` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#last-message-views)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DialogGetLastMessageViews {
-    /// `message_id`, as the page's example shows it.
+    /// `message_id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub message_id: Option<i64>,
-    /// `first_viewers`, as the page's example shows it.
+    /// [details](DialogGetFirstViewer)
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub first_viewers: Option<Vec<DialogGetFirstViewer>>,
-    /// `count_of_viewers`, as the page's example shows it.
+    /// `count_of_viewers`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub count_of_viewers: Option<i64>,
 }
 
-/// The `result` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html#last-message-views-first-viewers-item)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
-pub struct DialogGetResult {
-    /// `id`, as the page's example shows it.
+pub struct DialogGetFirstViewer {
+    /// `user_id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub id: Option<i64>,
-    /// `parent_chat_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub parent_chat_id: Option<i64>,
-    /// `parent_message_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub parent_message_id: Option<i64>,
-    /// `name`, as the page's example shows it.
+    pub user_id: Option<i64>,
+    /// `user_name`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `description`, as the page's example shows it.
+    pub user_name: Option<String>,
+    /// `date`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `owner`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub owner: Option<i64>,
-    /// `extranet`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub extranet: Option<bool>,
-    /// `avatar`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub avatar: Option<String>,
-    /// `color`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub color: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `counter`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub counter: Option<i64>,
-    /// `user_counter`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub user_counter: Option<i64>,
-    /// `message_count`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub message_count: Option<i64>,
-    /// `unread_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub unread_id: Option<i64>,
-    /// `restrictions`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub restrictions: Option<DialogGetRestrictions>,
-    /// `last_message_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub last_message_id: Option<i64>,
-    /// `last_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub last_id: Option<i64>,
-    /// `marked_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub marked_id: Option<i64>,
-    /// `disk_folder_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub disk_folder_id: Option<i64>,
-    /// `entity_type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub entity_type: Option<String>,
-    /// `entity_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub entity_id: Option<String>,
-    /// `entity_data_1`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub entity_data_1: Option<String>,
-    /// `entity_data_2`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub entity_data_2: Option<String>,
-    /// `entity_data_3`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub entity_data_3: Option<String>,
-    /// `mute_list`, as the page's example shows it.
-    pub mute_list: Option<serde_json::Value>,
-    /// `date_create`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub date_create: Option<String>,
-    /// `message_type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub message_type: Option<String>,
-    /// `public`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub public: Option<String>,
-    /// `role`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub role: Option<String>,
-    /// `entity_link`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub entity_link: Option<DialogGetEntityLink>,
-    /// `text_field_enabled`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub text_field_enabled: Option<bool>,
-    /// `background_id`, as the page's example shows it.
-    pub background_id: Option<serde_json::Value>,
-    /// `permissions`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub permissions: Option<DialogGetPermissions>,
-    /// `is_new`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub is_new: Option<bool>,
-    /// `readed_list`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub readed_list: Option<Vec<DialogGetReadedList>>,
-    /// `manager_list`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::Int>>")]
-    pub manager_list: Option<Vec<i64>>,
-    /// `last_message_views`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub last_message_views: Option<DialogGetLastMessageViews>,
-    /// `dialog_id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub dialog_id: Option<String>,
+    pub date: Option<String>,
 }
 
 /// The error codes `imbot.dialog.get` documents; `Other` keeps any other code as it arrived.

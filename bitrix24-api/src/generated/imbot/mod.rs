@@ -263,7 +263,7 @@ pub use chat_user_list::{
 pub use dialog_get::{
     DialogGet, DialogGetEntityLink, DialogGetError, DialogGetErrorCode,
     DialogGetFirstViewer, DialogGetLastMessageViews, DialogGetPermissions,
-    DialogGetReadedList, DialogGetResponse, DialogGetRestrictions, DialogGetResult,
+    DialogGetReadedList, DialogGetResponse, DialogGetRestrictions,
 };
 pub use command_answer::{
     CommandAnswer, CommandAnswerError, CommandAnswerErrorCode, CommandAnswerResponse,

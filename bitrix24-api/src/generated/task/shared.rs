@@ -500,285 +500,581 @@ pub struct TasksFlowFlowResult {
     pub trial_feature_enabled: Option<bool>,
 }
 
-/// The `action` object, as the page's example shows it.
+/// The `result` of `tasks.task.complete`.
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.delegate`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TasksTaskCompleteAction {
-    /// `modify`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub modify: Option<bool>,
-    /// `remove`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub remove: Option<bool>,
-    /// `toggle`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub toggle: Option<bool>,
-    /// `add`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub add: Option<bool>,
-    /// `addAccomplice`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "addAccomplice")]
-    pub add_accomplice: Option<bool>,
+pub struct TasksTaskResponse {
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub task: Option<TasksTaskTask>,
 }
 
-/// The `checklist` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.delegate`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TasksTaskTask {
+    /// `id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `parentId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub parent_id: Option<String>,
+    /// `title`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `description`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `chatId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub chat_id: Option<i64>,
+    /// `mark`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub mark: Option<String>,
+    /// Possible values:
+    /// - `2`
+    /// - `1`
+    /// - `0`
+    pub priority: Option<TasksTaskPriority>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub multitask: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub not_viewed: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub replicate: Option<bool>,
+    /// `stageId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub stage_id: Option<String>,
+    /// `sprintId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sprint_id: Option<String>,
+    /// `backlogId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub backlog_id: Option<String>,
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub created_by: Option<String>,
+    /// `createdDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub created_date: Option<String>,
+    /// `responsibleId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub responsible_id: Option<String>,
+    /// `changedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub changed_date: Option<String>,
+    /// `statusChangedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub status_changed_by: Option<String>,
+    /// `closedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_date: Option<String>,
+    /// `activityDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub activity_date: Option<String>,
+    /// `dateStart`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub date_start: Option<String>,
+    /// `deadline`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub deadline: Option<String>,
+    /// `startDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub start_date_plan: Option<String>,
+    /// `endDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub end_date_plan: Option<String>,
+    /// `guid`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub guid: Option<String>,
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `commentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub comments_count: Option<String>,
+    /// `serviceCommentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub service_comments_count: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_change_deadline: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_time_tracking: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub task_control: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub add_in_report: Option<bool>,
+    /// `forkedByTemplateId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub time_spent_in_logs: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub match_work_time: Option<bool>,
+    /// `forumTopicId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forum_topic_id: Option<String>,
+    /// `forumId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forum_id: Option<String>,
+    /// `siteId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub site_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub subordinate: Option<bool>,
+    /// `exchangeModified`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub outlook_version: Option<String>,
+    /// `viewedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub viewed_date: Option<String>,
+    /// `sorting`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sorting: Option<String>,
+    /// `durationFact`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_fact: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_muted: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `flowId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub flow_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub description_in_bbcode: Option<bool>,
+    /// Possible values:
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    pub status: Option<TasksTaskStatus>,
+    /// `statusChangedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub status_changed_date: Option<String>,
+    /// `durationPlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_type: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub favorite: Option<bool>,
+    /// `groupId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub group_id: Option<String>,
+    /// `auditors`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub auditors: Option<Vec<String>>,
+    /// `accomplices`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub accomplices: Option<Vec<String>>,
+    /// [details](TasksTaskChecklist)
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
+    /// [details](TasksTaskGroup)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub group: Option<TasksTaskGroup>,
+    /// [details](TasksTaskCompleteCreator)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub creator: Option<TasksTaskCompleteCreator>,
+    /// [details](TasksTaskCompleteCreator)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub responsible: Option<TasksTaskCompleteCreator>,
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub accomplices_data: Option<Vec<TasksTaskCompleteCreator>>,
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    ///
+    /// Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
+    /// `newCommentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub new_comments_count: Option<i64>,
+    /// [details](TasksTaskCompleteTaskAction)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub action: Option<TasksTaskCompleteTaskAction>,
+    /// [details](TasksTaskCheckListTree)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub check_list_tree: Option<TasksTaskCheckListTree>,
+    /// `checkListCanAdd`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_crm_task: Option<Vec<serde_json::Value>>,
+    /// `ufTaskWebdavFiles`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_task_webdav_files: Option<Vec<serde_json::Value>>,
+    /// `ufMailMessage`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub uf_mail_message: Option<String>,
+    /// Keys documented as `UF_*`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#checklist-item)
+///
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskChecklist {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `taskId`, as the page's example shows it.
+    /// `taskId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub task_id: Option<String>,
-    /// `createdBy`, as the page's example shows it.
+    /// `createdBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
-    /// `parentId`, as the page's example shows it.
+    /// `parentId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
-    /// `title`, as the page's example shows it.
+    /// `title`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
+    /// `sortIndex`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_complete: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_important: Option<bool>,
+    /// `toggledBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_complete: Option<String>,
-    /// `isImportant`, as the page's example shows it.
+    pub toggled_by: Option<String>,
+    /// `toggledDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_important: Option<String>,
-    /// `toggledBy`, as the page's example shows it.
-    pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`, as the page's example shows it.
-    pub toggled_date: Option<serde_json::Value>,
-    /// `ufChecklistFiles`, as the page's example shows it.
+    pub toggled_date: Option<String>,
+    /// `ufChecklistFiles`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub uf_checklist_files: Option<bool>,
-    /// `members`, as the page's example shows it.
-    pub members: Option<serde_json::Value>,
-    /// `attachments`, as the page's example shows it.
-    pub attachments: Option<serde_json::Value>,
-    /// `entityId`, as the page's example shows it.
+    /// `members`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub members: Option<Vec<serde_json::Value>>,
+    /// `attachments`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub attachments: Option<Vec<serde_json::Value>>,
+    /// `entityId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub entity_id: Option<String>,
-    /// `action`, as the page's example shows it.
+    /// [details](TasksTaskCompleteAction)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteAction>,
 }
 
-/// The `group` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#checklist-item-action)
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TasksTaskCompleteAction {
+    /// `modify`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub modify: Option<bool>,
+    /// `remove`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub remove: Option<bool>,
+    /// `toggle`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub toggle: Option<bool>,
+    /// `add`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub add: Option<bool>,
+    /// `addAccomplice`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "addAccomplice")]
+    pub add_accomplice: Option<bool>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#group)
+///
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskGroup {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `name`, as the page's example shows it.
+    /// `name`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `opened`, as the page's example shows it.
+    /// `opened`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub opened: Option<bool>,
-    /// `membersCount`, as the page's example shows it.
+    /// `membersCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub members_count: Option<i64>,
-    /// `image`, as the page's example shows it.
+    /// `image`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub image: Option<String>,
-    /// `additionalData`, as the page's example shows it.
-    pub additional_data: Option<serde_json::Value>,
+    /// `additionalData`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub additional_data: Option<Vec<serde_json::Value>>,
 }
 
-/// The `creator` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#user)
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.get`, `tasks.task.list`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.list`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskCompleteCreator {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `name`, as the page's example shows it.
+    /// `name`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub name: Option<String>,
-    /// `link`, as the page's example shows it.
+    /// `link`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub link: Option<String>,
-    /// `icon`, as the page's example shows it.
+    /// `icon`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub icon: Option<String>,
-    /// `workPosition`, as the page's example shows it.
+    /// `workPosition`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     #[serde(rename = "workPosition")]
     pub work_position: Option<String>,
 }
 
-/// The `action` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#action)
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskCompleteTaskAction {
-    /// `accept`, as the page's example shows it.
+    /// `accept`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub accept: Option<bool>,
-    /// `decline`, as the page's example shows it.
+    /// `decline`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub decline: Option<bool>,
-    /// `complete`, as the page's example shows it.
+    /// `complete`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub complete: Option<bool>,
-    /// `approve`, as the page's example shows it.
+    /// `approve`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub approve: Option<bool>,
-    /// `disapprove`, as the page's example shows it.
+    /// `disapprove`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub disapprove: Option<bool>,
-    /// `start`, as the page's example shows it.
+    /// `start`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub start: Option<bool>,
-    /// `pause`, as the page's example shows it.
+    /// `pause`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub pause: Option<bool>,
-    /// `delegate`, as the page's example shows it.
+    /// `delegate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delegate: Option<bool>,
-    /// `remove`, as the page's example shows it.
+    /// `remove`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub remove: Option<bool>,
-    /// `edit`, as the page's example shows it.
+    /// `edit`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub edit: Option<bool>,
-    /// `defer`, as the page's example shows it.
+    /// `defer`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub defer: Option<bool>,
-    /// `renew`, as the page's example shows it.
+    /// `renew`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub renew: Option<bool>,
-    /// `create`, as the page's example shows it.
+    /// `create`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub create: Option<bool>,
-    /// `changeDeadline`, as the page's example shows it.
+    /// `changeDeadline`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub change_deadline: Option<bool>,
-    /// `checklistAddItems`, as the page's example shows it.
+    /// `checklistAddItems`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub checklist_add_items: Option<bool>,
-    /// `addFavorite`, as the page's example shows it.
+    /// `addFavorite`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub add_favorite: Option<bool>,
-    /// `deleteFavorite`, as the page's example shows it.
+    /// `deleteFavorite`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub delete_favorite: Option<bool>,
-    /// `rate`, as the page's example shows it.
+    /// `rate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub rate: Option<bool>,
-    /// `take`, as the page's example shows it.
+    /// `take`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub take: Option<bool>,
-    /// `edit.originator`, as the page's example shows it.
+    /// `edit.originator`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.originator")]
     pub edit_originator: Option<bool>,
-    /// `checklist.reorder`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "checklist.reorder")]
-    pub checklist_reorder: Option<bool>,
-    /// `elapsedtime.add`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "elapsedtime.add")]
-    pub elapsedtime_add: Option<bool>,
-    /// `dayplan.timer.toggle`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "dayplan.timer.toggle")]
-    pub dayplan_timer_toggle: Option<bool>,
-    /// `edit.plan`, as the page's example shows it.
+    /// `edit.plan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.plan")]
     pub edit_plan: Option<bool>,
-    /// `checklist.add`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "checklist.add")]
-    pub checklist_add: Option<bool>,
-    /// `favorite.add`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "favorite.add")]
-    pub favorite_add: Option<bool>,
-    /// `favorite.delete`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    #[serde(rename = "favorite.delete")]
-    pub favorite_delete: Option<bool>,
 }
 
-/// The `fields` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#checklisttree)
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TasksTaskCheckListTree {
+    /// `nodeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    #[serde(rename = "nodeId")]
+    pub node_id: Option<i64>,
+    /// [details](TasksTaskCompleteFields)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub fields: Option<TasksTaskCompleteFields>,
+    /// `action`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub action: Option<Vec<serde_json::Value>>,
+    /// `descendants`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub descendants: Option<Vec<TasksTaskDescendant>>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#checklisttree-fields)
+///
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TasksTaskFields {
-    /// `id`, as the page's example shows it.
-    pub id: Option<serde_json::Value>,
-    /// `copiedId`, as the page's example shows it.
-    pub copied_id: Option<serde_json::Value>,
-    /// `entityId`, as the page's example shows it.
-    pub entity_id: Option<serde_json::Value>,
-    /// `userId`, as the page's example shows it.
+pub struct TasksTaskCompleteFields {
+    /// `id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `copiedId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub copied_id: Option<String>,
+    /// `entityId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub entity_id: Option<String>,
+    /// `userId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub user_id: Option<i64>,
-    /// `createdBy`, as the page's example shows it.
-    pub created_by: Option<serde_json::Value>,
-    /// `parentId`, as the page's example shows it.
-    pub parent_id: Option<serde_json::Value>,
-    /// `title`, as the page's example shows it.
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub created_by: Option<String>,
+    /// `parentId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub parent_id: Option<String>,
+    /// `title`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `sortIndex`, as the page's example shows it.
-    pub sort_index: Option<serde_json::Value>,
-    /// `displaySortIndex`, as the page's example shows it.
+    /// `sortIndex`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sort_index: Option<String>,
+    /// `displaySortIndex`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub display_sort_index: Option<String>,
-    /// `isComplete`, as the page's example shows it.
+    /// `isComplete`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_complete: Option<bool>,
-    /// `isImportant`, as the page's example shows it.
+    /// `isImportant`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub is_important: Option<bool>,
-    /// `completedCount`, as the page's example shows it.
+    /// `completedCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub completed_count: Option<i64>,
-    /// `members`, as the page's example shows it.
-    pub members: Option<serde_json::Value>,
-    /// `attachments`, as the page's example shows it.
-    pub attachments: Option<serde_json::Value>,
-    /// `nodeId`, as the page's example shows it.
-    pub node_id: Option<serde_json::Value>,
+    /// `members`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub members: Option<Vec<serde_json::Value>>,
+    /// `attachments`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub attachments: Option<Vec<serde_json::Value>>,
+    /// `nodeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub node_id: Option<String>,
 }
 
 /// The `fields` object, as the page's example shows it.
@@ -880,472 +1176,566 @@ pub struct TasksTaskDescendant {
     pub descendants: Option<Vec<TasksTaskDescendantDescendant>>,
 }
 
-/// The `checkListTree` object, as the page's example shows it.
+/// The `result` of `tasks.task.add`.
 ///
-/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.add`, `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TasksTaskCheckListTree {
-    /// `nodeId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    #[serde(rename = "nodeId")]
-    pub node_id: Option<i64>,
-    /// `fields`, as the page's example shows it.
+pub struct TasksTaskAddResponse {
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub fields: Option<TasksTaskFields>,
-    /// `action`, as the page's example shows it.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
-    pub descendants: Option<Vec<TasksTaskDescendant>>,
+    pub task: Option<TasksTaskAddTask>,
 }
 
-/// The `result` of `tasks.task.defer`.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
 ///
-/// Shared by `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskResponse {
-    /// `task`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub task: Option<TasksTaskTask>,
-}
-
-/// The `task` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.add`, `tasks.task.getFields`, `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct TasksTaskTask {
-    /// `id`, as the page's example shows it.
+pub struct TasksTaskAddTask {
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `parentId`, as the page's example shows it.
+    /// `parentId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub parent_id: Option<String>,
-    /// `title`, as the page's example shows it.
+    /// `title`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `description`, as the page's example shows it.
+    /// `description`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
-    /// `mark`, as the page's example shows it.
+    /// `chatId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub chat_id: Option<i64>,
+    /// `mark`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub mark: Option<String>,
-    /// `priority`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub priority: Option<String>,
-    /// `multitask`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub multitask: Option<String>,
-    /// `notViewed`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub not_viewed: Option<String>,
-    /// `replicate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub replicate: Option<String>,
-    /// `stageId`, as the page's example shows it.
+    /// Possible values:
+    /// - `2`
+    /// - `1`
+    /// - `0`
+    pub priority: Option<TasksTaskPriority>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub multitask: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub not_viewed: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub replicate: Option<bool>,
+    /// `stageId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
-    /// `sprintId`, as the page's example shows it.
-    pub sprint_id: Option<serde_json::Value>,
-    /// `backlogId`, as the page's example shows it.
+    /// `sprintId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sprint_id: Option<String>,
+    /// `backlogId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub backlog_id: Option<String>,
-    /// `createdBy`, as the page's example shows it.
+    /// `createdBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
-    /// `createdDate`, as the page's example shows it.
+    /// `createdDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
-    /// `responsibleId`, as the page's example shows it.
+    /// `responsibleId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
-    /// `changedBy`, as the page's example shows it.
+    /// `changedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
-    /// `changedDate`, as the page's example shows it.
+    /// `changedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
-    /// `statusChangedBy`, as the page's example shows it.
+    /// `statusChangedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_by: Option<String>,
-    /// `closedBy`, as the page's example shows it.
+    /// `closedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed_by: Option<String>,
-    /// `closedDate`, as the page's example shows it.
-    pub closed_date: Option<serde_json::Value>,
-    /// `activityDate`, as the page's example shows it.
+    /// `closedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_date: Option<String>,
+    /// `activityDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
-    /// `dateStart`, as the page's example shows it.
+    /// `dateStart`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub date_start: Option<String>,
-    /// `deadline`, as the page's example shows it.
+    /// `deadline`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
-    /// `startDatePlan`, as the page's example shows it.
-    pub start_date_plan: Option<serde_json::Value>,
-    /// `endDatePlan`, as the page's example shows it.
-    pub end_date_plan: Option<serde_json::Value>,
-    /// `guid`, as the page's example shows it.
+    /// `startDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub start_date_plan: Option<String>,
+    /// `endDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub end_date_plan: Option<String>,
+    /// `guid`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
-    /// `xmlId`, as the page's example shows it.
-    pub xml_id: Option<serde_json::Value>,
-    /// `commentsCount`, as the page's example shows it.
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `commentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments_count: Option<String>,
-    /// `serviceCommentsCount`, as the page's example shows it.
+    /// `serviceCommentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_change_deadline: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_time_tracking: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub task_control: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub add_in_report: Option<bool>,
+    /// `forkedByTemplateId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_change_deadline: Option<String>,
-    /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_time_tracking: Option<String>,
-    /// `taskControl`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub task_control: Option<String>,
-    /// `addInReport`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub add_in_report: Option<String>,
-    /// `forkedByTemplateId`, as the page's example shows it.
-    pub forked_by_template_id: Option<serde_json::Value>,
-    /// `timeEstimate`, as the page's example shows it.
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`, as the page's example shows it.
+    /// `timeSpentInLogs`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_spent_in_logs: Option<String>,
-    /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub match_work_time: Option<String>,
-    /// `forumTopicId`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub match_work_time: Option<bool>,
+    /// `forumTopicId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_topic_id: Option<String>,
-    /// `forumId`, as the page's example shows it.
+    /// `forumId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_id: Option<String>,
-    /// `siteId`, as the page's example shows it.
+    /// `siteId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
-    /// `subordinate`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub subordinate: Option<bool>,
+    /// `exchangeModified`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub subordinate: Option<String>,
-    /// `exchangeModified`, as the page's example shows it.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `exchangeId`, as the page's example shows it.
-    pub exchange_id: Option<serde_json::Value>,
-    /// `outlookVersion`, as the page's example shows it.
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
-    /// `viewedDate`, as the page's example shows it.
+    /// `viewedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewed_date: Option<String>,
-    /// `sorting`, as the page's example shows it.
-    pub sorting: Option<serde_json::Value>,
-    /// `durationFact`, as the page's example shows it.
+    /// `sorting`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sorting: Option<String>,
+    /// `durationFact`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_fact: Option<String>,
-    /// `isMuted`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_muted: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `flowId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_muted: Option<String>,
-    /// `isPinned`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned: Option<String>,
-    /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned_in_group: Option<String>,
-    /// `flowId`, as the page's example shows it.
-    pub flow_id: Option<serde_json::Value>,
-    /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description_in_bbcode: Option<String>,
-    /// `status`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status: Option<String>,
-    /// `statusChangedDate`, as the page's example shows it.
+    pub flow_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub description_in_bbcode: Option<bool>,
+    /// Possible values:
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    pub status: Option<TasksTaskStatus>,
+    /// `statusChangedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
-    /// `durationPlan`, as the page's example shows it.
+    /// `durationPlan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_plan: Option<String>,
-    /// `durationType`, as the page's example shows it.
+    /// `durationType`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
-    /// `favorite`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub favorite: Option<String>,
-    /// `groupId`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub favorite: Option<bool>,
+    /// `groupId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
-    /// `auditors`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
-    pub auditors: Option<Vec<String>>,
-    /// `accomplices`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
-    pub accomplices: Option<Vec<String>>,
-    /// `checklist`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
-    /// `group`, as the page's example shows it.
+    /// `auditors`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub auditors: Option<Vec<serde_json::Value>>,
+    /// `accomplices`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub accomplices: Option<Vec<serde_json::Value>>,
+    /// [details](TasksTaskChecklist)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub checklist: Option<TasksTaskChecklist>,
+    /// [details](TasksTaskGroup)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub group: Option<TasksTaskGroup>,
-    /// `creator`, as the page's example shows it.
+    /// [details](TasksTaskCompleteCreator)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskCompleteCreator>,
-    /// `responsible`, as the page's example shows it.
+    /// [details](TasksTaskCompleteCreator)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskCompleteCreator>,
-    /// `accomplicesData`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub accomplices_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
-    /// `auditorsData`, as the page's example shows it.
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub accomplices_data: Option<Vec<TasksTaskCompleteCreator>>,
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    ///
+    /// Keyed by user identifier.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
-    /// `newCommentsCount`, as the page's example shows it.
+    /// `newCommentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
-    /// `action`, as the page's example shows it.
+    /// [details](TasksTaskCompleteTaskAction)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub action: Option<TasksTaskCompleteTaskAction>,
-    /// `checkListTree`, as the page's example shows it.
+    /// [details](TasksTaskAddCheckListTree)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub check_list_tree: Option<TasksTaskCheckListTree>,
-    /// `checkListCanAdd`, as the page's example shows it.
+    pub check_list_tree: Option<TasksTaskAddCheckListTree>,
+    /// `checkListCanAdd`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_crm_task: Option<Vec<serde_json::Value>>,
+    /// `ufTaskWebdavFiles`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_task_webdav_files: Option<Vec<serde_json::Value>>,
+    /// `ufMailMessage`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub uf_mail_message: Option<String>,
+    /// Keys documented as `UF_*`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-/// The `PARENT_ID` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html#checklisttree)
 ///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
+/// Shared by `tasks.task.add`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[non_exhaustive]
-pub struct TasksTaskGetFieldsParentId {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `default`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub default: Option<i64>,
-}
-
-/// The `TITLE` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsTitle {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `required`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub required: Option<bool>,
-}
-
-/// The `DESCRIPTION` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsDescription {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-}
-
-/// The `PRIORITY` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsPriority {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `values`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::Str>>")]
-    pub values: Option<BTreeMap<String, String>>,
-    /// `default`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub default: Option<i64>,
-}
-
-/// The `values` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "UPPERCASE")]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsMultitaskValues {
-    /// `Y`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub y: Option<String>,
-    /// `N`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub n: Option<String>,
-}
-
-/// The `MULTITASK` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsMultitask {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `values`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub values: Option<TasksTaskGetFieldsMultitaskValues>,
-    /// `default`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub default: Option<String>,
-}
-
-/// The `NOT_VIEWED` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsNotViewed {
-    /// `title`, as the page's example shows it.
-    pub title: Option<serde_json::Value>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `values`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub values: Option<TasksTaskGetFieldsMultitaskValues>,
-    /// `default`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub default: Option<String>,
-}
-
-/// The `CREATED_DATE` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsCreatedDate {
-    /// `title`, as the page's example shows it.
-    pub title: Option<serde_json::Value>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-}
-
-/// The `CLOSED_BY` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsClosedBy {
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `default`, as the page's example shows it.
-    pub default: Option<serde_json::Value>,
-}
-
-/// The `SERVICE_COMMENTS_COUNT` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.getFields`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskGetFieldsServiceCommentsCount {
-    /// `title`, as the page's example shows it.
-    pub title: Option<serde_json::Value>,
-    /// `type`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub r#type: Option<String>,
-    /// `default`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub default: Option<i64>,
-}
-
-/// The `checkListTree` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.update`, `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskUpdateCheckListTree {
-    /// `nodeId`, as the page's example shows it.
+pub struct TasksTaskAddCheckListTree {
+    /// `nodeId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     #[serde(rename = "nodeId")]
     pub node_id: Option<i64>,
-    /// `fields`, as the page's example shows it.
+    /// [details](TasksTaskCompleteFields)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub fields: Option<TasksTaskFields>,
-    /// `action`, as the page's example shows it.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`, as the page's example shows it.
-    pub descendants: Option<serde_json::Value>,
+    pub fields: Option<TasksTaskCompleteFields>,
+    /// `action`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub action: Option<Vec<serde_json::Value>>,
+    /// `descendants`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub descendants: Option<Vec<serde_json::Value>>,
+}
+
+/// The `result` of `tasks.task.approve`.
+///
+/// Shared by `tasks.task.approve`, `tasks.task.disapprove`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TasksTaskApproveResponse {
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub task: Option<TasksTaskApproveTask>,
+}
+
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
+///
+/// Shared by `tasks.task.approve`, `tasks.task.disapprove`: the same shape on each page; these docs are from the first.
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TasksTaskApproveTask {
+    /// `id`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub id: Option<String>,
+    /// `parentId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub parent_id: Option<String>,
+    /// `title`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub title: Option<String>,
+    /// `description`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub description: Option<String>,
+    /// `chatId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub chat_id: Option<i64>,
+    /// `mark`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub mark: Option<String>,
+    /// Possible values:
+    /// - `2`
+    /// - `1`
+    /// - `0`
+    pub priority: Option<TasksTaskPriority>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub multitask: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub not_viewed: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub replicate: Option<bool>,
+    /// `stageId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub stage_id: Option<String>,
+    /// `sprintId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sprint_id: Option<String>,
+    /// `backlogId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub backlog_id: Option<String>,
+    /// `createdBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub created_by: Option<String>,
+    /// `createdDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub created_date: Option<String>,
+    /// `responsibleId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub responsible_id: Option<String>,
+    /// `changedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub changed_date: Option<String>,
+    /// `statusChangedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub status_changed_by: Option<String>,
+    /// `closedBy`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_date: Option<String>,
+    /// `activityDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub activity_date: Option<String>,
+    /// `dateStart`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub date_start: Option<String>,
+    /// `deadline`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub deadline: Option<String>,
+    /// `startDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub start_date_plan: Option<String>,
+    /// `endDatePlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub end_date_plan: Option<String>,
+    /// `guid`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub guid: Option<String>,
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `commentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub comments_count: Option<String>,
+    /// `serviceCommentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub service_comments_count: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_change_deadline: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_time_tracking: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub task_control: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub add_in_report: Option<bool>,
+    /// `forkedByTemplateId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub time_spent_in_logs: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub match_work_time: Option<bool>,
+    /// `forumTopicId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forum_topic_id: Option<String>,
+    /// `forumId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub forum_id: Option<String>,
+    /// `siteId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub site_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub subordinate: Option<bool>,
+    /// `exchangeModified`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub outlook_version: Option<String>,
+    /// `viewedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub viewed_date: Option<String>,
+    /// `sorting`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sorting: Option<String>,
+    /// `durationFact`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_fact: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_muted: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `flowId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub flow_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub description_in_bbcode: Option<bool>,
+    /// Possible values:
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    pub status: Option<TasksTaskStatus>,
+    /// `statusChangedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub status_changed_date: Option<String>,
+    /// `durationPlan`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub duration_type: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub favorite: Option<bool>,
+    /// `groupId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub group_id: Option<String>,
+    /// `auditors`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
+    pub auditors: Option<Vec<String>>,
+    /// `accomplices`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub accomplices: Option<Vec<serde_json::Value>>,
+    /// [details](TasksTaskChecklist)
+    ///
+    /// The shape is the one the page's example shows; its table gives another.
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
+    /// [details](TasksTaskGroup)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub group: Option<TasksTaskGroup>,
+    /// [details](TasksTaskCompleteCreator)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub creator: Option<TasksTaskCompleteCreator>,
+    /// [details](TasksTaskCompleteCreator)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub responsible: Option<TasksTaskCompleteCreator>,
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub accomplices_data: Option<Vec<TasksTaskCompleteCreator>>,
+    /// [details](TasksTaskCompleteCreator) Keyed by user identifier.
+    ///
+    /// Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
+    pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
+    /// `newCommentsCount`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub new_comments_count: Option<i64>,
+    /// [details](TasksTaskCompleteTaskAction)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub action: Option<TasksTaskCompleteTaskAction>,
+    /// [details](TasksTaskCheckListTree)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub check_list_tree: Option<TasksTaskCheckListTree>,
+    /// `checkListCanAdd`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_crm_task: Option<Vec<serde_json::Value>>,
+    /// `ufTaskWebdavFiles`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_task_webdav_files: Option<Vec<serde_json::Value>>,
+    /// `ufMailMessage`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub uf_mail_message: Option<String>,
+    /// Keys documented as `UF_*`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 /// The `result` of `tasks.template.checklist.addAttachmentByContent`.
@@ -1545,469 +1935,6 @@ pub struct TasksTemplateChecklistCheckListItem {
     /// `templateId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub template_id: Option<i64>,
-}
-
-/// The `result` of `tasks.task.mute`.
-///
-/// Shared by `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskMuteResponse {
-    /// `task`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub task: Option<TasksTaskMuteTask>,
-}
-
-/// The `task` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.mute`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TasksTaskMuteTask {
-    /// `id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `parentId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub parent_id: Option<String>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `description`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `mark`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub mark: Option<String>,
-    /// `priority`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub priority: Option<String>,
-    /// `multitask`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub multitask: Option<String>,
-    /// `notViewed`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub not_viewed: Option<String>,
-    /// `replicate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub replicate: Option<String>,
-    /// `stageId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub stage_id: Option<String>,
-    /// `sprintId`, as the page's example shows it.
-    pub sprint_id: Option<serde_json::Value>,
-    /// `backlogId`, as the page's example shows it.
-    pub backlog_id: Option<serde_json::Value>,
-    /// `createdBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_by: Option<String>,
-    /// `createdDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_date: Option<String>,
-    /// `responsibleId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub responsible_id: Option<String>,
-    /// `changedBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub changed_by: Option<String>,
-    /// `changedDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub changed_date: Option<String>,
-    /// `statusChangedBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status_changed_by: Option<String>,
-    /// `closedBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub closed_by: Option<String>,
-    /// `closedDate`, as the page's example shows it.
-    pub closed_date: Option<serde_json::Value>,
-    /// `activityDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub activity_date: Option<String>,
-    /// `dateStart`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub date_start: Option<String>,
-    /// `deadline`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub deadline: Option<String>,
-    /// `startDatePlan`, as the page's example shows it.
-    pub start_date_plan: Option<serde_json::Value>,
-    /// `endDatePlan`, as the page's example shows it.
-    pub end_date_plan: Option<serde_json::Value>,
-    /// `guid`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub guid: Option<String>,
-    /// `xmlId`, as the page's example shows it.
-    pub xml_id: Option<serde_json::Value>,
-    /// `commentsCount`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub comments_count: Option<String>,
-    /// `serviceCommentsCount`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_change_deadline: Option<String>,
-    /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_time_tracking: Option<String>,
-    /// `taskControl`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub task_control: Option<String>,
-    /// `addInReport`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub add_in_report: Option<String>,
-    /// `forkedByTemplateId`, as the page's example shows it.
-    pub forked_by_template_id: Option<serde_json::Value>,
-    /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub time_spent_in_logs: Option<String>,
-    /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub match_work_time: Option<String>,
-    /// `forumTopicId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub forum_topic_id: Option<String>,
-    /// `forumId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub forum_id: Option<String>,
-    /// `siteId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub site_id: Option<String>,
-    /// `subordinate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub subordinate: Option<String>,
-    /// `exchangeModified`, as the page's example shows it.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `exchangeId`, as the page's example shows it.
-    pub exchange_id: Option<serde_json::Value>,
-    /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub outlook_version: Option<String>,
-    /// `viewedDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub viewed_date: Option<String>,
-    /// `sorting`, as the page's example shows it.
-    pub sorting: Option<serde_json::Value>,
-    /// `durationFact`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub duration_fact: Option<String>,
-    /// `isMuted`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_muted: Option<String>,
-    /// `isPinned`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned: Option<String>,
-    /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned_in_group: Option<String>,
-    /// `flowId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub flow_id: Option<String>,
-    /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description_in_bbcode: Option<String>,
-    /// `status`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status: Option<String>,
-    /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status_changed_date: Option<String>,
-    /// `durationPlan`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub duration_plan: Option<String>,
-    /// `durationType`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub duration_type: Option<String>,
-    /// `favorite`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub favorite: Option<String>,
-    /// `groupId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub group_id: Option<String>,
-    /// `auditors`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
-    pub auditors: Option<Vec<String>>,
-    /// `accomplices`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
-    pub accomplices: Option<Vec<String>>,
-    /// `checklist`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub checklist: Option<BTreeMap<String, TasksTaskChecklist>>,
-    /// `group`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub group: Option<TasksTaskGroup>,
-    /// `creator`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub creator: Option<TasksTaskCompleteCreator>,
-    /// `responsible`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub responsible: Option<TasksTaskCompleteCreator>,
-    /// `accomplicesData`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub accomplices_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
-    /// `auditorsData`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteCreator>>,
-    /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub new_comments_count: Option<i64>,
-    /// `action`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub action: Option<TasksTaskCompleteTaskAction>,
-    /// `checkListTree`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub check_list_tree: Option<TasksTaskCheckListTree>,
-    /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub check_list_can_add: Option<bool>,
-}
-
-/// The `result` of `tasks.task.pin`.
-///
-/// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskPinResponse {
-    /// `task`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub task: Option<TasksTaskPinTask>,
-}
-
-/// The `creator` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default)]
-#[non_exhaustive]
-pub struct TasksTaskPinCreator {
-    /// `id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `name`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub name: Option<String>,
-    /// `link`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub link: Option<String>,
-    /// `icon`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub icon: Option<String>,
-    /// `workPosition`, as the page's example shows it.
-    #[serde(rename = "workPosition")]
-    pub work_position: Option<serde_json::Value>,
-}
-
-/// The `task` object, as the page's example shows it.
-///
-/// Shared by `tasks.task.pin`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
-#[serde_as]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct TasksTaskPinTask {
-    /// `id`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub id: Option<String>,
-    /// `parentId`, as the page's example shows it.
-    pub parent_id: Option<serde_json::Value>,
-    /// `title`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub title: Option<String>,
-    /// `description`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description: Option<String>,
-    /// `mark`, as the page's example shows it.
-    pub mark: Option<serde_json::Value>,
-    /// `priority`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub priority: Option<String>,
-    /// `multitask`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub multitask: Option<String>,
-    /// `notViewed`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub not_viewed: Option<String>,
-    /// `replicate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub replicate: Option<String>,
-    /// `stageId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub stage_id: Option<String>,
-    /// `sprintId`, as the page's example shows it.
-    pub sprint_id: Option<serde_json::Value>,
-    /// `backlogId`, as the page's example shows it.
-    pub backlog_id: Option<serde_json::Value>,
-    /// `createdBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_by: Option<String>,
-    /// `createdDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub created_date: Option<String>,
-    /// `responsibleId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub responsible_id: Option<String>,
-    /// `changedBy`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub changed_by: Option<String>,
-    /// `changedDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub changed_date: Option<String>,
-    /// `statusChangedBy`, as the page's example shows it.
-    pub status_changed_by: Option<serde_json::Value>,
-    /// `closedBy`, as the page's example shows it.
-    pub closed_by: Option<serde_json::Value>,
-    /// `closedDate`, as the page's example shows it.
-    pub closed_date: Option<serde_json::Value>,
-    /// `activityDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub activity_date: Option<String>,
-    /// `dateStart`, as the page's example shows it.
-    pub date_start: Option<serde_json::Value>,
-    /// `deadline`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub deadline: Option<String>,
-    /// `startDatePlan`, as the page's example shows it.
-    pub start_date_plan: Option<serde_json::Value>,
-    /// `endDatePlan`, as the page's example shows it.
-    pub end_date_plan: Option<serde_json::Value>,
-    /// `guid`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub guid: Option<String>,
-    /// `xmlId`, as the page's example shows it.
-    pub xml_id: Option<serde_json::Value>,
-    /// `commentsCount`, as the page's example shows it.
-    pub comments_count: Option<serde_json::Value>,
-    /// `serviceCommentsCount`, as the page's example shows it.
-    pub service_comments_count: Option<serde_json::Value>,
-    /// `allowChangeDeadline`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_change_deadline: Option<String>,
-    /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_time_tracking: Option<String>,
-    /// `taskControl`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub task_control: Option<String>,
-    /// `addInReport`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub add_in_report: Option<String>,
-    /// `forkedByTemplateId`, as the page's example shows it.
-    pub forked_by_template_id: Option<serde_json::Value>,
-    /// `timeEstimate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`, as the page's example shows it.
-    pub time_spent_in_logs: Option<serde_json::Value>,
-    /// `matchWorkTime`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub match_work_time: Option<String>,
-    /// `forumTopicId`, as the page's example shows it.
-    pub forum_topic_id: Option<serde_json::Value>,
-    /// `forumId`, as the page's example shows it.
-    pub forum_id: Option<serde_json::Value>,
-    /// `siteId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub site_id: Option<String>,
-    /// `subordinate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub subordinate: Option<String>,
-    /// `exchangeModified`, as the page's example shows it.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `exchangeId`, as the page's example shows it.
-    pub exchange_id: Option<serde_json::Value>,
-    /// `outlookVersion`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub outlook_version: Option<String>,
-    /// `viewedDate`, as the page's example shows it.
-    pub viewed_date: Option<serde_json::Value>,
-    /// `sorting`, as the page's example shows it.
-    pub sorting: Option<serde_json::Value>,
-    /// `durationFact`, as the page's example shows it.
-    pub duration_fact: Option<serde_json::Value>,
-    /// `isMuted`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_muted: Option<String>,
-    /// `isPinned`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned: Option<String>,
-    /// `isPinnedInGroup`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned_in_group: Option<String>,
-    /// `flowId`, as the page's example shows it.
-    pub flow_id: Option<serde_json::Value>,
-    /// `chatId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub chat_id: Option<i64>,
-    /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description_in_bbcode: Option<String>,
-    /// `status`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status: Option<String>,
-    /// `statusChangedDate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status_changed_date: Option<String>,
-    /// `durationPlan`, as the page's example shows it.
-    pub duration_plan: Option<serde_json::Value>,
-    /// `durationType`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub duration_type: Option<String>,
-    /// `favorite`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub favorite: Option<String>,
-    /// `groupId`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub group_id: Option<String>,
-    /// `auditors`, as the page's example shows it.
-    pub auditors: Option<serde_json::Value>,
-    /// `accomplices`, as the page's example shows it.
-    pub accomplices: Option<serde_json::Value>,
-    /// `checklist`, as the page's example shows it.
-    pub checklist: Option<serde_json::Value>,
-    /// `group`, as the page's example shows it.
-    pub group: Option<serde_json::Value>,
-    /// `creator`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub creator: Option<TasksTaskPinCreator>,
-    /// `responsible`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub responsible: Option<TasksTaskPinCreator>,
-    /// `accomplicesData`, as the page's example shows it.
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `auditorsData`, as the page's example shows it.
-    pub auditors_data: Option<serde_json::Value>,
-    /// `newCommentsCount`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Int>")]
-    pub new_comments_count: Option<i64>,
-    /// `action`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub action: Option<TasksTaskCompleteTaskAction>,
-    /// `checkListTree`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
-    /// `checkListCanAdd`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Bool>")]
-    pub check_list_can_add: Option<bool>,
 }
 
 /// The `LIST_COLUMN_LABEL` object, as the page's example shows it.
@@ -2245,6 +2172,46 @@ pub enum PersonalGender {
 }
 
 crate::documented_values!(PersonalGender { M = "M", F = "F" });
+
+/// The values of `priority` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TasksTaskPriority {
+    /// `2`
+    N2,
+    /// `1`
+    N1,
+    /// `0`
+    N0,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(TasksTaskPriority { N2 = "2", N1 = "1", N0 = "0" });
+
+/// The values of `status` the page lists; others arrive as `Unknown`.
+///
+/// Shared by `tasks.task.complete`, `tasks.task.defer`, `tasks.task.pause`, `tasks.task.renew`, `tasks.task.start`, `tasks.task.add`, `tasks.task.approve`, `tasks.task.delegate`, `tasks.task.disapprove`, `tasks.task.getFields`, `tasks.task.get`, `tasks.task.update`, `tasks.task.mute`, `tasks.task.pin`, `tasks.task.startwatch`, `tasks.task.stopwatch`, `tasks.task.unmute`, `tasks.task.unpin`: the same shape on each page; these docs are from the first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TasksTaskStatus {
+    /// `2`
+    N2,
+    /// `3`
+    N3,
+    /// `4`
+    N4,
+    /// `5`
+    N5,
+    /// `6`
+    N6,
+    /// A value the page does not list, kept as sent.
+    Unknown(String),
+}
+
+crate::documented_values!(TasksTaskStatus { N2 = "2", N3 = "3", N4 = "4", N5 = "5", N6 = "6" });
 
 /// The values of `IS_ACCESSIBLE_BEFORE` the page lists; others arrive as `Unknown`.
 ///

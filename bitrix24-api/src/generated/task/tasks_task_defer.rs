@@ -26,6 +26,15 @@ crate::method!(
     TasksTaskDeferError; (task_id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskDeferResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskDeferTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskDeferChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskDeferAction = super::shared::TasksTaskCompleteAction;
 
@@ -34,9 +43,6 @@ pub type TasksTaskDeferDescendantAction = super::shared::TasksTaskCompleteAction
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskDeferDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskDeferChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskDeferGroup = super::shared::TasksTaskGroup;
@@ -51,13 +57,16 @@ pub type TasksTaskDeferResponsible = super::shared::TasksTaskCompleteCreator;
 pub type TasksTaskDeferAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskDeferAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskDeferAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskDeferTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskDeferFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskDeferCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskDeferFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskDeferDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -71,14 +80,11 @@ pub type TasksTaskDeferDescendantDescendant = super::shared::TasksTaskDescendant
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskDeferDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskDeferCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskDeferPriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
-pub type TasksTaskDeferResponse = super::shared::TasksTaskResponse;
-
-/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
-pub type TasksTaskDeferTask = super::shared::TasksTaskTask;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskDeferStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.defer` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

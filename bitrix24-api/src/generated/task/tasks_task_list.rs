@@ -71,7 +71,7 @@ pub struct TasksTaskList {
     /// Keyed by field. The page does not describe the values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `select`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
     ///
     /// The page does not describe its items; they are of the kind its example sends.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,9 +100,9 @@ crate::method!(
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskListResponse {
-    /// `tasks`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
     ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// The shape is the one the page's example shows; its table gives another.
     #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
     pub tasks: Option<Vec<TasksTaskListTask>>,
     /// `total`: the page names it without a description.
@@ -219,7 +219,7 @@ pub struct TasksTaskListTask {
     pub group: Option<serde_json::Value>,
     /// `responsible`, as the page's example shows it.
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub responsible: Option<TasksTaskListResponsible>,
+    pub responsible: Option<TasksTaskListTaskResponsible>,
     /// `accomplicesData`, as the page's example shows it.
     pub accomplices_data: Option<serde_json::Value>,
     /// `auditorsData`, as the page's example shows it.
@@ -257,7 +257,7 @@ pub struct TasksTaskListTask {
 pub type TasksTaskListOrderDirection = super::shared::ChecklistitemGetlistOrderDirection;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskListResponsible = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskListTaskResponsible = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
 pub type TasksTaskListAuditorsData = super::shared::TasksTaskCompleteCreator;

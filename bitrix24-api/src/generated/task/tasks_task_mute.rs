@@ -25,6 +25,15 @@ crate::method!(
     TasksTaskMuteError; (id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskMuteResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskMuteTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskMuteChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskMuteAction = super::shared::TasksTaskCompleteAction;
 
@@ -33,9 +42,6 @@ pub type TasksTaskMuteDescendantAction = super::shared::TasksTaskCompleteAction;
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskMuteDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskMuteChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskMuteGroup = super::shared::TasksTaskGroup;
@@ -50,13 +56,16 @@ pub type TasksTaskMuteResponsible = super::shared::TasksTaskCompleteCreator;
 pub type TasksTaskMuteAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskMuteAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskMuteAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskMuteTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskMuteFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskMuteCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskMuteFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskMuteDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -70,10 +79,11 @@ pub type TasksTaskMuteDescendantDescendant = super::shared::TasksTaskDescendantD
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskMuteDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskMuteCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskMutePriority = super::shared::TasksTaskPriority;
 
-use super::shared::TasksTaskMuteResponse;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskMuteStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.mute` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -25,19 +25,47 @@ crate::method!(
     (id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskPinChecklist = super::shared::TasksTaskChecklist;
+
+/// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
+pub type TasksTaskPinAction = super::shared::TasksTaskCompleteAction;
+
+/// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
+pub type TasksTaskPinGroup = super::shared::TasksTaskGroup;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskPinCreator = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskPinResponsible = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskPinAccomplicesData = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskPinAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
+
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
-pub type TasksTaskPinAction = super::shared::TasksTaskCompleteTaskAction;
+pub type TasksTaskPinTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskPinFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskPinFields = super::shared::TasksTaskCompleteFields;
 
-/// This page's name for the shared [`TasksTaskUpdateCheckListTree`](super::shared::TasksTaskUpdateCheckListTree).
-pub type TasksTaskPinCheckListTree = super::shared::TasksTaskUpdateCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskPinPriority = super::shared::TasksTaskPriority;
 
-use super::shared::TasksTaskPinResponse;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskPinStatus = super::shared::TasksTaskStatus;
 
-/// This page's name for the shared [`TasksTaskPinCreator`](super::shared::TasksTaskPinCreator).
-pub type TasksTaskPinResponsible = super::shared::TasksTaskPinCreator;
+/// This page's name for the shared [`TasksTaskAddResponse`](super::shared::TasksTaskAddResponse).
+pub type TasksTaskPinResponse = super::shared::TasksTaskAddResponse;
+
+/// This page's name for the shared [`TasksTaskAddTask`](super::shared::TasksTaskAddTask).
+pub type TasksTaskPinTask = super::shared::TasksTaskAddTask;
+
+/// This page's name for the shared [`TasksTaskAddCheckListTree`](super::shared::TasksTaskAddCheckListTree).
+pub type TasksTaskPinCheckListTree = super::shared::TasksTaskAddCheckListTree;
 
 /// The error codes `tasks.task.pin` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

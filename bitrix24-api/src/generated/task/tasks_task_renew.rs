@@ -26,6 +26,15 @@ crate::method!(
     TasksTaskRenewError; (task_id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskRenewResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskRenewTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskRenewChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskRenewAction = super::shared::TasksTaskCompleteAction;
 
@@ -34,9 +43,6 @@ pub type TasksTaskRenewDescendantAction = super::shared::TasksTaskCompleteAction
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskRenewDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskRenewChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskRenewGroup = super::shared::TasksTaskGroup;
@@ -51,13 +57,16 @@ pub type TasksTaskRenewResponsible = super::shared::TasksTaskCompleteCreator;
 pub type TasksTaskRenewAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskRenewAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskRenewAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskRenewTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskRenewFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskRenewCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskRenewFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskRenewDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -71,14 +80,11 @@ pub type TasksTaskRenewDescendantDescendant = super::shared::TasksTaskDescendant
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskRenewDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskRenewCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskRenewPriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
-pub type TasksTaskRenewResponse = super::shared::TasksTaskResponse;
-
-/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
-pub type TasksTaskRenewTask = super::shared::TasksTaskTask;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskRenewStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.renew` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

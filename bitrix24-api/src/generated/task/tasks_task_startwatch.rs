@@ -26,6 +26,15 @@ crate::method!(
     TasksTaskStartwatchResponse, TasksTaskStartwatchError; (task_id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskStartwatchResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskStartwatchTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskStartwatchChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskStartwatchAction = super::shared::TasksTaskCompleteAction;
 
@@ -34,9 +43,6 @@ pub type TasksTaskStartwatchDescendantAction = super::shared::TasksTaskCompleteA
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskStartwatchDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskStartwatchChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskStartwatchGroup = super::shared::TasksTaskGroup;
@@ -51,13 +57,16 @@ pub type TasksTaskStartwatchResponsible = super::shared::TasksTaskCompleteCreato
 pub type TasksTaskStartwatchAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskStartwatchAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskStartwatchAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskStartwatchTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskStartwatchFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskStartwatchCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskStartwatchFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskStartwatchDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -71,14 +80,11 @@ pub type TasksTaskStartwatchDescendantDescendant = super::shared::TasksTaskDesce
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskStartwatchDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskStartwatchCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskStartwatchPriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskMuteResponse`](super::shared::TasksTaskMuteResponse).
-pub type TasksTaskStartwatchResponse = super::shared::TasksTaskMuteResponse;
-
-/// This page's name for the shared [`TasksTaskMuteTask`](super::shared::TasksTaskMuteTask).
-pub type TasksTaskStartwatchTask = super::shared::TasksTaskMuteTask;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskStartwatchStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.startwatch` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -26,6 +26,15 @@ crate::method!(
     TasksTaskStopwatchError; (task_id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskStopwatchResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskStopwatchTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskStopwatchChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskStopwatchAction = super::shared::TasksTaskCompleteAction;
 
@@ -34,9 +43,6 @@ pub type TasksTaskStopwatchDescendantAction = super::shared::TasksTaskCompleteAc
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskStopwatchDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskStopwatchChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskStopwatchGroup = super::shared::TasksTaskGroup;
@@ -51,13 +57,16 @@ pub type TasksTaskStopwatchResponsible = super::shared::TasksTaskCompleteCreator
 pub type TasksTaskStopwatchAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskStopwatchAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskStopwatchAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskStopwatchTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskStopwatchFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskStopwatchCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskStopwatchFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskStopwatchDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -71,14 +80,11 @@ pub type TasksTaskStopwatchDescendantDescendant = super::shared::TasksTaskDescen
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskStopwatchDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskStopwatchCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskStopwatchPriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskMuteResponse`](super::shared::TasksTaskMuteResponse).
-pub type TasksTaskStopwatchResponse = super::shared::TasksTaskMuteResponse;
-
-/// This page's name for the shared [`TasksTaskMuteTask`](super::shared::TasksTaskMuteTask).
-pub type TasksTaskStopwatchTask = super::shared::TasksTaskMuteTask;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskStopwatchStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.stopwatch` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -25,6 +25,15 @@ crate::method!(
     TasksTaskUnmuteError; (id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskResponse`](super::shared::TasksTaskResponse).
+pub type TasksTaskUnmuteResponse = super::shared::TasksTaskResponse;
+
+/// This page's name for the shared [`TasksTaskTask`](super::shared::TasksTaskTask).
+pub type TasksTaskUnmuteTask = super::shared::TasksTaskTask;
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskUnmuteChecklist = super::shared::TasksTaskChecklist;
+
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskUnmuteAction = super::shared::TasksTaskCompleteAction;
 
@@ -33,9 +42,6 @@ pub type TasksTaskUnmuteDescendantAction = super::shared::TasksTaskCompleteActio
 
 /// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
 pub type TasksTaskUnmuteDescendantDescendantAction = super::shared::TasksTaskCompleteAction;
-
-/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
-pub type TasksTaskUnmuteChecklist = super::shared::TasksTaskChecklist;
 
 /// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
 pub type TasksTaskUnmuteGroup = super::shared::TasksTaskGroup;
@@ -50,13 +56,16 @@ pub type TasksTaskUnmuteResponsible = super::shared::TasksTaskCompleteCreator;
 pub type TasksTaskUnmuteAccomplicesData = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskUnmuteAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskUnmuteAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
 pub type TasksTaskUnmuteTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskUnmuteFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
+pub type TasksTaskUnmuteCheckListTree = super::shared::TasksTaskCheckListTree;
+
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskUnmuteFields = super::shared::TasksTaskCompleteFields;
 
 /// This page's name for the shared [`TasksTaskCompleteDescendantFields`](super::shared::TasksTaskCompleteDescendantFields).
 pub type TasksTaskUnmuteDescendantFields = super::shared::TasksTaskCompleteDescendantFields;
@@ -70,14 +79,11 @@ pub type TasksTaskUnmuteDescendantDescendant = super::shared::TasksTaskDescendan
 /// This page's name for the shared [`TasksTaskDescendant`](super::shared::TasksTaskDescendant).
 pub type TasksTaskUnmuteDescendant = super::shared::TasksTaskDescendant;
 
-/// This page's name for the shared [`TasksTaskCheckListTree`](super::shared::TasksTaskCheckListTree).
-pub type TasksTaskUnmuteCheckListTree = super::shared::TasksTaskCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskUnmutePriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskMuteResponse`](super::shared::TasksTaskMuteResponse).
-pub type TasksTaskUnmuteResponse = super::shared::TasksTaskMuteResponse;
-
-/// This page's name for the shared [`TasksTaskMuteTask`](super::shared::TasksTaskMuteTask).
-pub type TasksTaskUnmuteTask = super::shared::TasksTaskMuteTask;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskUnmuteStatus = super::shared::TasksTaskStatus;
 
 /// The error codes `tasks.task.unmute` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

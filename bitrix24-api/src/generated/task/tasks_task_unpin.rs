@@ -25,26 +25,47 @@ crate::method!(
     TasksTaskUnpinError; (id: i64) {}
 );
 
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskUnpinChecklist = super::shared::TasksTaskChecklist;
+
+/// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
+pub type TasksTaskUnpinAction = super::shared::TasksTaskCompleteAction;
+
+/// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
+pub type TasksTaskUnpinGroup = super::shared::TasksTaskGroup;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskUnpinCreator = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskUnpinResponsible = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskUnpinAccomplicesData = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskUnpinAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
+
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
-pub type TasksTaskUnpinAction = super::shared::TasksTaskCompleteTaskAction;
+pub type TasksTaskUnpinTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskUnpinFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskUnpinFields = super::shared::TasksTaskCompleteFields;
 
-/// This page's name for the shared [`TasksTaskUpdateCheckListTree`](super::shared::TasksTaskUpdateCheckListTree).
-pub type TasksTaskUnpinCheckListTree = super::shared::TasksTaskUpdateCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskUnpinPriority = super::shared::TasksTaskPriority;
 
-/// This page's name for the shared [`TasksTaskPinResponse`](super::shared::TasksTaskPinResponse).
-pub type TasksTaskUnpinResponse = super::shared::TasksTaskPinResponse;
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskUnpinStatus = super::shared::TasksTaskStatus;
 
-/// This page's name for the shared [`TasksTaskPinCreator`](super::shared::TasksTaskPinCreator).
-pub type TasksTaskUnpinCreator = super::shared::TasksTaskPinCreator;
+/// This page's name for the shared [`TasksTaskAddResponse`](super::shared::TasksTaskAddResponse).
+pub type TasksTaskUnpinResponse = super::shared::TasksTaskAddResponse;
 
-/// This page's name for the shared [`TasksTaskPinCreator`](super::shared::TasksTaskPinCreator).
-pub type TasksTaskUnpinResponsible = super::shared::TasksTaskPinCreator;
+/// This page's name for the shared [`TasksTaskAddTask`](super::shared::TasksTaskAddTask).
+pub type TasksTaskUnpinTask = super::shared::TasksTaskAddTask;
 
-/// This page's name for the shared [`TasksTaskPinTask`](super::shared::TasksTaskPinTask).
-pub type TasksTaskUnpinTask = super::shared::TasksTaskPinTask;
+/// This page's name for the shared [`TasksTaskAddCheckListTree`](super::shared::TasksTaskAddCheckListTree).
+pub type TasksTaskUnpinCheckListTree = super::shared::TasksTaskAddCheckListTree;
 
 /// The error codes `tasks.task.unpin` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

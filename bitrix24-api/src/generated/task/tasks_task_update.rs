@@ -22,7 +22,7 @@ pub struct TasksTaskUpdate {
     /// `taskId`: the page names it without a description.
     #[serde(rename = "taskId")]
     pub task_id: i64,
-    /// Possible values:
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html) Possible values:
     /// - `1`
     /// - `2`
     /// - `3`
@@ -43,211 +43,269 @@ crate::method!(
 #[serde(default)]
 #[non_exhaustive]
 pub struct TasksTaskUpdateResponse {
-    /// `task`: the page names it without a description.
-    ///
-    /// The page's tables do not describe it; the shape is the one its example shows.
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub task: Option<TasksTaskUpdateTask>,
 }
 
-/// The `task` object, as the page's example shows it.
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TasksTaskUpdateTask {
-    /// `id`, as the page's example shows it.
+    /// `id`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub id: Option<String>,
-    /// `title`, as the page's example shows it.
+    /// `parentId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub parent_id: Option<String>,
+    /// `title`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub title: Option<String>,
-    /// `description`, as the page's example shows it.
+    /// `description`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub description: Option<String>,
-    /// `mark`, as the page's example shows it.
-    pub mark: Option<serde_json::Value>,
-    /// `priority`, as the page's example shows it.
+    /// `chatId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Int>")]
+    pub chat_id: Option<i64>,
+    /// `mark`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub priority: Option<String>,
-    /// `multitask`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub multitask: Option<String>,
-    /// `notViewed`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub not_viewed: Option<String>,
-    /// `replicate`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub replicate: Option<String>,
-    /// `stageId`, as the page's example shows it.
+    pub mark: Option<String>,
+    /// Possible values:
+    /// - `2`
+    /// - `1`
+    /// - `0`
+    pub priority: Option<TasksTaskUpdatePriority>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub multitask: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub not_viewed: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub replicate: Option<bool>,
+    /// `stageId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub stage_id: Option<String>,
-    /// `sprintId`, as the page's example shows it.
-    pub sprint_id: Option<serde_json::Value>,
-    /// `backlogId`, as the page's example shows it.
-    pub backlog_id: Option<serde_json::Value>,
-    /// `createdBy`, as the page's example shows it.
+    /// `sprintId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub sprint_id: Option<String>,
+    /// `backlogId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub backlog_id: Option<String>,
+    /// `createdBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_by: Option<String>,
-    /// `createdDate`, as the page's example shows it.
+    /// `createdDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub created_date: Option<String>,
-    /// `responsibleId`, as the page's example shows it.
+    /// `responsibleId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub responsible_id: Option<String>,
-    /// `changedBy`, as the page's example shows it.
+    /// `changedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_by: Option<String>,
-    /// `changedDate`, as the page's example shows it.
+    /// `changedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub changed_date: Option<String>,
-    /// `statusChangedBy`, as the page's example shows it.
+    /// `statusChangedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_by: Option<String>,
-    /// `closedBy`, as the page's example shows it.
+    /// `closedBy`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub closed_by: Option<String>,
-    /// `closedDate`, as the page's example shows it.
-    pub closed_date: Option<serde_json::Value>,
-    /// `activityDate`, as the page's example shows it.
+    /// `closedDate`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub closed_date: Option<String>,
+    /// `activityDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub activity_date: Option<String>,
-    /// `dateStart`, as the page's example shows it.
-    pub date_start: Option<serde_json::Value>,
-    /// `deadline`, as the page's example shows it.
+    /// `dateStart`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub date_start: Option<String>,
+    /// `deadline`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub deadline: Option<String>,
-    /// `startDatePlan`, as the page's example shows it.
+    /// `startDatePlan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub start_date_plan: Option<String>,
-    /// `endDatePlan`, as the page's example shows it.
+    /// `endDatePlan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub end_date_plan: Option<String>,
-    /// `guid`, as the page's example shows it.
+    /// `guid`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub guid: Option<String>,
-    /// `xmlId`, as the page's example shows it.
-    pub xml_id: Option<serde_json::Value>,
-    /// `commentsCount`, as the page's example shows it.
+    /// `xmlId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub xml_id: Option<String>,
+    /// `commentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub comments_count: Option<String>,
-    /// `serviceCommentsCount`, as the page's example shows it.
+    /// `serviceCommentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_change_deadline: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub allow_time_tracking: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub task_control: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub add_in_report: Option<bool>,
+    /// `forkedByTemplateId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_change_deadline: Option<String>,
-    /// `allowTimeTracking`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub allow_time_tracking: Option<String>,
-    /// `taskControl`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub task_control: Option<String>,
-    /// `addInReport`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub add_in_report: Option<String>,
-    /// `forkedByTemplateId`, as the page's example shows it.
-    pub forked_by_template_id: Option<serde_json::Value>,
-    /// `timeEstimate`, as the page's example shows it.
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`, as the page's example shows it.
-    pub time_spent_in_logs: Option<serde_json::Value>,
-    /// `matchWorkTime`, as the page's example shows it.
+    /// `timeSpentInLogs`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub match_work_time: Option<String>,
-    /// `forumTopicId`, as the page's example shows it.
+    pub time_spent_in_logs: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub match_work_time: Option<bool>,
+    /// `forumTopicId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_topic_id: Option<String>,
-    /// `forumId`, as the page's example shows it.
+    /// `forumId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub forum_id: Option<String>,
-    /// `siteId`, as the page's example shows it.
+    /// `siteId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub site_id: Option<String>,
-    /// `subordinate`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub subordinate: Option<bool>,
+    /// `exchangeModified`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub subordinate: Option<String>,
-    /// `exchangeModified`, as the page's example shows it.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `exchangeId`, as the page's example shows it.
-    pub exchange_id: Option<serde_json::Value>,
-    /// `outlookVersion`, as the page's example shows it.
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub outlook_version: Option<String>,
-    /// `viewedDate`, as the page's example shows it.
+    /// `viewedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub viewed_date: Option<String>,
-    /// `sorting`, as the page's example shows it.
-    pub sorting: Option<serde_json::Value>,
-    /// `durationFact`, as the page's example shows it.
-    pub duration_fact: Option<serde_json::Value>,
-    /// `isMuted`, as the page's example shows it.
+    /// `sorting`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_muted: Option<String>,
-    /// `isPinned`, as the page's example shows it.
+    pub sorting: Option<String>,
+    /// `durationFact`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned: Option<String>,
-    /// `isPinnedInGroup`, as the page's example shows it.
+    pub duration_fact: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_muted: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned: Option<bool>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub is_pinned_in_group: Option<bool>,
+    /// `flowId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub is_pinned_in_group: Option<String>,
-    /// `flowId`, as the page's example shows it.
-    pub flow_id: Option<serde_json::Value>,
-    /// `descriptionInBbcode`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub description_in_bbcode: Option<String>,
-    /// `status`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub status: Option<String>,
-    /// `statusChangedDate`, as the page's example shows it.
+    pub flow_id: Option<String>,
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub description_in_bbcode: Option<bool>,
+    /// Possible values:
+    /// - `2`
+    /// - `3`
+    /// - `4`
+    /// - `5`
+    /// - `6`
+    pub status: Option<TasksTaskUpdateStatus>,
+    /// `statusChangedDate`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub status_changed_date: Option<String>,
-    /// `durationPlan`, as the page's example shows it.
+    /// `durationPlan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_plan: Option<String>,
-    /// `durationType`, as the page's example shows it.
+    /// `durationType`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub duration_type: Option<String>,
-    /// `favorite`, as the page's example shows it.
-    #[serde_as(deserialize_as = "Option<wire::Str>")]
-    pub favorite: Option<String>,
-    /// `groupId`, as the page's example shows it.
+    /// `Y` or `N`. Possible values: `Y` (`true`); `N` (`false`)
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    pub favorite: Option<bool>,
+    /// `groupId`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Str>")]
     pub group_id: Option<String>,
-    /// `auditors`, as the page's example shows it.
+    /// `auditors`: the page names it without a description.
+    ///
+    /// The page's tables do not describe it; the shape is the one its example shows.
     #[serde_as(deserialize_as = "Option<wire::List<wire::Str>>")]
     pub auditors: Option<Vec<String>>,
-    /// `accomplices`, as the page's example shows it.
-    pub accomplices: Option<serde_json::Value>,
-    /// `checklist`, as the page's example shows it.
-    pub checklist: Option<serde_json::Value>,
-    /// `group`, as the page's example shows it.
-    pub group: Option<serde_json::Value>,
-    /// `creator`, as the page's example shows it.
+    /// `accomplices`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub accomplices: Option<Vec<serde_json::Value>>,
+    /// [details](TasksTaskUpdateChecklist)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub checklist: Option<TasksTaskUpdateChecklist>,
+    /// [details](TasksTaskUpdateGroup)
+    #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
+    pub group: Option<TasksTaskUpdateGroup>,
+    /// [details](TasksTaskUpdateCreator)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub creator: Option<TasksTaskUpdateCreator>,
-    /// `responsible`, as the page's example shows it.
+    /// [details](TasksTaskUpdateResponsible)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub responsible: Option<TasksTaskUpdateResponsible>,
-    /// `accomplicesData`, as the page's example shows it.
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `auditorsData`, as the page's example shows it.
+    /// [details](TasksTaskUpdateAccomplicesData) Keyed by user identifier.
+    #[serde_as(deserialize_as = "Option<wire::List<wire::EmptyAsDefault>>")]
+    pub accomplices_data: Option<Vec<TasksTaskUpdateAccomplicesData>>,
+    /// [details](TasksTaskUpdateAuditorsDataEntry) Keyed by user identifier.
+    ///
+    /// Keyed by user identifier.
     #[serde_as(deserialize_as = "Option<wire::Map<wire::EmptyAsDefault>>")]
-    pub auditors_data: Option<BTreeMap<String, TasksTaskUpdateAuditorsData>>,
-    /// `newCommentsCount`, as the page's example shows it.
+    pub auditors_data: Option<BTreeMap<String, TasksTaskUpdateAuditorsDataEntry>>,
+    /// `newCommentsCount`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Int>")]
     pub new_comments_count: Option<i64>,
-    /// `action`, as the page's example shows it.
+    /// [details](TasksTaskUpdateTaskAction)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
-    pub action: Option<TasksTaskUpdateAction>,
-    /// `checkListTree`, as the page's example shows it.
+    pub action: Option<TasksTaskUpdateTaskAction>,
+    /// [details](TasksTaskUpdateCheckListTree)
     #[serde_as(deserialize_as = "Option<wire::EmptyAsDefault>")]
     pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
-    /// `checkListCanAdd`, as the page's example shows it.
+    /// `checkListCanAdd`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_crm_task: Option<Vec<serde_json::Value>>,
+    /// `ufTaskWebdavFiles`: the page names it without a description.
+    ///
+    /// A list of any JSON: the page does not describe its items.
+    #[serde_as(deserialize_as = "Option<wire::List>")]
+    pub uf_task_webdav_files: Option<Vec<serde_json::Value>>,
+    /// `ufMailMessage`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Str>")]
+    pub uf_mail_message: Option<String>,
+    /// Keys documented as `UF_*`, and any other key the page does not name.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
+
+/// This page's name for the shared [`TasksTaskChecklist`](super::shared::TasksTaskChecklist).
+pub type TasksTaskUpdateChecklist = super::shared::TasksTaskChecklist;
+
+/// This page's name for the shared [`TasksTaskCompleteAction`](super::shared::TasksTaskCompleteAction).
+pub type TasksTaskUpdateAction = super::shared::TasksTaskCompleteAction;
+
+/// This page's name for the shared [`TasksTaskGroup`](super::shared::TasksTaskGroup).
+pub type TasksTaskUpdateGroup = super::shared::TasksTaskGroup;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
 pub type TasksTaskUpdateCreator = super::shared::TasksTaskCompleteCreator;
@@ -256,15 +314,25 @@ pub type TasksTaskUpdateCreator = super::shared::TasksTaskCompleteCreator;
 pub type TasksTaskUpdateResponsible = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
-pub type TasksTaskUpdateAuditorsData = super::shared::TasksTaskCompleteCreator;
+pub type TasksTaskUpdateAccomplicesData = super::shared::TasksTaskCompleteCreator;
+
+/// This page's name for the shared [`TasksTaskCompleteCreator`](super::shared::TasksTaskCompleteCreator).
+pub type TasksTaskUpdateAuditorsDataEntry = super::shared::TasksTaskCompleteCreator;
 
 /// This page's name for the shared [`TasksTaskCompleteTaskAction`](super::shared::TasksTaskCompleteTaskAction).
-pub type TasksTaskUpdateAction = super::shared::TasksTaskCompleteTaskAction;
+pub type TasksTaskUpdateTaskAction = super::shared::TasksTaskCompleteTaskAction;
 
-/// This page's name for the shared [`TasksTaskFields`](super::shared::TasksTaskFields).
-pub type TasksTaskUpdateFields = super::shared::TasksTaskFields;
+/// This page's name for the shared [`TasksTaskCompleteFields`](super::shared::TasksTaskCompleteFields).
+pub type TasksTaskUpdateFields = super::shared::TasksTaskCompleteFields;
 
-use super::shared::TasksTaskUpdateCheckListTree;
+/// This page's name for the shared [`TasksTaskPriority`](super::shared::TasksTaskPriority).
+pub type TasksTaskUpdatePriority = super::shared::TasksTaskPriority;
+
+/// This page's name for the shared [`TasksTaskStatus`](super::shared::TasksTaskStatus).
+pub type TasksTaskUpdateStatus = super::shared::TasksTaskStatus;
+
+/// This page's name for the shared [`TasksTaskAddCheckListTree`](super::shared::TasksTaskAddCheckListTree).
+pub type TasksTaskUpdateCheckListTree = super::shared::TasksTaskAddCheckListTree;
 
 /// The error codes `tasks.task.update` documents; `Other` keeps any other code as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

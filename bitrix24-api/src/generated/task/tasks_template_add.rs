@@ -17,7 +17,7 @@ use crate::wire;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TasksTemplateAdd {
-    /// Keys:
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/fields.html) Keys:
     /// - `TITLE`
     /// - `CREATED_BY`
     /// - `RESPONSIBLE_ID`
@@ -34,7 +34,7 @@ crate::method!(
 /// Required: `"result": 0`, `fields`, `TITLE`, `CREATED_BY`, `RESPONSIBLE_ID`.
 pub type TasksTemplateAddResponse = i64;
 
-/// Keys:
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/fields.html) Keys:
 /// - `TITLE`
 /// - `CREATED_BY`
 /// - `RESPONSIBLE_ID`

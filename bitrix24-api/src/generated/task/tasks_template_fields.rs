@@ -26,14 +26,14 @@ crate::method!(
 
 /// The `result` of `tasks.template.fields`.
 ///
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/fields.html) [details](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
 ///
 /// The shape is the one the page's example shows; its table gives another.
 pub type TasksTemplateFieldsResponse = BTreeMap<String, TasksTemplateFieldsItem>;
 
 /// The `result` of `tasks.template.fields`.
 ///
-/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
+/// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/fields.html) [details](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
 #[serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

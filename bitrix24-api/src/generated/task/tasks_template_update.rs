@@ -20,7 +20,7 @@ pub struct TasksTemplateUpdate {
     /// `templateId`: the page names it without a description.
     #[serde(rename = "templateId")]
     pub template_id: i64,
-    /// `fields`: the page names it without a description.
+    /// [details](https://apidocs.bitrix24.com/api-reference/tasks/template/fields.html)
     ///
     /// Any JSON: the page does not describe this object.
     pub fields: serde_json::Value,
