@@ -1376,8 +1376,9 @@ fn item_row_of(field: &Field) -> Option<&str> {
 }
 
 /// Rows named `parent.child` (or `parent[].child`) go under the row named `parent`. Under a scalar
-/// parent (`edit`, a boolean, beside `edit.originator`) the dot is part of the key (rule `dotted_key`):
-/// a boolean holds no fields, and the examples send `"edit.originator": false`.
+/// parent (`edit`, a boolean, beside `edit.originator`), or where no row is the parent and no `[]` says
+/// the path steps into a list (`checklist.reorder`, `lead.customer.type`), the dot is part of the key
+/// (rule `dotted_key`): a boolean holds no fields, and the examples send `"edit.originator": false`.
 fn nest_dotted(fields: &mut Vec<Field>) {
     let mut i = 0;
     while i < fields.len() {
@@ -1390,8 +1391,12 @@ fn nest_dotted(fields: &mut Vec<Field>) {
         let parent = fields[..i]
             .iter()
             .rposition(|f| f.name.wire == parent_key || f.name.wire == parent_name);
+        let one_key = match parent {
+            Some(p) => fields[p].children.is_empty() && !cells::is_structured(&fields[p].ty),
+            None => !fields[i].name.wire.contains("[]"),
+        };
         match parent {
-            Some(p) if fields[p].children.is_empty() && !cells::is_structured(&fields[p].ty) => {
+            _ if one_key => {
                 let wire = fields[i].name.wire.clone();
                 fields[i].name = FieldName {
                     kind: NameKind::Plain,
@@ -1861,13 +1866,15 @@ mod tests {
     const TABLE: &str = "#|\n|| **Name**\n`type` | **Description** ||\n";
 
     #[test]
-    fn a_dotted_row_nests_under_an_object_and_is_one_key_beside_a_scalar() {
+    fn a_dotted_row_nests_under_an_object_and_is_one_key_beside_a_scalar_or_alone() {
         let page = format!(
             "# Fixture `fixture.get`\n\n> Scope: [`fixture`](x.md)\n\n## Response Handling\n\n{ROWS}\
              || **edit**\n[`boolean`](x.md) | ||\n\
              || **edit.plan**\n[`boolean`](x.md) | ||\n\
              || **bot**\n[`object`](x.md) | ||\n\
-             || **bot.id**\n[`integer`](x.md) | ||\n|#\n"
+             || **bot.id**\n[`integer`](x.md) | ||\n\
+             || **checklist.add**\n[`boolean`](x.md) | ||\n\
+             || **items[].id**\n[`integer`](x.md) | ||\n|#\n"
         );
         let page = crate::parse_page("fixture.md", &page, &FieldsPages);
         let fields = page.response.expect("response").fields;
@@ -1875,8 +1882,22 @@ mod tests {
             .iter()
             .map(|f| (f.name.wire.as_str(), f.children.len()))
             .collect();
-        assert_eq!(shape, [("edit", 0), ("edit.plan", 0), ("bot", 1)]);
-        assert_eq!(fields[1].name.kind, bitrix24_ir::NameKind::Plain);
+        assert_eq!(
+            shape,
+            [
+                ("edit", 0),
+                ("edit.plan", 0),
+                ("bot", 1),
+                ("checklist.add", 0),
+                ("items[].id", 0)
+            ]
+        );
+        let plain = |i: usize| fields[i].name.kind == bitrix24_ir::NameKind::Plain;
+        assert!(plain(1) && plain(3), "one key each");
+        assert!(
+            !plain(4),
+            "a path into a list with no row for the list stays a path"
+        );
     }
 
     /// A fields page, a method page and a guide, for rule `fields_page`.

@@ -2387,8 +2387,15 @@ crate::request!(LeadDetailsConfigurationExtras() { lead_customer_type: i64 });
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct LeadDetailsConfigurationGetExtras {}
-crate::request!(LeadDetailsConfigurationGetExtras() {});
+pub struct LeadDetailsConfigurationGetExtras {
+    /// Possible values:
+    /// - `1`
+    /// - `2`
+    #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
+    pub lead_customer_type: Option<i64>,
+}
+
+crate::request!(LeadDetailsConfigurationGetExtras() { lead_customer_type: i64 });
 
 /// The `order` object, as the page's example sends it.
 ///

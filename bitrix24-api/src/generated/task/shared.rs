@@ -983,10 +983,34 @@ pub struct TasksTaskCompleteTaskAction {
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.originator")]
     pub edit_originator: Option<bool>,
+    /// `checklist.reorder`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "checklist.reorder")]
+    pub checklist_reorder: Option<bool>,
+    /// `elapsedtime.add`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "elapsedtime.add")]
+    pub elapsedtime_add: Option<bool>,
+    /// `dayplan.timer.toggle`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "dayplan.timer.toggle")]
+    pub dayplan_timer_toggle: Option<bool>,
     /// `edit.plan`: the page names it without a description.
     #[serde_as(deserialize_as = "Option<wire::Bool>")]
     #[serde(rename = "edit.plan")]
     pub edit_plan: Option<bool>,
+    /// `checklist.add`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "checklist.add")]
+    pub checklist_add: Option<bool>,
+    /// `favorite.add`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "favorite.add")]
+    pub favorite_add: Option<bool>,
+    /// `favorite.delete`: the page names it without a description.
+    #[serde_as(deserialize_as = "Option<wire::Bool>")]
+    #[serde(rename = "favorite.delete")]
+    pub favorite_delete: Option<bool>,
 }
 
 /// [details](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html#checklisttree)
