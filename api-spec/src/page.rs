@@ -746,8 +746,9 @@ impl<'a> Reader<'a, '_> {
             return;
         };
         let blocks = include::linked_page(&path, text, self.loader);
+        let sections = Sections::build(&path, &blocks);
         let fields = self
-            .section_fields(&path, &blocks, &anchor)
+            .section_fields(&path, &sections, &anchor)
             .filter(|fields| !fields.is_empty());
         if let Some(member) = member {
             let found = fields
@@ -803,8 +804,7 @@ impl<'a> Reader<'a, '_> {
     /// returned; parameters name its fields otherwise (`TITLE` for `title`), so theirs are left alone. A page that cannot be read, or reads otherwise, leaves
     /// the field as it was. Links to other pages (guides) are not followed, so sync brings in no guide.
     fn fields_page(&mut self, field: &mut Field, target: &str) -> bool {
-        let object = matches!(&field.ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("object"));
-        if !object || !field.children.is_empty() {
+        if !rules::is_object(&field.ty) || !field.children.is_empty() {
             return false;
         }
         let Some(path) = include::resolve_path(&field.source.path, target) else {
@@ -823,7 +823,7 @@ impl<'a> Reader<'a, '_> {
         }
         let anchor = top.anchor.clone().unwrap_or_else(|| slug(&top.title));
         let Some(children) = self
-            .section_fields(&path, &blocks, &anchor)
+            .section_fields(&path, &sections, &anchor)
             .filter(|c| !c.is_empty())
         else {
             return false;
@@ -853,7 +853,8 @@ impl<'a> Reader<'a, '_> {
             return false;
         };
         let blocks = include::linked_page(&path, text, self.loader);
-        let Some(children) = self.section_fields(&path, &blocks, anchor) else {
+        let sections = Sections::build(&path, &blocks);
+        let Some(children) = self.section_fields(&path, &sections, anchor) else {
             self.diag_at(
                 &src,
                 DiagnosticKind::UnresolvedReference,
@@ -872,13 +873,13 @@ impl<'a> Reader<'a, '_> {
         true
     }
 
-    /// The fields of the first field table in the section `anchor` of the linked page `path` (none
-    /// when the section has no table); `None` when the page has no such section.
-    fn section_fields(&self, path: &str, blocks: &[Block], anchor: &str) -> Option<Vec<Field>> {
-        let sections = Sections::build(path, blocks);
+    /// The fields of the first field table in the section `anchor` of the linked page `path`, whose
+    /// `sections` are given (none when the section has no table); `None` when the page has no such
+    /// section.
+    fn section_fields(&self, path: &str, sections: &Sections, anchor: &str) -> Option<Vec<Field>> {
         let mut reader = Reader {
             path,
-            sections: &sections,
+            sections,
             loader: self.loader,
             diags: Diagnostics::new(path),
             depth: self.depth + 1,

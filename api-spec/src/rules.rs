@@ -103,7 +103,7 @@ fn is_bare_array(ty: &TypeExpr) -> bool {
     matches!(ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("array"))
 }
 
-fn is_object(ty: &TypeExpr) -> bool {
+pub(crate) fn is_object(ty: &TypeExpr) -> bool {
     matches!(ty, TypeExpr::Named { name, .. } if name.eq_ignore_ascii_case("object"))
 }
 

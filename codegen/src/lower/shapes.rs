@@ -3,11 +3,11 @@
 //! kinds type the field; where the examples show nothing (`null`, `[]`) or disagree, it stays any JSON.
 //!
 //! Requests differ in two ways. Any JSON stays any JSON, since it sends whatever the caller gives (but
-//! see the last paragraph). And a
-//! key the page's request examples send that no row of the struct names becomes an optional field,
-//! typed as the examples send it (`example_only_key`): the caller can then send what the page sends. A
-//! key that differs from a row's name only in letter case (`ID` for `id`) is that row, not a new field:
-//! the docs spell one parameter two ways, and the example test counts it so.
+//! see the last paragraph). And a key the page's request examples send that no row of the struct names
+//! becomes an optional field, typed as the examples send it (`example_only_key`): the caller can then
+//! send what the page sends. A key that differs from a row's name only in letter case (`ID` for `id`)
+//! is that row, not a new field: the docs spell one parameter two ways, and the example test counts it
+//! so.
 //!
 //! A request field the page leaves open does follow its examples where they agree, since the example
 //! is then the page's only word on it (`open_scalar`): a row without a type (`Name | Description`
